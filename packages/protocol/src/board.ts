@@ -1,0 +1,153 @@
+import {
+  epochMsSchema,
+  epochSchema,
+  idSchema,
+  opIdSchema,
+  ordered,
+  orderedControlVariants,
+  clientControlVariants,
+  seqSchema,
+  serverControlVariants,
+} from './common.js';
+import {
+  array,
+  boolean,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  string,
+  tagged,
+  type Infer,
+} from './schema.js';
+
+/** The board a `/ws/connect` client without `board_id` joins (the greeting still says `null`). */
+export const DEFAULT_BOARD_ID = 'default';
+
+const title = string({ min: 1, max: 200 });
+const description = string({ max: 5000 });
+const index = number({ min: 0, int: true });
+
+/** A card on the board. */
+export const cardSchema = object({
+  id: idSchema,
+  column_id: idSchema,
+  title,
+  description,
+  assignee: nullable(string({ max: 100 })),
+  updated_at: epochMsSchema,
+});
+/** A card on the board. */
+export type Card = Infer<typeof cardSchema>;
+
+/** A column and the ids of its cards, top to bottom. */
+export const columnSchema = object({ id: idSchema, title, card_ids: array(idSchema) });
+/** A column. */
+export type Column = Infer<typeof columnSchema>;
+
+/** Someone on the board. */
+export const presenceSchema = object({ client_id: string({ max: 64 }), name: string({ max: 100 }) });
+/** Someone on the board. */
+export type Presence = Infer<typeof presenceSchema>;
+
+/** A whole board: the snapshot of `/ws/connect` and the reply of `GET /api/boards/{id}`. */
+export const boardSchema = object({
+  board_id: idSchema,
+  columns: array(columnSchema),
+  cards: array(cardSchema),
+  presence: array(presenceSchema),
+});
+/** A whole board. */
+export type Board = Infer<typeof boardSchema>;
+
+const op = { op_id: opIdSchema };
+/** Board operations. Each carries `op_id`; the server applies an `op_id` once per board (rule B2). */
+export const boardOpVariants = {
+  'card.create': {
+    ...op,
+    column_id: idSchema,
+    title,
+    description: optional(description),
+    card_id: optional(idSchema),
+    index: optional(index),
+  },
+  'card.update': {
+    ...op,
+    card_id: idSchema,
+    title: optional(title),
+    description: optional(description),
+    assignee: optional(nullable(string({ max: 100 }))),
+  },
+  'card.move': { ...op, card_id: idSchema, column_id: idSchema, index },
+  'card.delete': { ...op, card_id: idSchema },
+  'column.create': { ...op, title, column_id: optional(idSchema), index: optional(index) },
+  'column.update': { ...op, column_id: idSchema, title },
+  'column.delete': { ...op, column_id: idSchema },
+};
+/** A board operation (also the body of `POST /api/boards/{id}/ops`). */
+export const boardOpSchema = tagged('type', boardOpVariants);
+/** A board operation. */
+export type BoardOp = Infer<typeof boardOpSchema>;
+
+/** Client messages of `/ws/connect`: operations, presence and the clock-sync probe. */
+export const boardClientMessage = tagged('type', {
+  ...clientControlVariants,
+  ...boardOpVariants,
+  'presence.update': { name: string({ min: 1, max: 100 }) },
+});
+/** A client message of `/ws/connect`. */
+export type BoardClientMessage = Infer<typeof boardClientMessage>;
+
+const by = { op_id: nullable(opIdSchema) };
+/** Ordered board events (rule B1), each applied by {@link applyBoardEvent}. */
+export const boardEventVariants = {
+  'card.created': ordered(object({ ...by, card: cardSchema, index })),
+  'card.updated': ordered(object({ ...by, card: cardSchema })),
+  'card.moved': ordered(object({ ...by, card_id: idSchema, column_id: idSchema, index, at: epochMsSchema })),
+  'card.deleted': ordered(object({ ...by, card_id: idSchema })),
+  'column.created': ordered(object({ ...by, column: columnSchema, index })),
+  'column.updated': ordered(object({ ...by, column_id: idSchema, title })),
+  'column.deleted': ordered(object({ ...by, column_id: idSchema })),
+  'presence.changed': ordered(object({ presence: array(presenceSchema) })),
+};
+/** One ordered board event. */
+export const boardEventSchema = tagged('type', boardEventVariants);
+/** One ordered board event. */
+export type BoardEvent = Infer<typeof boardEventSchema>;
+
+/** The greeting of `/ws/connect`, byte-compatible with the Kanban document (rule B0). */
+export const boardGreetingSchema = object({
+  event: oneOf(['connected']),
+  data: object({
+    client_id: string({ max: 64 }),
+    message: string({ max: 200 }),
+    board_id: nullable(idSchema),
+    server_time: string({ max: 40 }),
+  }),
+});
+/** The greeting of `/ws/connect`. */
+export type BoardGreeting = Infer<typeof boardGreetingSchema>;
+
+const boardTyped = tagged('type', {
+  ...serverControlVariants,
+  ...orderedControlVariants(boardSchema),
+  ...boardEventVariants,
+});
+
+/** Server messages of `/ws/connect`: the greeting (keyed `event`), then typed messages. */
+export const boardServerMessage = (input: unknown, path: string) =>
+  typeof input === 'object' && input !== null && 'event' in input
+    ? boardGreetingSchema(input, path)
+    : boardTyped(input, path);
+/** A server message of `/ws/connect`. */
+export type BoardServerMessage = BoardGreeting | Infer<typeof boardTyped>;
+
+/** The reply of `GET /api/boards/{id}`: the board and the stream position it is current at. */
+export const boardResponseSchema = object({ board: boardSchema, seq: seqSchema, epoch: epochSchema });
+/** The reply of `POST /api/boards/{id}/ops`. */
+export const boardOpResponseSchema = object({
+  op_id: opIdSchema,
+  seq: seqSchema,
+  duplicate: boolean,
+});

@@ -1,0 +1,109 @@
+import { boolean, number, object, oneOf, optional, string, tagged, type Infer, type Schema } from './schema.js';
+
+/** The protocol version a peer speaks; negotiated as the WebSocket subprotocol `liveline.v1`. */
+export const PROTOCOL_VERSION = 1;
+/** The subprotocol for {@link PROTOCOL_VERSION}. Plain clients that offer none get the same protocol. */
+export const SUBPROTOCOL = `liveline.v${PROTOCOL_VERSION}`;
+/** Prefix of every Liveline subprotocol; offering only other versions is closed with 4406. */
+export const SUBPROTOCOL_PREFIX = 'liveline.v';
+
+/** A server sends `heartbeat` after this long without sending anything else on a route (rule H1). */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
+/** A client that heard nothing for this long declares the socket dead and reconnects (rule H2). */
+export const HEARTBEAT_TIMEOUT_MS = 25_000;
+/** The server's protocol-level ping period; a peer that misses one pong is terminated (rule H3). */
+export const PING_INTERVAL_MS = 25_000;
+/** The largest frame a server accepts; bigger is closed with 1009 (rule L1). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/** Identifiers in paths and queries: workflow ids, board ids, agent names. */
+export const idSchema = string({
+  min: 1,
+  max: 64,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  hint: '1–64 letters, digits, "_" or "-"',
+});
+/** A client-generated operation id: correlates a reply and makes a retried operation apply once. */
+export const opIdSchema = string({
+  min: 1,
+  max: 64,
+  pattern: /^[A-Za-z0-9_.:-]+$/,
+  hint: '1–64 letters, digits or "_.:-"',
+});
+/** A position in a room's ordered stream; the first event is 1, a snapshot of an empty room is 0. */
+export const seqSchema = number({ min: 0, int: true });
+/** The incarnation of a room's history; a new epoch means seqs restarted and history was lost. */
+export const epochSchema = string({ min: 1, max: 64 });
+/** Milliseconds since the Unix epoch. */
+export const epochMsSchema = number({ min: 0 });
+
+/** Codes carried by `error` messages and HTTP error bodies. */
+export const ERROR_CODES = [
+  'bad_json',
+  'invalid_field',
+  'unknown_type',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'not_supported',
+  'unavailable',
+  'internal',
+] as const;
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Why a resume request could not be honoured (rules R5–R7). */
+export const RESUME_LOST_REASONS = ['epoch_changed', 'history_truncated', 'seq_ahead'] as const;
+/** One of {@link RESUME_LOST_REASONS}. */
+export type ResumeLostReason = (typeof RESUME_LOST_REASONS)[number];
+
+const errorData = object({
+  code: oneOf(ERROR_CODES),
+  message: string({ max: 1000 }),
+  field: optional(string({ max: 200 })),
+  op_id: optional(opIdSchema),
+});
+/** The payload of an `error` message. */
+export type ErrorData = Infer<typeof errorData>;
+
+/** Server messages every route may send (`error`, `ack`, `heartbeat`, `time_sync`). */
+export const serverControlVariants = {
+  error: { data: errorData },
+  ack: { data: object({ op_id: opIdSchema, seq: optional(seqSchema), duplicate: optional(boolean) }) },
+  heartbeat: { data: object({ server_time: epochMsSchema }) },
+  time_sync: {
+    data: object({ id: number({ min: 0, int: true }), t0: number(), t1: number(), t2: number() }),
+  },
+};
+
+/** Client messages every route accepts: a clock-sync probe (rule T1). */
+export const clientControlVariants = {
+  time_sync: { id: number({ min: 0, int: true }), t0: number() },
+};
+
+/**
+ * The variants an ordered route adds around its domain snapshot: the first message after connect
+ * is either `snapshot` or `resumed` (rules R2–R7).
+ */
+export const orderedControlVariants = <S>(snapshot: Schema<S>) => ({
+  snapshot: {
+    seq: seqSchema,
+    epoch: epochSchema,
+    data: snapshot,
+    recovered: optional(oneOf([false])),
+    reason: optional(oneOf(RESUME_LOST_REASONS)),
+  },
+  resumed: {
+    seq: seqSchema,
+    epoch: epochSchema,
+    data: object({ replayed: number({ min: 0, int: true }) }),
+  },
+});
+
+/** The shape of an ordered event whose payload is `data`. */
+export const ordered = <T>(data: Schema<T>) => ({ seq: seqSchema, epoch: epochSchema, data });
+
+/** Client messages of a route that takes no commands. */
+export const clientControlMessage = tagged('type', clientControlVariants);
+/** A client message of a route that takes no commands. */
+export type ClientControlMessage = Infer<typeof clientControlMessage>;

@@ -1,0 +1,203 @@
+/**
+ * A tiny runtime validator library. Zod-like, but small enough to ship in the client's 8 KB
+ * budget. A schema is a function that returns the clean value or throws a {@link ValidationError}
+ * naming the bad field. Unknown object keys are dropped, so old clients tolerate newer servers.
+ */
+
+/** Why a value was rejected: a field had the wrong type or value, or the message type is unknown. */
+export type ValidationErrorCode = 'invalid_field' | 'unknown_type' | 'bad_json';
+
+/** A rejected value; `field` is the dotted path of the offending field (`data.stages[2].progress`). */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    readonly code: ValidationErrorCode,
+    readonly field: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(field ? `${field}: ${message}` : message, options);
+  }
+}
+
+/** Validates `input` found at `path` and returns it typed, or throws {@link ValidationError}. */
+export type Schema<T> = (input: unknown, path: string) => T;
+
+/** A schema marked as an optional object property. */
+export interface OptionalSchema<T> extends Schema<T> {
+  readonly optional: true;
+}
+
+/** The type a schema produces. */
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+/** The outcome of {@link parse}: the typed value, or the error that names the bad field. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ValidationError };
+
+const fail = (path: string, message: string, code: ValidationErrorCode = 'invalid_field'): never => {
+  throw new ValidationError(code, path, message);
+};
+
+const describe = (input: unknown): string =>
+  input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
+
+/** Runs a schema without throwing. */
+export function parse<T>(schema: Schema<T>, input: unknown): Result<T> {
+  try {
+    return { ok: true, value: schema(input, '') };
+  } catch (error) {
+    if (error instanceof ValidationError) return { ok: false, error };
+    // Deeply nested input can overflow the stack inside a validator; that is still bad input.
+    return {
+      ok: false,
+      error: new ValidationError('invalid_field', '', 'value could not be validated', {
+        cause: error,
+      }),
+    };
+  }
+}
+
+/** Parses JSON text, turning a syntax error into a `bad_json` {@link ValidationError}. */
+export function parseJson(text: string): Result<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (cause) {
+    return {
+      ok: false,
+      error: new ValidationError('bad_json', '', 'message is not valid JSON', { cause }),
+    };
+  }
+}
+
+/** A string, optionally bounded in length and matched against a pattern. */
+export const string =
+  (opts: { min?: number; max?: number; pattern?: RegExp; hint?: string } = {}): Schema<string> =>
+  (input, path) => {
+    if (typeof input !== 'string') return fail(path, `expected string, got ${describe(input)}`);
+    if (opts.min !== undefined && input.length < opts.min)
+      return fail(path, `expected at least ${opts.min} characters`);
+    if (opts.max !== undefined && input.length > opts.max)
+      return fail(path, `expected at most ${opts.max} characters`);
+    if (opts.pattern && !opts.pattern.test(input))
+      return fail(path, `expected ${opts.hint ?? `a string matching ${String(opts.pattern)}`}`);
+    return input;
+  };
+
+/** A finite number, optionally an integer and within `[min, max]`. */
+export const number =
+  (opts: { min?: number; max?: number; int?: boolean } = {}): Schema<number> =>
+  (input, path) => {
+    if (typeof input !== 'number' || !Number.isFinite(input))
+      return fail(path, `expected finite number, got ${describe(input)}`);
+    if (opts.int && !Number.isInteger(input)) return fail(path, 'expected an integer');
+    if (opts.min !== undefined && input < opts.min) return fail(path, `expected ≥ ${opts.min}`);
+    if (opts.max !== undefined && input > opts.max) return fail(path, `expected ≤ ${opts.max}`);
+    return input;
+  };
+
+/** `true` or `false`. */
+export const boolean: Schema<boolean> = (input, path) =>
+  typeof input === 'boolean' ? input : fail(path, `expected boolean, got ${describe(input)}`);
+
+/** Exactly one of the given primitive values. */
+export const oneOf =
+  <const V extends readonly (string | number | boolean | null)[]>(values: V): Schema<V[number]> =>
+  (input, path) =>
+    values.includes(input as V[number])
+      ? (input as V[number])
+      : fail(path, `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+
+/** The schema's value or `null`. */
+export const nullable =
+  <T>(schema: Schema<T>): Schema<T | null> =>
+  (input, path) =>
+    input === null ? null : schema(input, path);
+
+/** Marks an object property as optional: absent (or `undefined`) is allowed. */
+export const optional = <T>(schema: Schema<T>): OptionalSchema<T> =>
+  Object.assign((input: unknown, path: string) => schema(input, path), { optional: true as const });
+
+/** An array of items, optionally bounded in length. */
+export const array =
+  <T>(item: Schema<T>, opts: { max?: number } = {}): Schema<T[]> =>
+  (input, path) => {
+    if (!Array.isArray(input)) return fail(path, `expected array, got ${describe(input)}`);
+    if (opts.max !== undefined && input.length > opts.max)
+      return fail(path, `expected at most ${opts.max} items`);
+    return input.map((value, i) => item(value, `${path}[${i}]`));
+  };
+
+type Shape = Record<string, Schema<unknown>>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type RequiredKeys<S extends Shape> = {
+  [K in keyof S]: S[K] extends OptionalSchema<unknown> ? never : K;
+}[keyof S];
+type OptionalKeys<S extends Shape> = Exclude<keyof S, RequiredKeys<S>>;
+/** The value type of an object shape. */
+export type ObjectOf<S extends Shape> = Simplify<
+  { [K in RequiredKeys<S>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
+>;
+
+const isRecord = (input: unknown): input is Record<string, unknown> =>
+  typeof input === 'object' && input !== null && !Array.isArray(input);
+
+const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
+
+/** A plain object with the given properties; unknown properties are dropped. */
+export const object =
+  <S extends Shape>(shape: S): Schema<ObjectOf<S>> =>
+  (input, path) => {
+    if (!isRecord(input)) return fail(path, `expected object, got ${describe(input)}`);
+    const out: Record<string, unknown> = {};
+    for (const key in shape) {
+      const schema = shape[key] as Schema<unknown> | OptionalSchema<unknown>;
+      const value = input[key];
+      if (value === undefined && 'optional' in schema) continue;
+      if (value === undefined) return fail(join(path, key), 'is required');
+      out[key] = schema(value, join(path, key));
+    }
+    return out as ObjectOf<S>;
+  };
+
+/** A plain object whose keys are free-form and whose values share one schema. */
+export const record =
+  <T>(value: Schema<T>, opts: { max?: number } = {}): Schema<Record<string, T>> =>
+  (input, path) => {
+    if (!isRecord(input)) return fail(path, `expected object, got ${describe(input)}`);
+    const keys = Object.keys(input);
+    if (opts.max !== undefined && keys.length > opts.max)
+      return fail(path, `expected at most ${opts.max} keys`);
+    const out: Record<string, T> = {};
+    for (const key of keys) out[key] = value(input[key], join(path, key));
+    return out;
+  };
+
+/** The union of `{ [tag]: name } & shape` over the variants. */
+export type TaggedOf<K extends string, V extends Record<string, Shape>> = {
+  [N in keyof V & string]: Simplify<{ [P in K]: N } & ObjectOf<V[N]>>;
+}[keyof V & string];
+
+/**
+ * A union discriminated by the string property `tag`. An unknown tag is an `unknown_type` error, so
+ * a peer can tell "you sent garbage" from "I do not know that message".
+ */
+export const tagged = <K extends string, V extends Record<string, Shape>>(
+  tag: K,
+  variants: V,
+): Schema<TaggedOf<K, V>> => {
+  const schemas = new Map<string, Schema<unknown>>();
+  for (const name of Object.keys(variants)) schemas.set(name, object(variants[name] as Shape));
+  return (input, path) => {
+    if (!isRecord(input)) return fail(path, `expected object, got ${describe(input)}`);
+    const name = input[tag];
+    if (typeof name !== 'string') return fail(join(path, tag), 'is required and must be a string');
+    const schema = schemas.get(name);
+    if (!schema)
+      return fail(
+        join(path, tag),
+        `unknown type ${JSON.stringify(name.slice(0, 64))}; expected one of ${[...schemas.keys()].join(', ')}`,
+        'unknown_type',
+      );
+    return { [tag]: name, ...(schema(input, path) as object) } as TaggedOf<K, V>;
+  };
+};
