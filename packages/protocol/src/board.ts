@@ -47,7 +47,10 @@ export const columnSchema = object({ id: idSchema, title, card_ids: array(idSche
 export type Column = Infer<typeof columnSchema>;
 
 /** Someone on the board. */
-export const presenceSchema = object({ client_id: string({ max: 64 }), name: string({ max: 100 }) });
+export const presenceSchema = object({
+  client_id: string({ max: 64 }),
+  name: string({ max: 100 }),
+});
 /** Someone on the board. */
 export type Presence = Infer<typeof presenceSchema>;
 
@@ -104,7 +107,9 @@ const by = { op_id: nullable(opIdSchema) };
 export const boardEventVariants = {
   'card.created': ordered(object({ ...by, card: cardSchema, index })),
   'card.updated': ordered(object({ ...by, card: cardSchema })),
-  'card.moved': ordered(object({ ...by, card_id: idSchema, column_id: idSchema, index, at: epochMsSchema })),
+  'card.moved': ordered(
+    object({ ...by, card_id: idSchema, column_id: idSchema, index, at: epochMsSchema }),
+  ),
   'card.deleted': ordered(object({ ...by, card_id: idSchema })),
   'column.created': ordered(object({ ...by, column: columnSchema, index })),
   'column.updated': ordered(object({ ...by, column_id: idSchema, title })),
@@ -144,7 +149,11 @@ export const boardServerMessage = (input: unknown, path: string) =>
 export type BoardServerMessage = BoardGreeting | Infer<typeof boardTyped>;
 
 /** The reply of `GET /api/boards/{id}`: the board and the stream position it is current at. */
-export const boardResponseSchema = object({ board: boardSchema, seq: seqSchema, epoch: epochSchema });
+export const boardResponseSchema = object({
+  board: boardSchema,
+  seq: seqSchema,
+  epoch: epochSchema,
+});
 /** The reply of `POST /api/boards/{id}/ops`. */
 export const boardOpResponseSchema = object({
   op_id: opIdSchema,

@@ -21,30 +21,45 @@ export function applyBoardEvent(board: Board, event: BoardEvent): Board {
       const { card, index } = event.data;
       const withCard = { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
       return mapColumns(withCard, (col) =>
-        col.id === card.column_id ? { ...col, card_ids: clampInsert(col.card_ids, card.id, index) } : col,
+        col.id === card.column_id
+          ? { ...col, card_ids: clampInsert(col.card_ids, card.id, index) }
+          : col,
       );
     }
     case 'card.updated':
-      return { ...board, cards: board.cards.map((c) => (c.id === event.data.card.id ? event.data.card : c)) };
+      return {
+        ...board,
+        cards: board.cards.map((c) => (c.id === event.data.card.id ? event.data.card : c)),
+      };
     case 'card.moved': {
       const { card_id, column_id, index, at } = event.data;
-      const cards = board.cards.map((c) => (c.id === card_id ? { ...c, column_id, updated_at: at } : c));
+      const cards = board.cards.map((c) =>
+        c.id === card_id ? { ...c, column_id, updated_at: at } : c,
+      );
       return mapColumns({ ...board, cards }, (col) => {
         const without = col.card_ids.filter((id) => id !== card_id);
-        return { ...col, card_ids: col.id === column_id ? clampInsert(without, card_id, index) : without };
+        return {
+          ...col,
+          card_ids: col.id === column_id ? clampInsert(without, card_id, index) : without,
+        };
       });
     }
     case 'card.deleted': {
       const { card_id } = event.data;
-      return mapColumns({ ...board, cards: board.cards.filter((c) => c.id !== card_id) }, (col) => ({
-        ...col,
-        card_ids: col.card_ids.filter((id) => id !== card_id),
-      }));
+      return mapColumns(
+        { ...board, cards: board.cards.filter((c) => c.id !== card_id) },
+        (col) => ({
+          ...col,
+          card_ids: col.card_ids.filter((id) => id !== card_id),
+        }),
+      );
     }
     case 'column.created':
       return { ...board, columns: clampInsert(board.columns, event.data.column, event.data.index) };
     case 'column.updated':
-      return mapColumns(board, (col) => (col.id === event.data.column_id ? { ...col, title: event.data.title } : col));
+      return mapColumns(board, (col) =>
+        col.id === event.data.column_id ? { ...col, title: event.data.title } : col,
+      );
     case 'column.deleted': {
       const { column_id } = event.data;
       return {

@@ -52,14 +52,26 @@ export const CLOSE_POLICY: Readonly<Record<CloseCode, ClosePolicy>> = {
   1009: { action: 'stop', meaning: 'message too big', sentBy: 'server' },
   1011: { action: 'retry', meaning: 'server error', sentBy: 'server' },
   1012: { action: 'retry', meaning: 'server restarting', sentBy: 'server' },
-  1013: { action: 'retry', meaning: 'try again later (overloaded or slow consumer)', sentBy: 'server' },
+  1013: {
+    action: 'retry',
+    meaning: 'try again later (overloaded or slow consumer)',
+    sentBy: 'server',
+  },
   4400: { action: 'stop', meaning: 'repeated bad messages', sentBy: 'server' },
   4401: { action: 'refresh', meaning: 'unauthorized: refresh credentials', sentBy: 'server' },
   4403: { action: 'stop', meaning: 'forbidden', sentBy: 'server' },
   4404: { action: 'stop', meaning: 'not found', sentBy: 'server' },
-  4406: { action: 'stop', meaning: 'unsupported protocol version: reload the app', sentBy: 'server' },
+  4406: {
+    action: 'stop',
+    meaning: 'unsupported protocol version: reload the app',
+    sentBy: 'server',
+  },
   4408: { action: 'retry', meaning: 'heartbeat timeout', sentBy: 'client' },
-  4409: { action: 'refresh', meaning: 'resume state invalid: reconnect without it', sentBy: 'both' },
+  4409: {
+    action: 'refresh',
+    meaning: 'resume state invalid: reconnect without it',
+    sentBy: 'both',
+  },
   4429: { action: 'retry', meaning: 'too many requests', sentBy: 'server' },
 };
 

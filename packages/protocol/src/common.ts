@@ -1,4 +1,14 @@
-import { boolean, number, object, oneOf, optional, string, tagged, type Infer, type Schema } from './schema.js';
+import {
+  boolean,
+  number,
+  object,
+  oneOf,
+  optional,
+  string,
+  tagged,
+  type Infer,
+  type Schema,
+} from './schema.js';
 
 /** The protocol version a peer speaks; negotiated as the WebSocket subprotocol `liveline.v1`. */
 export const PROTOCOL_VERSION = 1;
@@ -69,7 +79,9 @@ export type ErrorData = Infer<typeof errorData>;
 /** Server messages every route may send (`error`, `ack`, `heartbeat`, `time_sync`). */
 export const serverControlVariants = {
   error: { data: errorData },
-  ack: { data: object({ op_id: opIdSchema, seq: optional(seqSchema), duplicate: optional(boolean) }) },
+  ack: {
+    data: object({ op_id: opIdSchema, seq: optional(seqSchema), duplicate: optional(boolean) }),
+  },
   heartbeat: { data: object({ server_time: epochMsSchema }) },
   time_sync: {
     data: object({ id: number({ min: 0, int: true }), t0: number(), t1: number(), t2: number() }),

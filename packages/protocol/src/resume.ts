@@ -28,7 +28,10 @@ export type ResumeDecision =
  * partial replay. A client that missed nothing (even one that saw no event, or sat idle while
  * history aged out) replays zero events.
  */
-export function decideResume(window: HistoryWindow, position: ResumePosition | null): ResumeDecision {
+export function decideResume(
+  window: HistoryWindow,
+  position: ResumePosition | null,
+): ResumeDecision {
   if (!position) return { kind: 'fresh' };
   if (position.epoch !== window.epoch) return { kind: 'lost', reason: 'epoch_changed' };
   if (position.seq > window.headSeq) return { kind: 'lost', reason: 'seq_ahead' };

@@ -338,7 +338,8 @@ export function wsUrl<R extends WsRouteName>(
 ): string {
   const params = (options?.params ?? {}) as RouteParams<R>;
   const found = /^(https?|wss?):\/\/([^/?#]+)/i.exec(origin);
-  if (!found) throw new TypeError(`expected an http(s) or ws(s) origin, got ${JSON.stringify(origin)}`);
+  if (!found)
+    throw new TypeError(`expected an http(s) or ws(s) origin, got ${JSON.stringify(origin)}`);
   const secure = /^(https|wss)$/i.test(found[1] ?? '');
   const query = Object.entries(options?.query ?? {})
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
@@ -351,7 +352,11 @@ export function wsUrl<R extends WsRouteName>(
 export type RouteMatch =
   | { readonly ok: true; readonly name: RouteName; readonly params: Record<string, string> }
   | { readonly ok: false; readonly reason: 'no_route' }
-  | { readonly ok: false; readonly reason: 'method_not_allowed'; readonly allowed: readonly string[] }
+  | {
+      readonly ok: false;
+      readonly reason: 'method_not_allowed';
+      readonly allowed: readonly string[];
+    }
   | { readonly ok: false; readonly reason: 'bad_param'; readonly error: ValidationError };
 
 const compiled = ROUTE_NAMES.map((name) => {
@@ -394,24 +399,35 @@ export function matchRoute(target: 'ws' | 'GET' | 'POST', pathname: string): Rou
     }
     return { ok: true, name, params };
   }
-  return allowed.length ? { ok: false, reason: 'method_not_allowed', allowed } : { ok: false, reason: 'no_route' };
+  return allowed.length
+    ? { ok: false, reason: 'method_not_allowed', allowed }
+    : { ok: false, reason: 'no_route' };
 }
 
 /** Parses a resume position from a query string (rule R3); absent is `null`. */
-export function parseResumeQuery(
-  search: { get(name: string): string | null },
-): { ok: true; value: { epoch: string; seq: number } | null } | { ok: false; error: ValidationError } {
+export function parseResumeQuery(search: {
+  get(name: string): string | null;
+}):
+  | { ok: true; value: { epoch: string; seq: number } | null }
+  | { ok: false; error: ValidationError } {
   const epoch = search.get(RESUME_QUERY.epoch);
   const seq = search.get(RESUME_QUERY.seq);
   if (epoch === null && seq === null) return { ok: true, value: null };
   if (epoch === null || seq === null)
     return {
       ok: false,
-      error: new ValidationError('invalid_field', epoch === null ? 'epoch' : 'seq', 'is required to resume'),
+      error: new ValidationError(
+        'invalid_field',
+        epoch === null ? 'epoch' : 'seq',
+        'is required to resume',
+      ),
     };
   const n = Number(seq);
   if (!/^\d{1,15}$/.test(seq) || !Number.isSafeInteger(n))
-    return { ok: false, error: new ValidationError('invalid_field', 'seq', 'expected a non-negative integer') };
+    return {
+      ok: false,
+      error: new ValidationError('invalid_field', 'seq', 'expected a non-negative integer'),
+    };
   try {
     return { ok: true, value: { epoch: epochSchema(epoch, 'epoch'), seq: n } };
   } catch (error) {

@@ -34,7 +34,11 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
 /** The outcome of {@link parse}: the typed value, or the error that names the bad field. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ValidationError };
 
-const fail = (path: string, message: string, code: ValidationErrorCode = 'invalid_field'): never => {
+const fail = (
+  path: string,
+  message: string,
+  code: ValidationErrorCode = 'invalid_field',
+): never => {
   throw new ValidationError(code, path, message);
 };
 

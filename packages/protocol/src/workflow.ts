@@ -39,7 +39,7 @@ export const PIPELINE = [
 /** A stage of {@link PIPELINE}. */
 export type StageName = (typeof PIPELINE)[number]['stage'];
 /** Every stage name, in pipeline order. */
-export const STAGE_NAMES = PIPELINE.map((p) => p.stage) as readonly StageName[];
+export const STAGE_NAMES: readonly StageName[] = PIPELINE.map((p) => p.stage);
 
 /** How a run began: from a free-text idea (Idea2Video) or from a script (Script2Video). */
 export const WORKFLOW_MODES = ['idea', 'script'] as const;
@@ -117,7 +117,7 @@ export const artifactSchema = tagged('kind', {
 /** A stage's artifact. */
 export type Artifact = Infer<typeof artifactSchema>;
 
-const stageNameSchema = oneOf(STAGE_NAMES as readonly StageName[]);
+const stageNameSchema = oneOf(STAGE_NAMES);
 const agentNameSchema = oneOf(AGENT_NAMES);
 
 /** One stage of a workflow as a snapshot shows it. */
@@ -165,7 +165,12 @@ export const workflowEventVariants = {
   'workflow.started': ordered(object({ ...wf, at: epochMsSchema })),
   'stage.started': ordered(object({ ...wf, stage: stageNameSchema, at: epochMsSchema })),
   'stage.progress': ordered(
-    object({ ...wf, stage: stageNameSchema, progress: number({ min: 0, max: 100 }), at: epochMsSchema }),
+    object({
+      ...wf,
+      stage: stageNameSchema,
+      progress: number({ min: 0, max: 100 }),
+      at: epochMsSchema,
+    }),
   ),
   'stage.completed': ordered(
     object({ ...wf, stage: stageNameSchema, artifact: artifactSchema, at: epochMsSchema }),

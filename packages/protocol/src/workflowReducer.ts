@@ -11,7 +11,12 @@ const withStage = (
   stages: workflow.stages.map((s) => (s.stage === stage ? { ...s, ...change } : s)),
 });
 
-const finish = (workflow: Workflow, at: number, change: Partial<Workflow>, stageStatus: StageState['status']): Workflow => ({
+const finish = (
+  workflow: Workflow,
+  at: number,
+  change: Partial<Workflow>,
+  stageStatus: StageState['status'],
+): Workflow => ({
   ...workflow,
   ...change,
   updated_at: at,
@@ -25,17 +30,29 @@ const finish = (workflow: Workflow, at: number, change: Partial<Workflow>, stage
  * Applies one ordered workflow event (rule W3). Server and client share this reducer, so a
  * snapshot plus the events after it always equals the server's state.
  */
-export function applyWorkflowEvent(workflow: Workflow | null, event: WorkflowEvent): Workflow | null {
+export function applyWorkflowEvent(
+  workflow: Workflow | null,
+  event: WorkflowEvent,
+): Workflow | null {
   if (event.type === 'workflow.created') return event.data.workflow;
   if (!workflow) return null;
   const { data } = event;
   switch (event.type) {
     case 'workflow.queued':
-      return { ...workflow, status: 'queued', queue_position: event.data.position, updated_at: data.at };
+      return {
+        ...workflow,
+        status: 'queued',
+        queue_position: event.data.position,
+        updated_at: data.at,
+      };
     case 'workflow.started':
       return { ...workflow, status: 'running', queue_position: null, updated_at: data.at };
     case 'stage.started':
-      return withStage(workflow, event.data.stage, data.at, { status: 'running', progress: 0, started_at: data.at });
+      return withStage(workflow, event.data.stage, data.at, {
+        status: 'running',
+        progress: 0,
+        started_at: data.at,
+      });
     case 'stage.progress':
       return withStage(workflow, event.data.stage, data.at, { progress: event.data.progress });
     case 'stage.completed':
@@ -56,6 +73,11 @@ export function applyWorkflowEvent(workflow: Workflow | null, event: WorkflowEve
     case 'workflow.cancelled':
       return finish(workflow, data.at, { status: 'cancelled' }, 'cancelled');
     case 'workflow.interrupted':
-      return finish(workflow, data.at, { status: 'interrupted', error: event.data.reason }, 'cancelled');
+      return finish(
+        workflow,
+        data.at,
+        { status: 'interrupted', error: event.data.reason },
+        'cancelled',
+      );
   }
 }

@@ -1,0 +1,52 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { ClientMessage, RouteParams, ServerMessage, WsRouteName } from './routes.js';
+import { routePath, wsUrl } from './routes.js';
+
+describe('typed routes', () => {
+  it('P2 makes an unknown route a compile error', () => {
+    // @ts-expect-error '/ws/nope' is not in the route table
+    wsUrl('http://h', 'nope');
+    // @ts-expect-error 'health' is an HTTP endpoint, not a WebSocket route
+    wsUrl('http://h', 'health');
+    expectTypeOf<WsRouteName>().toEqualTypeOf<
+      'workflow' | 'coordinator' | 'agent' | 'board' | 'general' | 'transport' | 'clock'
+    >();
+  });
+
+  it('P2 requires exactly the path params of the route', () => {
+    expectTypeOf<RouteParams<'workflow'>>().toEqualTypeOf<{ id: string }>();
+    // @ts-expect-error the workflow route needs its id
+    wsUrl('http://h', 'workflow');
+    // @ts-expect-error the param is called id, not workflow_id
+    wsUrl('http://h', 'workflow', { params: { workflow_id: 'w' } });
+    // @ts-expect-error params must be strings
+    routePath('agent', { name: 3 });
+    expectTypeOf(wsUrl('http://h', 'clock')).toBeString();
+  });
+
+  it('C1 types client commands and rejects a wrong field type at compile time', () => {
+    const seek: ClientMessage<'transport'> = { type: 'seek', time_seconds: 1 };
+    expectTypeOf(seek).toMatchTypeOf<ClientMessage<'transport'>>();
+    // @ts-expect-error time_seconds is a number
+    const wrong: ClientMessage<'transport'> = { type: 'seek', time_seconds: '1' };
+    // @ts-expect-error the clock route takes no transport commands
+    const notHere: ClientMessage<'clock'> = { type: 'play' };
+    expectTypeOf([wrong, notHere]).toBeArray();
+  });
+
+  it('R2 narrows server messages by type', () => {
+    const handle = (message: ServerMessage<'workflow'>) => {
+      if (message.type === 'stage.completed') expectTypeOf(message.data.artifact.kind).toBeString();
+      if (message.type === 'snapshot') expectTypeOf(message.seq).toBeNumber();
+    };
+    expectTypeOf(handle).toBeFunction();
+    // @ts-expect-error board events carry a numeric seq
+    const bad: ServerMessage<'board'> = {
+      type: 'card.deleted',
+      seq: '1',
+      epoch: 'e',
+      data: { op_id: null, card_id: 'c' },
+    };
+    expectTypeOf(bad).not.toBeNever();
+  });
+});

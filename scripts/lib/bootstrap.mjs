@@ -1,0 +1,59 @@
+// Fresh-machine bootstrap shared by `npm start` and `npm test`: only Node 20 and npm are assumed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const PNPM_VERSION = JSON.parse(
+  readFileSync(join(ROOT, 'package.json'), 'utf8'),
+).packageManager.split('@')[1];
+
+/** Runs a command in the repo root with inherited output; returns its exit code. */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit', ...options });
+  if (result.error) {
+    console.error(`liveline: could not run ${command}: ${result.error.message}`);
+    return 1;
+  }
+  return result.status ?? 1;
+}
+
+/** Runs a command and stops the script with its exit code if it fails. */
+export function must(command, args, options) {
+  const code = run(command, args, options);
+  if (code !== 0) {
+    console.error(`liveline: \`${[command, ...args].join(' ')}\` failed with exit code ${code}`);
+    process.exit(code);
+  }
+}
+
+const output = (command, args) =>
+  spawnSync(command, args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+
+/** Installs the pinned pnpm with npm when it is missing or another version. */
+export function ensurePnpm() {
+  if (output('pnpm', ['--version']) === PNPM_VERSION) return;
+  console.log(`liveline: installing pnpm ${PNPM_VERSION} with npm`);
+  must('npm', ['install', '--global', `pnpm@${PNPM_VERSION}`, '--no-fund', '--no-audit']);
+}
+
+/** Installs Debian packages whose binary is missing (Chromium for the browser tests). */
+export function ensureApt(packages) {
+  const missing = packages.filter(({ bin }) => !existsSync(bin)).map(({ name }) => name);
+  if (missing.length === 0) return;
+  console.log(`liveline: installing ${missing.join(', ')} from apt`);
+  must('apt-get', ['update', '-qq']);
+  must('apt-get', ['install', '-y', '-qq', ...missing], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+/** Installs the workspace's dependencies from the lockfile. */
+export function installDependencies() {
+  must('pnpm', ['install', '--frozen-lockfile', '--config.confirm-modules-purge=false'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
