@@ -1,17 +1,14 @@
 import {
   epochMsSchema,
-  epochSchema,
   idSchema,
   opIdSchema,
   ordered,
   orderedControlVariants,
   clientControlVariants,
-  seqSchema,
   serverControlVariants,
 } from './common.js';
 import {
   array,
-  boolean,
   nullable,
   number,
   object,
@@ -20,6 +17,7 @@ import {
   string,
   tagged,
   type Infer,
+  type TaggedOf,
 } from './schema.js';
 
 /** The board a `/ws/connect` client without `board_id` joins (the greeting still says `null`). */
@@ -89,9 +87,7 @@ export const boardOpVariants = {
   'column.delete': { ...op, column_id: idSchema },
 };
 /** A board operation (also the body of `POST /api/boards/{id}/ops`). */
-export const boardOpSchema = tagged('type', boardOpVariants);
-/** A board operation. */
-export type BoardOp = Infer<typeof boardOpSchema>;
+export type BoardOp = TaggedOf<'type', typeof boardOpVariants>;
 
 /** Client messages of `/ws/connect`: operations, presence and the clock-sync probe. */
 export const boardClientMessage = tagged('type', {
@@ -147,16 +143,3 @@ export const boardServerMessage = (input: unknown, path: string) =>
     : boardTyped(input, path);
 /** A server message of `/ws/connect`. */
 export type BoardServerMessage = BoardGreeting | Infer<typeof boardTyped>;
-
-/** The reply of `GET /api/boards/{id}`: the board and the stream position it is current at. */
-export const boardResponseSchema = object({
-  board: boardSchema,
-  seq: seqSchema,
-  epoch: epochSchema,
-});
-/** The reply of `POST /api/boards/{id}/ops`. */
-export const boardOpResponseSchema = object({
-  op_id: opIdSchema,
-  seq: seqSchema,
-  duplicate: boolean,
-});

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from './routes.js';
 import { parse, type Schema } from './schema.js';
-import { boardOpSchema } from './board.js';
-import { createWorkflowRequestSchema } from './workflow.js';
+import {
+  boardOpSchema,
+  createWorkflowRequestSchema,
+  transportCommandSchema,
+} from './httpBodies.js';
 import { healthSchema } from './health.js';
-import { transportCommandSchema } from './transport.js';
 
 const ok = (schema: Schema<unknown>, input: unknown) => {
   const result = parse(schema, input);

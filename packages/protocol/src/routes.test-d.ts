@@ -1,6 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { ClientMessage, RouteParams, ServerMessage, WsRouteName } from './routes.js';
-import { routePath, wsUrl } from './routes.js';
+import type { RouteParams } from './routes.js';
+import { routePath } from './routes.js';
+import type { ClientMessage, ServerMessage, WsRouteName } from './wsRoutes.js';
+import { wsUrl } from './wsRoutes.js';
 
 describe('typed routes', () => {
   it('P2 makes an unknown route a compile error', () => {

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   matchRoute,
   parseResumeQuery,
+  ROUTE_DESCRIPTIONS,
+  ROUTE_NAMES,
   routePath,
   routes,
-  WS_ROUTE_NAMES,
-  wsUrl,
 } from './routes.js';
+import { WS_ROUTE_NAMES, wsUrl } from './wsRoutes.js';
 
 describe('route table', () => {
   it('P1 lists the WebSocket routes of the three original apps', () => {
@@ -27,6 +28,10 @@ describe('route table', () => {
       const build = routePath as (route: string, params: object) => string;
       expect(matchRoute('ws', build(name, routes[name].sample))).toMatchObject({ ok: true, name });
     }
+  });
+
+  it('P1 describes every route in one line', () => {
+    for (const name of ROUTE_NAMES) expect(ROUTE_DESCRIPTIONS[name].length).toBeGreaterThan(10);
   });
 
   it('P2 builds encoded paths and ws URLs from http and https origins', () => {

@@ -1,5 +1,5 @@
 import { clientControlVariants, opIdSchema, serverControlVariants } from './common.js';
-import { boolean, number, object, optional, tagged, type Infer } from './schema.js';
+import { boolean, number, object, optional, tagged, type Infer, type TaggedOf } from './schema.js';
 
 /** Samples per second used for `sample_pos`. */
 export const SAMPLE_RATE_HZ = 44_100;
@@ -55,9 +55,7 @@ export const transportCommandVariants = {
   },
 };
 /** A transport command (also the body of `POST /api/transport`). */
-export const transportCommandSchema = tagged('type', transportCommandVariants);
-/** A transport command. */
-export type TransportCommand = Infer<typeof transportCommandSchema>;
+export type TransportCommand = TaggedOf<'type', typeof transportCommandVariants>;
 
 /** Server messages of `/ws` and `/ws/transport`. */
 export const transportServerMessage = tagged('type', {

@@ -5,17 +5,7 @@ import {
   orderedControlVariants,
   serverControlVariants,
 } from './common.js';
-import {
-  array,
-  nullable,
-  number,
-  object,
-  oneOf,
-  optional,
-  string,
-  tagged,
-  type Infer,
-} from './schema.js';
+import { array, nullable, number, object, oneOf, string, tagged, type Infer } from './schema.js';
 
 /** The agents of the Idea2Video pipeline, in pipeline order; `/ws/agent/{name}` takes these. */
 export const AGENT_NAMES = [
@@ -196,21 +186,6 @@ export const workflowServerMessage = tagged('type', {
 /** A server message of `/ws/workflow/{id}`. */
 export type WorkflowServerMessage = Infer<typeof workflowServerMessage>;
 
-/** Body of `POST /api/workflows`. `id` lets the caller pick the id it already listens on. */
-export const createWorkflowRequestSchema = object({
-  mode: oneOf(WORKFLOW_MODES),
-  input: string({ min: 1, max: MAX_WORKFLOW_INPUT_CHARS }),
-  title: optional(string({ min: 1, max: 200 })),
-  id: optional(idSchema),
-});
-/** Body of `POST /api/workflows`. */
-export type CreateWorkflowRequest = Infer<typeof createWorkflowRequestSchema>;
-
-/** The reply of the workflow HTTP endpoints that return one workflow. */
-export const workflowResponseSchema = object({ workflow: workflowSchema });
-/** The reply of `GET /api/workflows`, newest first. */
-export const workflowListResponseSchema = object({ workflows: array(workflowSchema) });
-
 /** An agent's live status, the message of `/ws/agent/{name}`. */
 export const agentStatusSchema = object({
   name: agentNameSchema,
@@ -233,9 +208,6 @@ export const agentServerMessage = tagged('type', {
 });
 /** A server message of `/ws/agent/{name}`. */
 export type AgentServerMessage = Infer<typeof agentServerMessage>;
-
-/** The reply of `GET /api/agents`. */
-export const agentListResponseSchema = object({ agents: array(agentStatusSchema) });
 
 /** Coordinator metrics, broadcast on `/ws/coordinator` at a steady rate. */
 export const coordinatorMetricsSchema = object({

@@ -1,0 +1,116 @@
+import { idSchema } from './common.js';
+import { healthSchema } from './health.js';
+import {
+  agentListResponseSchema,
+  boardOpResponseSchema,
+  boardOpSchema,
+  boardResponseSchema,
+  createWorkflowRequestSchema,
+  routeListResponseSchema,
+  transportCommandSchema,
+  transportResponseSchema,
+  workflowListResponseSchema,
+  workflowResponseSchema,
+} from './httpBodies.js';
+import type { ParamSchemas } from './path.js';
+import type { Schema } from './schema.js';
+
+/** An HTTP endpoint of the table. */
+export interface HttpRoute<P extends string = string, Req = unknown, Res = unknown> {
+  readonly kind: 'http';
+  readonly method: 'GET' | 'POST';
+  readonly path: P;
+  readonly params: ParamSchemas<P, Schema<string>>;
+  /** Validates the JSON request body; `null` for endpoints without one. */
+  readonly request: Schema<Req> | null;
+  /** Validates the successful JSON response body. */
+  readonly response: Schema<Res>;
+}
+
+const http = <P extends string, Req, Res>(
+  route: Omit<HttpRoute<P, Req, Res>, 'kind'>,
+): HttpRoute<P, Req, Res> => ({ kind: 'http', ...route });
+
+const none = {};
+const byId = { id: idSchema };
+
+/** The HTTP half of the route table (rule P1). */
+export const httpRoutes = {
+  health: http({
+    method: 'GET',
+    path: '/health',
+    params: none,
+    request: null,
+    response: healthSchema,
+  }),
+  routeList: http({
+    method: 'GET',
+    path: '/api/routes',
+    params: none,
+    request: null,
+    response: routeListResponseSchema,
+  }),
+  workflowCreate: http({
+    method: 'POST',
+    path: '/api/workflows',
+    params: none,
+    request: createWorkflowRequestSchema,
+    response: workflowResponseSchema,
+  }),
+  workflowList: http({
+    method: 'GET',
+    path: '/api/workflows',
+    params: none,
+    request: null,
+    response: workflowListResponseSchema,
+  }),
+  workflowGet: http({
+    method: 'GET',
+    path: '/api/workflows/:id',
+    params: byId,
+    request: null,
+    response: workflowResponseSchema,
+  }),
+  workflowCancel: http({
+    method: 'POST',
+    path: '/api/workflows/:id/cancel',
+    params: byId,
+    request: null,
+    response: workflowResponseSchema,
+  }),
+  agentList: http({
+    method: 'GET',
+    path: '/api/agents',
+    params: none,
+    request: null,
+    response: agentListResponseSchema,
+  }),
+  boardGet: http({
+    method: 'GET',
+    path: '/api/boards/:id',
+    params: byId,
+    request: null,
+    response: boardResponseSchema,
+  }),
+  boardOp: http({
+    method: 'POST',
+    path: '/api/boards/:id/ops',
+    params: byId,
+    request: boardOpSchema,
+    response: boardOpResponseSchema,
+  }),
+  transportGet: http({
+    method: 'GET',
+    path: '/api/transport',
+    params: none,
+    request: null,
+    response: transportResponseSchema,
+  }),
+  transportCommand: http({
+    method: 'POST',
+    path: '/api/transport',
+    params: none,
+    request: transportCommandSchema,
+    response: transportResponseSchema,
+  }),
+} as const;

@@ -1,0 +1,47 @@
+import {
+  applyBoardEvent,
+  boardEventVariants,
+  type Board,
+  type BoardEvent,
+  type ErrorData,
+  type ResumeLostReason,
+  type ServerMessage,
+} from '@liveline/protocol';
+
+/** What a board page shows. */
+export interface BoardView {
+  readonly board: Board | null;
+  /** This connection's id from the greeting. */
+  readonly clientId: string | null;
+  readonly recovered: boolean;
+  readonly reason: ResumeLostReason | null;
+  /** The last `error` the server sent, e.g. for a rejected operation. */
+  readonly lastError: ErrorData | null;
+}
+
+/** The initial {@link BoardView}. */
+export const EMPTY_BOARD: BoardView = {
+  board: null,
+  clientId: null,
+  recovered: true,
+  reason: null,
+  lastError: null,
+};
+
+const isBoardEvent = (m: { type: string }): m is BoardEvent =>
+  Object.hasOwn(boardEventVariants, m.type);
+
+/** Reduces `/ws/connect` messages with the protocol's {@link applyBoardEvent}. */
+export function reduceBoard(state: BoardView, message: ServerMessage<'board'>): BoardView {
+  if ('event' in message) return { ...state, clientId: message.data.client_id };
+  if (message.type === 'snapshot')
+    return {
+      ...state,
+      board: message.data,
+      recovered: message.recovered !== false,
+      reason: message.reason ?? null,
+    };
+  if (message.type === 'error') return { ...state, lastError: message.data };
+  if (!isBoardEvent(message) || !state.board) return state;
+  return { ...state, board: applyBoardEvent(state.board, message) };
+}

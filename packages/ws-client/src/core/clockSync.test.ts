@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeEnvironment, type FakeSocket } from '../test-utils/fakeEnvironment.js';
+import { createClockSync } from './clockSync.js';
+import { createClient } from './createClient.js';
+
+beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+afterEach(() => vi.useRealTimers());
+
+const SKEW_MS = 5000;
+const tick = (over: object = {}) => ({
+  playing: true,
+  time_seconds: 10,
+  sample_pos: 441_000,
+  bpm: 120,
+  beat_pos: 20,
+  timestamp_ms: Date.now() + SKEW_MS,
+  loop_enabled: false,
+  loop_start_seconds: 0,
+  loop_end_seconds: 0,
+  ...over,
+});
+
+/** A server SKEW_MS ahead that answers each probe after `up` ms out and `down` ms back. */
+const answer = (socket: FakeSocket, up: number, down: number) => {
+  const probe = socket.messages().at(-1) as { id: number; t0: number };
+  vi.advanceTimersByTime(up);
+  const t1 = Date.now() + SKEW_MS;
+  vi.advanceTimersByTime(down);
+  socket.receive({ type: 'time_sync', data: { id: probe.id, t0: probe.t0, t1, t2: t1 } });
+};
+
+const setup = () => {
+  const fake = createFakeEnvironment();
+  const client = createClient({ origin: 'http://h:1', environment: fake.env });
+  const sync = createClockSync(client.channel('clock'), { now: fake.env.now, probes: 3 });
+  const renders = vi.fn();
+  sync.subscribe(renders);
+  fake.latest().accept();
+  return { ...fake, sync, renders };
+};
+
+describe('clock sync', () => {
+  it('T1 estimates the offset from the lowest-RTT probe', () => {
+    const { latest, sync } = setup();
+    answer(latest(), 300, 20); // asymmetric and slow: error of 140 ms
+    answer(latest(), 5, 5); // fast: exact
+    answer(latest(), 100, 100);
+    expect(sync.getState()).toMatchObject({ offsetMs: SKEW_MS, rttMs: 10 });
+    expect(latest().messages()).toHaveLength(3);
+  });
+
+  it('T1 re-estimates from scratch after each reconnect', () => {
+    const { latest, sync } = setup();
+    answer(latest(), 5, 5);
+    latest().drop(1012);
+    vi.runOnlyPendingTimers();
+    latest().accept();
+    answer(latest(), 40, 40);
+    expect(sync.getState().rttMs).toBe(80);
+  });
+
+  it('C2 extrapolates the playhead from the newest tick on the server clock', () => {
+    const { latest, sync } = setup();
+    answer(latest(), 5, 5);
+    latest().receive(tick());
+    vi.advanceTimersByTime(500);
+    expect(sync.position()).toBeCloseTo(10.5, 3);
+  });
+
+  it('publishes a tick only when the transport changed (play, seek, tempo), not every tick', () => {
+    const { latest, renders, sync } = setup();
+    renders.mockClear();
+    latest().receive(tick());
+    for (let i = 1; i <= 30; i++) {
+      vi.advanceTimersByTime(33);
+      latest().receive(tick({ time_seconds: 10 + (i * 33) / 1000 }));
+    }
+    expect(renders).toHaveBeenCalledTimes(1);
+    latest().receive(tick({ time_seconds: 42 }));
+    latest().receive(tick({ time_seconds: 42, playing: false }));
+    expect(renders).toHaveBeenCalledTimes(3);
+    expect(sync.getState().anchor?.playing).toBe(false);
+  });
+});

@@ -1,0 +1,145 @@
+import {
+  extrapolatePosition,
+  type ClientMessage,
+  type ClockState,
+  type WsRouteName,
+} from '@liveline/protocol';
+import type { Channel } from './createChannel.js';
+
+/** Options of {@link createClockSync}. */
+export interface ClockSyncOptions {
+  /** The monotonic clock, in epoch milliseconds. @default the client environment's `now` */
+  readonly now: () => number;
+  /** Probes sent, one after another, after each (re)connect. @default 5 */
+  readonly probes?: number;
+  /** Lowest-RTT samples kept. @default 8 */
+  readonly samples?: number;
+  /** A position jump larger than this is a seek and is published. @default 0.05 */
+  readonly jumpSeconds?: number;
+}
+
+/** What clock sync knows. */
+export interface ClockSyncState {
+  /** The last clock tick that changed the transport (play, pause, seek, tempo, loop). */
+  readonly anchor: ClockState | null;
+  /** Server clock minus local clock, from the lowest-RTT probe. */
+  readonly offsetMs: number | null;
+  /** Round trip of that probe. */
+  readonly rttMs: number | null;
+}
+
+/** NTP-style clock sync and playhead extrapolation over one channel (rule T1). */
+export interface ClockSync {
+  /** The current estimate; changes only on transport changes and new estimates. */
+  readonly getState: () => ClockSyncState;
+  /** Hears state changes; holds the channel open until unsubscribed. */
+  readonly subscribe: (listener: () => void) => () => void;
+  /** The server's clock now (or at local time `at`). */
+  serverNow(at?: number): number;
+  /** The playhead in seconds, extrapolated from the newest tick (rule C2); `null` before one. */
+  position(at?: number): number | null;
+}
+
+interface TimeSyncReply {
+  readonly id: number;
+  readonly t0: number;
+  readonly t1: number;
+  readonly t2: number;
+}
+
+interface Sample {
+  readonly offset: number;
+  readonly rtt: number;
+}
+
+const changed = (a: ClockState, b: ClockState, jump: number) =>
+  a.playing !== b.playing ||
+  a.bpm !== b.bpm ||
+  a.loop_enabled !== b.loop_enabled ||
+  a.loop_start_seconds !== b.loop_start_seconds ||
+  a.loop_end_seconds !== b.loop_end_seconds ||
+  Math.abs(extrapolatePosition(a, b.timestamp_ms) - b.time_seconds) > jump;
+
+/** Creates clock sync over `channel`; ticks are read when the route is `clock`. */
+export function createClockSync<R extends WsRouteName>(
+  channel: Channel<R>,
+  options: ClockSyncOptions,
+): ClockSync {
+  const { now, probes = 5, samples: keep = 8, jumpSeconds = 0.05 } = options;
+  const listeners = new Set<() => void>();
+  let state: ClockSyncState = { anchor: null, offsetMs: null, rttMs: null };
+  let latest: ClockState | null = null;
+  let samples: Sample[] = [];
+  let probeId = 0;
+  let left = 0;
+  let off: (() => void) | null = null;
+
+  const publish = (next: ClockSyncState) => {
+    state = next;
+    listeners.forEach((l) => l());
+  };
+  const probe = () => {
+    left--;
+    channel.send({ type: 'time_sync', id: ++probeId, t0: now() } as ClientMessage<R>);
+  };
+  const onReply = ({ id, t0, t1, t2 }: TimeSyncReply) => {
+    if (id !== probeId) return;
+    const t3 = now();
+    samples = [...samples, { offset: (t1 - t0 + (t2 - t3)) / 2, rtt: t3 - t0 - (t2 - t1) }]
+      .sort((a, b) => a.rtt - b.rtt)
+      .slice(0, keep);
+    const best = samples[0];
+    if (best) publish({ ...state, offsetMs: best.offset, rttMs: best.rtt });
+    if (left > 0) probe();
+  };
+  const onTick = (tick: ClockState) => {
+    const prev = latest;
+    latest = tick;
+    if (!prev || !state.anchor || changed(prev, tick, jumpSeconds))
+      publish({ ...state, anchor: tick });
+  };
+  let wasOpen = false;
+  const onState = () => {
+    const open = channel.getState().status === 'open';
+    // Each reconnect may take another network path: re-estimate from scratch.
+    if (open && !wasOpen) {
+      samples = [];
+      left = probes;
+      probe();
+    }
+    wasOpen = open;
+  };
+  const start = () => {
+    const offState = channel.subscribe(onState);
+    const offMessages = channel.onMessage((message) => {
+      if ('timestamp_ms' in message) return onTick(message);
+      // Already validated by the route's schema; only the shared `time_sync` reply is read here.
+      const reply = message as { type?: string; data?: TimeSyncReply };
+      if (reply.type === 'time_sync' && reply.data) onReply(reply.data);
+    });
+    onState();
+    return () => {
+      offState();
+      offMessages();
+      wasOpen = false;
+    };
+  };
+
+  const serverNow = (at = now()) => at + (state.offsetMs ?? 0);
+  return {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      off ??= start();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          off?.();
+          off = null;
+        }
+      };
+    },
+    serverNow,
+    position: (at) => (latest ? extrapolatePosition(latest, serverNow(at)) : null),
+  };
+}

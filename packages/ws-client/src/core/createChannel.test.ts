@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
+import { createClient } from './createClient.js';
+import type { LivelineError } from './errors.js';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+const setup = () => {
+  const fake = createFakeEnvironment(() => 0);
+  const client = createClient({ origin: 'http://h:1', environment: fake.env });
+  return { ...fake, client };
+};
+const event = (seq: number, epoch = 'e1') => ({
+  type: 'presence.changed',
+  seq,
+  epoch,
+  data: { presence: [] },
+});
+const snapshot = (seq: number, extra = {}) => ({
+  type: 'snapshot',
+  seq,
+  epoch: 'e1',
+  data: { board_id: 'b', columns: [], cards: [], presence: [] },
+  ...extra,
+});
+
+describe('channel', () => {
+  it('shares one socket per URL and closes it when the last listener leaves', async () => {
+    const { client, sockets, latest } = setup();
+    const a = client.channel('agent', { params: { name: 'screenwriter' } });
+    expect(client.channel('agent', { params: { name: 'screenwriter' } })).toBe(a);
+    const offA = a.onMessage(() => {});
+    const offB = a.on('agent_status', () => {});
+    expect(sockets).toHaveLength(1);
+    expect(latest().url).toBe('ws://h:1/ws/agent/screenwriter');
+    offA();
+    offB();
+    await Promise.resolve();
+    expect(latest().closedWith?.code).toBe(1000);
+    expect(a.getState().status).toBe('idle');
+  });
+
+  it('survives a StrictMode-style unsubscribe/resubscribe with one socket', async () => {
+    const { client, sockets } = setup();
+    const channel = client.channel('coordinator');
+    channel.subscribe(() => {})();
+    const off = channel.subscribe(() => {});
+    await Promise.resolve();
+    expect(sockets).toHaveLength(1);
+    expect(channel.getState().status).toBe('connecting');
+    off();
+  });
+
+  it('R3 reconnects with the epoch and seq of the last applied event', () => {
+    const { client, latest } = setup();
+    const board = client.channel('board', { query: { board_id: 'b' } });
+    board.onMessage(() => {});
+    latest().accept();
+    latest().receive(snapshot(4));
+    latest().receive(event(5));
+    latest().drop(1012);
+    vi.runOnlyPendingTimers();
+    expect(latest().url).toBe('ws://h:1/ws/connect?board_id=b&epoch=e1&seq=5');
+  });
+
+  it('R9 delivers replayed events exactly once and in order, and resumes on a gap', () => {
+    const { client, latest, sockets } = setup();
+    const board = client.channel('board');
+    const seqs: number[] = [];
+    board.on('presence.changed', (m) => seqs.push(m.seq));
+    latest().accept();
+    latest().receive(snapshot(0));
+    for (const seq of [1, 2, 2, 1, 3]) latest().receive(event(seq));
+    expect(seqs).toEqual([1, 2, 3]);
+    latest().receive(event(5));
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(sockets).toHaveLength(2);
+    expect(latest().url).toContain('seq=3');
+  });
+
+  it('R5 surfaces a recovered:false snapshot to the caller and adopts its position', () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    const seen = vi.fn();
+    board.on('snapshot', seen);
+    latest().accept();
+    latest().receive(snapshot(9, { recovered: false, reason: 'epoch_changed' }));
+    expect(seen).toHaveBeenCalledWith(
+      expect.objectContaining({ recovered: false, reason: 'epoch_changed' }),
+    );
+    expect(board.resumePosition()).toEqual({ epoch: 'e1', seq: 9 });
+  });
+
+  it('K2 refresh (4409) forgets the resume position', () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    latest().receive(snapshot(3));
+    latest().drop(4409);
+    vi.runOnlyPendingTimers();
+    expect(latest().url).toBe('ws://h:1/ws/connect');
+  });
+
+  it('reports frames that fail validation instead of delivering them', () => {
+    const { client, latest } = setup();
+    const channel = client.channel('coordinator');
+    const errors: LivelineError[] = [];
+    const messages = vi.fn();
+    channel.onError((e) => errors.push(e));
+    channel.onMessage(messages);
+    latest().accept();
+    latest().receive('{nope');
+    latest().receive({ type: 'metrics', data: {} });
+    expect(messages).not.toHaveBeenCalled();
+    expect(errors.map((e) => e.code)).toEqual(['invalid_message', 'invalid_message']);
+  });
+
+  it('request() resolves on the matching ack and rejects on the matching error', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    const ok = board.request({ type: 'card.delete', op_id: 'o1', card_id: 'c' });
+    const bad = board.request({ type: 'card.delete', op_id: 'o2', card_id: 'd' });
+    latest().receive({
+      type: 'error',
+      data: { code: 'not_found', message: 'no card d', op_id: 'o2' },
+    });
+    latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 7 } });
+    await expect(ok).resolves.toEqual({ op_id: 'o1', seq: 7 });
+    await expect(bad).rejects.toMatchObject({ code: 'server_error', message: 'no card d' });
+  });
+
+  it('request() times out', async () => {
+    const { client } = setup();
+    const pending = client
+      .channel('board')
+      .request({ type: 'card.delete', op_id: 'o', card_id: 'c' }, { timeoutMs: 50 });
+    vi.advanceTimersByTime(50);
+    await expect(pending).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('R9 re-sends an operation whose ack was lost to a disconnect, once per socket', () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    expect(board.send({ type: 'card.delete', op_id: 'o1', card_id: 'c' })).toBe('queued');
+    latest().accept();
+    expect(latest().sent).toHaveLength(1);
+    latest().drop(1006);
+    vi.runOnlyPendingTimers();
+    latest().accept();
+    expect(latest().messages()).toEqual([{ type: 'card.delete', op_id: 'o1', card_id: 'c' }]);
+    latest().receive({ type: 'ack', data: { op_id: 'o1', duplicate: true } });
+    latest().drop(1006);
+    vi.runOnlyPendingTimers();
+    latest().accept();
+    expect(latest().sent).toEqual([]);
+  });
+
+  it('lists every connection for diagnostics', () => {
+    const { client, latest } = setup();
+    client.channel('coordinator').subscribe(() => {});
+    latest().accept();
+    expect(Object.values(client.connections.getState())).toMatchObject([
+      { route: 'coordinator', state: { status: 'open' } },
+    ]);
+  });
+});

@@ -1,0 +1,138 @@
+import { type Ack } from './createChannel.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { EnvironmentSignal } from './environment.js';
+import { connectTestClient, startTestServer } from '../test-utils/testServer.js';
+import { seededRandom } from '../test-utils/fakeEnvironment.js';
+
+const fastServer = {
+  rateLimitPerSecond: 100_000,
+  rateLimitBurst: 100_000,
+  historyMaxEvents: 10_000,
+};
+const openColumn = async (origin: string) => {
+  const { client } = connectTestClient(origin);
+  const board = client.channel('board');
+  let column = '';
+  board.on('snapshot', (m) => (column = m.data.columns[0]?.id ?? ''));
+  await vi.waitFor(() => expect(column).not.toBe(''));
+  return column;
+};
+
+describe('client against the real server', () => {
+  it('K2 reconnects after the server drops every connection', async () => {
+    const server = await startTestServer();
+    const { client, opened } = connectTestClient(server.origin);
+    const coordinator = client.channel('coordinator');
+    const statuses: string[] = [];
+    coordinator.subscribe(() => {
+      const { status } = coordinator.getState();
+      if (statuses.at(-1) !== status) statuses.push(status);
+    });
+    await vi.waitFor(() => expect(coordinator.getState().status).toBe('open'));
+    server.disconnectAll(1012, 'restart');
+    await vi.waitFor(() => expect(opened).toHaveLength(2));
+    await vi.waitFor(() => expect(coordinator.getState().status).toBe('open'));
+    expect(statuses).toEqual(['connecting', 'open', 'reconnecting', 'connecting', 'open']);
+    expect(coordinator.getState().lastClose).toEqual({ code: 1012, reason: 'restart' });
+  });
+
+  it('R3 R9 resumes 1000 ordered events through random disconnects with no gap and no duplicate', async () => {
+    const server = await startTestServer(fastServer);
+    const column = await openColumn(server.origin);
+    const reader = connectTestClient(server.origin).client.channel('board');
+    const seqs: number[] = [];
+    const cards: string[] = [];
+    let start: number | null = null;
+    let resumes = 0;
+    reader.onMessage((m) => {
+      if ('type' in m && m.type === 'snapshot') start ??= m.seq;
+      if ('type' in m && m.type === 'resumed') resumes++;
+      if ('seq' in m && m.type !== 'snapshot' && m.type !== 'resumed') seqs.push(m.seq);
+      if ('type' in m && m.type === 'card.created') cards.push(m.data.card.id);
+    });
+    await vi.waitFor(() => expect(start).not.toBeNull());
+    const writer = connectTestClient(server.origin, { outbox: { maxCount: 2000 } }).client.channel(
+      'board',
+    );
+    const random = seededRandom(9);
+    // Ten batches of 100 operations, each cut by a disconnect of every socket at a random moment.
+    for (let batch = 0; batch < 10; batch++) {
+      const acks: Promise<Ack>[] = [];
+      for (let i = batch * 100; i < (batch + 1) * 100; i++)
+        acks.push(
+          writer.request({
+            type: 'card.create',
+            op_id: `op-${i}`,
+            column_id: column,
+            title: `card ${i}`,
+          }),
+        );
+      await new Promise((resolve) => setTimeout(resolve, random() * 10));
+      server.disconnectAll(random() < 0.5 ? 1012 : 1011, 'chaos');
+      await Promise.all(acks);
+    }
+    await vi.waitFor(() => expect(cards).toHaveLength(1000), { timeout: 15_000 });
+    expect(new Set(cards).size).toBe(1000);
+    expect(resumes).toBeGreaterThan(0);
+    expect(seqs).toEqual(seqs.map((_, i) => (start ?? 0) + i + 1));
+  });
+
+  it('R9 delivers a board operation sent while offline exactly once after reconnect', async () => {
+    const server = await startTestServer();
+    const column = await openColumn(server.origin);
+    const signals = new Set<(s: EnvironmentSignal) => void>();
+    let online = true;
+    const { client } = connectTestClient(server.origin, {
+      environment: {
+        isOnline: () => online,
+        onSignal: (l) => (signals.add(l), () => signals.delete(l)),
+      },
+    });
+    const board = client.channel('board');
+    const created: string[] = [];
+    board.on('card.created', (m) => created.push(m.data.op_id ?? ''));
+    await vi.waitFor(() => expect(board.getState().status).toBe('open'));
+    online = false;
+    signals.forEach((l) => l('offline'));
+    expect(board.getState().status).toBe('offline');
+    expect(
+      board.send({ type: 'card.create', op_id: 'offline-1', column_id: column, title: 'x' }),
+    ).toBe('queued');
+    expect(board.getState().queued).toBe(1);
+    online = true;
+    signals.forEach((l) => l('online'));
+    await vi.waitFor(() => expect(created).toEqual(['offline-1']));
+    expect(board.getState().queued).toBe(0);
+  });
+
+  it('K2 stops on 4404 and surfaces the reason, without a reconnect loop', async () => {
+    const server = await startTestServer();
+    const { client, opened } = connectTestClient(server.origin);
+    const agent = client.channel('agent', { params: { name: 'nope' } });
+    agent.subscribe(() => {});
+    await vi.waitFor(() => expect(agent.getState().status).toBe('closed'));
+    const state = agent.getState();
+    expect(state.lastClose?.code).toBe(4404);
+    expect(state.status === 'closed' && state.error.code).toBe('stopped');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // long enough for several fast retries
+    expect(opened).toHaveLength(1);
+  });
+
+  it('K2 reconnect() works after the client gave up', async () => {
+    const server = await startTestServer();
+    const { client } = connectTestClient(server.origin, { maxRetries: 2 });
+    const coordinator = client.channel('coordinator');
+    coordinator.subscribe(() => {});
+    await vi.waitFor(() => expect(coordinator.getState().status).toBe('open'));
+    await server.stop();
+    await vi.waitFor(() =>
+      expect(coordinator.getState()).toMatchObject({
+        status: 'closed',
+        error: { code: 'gave_up' },
+      }),
+    );
+    await startTestServer({ port: server.port });
+    coordinator.reconnect();
+    await vi.waitFor(() => expect(coordinator.getState().status).toBe('open'));
+  });
+});

@@ -1,0 +1,66 @@
+import { wsUrl, type RouteParams, type WsRouteName, type WsUrlOptions } from '@liveline/protocol';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionState } from './connectionMachine.js';
+import { createChannel, type Channel } from './createChannel.js';
+import type { ConnectionOptions } from './createSocketLoop.js';
+import { createEnvironment, type Environment } from './environment.js';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions extends ConnectionOptions {
+  /** The server origin, `http(s)://host:port` or `ws(s)://host:port`. */
+  readonly origin: string;
+  /** Replacements for parts of the environment (`WebSocket` from `ws` in Node). @default createEnvironment() */
+  readonly environment?: Partial<Environment>;
+}
+
+/** The arguments naming a route's URL: params when the route has some, and a query. */
+export type ChannelArgs<R extends WsRouteName> = keyof RouteParams<R> extends never
+  ? [WsUrlOptions<R>?]
+  : [WsUrlOptions<R>];
+
+/** One connection as the diagnostics see it. */
+export interface ConnectionEntry {
+  readonly route: WsRouteName;
+  readonly url: string;
+  readonly state: ConnectionState;
+}
+
+/** A page's set of shared connections. */
+export interface Client {
+  /** The environment every connection uses. */
+  readonly environment: Environment;
+  /** Every connection's state by URL, observable. */
+  readonly connections: StoreApi<Readonly<Record<string, ConnectionEntry>>>;
+  /** The channel for a route URL: one per URL, connected while anything listens. */
+  channel<R extends WsRouteName>(name: R, ...options: ChannelArgs<R>): Channel<R>;
+  /** Reconnects every connection now. */
+  reconnectAll(): void;
+  /** Closes every connection (page teardown, tests). */
+  close(): void;
+}
+
+/** Creates a client; create one per page, outside React. */
+export function createClient(options: ClientOptions): Client {
+  const environment = createEnvironment(options.environment);
+  const channels = new Map<string, Channel<WsRouteName>>();
+  const connections = createStore<Readonly<Record<string, ConnectionEntry>>>(() => ({}));
+  const url = wsUrl as (origin: string, name: WsRouteName, options?: unknown) => string;
+
+  return {
+    environment,
+    connections,
+    channel<R extends WsRouteName>(name: R, ...[args]: ChannelArgs<R>): Channel<R> {
+      const key = url(options.origin, name, args);
+      const found = channels.get(key);
+      if (found) return found as Channel<R>;
+      const publish = (state: ConnectionState) =>
+        connections.setState({ [key]: { route: name, url: key, state } });
+      const channel = createChannel(name, key, environment, options, publish);
+      channels.set(key, channel);
+      publish(channel.getState());
+      return channel;
+    },
+    reconnectAll: () => channels.forEach((c) => c.reconnect()),
+    close: () => channels.forEach((c) => c.stop()),
+  };
+}

@@ -1,0 +1,208 @@
+import { HEARTBEAT_TIMEOUT_MS, SUBPROTOCOL } from '@liveline/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
+import {
+  createSocketLoop,
+  type ConnectionOptions,
+  type SocketLoopHooks,
+} from './createSocketLoop.js';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+const setup = (options: ConnectionOptions = {}, hooks: Partial<SocketLoopHooks> = {}) => {
+  const fake = createFakeEnvironment(() => 0.5);
+  const received: unknown[] = [];
+  const loop = createSocketLoop(
+    fake.env,
+    { url: () => 'ws://x/ws', message: (d) => received.push(d), ...hooks },
+    options,
+  );
+  loop.start();
+  return { ...fake, loop, received, status: () => loop.store.getState().status };
+};
+
+describe('socket loop', () => {
+  it('offers the liveline subprotocol and reports open', () => {
+    const { latest, status } = setup();
+    expect(latest().protocols).toBe(SUBPROTOCOL);
+    expect(status()).toBe('connecting');
+    latest().accept();
+    expect(status()).toBe('open');
+  });
+
+  it('K2 retries 1012 after the backoff delay, with a new socket', () => {
+    const { latest, sockets, loop, status } = setup();
+    latest().accept();
+    latest().drop(1012, 'restart');
+    const state = loop.store.getState();
+    expect(state).toMatchObject({ status: 'reconnecting', attempt: 1, lastClose: { code: 1012 } });
+    vi.advanceTimersByTime(624); // floor 250 + 0.5·(1000-250) = 625
+    expect(sockets).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(2);
+    expect(status()).toBe('connecting');
+  });
+
+  it('K2 stops on 4404 and surfaces the reason; reconnect() still works', () => {
+    const { latest, sockets, loop, status } = setup();
+    latest().drop(4404, 'no such agent');
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+    const state = loop.store.getState();
+    expect(state.status === 'closed' && state.error.message).toMatch(/4404/);
+    loop.reconnect();
+    expect(sockets).toHaveLength(2);
+    expect(status()).toBe('connecting');
+  });
+
+  it('K2 refresh (4409) drops what the close invalidated, then retries', () => {
+    const refresh = vi.fn();
+    const { latest, status } = setup({}, { refresh });
+    latest().drop(4409, 'resume conflict');
+    expect(refresh).toHaveBeenCalledOnce();
+    expect(status()).toBe('reconnecting');
+  });
+
+  it('gives up after maxRetries, and reconnect() works after giving up (reconnecting-websocket #125)', () => {
+    const { latest, sockets, loop, status } = setup({ maxRetries: 2 });
+    for (let i = 0; i < 3; i++) {
+      latest().drop(1006);
+      vi.runOnlyPendingTimers();
+    }
+    expect(status()).toBe('closed');
+    expect(sockets).toHaveLength(3);
+    loop.reconnect();
+    latest().accept();
+    expect(loop.store.getState()).toMatchObject({ status: 'open', attempt: 0 });
+  });
+
+  it('keeps retrying when the URL provider throws (reconnecting-websocket #134)', () => {
+    let fail = true;
+    const { sockets, status, loop } = setup(
+      {},
+      {
+        url: () => {
+          if (fail) throw new Error('no token');
+          return 'ws://x/ws';
+        },
+      },
+    );
+    expect(status()).toBe('reconnecting');
+    expect(loop.store.getState()).toMatchObject({ error: { code: 'connect_failed' } });
+    fail = false;
+    vi.runOnlyPendingTimers();
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('times out a hanging handshake even when close() throws (reconnecting-websocket #183)', () => {
+    const { latest, sockets, status } = setup({ connectTimeoutMs: 1000 });
+    latest().close = () => {
+      throw new Error('ws: invalid close code');
+    };
+    vi.advanceTimersByTime(1000);
+    expect(status()).toBe('reconnecting');
+    vi.runOnlyPendingTimers();
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('flushes the outbox in order before the state says open', () => {
+    const { latest, loop } = setup();
+    expect(loop.send({ text: 'a' })).toBe('queued');
+    expect(loop.send({ text: 'b' })).toBe('queued');
+    expect(loop.store.getState().queued).toBe(2);
+    let sentWhenOpen: string[] = [];
+    loop.store.subscribe((s) => {
+      if (s.status === 'open') sentWhenOpen = [...latest().sent];
+    });
+    latest().accept();
+    expect(sentWhenOpen).toEqual(['a', 'b']);
+    expect(loop.send({ text: 'c' })).toBe('sent');
+    expect(loop.store.getState().queued).toBe(0);
+  });
+
+  it('reports rejected when the outbox refuses a message (reconnecting-websocket #147)', () => {
+    const { loop } = setup({ outbox: { maxCount: 1, overflow: 'reject' } });
+    loop.send({ text: 'a' });
+    expect(loop.send({ text: 'b' })).toBe('rejected');
+  });
+
+  it('H2 declares a silent socket dead at the heartbeat deadline and reconnects', () => {
+    const { latest, sockets, loop } = setup();
+    latest().accept();
+    vi.advanceTimersByTime(HEARTBEAT_TIMEOUT_MS - 1000);
+    latest().receive({ type: 'heartbeat', data: { server_time: 1 } });
+    vi.advanceTimersByTime(HEARTBEAT_TIMEOUT_MS - 1);
+    expect(loop.store.getState().status).toBe('open');
+    vi.advanceTimersByTime(1);
+    expect(loop.store.getState()).toMatchObject({
+      status: 'reconnecting',
+      lastClose: { code: 4408 },
+    });
+    expect(sockets[0]?.closedWith?.code).toBe(4408);
+  });
+
+  it('H2 detects a dead socket at once when a throttled tab becomes visible', () => {
+    const { latest, signal, status } = setup();
+    latest().accept();
+    // A hidden tab's timers did not run, but the clock moved on.
+    vi.setSystemTime(Date.now() + HEARTBEAT_TIMEOUT_MS + 5000);
+    signal('visible');
+    expect(status()).toBe('reconnecting');
+  });
+
+  it('closes at once when offline, waits, and retries now when online', () => {
+    const { latest, sockets, signal, status } = setup();
+    latest().accept();
+    signal('offline');
+    expect(status()).toBe('offline');
+    expect(sockets[0]?.closedWith).toBeTruthy();
+    vi.advanceTimersByTime(120_000);
+    expect(sockets).toHaveLength(1);
+    signal('online');
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('retries now instead of waiting out the backoff when the tab becomes visible', () => {
+    const { latest, sockets, signal } = setup();
+    latest().drop(1006);
+    signal('visible');
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('ignores events from a superseded socket', () => {
+    const { latest, sockets, loop, received } = setup();
+    const first = latest();
+    first.accept();
+    loop.reconnect();
+    first.receive('late');
+    first.drop(4404);
+    expect(received).toEqual([]);
+    expect(loop.store.getState().status).toBe('connecting');
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('draws jitter per socket: two sockets on one page retry at different times', () => {
+    const fake = createFakeEnvironment();
+    const loops = [0, 1].map(() =>
+      createSocketLoop(fake.env, { url: () => 'ws://x', message: () => {} }),
+    );
+    loops.forEach((l) => l.start());
+    fake.sockets.forEach((s) => s.drop(1006));
+    const [a, b] = loops.map((l) => l.store.getState());
+    expect(
+      a?.status === 'reconnecting' &&
+        b?.status === 'reconnecting' &&
+        a.nextRetryAt !== b.nextRetryAt,
+    ).toBe(true);
+  });
+
+  it('stop() closes the socket, goes idle and stops listening', () => {
+    const { latest, loop, listeners } = setup();
+    latest().accept();
+    loop.stop();
+    expect(latest().closedWith?.code).toBe(1000);
+    expect(loop.store.getState().status).toBe('idle');
+    expect(listeners.size).toBe(0);
+  });
+});

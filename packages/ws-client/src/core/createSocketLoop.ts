@@ -1,0 +1,221 @@
+import { closePolicy, HEARTBEAT_TIMEOUT_MS, SUBPROTOCOL } from '@liveline/protocol';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { INITIAL_STATE, transition, type ConnectionState } from './connectionMachine.js';
+import type { Environment, WebSocketLike } from './environment.js';
+import { LivelineError } from './errors.js';
+import { createOutbox, type OutboxMessage, type OutboxOptions } from './outbox.js';
+
+/** Options shared by every connection of a client. */
+export interface ConnectionOptions {
+  /** Retry delays. @default DEFAULT_BACKOFF */
+  readonly backoff?: BackoffOptions;
+  /** Outbox bounds. @default DEFAULT_OUTBOX */
+  readonly outbox?: Partial<OutboxOptions>;
+  /** Silence after which an open socket is declared dead (rule H2). @default HEARTBEAT_TIMEOUT_MS */
+  readonly heartbeatTimeoutMs?: number;
+  /** How long a handshake may take. @default 10000 */
+  readonly connectTimeoutMs?: number;
+  /** Failed attempts before giving up; `reconnect()` still works after. @default Infinity */
+  readonly maxRetries?: number;
+}
+
+/** What {@link SocketLoop.send} did with a message. */
+export type SendResult = 'sent' | 'queued' | 'rejected';
+
+/** Hooks through which a socket loop talks to the layer above. */
+export interface SocketLoopHooks {
+  /** The URL of the next attempt; may throw, which counts as a failed attempt. */
+  url(): string;
+  /** A frame from the current socket. */
+  message(data: unknown): void;
+  /** A fresh socket opened, before the outbox is flushed. */
+  open?(): void;
+  /** The close policy asked to drop what the close invalidated (e.g. the resume position). */
+  refresh?(): void;
+  /** A queued message will never be sent. */
+  drop?(message: OutboxMessage, error: LivelineError): void;
+}
+
+/** One self-healing WebSocket: state store, outbox, backoff, watchdog and browser signals. */
+export interface SocketLoop {
+  /** The connection state, observable. */
+  readonly store: StoreApi<ConnectionState>;
+  /** Starts connecting when idle. */
+  start(): void;
+  /** Closes the socket and returns to `idle`. */
+  stop(): void;
+  /** Drops the socket and connects now, whatever the state, also after giving up. */
+  reconnect(): void;
+  /** Writes a message now when open, else queues it. */
+  send(message: OutboxMessage): SendResult;
+  /** Forgets a sent message once the server acknowledged operation `id`. */
+  ack(id: string): void;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const OPEN = 1;
+
+/**
+ * Creates a socket loop. It owns its reconnect loop instead of wrapping reconnecting-websocket;
+ * docs/decisions.md says why.
+ */
+export function createSocketLoop(
+  env: Environment,
+  hooks: SocketLoopHooks,
+  options: ConnectionOptions = {},
+): SocketLoop {
+  const heartbeatMs = options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
+  const connectMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const maxRetries = options.maxRetries ?? Infinity;
+  const store = createStore<ConnectionState>(() => INITIAL_STATE);
+  const dispatch = (event: Parameters<typeof transition>[1]) =>
+    store.setState(transition(store.getState(), event), true);
+  const outbox = createOutbox(options.outbox, (m, e) => {
+    hooks.drop?.(m, e);
+    dispatch({ type: 'queued', count: outbox.pending() });
+  });
+  const syncQueued = () => dispatch({ type: 'queued', count: outbox.pending() });
+
+  let socket: WebSocketLike | null = null;
+  let timer: unknown;
+  let deadline = 0;
+  let lastHeard = 0;
+  let unlisten: (() => void) | null = null;
+
+  const clearTimer = () => env.clearTimeout(timer);
+  const status = () => store.getState().status;
+
+  /** Detaches the current socket so its late events are ignored, then closes it. */
+  const drop = (code: number, reason: string) => {
+    const old = socket;
+    socket = null;
+    if (!old) return;
+    old.onopen = old.onmessage = old.onclose = null;
+    // `ws` throws an 'error' nobody listens to when a handshake is aborted; keep a listener.
+    old.onerror = () => {};
+    try {
+      old.close(code, reason);
+    } catch {
+      // A socket that cannot close (reconnecting-websocket #183) is already detached; nothing leaks.
+    }
+  };
+
+  const schedule = (at: number, run: () => void) => {
+    clearTimer();
+    deadline = at;
+    timer = env.setTimeout(run, Math.max(0, at - env.now()));
+  };
+
+  /** Rule H2: compares the clock against the deadline, so a throttled timer only fires late, never wrongly. */
+  const watch = () => {
+    if (!socket) return;
+    const now = env.now();
+    const due = status() === 'open' ? lastHeard + heartbeatMs : deadline;
+    if (now < due) return schedule(due, watch);
+    const reason = status() === 'open' ? 'heartbeat timeout' : 'connect timeout';
+    drop(4408, reason);
+    closed(4408, reason);
+  };
+
+  const closed = (code: number, reason: string, error?: LivelineError) => {
+    socket = null;
+    if (!env.isOnline()) return goOffline();
+    if (closePolicy(code).action === 'refresh') hooks.refresh?.();
+    const { attempt } = store.getState();
+    const retryAt =
+      attempt + 1 > maxRetries
+        ? null
+        : env.now() + backoff(attempt, env.random, options.backoff ?? DEFAULT_BACKOFF);
+    dispatch({ type: 'close', code, reason, retryAt, ...(error ? { error } : {}) });
+    const next = store.getState();
+    if (next.status === 'reconnecting') schedule(next.nextRetryAt, connect);
+  };
+
+  const goOffline = () => {
+    clearTimer();
+    drop(1000, 'offline');
+    dispatch({ type: 'offline' });
+  };
+
+  const connect = (fresh = false) => {
+    clearTimer();
+    drop(1000, 'reconnecting');
+    dispatch({ type: 'connect', fresh });
+    let next: WebSocketLike;
+    try {
+      next = new env.WebSocket(hooks.url(), SUBPROTOCOL);
+    } catch (cause) {
+      // A throwing URL provider or constructor is one failed attempt, not the end (reconnecting-websocket #134).
+      return closed(
+        1006,
+        'could not connect',
+        new LivelineError('connect_failed', String(cause), { cause }),
+      );
+    }
+    socket = next;
+    next.onopen = () => {
+      lastHeard = env.now();
+      hooks.open?.();
+      outbox.flush(env.now(), (text) => next.send(text));
+      syncQueued();
+      dispatch({ type: 'open' });
+      watch();
+    };
+    next.onmessage = (event) => {
+      lastHeard = env.now();
+      dispatch({ type: 'alive' });
+      hooks.message(event.data);
+    };
+    next.onclose = (event) => {
+      // Only the current socket may change the state; a superseded one is already accounted for.
+      if (socket === next) closed(event.code, event.reason);
+    };
+    next.onerror = () => {};
+    schedule(env.now() + connectMs, watch);
+  };
+
+  const onSignal = (signal: 'online' | 'offline' | 'visible') => {
+    const now = status();
+    if (signal === 'offline') {
+      if (now !== 'idle' && now !== 'closed') goOffline();
+    } else if (now === 'offline' || now === 'reconnecting') connect();
+    else if (signal === 'visible') watch();
+  };
+
+  return {
+    store,
+    start() {
+      if (status() !== 'idle') return;
+      unlisten = env.onSignal(onSignal);
+      if (env.isOnline()) connect();
+      else dispatch({ type: 'offline' });
+    },
+    stop() {
+      clearTimer();
+      unlisten?.();
+      unlisten = null;
+      drop(1000, 'released');
+      dispatch({ type: 'release' });
+    },
+    reconnect() {
+      unlisten ??= env.onSignal(onSignal);
+      connect(true);
+    },
+    send(message) {
+      const open = socket?.readyState === OPEN && status() === 'open';
+      if (open && socket) {
+        socket.send(message.text);
+        if (message.id !== undefined) outbox.push(message, env.now(), true);
+        return 'sent';
+      }
+      const result = outbox.push(message, env.now());
+      syncQueued();
+      return result;
+    },
+    ack(id) {
+      outbox.ack(id);
+      syncQueued();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { ServerMessage, WsRouteName } from '@liveline/protocol';
+import type { Channel } from './createChannel.js';
+
+/** A reducer from a route's messages to a view state; returns `state` itself when unchanged. */
+export type ViewReducer<R extends WsRouteName, S> = (state: S, message: ServerMessage<R>) => S;
+
+/** State derived from a channel's messages, observable. */
+export interface View<S> {
+  readonly getState: () => S;
+  /** Hears changes; holds the channel open until unsubscribed. */
+  readonly subscribe: (listener: () => void) => () => void;
+}
+
+const cache = new WeakMap<object, Map<unknown, View<unknown>>>();
+
+/** The one view of `channel` under `reduce`, created on first use; the state outlives listeners. */
+export function createView<R extends WsRouteName, S>(
+  channel: Channel<R>,
+  reduce: ViewReducer<R, S>,
+  initial: S,
+): View<S> {
+  const views = cache.get(channel) ?? new Map<unknown, View<unknown>>();
+  cache.set(channel, views);
+  const found = views.get(reduce) as View<S> | undefined;
+  if (found) return found;
+  let state = initial;
+  const listeners = new Set<() => void>();
+  let off: (() => void) | null = null;
+  const view: View<S> = {
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      off ??= channel.onMessage((message) => {
+        const next = reduce(state, message);
+        if (next === state) return;
+        state = next;
+        listeners.forEach((l) => l());
+      });
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size || !off) return;
+        off();
+        off = null;
+      };
+    },
+  };
+  views.set(reduce, view);
+  return view;
+}

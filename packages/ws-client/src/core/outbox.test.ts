@@ -1,0 +1,79 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createOutbox } from './outbox.js';
+
+const texts = (outbox: ReturnType<typeof createOutbox>, now = 0) => {
+  const out: string[] = [];
+  outbox.flush(now, (t) => out.push(t));
+  return out;
+};
+
+describe('outbox', () => {
+  it('flushes in the order messages were queued', () => {
+    const outbox = createOutbox();
+    for (const t of ['a', 'b', 'c']) outbox.push({ text: t }, 0);
+    expect(outbox.pending()).toBe(3);
+    expect(texts(outbox)).toEqual(['a', 'b', 'c']);
+    expect(outbox.pending()).toBe(0);
+  });
+
+  it('drops the oldest when full by count, and says so', () => {
+    const onDrop = vi.fn();
+    const outbox = createOutbox({ maxCount: 2 }, onDrop);
+    for (const t of ['a', 'b', 'c']) expect(outbox.push({ text: t }, 0)).toBe('queued');
+    expect(texts(outbox)).toEqual(['b', 'c']);
+    expect(onDrop).toHaveBeenCalledWith(
+      expect.objectContaining({ text: 'a' }),
+      expect.objectContaining({ code: 'dropped' }),
+    );
+  });
+
+  it('rejects the newest when full and the policy is reject (never silently)', () => {
+    const outbox = createOutbox({ maxCount: 2, overflow: 'reject' });
+    outbox.push({ text: 'a' }, 0);
+    outbox.push({ text: 'b' }, 0);
+    expect(outbox.push({ text: 'c' }, 0)).toBe('rejected');
+    expect(texts(outbox)).toEqual(['a', 'b']);
+  });
+
+  it('bounds UTF-8 bytes, and rejects a message bigger than the whole budget', () => {
+    const outbox = createOutbox({ maxBytes: 8 });
+    outbox.push({ text: 'éé' }, 0); // 4 bytes
+    outbox.push({ text: 'abcd' }, 0);
+    outbox.push({ text: 'xy' }, 0);
+    expect(texts(outbox)).toEqual(['abcd', 'xy']);
+    expect(outbox.push({ text: '123456789' }, 0)).toBe('rejected');
+  });
+
+  it('expires messages past their deadline', () => {
+    const onDrop = vi.fn();
+    const outbox = createOutbox({ ttlMs: 1000 }, onDrop);
+    outbox.push({ text: 'old' }, 0);
+    outbox.push({ text: 'custom', expiresAt: 5000 }, 0);
+    outbox.push({ text: 'new' }, 900);
+    expect(texts(outbox, 1500)).toEqual(['custom', 'new']);
+    expect(onDrop).toHaveBeenCalledWith(
+      expect.objectContaining({ text: 'old' }),
+      expect.objectContaining({ code: 'expired' }),
+    );
+  });
+
+  it('coalesces by key: the latest seek replaces older queued ones and goes last', () => {
+    const outbox = createOutbox();
+    outbox.push({ text: 'seek 1', key: 'seek' }, 0);
+    outbox.push({ text: 'play' }, 0);
+    outbox.push({ text: 'seek 2', key: 'seek' }, 0);
+    expect(texts(outbox)).toEqual(['play', 'seek 2']);
+  });
+
+  it('keeps messages with an operation id until acknowledged, and re-sends them first', () => {
+    const outbox = createOutbox();
+    outbox.push({ text: 'op1', id: 'op1' }, 0);
+    outbox.push({ text: 'plain' }, 0);
+    expect(texts(outbox)).toEqual(['op1', 'plain']);
+    outbox.push({ text: 'op2', id: 'op2' }, 0);
+    expect(outbox.pending()).toBe(1);
+    expect(texts(outbox)).toEqual(['op1', 'op2']);
+    outbox.ack('op1');
+    expect(texts(outbox)).toEqual(['op2']);
+  });
+});

@@ -1,0 +1,135 @@
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { StrictMode, useRef, type ReactNode } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { createClient } from '../core/createClient.js';
+import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
+import { LivelineProvider } from './LivelineProvider.js';
+import { useBoard } from './useBoard.js';
+import { useChannel } from './useChannel.js';
+import { useConnection } from './useConnection.js';
+import { usePlayhead } from './usePlayhead.js';
+import { useTransport } from './useTransport.js';
+import { useWorkflow } from './useWorkflow.js';
+
+const setup = (ui: ReactNode) => {
+  const fake = createFakeEnvironment();
+  const client = createClient({
+    origin: 'http://h:1',
+    environment: { ...fake.env, now: () => Date.now() },
+  });
+  const view = render(
+    <StrictMode>
+      <LivelineProvider client={client}>{ui}</LivelineProvider>
+    </StrictMode>,
+  );
+  const socket = (path: string) => {
+    const found = fake.sockets.filter((s) => new URL(s.url).pathname === path).at(-1);
+    if (!found) throw new Error(`no socket for ${path}`);
+    return found;
+  };
+  return { ...fake, client, view, socket };
+};
+
+function Status() {
+  const state = useConnection(useChannel('coordinator'));
+  return <p>{state.status === 'closed' ? `stopped: ${state.error.message}` : state.status}</p>;
+}
+
+describe('hooks', () => {
+  it('render every connection status change, with one socket under StrictMode, closed on unmount', async () => {
+    const { latest, sockets, view } = setup(<Status />);
+    expect(sockets).toHaveLength(1);
+    expect(screen.getByText('connecting')).toBeTruthy();
+    act(() => latest().accept());
+    expect(screen.getByText('open')).toBeTruthy();
+    act(() => latest().drop(1012, 'restart'));
+    expect(screen.getByText('reconnecting')).toBeTruthy();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    act(() => latest().drop(4404, 'gone'));
+    expect(screen.getByText('stopped: closed with 4404: not found')).toBeTruthy();
+    view.unmount();
+    await Promise.resolve();
+    expect(sockets.every((s) => s.readyState === 3)).toBe(true);
+  });
+
+  it('useWorkflow reduces the snapshot and events, listing each event once', () => {
+    function Run() {
+      const { workflow, events } = useWorkflow('w1');
+      return <p>{`${workflow?.status ?? 'none'} ${events.length}`}</p>;
+    }
+    const { latest } = setup(<Run />);
+    act(() => {
+      latest().accept();
+      latest().receive({
+        type: 'snapshot',
+        seq: 0,
+        epoch: 'e',
+        data: { workflow_id: 'w1', workflow: null },
+      });
+    });
+    expect(screen.getByText('none 0')).toBeTruthy();
+  });
+
+  it('useBoard queues operations offline with an op_id and reports them waiting', () => {
+    function Board() {
+      const board = useBoard('b1');
+      const remove = () => board.apply({ type: 'card.delete', card_id: 'c1' });
+      return <button onClick={remove}>{`${board.connection.queued} waiting`}</button>;
+    }
+    const { latest } = setup(<Board />);
+    fireEvent.click(screen.getByRole('button'));
+    expect(screen.getByText('1 waiting')).toBeTruthy();
+    act(() => latest().accept());
+    expect(latest().messages()).toEqual([
+      { type: 'card.delete', card_id: 'c1', op_id: expect.any(String) as string },
+    ]);
+    expect(screen.getByText('0 waiting')).toBeTruthy();
+  });
+
+  it('usePlayhead moves the element every frame while the component renders once per transport change', async () => {
+    let renders = 0;
+    function Daw() {
+      const ref = useRef<HTMLDivElement>(null);
+      const { state } = useTransport();
+      usePlayhead(ref);
+      renders++;
+      return (
+        <div ref={ref} data-testid="playhead" title={state?.playing ? 'playing' : 'stopped'} />
+      );
+    }
+    const { socket } = setup(<Daw />);
+    const clock = socket('/ws/transport/clock');
+    act(() => {
+      clock.accept();
+      socket('/ws/transport').accept();
+    });
+    const tick = (time: number, playing = true) =>
+      clock.receive({
+        playing,
+        time_seconds: time,
+        sample_pos: 0,
+        bpm: 120,
+        beat_pos: 0,
+        timestamp_ms: Date.now(),
+        loop_enabled: false,
+        loop_start_seconds: 0,
+        loop_end_seconds: 0,
+      });
+    const start = Date.now();
+    act(() => tick(10));
+    const before = renders;
+    const playhead = screen.getByTestId('playhead');
+    const positions = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      await act(() => new Promise((resolve) => setTimeout(resolve, 33)));
+      tick(10 + (Date.now() - start) / 1000);
+      positions.add(playhead.style.transform);
+    }
+    expect(positions.size).toBeGreaterThan(10);
+    expect(renders).toBe(before);
+    act(() => tick(12, false));
+    expect(playhead.title).toBe('stopped');
+    expect(renders - before).toBeLessThanOrEqual(2); // one commit, rendered twice by StrictMode
+    await vi.waitFor(() => expect(playhead.style.transform).toBe('translateX(1200px)'));
+  });
+});

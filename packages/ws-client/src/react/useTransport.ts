@@ -1,0 +1,60 @@
+import type { ClockState, TransportCommand } from '@liveline/protocol';
+import { useMemo, useSyncExternalStore } from 'react';
+import type { ClockSyncState } from '../core/clockSync.js';
+import type { ConnectionState } from '../core/connectionMachine.js';
+import type { SendResult } from '../core/createSocketLoop.js';
+import { useChannel } from './useChannel.js';
+import { useClockSync } from './useClockSync.js';
+import { useConnection } from './useConnection.js';
+
+/** Transport commands; each returns what the outbox did with it. */
+export interface TransportControls {
+  readonly play: () => SendResult;
+  readonly pause: () => SendResult;
+  readonly resume: () => SendResult;
+  readonly stop: () => SendResult;
+  /** Coalesced: while offline only the latest seek is kept. */
+  readonly seek: (seconds: number) => SendResult;
+  /** Coalesced like `seek`. */
+  readonly tempo: (bpm: number) => SendResult;
+  readonly loop: (enabled: boolean, startSeconds?: number, endSeconds?: number) => SendResult;
+}
+
+/** What {@link useTransport} returns; re-renders on transport changes, never per tick. */
+export interface UseTransport extends TransportControls, Omit<ClockSyncState, 'anchor'> {
+  /** The transport as of its last change; use `usePlayhead` for the moving position. */
+  readonly state: ClockState | null;
+  readonly connection: ConnectionState;
+}
+
+/** The DAW transport: state from the clock route, commands over the transport route. */
+export function useTransport(): UseTransport {
+  const channel = useChannel('transport');
+  const sync = useClockSync();
+  const { anchor, offsetMs, rttMs } = useSyncExternalStore(
+    sync.subscribe,
+    sync.getState,
+    sync.getState,
+  );
+  const connection = useConnection(channel);
+  const controls = useMemo((): TransportControls => {
+    const send = (command: TransportCommand, key?: string) =>
+      channel.send(command, key === undefined ? {} : { key });
+    return {
+      play: () => send({ type: 'play' }),
+      pause: () => send({ type: 'pause' }),
+      resume: () => send({ type: 'resume' }),
+      stop: () => send({ type: 'stop' }),
+      seek: (seconds) => send({ type: 'seek', time_seconds: seconds }, 'seek'),
+      tempo: (bpm) => send({ type: 'tempo', bpm }, 'tempo'),
+      loop: (enabled, start, end) =>
+        send({
+          type: 'loop',
+          enabled,
+          ...(start === undefined ? {} : { start_seconds: start }),
+          ...(end === undefined ? {} : { end_seconds: end }),
+        }),
+    };
+  }, [channel]);
+  return { ...controls, state: anchor, offsetMs, rttMs, connection };
+}
