@@ -1,0 +1,34 @@
+import { useEffect } from 'react';
+import { AppHeader } from './components/AppHeader';
+import { DiagnosticsDrawer } from './components/DiagnosticsDrawer';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PAGES } from './pages/pageList';
+import { useRouterStore } from './stores/routerStore';
+
+/** The shell: header with connection truth, the current page, the diagnostics drawer. */
+export function App() {
+  const path = useRouterStore((s) => s.path);
+  const navigate = useRouterStore((s) => s.navigate);
+  const entry = PAGES.find((p) => p.path === path);
+
+  useEffect(() => {
+    if (path === '/') navigate(PAGES[0]?.path ?? '/', { replace: true });
+  }, [path, navigate]);
+
+  useEffect(() => {
+    document.title = entry ? `${entry.title} · Liveline` : 'Liveline';
+  }, [entry]);
+
+  const Page = entry?.Page ?? NotFoundPage;
+  return (
+    <div className="app">
+      <AppHeader pages={PAGES} current={entry?.path ?? null} />
+      <div className="app__body">
+        <main className="app__main" id="main">
+          {path === '/' ? null : <Page />}
+        </main>
+        <DiagnosticsDrawer />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,80 @@
+import { useState } from 'react';
+import type { Card, Column } from '@liveline/protocol';
+import type { CardDraft } from '../lib/validateCard';
+import { CardForm } from './CardForm';
+
+/** Props of {@link BoardCard}. */
+export interface BoardCardProps {
+  readonly card: Card;
+  readonly columns: readonly Column[];
+  readonly onEdit: (draft: CardDraft) => void;
+  readonly onMove: (columnId: string) => void;
+  readonly onDelete: () => void;
+}
+
+/** A draggable card with edit, move (for keyboards) and delete. */
+export function BoardCard({ card, columns, onEdit, onMove, onDelete }: BoardCardProps) {
+  const [editing, setEditing] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  if (editing)
+    return (
+      <li>
+        <CardForm
+          initial={card}
+          submitLabel="Save card"
+          onSubmit={(draft) => {
+            onEdit(draft);
+            setEditing(false);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      </li>
+    );
+  return (
+    <li
+      className={`card${dragging ? ' is-dragging' : ''}`}
+      draggable
+      data-card-id={card.id}
+      aria-label={`Card ${card.title}`}
+      onDragStart={(e) => {
+        e.dataTransfer.setData('text/plain', card.id);
+        e.dataTransfer.effectAllowed = 'move';
+        setDragging(true);
+      }}
+      onDragEnd={() => setDragging(false)}
+    >
+      <span className="card__title">{card.title}</span>
+      {card.description && <span className="card__description">{card.description}</span>}
+      <div className="card__footer">
+        {card.assignee && <span className="badge">@{card.assignee}</span>}
+        <button
+          type="button"
+          className="button button--small button--ghost"
+          onClick={() => setEditing(true)}
+          aria-label={`Edit ${card.title}`}
+        >
+          Edit
+        </button>
+        <button
+          type="button"
+          className="button button--small button--ghost"
+          onClick={onDelete}
+          aria-label={`Delete ${card.title}`}
+        >
+          Delete
+        </button>
+        <select
+          aria-label={`Move ${card.title} to`}
+          value={card.column_id}
+          onChange={(e) => onMove(e.target.value)}
+        >
+          {columns.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.title}
+            </option>
+          ))}
+        </select>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'react';
+import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
+import { useWorkflowRun } from '../hooks/useWorkflowRun';
+import { cancelWorkflow } from '../lib/api';
+import { RunEventLog } from './RunEventLog';
+import { StageCard } from './StageCard';
+
+/** Props of {@link RunView}. */
+export interface RunViewProps {
+  readonly id: string;
+  /** Called whenever the run's status changes, to refresh lists. */
+  readonly onStatus: (status: string) => void;
+}
+
+/** One run, live: status, cancel, failure reason, every stage with its artifact, and the event list. */
+export function RunView({ id, onStatus }: RunViewProps) {
+  const { workflow, loaded, events, resynced, snapshotSeq } = useWorkflowRun(id);
+  const [cancelError, setCancelError] = useState<string | null>(null);
+  const status = workflow?.status ?? null;
+
+  useEffect(() => {
+    if (status) onStatus(status);
+  }, [status, onStatus]);
+
+  const cancel = async () => {
+    setCancelError(null);
+    try {
+      await cancelWorkflow(id);
+    } catch (error) {
+      setCancelError(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  if (!workflow)
+    return (
+      <section className="panel" aria-label="Run">
+        <p className="empty">{loaded ? `Waiting for run ${id} to start…` : `Loading run ${id}…`}</p>
+      </section>
+    );
+
+  const finished = TERMINAL_WORKFLOW_STATUSES.includes(workflow.status);
+  return (
+    <section
+      className="panel"
+      aria-label="Run"
+      data-run-id={workflow.id}
+      data-status={workflow.status}
+    >
+      <header className="panel__header">
+        <div>
+          <h2>{workflow.title || 'Untitled run'}</h2>
+          <p className="muted">
+            {workflow.mode === 'idea' ? 'Idea2Video' : 'Script2Video'} ·{' '}
+            <span className="mono">{workflow.id}</span>
+          </p>
+        </div>
+        <div className="panel__actions">
+          <span className={`pill pill--${workflow.status}`} aria-label="Run status">
+            {workflow.status}
+            {workflow.queue_position !== null && ` #${workflow.queue_position}`}
+          </span>
+          {!finished && (
+            <button type="button" className="button button--danger" onClick={() => void cancel()}>
+              Cancel run
+            </button>
+          )}
+        </div>
+      </header>
+      {workflow.error && (
+        <p className="callout" role="alert">
+          {workflow.status === 'interrupted' ? 'Interrupted' : 'Failed'}: {workflow.error}
+        </p>
+      )}
+      {cancelError && (
+        <p className="form-error" role="alert">
+          {cancelError}
+        </p>
+      )}
+      <ol className="pipeline" aria-hidden="true">
+        {workflow.stages.map((s) => (
+          <li key={s.stage} data-status={s.status} />
+        ))}
+      </ol>
+      <div className="stages">
+        {workflow.stages.map((stage) => (
+          <StageCard key={stage.stage} stage={stage} />
+        ))}
+      </div>
+      <RunEventLog events={events} resynced={resynced} snapshotSeq={snapshotSeq} />
+    </section>
+  );
+}

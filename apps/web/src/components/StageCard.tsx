@@ -1,0 +1,35 @@
+import { PIPELINE, type StageState } from '@liveline/protocol';
+import { ArtifactView } from './ArtifactView';
+
+const TITLES = Object.fromEntries(PIPELINE.map((p) => [p.stage, p.title])) as Record<
+  StageState['stage'],
+  string
+>;
+const agentName = (agent: string) => agent.replace(/_/g, ' ');
+
+/** One pipeline stage: status, progress and the artifact once it lands. */
+export function StageCard({ stage }: { readonly stage: StageState }) {
+  const title = TITLES[stage.stage];
+  return (
+    <section
+      className={`stage stage--${stage.status}`}
+      aria-label={`Stage ${title}`}
+      data-status={stage.status}
+    >
+      <header className="stage__header">
+        <h3>{title}</h3>
+        <span className="muted">{agentName(stage.agent)}</span>
+        <span className={`pill pill--${stage.status}`}>{stage.status}</span>
+      </header>
+      {stage.status === 'running' && (
+        <progress
+          className="progress"
+          max={100}
+          value={stage.progress}
+          aria-label={`${title} progress`}
+        />
+      )}
+      {stage.artifact && <ArtifactView artifact={stage.artifact} />}
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import { useRef, type MouseEvent } from 'react';
+import { usePlayheadFrame } from '../hooks/usePlayheadFrame';
+import { BEATS_PER_BAR, formatPosition, secondsPerBar } from '../lib/musicalTime';
+
+/** Props of {@link Timeline}. */
+export interface TimelineProps {
+  readonly bpm: number;
+  readonly bars: number;
+  readonly loop: { readonly enabled: boolean; readonly start: number; readonly end: number } | null;
+  readonly onSeek: (seconds: number) => void;
+}
+
+const CLIPS = [
+  { track: 0, start: 0, length: 4 },
+  { track: 0, start: 6, length: 6 },
+  { track: 1, start: 2, length: 8 },
+  { track: 2, start: 8, length: 8 },
+];
+
+/** Bars and beats, the loop range, and a playhead moved every frame without React renders. */
+export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
+  const trackRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
+  const readoutRef = useRef<HTMLOutputElement>(null);
+  const total = secondsPerBar(bpm) * bars;
+
+  usePlayheadFrame((seconds) => {
+    const track = trackRef.current;
+    const head = headRef.current;
+    if (!track || !head) return;
+    const x = ((seconds % total) / total) * track.clientWidth;
+    head.style.transform = `translateX(${x.toFixed(2)}px)`;
+    head.dataset.seconds = seconds.toFixed(4);
+    const readout = readoutRef.current;
+    if (readout) {
+      const { bars: where, clock } = formatPosition(seconds, bpm);
+      readout.textContent = `${where.padStart(5, ' ')}  ${clock}`;
+    }
+  });
+
+  const seek = (event: MouseEvent<HTMLDivElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+    onSeek(Math.round(fraction * total * 1000) / 1000);
+  };
+
+  const pct = (seconds: number) => `${(seconds / total) * 100}%`;
+  const bar = secondsPerBar(bpm);
+  return (
+    <>
+      <output ref={readoutRef} className="transport__readout" aria-label="Position">
+        1.1 0:00.000
+      </output>
+      <div
+        ref={trackRef}
+        className="timeline"
+        role="slider"
+        tabIndex={0}
+        aria-label="Timeline: click to seek"
+        aria-valuemin={0}
+        aria-valuemax={Math.round(total)}
+        aria-valuenow={0}
+        onClick={seek}
+      >
+        {Array.from({ length: bars }, (_, b) => (
+          <div key={b} className="timeline__bar" style={{ left: pct(b * bar) }}>
+            <span>{b + 1}</span>
+          </div>
+        ))}
+        {Array.from({ length: bars * BEATS_PER_BAR }, (_, i) =>
+          i % BEATS_PER_BAR === 0 ? null : (
+            <div
+              key={`beat-${i}`}
+              className="timeline__beat"
+              style={{ left: pct((i * bar) / BEATS_PER_BAR) }}
+            />
+          ),
+        )}
+        {loop?.enabled && (
+          <div
+            className="timeline__loop"
+            style={{ left: pct(loop.start), width: pct(Math.max(0, loop.end - loop.start)) }}
+          />
+        )}
+        {CLIPS.map((c, i) => (
+          <div
+            key={i}
+            className="timeline__clip"
+            style={{
+              left: pct(c.start * bar),
+              width: pct(c.length * bar),
+              top: `${34 + c.track * 34}px`,
+            }}
+          />
+        ))}
+        <div ref={headRef} className="timeline__playhead" data-testid="playhead" />
+      </div>
+    </>
+  );
+}

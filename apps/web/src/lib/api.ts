@@ -1,0 +1,80 @@
+import {
+  agentListResponseSchema,
+  httpErrorSchema,
+  parse,
+  routePath,
+  workflowListResponseSchema,
+  workflowResponseSchema,
+  type AgentStatus,
+  type CreateWorkflowRequest,
+  type Schema,
+  type Workflow,
+} from '@liveline/protocol';
+import { serverOrigin } from './serverOrigin';
+
+/** A failed HTTP call: the server's error code and message, or `network`/`bad_response`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field: string | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+async function call<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  schema: Schema<T>,
+  body?: unknown,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, serverOrigin()), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (cause) {
+    throw new ApiError('network', 'The server could not be reached.', null, { cause });
+  }
+  const json: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const failure = parse(httpErrorSchema, json);
+    if (failure.ok)
+      throw new ApiError(
+        failure.value.error.code,
+        failure.value.error.message,
+        failure.value.error.field,
+      );
+    throw new ApiError('http', `The server answered ${response.status}.`);
+  }
+  const result = parse(schema, json);
+  if (!result.ok)
+    throw new ApiError('bad_response', result.error.message, null, { cause: result.error });
+  return result.value;
+}
+
+/** Starts an Idea2Video or Script2Video run. */
+export async function createWorkflow(request: CreateWorkflowRequest): Promise<Workflow> {
+  return (await call('POST', routePath('workflowCreate'), workflowResponseSchema, request))
+    .workflow;
+}
+
+/** Recent runs, newest first. */
+export async function listWorkflows(): Promise<Workflow[]> {
+  return (await call('GET', routePath('workflowList'), workflowListResponseSchema)).workflows;
+}
+
+/** Cancels a queued or running run. */
+export async function cancelWorkflow(id: string): Promise<Workflow> {
+  return (await call('POST', routePath('workflowCancel', { id }), workflowResponseSchema)).workflow;
+}
+
+/** Every agent with its status. */
+export async function listAgents(): Promise<AgentStatus[]> {
+  return (await call('GET', routePath('agentList'), agentListResponseSchema)).agents;
+}

@@ -1,0 +1,15 @@
+import { Profiler, StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { countCommit } from './lib/commitCounter';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <Profiler id="app" onRender={countCommit}>
+      <App />
+    </Profiler>
+  </StrictMode>,
+);

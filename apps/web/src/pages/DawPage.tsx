@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react';
+import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
+import { SecondsField } from '../components/SecondsField';
+import { Timeline } from '../components/Timeline';
+import { useTransport } from '../hooks/useTransport';
+
+const BARS = 16;
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLElement &&
+  (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName));
+
+/** The DAW transport: play/pause/stop/resume, seek by clicking the timeline, tempo, loop; space = play/pause. */
+export function DawPage() {
+  const { anchor, send } = useTransport();
+  const playing = anchor?.playing ?? false;
+  const bpm = anchor?.bpm ?? 120;
+  // What the user is typing; null shows the transport's tempo.
+  const [tempoDraft, setTempoDraft] = useState<string | null>(null);
+  const [loopStart, setLoopStart] = useState('0');
+  const [loopEnd, setLoopEnd] = useState('8');
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.code !== 'Space' || typing(event.target)) return;
+      event.preventDefault();
+      send({ type: playing ? 'pause' : anchor && anchor.time_seconds > 0 ? 'resume' : 'play' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [send, playing, anchor]);
+
+  const applyTempo = () => {
+    const value = Number(tempoDraft);
+    if (tempoDraft !== null && Number.isFinite(value) && value >= BPM_MIN && value <= BPM_MAX)
+      send({ type: 'tempo', bpm: value });
+    setTempoDraft(null);
+  };
+  const loopEnabled = anchor?.loop_enabled ?? false;
+  const setLoop = (enabled: boolean) =>
+    send({
+      type: 'loop',
+      enabled,
+      start_seconds: Number(loopStart) || 0,
+      end_seconds: Number(loopEnd) || 0,
+    });
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <div>
+          <h1>DAW</h1>
+          <p className="page__lead">
+            Shared transport: every open tab plays in step. <span className="kbd">Space</span> plays
+            and pauses.
+          </p>
+        </div>
+      </header>
+      <section className="panel" aria-label="Transport">
+        <div className="transport">
+          <div className="transport__buttons" role="group" aria-label="Transport controls">
+            <button
+              type="button"
+              className={`button${playing ? ' is-active' : ''}`}
+              onClick={() => send({ type: 'play' })}
+            >
+              ▶ Play
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => send({ type: 'pause' })}
+              disabled={!playing}
+            >
+              ❚❚ Pause
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => send({ type: 'resume' })}
+              disabled={playing}
+            >
+              ⏵ Resume
+            </button>
+            <button type="button" className="button" onClick={() => send({ type: 'stop' })}>
+              ■ Stop
+            </button>
+          </div>
+          <label className="field">
+            <span className="field__label">Tempo (BPM)</span>
+            <input
+              type="number"
+              min={BPM_MIN}
+              max={BPM_MAX}
+              value={tempoDraft ?? String(bpm)}
+              onChange={(e) => setTempoDraft(e.target.value)}
+              onBlur={applyTempo}
+              onKeyDown={(e) => e.key === 'Enter' && applyTempo()}
+            />
+          </label>
+          <div className="transport__loop">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={loopEnabled}
+                onChange={(e) => setLoop(e.target.checked)}
+              />
+              Loop
+            </label>
+            <SecondsField label="Loop start (s)" value={loopStart} onChange={setLoopStart} />
+            <SecondsField label="Loop end (s)" value={loopEnd} onChange={setLoopEnd} />
+          </div>
+        </div>
+        <Timeline
+          bpm={bpm}
+          bars={BARS}
+          loop={
+            anchor
+              ? {
+                  enabled: anchor.loop_enabled,
+                  start: anchor.loop_start_seconds,
+                  end: anchor.loop_end_seconds,
+                }
+              : null
+          }
+          onSeek={(seconds) => send({ type: 'seek', time_seconds: seconds })}
+        />
+        <p className="muted">
+          {playing
+            ? `Playing at ${bpm} BPM`
+            : anchor
+              ? `Stopped at ${bpm} BPM`
+              : 'Waiting for the transport clock…'}
+        </p>
+      </section>
+    </div>
+  );
+}

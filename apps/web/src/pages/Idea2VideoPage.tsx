@@ -1,0 +1,59 @@
+import { useCallback, useEffect } from 'react';
+import type { CreateWorkflowRequest } from '@liveline/protocol';
+import { PipelineStatus } from '../components/PipelineStatus';
+import { RecentRuns } from '../components/RecentRuns';
+import { RunView } from '../components/RunView';
+import { StartRunForm } from '../components/StartRunForm';
+import { createWorkflow } from '../lib/api';
+import { newId } from '../lib/newId';
+import { useRecentRunsStore } from '../stores/recentRunsStore';
+import { useRouterStore } from '../stores/routerStore';
+
+/** Idea2Video / Script2Video: start a run, watch its stages land live; the run id lives in the URL. */
+export function Idea2VideoPage() {
+  const runId = useRouterStore((s) => s.query.get('run'));
+  const navigate = useRouterStore((s) => s.navigate);
+  const runs = useRecentRunsStore((s) => s.runs);
+  const refresh = useRecentRunsStore((s) => s.refresh);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const start = async (request: CreateWorkflowRequest) => {
+    // Listen on the id first, then start the run under it: no event can be missed.
+    const id = newId('run');
+    navigate(`/idea2video?run=${id}`);
+    await createWorkflow({ ...request, id });
+    await refresh();
+  };
+
+  const onStatus = useCallback(() => void refresh(), [refresh]);
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <div>
+          <h1>Idea2Video</h1>
+          <p className="page__lead">
+            Turn an idea or a script into a shot-by-shot cut sheet, live.
+          </p>
+        </div>
+        <PipelineStatus />
+      </header>
+      <div className="studio">
+        <div className="studio__side">
+          <StartRunForm onStart={start} />
+          <RecentRuns runs={runs} current={runId} />
+        </div>
+        {runId ? (
+          <RunView key={runId} id={runId} onStatus={onStatus} />
+        ) : (
+          <section className="panel">
+            <p className="empty">Start a run, or pick one from the recent runs.</p>
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}

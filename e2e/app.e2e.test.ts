@@ -1,0 +1,199 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { freePort } from './support/freePort';
+import {
+  launchChromium,
+  overallPhase,
+  SCREENSHOTS,
+  startServer,
+  tempDataDir,
+  waitAllOpen,
+} from './support/liveline';
+import type { TestProcess } from './support/startProcess';
+
+let server: TestProcess;
+let browser: Browser;
+let origin: string;
+const data = tempDataDir();
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  server = await startServer(port, data.dir);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  data.remove();
+});
+
+describe('production build against the real server', () => {
+  it('(1) every page loads and its indicators turn green', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    for (const [path, name] of [
+      ['/idea2video', 'idea2video'],
+      ['/agents', 'agents'],
+      ['/daw', 'daw'],
+      ['/board?board=e2e-shots', 'board'],
+    ] as const) {
+      await page.goto(`${origin}${path}`);
+      await waitAllOpen(page);
+      expect(await overallPhase(page)).toBe('open');
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    }
+    await page.getByRole('button', { name: 'Diagnostics' }).click();
+    await page.getByRole('region', { name: 'Diagnostics' }).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'diagnostics.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('(2) an Idea2Video run goes from start to completed with every artifact on screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${origin}/idea2video`);
+    await waitAllOpen(page);
+    await page.getByLabel('Title (optional)').fill('Lighthouse');
+    await page
+      .getByLabel('Idea', { exact: true })
+      .fill('A lighthouse keeper finds a message in a bottle from her future self.');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\?run=run-/);
+    const run = page.getByRole('region', { name: 'Run' });
+    await run.and(page.locator('[data-status="completed"]')).waitFor({ timeout: 60_000 });
+    for (const label of ['Scenes', 'Storyboard', 'Shots', 'Audio cues', 'Cut sheet'])
+      await expect(run.getByLabel(label, { exact: true }).count()).resolves.toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'idea2video-completed.png'), fullPage: true });
+    await page.reload();
+    await run.and(page.locator('[data-status="completed"]')).waitFor();
+    await page.close();
+  });
+
+  it('(4) two contexts on the Board: moves appear in both; an offline change arrives once', async () => {
+    const board = `e2e-${Date.now().toString(36)}`;
+    const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
+    const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
+    for (const p of [pa, pb]) {
+      await p.goto(`${origin}/board?board=${board}`);
+      await waitAllOpen(p);
+    }
+    const columns = await pa
+      .locator('[data-column-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-column-id') ?? ''));
+    expect(columns.length).toBeGreaterThanOrEqual(3);
+    const title = await pa
+      .locator('.column h2')
+      .first()
+      .evaluate((h) => h.firstChild?.textContent?.trim() ?? '');
+    await pa.getByRole('button', { name: `Add card to ${title}` }).click();
+    await pa.getByLabel('Card title').fill('Render trailer');
+    await pa.getByRole('button', { name: 'Add card', exact: true }).click();
+    const inColumn = (p: typeof pa, col: string) =>
+      p.locator(`[data-column-id="${col}"] [aria-label="Card Render trailer"]`);
+    await inColumn(pb, columns[0] ?? '').waitFor();
+
+    await pa.getByLabel('Move Render trailer to').selectOption(columns[1] ?? '');
+    await inColumn(pb, columns[1] ?? '').waitFor();
+
+    await a.setOffline(true);
+    await pa.waitForFunction(
+      () =>
+        document.querySelector('.connection-bar > .indicator')?.getAttribute('data-phase') ===
+        'offline',
+    );
+    await pa.getByLabel('Move Render trailer to').selectOption(columns[2] ?? '');
+    await pa.getByText('1 change waiting to send').first().waitFor();
+    await pa.screenshot({ path: join(SCREENSHOTS, 'board-offline.png'), fullPage: true });
+    await a.setOffline(false);
+    await inColumn(pb, columns[2] ?? '').waitFor();
+    await inColumn(pa, columns[2] ?? '').waitFor();
+    await waitAllOpen(pa);
+    for (const p of [pa, pb])
+      expect(await p.locator('[aria-label="Card Render trailer"]').count()).toBe(1);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('(5) DAW: the playhead moves forward smoothly without React renders; a second tab follows', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const [pa, pb] = await Promise.all([context.newPage(), context.newPage()]);
+    for (const p of [pa, pb]) {
+      await p.goto(`${origin}/daw`);
+      await waitAllOpen(p);
+    }
+    await pa.getByRole('button', { name: '■ Stop' }).click();
+    await pa.getByRole('button', { name: '▶ Play' }).click();
+    await pa.getByText(/Playing at/).waitFor();
+    const sample = await pa.evaluate(async () => {
+      const head = document.querySelector<HTMLElement>('[data-testid="playhead"]');
+      const commits = () => (window as { __livelineCommits?: number }).__livelineCommits ?? 0;
+      const before = commits();
+      const points: { t: number; s: number; x: number }[] = [];
+      const started = performance.now();
+      await new Promise<void>((done) => {
+        const frame = (t: number) => {
+          points.push({
+            t,
+            s: Number(head?.dataset.seconds ?? NaN),
+            x: head?.getBoundingClientRect().x ?? NaN,
+          });
+          if (t - started < 3000) requestAnimationFrame(frame);
+          else done();
+        };
+        requestAnimationFrame(frame);
+      });
+      return { points, commits: commits() - before };
+    });
+    expect(sample.points.length).toBeGreaterThan(60);
+    const intervals = sample.points.slice(1).map((p, i) => p.t - (sample.points[i]?.t ?? p.t));
+    const frameMs = [...intervals].sort((x, y) => x - y)[Math.floor(intervals.length / 2)] ?? 16.7;
+    for (let i = 1; i < sample.points.length; i++) {
+      const prev = sample.points[i - 1]!;
+      const cur = sample.points[i]!;
+      expect(cur.s).toBeGreaterThanOrEqual(prev.s);
+      expect(cur.x).toBeGreaterThanOrEqual(prev.x);
+      // A step is a jump when it exceeds 3 display frames and the time that frame really took
+      // (headless Chromium sometimes skips a frame; the playhead then rightly covers the gap).
+      const stepMs = (cur.s - prev.s) * 1000;
+      expect(stepMs).toBeLessThanOrEqual(Math.max(3 * frameMs, (cur.t - prev.t) * 1.1 + 2));
+    }
+    expect(sample.commits).toBeLessThan(10);
+    await pb.getByText(/Playing at 120 BPM/).waitFor();
+
+    await pa.getByRole('button', { name: '❚❚ Pause' }).click();
+    await pb.getByText(/Stopped at/).waitFor();
+    const box = (await pa.getByRole('slider', { name: 'Timeline: click to seek' }).boundingBox())!;
+    await pa.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await pb.waitForFunction(
+      () =>
+        Number(document.querySelector<HTMLElement>('[data-testid="playhead"]')?.dataset.seconds) >
+        10,
+    );
+    await pa.getByLabel('Tempo (BPM)').fill('96');
+    await pa.getByLabel('Tempo (BPM)').press('Enter');
+    await pb.getByText('Stopped at 96 BPM').waitFor();
+    await pa.getByRole('heading', { name: 'DAW' }).click();
+    await pa.keyboard.press('Space');
+    await pb.getByText('Playing at 96 BPM').waitFor();
+    await pa.screenshot({ path: join(SCREENSHOTS, 'daw-playing.png'), fullPage: true });
+    await pa.getByRole('button', { name: '■ Stop' }).click();
+    await context.close();
+  });
+
+  it('(7) a route that does not exist shows stopped with its reason, and no reconnect loop', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.goto(`${origin}/agents?agent=nope`);
+    const agent = page.locator('.connection-bar [data-route="/ws/agent/nope"]');
+    await agent.and(page.locator('[data-phase="closed"]')).waitFor();
+    await expect(agent.getByRole('status').textContent()).resolves.toMatch(/🔴.*Stopped: \S+/);
+    await page.waitForTimeout(3000);
+    expect(await agent.getAttribute('data-phase')).toBe('closed');
+    expect(sockets.filter((u) => u.endsWith('/ws/agent/nope'))).toHaveLength(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'agent-missing.png'), fullPage: true });
+    await page.close();
+  });
+});

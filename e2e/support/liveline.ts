@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startProcess, type TestProcess } from './startProcess';
+
+/** The repository root. */
+export const ROOT = resolve(import.meta.dirname, '../..');
+/** Where screenshots go (git-ignored). */
+export const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
+
+/** Starts the built server as a separate process serving the built app. */
+export async function startServer(
+  port: number,
+  dataDir: string,
+  allowedOrigins?: string,
+): Promise<TestProcess> {
+  return startProcess(['packages/server/dist/main.js'], {
+    cwd: ROOT,
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      WEB_DIR: join(ROOT, 'apps/web/dist'),
+      LOG_LEVEL: 'warn',
+      ...(allowedOrigins ? { ALLOWED_ORIGINS: allowedOrigins } : {}),
+    },
+    ready: /listening on/,
+  });
+}
+
+/** A fresh temporary data directory and its removal. */
+export function tempDataDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'liveline-e2e-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Debian's Chromium through playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The overall connection indicator's phase. */
+export function overallPhase(page: Page): Promise<string | null> {
+  return page.locator('.connection-bar > .indicator').getAttribute('data-phase');
+}
+
+/** Waits until every indicator in the header says open. */
+export async function waitAllOpen(page: Page, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const all = [...document.querySelectorAll('.connection-bar [data-phase]')];
+      return all.length > 1 && all.every((el) => el.getAttribute('data-phase') === 'open');
+    },
+    undefined,
+    { timeout },
+  );
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
+import { parseCliOptions } from './parseCliOptions.js';
+
+describe('parseCliOptions', () => {
+  it('reads the environment and lets flags win', () => {
+    const options = parseCliOptions(['--port', '9000', '--stage-duration-ms=20'], {
+      PORT: '8000',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/d',
+      ALLOWED_ORIGINS: 'http://a:1, http://b:2',
+      STAGE_DURATION_MS: '5',
+      LOG_LEVEL: 'warn',
+    });
+    expect(options).toEqual({
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/tmp/d',
+      allowedOrigins: ['http://a:1', 'http://b:2'],
+      stageDurationMs: 20,
+      logLevel: 'warn',
+    });
+  });
+
+  it.each([
+    [['--port', '70000'], {}, '--port'],
+    [[], { PORT: 'eighty' }, 'PORT'],
+    [[], { STAGE_DURATION_MS: '-1' }, 'STAGE_DURATION_MS'],
+    [['--stage-duration-ms', '1.5'], {}, '--stage-duration-ms'],
+    [[], { ALLOWED_ORIGINS: 'example.com' }, 'ALLOWED_ORIGINS'],
+    [['--log-level', 'loud'], {}, '--log-level'],
+    [['--colour', 'on'], {}, '--colour'],
+    [['--host'], {}, '--host'],
+  ])('names the bad setting in %j %j', (argv, env, name) => {
+    expect(() => parseCliOptions(argv, env)).toThrow(ConfigError);
+    expect(() => parseCliOptions(argv, env)).toThrow(name);
+  });
+});

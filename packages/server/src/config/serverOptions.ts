@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CLOCK_RATE_HZ, HEARTBEAT_INTERVAL_MS, PING_INTERVAL_MS } from '@liveline/protocol';
+import { ConfigError } from '../errors.js';
+import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
+
+/** Options of `startServer`; every one is optional and validated. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. @default 8000 */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Directory of the SQLite database. @default './data' */
+  dataDir?: string;
+  /** Origins allowed to open WebSockets; requests without `Origin` are always allowed. @default own origin + Vite dev origins */
+  allowedOrigins?: readonly string[];
+  /** Built web app served at `/`. @default apps/web/dist of the repository, when it exists */
+  webDir?: string | null;
+  /** Lowest level logged. @default 'info' */
+  logLevel?: LogLevel;
+  /** Time each pipeline stage takes, in ms. @default 1500 */
+  stageDurationMs?: number;
+  /** DAW clock ticks per second. @default 30 */
+  clockRateHz?: number;
+  /** Coordinator metrics broadcasts per second. @default 1 */
+  metricsRateHz?: number;
+  /** Silence after which a connection gets an app-level heartbeat, in ms. @default 10000 */
+  heartbeatIntervalMs?: number;
+  /** Protocol ping period; a peer that misses a pong is terminated, in ms. @default 25000 */
+  pingIntervalMs?: number;
+  /** Events kept per ordered room. @default 1000 */
+  historyMaxEvents?: number;
+  /** Age after which history events are dropped, in ms. @default 600000 */
+  historyMaxAgeMs?: number;
+  /** Bytes of history kept per ordered room. @default 4 MiB */
+  historyMaxBytes?: number;
+  /** Bytes an ordered-route client may have unsent before it is closed with 1013. @default 1 MiB */
+  orderedMaxBufferedBytes?: number;
+  /** Bytes unsent above which a latest-route client gets only the newest value. @default 64 KiB */
+  latestMaxBufferedBytes?: number;
+  /** Inbound messages per second a connection may send on average. @default 50 */
+  rateLimitPerSecond?: number;
+  /** Inbound messages a connection may send in a burst. @default 100 */
+  rateLimitBurst?: number;
+  /** Capacity of each pipeline agent. @default 1 */
+  agentCapacity?: number;
+  /** Server clock in epoch ms (sub-ms precision). @default performance.timeOrigin + performance.now() */
+  now?: () => number;
+}
+
+/** Options after defaults and validation. */
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'allowedOrigins' | 'webDir'>> & {
+  readonly allowedOrigins: readonly string[] | null;
+  readonly webDir: string | null;
+};
+
+const here = dirname(fileURLToPath(import.meta.url));
+// src/config or dist/config → the repository root is four levels up from packages/server/<src|dist>/config.
+const defaultWebDir = resolve(here, '../../../../apps/web/dist');
+
+const fail = (field: string, message: string): never => {
+  throw new ConfigError(field, message);
+};
+
+interface NumberRule {
+  readonly fallback: number;
+  readonly min: number;
+  readonly max: number;
+  readonly int?: boolean;
+}
+
+const numberOption = (field: string, value: unknown, rule: NumberRule): number => {
+  if (value === undefined) return rule.fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fail(field, 'expected a number');
+  if (rule.int && !Number.isInteger(value)) return fail(field, 'expected an integer');
+  if (value < rule.min || value > rule.max)
+    return fail(field, `expected a value from ${rule.min} to ${rule.max}`);
+  return value;
+};
+
+const HOUR_MS = 3_600_000;
+const MIB = 1024 * 1024;
+const BYTES_MAX = 2 ** 40;
+
+/** Defaults and bounds of every numeric option. */
+const NUMBER_RULES = {
+  port: { fallback: 8000, min: 0, max: 65_535, int: true },
+  stageDurationMs: { fallback: 1500, min: 0, max: HOUR_MS },
+  clockRateHz: { fallback: CLOCK_RATE_HZ, min: 0.1, max: 1000 },
+  metricsRateHz: { fallback: 1, min: 0.01, max: 1000 },
+  heartbeatIntervalMs: { fallback: HEARTBEAT_INTERVAL_MS, min: 1, max: HOUR_MS },
+  pingIntervalMs: { fallback: PING_INTERVAL_MS, min: 1, max: HOUR_MS },
+  historyMaxEvents: { fallback: 1000, min: 1, max: 1e7, int: true },
+  historyMaxAgeMs: { fallback: 600_000, min: 1, max: 24 * HOUR_MS },
+  historyMaxBytes: { fallback: 4 * MIB, min: 1, max: BYTES_MAX, int: true },
+  orderedMaxBufferedBytes: { fallback: MIB, min: 1, max: BYTES_MAX, int: true },
+  latestMaxBufferedBytes: { fallback: 64 * 1024, min: 0, max: BYTES_MAX, int: true },
+  rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },
+  rateLimitBurst: { fallback: 100, min: 1, max: 1e6, int: true },
+  agentCapacity: { fallback: 1, min: 1, max: 1000, int: true },
+} as const satisfies Record<string, NumberRule>;
+type NumberOptionName = keyof typeof NUMBER_RULES;
+
+const stringOption = (field: string, value: unknown, fallback: string): string => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.trim() === '')
+    return fail(field, 'expected a non-empty string');
+  return value;
+};
+
+const originsOption = (value: unknown): readonly string[] | null => {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) return fail('allowedOrigins', 'expected an array of origins');
+  return value.map((origin: unknown, i) => {
+    if (typeof origin !== 'string' || !/^https?:\/\/[^/\s]+$/.test(origin))
+      return fail(`allowedOrigins[${i}]`, 'expected an origin like http://host:port');
+    return origin;
+  });
+};
+
+const levelOption = (value: unknown): LogLevel => {
+  if (value === undefined) return 'info';
+  const found = LOG_LEVELS.find((level) => level === value);
+  return found ?? fail('logLevel', `expected one of ${LOG_LEVELS.join(', ')}`);
+};
+
+const webDirOption = (value: unknown): string | null => {
+  if (value === null) return null;
+  if (value !== undefined) return resolve(stringOption('webDir', value, ''));
+  return existsSync(defaultWebDir) ? defaultWebDir : null;
+};
+
+/** Applies defaults and validates every option, throwing {@link ConfigError} naming the bad one. */
+export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
+  const now = options.now ?? (() => performance.timeOrigin + performance.now());
+  if (typeof now !== 'function') fail('now', 'expected a function');
+  const numbers = Object.fromEntries(
+    Object.entries(NUMBER_RULES).map(([name, rule]) => [
+      name,
+      numberOption(name, options[name as NumberOptionName], rule),
+    ]),
+  ) as Record<NumberOptionName, number>;
+  return {
+    ...numbers,
+    host: stringOption('host', options.host, '127.0.0.1'),
+    dataDir: resolve(stringOption('dataDir', options.dataDir, './data')),
+    allowedOrigins: originsOption(options.allowedOrigins),
+    webDir: webDirOption(options.webDir),
+    logLevel: levelOption(options.logLevel),
+    now,
+  };
+}

@@ -1,0 +1,304 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WS_ROUTE_NAMES, routes } from '@liveline/protocol';
+import { createServer as createViteServer, type ProxyOptions } from 'vite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, type LivelineServer } from '../index.js';
+import { runDoctor, samplePath, type DoctorCheck, type DoctorReport } from './doctor.js';
+
+const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+/** Short deadline for the scenarios where something hangs: the test waits about one deadline. */
+const HANG_TIMEOUT_MS = 1000;
+const WS_CHECKS = WS_ROUTE_NAMES.length;
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()?.();
+});
+
+const tempDir = async (prefix: string): Promise<string> => {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+};
+
+/** Listens on port 0 and registers a cleanup that also drops upgraded sockets. */
+const listen = async (server: Server): Promise<string> => {
+  const sockets = new Set<Duplex>();
+  server.on('connection', (s) => sockets.add(s));
+  server.on('upgrade', (_req, s: Duplex) => sockets.add(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+const startLiveline = async (): Promise<LivelineServer> => {
+  const dataDir = await tempDir('liveline-doctor-data-');
+  const server = await startServer({ port: 0, dataDir, logLevel: 'silent' });
+  cleanups.push(() => server.stop());
+  return server;
+};
+
+/**
+ * The real server behind a tiny proxy that answers one WebSocket path with Liveline's 404 JSON
+ * (as a server without that route would) and forwards everything else byte for byte.
+ */
+const startServerWithout = async (target: string, missingPath: string): Promise<string> => {
+  const { hostname, port } = new URL(target);
+  const proxy = createHttpServer((req, res) => {
+    const upstream = request(
+      { hostname, port, path: req.url, method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  proxy.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === missingPath) {
+      const body = JSON.stringify({
+        error: { code: 'not_found', message: `no WebSocket route at ${path}`, field: null },
+        path,
+        websocket_routes: WS_ROUTE_NAMES.map((n) => routes[n].path).filter((p) => p !== path),
+      });
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    const upstream = connect(Number(port), hostname, () => {
+      const headers = req.rawHeaders.map((v, i) => (i % 2 ? `${v}\r\n` : `${v}: `)).join('');
+      upstream.write(`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.1\r\n${headers}\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+    socket.on('close', () => upstream.destroy());
+  });
+  return listen(proxy);
+};
+
+/** A Starlette/uvicorn-style server: every upgrade gets an empty 403, every GET a JSON 404. */
+const startEmpty403Server = (): Promise<string> => {
+  const server = createHttpServer((_req, res) => {
+    res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
+  });
+  server.on('upgrade', (_req, socket: Duplex) => {
+    socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+  });
+  return listen(server);
+};
+
+/** A Vite dev server with the app's proxy table, WebSocket forwarding on or off. */
+const startVite = async (target: string, ws: boolean): Promise<string> => {
+  const root = await tempDir('liveline-doctor-vite-');
+  await writeFile(join(root, 'index.html'), '<!doctype html><title>dev</title>');
+  const backend: ProxyOptions = { target, changeOrigin: false };
+  const vite = await createViteServer({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    clearScreen: false,
+    server: {
+      port: 0,
+      host: '127.0.0.1',
+      proxy: {
+        '^/ws(?:[/?]|$)': { ...backend, ws },
+        '^/api(?:[/?]|$)': backend,
+        '^/health(?:[/?]|$)': backend,
+      },
+    },
+  });
+  cleanups.push(() => vite.close());
+  await vite.listen();
+  return `http://127.0.0.1:${(vite.httpServer?.address() as AddressInfo).port}`;
+};
+
+/** A port that was just listening and is now closed. */
+const stoppedServer = async (): Promise<string> => {
+  const server = createHttpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+};
+
+const ws = (report: DoctorReport, target: 'direct' | 'via'): DoctorCheck[] =>
+  report.checks.filter((c) => c.kind === 'ws' && c.target === target);
+const find = (report: DoctorReport, route: string, target = 'direct'): DoctorCheck | undefined =>
+  report.checks.find((c) => c.route === route && c.target === target);
+
+describe('liveline doctor against real servers', () => {
+  it('reports every route of the Liveline server working, with health and first-message times', async () => {
+    const server = await startLiveline();
+
+    const report = await runDoctor({ server: server.origin });
+
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checks).toHaveLength(1 + WS_CHECKS);
+    expect(find(report, 'health')?.detail).toMatch(/database connected/);
+    for (const check of ws(report, 'direct')) {
+      expect(check.status).toBe('101');
+      expect(check.ms).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('names the route a server lacks (404 with Liveline JSON) and lists what it serves', async () => {
+    const server = await startLiveline();
+    const missing = samplePath('clock');
+    const withoutClock = await startServerWithout(server.origin, missing);
+
+    const report = await runDoctor({ server: withoutClock });
+
+    expect(report.ok).toBe(false);
+    expect(report.checks.filter((c) => !c.ok).map((c) => c.route)).toEqual(['clock']);
+    expect(find(report, 'clock')).toMatchObject({ status: '404', path: missing });
+    expect(find(report, 'clock')?.cause).toMatch(
+      /route not served by this server; it serves \/ws\/workflow\/:id, .*\/ws\/transport(?!\/clock)/,
+    );
+  });
+
+  it('explains an empty 403 as a Starlette/uvicorn-style refusal before accept', async () => {
+    const url = await startEmpty403Server();
+
+    const report = await runDoctor({ server: url });
+
+    expect(report.ok).toBe(false);
+    for (const check of ws(report, 'direct')) {
+      expect(check.status).toBe('403');
+      expect(check.cause).toMatch(
+        /closed before accepting.*unregistered WebSocket route.*Starlette\/uvicorn/,
+      );
+    }
+    expect(find(report, 'health')?.cause).toMatch(/not a Liveline server/);
+  });
+
+  it('reports "works direct, not via the proxy" for a Vite proxy without ws: true', async () => {
+    const server = await startLiveline();
+    const vite = await startVite(server.origin, false);
+
+    const report = await runDoctor({
+      server: server.origin,
+      via: vite,
+      timeoutMs: HANG_TIMEOUT_MS,
+    });
+
+    expect(report.ok).toBe(false);
+    expect(ws(report, 'direct').every((c) => c.ok)).toBe(true);
+    expect(find(report, 'health', 'via')?.ok).toBe(true);
+    for (const check of ws(report, 'via')) {
+      expect(check.status).toBe('timeout');
+      expect(check.cause).toMatch(/^works direct, not via the proxy: .*`ws: true` missing/);
+    }
+  });
+
+  it('reports every route green through a Vite proxy with ws: true', async () => {
+    const server = await startLiveline();
+    const vite = await startVite(server.origin, true);
+
+    // The server's own origin is on its default allow-list; the dev page's random port is not.
+    const report = await runDoctor({ server: server.origin, via: vite, origin: server.origin });
+
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks).toHaveLength(2 * (1 + WS_CHECKS));
+  });
+
+  it("through the proxy sends the dev page's origin, and explains the server's JSON 403", async () => {
+    const server = await startLiveline();
+    const vite = await startVite(server.origin, true);
+
+    const report = await runDoctor({ server: server.origin, via: vite });
+
+    expect(ws(report, 'direct').every((c) => c.ok)).toBe(true);
+    for (const check of ws(report, 'via')) {
+      expect(check).toMatchObject({ status: '403', origin: vite });
+      expect(check.cause).toContain(
+        `origin ${vite} is not allowed: add it to the server's ALLOWED_ORIGINS`,
+      );
+    }
+  });
+
+  it('reports a stopped server as refused, with how to start it', async () => {
+    const url = await stoppedServer();
+
+    const report = await runDoctor({ server: url });
+
+    expect(report.ok).toBe(false);
+    for (const check of report.checks) {
+      expect(check.status).toBe('refused');
+      expect(check.cause).toMatch(/nothing listening at .*start the server \(`npm start`\)/);
+    }
+  });
+});
+
+interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `src/cli.ts` in one node process (tsx as a loader), so its PID is the one to kill. */
+const runCli = (args: readonly string[]): Promise<CliRun> => {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@liveline/source', '--import', 'tsx', 'src/cli.ts', ...args],
+    { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+};
+
+describe('the liveline CLI', () => {
+  it('doctor --json prints one JSON document and exits 0 against a healthy server', async () => {
+    const server = await startLiveline();
+
+    const run = await runCli(['doctor', server.origin, '--json']);
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as DoctorReport;
+    expect(report).toMatchObject({ ok: true, server: server.origin, via: null, timeoutMs: 3000 });
+    expect(report.checks).toHaveLength(1 + WS_CHECKS);
+  });
+
+  it('doctor exits non-zero against a refused port and still prints the report', async () => {
+    const url = await stoppedServer();
+
+    const run = await runCli(['doctor', url, '--json', '--timeout', String(HANG_TIMEOUT_MS)]);
+
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as DoctorReport;
+    expect(report.ok).toBe(false);
+    expect(report.checks.every((c) => c.status === 'refused')).toBe(true);
+  });
+
+  it('an unknown subcommand prints the usage and exits 2', async () => {
+    const run = await runCli(['frobnicate']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown command: frobnicate[\s\S]*Usage: liveline doctor/);
+    expect(run.stdout).toBe('');
+  });
+});

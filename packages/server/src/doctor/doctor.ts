@@ -1,0 +1,168 @@
+import { WS_ROUTE_NAMES, routePath, routes, type WsRouteName } from '@liveline/protocol';
+import {
+  diagnoseHealth,
+  diagnoseWs,
+  servedWsPaths,
+  type Diagnosis,
+  type Target,
+} from './diagnose.js';
+import { DEFAULT_TIMEOUT_MS, probeHttp, probeWebSocket, type ProbeOptions } from './probe.js';
+
+/** Where `liveline doctor` looks when no URL is given: `pnpm start`'s default. */
+export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000';
+
+/** Options of {@link runDoctor}. */
+export interface DoctorOptions {
+  /** The Liveline server (`http(s)://` or `ws(s)://` origin, or `host:port`). @default 'http://127.0.0.1:8000' */
+  readonly server?: string;
+  /** A dev proxy (the Vite dev server) to check the same routes through. @default null */
+  readonly via?: string | null;
+  /** Deadline of each probe: upgrade plus first message, in ms. @default 3000 */
+  readonly timeoutMs?: number;
+  /**
+   * `Origin` header of the WebSocket probes. By default none is sent directly (like curl) and the
+   * proxy's own origin is sent through `via`, as a browser on the dev page would. @default null
+   */
+  readonly origin?: string | null;
+  /** Monotonic clock in ms. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** One route checked at one target. */
+export interface DoctorCheck extends Diagnosis {
+  /** `health` or a WebSocket route name of the table. */
+  readonly route: 'health' | WsRouteName;
+  readonly kind: 'http' | 'ws';
+  /** The path probed, with the route's sample parameters. */
+  readonly path: string;
+  readonly target: Target;
+  readonly url: string;
+  /** The `Origin` header sent, or `null`. */
+  readonly origin: string | null;
+}
+
+/** The outcome of a doctor run: every route × target. */
+export interface DoctorReport {
+  /** `true` only when every check works. */
+  readonly ok: boolean;
+  readonly server: string;
+  readonly via: string | null;
+  readonly timeoutMs: number;
+  readonly checks: readonly DoctorCheck[];
+}
+
+/** A URL the doctor cannot use. */
+export class DoctorUsageError extends Error {
+  override readonly name = 'DoctorUsageError';
+  readonly code = 'bad_url';
+}
+
+/**
+ * The `http(s)://host:port` origin of a user-given URL. Accepts `ws(s)://` and a bare
+ * `host:port`; any path is ignored, since every path comes from the route table.
+ */
+export function toOrigin(input: string): string {
+  const withScheme = /^[a-z][a-z\d+.-]*:\/\//i.test(input) ? input : `http://${input}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme.replace(/^ws(s?):/i, 'http$1:'));
+  } catch (cause) {
+    throw new DoctorUsageError(`not a URL: ${input}`, { cause });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new DoctorUsageError(`expected an http(s) or ws(s) URL, got ${input}`);
+  return url.origin;
+}
+
+// routePath's rest-parameter typing needs a literal route name; the table's own `sample` is
+// the right argument for every route, so one widened signature is safe here.
+const pathWithSample = routePath as (name: WsRouteName, params?: object) => string;
+
+/** The path of a WebSocket route with its table `sample` parameters filled in. */
+export const samplePath = (name: WsRouteName): string => pathWithSample(name, routes[name].sample);
+
+const toWs = (origin: string): string => origin.replace(/^http/, 'ws');
+
+/**
+ * Checks `GET /health` and a real handshake plus first message on every WebSocket route of the
+ * table, directly and (when `via` is given) through the dev proxy, and diagnoses each failure.
+ */
+export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
+  const server = toOrigin(options.server ?? DEFAULT_SERVER_URL);
+  const via = options.via ? toOrigin(options.via) : null;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const clock = options.now ? { now: options.now } : {};
+
+  const targets = [
+    { target: 'direct' as const, base: server, origin: options.origin ?? null },
+    ...(via ? [{ target: 'via' as const, base: via, origin: options.origin ?? via }] : []),
+  ];
+  const healthPath = routes.health.path;
+
+  // Every probe runs at once: the whole run takes about one deadline, whatever the route count.
+  const runs = await Promise.all(
+    targets.map(async ({ target, base, origin }) => {
+      const probe: ProbeOptions = { timeoutMs, origin, ...clock };
+      const [health, routeList, sockets] = await Promise.all([
+        probeHttp(`${base}${healthPath}`, { timeoutMs, ...clock }),
+        probeHttp(`${base}${routes.routeList.path}`, { timeoutMs, ...clock }),
+        Promise.all(
+          WS_ROUTE_NAMES.map(async (name) => {
+            const url = `${toWs(base)}${samplePath(name)}`;
+            return { name, url, result: await probeWebSocket(url, probe) };
+          }),
+        ),
+      ]);
+      return { target, base, origin, health, served: servedWsPaths(routeList), sockets };
+    }),
+  );
+
+  const direct = runs[0];
+  const checks: DoctorCheck[] = [];
+  for (const run of runs) {
+    const { target, base } = run;
+    checks.push({
+      route: 'health',
+      kind: 'http',
+      path: healthPath,
+      target,
+      url: `${base}${healthPath}`,
+      origin: null,
+      ...diagnoseHealth({
+        path: healthPath,
+        target,
+        base,
+        result: run.health,
+        direct: target === 'via' && direct ? direct.health : null,
+        timeoutMs,
+      }),
+    });
+    run.sockets.forEach(({ name, url, result }, i) => {
+      const path = samplePath(name);
+      checks.push({
+        route: name,
+        kind: 'ws',
+        path,
+        target,
+        url,
+        origin: run.origin,
+        ...diagnoseWs({
+          route: name,
+          path,
+          target,
+          base,
+          result,
+          direct: target === 'via' ? (direct?.sockets[i]?.result ?? null) : null,
+          timeoutMs,
+          origin: run.origin,
+          // A proxy's own route list would be the server's anyway; the direct one is authoritative.
+          served: direct?.served ?? run.served,
+        }),
+      });
+    });
+  }
+  // Group by route so a route's direct and via lines sit together.
+  const order = ['health', ...WS_ROUTE_NAMES];
+  checks.sort((a, b) => order.indexOf(a.route) - order.indexOf(b.route));
+  return { ok: checks.every((c) => c.ok), server, via, timeoutMs, checks };
+}

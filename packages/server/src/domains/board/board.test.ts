@@ -1,0 +1,104 @@
+import {
+  applyBoardEvent,
+  boardEventSchema,
+  boardSchema,
+  parse,
+  type Board,
+} from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  connectTestClient,
+  dataOf,
+  rawRequest,
+  startTestServer,
+  wsOrigin,
+  type TestClient,
+} from '../../test-utils/index.js';
+
+/** Rebuilds a client's board from its snapshot and the ordered events it received. */
+const boardSeenBy = (client: TestClient): Board => {
+  const snapshot = client.messages.find((m) => m.type === 'snapshot');
+  const parsed = parse(boardSchema, snapshot?.data);
+  if (!parsed.ok) throw parsed.error;
+  return client.messages.reduce<Board>((board, m) => {
+    const event = parse(boardEventSchema, m);
+    return event.ok ? applyBoardEvent(board, event.value) : board;
+  }, parsed.value);
+};
+
+describe('Agent Kanban board', () => {
+  it('B1 two clients moving cards concurrently converge to the same board as the server', async () => {
+    const server = await startTestServer();
+    const a = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=b1'));
+    const b = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=b1'));
+    await a.next('snapshot');
+    await b.next('snapshot');
+    for (const id of ['c1', 'c2', 'c3'])
+      a.send({
+        type: 'card.create',
+        op_id: `create-${id}`,
+        card_id: id,
+        column_id: 'backlog',
+        title: id,
+      });
+    await b.next(
+      (m) => m.type === 'card.created' && (dataOf(m).card as { id: string }).id === 'c3',
+    );
+    a.send({ type: 'card.move', op_id: 'a-move', card_id: 'c1', column_id: 'done', index: 0 });
+    b.send({ type: 'card.move', op_id: 'b-move', card_id: 'c1', column_id: 'review', index: 0 });
+    a.send({ type: 'card.move', op_id: 'a-move2', card_id: 'c2', column_id: 'review', index: 0 });
+    b.send({ type: 'card.move', op_id: 'b-move2', card_id: 'c3', column_id: 'done', index: 0 });
+    await a.next(() => a.messages.filter((x) => x.type === 'card.moved').length === 4);
+    await b.next(() => b.messages.filter((x) => x.type === 'card.moved').length === 4);
+    const final = await rawRequest(server, '/api/boards/b1');
+    const expected = parse(boardSchema, final.json?.board);
+    expect(expected.ok).toBe(true);
+    const withoutPresence = (board: Board) => ({ ...board, presence: [] });
+    expect(withoutPresence(boardSeenBy(a))).toEqual(withoutPresence(boardSeenBy(b)));
+    if (expected.ok)
+      expect(withoutPresence(boardSeenBy(a))).toEqual(withoutPresence(expected.value));
+  });
+
+  it('B2 an operation replayed after reconnect is applied once and acked as duplicate with the original seq', async () => {
+    const server = await startTestServer();
+    const first = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=b2'));
+    first.send({ type: 'card.create', op_id: 'once', column_id: 'backlog', title: 'only one' });
+    const ack = dataOf(await first.next('ack'));
+    first.ws.close();
+    const again = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=b2'));
+    again.send({ type: 'card.create', op_id: 'once', column_id: 'backlog', title: 'only one' });
+    expect(dataOf(await again.next('ack'))).toEqual({
+      op_id: 'once',
+      seq: ack.seq,
+      duplicate: true,
+    });
+    const http = await rawRequest(server, '/api/boards/b2/ops', {
+      body: { type: 'card.create', op_id: 'once', column_id: 'backlog', title: 'only one' },
+    });
+    expect(http.json).toEqual({ op_id: 'once', seq: ack.seq, duplicate: true });
+    const board = await rawRequest(server, '/api/boards/b2');
+    expect((board.json?.board as Board).cards).toHaveLength(1);
+  });
+
+  it('B3 new boards have the default columns; unknown cards are not_found with op_id; presence is tracked', async () => {
+    const server = await startTestServer();
+    const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=b3'));
+    const snapshot = await client.next('snapshot');
+    expect((dataOf(snapshot).columns as { title: string }[]).map((c) => c.title)).toEqual([
+      'Backlog',
+      'In progress',
+      'Review',
+      'Done',
+    ]);
+    client.send({ type: 'card.move', op_id: 'm1', card_id: 'ghost', column_id: 'done', index: 0 });
+    expect(dataOf(await client.next('error'))).toMatchObject({
+      code: 'not_found',
+      field: 'card_id',
+      op_id: 'm1',
+    });
+    client.send({ type: 'presence.update', name: 'Ada' });
+    await client.next(
+      (m) => m.type === 'presence.changed' && JSON.stringify(m.data).includes('Ada'),
+    );
+  });
+});

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Board, BoardEvent, BoardOp } from '@liveline/protocol';
+import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+
+/** A board event before the room numbers it. */
+export type UnnumberedBoardEvent = BoardEvent extends infer E
+  ? E extends BoardEvent
+    ? Omit<E, 'seq' | 'epoch'>
+    : never
+  : never;
+
+const newId = (prefix: string): string => `${prefix}_${randomBytes(6).toString('hex')}`;
+
+const missing = (what: 'card' | 'column', id: string, field: string, opId: string): DomainFailure =>
+  domainFailure('not_found', `${what} "${id}" does not exist (op ${opId})`, field);
+
+/**
+ * Turns a validated operation into the event it causes on `board`, or the reason it cannot apply
+ * (unknown card or column, id already taken) naming the field.
+ */
+export function boardOpToEvent(
+  board: Board,
+  op: BoardOp,
+  now: number,
+): UnnumberedBoardEvent | DomainFailure {
+  const op_id = op.op_id;
+  const card = (id: string) => board.cards.find((c) => c.id === id);
+  const column = (id: string) => board.columns.find((c) => c.id === id);
+  switch (op.type) {
+    case 'card.create': {
+      const target = column(op.column_id);
+      if (!target) return missing('column', op.column_id, 'column_id', op_id);
+      const id = op.card_id ?? newId('card');
+      if (card(id)) return domainFailure('conflict', `card "${id}" already exists`, 'card_id');
+      return {
+        type: 'card.created',
+        data: {
+          op_id,
+          card: {
+            id,
+            column_id: op.column_id,
+            title: op.title,
+            description: op.description ?? '',
+            assignee: null,
+            updated_at: now,
+          },
+          index: op.index ?? target.card_ids.length,
+        },
+      };
+    }
+    case 'card.update': {
+      const found = card(op.card_id);
+      if (!found) return missing('card', op.card_id, 'card_id', op_id);
+      return {
+        type: 'card.updated',
+        data: {
+          op_id,
+          card: {
+            ...found,
+            ...(op.title !== undefined ? { title: op.title } : {}),
+            ...(op.description !== undefined ? { description: op.description } : {}),
+            ...(op.assignee !== undefined ? { assignee: op.assignee } : {}),
+            updated_at: now,
+          },
+        },
+      };
+    }
+    case 'card.move':
+      if (!card(op.card_id)) return missing('card', op.card_id, 'card_id', op_id);
+      if (!column(op.column_id)) return missing('column', op.column_id, 'column_id', op_id);
+      return {
+        type: 'card.moved',
+        data: { op_id, card_id: op.card_id, column_id: op.column_id, index: op.index, at: now },
+      };
+    case 'card.delete':
+      if (!card(op.card_id)) return missing('card', op.card_id, 'card_id', op_id);
+      return { type: 'card.deleted', data: { op_id, card_id: op.card_id } };
+    case 'column.create': {
+      const id = op.column_id ?? newId('col');
+      if (column(id))
+        return domainFailure('conflict', `column "${id}" already exists`, 'column_id');
+      return {
+        type: 'column.created',
+        data: {
+          op_id,
+          column: { id, title: op.title, card_ids: [] },
+          index: op.index ?? board.columns.length,
+        },
+      };
+    }
+    case 'column.update':
+      if (!column(op.column_id)) return missing('column', op.column_id, 'column_id', op_id);
+      return { type: 'column.updated', data: { op_id, column_id: op.column_id, title: op.title } };
+    case 'column.delete':
+      if (!column(op.column_id)) return missing('column', op.column_id, 'column_id', op_id);
+      return { type: 'column.deleted', data: { op_id, column_id: op.column_id } };
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  applyBoardEvent,
+  boardSchema,
+  parse,
+  type Board,
+  type BoardEvent,
+  type BoardOp,
+  type Presence,
+} from '@liveline/protocol';
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../log/createLogger.js';
+import type { Storage } from '../../storage/Storage.js';
+import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+import type { EventLog } from '../createEventLog.js';
+import { boardOpToEvent, type UnnumberedBoardEvent } from './boardOpToEvent.js';
+import { createEmptyBoard } from './defaultColumns.js';
+
+/** The outcome of an applied (or already applied) operation. */
+export interface BoardOpApplied {
+  readonly ok: true;
+  readonly op_id: string;
+  readonly seq: number;
+  readonly duplicate: boolean;
+}
+
+/** Agent Kanban boards: operations applied once, ordered events, presence. */
+export interface BoardDomain {
+  /** The ordered room of a board. */
+  room(boardId: string): string;
+  /** The board as it is now (created with the default columns on first use). */
+  board(boardId: string): Board;
+  /** Applies an operation once per `op_id` (rule B2). */
+  apply(boardId: string, op: BoardOp): BoardOpApplied | DomainFailure;
+  /** Sets or removes (`name` null) someone's presence and publishes `presence.changed`. */
+  setPresence(boardId: string, clientId: string, name: string | null): void;
+}
+
+/** Creates the board domain over an event log and storage. */
+export function createBoardDomain(deps: {
+  events: EventLog;
+  storage: Storage;
+  log: Logger;
+  now: () => number;
+}): BoardDomain {
+  const { events, storage, log, now } = deps;
+  const boards = new Map<string, Board>();
+  const appliedOps = new Map<string, Map<string, number>>();
+  const room = (boardId: string): string => `board:${boardId}`;
+
+  const publish = (boardId: string, event: UnnumberedBoardEvent, opId: string | null): BoardEvent =>
+    events.append(
+      room(boardId),
+      (position) => ({ ...event, ...position }),
+      (message) => {
+        const next = applyBoardEvent(load(boardId), message);
+        return {
+          documents: [{ kind: 'board', id: boardId, value: next }],
+          ...(opId ? { op: { room: room(boardId), opId, seq: message.seq } } : {}),
+        };
+      },
+    );
+
+  const commit = (
+    boardId: string,
+    event: UnnumberedBoardEvent,
+    opId: string | null,
+  ): BoardEvent => {
+    const message = publish(boardId, event, opId);
+    boards.set(boardId, applyBoardEvent(load(boardId), message));
+    if (opId) opsOf(boardId).set(opId, message.seq);
+    return message;
+  };
+
+  const opsOf = (boardId: string): Map<string, number> => {
+    let ops = appliedOps.get(boardId);
+    if (!ops) appliedOps.set(boardId, (ops = new Map<string, number>()));
+    return ops;
+  };
+
+  function load(boardId: string): Board {
+    const cached = boards.get(boardId);
+    if (cached) return cached;
+    events.open(room(boardId));
+    let stored: unknown = null;
+    try {
+      stored = storage.loadDocument('board', boardId);
+    } catch (error) {
+      log.warn('board.load_failed', { board_id: boardId, error: errorMessage(error) });
+    }
+    const parsed = stored === null ? null : parse(boardSchema, stored);
+    const board = parsed?.ok ? parsed.value : createEmptyBoard(boardId);
+    boards.set(boardId, board);
+    // Presence does not survive a restart: whoever was there reconnects and announces again.
+    if (board.presence.length > 0) commitPresence(boardId, []);
+    return board;
+  }
+
+  function commitPresence(boardId: string, presence: Presence[]): void {
+    try {
+      commit(boardId, { type: 'presence.changed', data: { presence } }, null);
+    } catch (error) {
+      log.warn('board.presence_failed', { board_id: boardId, error: errorMessage(error) });
+    }
+  }
+
+  return {
+    room,
+    board: load,
+    apply(boardId, op) {
+      const board = load(boardId);
+      const ops = opsOf(boardId);
+      let previous = ops.get(op.op_id) ?? null;
+      if (previous === null) {
+        try {
+          previous = storage.appliedOp(room(boardId), op.op_id);
+        } catch {
+          previous = null;
+        }
+      }
+      if (previous !== null) return { ok: true, op_id: op.op_id, seq: previous, duplicate: true };
+      const event = boardOpToEvent(board, op, now());
+      if ('ok' in event) return event;
+      try {
+        const message = commit(boardId, event, op.op_id);
+        return { ok: true, op_id: op.op_id, seq: message.seq, duplicate: false };
+      } catch (error) {
+        return domainFailure('unavailable', `operation not applied: ${errorMessage(error)}`);
+      }
+    },
+    setPresence(boardId, clientId, name) {
+      const board = load(boardId);
+      const others = board.presence.filter((p) => p.client_id !== clientId);
+      if (name === null && others.length === board.presence.length) return;
+      commitPresence(boardId, name === null ? others : [...others, { client_id: clientId, name }]);
+    },
+  };
+}

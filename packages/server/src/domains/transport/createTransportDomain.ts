@@ -1,0 +1,162 @@
+import {
+  MAX_POSITION_SECONDS,
+  SAMPLE_RATE_HZ,
+  clockStateSchema,
+  extrapolatePosition,
+  parse,
+  type ClockState,
+  type TransportCommand,
+  type TransportState,
+} from '@liveline/protocol';
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../log/createLogger.js';
+import type { Broker } from '../../rooms/Broker.js';
+import type { Storage } from '../../storage/Storage.js';
+import { createTickLoop, type TickLoop } from '../createTickLoop.js';
+import type { DomainFailure } from '../DomainFailure.js';
+
+/** Latest rooms of the DAW transport: typed `state` messages and flat clock ticks. */
+export const TRANSPORT_ROOMS = { state: 'transport:state', clock: 'transport:clock' } as const;
+
+const DOCUMENT_ID = 'main';
+/** The loop region a fresh transport has (as in the DAW document). */
+const DEFAULT_LOOP_END_SECONDS = 10;
+
+/** The authoritative DAW transport. */
+export interface TransportDomain {
+  /** The clock state now. */
+  state(): ClockState;
+  /** Applies one command; the new state is broadcast at once. */
+  command(command: TransportCommand): { ok: true; state: ClockState } | DomainFailure;
+  /** Stops the clock. */
+  stop(): void;
+}
+
+/** The `data` of `state` messages: the clock state without the loop. */
+export const toTransportState = (s: ClockState): TransportState => ({
+  playing: s.playing,
+  time_seconds: s.time_seconds,
+  sample_pos: s.sample_pos,
+  bpm: s.bpm,
+  beat_pos: s.beat_pos,
+  timestamp_ms: s.timestamp_ms,
+});
+
+const at = (anchor: ClockState, nowMs: number, change: Partial<ClockState> = {}): ClockState => {
+  const base = { ...anchor, ...change };
+  const time = Math.min(
+    MAX_POSITION_SECONDS,
+    'time_seconds' in change ? base.time_seconds : extrapolatePosition(anchor, nowMs),
+  );
+  return {
+    ...base,
+    time_seconds: time,
+    sample_pos: Math.round(time * SAMPLE_RATE_HZ),
+    beat_pos: (time * base.bpm) / 60,
+    timestamp_ms: nowMs,
+  };
+};
+
+/** Creates the transport, restoring its last stored state, and starts its clock at `clockRateHz`. */
+export function createTransportDomain(deps: {
+  broker: Broker;
+  storage: Storage;
+  log: Logger;
+  now: () => number;
+  clockRateHz: number;
+}): TransportDomain {
+  const { broker, storage, log, now } = deps;
+  const stored = parse(clockStateSchema, safeLoad(storage, log));
+  let anchor: ClockState = stored.ok
+    ? at(stored.value, now(), { time_seconds: stored.value.time_seconds })
+    : at(
+        {
+          playing: false,
+          time_seconds: 0,
+          sample_pos: 0,
+          bpm: 120,
+          beat_pos: 0,
+          loop_enabled: false,
+          loop_start_seconds: 0,
+          loop_end_seconds: DEFAULT_LOOP_END_SECONDS,
+          timestamp_ms: now(),
+        },
+        now(),
+        { time_seconds: 0 },
+      );
+
+  const broadcast = (): void => {
+    const state = at(anchor, now());
+    // Each tick is serialized once and the same string goes to every subscriber.
+    broker.setLatest(TRANSPORT_ROOMS.clock, JSON.stringify(state));
+    broker.setLatest(
+      TRANSPORT_ROOMS.state,
+      JSON.stringify({ type: 'state', data: toTransportState(state) }),
+    );
+  };
+
+  const apply = (command: TransportCommand, t: number): ClockState | DomainFailure => {
+    switch (command.type) {
+      case 'play':
+      case 'resume':
+        return at(anchor, t, { playing: true, time_seconds: at(anchor, t).time_seconds });
+      case 'pause':
+        return at(anchor, t, { playing: false, time_seconds: at(anchor, t).time_seconds });
+      case 'stop':
+        return at(anchor, t, { playing: false, time_seconds: 0 });
+      case 'seek':
+        return at(anchor, t, { time_seconds: command.time_seconds });
+      case 'tempo':
+        return at(anchor, t, { bpm: command.bpm, time_seconds: at(anchor, t).time_seconds });
+      case 'loop': {
+        const start = command.start_seconds ?? anchor.loop_start_seconds;
+        const end = command.end_seconds ?? anchor.loop_end_seconds;
+        if (end <= start)
+          return {
+            ok: false,
+            error: {
+              code: 'invalid_field',
+              message: `end_seconds must be greater than start_seconds (${start})`,
+              field: 'end_seconds',
+            },
+          };
+        return at(anchor, t, {
+          loop_enabled: command.enabled,
+          loop_start_seconds: start,
+          loop_end_seconds: end,
+          time_seconds: at(anchor, t).time_seconds,
+        });
+      }
+    }
+  };
+
+  broadcast();
+  const loop: TickLoop = createTickLoop(deps.clockRateHz, broadcast);
+
+  return {
+    state: () => at(anchor, now()),
+    command(command) {
+      const next = apply(command, now());
+      if ('ok' in next) return next;
+      try {
+        storage.write({ documents: [{ kind: 'transport', id: DOCUMENT_ID, value: next }] });
+      } catch (error) {
+        // The transport stays usable in memory; /health reports the storage error.
+        log.warn('transport.persist_failed', { error: errorMessage(error) });
+      }
+      anchor = next;
+      broadcast();
+      return { ok: true, state: next };
+    },
+    stop: () => loop.stop(),
+  };
+}
+
+function safeLoad(storage: Storage, log: Logger): unknown {
+  try {
+    return storage.loadDocument('transport', DOCUMENT_ID);
+  } catch (error) {
+    log.warn('transport.load_failed', { error: errorMessage(error) });
+    return null;
+  }
+}

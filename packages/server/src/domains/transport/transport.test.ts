@@ -1,0 +1,116 @@
+import { clockStateSchema, parse, transportServerMessage } from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  connectTestClient,
+  dataOf,
+  rawRequest,
+  startTestServer,
+  wsOrigin,
+  type TestMessage,
+} from '../../test-utils/index.js';
+
+const CLOCK_KEYS = [
+  'playing',
+  'time_seconds',
+  'sample_pos',
+  'bpm',
+  'beat_pos',
+  'loop_enabled',
+  'loop_start_seconds',
+  'loop_end_seconds',
+  'timestamp_ms',
+];
+
+describe('DAW transport', () => {
+  it('C1 /ws/transport/clock sends the flat state exactly as the DAW document; /ws sends typed state', async () => {
+    const server = await startTestServer();
+    const clock = await connectTestClient(wsOrigin(server, '/ws/transport/clock'));
+    const tick = await clock.next((m) => 'playing' in m);
+    expect(Object.keys(tick)).toEqual(CLOCK_KEYS);
+    expect(parse(clockStateSchema, tick).ok).toBe(true);
+    const general = await connectTestClient(wsOrigin(server, '/ws'));
+    const state = await general.next('state');
+    expect(parse(transportServerMessage, state).ok).toBe(true);
+    expect(Object.keys(dataOf(state))).toEqual([
+      'playing',
+      'time_seconds',
+      'sample_pos',
+      'bpm',
+      'beat_pos',
+      'timestamp_ms',
+    ]);
+  });
+
+  it('C4 every DAW command: play, pause, resume, seek, tempo, loop, stop', async () => {
+    const server = await startTestServer();
+    const client = await connectTestClient(wsOrigin(server, '/ws/transport'));
+    const after = async (
+      command: TestMessage,
+      check: (s: TestMessage) => boolean,
+    ): Promise<TestMessage> => {
+      const from = client.messages.length;
+      client.send({ ...command, op_id: `op-${String(command.type)}` });
+      await client.next(
+        (m) => m.type === 'ack' && dataOf(m).op_id === `op-${String(command.type)}`,
+      );
+      const later = (m: TestMessage): boolean => client.messages.indexOf(m) >= from;
+      return dataOf(await client.next((m) => later(m) && m.type === 'state' && check(dataOf(m))));
+    };
+    await after({ type: 'play' }, (s) => s.playing === true);
+    await client.next((m) => m.type === 'state' && Number(dataOf(m).time_seconds) > 0.05);
+    const paused = await after({ type: 'pause' }, (s) => s.playing === false);
+    const still = dataOf(
+      await client.next(
+        (m) => m.type === 'state' && Number(dataOf(m).timestamp_ms) > Number(paused.timestamp_ms),
+      ),
+    );
+    expect(still.time_seconds).toBe(paused.time_seconds);
+    await after(
+      { type: 'resume' },
+      (s) => s.playing === true && Number(s.time_seconds) >= Number(paused.time_seconds),
+    );
+    const sought = await after(
+      { type: 'seek', time_seconds: 10.5 },
+      (s) => Number(s.time_seconds) >= 10.5,
+    );
+    expect(sought.playing).toBe(true);
+    const tempo = await after({ type: 'tempo', bpm: 140 }, (s) => s.bpm === 140);
+    expect(Number(tempo.beat_pos)).toBeCloseTo((Number(tempo.time_seconds) * 140) / 60, 6);
+    expect(tempo.sample_pos).toBe(Math.round(Number(tempo.time_seconds) * 44_100));
+    await after(
+      { type: 'loop', enabled: true, start_seconds: 1, end_seconds: 2 },
+      (s) => Number(s.time_seconds) < 2,
+    );
+    const stopped = await after({ type: 'stop' }, (s) => s.playing === false);
+    expect(stopped.time_seconds).toBe(0);
+    expect((await rawRequest(server, '/api/transport')).json).toMatchObject({
+      state: { playing: false, loop_enabled: true, bpm: 140 },
+    });
+  });
+
+  it('E1 every invalid DAW command gets an error naming the field and the transport keeps running', async () => {
+    const server = await startTestServer();
+    const cases: [unknown, string][] = [
+      [{ type: 'seek', time_seconds: -1 }, 'time_seconds'],
+      [{ type: 'seek', time_seconds: 'ten' }, 'time_seconds'],
+      [{ type: 'seek' }, 'time_seconds'],
+      [{ type: 'tempo', bpm: 5 }, 'bpm'],
+      [{ type: 'tempo', bpm: 9999 }, 'bpm'],
+      [{ type: 'loop', enabled: 'yes' }, 'enabled'],
+      [{ type: 'loop', enabled: true, start_seconds: 5, end_seconds: 2 }, 'end_seconds'],
+      [{ type: 'play', op_id: 'bad id!' }, 'op_id'],
+      [{ type: 'fly' }, 'type'],
+    ];
+    for (const [command, field] of cases) {
+      // A fresh socket per case: more than 5 bad messages on one socket is closed (rule E2).
+      const client = await connectTestClient(wsOrigin(server, '/ws/transport'));
+      client.send(command);
+      expect(dataOf(await client.next('error'))).toMatchObject({ field });
+      client.send({ type: 'time_sync', id: 1, t0: 1 });
+      await client.next('time_sync');
+    }
+    const http = await rawRequest(server, '/api/transport', { body: { type: 'tempo', bpm: 0 } });
+    expect(http.status).toBe(400);
+    expect(http.json).toMatchObject({ error: { field: 'bpm' } });
+  });
+});

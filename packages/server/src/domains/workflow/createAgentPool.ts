@@ -1,0 +1,103 @@
+import { AGENT_NAMES, type AgentName, type AgentStatus, type StageName } from '@liveline/protocol';
+
+/** A held agent slot; `release` frees it once. */
+export interface AgentLease {
+  release(outcome: { error: string | null }): void;
+}
+
+/** The pipeline's agents: bounded capacity, FIFO waiting, live status. */
+export interface AgentPool {
+  /** Waits for a free slot of `agent`; rejects if `signal` aborts while waiting. */
+  acquire(
+    agent: AgentName,
+    workflowId: string,
+    stage: StageName,
+    signal: AbortSignal,
+  ): Promise<AgentLease>;
+  /** How many acquirers wait for `agent`. */
+  waiting(agent: AgentName): number;
+  /** Every agent's status. */
+  statuses(): AgentStatus[];
+}
+
+interface AgentState {
+  active: { workflowId: string; stage: StageName }[];
+  waiters: (() => void)[];
+  completed: number;
+  lastError: string | null;
+  updatedAt: number;
+}
+
+/** Creates the agent pool; `onChange` gets an agent's new status whenever it changes. */
+export function createAgentPool(
+  capacity: number,
+  now: () => number,
+  onChange: (status: AgentStatus) => void,
+): AgentPool {
+  const agents = new Map<AgentName, AgentState>(
+    AGENT_NAMES.map((name) => [
+      name,
+      { active: [], waiters: [], completed: 0, lastError: null, updatedAt: now() },
+    ]),
+  );
+  const state = (name: AgentName): AgentState => {
+    const found = agents.get(name);
+    if (!found) throw new RangeError(`unknown agent ${name}`);
+    return found;
+  };
+  const statusOf = (name: AgentName): AgentStatus => {
+    const s = state(name);
+    const current = s.active[0];
+    return {
+      name,
+      status: current ? 'working' : s.lastError ? 'error' : 'idle',
+      workflow_id: current?.workflowId ?? null,
+      stage: current?.stage ?? null,
+      completed: s.completed,
+      capacity,
+      active: s.active.length,
+      last_error: s.lastError,
+      updated_at: s.updatedAt,
+    };
+  };
+  const changed = (name: AgentName): void => {
+    state(name).updatedAt = now();
+    onChange(statusOf(name));
+  };
+
+  return {
+    acquire(name, workflowId, stage, signal) {
+      const s = state(name);
+      return new Promise<AgentLease>((resolve, reject) => {
+        const take = (): void => {
+          signal.removeEventListener('abort', onAbort);
+          const slot = { workflowId, stage };
+          s.active.push(slot);
+          changed(name);
+          let released = false;
+          resolve({
+            release({ error }) {
+              if (released) return;
+              released = true;
+              s.active = s.active.filter((a) => a !== slot);
+              if (error === null) s.completed += 1;
+              s.lastError = error;
+              changed(name);
+              s.waiters.shift()?.();
+            },
+          });
+        };
+        const onAbort = (): void => {
+          s.waiters = s.waiters.filter((w) => w !== take);
+          reject(signal.reason as Error);
+        };
+        if (signal.aborted) return reject(signal.reason as Error);
+        signal.addEventListener('abort', onAbort, { once: true });
+        if (s.active.length < capacity && s.waiters.length === 0) take();
+        else s.waiters.push(take);
+      });
+    },
+    waiting: (name) => state(name).waiters.length,
+    statuses: () => AGENT_NAMES.map(statusOf),
+  };
+}

@@ -1,0 +1,141 @@
+import { PIPELINE, parse, workflowSchema, type Workflow } from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  connectTestClient,
+  dataOf,
+  rawRequest,
+  startTestServer,
+  wsOrigin,
+} from '../../test-utils/index.js';
+import { failMarker } from './builtinStages.js';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+const IDEA =
+  'A lighthouse keeper finds a map in a bottle. She sails into the storm, alone. At dawn she finds home.';
+
+const getWorkflow = async (server: Server, id: string): Promise<Workflow> => {
+  const res = await rawRequest(server, `/api/workflows/${id}`);
+  const parsed = parse(workflowSchema, res.json?.workflow);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+};
+
+const waitForStatus = (server: Server, id: string, status: Workflow['status']) =>
+  expect
+    .poll(async () => (await getWorkflow(server, id)).status, { timeout: 10_000, interval: 10 })
+    .toBe(status);
+
+describe('Idea2Video pipeline', () => {
+  it('W1 a workflow goes from POST to completed with every stage artifact, streamed in order', async () => {
+    const server = await startTestServer();
+    const client = await connectTestClient(wsOrigin(server, '/ws/workflow/w1'));
+    expect(await client.next('snapshot')).toMatchObject({
+      data: { workflow_id: 'w1', workflow: null },
+    });
+    const res = await rawRequest(server, '/api/workflows', {
+      body: { mode: 'idea', input: IDEA, id: 'w1' },
+    });
+    expect(res.status).toBe(201);
+    await client.next('workflow.completed', 10_000);
+    const workflow = await getWorkflow(server, 'w1');
+    expect(workflow.stages.map((s) => [s.stage, s.status, s.artifact?.kind])).toEqual([
+      ['script', 'completed', 'script'],
+      ['storyboard', 'completed', 'storyboard'],
+      ['shots', 'completed', 'shots'],
+      ['audio', 'completed', 'audio'],
+      ['edit', 'completed', 'cut_sheet'],
+    ]);
+    const cut = workflow.stages[4]?.artifact;
+    expect(cut?.kind === 'cut_sheet' && cut.total_seconds > 0 && cut.entries.length > 0).toBe(true);
+    const seqs = client.messages
+      .filter((m) => typeof m.seq === 'number' && m.type !== 'snapshot')
+      .map((m) => Number(m.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it('W1 Script2Video skips the script stage; bad bodies are 400 naming the field; a taken id is 409', async () => {
+    const server = await startTestServer();
+    const script =
+      'INT. KITCHEN - NIGHT\nAnna pours tea, quietly.\n\nEXT. GARDEN - DAY\nThe cat chases a leaf.';
+    expect(
+      (
+        await rawRequest(server, '/api/workflows', {
+          body: { mode: 'script', input: script, id: 's1' },
+        })
+      ).status,
+    ).toBe(201);
+    await waitForStatus(server, 's1', 'completed');
+    expect((await getWorkflow(server, 's1')).stages[0]?.status).toBe('skipped');
+    const bad = await rawRequest(server, '/api/workflows', { body: { mode: 'movie', input: 'x' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ error: { field: 'mode' } });
+    expect(
+      (await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: 'x', id: 's1' } }))
+        .status,
+    ).toBe(409);
+  });
+
+  it('W1 workflows queue when agents are busy, and all complete', async () => {
+    const server = await startTestServer({ stageDurationMs: 40 });
+    const ids = ['q1', 'q2', 'q3'];
+    for (const id of ids)
+      await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: IDEA, id } });
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/q3'));
+    const snapshot = await watcher.next('snapshot');
+    expect((dataOf(snapshot).workflow as Workflow).queue_position).toBeGreaterThanOrEqual(1);
+    for (const id of ids) await waitForStatus(server, id, 'completed');
+  });
+
+  it('W1 cancel stops a running workflow', async () => {
+    const server = await startTestServer({ stageDurationMs: 5_000 });
+    const client = await connectTestClient(wsOrigin(server, '/ws/workflow/c1'));
+    await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: IDEA, id: 'c1' } });
+    await client.next('stage.started');
+    const res = await rawRequest(server, '/api/workflows/c1/cancel', { method: 'POST' });
+    expect(res.json).toMatchObject({ workflow: { status: 'cancelled' } });
+    await client.next('workflow.cancelled');
+    expect((await rawRequest(server, '/api/workflows/c1/cancel', { method: 'POST' })).status).toBe(
+      409,
+    );
+  });
+
+  it('W1 a failing stage marks the workflow failed with the stage and reason', async () => {
+    const server = await startTestServer();
+    await rawRequest(server, '/api/workflows', {
+      body: { mode: 'idea', input: `${IDEA} ${failMarker('storyboard')}`, id: 'f1' },
+    });
+    await waitForStatus(server, 'f1', 'failed');
+    const workflow = await getWorkflow(server, 'f1');
+    expect(workflow.error).toContain('[fail:storyboard]');
+    expect(workflow.stages.find((s) => s.stage === 'storyboard')?.status).toBe('failed');
+    const agent = await connectTestClient(wsOrigin(server, '/ws/agent/storyboard_artist'));
+    expect(dataOf(await agent.next('agent_status'))).toMatchObject({
+      status: 'error',
+      last_error: expect.stringContaining('fail') as string,
+    });
+  });
+
+  it('W2 /ws/workflow/pending is accepted with a null workflow and streams once a run with that id starts', async () => {
+    const server = await startTestServer();
+    const client = await connectTestClient(wsOrigin(server, '/ws/workflow/pending'));
+    expect(await client.next('snapshot')).toMatchObject({
+      seq: 0,
+      data: { workflow_id: 'pending', workflow: null },
+    });
+    await rawRequest(server, '/api/workflows', {
+      body: { mode: 'idea', input: IDEA, id: 'pending' },
+    });
+    expect(dataOf(await client.next('workflow.created')).workflow_id).toBe('pending');
+    await client.next('workflow.completed', 10_000);
+  });
+
+  it('W3 the coordinator streams metrics and agents report status', async () => {
+    const server = await startTestServer({ metricsRateHz: 50 });
+    const coordinator = await connectTestClient(wsOrigin(server, '/ws/coordinator'));
+    await coordinator.next('metrics');
+    await coordinator.next('metrics');
+    const agents = await rawRequest(server, '/api/agents');
+    expect((agents.json?.agents as unknown[]).length).toBe(PIPELINE.length);
+  });
+});

@@ -1,0 +1,38 @@
+/** What went wrong, for logs, HTTP bodies and tests. */
+export type ServerErrorCode = 'invalid_option' | 'storage' | 'missing_handler' | 'listen';
+
+/** Every error the server raises on purpose: a `code` to branch on and the `cause` it wraps. */
+export class LivelineServerError extends Error {
+  override readonly name: string = 'LivelineServerError';
+  constructor(
+    readonly code: ServerErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A start option or CLI flag with a bad value; `field` names it. */
+export class ConfigError extends LivelineServerError {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly field: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('invalid_option', `${field}: ${message}`, options);
+  }
+}
+
+/** The database could not be opened, read or written. */
+export class StorageError extends LivelineServerError {
+  override readonly name = 'StorageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('storage', message, options);
+  }
+}
+
+/** The message of any thrown value, for logs. */
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

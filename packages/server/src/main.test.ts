@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CloseCode, healthSchema, parse } from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  connectTestClient,
+  dataOf,
+  onTestCleanup,
+  rawRequest,
+  startTestServer,
+  tempDataDir,
+  wsOrigin,
+} from './test-utils/index.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+interface Child {
+  readonly process: ChildProcess;
+  readonly origin: string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Spawns the real bin (`src/main.ts` through tsx) on port 0 and waits for its URL. */
+async function spawnServer(dataDir: string, args: string[] = []): Promise<Child> {
+  const child = spawn(tsx, ['--conditions=@liveline/source', 'src/main.ts', ...args], {
+    cwd: packageDir,
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  onTestCleanup(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const origin = await expect
+    .poll(() => /listening on (http:\/\/\S+)/.exec(output)?.[1], { timeout: 15_000, interval: 20 })
+    .toBeDefined()
+    .then(() => /listening on (http:\/\/\S+)/.exec(output)?.[1] ?? '');
+  return { process: child, origin, exited };
+}
+
+describe('the liveline-server bin', () => {
+  it('D1 SIGTERM drains sockets with 1012 and exits 0', async () => {
+    const child = await spawnServer(tempDataDir());
+    const client = await connectTestClient(wsOrigin(child, '/ws/transport/clock'));
+    child.process.kill('SIGTERM');
+    expect((await client.closed).code).toBe(CloseCode.ServiceRestart);
+    expect(await child.exited).toBe(0);
+  });
+
+  it('D1 a bad flag exits 2 with one clear error line', async () => {
+    const child = spawn(tsx, ['--conditions=@liveline/source', 'src/main.ts', '--port', 'eighty'], {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^liveline-server: --port: expected a port/);
+  });
+
+  it('W4 kill -9 mid-workflow and mid-board-edit loses nothing acknowledged', async () => {
+    const dataDir = tempDataDir();
+    const first = await spawnServer(dataDir);
+    const board = await connectTestClient(wsOrigin(first, '/ws/connect?board_id=w4'));
+    const snapshot = await board.next('snapshot');
+    for (let i = 0; i < 20; i += 1)
+      board.send({ type: 'card.create', op_id: `k${i}`, column_id: 'backlog', title: `card ${i}` });
+    await board.next(() => board.messages.filter((m) => m.type === 'ack').length === 20);
+    const lastSeen = Math.max(
+      ...board.messages.map((m) => (typeof m.seq === 'number' ? m.seq : 0)),
+    );
+    const watcher = await connectTestClient(wsOrigin(first, '/ws/workflow/w4'));
+    await rawRequest(first, '/api/workflows', {
+      body: { mode: 'idea', input: 'A robot learns to paint. It paints the sea.', id: 'w4' },
+    });
+    await watcher.next('stage.started');
+    first.process.kill('SIGKILL');
+    await first.exited;
+
+    const second = await spawnServer(dataDir);
+    const cards = await rawRequest(second, '/api/boards/w4');
+    expect((cards.json?.board as { cards: unknown[] }).cards).toHaveLength(20);
+    const back = await connectTestClient(
+      wsOrigin(second, `/ws/connect?board_id=w4&epoch=${String(snapshot.epoch)}&seq=${lastSeen}`),
+    );
+    expect(await back.next((m) => m.type === 'resumed' || m.type === 'snapshot')).toMatchObject({
+      type: 'resumed',
+      seq: lastSeen,
+    });
+    const workflow = await rawRequest(second, '/api/workflows/w4');
+    expect(workflow.json).toMatchObject({ workflow: { status: 'interrupted' } });
+    const resumedWatcher = await connectTestClient(
+      wsOrigin(
+        second,
+        `/ws/workflow/w4?epoch=${String(watcher.messages.find((m) => m.type === 'snapshot')?.epoch)}&seq=1`,
+      ),
+    );
+    await resumedWatcher.next('resumed');
+    expect(dataOf(await resumedWatcher.next('workflow.interrupted')).workflow_id).toBe('w4');
+  });
+});
+
+describe('/health', () => {
+  it('S1 /health matches healthSchema with per-route counters and says draining while stopping', async () => {
+    const server = await startTestServer();
+    const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'));
+    await client.next((m) => 'playing' in m);
+    const res = await rawRequest(server, '/health');
+    expect(res.status).toBe(200);
+    const health = parse(healthSchema, res.json);
+    expect(health.ok && health.value).toMatchObject({
+      status: 'healthy',
+      database: 'connected',
+      database_error: null,
+      protocol_version: 1,
+    });
+    expect(health.ok && health.value.routes.clock).toMatchObject({ connections: 1, rooms: 1 });
+    const routes = await rawRequest(server, '/api/routes');
+    expect((routes.json?.routes as unknown[]).length).toBeGreaterThan(10);
+    void server.stop();
+    expect(server.stats().status).toBe('draining');
+  });
+
+  it('S2 an unusable data directory is reported as a degraded database, not a crash', async () => {
+    const notADirectory = join(tempDataDir(), 'file');
+    writeFileSync(notADirectory, 'not a directory');
+    const server = await startTestServer({ dataDir: join(notADirectory, 'data') });
+    const res = await rawRequest(server, '/health');
+    expect(res.json).toMatchObject({
+      status: 'degraded',
+      database: 'error',
+      database_error: expect.stringContaining('cannot open database') as string,
+    });
+  });
+});

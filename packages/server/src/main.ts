@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { parseCliOptions } from './config/parseCliOptions.js';
+import { ConfigError, errorMessage } from './errors.js';
+import { DRAIN_TIMEOUT_MS, startServer } from './index.js';
+
+/** Exit code for bad configuration (like a usage error). */
+const EXIT_BAD_CONFIG = 2;
+/** A stop that takes longer than this is cut short, in ms. */
+const STOP_DEADLINE_MS = DRAIN_TIMEOUT_MS + 3_000;
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCliOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`liveline-server: ${errorMessage(error)}\n`);
+    process.exit(EXIT_BAD_CONFIG);
+  }
+  let server;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    process.stderr.write(`liveline-server: ${errorMessage(error)}\n`);
+    process.exit(error instanceof ConfigError ? EXIT_BAD_CONFIG : 1);
+  }
+  process.stdout.write(`Liveline server listening on ${server.origin}\n`);
+  const shutdown = (signal: string): void => {
+    process.stdout.write(`Liveline server: ${signal}, draining\n`);
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`liveline-server: stop failed: ${errorMessage(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+void main();

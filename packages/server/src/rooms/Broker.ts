@@ -1,0 +1,56 @@
+import type { HistoryWindow } from '@liveline/protocol';
+
+/** Where an ordered event sits in its room's stream. */
+export interface StreamPosition {
+  readonly seq: number;
+  readonly epoch: string;
+}
+
+/** One serialized event of an ordered room. */
+export interface HistoryEntry {
+  readonly seq: number;
+  readonly frame: string;
+  /** When it was published, epoch ms; used for age-based trimming. */
+  readonly at: number;
+}
+
+/** What an ordered room was before a restart: its epoch, head and the events still held. */
+export interface RoomSeed {
+  readonly epoch: string;
+  readonly headSeq: number;
+  readonly entries: readonly HistoryEntry[];
+}
+
+/** Receives every frame published to a room, already serialized once for all recipients. */
+export type FrameListener = (frame: string) => void;
+
+/**
+ * Fan-out of rooms. Ordered rooms number their events (seq, epoch) and keep a bounded history for
+ * replay; latest rooms keep only the newest value. Routes and domains depend on this interface
+ * only, so a Redis-backed broker can replace the in-memory one.
+ */
+export interface Broker {
+  /** Opens an ordered room (restoring `seed` the first time), returning its stream window. */
+  openOrdered(room: string, seed?: RoomSeed | null): HistoryWindow;
+  /**
+   * Publishes the next event of an ordered room: `build` gets the assigned position, `commit`
+   * (storage) runs before any subscriber sees it; if `commit` throws nothing is published.
+   */
+  publish<T>(
+    room: string,
+    build: (position: StreamPosition) => T,
+    commit?: (message: T, frame: string) => void,
+  ): T;
+  /** The replayable window of an ordered room. */
+  window(room: string): HistoryWindow;
+  /** The frames after `afterSeq` still held, oldest first. */
+  since(room: string, afterSeq: number): readonly string[];
+  /** Replaces the value of a latest room and delivers it to its subscribers. */
+  setLatest(room: string, frame: string): void;
+  /** The value of a latest room, if any. */
+  latest(room: string): string | undefined;
+  /** Delivers every later frame of `room` to `listener`; returns the unsubscribe function. */
+  subscribe(room: string, listener: FrameListener): () => void;
+  /** How many listeners a room has. */
+  subscriberCount(room: string): number;
+}

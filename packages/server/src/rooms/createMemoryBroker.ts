@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import type { HistoryWindow } from '@liveline/protocol';
+import type { Broker, FrameListener, HistoryEntry, RoomSeed, StreamPosition } from './Broker.js';
+
+/** Bounds of an ordered room's history. */
+export interface HistoryLimits {
+  /** Events kept at most. */
+  readonly maxEvents: number;
+  /** Age after which events are dropped, in ms. */
+  readonly maxAgeMs: number;
+  /** Total frame bytes kept at most. */
+  readonly maxBytes: number;
+}
+
+interface OrderedRoom {
+  readonly epoch: string;
+  headSeq: number;
+  entries: HistoryEntry[];
+  bytes: number;
+}
+
+/** A fresh history incarnation id. */
+export const createEpoch = (): string =>
+  `e${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+
+/** Creates the in-memory {@link Broker}; `now` (epoch ms) drives age trimming. */
+export function createMemoryBroker(limits: HistoryLimits, now: () => number): Broker {
+  const ordered = new Map<string, OrderedRoom>();
+  const latest = new Map<string, string>();
+  const listeners = new Map<string, Set<FrameListener>>();
+
+  const trim = (room: OrderedRoom): void => {
+    const oldestAllowed = now() - limits.maxAgeMs;
+    let drop = 0;
+    let bytes = room.bytes;
+    for (const entry of room.entries) {
+      const remaining = room.entries.length - drop;
+      if (remaining <= limits.maxEvents && bytes <= limits.maxBytes && entry.at >= oldestAllowed)
+        break;
+      bytes -= entry.frame.length;
+      drop += 1;
+    }
+    if (drop === 0) return;
+    room.entries = room.entries.slice(drop);
+    room.bytes = bytes;
+  };
+
+  const open = (name: string, seed?: RoomSeed | null): OrderedRoom => {
+    const found = ordered.get(name);
+    if (found) return found;
+    const room: OrderedRoom = seed
+      ? {
+          epoch: seed.epoch,
+          headSeq: seed.headSeq,
+          entries: [...seed.entries],
+          bytes: seed.entries.reduce((sum, e) => sum + e.frame.length, 0),
+        }
+      : { epoch: createEpoch(), headSeq: 0, entries: [], bytes: 0 };
+    ordered.set(name, room);
+    return room;
+  };
+
+  const windowOf = (room: OrderedRoom): HistoryWindow => {
+    trim(room);
+    return {
+      epoch: room.epoch,
+      headSeq: room.headSeq,
+      oldestSeq: room.entries[0]?.seq ?? room.headSeq + 1,
+    };
+  };
+
+  const deliver = (name: string, frame: string): void => {
+    for (const listener of listeners.get(name) ?? []) listener(frame);
+  };
+
+  return {
+    openOrdered: (name, seed) => windowOf(open(name, seed)),
+    publish(name, build, commit) {
+      const room = open(name);
+      const position: StreamPosition = { seq: room.headSeq + 1, epoch: room.epoch };
+      const message = build(position);
+      const frame = JSON.stringify(message);
+      commit?.(message, frame);
+      room.headSeq = position.seq;
+      room.entries.push({ seq: position.seq, frame, at: now() });
+      room.bytes += frame.length;
+      trim(room);
+      deliver(name, frame);
+      return message;
+    },
+    window: (name) => windowOf(open(name)),
+    since(name, afterSeq) {
+      const room = open(name);
+      trim(room);
+      return room.entries.filter((e) => e.seq > afterSeq).map((e) => e.frame);
+    },
+    setLatest(name, frame) {
+      latest.set(name, frame);
+      deliver(name, frame);
+    },
+    latest: (name) => latest.get(name),
+    subscribe(name, listener) {
+      let set = listeners.get(name);
+      if (!set) listeners.set(name, (set = new Set()));
+      set.add(listener);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(name);
+      };
+    },
+    subscriberCount: (name) => listeners.get(name)?.size ?? 0,
+  };
+}

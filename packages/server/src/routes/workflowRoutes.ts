@@ -1,0 +1,80 @@
+import { AGENT_NAMES } from '@liveline/protocol';
+import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import type { Broker } from '../rooms/Broker.js';
+import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
+import { joinLatestRoom, joinOrdered } from './joinRooms.js';
+
+/** Latest room of one agent's status. */
+export const agentRoom = (name: string): string => `agent:${name}`;
+/** Latest room of the coordinator metrics. */
+export const COORDINATOR_ROOM = 'coordinator';
+
+const statusFor = (code: string): number =>
+  code === 'not_found' ? 404 : code === 'conflict' ? 409 : 503;
+
+/** Handlers of the Idea2Video routes: workflow, coordinator and agent sockets plus the workflow API. */
+export function workflowRoutes(
+  broker: Broker,
+  workflows: WorkflowDomain,
+): Pick<
+  RouteHandlers,
+  | 'workflow'
+  | 'coordinator'
+  | 'agent'
+  | 'workflowCreate'
+  | 'workflowList'
+  | 'workflowGet'
+  | 'workflowCancel'
+  | 'agentList'
+> {
+  return {
+    workflow: ({ connection, params, resume }) => {
+      // Ids not started yet are accepted and stream once a run with that id starts (rule W2).
+      workflows.open(params.id);
+      joinOrdered(broker, workflows.room(params.id), connection, resume, () => ({
+        workflow_id: params.id,
+        workflow: workflows.get(params.id),
+      }));
+      return {};
+    },
+    coordinator: ({ connection }) => {
+      joinLatestRoom(broker, COORDINATOR_ROOM, connection);
+      return {};
+    },
+    agent: ({ connection, params }): WsOpenResult<'agent'> => {
+      if (!AGENT_NAMES.some((name) => name === params.name))
+        return {
+          notFound: `agent "${params.name}" does not exist; agents: ${AGENT_NAMES.join(', ')}`,
+        };
+      joinLatestRoom(broker, agentRoom(params.name), connection);
+      return {};
+    },
+    workflowCreate: ({ body }) => {
+      const result = workflows.create(body);
+      return result.ok
+        ? { status: 201, body: { workflow: result.workflow } }
+        : { status: statusFor(result.error.code), error: result.error };
+    },
+    workflowList: () => ({ status: 200, body: { workflows: workflows.list() } }),
+    workflowGet: ({ params }) => {
+      const workflow = workflows.get(params.id);
+      return workflow
+        ? { status: 200, body: { workflow } }
+        : {
+            status: 404,
+            error: {
+              code: 'not_found',
+              message: `workflow "${params.id}" does not exist`,
+              field: 'id',
+            },
+          };
+    },
+    workflowCancel: ({ params }) => {
+      const result = workflows.cancel(params.id);
+      return result.ok
+        ? { status: 200, body: { workflow: result.workflow } }
+        : { status: statusFor(result.error.code), error: result.error };
+    },
+    agentList: () => ({ status: 200, body: { agents: workflows.agents() } }),
+  };
+}

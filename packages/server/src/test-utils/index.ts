@@ -1,0 +1,203 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, vi } from 'vitest';
+import WebSocket from 'ws';
+import { startServer, type LivelineServer, type ServerOptions } from '../index.js';
+
+/** A parsed server message. */
+export type TestMessage = Record<string, unknown>;
+
+const cleanups: (() => unknown)[] = [];
+/** Registers cleanup run after the current test, newest first. */
+export const onTestCleanup = (cleanup: () => unknown): void => {
+  cleanups.push(cleanup);
+};
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A fresh temporary data directory, removed after the test. */
+export function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
+  onTestCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts a server on port 0 with a temporary data dir, silent logs and fast pipeline stages. */
+export async function startTestServer(options: ServerOptions = {}): Promise<LivelineServer> {
+  const server = await startServer({
+    port: 0,
+    dataDir: tempDataDir(),
+    logLevel: 'silent',
+    stageDurationMs: 4,
+    webDir: null,
+    ...options,
+  });
+  onTestCleanup(() => server.stop());
+  return server;
+}
+
+/** `ws://` URL of `path` on a server. */
+export const wsOrigin = (server: { origin: string }, path: string): string =>
+  `${server.origin.replace(/^http/, 'ws')}${path}`;
+
+/** A real `ws` client that buffers every parsed message. */
+export interface TestClient {
+  readonly ws: WebSocket;
+  /** Every message received so far, in order. */
+  readonly messages: TestMessage[];
+  /** Resolves with the close code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** Waits for the first message (not yet taken) matching `match` and takes it. */
+  next(
+    match: string | ((message: TestMessage) => boolean),
+    timeoutMs?: number,
+  ): Promise<TestMessage>;
+  /** Sends a JSON message (or raw text). */
+  send(message: unknown): void;
+}
+
+const isRecord = (value: unknown): value is TestMessage =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The `data` object of a message. */
+export const dataOf = (message: TestMessage): TestMessage =>
+  isRecord(message.data) ? message.data : {};
+
+/** Opens a client to `url` and waits until it is open (or closed/refused). */
+export async function connectTestClient(
+  url: string,
+  options: {
+    protocols?: string | string[];
+    headers?: Record<string, string>;
+    autoPong?: boolean;
+  } = {},
+): Promise<TestClient> {
+  const ws = new WebSocket(url, options.protocols ?? [], {
+    ...(options.headers ? { headers: options.headers } : {}),
+    autoPong: options.autoPong ?? true,
+  });
+  const messages: TestMessage[] = [];
+  let taken = 0;
+  const consumed = new Set<TestMessage>();
+  ws.on('message', (data: Buffer) => {
+    const value: unknown = JSON.parse(data.toString('utf8'));
+    messages.push(isRecord(value) ? value : { value });
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  onTestCleanup(() => ws.terminate());
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) =>
+      reject(new Error(`unexpected HTTP ${res.statusCode}`)),
+    );
+  });
+  return {
+    ws,
+    messages,
+    closed,
+    async next(match, timeoutMs = 5_000) {
+      const test = typeof match === 'string' ? (m: TestMessage) => m.type === match : match;
+      return vi.waitFor(
+        () => {
+          const found = messages.find((m) => !consumed.has(m) && test(m));
+          if (!found)
+            throw new Error(
+              `no message matching ${String(match)} among ${messages.length - taken} unread`,
+            );
+          consumed.add(found);
+          taken += 1;
+          return found;
+        },
+        { timeout: timeoutMs, interval: 5 },
+      );
+    },
+    send(message) {
+      ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+    },
+  };
+}
+
+/** A raw HTTP (upgrade) response: status, headers and body text. */
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+  /** Parsed JSON body, or null. */
+  readonly json: TestMessage | null;
+}
+
+/** Sends an HTTP request (optionally as a WebSocket upgrade, like the seeds' curl) and reads the answer. */
+export function rawRequest(
+  server: { origin: string },
+  path: string,
+  options: {
+    method?: string;
+    upgrade?: boolean;
+    headers?: Record<string, string>;
+    body?: unknown;
+  } = {},
+): Promise<RawResponse> {
+  const headers: Record<string, string> = {
+    ...(options.upgrade
+      ? {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'Sec-WebSocket-Version': '13',
+        }
+      : {}),
+    ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.origin}${path}`, {
+      method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
+      headers,
+    });
+    req.on('error', reject);
+    req.on('upgrade', (res, socket, head: Buffer) => {
+      // A 101: read the first frame's payload as the body (a small unmasked server frame).
+      const read = (chunk: Buffer): void => {
+        const length = chunk[1] ?? 0;
+        const offset = length === 126 ? 4 : 2;
+        const body = chunk
+          .subarray(offset, offset + (length === 126 ? chunk.readUInt16BE(2) : length))
+          .toString('utf8');
+        socket.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: parseBody(body) });
+      };
+      if (head.length > 0) read(head);
+      else socket.once('data', read);
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: parseBody(body) }),
+      );
+    });
+    req.end(
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
+    );
+  });
+}
+
+const parseBody = (body: string): TestMessage | null => {
+  try {
+    const value: unknown = JSON.parse(body);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
+};

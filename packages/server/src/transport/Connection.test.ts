@@ -1,0 +1,71 @@
+import { EventEmitter } from 'node:events';
+import { CloseCode } from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { Connection } from './Connection.js';
+import { createRouteCounters } from './routeStats.js';
+
+/** A socket whose kernel never drains: written frames stay buffered until `drain()`. */
+class StalledSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readonly CLOSING = 2;
+  readonly CLOSED = 3;
+  readyState = 1;
+  bufferedAmount = 0;
+  written: string[] = [];
+  closedWith: [number, string] | null = null;
+  private callbacks: (() => void)[] = [];
+  send(frame: string, cb: () => void): void {
+    this.written.push(frame);
+    this.bufferedAmount += frame.length;
+    this.callbacks.push(cb);
+  }
+  drain(): void {
+    this.bufferedAmount = 0;
+    for (const cb of this.callbacks.splice(0)) cb();
+  }
+  close(code: number, reason: string): void {
+    this.closedWith = [code, reason];
+    this.readyState = 2;
+  }
+}
+
+const connect = (delivery: 'latest' | 'ordered') => {
+  const socket = new StalledSocket();
+  const counters = createRouteCounters();
+  const connection = new Connection(
+    'clock',
+    delivery,
+    socket as unknown as WebSocket,
+    counters,
+    { orderedMaxBufferedBytes: 100, latestMaxBufferedBytes: 0 },
+    () => 0,
+  );
+  return { socket, counters, connection };
+};
+
+describe('Connection flow control', () => {
+  it('L3 a stalled latest-route client holds at most one pending frame and gets the newest on drain', () => {
+    const { socket, counters, connection } = connect('latest');
+    for (let tick = 0; tick < 10_000; tick += 1) connection.sendFrame(`{"tick":${tick}}`);
+    expect(socket.written).toEqual(['{"tick":0}']);
+    expect(counters.messages_dropped).toBe(9_998);
+    socket.drain();
+    expect(socket.written).toEqual(['{"tick":0}', '{"tick":9999}']);
+  });
+
+  it('L2 an ordered-route client over its bound is closed with 1013 slow consumer', () => {
+    const { socket, counters, connection } = connect('ordered');
+    for (let i = 0; i < 20; i += 1) connection.sendFrame(`{"seq":${i},"pad":"xxxxxxxxxx"}`);
+    expect(socket.closedWith).toEqual([CloseCode.TryAgainLater, 'slow consumer']);
+    expect(counters.slow_consumer_closes).toBe(1);
+  });
+
+  it('L2 a replayed backlog does not count as slowness', () => {
+    const { socket, connection } = connect('ordered');
+    for (let i = 0; i < 20; i += 1) connection.sendBacklog(`{"seq":${i},"pad":"xxxxxxxxxx"}`);
+    connection.sendFrame('{"seq":20}');
+    expect(socket.closedWith).toBeNull();
+    expect(socket.written).toHaveLength(21);
+  });
+});

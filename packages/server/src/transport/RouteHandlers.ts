@@ -1,0 +1,69 @@
+import type {
+  ClientMessage,
+  ErrorCode,
+  HttpResponse,
+  HttpRoute,
+  HttpRouteName,
+  ResumePosition,
+  RouteParams,
+  Routes,
+  WsRouteName,
+} from '@liveline/protocol';
+import type { Connection } from './Connection.js';
+
+/** What an accepted WebSocket is given: its connection, validated params, query and resume position. */
+export interface WsContext<R extends WsRouteName> {
+  readonly connection: Connection;
+  readonly params: RouteParams<R>;
+  readonly query: URLSearchParams;
+  /** The validated resume position of an ordered route, or `null`. */
+  readonly resume: ResumePosition | null;
+}
+
+/** A live WebSocket session of a route. */
+export interface WsSession<R extends WsRouteName> {
+  /** Handles a validated client message other than `time_sync` (answered by the transport). */
+  readonly onMessage?: (message: Exclude<ClientMessage<R>, { type: 'time_sync' }>) => void;
+  /** Runs once when the socket closes. */
+  readonly onClose?: () => void;
+}
+
+/** A route-agnostic view of a session, used where the route is only known at run time. */
+export type AnyWsOpenResult =
+  | { readonly onMessage?: (message: never) => void; readonly onClose?: () => void }
+  | { readonly notFound: string };
+
+/** A session, or the reason the addressed resource does not exist (closed with 4404). */
+export type WsOpenResult<R extends WsRouteName> = WsSession<R> | { readonly notFound: string };
+
+/** Serves one WebSocket route. */
+export type WsRouteHandler<R extends WsRouteName> = (context: WsContext<R>) => WsOpenResult<R>;
+
+/** An HTTP error reply. */
+export interface HttpFailure {
+  readonly status: number;
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly field: string | null;
+  };
+}
+
+/** An HTTP reply: a success body of the route's response type, or an error. */
+export type HttpResult<R extends HttpRouteName> =
+  { readonly status: number; readonly body: HttpResponse<R> } | HttpFailure;
+
+/** The validated request body of endpoint `R` (`unknown` for endpoints without one). */
+export type RequestBody<R extends HttpRouteName> =
+  Routes[R] extends HttpRoute<string, infer Req, unknown> ? Req : never;
+
+/** Serves one HTTP endpoint with its validated params and body. */
+export type HttpRouteHandler<R extends HttpRouteName> = (request: {
+  readonly params: RouteParams<R>;
+  readonly body: RequestBody<R>;
+}) => HttpResult<R> | Promise<HttpResult<R>>;
+
+/** One handler per route of the protocol table: a missing one is a compile error (rule P1). */
+export type RouteHandlers = { readonly [R in WsRouteName]: WsRouteHandler<R> } & {
+  readonly [R in HttpRouteName]: HttpRouteHandler<R>;
+};

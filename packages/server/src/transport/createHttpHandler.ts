@@ -1,0 +1,169 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ROUTE_NAMES,
+  matchRoute,
+  parse,
+  routes,
+  type HttpRoute,
+  type HttpRouteName,
+  type RouteMatch,
+} from '@liveline/protocol';
+import { errorMessage } from '../errors.js';
+import { readJsonBody } from '../http/readJsonBody.js';
+import { serveStatic } from '../http/serveStatic.js';
+import type { Logger } from '../log/createLogger.js';
+import { errorBody, sendJson } from './httpReplies.js';
+import type { HttpResult, RouteHandlers } from './RouteHandlers.js';
+
+/** Options of the HTTP side of the server. */
+export interface HttpHandlerOptions {
+  readonly handlers: RouteHandlers;
+  readonly log: Logger;
+  readonly webDir: string | null;
+}
+
+const HTTP_ROUTE_NAMES = ROUTE_NAMES.filter((n): n is HttpRouteName => routes[n].kind === 'http');
+const isHttpRoute = (name: string): name is HttpRouteName =>
+  HTTP_ROUTE_NAMES.some((n) => n === name);
+
+const runRoute = async (
+  handlers: RouteHandlers,
+  name: HttpRouteName,
+  params: Record<string, string>,
+  req: IncomingMessage,
+): Promise<HttpResult<HttpRouteName>> => {
+  const route: HttpRoute = routes[name];
+  let body: unknown = null;
+  if (route.request) {
+    const json = await readJsonBody(req);
+    if (json === null)
+      return {
+        status: 413,
+        error: { code: 'invalid_field', message: 'request body is too large', field: null },
+      };
+    if (!json.ok)
+      return { status: 400, error: { code: 'bad_json', message: json.error.message, field: null } };
+    const checked = parse(route.request, json.value);
+    if (!checked.ok)
+      return {
+        status: 400,
+        error: {
+          code: checked.error.code,
+          message: checked.error.message,
+          field: checked.error.field || null,
+        },
+      };
+    body = checked.value;
+  }
+  const handler = handlers[name] as (request: {
+    params: unknown;
+    body: unknown;
+  }) => HttpResult<HttpRouteName> | Promise<HttpResult<HttpRouteName>>;
+  return handler({ params, body });
+};
+
+const matchAny = (pathname: string): RouteMatch[] =>
+  (['GET', 'POST', 'ws'] as const).map((target) => matchRoute(target, pathname));
+
+/** Creates the `request` listener: table endpoints, 426/405/404 JSON errors and the static app. */
+export function createHttpHandler(
+  options: HttpHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const { handlers, log } = options;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const match: RouteMatch =
+      method === 'GET' || method === 'POST'
+        ? matchRoute(method, url.pathname)
+        : (matchAny(url.pathname).find((m) => m.ok || m.reason !== 'no_route') ?? {
+            ok: false,
+            reason: 'no_route',
+          });
+
+    if (match.ok && isHttpRoute(match.name) && (method === 'GET' || method === 'POST')) {
+      const result = await runRoute(handlers, match.name, match.params, req);
+      if ('error' in result) sendJson(res, result.status, { error: result.error });
+      else sendJson(res, result.status, result.body);
+      return;
+    }
+    if (match.ok) {
+      // A WebSocket path requested without an upgrade, or an unsupported method on any route.
+      const isWs = routes[match.name].kind === 'ws';
+      if (isWs && method === 'GET') {
+        sendJson(
+          res,
+          426,
+          errorBody(
+            'not_supported',
+            `${url.pathname} is a WebSocket route; connect with a WebSocket client`,
+          ),
+          { Upgrade: 'websocket', Connection: 'Upgrade' },
+        );
+        return;
+      }
+      const route = routes[match.name];
+      sendJson(
+        res,
+        405,
+        errorBody('not_supported', `${req.method ?? ''} is not allowed on ${url.pathname}`),
+        { Allow: route.kind === 'http' ? route.method : 'GET' },
+      );
+      return;
+    }
+    if (match.reason === 'bad_param') {
+      sendJson(
+        res,
+        400,
+        errorBody('invalid_field', match.error.message, match.error.field || null),
+      );
+      return;
+    }
+    if (match.reason === 'method_not_allowed') {
+      if (match.allowed.every((m) => m === 'ws') && method === 'GET') {
+        sendJson(
+          res,
+          426,
+          errorBody(
+            'not_supported',
+            `${url.pathname} is a WebSocket route; connect with a WebSocket client (Upgrade: websocket)`,
+          ),
+          { Upgrade: 'websocket', Connection: 'Upgrade' },
+        );
+        return;
+      }
+      const allowed = [...new Set(match.allowed.map((m) => (m === 'ws' ? 'GET' : m)))].join(', ');
+      sendJson(
+        res,
+        405,
+        errorBody(
+          'not_supported',
+          `${req.method ?? ''} is not allowed on ${url.pathname}; allowed: ${allowed}`,
+        ),
+        { Allow: allowed },
+      );
+      return;
+    }
+    const isApi =
+      url.pathname.startsWith('/api/') || url.pathname === '/api' || url.pathname.startsWith('/ws');
+    if (method === 'GET' && !isApi && (await serveStatic(options.webDir, req, res, url.pathname)))
+      return;
+    sendJson(
+      res,
+      404,
+      errorBody('not_found', `nothing at ${req.method ?? ''} ${url.pathname}`, null, {
+        path: url.pathname,
+        hint: 'GET /api/routes lists every route',
+      }),
+    );
+  };
+
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error('http.failed', { path: req.url ?? '', error: errorMessage(error) });
+      if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal server error'));
+      else res.destroy();
+    });
+  };
+}

@@ -1,0 +1,362 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  CloseCode,
+  MAX_PAYLOAD_BYTES,
+  clientControlMessage,
+  type ErrorCode,
+  SUBPROTOCOL,
+  WS_ROUTE_NAMES,
+  matchRoute,
+  parse,
+  parseJson,
+  parseResumeQuery,
+  routes,
+  type ResumePosition,
+  type RouteStats,
+  type ValidationError,
+  type WsRoute,
+  type WsRouteName,
+} from '@liveline/protocol';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log/createLogger.js';
+import { Connection, type FlowLimits } from './Connection.js';
+import { MAX_BAD_MESSAGES, createInboundGuard } from './createInboundGuard.js';
+import { errorBody, rejectUpgrade } from './httpReplies.js';
+import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';
+import { createRouteCounters, type RouteCounters } from './routeStats.js';
+
+/** Options of the WebSocket side of the server. */
+export interface WsGatewayOptions {
+  readonly handlers: RouteHandlers;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly flow: FlowLimits;
+  readonly rateLimitPerSecond: number;
+  readonly rateLimitBurst: number;
+  readonly heartbeatIntervalMs: number;
+  readonly pingIntervalMs: number;
+  /** Whether an `Origin` header value may open sockets. */
+  readonly isOriginAllowed: (origin: string) => boolean;
+}
+
+/** The WebSocket side: upgrade routing, connections, liveness and per-route counters. */
+export interface WsGateway {
+  /** Handles an HTTP upgrade request (rules P3, O1, V1). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** From now on answers upgrades with 503. */
+  startDraining(): void;
+  /** Closes every socket with `code` and `reason`. */
+  disconnectAll(code: number, reason: string): void;
+  /** Per-route counters for `/health`. */
+  stats(): Record<WsRouteName, RouteStats>;
+  /** Number of open connections. */
+  connectionCount(): number;
+  /** Stops timers and terminates what is left. */
+  close(): void;
+}
+
+/** A session as the gateway calls it: with a message already validated against the route's schema. */
+interface LooseSession {
+  readonly onMessage?: (message: unknown) => void;
+  readonly onClose?: () => void;
+}
+
+/** Route handlers seen with method (bivariant) parameters, so one call site can serve every route. */
+type LooseWsHandlers = {
+  readonly [R in WsRouteName]: { open(context: WsContext<WsRouteName>): AnyWsOpenResult }['open'];
+};
+const wsHandlers = (handlers: RouteHandlers): LooseWsHandlers => handlers;
+
+const rawText = (data: RawData): string =>
+  (Buffer.isBuffer(data)
+    ? data
+    : Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.from(data)
+  ).toString('utf8');
+
+const wsPaths = (): string[] => WS_ROUTE_NAMES.map((name) => routes[name].path);
+
+type Rejection = {
+  status: number;
+  code: 'not_found' | 'invalid_field' | 'unavailable' | 'not_supported';
+  message: string;
+  field: string | null;
+  extra?: Record<string, unknown>;
+};
+
+const badField = (error: ValidationError): Rejection => ({
+  status: 400,
+  code: 'invalid_field',
+  message: error.message,
+  field: error.field || null,
+});
+
+/** Creates the WebSocket gateway. */
+export function createWsGateway(options: WsGatewayOptions): WsGateway {
+  const { log, now } = options;
+  let draining = false;
+  const connections = new Set<Connection>();
+  const counters = Object.fromEntries(
+    WS_ROUTE_NAMES.map((n) => [n, createRouteCounters()]),
+  ) as Record<WsRouteName, RouteCounters>;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: MAX_PAYLOAD_BYTES,
+    // Offering liveline.v1 selects it; offering only other versions completes the handshake so
+    // the browser can read the 4406 reason (rule V1).
+    handleProtocols: (offered) =>
+      offered.has(SUBPROTOCOL) ? SUBPROTOCOL : ([...offered][0] ?? false),
+  });
+
+  const resolveRequest = (
+    req: IncomingMessage,
+  ):
+    | {
+        ok: true;
+        name: WsRouteName;
+        params: Record<string, string>;
+        query: URLSearchParams;
+        resume: ResumePosition | null;
+      }
+    | { ok: false; rejection: Rejection } => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (draining)
+      return {
+        ok: false,
+        rejection: {
+          status: 503,
+          code: 'unavailable',
+          message: 'server is draining; reconnect shortly',
+          field: null,
+        },
+      };
+    const match = matchRoute('ws', url.pathname);
+    if (!match.ok && match.reason === 'bad_param')
+      return { ok: false, rejection: badField(match.error) };
+    if (!match.ok)
+      return {
+        ok: false,
+        rejection: {
+          status: 404,
+          code: 'not_found',
+          message: `no WebSocket route at ${url.pathname}`,
+          field: null,
+          extra: {
+            path: url.pathname,
+            websocket_routes: wsPaths(),
+            hint: 'connect to one of websocket_routes; GET /api/routes lists everything this server serves',
+          },
+        },
+      };
+    const name = WS_ROUTE_NAMES.find((n) => n === match.name);
+    if (!name)
+      return {
+        ok: false,
+        rejection: {
+          status: 404,
+          code: 'not_found',
+          message: `${url.pathname} is not a WebSocket route`,
+          field: null,
+        },
+      };
+    const route: WsRoute = routes[name];
+    for (const [key, schema] of Object.entries(route.query)) {
+      const value = url.searchParams.get(key);
+      if (value === null) continue;
+      const checked = parse((input, path) => schema(input, path || key), value);
+      if (!checked.ok) return { ok: false, rejection: badField(checked.error) };
+    }
+    let resume: ResumePosition | null = null;
+    if (route.delivery === 'ordered') {
+      const parsed = parseResumeQuery(url.searchParams);
+      if (!parsed.ok) return { ok: false, rejection: badField(parsed.error) };
+      resume = parsed.value;
+    }
+    return { ok: true, name, params: match.params, query: url.searchParams, resume };
+  };
+
+  const accept = (
+    name: WsRouteName,
+    socket: WebSocket,
+    context: Omit<WsContext<WsRouteName>, 'connection'>,
+  ): void => {
+    const route: WsRoute = routes[name];
+    const connection = new Connection(
+      name,
+      route.delivery,
+      socket,
+      counters[name],
+      options.flow,
+      now,
+    );
+    connections.add(connection);
+    const guard = createInboundGuard(
+      {
+        ratePerSecond: options.rateLimitPerSecond,
+        burst: options.rateLimitBurst,
+        maxBadMessages: MAX_BAD_MESSAGES,
+      },
+      now,
+    );
+    let session: LooseSession | null = null;
+    socket.on('pong', () => (connection.alive = true));
+    socket.on('error', (error) =>
+      log.debug('ws.socket_error', { route: name, error: error.message }),
+    );
+    socket.on('close', (code, reason) => {
+      connections.delete(connection);
+      connection.disposed();
+      session?.onClose?.();
+      log.debug('ws.closed', { route: name, id: connection.id, code, reason: reason.toString() });
+    });
+
+    const offered = socket.protocol;
+    if (offered !== '' && offered !== SUBPROTOCOL) {
+      connection.close(
+        CloseCode.UnsupportedVersion,
+        `unsupported protocol ${offered}; this server speaks ${SUBPROTOCOL}`,
+      );
+      return;
+    }
+
+    const reject = (error: { code: ErrorCode; message: string; field: string }): void => {
+      connection.sendError({
+        code: error.code,
+        message: error.message,
+        ...(error.field ? { field: error.field } : {}),
+      });
+      if (guard.recordBad()) connection.close(CloseCode.BadMessage, 'repeated bad messages');
+    };
+
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      const receivedAt = now();
+      if (!guard.allow()) {
+        connection.close(CloseCode.TooManyRequests, 'rate limit exceeded');
+        return;
+      }
+      if (isBinary)
+        return reject({
+          code: 'bad_json',
+          message: 'binary frames are not supported; send JSON text',
+          field: '',
+        });
+      const json = parseJson(rawText(data));
+      if (!json.ok) return reject(json.error);
+      const message = parse(route.client, json.value);
+      if (!message.ok) return reject(message.error);
+      const probe = parse(clientControlMessage, message.value);
+      if (probe.ok) {
+        connection.sendMessage({
+          type: 'time_sync',
+          data: { id: probe.value.id, t0: probe.value.t0, t1: receivedAt, t2: now() },
+        });
+        return;
+      }
+      try {
+        session?.onMessage?.(message.value);
+      } catch (error) {
+        log.error('ws.handler_failed', { route: name, error: errorMessage(error) });
+        reject({
+          code: 'internal',
+          message: 'the server could not handle this message',
+          field: '',
+        });
+      }
+    });
+
+    // The handler map is typed per route; here the route is only known at run time.
+    const open = wsHandlers(options.handlers)[name];
+    try {
+      const opened = open({ ...context, connection });
+      if ('notFound' in opened) {
+        connection.close(CloseCode.NotFound, opened.notFound);
+        return;
+      }
+      session = opened as LooseSession;
+    } catch (error) {
+      log.error('ws.open_failed', { route: name, error: errorMessage(error) });
+      connection.close(CloseCode.InternalError, 'server error');
+    }
+  };
+
+  const pingTimer = setInterval(() => {
+    for (const connection of connections) connection.ping();
+  }, options.pingIntervalMs);
+  const heartbeatTimer = setInterval(
+    () => {
+      const t = now();
+      for (const connection of connections)
+        if (connection.open && t - connection.lastSentAt >= options.heartbeatIntervalMs)
+          connection.sendMessage({ type: 'heartbeat', data: { server_time: t } });
+    },
+    Math.max(1, Math.min(1000, options.heartbeatIntervalMs / 4)),
+  );
+  pingTimer.unref();
+  heartbeatTimer.unref();
+
+  return {
+    handleUpgrade(req, socket, head) {
+      socket.on('error', () => socket.destroy());
+      const origin = req.headers.origin;
+      const resolved = resolveRequest(req);
+      let rejection = resolved.ok ? null : resolved.rejection;
+      if (!rejection && origin !== undefined && !options.isOriginAllowed(origin))
+        rejection = {
+          status: 403,
+          code: 'not_supported',
+          message: `origin ${origin} is not allowed; add it to ALLOWED_ORIGINS`,
+          field: 'origin',
+        };
+      if (rejection || !resolved.ok) {
+        const r = rejection ?? {
+          status: 500,
+          code: 'unavailable',
+          message: 'unreachable',
+          field: null,
+        };
+        log.warn('ws.upgrade_rejected', {
+          path: req.url ?? '',
+          origin: origin ?? null,
+          status: r.status,
+          reason: r.message,
+        });
+        rejectUpgrade(socket, r.status, errorBody(r.code, r.message, r.field, r.extra));
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        accept(resolved.name, ws, {
+          params: resolved.params,
+          query: resolved.query,
+          resume: resolved.resume,
+        });
+      });
+    },
+    startDraining: () => {
+      draining = true;
+    },
+    disconnectAll(code, reason) {
+      for (const connection of connections) connection.close(code, reason);
+    },
+    stats() {
+      const out = {} as Record<WsRouteName, RouteStats>;
+      for (const name of WS_ROUTE_NAMES) {
+        const mine = [...connections].filter((c) => c.route === name);
+        const rooms = new Set(mine.flatMap((c) => [...c.rooms]));
+        out[name] = { connections: mine.length, rooms: rooms.size, ...counters[name] };
+      }
+      return out;
+    },
+    connectionCount: () => connections.size,
+    close() {
+      clearInterval(pingTimer);
+      clearInterval(heartbeatTimer);
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+}

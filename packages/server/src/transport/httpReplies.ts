@@ -1,0 +1,47 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ErrorCode, HttpError } from '@liveline/protocol';
+
+/** Builds the protocol's HTTP error body (`httpErrorSchema`), plus optional extra fields. */
+export const errorBody = (
+  code: ErrorCode,
+  message: string,
+  field: string | null = null,
+  extra: Record<string, unknown> = {},
+): HttpError & Record<string, unknown> => ({ error: { code, message, field }, ...extra });
+
+/** Sends a JSON reply. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** Answers a WebSocket upgrade with a JSON HTTP error and closes the socket (never a bare 403). */
+export function rejectUpgrade(
+  socket: Duplex,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(text)}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  if (socket.writable) socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
+  else socket.destroy();
+}
