@@ -15,7 +15,8 @@ export async function startProcess(
 ): Promise<TestProcess> {
   const child = spawn(process.execPath, args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    // Readiness is matched against plain text; CI=true would otherwise make tools colour it.
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: 'pipe',
   });
   let output = '';

@@ -41,7 +41,7 @@ export interface Broker {
     build: (position: StreamPosition) => T,
     commit?: (message: T, frame: string) => void,
   ): T;
-  /** The replayable window of an ordered room. */
+  /** The replayable window of an ordered room; it must have been opened (throws otherwise). */
   window(room: string): HistoryWindow;
   /** The frames after `afterSeq` still held, oldest first. */
   since(room: string, afterSeq: number): readonly string[];

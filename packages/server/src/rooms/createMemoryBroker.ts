@@ -60,6 +60,15 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
     return room;
   };
 
+  // Reading a room nobody opened would invent a fresh epoch and hide the stored history from a
+  // resuming client, so only openOrdered (the event log restoring storage) may create one.
+  const opened = (name: string): OrderedRoom => {
+    const room = ordered.get(name);
+    if (!room)
+      throw new Error(`ordered room ${JSON.stringify(name)} was read before it was opened`);
+    return room;
+  };
+
   const windowOf = (room: OrderedRoom): HistoryWindow => {
     trim(room);
     return {
@@ -76,7 +85,7 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
   return {
     openOrdered: (name, seed) => windowOf(open(name, seed)),
     publish(name, build, commit) {
-      const room = open(name);
+      const room = opened(name);
       const position: StreamPosition = { seq: room.headSeq + 1, epoch: room.epoch };
       const message = build(position);
       const frame = JSON.stringify(message);
@@ -88,9 +97,9 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
       deliver(name, frame);
       return message;
     },
-    window: (name) => windowOf(open(name)),
+    window: (name) => windowOf(opened(name)),
     since(name, afterSeq) {
-      const room = open(name);
+      const room = opened(name);
       trim(room);
       return room.entries.filter((e) => e.seq > afterSeq).map((e) => e.frame);
     },

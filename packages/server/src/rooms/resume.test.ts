@@ -5,6 +5,7 @@ import {
   dataOf,
   rawRequest,
   startTestServer,
+  tempDataDir,
   wsOrigin,
   type TestMessage,
 } from '../test-utils/index.js';
@@ -26,6 +27,30 @@ const isEvent = (m: TestMessage): boolean =>
   typeof m.type === 'string' && /\./.test(m.type) && typeof m.seq === 'number';
 
 describe('ordered rooms resume', () => {
+  it('R1 a board keeps its epoch across a restart, so its first client resumes with the missed events', async () => {
+    const dataDir = tempDataDir();
+    const before = await startTestServer({ dataDir });
+    const watcher = await connectTestClient(wsOrigin(before, '/ws/connect?board_id=keep'));
+    const snapshot = await watcher.next('snapshot');
+    await createCard(before, 'keep', 'op-1');
+    const seen = await watcher.next('card.created');
+    await createCard(before, 'keep', 'op-2');
+    await before.stop();
+    // The resuming client is the first to touch the board after the restart.
+    const after = await startTestServer({ dataDir });
+    const back = await connectTestClient(
+      wsOrigin(
+        after,
+        `/ws/connect?board_id=keep&epoch=${String(snapshot.epoch)}&seq=${seqOf(seen)}`,
+      ),
+    );
+    const first = await back.next((m) => m.type === 'resumed' || m.type === 'snapshot');
+    expect(first).toMatchObject({ type: 'resumed', epoch: snapshot.epoch, seq: seqOf(seen) });
+    const replayed = await back.next('card.created');
+    expect(seqOf(replayed)).toBe(seqOf(seen) + 1);
+    expect((dataOf(replayed).card as TestMessage).title).toBe('op-2');
+  });
+
   it('R2 a client that saw zero events resumes with the snapshot seq and replays 0', async () => {
     const server = await startTestServer();
     const first = await connectTestClient(wsOrigin(server, '/ws/workflow/zero'));

@@ -35,6 +35,9 @@ export function boardRoutes(
           server_time: kanbanServerTime(t),
         },
       });
+      // Loading the board opens its room with the stored epoch and history, which the resume
+      // decision needs; joining first would answer a resuming client with a fresh epoch.
+      boards.board(boardId);
       joinOrdered(broker, boards.room(boardId), connection, resume, () => boards.board(boardId));
       boards.setPresence(boardId, clientId, `Guest ${clientId.slice(-5)}`);
       return {
