@@ -1,0 +1,81 @@
+/**
+ * A load-generator process: the orchestrator forks it (pinned to its own core), sends one job,
+ * says `go` when it has started measuring the server, and reads the result.
+ */
+import type { ClientConnection, Endpoint, PeerKind } from './Endpoint.js';
+import {
+  JOB_DEADLINE_MS,
+  type FromWorker,
+  type LoadJob,
+  type LoadResult,
+  type ToWorker,
+} from './LoadJob.js';
+import type { Phases } from './Phases.js';
+import { runConnectStorm } from './runConnectStorm.js';
+import { runEchoRtt } from './runEchoRtt.js';
+import { runFanout } from './runFanout.js';
+import { runReconnectStorm } from './runReconnectStorm.js';
+import { runTick30 } from './runTick30.js';
+
+// Loaded on demand, so the peers' clients do not depend on Liveline's workspace sources.
+const endpoints: Record<PeerKind, () => Promise<(port: number) => Endpoint>> = {
+  liveline: async () => (await import('./createLivelineEndpoint.js')).createLivelineEndpoint,
+  'ws-raw': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,
+  socketio: async () => (await import('./createSocketIoEndpoint.js')).createSocketIoEndpoint,
+};
+
+const send = (message: FromWorker): void => void process.send?.(message);
+const waitFor = (type: ToWorker['type']): Promise<void> =>
+  new Promise((resolve) => {
+    const listener = (message: ToWorker): void => {
+      if (message.type !== type) return;
+      process.off('message', listener);
+      resolve();
+    };
+    process.on('message', listener);
+  });
+
+let kept: ClientConnection[] = [];
+const phases: Phases = {
+  ready: () => {
+    const go = waitFor('go');
+    send({ type: 'ready' });
+    return go;
+  },
+  mark: waitFor('mark'),
+};
+
+const run = async (job: LoadJob): Promise<LoadResult> => {
+  const endpoint = (await endpoints[job.peer]())(job.port);
+  switch (job.kind) {
+    case 'fanout':
+      return runFanout(endpoint, job, phases);
+    case 'tick30':
+      return runTick30(endpoint, job, phases);
+    case 'connect-storm':
+      return runConnectStorm(endpoint, job, phases, (connections) => (kept = connections));
+    case 'echo-rtt':
+      return runEchoRtt(endpoint, job, phases);
+    case 'reconnect-storm':
+      return runReconnectStorm(endpoint, job, phases);
+  }
+};
+
+const deadline = setTimeout(() => {
+  send({ type: 'failed', error: `job did not finish within ${JOB_DEADLINE_MS} ms` });
+  process.exit(1);
+}, JOB_DEADLINE_MS);
+
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'exit') {
+    for (const connection of kept) connection.close();
+    clearTimeout(deadline);
+    process.exit(0);
+  }
+  if (message.type !== 'job') return;
+  run(message.job).then(
+    (result) => send({ type: 'done', result }),
+    (error: unknown) =>
+      send({ type: 'failed', error: error instanceof Error ? error.message : String(error) }),
+  );
+});

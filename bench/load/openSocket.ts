@@ -1,0 +1,18 @@
+import WebSocket from 'ws';
+
+/** How long any single connection attempt may take, in ms. */
+export const CONNECT_TIMEOUT_MS = 30_000;
+
+/** Opens a `ws` client socket; resolves once open, rejects on error, early close or timeout. */
+export function openSocket(url: string, onMessage: (text: string) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, {
+      perMessageDeflate: false,
+      handshakeTimeout: CONNECT_TIMEOUT_MS,
+    });
+    socket.on('message', (data: Buffer) => onMessage(data.toString()));
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+    socket.once('close', (code) => reject(new Error(`closed with ${code} before open`)));
+  });
+}

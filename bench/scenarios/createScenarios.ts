@@ -1,0 +1,155 @@
+import type { Measurement } from './measureOnce.js';
+import type { Scenario } from './Scenario.js';
+
+/** Sizes of every scenario; `--quick` shrinks them. */
+export interface Sizes {
+  readonly fanout: readonly { readonly clients: number; readonly rate: number }[];
+  readonly tickClients: number;
+  readonly stormClients: number;
+  readonly echoCount: number;
+  readonly reconnectClients: number;
+  readonly reconnectRate: number;
+  readonly durationMs: number;
+}
+
+/** The sizes issue 7 sets its targets at. */
+export const FULL_SIZES: Sizes = {
+  fanout: [
+    { clients: 1000, rate: 50 },
+    { clients: 5000, rate: 10 },
+  ],
+  tickClients: 1000,
+  stormClients: 5000,
+  echoCount: 10_000,
+  reconnectClients: 5000,
+  reconnectRate: 20,
+  durationMs: 10_000,
+};
+
+/** Smoke sizes: every scenario against every server in under a minute. */
+export const QUICK_SIZES: Sizes = {
+  fanout: [{ clients: 100, rate: 50 }],
+  tickClients: 100,
+  stormClients: 300,
+  echoCount: 1000,
+  reconnectClients: 100,
+  reconnectRate: 20,
+  durationMs: 1_500,
+};
+
+const KB = 1024;
+const MB = 1024 * KB;
+/** Other processes' CPU during the run, as % of one core. */
+const noise = (m: Measurement): number => (100 * m.cpu.noiseMicros) / (m.cpu.wallMs * 1000);
+const load = (m: Measurement, key: string): number => m.load[key] ?? Number.NaN;
+
+/** Every scenario of issue 7 at `sizes`, with the ratio targets that apply to them. */
+export function createScenarios(sizes: Sizes): Record<string, Scenario[]> {
+  return {
+    fanout: sizes.fanout.map(({ clients, rate }) => ({
+      label: `fanout ${clients}×${rate}/s`,
+      job: (peer, port) => ({
+        kind: 'fanout',
+        peer,
+        port,
+        clients,
+        rate,
+        durationMs: sizes.durationMs,
+      }),
+      metrics: (m) => ({
+        'cpu µs/delivered': m.cpu.serverMicros / load(m, 'delivered'),
+        'delivered/s': load(m, 'deliveredPerSecond'),
+        'delivered %': load(m, 'deliveryPercent'),
+        'p50 ms': load(m, 'latencyP50Ms'),
+        'p99 ms': load(m, 'latencyP99Ms'),
+        'RSS MB': m.rssAfterBytes / MB,
+        'noise %core': noise(m),
+      }),
+      targets:
+        rate >= 50
+          ? [
+              { metric: 'cpu µs/delivered', vs: 'ws-raw', max: 1.1 },
+              { metric: 'cpu µs/delivered', vs: 'socketio', max: 0.8 },
+            ]
+          : [{ metric: 'p99 ms', vs: 'ws-raw', max: 1.2 }],
+    })),
+    tick30: [
+      {
+        label: `tick30 ${sizes.tickClients} clients`,
+        job: (peer, port) => ({
+          kind: 'tick30',
+          peer,
+          port,
+          clients: sizes.tickClients,
+          durationMs: sizes.durationMs,
+        }),
+        metrics: (m) => ({
+          'cpu µs/msg': m.cpu.serverMicros / load(m, 'delivered'),
+          'delivered %': (100 * load(m, 'delivered')) / load(m, 'expectedTicks'),
+          'jitter p50 ms': load(m, 'jitterP50Ms'),
+          'jitter p99 ms': load(m, 'jitterP99Ms'),
+          'drift ms': load(m, 'driftMedianMs'),
+          'noise %core': noise(m),
+        }),
+        targets: [
+          { metric: 'cpu µs/msg', vs: 'ws-raw', max: 1.1 },
+          { metric: 'jitter p99 ms', vs: 'ws-raw', max: 1 },
+        ],
+      },
+    ],
+    'connect-storm': [
+      {
+        label: `connect-storm ${sizes.stormClients} at once`,
+        job: (peer, port) => ({ kind: 'connect-storm', peer, port, clients: sizes.stormClients }),
+        metrics: (m) => ({
+          'all open ms': load(m, 'allOpenMs'),
+          failures: load(m, 'failures'),
+          'cpu µs/conn': m.cpu.serverMicros / load(m, 'opened'),
+          'KB/conn': (m.rssAfterBytes - m.rssBeforeBytes) / KB / load(m, 'opened'),
+          'noise %core': noise(m),
+        }),
+        targets: [
+          { metric: 'KB/conn', vs: 'ws-raw', max: 1.3 },
+          { metric: 'cpu µs/conn', vs: 'ws-raw', max: 1.3 },
+        ],
+      },
+    ],
+    'echo-rtt': [
+      {
+        label: `echo-rtt ${sizes.echoCount} round trips`,
+        job: (peer, port) => ({ kind: 'echo-rtt', peer, port, count: sizes.echoCount }),
+        metrics: (m) => ({
+          'rtt p50 ms': load(m, 'rttP50Ms'),
+          'rtt p99 ms': load(m, 'rttP99Ms'),
+          'cpu µs/rtt': m.cpu.serverMicros / load(m, 'delivered'),
+          'noise %core': noise(m),
+        }),
+        targets: [{ metric: 'rtt p50 ms', vs: 'ws-raw', max: 1.2 }],
+      },
+    ],
+    'reconnect-storm': [
+      {
+        label: `reconnect-storm ${sizes.reconnectClients} clients`,
+        job: (peer, port) => ({
+          kind: 'reconnect-storm',
+          peer,
+          port,
+          clients: sizes.reconnectClients,
+          rate: sizes.reconnectRate,
+          timeoutMs: 60_000,
+        }),
+        metrics: (m) => ({
+          'all back': load(m, 'allBack'),
+          'all back ms': load(m, 'allBackMs'),
+          'first back ms': load(m, 'firstBackMs'),
+          'peak/s': load(m, 'peakPerSecond'),
+          'mean/s': load(m, 'meanPerSecond'),
+          'peak/mean': load(m, 'peakToMean'),
+          published: load(m, 'published'),
+          lost: load(m, 'lost'),
+        }),
+        targets: [],
+      },
+    ],
+  };
+}
