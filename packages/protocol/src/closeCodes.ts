@@ -38,54 +38,42 @@ export interface ClosePolicy {
   readonly action: CloseAction;
   /** What the code means, for logs and UIs. */
   readonly meaning: string;
-  /** Who sends it: the server, or the client's own WebSocket implementation. */
-  readonly sentBy: 'server' | 'client' | 'both';
 }
 
-/** The one table of close codes (rule K1). */
-export const CLOSE_POLICY: Readonly<Record<CloseCode, ClosePolicy>> = {
-  1000: { action: 'stop', meaning: 'closed normally', sentBy: 'both' },
-  1001: { action: 'retry', meaning: 'server going away', sentBy: 'both' },
-  1005: { action: 'retry', meaning: 'closed without a status code', sentBy: 'client' },
-  1006: { action: 'retry', meaning: 'connection lost', sentBy: 'client' },
-  1008: { action: 'stop', meaning: 'policy violation', sentBy: 'server' },
-  1009: { action: 'stop', meaning: 'message too big', sentBy: 'server' },
-  1011: { action: 'retry', meaning: 'server error', sentBy: 'server' },
-  1012: { action: 'retry', meaning: 'server restarting', sentBy: 'server' },
-  1013: {
-    action: 'retry',
-    meaning: 'try again later (overloaded or slow consumer)',
-    sentBy: 'server',
-  },
-  4400: { action: 'stop', meaning: 'repeated bad messages', sentBy: 'server' },
-  4401: { action: 'refresh', meaning: 'unauthorized: refresh credentials', sentBy: 'server' },
-  4403: { action: 'stop', meaning: 'forbidden', sentBy: 'server' },
-  4404: { action: 'stop', meaning: 'not found', sentBy: 'server' },
-  4406: {
-    action: 'stop',
-    meaning: 'unsupported protocol version: reload the app',
-    sentBy: 'server',
-  },
-  4408: { action: 'retry', meaning: 'heartbeat timeout', sentBy: 'client' },
-  4409: {
-    action: 'refresh',
-    meaning: 'resume state invalid: reconnect without it',
-    sentBy: 'both',
-  },
-  4429: { action: 'retry', meaning: 'too many requests', sentBy: 'server' },
-};
+const retry = (meaning: string): ClosePolicy => ({ action: 'retry', meaning });
+const refresh = (meaning: string): ClosePolicy => ({ action: 'refresh', meaning });
+const stop = (meaning: string): ClosePolicy => ({ action: 'stop', meaning });
 
-const isKnown = (code: number): code is CloseCode => Object.hasOwn(CLOSE_POLICY, code);
+/** The one table of close codes (rule K1); PROTOCOL.md also notes the codes only a client sees. */
+export const CLOSE_POLICY: Readonly<Record<CloseCode, ClosePolicy>> = {
+  1000: stop('closed normally'),
+  1001: retry('server going away'),
+  1005: retry('closed without a status code'),
+  1006: retry('connection lost'),
+  1008: stop('policy violation'),
+  1009: stop('message too big'),
+  1011: retry('server error'),
+  1012: retry('server restarting'),
+  1013: retry('try again later (overloaded or slow consumer)'),
+  4400: stop('repeated bad messages'),
+  4401: refresh('unauthorized: refresh credentials'),
+  4403: stop('forbidden'),
+  4404: stop('not found'),
+  4406: stop('unsupported protocol version: reload the app'),
+  4408: retry('heartbeat timeout'),
+  4409: refresh('resume state invalid: reconnect without it'),
+  4429: retry('too many requests'),
+};
 
 /**
  * The policy for any code (rule K2): known codes from the table; unknown application codes
  * (4000–4999) stop, since the client cannot know they are transient; anything else retries.
  */
 export function closePolicy(code: number): ClosePolicy {
-  if (isKnown(code)) return CLOSE_POLICY[code];
-  if (code >= 4000 && code <= 4999)
-    return { action: 'stop', meaning: `application close code ${code}`, sentBy: 'server' };
-  return { action: 'retry', meaning: `close code ${code}`, sentBy: 'both' };
+  if (Object.hasOwn(CLOSE_POLICY, code)) return CLOSE_POLICY[code as CloseCode];
+  return code >= 4000 && code <= 4999
+    ? stop(`application close code ${code}`)
+    : retry(`close code ${code}`);
 }
 
 /** The largest close reason a WebSocket frame can carry, in UTF-8 bytes. */

@@ -7,6 +7,7 @@ import {
   transportCommandSchema,
 } from './httpBodies.js';
 import { healthSchema } from './health.js';
+import { PIPELINE, STAGE_NAMES } from './workflow.js';
 
 const ok = (schema: Schema<unknown>, input: unknown) => {
   const result = parse(schema, input);
@@ -168,6 +169,10 @@ describe('messages Liveline designed', () => {
     );
     bad(boardOpSchema, { type: 'card.create', op_id: 'o', column_id: 'c', title: '' }, 'title');
     ok(routes.board.client, { type: 'presence.update', name: 'Ada' });
+  });
+
+  it('W1 lists the stage names in pipeline order', () => {
+    expect(STAGE_NAMES).toEqual(PIPELINE.map((p) => p.stage));
   });
 
   it('W1 validates the workflow start request and names bad fields', () => {

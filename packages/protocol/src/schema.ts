@@ -42,8 +42,25 @@ const fail = (
   throw new ValidationError(code, path, message);
 };
 
-const describe = (input: unknown): string =>
+/** The kind of a value as messages name it: `typeof`, with `null` and `array` told apart. */
+const kindOf = (input: unknown): string =>
   input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input;
+
+/** `input` when it is of `kind`; otherwise the one "expected …, got …" error every schema uses. */
+const ofKind = <T>(input: unknown, path: string, kind: string): T =>
+  kindOf(input) === kind ? (input as T) : fail(path, `expected ${kind}, got ${kindOf(input)}`);
+
+/** Inclusive bounds on a number, a length or a key count. */
+interface Bounds {
+  min?: number;
+  max?: number;
+}
+
+/** Checks `n` against `bounds`; `what` names a measured quantity (`length `), empty for values. */
+const within = (path: string, n: number, { min, max }: Bounds, what = '') => {
+  if (min !== undefined && n < min) fail(path, `expected ${what}≥ ${min}`);
+  if (max !== undefined && n > max) fail(path, `expected ${what}≤ ${max}`);
+};
 
 /** Runs a schema without throwing. */
 export function parse<T>(schema: Schema<T>, input: unknown): Result<T> {
@@ -73,35 +90,30 @@ export function parseJson(text: string): Result<unknown> {
   }
 }
 
-/** A string, optionally bounded in length and matched against a pattern. */
+/** A string, optionally bounded in length and matched against a pattern (`hint` describes it). */
 export const string =
-  (opts: { min?: number; max?: number; pattern?: RegExp; hint?: string } = {}): Schema<string> =>
+  (opts: Bounds & { pattern?: RegExp; hint?: string } = {}): Schema<string> =>
   (input, path) => {
-    if (typeof input !== 'string') return fail(path, `expected string, got ${describe(input)}`);
-    if (opts.min !== undefined && input.length < opts.min)
-      return fail(path, `expected at least ${opts.min} characters`);
-    if (opts.max !== undefined && input.length > opts.max)
-      return fail(path, `expected at most ${opts.max} characters`);
-    if (opts.pattern && !opts.pattern.test(input))
-      return fail(path, `expected ${opts.hint ?? `a string matching ${String(opts.pattern)}`}`);
-    return input;
+    const value = ofKind<string>(input, path, 'string');
+    within(path, value.length, opts, 'length ');
+    if (opts.pattern && !opts.pattern.test(value))
+      fail(path, `expected ${opts.hint ?? String(opts.pattern)}`);
+    return value;
   };
 
 /** A finite number, optionally an integer and within `[min, max]`. */
 export const number =
-  (opts: { min?: number; max?: number; int?: boolean } = {}): Schema<number> =>
+  (opts: Bounds & { int?: boolean } = {}): Schema<number> =>
   (input, path) => {
-    if (typeof input !== 'number' || !Number.isFinite(input))
-      return fail(path, `expected finite number, got ${describe(input)}`);
-    if (opts.int && !Number.isInteger(input)) return fail(path, 'expected an integer');
-    if (opts.min !== undefined && input < opts.min) return fail(path, `expected ≥ ${opts.min}`);
-    if (opts.max !== undefined && input > opts.max) return fail(path, `expected ≤ ${opts.max}`);
-    return input;
+    const value = ofKind<number>(input, path, 'number');
+    if (!(opts.int ? Number.isInteger(value) : Number.isFinite(value)))
+      fail(path, `expected ${opts.int ? 'an integer' : 'a finite number'}`);
+    within(path, value, opts);
+    return value;
   };
 
 /** `true` or `false`. */
-export const boolean: Schema<boolean> = (input, path) =>
-  typeof input === 'boolean' ? input : fail(path, `expected boolean, got ${describe(input)}`);
+export const boolean: Schema<boolean> = (input, path) => ofKind(input, path, 'boolean');
 
 /** Exactly one of the given primitive values. */
 export const oneOf =
@@ -123,12 +135,11 @@ export const optional = <T>(schema: Schema<T>): OptionalSchema<T> =>
 
 /** An array of items, optionally bounded in length. */
 export const array =
-  <T>(item: Schema<T>, opts: { max?: number } = {}): Schema<T[]> =>
+  <T>(item: Schema<T>, opts: Bounds = {}): Schema<T[]> =>
   (input, path) => {
-    if (!Array.isArray(input)) return fail(path, `expected array, got ${describe(input)}`);
-    if (opts.max !== undefined && input.length > opts.max)
-      return fail(path, `expected at most ${opts.max} items`);
-    return input.map((value, i) => item(value, `${path}[${i}]`));
+    const items = ofKind<unknown[]>(input, path, 'array');
+    within(path, items.length, opts, 'length ');
+    return items.map((value, i) => item(value, `${path}[${i}]`));
   };
 
 type Shape = Record<string, Schema<unknown>>;
@@ -142,8 +153,7 @@ export type ObjectOf<S extends Shape> = Simplify<
   { [K in RequiredKeys<S>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
 >;
 
-const isRecord = (input: unknown): input is Record<string, unknown> =>
-  typeof input === 'object' && input !== null && !Array.isArray(input);
+type Fields = Record<string, unknown>;
 
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
@@ -151,11 +161,11 @@ const join = (path: string, key: string): string => (path ? `${path}.${key}` : k
 export const object =
   <S extends Shape>(shape: S): Schema<ObjectOf<S>> =>
   (input, path) => {
-    if (!isRecord(input)) return fail(path, `expected object, got ${describe(input)}`);
-    const out: Record<string, unknown> = {};
+    const fields = ofKind<Fields>(input, path, 'object');
+    const out: Fields = {};
     for (const key in shape) {
       const schema = shape[key] as Schema<unknown> | OptionalSchema<unknown>;
-      const value = input[key];
+      const value = fields[key];
       if (value === undefined && 'optional' in schema) continue;
       if (value === undefined) return fail(join(path, key), 'is required');
       out[key] = schema(value, join(path, key));
@@ -165,14 +175,13 @@ export const object =
 
 /** A plain object whose keys are free-form and whose values share one schema. */
 export const record =
-  <T>(value: Schema<T>, opts: { max?: number } = {}): Schema<Record<string, T>> =>
+  <T>(value: Schema<T>, opts: Bounds = {}): Schema<Record<string, T>> =>
   (input, path) => {
-    if (!isRecord(input)) return fail(path, `expected object, got ${describe(input)}`);
-    const keys = Object.keys(input);
-    if (opts.max !== undefined && keys.length > opts.max)
-      return fail(path, `expected at most ${opts.max} keys`);
+    const fields = ofKind<Fields>(input, path, 'object');
+    const keys = Object.keys(fields);
+    within(path, keys.length, opts, 'key count ');
     const out: Record<string, T> = {};
-    for (const key of keys) out[key] = value(input[key], join(path, key));
+    for (const key of keys) out[key] = value(fields[key], join(path, key));
     return out;
   };
 
@@ -192,14 +201,12 @@ export const tagged = <K extends string, V extends Record<string, Shape>>(
   const schemas = new Map<string, Schema<unknown>>();
   for (const name of Object.keys(variants)) schemas.set(name, object(variants[name] as Shape));
   return (input, path) => {
-    if (!isRecord(input)) return fail(path, `expected object, got ${describe(input)}`);
-    const name = input[tag];
-    if (typeof name !== 'string') return fail(join(path, tag), 'is required and must be a string');
-    const schema = schemas.get(name);
+    const name = ofKind<Fields>(input, path, 'object')[tag];
+    const schema = schemas.get(ofKind<string>(name, join(path, tag), 'string'));
     if (!schema)
       return fail(
         join(path, tag),
-        `unknown type ${JSON.stringify(name.slice(0, 64))}; expected one of ${[...schemas.keys()].join(', ')}`,
+        `unknown type ${JSON.stringify(String(name).slice(0, 64))}; expected one of ${[...schemas.keys()].join(', ')}`,
         'unknown_type',
       );
     return { [tag]: name, ...(schema(input, path) as object) } as TaggedOf<K, V>;

@@ -28,8 +28,11 @@ export const PIPELINE = [
 ] as const;
 /** A stage of {@link PIPELINE}. */
 export type StageName = (typeof PIPELINE)[number]['stage'];
-/** Every stage name, in pipeline order. */
-export const STAGE_NAMES: readonly StageName[] = PIPELINE.map((p) => p.stage);
+/**
+ * Every stage name, in pipeline order. Spelled out rather than mapped from {@link PIPELINE} so a
+ * client that validates stage names does not bundle the display titles; a test keeps them equal.
+ */
+export const STAGE_NAMES: readonly StageName[] = ['script', 'storyboard', 'shots', 'audio', 'edit'];
 
 /** How a run began: from a free-text idea (Idea2Video) or from a script (Script2Video). */
 export const WORKFLOW_MODES = ['idea', 'script'] as const;

@@ -1,6 +1,11 @@
 import { agentServerMessage, coordinatorServerMessage, workflowServerMessage } from './workflow.js';
 import { boardClientMessage, boardServerMessage } from './board.js';
-import { clientControlMessage, idSchema, serverControlVariants } from './common.js';
+import {
+  clientControlMessage,
+  idSchema,
+  serverControlVariants,
+  type ClientControlMessage,
+} from './common.js';
 import { fillPath, type ParamSchemas, type PathParams } from './path.js';
 import { tagged, type Infer, type Schema } from './schema.js';
 import { clockStateSchema, transportClientMessage, transportServerMessage } from './transport.js';
@@ -25,10 +30,21 @@ export interface WsRoute<P extends string = string, S = unknown, C = unknown> {
   readonly sample: PathParams<P>;
 }
 
-const ws = <P extends string, S, C>(route: Omit<WsRoute<P, S, C>, 'kind'>): WsRoute<P, S, C> => ({
-  kind: 'ws',
-  ...route,
-});
+const none = {};
+
+/** Builds a route; most routes are `latest`, take no params or query and only clock-sync probes. */
+const ws = <P extends string, S, C = ClientControlMessage>(
+  route: Pick<WsRoute<P, S, C>, 'path' | 'server'> & Partial<WsRoute<P, S, C>>,
+): WsRoute<P, S, C> =>
+  ({
+    kind: 'ws',
+    delivery: 'latest',
+    params: none,
+    query: none,
+    client: clientControlMessage,
+    sample: none,
+    ...route,
+  }) as WsRoute<P, S, C>;
 
 const clockTyped = tagged('type', serverControlVariants);
 /** Server messages of `/ws/transport/clock`: flat ticks, plus typed replies to probes. */
@@ -36,8 +52,6 @@ const clockServerMessage = (input: unknown, path: string) =>
   typeof input === 'object' && input !== null && 'type' in input
     ? clockTyped(input, path)
     : clockStateSchema(input, path);
-
-const none = {};
 
 /**
  * The WebSocket half of the route table (rule P1): everything a client needs to connect and to
@@ -48,65 +62,30 @@ export const wsRoutes = {
     path: '/ws/workflow/:id',
     delivery: 'ordered',
     params: { id: idSchema },
-    query: none,
     server: workflowServerMessage,
-    client: clientControlMessage,
     sample: { id: 'pending' },
   }),
-  coordinator: ws({
-    path: '/ws/coordinator',
-    delivery: 'latest',
-    params: none,
-    query: none,
-    server: coordinatorServerMessage,
-    client: clientControlMessage,
-    sample: {},
-  }),
+  coordinator: ws({ path: '/ws/coordinator', server: coordinatorServerMessage }),
   agent: ws({
     path: '/ws/agent/:name',
-    delivery: 'latest',
     params: { name: idSchema },
-    query: none,
     server: agentServerMessage,
-    client: clientControlMessage,
     sample: { name: 'screenwriter' },
   }),
   board: ws({
     path: '/ws/connect',
     delivery: 'ordered',
-    params: none,
     query: { board_id: idSchema },
     server: boardServerMessage,
     client: boardClientMessage,
-    sample: {},
   }),
-  general: ws({
-    path: '/ws',
-    delivery: 'latest',
-    params: none,
-    query: none,
-    server: transportServerMessage,
-    client: clientControlMessage,
-    sample: {},
-  }),
+  general: ws({ path: '/ws', server: transportServerMessage }),
   transport: ws({
     path: '/ws/transport',
-    delivery: 'latest',
-    params: none,
-    query: none,
     server: transportServerMessage,
     client: transportClientMessage,
-    sample: {},
   }),
-  clock: ws({
-    path: '/ws/transport/clock',
-    delivery: 'latest',
-    params: none,
-    query: none,
-    server: clockServerMessage,
-    client: clientControlMessage,
-    sample: {},
-  }),
+  clock: ws({ path: '/ws/transport/clock', server: clockServerMessage }),
 } as const;
 
 /** The names of the WebSocket routes. */

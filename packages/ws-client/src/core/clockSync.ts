@@ -52,12 +52,17 @@ interface Sample {
   readonly rtt: number;
 }
 
+/** The fields whose change is a transport change, besides the position itself. */
+const TRANSPORT_FIELDS = [
+  'playing',
+  'bpm',
+  'loop_enabled',
+  'loop_start_seconds',
+  'loop_end_seconds',
+] as const;
+
 const changed = (a: ClockState, b: ClockState, jump: number) =>
-  a.playing !== b.playing ||
-  a.bpm !== b.bpm ||
-  a.loop_enabled !== b.loop_enabled ||
-  a.loop_start_seconds !== b.loop_start_seconds ||
-  a.loop_end_seconds !== b.loop_end_seconds ||
+  TRANSPORT_FIELDS.some((field) => a[field] !== b[field]) ||
   Math.abs(extrapolatePosition(a, b.timestamp_ms) - b.time_seconds) > jump;
 
 /** Creates clock sync over `channel`; ticks are read when the route is `clock`. */

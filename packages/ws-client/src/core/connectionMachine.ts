@@ -55,53 +55,49 @@ export const INITIAL_STATE: ConnectionState = {
   lastClose: null,
 };
 
-const common = ({ attempt, queued, lastClose }: ConnectionState): Common => ({
-  attempt,
-  queued,
-  lastClose,
-});
-
 /** The pure transition function; returns `state` itself when nothing changes. */
 export function transition(state: ConnectionState, event: ConnectionEvent): ConnectionState {
-  const base = common(state);
+  const { status, attempt, queued, lastClose } = state;
+  const base = { attempt, queued, lastClose };
   switch (event.type) {
     case 'connect':
-      if (state.status === 'connecting' && !event.fresh) return state;
-      return { ...base, status: 'connecting', attempt: event.fresh ? 0 : state.attempt };
+      if (status === 'connecting' && !event.fresh) return state;
+      return { ...base, status: 'connecting', attempt: event.fresh ? 0 : attempt };
     case 'open':
-      return state.status === 'connecting' ? { ...base, status: 'open' } : state;
+      return status === 'connecting' ? { ...base, status: 'open' } : state;
     case 'alive':
-      return state.status === 'open' && state.attempt > 0 ? { ...state, attempt: 0 } : state;
+      return status === 'open' && attempt > 0 ? { ...state, attempt: 0 } : state;
     case 'close': {
-      if (state.status !== 'connecting' && state.status !== 'open') return state;
-      const lastClose = { code: event.code, reason: event.reason };
-      const policy = closePolicy(event.code);
+      if (status !== 'connecting' && status !== 'open') return state;
+      const { code, reason, retryAt } = event;
+      const closed = { ...base, lastClose: { code, reason } };
+      const policy = closePolicy(code);
       // Rule K2: the protocol's table decides; the client never re-decides per code.
       if (policy.action === 'stop')
-        return { ...base, status: 'closed', lastClose, error: stopped(event.code, policy.meaning) };
-      if (event.retryAt === null)
-        return { ...base, status: 'closed', lastClose, error: gaveUp(state.attempt + 1) };
+        return {
+          ...closed,
+          status: 'closed',
+          error: new LivelineError('stopped', `closed with ${code}: ${policy.meaning}`),
+        };
+      if (retryAt === null)
+        return {
+          ...closed,
+          status: 'closed',
+          error: new LivelineError('gave_up', `gave up after ${attempt + 1} failed attempts`),
+        };
       return {
-        ...base,
+        ...closed,
         status: 'reconnecting',
-        attempt: state.attempt + 1,
-        lastClose,
-        nextRetryAt: event.retryAt,
+        attempt: attempt + 1,
+        nextRetryAt: retryAt,
         error: event.error ?? null,
       };
     }
     case 'offline':
-      return state.status === 'closed' || state.status === 'offline'
-        ? state
-        : { ...base, status: 'offline' };
+      return status === 'closed' || status === 'offline' ? state : { ...base, status: 'offline' };
     case 'release':
-      return state.status === 'idle' ? state : { ...base, status: 'idle' };
+      return status === 'idle' ? state : { ...base, status: 'idle' };
     case 'queued':
-      return state.queued === event.count ? state : { ...state, queued: event.count };
+      return queued === event.count ? state : { ...state, queued: event.count };
   }
 }
-
-const stopped = (code: number, meaning: string) =>
-  new LivelineError('stopped', `closed with ${code}: ${meaning}`);
-const gaveUp = (attempts: number) =>
-  new LivelineError('gave_up', `gave up after ${attempts} failed attempts`);

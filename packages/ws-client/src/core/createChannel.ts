@@ -29,7 +29,7 @@ export type Ack = MessageOf<'board', 'ack'>['data'];
 /** Options of {@link Channel.send}. */
 export interface SendOptions {
   /** Coalescing key: a newer queued message with the same key replaces this one. */
-  readonly key?: string;
+  readonly key?: string | undefined;
 }
 
 /** Options of {@link Channel.request}. */
@@ -66,23 +66,21 @@ export interface Channel<R extends WsRouteName> {
   stop(): void;
 }
 
-interface Pending {
-  resolve(ack: Ack): void;
-  reject(error: LivelineError): void;
-  timer: unknown;
-  /** A request keeps the socket open until it settles. */
-  release(): void;
-}
-
 /** A loose view of a validated message, to read the fields every route shares. */
 interface Fields {
   type?: string;
   seq?: number;
   epoch?: string;
-  data?: { op_id?: string; message?: string; code?: string };
+  data?: { op_id?: string; message?: string };
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Adds `item` to `set`; the returned function removes it. */
+const add = <T>(set: Set<T>, item: T) => {
+  set.add(item);
+  return () => void set.delete(item);
+};
 
 /** Creates the channel for `url`; the client shares one per URL. */
 export function createChannel<R extends WsRouteName>(
@@ -92,30 +90,33 @@ export function createChannel<R extends WsRouteName>(
   options: ConnectionOptions = {},
   onState?: (state: ConnectionState) => void,
 ): Channel<R> {
-  const ordered = wsRoutes[route].delivery === 'ordered';
-  const schema: Schema<unknown> = wsRoutes[route].server;
+  const { delivery, server } = wsRoutes[route];
+  const ordered = delivery === 'ordered';
   const handlers = new Set<(message: ServerMessage<R>) => void>();
   const errors = new Set<(error: LivelineError) => void>();
-  const pending = new Map<string, Pending>();
+  const watchers = new Set<() => void>();
+  /** Requests waiting for their reply, by `op_id`. */
+  const pending = new Map<string, (reply: Ack | LivelineError) => void>();
   let position: ResumePosition | null = null;
   let refs = 0;
 
   const fail = (error: LivelineError) => errors.forEach((h) => h(error));
-  const settle = (id: string | undefined, outcome: (p: Pending) => void) => {
-    const p = id === undefined ? undefined : pending.get(id);
-    if (!p || id === undefined) return;
+  /** Settles the request waiting for `id`, if any; each request settles once. */
+  const settle = (id: string, reply: Ack | LivelineError) => {
+    const done = pending.get(id);
     pending.delete(id);
-    env.clearTimeout(p.timer);
-    p.release();
-    outcome(p);
+    done?.(reply);
   };
 
   /** Rules R3/R9: tracks the ordered stream; false when the message must not be delivered. */
   const track = ({ type, seq, epoch }: Fields): boolean => {
-    if (!ordered || seq === undefined || epoch === undefined) return true;
-    if (type === 'snapshot') position = { epoch, seq };
-    if (type === 'snapshot' || type === 'resumed') return true;
-    const verdict = position?.epoch === epoch ? checkSeq(position.seq, seq) : 'gap';
+    if (!ordered || seq === undefined || epoch === undefined || type === 'resumed') return true;
+    const verdict =
+      type === 'snapshot'
+        ? 'apply'
+        : position?.epoch === epoch
+          ? checkSeq(position.seq, seq)
+          : 'gap';
     if (verdict === 'apply') position = { epoch, seq };
     // A gap means a lost frame: reconnect and resume from the last applied seq.
     if (verdict === 'gap') loop.reconnect();
@@ -124,7 +125,7 @@ export function createChannel<R extends WsRouteName>(
 
   const receive = (raw: unknown) => {
     const json = parseJson(typeof raw === 'string' ? raw : '');
-    const result = json.ok ? parse(schema, json.value) : json;
+    const result = json.ok ? parse(server as Schema<unknown>, json.value) : json;
     if (!result.ok)
       return fail(
         new LivelineError('invalid_message', result.error.message, { cause: result.error }),
@@ -132,42 +133,41 @@ export function createChannel<R extends WsRouteName>(
     const message = result.value as ServerMessage<R>;
     const fields = message as Fields;
     if (!track(fields)) return;
-    const id = fields.data?.op_id;
-    if (fields.type === 'ack' && id !== undefined) {
+    const { type, data } = fields;
+    const error =
+      type === 'error'
+        ? new LivelineError('server_error', data?.message ?? 'error', { cause: data })
+        : null;
+    const id = data?.op_id;
+    if (id !== undefined && (error || type === 'ack')) {
       loop.ack(id);
-      settle(id, (p) => p.resolve(fields.data as Ack));
+      settle(id, error ?? (data as Ack));
     }
-    if (fields.type === 'error') {
-      if (id !== undefined) loop.ack(id);
-      const error = new LivelineError('server_error', fields.data?.message ?? 'error', {
-        cause: fields.data,
-      });
-      settle(id, (p) => p.reject(error));
-      fail(error);
-    }
+    if (error) fail(error);
     handlers.forEach((h) => h(message));
   };
-
-  const resumeUrl = () =>
-    ordered && position
-      ? `${url}${url.includes('?') ? '&' : '?'}${RESUME_QUERY.epoch}=${encodeURIComponent(position.epoch)}&${RESUME_QUERY.seq}=${position.seq}`
-      : url;
 
   const loop = createSocketLoop(
     env,
     {
-      url: resumeUrl,
+      url: () =>
+        position
+          ? `${url}${url.includes('?') ? '&' : '?'}${RESUME_QUERY.epoch}=${encodeURIComponent(position.epoch)}&${RESUME_QUERY.seq}=${position.seq}`
+          : url,
       message: receive,
       refresh: () => (position = null),
       drop(message, error) {
-        settle(message.id, (p) => p.reject(error));
+        if (message.id !== undefined) settle(message.id, error);
         if (error.code !== 'coalesced') fail(error);
       },
     },
     options,
   );
 
-  if (onState) loop.store.subscribe(onState);
+  loop.store.subscribe((state) => {
+    onState?.(state);
+    watchers.forEach((w) => w());
+  });
 
   /** Keeps the socket open until the returned release runs (once). */
   const retain = () => {
@@ -180,20 +180,21 @@ export function createChannel<R extends WsRouteName>(
       if (--refs === 0) queueMicrotask(() => refs === 0 && loop.stop());
     };
   };
-  const listen = (handler: (message: ServerMessage<R>) => void) => {
-    handlers.add(handler);
+  /** Adds `item` to `set` and keeps the socket open until the returned function removes it. */
+  const hold = <T>(set: Set<T>, item: T) => {
+    const remove = add(set, item);
     const release = retain();
     return () => {
-      handlers.delete(handler);
+      remove();
       release();
     };
   };
 
-  const send = (message: ClientMessage<R>, opts: SendOptions = {}): SendResult => {
+  const send = (message: ClientMessage<R>, { key }: SendOptions = {}): SendResult => {
     const id = (message as { op_id?: unknown }).op_id;
     return loop.send({
       text: JSON.stringify(message),
-      key: opts.key,
+      key,
       id: typeof id === 'string' ? id : undefined,
     });
   };
@@ -202,34 +203,30 @@ export function createChannel<R extends WsRouteName>(
     route,
     url,
     getState: () => loop.store.getState(),
-    subscribe: (listener) => {
-      const off = loop.store.subscribe(listener);
-      const release = retain();
-      return () => {
-        off();
-        release();
-      };
-    },
-    onMessage: listen,
+    subscribe: (listener) => hold(watchers, listener),
+    onMessage: (handler) => hold(handlers, handler),
     on: (type, handler) =>
-      listen((message) => {
+      hold(handlers, (message) => {
         if ((message as Fields).type === type) handler(message as MessageOf<R, typeof type>);
       }),
-    onError: (handler) => {
-      errors.add(handler);
-      return () => errors.delete(handler);
-    },
+    onError: (handler) => add(errors, handler),
     send,
     request: (message, opts = {}) =>
       new Promise<Ack>((resolve, reject) => {
         const id = message.op_id;
+        const release = retain();
         const timer = env.setTimeout(() => {
           loop.ack(id);
-          settle(id, (p) => p.reject(new LivelineError('timeout', `no reply to ${id}`)));
+          settle(id, new LivelineError('timeout', `no reply to ${id}`));
         }, opts.timeoutMs ?? REQUEST_TIMEOUT_MS);
-        pending.set(id, { resolve, reject, timer, release: retain() });
+        pending.set(id, (reply) => {
+          env.clearTimeout(timer);
+          release();
+          if (reply instanceof LivelineError) reject(reply);
+          else resolve(reply);
+        });
         if (send(message, opts) === 'rejected')
-          settle(id, (p) => p.reject(new LivelineError('dropped', 'outbox full')));
+          settle(id, new LivelineError('dropped', 'outbox full'));
       }),
     resumePosition: () => position,
     reconnect: () => loop.reconnect(),

@@ -1,8 +1,13 @@
 import { closePolicy, HEARTBEAT_TIMEOUT_MS, SUBPROTOCOL } from '@liveline/protocol';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { INITIAL_STATE, transition, type ConnectionState } from './connectionMachine.js';
-import type { Environment, WebSocketLike } from './environment.js';
+import { backoff, type BackoffOptions } from './backoff.js';
+import {
+  INITIAL_STATE,
+  transition,
+  type ConnectionEvent,
+  type ConnectionState,
+} from './connectionMachine.js';
+import type { Environment, EnvironmentSignal, WebSocketLike } from './environment.js';
 import { LivelineError } from './errors.js';
 import { createOutbox, type OutboxMessage, type OutboxOptions } from './outbox.js';
 
@@ -65,29 +70,35 @@ export function createSocketLoop(
   hooks: SocketLoopHooks,
   options: ConnectionOptions = {},
 ): SocketLoop {
-  const heartbeatMs = options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
-  const connectMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  const maxRetries = options.maxRetries ?? Infinity;
+  const {
+    heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS,
+    connectTimeoutMs = CONNECT_TIMEOUT_MS,
+    maxRetries = Infinity,
+  } = options;
   const store = createStore<ConnectionState>(() => INITIAL_STATE);
-  const dispatch = (event: Parameters<typeof transition>[1]) =>
+  const status = () => store.getState().status;
+  const dispatch = (event: ConnectionEvent) =>
     store.setState(transition(store.getState(), event), true);
-  const outbox = createOutbox(options.outbox, (m, e) => {
-    hooks.drop?.(m, e);
-    dispatch({ type: 'queued', count: outbox.pending() });
-  });
   const syncQueued = () => dispatch({ type: 'queued', count: outbox.pending() });
+  const outbox = createOutbox(options.outbox, (message, error) => {
+    hooks.drop?.(message, error);
+    syncQueued();
+  });
 
   let socket: WebSocketLike | null = null;
   let timer: unknown;
+  /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
   let deadline = 0;
-  let lastHeard = 0;
   let unlisten: (() => void) | null = null;
 
-  const clearTimer = () => env.clearTimeout(timer);
-  const status = () => store.getState().status;
+  const wake = (at: number, run: () => void) => {
+    env.clearTimeout(timer);
+    timer = env.setTimeout(run, Math.max(0, at - env.now()));
+  };
 
-  /** Detaches the current socket so its late events are ignored, then closes it. */
-  const drop = (code: number, reason: string) => {
+  /** Cancels the pending timer and detaches the socket so its late events are ignored, then closes it. */
+  const detach = (code: number, reason: string) => {
+    env.clearTimeout(timer);
     const old = socket;
     socket = null;
     if (!old) return;
@@ -101,20 +112,12 @@ export function createSocketLoop(
     }
   };
 
-  const schedule = (at: number, run: () => void) => {
-    clearTimer();
-    deadline = at;
-    timer = env.setTimeout(run, Math.max(0, at - env.now()));
-  };
-
   /** Rule H2: compares the clock against the deadline, so a throttled timer only fires late, never wrongly. */
   const watch = () => {
     if (!socket) return;
-    const now = env.now();
-    const due = status() === 'open' ? lastHeard + heartbeatMs : deadline;
-    if (now < due) return schedule(due, watch);
+    if (env.now() < deadline) return wake(deadline, watch);
     const reason = status() === 'open' ? 'heartbeat timeout' : 'connect timeout';
-    drop(4408, reason);
+    detach(4408, reason);
     closed(4408, reason);
   };
 
@@ -124,23 +127,19 @@ export function createSocketLoop(
     if (closePolicy(code).action === 'refresh') hooks.refresh?.();
     const { attempt } = store.getState();
     const retryAt =
-      attempt + 1 > maxRetries
-        ? null
-        : env.now() + backoff(attempt, env.random, options.backoff ?? DEFAULT_BACKOFF);
-    dispatch({ type: 'close', code, reason, retryAt, ...(error ? { error } : {}) });
+      attempt < maxRetries ? env.now() + backoff(attempt, env.random, options.backoff) : null;
+    dispatch({ type: 'close', code, reason, retryAt, ...(error && { error }) });
     const next = store.getState();
-    if (next.status === 'reconnecting') schedule(next.nextRetryAt, connect);
+    if (next.status === 'reconnecting') wake(next.nextRetryAt, connect);
   };
 
   const goOffline = () => {
-    clearTimer();
-    drop(1000, 'offline');
+    detach(1000, 'offline');
     dispatch({ type: 'offline' });
   };
 
   const connect = (fresh = false) => {
-    clearTimer();
-    drop(1000, 'reconnecting');
+    detach(1000, 'reconnecting');
     dispatch({ type: 'connect', fresh });
     let next: WebSocketLike;
     try {
@@ -154,8 +153,9 @@ export function createSocketLoop(
       );
     }
     socket = next;
+    const heard = () => (deadline = env.now() + heartbeatTimeoutMs);
     next.onopen = () => {
-      lastHeard = env.now();
+      heard();
       hooks.open?.();
       outbox.flush(env.now(), (text) => next.send(text));
       syncQueued();
@@ -163,7 +163,7 @@ export function createSocketLoop(
       watch();
     };
     next.onmessage = (event) => {
-      lastHeard = env.now();
+      heard();
       dispatch({ type: 'alive' });
       hooks.message(event.data);
     };
@@ -172,10 +172,11 @@ export function createSocketLoop(
       if (socket === next) closed(event.code, event.reason);
     };
     next.onerror = () => {};
-    schedule(env.now() + connectMs, watch);
+    deadline = env.now() + connectTimeoutMs;
+    wake(deadline, watch);
   };
 
-  const onSignal = (signal: 'online' | 'offline' | 'visible') => {
+  const onSignal = (signal: EnvironmentSignal) => {
     const now = status();
     if (signal === 'offline') {
       if (now !== 'idle' && now !== 'closed') goOffline();
@@ -192,10 +193,9 @@ export function createSocketLoop(
       else dispatch({ type: 'offline' });
     },
     stop() {
-      clearTimer();
       unlisten?.();
       unlisten = null;
-      drop(1000, 'released');
+      detach(1000, 'released');
       dispatch({ type: 'release' });
     },
     reconnect() {
@@ -203,8 +203,7 @@ export function createSocketLoop(
       connect(true);
     },
     send(message) {
-      const open = socket?.readyState === OPEN && status() === 'open';
-      if (open && socket) {
+      if (socket?.readyState === OPEN && status() === 'open') {
         socket.send(message.text);
         if (message.id !== undefined) outbox.push(message, env.now(), true);
         return 'sent';

@@ -1,4 +1,4 @@
-import { LivelineError } from './errors.js';
+import { LivelineError, type LivelineErrorCode } from './errors.js';
 
 /** Options of {@link createOutbox}. */
 export interface OutboxOptions {
@@ -49,9 +49,6 @@ export interface Outbox {
   pending(): number;
 }
 
-let encoder: TextEncoder | undefined;
-const utf8Bytes = (text: string) => (encoder ??= new TextEncoder()).encode(text).length;
-
 /**
  * Creates an outbox; `onDrop` hears of every message that will never be sent, so nothing is
  * dropped silently (reconnecting-websocket #147).
@@ -62,41 +59,31 @@ export function createOutbox(
 ): Outbox {
   const { maxCount, maxBytes, ttlMs, overflow } = { ...DEFAULT_OUTBOX, ...options };
   let entries: Entry[] = [];
-  let bytes = 0;
 
-  const remove = (keep: (e: Entry) => boolean, error?: (e: Entry) => LivelineError) => {
+  /** Keeps the entries `keep` accepts; reports the others to `onDrop` when given a `why`. */
+  const remove = (keep: (e: Entry) => boolean, why?: [LivelineErrorCode, string]) => {
     const dropped = entries.filter((e) => !keep(e));
-    if (!dropped.length) return;
     entries = entries.filter(keep);
-    bytes = entries.reduce((sum, e) => sum + e.bytes, 0);
-    if (error) for (const e of dropped) onDrop(e, error(e));
+    if (why) for (const e of dropped) onDrop(e, new LivelineError(...why));
   };
   const expire = (now: number) =>
-    remove(
-      (e) => e.expiresAt > now,
-      () => new LivelineError('expired', 'message expired before it could be sent'),
-    );
+    remove((e) => e.expiresAt > now, ['expired', 'expired before it could be sent']);
+  const heldBytes = () => entries.reduce((sum, e) => sum + e.bytes, 0);
 
   return {
     push(message, now, sent = false) {
       expire(now);
-      const size = utf8Bytes(message.text);
-      if (size > maxBytes) return 'rejected';
-      if (message.key !== undefined)
-        remove(
-          (e) => e.sent || e.key !== message.key,
-          () => new LivelineError('coalesced', `replaced by a newer "${message.key}"`),
-        );
-      while (entries.length && (entries.length >= maxCount || bytes + size > maxBytes)) {
+      const { key, text } = message;
+      const bytes = new TextEncoder().encode(text).length;
+      if (bytes > maxBytes) return 'rejected';
+      if (key !== undefined)
+        remove((e) => e.sent || e.key !== key, ['coalesced', `replaced by a newer "${key}"`]);
+      while (entries.length && (entries.length >= maxCount || heldBytes() + bytes > maxBytes)) {
         if (overflow === 'reject') return 'rejected';
         const oldest = entries[0];
-        remove(
-          (e) => e !== oldest,
-          () => new LivelineError('dropped', 'outbox full: dropped the oldest message'),
-        );
+        remove((e) => e !== oldest, ['dropped', 'outbox full: dropped the oldest message']);
       }
-      entries.push({ ...message, bytes: size, expiresAt: message.expiresAt ?? now + ttlMs, sent });
-      bytes += size;
+      entries.push({ ...message, bytes, expiresAt: message.expiresAt ?? now + ttlMs, sent });
       return 'queued';
     },
     flush(now, write) {

@@ -38,8 +38,7 @@ export function useTransport(): UseTransport {
   );
   const connection = useConnection(channel);
   const controls = useMemo((): TransportControls => {
-    const send = (command: TransportCommand, key?: string) =>
-      channel.send(command, key === undefined ? {} : { key });
+    const send = (command: TransportCommand, key?: string) => channel.send(command, { key });
     return {
       play: () => send({ type: 'play' }),
       pause: () => send({ type: 'pause' }),
