@@ -64,6 +64,19 @@ describe('channel', () => {
     expect(latest().url).toBe('ws://h:1/ws/connect?board_id=b&epoch=e1&seq=5');
   });
 
+  it('R3 a channel held again after its last holder left starts from a snapshot, not a resume', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board', { query: { board_id: 'b' } });
+    const off = board.onMessage(() => {});
+    latest().accept();
+    latest().receive(snapshot(4));
+    off();
+    await Promise.resolve();
+    board.onMessage(() => {});
+    expect(latest().url).toBe('ws://h:1/ws/connect?board_id=b');
+    expect(board.resumePosition()).toBeNull();
+  });
+
   it('R9 delivers replayed events exactly once and in order, and resumes on a gap', () => {
     const { client, latest, sockets } = setup();
     const board = client.channel('board');

@@ -169,6 +169,12 @@ export function createChannel<R extends WsRouteName>(
     watchers.forEach((w) => w());
   });
 
+  /** Closes an unheld channel. Nobody kept the stream's state, so the next holder needs a
+   * snapshot, not a resume from a position whose events nobody will have applied (rule R3). */
+  const release = () => {
+    loop.stop();
+    position = null;
+  };
   /** Keeps the socket open until the returned release runs (once). */
   const retain = () => {
     if (++refs === 1) loop.start();
@@ -177,7 +183,7 @@ export function createChannel<R extends WsRouteName>(
       if (!held) return;
       held = false;
       // A microtask of grace lets React StrictMode's unmount/remount reuse the socket.
-      if (--refs === 0) queueMicrotask(() => refs === 0 && loop.stop());
+      if (--refs === 0) queueMicrotask(() => refs === 0 && release());
     };
   };
   /** Adds `item` to `set` and keeps the socket open until the returned function removes it. */
