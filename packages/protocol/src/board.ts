@@ -52,12 +52,25 @@ export const presenceSchema = object({
 /** Someone on the board. */
 export type Presence = Infer<typeof presenceSchema>;
 
+/** The most names a `presence` message lists; `count` still says how many are there. */
+export const PRESENCE_LIST_MAX = 50;
+
+/**
+ * Who is on a board (rule B3): a latest value, not an ordered event, so that people coming and
+ * going neither fill the replay history nor cost every client the whole list on every join.
+ */
+export const presenceSummarySchema = object({
+  count: number({ min: 0, int: true }),
+  people: array(presenceSchema, { max: PRESENCE_LIST_MAX }),
+});
+/** Who is on a board. */
+export type PresenceSummary = Infer<typeof presenceSummarySchema>;
+
 /** A whole board: the snapshot of `/ws/connect` and the reply of `GET /api/boards/{id}`. */
 export const boardSchema = object({
   board_id: idSchema,
   columns: array(columnSchema),
   cards: array(cardSchema),
-  presence: array(presenceSchema),
 });
 /** A whole board. */
 export type Board = Infer<typeof boardSchema>;
@@ -110,7 +123,6 @@ export const boardEventVariants = {
   'column.created': ordered(object({ ...by, column: columnSchema, index })),
   'column.updated': ordered(object({ ...by, column_id: idSchema, title })),
   'column.deleted': ordered(object({ ...by, column_id: idSchema })),
-  'presence.changed': ordered(object({ presence: array(presenceSchema) })),
 };
 /** One ordered board event. */
 export const boardEventSchema = tagged('type', boardEventVariants);
@@ -134,6 +146,7 @@ const boardTyped = tagged('type', {
   ...serverControlVariants,
   ...orderedControlVariants(boardSchema),
   ...boardEventVariants,
+  presence: { data: presenceSummarySchema },
 });
 
 /** Server messages of `/ws/connect`: the greeting (keyed `event`), then typed messages. */

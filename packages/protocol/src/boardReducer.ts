@@ -68,7 +68,5 @@ export function applyBoardEvent(board: Board, event: BoardEvent): Board {
         cards: board.cards.filter((c) => c.column_id !== column_id),
       };
     }
-    case 'presence.changed':
-      return { ...board, presence: event.data.presence };
   }
 }

@@ -171,6 +171,16 @@ describe('messages Liveline designed', () => {
     ok(routes.board.client, { type: 'presence.update', name: 'Ada' });
   });
 
+  it('B3 carries presence as a capped latest value with the full count', () => {
+    const people = Array.from({ length: 50 }, (_, i) => ({ client_id: `c${i}`, name: `P${i}` }));
+    ok(routes.board.server, { type: 'presence', data: { count: 800, people } });
+    bad(
+      routes.board.server,
+      { type: 'presence', data: { count: 51, people: [...people, { client_id: 'x', name: 'X' }] } },
+      'data.people',
+    );
+  });
+
   it('W1 lists the stage names in pipeline order', () => {
     expect(STAGE_NAMES).toEqual(PIPELINE.map((p) => p.stage));
   });

@@ -18,7 +18,6 @@ const board = (): Board => ({
     { id: 'a', column_id: 'todo', title: 'A', description: '', assignee: null, updated_at: 0 },
     { id: 'b', column_id: 'todo', title: 'B', description: '', assignee: null, updated_at: 0 },
   ],
-  presence: [],
 });
 
 describe('board reducer', () => {

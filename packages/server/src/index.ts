@@ -27,6 +27,7 @@ import { createSqliteStorage } from './storage/createSqliteStorage.js';
 import { assertHandlers } from './transport/assertHandlers.js';
 import { createHttpHandler } from './transport/createHttpHandler.js';
 import { createWsGateway } from './transport/createWsGateway.js';
+import { createClientErrorHandler, httpServerOptions } from './transport/httpServerOptions.js';
 import type { RouteHandlers } from './transport/RouteHandlers.js';
 
 export type { ServerOptions } from './config/serverOptions.js';
@@ -97,7 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Liveline
     now,
     clockRateHz: config.clockRateHz,
   });
-  const boards = createBoardDomain({ events, storage, log, now });
+  const boards = createBoardDomain({ events, broker, storage, log, now });
   const stages = Object.fromEntries(
     STAGE_NAMES.map((name) => [name, createBuiltinStage(name, config.stageDurationMs)]),
   ) as Record<StageName, Stage>;
@@ -157,6 +158,10 @@ export async function startServer(options: ServerOptions = {}): Promise<Liveline
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     pingIntervalMs: config.pingIntervalMs,
     isOriginAllowed: (origin) => allowedOrigins.includes(origin),
+    caps: {
+      maxConnections: config.maxConnections,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
+    },
   });
   const publishMetrics = (): void =>
     broker.setLatest(
@@ -166,7 +171,11 @@ export async function startServer(options: ServerOptions = {}): Promise<Liveline
   publishMetrics();
   const metricsLoop = createTickLoop(config.metricsRateHz, publishMetrics);
 
-  const server = createServer(createHttpHandler({ handlers, log, webDir: config.webDir }));
+  const server = createServer(
+    httpServerOptions(config),
+    createHttpHandler({ handlers, log, webDir: config.webDir }),
+  );
+  server.on('clientError', createClientErrorHandler(log));
   server.on('upgrade', (req, socket, head: Buffer) => gateway.handleUpgrade(req, socket, head));
   const shutdownDomains = (): void => {
     metricsLoop.stop();

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,42 +7,15 @@ import { describe, expect, it } from 'vitest';
 import {
   connectTestClient,
   dataOf,
-  onTestCleanup,
   rawRequest,
   startTestServer,
   tempDataDir,
   wsOrigin,
 } from './test-utils/index.js';
+import { spawnServer } from './test-utils/spawnServer.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-
-interface Child {
-  readonly process: ChildProcess;
-  readonly origin: string;
-  readonly exited: Promise<number | null>;
-}
-
-/** Spawns the real bin (`src/main.ts` through tsx) on port 0 and waits for its URL. */
-async function spawnServer(dataDir: string, args: string[] = []): Promise<Child> {
-  const child = spawn(tsx, ['--conditions=@liveline/source', 'src/main.ts', ...args], {
-    cwd: packageDir,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  onTestCleanup(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const origin = await expect
-    .poll(() => /listening on (http:\/\/\S+)/.exec(output)?.[1], { timeout: 15_000, interval: 20 })
-    .toBeDefined()
-    .then(() => /listening on (http:\/\/\S+)/.exec(output)?.[1] ?? '');
-  return { process: child, origin, exited };
-}
 
 describe('the liveline-server bin', () => {
   it('D1 SIGTERM drains sockets with 1012 and exits 0', async () => {

@@ -1,16 +1,17 @@
-import type { Presence } from '@liveline/protocol';
+import type { PresenceSummary } from '@liveline/protocol';
 
-/** Who is on the board; this page's own entry says "(you)". */
+/** Who is on the board; this page's own entry says "(you)", and a long list says how many more. */
 export function PresenceList({
   presence,
   self,
 }: {
-  readonly presence: readonly Presence[];
+  readonly presence: PresenceSummary;
   readonly self: string | null;
 }) {
+  const more = presence.count - presence.people.length;
   return (
     <ul className="presence" aria-label="Who is here">
-      {presence.map((p) => (
+      {presence.people.map((p) => (
         <li key={p.client_id} className="avatar">
           <span className="avatar__initial" aria-hidden="true">
             {p.name.slice(0, 1).toUpperCase()}
@@ -19,6 +20,7 @@ export function PresenceList({
           {p.client_id === self && <span className="muted"> (you)</span>}
         </li>
       ))}
+      {more > 0 && <li className="muted">and {more} more</li>}
     </ul>
   );
 }

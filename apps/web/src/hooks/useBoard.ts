@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import type { BoardClientMessage } from '@liveline/protocol';
+import { EMPTY_BOARD, reduceBoard, type BoardView } from '@liveline/ws-client';
 import { channelStore } from '../lib/channelStore';
 import { openChannel } from '../lib/liveline';
 import { newId } from '../lib/newId';
-import { INITIAL_BOARD, reduceBoard, type BoardState } from '../stores/boardState';
 import { useChannelState } from './useChannelState';
 
 type Op = BoardClientMessage extends infer M
@@ -19,9 +19,9 @@ export interface BoardActions {
 }
 
 /** The live board `boardId` over `/ws/connect?board_id=`, and its operations. */
-export function useBoard(boardId: string): BoardState & BoardActions {
+export function useBoard(boardId: string): BoardView & BoardActions {
   const channel = useMemo(() => openChannel('board', { query: { board_id: boardId } }), [boardId]);
-  const store = useMemo(() => channelStore(channel, reduceBoard, INITIAL_BOARD), [channel]);
+  const store = useMemo(() => channelStore(channel, reduceBoard, EMPTY_BOARD), [channel]);
   const state = useChannelState(store);
   const actions = useMemo<BoardActions>(
     () => ({

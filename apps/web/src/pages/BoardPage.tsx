@@ -11,7 +11,7 @@ const NAME_KEY = 'liveline.name';
 /** The agent Kanban board: columns and cards, drag and drop, live updates, who is here. */
 export function BoardPage() {
   const boardId = useRouterStore((s) => s.query.get('board')) ?? DEFAULT_BOARD_ID;
-  const { board, clientId, apply, setName } = useBoard(boardId);
+  const { board, clientId, presence, apply, setName } = useBoard(boardId);
   const [name, setLocalName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   const cards = useMemo(() => new Map(board?.cards.map((c) => [c.id, c]) ?? []), [board?.cards]);
 
@@ -42,7 +42,7 @@ export function BoardPage() {
               maxLength={100}
             />
           </label>
-          {board && <PresenceList presence={board.presence} self={clientId} />}
+          {board && <PresenceList presence={presence} self={clientId} />}
         </div>
       </header>
       {board ? (

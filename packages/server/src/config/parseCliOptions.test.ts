@@ -11,6 +11,8 @@ describe('parseCliOptions', () => {
       ALLOWED_ORIGINS: 'http://a:1, http://b:2',
       STAGE_DURATION_MS: '5',
       LOG_LEVEL: 'warn',
+      MAX_CONNECTIONS: '500',
+      MAX_CONNECTIONS_PER_IP: '50',
     });
     expect(options).toEqual({
       port: 9000,
@@ -19,6 +21,8 @@ describe('parseCliOptions', () => {
       allowedOrigins: ['http://a:1', 'http://b:2'],
       stageDurationMs: 20,
       logLevel: 'warn',
+      maxConnections: 500,
+      maxConnectionsPerIp: 50,
     });
   });
 
@@ -31,6 +35,8 @@ describe('parseCliOptions', () => {
     [['--log-level', 'loud'], {}, '--log-level'],
     [['--colour', 'on'], {}, '--colour'],
     [['--host'], {}, '--host'],
+    [[], { MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
+    [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
   ])('names the bad setting in %j %j', (argv, env, name) => {
     expect(() => parseCliOptions(argv, env)).toThrow(ConfigError);
     expect(() => parseCliOptions(argv, env)).toThrow(name);

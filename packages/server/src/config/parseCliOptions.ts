@@ -10,6 +10,8 @@ const FLAGS = {
   '--web-dir': 'WEB_DIR',
   '--log-level': 'LOG_LEVEL',
   '--stage-duration-ms': 'STAGE_DURATION_MS',
+  '--max-connections': 'MAX_CONNECTIONS',
+  '--max-connections-per-ip': 'MAX_CONNECTIONS_PER_IP',
 } as const;
 type FlagName = keyof typeof FLAGS;
 const isFlag = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
@@ -52,6 +54,20 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         `expected milliseconds as a whole number, got ${JSON.stringify(stage.value)}`,
       );
     options.stageDurationMs = Number(stage.value);
+  }
+  for (const [key, option] of [
+    ['MAX_CONNECTIONS', 'maxConnections'],
+    ['MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp'],
+  ] as const) {
+    const cap = values[key];
+    if (!cap) continue;
+    // Rule L5; the range is checked with the other options by startServer.
+    if (!/^[1-9]\d{0,7}$/.test(cap.value))
+      throw new ConfigError(
+        cap.source,
+        `expected a whole number of connections ≥ 1, got ${JSON.stringify(cap.value)}`,
+      );
+    options[option] = Number(cap.value);
   }
   if (values.HOST) options.host = values.HOST.value;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;

@@ -45,6 +45,14 @@ export interface ServerOptions {
   rateLimitBurst?: number;
   /** Capacity of each pipeline agent. @default 1 */
   agentCapacity?: number;
+  /** Open WebSockets the server accepts in total; more are answered `503` at the handshake (rule L5). @default 10000 */
+  maxConnections?: number;
+  /** Open WebSockets one client IP may hold; more are answered `503` at the handshake (rule L5). @default 1000 */
+  maxConnectionsPerIp?: number;
+  /** Time a client has to send complete request headers (an upgrade included) before `408`, in ms. @default 10000 */
+  handshakeTimeoutMs?: number;
+  /** Time a client has to send a whole HTTP request (headers and body) before `408`, in ms. @default 30000 */
+  requestTimeoutMs?: number;
   /** Server clock in epoch ms (sub-ms precision). @default performance.timeOrigin + performance.now() */
   now?: () => number;
 }
@@ -99,6 +107,10 @@ const NUMBER_RULES = {
   rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },
   rateLimitBurst: { fallback: 100, min: 1, max: 1e6, int: true },
   agentCapacity: { fallback: 1, min: 1, max: 1000, int: true },
+  maxConnections: { fallback: 10_000, min: 1, max: 1e7, int: true },
+  maxConnectionsPerIp: { fallback: 1000, min: 1, max: 1e7, int: true },
+  handshakeTimeoutMs: { fallback: 10_000, min: 50, max: HOUR_MS, int: true },
+  requestTimeoutMs: { fallback: 30_000, min: 50, max: HOUR_MS, int: true },
 } as const satisfies Record<string, NumberRule>;
 type NumberOptionName = keyof typeof NUMBER_RULES;
 
@@ -141,6 +153,12 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
       numberOption(name, options[name as NumberOptionName], rule),
     ]),
   ) as Record<NumberOptionName, number>;
+  // Node refuses a headers timeout longer than the request timeout; say which option to change.
+  if (numbers.requestTimeoutMs < numbers.handshakeTimeoutMs)
+    fail(
+      'requestTimeoutMs',
+      `expected at least handshakeTimeoutMs (${numbers.handshakeTimeoutMs})`,
+    );
   return {
     ...numbers,
     host: stringOption('host', options.host, '127.0.0.1'),

@@ -3,7 +3,7 @@ import { DEFAULT_BOARD_ID } from '@liveline/protocol';
 import type { BoardDomain } from '../domains/board/createBoardDomain.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
-import { joinOrdered } from './joinRooms.js';
+import { joinLatestRoom, joinOrdered } from './joinRooms.js';
 
 const GREETING_MESSAGE = 'Connected to Agent Kanban Board WebSocket';
 
@@ -39,6 +39,7 @@ export function boardRoutes(
       // decision needs; joining first would answer a resuming client with a fresh epoch.
       boards.board(boardId);
       joinOrdered(broker, boards.room(boardId), connection, resume, () => boards.board(boardId));
+      joinLatestRoom(broker, boards.presenceRoom(boardId), connection);
       boards.setPresence(boardId, clientId, `Guest ${clientId.slice(-5)}`);
       return {
         onMessage(message) {

@@ -73,10 +73,13 @@ export async function connectTestClient(
     protocols?: string | string[];
     headers?: Record<string, string>;
     autoPong?: boolean;
+    /** Source address, e.g. `127.0.0.2` to look like another client IP on loopback. */
+    localAddress?: string;
   } = {},
 ): Promise<TestClient> {
   const ws = new WebSocket(url, options.protocols ?? [], {
     ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     autoPong: options.autoPong ?? true,
   });
   const messages: TestMessage[] = [];
@@ -141,6 +144,8 @@ export function rawRequest(
     upgrade?: boolean;
     headers?: Record<string, string>;
     body?: unknown;
+    /** Source address, e.g. `127.0.0.2` to look like another client IP on loopback. */
+    localAddress?: string;
   } = {},
 ): Promise<RawResponse> {
   const headers: Record<string, string> = {
@@ -159,6 +164,7 @@ export function rawRequest(
     const req = request(`${server.origin}${path}`, {
       method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
       headers,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     });
     req.on('error', reject);
     req.on('upgrade', (res, socket, head: Buffer) => {

@@ -26,6 +26,10 @@ const HTTP_ROUTE_NAMES = ROUTE_NAMES.filter((n): n is HttpRouteName => routes[n]
 const isHttpRoute = (name: string): name is HttpRouteName =>
   HTTP_ROUTE_NAMES.some((n) => n === name);
 
+/** `application/json` or a `+json` type, parameters (charset) allowed. */
+const isJsonMediaType = (header: string): boolean =>
+  /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(header.trim());
+
 const runRoute = async (
   handlers: RouteHandlers,
   name: HttpRouteName,
@@ -35,6 +39,18 @@ const runRoute = async (
   const route: HttpRoute = routes[name];
   let body: unknown = null;
   if (route.request) {
+    // Only JSON: a cross-site form or `fetch` without preflight can send text/plain or
+    // form-encoded bodies, never application/json, so this also blocks request forgery.
+    const type = req.headers['content-type'];
+    if (type !== undefined && !isJsonMediaType(type))
+      return {
+        status: 415,
+        error: {
+          code: 'not_supported',
+          message: `expected Content-Type: application/json, got ${type.slice(0, 100)}`,
+          field: 'content-type',
+        },
+      };
     const json = await readJsonBody(req);
     if (json === null)
       return {

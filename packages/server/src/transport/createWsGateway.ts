@@ -21,7 +21,9 @@ import {
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
+import { checkHandshakeHeaders } from './checkHandshakeHeaders.js';
 import { Connection, type FlowLimits } from './Connection.js';
+import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import { MAX_BAD_MESSAGES, createInboundGuard } from './createInboundGuard.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
 import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';
@@ -39,6 +41,8 @@ export interface WsGatewayOptions {
   readonly pingIntervalMs: number;
   /** Whether an `Origin` header value may open sockets. */
   readonly isOriginAllowed: (origin: string) => boolean;
+  /** Total and per-IP caps on open sockets (rule L5). */
+  readonly caps: ConnectionCapLimits;
 }
 
 /** The WebSocket side: upgrade routing, connections, liveness and per-route counters. */
@@ -81,6 +85,7 @@ const wsPaths = (): string[] => WS_ROUTE_NAMES.map((name) => routes[name].path);
 
 type Rejection = {
   status: number;
+  headers?: Record<string, string>;
   code: 'not_found' | 'invalid_field' | 'unavailable' | 'not_supported';
   message: string;
   field: string | null;
@@ -99,6 +104,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { log, now } = options;
   let draining = false;
   const connections = new Set<Connection>();
+  const caps = createConnectionCaps(options.caps);
   const counters = Object.fromEntries(
     WS_ROUTE_NAMES.map((n) => [n, createRouteCounters()]),
   ) as Record<WsRouteName, RouteCounters>;
@@ -312,6 +318,31 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           message: `origin ${origin} is not allowed; add it to ALLOWED_ORIGINS`,
           field: 'origin',
         };
+      const problem = rejection ? null : checkHandshakeHeaders(req);
+      if (problem)
+        rejection = {
+          status: problem.status,
+          code: 'invalid_field',
+          message: problem.message,
+          field: problem.field,
+          ...(problem.status === 426 ? { headers: { 'Sec-WebSocket-Version': '13' } } : {}),
+        };
+      // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it.
+      const ip = req.socket.remoteAddress ?? 'unknown';
+      const slot = rejection ? null : caps.admit(ip);
+      if (slot && !slot.ok)
+        rejection = {
+          status: 503,
+          code: 'unavailable',
+          message:
+            slot.scope === 'ip'
+              ? `too many connections from ${ip} (limit ${slot.limit}); close some or retry later`
+              : `the server is at its connection limit (${slot.limit}); retry later`,
+          field: null,
+          headers: { 'Retry-After': '1' },
+          extra: { scope: slot.scope, limit: slot.limit },
+        };
+      if (slot?.ok) socket.once('close', slot.release);
       if (rejection || !resolved.ok) {
         const r = rejection ?? {
           status: 500,
@@ -325,7 +356,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           status: r.status,
           reason: r.message,
         });
-        rejectUpgrade(socket, r.status, errorBody(r.code, r.message, r.field, r.extra));
+        rejectUpgrade(socket, r.status, errorBody(r.code, r.message, r.field, r.extra), r.headers);
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {

@@ -4,6 +4,7 @@ import {
   type Board,
   type BoardEvent,
   type ErrorData,
+  type PresenceSummary,
   type ResumeLostReason,
   type ServerMessage,
 } from '@liveline/protocol';
@@ -13,6 +14,8 @@ export interface BoardView {
   readonly board: Board | null;
   /** This connection's id from the greeting. */
   readonly clientId: string | null;
+  /** Who is on the board (rule B3). */
+  readonly presence: PresenceSummary;
   readonly recovered: boolean;
   readonly reason: ResumeLostReason | null;
   /** The last `error` the server sent, e.g. for a rejected operation. */
@@ -23,6 +26,7 @@ export interface BoardView {
 export const EMPTY_BOARD: BoardView = {
   board: null,
   clientId: null,
+  presence: { count: 0, people: [] },
   recovered: true,
   reason: null,
   lastError: null,
@@ -42,6 +46,7 @@ export function reduceBoard(state: BoardView, message: ServerMessage<'board'>): 
       reason: message.reason ?? null,
     };
   if (message.type === 'error') return { ...state, lastError: message.data };
+  if (message.type === 'presence') return { ...state, presence: message.data };
   if (!isBoardEvent(message) || !state.board) return state;
   return { ...state, board: applyBoardEvent(state.board, message) };
 }

@@ -12,16 +12,16 @@ const setup = () => {
   return { ...fake, client };
 };
 const event = (seq: number, epoch = 'e1') => ({
-  type: 'presence.changed',
+  type: 'card.deleted',
   seq,
   epoch,
-  data: { presence: [] },
+  data: { op_id: null, card_id: 'c1' },
 });
 const snapshot = (seq: number, extra = {}) => ({
   type: 'snapshot',
   seq,
   epoch: 'e1',
-  data: { board_id: 'b', columns: [], cards: [], presence: [] },
+  data: { board_id: 'b', columns: [], cards: [] },
   ...extra,
 });
 
@@ -81,7 +81,7 @@ describe('channel', () => {
     const { client, latest, sockets } = setup();
     const board = client.channel('board');
     const seqs: number[] = [];
-    board.on('presence.changed', (m) => seqs.push(m.seq));
+    board.on('card.deleted', (m) => seqs.push(m.seq));
     latest().accept();
     latest().receive(snapshot(0));
     for (const seq of [1, 2, 2, 1, 3]) latest().receive(event(seq));

@@ -97,8 +97,6 @@ describe('Agent Kanban board', () => {
       op_id: 'm1',
     });
     client.send({ type: 'presence.update', name: 'Ada' });
-    await client.next(
-      (m) => m.type === 'presence.changed' && JSON.stringify(m.data).includes('Ada'),
-    );
+    await client.next((m) => m.type === 'presence' && JSON.stringify(m.data).includes('Ada'));
   });
 });

@@ -5,15 +5,16 @@ import {
   type Board,
   type BoardEvent,
   type BoardOp,
-  type Presence,
 } from '@liveline/protocol';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
+import type { Broker } from '../../rooms/Broker.js';
 import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 import type { EventLog } from '../createEventLog.js';
 import { boardOpToEvent, type UnnumberedBoardEvent } from './boardOpToEvent.js';
 import { createEmptyBoard } from './defaultColumns.js';
+import { createPresence } from './createPresence.js';
 
 /** The outcome of an applied (or already applied) operation. */
 export interface BoardOpApplied {
@@ -31,18 +32,22 @@ export interface BoardDomain {
   board(boardId: string): Board;
   /** Applies an operation once per `op_id` (rule B2). */
   apply(boardId: string, op: BoardOp): BoardOpApplied | DomainFailure;
-  /** Sets or removes (`name` null) someone's presence and publishes `presence.changed`. */
+  /** The latest room of a board's presence (rule B3). */
+  presenceRoom(boardId: string): string;
+  /** Sets or removes (`name` null) someone's presence; the summary is published coalesced. */
   setPresence(boardId: string, clientId: string, name: string | null): void;
 }
 
 /** Creates the board domain over an event log and storage. */
 export function createBoardDomain(deps: {
   events: EventLog;
+  broker: Broker;
   storage: Storage;
   log: Logger;
   now: () => number;
 }): BoardDomain {
   const { events, storage, log, now } = deps;
+  const presence = createPresence(deps.broker);
   const boards = new Map<string, Board>();
   const appliedOps = new Map<string, Map<string, number>>();
   const room = (boardId: string): string => `board:${boardId}`;
@@ -90,17 +95,7 @@ export function createBoardDomain(deps: {
     const parsed = stored === null ? null : parse(boardSchema, stored);
     const board = parsed?.ok ? parsed.value : createEmptyBoard(boardId);
     boards.set(boardId, board);
-    // Presence does not survive a restart: whoever was there reconnects and announces again.
-    if (board.presence.length > 0) commitPresence(boardId, []);
     return board;
-  }
-
-  function commitPresence(boardId: string, presence: Presence[]): void {
-    try {
-      commit(boardId, { type: 'presence.changed', data: { presence } }, null);
-    } catch (error) {
-      log.warn('board.presence_failed', { board_id: boardId, error: errorMessage(error) });
-    }
   }
 
   return {
@@ -127,11 +122,7 @@ export function createBoardDomain(deps: {
         return domainFailure('unavailable', `operation not applied: ${errorMessage(error)}`);
       }
     },
-    setPresence(boardId, clientId, name) {
-      const board = load(boardId);
-      const others = board.presence.filter((p) => p.client_id !== clientId);
-      if (name === null && others.length === board.presence.length) return;
-      commitPresence(boardId, name === null ? others : [...others, { client_id: clientId, name }]);
-    },
+    presenceRoom: presence.room,
+    setPresence: presence.set,
   };
 }

@@ -13,5 +13,4 @@ export const createEmptyBoard = (boardId: string): Board => ({
   board_id: boardId,
   columns: DEFAULT_COLUMNS.map((c) => ({ id: c.id, title: c.title, card_ids: [] })),
   cards: [],
-  presence: [],
 });

@@ -1,0 +1,62 @@
+import { PRESENCE_LIST_MAX, type Presence, type PresenceSummary } from '@liveline/protocol';
+import type { Broker } from '../../rooms/Broker.js';
+
+/** How often, at most, a board's presence summary is published while people come and go. */
+export const PRESENCE_FLUSH_MS = 250;
+
+/** Who is on each board, published as a coalesced latest value (rule B3). */
+export interface PresenceTracker {
+  /** The latest room of a board's presence. */
+  readonly room: (boardId: string) => string;
+  /** Sets or removes (`name` null) one client's presence on a board. */
+  readonly set: (boardId: string, clientId: string, name: string | null) => void;
+}
+
+/**
+ * Creates the presence tracker. Presence lives in memory only: after a restart whoever is there
+ * reconnects and announces again. The first change publishes at once; changes within the next
+ * {@link PRESENCE_FLUSH_MS} are folded into one trailing publish, so a reconnect storm of N
+ * clients costs O(N) frames per flush instead of O(N) frames per join.
+ */
+export function createPresence(broker: Broker): PresenceTracker {
+  const boards = new Map<string, Map<string, string>>();
+  const cooling = new Set<string>();
+  const dirty = new Set<string>();
+  const room = (boardId: string): string => `presence:${boardId}`;
+
+  const publish = (boardId: string): void => {
+    const people = boards.get(boardId) ?? new Map<string, string>();
+    const list: Presence[] = [];
+    for (const [client_id, name] of people) {
+      if (list.length === PRESENCE_LIST_MAX) break;
+      list.push({ client_id, name });
+    }
+    const summary: PresenceSummary = { count: people.size, people: list };
+    broker.setLatest(room(boardId), JSON.stringify({ type: 'presence', data: summary }));
+  };
+
+  const flush = (boardId: string): void => {
+    if (cooling.has(boardId)) {
+      dirty.add(boardId);
+      return;
+    }
+    publish(boardId);
+    cooling.add(boardId);
+    // unref: a pending trailing publish must not keep a stopping server alive.
+    setTimeout(() => {
+      cooling.delete(boardId);
+      if (dirty.delete(boardId)) flush(boardId);
+    }, PRESENCE_FLUSH_MS).unref();
+  };
+
+  return {
+    room,
+    set(boardId, clientId, name) {
+      let people = boards.get(boardId);
+      if (!people) boards.set(boardId, (people = new Map<string, string>()));
+      if (name === null ? !people.delete(clientId) : people.get(clientId) === name) return;
+      if (name !== null) people.set(clientId, name);
+      flush(boardId);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { onTestCleanup } from './index.js';
+
+const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A `liveline-server` child process. */
+export interface ServerChild {
+  readonly process: ChildProcess;
+  readonly origin: string;
+  readonly port: number;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+}
+
+/** Options of {@link spawnServer}. */
+export interface SpawnServerOptions {
+  /** Port to listen on. @default 0 */
+  readonly port?: number;
+  /** Extra environment (`STAGE_DURATION_MS`, …). */
+  readonly env?: Record<string, string>;
+  /** Extra CLI flags. */
+  readonly args?: readonly string[];
+  /** `ulimit -f` of the child in 512-byte blocks: no file may grow past it (a full disk, even for root). */
+  readonly fileSizeBlocks?: number;
+}
+
+/**
+ * Spawns the real bin (`src/main.ts` through tsx, TOOLCHAIN P14) on `dataDir` and waits for its
+ * URL; the child is SIGKILLed by PID after the test if it is still running.
+ */
+export async function spawnServer(
+  dataDir: string,
+  options: SpawnServerOptions = {},
+): Promise<ServerChild> {
+  const node = [
+    process.execPath,
+    '--conditions=@liveline/source',
+    '--import',
+    'tsx',
+    'src/main.ts',
+    ...(options.args ?? []),
+  ];
+  const [command, ...args] =
+    options.fileSizeBlocks === undefined
+      ? node
+      : ['/bin/sh', '-c', `ulimit -f ${options.fileSizeBlocks} && exec "$0" "$@"`, ...node];
+  const child = spawn(command ?? process.execPath, args, {
+    cwd: packageDir,
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  onTestCleanup(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const listening = () => /listening on (http:\/\/\S+)/.exec(output)?.[1];
+  await expect
+    .poll(() => listening() ?? (child.exitCode === null ? undefined : `exited: ${output}`), {
+      timeout: 15_000,
+      interval: 20,
+    })
+    .toMatch(/^http:/);
+  const origin = listening() ?? '';
+  return {
+    process: child,
+    origin,
+    port: Number(new URL(origin).port),
+    exited,
+    output: () => output,
+  };
+}
