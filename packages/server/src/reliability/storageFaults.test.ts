@@ -80,7 +80,7 @@ describe('storage faults (the real bin)', () => {
     });
   }, 40_000);
 
-  it('S2 F5 DATA_DIR that cannot be a directory (it is a file): clear error, /health degraded, no crash', async () => {
+  it('S2 F5 DATA_DIR that cannot be a directory (it is a file): clear error, /health degraded, writes refused, no crash', async () => {
     const file = join(tempDataDir(), 'not-a-dir');
     writeFileSync(file, 'a file where the data directory should be');
     const child = await spawnServer(file);
@@ -95,7 +95,16 @@ describe('storage faults (the real bin)', () => {
     expect(child.output()).toContain('storage.open_failed');
     const clock = await connectTestClient(wsOrigin(child, '/ws/transport/clock'));
     await clock.next((m) => 'playing' in m);
+    // Nothing may be acknowledged that a restart would lose: writes are refused, not kept in memory.
+    const op = await rawRequest(child, '/api/boards/lost/ops', {
+      body: { type: 'card.create', op_id: 'f5-op', column_id: 'backlog', title: 'kept?' },
+    });
+    expect(op.status).toBe(503);
+    expect(op.json).toMatchObject({ error: { code: 'unavailable' } });
+    const run = await rawRequest(child, '/api/workflows', { body: { mode: 'idea', input: 'x' } });
+    expect(run.status).toBe(503);
     report('F5', {
+      refused: 2,
       faults: 'DATA_DIR is a file',
       health: `${String(health.json?.status)}/${String(health.json?.database)}`,
       crashed: child.process.exitCode === null ? 0 : 1,

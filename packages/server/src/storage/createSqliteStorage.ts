@@ -41,19 +41,21 @@ const openDatabase = (dataDir: string): Database.Database => {
 
 /**
  * Opens the SQLite storage in `dataDir`. If the directory cannot be used the server still starts
- * on an in-memory database and reports the error (health `degraded`) instead of crashing.
+ * and reports the error (health `degraded`) instead of crashing. Reads then find nothing, and
+ * every write is refused, so that nothing is acknowledged that a restart would lose.
  */
 export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   let status: StorageStatus = { ok: true };
   let db: Database.Database;
+  let openError: StorageError | null = null;
   try {
     db = openDatabase(dataDir);
   } catch (cause) {
-    const error = new StorageError(`cannot open database in ${dataDir}: ${errorMessage(cause)}`, {
+    openError = new StorageError(`cannot open database in ${dataDir}: ${errorMessage(cause)}`, {
       cause,
     });
-    log.error('storage.open_failed', { data_dir: dataDir, error: error.message });
-    status = { ok: false, error: error.message };
+    log.error('storage.open_failed', { data_dir: dataDir, error: openError.message });
+    status = { ok: false, error: openError.message };
     db = new Database(':memory:');
     db.exec(SCHEMA);
   }
@@ -121,8 +123,9 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     },
     appliedOp: (room, opId) => guard('read op', () => num(statements.getOp.get(room, opId), 'seq')),
     write(change) {
+      if (openError) throw openError;
       guard('write', () => writeAll(change));
-      if (!status.ok && db.name !== ':memory:') status = { ok: true };
+      if (!status.ok) status = { ok: true };
     },
     close() {
       try {
