@@ -15,10 +15,10 @@ class StalledSocket extends EventEmitter {
   written: string[] = [];
   closedWith: [number, string] | null = null;
   private callbacks: (() => void)[] = [];
-  send(frame: string, cb: () => void): void {
+  send(frame: string, cb?: () => void): void {
     this.written.push(frame);
     this.bufferedAmount += frame.length;
-    this.callbacks.push(cb);
+    if (cb) this.callbacks.push(cb);
   }
   drain(): void {
     this.bufferedAmount = 0;
