@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../test-utils/index.js';
+
+const SLOW_READER = fileURLToPath(new URL('../test-utils/slowReader.py', import.meta.url));
+const PAUSE_S = 4;
+const READ_S = 1;
+const CLOCK_HZ = 1000;
+
+interface ReaderReport {
+  frames: number;
+  last_ts: number | null;
+  ended_at: number;
+}
+
+/** Runs the Python reader (it can shrink its TCP receive buffer; Node cannot). */
+const runSlowReader = (port: number, path: string): Promise<ReaderReport> =>
+  new Promise((resolve, reject) => {
+    const child = spawn('python3', [
+      SLOW_READER,
+      '127.0.0.1',
+      String(port),
+      path,
+      String(PAUSE_S),
+      String(READ_S),
+    ]);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as ReaderReport) : reject(new Error(`reader: ${out}`)),
+    );
+  });
+
+describe('latest-route conflation with a real slow reader', () => {
+  it('L3 a reader that stops reading the clock gets only fresh ticks afterwards, and server memory stays bounded', async () => {
+    const server = await startTestServer({ clockRateHz: CLOCK_HZ, latestMaxBufferedBytes: 4096 });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const report = await runSlowReader(server.port, '/ws/transport/clock');
+    const clock = server.stats().routes.clock;
+    const produced = (PAUSE_S + READ_S) * CLOCK_HZ;
+    const heapGrowthMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+    console.log(
+      `[L3] ticks≈${produced} received=${report.frames} dropped=${String(clock?.messages_dropped)} heap_growth_mib=${heapGrowthMiB.toFixed(1)}`,
+    );
+    // Once the few KB in flight were full, stale ticks were replaced, not queued for it.
+    expect(clock?.messages_dropped).toBeGreaterThan(PAUSE_S * CLOCK_HZ * 0.25);
+    expect(report.frames + (clock?.messages_dropped ?? 0)).toBeLessThanOrEqual(produced * 1.1);
+    // Once it reads again it is current: the last tick it got is about as old as a tick period.
+    expect(report.last_ts).not.toBeNull();
+    expect(report.ended_at - (report.last_ts ?? 0)).toBeLessThan(250);
+    expect(heapGrowthMiB).toBeLessThan(32);
+  });
+});
