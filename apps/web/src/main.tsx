@@ -1,7 +1,9 @@
 import { Profiler, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { LivelineProvider } from '@liveline/ws-client/react';
 import { App } from './App';
 import { countCommit } from './lib/commitCounter';
+import { liveline } from './lib/liveline';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -9,7 +11,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <Profiler id="app" onRender={countCommit}>
-      <App />
+      <LivelineProvider client={liveline()}>
+        <App />
+      </LivelineProvider>
     </Profiler>
   </StrictMode>,
 );

@@ -11,3 +11,4 @@ export * from './core/boardView.js';
 export * from './core/createView.js';
 export * from './core/latestViews.js';
 export * from './core/workflowView.js';
+export * from './core/easePlayhead.js';

@@ -1,23 +1,25 @@
 import { PIPELINE } from '@liveline/protocol';
-import { useAgentStatus } from '../hooks/useAgentStatus';
+import { useAgent } from '@liveline/ws-client/react';
+import { stopReason } from '../lib/routeConnection';
 
 const titleOf = (name: string) => name.replace(/_/g, ' ');
 const stageTitle = (stage: string | null) => PIPELINE.find((p) => p.stage === stage)?.title ?? '—';
 
 /** One agent, live: status, current run and stage, load, completed count and last error. */
 export function AgentCard({ name }: { readonly name: string }) {
-  const agent = useAgentStatus(name);
+  const { status: agent, connection } = useAgent(name);
+  // A stopped route (e.g. 4404 for an agent that does not exist) will send no status: say why.
+  const stopped = !agent && connection.status === 'closed';
+  const status = agent?.status ?? (stopped ? 'stopped' : 'waiting');
   return (
     <article
       className="panel agent-card"
       aria-label={`Agent ${titleOf(name)}`}
-      data-status={agent?.status ?? 'unknown'}
+      data-status={status}
     >
       <header className="panel__header">
         <h3>{titleOf(name)}</h3>
-        <span className={`pill pill--${agent?.status ?? 'unknown'}`}>
-          {agent?.status ?? 'waiting'}
-        </span>
+        <span className={`pill pill--${status}`}>{status}</span>
       </header>
       {agent ? (
         <dl>
@@ -32,6 +34,10 @@ export function AgentCard({ name }: { readonly name: string }) {
           <dt>Completed</dt>
           <dd>{agent.completed}</dd>
         </dl>
+      ) : stopped ? (
+        <p className="callout" role="alert">
+          Stopped: {stopReason(connection.lastClose)}
+        </p>
       ) : (
         <p className="muted">No status yet.</p>
       )}

@@ -1,4 +1,6 @@
-import { useLiveConnections } from '../hooks/useLiveConnections';
+import { useMemo } from 'react';
+import { useConnections } from '@liveline/ws-client/react';
+import { liveConnections } from '../lib/routeConnection';
 import type { PageEntry } from '../pages/pageList';
 import { useUiStore } from '../stores/uiStore';
 import { ConnectionBar } from './ConnectionBar';
@@ -12,7 +14,8 @@ export function AppHeader({
   readonly pages: readonly PageEntry[];
   readonly current: string | null;
 }) {
-  const connections = useLiveConnections();
+  const entries = useConnections();
+  const connections = useMemo(() => liveConnections(entries), [entries]);
   const open = useUiStore((s) => s.diagnosticsOpen);
   const toggle = useUiStore((s) => s.toggleDiagnostics);
   return (

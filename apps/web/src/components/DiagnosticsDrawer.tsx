@@ -1,4 +1,6 @@
-import { useLiveConnections } from '../hooks/useLiveConnections';
+import { useMemo } from 'react';
+import { useConnections } from '@liveline/ws-client/react';
+import { liveConnections } from '../lib/routeConnection';
 import { useUiStore } from '../stores/uiStore';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
 
@@ -6,7 +8,8 @@ import { DiagnosticsPanel } from './DiagnosticsPanel';
 export function DiagnosticsDrawer() {
   const open = useUiStore((s) => s.diagnosticsOpen);
   const toggle = useUiStore((s) => s.toggleDiagnostics);
-  const connections = useLiveConnections();
+  const entries = useConnections();
+  const connections = useMemo(() => liveConnections(entries), [entries]);
   if (!open) return null;
   return (
     <aside className="drawer">

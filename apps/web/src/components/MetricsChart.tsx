@@ -1,4 +1,4 @@
-import type { MetricsSample } from '../stores/coordinatorState';
+import type { MetricsSample } from '../lib/metricsHistory';
 
 const W = 640;
 const H = 180;

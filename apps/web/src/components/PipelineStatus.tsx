@@ -1,4 +1,4 @@
-import { useCoordinator } from '../hooks/useCoordinator';
+import { useCoordinator } from '@liveline/ws-client/react';
 
 /** A one-line live summary of the pipeline: active and queued runs, agents busy, stage latency. */
 export function PipelineStatus() {

@@ -1,39 +1,50 @@
-import type { RunEventLine } from '../stores/workflowRunState';
+import type { WorkflowEvent } from '@liveline/protocol';
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
 
-/** The run's ordered events as they arrived, by seq. */
+/** "stage · 40% · reason", whichever of them the event carries. */
+const detailOf = (data: object): string =>
+  [
+    'stage' in data ? data.stage : null,
+    'progress' in data && typeof data.progress === 'number' ? `${data.progress}%` : null,
+    'reason' in data ? data.reason : null,
+  ]
+    .filter((p): p is string => typeof p === 'string')
+    .join(' · ');
+
+/** The run's ordered events as they arrived, by seq, continuing the snapshot at `since`. */
 export function RunEventLog({
   events,
-  resynced,
-  snapshotSeq,
+  recovered,
+  since,
 }: {
-  readonly events: readonly RunEventLine[];
-  readonly resynced: boolean;
-  readonly snapshotSeq: number | null;
+  readonly events: readonly WorkflowEvent[];
+  /** False when a reconnect could not resume and a fresh snapshot replaced what was shown. */
+  readonly recovered: boolean;
+  readonly since: number | null;
 }) {
   return (
     <details className="event-log-wrap" open>
       <summary>
         Events <span className="muted">({events.length})</span>
       </summary>
-      {resynced && (
+      {!recovered && (
         <p className="muted">
           History was lost on a reconnect; events continue from a fresh snapshot.
         </p>
       )}
-      {snapshotSeq !== null && (
+      {since !== null && (
         <p className="muted event-log__from">
-          Live from the snapshot at #{snapshotSeq}; later events follow.
+          Live from the snapshot at #{since}; later events follow.
         </p>
       )}
       <ol className="event-log" aria-label="Run events">
-        {events.map((e) => (
-          <li key={e.seq} data-seq={e.seq}>
-            <span className="mono muted">#{e.seq}</span>
-            <span className="mono">{e.type}</span>
+        {events.map(({ seq, type, data }) => (
+          <li key={seq} data-seq={seq}>
+            <span className="mono muted">#{seq}</span>
+            <span className="mono">{type}</span>
             <span className="muted">
-              {time(e.at)} {e.detail}
+              {time('at' in data ? data.at : data.workflow.created_at)} {detailOf(data)}
             </span>
           </li>
         ))}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
-import { useWorkflowRun } from '../hooks/useWorkflowRun';
+import { useWorkflow } from '@liveline/ws-client/react';
 import { cancelWorkflow } from '../lib/api';
 import { RunEventLog } from './RunEventLog';
 import { StageCard } from './StageCard';
@@ -14,7 +14,7 @@ export interface RunViewProps {
 
 /** One run, live: status, cancel, failure reason, every stage with its artifact, and the event list. */
 export function RunView({ id, onStatus }: RunViewProps) {
-  const { workflow, loaded, events, resynced, snapshotSeq } = useWorkflowRun(id);
+  const { workflow, events, since, recovered } = useWorkflow(id);
   const [cancelError, setCancelError] = useState<string | null>(null);
   const status = workflow?.status ?? null;
 
@@ -34,7 +34,9 @@ export function RunView({ id, onStatus }: RunViewProps) {
   if (!workflow)
     return (
       <section className="panel" aria-label="Run">
-        <p className="empty">{loaded ? `Waiting for run ${id} to start…` : `Loading run ${id}…`}</p>
+        <p className="empty">
+          {since !== null ? `Waiting for run ${id} to start…` : `Loading run ${id}…`}
+        </p>
       </section>
     );
 
@@ -86,7 +88,7 @@ export function RunView({ id, onStatus }: RunViewProps) {
           <StageCard key={stage.stage} stage={stage} />
         ))}
       </div>
-      <RunEventLog events={events} resynced={resynced} snapshotSeq={snapshotSeq} />
+      <RunEventLog events={events} recovered={recovered} since={since} />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useRef, type MouseEvent } from 'react';
-import { usePlayheadFrame } from '../hooks/usePlayheadFrame';
+import { usePlayhead } from '@liveline/ws-client/react';
 import { BEATS_PER_BAR, formatPosition, secondsPerBar } from '../lib/musicalTime';
 
 /** Props of {@link Timeline}. */
@@ -24,10 +24,10 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
   const readoutRef = useRef<HTMLOutputElement>(null);
   const total = secondsPerBar(bpm) * bars;
 
-  usePlayheadFrame((seconds) => {
+  // Runs every animation frame outside React; the page renders nothing per frame.
+  usePlayhead(headRef, (head, seconds) => {
     const track = trackRef.current;
-    const head = headRef.current;
-    if (!track || !head) return;
+    if (!track) return;
     const x = ((seconds % total) / total) * track.clientWidth;
     head.style.transform = `translateX(${x.toFixed(2)}px)`;
     head.dataset.seconds = seconds.toFixed(4);

@@ -1,4 +1,5 @@
 import { closePolicy } from '@liveline/protocol';
+import type { ConnectionEntry } from '@liveline/ws-client';
 
 /** The phases of one live route, as the ws-client reports them. */
 export type ConnectionPhase =
@@ -22,6 +23,48 @@ export interface RouteConnection {
   readonly clockOffsetMs: number | null;
   /** Asks the client to connect now, skipping any backoff; works after a stop too. */
   readonly retry: () => void;
+}
+
+const LABELS: Readonly<Record<ConnectionEntry['route'], string>> = {
+  workflow: 'Workflow',
+  coordinator: 'Coordinator',
+  agent: 'Agent',
+  board: 'Board',
+  general: 'Transport feed',
+  transport: 'Transport',
+  clock: 'Clock',
+};
+
+const labelOf = ({ route, url }: ConnectionEntry) => {
+  const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  return route === 'agent' ? `${LABELS.agent} ${last.replace(/_/g, ' ')}` : LABELS[route];
+};
+
+/** The UI's view of one ws-client connection; "Retry now" reconnects its shared channel. */
+export function toRouteConnection(entry: ConnectionEntry): RouteConnection {
+  const { state, channel, clock } = entry;
+  const url = new URL(entry.url);
+  return {
+    key: `${url.pathname}${url.search}`,
+    label: labelOf(entry),
+    phase: state.status,
+    attempt: state.attempt,
+    nextRetryAt: state.status === 'reconnecting' ? state.nextRetryAt : null,
+    lastClose: state.lastClose,
+    queued: state.queued,
+    rttMs: clock?.rttMs ?? null,
+    clockOffsetMs: clock?.offsetMs ?? null,
+    retry: () => channel.reconnect(),
+  };
+}
+
+/** The routes the page holds (idle ones are not in use), from `useConnections()`. */
+export function liveConnections(
+  entries: Readonly<Record<string, ConnectionEntry>>,
+): RouteConnection[] {
+  return Object.values(entries)
+    .filter((e) => e.state.status !== 'idle')
+    .map(toRouteConnection);
 }
 
 /** The tone of an indicator, one per phase family. */

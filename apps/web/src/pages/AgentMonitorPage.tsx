@@ -1,15 +1,16 @@
 import { AGENT_NAMES } from '@liveline/protocol';
 import { AgentCard } from '../components/AgentCard';
 import { MetricsChart } from '../components/MetricsChart';
-import { useCoordinator } from '../hooks/useCoordinator';
+import { useChannel, useCoordinator, useView } from '@liveline/ws-client/react';
+import { HISTORY_MS, NO_HISTORY, reduceMetricsHistory } from '../lib/metricsHistory';
 import { useRouterStore } from '../stores/routerStore';
-import { HISTORY_MS } from '../stores/coordinatorState';
 
 const ms = (n: number) => `${Math.round(n)} ms`;
 
 /** Agent Monitor: a live card per agent (or the one `?agent=` names), coordinator metrics, and a chart. */
 export function AgentMonitorPage() {
-  const { metrics, history } = useCoordinator();
+  const { metrics } = useCoordinator();
+  const history = useView(useChannel('coordinator'), reduceMetricsHistory, NO_HISTORY);
   // `?agent=name` focuses one agent, e.g. from a link in a log.
   const focus = useRouterStore((s) => s.query.get('agent'));
   const names = focus ? [focus] : AGENT_NAMES;

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { DEFAULT_BOARD_ID } from '@liveline/protocol';
+import { useBoard, useChannel } from '@liveline/ws-client/react';
 import { BoardColumn } from '../components/BoardColumn';
 import { PresenceList } from '../components/PresenceList';
-import { useBoard } from '../hooks/useBoard';
 import { newId } from '../lib/newId';
 import { useRouterStore } from '../stores/routerStore';
 
@@ -11,7 +11,8 @@ const NAME_KEY = 'liveline.name';
 /** The agent Kanban board: columns and cards, drag and drop, live updates, who is here. */
 export function BoardPage() {
   const boardId = useRouterStore((s) => s.query.get('board')) ?? DEFAULT_BOARD_ID;
-  const { board, clientId, presence, apply, setName } = useBoard(boardId);
+  const { board, clientId, presence, apply } = useBoard(boardId);
+  const channel = useChannel('board', { query: { board_id: boardId } });
   const [name, setLocalName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   const cards = useMemo(() => new Map(board?.cards.map((c) => [c.id, c]) ?? []), [board?.cards]);
 
@@ -19,8 +20,9 @@ export function BoardPage() {
     const trimmed = name.trim();
     if (!trimmed) return;
     localStorage.setItem(NAME_KEY, trimmed);
-    setName(trimmed);
-  }, [name, setName]);
+    // Only the newest name matters while offline (rule B3).
+    channel.send({ type: 'presence.update', name: trimmed }, { key: 'presence' });
+  }, [name, channel]);
 
   return (
     <div className="page">

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
+import { useTransport } from '@liveline/ws-client/react';
 import { SecondsField } from '../components/SecondsField';
 import { Timeline } from '../components/Timeline';
-import { useTransport } from '../hooks/useTransport';
 
 const BARS = 16;
 const typing = (target: EventTarget | null) =>
@@ -11,7 +11,7 @@ const typing = (target: EventTarget | null) =>
 
 /** The DAW transport: play/pause/stop/resume, seek by clicking the timeline, tempo, loop; space = play/pause. */
 export function DawPage() {
-  const { anchor, send } = useTransport();
+  const { state: anchor, play, pause, resume, stop, seek, tempo, loop } = useTransport();
   const playing = anchor?.playing ?? false;
   const bpm = anchor?.bpm ?? 120;
   // What the user is typing; null shows the transport's tempo.
@@ -23,26 +23,22 @@ export function DawPage() {
     const onKey = (event: KeyboardEvent) => {
       if (event.code !== 'Space' || typing(event.target)) return;
       event.preventDefault();
-      send({ type: playing ? 'pause' : anchor && anchor.time_seconds > 0 ? 'resume' : 'play' });
+      if (playing) pause();
+      else if (anchor && anchor.time_seconds > 0) resume();
+      else play();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [send, playing, anchor]);
+  }, [play, pause, resume, playing, anchor]);
 
   const applyTempo = () => {
     const value = Number(tempoDraft);
     if (tempoDraft !== null && Number.isFinite(value) && value >= BPM_MIN && value <= BPM_MAX)
-      send({ type: 'tempo', bpm: value });
+      tempo(value);
     setTempoDraft(null);
   };
   const loopEnabled = anchor?.loop_enabled ?? false;
-  const setLoop = (enabled: boolean) =>
-    send({
-      type: 'loop',
-      enabled,
-      start_seconds: Number(loopStart) || 0,
-      end_seconds: Number(loopEnd) || 0,
-    });
+  const setLoop = (enabled: boolean) => loop(enabled, Number(loopStart) || 0, Number(loopEnd) || 0);
 
   return (
     <div className="page">
@@ -58,30 +54,16 @@ export function DawPage() {
       <section className="panel" aria-label="Transport">
         <div className="transport">
           <div className="transport__buttons" role="group" aria-label="Transport controls">
-            <button
-              type="button"
-              className={`button${playing ? ' is-active' : ''}`}
-              onClick={() => send({ type: 'play' })}
-            >
+            <button type="button" className={`button${playing ? ' is-active' : ''}`} onClick={play}>
               ▶ Play
             </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => send({ type: 'pause' })}
-              disabled={!playing}
-            >
+            <button type="button" className="button" onClick={pause} disabled={!playing}>
               ❚❚ Pause
             </button>
-            <button
-              type="button"
-              className="button"
-              onClick={() => send({ type: 'resume' })}
-              disabled={playing}
-            >
+            <button type="button" className="button" onClick={resume} disabled={playing}>
               ⏵ Resume
             </button>
-            <button type="button" className="button" onClick={() => send({ type: 'stop' })}>
+            <button type="button" className="button" onClick={stop}>
               ■ Stop
             </button>
           </div>
@@ -122,7 +104,7 @@ export function DawPage() {
                 }
               : null
           }
-          onSeek={(seconds) => send({ type: 'seek', time_seconds: seconds })}
+          onSeek={seek}
         />
         <p className="muted">
           {playing

@@ -81,4 +81,33 @@ describe('clock sync', () => {
     expect(renders).toHaveBeenCalledTimes(3);
     expect(sync.getState().anchor?.playing).toBe(false);
   });
+
+  it('T1 a client with measureClock lists RTT and offset per route, measuring only while held', async () => {
+    const fake = createFakeEnvironment();
+    const client = createClient({
+      origin: 'http://h:1',
+      environment: fake.env,
+      measureClock: true,
+    });
+    const agent = client.channel('agent', { params: { name: 'editor' } });
+    const clockOf = () => client.connections.getState()[agent.url]?.clock;
+    expect(fake.sockets).toHaveLength(0);
+    const off = agent.subscribe(() => {});
+    fake.latest().accept();
+    answer(fake.latest(), 30, 10);
+    answer(fake.latest(), 5, 5);
+    expect(clockOf()).toMatchObject({ offsetMs: SKEW_MS, rttMs: 10 });
+    off();
+    await Promise.resolve();
+    expect(agent.getState().status).toBe('idle');
+  });
+
+  it('T1 a probe that is no better than the best so far changes nothing', () => {
+    const { latest, sync, renders } = setup();
+    answer(latest(), 5, 5);
+    renders.mockClear();
+    answer(latest(), 50, 50);
+    expect(renders).not.toHaveBeenCalled();
+    expect(sync.getState().rttMs).toBe(10);
+  });
 });

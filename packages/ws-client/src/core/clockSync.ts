@@ -16,6 +16,8 @@ export interface ClockSyncOptions {
   readonly samples?: number;
   /** A position jump larger than this is a seek and is published. @default 0.05 */
   readonly jumpSeconds?: number;
+  /** Measure only while something else holds the channel open (diagnostics). @default false */
+  readonly passive?: boolean;
 }
 
 /** What clock sync knows. */
@@ -32,7 +34,7 @@ export interface ClockSyncState {
 export interface ClockSync {
   /** The current estimate; changes only on transport changes and new estimates. */
   readonly getState: () => ClockSyncState;
-  /** Hears state changes; holds the channel open until unsubscribed. */
+  /** Hears state changes; holds the channel open until unsubscribed, unless `passive`. */
   readonly subscribe: (listener: () => void) => () => void;
   /** The server's clock now (or at local time `at`). */
   serverNow(at?: number): number;
@@ -70,7 +72,7 @@ export function createClockSync<R extends WsRouteName>(
   channel: Channel<R>,
   options: ClockSyncOptions,
 ): ClockSync {
-  const { now, probes = 5, samples: keep = 8, jumpSeconds = 0.05 } = options;
+  const { now, probes = 5, samples: keep = 8, jumpSeconds = 0.05, passive } = options;
   const listeners = new Set<() => void>();
   let state: ClockSyncState = { anchor: null, offsetMs: null, rttMs: null };
   let latest: ClockState | null = null;
@@ -90,11 +92,13 @@ export function createClockSync<R extends WsRouteName>(
   const onReply = ({ id, t0, t1, t2 }: TimeSyncReply) => {
     if (id !== probeId) return;
     const t3 = now();
+    const previous = samples[0];
     samples = [...samples, { offset: (t1 - t0 + (t2 - t3)) / 2, rtt: t3 - t0 - (t2 - t1) }]
       .sort((a, b) => a.rtt - b.rtt)
       .slice(0, keep);
     const best = samples[0];
-    if (best) publish({ ...state, offsetMs: best.offset, rttMs: best.rtt });
+    // Only a better probe changes the estimate: listeners hear nothing otherwise.
+    if (best && best !== previous) publish({ ...state, offsetMs: best.offset, rttMs: best.rtt });
     if (left > 0) probe();
   };
   const onTick = (tick: ClockState) => {
@@ -115,13 +119,13 @@ export function createClockSync<R extends WsRouteName>(
     wasOpen = open;
   };
   const start = () => {
-    const offState = channel.subscribe(onState);
+    const offState = channel.subscribe(onState, passive);
     const offMessages = channel.onMessage((message) => {
       if ('timestamp_ms' in message) return onTick(message);
       // Already validated by the route's schema; only the shared `time_sync` reply is read here.
       const reply = message as { type?: string; data?: TimeSyncReply };
       if (reply.type === 'time_sync' && reply.data) onReply(reply.data);
-    });
+    }, passive);
     onState();
     return () => {
       offState();

@@ -173,12 +173,32 @@ describe('channel', () => {
     expect(latest().sent).toEqual([]);
   });
 
-  it('lists every connection for diagnostics', () => {
+  it('passive listeners hear state and messages without opening or holding the socket', async () => {
+    const { client, sockets, latest } = setup();
+    const channel = client.channel('coordinator');
+    const states = vi.fn();
+    const messages = vi.fn();
+    channel.subscribe(states, true);
+    channel.onMessage(messages, true);
+    expect(sockets).toHaveLength(0);
+    const off = channel.subscribe(() => {});
+    latest().accept();
+    latest().receive({ type: 'heartbeat', data: { server_time: 1 } });
+    expect(states).toHaveBeenCalled();
+    expect(messages).toHaveBeenCalledWith(expect.objectContaining({ type: 'heartbeat' }));
+    off();
+    await Promise.resolve();
+    expect(channel.getState().status).toBe('idle');
+  });
+
+  it('lists every connection for diagnostics, with its channel to retry', () => {
     const { client, latest } = setup();
     client.channel('coordinator').subscribe(() => {});
     latest().accept();
-    expect(Object.values(client.connections.getState())).toMatchObject([
-      { route: 'coordinator', state: { status: 'open' } },
-    ]);
+    const [entry] = Object.values(client.connections.getState());
+    expect(entry).toMatchObject({ route: 'coordinator', state: { status: 'open' }, clock: null });
+    entry?.channel.reconnect();
+    expect(latest().url).toBe('ws://h:1/ws/coordinator');
+    expect(client.connections.getState()[entry?.url ?? '']?.state.status).toBe('connecting');
   });
 });

@@ -46,10 +46,10 @@ export interface Channel<R extends WsRouteName> {
   readonly url: string;
   /** The connection state. */
   readonly getState: () => ConnectionState;
-  /** Hears state changes; holds the connection open until unsubscribed. */
-  readonly subscribe: (listener: () => void) => () => void;
-  /** Hears every validated message; holds the connection open until unsubscribed. */
-  onMessage(handler: (message: ServerMessage<R>) => void): () => void;
+  /** Hears state changes; holds the connection open until unsubscribed, unless `passive`. */
+  readonly subscribe: (listener: () => void, passive?: boolean) => () => void;
+  /** Hears every validated message; holds the connection open until unsubscribed, unless `passive`. */
+  onMessage(handler: (message: ServerMessage<R>) => void, passive?: boolean): () => void;
   /** Hears messages of one `type`; holds the connection open until unsubscribed. */
   on<T extends MessageType<R>>(type: T, handler: (message: MessageOf<R, T>) => void): () => void;
   /** Hears invalid frames, server `error`s and messages that will never be sent. */
@@ -186,9 +186,10 @@ export function createChannel<R extends WsRouteName>(
       if (--refs === 0) queueMicrotask(() => refs === 0 && release());
     };
   };
-  /** Adds `item` to `set` and keeps the socket open until the returned function removes it. */
-  const hold = <T>(set: Set<T>, item: T) => {
+  /** Adds `item` to `set` and, unless `passive`, keeps the socket open until the returned function removes it. */
+  const hold = <T>(set: Set<T>, item: T, passive?: boolean) => {
     const remove = add(set, item);
+    if (passive) return remove;
     const release = retain();
     return () => {
       remove();
@@ -209,8 +210,8 @@ export function createChannel<R extends WsRouteName>(
     route,
     url,
     getState: () => loop.store.getState(),
-    subscribe: (listener) => hold(watchers, listener),
-    onMessage: (handler) => hold(handlers, handler),
+    subscribe: (listener, passive) => hold(watchers, listener, passive),
+    onMessage: (handler, passive) => hold(handlers, handler, passive),
     on: (type, handler) =>
       hold(handlers, (message) => {
         if ((message as Fields).type === type) handler(message as MessageOf<R, typeof type>);

@@ -1,5 +1,6 @@
 import { wsUrl, type RouteParams, type WsRouteName, type WsUrlOptions } from '@liveline/protocol';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createClockSync, type ClockSyncState } from './clockSync.js';
 import type { ConnectionState } from './connectionMachine.js';
 import { createChannel, type Channel } from './createChannel.js';
 import type { ConnectionOptions } from './createSocketLoop.js';
@@ -11,6 +12,8 @@ export interface ClientOptions extends ConnectionOptions {
   readonly origin: string;
   /** Replacements for parts of the environment (`WebSocket` from `ws` in Node). @default createEnvironment() */
   readonly environment?: Partial<Environment>;
+  /** Probe RTT and clock offset on every connection as it opens, for diagnostics. @default false */
+  readonly measureClock?: boolean;
 }
 
 /** The arguments naming a route's URL: params when the route has some, and a query. */
@@ -23,6 +26,10 @@ export interface ConnectionEntry {
   readonly route: WsRouteName;
   readonly url: string;
   readonly state: ConnectionState;
+  /** The shared channel, e.g. to `reconnect()` it. */
+  readonly channel: Channel<WsRouteName>;
+  /** RTT and clock offset measured over this connection since it last opened, with `measureClock`. */
+  readonly clock: ClockSyncState | null;
 }
 
 /** A page's set of shared connections. */
@@ -53,11 +60,24 @@ export function createClient(options: ClientOptions): Client {
       const key = url(options.origin, name, args);
       const found = channels.get(key);
       if (found) return found as Channel<R>;
-      const publish = (state: ConnectionState) =>
-        connections.setState({ [key]: { route: name, url: key, state } });
+      const publish = () =>
+        connections.setState({
+          [key]: {
+            route: name,
+            url: key,
+            state: channel.getState(),
+            channel,
+            clock: clock?.getState() ?? null,
+          },
+        });
       const channel = createChannel(name, key, environment, options, publish);
+      // Passive: measuring never keeps a connection open that nothing else uses.
+      const clock = options.measureClock
+        ? createClockSync(channel, { now: environment.now, passive: true })
+        : null;
+      clock?.subscribe(publish);
       channels.set(key, channel);
-      publish(channel.getState());
+      publish();
       return channel;
     },
     reconnectAll: () => channels.forEach((c) => c.reconnect()),

@@ -7,10 +7,13 @@ import {
   type WorkflowEvent,
 } from '@liveline/protocol';
 
-/** What a workflow page shows: the reduced run and every event received, once each. */
+/** What a workflow page shows: the reduced run and its events in seq order, once each, no gap. */
 export interface WorkflowView {
   readonly workflow: Workflow | null;
+  /** The events after snapshot `since`: `since + 1`, `since + 2`, … */
   readonly events: readonly WorkflowEvent[];
+  /** The seq of the snapshot the event list continues; `null` before the first snapshot. */
+  readonly since: number | null;
   /** False after a resume failed and a fresh snapshot replaced the state (rule R5). */
   readonly recovered: boolean;
   readonly reason: ResumeLostReason | null;
@@ -20,6 +23,7 @@ export interface WorkflowView {
 export const EMPTY_WORKFLOW: WorkflowView = {
   workflow: null,
   events: [],
+  since: null,
   recovered: true,
   reason: null,
 };
@@ -31,16 +35,19 @@ export function reduceWorkflow(
   state: WorkflowView,
   message: ServerMessage<'workflow'>,
 ): WorkflowView {
-  if (message.type === 'snapshot')
+  const last = state.events.at(-1);
+  if (message.type === 'snapshot') {
+    // The list continues only if the snapshot is where it ended; else it restarts there (rule R2).
+    const keep = last?.epoch === message.epoch && last.seq === message.seq;
     return {
-      ...state,
+      ...(keep ? state : { events: [], since: message.seq }),
       workflow: message.data.workflow,
       recovered: message.recovered !== false,
       reason: message.reason ?? null,
     };
-  if (!isWorkflowEvent(message)) return state;
-  const seen = state.events.some((e) => e.seq === message.seq && e.epoch === message.epoch);
-  if (seen) return state;
+  }
+  // The channel already drops replays (rule R9); a view shared across resubscribes checks again.
+  if (!isWorkflowEvent(message) || message.seq <= (last?.seq ?? state.since ?? -1)) return state;
   return {
     ...state,
     workflow: applyWorkflowEvent(state.workflow, message),

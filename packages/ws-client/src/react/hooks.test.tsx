@@ -86,7 +86,7 @@ describe('hooks', () => {
     expect(screen.getByText('0 waiting')).toBeTruthy();
   });
 
-  it('usePlayhead moves the element every frame while the component renders once per transport change', async () => {
+  it('usePlayhead moves the element every frame, eased so it never steps back, while the component renders once per transport change', async () => {
     let renders = 0;
     function Daw() {
       const ref = useRef<HTMLDivElement>(null);
@@ -119,13 +119,15 @@ describe('hooks', () => {
     act(() => tick(10));
     const before = renders;
     const playhead = screen.getByTestId('playhead');
-    const positions = new Set<string>();
+    const positions: number[] = [];
     for (let i = 0; i < 20; i++) {
       await act(() => new Promise((resolve) => setTimeout(resolve, 33)));
-      tick(10 + (Date.now() - start) / 1000);
-      positions.add(playhead.style.transform);
+      // Ticks 20 ms early or late: the eased playhead still never steps back.
+      tick(10 + (Date.now() - start + (i % 2 ? 20 : -20)) / 1000);
+      positions.push(Number(/[\d.]+/.exec(playhead.style.transform)?.[0]));
     }
-    expect(positions.size).toBeGreaterThan(10);
+    expect(new Set(positions).size).toBeGreaterThan(10);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(renders).toBe(before);
     act(() => tick(12, false));
     expect(playhead.title).toBe('stopped');

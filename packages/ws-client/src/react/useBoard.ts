@@ -1,5 +1,5 @@
 import { DEFAULT_BOARD_ID, type BoardOp } from '@liveline/protocol';
-import { useCallback } from 'react';
+import { useMemo } from 'react';
 import type { ConnectionState } from '../core/connectionMachine.js';
 import type { SendResult } from '../core/createSocketLoop.js';
 import { EMPTY_BOARD, reduceBoard, type BoardView } from '../core/boardView.js';
@@ -29,12 +29,15 @@ export function useBoard(boardId: string = DEFAULT_BOARD_ID): UseBoard {
   const client = useLivelineClient();
   const channel = useChannel('board', { query: { board_id: boardId } });
   const view = useView(channel, reduceBoard, EMPTY_BOARD);
-  const apply = useCallback(
-    (op: BoardOpInput) => {
-      const opId = `${client.environment.random().toString(36).slice(2, 10)}.${++sequence}`;
-      return channel.send({ ...op, op_id: opId });
-    },
+  const actions = useMemo(
+    () => ({
+      apply: (op: BoardOpInput) =>
+        channel.send({
+          ...op,
+          op_id: `${client.environment.random().toString(36).slice(2, 10)}.${++sequence}`,
+        }),
+    }),
     [channel, client],
   );
-  return { ...view, connection: useConnection(channel), apply };
+  return { ...view, ...actions, connection: useConnection(channel) };
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type RefObject } from 'react';
+import { easePlayhead } from '../core/easePlayhead.js';
 import { useClockSync } from './useClockSync.js';
 
 /** Places the playhead element at `seconds`. */
@@ -10,8 +11,9 @@ const translate: PlacePlayhead = (element, seconds) => {
 };
 
 /**
- * Moves `ref`'s element every animation frame to the extrapolated playhead, writing the DOM
- * directly so React never re-renders per frame.
+ * Moves `ref`'s element every animation frame to the playhead, eased toward the extrapolated
+ * clock position ({@link easePlayhead}), writing the DOM directly so React never re-renders per
+ * frame and allocating nothing per frame.
  * @param place how to place it. @default translateX at 100 px per second
  */
 export function usePlayhead(
@@ -25,10 +27,17 @@ export function usePlayhead(
   });
   useEffect(() => {
     const release = sync.subscribe(() => {});
+    let shown: number | null = null;
+    let last = 0;
     let frame = 0;
-    const step = () => {
-      const seconds = sync.position();
-      if (seconds !== null && ref.current) placeRef.current(ref.current, seconds);
+    const step = (now: number) => {
+      const target = sync.position();
+      if (target !== null && ref.current) {
+        // The first frame has no `last`: easePlayhead starts at the target without using it.
+        shown = easePlayhead(shown, target, (now - last) / 1000, !!sync.getState().anchor?.playing);
+        placeRef.current(ref.current, shown);
+      }
+      last = now;
       frame = requestAnimationFrame(step);
     };
     frame = requestAnimationFrame(step);

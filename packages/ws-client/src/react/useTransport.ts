@@ -1,11 +1,12 @@
 import type { ClockState, TransportCommand } from '@liveline/protocol';
-import { useMemo, useSyncExternalStore } from 'react';
+import { useMemo } from 'react';
 import type { ClockSyncState } from '../core/clockSync.js';
 import type { ConnectionState } from '../core/connectionMachine.js';
 import type { SendResult } from '../core/createSocketLoop.js';
 import { useChannel } from './useChannel.js';
 import { useClockSync } from './useClockSync.js';
 import { useConnection } from './useConnection.js';
+import { useStore } from './useStore.js';
 
 /** Transport commands; each returns what the outbox did with it. */
 export interface TransportControls {
@@ -31,11 +32,7 @@ export interface UseTransport extends TransportControls, Omit<ClockSyncState, 'a
 export function useTransport(): UseTransport {
   const channel = useChannel('transport');
   const sync = useClockSync();
-  const { anchor, offsetMs, rttMs } = useSyncExternalStore(
-    sync.subscribe,
-    sync.getState,
-    sync.getState,
-  );
+  const { anchor, offsetMs, rttMs } = useStore(sync);
   const connection = useConnection(channel);
   const controls = useMemo((): TransportControls => {
     const send = (command: TransportCommand, key?: string) => channel.send(command, { key });

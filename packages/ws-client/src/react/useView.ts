@@ -1,7 +1,7 @@
 import type { WsRouteName } from '@liveline/protocol';
-import { useSyncExternalStore } from 'react';
 import type { Channel } from '../core/createChannel.js';
 import { createView, type ViewReducer } from '../core/createView.js';
+import { useStore } from './useStore.js';
 
 /** The state `reduce` derives from a channel; keeps the channel connected while mounted. */
 export function useView<R extends WsRouteName, S>(
@@ -9,6 +9,5 @@ export function useView<R extends WsRouteName, S>(
   reduce: ViewReducer<R, S>,
   initial: S,
 ): S {
-  const view = createView(channel, reduce, initial);
-  return useSyncExternalStore(view.subscribe, view.getState, view.getState);
+  return useStore(createView(channel, reduce, initial));
 }
