@@ -18,4 +18,8 @@ const server = spawn(
   },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+// npm does not pass SIGTERM on to its script, so a supervisor that stops `npm start` by PID would
+// orphan the server: stop it (gracefully) as soon as the process that started this one is gone.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && server.kill('SIGTERM'), 1000).unref();
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
