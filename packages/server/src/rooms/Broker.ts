@@ -21,8 +21,11 @@ export interface RoomSeed {
   readonly entries: readonly HistoryEntry[];
 }
 
-/** Receives every frame published to a room, already serialized once for all recipients. */
-export type FrameListener = (frame: string) => void;
+/**
+ * Receives every frame published to a room, serialized and UTF-8 encoded once for all recipients:
+ * a string would be encoded again for every socket it is written to.
+ */
+export type FrameListener = (frame: Buffer) => void;
 
 /**
  * Fan-out of rooms. Ordered rooms number their events (seq, epoch) and keep a bounded history for

@@ -79,7 +79,10 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
   };
 
   const deliver = (name: string, frame: string): void => {
-    for (const listener of listeners.get(name) ?? []) listener(frame);
+    const found = listeners.get(name);
+    if (!found) return;
+    const bytes = Buffer.from(frame);
+    for (const listener of found) listener(bytes);
   };
 
   return {

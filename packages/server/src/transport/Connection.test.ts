@@ -14,8 +14,8 @@ class StalledSocket extends EventEmitter {
   bufferedAmount = 0;
   written: string[] = [];
   closedWith: [number, string] | null = null;
-  private callbacks: (() => void)[] = [];
-  send(frame: string, cb?: () => void): void {
+  callbacks: (() => void)[] = [];
+  send(frame: string, _options: { binary: false }, cb?: () => void): void {
     this.written.push(frame);
     this.bufferedAmount += frame.length;
     if (cb) this.callbacks.push(cb);
@@ -48,10 +48,21 @@ describe('Connection flow control', () => {
   it('L3 a stalled latest-route client holds at most one pending frame and gets the newest on drain', () => {
     const { socket, counters, connection } = connect('latest');
     for (let tick = 0; tick < 10_000; tick += 1) connection.sendFrame(`{"tick":${tick}}`);
-    expect(socket.written).toEqual(['{"tick":0}']);
-    expect(counters.messages_dropped).toBe(9_998);
+    // The second frame joins the backlog with a write callback; from then on frames wait for it.
+    expect(socket.written).toEqual(['{"tick":0}', '{"tick":1}']);
+    expect(socket.callbacks).toHaveLength(1);
+    expect(counters.messages_dropped).toBe(9_997);
     socket.drain();
-    expect(socket.written).toEqual(['{"tick":0}', '{"tick":9999}']);
+    expect(socket.written).toEqual(['{"tick":0}', '{"tick":1}', '{"tick":9999}']);
+  });
+
+  it('L3 frames written into an empty buffer carry no write callback', () => {
+    const { socket, connection } = connect('latest');
+    connection.sendFrame('{"tick":0}');
+    socket.drain();
+    connection.sendFrame('{"tick":1}');
+    expect(socket.written).toEqual(['{"tick":0}', '{"tick":1}']);
+    expect(socket.callbacks).toHaveLength(0);
   });
 
   it('L2 an ordered-route client over its bound is closed with 1013 slow consumer', () => {

@@ -9,6 +9,16 @@ import {
 import type { WebSocket } from 'ws';
 import type { RouteCounters } from './routeStats.js';
 
+/** Tells this process's connection ids from another's in merged logs. */
+const ID_PREFIX = randomUUID().slice(0, 8);
+let connectionsCreated = 0;
+
+/** A text frame: a string, or its UTF-8 bytes when one broadcast goes to many sockets. */
+export type Frame = string | Buffer;
+
+/** Send options that keep UTF-8 bytes a text frame (ws sends a Buffer as binary by default). */
+const TEXT = { binary: false } as const;
+
 /** Per-connection flow-control bounds. */
 export interface FlowLimits {
   /** Unsent bytes above which an ordered-route client is closed with 1013. */
@@ -22,15 +32,17 @@ export interface FlowLimits {
  * 1013, latest routes conflate to the newest frame), tracks liveness and its room subscriptions.
  */
 export class Connection {
-  /** Stable id for logs. */
-  readonly id = randomUUID();
+  /** Stable id for logs; a counter, because a UUID per upgrade is measurable in a connect storm. */
+  readonly id = `${ID_PREFIX}-${(connectionsCreated += 1).toString(36)}`;
   /** Rooms this connection listens to. */
   readonly rooms = new Set<string>();
   /** Server time of the last frame sent, epoch ms (drives the app heartbeat). */
   lastSentAt: number;
   /** Whether a pong arrived since the last ping. */
   alive = true;
-  private pendingLatest: string | null = null;
+  private pendingLatest: Frame | null = null;
+  /** Latest-route writes whose callback will flush {@link pendingLatest}. */
+  private writesInFlight = 0;
   /** Bytes of replayed history not yet written: a resume burst must not count as slowness. */
   private backlogBytes = 0;
   private readonly cleanups: (() => void)[] = [];
@@ -74,7 +86,7 @@ export class Connection {
   }
 
   /** Sends a frame of this route's delivery kind: ordered frames queue, latest frames conflate. */
-  sendFrame(frame: string): void {
+  sendFrame(frame: Frame): void {
     if (this.delivery === 'ordered') this.sendOrdered(frame);
     else this.sendLatest(frame);
   }
@@ -127,18 +139,23 @@ export class Connection {
     this.pendingLatest = null;
   }
 
-  private write(frame: string): void {
+  private write(frame: Frame): void {
     this.counters.messages_sent += 1;
     this.lastSentAt = this.now();
-    // Only a latest route has a pending frame to flush once a write is done. A write callback
-    // costs a tick per frame in Node's stream, so ordered routes (the fanout path) send without one.
-    if (this.delivery === 'latest') this.socket.send(frame, this.afterWrite);
-    else this.socket.send(frame);
+    // A write callback costs a tick per frame in Node's stream, so only a latest-route frame that
+    // joins a backlog gets one: only then may a conflated frame (L3) wait for a write to finish.
+    if (this.delivery === 'latest' && this.socket.bufferedAmount > 0) {
+      this.writesInFlight += 1;
+      this.socket.send(frame, TEXT, this.afterWrite);
+    } else this.socket.send(frame, TEXT);
   }
 
-  private readonly afterWrite = (): void => this.flushLatest();
+  private readonly afterWrite = (): void => {
+    this.writesInFlight -= 1;
+    this.flushLatest();
+  };
 
-  private sendOrdered(frame: string): void {
+  private sendOrdered(frame: Frame): void {
     if (!this.open) return;
     if (this.socket.bufferedAmount - this.backlogBytes > this.limits.orderedMaxBufferedBytes) {
       // The client resumes from its last seq after 1013, so closing loses nothing (rule L2).
@@ -149,10 +166,13 @@ export class Connection {
     this.write(frame);
   }
 
-  private sendLatest(frame: string): void {
+  private sendLatest(frame: Frame): void {
     if (!this.open) return;
-    if (this.socket.bufferedAmount > this.limits.latestMaxBufferedBytes) {
-      // Stale values are replaced, never queued (rule L3); a later write callback flushes this one.
+    if (
+      this.socket.bufferedAmount > this.limits.latestMaxBufferedBytes &&
+      this.writesInFlight > 0
+    ) {
+      // Stale values are replaced, never queued (rule L3); a write in flight flushes this one.
       if (this.pendingLatest !== null) this.counters.messages_dropped += 1;
       this.pendingLatest = frame;
       return;

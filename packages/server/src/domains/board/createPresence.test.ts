@@ -11,7 +11,7 @@ const setup = () => {
   const presence = createPresence(broker);
   const frames: { count: number; people: { client_id: string; name: string }[] }[] = [];
   broker.subscribe(presence.room('b'), (frame) => {
-    const parsed = JSON.parse(frame) as { data: (typeof frames)[number] };
+    const parsed = JSON.parse(frame.toString()) as { data: (typeof frames)[number] };
     frames.push(parsed.data);
   });
   return { presence, frames };
