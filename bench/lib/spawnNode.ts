@@ -15,16 +15,21 @@ export interface SpawnNodeOptions {
   readonly nodeFlags?: readonly string[];
   /** Opens an IPC channel (`process.send`) to the child. */
   readonly ipc?: boolean;
+  /**
+   * Resolves workspace packages from their TypeScript source (`@liveline/source`); false runs
+   * their build, as `npm start` does. @default true
+   */
+  readonly fromSource?: boolean;
 }
 
 /**
- * Starts a TypeScript file in a new Node process through tsx, resolving the workspace packages
- * from source, pinned to `core`. taskset execs node, so the child's PID is node's own.
+ * Starts a TypeScript file in a new Node process through tsx, pinned to `core`. taskset execs
+ * node, so the child's PID is node's own.
  */
 export function spawnNode(file: URL, options: SpawnNodeOptions = {}): ChildProcess {
   const node = [
     process.execPath,
-    '--conditions=@liveline/source',
+    ...(options.fromSource === false ? [] : ['--conditions=@liveline/source']),
     '--import',
     TSX_LOADER,
     ...(options.nodeFlags ?? []),

@@ -1,13 +1,16 @@
 /**
- * Liveline's real server (`startServer`, every route of the table) in its own process. Only the
- * inbound rate limit is raised: its default (50 msg/s per socket) would close the echo client and
- * the publisher, and the peers have no such limit. `DATA_DIR` survives restarts (history, epoch).
+ * Liveline's real server (`startServer`, every route of the table) in its own process. Only
+ * limits the peers do not have are raised: the inbound rate limit (its default, 50 msg/s per
+ * socket, would close the echo client and the publisher) and the connection caps (every bench
+ * client comes from 127.0.0.1, past the default 1000 per IP). `DATA_DIR` survives restarts.
  */
 import { startServer } from '@liveline/server';
 import { announceReady, requestedPort } from './peerReady.js';
 
 /** Inbound messages per second (and burst) a bench socket may send. */
 const BENCH_RATE_LIMIT = 1_000_000;
+/** Open sockets allowed, in total and from one IP: more than any scenario opens. */
+const BENCH_CONNECTION_CAP = 100_000;
 
 const server = await startServer({
   port: requestedPort(),
@@ -17,5 +20,7 @@ const server = await startServer({
   logLevel: 'error',
   rateLimitPerSecond: BENCH_RATE_LIMIT,
   rateLimitBurst: BENCH_RATE_LIMIT,
+  maxConnections: BENCH_CONNECTION_CAP,
+  maxConnectionsPerIp: BENCH_CONNECTION_CAP,
 });
 announceReady(server.port, () => server.stop());

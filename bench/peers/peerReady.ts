@@ -14,11 +14,30 @@ export const PEER_ROLES = {
   clock: 'clock',
   /** Answers `time_sync` probes. */
   echo: 'echo',
-  /** Stays connected and idle (connect-storm). */
+  /** Gets the current status once, then stays connected and idle (connect-storm). */
   idle: 'idle',
 } as const;
 /** A role a peer connection plays. */
 export type PeerRole = (typeof PEER_ROLES)[keyof typeof PEER_ROLES];
+
+/**
+ * What a peer sends an idle socket as it connects: an agent status of the size Liveline's
+ * `/ws/agent/{name}` sends on join, because every Liveline route sends its current value first.
+ */
+export const PEER_IDLE_STATUS = {
+  type: 'agent_status',
+  data: {
+    name: 'screenwriter',
+    status: 'idle',
+    workflow_id: null,
+    stage: null,
+    completed: 0,
+    capacity: 1,
+    active: 0,
+    last_error: null,
+    updated_at: 1_763_800_000_000,
+  },
+} as const;
 
 /** Ordered-room frames a peer keeps for resume, as Liveline's default history does. */
 export const PEER_HISTORY_EVENTS = 1000;

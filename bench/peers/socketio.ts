@@ -1,12 +1,18 @@
 /**
  * Socket.IO 4 doing Liveline's jobs the idiomatic way: a room joined on connect with
  * `io.to(room).emit` (one encoded packet per broadcast), a 30 Hz clock room, `time_sync` echo and
- * idle sockets. WebSocket transport only, as the clients use.
+ * idle sockets that get one status as they connect. WebSocket transport only, as the clients use.
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { CLOCK_RATE_HZ, createClockState, epochNow, startTickLoop } from './createClockState.js';
-import { PEER_HISTORY_EVENTS, PEER_ROLES, announceReady, requestedPort } from './peerReady.js';
+import {
+  PEER_HISTORY_EVENTS,
+  PEER_IDLE_STATUS,
+  PEER_ROLES,
+  announceReady,
+  requestedPort,
+} from './peerReady.js';
 
 const http = createServer();
 const io = new Server(http, {
@@ -43,6 +49,9 @@ io.on('connection', (socket) => {
         const t1 = epochNow();
         socket.emit('time_sync', { id: probe.id, t0: probe.t0, t1, t2: epochNow() });
       });
+      return;
+    case PEER_ROLES.idle:
+      socket.emit(PEER_IDLE_STATUS.type, PEER_IDLE_STATUS.data);
       return;
     default:
       return;

@@ -1,12 +1,19 @@
 /**
  * The practical Node ceiling: a minimal `ws` server (compression off) that builds one frame per
  * broadcast and writes it to every socket. It does the same jobs as Liveline's routes: an ordered
- * room with seq and a bounded resume history, a 30 Hz clock, `time_sync` echo and idle sockets.
+ * room with seq and a bounded resume history, a 30 Hz clock, `time_sync` echo and idle sockets
+ * that get one status frame as they connect.
  */
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOCK_RATE_HZ, createClockState, epochNow, startTickLoop } from './createClockState.js';
-import { PEER_HISTORY_EVENTS, PEER_ROLES, announceReady, requestedPort } from './peerReady.js';
+import {
+  PEER_HISTORY_EVENTS,
+  PEER_IDLE_STATUS,
+  PEER_ROLES,
+  announceReady,
+  requestedPort,
+} from './peerReady.js';
 
 /** Close code Liveline sends when it restarts (1012 Service Restart). */
 const CLOSE_RESTART = 1012;
@@ -18,6 +25,7 @@ const clock = new Set<WebSocket>();
 const history: string[] = [];
 let headSeq = 0;
 const startedAt = epochNow();
+const idleStatusFrame = JSON.stringify(PEER_IDLE_STATUS);
 
 const publish = (text: string): void => {
   headSeq += 1;
@@ -56,6 +64,9 @@ wss.on('connection', (socket, req) => {
           }),
         );
       });
+      return;
+    case PEER_ROLES.idle:
+      socket.send(idleStatusFrame);
       return;
     default:
       return;

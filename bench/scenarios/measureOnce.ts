@@ -41,6 +41,8 @@ const startServer = async (
   const child = spawnNode(peerFile(peer), {
     core: SERVER_CORE,
     env,
+    // The servers run built code, as in production; only the bench's own files go through tsx.
+    fromSource: false,
     nodeFlags: options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [],
   });
   try {
