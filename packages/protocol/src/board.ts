@@ -1,12 +1,10 @@
+import { epochMsSchema, idSchema, opIdSchema } from './common.js';
 import {
-  epochMsSchema,
-  idSchema,
-  opIdSchema,
+  clientControlVariants,
   ordered,
   orderedControlVariants,
-  clientControlVariants,
   serverControlVariants,
-} from './common.js';
+} from './controlMessages.js';
 import {
   array,
   nullable,
@@ -19,9 +17,6 @@ import {
   type Infer,
   type TaggedOf,
 } from './schema.js';
-
-/** The board a `/ws/connect` client without `board_id` joins (the greeting still says `null`). */
-export const DEFAULT_BOARD_ID = 'default';
 
 const title = string({ min: 1, max: 200 });
 const description = string({ max: 5000 });

@@ -68,5 +68,9 @@ export function applyBoardEvent(board: Board, event: BoardEvent): Board {
         cards: board.cards.filter((c) => c.column_id !== column_id),
       };
     }
+    default:
+      // A newer server's event this client does not know changes nothing: a client that checks
+      // only the envelope (rule E3) delivers it, and unknown types are ignored (section 2).
+      return board;
   }
 }

@@ -100,6 +100,13 @@ describe('board reducer', () => {
     b = applyBoardEvent(b, ev<BoardEvent>('column.deleted', { op_id: 'o6', column_id: 'done' }));
     expect(b.cards.map((c) => c.title)).toEqual(['B']);
   });
+
+  it('E3 leaves the board as it is on an event type it does not know', () => {
+    const before = board();
+    // A client that checks only the envelope can deliver a type from a newer server.
+    const newer = { type: 'card.archived', seq: 9, epoch: 'e', data: {} } as unknown as BoardEvent;
+    expect(applyBoardEvent(before, newer)).toBe(before);
+  });
 });
 
 const workflow = (): Workflow => ({
@@ -188,5 +195,16 @@ describe('workflow reducer', () => {
     expect(
       applyWorkflowEvent(null, ev<WorkflowEvent>('workflow.started', { workflow_id: 'w', at: 1 })),
     ).toBeNull();
+  });
+
+  it('E3 leaves the workflow as it is on an event type it does not know', () => {
+    const before = workflow();
+    const newer = {
+      type: 'stage.retried',
+      seq: 9,
+      epoch: 'e',
+      data: {},
+    } as unknown as WorkflowEvent;
+    expect(applyWorkflowEvent(before, newer)).toBe(before);
   });
 });

@@ -1,8 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { RouteParams } from './routes.js';
-import { routePath } from './routes.js';
-import type { ClientMessage, ServerMessage, WsRouteName } from './wsRoutes.js';
-import { wsUrl } from './wsRoutes.js';
+import type { RouteParams, WsRoute } from './routes.js';
+import { routePath, routes } from './routes.js';
+import type { Infer } from './schema.js';
+import type { ClientMessage, ServerMessage } from './wsMessages.js';
+import { wsMessages } from './wsMessages.js';
+import type { WsRouteName } from './wsRoutes.js';
+import { wsRoutes, wsUrl } from './wsRoutes.js';
 
 describe('typed routes', () => {
   it('P2 makes an unknown route a compile error', () => {
@@ -50,5 +53,17 @@ describe('typed routes', () => {
       data: { op_id: null, card_id: 'c' },
     };
     expectTypeOf(bad).not.toBeNever();
+  });
+
+  it("P1 the server-facing table keeps each route's validators, typed as in wsMessages", () => {
+    expectTypeOf(routes.board.client).toEqualTypeOf(wsMessages.board.client);
+    expectTypeOf<Infer<typeof routes.workflow.server>>().toEqualTypeOf<ServerMessage<'workflow'>>();
+    expectTypeOf<Infer<typeof routes.transport.client>>().toEqualTypeOf<
+      ClientMessage<'transport'>
+    >();
+    expectTypeOf(routes.clock.path).toEqualTypeOf<'/ws/transport/clock'>();
+    expectTypeOf(routes.agent).toMatchTypeOf<WsRoute>();
+    // @ts-expect-error the addressing table a client bundles carries no validators
+    expectTypeOf(wsRoutes.board.server).toBeFunction();
   });
 });

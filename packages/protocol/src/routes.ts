@@ -2,14 +2,31 @@ import { epochSchema } from './common.js';
 import { httpRoutes, type HttpRoute } from './httpRoutes.js';
 import { fillPath, type PathParams } from './path.js';
 import { ValidationError, type Infer, type Schema } from './schema.js';
-import { RESUME_QUERY, wsRoutes, type WsRoute } from './wsRoutes.js';
+import { wsMessages, type WsRouteMessages } from './wsMessages.js';
+import {
+  RESUME_QUERY,
+  WS_ROUTE_NAMES,
+  wsRoutes,
+  type WsRouteAddress,
+  type WsRouteName,
+} from './wsRoutes.js';
+
+/** A WebSocket route as the server sees it: its address and the validators of its messages. */
+export interface WsRoute<P extends string = string, S = unknown, C = unknown>
+  extends WsRouteAddress<P>, WsRouteMessages<S, C> {}
+
+/** Each WebSocket route of {@link wsRoutes} with its validators from {@link wsMessages}. */
+const wsRoutesWithMessages = Object.fromEntries(
+  WS_ROUTE_NAMES.map((name) => [name, { ...wsRoutes[name], ...wsMessages[name] }]),
+) as { readonly [R in WsRouteName]: (typeof wsRoutes)[R] & (typeof wsMessages)[R] };
 
 /**
  * The route table: every WebSocket route and HTTP endpoint a Liveline server serves (rule P1).
  * The server registers handlers from it and refuses to start if one is missing; clients build
- * every URL from it (clients import {@link wsRoutes} alone, so they do not carry the HTTP half).
+ * every URL from it (clients import {@link wsRoutes} alone, so they carry neither the HTTP half
+ * nor the message validators).
  */
-export const routes = { ...wsRoutes, ...httpRoutes };
+export const routes = { ...wsRoutesWithMessages, ...httpRoutes };
 
 /** The route table's type. */
 export type Routes = typeof routes;

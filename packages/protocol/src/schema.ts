@@ -2,6 +2,10 @@
  * A tiny runtime validator library. Zod-like, but small enough to ship in the client's 8 KB
  * budget. A schema is a function that returns the clean value or throws a {@link ValidationError}
  * naming the bad field. Unknown object keys are dropped, so old clients tolerate newer servers.
+ *
+ * Every factory is marked `@__NO_SIDE_EFFECTS__`: it only builds a closure, so a bundler may drop a
+ * schema built at module top level that nothing uses (Rollup, Rolldown and esbuild honour it;
+ * esbuild only for calls in the file that declares the factory, evanw/esbuild#4369).
  */
 
 /** Why a value was rejected: a field had the wrong type or value, or the message type is unknown. */
@@ -91,56 +95,66 @@ export function parseJson(text: string): Result<unknown> {
 }
 
 /** A string, optionally bounded in length and matched against a pattern (`hint` describes it). */
-export const string =
-  (opts: Bounds & { pattern?: RegExp; hint?: string } = {}): Schema<string> =>
-  (input, path) => {
+/* @__NO_SIDE_EFFECTS__ */
+export function string(opts: Bounds & { pattern?: RegExp; hint?: string } = {}): Schema<string> {
+  return (input, path) => {
     const value = ofKind<string>(input, path, 'string');
     within(path, value.length, opts, 'length ');
     if (opts.pattern && !opts.pattern.test(value))
       fail(path, `expected ${opts.hint ?? String(opts.pattern)}`);
     return value;
   };
+}
 
 /** A finite number, optionally an integer and within `[min, max]`. */
-export const number =
-  (opts: Bounds & { int?: boolean } = {}): Schema<number> =>
-  (input, path) => {
+/* @__NO_SIDE_EFFECTS__ */
+export function number(opts: Bounds & { int?: boolean } = {}): Schema<number> {
+  return (input, path) => {
     const value = ofKind<number>(input, path, 'number');
     if (!(opts.int ? Number.isInteger(value) : Number.isFinite(value)))
       fail(path, `expected ${opts.int ? 'an integer' : 'a finite number'}`);
     within(path, value, opts);
     return value;
   };
+}
 
 /** `true` or `false`. */
 export const boolean: Schema<boolean> = (input, path) => ofKind(input, path, 'boolean');
 
 /** Exactly one of the given primitive values. */
-export const oneOf =
-  <const V extends readonly (string | number | boolean | null)[]>(values: V): Schema<V[number]> =>
-  (input, path) =>
+/* @__NO_SIDE_EFFECTS__ */
+export function oneOf<const V extends readonly (string | number | boolean | null)[]>(
+  values: V,
+): Schema<V[number]> {
+  return (input, path) =>
     values.includes(input as V[number])
       ? (input as V[number])
       : fail(path, `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`);
+}
 
 /** The schema's value or `null`. */
-export const nullable =
-  <T>(schema: Schema<T>): Schema<T | null> =>
-  (input, path) =>
-    input === null ? null : schema(input, path);
+/* @__NO_SIDE_EFFECTS__ */
+export function nullable<T>(schema: Schema<T>): Schema<T | null> {
+  return (input, path) => (input === null ? null : schema(input, path));
+}
 
 /** Marks an object property as optional: absent (or `undefined`) is allowed. */
-export const optional = <T>(schema: Schema<T>): OptionalSchema<T> =>
-  Object.assign((input: unknown, path: string) => schema(input, path), { optional: true as const });
+/* @__NO_SIDE_EFFECTS__ */
+export function optional<T>(schema: Schema<T>): OptionalSchema<T> {
+  return Object.assign((input: unknown, path: string) => schema(input, path), {
+    optional: true as const,
+  });
+}
 
 /** An array of items, optionally bounded in length. */
-export const array =
-  <T>(item: Schema<T>, opts: Bounds = {}): Schema<T[]> =>
-  (input, path) => {
+/* @__NO_SIDE_EFFECTS__ */
+export function array<T>(item: Schema<T>, opts: Bounds = {}): Schema<T[]> {
+  return (input, path) => {
     const items = ofKind<unknown[]>(input, path, 'array');
     within(path, items.length, opts, 'length ');
     return items.map((value, i) => item(value, `${path}[${i}]`));
   };
+}
 
 type Shape = Record<string, Schema<unknown>>;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -158,9 +172,9 @@ type Fields = Record<string, unknown>;
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
 /** A plain object with the given properties; unknown properties are dropped. */
-export const object =
-  <S extends Shape>(shape: S): Schema<ObjectOf<S>> =>
-  (input, path) => {
+/* @__NO_SIDE_EFFECTS__ */
+export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
+  return (input, path) => {
     const fields = ofKind<Fields>(input, path, 'object');
     const out: Fields = {};
     for (const key in shape) {
@@ -172,11 +186,16 @@ export const object =
     }
     return out as ObjectOf<S>;
   };
+}
+
+/** Any plain object, returned as is with every key: for a payload that is checked elsewhere. */
+export const anyObject: Schema<Readonly<Record<string, unknown>>> = (input, path) =>
+  ofKind(input, path, 'object');
 
 /** A plain object whose keys are free-form and whose values share one schema. */
-export const record =
-  <T>(value: Schema<T>, opts: Bounds = {}): Schema<Record<string, T>> =>
-  (input, path) => {
+/* @__NO_SIDE_EFFECTS__ */
+export function record<T>(value: Schema<T>, opts: Bounds = {}): Schema<Record<string, T>> {
+  return (input, path) => {
     const fields = ofKind<Fields>(input, path, 'object');
     const keys = Object.keys(fields);
     within(path, keys.length, opts, 'key count ');
@@ -184,6 +203,7 @@ export const record =
     for (const key of keys) out[key] = value(fields[key], join(path, key));
     return out;
   };
+}
 
 /** The union of `{ [tag]: name } & shape` over the variants. */
 export type TaggedOf<K extends string, V extends Record<string, Shape>> = {
@@ -194,10 +214,11 @@ export type TaggedOf<K extends string, V extends Record<string, Shape>> = {
  * A union discriminated by the string property `tag`. An unknown tag is an `unknown_type` error, so
  * a peer can tell "you sent garbage" from "I do not know that message".
  */
-export const tagged = <K extends string, V extends Record<string, Shape>>(
+/* @__NO_SIDE_EFFECTS__ */
+export function tagged<K extends string, V extends Record<string, Shape>>(
   tag: K,
   variants: V,
-): Schema<TaggedOf<K, V>> => {
+): Schema<TaggedOf<K, V>> {
   const schemas = new Map<string, Schema<unknown>>();
   for (const name of Object.keys(variants)) schemas.set(name, object(variants[name] as Shape));
   return (input, path) => {
@@ -211,4 +232,4 @@ export const tagged = <K extends string, V extends Record<string, Shape>>(
       );
     return { [tag]: name, ...(schema(input, path) as object) } as TaggedOf<K, V>;
   };
-};
+}

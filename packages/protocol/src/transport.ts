@@ -1,4 +1,5 @@
-import { clientControlVariants, opIdSchema, serverControlVariants } from './common.js';
+import { opIdSchema } from './common.js';
+import { clientControlVariants, serverControlVariants } from './controlMessages.js';
 import { boolean, number, object, optional, tagged, type Infer, type TaggedOf } from './schema.js';
 
 /** Samples per second used for `sample_pos`. */
@@ -72,15 +73,3 @@ export const transportClientMessage = tagged('type', {
 });
 /** A client message of `/ws/transport`. */
 export type TransportClientMessage = Infer<typeof transportClientMessage>;
-
-/**
- * Where the playhead is at server time `serverNowMs`, extrapolated from a tick: it advances in real
- * time while playing and wraps inside an enabled loop (rule C2).
- */
-export function extrapolatePosition(state: ClockState, serverNowMs: number): number {
-  if (!state.playing) return state.time_seconds;
-  const raw = state.time_seconds + Math.max(0, serverNowMs - state.timestamp_ms) / 1000;
-  const length = state.loop_end_seconds - state.loop_start_seconds;
-  if (!state.loop_enabled || length <= 0 || raw < state.loop_end_seconds) return raw;
-  return state.loop_start_seconds + ((raw - state.loop_start_seconds) % length);
-}

@@ -1,10 +1,5 @@
-import {
-  epochMsSchema,
-  idSchema,
-  ordered,
-  orderedControlVariants,
-  serverControlVariants,
-} from './common.js';
+import { epochMsSchema, idSchema } from './common.js';
+import { ordered, orderedControlVariants, serverControlVariants } from './controlMessages.js';
 import { array, nullable, number, object, oneOf, string, tagged, type Infer } from './schema.js';
 
 /** The agents of the Idea2Video pipeline, in pipeline order; `/ws/agent/{name}` takes these. */

@@ -79,5 +79,9 @@ export function applyWorkflowEvent(
         { status: 'interrupted', error: event.data.reason },
         'cancelled',
       );
+    default:
+      // A newer server's event this client does not know changes nothing: a client that checks
+      // only the envelope (rule E3) delivers it, and unknown types are ignored (section 2).
+      return workflow;
   }
 }

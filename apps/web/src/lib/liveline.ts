@@ -1,3 +1,4 @@
+import { wsMessages } from '@liveline/protocol';
 import { createClient, type Client } from '@liveline/ws-client';
 import { serverOrigin } from './serverOrigin';
 
@@ -5,9 +6,15 @@ let client: Client | null = null;
 
 /**
  * The page's one Liveline client, created outside React on first use against {@link serverOrigin}.
- * It measures RTT and clock offset on every route as it opens, for the Diagnostics panel.
+ * It measures RTT and clock offset on every route as it opens, for the Diagnostics panel. In
+ * development it validates every message in full, so server/client drift shows up at once; a
+ * production build checks only the envelope (PROTOCOL.md E3) and ships no schemas.
  */
 export function liveline(): Client {
-  client ??= createClient({ origin: serverOrigin(), measureClock: true });
+  client ??= createClient({
+    origin: serverOrigin(),
+    measureClock: true,
+    validate: import.meta.env.DEV ? wsMessages : undefined,
+  });
   return client;
 }

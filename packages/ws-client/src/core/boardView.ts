@@ -1,8 +1,6 @@
 import {
   applyBoardEvent,
-  boardEventVariants,
   type Board,
-  type BoardEvent,
   type ErrorData,
   type PresenceSummary,
   type ResumeLostReason,
@@ -32,9 +30,6 @@ export const EMPTY_BOARD: BoardView = {
   lastError: null,
 };
 
-const isBoardEvent = (m: { type: string }): m is BoardEvent =>
-  Object.hasOwn(boardEventVariants, m.type);
-
 /** Reduces `/ws/connect` messages with the protocol's {@link applyBoardEvent}. */
 export function reduceBoard(state: BoardView, message: ServerMessage<'board'>): BoardView {
   if ('event' in message) return { ...state, clientId: message.data.client_id };
@@ -47,6 +42,7 @@ export function reduceBoard(state: BoardView, message: ServerMessage<'board'>): 
     };
   if (message.type === 'error') return { ...state, lastError: message.data };
   if (message.type === 'presence') return { ...state, presence: message.data };
-  if (!isBoardEvent(message) || !state.board) return state;
+  // Any other ordered message but `resumed` is an event; applyBoardEvent ignores unknown types.
+  if (!('seq' in message) || message.type === 'resumed' || !state.board) return state;
   return { ...state, board: applyBoardEvent(state.board, message) };
 }

@@ -122,7 +122,7 @@ export function createClockSync<R extends WsRouteName>(
     const offState = channel.subscribe(onState, passive);
     const offMessages = channel.onMessage((message) => {
       if ('timestamp_ms' in message) return onTick(message);
-      // Already validated by the route's schema; only the shared `time_sync` reply is read here.
+      // Only ticks carry `timestamp_ms`; of the other messages, only `time_sync` replies matter.
       const reply = message as { type?: string; data?: TimeSyncReply };
       if (reply.type === 'time_sync' && reply.data) onReply(reply.data);
     }, passive);

@@ -1,15 +1,25 @@
+import { wsMessages, type ValidationError } from '@liveline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
-import { createClient } from './createClient.js';
+import { createClient, type ClientOptions } from './createClient.js';
 import type { LivelineError } from './errors.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-const setup = () => {
+const setup = (options: Partial<ClientOptions> = {}) => {
   const fake = createFakeEnvironment(() => 0);
-  const client = createClient({ origin: 'http://h:1', environment: fake.env });
+  const client = createClient({ origin: 'http://h:1', environment: fake.env, ...options });
   return { ...fake, client };
+};
+/** A channel of `route` whose errors and delivered messages the test reads. */
+const listen = (client: ReturnType<typeof setup>['client'], route: 'board' | 'coordinator') => {
+  const channel = client.channel(route);
+  const errors: LivelineError[] = [];
+  const messages = vi.fn();
+  channel.onError((e) => errors.push(e));
+  channel.onMessage(messages);
+  return { channel, errors, messages };
 };
 const event = (seq: number, epoch = 'e1') => ({
   type: 'card.deleted',
@@ -116,18 +126,39 @@ describe('channel', () => {
     expect(latest().url).toBe('ws://h:1/ws/connect');
   });
 
-  it('reports frames that fail validation instead of delivering them', () => {
+  it('E3 reports frames with a bad envelope instead of delivering them', () => {
     const { client, latest } = setup();
-    const channel = client.channel('coordinator');
-    const errors: LivelineError[] = [];
-    const messages = vi.fn();
-    channel.onError((e) => errors.push(e));
-    channel.onMessage(messages);
+    const { channel, errors, messages } = listen(client, 'board');
     latest().accept();
-    latest().receive('{nope');
-    latest().receive({ type: 'metrics', data: {} });
+    latest().receive(snapshot(0));
+    messages.mockClear();
+    const { epoch: _, ...withoutEpoch } = event(1);
+    const bad = ['{nope', '[1]', { ...event(1), seq: '1' }, { type: 3 }, withoutEpoch];
+    for (const frame of bad) latest().receive(frame);
     expect(messages).not.toHaveBeenCalled();
-    expect(errors.map((e) => e.code)).toEqual(['invalid_message', 'invalid_message']);
+    expect(errors.map((e) => e.code)).toEqual(bad.map(() => 'invalid_message'));
+    const fields = errors.map((e) => (e.cause as ValidationError).field);
+    expect(fields).toEqual(['', '', 'seq', 'type', 'epoch']);
+    expect(channel.resumePosition()).toEqual({ epoch: 'e1', seq: 0 });
+  });
+
+  it('E3 without validate delivers a payload the envelope allows, unchecked', () => {
+    const { client, latest } = setup();
+    const { errors, messages } = listen(client, 'coordinator');
+    latest().accept();
+    latest().receive({ type: 'metrics', data: {} });
+    expect(errors).toEqual([]);
+    expect(messages).toHaveBeenCalledWith({ type: 'metrics', data: {} });
+  });
+
+  it('E3 with validate: wsMessages reports a bad payload deep inside instead of delivering it', () => {
+    const { client, latest } = setup({ validate: wsMessages });
+    const { errors, messages } = listen(client, 'coordinator');
+    latest().accept();
+    latest().receive({ type: 'metrics', data: {} });
+    latest().receive({ type: 'heartbeat', data: { server_time: 1 } });
+    expect(messages).toHaveBeenCalledTimes(1);
+    expect(errors).toMatchObject([{ code: 'invalid_message', cause: { field: 'data.workflows' } }]);
   });
 
   it('request() resolves on the matching ack and rejects on the matching error', async () => {

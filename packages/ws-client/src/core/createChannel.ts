@@ -1,6 +1,7 @@
 import {
   checkSeq,
   parse,
+  parseEnvelope,
   parseJson,
   RESUME_QUERY,
   wsRoutes,
@@ -25,6 +26,21 @@ export type MessageOf<R extends WsRouteName, T extends MessageType<R>> = Extract
 >;
 /** The payload of an `ack`. */
 export type Ack = MessageOf<'board', 'ack'>['data'];
+
+/** The server-message validators of every route, as the protocol's `wsMessages` holds them. */
+export type ServerSchemas = {
+  readonly [R in WsRouteName]: { readonly server: Schema<ServerMessage<R>> };
+};
+
+/** Options of {@link createChannel}: the connection's, and how inbound messages are checked. */
+export interface ChannelOptions extends ConnectionOptions {
+  /**
+   * Validate every inbound message in full with its route's schema: pass the protocol's
+   * `wsMessages` (in development, to catch server/client drift). Without it only the envelope is
+   * checked (rule E3), and the schemas stay out of the bundle. @default undefined
+   */
+  readonly validate?: ServerSchemas | undefined;
+}
 
 /** Options of {@link Channel.send}. */
 export interface SendOptions {
@@ -66,7 +82,7 @@ export interface Channel<R extends WsRouteName> {
   stop(): void;
 }
 
-/** A loose view of a validated message, to read the fields every route shares. */
+/** A loose view of a checked message, to read the fields every route shares. */
 interface Fields {
   type?: string;
   seq?: number;
@@ -87,11 +103,11 @@ export function createChannel<R extends WsRouteName>(
   route: R,
   url: string,
   env: Environment,
-  options: ConnectionOptions = {},
+  options: ChannelOptions = {},
   onState?: (state: ConnectionState) => void,
 ): Channel<R> {
-  const { delivery, server } = wsRoutes[route];
-  const ordered = delivery === 'ordered';
+  const ordered = wsRoutes[route].delivery === 'ordered';
+  const schema: Schema<unknown> | undefined = options.validate?.[route].server;
   const handlers = new Set<(message: ServerMessage<R>) => void>();
   const errors = new Set<(error: LivelineError) => void>();
   const watchers = new Set<() => void>();
@@ -125,7 +141,7 @@ export function createChannel<R extends WsRouteName>(
 
   const receive = (raw: unknown) => {
     const json = parseJson(typeof raw === 'string' ? raw : '');
-    const result = json.ok ? parse(server as Schema<unknown>, json.value) : json;
+    const result = !json.ok ? json : schema ? parse(schema, json.value) : parseEnvelope(json.value);
     if (!result.ok)
       return fail(
         new LivelineError('invalid_message', result.error.message, { cause: result.error }),

@@ -2,12 +2,11 @@ import { wsUrl, type RouteParams, type WsRouteName, type WsUrlOptions } from '@l
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createClockSync, type ClockSyncState } from './clockSync.js';
 import type { ConnectionState } from './connectionMachine.js';
-import { createChannel, type Channel } from './createChannel.js';
-import type { ConnectionOptions } from './createSocketLoop.js';
+import { createChannel, type Channel, type ChannelOptions } from './createChannel.js';
 import { createEnvironment, type Environment } from './environment.js';
 
 /** Options of {@link createClient}. */
-export interface ClientOptions extends ConnectionOptions {
+export interface ClientOptions extends ChannelOptions {
   /** The server origin, `http(s)://host:port` or `ws(s)://host:port`. */
   readonly origin: string;
   /** Replacements for parts of the environment (`WebSocket` from `ws` in Node). @default createEnvironment() */

@@ -52,4 +52,18 @@ describe('reduceWorkflow', () => {
     expect(seqs(after)).toEqual([3]);
     expect(after).toMatchObject({ since: 2, recovered: false, reason: 'epoch_changed' });
   });
+
+  it('E3 takes any ordered message but snapshot/resumed as an event, and ignores the rest', () => {
+    const view = reduce([snapshot(2)]);
+    const others = [
+      { type: 'resumed', seq: 2, epoch: 'e1', data: { replayed: 0 } },
+      { type: 'heartbeat', data: { server_time: 1 } },
+      { type: 'ack', data: { op_id: 'o1' } },
+    ] as Message[];
+    expect(reduce(others, view)).toBe(view);
+    const newer = { type: 'stage.retried', seq: 3, epoch: 'e1', data: {} } as unknown as Message;
+    const after = reduce([newer], view);
+    expect(seqs(after)).toEqual([3]);
+    expect(after.workflow).toBe(view.workflow);
+  });
 });

@@ -1,6 +1,5 @@
 import {
   applyWorkflowEvent,
-  workflowEventVariants,
   type ResumeLostReason,
   type ServerMessage,
   type Workflow,
@@ -27,8 +26,6 @@ export const EMPTY_WORKFLOW: WorkflowView = {
   recovered: true,
   reason: null,
 };
-const isWorkflowEvent = (m: { type: string }): m is WorkflowEvent =>
-  Object.hasOwn(workflowEventVariants, m.type);
 
 /** Reduces `/ws/workflow/{id}` messages with the protocol's {@link applyWorkflowEvent}. */
 export function reduceWorkflow(
@@ -46,8 +43,10 @@ export function reduceWorkflow(
       reason: message.reason ?? null,
     };
   }
+  // Any other ordered message but `resumed` is an event; applyWorkflowEvent ignores unknown types.
+  if (!('seq' in message) || message.type === 'resumed') return state;
   // The channel already drops replays (rule R9); a view shared across resubscribes checks again.
-  if (!isWorkflowEvent(message) || message.seq <= (last?.seq ?? state.since ?? -1)) return state;
+  if (message.seq <= (last?.seq ?? state.since ?? -1)) return state;
   return {
     ...state,
     workflow: applyWorkflowEvent(state.workflow, message),

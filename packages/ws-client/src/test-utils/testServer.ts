@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { wsMessages } from '@liveline/protocol';
 import { startServer, type LivelineServer, type ServerOptions } from '@liveline/server';
 import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
@@ -29,7 +30,10 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Live
   return server;
 }
 
-/** A client of `server` on `ws` with fast retries; counts the sockets it opens. */
+/**
+ * A client of `server` on `ws` with fast retries; counts the sockets it opens. It validates every
+ * message in full, so these tests also check what the real server sends against the protocol.
+ */
 export function connectTestClient(origin: string, options: Partial<ClientOptions> = {}) {
   const opened: string[] = [];
   const Counting = class extends WebSocket {
@@ -41,6 +45,7 @@ export function connectTestClient(origin: string, options: Partial<ClientOptions
   const client = createClient({
     origin,
     backoff: { baseMs: 20, capMs: 200, floorMs: 5 },
+    validate: wsMessages,
     ...options,
     environment: { WebSocket: Counting, ...options.environment },
   });

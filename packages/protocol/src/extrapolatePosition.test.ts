@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extrapolatePosition, type ClockState } from './transport.js';
+import { extrapolatePosition } from './extrapolatePosition.js';
+import type { ClockState } from './transport.js';
 
 const tick: ClockState = {
   playing: true,
