@@ -1,6 +1,14 @@
 import type { WorkflowEvent } from '@liveline/protocol';
 
-const time = (ms: number) => new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+/**
+ * When an event happened: its `at`, or a created run's creation time. The client delivers event
+ * types it does not know (PROTOCOL.md E3), and those may carry neither, or no `data` at all.
+ */
+const timeOf = (event: WorkflowEvent): string => {
+  const data = event.data as { at?: unknown; workflow?: { created_at?: unknown } } | undefined;
+  const ms = data?.at ?? data?.workflow?.created_at;
+  return typeof ms === 'number' ? new Date(ms).toLocaleTimeString('en-GB', { hour12: false }) : '';
+};
 
 /** "stage · 40% · reason", whichever of them the event carries. */
 const detailOf = (data: object): string =>
@@ -39,12 +47,12 @@ export function RunEventLog({
         </p>
       )}
       <ol className="event-log" aria-label="Run events">
-        {events.map(({ seq, type, data }) => (
-          <li key={seq} data-seq={seq}>
-            <span className="mono muted">#{seq}</span>
-            <span className="mono">{type}</span>
+        {events.map((event) => (
+          <li key={event.seq} data-seq={event.seq}>
+            <span className="mono muted">#{event.seq}</span>
+            <span className="mono">{event.type}</span>
             <span className="muted">
-              {time('at' in data ? data.at : data.workflow.created_at)} {detailOf(data)}
+              {timeOf(event)} {detailOf((event.data as object | undefined) ?? {})}
             </span>
           </li>
         ))}
