@@ -32,6 +32,11 @@ describe('close codes', () => {
     expect(closePolicy(code).action).toBe(action);
   });
 
+  it('K4 marks only a service restart as coming straight back', () => {
+    const restarting = Object.entries(CLOSE_POLICY).filter(([, policy]) => policy.restarting);
+    expect(restarting.map(([code]) => Number(code))).toEqual([CloseCode.ServiceRestart]);
+  });
+
   it('K2 stops on unknown application codes and retries on other unknown codes', () => {
     expect(closePolicy(4999).action).toBe('stop');
     expect(closePolicy(1014).action).toBe('retry');

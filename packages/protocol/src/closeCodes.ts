@@ -38,6 +38,11 @@ export interface ClosePolicy {
   readonly action: CloseAction;
   /** What the code means, for logs and UIs. */
   readonly meaning: string;
+  /**
+   * The server announced it is coming straight back (rule K4): retries keep the first backoff
+   * window for a while instead of growing it.
+   */
+  readonly restarting?: true;
 }
 
 const retry = (meaning: string): ClosePolicy => ({ action: 'retry', meaning });
@@ -53,7 +58,7 @@ export const CLOSE_POLICY: Readonly<Record<CloseCode, ClosePolicy>> = {
   1008: stop('policy violation'),
   1009: stop('message too big'),
   1011: retry('server error'),
-  1012: retry('server restarting'),
+  1012: { ...retry('server restarting'), restarting: true },
   1013: retry('try again later (overloaded or slow consumer)'),
   4400: stop('repeated bad messages'),
   4401: refresh('unauthorized: refresh credentials'),

@@ -6,10 +6,22 @@ export interface BackoffOptions {
   readonly capMs: number;
   /** Shortest delay, so a flapping server is never hammered. @default 250 */
   readonly floorMs: number;
+  /**
+   * How long after a server announced a restart (1012, rule K4) retries keep the first window
+   * instead of growing it. A window that grows while the server is down makes most clients
+   * return at once when it is back, then a long tail; a steady one spreads them over one window.
+   * @default 10000
+   */
+  readonly restartMs: number;
 }
 
 /** The documented defaults of {@link BackoffOptions}. */
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 10_000, floorMs: 250 };
+export const DEFAULT_BACKOFF: BackoffOptions = {
+  baseMs: 1000,
+  capMs: 10_000,
+  floorMs: 250,
+  restartMs: 10_000,
+};
 
 /**
  * Full-jitter delay before retry `attempt` (0-based): uniform in `[floor, min(cap, base·2^attempt)]`,

@@ -1,6 +1,6 @@
 import { HEARTBEAT_TIMEOUT_MS, SUBPROTOCOL } from '@liveline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
+import { createFakeEnvironment, seededRandom } from '../test-utils/fakeEnvironment.js';
 import {
   createSocketLoop,
   type ConnectionOptions,
@@ -42,6 +42,37 @@ describe('socket loop', () => {
     vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(2);
     expect(status()).toBe('connecting');
+  });
+
+  it('K4 after a restart (1012) failed retries keep the first window, then grow once it is over', () => {
+    const { latest, loop } = setup({ backoff: { restartMs: 3000 } });
+    const delay = () => {
+      const state = loop.store.getState();
+      return state.status === 'reconnecting' ? state.nextRetryAt - Date.now() : null;
+    };
+    latest().accept();
+    latest().drop(1012, 'restart');
+    for (let retry = 0; retry < 4; retry++) {
+      expect(delay()).toBe(625); // floor 250 + 0.5·(1000-250): the first window, attempt after attempt
+      vi.advanceTimersByTime(625);
+      latest().drop(1006);
+    }
+    // 2.5 s after the 1012 the window is still steady; past 3 s it grows with the attempt count.
+    vi.advanceTimersByTime(625);
+    latest().drop(1006);
+    expect(delay()).toBe(250 + 0.5 * (10_000 - 250));
+  });
+
+  it('K4 an unannounced drop (1006) grows the window from the second retry', () => {
+    const { latest, loop } = setup();
+    latest().accept();
+    latest().drop(1006);
+    vi.advanceTimersByTime(625);
+    latest().drop(1006);
+    const state = loop.store.getState();
+    expect(state.status === 'reconnecting' && state.nextRetryAt - Date.now()).toBe(
+      250 + 0.5 * (2000 - 250),
+    );
   });
 
   it('K2 stops on 4404 and surfaces the reason; reconnect() still works', () => {
@@ -204,5 +235,61 @@ describe('socket loop', () => {
     expect(latest().closedWith?.code).toBe(1000);
     expect(loop.store.getState().status).toBe('idle');
     expect(listeners.size).toBe(0);
+  });
+});
+
+/**
+ * 1000 socket loops on one fake network; the server says 1012 at t = 0 and refuses connections
+ * until `downMs`. Returns when each loop was open again, in ms after the restart.
+ */
+const restartStorm = (downMs: number, options: ConnectionOptions = {}): number[] => {
+  const fake = createFakeEnvironment(seededRandom(42));
+  const loops = Array.from({ length: 1000 }, () =>
+    createSocketLoop(fake.env, { url: () => 'ws://x/ws', message: () => {} }, options),
+  );
+  loops.forEach((loop) => loop.start());
+  fake.sockets.forEach((socket) => socket.accept());
+  const restartAt = Date.now();
+  let answered = fake.sockets.length;
+  fake.sockets.forEach((socket) => socket.drop(1012, 'server restarting'));
+  const back: number[] = [];
+  while (back.length < loops.length && Date.now() - restartAt < 120_000) {
+    vi.advanceTimersByTime(10);
+    for (const socket of fake.sockets.slice(answered)) {
+      if (Date.now() - restartAt < downMs) socket.drop(1006);
+      else {
+        socket.accept();
+        back.push(Date.now() - restartAt);
+      }
+    }
+    answered = fake.sockets.length;
+  }
+  loops.forEach((loop) => loop.stop());
+  return back;
+};
+
+/** The busiest 100 ms of reconnects against the mean rate from first to last (as the bench counts). */
+const peakToMean = (back: number[]): number => {
+  const buckets = new Map<number, number>();
+  for (const t of back)
+    buckets.set(Math.floor(t / 100), (buckets.get(Math.floor(t / 100)) ?? 0) + 1);
+  const spanMs = Math.max(100, Math.max(...back) - Math.min(...back));
+  return (Math.max(...buckets.values()) * 10) / ((back.length * 1000) / spanMs);
+};
+
+describe('K4 restart storm: 1000 clients, a server down for a while after 1012', () => {
+  it.each([300, 1500, 3000, 6000])(
+    'all are back and no 100 ms sees more than 2x the mean reconnect rate (down %i ms)',
+    (downMs) => {
+      const back = restartStorm(downMs);
+      expect(back).toHaveLength(1000);
+      expect(peakToMean(back)).toBeLessThanOrEqual(2);
+    },
+  );
+
+  it('a window that grows while the server is down bunches them at its return', () => {
+    const back = restartStorm(1500, { backoff: { restartMs: 0 } });
+    expect(back).toHaveLength(1000);
+    expect(peakToMean(back)).toBeGreaterThan(3);
   });
 });

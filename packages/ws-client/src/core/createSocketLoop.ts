@@ -1,6 +1,6 @@
 import { closePolicy, HEARTBEAT_TIMEOUT_MS, SUBPROTOCOL } from '@liveline/protocol';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { backoff, type BackoffOptions } from './backoff.js';
+import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import {
   INITIAL_STATE,
   transition,
@@ -13,8 +13,8 @@ import { createOutbox, type OutboxMessage, type OutboxOptions } from './outbox.j
 
 /** Options shared by every connection of a client. */
 export interface ConnectionOptions {
-  /** Retry delays. @default DEFAULT_BACKOFF */
-  readonly backoff?: BackoffOptions;
+  /** Retry delays; what is left out keeps its default. @default DEFAULT_BACKOFF */
+  readonly backoff?: Partial<BackoffOptions>;
   /** Outbox bounds. @default DEFAULT_OUTBOX */
   readonly outbox?: Partial<OutboxOptions>;
   /** Silence after which an open socket is declared dead (rule H2). @default HEARTBEAT_TIMEOUT_MS */
@@ -87,6 +87,8 @@ export function createSocketLoop(
 
   let socket: WebSocketLike | null = null;
   let timer: unknown;
+  /** Until when retries keep the first window, after an open socket heard a restart (rule K4). */
+  let steadyUntil = 0;
   /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
   let deadline = 0;
   let unlisten: (() => void) | null = null;
@@ -124,10 +126,14 @@ export function createSocketLoop(
   const closed = (code: number, reason: string, error?: LivelineError) => {
     socket = null;
     if (!env.isOnline()) return goOffline();
-    if (closePolicy(code).action === 'refresh') hooks.refresh?.();
+    const policy = closePolicy(code);
+    if (policy.action === 'refresh') hooks.refresh?.();
+    const retry = { ...DEFAULT_BACKOFF, ...options.backoff };
+    const now = env.now();
+    if (policy.restarting && status() === 'open') steadyUntil = now + retry.restartMs;
     const { attempt } = store.getState();
-    const retryAt =
-      attempt < maxRetries ? env.now() + backoff(attempt, env.random, options.backoff) : null;
+    const window = now < steadyUntil ? 0 : attempt;
+    const retryAt = attempt < maxRetries ? now + backoff(window, env.random, retry) : null;
     dispatch({ type: 'close', code, reason, retryAt, ...(error && { error }) });
     const next = store.getState();
     if (next.status === 'reconnecting') wake(next.nextRetryAt, connect);
