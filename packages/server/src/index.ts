@@ -36,6 +36,14 @@ export type { Stage, StageInput } from './domains/workflow/Stage.js';
 export { failMarker } from './domains/workflow/builtinStages.js';
 export { DEFAULT_COLUMNS } from './domains/board/defaultColumns.js';
 
+/**
+ * Connections the kernel may hold for the server to accept (capped by `net.core.somaxconn`). In a
+ * connect or reconnect storm thousands of clients arrive faster than one event loop accepts; with
+ * Node's default of 511 the queue overflows, the kernel drops SYNs, and each of those clients'
+ * TCP stacks retries only a second or more later.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 /** How long `stop()` waits for clients to acknowledge the 1012 close before cutting them off, in ms. */
 export const DRAIN_TIMEOUT_MS = 2_000;
 
@@ -62,7 +70,7 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
         }),
       );
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', onError);
       resolve((server.address() as AddressInfo).port);
     });
