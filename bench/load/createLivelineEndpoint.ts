@@ -4,21 +4,13 @@ import WebSocket from 'ws';
 import type { Endpoint, Publisher } from './Endpoint.js';
 import { openEchoClient } from './openEchoClient.js';
 import { openSocket } from './openSocket.js';
-import { readStamp, stampPayload, type Stamp } from './stampPayload.js';
+import { findStamp, readStamp, stampPayload, type Stamp } from './stampPayload.js';
 
 /** The board every bench client joins, and the card whose updates are the published messages. */
 const BOARD_ID = 'bench';
 const CARD_ID = 'bench-card';
 /** Description characters that make a `card.updated` frame about 250 bytes. */
 const PAYLOAD_LENGTH = 44;
-
-interface BoardFrame {
-  type?: string;
-  data?: { card?: { description?: string } };
-}
-
-const stampOf = (frame: BoardFrame): Stamp | null =>
-  frame.type === 'card.updated' ? readStamp(frame.data?.card?.description ?? '') : null;
 
 const updateOp = (stamp: Stamp) => ({
   type: 'card.update' as const,
@@ -57,7 +49,7 @@ export function createLivelineEndpoint(port: number): Endpoint {
         const socket = openSocket(board, (text) => {
           if (text.startsWith('{"type":"snapshot"')) void socket.then(resolve);
           else if (text.startsWith('{"type":"card.updated"')) {
-            const stamp = stampOf(JSON.parse(text) as BoardFrame);
+            const stamp = findStamp(text);
             if (stamp) onStamp(stamp);
           }
         });

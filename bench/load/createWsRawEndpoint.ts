@@ -4,7 +4,7 @@ import { PEER_ROLES } from '../peers/peerReady.js';
 import type { Endpoint, Publisher } from './Endpoint.js';
 import { openEchoClient } from './openEchoClient.js';
 import { openSocket } from './openSocket.js';
-import { readStamp, stampPayload, type Stamp } from './stampPayload.js';
+import { findStamp, readStamp, stampPayload, type Stamp } from './stampPayload.js';
 
 /** Payload characters that make a ws-raw room frame about 250 bytes. */
 const PAYLOAD_LENGTH = 214;
@@ -15,7 +15,7 @@ interface RoomFrame {
 }
 
 const onRoomFrame =
-  (onStamp: (stamp: Stamp) => void, onSeq: (seq: number) => void = () => {}) =>
+  (onStamp: (stamp: Stamp) => void, onSeq: (seq: number) => void) =>
   (text: string): void => {
     const frame = JSON.parse(text) as RoomFrame;
     onSeq(frame.seq);
@@ -38,7 +38,10 @@ export function createWsRawEndpoint(port: number): Endpoint {
     });
   return {
     async openRoom(onStamp) {
-      return openSocket(url(PEER_ROLES.room), onRoomFrame(onStamp));
+      return openSocket(url(PEER_ROLES.room), (text) => {
+        const stamp = findStamp(text);
+        if (stamp) onStamp(stamp);
+      });
     },
     async openPublisher(): Promise<Publisher> {
       const socket = await openSocket(url(PEER_ROLES.publish), noop);
