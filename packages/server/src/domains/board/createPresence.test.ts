@@ -1,7 +1,7 @@
 import { PRESENCE_LIST_MAX } from '@liveline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryBroker } from '../../rooms/createMemoryBroker.js';
-import { createPresence, PRESENCE_FLUSH_MS } from './createPresence.js';
+import { createPresence, PRESENCE_FLUSH_MS, PRESENCE_FRAMES_PER_SECOND } from './createPresence.js';
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
@@ -14,7 +14,7 @@ const setup = () => {
     const parsed = JSON.parse(frame.toString()) as { data: (typeof frames)[number] };
     frames.push(parsed.data);
   });
-  return { presence, frames };
+  return { broker, presence, frames };
 };
 
 describe('presence', () => {
@@ -40,5 +40,18 @@ describe('presence', () => {
     presence.set('b', 'nobody', null);
     vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
     expect(frames).toHaveLength(1);
+  });
+
+  it('B3 spaces summaries out on a big board so presence costs at most its frame budget', () => {
+    const { broker, presence, frames } = setup();
+    const people = 2 * PRESENCE_FRAMES_PER_SECOND;
+    for (let i = 1; i < people; i++) broker.subscribe(presence.room('b'), () => {});
+    presence.set('b', 'c1', 'Ada');
+    presence.set('b', 'c2', 'Grace');
+    // 10 000 recipients at 5000 frames a second: the trailing summary waits 2 s, not 250 ms.
+    vi.advanceTimersByTime(1999);
+    expect(frames).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(frames).toHaveLength(2);
   });
 });

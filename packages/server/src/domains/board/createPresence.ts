@@ -3,6 +3,12 @@ import type { Broker } from '../../rooms/Broker.js';
 
 /** How often, at most, a board's presence summary is published while people come and go. */
 export const PRESENCE_FLUSH_MS = 250;
+/**
+ * Presence frames one board may cost per second. Each summary goes to everyone on the board, so a
+ * board with more than 1250 people waits longer between summaries than {@link PRESENCE_FLUSH_MS}:
+ * 5000 people get one a second, instead of 20 000 frames a second during a reconnect storm.
+ */
+export const PRESENCE_FRAMES_PER_SECOND = 5000;
 
 /** Who is on each board, published as a coalesced latest value (rule B3). */
 export interface PresenceTracker {
@@ -15,8 +21,9 @@ export interface PresenceTracker {
 /**
  * Creates the presence tracker. Presence lives in memory only: after a restart whoever is there
  * reconnects and announces again. The first change publishes at once; changes within the next
- * {@link PRESENCE_FLUSH_MS} are folded into one trailing publish, so a reconnect storm of N
- * clients costs O(N) frames per flush instead of O(N) frames per join.
+ * {@link PRESENCE_FLUSH_MS} (longer on big boards, {@link PRESENCE_FRAMES_PER_SECOND}) are folded
+ * into one trailing publish, so a reconnect storm of N clients costs O(N) frames per flush instead
+ * of O(N) frames per join.
  */
 export function createPresence(broker: Broker): PresenceTracker {
   const boards = new Map<string, Map<string, string>>();
@@ -35,6 +42,12 @@ export function createPresence(broker: Broker): PresenceTracker {
     broker.setLatest(room(boardId), JSON.stringify({ type: 'presence', data: summary }));
   };
 
+  const cooldownMs = (boardId: string): number =>
+    Math.max(
+      PRESENCE_FLUSH_MS,
+      (1000 * broker.subscriberCount(room(boardId))) / PRESENCE_FRAMES_PER_SECOND,
+    );
+
   const flush = (boardId: string): void => {
     if (cooling.has(boardId)) {
       dirty.add(boardId);
@@ -46,7 +59,7 @@ export function createPresence(broker: Broker): PresenceTracker {
     setTimeout(() => {
       cooling.delete(boardId);
       if (dirty.delete(boardId)) flush(boardId);
-    }, PRESENCE_FLUSH_MS).unref();
+    }, cooldownMs(boardId)).unref();
   };
 
   return {
