@@ -81,6 +81,17 @@ const rawText = (data: RawData): string =>
       : Buffer.from(data)
   ).toString('utf8');
 
+/**
+ * The path and query of an upgrade's request target. Browsers and proxies send origin-form
+ * (`/path?query`), which needs no `URL` object per upgrade; anything else matches no route.
+ */
+const splitTarget = (target: string): { pathname: string; searchParams: URLSearchParams } => {
+  const at = target.indexOf('?');
+  return at === -1
+    ? { pathname: target, searchParams: new URLSearchParams() }
+    : { pathname: target.slice(0, at), searchParams: new URLSearchParams(target.slice(at + 1)) };
+};
+
 const wsPaths = (): string[] => WS_ROUTE_NAMES.map((name) => routes[name].path);
 
 type Rejection = {
@@ -130,7 +141,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         resume: ResumePosition | null;
       }
     | { ok: false; rejection: Rejection } => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = splitTarget(req.url ?? '/');
     if (draining)
       return {
         ok: false,
