@@ -30,7 +30,7 @@ class StalledSocket extends EventEmitter {
   }
 }
 
-const connect = (delivery: 'latest' | 'ordered') => {
+const connect = (delivery: 'latest' | 'ordered', now = () => 0) => {
   const socket = new StalledSocket();
   const counters = createRouteCounters();
   const connection = new Connection(
@@ -39,7 +39,7 @@ const connect = (delivery: 'latest' | 'ordered') => {
     socket as unknown as WebSocket,
     counters,
     { orderedMaxBufferedBytes: 100, latestMaxBufferedBytes: 0 },
-    () => 0,
+    now,
   );
   return { socket, counters, connection };
 };
@@ -78,5 +78,15 @@ describe('Connection flow control', () => {
     connection.sendFrame('{"seq":20}');
     expect(socket.closedWith).toBeNull();
     expect(socket.written).toHaveLength(21);
+  });
+
+  it('H1 a connection is quiet from the first heartbeat sweep that saw no frame go out', () => {
+    const { socket, connection } = connect('ordered', () => 1000);
+    expect(connection.quietSince(2000)).toBe(1000);
+    connection.sendFrame('{"seq":1}');
+    socket.drain();
+    // The send is noticed by the next sweep, without reading the clock per frame.
+    expect(connection.quietSince(3000)).toBe(3000);
+    expect(connection.quietSince(4000)).toBe(3000);
   });
 });

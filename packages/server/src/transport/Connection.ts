@@ -36,8 +36,10 @@ export class Connection {
   readonly id = `${ID_PREFIX}-${(connectionsCreated += 1).toString(36)}`;
   /** Rooms this connection listens to. */
   readonly rooms = new Set<string>();
-  /** Server time of the last frame sent, epoch ms (drives the app heartbeat). */
-  lastSentAt: number;
+  /** Server time from which nothing was sent, as of the last {@link quietSince} (rule H1). */
+  private quietFrom: number;
+  /** Whether a frame went out since the last {@link quietSince}. */
+  private sentSinceLook = false;
   /** Whether a pong arrived since the last ping. */
   alive = true;
   private pendingLatest: Frame | null = null;
@@ -53,9 +55,22 @@ export class Connection {
     private readonly socket: WebSocket,
     private readonly counters: RouteCounters,
     private readonly limits: FlowLimits,
-    private readonly now: () => number,
+    now: () => number,
   ) {
-    this.lastSentAt = now();
+    this.quietFrom = now();
+  }
+
+  /**
+   * Since when nothing has been sent, as seen at server time `t` by the heartbeat sweep (rule H1).
+   * Sends only raise a flag: reading the clock per frame would cost every broadcast, and the
+   * sweep's own period is precision enough for a heartbeat.
+   */
+  quietSince(t: number): number {
+    if (this.sentSinceLook) {
+      this.sentSinceLook = false;
+      this.quietFrom = t;
+    }
+    return this.quietFrom;
   }
 
   /** Whether frames can still be sent. */
@@ -79,7 +94,7 @@ export class Connection {
     const bytes = Buffer.byteLength(frame);
     this.backlogBytes += bytes;
     this.counters.messages_sent += 1;
-    this.lastSentAt = this.now();
+    this.sentSinceLook = true;
     this.socket.send(frame, () => {
       this.backlogBytes -= bytes;
     });
@@ -141,7 +156,7 @@ export class Connection {
 
   private write(frame: Frame): void {
     this.counters.messages_sent += 1;
-    this.lastSentAt = this.now();
+    this.sentSinceLook = true;
     // A write callback costs a tick per frame in Node's stream, so only a latest-route frame that
     // joins a backlog gets one: only then may a conflated frame (L3) wait for a write to finish.
     if (this.delivery === 'latest' && this.socket.bufferedAmount > 0) {

@@ -308,7 +308,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     () => {
       const t = now();
       for (const connection of connections)
-        if (connection.open && t - connection.lastSentAt >= options.heartbeatIntervalMs)
+        if (connection.open && t - connection.quietSince(t) >= options.heartbeatIntervalMs)
           connection.sendMessage({ type: 'heartbeat', data: { server_time: t } });
     },
     Math.max(1, Math.min(1000, options.heartbeatIntervalMs / 4)),
