@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
 import { CloseCode } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -15,7 +16,7 @@ class StalledSocket extends EventEmitter {
   written: string[] = [];
   closedWith: [number, string] | null = null;
   callbacks: (() => void)[] = [];
-  send(frame: string, _options: { binary: false }, cb?: () => void): void {
+  send(frame: string, cb?: () => void): void {
     this.written.push(frame);
     this.bufferedAmount += frame.length;
     if (cb) this.callbacks.push(cb);
@@ -37,6 +38,7 @@ const connect = (delivery: 'latest' | 'ordered', now = () => 0) => {
     'clock',
     delivery,
     socket as unknown as WebSocket,
+    socket as unknown as Duplex,
     counters,
     { orderedMaxBufferedBytes: 100, latestMaxBufferedBytes: 0 },
     now,

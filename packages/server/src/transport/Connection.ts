@@ -6,8 +6,10 @@ import {
   type ErrorData,
   type WsRouteName,
 } from '@liveline/protocol';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { RouteCounters } from './routeStats.js';
+import { wireFrame } from './wireFrame.js';
 
 /** Tells this process's connection ids from another's in merged logs. */
 const ID_PREFIX = randomUUID().slice(0, 8);
@@ -15,9 +17,6 @@ let connectionsCreated = 0;
 
 /** A text frame: a string, or its UTF-8 bytes when one broadcast goes to many sockets. */
 export type Frame = string | Buffer;
-
-/** Send options that keep UTF-8 bytes a text frame (ws sends a Buffer as binary by default). */
-const TEXT = { binary: false } as const;
 
 /** Per-connection flow-control bounds. */
 export interface FlowLimits {
@@ -53,6 +52,8 @@ export class Connection {
     readonly route: WsRouteName,
     private readonly delivery: Delivery,
     private readonly socket: WebSocket,
+    /** The TCP socket under `socket`: broadcast frames are written to it whole. */
+    private readonly wire: Duplex,
     private readonly counters: RouteCounters,
     private readonly limits: FlowLimits,
     now: () => number,
@@ -159,10 +160,13 @@ export class Connection {
     this.sentSinceLook = true;
     // A write callback costs a tick per frame in Node's stream, so only a latest-route frame that
     // joins a backlog gets one: only then may a conflated frame (L3) wait for a write to finish.
-    if (this.delivery === 'latest' && this.socket.bufferedAmount > 0) {
-      this.writesInFlight += 1;
-      this.socket.send(frame, TEXT, this.afterWrite);
-    } else this.socket.send(frame, TEXT);
+    const done =
+      this.delivery === 'latest' && this.socket.bufferedAmount > 0 ? this.afterWrite : undefined;
+    if (done) this.writesInFlight += 1;
+    // ws writes its own frames to the same socket synchronously and queues none (no compression),
+    // so a whole frame written here never lands inside one of them; bufferedAmount counts it.
+    if (typeof frame === 'string') this.socket.send(frame, done);
+    else this.wire.write(wireFrame(frame), done);
   }
 
   private readonly afterWrite = (): void => {

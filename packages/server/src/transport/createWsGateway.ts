@@ -200,6 +200,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const accept = (
     name: WsRouteName,
     socket: WebSocket,
+    wire: Duplex,
     context: Omit<WsContext<WsRouteName>, 'connection'>,
   ): void => {
     const route: WsRoute = routes[name];
@@ -207,6 +208,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       name,
       route.delivery,
       socket,
+      wire,
       counters[name],
       options.flow,
       now,
@@ -371,7 +373,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        accept(resolved.name, ws, {
+        accept(resolved.name, ws, socket, {
           params: resolved.params,
           query: resolved.query,
           resume: resolved.resume,
