@@ -1,6 +1,6 @@
 /**
  * Every close code a Liveline server sends (and the ones a client observes), with the one
- * decision a client makes on each: retry, refresh then retry, or stop (rules K1–K3).
+ * decision a client makes on each: retry, refresh then retry, or stop (rules K1–K4).
  */
 export const CloseCode = {
   Normal: 1000,
