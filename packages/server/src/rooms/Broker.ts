@@ -46,8 +46,11 @@ export interface Broker {
   ): T;
   /** The replayable window of an ordered room; it must have been opened (throws otherwise). */
   window(room: string): HistoryWindow;
-  /** The frames after `afterSeq` still held, oldest first. */
-  since(room: string, afterSeq: number): readonly string[];
+  /**
+   * The frames after `afterSeq` still held, oldest first, as UTF-8 bytes: the same bytes live
+   * delivery used, so a resume storm replays without encoding anything again.
+   */
+  since(room: string, afterSeq: number): readonly Buffer[];
   /** Replaces the value of a latest room and delivers it to its subscribers. */
   setLatest(room: string, frame: string): void;
   /** The value of a latest room, if any. */

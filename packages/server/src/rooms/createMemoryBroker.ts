@@ -78,11 +78,19 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
     };
   };
 
-  const deliver = (name: string, frame: string): void => {
-    const found = listeners.get(name);
-    if (!found) return;
-    const bytes = Buffer.from(frame);
-    for (const listener of found) listener(bytes);
+  /** Each event's UTF-8 bytes, encoded once for its live delivery and every replay of it. */
+  const encoded = new WeakMap<HistoryEntry, Buffer>();
+  const bytesOf = (entry: HistoryEntry): Buffer => {
+    let bytes = encoded.get(entry);
+    if (!bytes) {
+      bytes = Buffer.from(entry.frame);
+      encoded.set(entry, bytes);
+    }
+    return bytes;
+  };
+
+  const deliver = (name: string, bytes: Buffer): void => {
+    for (const listener of listeners.get(name) ?? []) listener(bytes);
   };
 
   return {
@@ -94,21 +102,22 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
       const frame = JSON.stringify(message);
       commit?.(message, frame);
       room.headSeq = position.seq;
-      room.entries.push({ seq: position.seq, frame, at: now() });
+      const entry: HistoryEntry = { seq: position.seq, frame, at: now() };
+      room.entries.push(entry);
       room.bytes += frame.length;
       trim(room);
-      deliver(name, frame);
+      if (listeners.has(name)) deliver(name, bytesOf(entry));
       return message;
     },
     window: (name) => windowOf(opened(name)),
     since(name, afterSeq) {
       const room = opened(name);
       trim(room);
-      return room.entries.filter((e) => e.seq > afterSeq).map((e) => e.frame);
+      return room.entries.filter((e) => e.seq > afterSeq).map(bytesOf);
     },
     setLatest(name, frame) {
       latest.set(name, frame);
-      deliver(name, frame);
+      if (listeners.has(name)) deliver(name, Buffer.from(frame));
     },
     latest: (name) => latest.get(name),
     subscribe(name, listener) {

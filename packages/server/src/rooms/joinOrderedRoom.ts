@@ -5,8 +5,8 @@ import type { Broker, FrameListener } from './Broker.js';
 export interface JoinTarget {
   /** Sends a control message (snapshot, resumed). */
   readonly sendMessage: (message: object) => void;
-  /** Sends a replayed serialized event (per connection, so not encoded in advance). */
-  readonly sendBacklog: (frame: string) => void;
+  /** Sends a replayed serialized event. */
+  readonly sendBacklog: FrameListener;
   /** Sends a live serialized event. */
   readonly sendFrame: FrameListener;
 }

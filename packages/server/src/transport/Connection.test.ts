@@ -21,6 +21,12 @@ class StalledSocket extends EventEmitter {
     this.bufferedAmount += frame.length;
     if (cb) this.callbacks.push(cb);
   }
+  /** The TCP side: whole frames written past ws (broadcasts, replays). */
+  write(frame: Buffer, cb?: () => void): void {
+    this.written.push(`<${frame.length} bytes>`);
+    this.bufferedAmount += frame.length;
+    if (cb) this.callbacks.push(cb);
+  }
   drain(): void {
     this.bufferedAmount = 0;
     for (const cb of this.callbacks.splice(0)) cb();
@@ -76,7 +82,8 @@ describe('Connection flow control', () => {
 
   it('L2 a replayed backlog does not count as slowness', () => {
     const { socket, connection } = connect('ordered');
-    for (let i = 0; i < 20; i += 1) connection.sendBacklog(`{"seq":${i},"pad":"xxxxxxxxxx"}`);
+    for (let i = 0; i < 20; i += 1)
+      connection.sendBacklog(Buffer.from(`{"seq":${i},"pad":"xxxxxxxxxx"}`));
     connection.sendFrame('{"seq":20}');
     expect(socket.closedWith).toBeNull();
     expect(socket.written).toHaveLength(21);

@@ -90,14 +90,14 @@ export class Connection {
   }
 
   /** Sends a replayed history frame; bounded by the history size, so it skips the slow-consumer check. */
-  sendBacklog(frame: string): void {
+  sendBacklog(frame: Buffer): void {
     if (!this.open) return;
-    const bytes = Buffer.byteLength(frame);
-    this.backlogBytes += bytes;
+    const wire = wireFrame(frame);
+    this.backlogBytes += wire.length;
     this.counters.messages_sent += 1;
     this.sentSinceLook = true;
-    this.socket.send(frame, () => {
-      this.backlogBytes -= bytes;
+    this.wire.write(wire, () => {
+      this.backlogBytes -= wire.length;
     });
   }
 
