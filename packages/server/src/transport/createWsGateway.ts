@@ -3,18 +3,14 @@ import type { Duplex } from 'node:stream';
 import {
   CloseCode,
   MAX_PAYLOAD_BYTES,
-  clientControlMessage,
+  type ClientControlMessage,
   type ErrorCode,
   SUBPROTOCOL,
   WS_ROUTE_NAMES,
-  matchRoute,
   parse,
   parseJson,
-  parseResumeQuery,
   routes,
-  type ResumePosition,
   type RouteStats,
-  type ValidationError,
   type WsRoute,
   type WsRouteName,
 } from '@liveline/protocol';
@@ -27,6 +23,7 @@ import { createConnectionCaps, type ConnectionCapLimits } from './createConnecti
 import { MAX_BAD_MESSAGES, createInboundGuard } from './createInboundGuard.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
 import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';
+import { resolveUpgradeTarget, type Resolved, type UpgradeTarget } from './resolveUpgradeTarget.js';
 import { createRouteCounters, type RouteCounters } from './routeStats.js';
 
 /** Options of the WebSocket side of the server. */
@@ -81,35 +78,6 @@ const rawText = (data: RawData): string =>
       : Buffer.from(data)
   ).toString('utf8');
 
-/**
- * The path and query of an upgrade's request target. Browsers and proxies send origin-form
- * (`/path?query`), which needs no `URL` object per upgrade; anything else matches no route.
- */
-const splitTarget = (target: string): { pathname: string; searchParams: URLSearchParams } => {
-  const at = target.indexOf('?');
-  return at === -1
-    ? { pathname: target, searchParams: new URLSearchParams() }
-    : { pathname: target.slice(0, at), searchParams: new URLSearchParams(target.slice(at + 1)) };
-};
-
-const wsPaths = (): string[] => WS_ROUTE_NAMES.map((name) => routes[name].path);
-
-type Rejection = {
-  status: number;
-  headers?: Record<string, string>;
-  code: 'not_found' | 'invalid_field' | 'unavailable' | 'not_supported';
-  message: string;
-  field: string | null;
-  extra?: Record<string, unknown>;
-};
-
-const badField = (error: ValidationError): Rejection => ({
-  status: 400,
-  code: 'invalid_field',
-  message: error.message,
-  field: error.field || null,
-});
-
 /** Creates the WebSocket gateway. */
 export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { log, now } = options;
@@ -130,18 +98,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       offered.has(SUBPROTOCOL) ? SUBPROTOCOL : ([...offered][0] ?? false),
   });
 
-  const resolveRequest = (
-    req: IncomingMessage,
-  ):
-    | {
-        ok: true;
-        name: WsRouteName;
-        params: Record<string, string>;
-        query: URLSearchParams;
-        resume: ResumePosition | null;
-      }
-    | { ok: false; rejection: Rejection } => {
-    const url = splitTarget(req.url ?? '/');
+  /** Every check an upgrade passes before it becomes a socket, in order; the first failure wins. */
+  const admit = (req: IncomingMessage, socket: Duplex): Resolved<UpgradeTarget> => {
     if (draining)
       return {
         ok: false,
@@ -152,49 +110,51 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           field: null,
         },
       };
-    const match = matchRoute('ws', url.pathname);
-    if (!match.ok && match.reason === 'bad_param')
-      return { ok: false, rejection: badField(match.error) };
-    if (!match.ok)
+    const target = resolveUpgradeTarget(req.url ?? '/');
+    if (!target.ok) return target;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !options.isOriginAllowed(origin))
       return {
         ok: false,
         rejection: {
-          status: 404,
-          code: 'not_found',
-          message: `no WebSocket route at ${url.pathname}`,
-          field: null,
-          extra: {
-            path: url.pathname,
-            websocket_routes: wsPaths(),
-            hint: 'connect to one of websocket_routes; GET /api/routes lists everything this server serves',
-          },
+          status: 403,
+          code: 'not_supported',
+          message: `origin ${origin} is not allowed; add it to ALLOWED_ORIGINS`,
+          field: 'origin',
         },
       };
-    const name = WS_ROUTE_NAMES.find((n) => n === match.name);
-    if (!name)
+    const problem = checkHandshakeHeaders(req);
+    if (problem)
       return {
         ok: false,
         rejection: {
-          status: 404,
-          code: 'not_found',
-          message: `${url.pathname} is not a WebSocket route`,
-          field: null,
+          status: problem.status,
+          code: 'invalid_field',
+          message: problem.message,
+          field: problem.field,
+          ...(problem.status === 426 ? { headers: { 'Sec-WebSocket-Version': '13' } } : {}),
         },
       };
-    const route: WsRoute = routes[name];
-    for (const [key, schema] of Object.entries(route.query)) {
-      const value = url.searchParams.get(key);
-      if (value === null) continue;
-      const checked = parse((input, path) => schema(input, path || key), value);
-      if (!checked.ok) return { ok: false, rejection: badField(checked.error) };
-    }
-    let resume: ResumePosition | null = null;
-    if (route.delivery === 'ordered') {
-      const parsed = parseResumeQuery(url.searchParams);
-      if (!parsed.ok) return { ok: false, rejection: badField(parsed.error) };
-      resume = parsed.value;
-    }
-    return { ok: true, name, params: match.params, query: url.searchParams, resume };
+    // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it.
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const slot = caps.admit(ip);
+    if (!slot.ok)
+      return {
+        ok: false,
+        rejection: {
+          status: 503,
+          code: 'unavailable',
+          message:
+            slot.scope === 'ip'
+              ? `too many connections from ${ip} (limit ${slot.limit}); close some or retry later`
+              : `the server is at its connection limit (${slot.limit}); retry later`,
+          field: null,
+          headers: { 'Retry-After': '1' },
+          extra: { scope: slot.scope, limit: slot.limit },
+        },
+      };
+    socket.once('close', slot.release);
+    return target;
   };
 
   const accept = (
@@ -268,12 +228,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       if (!json.ok) return reject(json.error);
       const message = parse(route.client, json.value);
       if (!message.ok) return reject(message.error);
-      const probe = parse(clientControlMessage, message.value);
-      if (probe.ok) {
-        connection.sendMessage({
-          type: 'time_sync',
-          data: { id: probe.value.id, t0: probe.value.t0, t1: receivedAt, t2: now() },
-        });
+      // Every route's client schema includes the clock probe (rule T1): its tag is enough.
+      if ((message.value as { type?: unknown }).type === 'time_sync') {
+        const { id, t0 } = message.value as ClientControlMessage;
+        connection.sendMessage({ type: 'time_sync', data: { id, t0, t1: receivedAt, t2: now() } });
         return;
       }
       try {
@@ -321,51 +279,12 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   return {
     handleUpgrade(req, socket, head) {
       socket.on('error', () => socket.destroy());
-      const origin = req.headers.origin;
-      const resolved = resolveRequest(req);
-      let rejection = resolved.ok ? null : resolved.rejection;
-      if (!rejection && origin !== undefined && !options.isOriginAllowed(origin))
-        rejection = {
-          status: 403,
-          code: 'not_supported',
-          message: `origin ${origin} is not allowed; add it to ALLOWED_ORIGINS`,
-          field: 'origin',
-        };
-      const problem = rejection ? null : checkHandshakeHeaders(req);
-      if (problem)
-        rejection = {
-          status: problem.status,
-          code: 'invalid_field',
-          message: problem.message,
-          field: problem.field,
-          ...(problem.status === 426 ? { headers: { 'Sec-WebSocket-Version': '13' } } : {}),
-        };
-      // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it.
-      const ip = req.socket.remoteAddress ?? 'unknown';
-      const slot = rejection ? null : caps.admit(ip);
-      if (slot && !slot.ok)
-        rejection = {
-          status: 503,
-          code: 'unavailable',
-          message:
-            slot.scope === 'ip'
-              ? `too many connections from ${ip} (limit ${slot.limit}); close some or retry later`
-              : `the server is at its connection limit (${slot.limit}); retry later`,
-          field: null,
-          headers: { 'Retry-After': '1' },
-          extra: { scope: slot.scope, limit: slot.limit },
-        };
-      if (slot?.ok) socket.once('close', slot.release);
-      if (rejection || !resolved.ok) {
-        const r = rejection ?? {
-          status: 500,
-          code: 'unavailable',
-          message: 'unreachable',
-          field: null,
-        };
+      const admitted = admit(req, socket);
+      if (!admitted.ok) {
+        const r = admitted.rejection;
         log.warn('ws.upgrade_rejected', {
           path: req.url ?? '',
-          origin: origin ?? null,
+          origin: req.headers.origin ?? null,
           status: r.status,
           reason: r.message,
         });
@@ -373,10 +292,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        accept(resolved.name, ws, socket, {
-          params: resolved.params,
-          query: resolved.query,
-          resume: resolved.resume,
+        accept(admitted.name, ws, socket, {
+          params: admitted.params,
+          query: admitted.query,
+          resume: admitted.resume,
         });
       });
     },
