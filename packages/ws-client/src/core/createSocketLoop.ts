@@ -75,6 +75,7 @@ export function createSocketLoop(
     connectTimeoutMs = CONNECT_TIMEOUT_MS,
     maxRetries = Infinity,
   } = options;
+  const retry: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
   const store = createStore<ConnectionState>(() => INITIAL_STATE);
   const status = () => store.getState().status;
   const dispatch = (event: ConnectionEvent) =>
@@ -128,7 +129,6 @@ export function createSocketLoop(
     if (!env.isOnline()) return goOffline();
     const policy = closePolicy(code);
     if (policy.action === 'refresh') hooks.refresh?.();
-    const retry = { ...DEFAULT_BACKOFF, ...options.backoff };
     const now = env.now();
     if (policy.restarting && status() === 'open') steadyUntil = now + retry.restartMs;
     const { attempt } = store.getState();
