@@ -42,7 +42,7 @@ export { DEFAULT_COLUMNS } from './domains/board/defaultColumns.js';
  * Node's default of 511 the queue overflows, the kernel drops SYNs, and each of those clients'
  * TCP stacks retries only a second or more later.
  */
-export const LISTEN_BACKLOG = 4096;
+const LISTEN_BACKLOG = 4096;
 
 /** How long `stop()` waits for clients to acknowledge the 1012 close before cutting them off, in ms. */
 export const DRAIN_TIMEOUT_MS = 2_000;

@@ -252,19 +252,21 @@ const firstMessageProblem = (route: WsRouteName, text: string): string | null =>
     : `the first message does not follow the protocol of ${route}: ${checked.error.message}`;
 };
 
+/** A failed check: its status and the likely cause, with no timing. */
+const fail = (status: string, cause: string): Diagnosis => ({
+  ok: false,
+  status,
+  ms: null,
+  cause,
+  detail: null,
+});
+
 /**
  * Decides whether one WebSocket route works at one target and, when it does not, the likely
  * cause in plain words. Pure: everything it knows comes in `input`.
  */
 export function diagnoseWs(input: WsCheckInput): Diagnosis {
   const { result, target, timeoutMs } = input;
-  const fail = (status: string, cause: string): Diagnosis => ({
-    ok: false,
-    status,
-    ms: null,
-    cause,
-    detail: null,
-  });
   // Through the proxy, a non-Liveline answer to a route that works directly is the proxy's doing.
   if (target === 'via' && upgradedDirectly(input.direct)) {
     const what = proxyBehaviour(result, timeoutMs);
@@ -304,13 +306,6 @@ export function diagnoseWs(input: WsCheckInput): Diagnosis {
  */
 export function diagnoseHealth(input: HealthCheckInput): Diagnosis {
   const { result, target, timeoutMs, path } = input;
-  const fail = (status: string, cause: string): Diagnosis => ({
-    ok: false,
-    status,
-    ms: null,
-    cause,
-    detail: null,
-  });
   // A proxy that serves its own page (or nothing) at a path that works directly isn't forwarding it.
   const forwarded = result.kind === 'answered' && readHealth(result.answer).ok;
   if (target === 'via' && upgradedDirectly(input.direct) && !forwarded) {
