@@ -39,8 +39,8 @@ export interface ClosePolicy {
   /** What the code means, for logs and UIs. */
   readonly meaning: string;
   /**
-   * The server announced it is coming straight back (rule K4): retries keep the first backoff
-   * window for a while instead of growing it.
+   * The server announced it is coming straight back (rule K4): retries follow one random phase
+   * on the period the reason names (`restartSpreadMs`) for a while instead of growing.
    */
   readonly restarting?: true;
 }

@@ -2,6 +2,7 @@ export * from './schema.js';
 export * from './common.js';
 export * from './controlMessages.js';
 export * from './closeCodes.js';
+export * from './restartReason.js';
 export * from './resume.js';
 export * from './path.js';
 export * from './transport.js';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   CloseCode,
   PROTOCOL_VERSION,
+  restartReason,
   STAGE_NAMES,
   type Health,
   type StageName,
@@ -213,7 +214,8 @@ export async function startServer(options: ServerOptions = {}): Promise<Liveline
   const stop = async (): Promise<void> => {
     draining = true;
     gateway.startDraining();
-    gateway.disconnectAll(CloseCode.ServiceRestart, 'server restarting');
+    const spreadMs = (1000 * gateway.connectionCount()) / config.restartReconnectsPerSecond;
+    gateway.disconnectAll(CloseCode.ServiceRestart, restartReason(spreadMs));
     const deadline = performance.now() + DRAIN_TIMEOUT_MS;
     while (gateway.connectionCount() > 0 && performance.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 10));

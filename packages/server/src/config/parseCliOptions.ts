@@ -12,6 +12,7 @@ const FLAGS = {
   '--stage-duration-ms': 'STAGE_DURATION_MS',
   '--max-connections': 'MAX_CONNECTIONS',
   '--max-connections-per-ip': 'MAX_CONNECTIONS_PER_IP',
+  '--restart-reconnects-per-second': 'RESTART_RECONNECTS_PER_SECOND',
 } as const;
 type FlagName = keyof typeof FLAGS;
 const isFlag = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
@@ -58,16 +59,17 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   for (const [key, option] of [
     ['MAX_CONNECTIONS', 'maxConnections'],
     ['MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp'],
+    ['RESTART_RECONNECTS_PER_SECOND', 'restartReconnectsPerSecond'],
   ] as const) {
-    const cap = values[key];
-    if (!cap) continue;
-    // Rule L5; the range is checked with the other options by startServer.
-    if (!/^[1-9]\d{0,7}$/.test(cap.value))
+    const count = values[key];
+    if (!count) continue;
+    // Rules L5 and K4; the range is checked with the other options by startServer.
+    if (!/^[1-9]\d{0,7}$/.test(count.value))
       throw new ConfigError(
-        cap.source,
-        `expected a whole number of connections ≥ 1, got ${JSON.stringify(cap.value)}`,
+        count.source,
+        `expected a whole number of connections ≥ 1, got ${JSON.stringify(count.value)}`,
       );
-    options[option] = Number(cap.value);
+    options[option] = Number(count.value);
   }
   if (values.HOST) options.host = values.HOST.value;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;

@@ -49,6 +49,11 @@ export interface ServerOptions {
   maxConnections?: number;
   /** Open WebSockets one client IP may hold; more are answered `503` at the handshake (rule L5). @default 1000 */
   maxConnectionsPerIp?: number;
+  /**
+   * Reconnects per second the server asks its clients to spread their return to after a restart:
+   * the `1012` reason names a window of (open sockets / this) seconds (rule K4). @default 1000
+   */
+  restartReconnectsPerSecond?: number;
   /** Time a client has to send complete request headers (an upgrade included) before `408`, in ms. @default 10000 */
   handshakeTimeoutMs?: number;
   /** Time a client has to send a whole HTTP request (headers and body) before `408`, in ms. @default 30000 */
@@ -109,6 +114,7 @@ const NUMBER_RULES = {
   agentCapacity: { fallback: 1, min: 1, max: 1000, int: true },
   maxConnections: { fallback: 10_000, min: 1, max: 1e7, int: true },
   maxConnectionsPerIp: { fallback: 1000, min: 1, max: 1e7, int: true },
+  restartReconnectsPerSecond: { fallback: 1000, min: 1, max: 1e7 },
   handshakeTimeoutMs: { fallback: 10_000, min: 50, max: HOUR_MS, int: true },
   requestTimeoutMs: { fallback: 30_000, min: 50, max: HOUR_MS, int: true },
 } as const satisfies Record<string, NumberRule>;

@@ -1,4 +1,4 @@
-import { CloseCode, SUBPROTOCOL } from '@liveline/protocol';
+import { CloseCode, restartSpreadMs, SUBPROTOCOL } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
 import { assertHandlers } from './assertHandlers.js';
@@ -112,5 +112,19 @@ describe('handshake', () => {
     expect((await client.closed).code).toBe(CloseCode.ServiceRestart);
     await stopped;
     await expect(connectTestClient(wsOrigin(server, '/ws/connect'))).rejects.toThrow();
+  });
+
+  it('K4 the 1012 asks clients to return over a window sized to how many sockets were open', async () => {
+    const server = await startTestServer({ restartReconnectsPerSecond: 2 });
+    const clients = await Promise.all(
+      [1, 2, 3].map(() => connectTestClient(wsOrigin(server, '/ws/connect'))),
+    );
+    const stopped = server.stop();
+    const closes = await Promise.all(clients.map((client) => client.closed));
+    await stopped;
+    for (const close of closes) {
+      expect(close.code).toBe(CloseCode.ServiceRestart);
+      expect(restartSpreadMs(close.reason)).toBe(1500);
+    }
   });
 });

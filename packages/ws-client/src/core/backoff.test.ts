@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../test-utils/fakeEnvironment.js';
-import { backoff, DEFAULT_BACKOFF } from './backoff.js';
+import { backoff, DEFAULT_BACKOFF, nextRestartSlot, restartSchedule } from './backoff.js';
 
 const perSecond = (times: number[]) => {
   const counts = new Map<number, number>();
@@ -46,5 +46,31 @@ describe('backoff', () => {
       for (let at = backoff(30, random); at < 60_000; at += backoff(30, random)) attempts.push(at);
     const { max, average } = perSecond(attempts.filter((t) => t >= 10_000));
     expect(max).toBeLessThanOrEqual(1.3 * average);
+  });
+});
+
+describe('restart schedule (rule K4)', () => {
+  it('takes the period the server asked for, within [baseMs, capMs], and the first window without one', () => {
+    const period = (spreadMs: number | null) => restartSchedule(0, spreadMs, () => 0).periodMs;
+    expect(period(null)).toBe(DEFAULT_BACKOFF.baseMs);
+    expect(period(200)).toBe(DEFAULT_BACKOFF.baseMs);
+    expect(period(4000)).toBe(4000);
+    expect(period(60_000)).toBe(DEFAULT_BACKOFF.capMs);
+  });
+
+  it('starts at the floor plus a random phase within one period, and lasts restartMs from there', () => {
+    expect(restartSchedule(100, 4000, () => 0.25)).toEqual({
+      firstAt: 100 + 250 + 1000,
+      periodMs: 4000,
+      until: 100 + 250 + 1000 + DEFAULT_BACKOFF.restartMs,
+    });
+  });
+
+  it('retries on the first slot at or after the earliest allowed time', () => {
+    const schedule = { firstAt: 1000, periodMs: 500, until: 10_000 };
+    expect(nextRestartSlot(schedule, 0)).toBe(1000);
+    expect(nextRestartSlot(schedule, 1000)).toBe(1000);
+    expect(nextRestartSlot(schedule, 1001)).toBe(1500);
+    expect(nextRestartSlot(schedule, 2250)).toBe(2500);
   });
 });

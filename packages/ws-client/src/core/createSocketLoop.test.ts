@@ -1,4 +1,4 @@
-import { HEARTBEAT_TIMEOUT_MS, SUBPROTOCOL } from '@liveline/protocol';
+import { HEARTBEAT_TIMEOUT_MS, restartReason, SUBPROTOCOL } from '@liveline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeEnvironment, seededRandom } from '../test-utils/fakeEnvironment.js';
 import {
@@ -37,30 +37,48 @@ describe('socket loop', () => {
     latest().drop(1012, 'restart');
     const state = loop.store.getState();
     expect(state).toMatchObject({ status: 'reconnecting', attempt: 1, lastClose: { code: 1012 } });
-    vi.advanceTimersByTime(624); // floor 250 + 0.5·(1000-250) = 625
+    vi.advanceTimersByTime(749); // floor 250 + phase 0.5·1000 (the first window)
     expect(sockets).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(2);
     expect(status()).toBe('connecting');
   });
 
-  it('K4 after a restart (1012) failed retries keep the first window, then grow once it is over', () => {
+  it('K4 after a restart (1012) retries keep one phase on the period the server asked for, then grow', () => {
     const { latest, loop } = setup({ backoff: { restartMs: 3000 } });
     const delay = () => {
       const state = loop.store.getState();
       return state.status === 'reconnecting' ? state.nextRetryAt - Date.now() : null;
     };
     latest().accept();
-    latest().drop(1012, 'restart');
-    for (let retry = 0; retry < 4; retry++) {
-      expect(delay()).toBe(625); // floor 250 + 0.5·(1000-250): the first window, attempt after attempt
-      vi.advanceTimersByTime(625);
-      latest().drop(1006);
-    }
-    // 2.5 s after the 1012 the window is still steady; past 3 s it grows with the attempt count.
-    vi.advanceTimersByTime(625);
+    latest().drop(1012, restartReason(2000));
+    expect(delay()).toBe(250 + 0.5 * 2000); // floor, then a random phase within the period
+    vi.advanceTimersByTime(1250);
     latest().drop(1006);
-    expect(delay()).toBe(250 + 0.5 * (10_000 - 250));
+    expect(delay()).toBe(2000);
+    vi.advanceTimersByTime(2000);
+    latest().drop(1006);
+    expect(delay()).toBe(2000);
+    // 3 s after the first slot the schedule is over: the window grows with the attempt count.
+    vi.advanceTimersByTime(2000);
+    latest().drop(1006);
+    expect(delay()).toBe(250 + 0.5 * (8000 - 250));
+  });
+
+  it('K4 keeps the period within [baseMs, capMs] and ends the schedule once a socket opens', () => {
+    const { latest, loop } = setup();
+    const delay = () => {
+      const state = loop.store.getState();
+      return state.status === 'reconnecting' ? state.nextRetryAt - Date.now() : null;
+    };
+    latest().accept();
+    latest().drop(1012, restartReason(60_000));
+    expect(delay()).toBe(250 + 0.5 * 10_000);
+    vi.advanceTimersByTime(5250);
+    latest().accept();
+    latest().drop(1006);
+    // The usual window of a second failure, not the 10 s period.
+    expect(delay()).toBe(250 + 0.5 * (2000 - 250));
   });
 
   it('K4 an unannounced drop (1006) grows the window from the second retry', () => {
@@ -239,10 +257,14 @@ describe('socket loop', () => {
 });
 
 /**
- * 1000 socket loops on one fake network; the server says 1012 at t = 0 and refuses connections
- * until `downMs`. Returns when each loop was open again, in ms after the restart.
+ * 1000 socket loops on one fake network; the server closes them all with 1012 and `reason` at
+ * t = 0 and refuses connections until `downMs`. Returns when each loop was open again, in ms
+ * after the restart, and how many sockets they opened.
  */
-const restartStorm = (downMs: number, options: ConnectionOptions = {}): number[] => {
+const restartStorm = (
+  downMs: number,
+  { reason = 'server restarting', ...options }: ConnectionOptions & { reason?: string } = {},
+): { back: number[]; attempts: number } => {
   const fake = createFakeEnvironment(seededRandom(42));
   const loops = Array.from({ length: 1000 }, () =>
     createSocketLoop(fake.env, { url: () => 'ws://x/ws', message: () => {} }, options),
@@ -251,7 +273,7 @@ const restartStorm = (downMs: number, options: ConnectionOptions = {}): number[]
   fake.sockets.forEach((socket) => socket.accept());
   const restartAt = Date.now();
   let answered = fake.sockets.length;
-  fake.sockets.forEach((socket) => socket.drop(1012, 'server restarting'));
+  fake.sockets.forEach((socket) => socket.drop(1012, reason));
   const back: number[] = [];
   while (back.length < loops.length && Date.now() - restartAt < 120_000) {
     vi.advanceTimersByTime(10);
@@ -265,7 +287,7 @@ const restartStorm = (downMs: number, options: ConnectionOptions = {}): number[]
     answered = fake.sockets.length;
   }
   loops.forEach((loop) => loop.stop());
-  return back;
+  return { back, attempts: fake.sockets.length - loops.length };
 };
 
 /** The busiest 100 ms of reconnects against the mean rate from first to last (as the bench counts). */
@@ -279,16 +301,29 @@ const peakToMean = (back: number[]): number => {
 
 describe('K4 restart storm: 1000 clients, a server down for a while after 1012', () => {
   it.each([300, 1500, 3000, 6000])(
-    'all are back and no 100 ms sees more than 2x the mean reconnect rate (down %i ms)',
+    'all are back within one window and no 100 ms sees more than 1.5x the mean reconnect rate (down %i ms)',
     (downMs) => {
-      const back = restartStorm(downMs);
+      const { back } = restartStorm(downMs);
       expect(back).toHaveLength(1000);
-      expect(peakToMean(back)).toBeLessThanOrEqual(2);
+      expect(Math.max(...back)).toBeLessThanOrEqual(downMs + 1000);
+      expect(peakToMean(back)).toBeLessThanOrEqual(1.5);
+    },
+  );
+
+  it.each([300, 3000])(
+    'a window the server asks for spreads them over it, with fewer failed attempts (down %i ms)',
+    (downMs) => {
+      const asked = restartStorm(downMs, { reason: restartReason(4000) });
+      expect(asked.back).toHaveLength(1000);
+      expect(Math.max(...asked.back)).toBeGreaterThan(downMs + 3500);
+      expect(Math.max(...asked.back)).toBeLessThanOrEqual(downMs + 4000);
+      expect(peakToMean(asked.back)).toBeLessThanOrEqual(1.6);
+      expect(asked.attempts).toBeLessThan(restartStorm(downMs).attempts);
     },
   );
 
   it('a window that grows while the server is down bunches them at its return', () => {
-    const back = restartStorm(1500, { backoff: { restartMs: 0 } });
+    const { back } = restartStorm(1500, { backoff: { restartMs: 0 } });
     expect(back).toHaveLength(1000);
     expect(peakToMean(back)).toBeGreaterThan(3);
   });

@@ -1,6 +1,18 @@
-import { closePolicy, HEARTBEAT_TIMEOUT_MS, SUBPROTOCOL } from '@liveline/protocol';
+import {
+  closePolicy,
+  HEARTBEAT_TIMEOUT_MS,
+  restartSpreadMs,
+  SUBPROTOCOL,
+} from '@liveline/protocol';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import {
+  backoff,
+  DEFAULT_BACKOFF,
+  nextRestartSlot,
+  restartSchedule,
+  type BackoffOptions,
+  type RestartSchedule,
+} from './backoff.js';
 import {
   INITIAL_STATE,
   transition,
@@ -88,8 +100,8 @@ export function createSocketLoop(
 
   let socket: WebSocketLike | null = null;
   let timer: unknown;
-  /** Until when retries keep the first window, after an open socket heard a restart (rule K4). */
-  let steadyUntil = 0;
+  /** The retry schedule after an open socket heard a restart, until a socket opens again (rule K4). */
+  let restart: RestartSchedule | null = null;
   /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
   let deadline = 0;
   let unlisten: (() => void) | null = null;
@@ -130,10 +142,14 @@ export function createSocketLoop(
     const policy = closePolicy(code);
     if (policy.action === 'refresh') hooks.refresh?.();
     const now = env.now();
-    if (policy.restarting && status() === 'open') steadyUntil = now + retry.restartMs;
+    if (policy.restarting && status() === 'open')
+      restart = restartSchedule(now, restartSpreadMs(reason), env.random, retry);
     const { attempt } = store.getState();
-    const window = now < steadyUntil ? 0 : attempt;
-    const retryAt = attempt < maxRetries ? now + backoff(window, env.random, retry) : null;
+    const delayed =
+      restart && now < restart.until
+        ? nextRestartSlot(restart, now + retry.floorMs)
+        : now + backoff(attempt, env.random, retry);
+    const retryAt = attempt < maxRetries ? delayed : null;
     dispatch({ type: 'close', code, reason, retryAt, ...(error && { error }) });
     const next = store.getState();
     if (next.status === 'reconnecting') wake(next.nextRetryAt, connect);
@@ -161,6 +177,7 @@ export function createSocketLoop(
     socket = next;
     const heard = () => (deadline = env.now() + heartbeatTimeoutMs);
     next.onopen = () => {
+      restart = null;
       heard();
       hooks.open?.();
       outbox.flush(env.now(), (text) => next.send(text));
