@@ -70,7 +70,7 @@ for (const name of names) {
         try {
           const m = await measureOnce(
             peer,
-            (port) => scenario.job(peer, port),
+            (port) => scenario.jobs(peer, port),
             cpuProfDir ? { cpuProfDir } : {},
           );
           outcomes[peer] = { metrics: scenario.metrics(m) };

@@ -30,10 +30,13 @@ export type LoadJob =
       readonly count: number;
     }
   | {
+      /** One shard of the storm's clients; the storm runs in several generator processes. */
       readonly kind: 'reconnect-storm';
       readonly peer: PeerKind;
       readonly port: number;
       readonly clients: number;
+      /** Whether this shard also runs the publisher (exactly one shard does). */
+      readonly publishes: boolean;
       readonly rate: number;
       readonly timeoutMs: number;
     };
@@ -41,17 +44,42 @@ export type LoadJob =
 /** Numbers a job reports (milliseconds, counts, ratios); which ones depends on the job. */
 export type LoadResult = Readonly<Record<string, number>>;
 
-/** Messages from the orchestrator: the job, then `go` once it started measuring, `mark` when it restarts the server. */
+/**
+ * What one reconnect-storm shard saw, raw, so the orchestrator can merge the shards: lost
+ * messages are counted against what reached any client of any shard.
+ */
+export interface StormShard {
+  /** Per client, when it was back after the restart (epoch ms, `performance.timeOrigin` based), or null. */
+  readonly backAt: readonly (number | null)[];
+  /** Per client, the publish counters it received. */
+  readonly received: readonly (readonly number[])[];
+  /** Messages this shard published (0 unless it runs the publisher). */
+  readonly published: number;
+  /** Socket opens, first ones included. */
+  readonly opens: number;
+}
+
+/** What a generator process reports when its job is done. */
+export type JobOutput =
+  | { readonly kind: 'numbers'; readonly result: LoadResult }
+  | { readonly kind: 'storm-shard'; readonly shard: StormShard };
+
+/**
+ * Messages from the orchestrator: the job, then `go` once it started measuring, `mark` when it
+ * restarts the server, `all-back` once every generator said `back`.
+ */
 export type ToWorker =
   | { readonly type: 'job'; readonly job: LoadJob }
   | { readonly type: 'go' }
   | { readonly type: 'mark' }
+  | { readonly type: 'all-back' }
   | { readonly type: 'exit' };
 
-/** Messages to the orchestrator: set up, then the job's result (or why it failed). */
+/** Messages to the orchestrator: set up, all its clients back (storm), the output, or why it failed. */
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly result: LoadResult }
+  | { readonly type: 'back' }
+  | { readonly type: 'done'; readonly output: JobOutput }
   | { readonly type: 'failed'; readonly error: string };
 
 /** Every loop of the generator gives up after this long, in ms. */

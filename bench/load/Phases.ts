@@ -4,4 +4,6 @@ export interface Phases {
   ready(): Promise<void>;
   /** Resolves when the orchestrator begins restarting the server (reconnect-storm). */
   readonly mark: Promise<void>;
+  /** Reports this generator's clients back and resolves once every generator's are (reconnect-storm). */
+  back(): Promise<void>;
 }

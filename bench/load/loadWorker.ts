@@ -6,6 +6,7 @@ import type { ClientConnection, Endpoint, PeerKind } from './Endpoint.js';
 import {
   JOB_DEADLINE_MS,
   type FromWorker,
+  type JobOutput,
   type LoadJob,
   type LoadResult,
   type ToWorker,
@@ -43,21 +44,31 @@ const phases: Phases = {
     return go;
   },
   mark: waitFor('mark'),
+  back: () => {
+    const allBack = waitFor('all-back');
+    send({ type: 'back' });
+    return allBack;
+  },
 };
 
-const run = async (job: LoadJob): Promise<LoadResult> => {
+const numbers = async (result: Promise<LoadResult>): Promise<JobOutput> => ({
+  kind: 'numbers',
+  result: await result,
+});
+
+const run = async (job: LoadJob): Promise<JobOutput> => {
   const endpoint = (await endpoints[job.peer]())(job.port);
   switch (job.kind) {
     case 'fanout':
-      return runFanout(endpoint, job, phases);
+      return numbers(runFanout(endpoint, job, phases));
     case 'tick30':
-      return runTick30(endpoint, job, phases);
+      return numbers(runTick30(endpoint, job, phases));
     case 'connect-storm':
-      return runConnectStorm(endpoint, job, phases, (connections) => (kept = connections));
+      return numbers(runConnectStorm(endpoint, job, phases, (connections) => (kept = connections)));
     case 'echo-rtt':
-      return runEchoRtt(endpoint, job, phases);
+      return numbers(runEchoRtt(endpoint, job, phases));
     case 'reconnect-storm':
-      return runReconnectStorm(endpoint, job, phases);
+      return { kind: 'storm-shard', shard: await runReconnectStorm(endpoint, job, phases) };
   }
 };
 
@@ -74,7 +85,7 @@ process.on('message', (message: ToWorker) => {
   }
   if (message.type !== 'job') return;
   run(message.job).then(
-    (result) => send({ type: 'done', result }),
+    (output) => send({ type: 'done', output }),
     (error: unknown) =>
       send({ type: 'failed', error: error instanceof Error ? error.message : String(error) }),
   );

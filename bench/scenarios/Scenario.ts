@@ -13,7 +13,8 @@ export interface RatioTarget {
 export interface Scenario {
   /** e.g. `fanout 1000×50`. */
   readonly label: string;
-  readonly job: (peer: PeerKind, port: number) => LoadJob;
+  /** One job per load-generator process. */
+  readonly jobs: (peer: PeerKind, port: number) => readonly LoadJob[];
   /** The columns reported for a run, in order. */
   readonly metrics: (m: Measurement) => Readonly<Record<string, number>>;
   readonly targets: readonly RatioTarget[];

@@ -6,10 +6,11 @@ import { createCpuMeter, type CpuReading } from '../lib/createCpuMeter.js';
 import { processRssBytes } from '../lib/procStats.js';
 import { readyLine, spawnNode, stopChild } from '../lib/spawnNode.js';
 import type { PeerKind } from '../load/Endpoint.js';
-import type { FromWorker, LoadJob, LoadResult, ToWorker } from '../load/LoadJob.js';
+import type { FromWorker, JobOutput, LoadJob, LoadResult, ToWorker } from '../load/LoadJob.js';
 import type { PeerReady } from '../peers/peerReady.js';
+import { summarizeStorm } from './summarizeStorm.js';
 
-/** The server gets core 0 and the load generator core 1 (when the machine has two). */
+/** The server gets core 0 and the load generators core 1 (when the machine has two). */
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 const READY_TIMEOUT_MS = 30_000;
@@ -53,13 +54,16 @@ const startServer = async (
   }
 };
 
-const nextMessage = (worker: ChildProcess, type: 'ready' | 'done'): Promise<FromWorker> =>
+const nextMessage = <T extends 'ready' | 'done'>(
+  worker: ChildProcess,
+  type: T,
+): Promise<Extract<FromWorker, { type: T }>> =>
   new Promise((resolve, reject) => {
     const onMessage = (message: FromWorker): void => {
       if (message.type !== type && message.type !== 'failed') return;
       cleanup();
       if (message.type === 'failed') reject(new Error(message.error));
-      else resolve(message);
+      else resolve(message as Extract<FromWorker, { type: T }>);
     };
     const onExit = (code: number | null): void => {
       cleanup();
@@ -73,14 +77,38 @@ const nextMessage = (worker: ChildProcess, type: 'ready' | 'done'): Promise<From
     worker.on('exit', onExit);
   });
 
+/** Tells every worker `all-back` once each of them said `back` (reconnect-storm shards). */
+const relayAllBack = (workers: readonly ChildProcess[]): void => {
+  let pending = workers.length;
+  for (const worker of workers) {
+    const onMessage = (message: FromWorker): void => {
+      if (message.type !== 'back') return;
+      worker.off('message', onMessage);
+      pending -= 1;
+      if (pending === 0) for (const w of workers) w.send({ type: 'all-back' } satisfies ToWorker);
+    };
+    worker.on('message', onMessage);
+  }
+};
+
+/** One generator's numbers as they are, or the storm's shards merged. */
+const combine = (outputs: readonly JobOutput[], markedAt: number): LoadResult => {
+  const [first] = outputs;
+  if (outputs.length === 1 && first?.kind === 'numbers') return first.result;
+  const shards = outputs.flatMap((o) => (o.kind === 'storm-shard' ? [o.shard] : []));
+  if (shards.length !== outputs.length) throw new Error('generators reported different kinds');
+  return summarizeStorm(shards, markedAt);
+};
+
 /**
- * Starts the server (pinned, fresh data dir) and a load generator (pinned to the other core),
- * runs `job`, meters the server's CPU and RSS from `/proc` between `go` and `done`, and stops
- * both by PID whatever happens. Reconnect-storm restarts the server on the same port and data dir.
+ * Starts the server (pinned, fresh data dir) and one load generator per job (all pinned to the
+ * other core), runs the jobs, meters the server's CPU and RSS from `/proc` between `go` and
+ * `done`, and stops them all by PID whatever happens. Reconnect-storm restarts the server on the
+ * same port and data dir.
  */
 export async function measureOnce(
   peer: PeerKind,
-  makeJob: (port: number) => LoadJob,
+  makeJobs: (port: number) => readonly LoadJob[],
   options: MeasureOptions = {},
 ): Promise<Measurement> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liveline-bench-'));
@@ -89,22 +117,32 @@ export async function measureOnce(
     const first = await startServer(peer, { DATA_DIR: dataDir }, options);
     children.push(first.child);
     let server = first.child;
-    const job = makeJob(first.ready.port);
-    const worker = spawnNode(new URL('../load/loadWorker.ts', import.meta.url), {
-      core: LOAD_CORE,
-      ipc: true,
+    const jobs = makeJobs(first.ready.port);
+    const workers = jobs.map((job) => {
+      const worker = spawnNode(new URL('../load/loadWorker.ts', import.meta.url), {
+        core: LOAD_CORE,
+        ipc: true,
+      });
+      children.push(worker);
+      worker.send({ type: 'job', job } satisfies ToWorker);
+      return worker;
     });
-    children.push(worker);
-    const tell = (message: ToWorker): void => void worker.send(message);
-    const ready = nextMessage(worker, 'ready');
-    tell({ type: 'job', job });
-    await ready;
+    const tell = (message: ToWorker): void => {
+      for (const worker of workers) worker.send(message);
+    };
+    await Promise.all(workers.map((worker) => nextMessage(worker, 'ready')));
+    relayAllBack(workers);
     const rssBeforeBytes = processRssBytes(first.ready.pid);
-    const meter = createCpuMeter(first.ready.pid, [worker.pid ?? 0]);
-    const done = nextMessage(worker, 'done');
+    const meter = createCpuMeter(
+      first.ready.pid,
+      workers.map((worker) => worker.pid ?? 0),
+    );
+    const done = Promise.all(workers.map((worker) => nextMessage(worker, 'done')));
     tell({ type: 'go' });
-    if (job.kind === 'reconnect-storm') {
+    let markedAt = Number.NaN;
+    if (jobs.some((job) => job.kind === 'reconnect-storm')) {
       await new Promise((resolve) => setTimeout(resolve, BEFORE_RESTART_MS));
+      markedAt = performance.timeOrigin + performance.now();
       tell({ type: 'mark' });
       await stopChild(server);
       server = (
@@ -112,16 +150,11 @@ export async function measureOnce(
       ).child;
       children.push(server);
     }
-    const result = await done;
+    const outputs = (await done).map((message) => message.output);
     const cpu = meter.read();
     const rssAfterBytes = processRssBytes(server.pid ?? 0);
     tell({ type: 'exit' });
-    return {
-      load: result.type === 'done' ? result.result : {},
-      cpu,
-      rssBeforeBytes,
-      rssAfterBytes,
-    };
+    return { load: combine(outputs, markedAt), cpu, rssBeforeBytes, rssAfterBytes };
   } finally {
     for (const child of children.reverse()) await stopChild(child);
     rmSync(dataDir, { recursive: true, force: true });
