@@ -151,6 +151,7 @@ export function createScenarios(sizes: Sizes): Record<string, Scenario[]> {
           'peak/s': load(m, 'peakPerSecond'),
           'mean/s': load(m, 'meanPerSecond'),
           'peak/mean': load(m, 'peakToMean'),
+          'peak/mean 1 s': load(m, 'peakToMeanWide'),
           published: load(m, 'published'),
           lost: load(m, 'lost'),
         }),
