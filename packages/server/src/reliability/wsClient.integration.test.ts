@@ -1,8 +1,8 @@
-import { type Ack } from './createChannel.js';
+import type { Ack, EnvironmentSignal } from '@liveline/ws-client';
 import { describe, expect, it, vi } from 'vitest';
-import type { EnvironmentSignal } from './environment.js';
-import { connectTestClient, startTestServer } from '../test-utils/testServer.js';
-import { seededRandom } from '../test-utils/fakeEnvironment.js';
+import { startTestServer } from '../test-utils/index.js';
+import { connectWsClient } from './connectWsClient.js';
+import { seededRandom } from './seededRandom.js';
 
 const fastServer = {
   rateLimitPerSecond: 100_000,
@@ -10,7 +10,7 @@ const fastServer = {
   historyMaxEvents: 10_000,
 };
 const openColumn = async (origin: string) => {
-  const { client } = connectTestClient(origin);
+  const { client } = connectWsClient(origin);
   const board = client.channel('board');
   let column = '';
   board.on('snapshot', (m) => (column = m.data.columns[0]?.id ?? ''));
@@ -18,10 +18,10 @@ const openColumn = async (origin: string) => {
   return column;
 };
 
-describe('client against the real server', () => {
+describe('@liveline/ws-client against the real server', () => {
   it('K2 reconnects after the server drops every connection', async () => {
     const server = await startTestServer();
-    const { client, opened } = connectTestClient(server.origin);
+    const { client, opened } = connectWsClient(server.origin);
     const coordinator = client.channel('coordinator');
     const statuses: string[] = [];
     coordinator.subscribe(() => {
@@ -39,7 +39,7 @@ describe('client against the real server', () => {
   it('R3 R9 resumes 1000 ordered events through random disconnects with no gap and no duplicate', async () => {
     const server = await startTestServer(fastServer);
     const column = await openColumn(server.origin);
-    const reader = connectTestClient(server.origin).client.channel('board');
+    const reader = connectWsClient(server.origin).client.channel('board');
     const seqs: number[] = [];
     const cards: string[] = [];
     let start: number | null = null;
@@ -51,7 +51,7 @@ describe('client against the real server', () => {
       if ('type' in m && m.type === 'card.created') cards.push(m.data.card.id);
     });
     await vi.waitFor(() => expect(start).not.toBeNull());
-    const writer = connectTestClient(server.origin, { outbox: { maxCount: 2000 } }).client.channel(
+    const writer = connectWsClient(server.origin, { outbox: { maxCount: 2000 } }).client.channel(
       'board',
     );
     const random = seededRandom(9);
@@ -82,7 +82,7 @@ describe('client against the real server', () => {
     const column = await openColumn(server.origin);
     const signals = new Set<(s: EnvironmentSignal) => void>();
     let online = true;
-    const { client } = connectTestClient(server.origin, {
+    const { client } = connectWsClient(server.origin, {
       environment: {
         isOnline: () => online,
         onSignal: (l) => (signals.add(l), () => signals.delete(l)),
@@ -107,7 +107,7 @@ describe('client against the real server', () => {
 
   it('K2 stops on 4404 and surfaces the reason, without a reconnect loop', async () => {
     const server = await startTestServer();
-    const { client, opened } = connectTestClient(server.origin);
+    const { client, opened } = connectWsClient(server.origin);
     const agent = client.channel('agent', { params: { name: 'nope' } });
     agent.subscribe(() => {});
     await vi.waitFor(() => expect(agent.getState().status).toBe('closed'));
@@ -120,7 +120,7 @@ describe('client against the real server', () => {
 
   it('K2 reconnect() works after the client gave up', async () => {
     const server = await startTestServer();
-    const { client } = connectTestClient(server.origin, { maxRetries: 2 });
+    const { client } = connectWsClient(server.origin, { maxRetries: 2 });
     const coordinator = client.channel('coordinator');
     coordinator.subscribe(() => {});
     await vi.waitFor(() => expect(coordinator.getState().status).toBe('open'));
