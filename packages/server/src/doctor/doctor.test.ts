@@ -41,9 +41,9 @@ const listen = async (server: Server): Promise<string> => {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
-const startLiveline = async (): Promise<LivelineServer> => {
+const startLiveline = async (host = '127.0.0.1'): Promise<LivelineServer> => {
   const dataDir = await tempDir('liveline-doctor-data-');
-  const server = await startServer({ port: 0, dataDir, logLevel: 'silent' });
+  const server = await startServer({ port: 0, host, dataDir, logLevel: 'silent' });
   cleanups.push(() => server.stop());
   return server;
 };
@@ -155,6 +155,16 @@ describe('liveline doctor against real servers', () => {
       expect(check.status).toBe('101');
       expect(check.ms).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it('checks a server on IPv6 loopback by its bracketed address', async () => {
+    const server = await startLiveline('::1');
+    expect(server.origin).toMatch(/^http:\/\/\[::1\]:\d+$/);
+
+    const report = await runDoctor({ server: server.origin });
+
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks).toHaveLength(1 + WS_CHECKS);
   });
 
   it('names the route a server lacks (404 with Liveline JSON) and lists what it serves', async () => {
