@@ -118,6 +118,42 @@ describe('@liveline/ws-client against the real server', () => {
     expect(opened).toHaveLength(1);
   });
 
+  it('K4 clients spread their return over the window the server names in its 1012', async () => {
+    // 50 sockets at 25 reconnects/s: the server asks for its clients back within 2 s.
+    const server = await startTestServer({ restartReconnectsPerSecond: 25 });
+    const channels = Array.from({ length: 50 }, () => {
+      const { client } = connectWsClient(server.origin, {
+        backoff: { baseMs: 100, capMs: 10_000, floorMs: 5 },
+      });
+      const channel = client.channel('coordinator');
+      channel.subscribe(() => {});
+      return channel;
+    });
+    await vi.waitFor(() =>
+      expect(channels.every((c) => c.getState().status === 'open')).toBe(true),
+    );
+    await server.stop();
+    await startTestServer({ port: server.port });
+    const restartedAt = performance.now();
+    const back: number[] = [];
+    await vi.waitFor(
+      () => {
+        channels.forEach((channel, i) => {
+          if (back[i] === undefined && channel.getState().status === 'open')
+            back[i] = performance.now() - restartedAt;
+        });
+        expect(back.filter((t) => t !== undefined)).toHaveLength(channels.length);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
+    // Without the named window every client would be back within its 100 ms base window.
+    expect(Math.max(...back)).toBeGreaterThan(1000);
+    expect(Math.max(...back)).toBeLessThan(4000);
+    expect(channels[0]?.getState().lastClose?.reason).toBe(
+      'server restarting; reconnect within 2000 ms',
+    );
+  });
+
   it('K2 reconnect() works after the client gave up', async () => {
     const server = await startTestServer();
     const { client } = connectWsClient(server.origin, { maxRetries: 2 });
