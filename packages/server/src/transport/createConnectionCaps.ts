@@ -15,8 +15,6 @@ export interface ConnectionCaps {
   admit(
     ip: string,
   ): { ok: true; release: () => void } | { ok: false; scope: CapScope; limit: number };
-  /** Slots taken now. */
-  size(): number;
 }
 
 /** Creates the connection counter of rule L5. */
@@ -32,12 +30,10 @@ export function createConnectionCaps(limits: ConnectionCapLimits): ConnectionCap
         return { ok: false, scope: 'total', limit: limits.maxConnections };
       perIp.set(ip, mine + 1);
       total += 1;
-      let held = true;
       return {
         ok: true,
+        // Called once, from the TCP socket's 'close'.
         release() {
-          if (!held) return;
-          held = false;
           total -= 1;
           const left = (perIp.get(ip) ?? 1) - 1;
           if (left > 0) perIp.set(ip, left);
@@ -45,6 +41,5 @@ export function createConnectionCaps(limits: ConnectionCapLimits): ConnectionCap
         },
       };
     },
-    size: () => total,
   };
 }
