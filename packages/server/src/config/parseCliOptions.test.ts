@@ -13,7 +13,7 @@ describe('parseCliOptions', () => {
       LOG_LEVEL: 'warn',
       MAX_CONNECTIONS: '500',
       MAX_CONNECTIONS_PER_IP: '50',
-      RESTART_RECONNECTS_PER_SECOND: '250',
+      RESTART_RECONNECTS_PER_SECOND: '2.5',
     });
     expect(options).toEqual({
       port: 9000,
@@ -24,7 +24,7 @@ describe('parseCliOptions', () => {
       logLevel: 'warn',
       maxConnections: 500,
       maxConnectionsPerIp: 50,
-      restartReconnectsPerSecond: 250,
+      restartReconnectsPerSecond: 2.5,
     });
   });
 
@@ -39,7 +39,7 @@ describe('parseCliOptions', () => {
     [['--host'], {}, '--host'],
     [[], { MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
     [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
-    [['--restart-reconnects-per-second', '0.5'], {}, '--restart-reconnects-per-second'],
+    [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
   ])('names the bad setting in %j %j', (argv, env, name) => {
     expect(() => parseCliOptions(argv, env)).toThrow(ConfigError);
     expect(() => parseCliOptions(argv, env)).toThrow(name);

@@ -15,6 +15,28 @@ const FLAGS = {
   '--restart-reconnects-per-second': 'RESTART_RECONNECTS_PER_SECOND',
 } as const;
 type FlagName = keyof typeof FLAGS;
+
+const WHOLE_COUNT = /^[1-9]\d{0,7}$/;
+/**
+ * Numeric settings and their syntax; ranges are checked with the other options by startServer
+ * (rules L5 and K4 for the counts and the rate).
+ */
+const NUMERIC_SETTINGS = [
+  ['STAGE_DURATION_MS', 'stageDurationMs', /^\d{1,9}$/, 'milliseconds as a whole number'],
+  ['MAX_CONNECTIONS', 'maxConnections', WHOLE_COUNT, 'a whole number of connections ≥ 1'],
+  [
+    'MAX_CONNECTIONS_PER_IP',
+    'maxConnectionsPerIp',
+    WHOLE_COUNT,
+    'a whole number of connections ≥ 1',
+  ],
+  [
+    'RESTART_RECONNECTS_PER_SECOND',
+    'restartReconnectsPerSecond',
+    /^\d{1,8}(\.\d+)?$/,
+    'reconnects per second, like 1000 or 2.5',
+  ],
+] as const;
 const isFlag = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
 
 /**
@@ -46,30 +68,15 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
       );
     options.port = Number(port.value);
   }
-  const stage = values.STAGE_DURATION_MS;
-  if (stage) {
-    // The range is checked with the other options by startServer; here only the syntax.
-    if (!/^\d{1,9}$/.test(stage.value))
+  for (const [key, option, syntax, expected] of NUMERIC_SETTINGS) {
+    const setting = values[key];
+    if (!setting) continue;
+    if (!syntax.test(setting.value))
       throw new ConfigError(
-        stage.source,
-        `expected milliseconds as a whole number, got ${JSON.stringify(stage.value)}`,
+        setting.source,
+        `expected ${expected}, got ${JSON.stringify(setting.value)}`,
       );
-    options.stageDurationMs = Number(stage.value);
-  }
-  for (const [key, option] of [
-    ['MAX_CONNECTIONS', 'maxConnections'],
-    ['MAX_CONNECTIONS_PER_IP', 'maxConnectionsPerIp'],
-    ['RESTART_RECONNECTS_PER_SECOND', 'restartReconnectsPerSecond'],
-  ] as const) {
-    const count = values[key];
-    if (!count) continue;
-    // Rules L5 and K4; the range is checked with the other options by startServer.
-    if (!/^[1-9]\d{0,7}$/.test(count.value))
-      throw new ConfigError(
-        count.source,
-        `expected a whole number of connections ≥ 1, got ${JSON.stringify(count.value)}`,
-      );
-    options[option] = Number(count.value);
+    options[option] = Number(setting.value);
   }
   if (values.HOST) options.host = values.HOST.value;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;
