@@ -1,3 +1,4 @@
+import { epochNow } from '../peers/createClockState.js';
 import type { Endpoint, Publisher, ResumingSubscriber } from './Endpoint.js';
 import type { LoadJob, StormShard } from './LoadJob.js';
 import { openMany, sleep, waitUntil } from './openMany.js';
@@ -8,9 +9,6 @@ import { publishAtRate } from './publishAtRate.js';
 const AFTER_BACK_MS = 2_000;
 /** Deliveries may trail the last publish this long, in ms. */
 const DRAIN_MS = 2_000;
-
-/** Wall-clock time comparable across generator processes, in ms. */
-const epochNow = (): number => performance.timeOrigin + performance.now();
 
 /**
  * One shard of N subscribers with their own reconnect/resume; the shard that `publishes` also

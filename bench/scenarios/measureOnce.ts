@@ -7,6 +7,7 @@ import { processRssBytes } from '../lib/procStats.js';
 import { readyLine, spawnNode, stopChild } from '../lib/spawnNode.js';
 import type { PeerKind } from '../load/Endpoint.js';
 import type { FromWorker, JobOutput, LoadJob, LoadResult, ToWorker } from '../load/LoadJob.js';
+import { epochNow } from '../peers/createClockState.js';
 import type { PeerReady } from '../peers/peerReady.js';
 import { summarizeStorm } from './summarizeStorm.js';
 
@@ -142,7 +143,7 @@ export async function measureOnce(
     let markedAt = Number.NaN;
     if (jobs.some((job) => job.kind === 'reconnect-storm')) {
       await new Promise((resolve) => setTimeout(resolve, BEFORE_RESTART_MS));
-      markedAt = performance.timeOrigin + performance.now();
+      markedAt = epochNow();
       tell({ type: 'mark' });
       await stopChild(server);
       server = (
