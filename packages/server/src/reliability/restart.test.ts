@@ -1,6 +1,6 @@
 import type { Ack } from '@liveline/ws-client';
 import { describe, expect, it, vi } from 'vitest';
-import { rawRequest, tempDataDir } from '../test-utils/index.js';
+import { onTestCleanup, rawRequest, tempDataDir } from '../test-utils/index.js';
 import { spawnServer, type ServerChild } from '../test-utils/spawnServer.js';
 import { boardContent, compareLogs, createBoardPeer, type BoardPeer } from './createBoardPeer.js';
 import { heapUsedMiB, report } from './seededRandom.js';
@@ -26,6 +26,7 @@ async function startLoad(child: ServerChild, peers: readonly BoardPeer[]) {
     });
     round += 1;
   }, 20);
+  onTestCleanup(() => clearInterval(timer));
   for (let i = 0; i < 3; i += 1)
     await rawRequest(child, '/api/workflows', {
       body: {
@@ -39,8 +40,8 @@ async function startLoad(child: ServerChild, peers: readonly BoardPeer[]) {
     ops,
     /** Ops issued so far. */
     issued: () => ops.length,
-    /** Stops sending; resolves with every op id sent. */
-    stop: () => (clearInterval(timer), round * peers.length),
+    /** Stops sending; returns how many ops were sent. */
+    stop: () => (clearInterval(timer), ops.length),
   };
 }
 
