@@ -1,6 +1,4 @@
-import { useMemo } from 'react';
-import { useConnections } from '@liveline/ws-client/react';
-import { liveConnections } from '../lib/routeConnection';
+import { useLiveConnections } from '../hooks/useLiveConnections';
 import type { PageEntry } from '../pages/pageList';
 import { useUiStore } from '../stores/uiStore';
 import { ConnectionBar } from './ConnectionBar';
@@ -14,8 +12,7 @@ export function AppHeader({
   readonly pages: readonly PageEntry[];
   readonly current: string | null;
 }) {
-  const entries = useConnections();
-  const connections = useMemo(() => liveConnections(entries), [entries]);
+  const connections = useLiveConnections();
   const open = useUiStore((s) => s.diagnosticsOpen);
   const toggle = useUiStore((s) => s.toggleDiagnostics);
   return (

@@ -1,6 +1,4 @@
-import { useMemo } from 'react';
-import { useConnections } from '@liveline/ws-client/react';
-import { liveConnections } from '../lib/routeConnection';
+import { useLiveConnections } from '../hooks/useLiveConnections';
 import { useUiStore } from '../stores/uiStore';
 import { DiagnosticsPanel } from './DiagnosticsPanel';
 
@@ -8,8 +6,7 @@ import { DiagnosticsPanel } from './DiagnosticsPanel';
 export function DiagnosticsDrawer() {
   const open = useUiStore((s) => s.diagnosticsOpen);
   const toggle = useUiStore((s) => s.toggleDiagnostics);
-  const entries = useConnections();
-  const connections = useMemo(() => liveConnections(entries), [entries]);
+  const connections = useLiveConnections();
   if (!open) return null;
   return (
     <aside className="drawer">

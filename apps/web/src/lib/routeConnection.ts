@@ -41,7 +41,7 @@ const labelOf = ({ route, url }: ConnectionEntry) => {
 };
 
 /** The UI's view of one ws-client connection; "Retry now" reconnects its shared channel. */
-export function toRouteConnection(entry: ConnectionEntry): RouteConnection {
+function toRouteConnection(entry: ConnectionEntry): RouteConnection {
   const { state, channel, clock } = entry;
   const url = new URL(entry.url);
   return {
