@@ -42,6 +42,20 @@ describe('presence', () => {
     expect(frames).toHaveLength(1);
   });
 
+  it('B3 the last one leaving publishes an empty summary, and the board starts afresh', () => {
+    const { presence, frames } = setup();
+    presence.set('b', 'c1', 'Ada');
+    vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
+    presence.set('b', 'c1', null);
+    vi.advanceTimersByTime(PRESENCE_FLUSH_MS);
+    presence.set('b', 'c2', 'Grace');
+    expect(frames).toEqual([
+      { count: 1, people: [{ client_id: 'c1', name: 'Ada' }] },
+      { count: 0, people: [] },
+      { count: 1, people: [{ client_id: 'c2', name: 'Grace' }] },
+    ]);
+  });
+
   it('B3 spaces summaries out on a big board so presence costs at most its frame budget', () => {
     const { broker, presence, frames } = setup();
     const people = 2 * PRESENCE_FRAMES_PER_SECOND;

@@ -69,6 +69,8 @@ export function createPresence(broker: Broker): PresenceTracker {
       if (!people) boards.set(boardId, (people = new Map<string, string>()));
       if (name === null ? !people.delete(clientId) : people.get(clientId) === name) return;
       if (name !== null) people.set(clientId, name);
+      // An empty board is forgotten; its next summary (count 0) needs no entry.
+      else if (people.size === 0) boards.delete(boardId);
       flush(boardId);
     },
   };
