@@ -1,14 +1,8 @@
 // ws-client is written for browsers too (it reads `window` and `document` when they exist).
 /// <reference lib="dom" />
 import { applyBoardEvent, type Board } from '@liveline/protocol';
-import {
-  createClient,
-  type Ack,
-  type ClientOptions,
-  type WebSocketConstructor,
-} from '@liveline/ws-client';
-import { WebSocket } from 'ws';
-import { onTestCleanup } from '../test-utils/index.js';
+import type { Ack, ClientOptions } from '@liveline/ws-client';
+import { connectWsClient } from './connectWsClient.js';
 
 /** A ws-client board participant that records the ordered stream it applied. */
 export interface BoardPeer {
@@ -23,14 +17,17 @@ export interface BoardPeer {
   /** Events that broke `seq = last + 1` after the client's own checks: must stay 0. */
   readonly violations: string[];
   /** Snapshots (first one included), resumes and sockets opened. */
-  readonly counts: { snapshots: number; resumes: number; opened: number };
+  readonly counts: {
+    readonly snapshots: number;
+    readonly resumes: number;
+    readonly opened: number;
+  };
   /** Sends a `card.create` with `op_id` and resolves on its ack. */
   createCard(opId: string, columnId: string): Promise<Ack>;
   /** The connection status. */
   status(): string;
   /** Every status change with its `performance.now()` time and the close code that caused it. */
   readonly statusLog: { status: string; at: number; closeCode: number | null }[];
-  close(): void;
 }
 
 /** Connects a {@link BoardPeer} to `board_id` through `origin` (a server or a proxy). */
@@ -39,21 +36,18 @@ export function createBoardPeer(
   boardId: string,
   options: Partial<Omit<ClientOptions, 'origin' | 'environment'>> = {},
 ): BoardPeer {
-  const counts = { snapshots: 0, resumes: 0, opened: 0 };
-  const Counting = class extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols);
-      counts.opened += 1;
-    }
-  } as unknown as WebSocketConstructor;
-  const client = createClient({
-    origin,
+  const { client, opened } = connectWsClient(origin, {
     backoff: { baseMs: 50, capMs: 400, floorMs: 10 },
     outbox: { maxCount: 1000 },
     ...options,
-    environment: { WebSocket: Counting },
   });
-  onTestCleanup(() => client.close());
+  const counts = {
+    snapshots: 0,
+    resumes: 0,
+    get opened() {
+      return opened.length;
+    },
+  };
   const channel = client.channel('board', { query: { board_id: boardId } });
   const statusLog: BoardPeer['statusLog'] = [];
   channel.subscribe(() => {
@@ -101,7 +95,6 @@ export function createBoardPeer(
       ),
     status: () => channel.getState().status,
     statusLog,
-    close: () => client.close(),
   };
 }
 

@@ -2,11 +2,9 @@ import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 
 /** What the proxy has done so far. */
 export interface ChaosStats {
-  connections: number;
   drops: number;
   stalls: number;
   delayedChunks: number;
-  blackholed: number;
 }
 
 /** A TCP proxy on 127.0.0.1 that can drop, delay, stall and silently blackhole connections. */
@@ -22,8 +20,6 @@ export interface ChaosProxy {
   stallRandom(fraction: number, ms: number): number;
   /** Stops forwarding on every open connection without closing it (a half-open path). */
   blackholeAll(): number;
-  /** Open client connections. */
-  openCount(): number;
   close(): Promise<void>;
 }
 
@@ -42,11 +38,9 @@ export async function createChaosProxy(
   const { hostname, port } = new URL(target);
   const pipes = new Set<Pipe>();
   const stats: ChaosStats = {
-    connections: 0,
     drops: 0,
     stalls: 0,
     delayedChunks: 0,
-    blackholed: 0,
   };
   let delay = { min: 0, max: 0 };
 
@@ -75,7 +69,6 @@ export async function createChaosProxy(
   };
 
   const server = createServer((client) => {
-    stats.connections += 1;
     const upstream = connect(Number(port), hostname);
     const pipe: Pipe = { client, upstream, stalledUntil: 0, blackholed: false };
     pipes.add(pipe);
@@ -117,10 +110,8 @@ export async function createChaosProxy(
     blackholeAll() {
       const victims = pick(1);
       for (const pipe of victims) pipe.blackholed = true;
-      stats.blackholed += victims.length;
       return victims.length;
     },
-    openCount: () => pipes.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const pipe of pipes) {

@@ -9,7 +9,7 @@ export interface RawHttpAnswer {
 }
 
 /** Parses the first HTTP response in `text`. */
-export function parseRawAnswer(text: string): RawHttpAnswer {
+function parseRawAnswer(text: string): RawHttpAnswer {
   const [head = '', body = ''] = text.split('\r\n\r\n', 2);
   const [statusLine = '', ...lines] = head.split('\r\n');
   const headers = Object.fromEntries(
