@@ -28,6 +28,7 @@ import { createSqliteStorage } from './storage/createSqliteStorage.js';
 import { assertHandlers } from './transport/assertHandlers.js';
 import { createHttpHandler } from './transport/createHttpHandler.js';
 import { createWsGateway } from './transport/createWsGateway.js';
+import { encodeText } from './transport/wireFrame.js';
 import { createClientErrorHandler, httpServerOptions } from './transport/httpServerOptions.js';
 import type { RouteHandlers } from './transport/RouteHandlers.js';
 
@@ -92,6 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Liveline
       maxBytes: config.historyMaxBytes,
     },
     now,
+    encodeText,
   );
   const events = createEventLog({
     broker,

@@ -23,8 +23,16 @@ interface OrderedRoom {
 export const createEpoch = (): string =>
   `e${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
-/** Creates the in-memory {@link Broker}; `now` (epoch ms) drives age trimming. */
-export function createMemoryBroker(limits: HistoryLimits, now: () => number): Broker {
+/**
+ * Creates the in-memory {@link Broker}; `now` (epoch ms) drives age trimming, and `encode` turns
+ * a frame's text into the bytes every listener gets (the server encodes straight into whole
+ * WebSocket frames, `encodeText`).
+ */
+export function createMemoryBroker(
+  limits: HistoryLimits,
+  now: () => number,
+  encode: (text: string) => Buffer = (text) => Buffer.from(text),
+): Broker {
   const ordered = new Map<string, OrderedRoom>();
   const latest = new Map<string, string>();
   const listeners = new Map<string, Set<FrameListener>>();
@@ -83,7 +91,7 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
   const bytesOf = (entry: HistoryEntry): Buffer => {
     let bytes = encoded.get(entry);
     if (!bytes) {
-      bytes = Buffer.from(entry.frame);
+      bytes = encode(entry.frame);
       encoded.set(entry, bytes);
     }
     return bytes;
@@ -117,7 +125,7 @@ export function createMemoryBroker(limits: HistoryLimits, now: () => number): Br
     },
     setLatest(name, frame) {
       latest.set(name, frame);
-      if (listeners.has(name)) deliver(name, Buffer.from(frame));
+      if (listeners.has(name)) deliver(name, encode(frame));
     },
     latest: (name) => latest.get(name),
     subscribe(name, listener) {
