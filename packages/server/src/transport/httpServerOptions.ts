@@ -1,5 +1,6 @@
 import type { ServerOptions as HttpServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ErrorCode } from '@liveline/protocol';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
@@ -24,15 +25,28 @@ export const httpServerOptions = (timeouts: HttpTimeouts): HttpServerOptions => 
   connectionsCheckingInterval: Math.max(25, Math.min(1_000, timeouts.handshakeTimeoutMs / 4)),
 });
 
-/** Status for a request Node could not parse or that timed out. */
-const statusOf = (code: string | undefined): number =>
-  code === 'ERR_HTTP_REQUEST_TIMEOUT'
-    ? 408
-    : code === 'HPE_HEADER_OVERFLOW'
-      ? 431
-      : code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
-        ? 413
-        : 400;
+interface Refusal {
+  readonly status: number;
+  readonly error: ErrorCode;
+  /** What the body says; a parse error names Node's code instead. */
+  readonly message?: string;
+}
+
+/** How a request Node could not parse or that timed out is answered, by Node's error code. */
+const REFUSALS: Readonly<Record<string, Refusal>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    error: 'unavailable',
+    message: 'request not completed in time',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    error: 'invalid_field',
+    message: 'request headers too large',
+  },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, error: 'invalid_field' },
+};
+const MALFORMED: Refusal = { status: 400, error: 'invalid_field' };
 
 /**
  * The `clientError` listener: answers malformed or timed-out requests with the protocol's JSON
@@ -45,21 +59,19 @@ export const createClientErrorHandler =
       socket.destroy();
       return;
     }
-    const status = statusOf(error.code);
+    const {
+      status,
+      error: code,
+      message,
+    } = (error.code !== undefined && REFUSALS[error.code]) || MALFORMED;
     log.debug('http.client_error', {
       status,
       code: error.code ?? null,
       error: errorMessage(error),
     });
-    const message =
-      status === 408
-        ? 'request not completed in time'
-        : status === 431
-          ? 'request headers too large'
-          : `malformed HTTP request (${error.code ?? 'parse error'})`;
     rejectUpgrade(
       socket,
       status,
-      errorBody(status === 408 ? 'unavailable' : 'invalid_field', message),
+      errorBody(code, message ?? `malformed HTTP request (${error.code ?? 'parse error'})`),
     );
   };
