@@ -6,6 +6,7 @@ import {
   RESUME_QUERY,
   wsRoutes,
   type ClientMessage,
+  type Envelope,
   type ResumePosition,
   type Schema,
   type ServerMessage,
@@ -82,12 +83,10 @@ export interface Channel<R extends WsRouteName> {
   stop(): void;
 }
 
-/** A loose view of a checked message, to read the fields every route shares. */
-interface Fields {
-  type?: string;
-  seq?: number;
-  epoch?: string;
-  data?: { op_id?: string; message?: string };
+/** What a channel reads from the `data` of an `ack` or `error` reply. */
+interface ReplyData {
+  readonly op_id?: string;
+  readonly message?: string;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -125,7 +124,7 @@ export function createChannel<R extends WsRouteName>(
   };
 
   /** Rules R3/R9: tracks the ordered stream; false when the message must not be delivered. */
-  const track = ({ type, seq, epoch }: Fields): boolean => {
+  const track = ({ type, seq, epoch }: Envelope): boolean => {
     if (!ordered || seq === undefined || epoch === undefined || type === 'resumed') return true;
     const verdict =
       type === 'snapshot'
@@ -147,7 +146,7 @@ export function createChannel<R extends WsRouteName>(
         new LivelineError('invalid_message', result.error.message, { cause: result.error }),
       );
     const message = result.value as ServerMessage<R>;
-    const fields = message as Fields;
+    const fields = message as Envelope & { readonly data?: ReplyData };
     if (!track(fields)) return;
     const { type, data } = fields;
     const error =
@@ -230,7 +229,7 @@ export function createChannel<R extends WsRouteName>(
     onMessage: (handler, passive) => hold(handlers, handler, passive),
     on: (type, handler) =>
       hold(handlers, (message) => {
-        if ((message as Fields).type === type) handler(message as MessageOf<R, typeof type>);
+        if ((message as Envelope).type === type) handler(message as MessageOf<R, typeof type>);
       }),
     onError: (handler) => add(errors, handler),
     send,
