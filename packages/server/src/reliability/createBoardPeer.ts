@@ -117,3 +117,7 @@ export function compareLogs(peers: readonly BoardPeer[]): string[] {
     }
   return mismatches;
 }
+
+/** Events a peer misses between its first snapshot and its last seq: must be 0. */
+export const gapsOf = (peer: BoardPeer): number =>
+  peer.lastSeq() - peer.firstSnapshotSeq() - peer.events.size;
