@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSeq, decideResume } from './resume.js';
+import { checkSeq, decideResume, isOrderedEvent } from './resume.js';
 
 const window = { epoch: 'e1', headSeq: 10, oldestSeq: 5 };
 
@@ -57,5 +57,14 @@ describe('resume rules', () => {
     expect(checkSeq(4, 4)).toBe('duplicate');
     expect(checkSeq(4, 2)).toBe('duplicate');
     expect(checkSeq(4, 6)).toBe('gap');
+  });
+
+  it('R2 every ordered message but snapshot and resumed is an event, known to this version or not', () => {
+    const position = { seq: 3, epoch: 'e1' };
+    expect(isOrderedEvent({ type: 'card.created', ...position, data: {} })).toBe(true);
+    expect(isOrderedEvent({ type: 'card.archived_in_v2', ...position, data: {} })).toBe(true);
+    expect(isOrderedEvent({ type: 'snapshot', ...position, data: {} })).toBe(false);
+    expect(isOrderedEvent({ type: 'resumed', ...position, data: { replayed: 0 } })).toBe(false);
+    expect(isOrderedEvent({ type: 'presence', data: { count: 0, people: [] } })).toBe(false);
   });
 });

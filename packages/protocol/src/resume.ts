@@ -47,3 +47,19 @@ export function checkSeq(lastApplied: number, incoming: number): SeqCheck {
   if (incoming <= lastApplied) return 'duplicate';
   return incoming === lastApplied + 1 ? 'apply' : 'gap';
 }
+
+/** The ordered messages of a route that are events: every one with a seq but the two controls. */
+export type OrderedEvent<M> = Exclude<
+  Extract<M, { seq: number }>,
+  { type: 'snapshot' | 'resumed' }
+>;
+
+/**
+ * Whether a message is an event of the ordered stream: it carries a seq and is neither `snapshot`
+ * nor `resumed` (rule R2). Types this version does not know count too, so reducers built on
+ * `apply…Event` skip them there rather than dropping the seq they carry.
+ */
+export const isOrderedEvent = <M extends { readonly type: string }>(
+  message: M,
+): message is M & OrderedEvent<M> =>
+  'seq' in message && message.type !== 'snapshot' && message.type !== 'resumed';

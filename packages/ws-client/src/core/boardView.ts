@@ -1,5 +1,6 @@
 import {
   applyBoardEvent,
+  isOrderedEvent,
   type Board,
   type ErrorData,
   type PresenceSummary,
@@ -42,7 +43,6 @@ export function reduceBoard(state: BoardView, message: ServerMessage<'board'>): 
     };
   if (message.type === 'error') return { ...state, lastError: message.data };
   if (message.type === 'presence') return { ...state, presence: message.data };
-  // Any other ordered message but `resumed` is an event; applyBoardEvent ignores unknown types.
-  if (!('seq' in message) || message.type === 'resumed' || !state.board) return state;
+  if (!isOrderedEvent(message) || !state.board) return state;
   return { ...state, board: applyBoardEvent(state.board, message) };
 }

@@ -1,5 +1,6 @@
 import {
   applyWorkflowEvent,
+  isOrderedEvent,
   type ResumeLostReason,
   type ServerMessage,
   type Workflow,
@@ -43,8 +44,7 @@ export function reduceWorkflow(
       reason: message.reason ?? null,
     };
   }
-  // Any other ordered message but `resumed` is an event; applyWorkflowEvent ignores unknown types.
-  if (!('seq' in message) || message.type === 'resumed') return state;
+  if (!isOrderedEvent(message)) return state;
   // The channel already drops replays (rule R9); a view shared across resubscribes checks again.
   if (message.seq <= (last?.seq ?? state.since ?? -1)) return state;
   return {
