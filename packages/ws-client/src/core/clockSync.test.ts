@@ -102,6 +102,28 @@ describe('clock sync', () => {
     expect(agent.getState().status).toBe('idle');
   });
 
+  it('T1 the page and measureClock share one sync per channel: one round of probes per open', async () => {
+    const fake = createFakeEnvironment();
+    const client = createClient({
+      origin: 'http://h:1',
+      environment: fake.env,
+      measureClock: true,
+    });
+    const clock = client.channel('clock');
+    const sync = client.clockSync(clock);
+    expect(client.clockSync(clock)).toBe(sync);
+    const off = sync.subscribe(() => {});
+    fake.latest().accept();
+    for (let i = 0; i < 5; i++) answer(fake.latest(), 5, 5);
+    vi.advanceTimersByTime(1000);
+    expect(fake.latest().messages()).toHaveLength(5);
+    expect(client.connections.getState()[clock.url]?.clock).toMatchObject({ rttMs: 10 });
+    // The page's subscription is what held the channel; diagnostics alone do not.
+    off();
+    await Promise.resolve();
+    expect(clock.getState().status).toBe('idle');
+  });
+
   it('T1 a probe that is no better than the best so far changes nothing', () => {
     const { latest, sync, renders } = setup();
     answer(latest(), 5, 5);

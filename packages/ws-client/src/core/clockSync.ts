@@ -16,8 +16,6 @@ export interface ClockSyncOptions {
   readonly samples?: number;
   /** A position jump larger than this is a seek and is published. @default 0.05 */
   readonly jumpSeconds?: number;
-  /** Measure only while something else holds the channel open (diagnostics). @default false */
-  readonly passive?: boolean;
 }
 
 /** What clock sync knows. */
@@ -35,7 +33,7 @@ export interface ClockSync {
   /** The current estimate; changes only on transport changes and new estimates. */
   readonly getState: () => ClockSyncState;
   /** Hears state changes; holds the channel open until unsubscribed, unless `passive`. */
-  readonly subscribe: (listener: () => void) => () => void;
+  readonly subscribe: (listener: () => void, passive?: boolean) => () => void;
   /** The server's clock now (or at local time `at`). */
   serverNow(at?: number): number;
   /** The playhead in seconds, extrapolated from the newest tick (rule C2); `null` before one. */
@@ -72,7 +70,7 @@ export function createClockSync<R extends WsRouteName>(
   channel: Channel<R>,
   options: ClockSyncOptions,
 ): ClockSync {
-  const { now, probes = 5, samples: keep = 8, jumpSeconds = 0.05, passive } = options;
+  const { now, probes = 5, samples: keep = 8, jumpSeconds = 0.05 } = options;
   const listeners = new Set<() => void>();
   let state: ClockSyncState = { anchor: null, offsetMs: null, rttMs: null };
   let latest: ClockState | null = null;
@@ -118,14 +116,15 @@ export function createClockSync<R extends WsRouteName>(
     }
     wasOpen = open;
   };
+  // The sync itself only listens; its active subscribers are what hold the channel open.
   const start = () => {
-    const offState = channel.subscribe(onState, passive);
+    const offState = channel.subscribe(onState, true);
     const offMessages = channel.onMessage((message) => {
       if ('timestamp_ms' in message) return onTick(message);
       // Only ticks carry `timestamp_ms`; of the other messages, only `time_sync` replies matter.
       const reply = message as { type?: string; data?: TimeSyncReply };
       if (reply.type === 'time_sync' && reply.data) onReply(reply.data);
-    }, passive);
+    }, true);
     onState();
     return () => {
       offState();
@@ -137,10 +136,12 @@ export function createClockSync<R extends WsRouteName>(
   const serverNow = (at = now()) => at + (state.offsetMs ?? 0);
   return {
     getState: () => state,
-    subscribe(listener) {
+    subscribe(listener, passive) {
       listeners.add(listener);
       off ??= start();
+      const hold = passive ? null : channel.subscribe(() => {});
       return () => {
+        hold?.();
         listeners.delete(listener);
         if (listeners.size === 0) {
           off?.();

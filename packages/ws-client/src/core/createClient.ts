@@ -1,6 +1,6 @@
 import { wsUrl, type RouteParams, type WsRouteName, type WsUrlOptions } from '@liveline/protocol';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createClockSync, type ClockSyncState } from './clockSync.js';
+import { createClockSync, type ClockSync, type ClockSyncState } from './clockSync.js';
 import type { ConnectionState } from './connectionMachine.js';
 import { createChannel, type Channel, type ChannelOptions } from './createChannel.js';
 import { createEnvironment, type Environment } from './environment.js';
@@ -39,6 +39,8 @@ export interface Client {
   readonly connections: StoreApi<Readonly<Record<string, ConnectionEntry>>>;
   /** The channel for a route URL: one per URL, connected while anything listens. */
   channel<R extends WsRouteName>(name: R, ...options: ChannelArgs<R>): Channel<R>;
+  /** The clock sync of a channel: one per channel, shared with `measureClock`'s diagnostics. */
+  clockSync<R extends WsRouteName>(channel: Channel<R>): ClockSync;
   /** Reconnects every connection now. */
   reconnectAll(): void;
   /** Closes every connection (page teardown, tests). */
@@ -51,6 +53,12 @@ export function createClient(options: ClientOptions): Client {
   const channels = new Map<string, Channel<WsRouteName>>();
   const connections = createStore<Readonly<Record<string, ConnectionEntry>>>(() => ({}));
   const url = wsUrl as (origin: string, name: WsRouteName, options?: unknown) => string;
+  const clocks = new Map<Channel<WsRouteName>, ClockSync>();
+  const clockSync = (channel: Channel<WsRouteName>): ClockSync => {
+    let sync = clocks.get(channel);
+    if (!sync) clocks.set(channel, (sync = createClockSync(channel, { now: environment.now })));
+    return sync;
+  };
 
   return {
     environment,
@@ -70,15 +78,14 @@ export function createClient(options: ClientOptions): Client {
           },
         });
       const channel = createChannel(name, key, environment, options, publish);
+      const clock = options.measureClock ? clockSync(channel) : null;
       // Passive: measuring never keeps a connection open that nothing else uses.
-      const clock = options.measureClock
-        ? createClockSync(channel, { now: environment.now, passive: true })
-        : null;
-      clock?.subscribe(publish);
+      clock?.subscribe(publish, true);
       channels.set(key, channel);
       publish();
       return channel;
     },
+    clockSync,
     reconnectAll: () => channels.forEach((c) => c.reconnect()),
     close: () => channels.forEach((c) => c.stop()),
   };
