@@ -193,6 +193,22 @@ describe('diagnoseWs', () => {
       /upgraded \(101\) but the handshake is not valid.*no subprotocol/,
     ],
     [
+      'a certificate from a private CA: the TLS certificate was refused',
+      ws({
+        base: 'https://example.test',
+        result: {
+          kind: 'failed',
+          ms: 3,
+          code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+          message: 'unable to verify the first certificate',
+          upgraded: false,
+        },
+      }),
+      false,
+      'error',
+      /TLS certificate was refused \(unable to verify the first certificate\).*NODE_EXTRA_CA_CERTS/,
+    ],
+    [
       'works direct, via hangs: the proxy does not forward upgrades',
       ws({ target: 'via', direct: works, result: { kind: 'timeout', ms: 3000 } }),
       false,

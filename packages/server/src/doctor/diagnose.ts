@@ -102,6 +102,9 @@ export function describeAnswer(answer: HttpAnswer): string {
 
 const hostOf = (base: string): string => base.replace(/^[a-z]+:\/\//i, '');
 
+/** OpenSSL's and Node's codes for a certificate the client does not accept. */
+const TLS_REFUSALS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
 const networkStatus = (failure: NetworkFailure): string =>
   failure.kind === 'failed' ? (failure.upgraded ? '101' : 'error') : failure.kind;
 
@@ -182,6 +185,11 @@ const networkCause = (
         return `the host name in ${input.base} does not resolve`;
       if (failure.code === 'ECONNRESET' || /socket hang up/i.test(failure.message))
         return 'the connection was dropped before any HTTP answer: a server or proxy that drops requests it does not handle';
+      if (failure.code !== null && TLS_REFUSALS.test(failure.code))
+        return (
+          `the server's TLS certificate was refused (${failure.message}): if it is yours and ` +
+          'self-signed or from a private CA, trust it with NODE_EXTRA_CA_CERTS=<its .pem>'
+        );
       return `the connection failed: ${failure.message}`;
   }
 };

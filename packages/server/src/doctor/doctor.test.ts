@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,9 @@ const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 /** Short deadline for the scenarios where something hangs: the test waits about one deadline. */
 const HANG_TIMEOUT_MS = 1000;
 const WS_CHECKS = WS_ROUTE_NAMES.length;
+/** A self-signed certificate for 127.0.0.1 (test-utils/tls/README.md). */
+const TEST_CERT = fileURLToPath(new URL('../test-utils/tls/localhost.crt', import.meta.url));
+const TEST_KEY = fileURLToPath(new URL('../test-utils/tls/localhost.key', import.meta.url));
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -29,16 +34,17 @@ const tempDir = async (prefix: string): Promise<string> => {
 };
 
 /** Listens on port 0 and registers a cleanup that also drops upgraded sockets. */
-const listen = async (server: Server): Promise<string> => {
+const listen = async (server: Server | HttpsServer): Promise<string> => {
   const sockets = new Set<Duplex>();
-  server.on('connection', (s) => sockets.add(s));
+  server.on('connection', (s: Duplex) => sockets.add(s));
   server.on('upgrade', (_req, s: Duplex) => sockets.add(s));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanups.push(async () => {
     for (const s of sockets) s.destroy();
     await new Promise((resolve) => server.close(resolve));
   });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const scheme = server instanceof HttpsServer ? 'https' : 'http';
+  return `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
 const startLiveline = async (host = '127.0.0.1'): Promise<LivelineServer> => {
@@ -49,12 +55,16 @@ const startLiveline = async (host = '127.0.0.1'): Promise<LivelineServer> => {
 };
 
 /**
- * The real server behind a tiny proxy that answers one WebSocket path with Liveline's 404 JSON
- * (as a server without that route would) and forwards everything else byte for byte.
+ * The real server behind a tiny proxy that forwards everything byte for byte. With `missingPath`
+ * it answers that WebSocket path with Liveline's 404 JSON, as a server without that route would;
+ * with `tls` it terminates TLS with the test certificate, as a reverse proxy in front of the server.
  */
-const startServerWithout = async (target: string, missingPath: string): Promise<string> => {
+const startProxy = async (
+  target: string,
+  { missingPath, tls = false }: { missingPath?: string; tls?: boolean },
+): Promise<string> => {
   const { hostname, port } = new URL(target);
-  const proxy = createHttpServer((req, res) => {
+  const forward: Parameters<typeof createHttpServer>[1] = (req, res) => {
     const upstream = request(
       { hostname, port, path: req.url, method: req.method, headers: req.headers },
       (up) => {
@@ -64,7 +74,10 @@ const startServerWithout = async (target: string, missingPath: string): Promise<
     );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
-  });
+  };
+  const proxy = tls
+    ? createHttpsServer({ cert: readFileSync(TEST_CERT), key: readFileSync(TEST_KEY) }, forward)
+    : createHttpServer(forward);
   proxy.on('upgrade', (req, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === missingPath) {
@@ -170,7 +183,7 @@ describe('liveline doctor against real servers', () => {
   it('names the route a server lacks (404 with Liveline JSON) and lists what it serves', async () => {
     const server = await startLiveline();
     const missing = samplePath('clock');
-    const withoutClock = await startServerWithout(server.origin, missing);
+    const withoutClock = await startProxy(server.origin, { missingPath: missing });
 
     const report = await runDoctor({ server: withoutClock });
 
@@ -242,6 +255,22 @@ describe('liveline doctor against real servers', () => {
     }
   });
 
+  it('explains a TLS certificate it does not trust, and how to trust it', async () => {
+    const server = await startLiveline();
+    const https = await startProxy(server.origin, { tls: true });
+
+    const report = await runDoctor({ server: https });
+
+    expect(report.ok).toBe(false);
+    expect(report.checks).toHaveLength(1 + WS_CHECKS);
+    for (const check of report.checks) {
+      expect(check.status).toBe('error');
+      expect(check.cause).toMatch(
+        /TLS certificate was refused \(self-signed certificate\).*NODE_EXTRA_CA_CERTS/,
+      );
+    }
+  });
+
   it('reports a stopped server as refused, with how to start it', async () => {
     const url = await stoppedServer();
 
@@ -262,11 +291,11 @@ interface CliRun {
 }
 
 /** Runs `src/cli.ts` in one node process (tsx as a loader), so its PID is the one to kill. */
-const runCli = (args: readonly string[]): Promise<CliRun> => {
+const runCli = (args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> => {
   const child = spawn(
     process.execPath,
     ['--conditions=@liveline/source', '--import', 'tsx', 'src/cli.ts', ...args],
-    { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -291,6 +320,19 @@ describe('the liveline CLI', () => {
     const report = JSON.parse(run.stdout) as DoctorReport;
     expect(report).toMatchObject({ ok: true, server: server.origin, via: null, timeoutMs: 3000 });
     expect(report.checks).toHaveLength(1 + WS_CHECKS);
+  });
+
+  it('doctor checks https and wss behind a TLS proxy once its certificate is trusted', async () => {
+    const server = await startLiveline();
+    const https = await startProxy(server.origin, { tls: true });
+
+    const run = await runCli(['doctor', https, '--json'], { NODE_EXTRA_CA_CERTS: TEST_CERT });
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as DoctorReport;
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks).toHaveLength(1 + WS_CHECKS);
+    for (const check of ws(report, 'direct')) expect(check.url).toMatch(/^wss:\/\/127\.0\.0\.1:/);
   });
 
   it('doctor exits non-zero against a refused port and still prints the report', async () => {
