@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CloseCode, healthSchema, parse } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,10 +10,7 @@ import {
   tempDataDir,
   wsOrigin,
 } from './test-utils/index.js';
-import { spawnServer } from './test-utils/spawnServer.js';
-
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+import { spawnBin, spawnServer } from './test-utils/spawnServer.js';
 
 describe('the liveline-server bin', () => {
   it('D1 SIGTERM drains sockets with 1012 and exits 0', async () => {
@@ -27,15 +22,9 @@ describe('the liveline-server bin', () => {
   });
 
   it('D1 a bad flag exits 2 with one clear error line', async () => {
-    const child = spawn(tsx, ['--conditions=@liveline/source', 'src/main.ts', '--port', 'eighty'], {
-      cwd: packageDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(2);
-    expect(stderr.trim()).toMatch(/^liveline-server: --port: expected a port/);
+    const bin = spawnBin(tempDataDir(), { args: ['--port', 'eighty'] });
+    expect(await bin.exited).toBe(2);
+    expect(bin.output().trim()).toMatch(/^liveline-server: --port: expected a port[^\n]*$/);
   });
 
   it('W4 kill -9 mid-workflow and mid-board-edit loses nothing acknowledged', async () => {

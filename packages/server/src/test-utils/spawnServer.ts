@@ -28,14 +28,14 @@ export interface SpawnServerOptions {
   readonly fileSizeBlocks?: number;
 }
 
+/** A started `liveline-server` process that may not be listening (yet, or ever). */
+export type BinChild = Omit<ServerChild, 'origin' | 'port'>;
+
 /**
- * Spawns the real bin (`src/main.ts` through tsx, TOOLCHAIN P14) on `dataDir` and waits for its
- * URL; the child is SIGKILLed by PID after the test if it is still running.
+ * Spawns the real bin (`src/main.ts` through tsx as a loader, TOOLCHAIN P14, so the child's PID is
+ * the server's) on `dataDir`; it is SIGKILLed by PID after the test if it is still running.
  */
-export async function spawnServer(
-  dataDir: string,
-  options: SpawnServerOptions = {},
-): Promise<ServerChild> {
+export function spawnBin(dataDir: string, options: SpawnServerOptions = {}): BinChild {
   const node = [
     process.execPath,
     '--conditions=@liveline/source',
@@ -68,19 +68,22 @@ export async function spawnServer(
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const listening = () => /listening on (http:\/\/\S+)/.exec(output)?.[1];
+  return { process: child, exited, output: () => output };
+}
+
+/** Spawns the real bin ({@link spawnBin}) and waits until it listens. */
+export async function spawnServer(
+  dataDir: string,
+  options: SpawnServerOptions = {},
+): Promise<ServerChild> {
+  const bin = spawnBin(dataDir, options);
+  const listening = () => /listening on (http:\/\/\S+)/.exec(bin.output())?.[1];
   await expect
-    .poll(() => listening() ?? (child.exitCode === null ? undefined : `exited: ${output}`), {
-      timeout: 15_000,
-      interval: 20,
-    })
+    .poll(
+      () => listening() ?? (bin.process.exitCode === null ? undefined : `exited: ${bin.output()}`),
+      { timeout: 15_000, interval: 20 },
+    )
     .toMatch(/^http:/);
   const origin = listening() ?? '';
-  return {
-    process: child,
-    origin,
-    port: Number(new URL(origin).port),
-    exited,
-    output: () => output,
-  };
+  return { ...bin, origin, port: Number(new URL(origin).port) };
 }
