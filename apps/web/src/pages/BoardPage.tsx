@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { DEFAULT_BOARD_ID } from '@liveline/protocol';
-import { useBoard, useChannel } from '@liveline/ws-client/react';
+import { useBoard } from '@liveline/ws-client/react';
 import { BoardColumn } from '../components/BoardColumn';
 import { PresenceList } from '../components/PresenceList';
 import { newId } from '../lib/newId';
@@ -11,8 +11,7 @@ const NAME_KEY = 'liveline.name';
 /** The agent Kanban board: columns and cards, drag and drop, live updates, who is here. */
 export function BoardPage() {
   const boardId = useRouterStore((s) => s.query.get('board')) ?? DEFAULT_BOARD_ID;
-  const { board, clientId, presence, apply } = useBoard(boardId);
-  const channel = useChannel('board', { query: { board_id: boardId } });
+  const { board, clientId, presence, apply, channel } = useBoard(boardId);
   const [name, setLocalName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   const cards = useMemo(() => new Map(board?.cards.map((c) => [c.id, c]) ?? []), [board?.cards]);
 

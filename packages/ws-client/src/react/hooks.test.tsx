@@ -70,18 +70,27 @@ describe('hooks', () => {
     expect(screen.getByText('none 0')).toBeTruthy();
   });
 
-  it('useBoard queues operations offline with an op_id and reports them waiting', () => {
+  it('useBoard queues operations offline with an op_id and reports them waiting; its channel is the shared one', () => {
     function Board() {
       const board = useBoard('b1');
       const remove = () => board.apply({ type: 'card.delete', card_id: 'c1' });
-      return <button onClick={remove}>{`${board.connection.queued} waiting`}</button>;
+      const rename = () => board.channel.send({ type: 'presence.update', name: 'Ada' });
+      return (
+        <>
+          <button onClick={remove}>{`${board.connection.queued} waiting`}</button>
+          <button onClick={rename}>rename</button>
+        </>
+      );
     }
-    const { latest } = setup(<Board />);
-    fireEvent.click(screen.getByRole('button'));
+    const { latest, sockets } = setup(<Board />);
+    fireEvent.click(screen.getByText('0 waiting'));
     expect(screen.getByText('1 waiting')).toBeTruthy();
+    fireEvent.click(screen.getByText('rename'));
     act(() => latest().accept());
+    expect(sockets).toHaveLength(1);
     expect(latest().messages()).toEqual([
       { type: 'card.delete', card_id: 'c1', op_id: expect.any(String) as string },
+      { type: 'presence.update', name: 'Ada' },
     ]);
     expect(screen.getByText('0 waiting')).toBeTruthy();
   });

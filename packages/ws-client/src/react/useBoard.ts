@@ -1,6 +1,7 @@
 import { DEFAULT_BOARD_ID, type BoardOp } from '@liveline/protocol';
 import { useMemo } from 'react';
 import type { ConnectionState } from '../core/connectionMachine.js';
+import type { Channel } from '../core/createChannel.js';
 import type { SendResult } from '../core/createSocketLoop.js';
 import { EMPTY_BOARD, reduceBoard, type BoardView } from '../core/boardView.js';
 import { useChannel } from './useChannel.js';
@@ -18,6 +19,8 @@ export type BoardOpInput = BoardOp extends infer O
 /** What {@link useBoard} returns. */
 export interface UseBoard extends BoardView {
   readonly connection: ConnectionState;
+  /** The board's shared channel, for what `apply` does not cover (e.g. `presence.update`). */
+  readonly channel: Channel<'board'>;
   /** Sends an operation with a fresh `op_id`; queued while offline and delivered once (rule B2). */
   readonly apply: (op: BoardOpInput) => SendResult;
 }
@@ -39,5 +42,5 @@ export function useBoard(boardId: string = DEFAULT_BOARD_ID): UseBoard {
     }),
     [channel, client],
   );
-  return { ...view, ...actions, connection: useConnection(channel) };
+  return { ...view, ...actions, channel, connection: useConnection(channel) };
 }
