@@ -10,10 +10,13 @@ import { formatTable } from './lib/formatTable.js';
 /** The issue-7 budget for `@liveline/ws-client` core + react, min+gzip, in bytes. */
 const BUDGET_BYTES = 8 * 1024;
 
+/** The entry the budget applies to. */
+const BUDGETED = '@liveline/ws-client + /react';
+
 const entries = {
   '@liveline/ws-client': `export * from '@liveline/ws-client';`,
   '@liveline/ws-client/react': `export * from '@liveline/ws-client/react';`,
-  '@liveline/ws-client + /react': `export * from '@liveline/ws-client'; export * from '@liveline/ws-client/react';`,
+  [BUDGETED]: `export * from '@liveline/ws-client'; export * from '@liveline/ws-client/react';`,
   'reconnecting-websocket': `export { default } from 'reconnecting-websocket';`,
   'socket.io-client': `export * from 'socket.io-client';`,
 } as const;
@@ -38,9 +41,11 @@ async function measure(source: string): Promise<{ min: number; gzip: number }> {
 }
 
 const rows: string[][] = [];
+let budgeted = Number.NaN;
 for (const [name, source] of Object.entries(entries)) {
   try {
     const { min, gzip } = await measure(source);
+    if (name === BUDGETED) budgeted = gzip;
     rows.push([name, (min / 1024).toFixed(1), (gzip / 1024).toFixed(2)]);
   } catch (error) {
     rows.push([
@@ -51,5 +56,5 @@ for (const [name, source] of Object.entries(entries)) {
   }
 }
 process.stdout.write(
-  `${formatTable(['entry', 'min KB', 'min+gzip KB'], rows)}\n\nBudget: core + react ≤ ${BUDGET_BYTES / 1024} KB min+gzip.\n`,
+  `${formatTable(['entry', 'min KB', 'min+gzip KB'], rows)}\n\nBudget: core + react ≤ ${BUDGET_BYTES / 1024} KB min+gzip: ${budgeted} bytes, ${BUDGET_BYTES - budgeted} left.\n`,
 );
