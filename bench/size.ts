@@ -41,7 +41,7 @@ async function measure(source: string): Promise<{ min: number; gzip: number }> {
 }
 
 const rows: string[][] = [];
-let budgeted = Number.NaN;
+let budgeted: number | null = null;
 for (const [name, source] of Object.entries(entries)) {
   try {
     const { min, gzip } = await measure(source);
@@ -56,5 +56,5 @@ for (const [name, source] of Object.entries(entries)) {
   }
 }
 process.stdout.write(
-  `${formatTable(['entry', 'min KB', 'min+gzip KB'], rows)}\n\nBudget: core + react ≤ ${BUDGET_BYTES / 1024} KB min+gzip: ${budgeted} bytes, ${BUDGET_BYTES - budgeted} left.\n`,
+  `${formatTable(['entry', 'min KB', 'min+gzip KB'], rows)}\n\nBudget: core + react ≤ ${BUDGET_BYTES / 1024} KB min+gzip: ${budgeted === null ? 'not measured (the build failed)' : `${budgeted} bytes, ${BUDGET_BYTES - budgeted} left`}.\n`,
 );

@@ -193,7 +193,7 @@ describe('diagnoseWs', () => {
       /upgraded \(101\) but the handshake is not valid.*no subprotocol/,
     ],
     [
-      'a certificate from a private CA: the TLS certificate was refused',
+      'a certificate from a private CA: not trusted, and how to trust it',
       ws({
         base: 'https://example.test',
         result: {
@@ -206,7 +206,23 @@ describe('diagnoseWs', () => {
       }),
       false,
       'error',
-      /TLS certificate was refused \(unable to verify the first certificate\).*NODE_EXTRA_CA_CERTS/,
+      /TLS certificate is not trusted \(unable to verify the first certificate\).*NODE_EXTRA_CA_CERTS/,
+    ],
+    [
+      'an expired certificate: named as it is, with no advice to trust it',
+      ws({
+        base: 'https://example.test',
+        result: {
+          kind: 'failed',
+          ms: 3,
+          code: 'CERT_HAS_EXPIRED',
+          message: 'certificate has expired',
+          upgraded: false,
+        },
+      }),
+      false,
+      'error',
+      /^the connection failed: certificate has expired$/,
     ],
     [
       'works direct, via hangs: the proxy does not forward upgrades',

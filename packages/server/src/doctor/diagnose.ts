@@ -102,8 +102,17 @@ export function describeAnswer(answer: HttpAnswer): string {
 
 const hostOf = (base: string): string => base.replace(/^[a-z]+:\/\//i, '');
 
-/** OpenSSL's and Node's codes for a certificate the client does not accept. */
-const TLS_REFUSALS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+/**
+ * OpenSSL's codes for a certificate chain the client has no trusted root for: the cases that
+ * trusting a CA fixes. An expired certificate or one for another host name is not among them.
+ */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
 
 const networkStatus = (failure: NetworkFailure): string =>
   failure.kind === 'failed' ? (failure.upgraded ? '101' : 'error') : failure.kind;
@@ -185,9 +194,9 @@ const networkCause = (
         return `the host name in ${input.base} does not resolve`;
       if (failure.code === 'ECONNRESET' || /socket hang up/i.test(failure.message))
         return 'the connection was dropped before any HTTP answer: a server or proxy that drops requests it does not handle';
-      if (failure.code !== null && TLS_REFUSALS.test(failure.code))
+      if (failure.code !== null && UNTRUSTED_CERTIFICATE.has(failure.code))
         return (
-          `the server's TLS certificate was refused (${failure.message}): if it is yours and ` +
+          `the server's TLS certificate is not trusted (${failure.message}): if it is yours and ` +
           'self-signed or from a private CA, trust it with NODE_EXTRA_CA_CERTS=<its .pem>'
         );
       return `the connection failed: ${failure.message}`;

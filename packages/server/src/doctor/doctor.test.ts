@@ -266,7 +266,7 @@ describe('liveline doctor against real servers', () => {
     for (const check of report.checks) {
       expect(check.status).toBe('error');
       expect(check.cause).toMatch(
-        /TLS certificate was refused \(self-signed certificate\).*NODE_EXTRA_CA_CERTS/,
+        /TLS certificate is not trusted \(self-signed certificate\).*NODE_EXTRA_CA_CERTS/,
       );
     }
   });
