@@ -152,6 +152,7 @@ export function createScenarios(sizes: Sizes): Record<string, Scenario[]> {
           'mean/s': load(m, 'meanPerSecond'),
           'peak/mean': load(m, 'peakToMean'),
           'peak/mean 1 s': load(m, 'peakToMeanWide'),
+          'handshakes peak/mean': load(m, 'handshakesPeakToMean'),
           published: load(m, 'published'),
           lost: load(m, 'lost'),
         }),

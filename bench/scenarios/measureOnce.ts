@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCpuMeter, type CpuReading } from '../lib/createCpuMeter.js';
 import { processRssBytes } from '../lib/procStats.js';
+import { recordHandshakes } from '../lib/recordHandshakes.js';
 import { readyLine, spawnNode, stopChild } from '../lib/spawnNode.js';
 import type { PeerKind } from '../load/Endpoint.js';
 import type { FromWorker, JobOutput, LoadJob, LoadResult, ToWorker } from '../load/LoadJob.js';
@@ -92,13 +93,20 @@ const relayAllBack = (workers: readonly ChildProcess[]): void => {
   }
 };
 
+/** The restart of a reconnect storm: when it began, and the handshakes that arrived after it. */
+interface Restart {
+  readonly markedAt: number;
+  readonly handshakes: readonly number[];
+}
+
 /** One generator's numbers as they are, or the storm's shards merged. */
-const combine = (outputs: readonly JobOutput[], markedAt: number): LoadResult => {
+const combine = (outputs: readonly JobOutput[], restart: Restart | null): LoadResult => {
   const [first] = outputs;
   if (outputs.length === 1 && first?.kind === 'numbers') return first.result;
   const shards = outputs.flatMap((o) => (o.kind === 'storm-shard' ? [o.shard] : []));
-  if (shards.length !== outputs.length) throw new Error('generators reported different kinds');
-  return summarizeStorm(shards, markedAt);
+  if (shards.length !== outputs.length || !restart)
+    throw new Error('generators reported different kinds');
+  return summarizeStorm(shards, restart.markedAt, restart.handshakes);
 };
 
 /**
@@ -140,10 +148,10 @@ export async function measureOnce(
     );
     const done = Promise.all(workers.map((worker) => nextMessage(worker, 'done')));
     tell({ type: 'go' });
-    let markedAt = Number.NaN;
+    let restart: { markedAt: number; stop: () => number[] } | null = null;
     if (jobs.some((job) => job.kind === 'reconnect-storm')) {
       await new Promise((resolve) => setTimeout(resolve, BEFORE_RESTART_MS));
-      markedAt = epochNow();
+      restart = { markedAt: epochNow(), ...recordHandshakes() };
       tell({ type: 'mark' });
       await stopChild(server);
       server = (
@@ -152,10 +160,16 @@ export async function measureOnce(
       children.push(server);
     }
     const outputs = (await done).map((message) => message.output);
+    const handshakes = restart?.stop() ?? [];
     const cpu = meter.read();
     const rssAfterBytes = processRssBytes(server.pid ?? 0);
     tell({ type: 'exit' });
-    return { load: combine(outputs, markedAt), cpu, rssBeforeBytes, rssAfterBytes };
+    return {
+      load: combine(outputs, restart && { markedAt: restart.markedAt, handshakes }),
+      cpu,
+      rssBeforeBytes,
+      rssAfterBytes,
+    };
   } finally {
     for (const child of children.reverse()) await stopChild(child);
     rmSync(dataDir, { recursive: true, force: true });

@@ -22,9 +22,15 @@ const peakToMean = (back: readonly number[], width: number): { peak: number; mea
 /**
  * Merges the shards of one reconnect storm. Times are from `markedAt` (epoch ms), when the
  * orchestrator began the restart. Lost counts, per client, every publish counter that reached any
- * client of any shard, from that client's first one on, that it never received.
+ * client of any shard, from that client's first one on, that it never received. `handshakes` are
+ * the kernel's arrival times of TCP connections since the restart (recordHandshakes): the rate at
+ * which reconnects reached the server, before its event loop took them.
  */
-export function summarizeStorm(shards: readonly StormShard[], markedAt: number): LoadResult {
+export function summarizeStorm(
+  shards: readonly StormShard[],
+  markedAt: number,
+  handshakes: readonly number[],
+): LoadResult {
   const backAt = shards.flatMap((s) => s.backAt);
   const received = shards.flatMap((s) => s.received.map((list) => new Set(list)));
   const delivered = new Set(received.flatMap((set) => [...set]));
@@ -36,6 +42,9 @@ export function summarizeStorm(shards: readonly StormShard[], markedAt: number):
   const back = backAt.flatMap((t) => (t === null ? [] : [t - markedAt]));
   const { peak, mean } = peakToMean(back, RATE_BUCKET_MS);
   const wide = peakToMean(back, WIDE_BUCKET_MS);
+  // A client's handshake precedes its return; later ones are not the storm's.
+  const arrived = handshakes.map((t) => t - markedAt).filter((t) => t <= Math.max(...back));
+  const arrivals = peakToMean(arrived, RATE_BUCKET_MS);
   return {
     allBack: back.length === backAt.length ? 1 : 0,
     back: back.length,
@@ -44,6 +53,7 @@ export function summarizeStorm(shards: readonly StormShard[], markedAt: number):
     meanPerSecond: mean,
     peakToMean: peak / mean,
     peakToMeanWide: wide.peak / wide.mean,
+    handshakesPeakToMean: arrivals.peak / arrivals.mean,
     firstBackMs: back.length ? Math.min(...back) : Number.NaN,
     published: shards.reduce((sum, s) => sum + s.published, 0),
     lost,
