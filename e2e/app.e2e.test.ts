@@ -123,8 +123,8 @@ describe('production build against the real server', () => {
       await p.goto(`${origin}/daw`);
       await waitAllOpen(p);
     }
-    await pa.getByRole('button', { name: '■ Stop' }).click();
-    await pa.getByRole('button', { name: '▶ Play' }).click();
+    await pa.getByRole('button', { name: 'Stop' }).click();
+    await pa.getByRole('button', { name: 'Play' }).click();
     await pa.getByText(/Playing at/).waitFor();
     const sample = await pa.evaluate(async () => {
       const head = document.querySelector<HTMLElement>('[data-testid="playhead"]');
@@ -162,7 +162,7 @@ describe('production build against the real server', () => {
     expect(sample.commits).toBeLessThan(10);
     await pb.getByText(/Playing at 120 BPM/).waitFor();
 
-    await pa.getByRole('button', { name: '❚❚ Pause' }).click();
+    await pa.getByRole('button', { name: 'Pause' }).click();
     await pb.getByText(/Stopped at/).waitFor();
     const box = (await pa.getByRole('slider', { name: 'Timeline: click to seek' }).boundingBox())!;
     await pa.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -178,7 +178,7 @@ describe('production build against the real server', () => {
     await pa.keyboard.press('Space');
     await pb.getByText('Playing at 96 BPM').waitFor();
     await pa.screenshot({ path: join(SCREENSHOTS, 'daw-playing.png'), fullPage: true });
-    await pa.getByRole('button', { name: '■ Stop' }).click();
+    await pa.getByRole('button', { name: 'Stop' }).click();
     await context.close();
   });
 

@@ -55,16 +55,16 @@ export function DawPage() {
         <div className="transport">
           <div className="transport__buttons" role="group" aria-label="Transport controls">
             <button type="button" className={`button${playing ? ' is-active' : ''}`} onClick={play}>
-              ▶ Play
+              <span aria-hidden="true">▶</span> Play
             </button>
             <button type="button" className="button" onClick={pause} disabled={!playing}>
-              ❚❚ Pause
+              <span aria-hidden="true">❚❚</span> Pause
             </button>
             <button type="button" className="button" onClick={resume} disabled={playing}>
-              ⏵ Resume
+              <span aria-hidden="true">▷</span> Resume
             </button>
             <button type="button" className="button" onClick={stop}>
-              ■ Stop
+              <span aria-hidden="true">■</span> Stop
             </button>
           </div>
           <label className="field">
