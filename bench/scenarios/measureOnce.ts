@@ -160,12 +160,12 @@ export async function measureOnce(
       children.push(server);
     }
     const outputs = (await done).map((message) => message.output);
-    const handshakes = restart?.stop() ?? [];
+    const storm = restart && { markedAt: restart.markedAt, handshakes: restart.stop() };
     const cpu = meter.read();
     const rssAfterBytes = processRssBytes(server.pid ?? 0);
     tell({ type: 'exit' });
     return {
-      load: combine(outputs, restart && { markedAt: restart.markedAt, handshakes }),
+      load: combine(outputs, storm),
       cpu,
       rssBeforeBytes,
       rssAfterBytes,
