@@ -26,6 +26,7 @@ describe('close codes', () => {
     [CloseCode.InternalError, 'retry'],
     [CloseCode.Abnormal, 'retry'],
     [CloseCode.TooManyRequests, 'retry'],
+    [CloseCode.SequenceGap, 'retry'],
     [CloseCode.Unauthorized, 'refresh'],
     [CloseCode.ResumeConflict, 'refresh'],
   ] as const)('K1 close %i means %s', (code, action) => {

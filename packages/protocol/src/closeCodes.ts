@@ -19,6 +19,7 @@ export const CloseCode = {
   UnsupportedVersion: 4406,
   HeartbeatTimeout: 4408,
   ResumeConflict: 4409,
+  SequenceGap: 4410,
   TooManyRequests: 4429,
 } as const;
 /** A known close code. */
@@ -67,6 +68,7 @@ export const CLOSE_POLICY: Readonly<Record<CloseCode, ClosePolicy>> = {
   4406: stop('unsupported protocol version: reload the app'),
   4408: retry('heartbeat timeout'),
   4409: refresh('resume state invalid: reconnect without it'),
+  4410: retry('sequence gap'),
   4429: retry('too many requests'),
 };
 

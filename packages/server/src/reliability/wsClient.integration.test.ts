@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import type { Ack, EnvironmentSignal } from '@liveline/ws-client';
 import { describe, expect, it, vi } from 'vitest';
-import { startTestServer } from '../test-utils/index.js';
+import { WebSocketServer } from 'ws';
+import { onTestCleanup, startTestServer } from '../test-utils/index.js';
 import { connectWsClient } from './connectWsClient.js';
 import { seededRandom } from './seededRandom.js';
 
@@ -105,17 +107,84 @@ describe('@liveline/ws-client against the real server', () => {
     expect(board.getState().queued).toBe(0);
   });
 
-  it('K2 stops on 4404 and surfaces the reason, without a reconnect loop', async () => {
+  it('K2 stops on 4404 and surfaces the reason, with no retry scheduled', async () => {
     const server = await startTestServer();
-    const { client, opened } = connectWsClient(server.origin);
+    // Every timer the client arms; a retry can only ever come from one of them.
+    const armed = new Set<ReturnType<typeof setTimeout>>();
+    const { client, opened } = connectWsClient(server.origin, {
+      environment: {
+        setTimeout: (run, ms) => {
+          const timer = setTimeout(() => (armed.delete(timer), run()), ms);
+          armed.add(timer);
+          return timer;
+        },
+        clearTimeout: (timer) => {
+          armed.delete(timer as ReturnType<typeof setTimeout>);
+          clearTimeout(timer as ReturnType<typeof setTimeout>);
+        },
+      },
+    });
     const agent = client.channel('agent', { params: { name: 'nope' } });
     agent.subscribe(() => {});
     await vi.waitFor(() => expect(agent.getState().status).toBe('closed'));
     const state = agent.getState();
     expect(state.lastClose?.code).toBe(4404);
     expect(state.status === 'closed' && state.error.code).toBe('stopped');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // long enough for several fast retries
+    expect(armed.size).toBe(0);
     expect(opened).toHaveLength(1);
+  });
+
+  it('R10 a server that always skips a seq gets one immediate resume, then backed-off retries', async () => {
+    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    onTestCleanup(() => new Promise((resolve) => wss.close(resolve)));
+    const arrivals: number[] = [];
+    const closeCodes: number[] = [];
+    wss.on('connection', (socket, req) => {
+      arrivals.push(performance.now());
+      socket.on('close', (code) => closeCodes.push(code));
+      const resumed = new URL(req.url ?? '/', 'http://h').searchParams.get('seq');
+      socket.send(
+        JSON.stringify(
+          resumed === null
+            ? {
+                type: 'snapshot',
+                seq: 1,
+                epoch: 'e',
+                data: { board_id: 'b', columns: [], cards: [] },
+              }
+            : { type: 'resumed', seq: 1, epoch: 'e', data: { replayed: 0 } },
+        ),
+      );
+      // Event 2 never comes: every connection sees 3, a gap after 1.
+      socket.send(
+        JSON.stringify({
+          type: 'card.deleted',
+          seq: 3,
+          epoch: 'e',
+          data: { op_id: null, card_id: 'c' },
+        }),
+      );
+    });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const { port } = wss.address() as AddressInfo;
+    // The largest draw of every window: the retries wait 300, 600, then 1200 ms.
+    const { client } = connectWsClient(`http://127.0.0.1:${port}`, {
+      backoff: { baseMs: 300, capMs: 1200, floorMs: 300 },
+      validate: undefined,
+      environment: { random: () => 1 },
+    });
+    client.channel('board').onMessage(() => {});
+    await vi.waitFor(
+      () => {
+        expect(arrivals).toHaveLength(5);
+        expect(closeCodes.length).toBeGreaterThanOrEqual(4);
+      },
+      { timeout: 5_000 },
+    );
+    const waits = arrivals.slice(1).map((t, i) => t - (arrivals[i] ?? 0));
+    expect(waits[0]).toBeLessThan(250);
+    expect(waits.slice(1).map((w, i) => w >= [300, 600, 1200][i]!)).toEqual([true, true, true]);
+    expect(closeCodes.slice(0, 4)).toEqual([1000, 4410, 4410, 4410]);
   });
 
   it('K4 clients spread their return over the window the server names in its 1012', async () => {

@@ -102,6 +102,40 @@ describe('channel', () => {
     expect(latest().url).toContain('seq=3');
   });
 
+  it('R10 resumes at once after a gap and backs off while gaps recur with no event applied', () => {
+    // random() = 1 draws the top of every window: 1000 ms, then 2000 ms.
+    const { latest, sockets, env } = createFakeEnvironment(() => 1);
+    const client = createClient({ origin: 'http://h:1', environment: env });
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    const resumed = { type: 'resumed', seq: 3, epoch: 'e1', data: { replayed: 0 } };
+    latest().accept();
+    latest().receive(snapshot(3));
+    latest().receive(event(5));
+    expect(sockets).toHaveLength(2);
+    for (const [repeat, wait] of [
+      [1, 1000],
+      [2, 2000],
+    ] as const) {
+      latest().accept();
+      latest().receive(resumed);
+      latest().receive(event(5));
+      expect(latest().closedWith?.code).toBe(4410);
+      expect(board.getState()).toMatchObject({ status: 'reconnecting' });
+      expect(sockets).toHaveLength(1 + repeat);
+      vi.advanceTimersByTime(wait - 1);
+      expect(sockets).toHaveLength(1 + repeat);
+      vi.advanceTimersByTime(1);
+      expect(sockets).toHaveLength(2 + repeat);
+    }
+    latest().accept();
+    latest().receive(resumed);
+    latest().receive(event(4));
+    latest().receive(event(6));
+    expect(sockets).toHaveLength(5);
+    expect(latest().url).toContain('seq=4');
+  });
+
   it('R5 surfaces a recovered:false snapshot to the caller and adopts its position', () => {
     const { client, latest } = setup();
     const board = client.channel('board');

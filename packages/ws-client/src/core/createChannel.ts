@@ -113,6 +113,8 @@ export function createChannel<R extends WsRouteName>(
   /** Requests waiting for their reply, by `op_id`. */
   const pending = new Map<string, (reply: Ack | LivelineError) => void>();
   let position: ResumePosition | null = null;
+  /** Gaps since an event last moved `position` on (rule R10). */
+  let gaps = 0;
   let refs = 0;
 
   const fail = (error: LivelineError) => errors.forEach((h) => h(error));
@@ -132,9 +134,14 @@ export function createChannel<R extends WsRouteName>(
         : position?.epoch === epoch
           ? checkSeq(position.seq, seq)
           : 'gap';
-    if (verdict === 'apply') position = { epoch, seq };
-    // A gap means a lost frame: reconnect and resume from the last applied seq.
-    if (verdict === 'gap') loop.reconnect();
+    if (verdict === 'apply') {
+      position = { epoch, seq };
+      if (type !== 'snapshot') gaps = 0;
+    }
+    // A gap means a lost frame: resume from the last applied seq, at once the first time; gaps
+    // that recur before any event applies wait out the backoff, so a server that keeps
+    // skipping a seq is not hammered.
+    if (verdict === 'gap') loop.reconnect(gaps++);
     return verdict === 'apply';
   };
 

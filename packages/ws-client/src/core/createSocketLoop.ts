@@ -1,4 +1,5 @@
 import {
+  CloseCode,
   closePolicy,
   HEARTBEAT_TIMEOUT_MS,
   restartSpreadMs,
@@ -62,8 +63,11 @@ export interface SocketLoop {
   start(): void;
   /** Closes the socket and returns to `idle`. */
   stop(): void;
-  /** Drops the socket and connects now, whatever the state, also after giving up. */
-  reconnect(): void;
+  /**
+   * Drops the socket and connects again, whatever the state, also after giving up: now, or after
+   * the backoff of `failures` earlier failures (rule R10).
+   */
+  reconnect(failures?: number): void;
   /** Writes a message now when open, else queues it. */
   send(message: OutboxMessage): SendResult;
   /** Forgets a sent message once the server acknowledged operation `id`. */
@@ -137,6 +141,8 @@ export function createSocketLoop(
   };
 
   const closed = (code: number, reason: string, error?: LivelineError) => {
+    // The dead socket's watchdog must not outlive it (nor keep a Node process up).
+    env.clearTimeout(timer);
     socket = null;
     if (!env.isOnline()) return goOffline();
     const policy = closePolicy(code);
@@ -221,9 +227,13 @@ export function createSocketLoop(
       detach(1000, 'released');
       dispatch({ type: 'release' });
     },
-    reconnect() {
+    reconnect(failures = 0) {
       unlisten ??= env.onSignal(onSignal);
-      connect(true);
+      if (!failures) return connect(true);
+      detach(CloseCode.SequenceGap, 'sequence gap');
+      const retryAt = env.now() + backoff(failures - 1, env.random, retry);
+      dispatch({ type: 'close', code: CloseCode.SequenceGap, reason: 'sequence gap', retryAt });
+      wake(retryAt, connect);
     },
     send(message) {
       if (socket?.readyState === OPEN && status() === 'open') {
