@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from './routes.js';
+import { WS_ROUTE_NAMES } from './wsRoutes.js';
 import { parse, type Schema } from './schema.js';
 import {
   boardOpSchema,
@@ -90,17 +91,9 @@ describe('messages of the original documents', () => {
 });
 
 describe('messages Liveline designed', () => {
-  it('T1 accepts a time_sync probe on every route and its reply', () => {
-    for (const route of [
-      routes.clock,
-      routes.workflow,
-      routes.board,
-      routes.transport,
-      routes.agent,
-    ]) {
-      ok(route.client, { type: 'time_sync', id: 1, t0: 12.5 });
-    }
-    ok(routes.clock.server, { type: 'time_sync', data: { id: 1, t0: 1, t1: 2, t2: 3 } });
+  it.each(WS_ROUTE_NAMES)('T1 route %s accepts a time_sync probe and its reply', (name) => {
+    ok(routes[name].client, { type: 'time_sync', id: 1, t0: 12.5 });
+    ok(routes[name].server, { type: 'time_sync', data: { id: 1, t0: 1, t1: 2, t2: 3 } });
   });
 
   it('R2 accepts ordered snapshots, resumes and events with seq and epoch', () => {
@@ -139,14 +132,15 @@ describe('messages Liveline designed', () => {
     );
   });
 
-  it('E1 validates error, ack and heartbeat messages on every route', () => {
-    ok(routes.coordinator.server, {
+  it.each(WS_ROUTE_NAMES)('E1 route %s validates error, ack and heartbeat messages', (name) => {
+    const { server } = routes[name];
+    ok(server, {
       type: 'error',
       data: { code: 'invalid_field', message: 'bpm: expected ≤ 400', field: 'bpm' },
     });
-    ok(routes.board.server, { type: 'ack', data: { op_id: 'op-1', seq: 9, duplicate: true } });
-    ok(routes.agent.server, { type: 'heartbeat', data: { server_time: 1 } });
-    bad(routes.agent.server, { type: 'error', data: { code: 'oops', message: 'x' } }, 'data.code');
+    ok(server, { type: 'ack', data: { op_id: 'op-1', seq: 9, duplicate: true } });
+    ok(server, { type: 'heartbeat', data: { server_time: 1 } });
+    bad(server, { type: 'error', data: { code: 'oops', message: 'x' } }, 'data.code');
   });
 
   it('B2 requires an op_id on every board operation and names bad fields', () => {

@@ -1,4 +1,10 @@
-import { CloseCode, MAX_PAYLOAD_BYTES } from '@liveline/protocol';
+import {
+  CloseCode,
+  fillPath,
+  MAX_PAYLOAD_BYTES,
+  WS_ROUTE_NAMES,
+  wsRoutes,
+} from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { connectTestClient, dataOf, startTestServer, wsOrigin } from '../test-utils/index.js';
 
@@ -21,16 +27,18 @@ describe('connection limits and liveness', () => {
     expect(answering.ws.readyState).toBe(answering.ws.OPEN);
   });
 
-  it('T1 time_sync is answered on every route with t0 echoed and t1 ≤ t2', async () => {
-    const server = await startTestServer();
-    for (const path of ['/ws/transport/clock', '/ws/connect', '/ws/agent/editor', '/ws']) {
+  it.each(WS_ROUTE_NAMES)(
+    'T1 time_sync is answered on route %s with t0 echoed and t1 ≤ t2',
+    async (name) => {
+      const server = await startTestServer();
+      const path = fillPath(wsRoutes[name].path, { id: 'quiet', name: 'editor' });
       const client = await connectTestClient(wsOrigin(server, path));
       client.send({ type: 'time_sync', id: 7, t0: 123.5 });
       const reply = dataOf(await client.next('time_sync'));
       expect(reply).toMatchObject({ id: 7, t0: 123.5 });
       expect(Number(reply.t2)).toBeGreaterThanOrEqual(Number(reply.t1));
-    }
-  });
+    },
+  );
 
   it('E1 invalid JSON, unknown types and invalid fields get an error naming the problem', async () => {
     const server = await startTestServer();

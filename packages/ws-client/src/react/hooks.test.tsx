@@ -1,5 +1,6 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { StrictMode, useRef, type ReactNode } from 'react';
+import { PIPELINE } from '@liveline/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { createClient } from '../core/createClient.js';
 import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
@@ -53,21 +54,57 @@ describe('hooks', () => {
   });
 
   it('useWorkflow reduces the snapshot and events, listing each event once', () => {
+    const stage = PIPELINE[0].stage;
     function Run() {
       const { workflow, events } = useWorkflow('w1');
-      return <p>{`${workflow?.status ?? 'none'} ${events.length}`}</p>;
+      const progress = workflow?.stages.find((s) => s.stage === stage)?.progress;
+      return <p>{`${workflow?.status ?? 'none'} ${events.length} ${progress ?? '-'}`}</p>;
     }
     const { latest } = setup(<Run />);
+    const workflow = {
+      id: 'w1',
+      mode: 'idea',
+      title: 'T',
+      input: 'an idea',
+      status: 'queued',
+      queue_position: 1,
+      error: null,
+      created_at: 0,
+      updated_at: 0,
+      stages: PIPELINE.map(({ stage, agent }) => ({
+        stage,
+        agent,
+        status: 'waiting',
+        progress: 0,
+        started_at: null,
+        completed_at: null,
+        artifact: null,
+      })),
+    };
+    const event = (seq: number, type: string, data: object) => ({
+      type,
+      seq,
+      epoch: 'e',
+      data: { workflow_id: 'w1', at: seq, ...data },
+    });
     act(() => {
       latest().accept();
       latest().receive({
         type: 'snapshot',
         seq: 0,
         epoch: 'e',
-        data: { workflow_id: 'w1', workflow: null },
+        data: { workflow_id: 'w1', workflow },
       });
     });
-    expect(screen.getByText('none 0')).toBeTruthy();
+    expect(screen.getByText('queued 0 0')).toBeTruthy();
+    act(() => {
+      latest().receive(event(1, 'workflow.started', {}));
+      latest().receive(event(2, 'stage.started', { stage }));
+      latest().receive(event(2, 'stage.started', { stage }));
+      latest().receive(event(1, 'workflow.started', {}));
+      latest().receive(event(3, 'stage.progress', { stage, progress: 40 }));
+    });
+    expect(screen.getByText('running 3 40')).toBeTruthy();
   });
 
   it('useBoard queues operations offline with an op_id and reports them waiting; its channel is the shared one', () => {
