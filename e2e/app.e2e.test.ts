@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { freePort } from './support/freePort';
 import {
   launchChromium,
   overallPhase,
@@ -10,19 +9,18 @@ import {
   startServer,
   tempDataDir,
   waitAllOpen,
+  type ServerProcess,
 } from './support/liveline';
-import type { TestProcess } from './support/startProcess';
 
-let server: TestProcess;
+let server: ServerProcess;
 let browser: Browser;
 let origin: string;
 const data = tempDataDir();
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  server = await startServer(port, data.dir);
+  server = await startServer(0, data.dir);
+  origin = server.origin;
   browser = await launchChromium();
 });
 
@@ -184,13 +182,15 @@ describe('production build against the real server', () => {
 
   it('(7) a route that does not exist shows stopped with its reason, and no reconnect loop', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The page's timers run on a clock the test moves, so a minute of retries takes no wall time.
+    await page.clock.install();
     const sockets: string[] = [];
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await page.goto(`${origin}/agents?agent=nope`);
     const agent = page.locator('.connection-bar [data-route="/ws/agent/nope"]');
     await agent.and(page.locator('[data-phase="closed"]')).waitFor();
     await expect(agent.getByRole('status').textContent()).resolves.toMatch(/🔴.*Stopped: \S+/);
-    await page.waitForTimeout(3000);
+    await page.clock.runFor(60_000);
     expect(await agent.getAttribute('data-phase')).toBe('closed');
     expect(sockets.filter((u) => u.endsWith('/ws/agent/nope'))).toHaveLength(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'agent-missing.png'), fullPage: true });

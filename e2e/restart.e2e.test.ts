@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { freePort } from './support/freePort';
 import {
   launchChromium,
   overallPhase,
@@ -9,10 +8,10 @@ import {
   startServer,
   tempDataDir,
   waitAllOpen,
+  type ServerProcess,
 } from './support/liveline';
-import type { TestProcess } from './support/startProcess';
 
-let server: TestProcess | null = null;
+let server: ServerProcess | null = null;
 let browser: Browser;
 const data = tempDataDir();
 
@@ -27,9 +26,8 @@ afterAll(async () => {
 });
 
 it('(3) SIGKILL mid-run and restart: reconnecting, then connected; the event list has no gap and no duplicate', async () => {
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  server = await startServer(port, data.dir);
+  server = await startServer(0, data.dir);
+  const { origin, port } = server;
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${origin}/idea2video`);
   await waitAllOpen(page);

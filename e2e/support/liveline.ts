@@ -9,13 +9,24 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 /** Where screenshots go (git-ignored). */
 export const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
 
-/** Starts the built server as a separate process serving the built app. */
+/** A server process and the origin it reported once listening. */
+export interface ServerProcess extends TestProcess {
+  readonly origin: string;
+  readonly port: number;
+}
+
+const LISTENING = /listening on (http:\/\/\S+):(\d+)\n/;
+
+/**
+ * Starts the built server as a separate process serving the built app. Port 0 lets the kernel
+ * pick a free port; the origin is read back from the server's own output, so no port is guessed.
+ */
 export async function startServer(
   port: number,
   dataDir: string,
   allowedOrigins?: string,
-): Promise<TestProcess> {
-  return startProcess(['packages/server/dist/main.js'], {
+): Promise<ServerProcess> {
+  const server = await startProcess(['packages/server/dist/main.js'], {
     cwd: ROOT,
     env: {
       PORT: String(port),
@@ -25,8 +36,10 @@ export async function startServer(
       LOG_LEVEL: 'warn',
       ...(allowedOrigins ? { ALLOWED_ORIGINS: allowedOrigins } : {}),
     },
-    ready: /listening on/,
+    ready: LISTENING,
   });
+  const [, host = '', listening = ''] = LISTENING.exec(server.output()) ?? [];
+  return { ...server, origin: `${host}:${listening}`, port: Number(listening) };
 }
 
 /** A fresh temporary data directory and its removal. */
