@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { formatTable } from './lib/formatTable.js';
 
 /** The issue-7 budget for `@liveline/ws-client` core + react, min+gzip, in bytes. */
-const BUDGET_BYTES = 8 * 1024;
+const BUDGET_BYTES = 8.5 * 1024;
 
 /** The entry the budget applies to. */
 const BUDGETED = '@liveline/ws-client + /react';
