@@ -1,5 +1,6 @@
 /** What went wrong, for logs, HTTP bodies and tests. */
-export type ServerErrorCode = 'invalid_option' | 'storage' | 'missing_handler' | 'listen';
+export type ServerErrorCode =
+  'invalid_option' | 'storage' | 'missing_handler' | 'listen' | 'lifecycle';
 
 /** Every error the server raises on purpose: a `code` to branch on and the `cause` it wraps. */
 export class LivelineServerError extends Error {

@@ -20,6 +20,11 @@ export interface HttpHandlerOptions {
   readonly handlers: RouteHandlers;
   readonly log: Logger;
   readonly webDir: string | null;
+  /**
+   * Serves every request whose path is not a route of the table, instead of the web app and the
+   * 404: the host's own routes when Liveline is attached to its server.
+   */
+  readonly otherwise?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const HTTP_ROUTE_NAMES = ROUTE_NAMES.filter((n): n is HttpRouteName => routes[n].kind === 'http');
@@ -159,6 +164,10 @@ export function createHttpHandler(
         ),
         { Allow: allowed },
       );
+      return;
+    }
+    if (options.otherwise) {
+      options.otherwise(req, res);
       return;
     }
     const isApi =

@@ -54,6 +54,8 @@ export interface WsGateway {
   stats(): Record<WsRouteName, RouteStats>;
   /** Number of open connections. */
   connectionCount(): number;
+  /** Resolves once no connection is open (at once if none is). */
+  whenIdle(): Promise<void>;
   /** Stops timers and terminates what is left. */
   close(): void;
 }
@@ -83,6 +85,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { log, now } = options;
   let draining = false;
   const connections = new Set<Connection>();
+  /** Resolvers of {@link WsGateway.whenIdle}, called when the last connection closes. */
+  const idleWaiters: (() => void)[] = [];
   const caps = createConnectionCaps(options.caps);
   const counters = Object.fromEntries(
     WS_ROUTE_NAMES.map((n) => [n, createRouteCounters()]),
@@ -189,6 +193,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     );
     socket.on('close', (code, reason) => {
       connections.delete(connection);
+      if (connections.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
       connection.disposed();
       session?.onClose?.();
       log.debug('ws.closed', { route: name, id: connection.id, code, reason: reason.toString() });
@@ -315,6 +320,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       return out;
     },
     connectionCount: () => connections.size,
+    whenIdle: () =>
+      connections.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
     close() {
       clearInterval(pingTimer);
       clearInterval(heartbeatTimer);

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { startHostApp } from '../examples/embedInHttpServer.js';
+import { ConfigError, LivelineServerError, createLivelineServer } from '../index.js';
+import type { LogFields } from '../log/createLogger.js';
+import {
+  connectTestClient,
+  onTestCleanup,
+  rawRequest,
+  tempDataDir,
+  wsOrigin,
+} from '../test-utils/index.js';
+
+const quiet = () => ({ dataDir: tempDataDir(), logLevel: 'silent' as const, webDir: null });
+
+/** The example host app on port 0, closed after the test; `origin` is where it listens. */
+async function startExample(): Promise<
+  Awaited<ReturnType<typeof startHostApp>> & { origin: string }
+> {
+  const app = await startHostApp(0, quiet());
+  onTestCleanup(async () => {
+    await app.liveline.stop();
+    await new Promise((resolve) => app.server.close(resolve));
+  });
+  return { ...app, origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+}
+
+describe('createLivelineServer', () => {
+  it('attach serves the route table beside the host app’s own routes, and stop gives the server back', async () => {
+    const app = await startExample();
+    expect(app.liveline.state).toBe('listening');
+    expect((await rawRequest(app, '/hello')).body).toBe('hello from the host app\n');
+    expect((await rawRequest(app, '/health')).json).toMatchObject({ status: 'healthy' });
+    expect((await rawRequest(app, '/not-liveline')).status).toBe(404);
+    const clock = await connectTestClient(wsOrigin(app, '/ws/transport/clock'));
+    await clock.next((m) => 'playing' in m);
+
+    await app.liveline.stop();
+    expect(app.liveline.state).toBe('stopped');
+    expect(app.server.listening).toBe(true);
+    expect((await rawRequest(app, '/hello')).status).toBe(200);
+    const health = await rawRequest(app, '/health');
+    expect(health.status).toBe(404);
+    expect(health.json).toBeNull();
+  });
+
+  it('attach hands upgrades outside the route table to the host’s own upgrade listener', async () => {
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    const hostWss = new WebSocketServer({ noServer: true });
+    server.on('upgrade', (req, socket, head) =>
+      hostWss.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ from: 'host' }))),
+    );
+    const liveline = createLivelineServer(quiet());
+    liveline.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onTestCleanup(async () => {
+      await liveline.stop();
+      hostWss.close();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    const origin = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const host = await connectTestClient(`${origin}/host-ws`);
+    expect(await host.next((m) => m.from === 'host')).toEqual({ from: 'host' });
+    const clock = await connectTestClient(`${origin}/ws/transport/clock`);
+    await clock.next((m) => 'playing' in m);
+  });
+
+  it('the default origin allow-list follows the address the server is bound to', async () => {
+    const app = await startExample();
+    const port = (app.server.address() as AddressInfo).port;
+    const own = await rawRequest(app, '/ws/transport/clock', {
+      upgrade: true,
+      headers: { Origin: `http://localhost:${port}` },
+    });
+    expect(own.status).toBe(101);
+    const other = await rawRequest(app, '/ws/transport/clock', {
+      upgrade: true,
+      headers: { Origin: 'http://evil.example' },
+    });
+    expect(other.status).toBe(403);
+  });
+
+  it('the lifecycle goes starting, listening, draining, stopped, and a stopped server cannot attach', async () => {
+    const liveline = createLivelineServer({ ...quiet(), port: 0 });
+    expect(liveline.state).toBe('starting');
+    const server = await liveline.listen();
+    expect(server.state).toBe('listening');
+    const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'));
+    const stopped = server.stop();
+    expect(server.state).toBe('draining');
+    expect(server.stats().status).toBe('draining');
+    expect((await client.closed).code).toBe(1012);
+    await stopped;
+    expect(liveline.state).toBe('stopped');
+    let error: unknown = null;
+    try {
+      liveline.attach(createServer());
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(LivelineServerError);
+    expect(error).toMatchObject({ code: 'lifecycle' });
+  });
+
+  it('an injected logger gets every line, and a part without its methods is a ConfigError naming it', async () => {
+    const lines: { event: string; fields?: LogFields }[] = [];
+    const record = (event: string, fields?: LogFields): void => {
+      lines.push({ event, ...(fields && { fields }) });
+    };
+    const logger = { debug: record, info: record, warn: record, error: record };
+    const server = await createLivelineServer({ ...quiet(), port: 0, logger }).listen();
+    await server.stop();
+    expect(lines.map((l) => l.event)).toEqual(['server.started', 'server.stopped']);
+    expect(() => createLivelineServer({ ...quiet(), broker: {} as never })).toThrow(
+      /^broker: expected an object with the methods openOrdered, publish/,
+    );
+    expect(() => createLivelineServer({ ...quiet(), stages: { dance: {} } as never })).toThrow(
+      ConfigError,
+    );
+  });
+
+  it('the README shows the tested embedding example as it is', () => {
+    const example = readFileSync(
+      new URL('../examples/embedInHttpServer.ts', import.meta.url),
+      'utf8',
+    );
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(example.replace("'../index.js'", "'@liveline/server'"));
+  });
+});

@@ -1,0 +1,86 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { matchRoute } from '@liveline/protocol';
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+type UpgradeListener = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** What Liveline serves on a mounted server. */
+export interface MountHandlers {
+  /** Builds the request listener; `otherwise` serves paths outside the route table (or is absent). */
+  readonly request: (otherwise: RequestListener | undefined) => RequestListener;
+  /** Handles an upgrade to one of the table's WebSocket paths. */
+  readonly upgrade: UpgradeListener;
+}
+
+/** A server Liveline is mounted on. */
+export interface Mount {
+  /** `http(s)://host:port` the server is bound to, or `null` before it listens. */
+  origin(): string | null;
+  /** Gives the server back to the listeners it had before. */
+  unmount(): void;
+}
+
+const isLivelineWsPath = (target: string): boolean => {
+  const at = target.indexOf('?');
+  const match = matchRoute('ws', at === -1 ? target : target.slice(0, at));
+  return match.ok || match.reason !== 'no_route';
+};
+
+/** `scheme://host:port` of a bound server; an IPv6 host is bracketed. */
+export const originOf = (scheme: 'http' | 'https', host: string, port: number): string =>
+  `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * Mounts Liveline on `server` beside the host's own routes. The `request` and `upgrade`
+ * listeners the server has now are taken over: Liveline answers the paths of its route table and
+ * hands every other request or upgrade to them, the way a Node server with several listeners
+ * would not (each listener would answer every request). Listeners added later are not routed.
+ */
+export function mountOnServer(
+  server: Server | HttpsServer,
+  handlers: MountHandlers,
+  boundHost?: string,
+): Mount {
+  const hostRequests = server.listeners('request') as RequestListener[];
+  const hostUpgrades = server.listeners('upgrade') as UpgradeListener[];
+  server.removeAllListeners('request');
+  server.removeAllListeners('upgrade');
+  const toHost =
+    hostRequests.length === 0
+      ? undefined
+      : (req: IncomingMessage, res: ServerResponse): void => {
+          for (const listener of hostRequests) listener.call(server, req, res);
+        };
+  const onRequest = handlers.request(toHost);
+  const onUpgrade: UpgradeListener = (req, socket, head) => {
+    if (hostUpgrades.length > 0 && !isLivelineWsPath(req.url ?? '/'))
+      for (const listener of hostUpgrades) listener.call(server, req, socket, head);
+    else handlers.upgrade(req, socket, head);
+  };
+  server.on('request', onRequest);
+  server.on('upgrade', onUpgrade);
+  const scheme = server instanceof HttpsServer ? 'https' : 'http';
+  // Read once per bind, not per upgrade: the origin check runs on every handshake of a storm.
+  let origin: string | null = null;
+  const learnOrigin = (): void => {
+    const address = server.address();
+    origin =
+      address === null || typeof address === 'string'
+        ? null
+        : originOf(scheme, boundHost ?? address.address, address.port);
+  };
+  if (server.listening) learnOrigin();
+  server.on('listening', learnOrigin);
+  return {
+    origin: () => origin,
+    unmount() {
+      server.off('listening', learnOrigin);
+      server.off('request', onRequest);
+      server.off('upgrade', onUpgrade);
+      for (const listener of hostRequests) server.on('request', listener);
+      for (const listener of hostUpgrades) server.on('upgrade', listener);
+    },
+  };
+}

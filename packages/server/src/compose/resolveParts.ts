@@ -1,0 +1,90 @@
+import { STAGE_NAMES, type StageName } from '@liveline/protocol';
+import type { ResolvedServerOptions } from '../config/serverOptions.js';
+import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
+import type { Stage } from '../domains/workflow/Stage.js';
+import { ConfigError } from '../errors.js';
+import { createLogger, type Logger } from '../log/createLogger.js';
+import type { Broker } from '../rooms/Broker.js';
+import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
+import { createSqliteStorage } from '../storage/createSqliteStorage.js';
+import type { Storage } from '../storage/Storage.js';
+import { encodeText } from '../transport/wireFrame.js';
+
+/** The replaceable parts of a server; each one left out is built from the options. */
+export interface LivelineParts {
+  /** Durable state. @default SQLite in `dataDir` */
+  readonly storage?: Storage;
+  /** Room fan-out and history. @default the in-memory broker bounded by the `history*` options */
+  readonly broker?: Broker;
+  /** Pipeline stages by name; those left out are the built-in ones. @default built-in stages paced by `stageDurationMs` */
+  readonly stages?: Partial<Record<StageName, Stage>>;
+  /** Where log lines go. @default JSON lines on stdout at `logLevel` */
+  readonly logger?: Logger;
+}
+
+/** Every part, and whether the server made it (and so closes it when it stops). */
+export interface ResolvedParts {
+  readonly log: Logger;
+  readonly storage: Storage;
+  readonly ownsStorage: boolean;
+  readonly broker: Broker;
+  readonly stages: Record<StageName, Stage>;
+}
+
+const REQUIRED_METHODS = {
+  storage: ['status', 'loadDocument', 'listDocuments', 'loadRoom', 'appliedOp', 'write', 'close'],
+  broker: ['openOrdered', 'publish', 'window', 'since', 'setLatest', 'latest', 'subscribe'],
+  logger: ['debug', 'info', 'warn', 'error'],
+  stage: ['run'],
+} as const;
+
+/** `value` if it is an object with every method of `methods`, else a {@link ConfigError} naming `field`. */
+const checkPart = <T>(field: string, value: T, methods: readonly string[]): T => {
+  const missing = methods.filter(
+    (name) =>
+      typeof value !== 'object' ||
+      value === null ||
+      typeof (value as Record<string, unknown>)[name] !== 'function',
+  );
+  if (missing.length > 0)
+    throw new ConfigError(field, `expected an object with the methods ${missing.join(', ')}`);
+  return value;
+};
+
+/** Builds the parts left out of `parts` from `config`, and checks the ones given. */
+export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions): ResolvedParts {
+  const log = parts.logger
+    ? checkPart('logger', parts.logger, REQUIRED_METHODS.logger)
+    : createLogger(config.logLevel);
+  const stageParts = parts.stages ?? {};
+  const unknown = Object.keys(stageParts).find((name) => !STAGE_NAMES.some((s) => s === name));
+  if (unknown !== undefined)
+    throw new ConfigError(`stages.${unknown}`, `expected one of ${STAGE_NAMES.join(', ')}`);
+  const stages = Object.fromEntries(
+    STAGE_NAMES.map((name) => {
+      const given = stageParts[name];
+      return [
+        name,
+        given
+          ? checkPart(`stages.${name}`, given, REQUIRED_METHODS.stage)
+          : createBuiltinStage(name, config.stageDurationMs),
+      ];
+    }),
+  ) as Record<StageName, Stage>;
+  const broker = parts.broker
+    ? checkPart('broker', parts.broker, REQUIRED_METHODS.broker)
+    : createMemoryBroker(
+        {
+          maxEvents: config.historyMaxEvents,
+          maxAgeMs: config.historyMaxAgeMs,
+          maxBytes: config.historyMaxBytes,
+        },
+        config.now,
+        encodeText,
+      );
+  // Storage last: it opens a file, which nothing may leave open when another part is refused.
+  const storage = parts.storage
+    ? checkPart('storage', parts.storage, REQUIRED_METHODS.storage)
+    : createSqliteStorage(config.dataDir, log);
+  return { log, storage, ownsStorage: !parts.storage, broker, stages };
+}
