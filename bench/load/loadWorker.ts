@@ -21,6 +21,8 @@ import { runTick30 } from './runTick30.js';
 // Loaded on demand, so the peers' clients do not depend on Liveline's workspace sources.
 const endpoints: Record<PeerKind, () => Promise<(port: number) => Endpoint>> = {
   liveline: async () => (await import('./createLivelineEndpoint.js')).createLivelineEndpoint,
+  // ws-frame differs from ws-raw only in how the server writes broadcasts; the clients are the same.
+  'ws-frame': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,
   'ws-raw': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,
   socketio: async () => (await import('./createSocketIoEndpoint.js')).createSocketIoEndpoint,
 };
