@@ -1,5 +1,5 @@
 /**
- * A tiny runtime validator library. Zod-like, but small enough to ship in the client's 8 KB
+ * A tiny runtime validator library. Zod-like, but small enough to ship in the client's 8.5 KB
  * budget. A schema is a function that returns the clean value or throws a {@link ValidationError}
  * naming the bad field. Unknown object keys are dropped, so old clients tolerate newer servers.
  *

@@ -124,6 +124,17 @@ describe('clock sync', () => {
     expect(clock.getState().status).toBe('idle');
   });
 
+  it('gives each subscription its own token: a stale unsubscribe never removes a newer one', () => {
+    const { latest, sync } = setup();
+    const heard = vi.fn();
+    const stale = sync.subscribe(heard);
+    stale();
+    sync.subscribe(heard);
+    stale();
+    latest().receive(tick());
+    expect(heard).toHaveBeenCalledTimes(1);
+  });
+
   it('T1 a probe that is no better than the best so far changes nothing', () => {
     const { latest, sync, renders } = setup();
     answer(latest(), 5, 5);

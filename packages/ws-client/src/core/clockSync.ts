@@ -4,6 +4,7 @@ import {
   type ClockState,
   type WsRouteName,
 } from '@liveline/protocol';
+import { addListener, type Listeners } from './addListener.js';
 import type { Channel } from './createChannel.js';
 
 /** Options of {@link createClockSync}. */
@@ -71,7 +72,7 @@ export function createClockSync<R extends WsRouteName>(
   options: ClockSyncOptions,
 ): ClockSync {
   const { now, probes = 5, samples: keep = 8, jumpSeconds = 0.05 } = options;
-  const listeners = new Set<() => void>();
+  const listeners: Listeners<() => void> = new Map();
   let state: ClockSyncState = { anchor: null, offsetMs: null, rttMs: null };
   let latest: ClockState | null = null;
   let samples: Sample[] = [];
@@ -137,12 +138,12 @@ export function createClockSync<R extends WsRouteName>(
   return {
     getState: () => state,
     subscribe(listener, passive) {
-      listeners.add(listener);
+      const remove = addListener(listeners, listener);
       off ??= start();
       const hold = passive ? null : channel.subscribe(() => {});
       return () => {
         hold?.();
-        listeners.delete(listener);
+        remove();
         if (listeners.size === 0) {
           off?.();
           off = null;

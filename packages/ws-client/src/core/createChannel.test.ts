@@ -256,6 +256,27 @@ describe('channel', () => {
     expect(channel.getState().status).toBe('idle');
   });
 
+  it('gives each subscription its own token: a stale unsubscribe never removes a newer one', () => {
+    const { client, latest } = setup();
+    const channel = client.channel('coordinator');
+    const [states, messages, errors] = [vi.fn(), vi.fn(), vi.fn()];
+    const subscribe = () => [
+      channel.subscribe(states),
+      channel.onMessage(messages),
+      channel.onError(errors),
+    ];
+    const stale = subscribe();
+    stale.forEach((off) => off());
+    subscribe();
+    stale.forEach((off) => off());
+    latest().accept();
+    latest().receive({ type: 'heartbeat', data: { server_time: 1 } });
+    latest().receive('{nope');
+    expect(states).toHaveBeenCalled();
+    expect(messages).toHaveBeenCalledTimes(1);
+    expect(errors).toHaveBeenCalledTimes(1);
+  });
+
   it('lists every connection for diagnostics, with its channel to retry', () => {
     const { client, latest } = setup();
     client.channel('coordinator').subscribe(() => {});

@@ -12,6 +12,7 @@ import {
   type ServerMessage,
   type WsRouteName,
 } from '@liveline/protocol';
+import { addListener, type Listeners } from './addListener.js';
 import type { ConnectionState } from './connectionMachine.js';
 import { createSocketLoop, type ConnectionOptions, type SendResult } from './createSocketLoop.js';
 import type { Environment } from './environment.js';
@@ -91,25 +92,24 @@ interface ReplyData {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Adds `item` to `set`; the returned function removes it. */
-const add = <T>(set: Set<T>, item: T) => {
-  set.add(item);
-  return () => void set.delete(item);
-};
-
-/** Creates the channel for `url`; the client shares one per URL. */
+/**
+ * Creates the channel for `url`; the client shares one per URL. `onHeld` hears `true` when the
+ * channel gets its first holder, and `false` when its last holder left and its outbox is empty, so
+ * dropping it loses nothing.
+ */
 export function createChannel<R extends WsRouteName>(
   route: R,
   url: string,
   env: Environment,
   options: ChannelOptions = {},
   onState?: (state: ConnectionState) => void,
+  onHeld?: (held: boolean) => void,
 ): Channel<R> {
   const ordered = wsRoutes[route].delivery === 'ordered';
   const schema: Schema<unknown> | undefined = options.validate?.[route].server;
-  const handlers = new Set<(message: ServerMessage<R>) => void>();
-  const errors = new Set<(error: LivelineError) => void>();
-  const watchers = new Set<() => void>();
+  const handlers: Listeners<(message: ServerMessage<R>) => void> = new Map();
+  const errors: Listeners<(error: LivelineError) => void> = new Map();
+  const watchers: Listeners<() => void> = new Map();
   /** Requests waiting for their reply, by `op_id`. */
   const pending = new Map<string, (reply: Ack | LivelineError) => void>();
   let position: ResumePosition | null = null;
@@ -196,10 +196,14 @@ export function createChannel<R extends WsRouteName>(
   const release = () => {
     loop.stop();
     position = null;
+    if (!loop.holds()) onHeld?.(false);
   };
   /** Keeps the socket open until the returned release runs (once). */
   const retain = () => {
-    if (++refs === 1) loop.start();
+    if (++refs === 1) {
+      onHeld?.(true);
+      loop.start();
+    }
     let held = true;
     return () => {
       if (!held) return;
@@ -208,9 +212,9 @@ export function createChannel<R extends WsRouteName>(
       if (--refs === 0) queueMicrotask(() => refs === 0 && release());
     };
   };
-  /** Adds `item` to `set` and, unless `passive`, keeps the socket open until the returned function removes it. */
-  const hold = <T>(set: Set<T>, item: T, passive?: boolean) => {
-    const remove = add(set, item);
+  /** Adds `listener` and, unless `passive`, keeps the socket open until the returned function removes it. */
+  const hold = <T>(listeners: Listeners<T>, listener: T, passive?: boolean) => {
+    const remove = addListener(listeners, listener);
     if (passive) return remove;
     const release = retain();
     return () => {
@@ -238,7 +242,7 @@ export function createChannel<R extends WsRouteName>(
       hold(handlers, (message) => {
         if ((message as Envelope).type === type) handler(message as MessageOf<R, typeof type>);
       }),
-    onError: (handler) => add(errors, handler),
+    onError: (handler) => addListener(errors, handler),
     send,
     request: (message, opts = {}) =>
       new Promise<Ack>((resolve, reject) => {

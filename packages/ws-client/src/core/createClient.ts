@@ -37,7 +37,7 @@ export interface Client {
   readonly environment: Environment;
   /** Every connection's state by URL, observable. */
   readonly connections: StoreApi<Readonly<Record<string, ConnectionEntry>>>;
-  /** The channel for a route URL: one per URL, connected while anything listens. */
+  /** The channel for a route URL: one per URL, connected while anything listens, evicted once nothing does. */
   channel<R extends WsRouteName>(name: R, ...options: ChannelArgs<R>): Channel<R>;
   /** The clock sync of a channel: one per channel, shared with `measureClock`'s diagnostics. */
   clockSync<R extends WsRouteName>(channel: Channel<R>): ClockSync;
@@ -53,7 +53,8 @@ export function createClient(options: ClientOptions): Client {
   const channels = new Map<string, Channel<WsRouteName>>();
   const connections = createStore<Readonly<Record<string, ConnectionEntry>>>(() => ({}));
   const url = wsUrl as (origin: string, name: WsRouteName, options?: unknown) => string;
-  const clocks = new Map<Channel<WsRouteName>, ClockSync>();
+  // Weak: a channel's clock sync goes with the channel once the client evicts it.
+  const clocks = new WeakMap<Channel<WsRouteName>, ClockSync>();
   const clockSync = (channel: Channel<WsRouteName>): ClockSync => {
     let sync = clocks.get(channel);
     if (!sync) clocks.set(channel, (sync = createClockSync(channel, { now: environment.now })));
@@ -67,7 +68,10 @@ export function createClient(options: ClientOptions): Client {
       const key = url(options.origin, name, args);
       const found = channels.get(key);
       if (found) return found as Channel<R>;
+      /** Whether this channel is the one the client lists for its URL. */
+      const listed = () => channels.get(key) === channel;
       const publish = () =>
+        listed() &&
         connections.setState({
           [key]: {
             route: name,
@@ -77,7 +81,16 @@ export function createClient(options: ClientOptions): Client {
             clock: clock?.getState() ?? null,
           },
         });
-      const channel = createChannel(name, key, environment, options, publish);
+      // An unheld channel is evicted; held again through a kept reference, it is listed again
+      // unless `channel()` has made a newer one for its URL meanwhile.
+      const onHeld = (held: boolean) => {
+        if (held && !channels.has(key)) channels.set(key, channel);
+        if (held || !listed()) return;
+        channels.delete(key);
+        const { [key]: _evicted, ...rest } = connections.getState();
+        connections.setState(rest, true);
+      };
+      const channel = createChannel(name, key, environment, options, publish, onHeld);
       const clock = options.measureClock ? clockSync(channel) : null;
       // Passive: measuring never keeps a connection open that nothing else uses.
       clock?.subscribe(publish, true);

@@ -71,6 +71,8 @@ export interface SocketLoop {
   send(message: OutboxMessage): SendResult;
   /** Forgets a sent message once the server acknowledged operation `id`. */
   ack(id: string): void;
+  /** Whether the outbox holds a message to write or an operation waiting for its ack. */
+  holds(): boolean;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -249,5 +251,6 @@ export function createSocketLoop(
       outbox.ack(id);
       syncQueued();
     },
+    holds: () => outbox.size() > 0,
   };
 }

@@ -1,4 +1,5 @@
 import type { ServerMessage, WsRouteName } from '@liveline/protocol';
+import { addListener, type Listeners } from './addListener.js';
 import type { Channel } from './createChannel.js';
 
 /** A reducer from a route's messages to a view state; returns `state` itself when unchanged. */
@@ -24,12 +25,12 @@ export function createView<R extends WsRouteName, S>(
   const found = views.get(reduce) as View<S> | undefined;
   if (found) return found;
   let state = initial;
-  const listeners = new Set<() => void>();
+  const listeners: Listeners<() => void> = new Map();
   let off: (() => void) | null = null;
   const view: View<S> = {
     getState: () => state,
     subscribe(listener) {
-      listeners.add(listener);
+      const remove = addListener(listeners, listener);
       off ??= channel.onMessage((message) => {
         const next = reduce(state, message);
         if (next === state) return;
@@ -37,7 +38,7 @@ export function createView<R extends WsRouteName, S>(
         listeners.forEach((l) => l());
       });
       return () => {
-        listeners.delete(listener);
+        remove();
         if (listeners.size || !off) return;
         off();
         off = null;

@@ -47,6 +47,8 @@ export interface Outbox {
   ack(id: string): void;
   /** Messages not yet written. */
   pending(): number;
+  /** Messages held: not yet written, or written and waiting for their ack. */
+  size(): number;
 }
 
 /**
@@ -98,5 +100,6 @@ export function createOutbox(
       remove((e) => e.id !== id);
     },
     pending: () => entries.filter((e) => !e.sent).length,
+    size: () => entries.length,
   };
 }
