@@ -10,6 +10,7 @@ import {
   tempDataDir,
   wsOrigin,
 } from './test-utils/index.js';
+import { SERVER_FLAGS, type ServerFlag } from './config/serverFlags.js';
 import { spawnBin, spawnServer } from './test-utils/spawnServer.js';
 
 describe('the liveline-server bin', () => {
@@ -26,6 +27,22 @@ describe('the liveline-server bin', () => {
     expect(await bin.exited).toBe(2);
     expect(bin.output().trim()).toMatch(/^liveline-server: --port: expected a port[^\n]*$/);
   });
+
+  it.each(['--help', '-h'])(
+    'D1 %s prints every flag with its environment variable and default, and exits 0',
+    async (flag) => {
+      const bin = spawnBin(tempDataDir(), { args: ['--port', '1', flag] });
+      expect(await bin.exited).toBe(0);
+      const output = bin.output();
+      expect(output).toMatch(/^Usage: liveline-server/);
+      for (const [name, spec] of Object.entries(SERVER_FLAGS) as [string, ServerFlag][]) {
+        expect(output).toContain(`${name} ${spec.value}`);
+        expect(output).toContain(`env ${spec.env}, default: ${spec.fallback}`);
+      }
+      expect(output).toContain('default: 8000');
+      expect(output).not.toContain('listening');
+    },
+  );
 
   it('W4 kill -9 mid-workflow and mid-board-edit loses nothing acknowledged', async () => {
     const dataDir = tempDataDir();

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseCliOptions } from './config/parseCliOptions.js';
+import { serverUsage } from './config/serverFlags.js';
 import { ConfigError, errorMessage } from './errors.js';
 import { DRAIN_TIMEOUT_MS, startServer } from './index.js';
 
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
   } catch (error) {
     process.stderr.write(`liveline-server: ${errorMessage(error)}\n`);
     process.exit(EXIT_BAD_CONFIG);
+  }
+  if (options === 'help') {
+    process.stdout.write(serverUsage());
+    return;
   }
   let server;
   try {

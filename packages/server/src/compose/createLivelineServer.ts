@@ -15,6 +15,7 @@ import { transportRoutes } from '../routes/transportRoutes.js';
 import { COORDINATOR_ROOM, agentRoom, workflowRoutes } from '../routes/workflowRoutes.js';
 import { assertHandlers } from '../transport/assertHandlers.js';
 import { createHttpHandler } from '../transport/createHttpHandler.js';
+import { createRequestPolicy } from '../transport/createRequestPolicy.js';
 import { createWsGateway } from '../transport/createWsGateway.js';
 import { createClientErrorHandler, httpServerOptions } from '../transport/httpServerOptions.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
@@ -150,6 +151,15 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       defaults = { origin, list: origin === null ? [] : defaultAllowedOrigins(origin) };
     return defaults.list;
   };
+  const policy = createRequestPolicy({
+    allowedOrigins,
+    allowedHosts: config.allowedHosts,
+    boundHost: config.host,
+  });
+  if (policy.hostCheckOff)
+    log.warn('server.host_check_off', {
+      message: 'ALLOWED_HOSTS is *: any Host is accepted, so DNS rebinding can reach this server',
+    });
   const gateway = createWsGateway({
     handlers,
     log,
@@ -162,7 +172,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     rateLimitBurst: config.rateLimitBurst,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     pingIntervalMs: config.pingIntervalMs,
-    isOriginAllowed: (origin) => allowedOrigins().includes(origin),
+    policy,
     caps: {
       maxConnections: config.maxConnections,
       maxConnectionsPerIp: config.maxConnectionsPerIp,
@@ -191,6 +201,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
             handlers,
             log,
             webDir: config.webDir,
+            policy,
             ...(otherwise && { otherwise }),
           }),
         upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head),

@@ -14,6 +14,7 @@ describe('parseCliOptions', () => {
       MAX_CONNECTIONS: '500',
       MAX_CONNECTIONS_PER_IP: '50',
       RESTART_RECONNECTS_PER_SECOND: '2.5',
+      ALLOWED_HOSTS: 'live.example.com, .team.example',
     });
     expect(options).toEqual({
       port: 9000,
@@ -25,7 +26,15 @@ describe('parseCliOptions', () => {
       maxConnections: 500,
       maxConnectionsPerIp: 50,
       restartReconnectsPerSecond: 2.5,
+      allowedHosts: ['live.example.com', '.team.example'],
     });
+  });
+
+  it('O3 --allowed-hosts wins over ALLOWED_HOSTS, and --help wins over every flag', () => {
+    expect(parseCliOptions(['--allowed-hosts=*'], { ALLOWED_HOSTS: 'a.example' })).toEqual({
+      allowedHosts: ['*'],
+    });
+    expect(parseCliOptions(['--port', '1', '-h'], {})).toBe('help');
   });
 
   it.each([
@@ -40,6 +49,8 @@ describe('parseCliOptions', () => {
     [[], { MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
     [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
+    [['--allowed-hosts', 'http://x.example'], {}, '--allowed-hosts'],
+    [[], { ALLOWED_HOSTS: 'a b' }, 'ALLOWED_HOSTS'],
   ])('names the bad setting in %j %j', (argv, env, name) => {
     expect(() => parseCliOptions(argv, env)).toThrow(ConfigError);
     expect(() => parseCliOptions(argv, env)).toThrow(name);

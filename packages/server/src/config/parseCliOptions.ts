@@ -1,20 +1,9 @@
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
-import type { ServerOptions } from './serverOptions.js';
+import { SERVER_FLAGS, type ServerFlagName } from './serverFlags.js';
+import { HOST_ENTRY, type ServerOptions } from './serverOptions.js';
 
-const FLAGS = {
-  '--port': 'PORT',
-  '--host': 'HOST',
-  '--data-dir': 'DATA_DIR',
-  '--allowed-origins': 'ALLOWED_ORIGINS',
-  '--web-dir': 'WEB_DIR',
-  '--log-level': 'LOG_LEVEL',
-  '--stage-duration-ms': 'STAGE_DURATION_MS',
-  '--max-connections': 'MAX_CONNECTIONS',
-  '--max-connections-per-ip': 'MAX_CONNECTIONS_PER_IP',
-  '--restart-reconnects-per-second': 'RESTART_RECONNECTS_PER_SECOND',
-} as const;
-type FlagName = keyof typeof FLAGS;
+type EnvName = (typeof SERVER_FLAGS)[ServerFlagName]['env'];
 
 const WHOLE_COUNT = /^[1-9]\d{0,7}$/;
 /**
@@ -37,26 +26,40 @@ const NUMERIC_SETTINGS = [
     'reconnects per second, like 1000 or 2.5',
   ],
 ] as const;
-const isFlag = (name: string): name is FlagName => Object.hasOwn(FLAGS, name);
+const isFlag = (name: string): name is ServerFlagName => Object.hasOwn(SERVER_FLAGS, name);
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
 /**
  * Reads server options from the environment and `--flag value`/`--flag=value` arguments (flags
- * win), throwing {@link ConfigError} that names the bad variable or flag.
+ * win), throwing {@link ConfigError} that names the bad variable or flag. `-h`/`--help` anywhere
+ * a flag may stand returns `'help'`.
  */
-export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ServerOptions {
-  const values: Partial<Record<(typeof FLAGS)[FlagName], { value: string; source: string }>> = {};
-  for (const key of Object.values(FLAGS)) {
+export function parseCliOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ServerOptions | 'help' {
+  const values: Partial<Record<EnvName, { value: string; source: string }>> = {};
+  for (const { env: key } of Object.values(SERVER_FLAGS)) {
     const value = env[key];
     if (value !== undefined && value !== '') values[key] = { value, source: key };
   }
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
+    if (arg === '-h' || arg === '--help') return 'help';
     const [name = '', inline] = arg.split(/=(.*)/s, 2);
     if (!isFlag(name))
-      throw new ConfigError(arg, `unknown argument; expected ${Object.keys(FLAGS).join(', ')}`);
+      throw new ConfigError(
+        arg,
+        `unknown argument; expected ${Object.keys(SERVER_FLAGS).join(', ')} or --help`,
+      );
     const value = inline ?? argv[++i];
     if (value === undefined || value === '') throw new ConfigError(name, 'expects a value');
-    values[FLAGS[name]] = { value, source: name };
+    values[SERVER_FLAGS[name].env] = { value, source: name };
   }
   const options: ServerOptions = {};
   const port = values.PORT;
@@ -82,17 +85,24 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;
   if (values.WEB_DIR) options.webDir = values.WEB_DIR.value;
   if (values.ALLOWED_ORIGINS) {
-    const list = values.ALLOWED_ORIGINS.value
-      .split(',')
-      .map((o) => o.trim())
-      .filter((o) => o !== '');
-    const bad = list.find((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
+    const origins = list(values.ALLOWED_ORIGINS.value);
+    const bad = origins.find((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));
     if (bad !== undefined)
       throw new ConfigError(
         values.ALLOWED_ORIGINS.source,
         `expected origins like http://host:port, got ${JSON.stringify(bad)}`,
       );
-    options.allowedOrigins = list;
+    options.allowedOrigins = origins;
+  }
+  if (values.ALLOWED_HOSTS) {
+    const hosts = list(values.ALLOWED_HOSTS.value);
+    const bad = hosts.find((host) => !HOST_ENTRY.test(host));
+    if (bad !== undefined)
+      throw new ConfigError(
+        values.ALLOWED_HOSTS.source,
+        `expected host names like example.com, .example.com or *, got ${JSON.stringify(bad)}`,
+      );
+    options.allowedHosts = hosts;
   }
   const level = values.LOG_LEVEL;
   if (level) {

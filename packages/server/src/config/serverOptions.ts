@@ -15,6 +15,11 @@ export interface ServerOptions {
   dataDir?: string;
   /** Origins allowed to open WebSockets; requests without `Origin` are always allowed. @default own origin + Vite dev origins */
   allowedOrigins?: readonly string[];
+  /**
+   * `Host` names accepted besides loopback names, IP addresses and `host` (rule O3, against DNS
+   * rebinding); `.example.com` also accepts its subdomains; `['*']` turns the check off. @default []
+   */
+  allowedHosts?: readonly string[];
   /** Built web app served at `/`. @default apps/web/dist of the repository, when it exists */
   webDir?: string | null;
   /** Lowest level logged. @default 'info' */
@@ -63,8 +68,11 @@ export interface ServerOptions {
 }
 
 /** Options after defaults and validation. */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'allowedOrigins' | 'webDir'>> & {
+export type ResolvedServerOptions = Required<
+  Omit<ServerOptions, 'allowedOrigins' | 'allowedHosts' | 'webDir'>
+> & {
   readonly allowedOrigins: readonly string[] | null;
+  readonly allowedHosts: readonly string[];
   readonly webDir: string | null;
 };
 
@@ -97,7 +105,7 @@ const MIB = 1024 * 1024;
 const BYTES_MAX = 2 ** 40;
 
 /** Defaults and bounds of every numeric option. */
-const NUMBER_RULES = {
+export const NUMBER_RULES = {
   port: { fallback: 8000, min: 0, max: 65_535, int: true },
   stageDurationMs: { fallback: 1500, min: 0, max: HOUR_MS },
   clockRateHz: { fallback: CLOCK_RATE_HZ, min: 0.1, max: 1000 },
@@ -137,6 +145,19 @@ const originsOption = (value: unknown): readonly string[] | null => {
   });
 };
 
+/** A `Host` name: letters, digits, dots and dashes, a leading dot for subdomains, or `[v6]`. */
+export const HOST_ENTRY = /^(?:\*|\.?[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/i;
+
+const hostsOption = (value: unknown): readonly string[] => {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return fail('allowedHosts', 'expected an array of host names');
+  return value.map((host: unknown, i) => {
+    if (typeof host !== 'string' || !HOST_ENTRY.test(host))
+      return fail(`allowedHosts[${i}]`, 'expected a host name like example.com, .example.com or *');
+    return host.toLowerCase();
+  });
+};
+
 const levelOption = (value: unknown): LogLevel => {
   if (value === undefined) return 'info';
   const found = LOG_LEVELS.find((level) => level === value);
@@ -170,6 +191,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     host: stringOption('host', options.host, '127.0.0.1'),
     dataDir: resolve(stringOption('dataDir', options.dataDir, './data')),
     allowedOrigins: originsOption(options.allowedOrigins),
+    allowedHosts: hostsOption(options.allowedHosts),
     webDir: webDirOption(options.webDir),
     logLevel: levelOption(options.logLevel),
     now,

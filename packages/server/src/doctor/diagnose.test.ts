@@ -129,6 +129,24 @@ describe('diagnoseWs', () => {
       /origin http:\/\/evil\.test is not allowed: add it to the server's ALLOWED_ORIGINS/,
     ],
     [
+      "403 with Liveline's JSON on the host field: ALLOWED_HOSTS named, not the origin",
+      ws({
+        origin: 'http://127.0.0.1:5173',
+        result: rejected(
+          json(403, {
+            error: {
+              code: 'not_supported',
+              message: 'host live.test is not allowed',
+              field: 'host',
+            },
+          }),
+        ),
+      }),
+      false,
+      '403',
+      /host name this URL uses.*ALLOWED_HOSTS.*host live\.test is not allowed/,
+    ],
+    [
       '426: the Upgrade header was dropped on the way',
       ws({ result: rejected(livelineError(426, 'not_supported', 'is a WebSocket route')) }),
       false,

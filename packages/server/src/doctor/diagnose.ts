@@ -222,6 +222,8 @@ function rejectionCause(input: WsCheckInput, answer: HttpAnswer): string {
           'the server closed before accepting (empty 403): an unregistered WebSocket route, or a ' +
           'rejected origin, on a Starlette/uvicorn-style server; register the route and check its origin/CORS settings'
         );
+      if (error?.field === 'host')
+        return `the server does not accept the host name this URL uses (DNS rebinding guard): add it to the server's ALLOWED_HOSTS setting${said}`;
       if (error && origin !== null)
         return `origin ${origin} is not allowed: add it to the server's ALLOWED_ORIGINS setting${said}`;
       if (error) return `forbidden${said}`;

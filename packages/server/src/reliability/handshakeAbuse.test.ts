@@ -68,7 +68,7 @@ describe('handshake abuse (raw sockets)', () => {
       ],
       [
         'duplicate Content-Length',
-        'POST /api/workflows HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}',
+        'POST /api/workflows HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}',
         400,
         null,
       ],
@@ -76,7 +76,7 @@ describe('handshake abuse (raw sockets)', () => {
       ['binary garbage', '\u0000\u0001\u0002\u00ff\r\n\r\n', 400, null],
       [
         'plain GET of a WebSocket path',
-        'GET /ws/connect HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        'GET /ws/connect HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
         426,
         null,
       ],

@@ -68,7 +68,7 @@ describe('HTTP API inputs', () => {
     const started = performance.now();
     const slow = await rawHttp(
       server.origin,
-      'POST /api/transport HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ty',
+      'POST /api/transport HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ty',
     );
     expect(slow.status).toBe(408);
     expect(parse(httpErrorSchema, slow.json).ok).toBe(true);

@@ -12,6 +12,8 @@ import { errorMessage } from '../errors.js';
 import { readJsonBody } from '../http/readJsonBody.js';
 import { serveStatic } from '../http/serveStatic.js';
 import type { Logger } from '../log/createLogger.js';
+import { loggableUrl } from '../log/loggableUrl.js';
+import type { RequestPolicy } from './createRequestPolicy.js';
 import { errorBody, sendJson } from './httpReplies.js';
 import type { HttpResult, RouteHandlers } from './RouteHandlers.js';
 
@@ -25,6 +27,8 @@ export interface HttpHandlerOptions {
    * 404: the host's own routes when Liveline is attached to its server.
    */
   readonly otherwise?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** `Host` and `Origin` checks shared with the upgrade (rules O2, O3). */
+  readonly policy: RequestPolicy;
 }
 
 const HTTP_ROUTE_NAMES = ROUTE_NAMES.filter((n): n is HttpRouteName => routes[n].kind === 'http');
@@ -44,15 +48,15 @@ const runRoute = async (
   const route: HttpRoute = routes[name];
   let body: unknown = null;
   if (route.request) {
-    // Only JSON: a cross-site form or `fetch` without preflight can send text/plain or
-    // form-encoded bodies, never application/json, so this also blocks request forgery.
+    // Only JSON, and said so (rule O2): a cross-site form or a `fetch` without preflight sends
+    // text/plain, form-encoded or (an untyped Blob) no Content-Type, never application/json.
     const type = req.headers['content-type'];
-    if (type !== undefined && !isJsonMediaType(type))
+    if (type === undefined || !isJsonMediaType(type))
       return {
         status: 415,
         error: {
           code: 'not_supported',
-          message: `expected Content-Type: application/json, got ${type.slice(0, 100)}`,
+          message: `expected Content-Type: application/json, got ${type === undefined ? 'none' : type.slice(0, 100)}`,
           field: 'content-type',
         },
       };
@@ -103,6 +107,23 @@ export function createHttpHandler(
             reason: 'no_route',
           });
 
+    // The host's own routes (attach) are the host's business; the table's pass the policy.
+    if (!match.ok && match.reason === 'no_route' && options.otherwise) {
+      options.otherwise(req, res);
+      return;
+    }
+    // Every method but a read changes state, or is refused anyway: its Origin must be allowed.
+    const refused = options.policy.check(req, method !== 'GET');
+    if (refused) {
+      log.warn('http.refused', {
+        method: req.method ?? '',
+        path: loggableUrl(req.url ?? ''),
+        field: refused.field,
+        reason: refused.message,
+      });
+      sendJson(res, refused.status, errorBody(refused.code, refused.message, refused.field));
+      return;
+    }
     if (match.ok && isHttpRoute(match.name) && (method === 'GET' || method === 'POST')) {
       const result = await runRoute(handlers, match.name, match.params, req);
       if ('error' in result) sendJson(res, result.status, { error: result.error });
@@ -166,10 +187,6 @@ export function createHttpHandler(
       );
       return;
     }
-    if (options.otherwise) {
-      options.otherwise(req, res);
-      return;
-    }
     const isApi =
       url.pathname.startsWith('/api/') || url.pathname === '/api' || url.pathname.startsWith('/ws');
     if (method === 'GET' && !isApi && (await serveStatic(options.webDir, req, res, url.pathname)))
@@ -186,7 +203,7 @@ export function createHttpHandler(
 
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log.error('http.failed', { path: req.url ?? '', error: errorMessage(error) });
+      log.error('http.failed', { path: loggableUrl(req.url ?? ''), error: errorMessage(error) });
       if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal server error'));
       else res.destroy();
     });

@@ -17,10 +17,12 @@ import {
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
+import { loggableUrl } from '../log/loggableUrl.js';
 import { checkHandshakeHeaders } from './checkHandshakeHeaders.js';
 import { Connection, type FlowLimits } from './Connection.js';
 import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import { MAX_BAD_MESSAGES, createInboundGuard } from './createInboundGuard.js';
+import type { RequestPolicy } from './createRequestPolicy.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
 import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';
 import { resolveUpgradeTarget, type Resolved, type UpgradeTarget } from './resolveUpgradeTarget.js';
@@ -36,15 +38,15 @@ export interface WsGatewayOptions {
   readonly rateLimitBurst: number;
   readonly heartbeatIntervalMs: number;
   readonly pingIntervalMs: number;
-  /** Whether an `Origin` header value may open sockets. */
-  readonly isOriginAllowed: (origin: string) => boolean;
+  /** `Host` and `Origin` checks shared with the HTTP API (rules O1, O3). */
+  readonly policy: RequestPolicy;
   /** Total and per-IP caps on open sockets (rule L5). */
   readonly caps: ConnectionCapLimits;
 }
 
 /** The WebSocket side: upgrade routing, connections, liveness and per-route counters. */
 export interface WsGateway {
-  /** Handles an HTTP upgrade request (rules P3, O1, V1). */
+  /** Handles an HTTP upgrade request (rules P3, O1, O3, V1). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** From now on answers upgrades with 503. */
   startDraining(): void;
@@ -114,19 +116,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           field: null,
         },
       };
+    const refused = options.policy.check(req, true);
+    if (refused) return { ok: false, rejection: refused };
     const target = resolveUpgradeTarget(req.url ?? '/');
     if (!target.ok) return target;
-    const origin = req.headers.origin;
-    if (origin !== undefined && !options.isOriginAllowed(origin))
-      return {
-        ok: false,
-        rejection: {
-          status: 403,
-          code: 'not_supported',
-          message: `origin ${origin} is not allowed; add it to ALLOWED_ORIGINS`,
-          field: 'origin',
-        },
-      };
     const problem = checkHandshakeHeaders(req);
     if (problem)
       return {
@@ -288,7 +281,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       if (!admitted.ok) {
         const r = admitted.rejection;
         log.warn('ws.upgrade_rejected', {
-          path: req.url ?? '',
+          path: loggableUrl(req.url ?? ''),
           origin: req.headers.origin ?? null,
           status: r.status,
           reason: r.message,

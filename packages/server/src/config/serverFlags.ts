@@ -1,0 +1,103 @@
+import { LOG_LEVELS } from '../log/createLogger.js';
+import { NUMBER_RULES } from './serverOptions.js';
+
+/** One command-line flag of `liveline-server`, its environment variable and what `--help` says. */
+export interface ServerFlag {
+  readonly env: string;
+  /** Placeholder of the value in the help. */
+  readonly value: string;
+  readonly help: string;
+  /** The default as the help prints it. */
+  readonly fallback: string;
+}
+
+/** Every flag of `liveline-server`: the parser and `--help` both read this table. */
+export const SERVER_FLAGS = {
+  '--port': {
+    env: 'PORT',
+    value: '<port>',
+    help: 'TCP port; 0 picks a free one',
+    fallback: String(NUMBER_RULES.port.fallback),
+  },
+  '--host': {
+    env: 'HOST',
+    value: '<host>',
+    help: 'interface to listen on',
+    fallback: '127.0.0.1',
+  },
+  '--data-dir': {
+    env: 'DATA_DIR',
+    value: '<dir>',
+    help: 'directory of the SQLite database',
+    fallback: './data',
+  },
+  '--allowed-origins': {
+    env: 'ALLOWED_ORIGINS',
+    value: '<origins>',
+    help: 'comma-separated origins that may open sockets and POST (rules O1, O2)',
+    fallback: 'own origin, http://127.0.0.1:5173, http://localhost:5173',
+  },
+  '--allowed-hosts': {
+    env: 'ALLOWED_HOSTS',
+    value: '<hosts>',
+    help: 'comma-separated Host names accepted besides loopback, IP addresses and --host; .example.com takes subdomains, * turns the check off (rule O3)',
+    fallback: 'none',
+  },
+  '--web-dir': {
+    env: 'WEB_DIR',
+    value: '<dir>',
+    help: 'built web app served at /',
+    fallback: 'apps/web/dist when built',
+  },
+  '--log-level': {
+    env: 'LOG_LEVEL',
+    value: '<level>',
+    help: `lowest level logged: ${LOG_LEVELS.join(', ')}`,
+    fallback: 'info',
+  },
+  '--stage-duration-ms': {
+    env: 'STAGE_DURATION_MS',
+    value: '<ms>',
+    help: 'time each pipeline stage takes',
+    fallback: String(NUMBER_RULES.stageDurationMs.fallback),
+  },
+  '--max-connections': {
+    env: 'MAX_CONNECTIONS',
+    value: '<n>',
+    help: 'open WebSockets accepted in total (rule L5)',
+    fallback: String(NUMBER_RULES.maxConnections.fallback),
+  },
+  '--max-connections-per-ip': {
+    env: 'MAX_CONNECTIONS_PER_IP',
+    value: '<n>',
+    help: 'open WebSockets one client IP may hold (rule L5)',
+    fallback: String(NUMBER_RULES.maxConnectionsPerIp.fallback),
+  },
+  '--restart-reconnects-per-second': {
+    env: 'RESTART_RECONNECTS_PER_SECOND',
+    value: '<rate>',
+    help: 'reconnects per second clients spread their return to after a restart (rule K4)',
+    fallback: String(NUMBER_RULES.restartReconnectsPerSecond.fallback),
+  },
+} as const satisfies Record<string, ServerFlag>;
+
+/** A flag name of {@link SERVER_FLAGS}. */
+export type ServerFlagName = keyof typeof SERVER_FLAGS;
+
+/** `liveline-server --help`, generated from {@link SERVER_FLAGS}. */
+export function serverUsage(): string {
+  const flags = Object.entries(SERVER_FLAGS).map(
+    ([flag, spec]: [string, ServerFlag]) =>
+      `  ${flag} ${spec.value}\n      ${spec.help}\n      env ${spec.env}, default: ${spec.fallback}`,
+  );
+  return `Usage: liveline-server [--flag value | --flag=value]...
+
+Starts the Liveline server. Every flag can also be set by its environment variable; a flag wins.
+
+${flags.join('\n')}
+  -h, --help
+      show this help
+
+Exit code: 0 after a clean stop (SIGTERM, SIGINT), 2 on a bad setting, 1 on any other failure.
+`;
+}

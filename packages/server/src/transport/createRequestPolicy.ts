@@ -1,0 +1,81 @@
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import type { UpgradeRejection } from './resolveUpgradeTarget.js';
+
+/** Where a request may come from: the `Host` it names (rule O3) and the `Origin` it carries (O1, O2). */
+export interface RequestPolicyOptions {
+  /** Origins allowed to open sockets and send state-changing requests (read on every check). */
+  readonly allowedOrigins: () => readonly string[];
+  /** Extra `Host` names allowed; `.example.com` also allows its subdomains; `*` turns the check off. */
+  readonly allowedHosts: readonly string[];
+  /** The interface the server listens on; a name there is allowed as a `Host`. */
+  readonly boundHost: string;
+}
+
+/** The one place that decides whether a request's `Host` and `Origin` are acceptable. */
+export interface RequestPolicy {
+  /**
+   * The rejection of a request, or null. `guarded` says whether its `Origin` must be allowed: the
+   * upgrade and every state-changing request are guarded, plain reads are not.
+   */
+  check(req: IncomingMessage, guarded: boolean): UpgradeRejection | null;
+  /** Whether the `Host` check is off (`allowedHosts` holds `*`). */
+  readonly hostCheckOff: boolean;
+}
+
+/** The host name of a `Host` header value, lower case, without port or trailing dot. */
+export const hostName = (header: string): string => {
+  const value = header.trim().toLowerCase();
+  const name = value.startsWith('[')
+    ? value.slice(0, value.indexOf(']') + 1)
+    : value.replace(/:\d*$/, '');
+  return name.replace(/\.$/, '');
+};
+
+/**
+ * Whether a `Host` name is safe without configuration. DNS rebinding needs a name the attacker
+ * controls; an IP literal or `localhost` cannot be one (the rule Vite adopted for
+ * GHSA-vg6x-rcgg-rjx6).
+ */
+const isAlwaysAllowed = (name: string): boolean =>
+  name === 'localhost' ||
+  name.endsWith('.localhost') ||
+  isIP(name.startsWith('[') ? name.slice(1, -1) : name) !== 0;
+
+const matchesEntry = (name: string, entry: string): boolean =>
+  entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry;
+
+const refusal = (field: 'host' | 'origin', message: string): UpgradeRejection => ({
+  status: 403,
+  code: 'not_supported',
+  message,
+  field,
+});
+
+/** Creates the request policy shared by the HTTP handler and the WebSocket gateway. */
+export function createRequestPolicy(options: RequestPolicyOptions): RequestPolicy {
+  const hostCheckOff = options.allowedHosts.includes('*');
+  const entries = [...options.allowedHosts, hostName(options.boundHost)].map(hostName);
+  const isHostAllowed = (name: string): boolean =>
+    isAlwaysAllowed(name) || entries.some((entry) => matchesEntry(name, entry));
+
+  return {
+    hostCheckOff,
+    check(req, guarded) {
+      const host = req.headers.host;
+      // A request without Host (HTTP/1.0) cannot come from a browser, so it cannot be rebound.
+      if (!hostCheckOff && host !== undefined && !isHostAllowed(hostName(host)))
+        return refusal(
+          'host',
+          `host ${hostName(host).slice(0, 100)} is not allowed; add it to ALLOWED_HOSTS (--allowed-hosts)`,
+        );
+      const origin = req.headers.origin;
+      if (guarded && origin !== undefined && !options.allowedOrigins().includes(origin))
+        return refusal(
+          'origin',
+          `origin ${origin.slice(0, 100)} is not allowed; add it to ALLOWED_ORIGINS (--allowed-origins)`,
+        );
+      return null;
+    },
+  };
+}
