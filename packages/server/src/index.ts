@@ -17,7 +17,6 @@ export type { ServerOptions } from './config/serverOptions.js';
 export { ConfigError, LivelineServerError, StorageError } from './errors.js';
 export type { Stage, StageInput } from './domains/workflow/Stage.js';
 export { StageFailedError } from './domains/workflow/Stage.js';
-export { failMarker } from './domains/workflow/builtinStages.js';
 export { DEFAULT_COLUMNS } from './domains/board/defaultColumns.js';
 export type { Logger, LogFields } from './log/createLogger.js';
 export type { Broker } from './rooms/Broker.js';

@@ -107,7 +107,7 @@ describe('/health', () => {
     expect(server.stats().status).toBe('draining');
   });
 
-  it('S2 an unusable data directory is reported as a degraded database, not a crash', async () => {
+  it('S2 an unusable data directory is reported as a degraded database and refuses writes, not a crash', async () => {
     const notADirectory = join(tempDataDir(), 'file');
     writeFileSync(notADirectory, 'not a directory');
     const server = await startTestServer({ dataDir: join(notADirectory, 'data') });
@@ -117,5 +117,10 @@ describe('/health', () => {
       database: 'error',
       database_error: expect.stringContaining('cannot open database') as string,
     });
+    // Nothing may be acknowledged that a restart would lose: writes are refused, not kept in memory.
+    const op = await rawRequest(server, '/api/boards/lost/ops', {
+      body: { type: 'card.create', op_id: 's2-op', column_id: 'backlog', title: 'kept?' },
+    });
+    expect(op.status).toBe(503);
   });
 });

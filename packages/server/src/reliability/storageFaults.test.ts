@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { healthSchema, parse } from '@liveline/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -15,7 +13,8 @@ import { report } from './seededRandom.js';
 /** `ulimit -f` of the child: 2000 × 512 B = 1000 KiB per file, so the SQLite WAL soon cannot grow. */
 const FILE_SIZE_BLOCKS = 2_000;
 
-describe('storage faults (the real bin)', () => {
+describe('storage faults (the real bin on a real disk)', () => {
+  // The one storage fault made on a real disk; storageFailure.test.ts injects the others.
   // Tests run as root, so chmod cannot make a directory read-only and no tmpfs can be mounted.
   // RLIMIT_FSIZE binds root too: past the limit write(2) fails with EFBIG (Node ignores SIGXFSZ),
   // which SQLite reports like a full disk.
@@ -79,35 +78,4 @@ describe('storage faults (the real bin)', () => {
       lost: acked.size - cards.length,
     });
   }, 40_000);
-
-  it('S2 F5 DATA_DIR that cannot be a directory (it is a file): clear error, /health degraded, writes refused, no crash', async () => {
-    const file = join(tempDataDir(), 'not-a-dir');
-    writeFileSync(file, 'a file where the data directory should be');
-    const child = await spawnServer(file);
-    const health = await rawRequest(child, '/health');
-    expect(health.json).toMatchObject({
-      status: 'degraded',
-      database: 'error',
-      database_error: expect.stringMatching(
-        /cannot open database in .*not-a-dir: .*(EEXIST|ENOTDIR)/,
-      ) as string,
-    });
-    expect(child.output()).toContain('storage.open_failed');
-    const clock = await connectTestClient(wsOrigin(child, '/ws/transport/clock'));
-    await clock.next((m) => 'playing' in m);
-    // Nothing may be acknowledged that a restart would lose: writes are refused, not kept in memory.
-    const op = await rawRequest(child, '/api/boards/lost/ops', {
-      body: { type: 'card.create', op_id: 'f5-op', column_id: 'backlog', title: 'kept?' },
-    });
-    expect(op.status).toBe(503);
-    expect(op.json).toMatchObject({ error: { code: 'unavailable' } });
-    const run = await rawRequest(child, '/api/workflows', { body: { mode: 'idea', input: 'x' } });
-    expect(run.status).toBe(503);
-    report('F5', {
-      refused: 2,
-      faults: 'DATA_DIR is a file',
-      health: `${String(health.json?.status)}/${String(health.json?.database)}`,
-      crashed: child.process.exitCode === null ? 0 : 1,
-    });
-  });
 });

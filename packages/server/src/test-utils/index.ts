@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, vi } from 'vitest';
 import WebSocket from 'ws';
-import { startServer, type LivelineServer, type ServerOptions } from '../index.js';
+import { startServer, type LivelineServer, type LivelineServerOptions } from '../index.js';
 
 /** A parsed server message. */
 export type TestMessage = Record<string, unknown>;
@@ -26,7 +26,9 @@ export function tempDataDir(): string {
 }
 
 /** Starts a server on port 0 with a temporary data dir, silent logs and fast pipeline stages. */
-export async function startTestServer(options: ServerOptions = {}): Promise<LivelineServer> {
+export async function startTestServer(
+  options: LivelineServerOptions = {},
+): Promise<LivelineServer> {
   const server = await startServer({
     port: 0,
     dataDir: tempDataDir(),

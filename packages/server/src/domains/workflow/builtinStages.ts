@@ -1,9 +1,6 @@
 import type { Artifact, StageName } from '@liveline/protocol';
 import { MAX_SCENES, clip, scriptScenes, sentences, type SceneText } from './scriptText.js';
-import { StageFailedError, type Stage, type StageInput } from './Stage.js';
-
-/** Input containing `[fail:<stage>]` makes that stage fail: a documented hook for tests and demos. */
-export const failMarker = (stage: StageName): string => `[fail:${stage}]`;
+import type { Stage, StageInput } from './Stage.js';
 
 const PROGRESS_STEPS = 4;
 const CAMERAS = [
@@ -137,8 +134,6 @@ export function createBuiltinStage(name: StageName, durationMs: number): Stage {
         report(Math.round((step / PROGRESS_STEPS) * 100));
       }
       await wait(durationMs / PROGRESS_STEPS, signal);
-      if (input.text.includes(failMarker(name)))
-        throw new StageFailedError(name, `${name} failed: input contains ${failMarker(name)}`);
       return derive[name](input, previous);
     },
   };

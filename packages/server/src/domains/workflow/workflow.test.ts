@@ -7,7 +7,7 @@ import {
   startTestServer,
   wsOrigin,
 } from '../../test-utils/index.js';
-import { failMarker } from './builtinStages.js';
+import { StageFailedError, type Stage } from './Stage.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -101,18 +101,21 @@ describe('Idea2Video pipeline', () => {
   });
 
   it('W1 a failing stage marks the workflow failed with the stage and reason', async () => {
-    const server = await startTestServer();
+    const storyboard: Stage = {
+      run: () => Promise.reject(new StageFailedError('storyboard', 'the storyboard model is down')),
+    };
+    const server = await startTestServer({ stages: { storyboard } });
     await rawRequest(server, '/api/workflows', {
-      body: { mode: 'idea', input: `${IDEA} ${failMarker('storyboard')}`, id: 'f1' },
+      body: { mode: 'idea', input: IDEA, id: 'f1' },
     });
     await waitForStatus(server, 'f1', 'failed');
     const workflow = await getWorkflow(server, 'f1');
-    expect(workflow.error).toContain('[fail:storyboard]');
+    expect(workflow.error).toBe('the storyboard model is down');
     expect(workflow.stages.find((s) => s.stage === 'storyboard')?.status).toBe('failed');
     const agent = await connectTestClient(wsOrigin(server, '/ws/agent/storyboard_artist'));
     expect(dataOf(await agent.next('agent_status'))).toMatchObject({
       status: 'error',
-      last_error: expect.stringContaining('fail') as string,
+      last_error: 'the storyboard model is down',
     });
   });
 

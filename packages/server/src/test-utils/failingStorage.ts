@@ -1,0 +1,32 @@
+import { StorageError } from '../errors.js';
+import { createLogger } from '../log/createLogger.js';
+import { createSqliteStorage } from '../storage/createSqliteStorage.js';
+import type { Storage } from '../storage/Storage.js';
+import { onTestCleanup, tempDataDir } from './index.js';
+
+/** A storage whose writes fail on demand, the way a full disk makes them fail. */
+export interface FailingStorage extends Storage {
+  /** From now on every write throws a {@link StorageError} with `message`, and the status says so. */
+  failWrites(message: string): void;
+}
+
+/**
+ * A real SQLite storage in a temporary directory with a switch that makes its writes fail (an
+ * injected fault: no child process, no disk to fill). Closed after the test.
+ */
+export function createFailingStorage(): FailingStorage {
+  const inner = createSqliteStorage(tempDataDir(), createLogger('silent'));
+  onTestCleanup(() => inner.close());
+  let failure: StorageError | null = null;
+  return {
+    ...inner,
+    status: () => (failure ? { ok: false, error: failure.message } : inner.status()),
+    write(change) {
+      if (failure) throw failure;
+      inner.write(change);
+    },
+    failWrites(message) {
+      failure = new StorageError(`write failed: ${message}`);
+    },
+  };
+}
