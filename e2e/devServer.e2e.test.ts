@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { freePort } from './support/freePort';
 import {
   launchChromium,
   ROOT,
@@ -9,26 +8,29 @@ import {
   startServer,
   tempDataDir,
   waitAllOpen,
+  type ServerProcess,
 } from './support/liveline';
 import { startProcess, type TestProcess } from './support/startProcess';
 
-let server: TestProcess;
+let server: ServerProcess;
 let vite: TestProcess;
 let browser: Browser;
 let devOrigin: string;
 const data = tempDataDir();
 
+const VITE_LOCAL = /Local:\s+(http:\/\/127\.0\.0\.1:\d+)/;
+
 beforeAll(async () => {
-  const [port, webPort] = [await freePort(), await freePort()];
-  devOrigin = `http://127.0.0.1:${webPort}`;
-  // The server's origin check allows the dev origin explicitly instead of being switched off.
-  server = await startServer(port, data.dir, devOrigin);
+  // Both take port 0 and report theirs, so the server cannot know Vite's port in advance: its
+  // origin check allows any port of 127.0.0.1 instead of being switched off.
+  server = await startServer(0, data.dir, 'http://127.0.0.1:*');
   vite = await startProcess([join(ROOT, 'apps/web/node_modules/vite/bin/vite.js')], {
     cwd: join(ROOT, 'apps/web'),
-    env: { WEB_PORT: String(webPort), WS_TARGET: `http://127.0.0.1:${port}` },
-    ready: /Local:/,
+    env: { WEB_PORT: '0', WS_TARGET: server.origin },
+    ready: VITE_LOCAL,
     timeoutMs: 30_000,
   });
+  devOrigin = VITE_LOCAL.exec(vite.output())?.[1] ?? '';
   browser = await launchChromium();
 });
 

@@ -34,7 +34,7 @@ export const SERVER_FLAGS = {
   '--allowed-origins': {
     env: 'ALLOWED_ORIGINS',
     value: '<origins>',
-    help: 'comma-separated origins that may open sockets and POST (rules O1, O2)',
+    help: 'comma-separated origins that may open sockets and POST; http://host:* allows any port (rules O1, O2)',
     fallback: 'own origin, http://127.0.0.1:5173, http://localhost:5173',
   },
   '--allowed-hosts': {

@@ -74,6 +74,20 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
     });
   });
 
+  it('O2 an allowed origin ending in :* allows every port of that host, and only that host', async () => {
+    const server = await startTestServer({ allowedOrigins: ['http://127.0.0.1:*'] });
+    const pause = { type: 'pause' };
+    const statusFrom = async (origin: string) =>
+      (await rawRequest(server, '/api/transport', { body: pause, headers: { Origin: origin } }))
+        .status;
+    expect(await statusFrom('http://127.0.0.1:5999')).toBe(200);
+    expect(await statusFrom('http://127.0.0.1')).toBe(200);
+    expect(await statusFrom('http://localhost:5999')).toBe(403);
+    expect(await statusFrom('https://127.0.0.1:5999')).toBe(403);
+    expect(await statusFrom('http://127.0.0.1:5999.evil.example')).toBe(403);
+    expect(await statusFrom('http://127.0.0.10:5999')).toBe(403);
+  });
+
   it('O3 a foreign Host is refused with 403 naming ALLOWED_HOSTS on HTTP and upgrades; loopback names and IPs pass', async () => {
     const server = await startTestServer();
     const rebound = await rawRequest(server, '/health', {

@@ -4,7 +4,10 @@ import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 
 /** Where a request may come from: the `Host` it names (rule O3) and the `Origin` it carries (O1, O2). */
 export interface RequestPolicyOptions {
-  /** Origins allowed to open sockets and send state-changing requests (read on every check). */
+  /**
+   * Origins allowed to open sockets and send state-changing requests (read on every check);
+   * `http://host:*` allows every port of that host, for dev servers on ports picked at start.
+   */
   readonly allowedOrigins: () => readonly string[];
   /** Extra `Host` names allowed; `.example.com` also allows its subdomains; `*` turns the check off. */
   readonly allowedHosts: readonly string[];
@@ -45,6 +48,13 @@ const isAlwaysAllowed = (name: string): boolean =>
 const matchesEntry = (name: string, entry: string): boolean =>
   entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry;
 
+/** Whether `origin` is allowed by `entry`: the same origin, or any port of it for `scheme://host:*`. */
+const matchesOrigin = (origin: string, entry: string): boolean => {
+  if (!entry.endsWith(':*')) return origin === entry;
+  const base = entry.slice(0, -2);
+  return origin === base || (/^:\d+$/.test(origin.slice(base.length)) && origin.startsWith(base));
+};
+
 const refusal = (field: 'host' | 'origin', message: string): UpgradeRejection => ({
   status: 403,
   code: 'not_supported',
@@ -70,7 +80,11 @@ export function createRequestPolicy(options: RequestPolicyOptions): RequestPolic
           `host ${hostName(host).slice(0, 100)} is not allowed; add it to ALLOWED_HOSTS (--allowed-hosts)`,
         );
       const origin = req.headers.origin;
-      if (guarded && origin !== undefined && !options.allowedOrigins().includes(origin))
+      if (
+        guarded &&
+        origin !== undefined &&
+        !options.allowedOrigins().some((entry) => matchesOrigin(origin, entry))
+      )
         return refusal(
           'origin',
           `origin ${origin.slice(0, 100)} is not allowed; add it to ALLOWED_ORIGINS (--allowed-origins)`,
