@@ -1,13 +1,65 @@
 #!/usr/bin/env node
 /**
- * The `liveline` command. One subcommand for now: `liveline doctor` (see `src/doctor/`).
+ * The `liveline` command: `liveline doctor` (see `src/doctor/`) and `liveline backup` (see
+ * `src/backup/`).
  */
-import { USAGE, parseDoctorArgs } from './doctor/args.js';
+import { backupDatabase } from './backup/backupDatabase.js';
+import { BACKUP_USAGE, parseBackupArgs, type BackupArgs } from './backup/parseBackupArgs.js';
+import { USAGE as DOCTOR_USAGE, parseDoctorArgs, type DoctorArgs } from './doctor/args.js';
 import { runDoctor } from './doctor/doctor.js';
 import { formatJson, formatReport } from './doctor/report.js';
+import { errorMessage } from './errors.js';
 
 /** Exit codes of the CLI. */
 const EXIT = { ok: 0, failing: 1, usage: 2 } as const;
+
+const USAGE = `${DOCTOR_USAGE}\n${BACKUP_USAGE}`;
+
+type DoctorRun = Extract<DoctorArgs, { help: false }>;
+type BackupRun = Extract<BackupArgs, { help: false }>;
+
+/** A subcommand's parsed arguments: a usage error, a request for help, or what to run. */
+type Parsed<T> =
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: true; readonly help: true }
+  | ({ readonly ok: true; readonly help: false } & T);
+
+/** Runs a subcommand: a usage error exits 2 with its usage, `--help` prints it, else `run`. */
+async function subcommand<T>(
+  name: string,
+  usage: string,
+  args: Parsed<T>,
+  run: (args: T) => Promise<number>,
+): Promise<number> {
+  if (!args.ok) {
+    process.stderr.write(`liveline ${name}: ${args.error}\n\n${usage}`);
+    return EXIT.usage;
+  }
+  if (args.help) {
+    process.stdout.write(usage);
+    return EXIT.ok;
+  }
+  return run(args);
+}
+
+async function doctor({ options, json }: DoctorRun): Promise<number> {
+  const report = await runDoctor(options);
+  process.stdout.write(json ? formatJson(report) : formatReport(report));
+  return report.ok ? EXIT.ok : EXIT.failing;
+}
+
+async function backup({ dataDir, file }: BackupRun): Promise<number> {
+  try {
+    const { source, pages, rooms } = await backupDatabase(dataDir, file);
+    process.stdout.write(
+      `liveline backup: copied ${source} to ${file} (${pages} pages; ${rooms} rooms start a new epoch)\n`,
+    );
+    return EXIT.ok;
+  } catch (error) {
+    process.stderr.write(`liveline backup: ${errorMessage(error)}\n`);
+    return EXIT.failing;
+  }
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -15,23 +67,13 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT.ok;
   }
-  if (command !== 'doctor') {
-    const why = command === undefined ? 'missing command' : `unknown command: ${command}`;
-    process.stderr.write(`liveline: ${why}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  const args = parseDoctorArgs(rest);
-  if (!args.ok) {
-    process.stderr.write(`liveline doctor: ${args.error}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (args.help) {
-    process.stdout.write(USAGE);
-    return EXIT.ok;
-  }
-  const report = await runDoctor(args.options);
-  process.stdout.write(args.json ? formatJson(report) : formatReport(report));
-  return report.ok ? EXIT.ok : EXIT.failing;
+  if (command === 'doctor')
+    return subcommand('doctor', DOCTOR_USAGE, parseDoctorArgs(rest), doctor);
+  if (command === 'backup')
+    return subcommand('backup', BACKUP_USAGE, parseBackupArgs(rest, process.env), backup);
+  const why = command === undefined ? 'missing command' : `unknown command: ${command}`;
+  process.stderr.write(`liveline: ${why}\n\n${USAGE}`);
+  return EXIT.usage;
 }
 
 // exitCode rather than exit(): let stdout drain when it is a pipe (`--json | jq`).

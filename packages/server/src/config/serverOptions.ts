@@ -76,6 +76,9 @@ export type ResolvedServerOptions = Required<
   readonly webDir: string | null;
 };
 
+/** The data directory when neither `DATA_DIR` nor `--data-dir` names one. */
+export const DEFAULT_DATA_DIR = './data';
+
 const here = dirname(fileURLToPath(import.meta.url));
 // src/config or dist/config → the repository root is four levels up from packages/server/<src|dist>/config.
 const defaultWebDir = resolve(here, '../../../../apps/web/dist');
@@ -189,7 +192,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   return {
     ...numbers,
     host: stringOption('host', options.host, '127.0.0.1'),
-    dataDir: resolve(stringOption('dataDir', options.dataDir, './data')),
+    dataDir: resolve(stringOption('dataDir', options.dataDir, DEFAULT_DATA_DIR)),
     allowedOrigins: originsOption(options.allowedOrigins),
     allowedHosts: hostsOption(options.allowedHosts),
     webDir: webDirOption(options.webDir),

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../parseCommandLine.js';
 import { DEFAULT_SERVER_URL, DoctorUsageError, toOrigin, type DoctorOptions } from './doctor.js';
 import { DEFAULT_TIMEOUT_MS } from './probe.js';
 
@@ -34,24 +34,15 @@ export type DoctorArgs =
 
 /** Parses the arguments after `liveline doctor`; never throws. */
 export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        via: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        origin: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
-  const { values, positionals } = parsed;
+  const parsed = parseCommandLine(argv, {
+    via: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    timeout: { type: 'string' },
+    origin: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed.line;
   if (values.help) return { ok: true, help: true };
   if (positionals.length > 1)
     return { ok: false, error: `expected at most one URL, got ${positionals.join(' ')}` };

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
@@ -12,9 +11,9 @@ import { WS_ROUTE_NAMES, routes } from '@liveline/protocol';
 import { createServer as createViteServer, type ProxyOptions } from 'vite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type LivelineServer } from '../index.js';
+import { runCli } from '../test-utils/runCli.js';
 import { runDoctor, samplePath, type DoctorCheck, type DoctorReport } from './doctor.js';
 
-const PACKAGE_DIR = fileURLToPath(new URL('../..', import.meta.url));
 /** Short deadline for the scenarios where something hangs: the test waits about one deadline. */
 const HANG_TIMEOUT_MS = 1000;
 const WS_CHECKS = WS_ROUTE_NAMES.length;
@@ -283,32 +282,6 @@ describe('liveline doctor against real servers', () => {
     }
   });
 });
-
-interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `src/cli.ts` in one node process (tsx as a loader), so its PID is the one to kill. */
-const runCli = (args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> => {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@liveline/source', '--import', 'tsx', 'src/cli.ts', ...args],
-    { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-  );
-  cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-};
 
 describe('the liveline CLI', () => {
   it('doctor --json prints one JSON document and exits 0 against a healthy server', async () => {

@@ -3,17 +3,18 @@ import { expect, vi } from 'vitest';
 import { rawRequest } from '../test-utils/index.js';
 import { boardContent, compareLogs, gapsOf, type BoardPeer } from './createBoardPeer.js';
 
-/** A board and its head seq as the server answers them over HTTP. */
+/** A board, its head seq and its room's epoch as the server answers them over HTTP. */
 export interface ServerBoard {
   readonly board: Board | null;
   readonly seq: number;
+  readonly epoch: string;
 }
 
 /** The server's board and head seq, read over HTTP. */
 export async function serverBoard(origin: string, boardId: string): Promise<ServerBoard> {
   const res = await rawRequest({ origin }, `/api/boards/${boardId}`);
-  const body = res.json as { board: Board | null; seq: number };
-  return { board: body.board, seq: body.seq };
+  const body = res.json as { board: Board | null; seq: number; epoch: string };
+  return { board: body.board, seq: body.seq, epoch: body.epoch };
 }
 
 /**
@@ -26,7 +27,7 @@ export async function expectConverged(
   boardId: string,
   peers: readonly BoardPeer[],
 ): Promise<ServerBoard> {
-  let final: ServerBoard = { board: null, seq: 0 };
+  let final: ServerBoard = { board: null, seq: 0, epoch: '' };
   await vi.waitFor(
     async () => {
       final = await serverBoard(origin, boardId);
