@@ -1,24 +1,10 @@
 import type { HistoryWindow } from '@liveline/protocol';
+import type { RoomSeed } from '../storage/Storage.js';
 
 /** Where an ordered event sits in its room's stream. */
 export interface StreamPosition {
   readonly seq: number;
   readonly epoch: string;
-}
-
-/** One serialized event of an ordered room. */
-export interface HistoryEntry {
-  readonly seq: number;
-  readonly frame: string;
-  /** When it was published, epoch ms; used for age-based trimming. */
-  readonly at: number;
-}
-
-/** What an ordered room was before a restart: its epoch, head and the events still held. */
-export interface RoomSeed {
-  readonly epoch: string;
-  readonly headSeq: number;
-  readonly entries: readonly HistoryEntry[];
 }
 
 /**

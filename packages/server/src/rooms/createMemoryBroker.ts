@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HistoryWindow } from '@liveline/protocol';
-import type { Broker, FrameListener, HistoryEntry, RoomSeed, StreamPosition } from './Broker.js';
+import type { HistoryEntry, RoomSeed } from '../storage/Storage.js';
+import type { Broker, FrameListener, StreamPosition } from './Broker.js';
 
 /** Bounds of an ordered room's history. */
 export interface HistoryLimits {

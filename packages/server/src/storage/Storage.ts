@@ -1,4 +1,17 @@
-import type { RoomSeed } from '../rooms/Broker.js';
+/** One serialized event of an ordered room (stored here because rooms depend on storage, not the reverse). */
+export interface HistoryEntry {
+  readonly seq: number;
+  readonly frame: string;
+  /** When it was published, epoch ms; used for age-based trimming. */
+  readonly at: number;
+}
+
+/** What an ordered room was before a restart: its epoch, head and the events still held. */
+export interface RoomSeed {
+  readonly epoch: string;
+  readonly headSeq: number;
+  readonly entries: readonly HistoryEntry[];
+}
 
 /** Kinds of documents the server stores. */
 export type DocumentKind = 'board' | 'workflow' | 'transport';

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import type { RoomSeed } from '../rooms/Broker.js';
-import type { DocumentKind, Storage, StorageStatus, StorageWrite } from './Storage.js';
+import type { DocumentKind, RoomSeed, Storage, StorageStatus, StorageWrite } from './Storage.js';
 
 /** The database file inside the data directory. */
 export const DATABASE_FILE = 'liveline.db';
