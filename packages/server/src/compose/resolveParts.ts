@@ -8,7 +8,7 @@ import type { Broker } from '../rooms/Broker.js';
 import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
 import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
-import { encodeText } from '../transport/wireFrame.js';
+import { encodeTextFrame } from '../transport/wireFrame.js';
 
 /** The replaceable parts of a server; each one left out is built from the options. */
 export interface LivelineParts {
@@ -80,7 +80,7 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
           maxBytes: config.historyMaxBytes,
         },
         config.now,
-        encodeText,
+        encodeTextFrame,
       );
   // Storage last: it opens a file, which nothing may leave open when another part is refused.
   const storage = parts.storage

@@ -8,8 +8,9 @@ export interface StreamPosition {
 }
 
 /**
- * Receives every frame published to a room, serialized and UTF-8 encoded once for all recipients:
- * a string would be encoded again for every socket it is written to.
+ * Receives every frame published to a room, encoded once for all recipients by the encoder the
+ * transport gave the broker (whole WebSocket frames in the server): the broker keeps and hands on
+ * these bytes without reading them.
  */
 export type FrameListener = (frame: Buffer) => void;
 
@@ -33,8 +34,8 @@ export interface Broker {
   /** The replayable window of an ordered room; it must have been opened (throws otherwise). */
   window(room: string): HistoryWindow;
   /**
-   * The frames after `afterSeq` still held, oldest first, as UTF-8 bytes: the same bytes live
-   * delivery used, so a resume storm replays without encoding anything again.
+   * The frames after `afterSeq` still held, oldest first, encoded: the same bytes live delivery
+   * used, so a resume storm replays without encoding anything again.
    */
   since(room: string, afterSeq: number): readonly Buffer[];
   /** Replaces the value of a latest room and delivers it to its subscribers. */

@@ -25,14 +25,13 @@ export const createEpoch = (): string =>
   `e${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
 /**
- * Creates the in-memory {@link Broker}; `now` (epoch ms) drives age trimming, and `encode` turns
- * a frame's text into the bytes every listener gets (the server encodes straight into whole
- * WebSocket frames, `encodeText`).
+ * Creates the in-memory {@link Broker}; `now` (epoch ms) drives age trimming, and `encode` (the
+ * transport's) turns a frame's text into the bytes every listener gets.
  */
 export function createMemoryBroker(
   limits: HistoryLimits,
   now: () => number,
-  encode: (text: string) => Buffer = (text) => Buffer.from(text),
+  encode: (text: string) => Buffer,
 ): Broker {
   const ordered = new Map<string, OrderedRoom>();
   const latest = new Map<string, string>();

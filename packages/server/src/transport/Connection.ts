@@ -9,13 +9,15 @@ import {
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { RouteCounters } from './routeStats.js';
-import { wireFrame } from './wireFrame.js';
 
 /** Tells this process's connection ids from another's in merged logs. */
 const ID_PREFIX = randomUUID().slice(0, 8);
 let connectionsCreated = 0;
 
-/** A text frame: a string, or its UTF-8 bytes when one broadcast goes to many sockets. */
+/**
+ * A text frame: a string `ws` frames, or a whole frame already encoded (`encodeTextFrame`)
+ * when one broadcast goes to many sockets.
+ */
 export type Frame = string | Buffer;
 
 /** Per-connection flow-control bounds. */
@@ -92,12 +94,11 @@ export class Connection {
   /** Sends a replayed history frame; bounded by the history size, so it skips the slow-consumer check. */
   sendBacklog(frame: Buffer): void {
     if (!this.open) return;
-    const wire = wireFrame(frame);
-    this.backlogBytes += wire.length;
+    this.backlogBytes += frame.length;
     this.counters.messages_sent += 1;
     this.sentSinceLook = true;
-    this.wire.write(wire, () => {
-      this.backlogBytes -= wire.length;
+    this.wire.write(frame, () => {
+      this.backlogBytes -= frame.length;
     });
   }
 
@@ -166,7 +167,7 @@ export class Connection {
     // ws writes its own frames to the same socket synchronously and queues none (no compression),
     // so a whole frame written here never lands inside one of them; bufferedAmount counts it.
     if (typeof frame === 'string') this.socket.send(frame, done);
-    else this.wire.write(wireFrame(frame), done);
+    else this.wire.write(frame, done);
   }
 
   private readonly afterWrite = (): void => {

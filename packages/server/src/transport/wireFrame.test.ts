@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Connection } from './Connection.js';
 import { createRouteCounters } from './routeStats.js';
-import { encodeText } from './wireFrame.js';
+import { encodeTextFrame } from './wireFrame.js';
 
 let http: Server | null = null;
 afterEach(() => http?.close());
@@ -47,10 +47,10 @@ describe('whole frames written to the TCP socket', () => {
     const texts = [0, 1, 125, 126, 65_535, 65_536, 200_000].map((n) =>
       '€'.repeat(Math.floor(n / 3)).padEnd(n - 2 * Math.floor(n / 3), 'x'),
     );
-    // Payloads from encodeText (built straight into a frame) and plain buffers (framed on send).
+    // Frames encoded once (broadcasts, history) and strings framed by ws, interleaved.
     for (const text of texts) {
-      connection.sendFrame(encodeText(text));
-      connection.sendFrame(Buffer.from(text));
+      connection.sendFrame(encodeTextFrame(text));
+      connection.sendBacklog(encodeTextFrame(text));
       connection.sendMessage({ between: text.length });
     }
     const expected = texts.flatMap((text) => [

@@ -7,7 +7,11 @@ beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
 const setup = () => {
-  const broker = createMemoryBroker({ maxEvents: 10, maxAgeMs: 1000, maxBytes: 1e6 }, Date.now);
+  const broker = createMemoryBroker(
+    { maxEvents: 10, maxAgeMs: 1000, maxBytes: 1e6 },
+    Date.now,
+    (text) => Buffer.from(text),
+  );
   const presence = createPresence(broker);
   const frames: { count: number; people: { client_id: string; name: string }[] }[] = [];
   broker.subscribe(presence.room('b'), (frame) => {
