@@ -2,8 +2,16 @@
 // PORT, HOST, DATA_DIR (and ALLOWED_ORIGINS, LOG_LEVEL) override the defaults; flags pass through.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ensurePnpm, installDependencies, must, ROOT } from './lib/bootstrap.mjs';
+import {
+  ensureApt,
+  ensurePnpm,
+  installDependencies,
+  MEDIA_PACKAGES,
+  must,
+  ROOT,
+} from './lib/bootstrap.mjs';
 
+ensureApt(MEDIA_PACKAGES, { required: false });
 ensurePnpm();
 installDependencies();
 must('pnpm', ['-r', 'build']);

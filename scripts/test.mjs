@@ -1,15 +1,23 @@
-// `npm test`: install what is missing (pnpm, dependencies, Debian's Chromium), then lint, typecheck,
-// build, run every unit/integration test and every end-to-end test, and print one honest count.
+// `npm test`: install what is missing (pnpm, dependencies, Debian's Chromium, ffmpeg, espeak-ng), then
+// lint, typecheck, build, run every unit/integration test and every end-to-end test, and print one
+// honest count.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureApt, ensurePnpm, installDependencies, ROOT, run } from './lib/bootstrap.mjs';
+import {
+  ensureApt,
+  ensurePnpm,
+  installDependencies,
+  MEDIA_PACKAGES,
+  ROOT,
+  run,
+} from './lib/bootstrap.mjs';
 import { summarize } from './lib/summary.mjs';
 
 const OUT = join(ROOT, '.ci', 'out');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-ensureApt([{ name: 'chromium', bin: '/usr/bin/chromium' }]);
+ensureApt([{ name: 'chromium', bin: '/usr/bin/chromium' }, ...MEDIA_PACKAGES]);
 ensurePnpm();
 installDependencies();
 

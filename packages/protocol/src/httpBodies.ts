@@ -36,6 +36,11 @@ export type CreateWorkflowRequest = Infer<typeof createWorkflowRequestSchema>;
 export const workflowResponseSchema = object({ workflow: workflowSchema });
 /** The reply of `GET /api/workflows`, newest first. */
 export const workflowListResponseSchema = object({ workflows: array(workflowSchema) });
+/**
+ * What the server's handler of a media endpoint hands its HTTP layer: the file whose bytes answer
+ * the request (with byte ranges). Clients receive the bytes, never this object.
+ */
+export const mediaFileSchema = object({ file: string({ min: 1 }) });
 /** The reply of `GET /api/agents`. */
 export const agentListResponseSchema = object({ agents: array(agentStatusSchema) });
 

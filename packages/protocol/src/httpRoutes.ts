@@ -6,6 +6,7 @@ import {
   boardOpSchema,
   boardResponseSchema,
   createWorkflowRequestSchema,
+  mediaFileSchema,
   routeListResponseSchema,
   transportCommandSchema,
   transportResponseSchema,
@@ -25,6 +26,8 @@ export interface HttpRoute<P extends string = string, Req = unknown, Res = unkno
   readonly request: Schema<Req> | null;
   /** Validates the successful JSON response body. */
   readonly response: Schema<Res>;
+  /** Media type of a success that is a file served with HTTP Range rather than JSON. */
+  readonly media?: string;
 }
 
 const http = <P extends string, Req, Res>(
@@ -77,6 +80,14 @@ export const httpRoutes = {
     params: byId,
     request: null,
     response: workflowResponseSchema,
+  }),
+  workflowVideo: http({
+    method: 'GET',
+    path: '/api/workflows/:id/video',
+    params: byId,
+    request: null,
+    response: mediaFileSchema,
+    media: 'video/mp4',
   }),
   agentList: http({
     method: 'GET',

@@ -158,6 +158,7 @@ describe('workflow reducer', () => {
       'completed',
       'completed',
       'completed',
+      'completed',
     ]);
     expect(done?.stages[1]?.artifact?.kind).toBe('storyboard');
   });
@@ -181,6 +182,7 @@ describe('workflow reducer', () => {
       'skipped',
       'cancelled',
       'failed',
+      'cancelled',
       'cancelled',
       'cancelled',
     ]);

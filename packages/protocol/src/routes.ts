@@ -60,6 +60,7 @@ export const ROUTE_DESCRIPTIONS: Readonly<Record<RouteName, string>> = {
   workflowList: 'Recent workflows, newest first.',
   workflowGet: 'One workflow with its stages and artifacts.',
   workflowCancel: 'Cancel a queued or running workflow.',
+  workflowVideo: 'The MP4 a run rendered (byte ranges); 404 until the render stage completes.',
   agentList: 'Every agent with its live status.',
   boardGet: 'A board and the stream position it is current at.',
   boardOp: 'Apply one board operation (idempotent by op_id).',

@@ -9,6 +9,7 @@ export const AGENT_NAMES = [
   'shot_planner',
   'voice_music',
   'editor',
+  'renderer',
 ] as const;
 /** One of {@link AGENT_NAMES}. */
 export type AgentName = (typeof AGENT_NAMES)[number];
@@ -20,6 +21,7 @@ export const PIPELINE = [
   { stage: 'shots', agent: 'shot_planner', title: 'Shot plan' },
   { stage: 'audio', agent: 'voice_music', title: 'Voice & music' },
   { stage: 'edit', agent: 'editor', title: 'Cut sheet' },
+  { stage: 'render', agent: 'renderer', title: 'Video' },
 ] as const;
 /** A stage of {@link PIPELINE}. */
 export type StageName = (typeof PIPELINE)[number]['stage'];
@@ -27,7 +29,14 @@ export type StageName = (typeof PIPELINE)[number]['stage'];
  * Every stage name, in pipeline order. Spelled out rather than mapped from {@link PIPELINE} so a
  * client that validates stage names does not bundle the display titles; a test keeps them equal.
  */
-export const STAGE_NAMES: readonly StageName[] = ['script', 'storyboard', 'shots', 'audio', 'edit'];
+export const STAGE_NAMES: readonly StageName[] = [
+  'script',
+  'storyboard',
+  'shots',
+  'audio',
+  'edit',
+  'render',
+];
 
 /** How a run began: from a free-text idea (Idea2Video) or from a script (Script2Video). */
 export const WORKFLOW_MODES = ['idea', 'script'] as const;
@@ -100,6 +109,16 @@ export const artifactSchema = tagged('kind', {
         transition: text,
       }),
     ),
+  },
+  video: {
+    /** Where the MP4 is served: `GET /api/workflows/{id}/video` (byte ranges). */
+    url: string({ max: 200 }),
+    mime_type: string({ max: 100 }),
+    duration_seconds: seconds,
+    width: count,
+    height: count,
+    fps: count,
+    bytes: count,
   },
 });
 /** A stage's artifact. */

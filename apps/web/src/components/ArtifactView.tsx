@@ -1,8 +1,9 @@
 import type { Artifact } from '@liveline/protocol';
+import { serverOrigin } from '../lib/serverOrigin';
 
 const secs = (n: number) => `${n.toFixed(1)} s`;
 
-/** Renders one stage's artifact: screenplay scenes, storyboard panels, shots, audio cues or the cut sheet. */
+/** Renders one stage's artifact: screenplay scenes, storyboard panels, shots, audio cues, the cut sheet or the video. */
 export function ArtifactView({ artifact }: { readonly artifact: Artifact }) {
   switch (artifact.kind) {
     case 'script':
@@ -102,5 +103,21 @@ export function ArtifactView({ artifact }: { readonly artifact: Artifact }) {
           </tbody>
         </table>
       );
+    case 'video': {
+      const src = new URL(artifact.url, serverOrigin()).href;
+      return (
+        <figure className="artifact video" aria-label="Video">
+          <video className="video__player" src={src} controls preload="metadata" />
+          <figcaption className="muted">
+            {artifact.width}×{artifact.height}, {artifact.fps} fps,{' '}
+            {secs(artifact.duration_seconds)}
+            {' · '}
+            <a href={src} download={`${artifact.url.split('/').at(-2) ?? 'video'}.mp4`}>
+              Download MP4
+            </a>
+          </figcaption>
+        </figure>
+      );
+    }
   }
 }

@@ -12,6 +12,7 @@ import { packageVersion } from '../packageVersion.js';
 import { boardRoutes } from '../routes/boardRoutes.js';
 import { systemRoutes } from '../routes/systemRoutes.js';
 import { transportRoutes } from '../routes/transportRoutes.js';
+import { videoRoutes } from '../routes/videoRoutes.js';
 import { COORDINATOR_ROOM, agentRoom, workflowRoutes } from '../routes/workflowRoutes.js';
 import { assertHandlers } from '../transport/assertHandlers.js';
 import { createHttpHandler } from '../transport/createHttpHandler.js';
@@ -139,6 +140,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     ...transportRoutes(broker, transport),
     ...boardRoutes(broker, boards, now),
     ...workflowRoutes(broker, workflows),
+    ...videoRoutes(workflows, config.dataDir),
   };
   assertHandlers(handlers);
 

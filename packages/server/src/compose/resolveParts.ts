@@ -1,6 +1,7 @@
 import { STAGE_NAMES, type StageName } from '@liveline/protocol';
 import type { ResolvedServerOptions } from '../config/serverOptions.js';
 import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
+import { createRenderStage } from '../domains/workflow/render/createRenderStage.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
@@ -16,7 +17,7 @@ export interface LivelineParts {
   readonly storage?: Storage;
   /** Room fan-out and history. @default the in-memory broker bounded by the `history*` options */
   readonly broker?: Broker;
-  /** Pipeline stages by name; those left out are the built-in ones. @default built-in stages paced by `stageDurationMs` */
+  /** Pipeline stages by name; those left out are the built-in ones. @default built-in stages paced by `stageDurationMs`, and ffmpeg's `render` unless `renderVideo` is false */
   readonly stages?: Partial<Record<StageName, Stage>>;
   /** Where log lines go. @default JSON lines on stdout at `logLevel` */
   readonly logger?: Logger;
@@ -28,7 +29,8 @@ export interface ResolvedParts {
   readonly storage: Storage;
   readonly ownsStorage: boolean;
   readonly broker: Broker;
-  readonly stages: Record<StageName, Stage>;
+  /** A stage without a worker (`render` with `renderVideo: false`) is skipped by every run. */
+  readonly stages: Partial<Record<StageName, Stage>>;
 }
 
 const REQUIRED_METHODS = {
@@ -60,17 +62,23 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
   const unknown = Object.keys(stageParts).find((name) => !STAGE_NAMES.some((s) => s === name));
   if (unknown !== undefined)
     throw new ConfigError(`stages.${unknown}`, `expected one of ${STAGE_NAMES.join(', ')}`);
-  const stages = Object.fromEntries(
-    STAGE_NAMES.map((name) => {
-      const given = stageParts[name];
-      return [
-        name,
-        given
-          ? checkPart(`stages.${name}`, given, REQUIRED_METHODS.stage)
-          : createBuiltinStage(name, config.stageDurationMs),
-      ];
-    }),
-  ) as Record<StageName, Stage>;
+  const builtin = (name: StageName): Stage | null => {
+    if (name !== 'render') return createBuiltinStage(name, config.stageDurationMs);
+    return config.renderVideo
+      ? createRenderStage({
+          dataDir: config.dataDir,
+          tools: { ffmpeg: config.ffmpegPath, espeakNg: config.espeakNgPath },
+        })
+      : null;
+  };
+  const stages: Partial<Record<StageName, Stage>> = {};
+  for (const name of STAGE_NAMES) {
+    const given = stageParts[name];
+    const stage = given
+      ? checkPart(`stages.${name}`, given, REQUIRED_METHODS.stage)
+      : builtin(name);
+    if (stage) stages[name] = stage;
+  }
   const broker = parts.broker
     ? checkPart('broker', parts.broker, REQUIRED_METHODS.broker)
     : createMemoryBroker(

@@ -15,6 +15,9 @@ describe('parseCliOptions', () => {
       MAX_CONNECTIONS_PER_IP: '50',
       RESTART_RECONNECTS_PER_SECOND: '2.5',
       ALLOWED_HOSTS: 'live.example.com, .team.example',
+      RENDER_VIDEO: 'false',
+      FFMPEG_PATH: '/opt/ffmpeg',
+      ESPEAK_NG_PATH: '/opt/espeak-ng',
     });
     expect(options).toEqual({
       port: 9000,
@@ -27,6 +30,9 @@ describe('parseCliOptions', () => {
       maxConnectionsPerIp: 50,
       restartReconnectsPerSecond: 2.5,
       allowedHosts: ['live.example.com', '.team.example'],
+      renderVideo: false,
+      ffmpegPath: '/opt/ffmpeg',
+      espeakNgPath: '/opt/espeak-ng',
     });
   });
 
@@ -46,6 +52,7 @@ describe('parseCliOptions', () => {
     [['--log-level', 'loud'], {}, '--log-level'],
     [['--colour', 'on'], {}, '--colour'],
     [['--host'], {}, '--host'],
+    [['--render-video', 'maybe'], {}, '--render-video'],
     [[], { MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
     [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],

@@ -84,6 +84,17 @@ export function parseCliOptions(
   if (values.HOST) options.host = values.HOST.value;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;
   if (values.WEB_DIR) options.webDir = values.WEB_DIR.value;
+  if (values.FFMPEG_PATH) options.ffmpegPath = values.FFMPEG_PATH.value;
+  if (values.ESPEAK_NG_PATH) options.espeakNgPath = values.ESPEAK_NG_PATH.value;
+  const render = values.RENDER_VIDEO;
+  if (render) {
+    if (!/^(true|false|1|0)$/.test(render.value))
+      throw new ConfigError(
+        render.source,
+        `expected true or false, got ${JSON.stringify(render.value)}`,
+      );
+    options.renderVideo = render.value === 'true' || render.value === '1';
+  }
   if (values.ALLOWED_ORIGINS) {
     const origins = list(values.ALLOWED_ORIGINS.value);
     const bad = origins.find((origin) => !/^https?:\/\/[^/\s]+$/.test(origin));

@@ -61,6 +61,24 @@ export const SERVER_FLAGS = {
     help: 'time each pipeline stage takes',
     fallback: String(NUMBER_RULES.stageDurationMs.fallback),
   },
+  '--render-video': {
+    env: 'RENDER_VIDEO',
+    value: 'true|false',
+    help: 'render each cut sheet into an MP4 with ffmpeg and espeak-ng (rule W5)',
+    fallback: 'true',
+  },
+  '--ffmpeg-path': {
+    env: 'FFMPEG_PATH',
+    value: '<path>',
+    help: 'the ffmpeg the render stage runs',
+    fallback: 'ffmpeg from PATH',
+  },
+  '--espeak-ng-path': {
+    env: 'ESPEAK_NG_PATH',
+    value: '<path>',
+    help: 'the espeak-ng the render stage speaks with',
+    fallback: 'espeak-ng from PATH',
+  },
   '--max-connections': {
     env: 'MAX_CONNECTIONS',
     value: '<n>',

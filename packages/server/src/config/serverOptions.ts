@@ -24,8 +24,14 @@ export interface ServerOptions {
   webDir?: string | null;
   /** Lowest level logged. @default 'info' */
   logLevel?: LogLevel;
-  /** Time each pipeline stage takes, in ms. @default 1500 */
+  /** Time each pipeline stage takes, in ms (the render stage takes what encoding takes). @default 1500 */
   stageDurationMs?: number;
+  /** Render each cut sheet into an MP4 (the `render` stage); `false` marks that stage `skipped`. @default true */
+  renderVideo?: boolean;
+  /** The ffmpeg the render stage runs. @default 'ffmpeg' (from PATH) */
+  ffmpegPath?: string;
+  /** The espeak-ng the render stage speaks with. @default 'espeak-ng' (from PATH) */
+  espeakNgPath?: string;
   /** DAW clock ticks per second. @default 30 */
   clockRateHz?: number;
   /** Coordinator metrics broadcasts per second. @default 1 */
@@ -138,6 +144,11 @@ const stringOption = (field: string, value: unknown, fallback: string): string =
   return value;
 };
 
+const booleanOption = (field: string, value: unknown, fallback: boolean): boolean => {
+  if (value === undefined) return fallback;
+  return typeof value === 'boolean' ? value : fail(field, 'expected true or false');
+};
+
 const originsOption = (value: unknown): readonly string[] | null => {
   if (value === undefined) return null;
   if (!Array.isArray(value)) return fail('allowedOrigins', 'expected an array of origins');
@@ -197,6 +208,9 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     allowedHosts: hostsOption(options.allowedHosts),
     webDir: webDirOption(options.webDir),
     logLevel: levelOption(options.logLevel),
+    renderVideo: booleanOption('renderVideo', options.renderVideo, true),
+    ffmpegPath: stringOption('ffmpegPath', options.ffmpegPath, 'ffmpeg'),
+    espeakNgPath: stringOption('espeakNgPath', options.espeakNgPath, 'espeak-ng'),
     now,
   };
 }

@@ -25,7 +25,10 @@ export function tempDataDir(): string {
   return dir;
 }
 
-/** Starts a server on port 0 with a temporary data dir, silent logs and fast pipeline stages. */
+/**
+ * Starts a server on port 0 with a temporary data dir, silent logs and fast pipeline stages; it
+ * renders no video unless `renderVideo` is set (the render tests do, with short cut sheets).
+ */
 export async function startTestServer(
   options: LivelineServerOptions = {},
 ): Promise<LivelineServer> {
@@ -34,6 +37,7 @@ export async function startTestServer(
     dataDir: tempDataDir(),
     logLevel: 'silent',
     stageDurationMs: 4,
+    renderVideo: false,
     webDir: null,
     ...options,
   });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ROUTE_NAMES,
   matchRoute,
+  mediaFileSchema,
   parse,
   routes,
   type HttpRoute,
@@ -10,6 +11,7 @@ import {
 } from '@liveline/protocol';
 import { errorMessage } from '../errors.js';
 import { readJsonBody } from '../http/readJsonBody.js';
+import { sendFile } from '../http/sendFile.js';
 import { serveStatic } from '../http/serveStatic.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
@@ -126,7 +128,9 @@ export function createHttpHandler(
     }
     if (match.ok && isHttpRoute(match.name) && (method === 'GET' || method === 'POST')) {
       const result = await runRoute(handlers, match.name, match.params, req);
+      const { media }: HttpRoute = routes[match.name];
       if ('error' in result) sendJson(res, result.status, { error: result.error });
+      else if (media) await sendFile(req, res, mediaFileSchema(result.body, '').file, media);
       else sendJson(res, result.status, result.body);
       return;
     }

@@ -1,7 +1,8 @@
 import type { Artifact, StageName, Workflow } from '@liveline/protocol';
 
-/** What a stage works on: the workflow's input text and mode. */
+/** What a stage works on: the workflow's id, input text and mode. */
 export interface StageInput {
+  readonly id: string;
   readonly mode: Workflow['mode'];
   readonly text: string;
   readonly title: string;

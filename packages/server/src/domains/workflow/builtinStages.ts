@@ -41,8 +41,11 @@ const scenesOf = (
   return scriptScenes(input.text);
 };
 
+/** The stages derived from text alone; `render` is the render stage's (render/). */
+export type BuiltinStageName = Exclude<StageName, 'render'>;
+
 const derive: Record<
-  StageName,
+  BuiltinStageName,
   (input: StageInput, previous: Partial<Record<StageName, Artifact>>) => Artifact
 > = {
   script(input) {
@@ -126,7 +129,7 @@ const derive: Record<
 };
 
 /** The built-in stage of `name`, pacing its work over `durationMs`. */
-export function createBuiltinStage(name: StageName, durationMs: number): Stage {
+export function createBuiltinStage(name: BuiltinStageName, durationMs: number): Stage {
   return {
     async run(input, previous, signal, report) {
       for (let step = 1; step < PROGRESS_STEPS; step += 1) {

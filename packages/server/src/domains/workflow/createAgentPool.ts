@@ -28,9 +28,9 @@ interface AgentState {
   updatedAt: number;
 }
 
-/** Creates the agent pool; `onChange` gets an agent's new status whenever it changes. */
+/** Creates the agent pool (`capacityOf` each agent's slots); `onChange` gets an agent's new status whenever it changes. */
 export function createAgentPool(
-  capacity: number,
+  capacityOf: (agent: AgentName) => number,
   now: () => number,
   onChange: (status: AgentStatus) => void,
 ): AgentPool {
@@ -54,7 +54,7 @@ export function createAgentPool(
       workflow_id: current?.workflowId ?? null,
       stage: current?.stage ?? null,
       completed: s.completed,
-      capacity,
+      capacity: capacityOf(name),
       active: s.active.length,
       last_error: s.lastError,
       updated_at: s.updatedAt,
@@ -93,7 +93,7 @@ export function createAgentPool(
         };
         if (signal.aborted) return reject(signal.reason as Error);
         signal.addEventListener('abort', onAbort, { once: true });
-        if (s.active.length < capacity && s.waiters.length === 0) take();
+        if (s.active.length < capacityOf(name) && s.waiters.length === 0) take();
         else s.waiters.push(take);
       });
     },

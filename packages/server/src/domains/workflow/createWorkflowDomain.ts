@@ -18,6 +18,7 @@ import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 import type { EventLog } from '../createEventLog.js';
 import { createAgentPool } from './createAgentPool.js';
+import { RENDER_AGENT_CAPACITY } from './render/createRenderStage.js';
 import { clip } from './scriptText.js';
 import type { Stage } from './Stage.js';
 import { StageFailedError } from './Stage.js';
@@ -67,7 +68,8 @@ export function createWorkflowDomain(deps: {
   storage: Storage;
   log: Logger;
   now: () => number;
-  stages: Record<StageName, Stage>;
+  /** The worker of each stage; a stage without one is `skipped` in every new workflow. */
+  stages: Partial<Record<StageName, Stage>>;
   agentCapacity: number;
   onAgentStatus: (status: AgentStatus) => void;
 }): WorkflowDomain {
@@ -76,7 +78,11 @@ export function createWorkflowDomain(deps: {
   const running = new Map<string, AbortController>();
   const latencies: number[] = [];
   const completions: number[] = [];
-  const pool = createAgentPool(deps.agentCapacity, now, deps.onAgentStatus);
+  const pool = createAgentPool(
+    (agent) => (agent === 'renderer' ? RENDER_AGENT_CAPACITY : deps.agentCapacity),
+    now,
+    deps.onAgentStatus,
+  );
   const room = (id: string): string => `workflow:${id}`;
 
   /** Publishes an event after storing it and the workflow it produces; returns the new workflow. */
@@ -134,7 +140,9 @@ export function createWorkflowDomain(deps: {
     for (const step of PIPELINE) {
       const workflow = current();
       if (!workflow || isTerminal(workflow)) return;
-      if (workflow.stages.find((s) => s.stage === step.stage)?.status === 'skipped') continue;
+      const stage = deps.stages[step.stage];
+      if (!stage || workflow.stages.find((s) => s.stage === step.stage)?.status === 'skipped')
+        continue;
       const lease = await pool.acquire(step.agent, id, step.stage, signal);
       const startedAt = now();
       try {
@@ -145,8 +153,8 @@ export function createWorkflowDomain(deps: {
           type: 'stage.started',
           data: { workflow_id: id, stage: step.stage, at: startedAt },
         });
-        const input = { mode: workflow.mode, text: workflow.input, title: workflow.title };
-        const artifact = await deps.stages[step.stage].run(input, artifacts, signal, (progress) => {
+        const input = { id, mode: workflow.mode, text: workflow.input, title: workflow.title };
+        const artifact = await stage.run(input, artifacts, signal, (progress) => {
           if (!signal.aborted)
             tryCommit(id, {
               type: 'stage.progress',
@@ -211,7 +219,10 @@ export function createWorkflowDomain(deps: {
         stages: PIPELINE.map((p) => ({
           stage: p.stage,
           agent: p.agent,
-          status: request.mode === 'script' && p.stage === 'script' ? 'skipped' : 'waiting',
+          status:
+            (request.mode === 'script' && p.stage === 'script') || !deps.stages[p.stage]
+              ? 'skipped'
+              : 'waiting',
           progress: 0,
           started_at: null,
           completed_at: null,

@@ -1,4 +1,4 @@
-import { PIPELINE, parse, workflowSchema, type Workflow } from '@liveline/protocol';
+import { PIPELINE, type Workflow } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   connectTestClient,
@@ -7,27 +7,14 @@ import {
   startTestServer,
   wsOrigin,
 } from '../../test-utils/index.js';
+import { getWorkflow, waitForStatus } from '../../test-utils/workflows.js';
 import { StageFailedError, type Stage } from './Stage.js';
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 const IDEA =
   'A lighthouse keeper finds a map in a bottle. She sails into the storm, alone. At dawn she finds home.';
 
-const getWorkflow = async (server: Server, id: string): Promise<Workflow> => {
-  const res = await rawRequest(server, `/api/workflows/${id}`);
-  const parsed = parse(workflowSchema, res.json?.workflow);
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-};
-
-const waitForStatus = (server: Server, id: string, status: Workflow['status']) =>
-  expect
-    .poll(async () => (await getWorkflow(server, id)).status, { timeout: 10_000, interval: 10 })
-    .toBe(status);
-
 describe('Idea2Video pipeline', () => {
-  it('W1 a workflow goes from POST to completed with every stage artifact, streamed in order', async () => {
+  it('W1 a workflow goes from POST to completed with every stage artifact (render off: skipped), streamed in order', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/workflow/w1'));
     expect(await client.next('snapshot')).toMatchObject({
@@ -45,6 +32,7 @@ describe('Idea2Video pipeline', () => {
       ['shots', 'completed', 'shots'],
       ['audio', 'completed', 'audio'],
       ['edit', 'completed', 'cut_sheet'],
+      ['render', 'skipped', undefined],
     ]);
     const cut = workflow.stages[4]?.artifact;
     expect(cut?.kind === 'cut_sheet' && cut.total_seconds > 0 && cut.entries.length > 0).toBe(true);

@@ -1,0 +1,100 @@
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { routePath } from '@liveline/protocol';
+import type { Stage } from '../Stage.js';
+import { buildFilterGraph } from './filterGraph.js';
+import { checkMediaTools, type MediaTools } from './mediaTools.js';
+import { planRender, VIDEO_FORMAT } from './renderPlan.js';
+import { runNiced } from './runNiced.js';
+import { synthesizeVoices, voiceFile } from './synthesizeVoices.js';
+import { RENDER_TEMP_PREFIX, sweepRenderLeftovers, videoDir, videoPath } from './videoFiles.js';
+
+/** Runs at once per render agent; more renders wait in the agent's queue. */
+export const RENDER_AGENT_CAPACITY = 1;
+const OUTPUT = 'video.mp4';
+const MIME_TYPE = 'video/mp4';
+
+const encoderArgs = (inputs: readonly string[]): string[] => [
+  '-hide_banner',
+  '-nostdin',
+  '-y',
+  ...inputs.flatMap((file) => ['-i', file]),
+  '-filter_complex_script',
+  'graph.txt',
+  '-map',
+  '[vout]',
+  '-map',
+  '[aout]',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-tune',
+  'stillimage',
+  '-pix_fmt',
+  'yuv420p',
+  '-r',
+  String(VIDEO_FORMAT.fps),
+  '-c:a',
+  'aac',
+  '-b:a',
+  '128k',
+  '-movflags',
+  '+faststart',
+  '-progress',
+  'pipe:1',
+  '-stats_period',
+  '0.25',
+  '-nostats',
+  OUTPUT,
+];
+
+/**
+ * The render stage: draws each shot of the cut sheet as a card, speaks its voice line with
+ * espeak-ng, lays a music bed in the audio plan's mood, and encodes an H.264/AAC MP4 with ffmpeg
+ * at low priority into `DATA_DIR/videos/<id>/video.mp4`, reporting frames encoded as progress.
+ * Its working files live beside the video and are removed however the render ends.
+ */
+export function createRenderStage(options: { dataDir: string; tools: MediaTools }): Stage {
+  const { dataDir, tools } = options;
+  sweepRenderLeftovers(dataDir);
+  return {
+    async run(input, previous, signal, report) {
+      const plan = planRender(previous);
+      await checkMediaTools(tools);
+      const dir = videoDir(dataDir, input.id);
+      await mkdir(dir, { recursive: true });
+      const work = await mkdtemp(join(dir, RENDER_TEMP_PREFIX));
+      try {
+        const voices = await synthesizeVoices(plan, work, tools.espeakNg, signal);
+        const { graph, files } = buildFilterGraph(plan, voices);
+        for (const file of files) await writeFile(join(work, file.name), file.content);
+        await writeFile(join(work, 'graph.txt'), graph);
+        let reported = 0;
+        await runNiced(tools.ffmpeg, encoderArgs([...voices.keys()].map(voiceFile)), {
+          cwd: work,
+          signal,
+          onLine(line) {
+            const frame = /^frame=(\d+)/.exec(line)?.[1];
+            const progress = Math.min(99, Math.floor((100 * Number(frame)) / plan.totalFrames));
+            if (frame === undefined || progress <= reported) return;
+            reported = progress;
+            report(progress);
+          },
+        });
+        const target = videoPath(dataDir, input.id);
+        await rename(join(work, OUTPUT), target);
+        return {
+          kind: 'video',
+          url: routePath('workflowVideo', { id: input.id }),
+          mime_type: MIME_TYPE,
+          duration_seconds: plan.totalFrames / VIDEO_FORMAT.fps,
+          ...VIDEO_FORMAT,
+          bytes: (await stat(target)).size,
+        };
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    },
+  };
+}

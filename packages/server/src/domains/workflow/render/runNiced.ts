@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+
+/** Niceness of every render process: live traffic keeps the CPU when both want it. */
+export const RENDER_NICENESS = 10;
+const STDERR_TAIL_CHARS = 600;
+
+/** A render process exited with an error; the message ends with its last stderr lines. */
+export class RenderProcessError extends Error {
+  override readonly name = 'RenderProcessError';
+  readonly code = 'render_process_failed';
+}
+
+/**
+ * Runs `command` under `nice` (which execs it, so the child's pid is the command's), calling
+ * `onLine` for each stdout line. Abort kills it with SIGKILL; the promise settles only once the
+ * process has exited, so nothing outlives the call.
+ */
+export function runNiced(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; signal: AbortSignal; onLine?: (line: string) => void },
+): Promise<void> {
+  const { signal } = options;
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const child = spawn('nice', ['-n', String(RENDER_NICENESS), command, ...args], {
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let partial = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onLine?.(line);
+    });
+    const kill = (): void => {
+      child.kill('SIGKILL');
+    };
+    signal.addEventListener('abort', kill, { once: true });
+    child.on('error', (error) => {
+      signal.removeEventListener('abort', kill);
+      reject(new RenderProcessError(`cannot run ${command}: ${error.message}`, { cause: error }));
+    });
+    child.on('close', (code, killedBy) => {
+      signal.removeEventListener('abort', kill);
+      if (signal.aborted) reject(signal.reason as Error);
+      else if (code === 0) resolve();
+      else
+        reject(
+          new RenderProcessError(
+            `${command} exited with ${code ?? killedBy ?? 'an error'}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
+    });
+  });
+}
