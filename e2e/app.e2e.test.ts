@@ -50,7 +50,7 @@ describe('production build against the real server', () => {
     await page.close();
   });
 
-  it('(2) an Idea2Video run goes from start to completed with every artifact on screen', async () => {
+  it('(2) an Idea2Video run goes from start to completed with every artifact on screen, and its video plays as long as the cut sheet', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${origin}/idea2video`);
     await waitAllOpen(page);
@@ -62,8 +62,28 @@ describe('production build against the real server', () => {
     await page.waitForURL(/\?run=run-/);
     const run = page.getByRole('region', { name: 'Run' });
     await run.and(page.locator('[data-status="completed"]')).waitFor({ timeout: 60_000 });
-    for (const label of ['Scenes', 'Storyboard', 'Shots', 'Audio cues', 'Cut sheet'])
+    for (const label of ['Scenes', 'Storyboard', 'Shots', 'Audio cues', 'Cut sheet', 'Video'])
       await expect(run.getByLabel(label, { exact: true }).count()).resolves.toBe(1);
+    const id = new URL(page.url()).searchParams.get('run') ?? '';
+    const cut = (await (await fetch(`${origin}/api/workflows/${id}`)).json()) as {
+      workflow: { stages: { artifact: { kind: string; total_seconds?: number } | null }[] };
+    };
+    const total = cut.workflow.stages.find((s) => s.artifact?.kind === 'cut_sheet')?.artifact
+      ?.total_seconds;
+    const video = run.locator('video');
+    await expect(
+      run.getByRole('link', { name: 'Download MP4' }).getAttribute('href'),
+    ).resolves.toBe(`${origin}/api/workflows/${id}/video`);
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true; // headless Chromium plays muted media without a user gesture
+      return v.play();
+    });
+    await page.waitForFunction(
+      (v) => v instanceof HTMLVideoElement && v.currentTime > 0.5,
+      await video.elementHandle(),
+    );
+    const duration = await video.evaluate((v: HTMLVideoElement) => v.duration);
+    expect(Math.abs(duration - (total ?? 0))).toBeLessThanOrEqual(0.2);
     await page.screenshot({ path: join(SCREENSHOTS, 'idea2video-completed.png'), fullPage: true });
     await page.reload();
     await run.and(page.locator('[data-status="completed"]')).waitFor();

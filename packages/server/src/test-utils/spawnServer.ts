@@ -33,7 +33,8 @@ export type BinChild = Omit<ServerChild, 'origin' | 'port'>;
 
 /**
  * Spawns the real bin (`src/main.ts` through tsx as a loader, TOOLCHAIN P14, so the child's PID is
- * the server's) on `dataDir`; it is SIGKILLed by PID after the test if it is still running.
+ * the server's) on `dataDir`, rendering no video unless `env` asks; it is SIGKILLed by PID after
+ * the test if it is still running.
  */
 export function spawnBin(dataDir: string, options: SpawnServerOptions = {}): BinChild {
   const node = [
@@ -55,6 +56,8 @@ export function spawnBin(dataDir: string, options: SpawnServerOptions = {}): Bin
       PORT: String(options.port ?? 0),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
+      // Like startTestServer: no video unless a test asks (RENDER_VIDEO=true) for one.
+      RENDER_VIDEO: 'false',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
