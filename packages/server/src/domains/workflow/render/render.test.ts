@@ -49,7 +49,7 @@ const processesIn = (dir: string): number[] =>
 
 describe('render stage', () => {
   it(
-    'W5 idea and script runs each render an H.264/AAC 1280×720 MP4 as long as the cut sheet, voice audible inside its shot, one render at a time',
+    'W5 idea and script runs each render an H.264/AAC 1280×720 MP4 as long as the cut sheet (only the video left), voice audible inside its shot, one render at a time',
     { timeout: 120_000 },
     async () => {
       const dataDir = tempDataDir();
@@ -73,6 +73,8 @@ describe('render stage', () => {
           avg_frame_rate: '25/1',
         });
         expect(Math.abs(video.durationSeconds - cut.total_seconds)).toBeLessThanOrEqual(0.2);
+        // The working files (cards, voice WAVs, graph) are gone; only the video stays.
+        expect(readdirSync(join(dataDir, 'videos', workflow.id))).toEqual(['video.mp4']);
         expect(stageOf(workflow, 'render')?.artifact).toMatchObject({
           kind: 'video',
           url: `/api/workflows/${workflow.id}/video`,
