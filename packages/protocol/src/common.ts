@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'not_supported',
   'unavailable',
   'internal',
+  'unauthorized',
+  'forbidden',
 ] as const;
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION } from './common.js';
-import { nullable, number, object, oneOf, record, string, type Infer } from './schema.js';
+import { nullable, number, object, oneOf, optional, record, string, type Infer } from './schema.js';
 
 const count = number({ min: 0, int: true });
 
@@ -26,6 +26,8 @@ export const healthSchema = object({
   uptime_seconds: number({ min: 0 }),
   protocol_version: oneOf([PROTOCOL_VERSION]),
   routes: record(routeStatsSchema),
+  /** Whether connections and requests need a signed token (rule A1); servers before it omit it. */
+  auth: optional(oneOf(['off', 'on'])),
 });
 /** The body of `GET /health`. */
 export type Health = Infer<typeof healthSchema>;

@@ -14,6 +14,7 @@ import {
   workflowResponseSchema,
 } from './httpBodies.js';
 import type { ParamSchemas } from './path.js';
+import { PUBLIC, needs, type Permission } from './permissions.js';
 import type { Schema } from './schema.js';
 
 /** An HTTP endpoint of the table. */
@@ -28,6 +29,8 @@ export interface HttpRoute<P extends string = string, Req = unknown, Res = unkno
   readonly response: Schema<Res>;
   /** Media type of a success that is a file served with HTTP Range rather than JSON. */
   readonly media?: string;
+  /** What a token needs to call it (rule A5), or `public`. */
+  readonly permission: Permission | typeof PUBLIC;
 }
 
 const http = <P extends string, Req, Res>(
@@ -45,6 +48,7 @@ export const httpRoutes = {
     params: none,
     request: null,
     response: healthSchema,
+    permission: PUBLIC,
   }),
   routeList: http({
     method: 'GET',
@@ -52,6 +56,7 @@ export const httpRoutes = {
     params: none,
     request: null,
     response: routeListResponseSchema,
+    permission: PUBLIC,
   }),
   workflowCreate: http({
     method: 'POST',
@@ -59,6 +64,7 @@ export const httpRoutes = {
     params: none,
     request: createWorkflowRequestSchema,
     response: workflowResponseSchema,
+    permission: needs('workflow', 'start'),
   }),
   workflowList: http({
     method: 'GET',
@@ -66,6 +72,7 @@ export const httpRoutes = {
     params: none,
     request: null,
     response: workflowListResponseSchema,
+    permission: needs('workflow', 'read'),
   }),
   workflowGet: http({
     method: 'GET',
@@ -73,6 +80,7 @@ export const httpRoutes = {
     params: byId,
     request: null,
     response: workflowResponseSchema,
+    permission: needs('workflow', 'read'),
   }),
   workflowCancel: http({
     method: 'POST',
@@ -80,6 +88,7 @@ export const httpRoutes = {
     params: byId,
     request: null,
     response: workflowResponseSchema,
+    permission: needs('workflow', 'cancel'),
   }),
   workflowVideo: http({
     method: 'GET',
@@ -88,6 +97,7 @@ export const httpRoutes = {
     request: null,
     response: mediaFileSchema,
     media: 'video/mp4',
+    permission: needs('workflow', 'read'),
   }),
   agentList: http({
     method: 'GET',
@@ -95,6 +105,7 @@ export const httpRoutes = {
     params: none,
     request: null,
     response: agentListResponseSchema,
+    permission: needs('monitor', 'read'),
   }),
   boardGet: http({
     method: 'GET',
@@ -102,6 +113,7 @@ export const httpRoutes = {
     params: byId,
     request: null,
     response: boardResponseSchema,
+    permission: needs('board', 'read', 'id'),
   }),
   boardOp: http({
     method: 'POST',
@@ -109,6 +121,7 @@ export const httpRoutes = {
     params: byId,
     request: boardOpSchema,
     response: boardOpResponseSchema,
+    permission: needs('board', 'write', 'id'),
   }),
   transportGet: http({
     method: 'GET',
@@ -116,6 +129,7 @@ export const httpRoutes = {
     params: none,
     request: null,
     response: transportResponseSchema,
+    permission: needs('transport', 'read'),
   }),
   transportCommand: http({
     method: 'POST',
@@ -123,5 +137,6 @@ export const httpRoutes = {
     params: none,
     request: transportCommandSchema,
     response: transportResponseSchema,
+    permission: needs('transport', 'control'),
   }),
 } as const;

@@ -16,5 +16,7 @@ export * from './httpBodies.js';
 export * from './wsRoutes.js';
 export * from './wsMessages.js';
 export * from './envelope.js';
+export * from './scopes.js';
+export * from './permissions.js';
 export * from './httpRoutes.js';
 export * from './routes.js';

@@ -206,6 +206,7 @@ describe('messages Liveline designed', () => {
           resumes_not_recovered: 0,
         },
       },
+      auth: 'off',
     };
     ok(healthSchema, health);
     bad(

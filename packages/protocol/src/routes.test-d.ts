@@ -1,8 +1,10 @@
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { RouteParams, WsRoute } from './routes.js';
 import { routePath, routes } from './routes.js';
 import type { Infer } from './schema.js';
-import type { ClientMessage, ServerMessage } from './wsMessages.js';
+import type { Action } from './scopes.js';
+import type { HttpRoute } from './httpRoutes.js';
+import type { ClientMessage, MessagePermissions, ServerMessage } from './wsMessages.js';
 import { wsMessages } from './wsMessages.js';
 import type { WsRouteName } from './wsRoutes.js';
 import { wsRoutes, wsUrl } from './wsRoutes.js';
@@ -65,5 +67,23 @@ describe('typed routes', () => {
     expectTypeOf(routes.agent).toMatchTypeOf<WsRoute>();
     // @ts-expect-error the addressing table a client bundles carries no validators
     expectTypeOf(wsRoutes.board.server).toBeFunction();
+  });
+
+  it('A5 a client message or an HTTP route without its permission is a compile error', () => {
+    // @ts-expect-error presence.update and the board operations have no action
+    const partial: MessagePermissions<ClientMessage<'board'>> = { time_sync: 'read' };
+    expectTypeOf(partial).not.toBeNever();
+    expectTypeOf(routes.transport.messages.seek).toEqualTypeOf<Action>();
+    expect(routes.transport.messages.seek).toBe('control');
+    // @ts-expect-error an HTTP route without a permission
+    const endpoint: HttpRoute = {
+      kind: 'http',
+      method: 'GET',
+      path: '/x',
+      params: {},
+      request: null,
+      response: (input: unknown) => input,
+    };
+    expectTypeOf(endpoint).not.toBeNever();
   });
 });

@@ -1,17 +1,58 @@
 import { agentServerMessage, coordinatorServerMessage, workflowServerMessage } from './workflow.js';
 import { boardClientMessage, boardServerMessage } from './board.js';
 import { clientControlMessage, serverControlVariants } from './controlMessages.js';
+import { needs, type Permission } from './permissions.js';
 import { tagged, type Infer, type Schema } from './schema.js';
+import type { Action } from './scopes.js';
 import { clockStateSchema, transportClientMessage, transportServerMessage } from './transport.js';
 import type { WsRouteName } from './wsRoutes.js';
 
-/** The validators of one WebSocket route's messages, one per direction. */
+/** The validators of one WebSocket route's messages, one per direction, and what they need. */
 export interface WsRouteMessages<S = unknown, C = unknown> {
   /** Validates every message the server sends on this route. */
   readonly server: Schema<S>;
   /** Validates every message a client may send on this route. */
   readonly client: Schema<C>;
+  /** The permission that opens the route (its read, rule A5). */
+  readonly permission: Permission;
+  /** The action each client message type needs, on the route's resource and target (rule A5). */
+  readonly messages: Readonly<Record<string, Action>>;
 }
+
+/** The action each client message type needs: one missing is a compile error (rule A5). */
+export type MessagePermissions<C extends { type: string }> = { readonly [T in C['type']]: Action };
+
+const route = <S, C extends { type: string }>(
+  server: Schema<S>,
+  client: Schema<C>,
+  permission: Permission,
+  messages: MessagePermissions<C>,
+) => ({ server, client, permission, messages });
+
+const probeOnly = { time_sync: 'read' } as const;
+const transportCommands = {
+  ...probeOnly,
+  play: 'control',
+  stop: 'control',
+  pause: 'control',
+  resume: 'control',
+  seek: 'control',
+  tempo: 'control',
+  loop: 'control',
+} as const;
+const boardOps = {
+  ...probeOnly,
+  'card.create': 'write',
+  'card.update': 'write',
+  'card.move': 'write',
+  'card.delete': 'write',
+  'column.create': 'write',
+  'column.update': 'write',
+  'column.delete': 'write',
+  'presence.update': 'read',
+} as const;
+const transportRead = needs('transport', 'read');
+const monitorRead = needs('monitor', 'read');
 
 const clockTyped = tagged('type', serverControlVariants);
 /** Server messages of `/ws/transport/clock`: flat ticks, plus typed replies to probes. */
@@ -26,13 +67,28 @@ const clockServerMessage = (input: unknown, path: string) =>
  * so a client bundle carries these schemas only if it imports this table.
  */
 export const wsMessages = {
-  workflow: { server: workflowServerMessage, client: clientControlMessage },
-  coordinator: { server: coordinatorServerMessage, client: clientControlMessage },
-  agent: { server: agentServerMessage, client: clientControlMessage },
-  board: { server: boardServerMessage, client: boardClientMessage },
-  general: { server: transportServerMessage, client: clientControlMessage },
-  transport: { server: transportServerMessage, client: transportClientMessage },
-  clock: { server: clockServerMessage, client: clientControlMessage },
+  workflow: route(
+    workflowServerMessage,
+    clientControlMessage,
+    needs('workflow', 'read'),
+    probeOnly,
+  ),
+  coordinator: route(coordinatorServerMessage, clientControlMessage, monitorRead, probeOnly),
+  agent: route(agentServerMessage, clientControlMessage, monitorRead, probeOnly),
+  board: route(
+    boardServerMessage,
+    boardClientMessage,
+    needs('board', 'read', 'board_id'),
+    boardOps,
+  ),
+  general: route(transportServerMessage, clientControlMessage, transportRead, probeOnly),
+  transport: route(
+    transportServerMessage,
+    transportClientMessage,
+    transportRead,
+    transportCommands,
+  ),
+  clock: route(clockServerMessage, clientControlMessage, transportRead, probeOnly),
 } as const satisfies Record<WsRouteName, WsRouteMessages>;
 
 /** A message the server sends on WebSocket route `R`. */

@@ -36,7 +36,7 @@ describe('the liveline-server bin', () => {
       const output = bin.output();
       expect(output).toMatch(/^Usage: liveline-server/);
       for (const [name, spec] of Object.entries(SERVER_FLAGS) as [string, ServerFlag][]) {
-        expect(output).toContain(`${name} ${spec.value}`);
+        expect(output).toContain(`${name}${spec.value && ` ${spec.value}`}\n`);
         expect(output).toContain(`env ${spec.env}, default: ${spec.fallback}`);
       }
       expect(output).toContain('default: 8000');

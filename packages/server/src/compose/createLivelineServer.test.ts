@@ -113,7 +113,11 @@ describe('createLivelineServer', () => {
     const logger = { debug: record, info: record, warn: record, error: record };
     const server = await createLivelineServer({ ...quiet(), port: 0, logger }).listen();
     await server.stop();
-    expect(lines.map((l) => l.event)).toEqual(['server.started', 'server.stopped']);
+    expect(lines.map((l) => l.event)).toEqual([
+      'server.auth_off',
+      'server.started',
+      'server.stopped',
+    ]);
     expect(() => createLivelineServer({ ...quiet(), broker: {} as never })).toThrow(
       /^broker: expected an object with the methods openOrdered, publish/,
     );

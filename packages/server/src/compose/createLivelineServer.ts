@@ -15,6 +15,7 @@ import { transportRoutes } from '../routes/transportRoutes.js';
 import { videoRoutes } from '../routes/videoRoutes.js';
 import { COORDINATOR_ROOM, agentRoom, workflowRoutes } from '../routes/workflowRoutes.js';
 import { assertHandlers } from '../transport/assertHandlers.js';
+import { createAuth } from '../auth/createAuth.js';
 import { createHttpHandler } from '../transport/createHttpHandler.js';
 import { createRequestPolicy } from '../transport/createRequestPolicy.js';
 import { createWsGateway } from '../transport/createWsGateway.js';
@@ -119,6 +120,12 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       JSON.stringify({ type: 'agent_status', data: status }),
     );
 
+  const auth = createAuth(config.authSecret, log, now);
+  if (!auth.on)
+    log.warn('server.auth_off', {
+      message:
+        'AUTH IS OFF: anyone who reaches this server can read and edit everything; set LIVELINE_AUTH_SECRET to require signed tokens',
+    });
   let mount: Mount | null = null;
   const health = (): Health => {
     const db = storage.status();
@@ -132,6 +139,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       uptime_seconds: Math.max(0, (now() - startedAt) / 1000),
       protocol_version: PROTOCOL_VERSION,
       routes: gateway.stats(),
+      auth: auth.on ? 'on' : 'off',
     };
   };
 
@@ -175,6 +183,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     pingIntervalMs: config.pingIntervalMs,
     policy,
+    auth,
     caps: {
       maxConnections: config.maxConnections,
       maxConnectionsPerIp: config.maxConnectionsPerIp,
@@ -204,6 +213,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
             log,
             webDir: config.webDir,
             policy,
+            auth,
             ...(otherwise && { otherwise }),
           }),
         upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head),

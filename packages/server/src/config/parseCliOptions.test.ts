@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { parseCliOptions } from './parseCliOptions.js';
@@ -34,6 +37,24 @@ describe('parseCliOptions', () => {
       ffmpegPath: '/opt/ffmpeg',
       espeakNgPath: '/opt/espeak-ng',
     });
+  });
+
+  it('A1 the secret comes from --auth-secret-file (newline dropped) or LIVELINE_AUTH_SECRET; --insecure-no-auth is a switch', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liveline-secret-'));
+    const file = join(dir, 'secret');
+    writeFileSync(file, `${'s'.repeat(40)}\n`);
+    expect(
+      parseCliOptions(['--auth-secret-file', file, '--insecure-no-auth'], {
+        LIVELINE_AUTH_SECRET: 'env-loses',
+      }),
+    ).toEqual({ authSecret: 's'.repeat(40), insecureNoAuth: true });
+    expect(parseCliOptions([], { LIVELINE_AUTH_SECRET: 'from-env' })).toEqual({
+      authSecret: 'from-env',
+    });
+    expect(() => parseCliOptions(['--auth-secret-file', join(dir, 'nope')], {})).toThrow(
+      /--auth-secret-file: cannot read the secret file/,
+    );
+    rmSync(dir, { recursive: true });
   });
 
   it('O3 --allowed-hosts wins over ALLOWED_HOSTS, and --help wins over every flag', () => {

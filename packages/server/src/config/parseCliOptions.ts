@@ -1,4 +1,5 @@
-import { ConfigError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { ConfigError, errorMessage } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
 import { SERVER_FLAGS, type ServerFlagName } from './serverFlags.js';
 import { HOST_ENTRY, type ServerOptions } from './serverOptions.js';
@@ -26,6 +27,15 @@ const NUMERIC_SETTINGS = [
     'reconnects per second, like 1000 or 2.5',
   ],
 ] as const;
+/** The secret in a file, without the trailing newline an editor or `echo` adds. */
+const readSecretFile = (source: string, path: string): string => {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new ConfigError(source, `cannot read the secret file: ${errorMessage(error)}`);
+  }
+};
+
 const isFlag = (name: string): name is ServerFlagName => Object.hasOwn(SERVER_FLAGS, name);
 
 const list = (value: string): string[] =>
@@ -57,7 +67,8 @@ export function parseCliOptions(
         arg,
         `unknown argument; expected ${Object.keys(SERVER_FLAGS).join(', ')} or --help`,
       );
-    const value = inline ?? argv[++i];
+    const isSwitch = SERVER_FLAGS[name].value === '';
+    const value = isSwitch ? (inline ?? '1') : (inline ?? argv[++i]);
     if (value === undefined || value === '') throw new ConfigError(name, 'expects a value');
     values[SERVER_FLAGS[name].env] = { value, source: name };
   }
@@ -82,6 +93,15 @@ export function parseCliOptions(
     options[option] = Number(setting.value);
   }
   if (values.HOST) options.host = values.HOST.value;
+  const insecure = values.LIVELINE_INSECURE_NO_AUTH;
+  if (insecure) {
+    if (insecure.value !== '1' && insecure.value !== 'true')
+      throw new ConfigError(insecure.source, 'expected 1 or true');
+    options.insecureNoAuth = true;
+  }
+  const secretFile = values.LIVELINE_AUTH_SECRET_FILE;
+  if (secretFile) options.authSecret = readSecretFile(secretFile.source, secretFile.value);
+  else if (env.LIVELINE_AUTH_SECRET) options.authSecret = env.LIVELINE_AUTH_SECRET;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;
   if (values.WEB_DIR) options.webDir = values.WEB_DIR.value;
   if (values.FFMPEG_PATH) options.ffmpegPath = values.FFMPEG_PATH.value;

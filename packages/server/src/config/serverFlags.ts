@@ -4,7 +4,7 @@ import { NUMBER_RULES } from './serverOptions.js';
 /** One command-line flag of `liveline-server`, its environment variable and what `--help` says. */
 export interface ServerFlag {
   readonly env: string;
-  /** Placeholder of the value in the help. */
+  /** Placeholder of the value in the help; empty for a switch that takes none. */
   readonly value: string;
   readonly help: string;
   /** The default as the help prints it. */
@@ -42,6 +42,18 @@ export const SERVER_FLAGS = {
     value: '<hosts>',
     help: 'comma-separated Host names accepted besides loopback, IP addresses and --host; .example.com takes subdomains, * turns the check off (rule O3)',
     fallback: 'none',
+  },
+  '--auth-secret-file': {
+    env: 'LIVELINE_AUTH_SECRET_FILE',
+    value: '<file>',
+    help: 'file holding the HS256 token secret (at least 32 bytes); turns auth on (rule A1)',
+    fallback: 'none: LIVELINE_AUTH_SECRET, else auth off on loopback',
+  },
+  '--insecure-no-auth': {
+    env: 'LIVELINE_INSECURE_NO_AUTH',
+    value: '',
+    help: 'serve a non-loopback host without auth (rule A1); set the variable to 1',
+    fallback: 'off',
   },
   '--web-dir': {
     env: 'WEB_DIR',
@@ -99,6 +111,12 @@ export const SERVER_FLAGS = {
   },
 } as const satisfies Record<string, ServerFlag>;
 
+/** Settings read only from the environment: a secret on a command line shows in `ps`. */
+export const SERVER_ENV_ONLY = {
+  LIVELINE_AUTH_SECRET:
+    'the HS256 token secret itself (at least 32 bytes); turns auth on (rule A1)',
+} as const;
+
 /** A flag name of {@link SERVER_FLAGS}. */
 export type ServerFlagName = keyof typeof SERVER_FLAGS;
 
@@ -106,8 +124,9 @@ export type ServerFlagName = keyof typeof SERVER_FLAGS;
 export function serverUsage(): string {
   const flags = Object.entries(SERVER_FLAGS).map(
     ([flag, spec]: [string, ServerFlag]) =>
-      `  ${flag} ${spec.value}\n      ${spec.help}\n      env ${spec.env}, default: ${spec.fallback}`,
+      `  ${flag}${spec.value && ` ${spec.value}`}\n      ${spec.help}\n      env ${spec.env}, default: ${spec.fallback}`,
   );
+  const envOnly = Object.entries(SERVER_ENV_ONLY).map(([name, help]) => `  ${name}\n      ${help}`);
   return `Usage: liveline-server [--flag value | --flag=value]...
 
 Starts the Liveline server. Every flag can also be set by its environment variable; a flag wins.
@@ -115,6 +134,9 @@ Starts the Liveline server. Every flag can also be set by its environment variab
 ${flags.join('\n')}
   -h, --help
       show this help
+
+Environment only:
+${envOnly.join('\n')}
 
 Exit code: 0 after a clean stop (SIGTERM, SIGINT), 2 on a bad setting, 1 on any other failure.
 `;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLOCK_RATE_HZ, HEARTBEAT_INTERVAL_MS, PING_INTERVAL_MS } from '@liveline/protocol';
+import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
 
@@ -20,6 +21,13 @@ export interface ServerOptions {
    * rebinding); `.example.com` also accepts its subdomains; `['*']` turns the check off. @default []
    */
   allowedHosts?: readonly string[];
+  /**
+   * HS256 secret of at least 32 bytes: auth is on with it (rule A1). Without it auth is off, which
+   * is refused on a non-loopback host unless `insecureNoAuth`. @default none
+   */
+  authSecret?: string | null;
+  /** Serve without auth on a non-loopback host (rule A1). @default false */
+  insecureNoAuth?: boolean;
   /** Built web app served at `/`. @default apps/web/dist of the repository, when it exists */
   webDir?: string | null;
   /** Lowest level logged. @default 'info' */
@@ -75,8 +83,9 @@ export interface ServerOptions {
 
 /** Options after defaults and validation. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'allowedOrigins' | 'allowedHosts' | 'webDir'>
+  Omit<ServerOptions, 'allowedOrigins' | 'allowedHosts' | 'webDir' | 'authSecret'>
 > & {
+  readonly authSecret: string | null;
   readonly allowedOrigins: readonly string[] | null;
   readonly allowedHosts: readonly string[];
   readonly webDir: string | null;
@@ -172,6 +181,27 @@ const hostsOption = (value: unknown): readonly string[] => {
   });
 };
 
+/** Whether `host` only accepts connections from this machine. */
+export const isLoopbackHost = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+const secretOption = (value: unknown, host: string, insecure: boolean): string | null => {
+  if (value !== undefined && value !== null) {
+    if (typeof value !== 'string' || Buffer.byteLength(value) < MIN_SECRET_BYTES)
+      return fail(
+        'authSecret',
+        `expected a secret of at least ${MIN_SECRET_BYTES} bytes (LIVELINE_AUTH_SECRET or --auth-secret-file)`,
+      );
+    return value;
+  }
+  if (!insecure && !isLoopbackHost(host))
+    fail(
+      'authSecret',
+      `refusing to serve ${host} without auth: anyone who reaches it could edit every board; set LIVELINE_AUTH_SECRET (at least ${MIN_SECRET_BYTES} bytes) or --auth-secret-file, or pass --insecure-no-auth`,
+    );
+  return null;
+};
+
 const levelOption = (value: unknown): LogLevel => {
   if (value === undefined) return 'info';
   const found = LOG_LEVELS.find((level) => level === value);
@@ -200,9 +230,14 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
       'requestTimeoutMs',
       `expected at least handshakeTimeoutMs (${numbers.handshakeTimeoutMs})`,
     );
+  const host = stringOption('host', options.host, '127.0.0.1');
+  const insecureNoAuth = options.insecureNoAuth ?? false;
+  if (typeof insecureNoAuth !== 'boolean') fail('insecureNoAuth', 'expected a boolean');
   return {
     ...numbers,
-    host: stringOption('host', options.host, '127.0.0.1'),
+    host,
+    authSecret: secretOption(options.authSecret, host, insecureNoAuth),
+    insecureNoAuth,
     dataDir: resolve(stringOption('dataDir', options.dataDir, DEFAULT_DATA_DIR)),
     allowedOrigins: originsOption(options.allowedOrigins),
     allowedHosts: hostsOption(options.allowedHosts),

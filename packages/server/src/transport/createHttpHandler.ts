@@ -15,6 +15,7 @@ import { sendFile } from '../http/sendFile.js';
 import { serveStatic } from '../http/serveStatic.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
+import { permissionTarget, type Auth } from '../auth/createAuth.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
 import { errorBody, sendJson } from './httpReplies.js';
 import type { HttpResult, RouteHandlers } from './RouteHandlers.js';
@@ -31,6 +32,8 @@ export interface HttpHandlerOptions {
   readonly otherwise?: (req: IncomingMessage, res: ServerResponse) => void;
   /** `Host` and `Origin` checks shared with the upgrade (rules O2, O3). */
   readonly policy: RequestPolicy;
+  /** Token verification and route permissions (rules A2–A7). */
+  readonly auth: Auth;
 }
 
 const HTTP_ROUTE_NAMES = ROUTE_NAMES.filter((n): n is HttpRouteName => routes[n].kind === 'http');
@@ -127,6 +130,17 @@ export function createHttpHandler(
       return;
     }
     if (match.ok && isHttpRoute(match.name) && (method === 'GET' || method === 'POST')) {
+      const { permission } = routes[match.name];
+      const authorized = await options.auth.check(
+        req,
+        permission,
+        permissionTarget(permission, match.params, url.searchParams),
+      );
+      if (!authorized.ok) {
+        const r = authorized.refusal;
+        sendJson(res, r.status, errorBody(r.code, r.message), r.headers);
+        return;
+      }
       const result = await runRoute(handlers, match.name, match.params, req);
       const { media }: HttpRoute = routes[match.name];
       if ('error' in result) sendJson(res, result.status, { error: result.error });

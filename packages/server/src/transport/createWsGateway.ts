@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   CloseCode,
+  closeReason,
   MAX_PAYLOAD_BYTES,
   type ClientControlMessage,
   type ErrorCode,
@@ -23,6 +24,14 @@ import { Connection, type FlowLimits } from './Connection.js';
 import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import { MAX_BAD_MESSAGES, createInboundGuard } from './createInboundGuard.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
+import {
+  permissionTarget,
+  type Auth,
+  type AuthRefusal,
+  type Identity,
+} from '../auth/createAuth.js';
+import { AUTH_SUBPROTOCOL_PREFIX } from '../auth/readToken.js';
+import { watchIdentity, type IdentityWatch } from '../auth/watchIdentity.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
 import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';
 import { resolveUpgradeTarget, type Resolved, type UpgradeTarget } from './resolveUpgradeTarget.js';
@@ -40,6 +49,8 @@ export interface WsGatewayOptions {
   readonly pingIntervalMs: number;
   /** `Host` and `Origin` checks shared with the HTTP API (rules O1, O3). */
   readonly policy: RequestPolicy;
+  /** Token verification and route permissions (rules A2–A8). */
+  readonly auth: Auth;
   /** Total and per-IP caps on open sockets (rule L5). */
   readonly caps: ConnectionCapLimits;
 }
@@ -99,9 +110,11 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     perMessageDeflate: false,
     maxPayload: MAX_PAYLOAD_BYTES,
     // Offering liveline.v1 selects it; offering only other versions completes the handshake so
-    // the browser can read the 4406 reason (rule V1).
+    // the browser can read the 4406 reason (rule V1). A token subprotocol is never echoed (A2).
     handleProtocols: (offered) =>
-      offered.has(SUBPROTOCOL) ? SUBPROTOCOL : ([...offered][0] ?? false),
+      offered.has(SUBPROTOCOL)
+        ? SUBPROTOCOL
+        : ([...offered].find((p) => !p.startsWith(AUTH_SUBPROTOCOL_PREFIX)) ?? false),
   });
 
   /** Every check an upgrade passes before it becomes a socket, in order; the first failure wins. */
@@ -159,6 +172,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     socket: WebSocket,
     wire: Duplex,
     context: Omit<WsContext<WsRouteName>, 'connection'>,
+    identity: Identity | null,
   ): void => {
     const route: WsRoute = routes[name];
     const connection = new Connection(
@@ -180,6 +194,15 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       now,
     );
     let session: LooseSession | null = null;
+    const watch: IdentityWatch | null =
+      identity &&
+      watchIdentity(
+        identity,
+        route,
+        permissionTarget(route.permission, context.params, context.query),
+        now,
+        () => connection.close(CloseCode.Unauthorized, 'token expired'),
+      );
     socket.on('pong', () => (connection.alive = true));
     socket.on('error', (error) =>
       log.debug('ws.socket_error', { route: name, error: error.message }),
@@ -188,6 +211,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       connections.delete(connection);
       if (connections.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
       connection.disposed();
+      watch?.dispose();
       session?.onClose?.();
       log.debug('ws.closed', { route: name, id: connection.id, code, reason: reason.toString() });
     });
@@ -232,6 +256,18 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         connection.sendMessage({ type: 'time_sync', data: { id, t0, t1: receivedAt, t2: now() } });
         return;
       }
+      const type = (message.value as { type: string }).type;
+      const forbidden = watch?.forbidden(type);
+      if (forbidden) {
+        // Rule A6: nothing is applied and the socket stays open.
+        const opId = (message.value as { op_id?: unknown }).op_id;
+        connection.sendError({
+          code: 'forbidden',
+          message: forbidden,
+          ...(typeof opId === 'string' && { op_id: opId }),
+        });
+        return;
+      }
       try {
         session?.onMessage?.(message.value);
       } catch (error) {
@@ -257,6 +293,19 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       log.error('ws.open_failed', { route: name, error: errorMessage(error) });
       connection.close(CloseCode.InternalError, 'server error');
     }
+  };
+
+  /**
+   * Answers a refused token (rule A7): HTTP for clients that can read it, accept-then-close for a
+   * browser (an `Origin` is present), which cannot read a handshake's status.
+   */
+  const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, r: AuthRefusal): void => {
+    if (req.headers.origin !== undefined && r.closeCode !== null) {
+      const code = r.closeCode;
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, closeReason(r.message)));
+      return;
+    }
+    rejectUpgrade(socket, r.status, errorBody(r.code, r.message), r.headers);
   };
 
   const pingTimer = setInterval(() => {
@@ -289,11 +338,20 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         rejectUpgrade(socket, r.status, errorBody(r.code, r.message, r.field, r.extra), r.headers);
         return;
       }
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        accept(admitted.name, ws, socket, {
-          params: admitted.params,
-          query: admitted.query,
-          resume: admitted.resume,
+      const { permission } = routes[admitted.name];
+      const target = permissionTarget(permission, admitted.params, admitted.query);
+      void options.auth.check(req, permission, target).then((authorized) => {
+        if (!authorized.ok) {
+          refuse(req, socket, head, authorized.refusal);
+          return;
+        }
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const context = {
+            params: admitted.params,
+            query: admitted.query,
+            resume: admitted.resume,
+          };
+          accept(admitted.name, ws, socket, context, authorized.identity);
         });
       });
     },

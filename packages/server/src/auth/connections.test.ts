@@ -1,0 +1,98 @@
+import { CloseCode } from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  connectTestClient,
+  dataOf,
+  rawRequest,
+  startTestServer,
+  tempDataDir,
+  wsOrigin,
+} from '../test-utils/index.js';
+import { spawnServer } from '../test-utils/spawnServer.js';
+import { mintToken } from './mintToken.js';
+
+const SECRET = 'another-test-secret-32-bytes-long!!';
+const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+
+describe('tokens on open connections', () => {
+  it('A6 a viewer’s write and a transport command without control get forbidden with the op_id; nothing applied, socket open', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const viewer = await mintToken(SECRET, {
+      sub: 'v',
+      scope: 'board:b1:read transport:*:read',
+      ttlSeconds: 60,
+    });
+    const board = await connectTestClient(
+      wsOrigin(server, '/ws/connect?board_id=b1'),
+      bearer(viewer),
+    );
+    await board.next('snapshot');
+    board.send({ type: 'card.create', op_id: 'w1', column_id: 'backlog', title: 'no' });
+    expect(dataOf(await board.next('error'))).toMatchObject({ code: 'forbidden', op_id: 'w1' });
+    board.send({ type: 'time_sync', id: 1, t0: 1 });
+    await board.next('time_sync');
+    const cards = await rawRequest(server, '/api/boards/b1', bearer(viewer));
+    expect(cards.json).toMatchObject({ board: { cards: [] } });
+
+    const transport = await connectTestClient(wsOrigin(server, '/ws/transport'), bearer(viewer));
+    transport.send({ type: 'play', op_id: 'p1' });
+    expect(dataOf(await transport.next('error'))).toMatchObject({ code: 'forbidden', op_id: 'p1' });
+    expect((await rawRequest(server, '/api/transport', bearer(viewer))).json).toMatchObject({
+      state: { playing: false },
+    });
+    expect(board.ws.readyState).toBe(board.ws.OPEN);
+    expect(transport.ws.readyState).toBe(transport.ws.OPEN);
+
+    const writer = await mintToken(SECRET, { sub: 'w', scope: 'board:b1:write', ttlSeconds: 60 });
+    const editor = await connectTestClient(
+      wsOrigin(server, '/ws/connect?board_id=b1'),
+      bearer(writer),
+    );
+    editor.send({ type: 'card.create', op_id: 'w2', column_id: 'backlog', title: 'yes' });
+    expect(dataOf(await editor.next('ack'))).toMatchObject({ op_id: 'w2' });
+  });
+
+  it('A8 a connection closes with 4401 within 1 s of its token’s exp', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const token = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 2 });
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      exp: number;
+    };
+    const exp = claims.exp;
+    const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'), bearer(token));
+    const closed = await client.closed;
+    const lateMs = Date.now() - exp * 1000;
+    expect(closed).toEqual({ code: CloseCode.Unauthorized, reason: 'token expired' });
+    expect(lateMs).toBeGreaterThanOrEqual(-5);
+    expect(lateMs).toBeLessThan(1000);
+  });
+
+  it('A7 refusals are logged once each with their cause and never with a token', async () => {
+    const child = await spawnServer(tempDataDir(), { env: { LIVELINE_AUTH_SECRET: SECRET } });
+    const good = await mintToken(SECRET, { sub: 'a', scope: 'board:A:read', ttlSeconds: 60 });
+    const expired = await mintToken(SECRET, { sub: 'a', scope: 'board:A:read', ttlSeconds: -300 });
+    await rawRequest(child, '/api/boards/B', bearer(good));
+    await rawRequest(child, '/ws/connect?board_id=A', { upgrade: true, ...bearer(expired) });
+    await rawRequest(child, `/api/boards/A?token=${good}`);
+    await rawRequest(child, '/ws/connect?board_id=A', {
+      upgrade: true,
+      headers: { 'Sec-WebSocket-Protocol': `liveline.v1, liveline.auth.${expired}` },
+    });
+    await expect
+      .poll(
+        () =>
+          child
+            .output()
+            .split('\n')
+            .filter((l) => l.includes('auth.refused')).length,
+      )
+      .toBe(4);
+    const output = child.output();
+    for (const token of [good, expired]) {
+      expect(output).not.toContain(token);
+      expect(output).not.toContain(token.split('.')[2]);
+    }
+    expect(output).toContain('token lacks board:B:read');
+    expect(output).toContain('token expired');
+  });
+});

@@ -1,0 +1,194 @@
+import { createHmac } from 'node:crypto';
+import { CloseCode, SUBPROTOCOL, healthSchema, parse } from '@liveline/protocol';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
+import { AUTH_FAILURES_PER_WINDOW } from './createFailureLimiter.js';
+import { mintToken } from './mintToken.js';
+
+const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
+const nowS = (): number => Math.floor(Date.now() / 1000);
+const key = new TextEncoder().encode(SECRET);
+const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
+
+/** A token signed by hand with Node's HMAC, no JWT library (rule A2: any standard signer works). */
+const hmacToken = (claims: Record<string, unknown>): string => {
+  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
+};
+
+const base = (): Record<string, unknown> => ({ sub: 'alice', aud: 'liveline', exp: nowS() + 600 });
+
+describe('signed tokens', () => {
+  it('A1 /health says whether auth is on; the route list stays public', async () => {
+    const off = await startTestServer();
+    expect((await rawRequest(off, '/health')).json).toMatchObject({ auth: 'off' });
+    const on = await startTestServer({ authSecret: SECRET });
+    const health = await rawRequest(on, '/health');
+    expect(health.json).toMatchObject({ auth: 'on' });
+    expect(parse(healthSchema, health.json).ok).toBe(true);
+    expect((await rawRequest(on, '/api/routes')).status).toBe(200);
+  });
+
+  it('A1 the server refuses to start on 0.0.0.0 without a secret unless insecureNoAuth', async () => {
+    await expect(startTestServer({ host: '0.0.0.0' })).rejects.toThrow(/LIVELINE_AUTH_SECRET/);
+    const insecure = await startTestServer({ host: '0.0.0.0', insecureNoAuth: true });
+    expect(
+      (await rawRequest({ origin: `http://127.0.0.1:${insecure.port}` }, '/health')).status,
+    ).toBe(200);
+    await expect(startTestServer({ authSecret: 'short' })).rejects.toThrow(/at least 32 bytes/);
+  });
+
+  it('A2 a forged, unsigned, other-alg, expired, not-yet-valid or wrong-audience token gets 401 naming the cause', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const sign = (claims: Record<string, unknown>, alg = 'HS256', secret = key) =>
+      new SignJWT(claims).setProtectedHeader({ alg }).sign(secret);
+    const cases: [string, string, RegExp][] = [
+      [
+        'forged signature',
+        await sign(base(), 'HS256', new TextEncoder().encode('x'.repeat(40))),
+        /signature/,
+      ],
+      ['alg none', new UnsecuredJWT(base()).encode(), /malformed|algorithm/],
+      ['alg HS512', await sign(base(), 'HS512'), /algorithm/],
+      ['expired', await sign({ ...base(), exp: nowS() - 120 }), /expired/],
+      ['nbf in the future', await sign({ ...base(), nbf: nowS() + 120 }), /not valid yet/],
+      ['wrong aud', await sign({ ...base(), aud: 'other' }), /audience/],
+      ['no sub', await sign({ aud: 'liveline', exp: nowS() + 60 }), /sub/],
+    ];
+    for (const [i, [what, token, cause]] of cases.entries()) {
+      // One client IP per case, so the failure limit (rule A7) stays out of the way.
+      const localAddress = `127.0.1.${i + 1}`;
+      const http = await rawRequest(server, '/api/transport', {
+        headers: bearer(token),
+        localAddress,
+      });
+      expect(http.status, what).toBe(401);
+      expect(http.headers['www-authenticate'], what).toContain('error="invalid_token"');
+      expect((http.json?.error as { message: string }).message, what).toMatch(cause);
+      const upgrade = await rawRequest(server, '/ws/transport/clock', {
+        upgrade: true,
+        headers: bearer(token),
+        localAddress,
+      });
+      expect(upgrade.status, what).toBe(401);
+    }
+    expect((await rawRequest(server, '/api/transport')).status).toBe(401);
+  });
+
+  it('A2 a token from jose, from the mint helper or from Node HMAC is accepted; the subprotocol token is never echoed', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const scope = 'transport:*:read';
+    const minted = await mintToken(SECRET, { sub: 'alice', scope, ttlSeconds: 60 });
+    const hmac = hmacToken({ ...base(), scope });
+    for (const token of [minted, hmac])
+      expect((await rawRequest(server, '/api/transport', { headers: bearer(token) })).status).toBe(
+        200,
+      );
+    const browser = await connectTestClient(wsOrigin(server, '/ws/transport/clock'), {
+      protocols: [SUBPROTOCOL, `liveline.auth.${hmac}`],
+      headers: { Origin: server.origin },
+    });
+    expect(browser.ws.protocol).toBe(SUBPROTOCOL);
+    await browser.next((m) => 'playing' in m);
+    const cli = await connectTestClient(wsOrigin(server, '/ws/transport/clock'), {
+      headers: bearer(minted),
+    });
+    await cli.next((m) => 'playing' in m);
+  });
+
+  it('A3 a token in the query string is refused with 400 on HTTP and upgrades, auth on or off', async () => {
+    for (const server of [await startTestServer(), await startTestServer({ authSecret: SECRET })]) {
+      for (const name of ['token', 'access_token', 'jwt']) {
+        const http = await rawRequest(server, `/api/transport?${name}=abc`);
+        expect(http.status, name).toBe(400);
+        expect((http.json?.error as { message: string }).message).toContain(name);
+        expect(
+          (await rawRequest(server, `/ws/connect?${name}=abc`, { upgrade: true })).status,
+        ).toBe(400);
+      }
+    }
+  });
+
+  it('A7 a browser refused at the handshake is accepted and closed with 4401 or 4403 and the cause', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const expired = await mintToken(SECRET, { sub: 'a', scope: 'board:*:read', ttlSeconds: -120 });
+    const onlyA = await mintToken(SECRET, { sub: 'a', scope: 'board:A:write', ttlSeconds: 60 });
+    const open = (token: string | null, board: string) =>
+      connectTestClient(wsOrigin(server, `/ws/connect?board_id=${board}`), {
+        protocols: [SUBPROTOCOL, ...(token ? [`liveline.auth.${token}`] : [])],
+        headers: { Origin: server.origin },
+      });
+    expect(await (await open(null, 'A')).closed).toEqual({
+      code: CloseCode.Unauthorized,
+      reason: 'token missing',
+    });
+    expect(await (await open(expired, 'A')).closed).toEqual({
+      code: CloseCode.Unauthorized,
+      reason: 'token expired',
+    });
+    expect(await (await open(onlyA, 'B')).closed).toEqual({
+      code: CloseCode.Forbidden,
+      reason: 'token lacks board:B:read',
+    });
+    const a = await open(onlyA, 'A');
+    await a.next('snapshot');
+  });
+
+  it('A7 repeated failures from one IP get 429 before any verification; other IPs are unaffected', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const good = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
+    const statuses: number[] = [];
+    for (let i = 0; i < AUTH_FAILURES_PER_WINDOW; i += 1)
+      statuses.push(
+        (await rawRequest(server, '/api/transport', { headers: bearer('x.y.z') })).status,
+      );
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    const blocked = await rawRequest(server, '/api/transport', { headers: bearer(good) });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(
+      (await rawRequest(server, '/ws/transport/clock', { upgrade: true, headers: bearer(good) }))
+        .status,
+    ).toBe(429);
+    const other = await rawRequest(server, '/api/transport', {
+      headers: bearer(good),
+      localAddress: '127.0.0.9',
+    });
+    expect(other.status).toBe(200);
+  });
+
+  it('A5 HTTP routes check their permission: 403 without it, public routes need no token', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const viewer = await mintToken(SECRET, {
+      sub: 'v',
+      scope: 'board:b1:read transport:*:read',
+      ttlSeconds: 60,
+    });
+    expect((await rawRequest(server, '/api/boards/b1', { headers: bearer(viewer) })).status).toBe(
+      200,
+    );
+    const cases: [string, string, unknown][] = [
+      [
+        'board write',
+        '/api/boards/b1/ops',
+        { type: 'card.create', op_id: 'o1', column_id: 'backlog', title: 't' },
+      ],
+      ['transport control', '/api/transport', { type: 'play' }],
+      ['other board', '/api/boards/b2', undefined],
+      ['workflow start', '/api/workflows', { mode: 'idea', input: 'a robot paints' }],
+    ];
+    for (const [what, path, body] of cases) {
+      const answer = await rawRequest(server, path, { body, headers: bearer(viewer) });
+      expect(answer.status, what).toBe(403);
+      expect(answer.json, what).toMatchObject({ error: { code: 'forbidden' } });
+    }
+    expect(
+      (await rawRequest(server, '/api/boards/b1', { headers: bearer(viewer) })).json,
+    ).toMatchObject({
+      board: { cards: [] },
+    });
+    expect((await rawRequest(server, '/health')).status).toBe(200);
+  });
+});

@@ -1,0 +1,42 @@
+import { isAllowed, type WsRoute } from '@liveline/protocol';
+import type { Identity } from './createAuth.js';
+
+/** setTimeout's longest delay; a later expiry re-arms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A connection's verified identity, checked per message and watched for expiry. */
+export interface IdentityWatch {
+  /** Why `type` is not permitted (rule A6), or null when it is. */
+  forbidden(type: string): string | null;
+  /** Stops the expiry timer. */
+  dispose(): void;
+}
+
+/**
+ * Watches a connection's token (rules A6, A8): the claims verified once at the upgrade decide each
+ * message, and `onExpired` runs at `exp` (closing with 4401).
+ */
+export function watchIdentity(
+  identity: Identity,
+  route: WsRoute,
+  target: string,
+  now: () => number,
+  onExpired: () => void,
+): IdentityWatch {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    const left = identity.expiresAt - now();
+    if (left <= 0) onExpired();
+    else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  const { resource } = route.permission;
+  return {
+    forbidden(type) {
+      const action = route.messages[type];
+      if (action === undefined || isAllowed(identity.grants, resource, target, action)) return null;
+      return `token lacks ${resource}:${target}:${action} for ${type}`;
+    },
+    dispose: () => clearTimeout(timer),
+  };
+}
