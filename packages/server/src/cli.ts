@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `liveline` command: `liveline doctor` (see `src/doctor/`) and `liveline backup` (see
+ * The `liveline` command: `liveline doctor` (see `src/doctor/`), `liveline token` (`src/auth/`) and `liveline backup` (see
  * `src/backup/`).
  */
 import { backupDatabase } from './backup/backupDatabase.js';
@@ -8,15 +8,18 @@ import { BACKUP_USAGE, parseBackupArgs, type BackupArgs } from './backup/parseBa
 import { USAGE as DOCTOR_USAGE, parseDoctorArgs, type DoctorArgs } from './doctor/args.js';
 import { runDoctor } from './doctor/doctor.js';
 import { formatJson, formatReport } from './doctor/report.js';
+import { mintToken } from './auth/mintToken.js';
+import { TOKEN_USAGE, inviteLink, parseTokenArgs, type TokenArgs } from './auth/tokenArgs.js';
 import { errorMessage } from './errors.js';
 
 /** Exit codes of the CLI. */
 const EXIT = { ok: 0, failing: 1, usage: 2 } as const;
 
-const USAGE = `${DOCTOR_USAGE}\n${BACKUP_USAGE}`;
+const USAGE = `${DOCTOR_USAGE}\n${BACKUP_USAGE}\n${TOKEN_USAGE}`;
 
 type DoctorRun = Extract<DoctorArgs, { help: false }>;
 type BackupRun = Extract<BackupArgs, { help: false }>;
+type TokenRun = Extract<TokenArgs, { help: false }>;
 
 /** A subcommand's parsed arguments: a usage error, a request for help, or what to run. */
 type Parsed<T> =
@@ -61,6 +64,12 @@ async function backup({ dataDir, file }: BackupRun): Promise<number> {
   }
 }
 
+async function token({ secret, link, ...claims }: TokenRun): Promise<number> {
+  const minted = await mintToken(secret, claims);
+  process.stdout.write(`${link === null ? minted : inviteLink(link, minted)}\n`);
+  return EXIT.ok;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') {
@@ -71,6 +80,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return subcommand('doctor', DOCTOR_USAGE, parseDoctorArgs(rest), doctor);
   if (command === 'backup')
     return subcommand('backup', BACKUP_USAGE, parseBackupArgs(rest, process.env), backup);
+  if (command === 'token')
+    return subcommand('token', TOKEN_USAGE, parseTokenArgs(rest, process.env), token);
   const why = command === undefined ? 'missing command' : `unknown command: ${command}`;
   process.stderr.write(`liveline: ${why}\n\n${USAGE}`);
   return EXIT.usage;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readSecretFile } from '../auth/readSecretFile.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
 import { SERVER_FLAGS, type ServerFlagName } from './serverFlags.js';
@@ -27,12 +27,12 @@ const NUMERIC_SETTINGS = [
     'reconnects per second, like 1000 or 2.5',
   ],
 ] as const;
-/** The secret in a file, without the trailing newline an editor or `echo` adds. */
-const readSecretFile = (source: string, path: string): string => {
+/** The secret of `--auth-secret-file`, or a {@link ConfigError} naming the setting. */
+const secretFrom = (source: string, path: string): string => {
   try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    return readSecretFile(path);
   } catch (error) {
-    throw new ConfigError(source, `cannot read the secret file: ${errorMessage(error)}`);
+    throw new ConfigError(source, errorMessage(error));
   }
 };
 
@@ -100,7 +100,7 @@ export function parseCliOptions(
     options.insecureNoAuth = true;
   }
   const secretFile = values.LIVELINE_AUTH_SECRET_FILE;
-  if (secretFile) options.authSecret = readSecretFile(secretFile.source, secretFile.value);
+  if (secretFile) options.authSecret = secretFrom(secretFile.source, secretFile.value);
   else if (env.LIVELINE_AUTH_SECRET) options.authSecret = env.LIVELINE_AUTH_SECRET;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;
   if (values.WEB_DIR) options.webDir = values.WEB_DIR.value;
