@@ -15,6 +15,7 @@ export * from './health.js';
 export * from './httpBodies.js';
 export * from './wsRoutes.js';
 export * from './wsMessages.js';
+export * from './encodeServerMessage.js';
 export * from './envelope.js';
 export * from './scopes.js';
 export * from './permissions.js';

@@ -1,12 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { CloseCode, PROTOCOL_VERSION, restartReason, type Health } from '@liveline/protocol';
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  restartReason,
+  type AgentStatus,
+  type Health,
+} from '@liveline/protocol';
 import { resolveServerOptions, type ServerOptions } from '../config/serverOptions.js';
 import { createBoardDomain } from '../domains/board/createBoardDomain.js';
 import { createEventLog } from '../domains/createEventLog.js';
 import { createTickLoop } from '../domains/createTickLoop.js';
 import { createTransportDomain } from '../domains/transport/createTransportDomain.js';
 import { createWorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import { encodeMessage } from '../encodeMessage.js';
 import { LivelineServerError } from '../errors.js';
 import { packageVersion } from '../packageVersion.js';
 import { boardRoutes } from '../routes/boardRoutes.js';
@@ -86,6 +93,11 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   const lifecycle = createLifecycle();
   const startedAt = now();
   const version = packageVersion();
+  const publishAgentStatus = (status: AgentStatus): void =>
+    broker.setLatest(
+      agentRoom(status.name),
+      encodeMessage('agent', { type: 'agent_status', data: status }),
+    );
   const events = createEventLog({
     broker,
     storage,
@@ -108,17 +120,9 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     now,
     stages,
     agentCapacity: config.agentCapacity,
-    onAgentStatus: (status) =>
-      broker.setLatest(
-        agentRoom(status.name),
-        JSON.stringify({ type: 'agent_status', data: status }),
-      ),
+    onAgentStatus: (status) => publishAgentStatus(status),
   });
-  for (const status of workflows.agents())
-    broker.setLatest(
-      agentRoom(status.name),
-      JSON.stringify({ type: 'agent_status', data: status }),
-    );
+  for (const status of workflows.agents()) publishAgentStatus(status);
 
   const auth = createAuth(config.authSecret, log, now);
   if (!auth.on)
@@ -192,7 +196,10 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   const publishMetrics = (): void =>
     broker.setLatest(
       COORDINATOR_ROOM,
-      JSON.stringify({ type: 'metrics', data: workflows.metrics(gateway.connectionCount()) }),
+      encodeMessage('coordinator', {
+        type: 'metrics',
+        data: workflows.metrics(gateway.connectionCount()),
+      }),
     );
   publishMetrics();
   const metricsLoop = createTickLoop(config.metricsRateHz, publishMetrics);

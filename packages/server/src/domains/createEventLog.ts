@@ -8,12 +8,14 @@ export interface EventLog {
   /** Opens a room, restoring its epoch and history from storage the first time. */
   open(room: string): void;
   /**
-   * Publishes the next event of `room`. The event and the documents `persist` returns are written
-   * in one transaction before any subscriber sees the event; a storage error throws and publishes nothing.
+   * Publishes the next event of `room`, serialized by `serialize` (the protocol's encoder of its
+   * route). The event and the documents `persist` returns are written in one transaction before
+   * any subscriber sees the event; a storage error throws and publishes nothing.
    */
   append<T>(
     room: string,
     build: (position: StreamPosition) => T,
+    serialize: (message: T) => string,
     persist?: (message: T) => Omit<StorageWrite, 'event'>,
   ): T;
 }
@@ -41,7 +43,7 @@ export function createEventLog(deps: {
   };
   return {
     open,
-    append(room, build, persist) {
+    append(room, build, serialize, persist) {
       open(room);
       let position: StreamPosition = { seq: 0, epoch: '' };
       return broker.publish(
@@ -50,6 +52,7 @@ export function createEventLog(deps: {
           position = assigned;
           return build(assigned);
         },
+        serialize,
         (message, frame) =>
           storage.write({
             ...persist?.(message),

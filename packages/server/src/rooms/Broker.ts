@@ -23,12 +23,14 @@ export interface Broker {
   /** Opens an ordered room (restoring `seed` the first time), returning its stream window. */
   openOrdered(room: string, seed?: RoomSeed | null): HistoryWindow;
   /**
-   * Publishes the next event of an ordered room: `build` gets the assigned position, `commit`
-   * (storage) runs before any subscriber sees it; if `commit` throws nothing is published.
+   * Publishes the next event of an ordered room: `build` gets the assigned position, `serialize`
+   * (the protocol's, by route) makes its frame text, and `commit` (storage) runs before any
+   * subscriber sees it; if `commit` throws nothing is published.
    */
   publish<T>(
     room: string,
     build: (position: StreamPosition) => T,
+    serialize: (message: T) => string,
     commit?: (message: T, frame: string) => void,
   ): T;
   /** The replayable window of an ordered room; it must have been opened (throws otherwise). */

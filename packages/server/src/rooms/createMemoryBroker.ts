@@ -103,11 +103,11 @@ export function createMemoryBroker(
 
   return {
     openOrdered: (name, seed) => windowOf(open(name, seed)),
-    publish(name, build, commit) {
+    publish(name, build, serialize, commit) {
       const room = opened(name);
       const position: StreamPosition = { seq: room.headSeq + 1, epoch: room.epoch };
       const message = build(position);
-      const frame = JSON.stringify(message);
+      const frame = serialize(message);
       commit?.(message, frame);
       room.headSeq = position.seq;
       const entry: HistoryEntry = { seq: position.seq, frame, at: now() };

@@ -1,10 +1,32 @@
-import { decideResume, type ResumeDecision, type ResumePosition } from '@liveline/protocol';
+import {
+  decideResume,
+  type ResumeDecision,
+  type ResumeLostReason,
+  type ResumePosition,
+} from '@liveline/protocol';
 import type { Broker, FrameListener } from './Broker.js';
+
+/** The first message of an ordered stream (rules R2–R7); the route's schema types `data`. */
+export type OrderedStart =
+  | {
+      readonly type: 'snapshot';
+      readonly seq: number;
+      readonly epoch: string;
+      readonly data: unknown;
+      readonly recovered?: false;
+      readonly reason?: ResumeLostReason;
+    }
+  | {
+      readonly type: 'resumed';
+      readonly seq: number;
+      readonly epoch: string;
+      readonly data: { readonly replayed: number };
+    };
 
 /** How a subscriber receives what joining sends. */
 export interface JoinTarget {
-  /** Sends a control message (snapshot, resumed). */
-  readonly sendMessage: (message: object) => void;
+  /** Sends the `snapshot` or `resumed` that starts the stream. */
+  readonly sendMessage: (message: OrderedStart) => void;
   /** Sends a replayed serialized event. */
   readonly sendBacklog: FrameListener;
   /** Sends a live serialized event. */

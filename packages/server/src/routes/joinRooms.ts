@@ -1,4 +1,4 @@
-import type { ResumePosition } from '@liveline/protocol';
+import type { ResumePosition, ServerMessage } from '@liveline/protocol';
 import type { Broker } from '../rooms/Broker.js';
 import { joinOrderedRoom } from '../rooms/joinOrderedRoom.js';
 import type { Connection } from '../transport/Connection.js';
@@ -13,16 +13,27 @@ export function joinLatestRoom(broker: Broker, room: string, connection: Connect
   );
 }
 
+/** The ordered routes. */
+type OrderedRouteName = 'board' | 'workflow';
+
+/** What a route's `snapshot` carries as `data`: drift from the protocol is a compile error. */
+type SnapshotData<R extends OrderedRouteName> = Extract<
+  ServerMessage<R>,
+  { type: 'snapshot' }
+>['data'];
+
 /** Joins a connection to an ordered room (snapshot or resume, then live) and counts the resume. */
-export function joinOrdered(
+export function joinOrdered<R extends OrderedRouteName>(
   broker: Broker,
   room: string,
-  connection: Connection,
+  connection: Connection<R>,
   resume: ResumePosition | null,
-  snapshot: () => unknown,
+  snapshot: () => SnapshotData<R>,
 ): void {
   const { decision, leave } = joinOrderedRoom(broker, room, resume, snapshot, {
-    sendMessage: (message) => connection.sendMessage(message),
+    // The start message carries this route's snapshot; TypeScript cannot follow that through a
+    // generic route, and the protocol still validates it in tests.
+    sendMessage: (message) => connection.sendMessage(message as ServerMessage<R>),
     sendBacklog: (frame) => connection.sendBacklog(frame),
     sendFrame: (frame) => connection.sendFrame(frame),
   });

@@ -4,10 +4,12 @@ import {
   closeReason,
   type Delivery,
   type ErrorData,
+  type ServerMessage,
   type WsRouteName,
 } from '@liveline/protocol';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
+import { encodeMessage } from '../encodeMessage.js';
 import type { RouteCounters } from './routeStats.js';
 
 /** Tells this process's connection ids from another's in merged logs. */
@@ -32,7 +34,7 @@ export interface FlowLimits {
  * One accepted WebSocket: sends with backpressure (ordered routes close a slow consumer with
  * 1013, latest routes conflate to the newest frame), tracks liveness and its room subscriptions.
  */
-export class Connection {
+export class Connection<R extends WsRouteName = WsRouteName> {
   /** Stable id for logs; a counter, because a UUID per upgrade is measurable in a connect storm. */
   readonly id = `${ID_PREFIX}-${(connectionsCreated += 1).toString(36)}`;
   /** Rooms this connection listens to. */
@@ -51,7 +53,7 @@ export class Connection {
   private readonly cleanups: (() => void)[] = [];
 
   constructor(
-    readonly route: WsRouteName,
+    readonly route: R,
     private readonly delivery: Delivery,
     private readonly socket: WebSocket,
     /** The TCP socket under `socket`: broadcast frames are written to it whole. */
@@ -81,14 +83,16 @@ export class Connection {
     return this.socket.readyState === this.socket.OPEN;
   }
 
-  /** Serializes and sends one message that must not be dropped (control replies, snapshots). */
-  sendMessage(message: object): void {
-    this.sendOrdered(JSON.stringify(message));
+  /** Sends one message of this route through the protocol; it must not be dropped (replies, snapshots). */
+  sendMessage(message: ServerMessage<R>): void {
+    this.sendOrdered(encodeMessage(this.route, message));
   }
 
   /** Sends an error reply naming the problem (rule E1). */
   sendError(data: ErrorData): void {
-    this.sendMessage({ type: 'error', data });
+    // Every route carries the control messages (`serverControlVariants`); TypeScript cannot see
+    // that through a generic route, and the protocol still validates it in tests.
+    this.sendMessage({ type: 'error', data } as ServerMessage<R>);
   }
 
   /** Sends a replayed history frame; bounded by the history size, so it skips the slow-consumer check. */

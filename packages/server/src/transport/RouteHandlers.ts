@@ -13,7 +13,7 @@ import type { Connection } from './Connection.js';
 
 /** What an accepted WebSocket is given: its connection, validated params, query and resume position. */
 export interface WsContext<R extends WsRouteName> {
-  readonly connection: Connection;
+  readonly connection: Connection<R>;
   readonly params: RouteParams<R>;
   readonly query: URLSearchParams;
   /** The validated resume position of an ordered route, or `null`. */

@@ -51,12 +51,12 @@ describe('whole frames written to the TCP socket', () => {
     for (const text of texts) {
       connection.sendFrame(encodeTextFrame(text));
       connection.sendBacklog(encodeTextFrame(text));
-      connection.sendMessage({ between: text.length });
+      connection.sendMessage({ type: 'heartbeat', data: { server_time: text.length } });
     }
     const expected = texts.flatMap((text) => [
       `text:${text}`,
       `text:${text}`,
-      `text:${JSON.stringify({ between: text.length })}`,
+      `text:${JSON.stringify({ type: 'heartbeat', data: { server_time: text.length } })}`,
     ]);
     await expect.poll(() => received.length, { timeout: 5000 }).toBe(expected.length);
     expect(received).toEqual(expected);

@@ -6,6 +6,7 @@ import {
   type BoardEvent,
   type BoardOp,
 } from '@liveline/protocol';
+import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
@@ -56,6 +57,7 @@ export function createBoardDomain(deps: {
     events.append(
       room(boardId),
       (position) => ({ ...event, ...position }),
+      (message) => encodeMessage('board', message),
       (message) => {
         const next = applyBoardEvent(load(boardId), message);
         return {

@@ -1,4 +1,5 @@
 import { PRESENCE_LIST_MAX, type Presence, type PresenceSummary } from '@liveline/protocol';
+import { encodeMessage } from '../../encodeMessage.js';
 import type { Broker } from '../../rooms/Broker.js';
 
 /** How often, at most, a board's presence summary is published while people come and go. */
@@ -39,7 +40,7 @@ export function createPresence(broker: Broker): PresenceTracker {
       list.push({ client_id, name });
     }
     const summary: PresenceSummary = { count: people.size, people: list };
-    broker.setLatest(room(boardId), JSON.stringify({ type: 'presence', data: summary }));
+    broker.setLatest(room(boardId), encodeMessage('board', { type: 'presence', data: summary }));
   };
 
   const cooldownMs = (boardId: string): number =>

@@ -8,6 +8,7 @@ import {
   type TransportCommand,
   type TransportState,
 } from '@liveline/protocol';
+import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
@@ -88,10 +89,10 @@ export function createTransportDomain(deps: {
   const broadcast = (): void => {
     const state = at(anchor, now());
     // Each tick is serialized once and the same string goes to every subscriber.
-    broker.setLatest(TRANSPORT_ROOMS.clock, JSON.stringify(state));
+    broker.setLatest(TRANSPORT_ROOMS.clock, encodeMessage('clock', state));
     broker.setLatest(
       TRANSPORT_ROOMS.state,
-      JSON.stringify({ type: 'state', data: toTransportState(state) }),
+      encodeMessage('transport', { type: 'state', data: toTransportState(state) }),
     );
   };
 

@@ -12,6 +12,7 @@ import {
   type Workflow,
   type WorkflowEvent,
 } from '@liveline/protocol';
+import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Storage } from '../../storage/Storage.js';
@@ -90,6 +91,7 @@ export function createWorkflowDomain(deps: {
     const message = events.append(
       room(id),
       (position) => ({ ...event, ...position }),
+      (numbered) => encodeMessage('workflow', numbered),
       (numbered) => {
         const next = applyWorkflowEvent(workflows.get(id) ?? null, numbered);
         return next ? { documents: [{ kind: 'workflow', id, value: next }] } : {};
