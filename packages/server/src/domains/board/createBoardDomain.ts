@@ -53,27 +53,27 @@ export function createBoardDomain(deps: {
   const appliedOps = new Map<string, Map<string, number>>();
   const room = (boardId: string): string => `board:${boardId}`;
 
-  const publish = (boardId: string, event: UnnumberedBoardEvent, opId: string | null): BoardEvent =>
-    events.append(
-      room(boardId),
-      (position) => ({ ...event, ...position }),
-      (message) => encodeMessage('board', message),
-      (message) => {
-        const next = applyBoardEvent(load(boardId), message);
-        return {
-          documents: [{ kind: 'board', id: boardId, value: next }],
-          ...(opId ? { op: { room: room(boardId), opId, seq: message.seq } } : {}),
-        };
-      },
-    );
-
+  /** Numbers, reduces (once), stores and publishes an event, then keeps the board it produced. */
   const commit = (
     boardId: string,
     event: UnnumberedBoardEvent,
     opId: string | null,
   ): BoardEvent => {
-    const message = publish(boardId, event, opId);
-    boards.set(boardId, applyBoardEvent(load(boardId), message));
+    // Set by `persist`, which runs before the event is published; absent if storage refused it.
+    let next = undefined as Board | undefined;
+    const message = events.append(
+      room(boardId),
+      (position) => ({ ...event, ...position }),
+      (numbered) => encodeMessage('board', numbered),
+      (numbered) => {
+        next = applyBoardEvent(load(boardId), numbered);
+        return {
+          documents: [{ kind: 'board', id: boardId, value: next }],
+          ...(opId ? { op: { room: room(boardId), opId, seq: numbered.seq } } : {}),
+        };
+      },
+    );
+    if (next) boards.set(boardId, next);
     if (opId) opsOf(boardId).set(opId, message.seq);
     return message;
   };

@@ -86,18 +86,22 @@ export function createWorkflowDomain(deps: {
   );
   const room = (id: string): string => `workflow:${id}`;
 
-  /** Publishes an event after storing it and the workflow it produces; returns the new workflow. */
+  /**
+   * Publishes an event after storing it and the workflow it produces, reducing it once; returns
+   * the new workflow.
+   */
   const commit = (id: string, event: UnnumberedWorkflowEvent): Workflow | null => {
-    const message = events.append(
+    // Set by `persist`, which runs before the event is published.
+    let next = null as Workflow | null;
+    events.append(
       room(id),
       (position) => ({ ...event, ...position }),
       (numbered) => encodeMessage('workflow', numbered),
       (numbered) => {
-        const next = applyWorkflowEvent(workflows.get(id) ?? null, numbered);
+        next = applyWorkflowEvent(workflows.get(id) ?? null, numbered);
         return next ? { documents: [{ kind: 'workflow', id, value: next }] } : {};
       },
     );
-    const next = applyWorkflowEvent(workflows.get(id) ?? null, message);
     if (next) workflows.set(id, next);
     return next;
   };
