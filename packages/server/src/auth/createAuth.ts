@@ -117,7 +117,7 @@ export function createAuth(secret: string | null, log: Logger, now: () => number
 
   const verify = async (token: string): Promise<Identity | string> => {
     try {
-      const { payload } = await jwtVerify(token, await (key as Promise<CryptoKey>), {
+      const { payload } = await jwtVerify(token, await (key as NonNullable<typeof key>), {
         algorithms: ['HS256'],
         audience: TOKEN_AUDIENCE,
         clockTolerance: CLOCK_TOLERANCE_S,
