@@ -6,7 +6,7 @@ import { DEFAULT_TIMEOUT_MS } from './probe.js';
 export const MAX_TIMEOUT_MS = 60_000;
 
 /** Usage of the `liveline` CLI. */
-export const USAGE = `Usage: liveline doctor [url] [--via <dev-proxy-url>] [--json] [--timeout <ms>] [--origin <origin>]
+export const USAGE = `Usage: liveline doctor [url] [--via <dev-proxy-url>] [--json] [--timeout <ms>] [--origin <origin>] [--token <token>]
 
 Checks GET /health and a real WebSocket handshake plus first message on every route of the
 Liveline route table, and explains each failure.
@@ -16,6 +16,8 @@ Liveline route table, and explains each failure.
   --json              print one JSON document and nothing else
   --timeout <ms>      deadline per route for the upgrade and first message (default ${DEFAULT_TIMEOUT_MS})
   --origin <origin>   Origin header to send (default: none directly, the proxy's origin via it)
+  --token <token>     token for a server with auth on (default: none); auth failures are named:
+                      missing, expired, invalid or out of scope
   -h, --help          show this help
 
 Exit code: 0 when every route works on every target, 1 when one does not, 2 on a usage error.
@@ -39,6 +41,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
     json: { type: 'boolean', default: false },
     timeout: { type: 'string' },
     origin: { type: 'string' },
+    token: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (!parsed.ok) return parsed;
@@ -62,7 +65,13 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
       ok: true,
       help: false,
       json: values.json,
-      options: { server, via, timeoutMs, origin },
+      options: {
+        server,
+        via,
+        timeoutMs,
+        origin,
+        ...(values.token !== undefined && { token: values.token }),
+      },
     };
   } catch (error) {
     if (error instanceof DoctorUsageError) return { ok: false, error: error.message };

@@ -216,7 +216,13 @@ function rejectionCause(input: WsCheckInput, answer: HttpAnswer): string {
       const list = served?.length ? `; it serves ${served.join(', ')}` : '';
       return `route not served by this server${list}${said}`;
     }
+    case 401:
+      return error
+        ? `authentication failed (${error.message}): pass a valid, unexpired token with --token; mint one with liveline token`
+        : `unauthorized (${describeAnswer(answer)})`;
     case 403:
+      if (error?.code === 'forbidden')
+        return `the token is out of scope (${error.message}): mint one with that grant`;
       if (answer.body.trim() === '')
         return (
           'the server closed before accepting (empty 403): an unregistered WebSocket route, or a ' +

@@ -24,6 +24,8 @@ export interface DoctorOptions {
    * proxy's own origin is sent through `via`, as a browser on the dev page would. @default null
    */
   readonly origin?: string | null;
+  /** Token for a server with auth on, sent as `Authorization: Bearer` (rule A2). @default null */
+  readonly token?: string | null;
   /** Monotonic clock in ms. @default performance.now */
   readonly now?: () => number;
 }
@@ -102,7 +104,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   // Every probe runs at once: the whole run takes about one deadline, whatever the route count.
   const runs = await Promise.all(
     targets.map(async ({ target, base, origin }) => {
-      const probe: ProbeOptions = { timeoutMs, origin, ...clock };
+      const probe: ProbeOptions = { timeoutMs, origin, token: options.token ?? null, ...clock };
       const [health, routeList, sockets] = await Promise.all([
         probeHttp(`${base}${healthPath}`, { timeoutMs, ...clock }),
         probeHttp(`${base}${routes.routeList.path}`, { timeoutMs, ...clock }),

@@ -68,9 +68,15 @@ export interface ProbeOptions {
   readonly timeoutMs?: number;
   /** `Origin` header to send; `null` sends none, like curl or a server-side client. @default null */
   readonly origin?: string | null;
+  /** Token sent as `Authorization: Bearer` (rule A2); `null` sends none. @default null */
+  readonly token?: string | null;
   /** Monotonic clock in ms. @default performance.now */
   readonly now?: () => number;
 }
+
+/** The `Authorization` header of a probe with a token. */
+const authorization = (token: string | null | undefined): Record<string, string> =>
+  token ? { authorization: `Bearer ${token}` } : {};
 
 const errorCode = (error: unknown): string | null => {
   if (typeof error !== 'object' || error === null) return null;
@@ -124,6 +130,7 @@ export function probeWebSocket(url: string, options: ProbeOptions = {}): Promise
     let upgradeMs: number | null = null;
     const socket = new WebSocket(url, [SUBPROTOCOL], {
       ...(origin === null ? {} : { origin }),
+      headers: authorization(options.token),
       // We read refused upgrades ourselves (unexpected-response); never follow them elsewhere.
       followRedirects: false,
     });
@@ -221,7 +228,11 @@ export function probeHttp(url: string, options: ProbeOptions = {}): Promise<Http
     };
     const req = request(url, {
       method: 'GET',
-      headers: { accept: 'application/json', ...(origin === null ? {} : { origin }) },
+      headers: {
+        accept: 'application/json',
+        ...(origin === null ? {} : { origin }),
+        ...authorization(options.token),
+      },
     });
     const deadline = setTimeout(() => settle({ kind: 'timeout', ms: elapsed() }), timeoutMs);
     req.on('response', (res) => {

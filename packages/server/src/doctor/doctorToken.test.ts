@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { mintToken } from '../auth/mintToken.js';
+import { startTestServer } from '../test-utils/index.js';
+import { runDoctor } from './doctor.js';
+
+const SECRET = 'doctor-test-secret-of-32-bytes-or-more';
+const ALL = 'board:*:write transport:*:control workflow:*:read monitor:*:read';
+
+describe('liveline doctor --token', () => {
+  it('A7 checks a secured server with a token and names missing, expired, invalid and out-of-scope tokens', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const good = await mintToken(SECRET, { sub: 'ops', scope: ALL, ttlSeconds: 60 });
+    const works = await runDoctor({ server: server.origin, token: good });
+    expect(works.checks.filter((c) => !c.ok)).toEqual([]);
+
+    // Each server sees at most one bad token's failures, below the failure limit (rule A7).
+    const causes = async (token: string | null, on = server): Promise<string[]> => {
+      const report = await runDoctor({ server: on.origin, token });
+      expect(report.ok).toBe(false);
+      return report.checks.filter((c) => !c.ok).map((c) => c.cause ?? '');
+    };
+    const expired = await mintToken(SECRET, { sub: 'ops', scope: ALL, ttlSeconds: -300 });
+    const narrow = await mintToken(SECRET, { sub: 'ops', scope: 'board:*:read', ttlSeconds: 60 });
+    expect(await causes(null)).toContainEqual(
+      expect.stringMatching(/authentication failed \(token missing\)/),
+    );
+    expect(await causes(expired)).toContainEqual(
+      expect.stringMatching(/authentication failed \(token expired\)/),
+    );
+    const other = await startTestServer({ authSecret: SECRET });
+    expect(await causes(`${good.slice(0, -4)}AAAA`, other)).toContainEqual(
+      expect.stringMatching(/authentication failed \(token signature is invalid\)/),
+    );
+    const outOfScope = await causes(narrow);
+    expect(outOfScope).toContainEqual(
+      expect.stringMatching(/out of scope \(token lacks transport:\*:read\)/),
+    );
+    expect(outOfScope.every((cause) => !cause.includes('authentication failed'))).toBe(true);
+  });
+});
