@@ -7,11 +7,11 @@ import { ROOT } from './support/liveline';
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 /** Runs a README line through a shell in the repository root, as a reader pastes it. */
-const shell = (line: string) =>
+const shell = (line: string, env: NodeJS.ProcessEnv = {}) =>
   new Promise<{ code: number | null; output: string }>((resolve) => {
     const child = spawn('sh', ['-c', line], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -32,4 +32,24 @@ it('(8) the README’s doctor line, as written, fails against a port nobody list
   const { code, output } = await shell(line!.replace(':8000', ':1'));
   expect(code).not.toBe(0);
   expect(output).toMatch(/nothing is listening|ECONNREFUSED|refused/i);
+});
+
+it('(8) the README’s token line, as written, mints a token with the secret from the environment', async () => {
+  const line = /^pnpm run token .*$/m.exec(README)?.[0];
+  expect(line).toBeDefined();
+  const { code, output } = await shell(line!, { LIVELINE_AUTH_SECRET: 'x'.repeat(32) });
+  expect(code).toBe(0);
+  const token = /\beyJ[\w-]+\.[\w-]+\.[\w-]+/.exec(output)?.[0] ?? '';
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+    sub?: string;
+    name?: string;
+    scope?: string;
+    aud?: string;
+  };
+  expect(claims).toMatchObject({
+    sub: 'alice',
+    name: 'Alice',
+    scope: 'board:*:write transport:*:control',
+    aud: 'liveline',
+  });
 });
