@@ -120,7 +120,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     now,
     stages,
     agentCapacity: config.agentCapacity,
-    onAgentStatus: (status) => publishAgentStatus(status),
+    onAgentStatus: publishAgentStatus,
   });
   for (const status of workflows.agents()) publishAgentStatus(status);
 
