@@ -1,9 +1,11 @@
-// `npm test`: install what is missing (pnpm, dependencies, Debian's Chromium, ffmpeg, espeak-ng), then
+// `npm test`: install what is missing (pnpm, dependencies, Debian's Chromium, ffmpeg, espeak-ng,
+// and the Redis, PostgreSQL and nginx the cluster tests start), then
 // lint, typecheck, build, run every unit/integration test and every end-to-end test, and print one
 // honest count.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ENGINE_PACKAGES,
   ensureApt,
   ensurePnpm,
   installDependencies,
@@ -17,7 +19,7 @@ const OUT = join(ROOT, '.ci', 'out');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-ensureApt([{ name: 'chromium', bin: '/usr/bin/chromium' }, ...MEDIA_PACKAGES]);
+ensureApt([{ name: 'chromium', bin: '/usr/bin/chromium' }, ...MEDIA_PACKAGES, ...ENGINE_PACKAGES]);
 ensurePnpm();
 installDependencies();
 

@@ -1,6 +1,6 @@
 // Fresh-machine bootstrap shared by `npm start` and `npm test`: only Node 20 and npm are assumed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +48,24 @@ export const MEDIA_PACKAGES = [
   { name: 'ffmpeg', bin: '/usr/bin/ffmpeg' },
   { name: 'espeak-ng', bin: '/usr/bin/espeak-ng' },
   { name: 'fonts-dejavu-core', bin: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' },
+];
+
+const DEBIAN_POSTGRES = '/usr/lib/postgresql';
+
+/** Debian's PostgreSQL server binary of any installed major version (they are not on PATH). */
+const postgresServer = () => {
+  const majors = existsSync(DEBIAN_POSTGRES) ? readdirSync(DEBIAN_POSTGRES) : [];
+  const found = majors
+    .map((major) => join(DEBIAN_POSTGRES, major, 'bin', 'postgres'))
+    .find((bin) => existsSync(bin));
+  return found ?? join(DEBIAN_POSTGRES, '<none>', 'bin', 'postgres');
+};
+
+/** What the cluster tests start on random ports: Redis, PostgreSQL and nginx (TOOLCHAIN.md §11). */
+export const ENGINE_PACKAGES = [
+  { name: 'redis-server', bin: '/usr/bin/redis-server' },
+  { name: 'postgresql', bin: postgresServer() },
+  { name: 'nginx', bin: '/usr/sbin/nginx' },
 ];
 
 /**

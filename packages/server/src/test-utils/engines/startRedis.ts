@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onFreePort, spawnEngine, type EngineProcess } from './spawnEngine.js';
+
+/** Debian's redis-server (`npm test` installs it). */
+export const REDIS_SERVER = '/usr/bin/redis-server';
+
+/** A throwaway Redis a test started. */
+export interface TestRedis {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  /** The running process; {@link TestRedis.restart} replaces it. */
+  readonly process: EngineProcess;
+  /** Stops it (SIGTERM, no save) and removes its directory. */
+  stop(): Promise<void>;
+  /** Starts a fresh, empty Redis on the same port after this one was killed or stopped. */
+  restart(): Promise<void>;
+}
+
+const spawnRedis = (port: number, dir: string): Promise<EngineProcess> =>
+  spawnEngine({
+    name: 'redis-server',
+    command: REDIS_SERVER,
+    // No persistence: a restarted Redis is empty, like one that lost its memory.
+    args: [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--daemonize',
+      'no',
+    ],
+    readyLine: /Ready to accept connections/,
+    stopSignal: 'SIGTERM',
+  });
+
+/** Starts redis-server in the foreground on a free loopback port. */
+export async function startRedis(): Promise<TestRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'liveline-redis-'));
+  const started = await onFreePort(
+    async (port) => ({ port, process: await spawnRedis(port, dir) }),
+    (error) => /Address already in use/.test(error.output),
+  ).catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
+  let current = started.process;
+  return {
+    port: started.port,
+    url: `redis://127.0.0.1:${started.port}`,
+    get process() {
+      return current;
+    },
+    async stop() {
+      await current.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await current.stop();
+      current = await spawnRedis(started.port, dir);
+    },
+  };
+}
