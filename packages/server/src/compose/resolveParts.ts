@@ -68,6 +68,7 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
       ? createRenderStage({
           dataDir: config.dataDir,
           tools: { ffmpeg: config.ffmpegPath, espeakNg: config.espeakNgPath },
+          log,
         })
       : null;
   };

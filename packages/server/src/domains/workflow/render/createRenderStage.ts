@@ -1,6 +1,8 @@
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { routePath } from '@liveline/protocol';
+import { errorMessage } from '../../../errors.js';
+import type { Logger } from '../../../log/createLogger.js';
 import type { Stage } from '../Stage.js';
 import { buildFilterGraph } from './filterGraph.js';
 import { checkMediaTools, type MediaTools } from './mediaTools.js';
@@ -53,11 +55,20 @@ const encoderArgs = (inputs: readonly string[]): string[] => [
  * The render stage: draws each shot of the cut sheet as a card, speaks its voice line with
  * espeak-ng, lays a music bed in the audio plan's mood, and encodes an H.264/AAC MP4 with ffmpeg
  * at low priority into `DATA_DIR/videos/<id>/video.mp4`, reporting frames encoded as progress.
- * Its working files live beside the video and are removed however the render ends.
+ * Its working files live beside the video and are removed however the render ends. The tools are
+ * checked once at creation too, so a missing encoder is logged when the server starts, not first
+ * found by a user's run minutes later.
  */
-export function createRenderStage(options: { dataDir: string; tools: MediaTools }): Stage {
-  const { dataDir, tools } = options;
+export function createRenderStage(options: {
+  dataDir: string;
+  tools: MediaTools;
+  log: Logger;
+}): Stage {
+  const { dataDir, tools, log } = options;
   sweepRenderLeftovers(dataDir);
+  checkMediaTools(tools).catch((error: unknown) =>
+    log.warn('render.tools_missing', { error: errorMessage(error) }),
+  );
   return {
     async run(input, previous, signal, report) {
       const plan = planRender(previous);

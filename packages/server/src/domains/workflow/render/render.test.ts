@@ -181,7 +181,7 @@ describe('render stage', () => {
     ['ffmpeg is not installed', 'no-such-ffmpeg', 'ffmpeg is missing'],
     ['ffmpeg has no H.264 encoder', 'ffmpeg-without-x264', 'lacks libx264'],
   ])(
-    'W5 when %s the render stage fails at once, naming it and how to install it; the other artifacts stay',
+    'W5 when %s the start logs it once and the render stage fails at once, naming it and how to install it; the other artifacts stay',
     { timeout: 30_000 },
     async (_, binary, named) => {
       const dataDir = tempDataDir();
@@ -191,11 +191,23 @@ describe('render stage', () => {
         '#!/bin/sh\necho " V..... mpeg4   MPEG-4 part 2"\n',
       );
       chmodSync(join(dataDir, 'ffmpeg-without-x264'), 0o755);
+      const warnings: [string, unknown][] = [];
+      const ignore = (): void => {};
       const server = await startTestServer({
         dataDir,
         renderVideo: true,
         ffmpegPath: join(dataDir, binary),
+        logger: {
+          debug: ignore,
+          info: ignore,
+          error: ignore,
+          warn: (event, fields) => warnings.push([event, fields?.error]),
+        },
       });
+      const toolWarnings = () => warnings.filter(([event]) => event === 'render.tools_missing');
+      await expect
+        .poll(toolWarnings)
+        .toEqual([['render.tools_missing', expect.stringContaining(named)]]);
       await start(server, 'm1', IDEA);
       await waitForStatus(server, 'm1', 'failed', 30_000);
       const workflow = await getWorkflow(server, 'm1');
@@ -203,6 +215,7 @@ describe('render stage', () => {
       expect(workflow.error).toContain('apt-get install -y ffmpeg');
       expect(stageOf(workflow, 'render')?.status).toBe('failed');
       expect(stageOf(workflow, 'edit')?.artifact?.kind).toBe('cut_sheet');
+      expect(toolWarnings()).toHaveLength(1);
       expect(
         existsSync(join(dataDir, 'videos/m1')) ? readdirSync(join(dataDir, 'videos/m1')) : [],
       ).toEqual([]);
