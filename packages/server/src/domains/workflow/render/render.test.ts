@@ -19,6 +19,7 @@ import {
   wsOrigin,
 } from '../../../test-utils/index.js';
 import { measureVolume, probeMedia } from '../../../test-utils/probeMedia.js';
+import { spawnServer } from '../../../test-utils/spawnServer.js';
 import { getWorkflow, waitForStatus } from '../../../test-utils/workflows.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -29,7 +30,7 @@ const SCRIPT = 'INT. KITCHEN - NIGHT\nAnna pours tea.\n\nEXT. GARDEN - DAY\nThe 
 const LONG_IDEA =
   'A lighthouse keeper finds a map in a bottle, old and torn. She sails into the storm, alone. The waves rise, grey and tall. An island appears at dawn. She climbs the cliffs, slowly. A door waits in the rock. Inside, her own name, carved. She smiles and sails home.';
 
-const start = (server: Server, id: string, input: string, mode = 'idea') =>
+const start = (server: { origin: string }, id: string, input: string, mode = 'idea') =>
   rawRequest(server, '/api/workflows', { body: { id, mode, input } });
 const stageOf = (workflow: Workflow, stage: string) =>
   workflow.stages.find((s) => s.stage === stage);
@@ -176,6 +177,22 @@ describe('render stage', () => {
       expect((await rawRequest(server, '/api/workflows/c1/video')).status).toBe(404);
     },
   );
+
+  it('W5 a SIGKILLed server takes its running encoder with it', { timeout: 60_000 }, async () => {
+    const dataDir = tempDataDir();
+    const child = await spawnServer(dataDir, {
+      env: { RENDER_VIDEO: 'true', STAGE_DURATION_MS: '200' },
+    });
+    const client = await connectTestClient(wsOrigin(child, '/ws/workflow/k2'));
+    await start(child, 'k2', LONG_IDEA);
+    await client.next((m) => m.type === 'stage.progress' && dataOf(m).stage === 'render', 60_000);
+    const dir = join(dataDir, 'videos/k2');
+    expect(processesIn(dir).length).toBeGreaterThan(0);
+
+    child.process.kill('SIGKILL');
+    await child.exited;
+    await expect.poll(() => processesIn(dir), { timeout: 10_000 }).toEqual([]);
+  });
 
   it.each([
     ['ffmpeg is not installed', 'no-such-ffmpeg', 'ffmpeg is missing'],

@@ -11,9 +11,11 @@ export class RenderProcessError extends Error {
 }
 
 /**
- * Runs `command` under `nice` (which execs it, so the child's pid is the command's), calling
- * `onLine` for each stdout line. Abort kills it with SIGKILL; the promise settles only once the
- * process has exited, so nothing outlives the call.
+ * Runs `command` under `nice`, calling `onLine` for each stdout line. Abort kills it with SIGKILL;
+ * the promise settles only once the process has exited, so nothing outlives the call. util-linux's
+ * `setpriv` (Essential in Debian) sets the parent-death signal, so a SIGKILLed server takes its
+ * encoder with it instead of leaving it to write into a directory the next start sweeps. `setpriv`
+ * and `nice` both exec, so the child's pid is the command's.
  */
 export function runNiced(
   command: string,
@@ -23,7 +25,8 @@ export function runNiced(
   const { signal } = options;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
-    const child = spawn('nice', ['-n', String(RENDER_NICENESS), command, ...args], {
+    const niced = ['nice', '-n', String(RENDER_NICENESS), command, ...args];
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', ...niced], {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
