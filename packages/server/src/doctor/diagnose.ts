@@ -141,11 +141,17 @@ const readHealth = (answer: HttpAnswer) => {
   return json.ok ? parse(healthSchema, json.value) : json;
 };
 
+/** What an nginx in front needs to forward upgrades, as deploy/nginx.conf does it. */
+const NGINX_UPGRADE =
+  'nginx: `proxy_http_version 1.1`, `proxy_set_header Upgrade $http_upgrade` and ' +
+  '`proxy_set_header Connection "upgrade"`, as in deploy/nginx.conf';
+
 /** "works direct, not via the proxy" — the seeds' Vite proxy failure, with what the proxy did. */
 const proxyCause = (path: string, what: string, websocket: boolean): string =>
   websocket
     ? `works direct, not via the proxy: the proxy does not forward WebSocket upgrades for ${path} ` +
-      `(\`ws: true\` missing, or its path pattern does not match ${path}); through the proxy ${what}`
+      `(\`ws: true\` missing, or its path pattern does not match ${path}; ${NGINX_UPGRADE}); ` +
+      `through the proxy ${what}`
     : `works direct, not via the proxy: the proxy does not forward ${path} to the server ` +
       `(no proxy entry matches ${path}); through the proxy ${what}`;
 
@@ -237,7 +243,7 @@ function rejectionCause(input: WsCheckInput, answer: HttpAnswer): string {
     case 426:
       return (
         'the upgrade arrived without its Upgrade header: a proxy in between forwards it as plain ' +
-        `HTTP, so ${path} needs WebSocket forwarding (\`ws: true\`)${said}`
+        `HTTP, so ${path} needs WebSocket forwarding (a Vite proxy: \`ws: true\`; ${NGINX_UPGRADE})${said}`
       );
     case 400:
       return error
