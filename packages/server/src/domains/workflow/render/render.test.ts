@@ -22,8 +22,6 @@ import { measureVolume, probeMedia } from '../../../test-utils/probeMedia.js';
 import { spawnServer } from '../../../test-utils/spawnServer.js';
 import { getWorkflow, waitForStatus } from '../../../test-utils/workflows.js';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
 /** Two scenes: two short shots (about 11 s), a dissolve between them, a line on the first only. */
 const IDEA = 'Rain falls on the harbour. The sun comes out.';
 const SCRIPT = 'INT. KITCHEN - NIGHT\nAnna pours tea.\n\nEXT. GARDEN - DAY\nThe cat sleeps.';
