@@ -91,7 +91,13 @@ const whyInvalid = (error: unknown): string => {
 };
 
 /** Creates the auth checks; with `secret` null auth is off and only query tokens are refused. */
-export function createAuth(secret: string | null, log: Logger, now: () => number): Auth {
+export function createAuth(
+  secret: string | null,
+  log: Logger,
+  now: () => number,
+  /** The client's address, through trusted proxies (rule L6): the limiter counts clients. */
+  clientAddress: (req: IncomingMessage) => string,
+): Auth {
   const limiter = createFailureLimiter(now);
   // The key is imported once (TOOLCHAIN: a CryptoKey, not raw bytes per verification).
   const key =
@@ -108,7 +114,7 @@ export function createAuth(secret: string | null, log: Logger, now: () => number
   const refuse = (req: IncomingMessage, refusal: AuthRefusal): AuthResult => {
     log.warn('auth.refused', {
       path: loggableUrl(req.url ?? ''),
-      ip: req.socket.remoteAddress ?? null,
+      ip: clientAddress(req),
       status: refusal.status,
       reason: refusal.message,
     });
@@ -148,7 +154,7 @@ export function createAuth(secret: string | null, log: Logger, now: () => number
           headers: {},
         });
       if (key === null || permission === PUBLIC) return { ok: true, identity: null };
-      const ip = req.socket.remoteAddress ?? 'unknown';
+      const ip = clientAddress(req);
       const wait = limiter.retryAfter(ip);
       if (wait > 0)
         return refuse(req, {

@@ -25,6 +25,7 @@ import { assertHandlers } from '../transport/assertHandlers.js';
 import { createAuth } from '../auth/createAuth.js';
 import { createHttpHandler } from '../transport/createHttpHandler.js';
 import { createRequestPolicy } from '../transport/createRequestPolicy.js';
+import { createClientAddress } from '../transport/createClientAddress.js';
 import { createWsGateway } from '../transport/createWsGateway.js';
 import { createClientErrorHandler, httpServerOptions } from '../transport/httpServerOptions.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
@@ -124,7 +125,8 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   });
   for (const status of workflows.agents()) publishAgentStatus(status);
 
-  const auth = createAuth(config.authSecret, log, now);
+  const clientAddress = createClientAddress(config.trustedProxies);
+  const auth = createAuth(config.authSecret, log, now, clientAddress);
   if (!auth.on)
     log.warn('server.auth_off', {
       message:
@@ -192,6 +194,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       maxConnections: config.maxConnections,
       maxConnectionsPerIp: config.maxConnectionsPerIp,
     },
+    clientAddress,
   });
   const publishMetrics = (): void =>
     broker.setLatest(

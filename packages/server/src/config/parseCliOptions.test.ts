@@ -21,6 +21,7 @@ describe('parseCliOptions', () => {
       RENDER_VIDEO: 'false',
       FFMPEG_PATH: '/opt/ffmpeg',
       ESPEAK_NG_PATH: '/opt/espeak-ng',
+      TRUSTED_PROXIES: '127.0.0.1, ::1',
     });
     expect(options).toEqual({
       port: 9000,
@@ -36,6 +37,7 @@ describe('parseCliOptions', () => {
       renderVideo: false,
       ffmpegPath: '/opt/ffmpeg',
       espeakNgPath: '/opt/espeak-ng',
+      trustedProxies: ['127.0.0.1', '::1'],
     });
   });
 
@@ -79,6 +81,7 @@ describe('parseCliOptions', () => {
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
     [['--allowed-hosts', 'http://x.example'], {}, '--allowed-hosts'],
     [[], { ALLOWED_HOSTS: 'a b' }, 'ALLOWED_HOSTS'],
+    [['--trusted-proxies', 'nginx.local'], {}, '--trusted-proxies'],
   ])('names the bad setting in %j %j', (argv, env, name) => {
     expect(() => parseCliOptions(argv, env)).toThrow(ConfigError);
     expect(() => parseCliOptions(argv, env)).toThrow(name);

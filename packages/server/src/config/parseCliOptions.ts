@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { readSecretFile } from '../auth/readSecretFile.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
@@ -134,6 +135,16 @@ export function parseCliOptions(
         `expected host names like example.com, .example.com or *, got ${JSON.stringify(bad)}`,
       );
     options.allowedHosts = hosts;
+  }
+  if (values.TRUSTED_PROXIES) {
+    const proxies = list(values.TRUSTED_PROXIES.value);
+    const bad = proxies.find((proxy) => isIP(proxy) === 0);
+    if (bad !== undefined)
+      throw new ConfigError(
+        values.TRUSTED_PROXIES.source,
+        `expected IP addresses like 127.0.0.1 or ::1, got ${JSON.stringify(bad)}`,
+      );
+    options.trustedProxies = proxies;
   }
   const level = values.LOG_LEVEL;
   if (level) {

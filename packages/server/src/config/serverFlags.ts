@@ -43,6 +43,12 @@ export const SERVER_FLAGS = {
     help: 'comma-separated Host names accepted besides loopback, IP addresses and --host; .example.com takes subdomains, * turns the check off (rule O3)',
     fallback: 'none',
   },
+  '--trusted-proxies': {
+    env: 'TRUSTED_PROXIES',
+    value: '<ips>',
+    help: 'comma-separated addresses of proxies (nginx) whose X-Forwarded-For names the client, for per-IP limits and logs (rule L6)',
+    fallback: 'none: the peer address is the client',
+  },
   '--auth-secret-file': {
     env: 'LIVELINE_AUTH_SECRET_FILE',
     value: '<file>',

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLOCK_RATE_HZ, HEARTBEAT_INTERVAL_MS, PING_INTERVAL_MS } from '@liveline/protocol';
@@ -21,6 +22,12 @@ export interface ServerOptions {
    * rebinding); `.example.com` also accepts its subdomains; `['*']` turns the check off. @default []
    */
   allowedHosts?: readonly string[];
+  /**
+   * Addresses of proxies whose `X-Forwarded-For` names the client (rule L6): per-IP connection
+   * limits, the failed-auth limiter and logs then count clients, not the proxy. Only these peers
+   * are believed, so a client cannot pick its own address. @default []
+   */
+  trustedProxies?: readonly string[];
   /**
    * HS256 secret of at least 32 bytes: auth is on with it (rule A1). Without it auth is off, which
    * is refused on a non-loopback host unless `insecureNoAuth`. @default none
@@ -181,6 +188,16 @@ const hostsOption = (value: unknown): readonly string[] => {
   });
 };
 
+const proxiesOption = (value: unknown): readonly string[] => {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return fail('trustedProxies', 'expected an array of IP addresses');
+  return value.map((proxy: unknown, i) =>
+    typeof proxy === 'string' && isIP(proxy) !== 0
+      ? proxy
+      : fail(`trustedProxies[${i}]`, 'expected an IP address like 127.0.0.1 or ::1'),
+  );
+};
+
 /** Whether `host` only accepts connections from this machine. */
 export const isLoopbackHost = (host: string): boolean =>
   host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -241,6 +258,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     dataDir: resolve(stringOption('dataDir', options.dataDir, DEFAULT_DATA_DIR)),
     allowedOrigins: originsOption(options.allowedOrigins),
     allowedHosts: hostsOption(options.allowedHosts),
+    trustedProxies: proxiesOption(options.trustedProxies),
     webDir: webDirOption(options.webDir),
     logLevel: levelOption(options.logLevel),
     renderVideo: booleanOption('renderVideo', options.renderVideo, true),

@@ -53,6 +53,8 @@ export interface WsGatewayOptions {
   readonly auth: Auth;
   /** Total and per-IP caps on open sockets (rule L5). */
   readonly caps: ConnectionCapLimits;
+  /** The client's address, through trusted proxies (rule L6). */
+  readonly clientAddress: (req: IncomingMessage) => string;
 }
 
 /** The WebSocket side: upgrade routing, connections, liveness and per-route counters. */
@@ -146,7 +148,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         },
       };
     // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it.
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const ip = options.clientAddress(req);
     const slot = caps.admit(ip);
     if (!slot.ok)
       return {
