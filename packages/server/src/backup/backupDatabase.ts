@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, errorMessage } from '../errors.js';
-import { createEpoch } from '../rooms/createMemoryBroker.js';
+import { createEpoch } from '../storage/createEpoch.js';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
 
 /** What {@link backupDatabase} copied. */

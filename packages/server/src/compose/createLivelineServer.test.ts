@@ -119,7 +119,7 @@ describe('createLivelineServer', () => {
       'server.stopped',
     ]);
     expect(() => createLivelineServer({ ...quiet(), broker: {} as never })).toThrow(
-      /^broker: expected an object with the methods openOrdered, publish/,
+      /^broker: expected an object with the methods seed, publish/,
     );
     expect(() => createLivelineServer({ ...quiet(), stages: { dance: {} } as never })).toThrow(
       ConfigError,

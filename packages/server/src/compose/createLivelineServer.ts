@@ -113,7 +113,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     now,
     clockRateHz: config.clockRateHz,
   });
-  const boards = createBoardDomain({ events, broker, storage, log, now });
+  const boards = createBoardDomain({ events, broker, storage, now });
   const workflows = createWorkflowDomain({
     events,
     storage,
@@ -124,6 +124,18 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     onAgentStatus: publishAgentStatus,
   });
   for (const status of workflows.agents()) publishAgentStatus(status);
+  // Domains restore what storage holds before the first request is served (a settled SQLite
+  // storage has done so before any socket can be read).
+  let started = false;
+  const starting = Promise.all([transport.start(), workflows.start()]).then(() => {
+    started = true;
+  });
+  const afterStart =
+    <A extends unknown[]>(handle: (...args: A) => void) =>
+    (...args: A): void => {
+      if (started) handle(...args);
+      else void starting.then(() => handle(...args));
+    };
 
   const clientAddress = createClientAddress(config.trustedProxies);
   const auth = createAuth(config.authSecret, log, now, clientAddress);
@@ -218,15 +230,17 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       server,
       {
         request: (otherwise) =>
-          createHttpHandler({
-            handlers,
-            log,
-            webDir: config.webDir,
-            policy,
-            auth,
-            ...(otherwise && { otherwise }),
-          }),
-        upgrade: (req, socket, head) => gateway.handleUpgrade(req, socket, head),
+          afterStart(
+            createHttpHandler({
+              handlers,
+              log,
+              webDir: config.webDir,
+              policy,
+              auth,
+              ...(otherwise && { otherwise }),
+            }),
+          ),
+        upgrade: afterStart((req, socket, head) => gateway.handleUpgrade(req, socket, head)),
       },
       boundHost,
     );
@@ -260,7 +274,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
         server.close(() => resolve());
         server.closeAllConnections();
       });
-    if (ownsStorage) storage.close();
+    if (ownsStorage) await storage.close();
     lifecycle.to('stopped');
     log.info('server.stopped', { origin });
   };
@@ -292,10 +306,11 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       mountOn(server, config.host);
       let port: number;
       try {
+        await starting;
         port = await listenOn(server, config.port, config.host);
       } catch (error) {
         release();
-        if (ownsStorage) storage.close();
+        if (ownsStorage) await storage.close();
         lifecycle.to('stopped');
         throw error;
       }

@@ -34,8 +34,27 @@ export interface ResolvedParts {
 }
 
 const REQUIRED_METHODS = {
-  storage: ['status', 'loadDocument', 'listDocuments', 'loadRoom', 'appliedOp', 'write', 'close'],
-  broker: ['openOrdered', 'publish', 'window', 'since', 'setLatest', 'latest', 'subscribe'],
+  storage: [
+    'status',
+    'openRoom',
+    'append',
+    'readEvents',
+    'loadDocument',
+    'listDocuments',
+    'putDocument',
+    'appliedOp',
+    'close',
+  ],
+  broker: [
+    'seed',
+    'publish',
+    'window',
+    'since',
+    'setLatest',
+    'latest',
+    'subscribe',
+    'subscriberCount',
+  ],
   logger: ['debug', 'info', 'warn', 'error'],
   stage: ['run'],
 } as const;

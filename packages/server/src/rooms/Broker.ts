@@ -1,5 +1,5 @@
 import type { HistoryWindow } from '@liveline/protocol';
-import type { RoomSeed } from '../storage/Storage.js';
+import type { HistoryEntry } from '../storage/Storage.js';
 
 /** Where an ordered event sits in its room's stream. */
 export interface StreamPosition {
@@ -7,39 +7,57 @@ export interface StreamPosition {
   readonly epoch: string;
 }
 
+/** What a broker's copy of an ordered room is (re)seeded with: the storage head and its newest events. */
+export interface RoomSeed {
+  readonly epoch: string;
+  readonly headSeq: number;
+  /** Consecutive events ending at `headSeq`, oldest first (may be empty). */
+  readonly entries: readonly HistoryEntry[];
+}
+
+/**
+ * What `publish` did with an event:
+ * - `ok`: it followed the copy's head, and was delivered;
+ * - `duplicate`: the copy already holds that seq (nothing delivered);
+ * - `gap`: the seq is past head + 1, or no copy is held: re-seed from storage and retry;
+ * - `epoch`: the copy holds another epoch: re-seed from storage and retry.
+ */
+export type PublishResult = 'ok' | 'duplicate' | 'gap' | 'epoch';
+
+/** The encoded events after a seq, consecutive and oldest first, or `held: false` if some are gone. */
+export type RangeRead =
+  { readonly held: true; readonly frames: readonly Buffer[] } | { readonly held: false };
+
 /**
  * Receives every frame published to a room, encoded once for all recipients by the encoder the
  * transport gave the broker (whole WebSocket frames in the server): the broker keeps and hands on
- * these bytes without reading them.
+ * these bytes without reading them. `seq` is the event's place in an ordered room (so a join can
+ * merge live frames with a range it read), `null` for a latest room's value.
  */
-export type FrameListener = (frame: Buffer) => void;
+export type FrameListener = (frame: Buffer, seq: number | null) => void;
 
 /**
- * Fan-out of rooms. Ordered rooms number their events (seq, epoch) and keep a bounded history for
- * replay; latest rooms keep only the newest value. Routes and domains depend on this interface
- * only, so a Redis-backed broker can replace the in-memory one.
+ * Copies events and fans them out. Storage numbers the events of ordered rooms (it is the
+ * sequencer); the broker holds a bounded copy of each room's newest events for replay and
+ * delivers them. Its control plane (seed, publish, window, range) is asynchronous so that a
+ * networked broker can implement it; delivery to local listeners (the data plane) is synchronous.
+ * Latest rooms keep only the newest value. Routes and domains depend on this interface only.
  */
 export interface Broker {
-  /** Opens an ordered room (restoring `seed` the first time), returning its stream window. */
-  openOrdered(room: string, seed?: RoomSeed | null): HistoryWindow;
   /**
-   * Publishes the next event of an ordered room: `build` gets the assigned position, `serialize`
-   * (the protocol's, by route) makes its frame text, and `commit` (storage) runs before any
-   * subscriber sees it; if `commit` throws nothing is published.
+   * Makes the copy of `room` hold `seed`, unless it already holds the same epoch at the same or a
+   * newer head (another writer may have moved it on).
    */
-  publish<T>(
-    room: string,
-    build: (position: StreamPosition) => T,
-    serialize: (message: T) => string,
-    commit?: (message: T, frame: string) => void,
-  ): T;
-  /** The replayable window of an ordered room; it must have been opened (throws otherwise). */
-  window(room: string): HistoryWindow;
+  seed(room: string, seed: RoomSeed): Promise<void>;
+  /** Appends the event at `position` to the copy and delivers it to the room's listeners. */
+  publish(room: string, position: StreamPosition, frame: string): Promise<PublishResult>;
+  /** The replayable window of the copy of `room`, or `null` if no copy is held. */
+  window(room: string): Promise<HistoryWindow | null>;
   /**
-   * The frames after `afterSeq` still held, oldest first, encoded: the same bytes live delivery
-   * used, so a resume storm replays without encoding anything again.
+   * The encoded events after `afterSeq` (the same bytes live delivery used, so a resume storm
+   * replays without encoding anything again), or `held: false` if the copy lacks some of them.
    */
-  since(room: string, afterSeq: number): readonly Buffer[];
+  since(room: string, afterSeq: number): Promise<RangeRead>;
   /** Replaces the value of a latest room and delivers it to its subscribers. */
   setLatest(room: string, frame: string): void;
   /** The value of a latest room, if any. */

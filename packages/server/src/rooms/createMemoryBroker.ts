@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { HistoryWindow } from '@liveline/protocol';
-import type { HistoryEntry, RoomSeed } from '../storage/Storage.js';
-import type { Broker, FrameListener, StreamPosition } from './Broker.js';
+import type { HistoryEntry } from '../storage/Storage.js';
+import type { Broker, FrameListener, PublishResult, RangeRead, RoomSeed } from './Broker.js';
 
 /** Bounds of an ordered room's history. */
 export interface HistoryLimits {
@@ -20,13 +19,21 @@ interface OrderedRoom {
   bytes: number;
 }
 
-/** A fresh history incarnation id. */
-export const createEpoch = (): string =>
-  `e${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+/** The seed's entries that run without a hole up to its head (all of them when storage is whole). */
+const consecutiveTail = (from: RoomSeed): HistoryEntry[] => {
+  let start = from.entries.length;
+  let expected = from.headSeq;
+  while (start > 0 && from.entries[start - 1]?.seq === expected) {
+    start -= 1;
+    expected -= 1;
+  }
+  return from.entries.slice(start);
+};
 
 /**
  * Creates the in-memory {@link Broker}; `now` (epoch ms) drives age trimming, and `encode` (the
- * transport's) turns a frame's text into the bytes every listener gets.
+ * transport's) turns a frame's text into the bytes every listener gets. Its control plane works
+ * synchronously and answers with settled promises.
  */
 export function createMemoryBroker(
   limits: HistoryLimits,
@@ -53,28 +60,18 @@ export function createMemoryBroker(
     room.bytes = bytes;
   };
 
-  const open = (name: string, seed?: RoomSeed | null): OrderedRoom => {
-    const found = ordered.get(name);
-    if (found) return found;
-    const room: OrderedRoom = seed
-      ? {
-          epoch: seed.epoch,
-          headSeq: seed.headSeq,
-          entries: [...seed.entries],
-          bytes: seed.entries.reduce((sum, e) => sum + e.frame.length, 0),
-        }
-      : { epoch: createEpoch(), headSeq: 0, entries: [], bytes: 0 };
+  const seed = (name: string, from: RoomSeed): void => {
+    const held = ordered.get(name);
+    if (held && held.epoch === from.epoch && held.headSeq >= from.headSeq) return;
+    const entries = consecutiveTail(from);
+    const room: OrderedRoom = {
+      epoch: from.epoch,
+      headSeq: from.headSeq,
+      entries,
+      bytes: entries.reduce((sum, e) => sum + e.frame.length, 0),
+    };
+    trim(room);
     ordered.set(name, room);
-    return room;
-  };
-
-  // Reading a room nobody opened would invent a fresh epoch and hide the stored history from a
-  // resuming client, so only openOrdered (the event log restoring storage) may create one.
-  const opened = (name: string): OrderedRoom => {
-    const room = ordered.get(name);
-    if (!room)
-      throw new Error(`ordered room ${JSON.stringify(name)} was read before it was opened`);
-    return room;
   };
 
   const windowOf = (room: OrderedRoom): HistoryWindow => {
@@ -86,7 +83,7 @@ export function createMemoryBroker(
     };
   };
 
-  /** Each event's UTF-8 bytes, encoded once for its live delivery and every replay of it. */
+  /** Each event's bytes, encoded once for its live delivery and every replay of it. */
   const encoded = new WeakMap<HistoryEntry, Buffer>();
   const bytesOf = (entry: HistoryEntry): Buffer => {
     let bytes = encoded.get(entry);
@@ -97,35 +94,46 @@ export function createMemoryBroker(
     return bytes;
   };
 
-  const deliver = (name: string, bytes: Buffer): void => {
-    for (const listener of listeners.get(name) ?? []) listener(bytes);
+  const deliver = (name: string, bytes: Buffer, seq: number | null): void => {
+    for (const listener of listeners.get(name) ?? []) listener(bytes, seq);
+  };
+
+  const publish = (name: string, seq: number, epoch: string, frame: string): PublishResult => {
+    const room = ordered.get(name);
+    if (!room) return 'gap';
+    if (room.epoch !== epoch) return 'epoch';
+    if (seq <= room.headSeq) return 'duplicate';
+    if (seq > room.headSeq + 1) return 'gap';
+    room.headSeq = seq;
+    const entry: HistoryEntry = { seq, frame, at: now() };
+    room.entries.push(entry);
+    room.bytes += frame.length;
+    trim(room);
+    if (listeners.has(name)) deliver(name, bytesOf(entry), seq);
+    return 'ok';
+  };
+
+  const since = (name: string, afterSeq: number): RangeRead => {
+    const room = ordered.get(name);
+    if (!room) return { held: false };
+    const { oldestSeq, headSeq } = windowOf(room);
+    if (afterSeq >= headSeq) return { held: true, frames: [] };
+    if (afterSeq + 1 < oldestSeq) return { held: false };
+    return { held: true, frames: room.entries.slice(afterSeq + 1 - oldestSeq).map(bytesOf) };
   };
 
   return {
-    openOrdered: (name, seed) => windowOf(open(name, seed)),
-    publish(name, build, serialize, commit) {
-      const room = opened(name);
-      const position: StreamPosition = { seq: room.headSeq + 1, epoch: room.epoch };
-      const message = build(position);
-      const frame = serialize(message);
-      commit?.(message, frame);
-      room.headSeq = position.seq;
-      const entry: HistoryEntry = { seq: position.seq, frame, at: now() };
-      room.entries.push(entry);
-      room.bytes += frame.length;
-      trim(room);
-      if (listeners.has(name)) deliver(name, bytesOf(entry));
-      return message;
+    seed: (name, from) => Promise.resolve(seed(name, from)),
+    publish: (name, position, frame) =>
+      Promise.resolve(publish(name, position.seq, position.epoch, frame)),
+    window(name) {
+      const room = ordered.get(name);
+      return Promise.resolve(room ? windowOf(room) : null);
     },
-    window: (name) => windowOf(opened(name)),
-    since(name, afterSeq) {
-      const room = opened(name);
-      trim(room);
-      return room.entries.filter((e) => e.seq > afterSeq).map(bytesOf);
-    },
+    since: (name, afterSeq) => Promise.resolve(since(name, afterSeq)),
     setLatest(name, frame) {
       latest.set(name, frame);
-      if (listeners.has(name)) deliver(name, encode(frame));
+      if (listeners.has(name)) deliver(name, encode(frame), null);
     },
     latest: (name) => latest.get(name),
     subscribe(name, listener) {

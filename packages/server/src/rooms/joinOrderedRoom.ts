@@ -4,7 +4,7 @@ import {
   type ResumeLostReason,
   type ResumePosition,
 } from '@liveline/protocol';
-import type { Broker, FrameListener } from './Broker.js';
+import type { Broker, StreamPosition } from './Broker.js';
 
 /** The first message of an ordered stream (rules R2–R7); the route's schema types `data`. */
 export type OrderedStart =
@@ -23,14 +23,19 @@ export type OrderedStart =
       readonly data: { readonly replayed: number };
     };
 
+/** A room's state now and the position of the newest event it includes. */
+export interface OrderedSnapshot extends StreamPosition {
+  readonly data: unknown;
+}
+
 /** How a subscriber receives what joining sends. */
 export interface JoinTarget {
   /** Sends the `snapshot` or `resumed` that starts the stream. */
   readonly sendMessage: (message: OrderedStart) => void;
   /** Sends a replayed serialized event. */
-  readonly sendBacklog: FrameListener;
+  readonly sendBacklog: (frame: Buffer) => void;
   /** Sends a live serialized event. */
-  readonly sendFrame: FrameListener;
+  readonly sendFrame: (frame: Buffer) => void;
 }
 
 /** What joining did, and how to leave. */
@@ -41,44 +46,57 @@ export interface JoinResult {
 
 /**
  * Joins an ordered room (rules R2–R8): `snapshot`, or `resumed` plus the missed events, then live
- * events. It runs synchronously, so nothing published between the snapshot and the subscription
- * can be lost or duplicated.
+ * events. It subscribes first and holds live frames back while it reads the window and the range
+ * (which may take a round trip to the broker), then sends each event after the start exactly
+ * once, by seq: nothing published meanwhile is lost or duplicated. The room must be open.
  */
-export function joinOrderedRoom(
+export async function joinOrderedRoom(
   broker: Broker,
   room: string,
   position: ResumePosition | null,
-  snapshot: () => unknown,
+  snapshot: () => OrderedSnapshot,
   target: JoinTarget,
-): JoinResult {
-  const window = broker.window(room);
-  const decision = decideResume(window, position);
-  const head = { seq: window.headSeq, epoch: window.epoch };
-  switch (decision.kind) {
-    case 'fresh':
-      target.sendMessage({ type: 'snapshot', ...head, data: snapshot() });
-      break;
-    case 'lost':
-      target.sendMessage({
-        type: 'snapshot',
-        ...head,
-        data: snapshot(),
-        recovered: false,
-        reason: decision.reason,
-      });
-      break;
-    case 'replay': {
-      const missed = broker.since(room, decision.afterSeq);
+): Promise<JoinResult> {
+  const held: { frame: Buffer; seq: number }[] = [];
+  const holdBack = broker.subscribe(room, (frame, seq) => {
+    if (seq !== null) held.push({ frame, seq });
+  });
+  try {
+    const window = await broker.window(room);
+    if (!window)
+      throw new Error(`ordered room ${JSON.stringify(room)} was joined before it was opened`);
+    let decision = decideResume(window, position);
+    let last: number;
+    const replay = decision.kind === 'replay' ? await broker.since(room, decision.afterSeq) : null;
+    if (decision.kind === 'replay' && replay?.held) {
       // `seq` echoes the client's position; the replayed events follow it (rule R4).
+      last = decision.afterSeq;
       target.sendMessage({
         type: 'resumed',
-        seq: decision.afterSeq,
+        seq: last,
         epoch: window.epoch,
-        data: { replayed: missed.length },
+        data: { replayed: replay.frames.length },
       });
-      for (const frame of missed) target.sendBacklog(frame);
-      break;
+      for (const frame of replay.frames) target.sendBacklog(frame);
+      last += replay.frames.length;
+    } else {
+      // Trimmed between the window and the range read: a snapshot, never a partial replay (R8).
+      if (decision.kind === 'replay') decision = { kind: 'lost', reason: 'history_truncated' };
+      const { seq, epoch, data } = snapshot();
+      const lost =
+        decision.kind === 'lost' ? { recovered: false as const, reason: decision.reason } : {};
+      target.sendMessage({ type: 'snapshot', seq, epoch, data, ...lost });
+      last = seq;
+      // The snapshot may lag the broker by the event being applied: send what it lacks.
+      if (seq < window.headSeq) {
+        const behind = await broker.since(room, seq);
+        if (behind.held) for (const frame of behind.frames) target.sendFrame(frame);
+        if (behind.held) last += behind.frames.length;
+      }
     }
+    for (const event of held) if (event.seq > last) target.sendFrame(event.frame);
+    return { decision, leave: broker.subscribe(room, target.sendFrame) };
+  } finally {
+    holdBack();
   }
-  return { decision, leave: broker.subscribe(room, target.sendFrame) };
 }

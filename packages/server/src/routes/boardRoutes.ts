@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { DEFAULT_BOARD_ID } from '@liveline/protocol';
+import { CloseCode, DEFAULT_BOARD_ID } from '@liveline/protocol';
 import type { BoardDomain } from '../domains/board/createBoardDomain.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
 import { joinLatestRoom, joinOrdered } from './joinRooms.js';
+import { STORAGE_UNAVAILABLE_REASON, storageUnavailable } from './storageUnavailable.js';
 
 const GREETING_MESSAGE = 'Connected to Agent Kanban Board WebSocket';
 
@@ -35,19 +36,31 @@ export function boardRoutes(
           server_time: kanbanServerTime(t),
         },
       });
-      // Loading the board opens its room with the stored epoch and history, which the resume
-      // decision needs; joining first would answer a resuming client with a fresh epoch.
-      boards.board(boardId);
-      joinOrdered(broker, boards.room(boardId), connection, resume, () => boards.board(boardId));
-      joinLatestRoom(broker, boards.presenceRoom(boardId), connection);
-      boards.setPresence(boardId, clientId, `Guest ${clientId.slice(-5)}`);
+      // The board's room opens with its stored epoch and history before the join decides on a
+      // resume; joining first would answer a resuming client with a fresh epoch.
+      const joined = boards
+        .open(boardId)
+        .then(async () => {
+          await joinOrdered(broker, boards.room(boardId), connection, resume, () => {
+            const { board, ...position } = boards.snapshot(boardId);
+            return { ...position, data: board };
+          });
+          joinLatestRoom(broker, boards.presenceRoom(boardId), connection);
+          if (connection.open) boards.setPresence(boardId, clientId, `Guest ${clientId.slice(-5)}`);
+          return true;
+        })
+        .catch(() => {
+          connection.close(CloseCode.TryAgainLater, STORAGE_UNAVAILABLE_REASON);
+          return false;
+        });
       return {
-        onMessage(message) {
+        async onMessage(message) {
+          if (!(await joined)) return;
           if (message.type === 'presence.update') {
             boards.setPresence(boardId, clientId, message.name);
             return;
           }
-          const result = boards.apply(boardId, message);
+          const result = await boards.apply(boardId, message);
           if (!result.ok) {
             const { field, ...rest } = result.error;
             connection.sendError({ ...rest, ...(field ? { field } : {}), op_id: message.op_id });
@@ -61,13 +74,17 @@ export function boardRoutes(
         onClose: () => boards.setPresence(boardId, clientId, null),
       };
     },
-    boardGet: ({ params }) => {
-      const board = boards.board(params.id);
-      const window = broker.window(boards.room(params.id));
-      return { status: 200, body: { board, seq: window.headSeq, epoch: window.epoch } };
+    boardGet: async ({ params }) => {
+      try {
+        await boards.open(params.id);
+      } catch (error) {
+        return storageUnavailable(error);
+      }
+      const { board, seq, epoch } = boards.snapshot(params.id);
+      return { status: 200, body: { board, seq, epoch } };
     },
-    boardOp: ({ params, body }) => {
-      const result = boards.apply(params.id, body);
+    boardOp: async ({ params, body }) => {
+      const result = await boards.apply(params.id, body);
       if (!result.ok)
         return {
           status:

@@ -1,5 +1,5 @@
 import type { ResumePosition, ServerMessage } from '@liveline/protocol';
-import type { Broker } from '../rooms/Broker.js';
+import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import { joinOrderedRoom } from '../rooms/joinOrderedRoom.js';
 import type { Connection } from '../transport/Connection.js';
 
@@ -22,15 +22,18 @@ type SnapshotData<R extends OrderedRouteName> = Extract<
   { type: 'snapshot' }
 >['data'];
 
-/** Joins a connection to an ordered room (snapshot or resume, then live) and counts the resume. */
-export function joinOrdered<R extends OrderedRouteName>(
+/**
+ * Joins a connection to an ordered room (snapshot or resume, then live) and counts the resume;
+ * the room must be open. `snapshot` gives the room's state and the position it includes.
+ */
+export async function joinOrdered<R extends OrderedRouteName>(
   broker: Broker,
   room: string,
   connection: Connection<R>,
   resume: ResumePosition | null,
-  snapshot: () => SnapshotData<R>,
-): void {
-  const { decision, leave } = joinOrderedRoom(broker, room, resume, snapshot, {
+  snapshot: () => StreamPosition & { readonly data: SnapshotData<R> },
+): Promise<void> {
+  const { decision, leave } = await joinOrderedRoom(broker, room, resume, snapshot, {
     // The start message carries this route's snapshot; TypeScript cannot follow that through a
     // generic route, and the protocol still validates it in tests.
     sendMessage: (message) => connection.sendMessage(message as ServerMessage<R>),

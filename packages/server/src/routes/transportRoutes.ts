@@ -23,8 +23,8 @@ export function transportRoutes(
     transport: ({ connection }) => {
       joinLatestRoom(broker, TRANSPORT_ROOMS.state, connection);
       return {
-        onMessage(command) {
-          const result = transport.command(command);
+        async onMessage(command) {
+          const result = await transport.command(command);
           if (!result.ok) {
             const { field, ...rest } = result.error;
             connection.sendError({
@@ -40,11 +40,10 @@ export function transportRoutes(
       };
     },
     transportGet: () => ({ status: 200, body: { state: transport.state() } }),
-    transportCommand: ({ body }) => {
-      const result = transport.command(body);
-      return result.ok
-        ? { status: 200, body: { state: result.state } }
-        : { status: 400, error: result.error };
+    transportCommand: async ({ body }) => {
+      const result = await transport.command(body);
+      if (result.ok) return { status: 200, body: { state: result.state } };
+      return { status: result.error.code === 'unavailable' ? 503 : 400, error: result.error };
     },
   };
 }

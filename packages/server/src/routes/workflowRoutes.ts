@@ -1,8 +1,9 @@
-import { AGENT_NAMES } from '@liveline/protocol';
+import { AGENT_NAMES, CloseCode } from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
 import { joinLatestRoom, joinOrdered } from './joinRooms.js';
+import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
 
 /** Latest room of one agent's status. */
 export const agentRoom = (name: string): string => `agent:${name}`;
@@ -30,11 +31,15 @@ export function workflowRoutes(
   return {
     workflow: ({ connection, params, resume }) => {
       // Ids not started yet are accepted and stream once a run with that id starts (rule W2).
-      workflows.open(params.id);
-      joinOrdered(broker, workflows.room(params.id), connection, resume, () => ({
-        workflow_id: params.id,
-        workflow: workflows.get(params.id),
-      }));
+      workflows
+        .open(params.id)
+        .then(() =>
+          joinOrdered(broker, workflows.room(params.id), connection, resume, () => {
+            const { workflow, ...position } = workflows.snapshot(params.id);
+            return { ...position, data: { workflow_id: params.id, workflow } };
+          }),
+        )
+        .catch(() => connection.close(CloseCode.TryAgainLater, STORAGE_UNAVAILABLE_REASON));
       return {};
     },
     coordinator: ({ connection }) => {
@@ -49,8 +54,8 @@ export function workflowRoutes(
       joinLatestRoom(broker, agentRoom(params.name), connection);
       return {};
     },
-    workflowCreate: ({ body }) => {
-      const result = workflows.create(body);
+    workflowCreate: async ({ body }) => {
+      const result = await workflows.create(body);
       return result.ok
         ? { status: 201, body: { workflow: result.workflow } }
         : { status: statusFor(result.error.code), error: result.error };
@@ -69,8 +74,8 @@ export function workflowRoutes(
             },
           };
     },
-    workflowCancel: ({ params }) => {
-      const result = workflows.cancel(params.id);
+    workflowCancel: async ({ params }) => {
+      const result = await workflows.cancel(params.id);
       return result.ok
         ? { status: 200, body: { workflow: result.workflow } }
         : { status: statusFor(result.error.code), error: result.error };

@@ -6,43 +6,71 @@ export interface HistoryEntry {
   readonly at: number;
 }
 
-/** What an ordered room was before a restart: its epoch, head and the events still held. */
-export interface RoomSeed {
-  readonly epoch: string;
-  readonly headSeq: number;
-  readonly entries: readonly HistoryEntry[];
-}
-
 /** Kinds of documents the server stores. */
 export type DocumentKind = 'board' | 'workflow' | 'transport';
 
-/** One atomic write: domain documents, the event that produced them and the op id it applied. */
-export interface StorageWrite {
-  readonly documents?: readonly { kind: DocumentKind; id: string; value: unknown }[];
-  readonly event?: { room: string; epoch: string; seq: number; frame: string; at: number };
-  readonly op?: { room: string; opId: string; seq: number };
+/** Where an ordered room's stream is: its incarnation (epoch) and the seq of its newest event. */
+export interface RoomHead {
+  readonly epoch: string;
+  readonly headSeq: number;
 }
+
+/** A document to store (replacing the one with the same kind and id). */
+export interface DocumentWrite {
+  readonly kind: DocumentKind;
+  readonly id: string;
+  readonly value: unknown;
+}
+
+/** One compare-and-append: the event, the documents it changed and its op id, in one transaction. */
+export interface AppendRequest {
+  readonly room: string;
+  /** The position the writer claims: the head it read (epoch) and head + 1 (seq). */
+  readonly epoch: string;
+  readonly seq: number;
+  /** The event's wire text, exactly as delivered. */
+  readonly frame: string;
+  /** When it was published, epoch ms. */
+  readonly at: number;
+  readonly documents?: readonly DocumentWrite[];
+  /** Recorded as applied at `seq` in `room` (rule B2). */
+  readonly opId?: string;
+}
+
+/** What a compare-and-append did. */
+export type AppendResult =
+  | { readonly kind: 'ok' }
+  /** `opId` was already applied in the room, at `seq`: nothing was written (rule B2). */
+  | { readonly kind: 'duplicate'; readonly seq: number }
+  /** The epoch or the head moved (another writer): nothing was written; `head` is the room's now. */
+  | { readonly kind: 'conflict'; readonly head: RoomHead };
 
 /** The database's health as `/health` reports it. */
 export type StorageStatus = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
 /**
- * Durable state: documents (boards, workflows, transport), ordered room history and applied op
- * ids. Every write is one transaction made before the event is published.
+ * Durable state and the sequencer of ordered rooms: documents (boards, workflows, transport),
+ * room history with its epoch, and applied op ids. An event is appended, with what it changed, in
+ * one transaction before it is published. Every method but `status` is asynchronous so that a
+ * networked database can implement it; an engine failure rejects with a `StorageError`.
  */
 export interface Storage {
-  /** Whether the last open/read/write worked. */
+  /** Whether the last open/read/write worked (synchronous, for `/health`). */
   status(): StorageStatus;
+  /** The room's head; the first call creates the room with a fresh epoch. The epoch lives only here. */
+  openRoom(room: string): Promise<RoomHead>;
+  /** Appends an event at the claimed position if it is still the room's head + 1 (compare-and-append). */
+  append(request: AppendRequest): Promise<AppendResult>;
+  /** Events with seq > `afterSeq`, oldest first, at most `limit`. */
+  readEvents(room: string, afterSeq: number, limit: number): Promise<readonly HistoryEntry[]>;
   /** A stored document as parsed JSON (callers validate it), or `null`. */
-  loadDocument(kind: DocumentKind, id: string): unknown;
+  loadDocument(kind: DocumentKind, id: string): Promise<unknown>;
   /** Every stored document of a kind, as parsed JSON. */
-  listDocuments(kind: DocumentKind): unknown[];
-  /** The epoch, head seq and newest `maxEvents` events of a room, or `null` if never written. */
-  loadRoom(room: string, maxEvents: number): RoomSeed | null;
+  listDocuments(kind: DocumentKind): Promise<unknown[]>;
+  /** An unsequenced document write (e.g. the transport's anchor). */
+  putDocument(document: DocumentWrite): Promise<void>;
   /** The seq an op id was applied at in a room, or `null`. */
-  appliedOp(room: string, opId: string): number | null;
-  /** Writes everything in one transaction; throws {@link StorageError} on failure. */
-  write(change: StorageWrite): void;
-  /** Closes the database (flushing the WAL). */
-  close(): void;
+  appliedOp(room: string, opId: string): Promise<number | null>;
+  /** Closes the database (flushing what it buffers). */
+  close(): Promise<void>;
 }

@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import type { DocumentKind, RoomSeed, Storage, StorageStatus, StorageWrite } from './Storage.js';
+import { createEpoch } from './createEpoch.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  DocumentWrite,
+  HistoryEntry,
+  RoomHead,
+  Storage,
+  StorageStatus,
+} from './Storage.js';
 
 /** The database file inside the data directory. */
 export const DATABASE_FILE = 'liveline.db';
@@ -15,14 +24,16 @@ CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq INTEGER NOT NULL
 CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, op_id));
 `;
 
+const field = (row: unknown, key: string): unknown =>
+  typeof row === 'object' && row !== null && key in row
+    ? (row as Record<string, unknown>)[key]
+    : null;
 const text = (row: unknown, key: string): string | null => {
-  if (typeof row !== 'object' || row === null || !(key in row)) return null;
-  const value: unknown = (row as Record<string, unknown>)[key];
+  const value = field(row, key);
   return typeof value === 'string' ? value : null;
 };
 const num = (row: unknown, key: string): number | null => {
-  if (typeof row !== 'object' || row === null || !(key in row)) return null;
-  const value: unknown = (row as Record<string, unknown>)[key];
+  const value = field(row, key);
   return typeof value === 'number' ? value : null;
 };
 const parseStored = (json: string | null): unknown =>
@@ -38,10 +49,15 @@ const openDatabase = (dataDir: string): Database.Database => {
   return db;
 };
 
+/** Runs `work` now (the executor is synchronous) and settles with its result or its error. */
+const settle = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => resolve(work()));
+
 /**
  * Opens the SQLite storage in `dataDir`. If the directory cannot be used the server still starts
- * and reports the error (health `degraded`) instead of crashing. Reads then find nothing, and
- * every write is refused, so that nothing is acknowledged that a restart would lose.
+ * and reports the error (health `degraded`) instead of crashing: reads find nothing, rooms get
+ * epochs that live in memory only, and every append or document write is refused, so that
+ * nothing is acknowledged that a restart would lose. Work is done synchronously and returned as
+ * settled promises, so the single node pays no extra tick per operation.
  */
 export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   let status: StorageStatus = { ok: true };
@@ -59,15 +75,25 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     db.exec(SCHEMA);
   }
 
-  const guard = <T>(what: string, run: () => T): T => {
-    try {
-      return run();
-    } catch (cause) {
-      const error = new StorageError(`${what} failed: ${errorMessage(cause)}`, { cause });
-      status = { ok: false, error: error.message };
-      log.error('storage.error', { operation: what, error: error.message });
-      throw error;
-    }
+  const guard = <T>(what: string, run: () => T): Promise<T> =>
+    settle(() => {
+      try {
+        return run();
+      } catch (cause) {
+        const error = new StorageError(`${what} failed: ${errorMessage(cause)}`, { cause });
+        status = { ok: false, error: error.message };
+        log.error('storage.error', { operation: what, error: error.message });
+        throw error;
+      }
+    });
+  /** A write: refused while the database could not be opened; a success clears an earlier error. */
+  const write = <T>(what: string, run: () => T): Promise<T> => {
+    if (openError) return Promise.reject(openError);
+    return guard(what, () => {
+      const result = run();
+      if (!status.ok) status = { ok: true };
+      return result;
+    });
   };
 
   const statements = {
@@ -75,63 +101,77 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     listDocs: db.prepare('SELECT json FROM documents WHERE kind = ?'),
     putDoc: db.prepare('INSERT OR REPLACE INTO documents (kind, id, json) VALUES (?, ?, ?)'),
     getRoom: db.prepare('SELECT epoch, head_seq FROM rooms WHERE room = ?'),
-    putRoom: db.prepare('INSERT OR REPLACE INTO rooms (room, epoch, head_seq) VALUES (?, ?, ?)'),
+    newRoom: db.prepare('INSERT INTO rooms (room, epoch, head_seq) VALUES (?, ?, 0)'),
+    setHead: db.prepare('UPDATE rooms SET head_seq = ? WHERE room = ?'),
     events: db.prepare(
-      'SELECT seq, frame, at FROM (SELECT seq, frame, at FROM room_events WHERE room = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
+      'SELECT seq, frame, at FROM room_events WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
-    putEvent: db.prepare(
-      'INSERT OR REPLACE INTO room_events (room, seq, frame, at) VALUES (?, ?, ?, ?)',
-    ),
+    putEvent: db.prepare('INSERT INTO room_events (room, seq, frame, at) VALUES (?, ?, ?, ?)'),
     getOp: db.prepare('SELECT seq FROM applied_ops WHERE room = ? AND op_id = ?'),
-    putOp: db.prepare('INSERT OR REPLACE INTO applied_ops (room, op_id, seq) VALUES (?, ?, ?)'),
+    putOp: db.prepare('INSERT INTO applied_ops (room, op_id, seq) VALUES (?, ?, ?)'),
   };
 
-  const writeAll = db.transaction((change: StorageWrite) => {
-    for (const doc of change.documents ?? [])
-      statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value));
-    const { event, op } = change;
-    if (event) {
-      statements.putRoom.run(event.room, event.epoch, event.seq);
-      statements.putEvent.run(event.room, event.seq, event.frame, event.at);
+  const headOf = (room: string): RoomHead | null => {
+    const row = statements.getRoom.get(room);
+    const epoch = text(row, 'epoch');
+    const headSeq = num(row, 'head_seq');
+    return epoch === null || headSeq === null ? null : { epoch, headSeq };
+  };
+  const openRoom = db.transaction((room: string): RoomHead => {
+    const found = headOf(room);
+    if (found) return found;
+    const created = { epoch: createEpoch(), headSeq: 0 };
+    statements.newRoom.run(room, created.epoch);
+    return created;
+  });
+  const putDocument = (doc: DocumentWrite): void => {
+    statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value));
+  };
+  const append = db.transaction((request: AppendRequest): AppendResult => {
+    const { room, opId } = request;
+    if (opId !== undefined) {
+      const applied = num(statements.getOp.get(room, opId), 'seq');
+      if (applied !== null) return { kind: 'duplicate', seq: applied };
     }
-    if (op) statements.putOp.run(op.room, op.opId, op.seq);
+    const head = openRoom(room);
+    if (head.epoch !== request.epoch || head.headSeq + 1 !== request.seq)
+      return { kind: 'conflict', head };
+    statements.putEvent.run(room, request.seq, request.frame, request.at);
+    statements.setHead.run(request.seq, room);
+    for (const doc of request.documents ?? []) putDocument(doc);
+    if (opId !== undefined) statements.putOp.run(room, opId, request.seq);
+    return { kind: 'ok' };
   });
 
   return {
     status: () => status,
-    loadDocument: (kind: DocumentKind, id: string) =>
+    // Creating a room writes its epoch even without a database file: it then lives in memory only.
+    openRoom: (room) => guard('open room', () => openRoom(room)),
+    append: (request) => write('append', () => append(request)),
+    readEvents: (room, afterSeq, limit) =>
+      guard('read events', () =>
+        statements.events.all(room, afterSeq, limit).flatMap((row): HistoryEntry[] => {
+          const seq = num(row, 'seq');
+          const frame = text(row, 'frame');
+          const at = num(row, 'at');
+          return seq === null || frame === null || at === null ? [] : [{ seq, frame, at }];
+        }),
+      ),
+    loadDocument: (kind, id) =>
       guard('read document', () => parseStored(text(statements.getDoc.get(kind, id), 'json'))),
     listDocuments: (kind) =>
       guard('list documents', () =>
         statements.listDocs.all(kind).map((row) => parseStored(text(row, 'json'))),
       ),
-    loadRoom(room, maxEvents): RoomSeed | null {
-      return guard('read room', () => {
-        const row = statements.getRoom.get(room);
-        const epoch = text(row, 'epoch');
-        const headSeq = num(row, 'head_seq');
-        if (epoch === null || headSeq === null) return null;
-        const entries = statements.events.all(room, maxEvents).flatMap((event) => {
-          const seq = num(event, 'seq');
-          const frame = text(event, 'frame');
-          const at = num(event, 'at');
-          return seq === null || frame === null || at === null ? [] : [{ seq, frame, at }];
-        });
-        return { epoch, headSeq, entries };
-      });
-    },
+    putDocument: (doc) => write('write document', () => putDocument(doc)),
     appliedOp: (room, opId) => guard('read op', () => num(statements.getOp.get(room, opId), 'seq')),
-    write(change) {
-      if (openError) throw openError;
-      guard('write', () => writeAll(change));
-      if (!status.ok) status = { ok: true };
-    },
     close() {
       try {
         if (db.open) db.close();
       } catch (cause) {
         log.error('storage.close_failed', { error: errorMessage(cause) });
       }
+      return Promise.resolve();
     },
   };
 }

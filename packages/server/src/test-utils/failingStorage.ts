@@ -6,27 +6,26 @@ import { onTestCleanup, tempDataDir } from './index.js';
 
 /** A storage whose writes fail on demand, the way a full disk makes them fail. */
 export interface FailingStorage extends Storage {
-  /** From now on every write throws a {@link StorageError} with `message`, and the status says so. */
+  /** From now on every append and document write rejects with a {@link StorageError}, and the status says so. */
   failWrites(message: string): void;
 }
 
 /**
- * A real SQLite storage in a temporary directory with a switch that makes its writes fail (an
- * injected fault: no child process, no disk to fill). Closed after the test.
+ * A real SQLite storage in a temporary directory with a switch that makes its writes fail (an injected
+ * fault: no child process, no disk to fill). Closed after the test.
  */
 export function createFailingStorage(): FailingStorage {
   const inner = createSqliteStorage(tempDataDir(), createLogger('silent'));
   onTestCleanup(() => inner.close());
-  let failure: StorageError | null = null;
+  let writeFailure: StorageError | null = null;
+  const refused = (): Promise<never> | null => (writeFailure ? Promise.reject(writeFailure) : null);
   return {
     ...inner,
-    status: () => (failure ? { ok: false, error: failure.message } : inner.status()),
-    write(change) {
-      if (failure) throw failure;
-      inner.write(change);
-    },
+    status: () => (writeFailure ? { ok: false, error: writeFailure.message } : inner.status()),
+    append: (request) => refused() ?? inner.append(request),
+    putDocument: (document) => refused() ?? inner.putDocument(document),
     failWrites(message) {
-      failure = new StorageError(`write failed: ${message}`);
+      writeFailure = new StorageError(`write failed: ${message}`);
     },
   };
 }

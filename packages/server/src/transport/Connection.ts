@@ -51,6 +51,8 @@ export class Connection<R extends WsRouteName = WsRouteName> {
   /** Bytes of replayed history not yet written: a resume burst must not count as slowness. */
   private backlogBytes = 0;
   private readonly cleanups: (() => void)[] = [];
+  /** Set once the close cleanups ran: a room joined later (after an async join) is left at once. */
+  private isDisposed = false;
 
   constructor(
     readonly route: R,
@@ -115,7 +117,7 @@ export class Connection<R extends WsRouteName = WsRouteName> {
   /** Records that this connection listens to `room` until it closes; `leave` unsubscribes. */
   joinRoom(room: string, leave: () => void): void {
     this.rooms.add(room);
-    this.cleanups.push(leave);
+    this.onClose(leave);
   }
 
   /** Counts a resume request and whether it was recovered (for `/health`). */
@@ -126,7 +128,8 @@ export class Connection<R extends WsRouteName = WsRouteName> {
 
   /** Registers work to undo when the socket closes (unsubscribes). */
   onClose(cleanup: () => void): void {
-    this.cleanups.push(cleanup);
+    if (this.isDisposed) cleanup();
+    else this.cleanups.push(cleanup);
   }
 
   /** Closes with a code and a reason shortened to fit the close frame. */
@@ -156,6 +159,7 @@ export class Connection<R extends WsRouteName = WsRouteName> {
 
   /** Runs the close cleanups once. */
   disposed(): void {
+    this.isDisposed = true;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.pendingLatest = null;
   }

@@ -22,15 +22,20 @@ export interface WsContext<R extends WsRouteName> {
 
 /** A live WebSocket session of a route. */
 export interface WsSession<R extends WsRouteName> {
-  /** Handles a validated client message other than `time_sync` (answered by the transport). */
-  readonly onMessage?: (message: Exclude<ClientMessage<R>, { type: 'time_sync' }>) => void;
+  /** Handles a validated client message other than `time_sync` (answered by the transport); a rejection is answered `internal`. */
+  readonly onMessage?: (
+    message: Exclude<ClientMessage<R>, { type: 'time_sync' }>,
+  ) => void | Promise<void>;
   /** Runs once when the socket closes. */
   readonly onClose?: () => void;
 }
 
 /** A route-agnostic view of a session, used where the route is only known at run time. */
 export type AnyWsOpenResult =
-  | { readonly onMessage?: (message: never) => void; readonly onClose?: () => void }
+  | {
+      readonly onMessage?: (message: never) => void | Promise<void>;
+      readonly onClose?: () => void;
+    }
   | { readonly notFound: string };
 
 /** A session, or the reason the addressed resource does not exist (closed with 4404). */

@@ -77,7 +77,7 @@ export interface WsGateway {
 
 /** A session as the gateway calls it: with a message already validated against the route's schema. */
 interface LooseSession {
-  readonly onMessage?: (message: unknown) => void;
+  readonly onMessage?: (message: unknown) => void | Promise<void>;
   readonly onClose?: () => void;
 }
 
@@ -270,15 +270,18 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         });
         return;
       }
-      try {
-        session?.onMessage?.(message.value);
-      } catch (error) {
+      const failed = (error: unknown): void => {
         log.error('ws.handler_failed', { route: name, error: errorMessage(error) });
         reject({
           code: 'internal',
           message: 'the server could not handle this message',
           field: '',
         });
+      };
+      try {
+        session?.onMessage?.(message.value)?.catch(failed);
+      } catch (error) {
+        failed(error);
       }
     });
 

@@ -8,12 +8,11 @@ import {
 } from '@liveline/protocol';
 import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
-import type { Logger } from '../../log/createLogger.js';
-import type { Broker } from '../../rooms/Broker.js';
+import type { Broker, StreamPosition } from '../../rooms/Broker.js';
 import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
-import type { EventLog } from '../createEventLog.js';
-import { boardOpToEvent, type UnnumberedBoardEvent } from './boardOpToEvent.js';
+import type { Append, EventLog } from '../createEventLog.js';
+import { boardOpToEvent } from './boardOpToEvent.js';
 import { createEmptyBoard } from './defaultColumns.js';
 import { createPresence } from './createPresence.js';
 
@@ -25,14 +24,21 @@ export interface BoardOpApplied {
   readonly duplicate: boolean;
 }
 
+/** A board as applied so far and the position of the newest event it includes (rule R2). */
+export interface BoardSnapshot extends StreamPosition {
+  readonly board: Board;
+}
+
 /** Agent Kanban boards: operations applied once, ordered events, presence. */
 export interface BoardDomain {
   /** The ordered room of a board. */
   room(boardId: string): string;
-  /** The board as it is now (created with the default columns on first use). */
-  board(boardId: string): Board;
-  /** Applies an operation once per `op_id` (rule B2). */
-  apply(boardId: string, op: BoardOp): BoardOpApplied | DomainFailure;
+  /** Loads a board (created with the default columns on first use) and opens its room. */
+  open(boardId: string): Promise<void>;
+  /** The board now; it must have been opened. */
+  snapshot(boardId: string): BoardSnapshot;
+  /** Applies an operation once per `op_id` (rule B2), acknowledged once stored and published. */
+  apply(boardId: string, op: BoardOp): Promise<BoardOpApplied | DomainFailure>;
   /** The latest room of a board's presence (rule B3). */
   presenceRoom(boardId: string): string;
   /** Sets or removes (`name` null) someone's presence; the summary is published coalesced. */
@@ -44,86 +50,87 @@ export function createBoardDomain(deps: {
   events: EventLog;
   broker: Broker;
   storage: Storage;
-  log: Logger;
   now: () => number;
 }): BoardDomain {
-  const { events, storage, log, now } = deps;
+  const { events, storage, now } = deps;
   const presence = createPresence(deps.broker);
   const boards = new Map<string, Board>();
-  const appliedOps = new Map<string, Map<string, number>>();
+  const loading = new Map<string, Promise<void>>();
   const room = (boardId: string): string => `board:${boardId}`;
 
-  /** Numbers, reduces (once), stores and publishes an event, then keeps the board it produced. */
-  const commit = (
-    boardId: string,
-    event: UnnumberedBoardEvent,
-    opId: string | null,
-  ): BoardEvent => {
-    // Set by `persist`, which runs before the event is published; absent if storage refused it.
-    let next = undefined as Board | undefined;
-    const message = events.append(
-      room(boardId),
-      (position) => ({ ...event, ...position }),
-      (numbered) => encodeMessage('board', numbered),
-      (numbered) => {
-        next = applyBoardEvent(load(boardId), numbered);
-        return {
-          documents: [{ kind: 'board', id: boardId, value: next }],
-          ...(opId ? { op: { room: room(boardId), opId, seq: numbered.seq } } : {}),
-        };
-      },
-    );
-    if (next) boards.set(boardId, next);
-    if (opId) opsOf(boardId).set(opId, message.seq);
-    return message;
-  };
-
-  const opsOf = (boardId: string): Map<string, number> => {
-    let ops = appliedOps.get(boardId);
-    if (!ops) appliedOps.set(boardId, (ops = new Map<string, number>()));
-    return ops;
-  };
-
-  function load(boardId: string): Board {
-    const cached = boards.get(boardId);
-    if (cached) return cached;
-    events.open(room(boardId));
-    let stored: unknown = null;
-    try {
-      stored = storage.loadDocument('board', boardId);
-    } catch (error) {
-      log.warn('board.load_failed', { board_id: boardId, error: errorMessage(error) });
-    }
+  /** Reads the stored board; a read that fails refuses rather than start an empty one. */
+  const read = async (boardId: string): Promise<void> => {
+    const stored = await storage.loadDocument('board', boardId);
     const parsed = stored === null ? null : parse(boardSchema, stored);
-    const board = parsed?.ok ? parsed.value : createEmptyBoard(boardId);
-    boards.set(boardId, board);
+    boards.set(boardId, parsed?.ok ? parsed.value : createEmptyBoard(boardId));
+  };
+  const open = (boardId: string): Promise<void> => {
+    if (boards.has(boardId)) return Promise.resolve();
+    let pending = loading.get(boardId);
+    if (!pending) {
+      pending = events
+        .open(room(boardId))
+        .then(() => (boards.has(boardId) ? undefined : read(boardId)))
+        .finally(() => loading.delete(boardId));
+      loading.set(boardId, pending);
+    }
+    return pending;
+  };
+  const current = (boardId: string): Board => {
+    const board = boards.get(boardId);
+    if (!board) throw new Error(`board ${JSON.stringify(boardId)} was read before it was opened`);
     return board;
-  }
+  };
+
+  /** Runs in the board's turn, so each op is checked against the board every earlier op made. */
+  const applyOp = async (
+    boardId: string,
+    op: BoardOp,
+    append: Append,
+  ): Promise<BoardOpApplied | DomainFailure> => {
+    const duplicate = (seq: number): BoardOpApplied => ({
+      ok: true,
+      op_id: op.op_id,
+      seq,
+      duplicate: true,
+    });
+    const previous = await storage.appliedOp(room(boardId), op.op_id);
+    if (previous !== null) return duplicate(previous);
+    const event = boardOpToEvent(current(boardId), op, now());
+    if ('ok' in event) return event;
+    let next: Board | null = null;
+    const outcome = await append<BoardEvent>({
+      opId: op.op_id,
+      build: (position) => ({ ...event, ...position }),
+      serialize: (numbered) => encodeMessage('board', numbered),
+      reduce(numbered) {
+        next = applyBoardEvent(current(boardId), numbered);
+        return [{ kind: 'board', id: boardId, value: next }];
+      },
+      apply: () => {
+        if (next) boards.set(boardId, next);
+      },
+      reload: () => read(boardId),
+    });
+    if ('ok' in outcome) return outcome;
+    return outcome.kind === 'duplicate'
+      ? duplicate(outcome.seq)
+      : { ok: true, op_id: op.op_id, seq: outcome.message.seq, duplicate: false };
+  };
 
   return {
     room,
-    board: load,
-    apply(boardId, op) {
-      const board = load(boardId);
-      const ops = opsOf(boardId);
-      let previous = ops.get(op.op_id) ?? null;
-      if (previous === null) {
-        try {
-          previous = storage.appliedOp(room(boardId), op.op_id);
-        } catch {
-          previous = null;
-        }
-      }
-      if (previous !== null) return { ok: true, op_id: op.op_id, seq: previous, duplicate: true };
-      const event = boardOpToEvent(board, op, now());
-      if ('ok' in event) return event;
-      try {
-        const message = commit(boardId, event, op.op_id);
-        return { ok: true, op_id: op.op_id, seq: message.seq, duplicate: false };
-      } catch (error) {
-        return domainFailure('unavailable', `operation not applied: ${errorMessage(error)}`);
-      }
-    },
+    open,
+    snapshot: (boardId) => ({ ...events.applied(room(boardId)), board: current(boardId) }),
+    apply: (boardId, op) =>
+      events
+        .inTurn(room(boardId), async (append) => {
+          await open(boardId);
+          return applyOp(boardId, op, append);
+        })
+        .catch((error: unknown) =>
+          domainFailure('unavailable', `operation not applied: ${errorMessage(error)}`),
+        ),
     presenceRoom: presence.room,
     setPresence: presence.set,
   };

@@ -14,7 +14,8 @@ import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
 import type { Storage } from '../../storage/Storage.js';
 import { createTickLoop, type TickLoop } from '../createTickLoop.js';
-import type { DomainFailure } from '../DomainFailure.js';
+import { createTurns } from '../createTurns.js';
+import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 
 /** Latest rooms of the DAW transport: typed `state` messages and flat clock ticks. */
 export const TRANSPORT_ROOMS = { state: 'transport:state', clock: 'transport:clock' } as const;
@@ -25,10 +26,12 @@ const DEFAULT_LOOP_END_SECONDS = 10;
 
 /** The authoritative DAW transport. */
 export interface TransportDomain {
+  /** Restores the last stored state and starts the clock. */
+  start(): Promise<void>;
   /** The clock state now. */
   state(): ClockState;
-  /** Applies one command; the new state is broadcast at once. */
-  command(command: TransportCommand): { ok: true; state: ClockState } | DomainFailure;
+  /** Applies one command once storage took it; the new state is broadcast at once. */
+  command(command: TransportCommand): Promise<{ ok: true; state: ClockState } | DomainFailure>;
   /** Stops the clock. */
   stop(): void;
 }
@@ -58,7 +61,19 @@ const at = (anchor: ClockState, nowMs: number, change: Partial<ClockState> = {})
   };
 };
 
-/** Creates the transport, restoring its last stored state, and starts its clock at `clockRateHz`. */
+const initialState = (t: number): ClockState => ({
+  playing: false,
+  time_seconds: 0,
+  sample_pos: 0,
+  bpm: 120,
+  beat_pos: 0,
+  loop_enabled: false,
+  loop_start_seconds: 0,
+  loop_end_seconds: DEFAULT_LOOP_END_SECONDS,
+  timestamp_ms: t,
+});
+
+/** Creates the transport; `start` restores its last stored state and runs its clock at `clockRateHz`. */
 export function createTransportDomain(deps: {
   broker: Broker;
   storage: Storage;
@@ -67,24 +82,11 @@ export function createTransportDomain(deps: {
   clockRateHz: number;
 }): TransportDomain {
   const { broker, storage, log, now } = deps;
-  const stored = parse(clockStateSchema, safeLoad(storage, log));
-  let anchor: ClockState = stored.ok
-    ? at(stored.value, now(), { time_seconds: stored.value.time_seconds })
-    : at(
-        {
-          playing: false,
-          time_seconds: 0,
-          sample_pos: 0,
-          bpm: 120,
-          beat_pos: 0,
-          loop_enabled: false,
-          loop_start_seconds: 0,
-          loop_end_seconds: DEFAULT_LOOP_END_SECONDS,
-          timestamp_ms: now(),
-        },
-        now(),
-        { time_seconds: 0 },
-      );
+  let anchor: ClockState = initialState(now());
+  let loop: TickLoop | null = null;
+  let stopped = false;
+  // Commands are applied one at a time, each on the state the one before it stored.
+  const turns = createTurns();
 
   const broadcast = (): void => {
     const state = at(anchor, now());
@@ -94,6 +96,19 @@ export function createTransportDomain(deps: {
       TRANSPORT_ROOMS.state,
       encodeMessage('transport', { type: 'state', data: toTransportState(state) }),
     );
+  };
+
+  const restore = async (): Promise<void> => {
+    let stored: unknown = null;
+    try {
+      stored = await storage.loadDocument('transport', DOCUMENT_ID);
+    } catch (error) {
+      log.warn('transport.load_failed', { error: errorMessage(error) });
+    }
+    const parsed = parse(clockStateSchema, stored);
+    if (parsed.ok) anchor = at(parsed.value, now(), { time_seconds: parsed.value.time_seconds });
+    broadcast();
+    if (!stopped) loop = createTickLoop(deps.clockRateHz, broadcast);
   };
 
   const apply = (command: TransportCommand, t: number): ClockState | DomainFailure => {
@@ -113,14 +128,11 @@ export function createTransportDomain(deps: {
         const start = command.start_seconds ?? anchor.loop_start_seconds;
         const end = command.end_seconds ?? anchor.loop_end_seconds;
         if (end <= start)
-          return {
-            ok: false,
-            error: {
-              code: 'invalid_field',
-              message: `end_seconds must be greater than start_seconds (${start})`,
-              field: 'end_seconds',
-            },
-          };
+          return domainFailure(
+            'invalid_field',
+            `end_seconds must be greater than start_seconds (${start})`,
+            'end_seconds',
+          );
         return at(anchor, t, {
           loop_enabled: command.enabled,
           loop_start_seconds: start,
@@ -131,33 +143,25 @@ export function createTransportDomain(deps: {
     }
   };
 
-  broadcast();
-  const loop: TickLoop = createTickLoop(deps.clockRateHz, broadcast);
-
   return {
+    start: () => turns.run(restore),
     state: () => at(anchor, now()),
-    command(command) {
-      const next = apply(command, now());
-      if ('ok' in next) return next;
-      try {
-        storage.write({ documents: [{ kind: 'transport', id: DOCUMENT_ID, value: next }] });
-      } catch (error) {
-        // The transport stays usable in memory; /health reports the storage error.
-        log.warn('transport.persist_failed', { error: errorMessage(error) });
-      }
-      anchor = next;
-      broadcast();
-      return { ok: true, state: next };
+    command: (command) =>
+      turns.run(async () => {
+        const next = apply(command, now());
+        if ('ok' in next) return next;
+        try {
+          await storage.putDocument({ kind: 'transport', id: DOCUMENT_ID, value: next });
+        } catch (error) {
+          return domainFailure('unavailable', `command not applied: ${errorMessage(error)}`);
+        }
+        anchor = next;
+        broadcast();
+        return { ok: true, state: next };
+      }),
+    stop() {
+      stopped = true;
+      loop?.stop();
     },
-    stop: () => loop.stop(),
   };
-}
-
-function safeLoad(storage: Storage, log: Logger): unknown {
-  try {
-    return storage.loadDocument('transport', DOCUMENT_ID);
-  } catch (error) {
-    log.warn('transport.load_failed', { error: errorMessage(error) });
-    return null;
-  }
 }

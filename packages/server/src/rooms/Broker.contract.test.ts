@@ -1,0 +1,168 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { HistoryEntry } from '../storage/Storage.js';
+import type { Broker, RoomSeed } from './Broker.js';
+import { createMemoryBroker } from './createMemoryBroker.js';
+
+/** What a broker under the contract is built with. */
+interface BrokerSetup {
+  /** The transport's encoder: listeners and range reads must hand out exactly its bytes. */
+  readonly encode: (text: string) => Buffer;
+  /** Events a room's copy holds at most. */
+  readonly maxEvents: number;
+}
+
+/** One implementation under the contract: every case runs against each. */
+interface BrokerSubject {
+  readonly name: string;
+  /** A broker with no rooms, cleaned up after the test. */
+  create(setup: BrokerSetup): Promise<Broker>;
+  /** Releases what the subject started (a broker server), after all its cases. */
+  destroy(): Promise<void>;
+}
+
+const memorySubject: BrokerSubject = {
+  name: 'memory',
+  create: ({ encode, maxEvents }) =>
+    Promise.resolve(
+      createMemoryBroker({ maxEvents, maxAgeMs: 3_600_000, maxBytes: 1e9 }, Date.now, encode),
+    ),
+  destroy: () => Promise.resolve(),
+};
+
+/** Add an implementation here (one line) and it must pass every case below. */
+const SUBJECTS: readonly BrokerSubject[] = [memorySubject];
+
+afterAll(async () => {
+  for (const subject of SUBJECTS) await subject.destroy();
+});
+
+const MAX_EVENTS = 5;
+const encode = (text: string): Buffer => Buffer.from(`#${text}`);
+const frameOf = (seq: number): string => `{"seq":${seq}}`;
+const entries = (from: number, to: number): HistoryEntry[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({
+    seq: from + i,
+    frame: frameOf(from + i),
+    at: Date.now(),
+  }));
+const seedOf = (epoch: string, headSeq: number, oldest = headSeq + 1): RoomSeed => ({
+  epoch,
+  headSeq,
+  entries: oldest <= headSeq ? entries(oldest, headSeq) : [],
+});
+
+describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
+  const create = (): Promise<Broker> => subject.create({ encode, maxEvents: MAX_EVENTS });
+  /** Every delivery of `room` as [seq, text]. */
+  const record = (broker: Broker, room: string): [number | null, string][] => {
+    const got: [number | null, string][] = [];
+    broker.subscribe(room, (frame, seq) => got.push([seq, frame.toString()]));
+    return got;
+  };
+
+  it('BR1 a room without a copy has no window and answers gap until it is seeded', async () => {
+    const broker = await create();
+    expect(await broker.window('r')).toBeNull();
+    expect(await broker.publish('r', { seq: 1, epoch: 'e1' }, frameOf(1))).toBe('gap');
+    await broker.seed('r', seedOf('e1', 0));
+    expect(await broker.window('r')).toEqual({ epoch: 'e1', headSeq: 0, oldestSeq: 1 });
+    expect(await broker.publish('r', { seq: 1, epoch: 'e1' }, frameOf(1))).toBe('ok');
+  });
+
+  it('BR2 publish at head + 1 is ok and delivers the encoded frame with its seq, in publish order', async () => {
+    const broker = await create();
+    await broker.seed('r', seedOf('e1', 3, 1));
+    const got = record(broker, 'r');
+    for (const seq of [4, 5, 6])
+      expect(await broker.publish('r', { seq, epoch: 'e1' }, frameOf(seq))).toBe('ok');
+    await vi.waitFor(() => expect(got).toHaveLength(3));
+    expect(got).toEqual([4, 5, 6].map((seq) => [seq, `#${frameOf(seq)}`]));
+    expect(await broker.window('r')).toMatchObject({ epoch: 'e1', headSeq: 6 });
+  });
+
+  it('BR3 a held seq is a duplicate, a skipped one a gap, another epoch is epoch: none delivered', async () => {
+    const broker = await create();
+    await broker.seed('r', seedOf('e1', 2, 1));
+    const got = record(broker, 'r');
+    expect(await broker.publish('r', { seq: 2, epoch: 'e1' }, frameOf(2))).toBe('duplicate');
+    expect(await broker.publish('r', { seq: 4, epoch: 'e1' }, frameOf(4))).toBe('gap');
+    expect(await broker.publish('r', { seq: 3, epoch: 'e2' }, frameOf(3))).toBe('epoch');
+    expect(await broker.window('r')).toMatchObject({ epoch: 'e1', headSeq: 2 });
+    // The next good publish is the barrier: nothing refused before it may arrive.
+    expect(await broker.publish('r', { seq: 3, epoch: 'e1' }, frameOf(3))).toBe('ok');
+    await vi.waitFor(() => expect(got.length).toBeGreaterThan(0));
+    expect(got).toEqual([[3, `#${frameOf(3)}`]]);
+  });
+
+  it('BR4 seeding keeps a copy of the same epoch that is as new or newer, and replaces any other', async () => {
+    const broker = await create();
+    await broker.seed('r', seedOf('e1', 4, 2));
+    await broker.seed('r', seedOf('e1', 3, 1));
+    expect(await broker.window('r')).toEqual({ epoch: 'e1', headSeq: 4, oldestSeq: 2 });
+    await broker.seed('r', seedOf('e1', 6, 5));
+    expect(await broker.window('r')).toEqual({ epoch: 'e1', headSeq: 6, oldestSeq: 5 });
+    await broker.seed('r', seedOf('e2', 1, 1));
+    expect(await broker.window('r')).toEqual({ epoch: 'e2', headSeq: 1, oldestSeq: 1 });
+    expect(await broker.publish('r', { seq: 2, epoch: 'e1' }, frameOf(2))).toBe('epoch');
+  });
+
+  it('R4 R8 a range read answers every encoded event after a seq, or not held: never part of them', async () => {
+    const broker = await create();
+    await broker.seed('r', seedOf('e1', 3, 1));
+    for (const seq of [4, 5]) await broker.publish('r', { seq, epoch: 'e1' }, frameOf(seq));
+    const texts = async (after: number) => {
+      const range = await broker.since('r', after);
+      return range.held ? range.frames.map((f) => f.toString()) : 'not held';
+    };
+    expect(await texts(2)).toEqual([3, 4, 5].map((seq) => `#${frameOf(seq)}`));
+    expect(await texts(5)).toEqual([]);
+    expect(await texts(0)).toEqual([1, 2, 3, 4, 5].map((seq) => `#${frameOf(seq)}`));
+    expect(await broker.since('nowhere', 0)).toEqual({ held: false });
+  });
+
+  it('R6 R8 the copy is bounded: once old events are dropped a range reaching them is not held', async () => {
+    const broker = await create();
+    await broker.seed('r', seedOf('e1', 0));
+    const total = MAX_EVENTS + 3;
+    for (let seq = 1; seq <= total; seq += 1)
+      await broker.publish('r', { seq, epoch: 'e1' }, frameOf(seq));
+    const window = await broker.window('r');
+    expect(window).toEqual({ epoch: 'e1', headSeq: total, oldestSeq: total - MAX_EVENTS + 1 });
+    expect(await broker.since('r', 0)).toEqual({ held: false });
+    const tail = await broker.since('r', total - MAX_EVENTS);
+    expect(tail.held && tail.frames).toHaveLength(MAX_EVENTS);
+  });
+
+  it('BR5 listeners get every later frame until they unsubscribe; rooms are separate', async () => {
+    const broker = await create();
+    await broker.seed('r', seedOf('e1', 0));
+    await broker.seed('s', seedOf('e9', 0));
+    const kept = record(broker, 'r');
+    const left: unknown[] = [];
+    const leave = broker.subscribe('r', (frame) => left.push(frame));
+    expect(broker.subscriberCount('r')).toBe(2);
+    await broker.publish('r', { seq: 1, epoch: 'e1' }, frameOf(1));
+    await vi.waitFor(() => expect(left).toHaveLength(1));
+    leave();
+    expect(broker.subscriberCount('r')).toBe(1);
+    await broker.publish('s', { seq: 1, epoch: 'e9' }, frameOf(1));
+    await broker.publish('r', { seq: 2, epoch: 'e1' }, frameOf(2));
+    await vi.waitFor(() => expect(kept).toHaveLength(2));
+    expect(kept.map(([seq]) => seq)).toEqual([1, 2]);
+    expect(left).toHaveLength(1);
+  });
+
+  it('BR6 a latest room keeps only its newest value and delivers each one without a seq', async () => {
+    const broker = await create();
+    expect(broker.latest('clock')).toBeUndefined();
+    const got = record(broker, 'clock');
+    broker.setLatest('clock', 'tick 1');
+    broker.setLatest('clock', 'tick 2');
+    expect(broker.latest('clock')).toBe('tick 2');
+    await vi.waitFor(() => expect(got).toHaveLength(2));
+    expect(got).toEqual([
+      [null, '#tick 1'],
+      [null, '#tick 2'],
+    ]);
+  });
+});

@@ -1,0 +1,179 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
+import { createSqliteStorage } from './createSqliteStorage.js';
+import type { AppendRequest, Storage } from './Storage.js';
+
+/** One implementation under the contract: every case runs against each. */
+interface StorageSubject {
+  readonly name: string;
+  /** A storage on a fresh, empty database, closed after the test. */
+  create(): Promise<Storage>;
+  /** A new storage on the database of `storage`, which the case has closed: what a restart sees. */
+  reopen(storage: Storage): Promise<Storage>;
+  /** Releases what the subject started (a database server), after all its cases. */
+  destroy(): Promise<void>;
+}
+
+const sqliteSubject = (): StorageSubject => {
+  const dirs = new WeakMap<Storage, string>();
+  const open = (dir: string): Storage => {
+    const storage = createSqliteStorage(dir, createLogger('silent'));
+    dirs.set(storage, dir);
+    onTestCleanup(() => storage.close());
+    return storage;
+  };
+  return {
+    name: 'sqlite',
+    create: () => Promise.resolve(open(tempDataDir())),
+    reopen: (storage) => Promise.resolve(open(dirs.get(storage) ?? tempDataDir())),
+    destroy: () => Promise.resolve(),
+  };
+};
+
+/** Add an implementation here (one line) and it must pass every case below. */
+const SUBJECTS: readonly StorageSubject[] = [sqliteSubject()];
+
+afterAll(async () => {
+  for (const subject of SUBJECTS) await subject.destroy();
+});
+
+describe.each(SUBJECTS)('Storage contract: $name', (subject) => {
+  /** Appends `count` events after the head and returns the room's epoch. */
+  const fill = async (storage: Storage, room: string, count: number): Promise<string> => {
+    const { epoch, headSeq } = await storage.openRoom(room);
+    for (let i = 1; i <= count; i += 1)
+      expect(await storage.append(event(room, epoch, headSeq + i))).toEqual({ kind: 'ok' });
+    return epoch;
+  };
+  const event = (room: string, epoch: string, seq: number): AppendRequest => ({
+    room,
+    epoch,
+    seq,
+    frame: `{"seq":${seq},"text":"é ✓ ${room}"}`,
+    at: 1_000 + seq,
+  });
+
+  it('R1 openRoom creates a room at head 0 with an epoch, and answers the same head again', async () => {
+    const storage = await subject.create();
+    const head = await storage.openRoom('board:a');
+    expect(head.headSeq).toBe(0);
+    expect(head.epoch).toMatch(/\S/);
+    expect(await storage.openRoom('board:a')).toEqual(head);
+    expect((await storage.openRoom('board:b')).epoch).not.toBe(head.epoch);
+  });
+
+  it('R1 a room keeps its epoch, head and events across a reopen', async () => {
+    const first = await subject.create();
+    const epoch = await fill(first, 'board:a', 2);
+    await first.close();
+    const again = await subject.reopen(first);
+    expect(await again.openRoom('board:a')).toEqual({ epoch, headSeq: 2 });
+    expect((await again.readEvents('board:a', 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('SEQ1 compare-and-append at head + 1 stores the event, its documents and its op id in one go', async () => {
+    const storage = await subject.create();
+    const { epoch } = await storage.openRoom('board:a');
+    const request = event('board:a', epoch, 1);
+    const result = await storage.append({
+      ...request,
+      documents: [{ kind: 'board', id: 'a', value: { cards: [1] } }],
+      opId: 'op-1',
+    });
+    expect(result).toEqual({ kind: 'ok' });
+    expect(await storage.openRoom('board:a')).toEqual({ epoch, headSeq: 1 });
+    expect(await storage.readEvents('board:a', 0, 10)).toEqual([
+      { seq: 1, frame: request.frame, at: request.at },
+    ]);
+    expect(await storage.loadDocument('board', 'a')).toEqual({ cards: [1] });
+    expect(await storage.appliedOp('board:a', 'op-1')).toBe(1);
+  });
+
+  it('SEQ2 a stale or skipping seq, or another epoch, is a conflict with the head, and writes nothing', async () => {
+    const storage = await subject.create();
+    const epoch = await fill(storage, 'board:a', 2);
+    const writes = { documents: [{ kind: 'board' as const, id: 'a', value: 'x' }], opId: 'o' };
+    for (const claim of [
+      event('board:a', epoch, 2),
+      event('board:a', epoch, 4),
+      event('board:a', 'another-epoch', 3),
+    ])
+      expect(await storage.append({ ...claim, ...writes })).toEqual({
+        kind: 'conflict',
+        head: { epoch, headSeq: 2 },
+      });
+    expect((await storage.readEvents('board:a', 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+    expect(await storage.loadDocument('board', 'a')).toBeNull();
+    expect(await storage.appliedOp('board:a', 'o')).toBeNull();
+  });
+
+  it('SEQ2 of two writers claiming the same position exactly one wins', async () => {
+    const storage = await subject.create();
+    const { epoch } = await storage.openRoom('board:a');
+    const results = await Promise.all([
+      storage.append(event('board:a', epoch, 1)),
+      storage.append({ ...event('board:a', epoch, 1), frame: '{"other":true}' }),
+    ]);
+    expect(results.filter((r) => r.kind === 'ok')).toHaveLength(1);
+    expect(results.filter((r) => r.kind === 'conflict')).toEqual([
+      { kind: 'conflict', head: { epoch, headSeq: 1 } },
+    ]);
+    expect(await storage.readEvents('board:a', 0, 10)).toHaveLength(1);
+  });
+
+  it('SEQ2 appending to a room never opened is a conflict that names its fresh head', async () => {
+    const storage = await subject.create();
+    const result = await storage.append(event('board:new', 'guessed', 1));
+    expect(result).toMatchObject({ kind: 'conflict', head: { headSeq: 0 } });
+    const head = result.kind === 'conflict' ? result.head : null;
+    expect(await storage.openRoom('board:new')).toEqual(head);
+  });
+
+  it('B2 an op id already applied in the room is a duplicate naming its seq, and writes nothing', async () => {
+    const storage = await subject.create();
+    const { epoch } = await storage.openRoom('board:a');
+    await storage.append({ ...event('board:a', epoch, 1), opId: 'op-1' });
+    const again = await storage.append({
+      ...event('board:a', epoch, 2),
+      documents: [{ kind: 'board', id: 'a', value: 'second' }],
+      opId: 'op-1',
+    });
+    expect(again).toEqual({ kind: 'duplicate', seq: 1 });
+    expect(await storage.openRoom('board:a')).toEqual({ epoch, headSeq: 1 });
+    expect(await storage.loadDocument('board', 'a')).toBeNull();
+    const other = await storage.openRoom('board:b');
+    expect(await storage.append({ ...event('board:b', other.epoch, 1), opId: 'op-1' })).toEqual({
+      kind: 'ok',
+    });
+  });
+
+  it('R8 readEvents answers the events after a seq, oldest first, at most the limit', async () => {
+    const storage = await subject.create();
+    await fill(storage, 'board:a', 5);
+    await fill(storage, 'board:b', 1);
+    const seqs = async (after: number, limit: number): Promise<number[]> =>
+      (await storage.readEvents('board:a', after, limit)).map((e) => e.seq);
+    expect(await seqs(0, 10)).toEqual([1, 2, 3, 4, 5]);
+    expect(await seqs(2, 2)).toEqual([3, 4]);
+    expect(await seqs(4, 10)).toEqual([5]);
+    expect(await seqs(5, 10)).toEqual([]);
+    expect(await storage.readEvents('board:none', 0, 10)).toEqual([]);
+  });
+
+  it('SEQ3 documents are stored by kind and id, replaced by a later write, and listed by kind', async () => {
+    const storage = await subject.create();
+    expect(await storage.loadDocument('workflow', 'w1')).toBeNull();
+    await storage.putDocument({ kind: 'workflow', id: 'w1', value: { n: 1, s: 'ü' } });
+    await storage.putDocument({ kind: 'workflow', id: 'w2', value: { n: 2 } });
+    await storage.putDocument({ kind: 'workflow', id: 'w1', value: { n: 3 } });
+    await storage.putDocument({ kind: 'transport', id: 'w1', value: [true, null] });
+    expect(await storage.loadDocument('workflow', 'w1')).toEqual({ n: 3 });
+    expect(await storage.loadDocument('transport', 'w1')).toEqual([true, null]);
+    const listed = await storage.listDocuments('workflow');
+    expect(listed).toHaveLength(2);
+    expect(listed).toEqual(expect.arrayContaining([{ n: 3 }, { n: 2 }]));
+    expect(await storage.listDocuments('board')).toEqual([]);
+    expect(storage.status()).toEqual({ ok: true });
+  });
+});
