@@ -15,6 +15,13 @@ export const HEARTBEAT_TIMEOUT_MS = 25_000;
 export const PING_INTERVAL_MS = 25_000;
 /** The largest frame a server accepts; bigger is closed with 1009 (rule L1). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** How long a client keeps an unacknowledged operation to send again: ws-client's outbox TTL. */
+export const OUTBOX_TTL_MS = 60_000;
+/**
+ * How long a server keeps an applied op id at least: the outbox TTL plus a margin for the send and
+ * a late reconnect, so every retry a client still sends is answered `duplicate` (rules B2, G2).
+ */
+export const OP_ID_RETENTION_MS = 10 * 60_000;
 
 /** Identifiers in paths and queries: workflow ids, board ids, agent names. */
 export const idSchema = string({

@@ -29,6 +29,7 @@ import { createClientAddress } from '../transport/createClientAddress.js';
 import { createWsGateway } from '../transport/createWsGateway.js';
 import { createClientErrorHandler, httpServerOptions } from '../transport/httpServerOptions.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
+import { createRetention } from './createRetention.js';
 import { listenOn } from './listenOn.js';
 import { createLifecycle, type LifecycleState } from './lifecycle.js';
 import { mountOnServer, originOf, type Mount } from './mountOnServer.js';
@@ -136,6 +137,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       if (started) handle(...args);
       else void starting.then(() => handle(...args));
     };
+  const pruning = createRetention(config, { storage, workflows, log });
 
   const clientAddress = createClientAddress(config.trustedProxies);
   const auth = createAuth(config.authSecret, log, now, clientAddress);
@@ -268,6 +270,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     ]);
     clearTimeout(timer);
     release();
+    await pruning.stop();
     const server = ownServer;
     if (server)
       await new Promise<void>((resolve) => {
@@ -310,6 +313,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
         port = await listenOn(server, config.port, config.host);
       } catch (error) {
         release();
+        await pruning.stop();
         if (ownsStorage) await storage.close();
         lifecycle.to('stopped');
         throw error;

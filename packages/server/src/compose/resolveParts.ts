@@ -43,6 +43,7 @@ const REQUIRED_METHODS = {
     'listDocuments',
     'putDocument',
     'appliedOp',
+    'prune',
     'close',
   ],
   broker: [

@@ -66,6 +66,13 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions(['--port', '1', '-h'], {})).toBe('help');
   });
 
+  it('G3 --run-retention takes a duration (90s, 10m, 8h, 7d) and wins over RUN_RETENTION', () => {
+    expect(parseCliOptions(['--run-retention=7d'], { RUN_RETENTION: '1h' })).toEqual({
+      runRetentionMs: 7 * 86_400_000,
+    });
+    expect(parseCliOptions([], { RUN_RETENTION: '90s' })).toEqual({ runRetentionMs: 90_000 });
+  });
+
   it.each([
     [['--port', '70000'], {}, '--port'],
     [[], { PORT: 'eighty' }, 'PORT'],
@@ -82,6 +89,8 @@ describe('parseCliOptions', () => {
     [['--allowed-hosts', 'http://x.example'], {}, '--allowed-hosts'],
     [[], { ALLOWED_HOSTS: 'a b' }, 'ALLOWED_HOSTS'],
     [['--trusted-proxies', 'nginx.local'], {}, '--trusted-proxies'],
+    [['--run-retention', '30'], {}, '--run-retention'],
+    [[], { RUN_RETENTION: '0d' }, 'RUN_RETENTION'],
   ])('names the bad setting in %j %j', (argv, env, name) => {
     expect(() => parseCliOptions(argv, env)).toThrow(ConfigError);
     expect(() => parseCliOptions(argv, env)).toThrow(name);

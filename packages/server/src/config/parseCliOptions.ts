@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { readSecretFile } from '../auth/readSecretFile.js';
+import { parseTtl } from '../auth/tokenArgs.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
 import { SERVER_FLAGS, type ServerFlagName } from './serverFlags.js';
@@ -92,6 +93,16 @@ export function parseCliOptions(
         `expected ${expected}, got ${JSON.stringify(setting.value)}`,
       );
     options[option] = Number(setting.value);
+  }
+  const retention = values.RUN_RETENTION;
+  if (retention) {
+    const seconds = parseTtl(retention.value);
+    if (!seconds)
+      throw new ConfigError(
+        retention.source,
+        `expected a duration like 30d, 12h, 90m or 45s, got ${JSON.stringify(retention.value)}`,
+      );
+    options.runRetentionMs = seconds * 1000;
   }
   if (values.HOST) options.host = values.HOST.value;
   const insecure = values.LIVELINE_INSECURE_NO_AUTH;

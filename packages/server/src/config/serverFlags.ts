@@ -97,6 +97,12 @@ export const SERVER_FLAGS = {
     help: 'the espeak-ng the render stage speaks with',
     fallback: 'espeak-ng from PATH',
   },
+  '--run-retention': {
+    env: 'RUN_RETENTION',
+    value: '<duration>',
+    help: 'how long a finished workflow run and its video are kept, like 30d, 12h or 90m (rule G3)',
+    fallback: '30d',
+  },
   '--max-connections': {
     env: 'MAX_CONNECTIONS',
     value: '<n>',

@@ -2,7 +2,12 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLOCK_RATE_HZ, HEARTBEAT_INTERVAL_MS, PING_INTERVAL_MS } from '@liveline/protocol';
+import {
+  CLOCK_RATE_HZ,
+  HEARTBEAT_INTERVAL_MS,
+  OP_ID_RETENTION_MS,
+  PING_INTERVAL_MS,
+} from '@liveline/protocol';
 import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
@@ -61,6 +66,12 @@ export interface ServerOptions {
   historyMaxAgeMs?: number;
   /** Bytes of history kept per ordered room. @default 4 MiB */
   historyMaxBytes?: number;
+  /** Time a finished workflow run is kept after its last event, then deleted with its video (rule G3), in ms. @default 30 days */
+  runRetentionMs?: number;
+  /** Time an applied op id is kept, so a retried op is a duplicate (rules B2, G2), in ms. @default OP_ID_RETENTION_MS (10 min) */
+  opIdRetentionMs?: number;
+  /** Period of the storage pruning that enforces the retention rules (G4), in ms. @default 60000 */
+  pruneIntervalMs?: number;
   /** Bytes an ordered-route client may have unsent before it is closed with 1013. @default 1 MiB */
   orderedMaxBufferedBytes?: number;
   /** Bytes unsent above which a latest-route client gets only the newest value. @default 64 KiB */
@@ -126,6 +137,7 @@ const numberOption = (field: string, value: unknown, rule: NumberRule): number =
 };
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const MIB = 1024 * 1024;
 const BYTES_MAX = 2 ** 40;
 
@@ -138,8 +150,11 @@ export const NUMBER_RULES = {
   heartbeatIntervalMs: { fallback: HEARTBEAT_INTERVAL_MS, min: 1, max: HOUR_MS },
   pingIntervalMs: { fallback: PING_INTERVAL_MS, min: 1, max: HOUR_MS },
   historyMaxEvents: { fallback: 1000, min: 1, max: 1e7, int: true },
-  historyMaxAgeMs: { fallback: 600_000, min: 1, max: 24 * HOUR_MS },
+  historyMaxAgeMs: { fallback: 600_000, min: 1, max: DAY_MS },
   historyMaxBytes: { fallback: 4 * MIB, min: 1, max: BYTES_MAX, int: true },
+  runRetentionMs: { fallback: 30 * DAY_MS, min: 1, max: 100_000 * DAY_MS },
+  opIdRetentionMs: { fallback: OP_ID_RETENTION_MS, min: 1, max: 100_000 * DAY_MS },
+  pruneIntervalMs: { fallback: 60_000, min: 1, max: DAY_MS },
   orderedMaxBufferedBytes: { fallback: MIB, min: 1, max: BYTES_MAX, int: true },
   latestMaxBufferedBytes: { fallback: 64 * 1024, min: 0, max: BYTES_MAX, int: true },
   rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },

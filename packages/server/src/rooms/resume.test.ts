@@ -2,20 +2,13 @@ import { CloseCode, checkSeq } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   connectTestClient,
+  createCardOverHttp as createCard,
   dataOf,
-  rawRequest,
   startTestServer,
   tempDataDir,
   wsOrigin,
   type TestMessage,
 } from '../test-utils/index.js';
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-const createCard = (server: Server, board: string, opId: string) =>
-  rawRequest(server, `/api/boards/${board}/ops`, {
-    body: { type: 'card.create', op_id: opId, column_id: 'backlog', title: opId },
-  });
 
 const cardId = (client: { messages: TestMessage[] }): string => {
   const created = client.messages.find((m) => m.type === 'card.created');

@@ -45,6 +45,32 @@ export type AppendResult =
   /** The epoch or the head moved (another writer): nothing was written; `head` is the room's now. */
   | { readonly kind: 'conflict'; readonly head: RoomHead };
 
+/** What storage keeps (PROTOCOL.md G1–G3); everything else is pruned. */
+export interface PrunePolicy {
+  /** Events a room keeps at most: the replay window's count (rule G1). */
+  readonly roomMaxEvents: number;
+  /** Age after which an event is deleted, in ms: the replay window's age (rule G1). */
+  readonly eventMaxAgeMs: number;
+  /** Age after which an applied op id is deleted, in ms (rule G2). */
+  readonly opIdMaxAgeMs: number;
+  /** Time a finished workflow run is kept after its last change, in ms (rule G3). */
+  readonly runMaxAgeMs: number;
+  /** The ordered room of a workflow run, deleted with it. */
+  readonly runRoom: (workflowId: string) => string;
+  /** Rows one call deletes at most, so that no call holds the database (or the event loop) long. */
+  readonly batchRows: number;
+}
+
+/** What one {@link Storage.prune} call deleted. */
+export interface PruneReport {
+  readonly events: number;
+  readonly ops: number;
+  /** Finished workflow runs deleted, each with its room's events and op ids. */
+  readonly runs: readonly string[];
+  /** Whether the call stopped at `batchRows`: another call now finds more to delete. */
+  readonly more: boolean;
+}
+
 /** The database's health as `/health` reports it. */
 export type StorageStatus = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
@@ -71,6 +97,11 @@ export interface Storage {
   putDocument(document: DocumentWrite): Promise<void>;
   /** The seq an op id was applied at in a room, or `null`. */
   appliedOp(room: string, opId: string): Promise<number | null>;
+  /**
+   * Deletes one batch of what `policy` no longer keeps (PROTOCOL.md G1–G4), as of `now` (epoch
+   * ms); callers repeat while `more`, yielding in between.
+   */
+  prune(policy: PrunePolicy, now: number): Promise<PruneReport>;
   /** Closes the database (flushing what it buffers). */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
+import { addRetentionSchema, createSqlitePruner } from './createSqlitePruner.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -46,6 +47,7 @@ const openDatabase = (dataDir: string): Database.Database => {
   // NORMAL in WAL mode survives a process kill (only an OS crash can lose the last commit).
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  addRetentionSchema(db);
   return db;
 };
 
@@ -73,6 +75,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     status = { ok: false, error: openError.message };
     db = new Database(':memory:');
     db.exec(SCHEMA);
+    addRetentionSchema(db);
   }
 
   const guard = <T>(what: string, run: () => T): Promise<T> =>
@@ -108,7 +111,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     ),
     putEvent: db.prepare('INSERT INTO room_events (room, seq, frame, at) VALUES (?, ?, ?, ?)'),
     getOp: db.prepare('SELECT seq FROM applied_ops WHERE room = ? AND op_id = ?'),
-    putOp: db.prepare('INSERT INTO applied_ops (room, op_id, seq) VALUES (?, ?, ?)'),
+    putOp: db.prepare('INSERT INTO applied_ops (room, op_id, seq, at) VALUES (?, ?, ?, ?)'),
   };
 
   const headOf = (room: string): RoomHead | null => {
@@ -139,9 +142,11 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     statements.putEvent.run(room, request.seq, request.frame, request.at);
     statements.setHead.run(request.seq, room);
     for (const doc of request.documents ?? []) putDocument(doc);
-    if (opId !== undefined) statements.putOp.run(room, opId, request.seq);
+    if (opId !== undefined) statements.putOp.run(room, opId, request.seq, request.at);
     return { kind: 'ok' };
   });
+
+  const pruneBatch = createSqlitePruner(db);
 
   return {
     status: () => status,
@@ -165,6 +170,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
       ),
     putDocument: (doc) => write('write document', () => putDocument(doc)),
     appliedOp: (room, opId) => guard('read op', () => num(statements.getOp.get(room, opId), 'seq')),
+    prune: (policy, now) => guard('prune', () => pruneBatch(policy, now)),
     close() {
       try {
         if (db.open) db.close();

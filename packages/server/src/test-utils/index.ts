@@ -213,3 +213,13 @@ const parseBody = (body: string): TestMessage | null => {
     return null;
   }
 };
+
+/** Creates a card titled `opId` in the `backlog` column of `board` with the HTTP op endpoint. */
+export const createCardOverHttp = (
+  server: { origin: string },
+  board: string,
+  opId: string,
+): Promise<RawResponse> =>
+  rawRequest(server, `/api/boards/${board}/ops`, {
+    body: { type: 'card.create', op_id: opId, column_id: 'backlog', title: opId },
+  });

@@ -1,3 +1,4 @@
+import { OUTBOX_TTL_MS } from '@liveline/protocol';
 import { LivelineError, type LivelineErrorCode } from './errors.js';
 
 /** Options of {@link createOutbox}. */
@@ -6,7 +7,7 @@ export interface OutboxOptions {
   readonly maxCount: number;
   /** Most UTF-8 bytes held. @default 262144 */
   readonly maxBytes: number;
-  /** How long a message may wait before it expires. @default 60000 */
+  /** How long a message may wait before it expires; past `OP_ID_RETENTION_MS` a retried operation may apply twice (rule G2). @default OUTBOX_TTL_MS (60000) */
   readonly ttlMs: number;
   /** What a full outbox does: drop its oldest message, or reject the new one. @default 'drop-oldest' */
   readonly overflow: 'drop-oldest' | 'reject';
@@ -16,7 +17,7 @@ export interface OutboxOptions {
 export const DEFAULT_OUTBOX: OutboxOptions = {
   maxCount: 200,
   maxBytes: 256 * 1024,
-  ttlMs: 60_000,
+  ttlMs: OUTBOX_TTL_MS,
   overflow: 'drop-oldest',
 };
 

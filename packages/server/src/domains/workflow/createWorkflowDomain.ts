@@ -51,6 +51,8 @@ export interface WorkflowDomain {
   agents(): AgentStatus[];
   /** Coordinator metrics now. */
   metrics(connectedClients: number): CoordinatorMetrics;
+  /** Drops a finished run that retention deleted from storage (rule G3); a live run is kept. */
+  forget(workflowId: string): void;
   /** Aborts every running workflow's in-memory work (server stopping); stored state stays as is. */
   stop(): void;
 }
@@ -231,6 +233,10 @@ export function createWorkflowDomain(deps: {
     agents: () => pool.statuses(),
     metrics: (connectedClients) =>
       counters.read([...workflows.values()], pool.statuses(), connectedClients),
+    forget(id) {
+      const workflow = workflows.get(id);
+      if (workflow && isTerminal(workflow)) workflows.delete(id);
+    },
     stop() {
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
     },

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Prefix of a render's working directory, beside the video it becomes. */
@@ -10,6 +11,10 @@ export const RENDER_TEMP_PREFIX = '.render-';
  */
 export const videoDir = (dataDir: string, workflowId: string): string =>
   join(dataDir, 'videos', workflowId);
+
+/** Deletes a run's directory with its video, if any (rule G3). */
+export const removeVideoDir = (dataDir: string, workflowId: string): Promise<void> =>
+  rm(videoDir(dataDir, workflowId), { recursive: true, force: true });
 
 /** The finished MP4 of a run (it exists only once the render stage completed). */
 export const videoPath = (dataDir: string, workflowId: string): string =>

@@ -1,0 +1,42 @@
+import type { ResolvedServerOptions } from '../config/serverOptions.js';
+import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import { removeVideoDir } from '../domains/workflow/render/videoFiles.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log/createLogger.js';
+import { createPruneLoop, type PruneLoop } from '../storage/createPruneLoop.js';
+import type { Storage } from '../storage/Storage.js';
+
+/**
+ * The server's retention (PROTOCOL.md G1–G4): storage keeps what replay and retries can still ask
+ * for, and a deleted run also leaves the workflow domain and takes its video directory along.
+ */
+export function createRetention(
+  config: ResolvedServerOptions,
+  parts: { storage: Storage; workflows: WorkflowDomain; log: Logger },
+): PruneLoop {
+  const { workflows, log } = parts;
+  return createPruneLoop({
+    storage: parts.storage,
+    log,
+    now: config.now,
+    intervalMs: config.pruneIntervalMs,
+    policy: {
+      roomMaxEvents: config.historyMaxEvents,
+      eventMaxAgeMs: config.historyMaxAgeMs,
+      opIdMaxAgeMs: config.opIdRetentionMs,
+      runMaxAgeMs: config.runRetentionMs,
+      runRoom: (id) => workflows.room(id),
+    },
+    onRunsDeleted: (ids) => {
+      for (const id of ids) {
+        workflows.forget(id);
+        removeVideoDir(config.dataDir, id).catch((error: unknown) =>
+          log.error('retention.video_delete_failed', {
+            workflow_id: id,
+            error: errorMessage(error),
+          }),
+        );
+      }
+    },
+  });
+}

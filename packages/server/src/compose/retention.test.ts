@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { routePath } from '@liveline/protocol';
+import Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
+import { videoDir, videoPath } from '../domains/workflow/render/videoFiles.js';
+import type { Stage } from '../domains/workflow/Stage.js';
+import type { LivelineServerOptions } from '../index.js';
+import {
+  connectTestClient,
+  createCardOverHttp,
+  onTestCleanup,
+  rawRequest,
+  startTestServer,
+  tempDataDir,
+  wsOrigin,
+  type TestMessage,
+} from '../test-utils/index.js';
+import { waitForStatus } from '../test-utils/workflows.js';
+import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
+
+const MINUTE_MS = 60_000;
+
+/** The server's injected clock: real time plus whatever the test has skipped ahead. */
+function createClock() {
+  let skipped = 0;
+  return {
+    now: () => Date.now() + skipped,
+    skip: (ms: number) => (skipped += ms),
+  };
+}
+
+/** A server on `dataDir` with the clock `now` that prunes every 5 ms, and `limits`. */
+const retentionOptions = (dataDir: string, now: () => number, limits: LivelineServerOptions) => ({
+  dataDir,
+  now,
+  pruneIntervalMs: 5,
+  ...limits,
+});
+
+/** Counts rows of the server's database through a second, read-only connection. */
+function rowCounter(dataDir: string) {
+  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+  onTestCleanup(() => db.close());
+  return (table: string, room?: string): number =>
+    room === undefined
+      ? (db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number)
+      : (db.prepare(`SELECT count(*) FROM ${table} WHERE room = ?`).pluck().get(room) as number);
+}
+
+/** A `render` worker that writes a small file where the real one writes its MP4. */
+const videoWriter = (dataDir: string): Stage => ({
+  async run(input) {
+    await mkdir(videoDir(dataDir, input.id), { recursive: true });
+    await writeFile(videoPath(dataDir, input.id), 'mp4');
+    return {
+      kind: 'video',
+      url: routePath('workflowVideo', { id: input.id }),
+      mime_type: 'video/mp4',
+      duration_seconds: 1,
+      width: 1280,
+      height: 720,
+      fps: 25,
+      bytes: 3,
+    };
+  },
+});
+
+describe('retention (a real server, tiny limits)', () => {
+  it('G1 G2 R4 R6 after many ops the stored events and op ids stay bounded; after a restart a client resuming inside the window is resumed, one from before it gets history_truncated', async () => {
+    const dataDir = tempDataDir();
+    const clock = createClock();
+    const limits = retentionOptions(dataDir, clock.now, {
+      historyMaxEvents: 20,
+      historyMaxAgeMs: 24 * 60 * MINUTE_MS,
+      opIdRetentionMs: MINUTE_MS,
+    });
+    const server = await startTestServer(limits);
+    const rows = rowCounter(dataDir);
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=soak'));
+    const snapshot = await watcher.next('snapshot');
+
+    let head = 0;
+    for (let round = 0; round < 5; round += 1) {
+      const acks = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => createCardOverHttp(server, 'soak', `r${round}-${i}`)),
+      );
+      head = Math.max(head, ...acks.map((ack) => Number(ack.json?.seq)));
+      clock.skip(2 * MINUTE_MS);
+      await vi.waitFor(() => {
+        expect(rows('room_events')).toBe(20);
+        expect(rows('applied_ops')).toBe(0);
+      });
+    }
+    await server.stop();
+    const again = await startTestServer(limits);
+    const resume = (seq: number) =>
+      connectTestClient(
+        wsOrigin(again, `/ws/connect?board_id=soak&epoch=${String(snapshot.epoch)}&seq=${seq}`),
+      );
+    const inside = await resume(head - 5);
+    const before = await resume(head - 30);
+
+    expect(head).toBe(Number(snapshot.seq) + 200);
+    expect(await inside.next((m) => m.type === 'resumed' || m.type === 'snapshot')).toMatchObject({
+      type: 'resumed',
+      seq: head - 5,
+      data: { replayed: 5 },
+    });
+    await vi.waitFor(() =>
+      expect(inside.messages.filter((m) => m.type === 'card.created').map((m) => m.seq)).toEqual(
+        [4, 3, 2, 1, 0].map((back) => head - back),
+      ),
+    );
+    expect(await before.next((m) => m.type === 'resumed' || m.type === 'snapshot')).toMatchObject({
+      type: 'snapshot',
+      seq: head,
+      recovered: false,
+      reason: 'history_truncated',
+    });
+  });
+
+  it('G2 B2 a retried op inside the op-id window is a duplicate, also after a restart; past the window its op id is pruned', async () => {
+    const dataDir = tempDataDir();
+    const clock = createClock();
+    const limits = retentionOptions(dataDir, clock.now, { opIdRetentionMs: 10 * MINUTE_MS });
+    const server = await startTestServer(limits);
+    const rows = rowCounter(dataDir);
+    await createCardOverHttp(server, 'ops', 'early');
+    clock.skip(6 * MINUTE_MS);
+    const late = await createCardOverHttp(server, 'ops', 'late');
+    clock.skip(6 * MINUTE_MS);
+
+    await vi.waitFor(() => expect(rows('applied_ops')).toBe(1));
+    await server.stop();
+    const again = await startTestServer(limits);
+    const retried = await createCardOverHttp(again, 'ops', 'late');
+    const expired = await createCardOverHttp(again, 'ops', 'early');
+
+    expect(retried).toMatchObject({ status: 200, json: { duplicate: true, seq: late.json?.seq } });
+    expect(expired).toMatchObject({ status: 201, json: { duplicate: false } });
+  });
+
+  it('G3 a finished run past runRetentionMs is deleted with its events and video directory, also after a restart; a younger run stays', async () => {
+    const dataDir = tempDataDir();
+    const clock = createClock();
+    const limits = retentionOptions(dataDir, clock.now, {
+      runRetentionMs: 60 * MINUTE_MS,
+      stages: { render: videoWriter(dataDir) },
+    });
+    const server = await startTestServer(limits);
+    const rows = rowCounter(dataDir);
+    const start = (id: string) =>
+      rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input: 'A cat naps.' } });
+    await start('old');
+    await waitForStatus(server, 'old', 'completed');
+    clock.skip(61 * MINUTE_MS);
+    await start('young');
+    await waitForStatus(server, 'young', 'completed');
+
+    await vi.waitFor(async () =>
+      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(404),
+    );
+    await vi.waitFor(() => expect(existsSync(videoDir(dataDir, 'old'))).toBe(false));
+    const listed = await rawRequest(server, '/api/workflows');
+    expect((listed.json?.workflows as TestMessage[]).map((w) => w.id)).toEqual(['young']);
+    expect(rows('room_events', 'workflow:old')).toBe(0);
+    expect(rows('rooms', 'workflow:old')).toBe(0);
+    expect(rows('room_events', 'workflow:young')).toBeGreaterThan(0);
+    expect(existsSync(videoPath(dataDir, 'young'))).toBe(true);
+    await server.stop();
+    const again = await startTestServer(limits);
+    expect((await rawRequest(again, '/api/workflows/old')).status).toBe(404);
+    expect((await rawRequest(again, '/api/workflows/young')).status).toBe(200);
+  });
+});
