@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyBoardEvent } from './boardReducer.js';
 import type { Board, BoardEvent } from './board.js';
 import { applyWorkflowEvent } from './workflowReducer.js';
-import type { Workflow, WorkflowEvent } from './workflow.js';
+import type { StageName, Workflow, WorkflowEvent } from './workflow.js';
 import { PIPELINE } from './workflow.js';
 
 const ev = <E extends { type: string; data: unknown }>(type: E['type'], data: E['data'], seq = 1) =>
@@ -130,23 +130,27 @@ const workflow = (): Workflow => ({
   })),
 });
 
+/** `stage` reports 50 % at `at`. */
+const halfway = (stage: StageName, at: number) =>
+  ev<WorkflowEvent>('stage.progress', { workflow_id: 'w', stage, progress: 50, at });
+
+/** A run that started and completed its storyboard stage, at times 1–4. */
+const storyboardDone = [
+  ev<WorkflowEvent>('workflow.started', { workflow_id: 'w', at: 1 }),
+  ev<WorkflowEvent>('stage.started', { workflow_id: 'w', stage: 'storyboard', at: 2 }),
+  halfway('storyboard', 3),
+  ev<WorkflowEvent>('stage.completed', {
+    workflow_id: 'w',
+    stage: 'storyboard',
+    at: 4,
+    artifact: { kind: 'storyboard', panels: [{ scene: 1, panel: 1, description: 'Lab' }] },
+  }),
+];
+
 describe('workflow reducer', () => {
   it('W3 follows a run from start through a completed stage to the end', () => {
     const events = [
-      ev<WorkflowEvent>('workflow.started', { workflow_id: 'w', at: 1 }),
-      ev<WorkflowEvent>('stage.started', { workflow_id: 'w', stage: 'storyboard', at: 2 }),
-      ev<WorkflowEvent>('stage.progress', {
-        workflow_id: 'w',
-        stage: 'storyboard',
-        progress: 50,
-        at: 3,
-      }),
-      ev<WorkflowEvent>('stage.completed', {
-        workflow_id: 'w',
-        stage: 'storyboard',
-        at: 4,
-        artifact: { kind: 'storyboard', panels: [{ scene: 1, panel: 1, description: 'Lab' }] },
-      }),
+      ...storyboardDone,
       ev<WorkflowEvent>('workflow.completed', { workflow_id: 'w', at: 5 }),
     ];
     const done = events.reduce<Workflow | null>(applyWorkflowEvent, workflow());
@@ -161,6 +165,22 @@ describe('workflow reducer', () => {
       'completed',
     ]);
     expect(done?.stages[1]?.artifact?.kind).toBe('storyboard');
+  });
+
+  it('W4 a resumed run keeps its completed stages and status; the stage that was running waits to start again', () => {
+    const before = [
+      ...storyboardDone,
+      ev<WorkflowEvent>('stage.started', { workflow_id: 'w', stage: 'shots', at: 5 }),
+      halfway('shots', 6),
+    ].reduce<Workflow | null>(applyWorkflowEvent, workflow());
+    const resumed = applyWorkflowEvent(
+      before,
+      ev<WorkflowEvent>('workflow.resumed', { workflow_id: 'w', stage: 'shots', at: 9 }),
+    );
+    expect(resumed?.status).toBe('running');
+    expect(resumed?.updated_at).toBe(9);
+    expect(resumed?.stages[1]).toEqual(before?.stages[1]);
+    expect(resumed?.stages[2]).toMatchObject({ status: 'waiting', progress: 0, started_at: null });
   });
 
   it('W3 marks the failing stage and cancels the rest on failure', () => {

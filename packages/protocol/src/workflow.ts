@@ -40,7 +40,10 @@ export const STAGE_NAMES: readonly StageName[] = [
 
 /** How a run began: from a free-text idea (Idea2Video) or from a script (Script2Video). */
 export const WORKFLOW_MODES = ['idea', 'script'] as const;
-/** Life cycle of a workflow; `interrupted` marks a run the server was killed during (rule W4). */
+/**
+ * Life cycle of a workflow. A run the server was killed during resumes (rule W4); `interrupted`
+ * marks a run a server without resumption stopped; it stays as stored.
+ */
 export const WORKFLOW_STATUSES = [
   'queued',
   'running',
@@ -188,6 +191,10 @@ export const workflowEventVariants = {
   ),
   'workflow.cancelled': ordered(object({ ...wf, at: epochMsSchema })),
   'workflow.interrupted': ordered(object({ ...wf, reason: text, at: epochMsSchema })),
+  /** The server restarted during the run: it goes on at `stage` (null: only its end was missing), rule W4. */
+  'workflow.resumed': ordered(
+    object({ ...wf, stage: nullable(stageNameSchema), at: epochMsSchema }),
+  ),
 };
 /** One ordered workflow event. */
 export const workflowEventSchema = tagged('type', workflowEventVariants);

@@ -72,6 +72,15 @@ export function applyWorkflowEvent(
     }
     case 'workflow.cancelled':
       return finish(workflow, data.at, { status: 'cancelled' }, 'cancelled');
+    case 'workflow.resumed':
+      // The stage that was running starts again from its beginning (rule W4).
+      return {
+        ...workflow,
+        updated_at: data.at,
+        stages: workflow.stages.map((s) =>
+          s.status === 'running' ? { ...s, status: 'waiting', progress: 0, started_at: null } : s,
+        ),
+      };
     case 'workflow.interrupted':
       return finish(
         workflow,

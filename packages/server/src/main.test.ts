@@ -44,7 +44,7 @@ describe('the liveline-server bin', () => {
     },
   );
 
-  it('W4 kill -9 mid-workflow and mid-board-edit loses nothing acknowledged', async () => {
+  it('W4 kill -9 mid-workflow and mid-board-edit loses nothing acknowledged, and the run resumes to completion', async () => {
     const dataDir = tempDataDir();
     const first = await spawnServer(dataDir);
     const board = await connectTestClient(wsOrigin(first, '/ws/connect?board_id=w4'));
@@ -73,8 +73,6 @@ describe('the liveline-server bin', () => {
       type: 'resumed',
       seq: lastSeen,
     });
-    const workflow = await rawRequest(second, '/api/workflows/w4');
-    expect(workflow.json).toMatchObject({ workflow: { status: 'interrupted' } });
     const resumedWatcher = await connectTestClient(
       wsOrigin(
         second,
@@ -82,7 +80,10 @@ describe('the liveline-server bin', () => {
       ),
     );
     await resumedWatcher.next('resumed');
-    expect(dataOf(await resumedWatcher.next('workflow.interrupted')).workflow_id).toBe('w4');
+    expect(dataOf(await resumedWatcher.next('workflow.resumed')).workflow_id).toBe('w4');
+    await resumedWatcher.next('workflow.completed', 15_000);
+    const workflow = await rawRequest(second, '/api/workflows/w4');
+    expect(workflow.json).toMatchObject({ workflow: { status: 'completed' } });
   });
 });
 

@@ -26,6 +26,8 @@ export interface SpawnServerOptions {
   readonly args?: readonly string[];
   /** `ulimit -f` of the child in 512-byte blocks: no file may grow past it (a full disk, even for root). */
   readonly fileSizeBlocks?: number;
+  /** The script to run, relative to the package. @default 'src/main.ts' (the bin) */
+  readonly entry?: string;
 }
 
 /** A started `liveline-server` process that may not be listening (yet, or ever). */
@@ -42,7 +44,7 @@ export function spawnBin(dataDir: string, options: SpawnServerOptions = {}): Bin
     '--conditions=@liveline/source',
     '--import',
     'tsx',
-    'src/main.ts',
+    options.entry ?? 'src/main.ts',
     ...(options.args ?? []),
   ];
   const [command, ...args] =

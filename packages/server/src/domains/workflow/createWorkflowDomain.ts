@@ -31,7 +31,7 @@ export interface WorkflowSnapshot extends StreamPosition {
 
 /** The Idea2Video/Script2Video coordinator: workflows through agents, with ordered events. */
 export interface WorkflowDomain {
-  /** Restores the stored workflows, marking those that were running `interrupted` (rule W4). */
+  /** Restores the stored workflows and resumes those that were running or queued (rule W4). */
   start(): Promise<void>;
   /** The ordered room of a workflow id (started or not). */
   room(workflowId: string): string;
@@ -139,15 +139,16 @@ export function createWorkflowDomain(deps: {
       }
       const workflow = parsed.value;
       workflows.set(workflow.id, workflow);
-      if (!isTerminal(workflow))
-        await commit(workflow.id, {
-          type: 'workflow.interrupted',
-          data: {
-            workflow_id: workflow.id,
-            reason: 'the server stopped while this workflow was running; start it again',
-            at: now(),
-          },
-        });
+      if (isTerminal(workflow)) continue;
+      const stage = PIPELINE.find(({ stage: name }) => {
+        const status = workflow.stages.find((s) => s.stage === name)?.status;
+        return deps.stages[name] && status !== 'completed' && status !== 'skipped';
+      });
+      await commit(workflow.id, {
+        type: 'workflow.resumed',
+        data: { workflow_id: workflow.id, stage: stage?.stage ?? null, at: now() },
+      });
+      launch(workflow.id);
     }
   };
 

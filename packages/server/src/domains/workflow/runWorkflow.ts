@@ -36,17 +36,23 @@ export interface RunContext {
   readonly metrics: Pick<WorkflowMetrics, 'stageDone' | 'completed'>;
 }
 
-/** Runs a workflow's remaining stages in pipeline order, each on its agent; rejects with the failing stage. */
+/**
+ * Runs a workflow's remaining stages in pipeline order, each on its agent; rejects with the
+ * failing stage. A resumed run (rule W4) skips the stages it completed and hands their stored
+ * artifacts to the stages after them.
+ */
 async function runStages(context: RunContext, id: string, signal: AbortSignal): Promise<void> {
   const { commit, now } = context;
   const artifacts: Partial<Record<StageName, Artifact>> = {};
-  let started = false;
+  for (const done of context.current(id)?.stages ?? [])
+    if (done.status === 'completed' && done.artifact) artifacts[done.stage] = done.artifact;
+  let started = context.current(id)?.status === 'running';
   for (const step of PIPELINE) {
     const workflow = context.current(id);
     if (!workflow || isTerminal(workflow)) return;
     const stage = context.stages[step.stage];
-    if (!stage || workflow.stages.find((s) => s.stage === step.stage)?.status === 'skipped')
-      continue;
+    const status = workflow.stages.find((s) => s.stage === step.stage)?.status;
+    if (!stage || status === 'skipped' || status === 'completed') continue;
     const lease = await context.pool.acquire(step.agent, id, step.stage, signal);
     const startedAt = now();
     try {

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { connectWsClient } from '../../reliability/connectWsClient.js';
+import { rawRequest, tempDataDir } from '../../test-utils/index.js';
+import { spawnServer } from '../../test-utils/spawnServer.js';
+import { waitForStatus } from '../../test-utils/workflows.js';
+
+const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
+
+/** Every message a ws-client channel of `/ws/workflow/{id}` delivers, in order. */
+function recordWorkflow(origin: string, id: string) {
+  const channel = connectWsClient(origin).client.channel('workflow', { params: { id } });
+  const log: { type: string; seq?: number; stage?: string }[] = [];
+  channel.onMessage((message) => {
+    if (!('type' in message)) return;
+    const data = 'data' in message ? (message.data as { stage?: unknown }) : {};
+    log.push({
+      type: message.type,
+      ...('seq' in message && typeof message.seq === 'number' && { seq: message.seq }),
+      ...(typeof data.stage === 'string' && { stage: data.stage }),
+    });
+  });
+  return log;
+}
+
+/** How many times each stage was called for workflow `id`, from the file the server appends to. */
+const stageCalls = (file: string, id: string): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const [workflow, stage = ''] = line.split(' ');
+    if (workflow === id) counts[stage] = (counts[stage] ?? 0) + 1;
+  }
+  return counts;
+};
+
+describe('workflows resume after a crash', () => {
+  it('W4 R4 SIGKILL mid-stage: the run resumes at that stage and completes, completed stages are not run again, a cancelled run stays cancelled, and the client log has no gap or duplicate', async () => {
+    const dataDir = tempDataDir();
+    const calls = join(dataDir, 'stage-calls');
+    const spawn = (port?: number) =>
+      spawnServer(dataDir, {
+        entry: 'src/test-utils/countingStagesMain.ts',
+        env: { STAGE_DURATION_MS: '1000', STAGE_CALLS_FILE: calls },
+        ...(port !== undefined && { port }),
+      });
+    const first = await spawn();
+    const log = recordWorkflow(first.origin, 'run');
+    await vi.waitFor(() => expect(log.map((m) => m.type)).toEqual(['snapshot']));
+    await rawRequest(first, '/api/workflows', { body: { id: 'gone', mode: 'idea', input: IDEA } });
+    await rawRequest(first, '/api/workflows/gone/cancel', { method: 'POST' });
+    await rawRequest(first, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    const inShots = (m: { type: string; stage?: string }) =>
+      m.type === 'stage.progress' && m.stage === 'shots';
+    await vi.waitFor(() => expect(log.some(inShots)).toBe(true), { timeout: 15_000 });
+
+    first.process.kill('SIGKILL');
+    await first.exited;
+    const second = await spawn(first.port);
+    await waitForStatus(second, 'run', 'completed', 20_000);
+    await vi.waitFor(() => expect(log.at(-1)?.type).toBe('workflow.completed'));
+
+    const isControl = (m: { type: string }) => m.type === 'snapshot' || m.type === 'resumed';
+    const events = log.filter((m) => !isControl(m));
+    expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(log.filter(isControl).map((m) => m.type)).toEqual(['snapshot', 'resumed']);
+    const resumedAt = events.findIndex((m) => m.type === 'workflow.resumed');
+    expect(events[resumedAt]).toMatchObject({ stage: 'shots' });
+    expect(events[resumedAt - 1]).toMatchObject({ type: 'stage.progress', stage: 'shots' });
+    expect(events[resumedAt + 1]).toMatchObject({ type: 'stage.started', stage: 'shots' });
+    expect(stageCalls(calls, 'run')).toEqual({
+      script: 1,
+      storyboard: 1,
+      shots: 2,
+      audio: 1,
+      edit: 1,
+    });
+    const started = events.filter((m) => m.type === 'stage.started').map((m) => m.stage);
+    expect(started).toEqual(['script', 'storyboard', 'shots', 'shots', 'audio', 'edit']);
+    const gone = await rawRequest(second, '/api/workflows/gone');
+    expect(gone.json).toMatchObject({ workflow: { status: 'cancelled' } });
+  }, 60_000);
+});
