@@ -25,7 +25,7 @@ afterAll(async () => {
   data.remove();
 });
 
-it('(3) SIGKILL mid-run and restart: reconnecting, then connected; the event list has no gap and no duplicate', async () => {
+it('(3) W4 SIGKILL mid-run and restart: reconnecting, then connected; the run goes on (running, then completed) and the event list has no gap and no duplicate', async () => {
   server = await startServer(0, data.dir);
   const { origin, port } = server;
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -58,11 +58,10 @@ it('(3) SIGKILL mid-run and restart: reconnecting, then connected; the event lis
   if (await retry.isVisible()) await retry.click();
   await waitAllOpen(page, 30_000);
   expect(await overallPhase(page)).toBe('open');
-  await page
-    .locator(
-      '[aria-label="Run"][data-status]:not([data-status="running"]):not([data-status="queued"])',
-    )
-    .waitFor({ timeout: 30_000 });
+  const run = page.locator('[aria-label="Run"]');
+  await run.and(page.locator('[data-status="running"]')).waitFor({ timeout: 30_000 });
+  await run.and(page.locator('[data-status="completed"]')).waitFor({ timeout: 90_000 });
+  await expect(events.filter({ hasText: 'workflow.resumed' }).count()).resolves.toBe(1);
 
   const seqs = await events.evaluateAll((els) =>
     els.map((e) => Number(e.getAttribute('data-seq'))),
@@ -76,4 +75,4 @@ it('(3) SIGKILL mid-run and restart: reconnecting, then connected; the event lis
     fullPage: true,
   });
   await page.close();
-});
+}, 180_000);
