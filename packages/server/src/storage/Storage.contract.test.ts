@@ -1,6 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
+import {
+  MINUTE_MS,
+  PRUNE_POLICY,
+  appendWithOps,
+  pruneAll,
+  storedSeqs,
+  storeRun,
+} from '../test-utils/pruning.js';
 import { createSqliteStorage } from './createSqliteStorage.js';
 import type { AppendRequest, Storage } from './Storage.js';
 
@@ -175,5 +183,59 @@ describe.each(SUBJECTS)('Storage contract: $name', (subject) => {
     expect(listed).toEqual(expect.arrayContaining([{ n: 3 }, { n: 2 }]));
     expect(await storage.listDocuments('board')).toEqual([]);
     expect(storage.status()).toEqual({ ok: true });
+  });
+
+  it('G1 prune keeps the newest roomMaxEvents events of a room, and its head', async () => {
+    const storage = await subject.create();
+    await appendWithOps(storage, 'board:a', 50, 0);
+    await appendWithOps(storage, 'board:b', 5, 0);
+    await pruneAll(storage, PRUNE_POLICY, 100);
+    expect((await storage.openRoom('board:a')).headSeq).toBe(50);
+    expect(await storedSeqs(storage, 'board:a')).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
+    expect(await storedSeqs(storage, 'board:b')).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('G1 prune deletes events older than eventMaxAgeMs and keeps younger ones', async () => {
+    const storage = await subject.create();
+    await appendWithOps(storage, 'board:a', 6, 0, MINUTE_MS);
+    await pruneAll(storage, PRUNE_POLICY, 13.5 * MINUTE_MS);
+    // Events at 4–6 min are within 10 min of 13.5 min; those at 1–3 min are not.
+    expect(await storedSeqs(storage, 'board:a')).toEqual([4, 5, 6]);
+  });
+
+  it('G2 prune keeps an applied op id for opIdMaxAgeMs, then deletes it', async () => {
+    const storage = await subject.create();
+    await appendWithOps(storage, 'board:a', 3, 0, MINUTE_MS);
+    await pruneAll(storage, PRUNE_POLICY, 3.5 * MINUTE_MS);
+    expect(await storage.appliedOp('board:a', 'board:a-op-1')).toBeNull();
+    expect(await storage.appliedOp('board:a', 'board:a-op-2')).toBe(2);
+    expect(await storage.appliedOp('board:a', 'board:a-op-3')).toBe(3);
+  });
+
+  it('G3 prune deletes finished runs past runMaxAgeMs with their events; running and recent runs stay', async () => {
+    const storage = await subject.create();
+    await storeRun(storage, 'old', 'completed', 0);
+    await storeRun(storage, 'oldfail', 'failed', 0);
+    await storeRun(storage, 'recent', 'cancelled', 50 * MINUTE_MS);
+    await storeRun(storage, 'busy', 'running', 0);
+    // Events age out only with their run here.
+    const policy = { ...PRUNE_POLICY, eventMaxAgeMs: 1000 * MINUTE_MS };
+    const reports = await pruneAll(storage, policy, 70 * MINUTE_MS);
+    expect(reports.flatMap((r) => r.runs).sort()).toEqual(['old', 'oldfail']);
+    expect(await storage.loadDocument('workflow', 'old')).toBeNull();
+    expect(await storedSeqs(storage, 'workflow:old')).toEqual([]);
+    expect(await storedSeqs(storage, 'workflow:busy')).toEqual([1]);
+    expect(await storage.listDocuments('workflow')).toHaveLength(2);
+  });
+
+  it('G4 one prune call deletes at most batchRows rows, and calls go on while it says more', async () => {
+    const storage = await subject.create();
+    for (const room of ['board:a', 'board:b', 'board:c']) await appendWithOps(storage, room, 40, 0);
+    const reports = await pruneAll(storage, { ...PRUNE_POLICY, batchRows: 7 }, 10 * MINUTE_MS);
+    for (const r of reports) expect(r.events + r.ops + r.runs.length).toBeLessThanOrEqual(7);
+    expect(reports.at(-1)?.more).toBe(false);
+    for (const room of ['board:a', 'board:b', 'board:c'])
+      expect(await storedSeqs(storage, room)).toHaveLength(10);
+    expect(await storage.appliedOp('board:c', 'board:c-op-40')).toBeNull();
   });
 });
