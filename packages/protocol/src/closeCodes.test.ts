@@ -27,7 +27,7 @@ describe('close codes', () => {
     [CloseCode.Abnormal, 'retry'],
     [CloseCode.TooManyRequests, 'retry'],
     [CloseCode.SequenceGap, 'retry'],
-    [CloseCode.Unauthorized, 'refresh'],
+    [CloseCode.Unauthorized, 'retry'],
     [CloseCode.ResumeConflict, 'refresh'],
   ] as const)('K1 close %i means %s', (code, action) => {
     expect(closePolicy(code).action).toBe(action);

@@ -28,7 +28,7 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 /**
  * What a client does after a close:
  * - `retry`: reconnect with backoff and resume from its last seq/epoch;
- * - `refresh`: drop what the close invalidated (credentials, resume position), then reconnect;
+ * - `refresh`: drop the resume position the close invalidated, then reconnect;
  * - `stop`: stay closed and show the reason until the user asks to reconnect.
  */
 export type CloseAction = 'retry' | 'refresh' | 'stop';
@@ -62,7 +62,8 @@ export const CLOSE_POLICY: Readonly<Record<CloseCode, ClosePolicy>> = {
   1012: { ...retry('server restarting'), restarting: true },
   1013: retry('try again later (overloaded or slow consumer)'),
   4400: stop('repeated bad messages'),
-  4401: refresh('unauthorized: refresh credentials'),
+  // The token, not the stream, is what expired: a new one resumes from the same position (A10).
+  4401: retry('unauthorized: get a new token, then resume'),
   4403: stop('forbidden'),
   4404: stop('not found'),
   4406: stop('unsupported protocol version: reload the app'),

@@ -6,6 +6,8 @@ export const PROTOCOL_VERSION = 1;
 export const SUBPROTOCOL = `liveline.v${PROTOCOL_VERSION}`;
 /** Prefix of every Liveline subprotocol; offering only other versions is closed with 4406. */
 export const SUBPROTOCOL_PREFIX = 'liveline.v';
+/** The subprotocol prefix a browser carries its token in, beside {@link SUBPROTOCOL} (rule A2). */
+export const AUTH_SUBPROTOCOL_PREFIX = 'liveline.auth.';
 
 /** A server sends `heartbeat` after this long without sending anything else on a route (rule H1). */
 export const HEARTBEAT_INTERVAL_MS = 10_000;

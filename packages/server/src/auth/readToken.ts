@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-
-/** The subprotocol prefix a browser carries its token in (rule A2). */
-export const AUTH_SUBPROTOCOL_PREFIX = 'liveline.auth.';
+import { AUTH_SUBPROTOCOL_PREFIX } from '@liveline/protocol';
 /** Query parameters a token must never travel in (rule A3). */
 export const QUERY_TOKEN_NAMES = ['token', 'access_token', 'jwt'] as const;
 

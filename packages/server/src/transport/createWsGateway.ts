@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  AUTH_SUBPROTOCOL_PREFIX,
   CloseCode,
   closeReason,
   MAX_PAYLOAD_BYTES,
@@ -30,7 +31,6 @@ import {
   type AuthRefusal,
   type Identity,
 } from '../auth/createAuth.js';
-import { AUTH_SUBPROTOCOL_PREFIX } from '../auth/readToken.js';
 import { watchIdentity, type IdentityWatch } from '../auth/watchIdentity.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
 import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';

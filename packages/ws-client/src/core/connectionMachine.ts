@@ -42,6 +42,8 @@ export type ConnectionEvent =
       /** When to retry; `null` when the retry budget is spent. */
       readonly retryAt: number | null;
       readonly error?: LivelineError;
+      /** Why the client stops whatever the close policy says (signed out). */
+      readonly stop?: LivelineError;
     }
   | { readonly type: 'offline' }
   | { readonly type: 'release' }
@@ -79,11 +81,13 @@ export function transition(state: ConnectionState, event: ConnectionEvent): Conn
           status: 'closed',
           error: new LivelineError('stopped', `closed with ${code}: ${policy.meaning}`),
         };
-      if (retryAt === null)
+      if (retryAt === null || event.stop)
         return {
           ...closed,
           status: 'closed',
-          error: new LivelineError('gave_up', `gave up after ${attempt + 1} failed attempts`),
+          error:
+            event.stop ??
+            new LivelineError('gave_up', `gave up after ${attempt + 1} failed attempts`),
         };
       return {
         ...closed,

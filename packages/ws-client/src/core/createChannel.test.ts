@@ -160,6 +160,18 @@ describe('channel', () => {
     expect(latest().url).toBe('ws://h:1/ws/connect');
   });
 
+  it('A10 after 4401 the next attempt resumes from the position (the token expired, not the stream)', () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    latest().receive(snapshot(3));
+    latest().receive(event(4));
+    latest().drop(4401, 'token expired');
+    vi.runOnlyPendingTimers();
+    expect(latest().url).toBe('ws://h:1/ws/connect?epoch=e1&seq=4');
+  });
+
   it('E3 reports frames with a bad envelope instead of delivering them', () => {
     const { client, latest } = setup();
     const { channel, errors, messages } = listen(client, 'board');

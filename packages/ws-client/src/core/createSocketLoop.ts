@@ -1,4 +1,5 @@
 import {
+  AUTH_SUBPROTOCOL_PREFIX,
   closePolicy,
   HEARTBEAT_TIMEOUT_MS,
   restartSpreadMs,
@@ -35,6 +36,12 @@ export interface ConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** Failed attempts before giving up; `reconnect()` still works after. @default Infinity */
   readonly maxRetries?: number;
+  /**
+   * The token of the next attempt, asked before each connect (and so after each `4401`): `null`
+   * signs out (closed, "signed out"), a throw counts as a failed attempt. Never logged.
+   * @default undefined (no token offered)
+   */
+  readonly getToken?: (() => Promise<string | null> | string | null) | undefined;
 }
 
 /** What {@link SocketLoop.send} did with a message. */
@@ -105,6 +112,10 @@ export function createSocketLoop(
 
   let socket: WebSocketLike | null = null;
   let timer: unknown;
+  /** Bumped whenever the current attempt is abandoned, so a token that arrives late is ignored. */
+  let attempts = 0;
+  /** `4401`s since a socket was last heard from; the second stops the loop (rule A10). */
+  let refusals = 0;
   /** The retry schedule after an open socket heard a restart, until a socket opens again (rule K4). */
   let restart: RestartSchedule | null = null;
   /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
@@ -119,6 +130,7 @@ export function createSocketLoop(
   /** Cancels the pending timer and detaches the socket so its late events are ignored, then closes it. */
   const detach = (code: number, reason: string) => {
     env.clearTimeout(timer);
+    attempts++;
     const old = socket;
     socket = null;
     if (!old) return;
@@ -157,7 +169,17 @@ export function createSocketLoop(
         ? nextRestartSlot(restart, now + retry.floorMs)
         : now + backoff(attempt, env.random, retry);
     const retryAt = attempt < maxRetries ? delayed : null;
-    dispatch({ type: 'close', code, reason, retryAt, ...(error && { error }) });
+    dispatch({
+      type: 'close',
+      code,
+      reason,
+      retryAt,
+      ...(error && { error }),
+      // Rule A10, 4401 (CloseCode.Unauthorized) as a literal like 4410 below. A browser refused at
+      // the handshake sees an open socket closed at once, so only a socket heard from ends a streak.
+      ...(code === 4401 &&
+        ++refusals > 1 && { stop: new LivelineError('signed_out', 'signed out') }),
+    });
     const next = store.getState();
     if (next.status === 'reconnecting') wake(next.nextRetryAt, connect);
   };
@@ -167,19 +189,41 @@ export function createSocketLoop(
     dispatch({ type: 'offline' });
   };
 
+  /** A throwing URL or token provider or constructor is one failed attempt, not the end (reconnecting-websocket #134). */
+  const failed = (cause: unknown) =>
+    closed(
+      1006,
+      'could not connect',
+      new LivelineError('connect_failed', String(cause), { cause }),
+    );
+
   const connect = (fresh = false) => {
     detach(1000, 'reconnecting');
     dispatch({ type: 'connect', fresh });
+    const { getToken } = options;
+    if (!getToken) return dial(SUBPROTOCOL);
+    const mine = attempts;
+    // A microtask later, so a provider that throws at once rejects like one that fails later.
+    void Promise.resolve()
+      .then(getToken)
+      .then(
+        (token) => {
+          if (mine !== attempts) return;
+          if (token !== null) return dial([SUBPROTOCOL, AUTH_SUBPROTOCOL_PREFIX + token]);
+          // No token signs out as a refused new token does: closed, no retry.
+          refusals = 1;
+          closed(4401, 'signed out');
+        },
+        (cause: unknown) => mine === attempts && failed(cause),
+      );
+  };
+
+  const dial = (protocols: string | string[]) => {
     let next: WebSocketLike;
     try {
-      next = new env.WebSocket(hooks.url(), SUBPROTOCOL);
+      next = new env.WebSocket(hooks.url(), protocols);
     } catch (cause) {
-      // A throwing URL provider or constructor is one failed attempt, not the end (reconnecting-websocket #134).
-      return closed(
-        1006,
-        'could not connect',
-        new LivelineError('connect_failed', String(cause), { cause }),
-      );
+      return failed(cause);
     }
     socket = next;
     const heard = () => (deadline = env.now() + heartbeatTimeoutMs);
@@ -194,6 +238,7 @@ export function createSocketLoop(
     };
     next.onmessage = (event) => {
       heard();
+      refusals = 0;
       dispatch({ type: 'alive' });
       hooks.message(event.data);
     };

@@ -8,7 +8,8 @@ export type LivelineErrorCode =
   | 'timeout'
   | 'expired'
   | 'dropped'
-  | 'coalesced';
+  | 'coalesced'
+  | 'signed_out';
 
 /** Every error the client surfaces, through state, an error listener or a rejected promise. */
 export class LivelineError extends Error {
