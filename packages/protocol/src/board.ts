@@ -106,7 +106,19 @@ export const boardClientMessage = tagged('type', {
 /** A client message of `/ws/connect`. */
 export type BoardClientMessage = Infer<typeof boardClientMessage>;
 
-const by = { op_id: nullable(opIdSchema) };
+/** The longest token `sub` the server accepts (rule A2), so an actor id always fits. */
+export const MAX_SUBJECT_LENGTH = 256;
+
+/** Who caused an event: the verified token's `sub` and `name` (`name` falls back to `sub`). */
+export const actorSchema = object({
+  id: string({ min: 1, max: MAX_SUBJECT_LENGTH }),
+  name: string({ min: 1, max: 100 }),
+});
+/** Who caused an event. */
+export type Actor = Infer<typeof actorSchema>;
+
+/** Every event names the operation that caused it and, with auth on, who sent it (rule B1). */
+const by = { op_id: nullable(opIdSchema), actor: optional(actorSchema) };
 /** Ordered board events (rule B1), each applied by {@link applyBoardEvent}. */
 export const boardEventVariants = {
   'card.created': ordered(object({ ...by, card: cardSchema, index })),

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import {
   DEFAULT_BOARD_ID,
+  MAX_SUBJECT_LENGTH,
   PUBLIC,
   isAllowed,
   parseScope,
@@ -130,8 +131,15 @@ export function createAuth(
         requiredClaims: ['sub', 'exp'],
         currentDate: new Date(now()),
       });
+      // Events name the caller by `sub` (rule B1): it must be an id, not a document.
+      if (
+        typeof payload.sub !== 'string' ||
+        !payload.sub ||
+        payload.sub.length > MAX_SUBJECT_LENGTH
+      )
+        return `token claim sub is empty or longer than ${MAX_SUBJECT_LENGTH} characters`;
       return {
-        id: String(payload.sub),
+        id: payload.sub,
         name: typeof payload.name === 'string' ? payload.name.slice(0, 100) : null,
         grants: parseScope(payload.scope),
         expiresAt: Number(payload.exp) * 1000,

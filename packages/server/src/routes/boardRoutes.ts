@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { CloseCode, DEFAULT_BOARD_ID } from '@liveline/protocol';
+import { actorOf } from '../auth/actorOf.js';
 import type { BoardDomain } from '../domains/board/createBoardDomain.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
@@ -21,7 +22,7 @@ export function boardRoutes(
   now: () => number,
 ): Pick<RouteHandlers, 'board' | 'boardGet' | 'boardOp'> {
   return {
-    board: ({ connection, query, resume }) => {
+    board: ({ connection, query, resume, identity }) => {
       const requested = query.get('board_id');
       const boardId = requested ?? DEFAULT_BOARD_ID;
       const t = now();
@@ -36,6 +37,7 @@ export function boardRoutes(
           server_time: kanbanServerTime(t),
         },
       });
+      const actor = actorOf(identity);
       // The board's room opens with its stored epoch and history before the join decides on a
       // resume; joining first would answer a resuming client with a fresh epoch.
       const joined = boards
@@ -46,7 +48,9 @@ export function boardRoutes(
             return { ...position, data: board };
           });
           joinLatestRoom(broker, boards.presenceRoom(boardId), connection);
-          if (connection.open) boards.setPresence(boardId, clientId, `Guest ${clientId.slice(-5)}`);
+          // With auth on the name is the token's, and nobody can claim another (rule B3).
+          if (connection.open)
+            boards.setPresence(boardId, clientId, actor?.name ?? `Guest ${clientId.slice(-5)}`);
           return true;
         })
         .catch(() => {
@@ -57,10 +61,10 @@ export function boardRoutes(
         async onMessage(message) {
           if (!(await joined)) return;
           if (message.type === 'presence.update') {
-            boards.setPresence(boardId, clientId, message.name);
+            if (!actor) boards.setPresence(boardId, clientId, message.name);
             return;
           }
-          const result = await boards.apply(boardId, message);
+          const result = await boards.apply(boardId, message, actor);
           if (!result.ok) {
             const { field, ...rest } = result.error;
             connection.sendError({ ...rest, ...(field ? { field } : {}), op_id: message.op_id });
@@ -83,8 +87,8 @@ export function boardRoutes(
       const { board, seq, epoch } = boards.snapshot(params.id);
       return { status: 200, body: { board, seq, epoch } };
     },
-    boardOp: async ({ params, body }) => {
-      const result = await boards.apply(params.id, body);
+    boardOp: async ({ params, body, identity }) => {
+      const result = await boards.apply(params.id, body, actorOf(identity));
       if (!result.ok)
         return {
           status:

@@ -9,11 +9,17 @@ import type {
   Routes,
   WsRouteName,
 } from '@liveline/protocol';
+import type { Identity } from '../auth/createAuth.js';
 import type { Connection } from './Connection.js';
 
-/** What an accepted WebSocket is given: its connection, validated params, query and resume position. */
+/**
+ * What an accepted WebSocket is given: its connection, validated params, query, resume position
+ * and who its token says the caller is.
+ */
 export interface WsContext<R extends WsRouteName> {
   readonly connection: Connection<R>;
+  /** The verified token's identity; null when auth is off or the route is public. */
+  readonly identity: Identity | null;
   readonly params: RouteParams<R>;
   readonly query: URLSearchParams;
   /** The validated resume position of an ordered route, or `null`. */
@@ -62,10 +68,12 @@ export type HttpResult<R extends HttpRouteName> =
 export type RequestBody<R extends HttpRouteName> =
   Routes[R] extends HttpRoute<string, infer Req, unknown> ? Req : never;
 
-/** Serves one HTTP endpoint with its validated params and body. */
+/** Serves one HTTP endpoint with its validated params, body and caller's identity. */
 export type HttpRouteHandler<R extends HttpRouteName> = (request: {
   readonly params: RouteParams<R>;
   readonly body: RequestBody<R>;
+  /** The verified token's identity; null when auth is off or the endpoint is public. */
+  readonly identity: Identity | null;
 }) => HttpResult<R> | Promise<HttpResult<R>>;
 
 /** One handler per route of the protocol table: a missing one is a compile error (rule P1). */

@@ -15,7 +15,7 @@ import { sendFile } from '../http/sendFile.js';
 import { serveStatic } from '../http/serveStatic.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
-import { permissionTarget, type Auth } from '../auth/createAuth.js';
+import { permissionTarget, type Auth, type Identity } from '../auth/createAuth.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
 import { errorBody, sendJson } from './httpReplies.js';
 import type { HttpResult, RouteHandlers } from './RouteHandlers.js';
@@ -49,6 +49,7 @@ const runRoute = async (
   name: HttpRouteName,
   params: Record<string, string>,
   req: IncomingMessage,
+  identity: Identity | null,
 ): Promise<HttpResult<HttpRouteName>> => {
   const route: HttpRoute = routes[name];
   let body: unknown = null;
@@ -88,8 +89,9 @@ const runRoute = async (
   const handler = handlers[name] as (request: {
     params: unknown;
     body: unknown;
+    identity: Identity | null;
   }) => HttpResult<HttpRouteName> | Promise<HttpResult<HttpRouteName>>;
-  return handler({ params, body });
+  return handler({ params, body, identity });
 };
 
 const matchAny = (pathname: string): RouteMatch[] =>
@@ -141,7 +143,7 @@ export function createHttpHandler(
         sendJson(res, r.status, errorBody(r.code, r.message), r.headers);
         return;
       }
-      const result = await runRoute(handlers, match.name, match.params, req);
+      const result = await runRoute(handlers, match.name, match.params, req, authorized.identity);
       const { media }: HttpRoute = routes[match.name];
       if ('error' in result) sendJson(res, result.status, { error: result.error });
       else if (media) await sendFile(req, res, mediaFileSchema(result.body, '').file, media);

@@ -25,12 +25,7 @@ import { Connection, type FlowLimits } from './Connection.js';
 import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import { MAX_BAD_MESSAGES, createInboundGuard } from './createInboundGuard.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
-import {
-  permissionTarget,
-  type Auth,
-  type AuthRefusal,
-  type Identity,
-} from '../auth/createAuth.js';
+import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAuth.js';
 import { watchIdentity, type IdentityWatch } from '../auth/watchIdentity.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
 import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';
@@ -174,8 +169,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     socket: WebSocket,
     wire: Duplex,
     context: Omit<WsContext<WsRouteName>, 'connection'>,
-    identity: Identity | null,
   ): void => {
+    const { identity } = context;
     const route: WsRoute = routes[name];
     const connection = new Connection(
       name,
@@ -355,8 +350,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
             params: admitted.params,
             query: admitted.query,
             resume: admitted.resume,
+            identity: authorized.identity,
           };
-          accept(admitted.name, ws, socket, context, authorized.identity);
+          accept(admitted.name, ws, socket, context);
         });
       });
     },

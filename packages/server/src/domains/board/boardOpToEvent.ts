@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Board, BoardEvent, BoardOp } from '@liveline/protocol';
+import type { Actor, Board, BoardEvent, BoardOp } from '@liveline/protocol';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 
 /** A board event before the room numbers it. */
@@ -16,14 +16,17 @@ const missing = (what: 'card' | 'column', id: string, field: string, opId: strin
 
 /**
  * Turns a validated operation into the event it causes on `board`, or the reason it cannot apply
- * (unknown card or column, id already taken) naming the field.
+ * (unknown card or column, id already taken) naming the field. The event names its `actor` when
+ * one is known (auth on, rule B1).
  */
 export function boardOpToEvent(
   board: Board,
   op: BoardOp,
   now: number,
+  actor: Actor | null = null,
 ): UnnumberedBoardEvent | DomainFailure {
   const op_id = op.op_id;
+  const by = { op_id, ...(actor && { actor }) };
   const card = (id: string) => board.cards.find((c) => c.id === id);
   const column = (id: string) => board.columns.find((c) => c.id === id);
   switch (op.type) {
@@ -35,7 +38,7 @@ export function boardOpToEvent(
       return {
         type: 'card.created',
         data: {
-          op_id,
+          ...by,
           card: {
             id,
             column_id: op.column_id,
@@ -54,7 +57,7 @@ export function boardOpToEvent(
       return {
         type: 'card.updated',
         data: {
-          op_id,
+          ...by,
           card: {
             ...found,
             ...(op.title !== undefined ? { title: op.title } : {}),
@@ -70,11 +73,11 @@ export function boardOpToEvent(
       if (!column(op.column_id)) return missing('column', op.column_id, 'column_id', op_id);
       return {
         type: 'card.moved',
-        data: { op_id, card_id: op.card_id, column_id: op.column_id, index: op.index, at: now },
+        data: { ...by, card_id: op.card_id, column_id: op.column_id, index: op.index, at: now },
       };
     case 'card.delete':
       if (!card(op.card_id)) return missing('card', op.card_id, 'card_id', op_id);
-      return { type: 'card.deleted', data: { op_id, card_id: op.card_id } };
+      return { type: 'card.deleted', data: { ...by, card_id: op.card_id } };
     case 'column.create': {
       const id = op.column_id ?? newId('col');
       if (column(id))
@@ -82,7 +85,7 @@ export function boardOpToEvent(
       return {
         type: 'column.created',
         data: {
-          op_id,
+          ...by,
           column: { id, title: op.title, card_ids: [] },
           index: op.index ?? board.columns.length,
         },
@@ -90,9 +93,9 @@ export function boardOpToEvent(
     }
     case 'column.update':
       if (!column(op.column_id)) return missing('column', op.column_id, 'column_id', op_id);
-      return { type: 'column.updated', data: { op_id, column_id: op.column_id, title: op.title } };
+      return { type: 'column.updated', data: { ...by, column_id: op.column_id, title: op.title } };
     case 'column.delete':
       if (!column(op.column_id)) return missing('column', op.column_id, 'column_id', op_id);
-      return { type: 'column.deleted', data: { op_id, column_id: op.column_id } };
+      return { type: 'column.deleted', data: { ...by, column_id: op.column_id } };
   }
 }

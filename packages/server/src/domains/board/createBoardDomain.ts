@@ -2,6 +2,7 @@ import {
   applyBoardEvent,
   boardSchema,
   parse,
+  type Actor,
   type Board,
   type BoardEvent,
   type BoardOp,
@@ -37,8 +38,15 @@ export interface BoardDomain {
   open(boardId: string): Promise<void>;
   /** The board now; it must have been opened. */
   snapshot(boardId: string): BoardSnapshot;
-  /** Applies an operation once per `op_id` (rule B2), acknowledged once stored and published. */
-  apply(boardId: string, op: BoardOp): Promise<BoardOpApplied | DomainFailure>;
+  /**
+   * Applies an operation once per `op_id` (rule B2), acknowledged once stored and published; its
+   * event names `actor` when known (rule B1).
+   */
+  apply(
+    boardId: string,
+    op: BoardOp,
+    actor?: Actor | null,
+  ): Promise<BoardOpApplied | DomainFailure>;
   /** The latest room of a board's presence (rule B3). */
   presenceRoom(boardId: string): string;
   /** Sets or removes (`name` null) someone's presence; the summary is published coalesced. */
@@ -86,6 +94,7 @@ export function createBoardDomain(deps: {
   const applyOp = async (
     boardId: string,
     op: BoardOp,
+    actor: Actor | null,
     append: Append,
   ): Promise<BoardOpApplied | DomainFailure> => {
     const duplicate = (seq: number): BoardOpApplied => ({
@@ -96,7 +105,7 @@ export function createBoardDomain(deps: {
     });
     const previous = await storage.appliedOp(room(boardId), op.op_id);
     if (previous !== null) return duplicate(previous);
-    const event = boardOpToEvent(current(boardId), op, now());
+    const event = boardOpToEvent(current(boardId), op, now(), actor);
     if ('ok' in event) return event;
     let next: Board | null = null;
     const outcome = await append<BoardEvent>({
@@ -122,11 +131,11 @@ export function createBoardDomain(deps: {
     room,
     open,
     snapshot: (boardId) => ({ ...events.applied(room(boardId)), board: current(boardId) }),
-    apply: (boardId, op) =>
+    apply: (boardId, op, actor = null) =>
       events
         .inTurn(room(boardId), async (append) => {
           await open(boardId);
-          return applyOp(boardId, op, append);
+          return applyOp(boardId, op, actor, append);
         })
         .catch((error: unknown) =>
           domainFailure('unavailable', `operation not applied: ${errorMessage(error)}`),
