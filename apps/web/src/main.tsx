@@ -4,7 +4,14 @@ import { LivelineProvider } from '@liveline/ws-client/react';
 import { App } from './App';
 import { countCommit } from './lib/commitCounter';
 import { liveline } from './lib/liveline';
+import { adoptTokenFromUrl, readSession } from './lib/session';
+import { useSessionStore } from './stores/sessionStore';
 import './styles.css';
+
+adoptTokenFromUrl();
+useSessionStore.setState({ session: readSession() });
+// A new invite link opened in this tab: every connection starts over with its token.
+window.addEventListener('hashchange', () => adoptTokenFromUrl() && window.location.reload());
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -10,6 +10,7 @@ export function fakeConnection(overrides: Partial<RouteConnection> = {}): RouteC
     attempt: 0,
     nextRetryAt: null,
     lastClose: null,
+    signedOut: false,
     queued: 0,
     rttMs: null,
     clockOffsetMs: null,

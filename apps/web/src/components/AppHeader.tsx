@@ -3,6 +3,7 @@ import type { PageEntry } from '../pages/pageList';
 import { useUiStore } from '../stores/uiStore';
 import { ConnectionBar } from './ConnectionBar';
 import { Link } from './Link';
+import { SessionStatus } from './SessionStatus';
 
 /** Brand, page navigation, connection indicators and the diagnostics toggle. */
 export function AppHeader({
@@ -34,6 +35,7 @@ export function AppHeader({
             </Link>
           ))}
         </nav>
+        <SessionStatus connections={connections} />
         <button
           type="button"
           className="button button--ghost"

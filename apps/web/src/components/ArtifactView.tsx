@@ -1,4 +1,5 @@
 import type { Artifact } from '@liveline/protocol';
+import { useVideoSource } from '../hooks/useVideoSource';
 import { serverOrigin } from '../lib/serverOrigin';
 
 const secs = (n: number) => `${n.toFixed(1)} s`;
@@ -103,21 +104,34 @@ export function ArtifactView({ artifact }: { readonly artifact: Artifact }) {
           </tbody>
         </table>
       );
-    case 'video': {
-      const src = new URL(artifact.url, serverOrigin()).href;
-      return (
-        <figure className="artifact video" aria-label="Video">
-          <video className="video__player" src={src} controls preload="metadata" />
-          <figcaption className="muted">
-            {artifact.width}×{artifact.height}, {artifact.fps} fps,{' '}
-            {secs(artifact.duration_seconds)}
+    case 'video':
+      return <VideoView artifact={artifact} />;
+  }
+}
+
+/** The rendered video and a download link, fetched with the page's token when it has one. */
+function VideoView({ artifact }: { readonly artifact: Extract<Artifact, { kind: 'video' }> }) {
+  const source = useVideoSource(new URL(artifact.url, serverOrigin()).href);
+  return (
+    <figure className="artifact video" aria-label="Video">
+      {source.kind === 'ready' ? (
+        <video className="video__player" src={source.src} controls preload="metadata" />
+      ) : (
+        <p className="muted">
+          {source.kind === 'loading' ? 'Loading the video…' : `No video: ${source.message}`}
+        </p>
+      )}
+      <figcaption className="muted">
+        {artifact.width}×{artifact.height}, {artifact.fps} fps, {secs(artifact.duration_seconds)}
+        {source.kind === 'ready' && (
+          <>
             {' · '}
-            <a href={src} download={`${artifact.url.split('/').at(-2) ?? 'video'}.mp4`}>
+            <a href={source.src} download={`${artifact.url.split('/').at(-2) ?? 'video'}.mp4`}>
               Download MP4
             </a>
-          </figcaption>
-        </figure>
-      );
-    }
-  }
+          </>
+        )}
+      </figcaption>
+    </figure>
+  );
 }

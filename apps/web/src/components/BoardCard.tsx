@@ -7,13 +7,14 @@ import { CardForm } from './CardForm';
 export interface BoardCardProps {
   readonly card: Card;
   readonly columns: readonly Column[];
+  readonly draggable: boolean;
   readonly onEdit: (draft: CardDraft) => void;
   readonly onMove: (columnId: string) => void;
   readonly onDelete: () => void;
 }
 
 /** A draggable card with edit, move (for keyboards) and delete. */
-export function BoardCard({ card, columns, onEdit, onMove, onDelete }: BoardCardProps) {
+export function BoardCard({ card, columns, draggable, onEdit, onMove, onDelete }: BoardCardProps) {
   const [editing, setEditing] = useState(false);
   const [dragging, setDragging] = useState(false);
   if (editing)
@@ -33,7 +34,7 @@ export function BoardCard({ card, columns, onEdit, onMove, onDelete }: BoardCard
   return (
     <li
       className={`card${dragging ? ' is-dragging' : ''}`}
-      draggable
+      draggable={draggable}
       data-card-id={card.id}
       aria-label={`Card ${card.title}`}
       onDragStart={(e) => {

@@ -9,6 +9,8 @@ export interface BoardColumnProps {
   readonly column: Column;
   readonly columns: readonly Column[];
   readonly cards: ReadonlyMap<string, Card>;
+  /** False for a view-only token: no drag and drop (buttons are disabled by the board). */
+  readonly editable: boolean;
   readonly onCreate: (draft: CardDraft) => void;
   readonly onEdit: (cardId: string, draft: CardDraft) => void;
   readonly onMove: (cardId: string, columnId: string, index: number) => void;
@@ -32,6 +34,7 @@ export function BoardColumn({
   column,
   columns,
   cards,
+  editable,
   onCreate,
   onEdit,
   onMove,
@@ -46,6 +49,7 @@ export function BoardColumn({
       aria-label={`Column ${column.title}`}
       data-column-id={column.id}
       onDragOver={(e) => {
+        if (!editable) return;
         e.preventDefault();
         e.dataTransfer.dropEffect = 'move';
         setOver(true);
@@ -79,6 +83,7 @@ export function BoardColumn({
             key={card.id}
             card={card}
             columns={columns}
+            draggable={editable}
             onEdit={(draft) => onEdit(card.id, draft)}
             onMove={(to) =>
               onMove(

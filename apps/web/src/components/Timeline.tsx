@@ -7,7 +7,8 @@ export interface TimelineProps {
   readonly bpm: number;
   readonly bars: number;
   readonly loop: { readonly enabled: boolean; readonly start: number; readonly end: number } | null;
-  readonly onSeek: (seconds: number) => void;
+  /** Seeks to a position; null when the token may not control the transport. */
+  readonly onSeek: ((seconds: number) => void) | null;
 }
 
 const CLIPS = [
@@ -39,6 +40,7 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
   });
 
   const seek = (event: MouseEvent<HTMLDivElement>) => {
+    if (!onSeek) return;
     const box = event.currentTarget.getBoundingClientRect();
     const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
     onSeek(Math.round(fraction * total * 1000) / 1000);
@@ -56,7 +58,8 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
         className="timeline"
         role="slider"
         tabIndex={0}
-        aria-label="Timeline: click to seek"
+        aria-label={onSeek ? 'Timeline: click to seek' : 'Timeline'}
+        aria-disabled={!onSeek}
         aria-valuemin={0}
         aria-valuemax={Math.round(total)}
         aria-valuenow={0}

@@ -11,6 +11,13 @@ import {
   type Workflow,
 } from '@liveline/protocol';
 import { serverOrigin } from './serverOrigin';
+import { currentToken } from './session';
+
+/** Headers that carry the page's token, if it has one (PROTOCOL.md A2). */
+export const authHeaders = (): Record<string, string> => {
+  const token = currentToken();
+  return token === null ? {} : { authorization: `Bearer ${token}` };
+};
 
 /** A failed HTTP call: the server's error code and message, or `network`/`bad_response`. */
 export class ApiError extends Error {
@@ -35,7 +42,10 @@ async function call<T>(
   try {
     response = await fetch(new URL(path, serverOrigin()), {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...authHeaders(),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
   } catch (cause) {

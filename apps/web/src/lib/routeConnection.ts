@@ -17,6 +17,8 @@ export interface RouteConnection {
   /** When the next reconnect happens (ms since epoch), while reconnecting. */
   readonly nextRetryAt: number | null;
   readonly lastClose: { readonly code: number; readonly reason: string } | null;
+  /** Stopped because the token expired or was refused and no new one came (PROTOCOL.md A10). */
+  readonly signedOut: boolean;
   /** Messages waiting in the outbox. */
   readonly queued: number;
   readonly rttMs: number | null;
@@ -51,6 +53,7 @@ function toRouteConnection(entry: ConnectionEntry): RouteConnection {
     attempt: state.attempt,
     nextRetryAt: state.status === 'reconnecting' ? state.nextRetryAt : null,
     lastClose: state.lastClose,
+    signedOut: state.status === 'closed' && state.error.code === 'signed_out',
     queued: state.queued,
     rttMs: clock?.rttMs ?? null,
     clockOffsetMs: clock?.offsetMs ?? null,
@@ -107,7 +110,11 @@ export function describeConnection(c: RouteConnection, now: number): ConnectionD
     case 'offline':
       return { tone: 'offline', emoji: '⚪', text: 'Offline: waiting for the network' };
     case 'closed':
-      return { tone: 'stopped', emoji: '🔴', text: `Stopped: ${stopReason(c.lastClose)}` };
+      return {
+        tone: 'stopped',
+        emoji: '🔴',
+        text: c.signedOut ? 'Signed out' : `Stopped: ${stopReason(c.lastClose)}`,
+      };
   }
 }
 

@@ -3,6 +3,9 @@ import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
 import { useTransport } from '@liveline/ws-client/react';
 import { SecondsField } from '../components/SecondsField';
 import { Timeline } from '../components/Timeline';
+import { ViewOnlyChip } from '../components/ViewOnlyChip';
+import { sessionAllows } from '../lib/session';
+import { useSessionStore } from '../stores/sessionStore';
 
 const BARS = 16;
 const typing = (target: EventTarget | null) =>
@@ -12,6 +15,7 @@ const typing = (target: EventTarget | null) =>
 /** The DAW transport: play/pause/stop/resume, seek by clicking the timeline, tempo, loop; space = play/pause. */
 export function DawPage() {
   const { state: anchor, play, pause, resume, stop, seek, tempo, loop } = useTransport();
+  const control = useSessionStore((s) => sessionAllows(s.session, 'transport', '*', 'control'));
   const playing = anchor?.playing ?? false;
   const bpm = anchor?.bpm ?? 120;
   // What the user is typing; null shows the transport's tempo.
@@ -21,7 +25,7 @@ export function DawPage() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.code !== 'Space' || typing(event.target)) return;
+      if (event.code !== 'Space' || typing(event.target) || !control) return;
       event.preventDefault();
       if (playing) pause();
       else if (anchor && anchor.time_seconds > 0) resume();
@@ -29,7 +33,7 @@ export function DawPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [play, pause, resume, playing, anchor]);
+  }, [play, pause, resume, playing, anchor, control]);
 
   const applyTempo = () => {
     const value = Number(tempoDraft);
@@ -50,9 +54,10 @@ export function DawPage() {
             and pauses.
           </p>
         </div>
+        {!control && <ViewOnlyChip />}
       </header>
       <section className="panel" aria-label="Transport">
-        <div className="transport">
+        <fieldset className="transport" disabled={!control}>
           <div className="transport__buttons" role="group" aria-label="Transport controls">
             <button type="button" className={`button${playing ? ' is-active' : ''}`} onClick={play}>
               <span aria-hidden="true">▶</span> Play
@@ -91,7 +96,7 @@ export function DawPage() {
             <SecondsField label="Loop start (s)" value={loopStart} onChange={setLoopStart} />
             <SecondsField label="Loop end (s)" value={loopEnd} onChange={setLoopEnd} />
           </div>
-        </div>
+        </fieldset>
         <Timeline
           bpm={bpm}
           bars={BARS}
@@ -104,7 +109,7 @@ export function DawPage() {
                 }
               : null
           }
-          onSeek={seek}
+          onSeek={control ? seek : null}
         />
         <p className="muted">
           {playing

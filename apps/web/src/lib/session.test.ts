@@ -1,0 +1,43 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { adoptTokenFromUrl, currentToken, readSession, sessionAllows, sessionOf } from './session';
+
+/** base64url of the UTF-8 JSON, as a JWT encodes it. */
+const part = (value: unknown) =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+/** An unsigned look-alike: the page reads claims, only the server verifies them. */
+const token = (claims: Record<string, unknown>) =>
+  `${part({ alg: 'HS256' })}.${part(claims)}.signature`;
+
+beforeEach(() => {
+  sessionStorage.clear();
+  window.history.replaceState(null, '', '/board');
+});
+
+describe('session', () => {
+  it('A9 an invite link’s #token= is kept in sessionStorage and removed from the address bar', () => {
+    const t = token({ sub: 'ann', exp: Date.now() / 1000 + 60, scope: 'board:*:read' });
+    window.history.replaceState(null, '', `/board?board=b1#token=${t}`);
+    expect(adoptTokenFromUrl()).toBe(true);
+    expect(window.location.href).toBe(`${window.location.origin}/board?board=b1`);
+    expect(currentToken()).toBe(t);
+    expect(adoptTokenFromUrl()).toBe(false);
+  });
+
+  it('A10 an expired token is no token: the client signs out instead of offering it', () => {
+    sessionStorage.setItem('liveline.token', token({ sub: 'ann', exp: Date.now() / 1000 - 1 }));
+    expect(readSession()).not.toBeNull();
+    expect(currentToken()).toBeNull();
+  });
+
+  it('A4 the session names its holder and decides view only from the scope; no session allows all', () => {
+    const session = sessionOf(token({ sub: 'u1', name: 'Zoë', exp: 1, scope: 'board:b1:read' }));
+    expect(session?.name).toBe('Zoë');
+    expect(sessionAllows(session, 'board', 'b1', 'read')).toBe(true);
+    expect(sessionAllows(session, 'board', 'b1', 'write')).toBe(false);
+    expect(sessionAllows(null, 'transport', '*', 'control')).toBe(true);
+    expect(sessionOf('not-a-jwt')).toBeNull();
+  });
+});

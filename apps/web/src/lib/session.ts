@@ -1,0 +1,80 @@
+import { isAllowed, parseScope, type Action, type Grant, type Resource } from '@liveline/protocol';
+
+const TOKEN_KEY = 'liveline.token';
+
+/**
+ * What the page knows of its token: who it names and what it may do. Read, not verified: the
+ * server checks every connection and request; this only decides what the UI offers.
+ */
+export interface Session {
+  readonly token: string;
+  /** The token's `name`, else its `sub`. */
+  readonly name: string;
+  readonly grants: readonly Grant[];
+  /** When the token expires, epoch ms. */
+  readonly expiresAt: number;
+}
+
+const decodePart = (part: string): unknown => {
+  const binary = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+  return JSON.parse(
+    new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
+  ) as unknown;
+};
+
+/** The session a token describes, or null when it is not a JWT with `sub` and `exp`. */
+export function sessionOf(token: string): Session | null {
+  try {
+    const claims = decodePart(token.split('.')[1] ?? '') as Record<string, unknown> | null;
+    const { sub, name, exp, scope } = claims ?? {};
+    if (typeof sub !== 'string' || typeof exp !== 'number') return null;
+    return {
+      token,
+      name: typeof name === 'string' && name ? name : sub,
+      grants: parseScope(scope),
+      expiresAt: exp * 1000,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Moves an invite link's `#token=` into sessionStorage and out of the address bar (and so out of
+ * history and bookmarks). The fragment never reached a server. True when there was one.
+ */
+export function adoptTokenFromUrl(): boolean {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const token = fragment.get('token');
+  if (token === null) return false;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  fragment.delete('token');
+  const rest = fragment.toString();
+  const { pathname, search } = window.location;
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${pathname}${search}${rest && `#${rest}`}`,
+  );
+  return true;
+}
+
+/** The stored session, or null (no token: auth off, or not signed in). */
+export function readSession(): Session | null {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token === null ? null : sessionOf(token);
+}
+
+/** The token for the next connection or request; null once it has expired (signed out). */
+export function currentToken(now = Date.now()): string | null {
+  const session = readSession();
+  return session && session.expiresAt > now ? session.token : null;
+}
+
+/** Whether the session may do `action` on `resource` `target`; without a session auth is off. */
+export const sessionAllows = (
+  session: Session | null,
+  resource: Resource,
+  target: string,
+  action: Action,
+): boolean => session === null || isAllowed(session.grants, resource, target, action);
