@@ -25,6 +25,7 @@ export async function startServer(
   port: number,
   dataDir: string,
   allowedOrigins?: string,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ServerProcess> {
   const server = await startProcess(['packages/server/dist/main.js'], {
     cwd: ROOT,
@@ -35,6 +36,7 @@ export async function startServer(
       WEB_DIR: join(ROOT, 'apps/web/dist'),
       LOG_LEVEL: 'warn',
       ...(allowedOrigins ? { ALLOWED_ORIGINS: allowedOrigins } : {}),
+      ...env,
     },
     ready: LISTENING,
   });

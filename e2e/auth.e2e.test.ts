@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchChromium,
+  ROOT,
+  startServer,
+  tempDataDir,
+  waitAllOpen,
+  type ServerProcess,
+} from './support/liveline';
+
+const SECRET = 'e2e-auth-secret-of-at-least-32-bytes!';
+let server: ServerProcess;
+let browser: Browser;
+const data = tempDataDir();
+/** Every token minted, for the leak sweep. */
+const minted: string[] = [];
+/** Everything every page wrote to its console or threw. */
+const consoleLines: string[] = [];
+
+/** An invite link from the CLI, as `pnpm run token … --link` prints it (rule A9). */
+const invite = (path: string, sub: string, scope: string, ttl = '10m'): string => {
+  const link = execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'packages/server/dist/cli.js'),
+      'token',
+      ...['--sub', sub, '--name', sub.toUpperCase(), '--scope', scope, '--ttl', ttl],
+      ...['--link', `${server.origin}${path}`],
+    ],
+    { env: { ...process.env, LIVELINE_AUTH_SECRET: SECRET }, encoding: 'utf8' },
+  ).trim();
+  minted.push(new URL(link).hash.replace('#token=', ''));
+  return link;
+};
+
+const openPage = async (): Promise<Page> => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  page.on('console', (message) => consoleLines.push(message.text()));
+  page.on('pageerror', (error) => consoleLines.push(String(error)));
+  return page;
+};
+
+beforeAll(async () => {
+  server = await startServer(0, data.dir, undefined, {
+    LIVELINE_AUTH_SECRET: SECRET,
+    LOG_LEVEL: 'debug',
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  data.remove();
+});
+
+describe('signed-in web app against a server with auth on', () => {
+  it('(A9) an invite link with write access can edit the board, and the token leaves the address bar', async () => {
+    const page = await openPage();
+    await page.goto(invite('/board?board=e2e-auth', 'ed', 'board:e2e-auth:write'));
+    await waitAllOpen(page);
+    expect(page.url()).toBe(`${server.origin}/board?board=e2e-auth`);
+    await page.getByLabel('Signed in').getByText('ED').waitFor();
+    await page.getByRole('button', { name: 'Add card to Backlog' }).click();
+    await page.getByLabel('Card title').fill('Signed card');
+    await page.getByRole('button', { name: 'Add card', exact: true }).click();
+    await page.getByRole('listitem', { name: 'Card Signed card' }).waitFor();
+    expect(await page.getByText('View only').count()).toBe(0);
+    await page.close();
+  });
+
+  it('(A4) a viewer link shows "View only" with the board’s and the transport’s controls disabled', async () => {
+    const page = await openPage();
+    await page.goto(invite('/board?board=e2e-auth', 'vi', 'board:*:read transport:*:read'));
+    await waitAllOpen(page);
+    await page.getByText('View only').waitFor();
+    await page.getByRole('listitem', { name: 'Card Signed card' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Add card to Backlog' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Delete Signed card' }).isDisabled()).toBe(true);
+    await page.goto(`${server.origin}/daw`);
+    await waitAllOpen(page);
+    await page.getByText('View only').waitFor();
+    expect(await page.getByRole('button', { name: 'Play' }).isDisabled()).toBe(true);
+    await page.close();
+  });
+
+  it('(A10) an expired token shows "Signed out" and how to get back in, and starts no reconnect loop', async () => {
+    const page = await openPage();
+    let sockets = 0;
+    page.on('websocket', () => (sockets += 1));
+    await page.goto(invite('/board?board=e2e-auth', 'ex', 'board:e2e-auth:write', '2s'));
+    await page.getByLabel('Signed in').waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'Signed out' });
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toContain('open a new invite link');
+    const phases = await page
+      .locator('.connection-bar__routes [data-phase]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-phase')));
+    expect(phases.length).toBeGreaterThan(0);
+    expect(phases.every((p) => p === 'closed')).toBe(true);
+    // Each route connected once and, signed out, asked for nothing more.
+    expect(sockets).toBe(phases.length);
+    await page.close();
+  });
+
+  it('(A7) a token for another board shows "No access to board X"', async () => {
+    const page = await openPage();
+    await page.goto(invite('/board?board=secret-board', 'al', 'board:e2e-auth:write'));
+    await page.getByRole('alert').filter({ hasText: 'No access to board secret-board' }).waitFor();
+    await page.close();
+  });
+
+  it('(A7) the server’s log and the browser console never contain a token', () => {
+    const logs = server.output();
+    expect(logs).toContain('auth.refused');
+    expect(minted.length).toBeGreaterThanOrEqual(4);
+    for (const token of minted) {
+      const signature = token.split('.')[2] ?? token;
+      expect(logs).not.toContain(signature);
+      for (const line of consoleLines) expect(line).not.toContain(signature);
+    }
+  });
+});
