@@ -1,4 +1,4 @@
-import { wsUrl } from '@liveline/protocol';
+import { AUTH_SUBPROTOCOL_PREFIX, SUBPROTOCOL, wsUrl } from '@liveline/protocol';
 import { createClient, type WebSocketConstructor } from '@liveline/ws-client';
 import WebSocket from 'ws';
 import type { Endpoint, Publisher } from './Endpoint.js';
@@ -30,10 +30,12 @@ const createCardOp = {
 /**
  * Liveline's real routes: the ordered board room `/ws/connect` (a publisher's `card.update` ops
  * become `card.updated` events to every board client), `/ws/transport/clock` for ticks and
- * `time_sync` on `/ws/agent/:name`; @liveline/ws-client with `ws` for the restart storm.
+ * `time_sync` on `/ws/agent/:name`; @liveline/ws-client with `ws` for the restart storm. With a
+ * `token` every socket offers it as a browser does (`liveline.auth.<token>`, PROTOCOL.md A2).
  */
-export function createLivelineEndpoint(port: number): Endpoint {
+export function createLivelineEndpoint(port: number, token: string | null = null): Endpoint {
   const origin = `http://127.0.0.1:${port}`;
+  const protocols = token === null ? [] : [SUBPROTOCOL, `${AUTH_SUBPROTOCOL_PREFIX}${token}`];
   const board = wsUrl(origin, 'board', { query: { board_id: BOARD_ID } });
   const agent = wsUrl(origin, 'agent', { params: { name: 'screenwriter' } });
   const noop = (): void => {};
@@ -41,28 +43,37 @@ export function createLivelineEndpoint(port: number): Endpoint {
     createClient({
       origin,
       environment: { WebSocket: WebSocket as unknown as WebSocketConstructor },
+      getToken: token === null ? undefined : () => token,
     });
   return {
     openRoom(onStamp) {
       // Usable once the snapshot arrived: from then on the socket is subscribed to the room.
       return new Promise((resolve, reject) => {
-        const socket = openSocket(board, (text) => {
-          if (text.startsWith('{"type":"snapshot"')) void socket.then(resolve);
-          else if (text.startsWith('{"type":"card.updated"')) {
-            const stamp = findStamp(text);
-            if (stamp) onStamp(stamp);
-          }
-        });
+        const socket = openSocket(
+          board,
+          (text) => {
+            if (text.startsWith('{"type":"snapshot"')) void socket.then(resolve);
+            else if (text.startsWith('{"type":"card.updated"')) {
+              const stamp = findStamp(text);
+              if (stamp) onStamp(stamp);
+            }
+          },
+          protocols,
+        );
         socket.catch(reject);
       });
     },
     async openPublisher(): Promise<Publisher> {
       let created: () => void = noop;
       const ready = new Promise<void>((resolve) => (created = resolve));
-      const socket = await openSocket(board, (text) => {
-        // The create's ack, or its conflict error when the card exists already.
-        if (text.includes('create-bench-card')) created();
-      });
+      const socket = await openSocket(
+        board,
+        (text) => {
+          // The create's ack, or its conflict error when the card exists already.
+          if (text.includes('create-bench-card')) created();
+        },
+        protocols,
+      );
       socket.send(JSON.stringify(createCardOp));
       await ready;
       return {
@@ -71,13 +82,13 @@ export function createLivelineEndpoint(port: number): Endpoint {
       };
     },
     openClock(onTick) {
-      return openSocket(wsUrl(origin, 'clock'), onTick);
+      return openSocket(wsUrl(origin, 'clock'), onTick, protocols);
     },
     openEcho() {
-      return openEchoClient(agent);
+      return openEchoClient(agent, protocols);
     },
     openIdle() {
-      return openSocket(agent, noop);
+      return openSocket(agent, noop, protocols);
     },
     openResuming({ onStamp, onOpen }) {
       const channel = client().channel('board', { query: { board_id: BOARD_ID } });

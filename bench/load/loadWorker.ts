@@ -21,6 +21,11 @@ import { runTick30 } from './runTick30.js';
 // Loaded on demand, so the peers' clients do not depend on Liveline's workspace sources.
 const endpoints: Record<PeerKind, () => Promise<(port: number) => Endpoint>> = {
   liveline: async () => (await import('./createLivelineEndpoint.js')).createLivelineEndpoint,
+  'liveline-auth': async () => {
+    const { createLivelineEndpoint } = await import('./createLivelineEndpoint.js');
+    const token = (await import('../lib/benchToken.js')).benchToken();
+    return (port) => createLivelineEndpoint(port, token);
+  },
   // ws-frame differs from ws-raw only in how the server writes broadcasts; the clients are the same.
   'ws-frame': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,
   'ws-raw': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,

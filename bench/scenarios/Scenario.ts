@@ -2,8 +2,10 @@ import type { PeerKind } from '../load/Endpoint.js';
 import type { LoadJob } from '../load/LoadJob.js';
 import type { Measurement } from './measureOnce.js';
 
-/** A ratio target of issue 7: Liveline's `metric` divided by `vs`'s must be at most `max`. */
+/** A ratio target of issue 7: `of`'s `metric` divided by `vs`'s must be at most `max`. */
 export interface RatioTarget {
+  /** The server measured against `vs`. @default 'liveline' */
+  readonly of?: PeerKind;
   readonly metric: string;
   readonly vs: PeerKind;
   readonly max: number;

@@ -14,7 +14,8 @@ const value = (outcome: RunOutcome | undefined, metric: string): number =>
   outcome && 'metrics' in outcome ? (outcome.metrics[metric] ?? Number.NaN) : Number.NaN;
 
 /**
- * The Markdown report of one scenario: every run, then Liveline's ratio to each peer per
+ * The Markdown report of one scenario: every run, then each target's ratio (Liveline's, or the
+ * target's `of`, to a peer) per
  * repetition for each target metric, their median, and whether the target is met.
  */
 export function reportScenario(
@@ -41,18 +42,18 @@ export function reportScenario(
   );
   const parts = [`### ${scenario.label}`, '', formatTable(['rep', 'server', ...columns], rows)];
   const targets = scenario.targets.filter(
-    (t) => peers.includes(t.vs) && peers.includes('liveline'),
+    (t) => peers.includes(t.vs) && peers.includes(t.of ?? 'liveline'),
   );
   if (targets.length > 0) {
     const ratios = targets.map((t) =>
-      runs.map((rep) => value(rep.liveline, t.metric) / value(rep[t.vs], t.metric)),
+      runs.map((rep) => value(rep[t.of ?? 'liveline'], t.metric) / value(rep[t.vs], t.metric)),
     );
     const ratioRows = targets.map((t, k) => {
       const perRep = ratios[k] ?? [];
       const mid = median(perRep.filter(Number.isFinite));
       const verdict = Number.isFinite(mid) ? (mid <= t.max ? 'met' : 'MISSED') : 'no data';
       return [
-        `${t.metric}: liveline / ${t.vs}`,
+        `${t.metric}: ${t.of ?? 'liveline'} / ${t.vs}`,
         ...perRep.map(formatNumber),
         formatNumber(mid),
         `≤ ${t.max}`,
