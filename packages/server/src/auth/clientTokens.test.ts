@@ -12,6 +12,19 @@ const token = (scope: string, ttlSeconds: number) =>
  */
 const expiringSoon = (scope: string) => token(scope, 2);
 
+/** The clock route of a client with `getToken`, held until the client stops; its sockets and final state. */
+const untilStopped = async (
+  origin: string,
+  getToken: () => Promise<string | null>,
+  socket: { origin?: string } = {},
+) => {
+  const { client, opened } = connectWsClient(origin, { getToken }, socket);
+  const clock = client.channel('clock');
+  clock.subscribe(() => {});
+  await vi.waitFor(() => expect(clock.getState().status).toBe('closed'), { timeout: 6000 });
+  return { opened, state: clock.getState() };
+};
+
 describe('@liveline/ws-client getToken against the real server (rule A10)', () => {
   it('A10 A8 a token that expires mid-connection: 4401, getToken gives a new one, the board resumes with no gap and no duplicate', async () => {
     const server = await startTestServer({ authSecret: SECRET });
@@ -66,11 +79,8 @@ describe('@liveline/ws-client getToken against the real server (rule A10)', () =
       .fn<() => Promise<string | null>>()
       .mockImplementationOnce(() => expiringSoon('transport:*:read'))
       .mockResolvedValue(null);
-    const { client, opened } = connectWsClient(server.origin, { getToken });
-    const clock = client.channel('clock');
-    clock.subscribe(() => {});
-    await vi.waitFor(() => expect(clock.getState().status).toBe('closed'), { timeout: 6000 });
-    expect(clock.getState()).toMatchObject({
+    const { opened, state } = await untilStopped(server.origin, getToken);
+    expect(state).toMatchObject({
       lastClose: { code: 4401, reason: 'signed out' },
       error: { code: 'signed_out' },
     });
@@ -84,15 +94,11 @@ describe('@liveline/ws-client getToken against the real server (rule A10)', () =
       .fn<() => Promise<string>>()
       .mockImplementationOnce(() => expiringSoon('transport:*:read'))
       .mockImplementation(() => token('transport:*:read', -300));
-    const { client, opened } = connectWsClient(
-      server.origin,
-      { getToken },
-      { origin: server.origin },
-    );
-    const clock = client.channel('clock');
-    clock.subscribe(() => {});
-    await vi.waitFor(() => expect(clock.getState().status).toBe('closed'), { timeout: 6000 });
-    expect(clock.getState()).toMatchObject({
+    // An Origin makes the server refuse as it refuses a browser: accept, then close with 4401.
+    const { opened, state } = await untilStopped(server.origin, getToken, {
+      origin: server.origin,
+    });
+    expect(state).toMatchObject({
       lastClose: { code: 4401, reason: 'token expired' },
       error: { code: 'signed_out' },
     });
