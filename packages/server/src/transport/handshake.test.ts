@@ -79,7 +79,7 @@ describe('handshake', () => {
     expect(closed.reason).toContain(SUBPROTOCOL);
   });
 
-  it('A1 an unknown agent name is accepted then closed with 4404 naming it', async () => {
+  it('AG1 an unknown agent name is accepted then closed with 4404 naming it', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/agent/nobody'));
     expect(await client.closed).toMatchObject({
