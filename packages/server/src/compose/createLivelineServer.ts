@@ -1,26 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import {
-  CloseCode,
-  PROTOCOL_VERSION,
-  restartReason,
-  type AgentStatus,
-  type Health,
-} from '@liveline/protocol';
+import { CloseCode, PROTOCOL_VERSION, restartReason, type Health } from '@liveline/protocol';
 import { resolveServerOptions, type ServerOptions } from '../config/serverOptions.js';
 import { createBoardDomain } from '../domains/board/createBoardDomain.js';
 import { createEventLog } from '../domains/createEventLog.js';
-import { createTickLoop } from '../domains/createTickLoop.js';
 import { createTransportDomain } from '../domains/transport/createTransportDomain.js';
 import { createWorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
-import { encodeMessage } from '../encodeMessage.js';
 import { LivelineServerError } from '../errors.js';
 import { packageVersion } from '../packageVersion.js';
 import { boardRoutes } from '../routes/boardRoutes.js';
 import { systemRoutes } from '../routes/systemRoutes.js';
 import { transportRoutes } from '../routes/transportRoutes.js';
 import { videoRoutes } from '../routes/videoRoutes.js';
-import { COORDINATOR_ROOM, agentRoom, workflowRoutes } from '../routes/workflowRoutes.js';
+import { workflowRoutes } from '../routes/workflowRoutes.js';
 import { assertHandlers } from '../transport/assertHandlers.js';
 import { createAuth } from '../auth/createAuth.js';
 import { createHttpHandler } from '../transport/createHttpHandler.js';
@@ -95,11 +87,6 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   const lifecycle = createLifecycle();
   const startedAt = now();
   const version = packageVersion();
-  const publishAgentStatus = (status: AgentStatus): void =>
-    broker.setLatest(
-      agentRoom(status.name),
-      encodeMessage('agent', { type: 'agent_status', data: status }),
-    );
   const events = createEventLog({
     broker,
     storage,
@@ -118,25 +105,15 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   const workflows = createWorkflowDomain({
     events,
     storage,
+    broker,
     log,
     now,
     stages,
     agentCapacity: config.agentCapacity,
-    onAgentStatus: publishAgentStatus,
+    metricsRateHz: config.metricsRateHz,
+    // Read by the metrics once the domains have started, after the gateway below exists.
+    connectedClients: () => gateway.connectionCount(),
   });
-  for (const status of workflows.agents()) publishAgentStatus(status);
-  // Domains restore what storage holds before the first request is served (a settled SQLite
-  // storage has done so before any socket can be read).
-  let started = false;
-  const starting = Promise.all([transport.start(), workflows.start()]).then(() => {
-    started = true;
-  });
-  const afterStart =
-    <A extends unknown[]>(handle: (...args: A) => void) =>
-    (...args: A): void => {
-      if (started) handle(...args);
-      else void starting.then(() => handle(...args));
-    };
   const pruning = createRetention(config, { storage, workflows, log });
 
   const clientAddress = createClientAddress(config.trustedProxies);
@@ -210,16 +187,18 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     },
     clientAddress,
   });
-  const publishMetrics = (): void =>
-    broker.setLatest(
-      COORDINATOR_ROOM,
-      encodeMessage('coordinator', {
-        type: 'metrics',
-        data: workflows.metrics(gateway.connectionCount()),
-      }),
-    );
-  publishMetrics();
-  const metricsLoop = createTickLoop(config.metricsRateHz, publishMetrics);
+  // Domains restore what storage holds before the first request is served (a settled SQLite
+  // storage has done so before any socket can be read).
+  let started = false;
+  const starting = Promise.all([transport.start(), workflows.start()]).then(() => {
+    started = true;
+  });
+  const afterStart =
+    <A extends unknown[]>(handle: (...args: A) => void) =>
+    (...args: A): void => {
+      if (started) handle(...args);
+      else void starting.then(() => handle(...args));
+    };
 
   let ownServer: Server | null = null;
   const mountOn = (server: Server | HttpsServer, boundHost?: string): void => {
@@ -250,7 +229,6 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
 
   /** Stops everything but the sockets (the drain handles those) and the listening server. */
   const release = (): void => {
-    metricsLoop.stop();
     transport.stop();
     workflows.stop();
     gateway.close();

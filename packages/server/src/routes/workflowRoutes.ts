@@ -1,14 +1,10 @@
 import { AGENT_NAMES, CloseCode } from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
 import { joinLatestRoom, joinOrdered } from './joinRooms.js';
 import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
-
-/** Latest room of one agent's status. */
-export const agentRoom = (name: string): string => `agent:${name}`;
-/** Latest room of the coordinator metrics. */
-export const COORDINATOR_ROOM = 'coordinator';
 
 const statusFor = (code: string): number =>
   code === 'not_found' ? 404 : code === 'conflict' ? 409 : 503;

@@ -4,7 +4,6 @@ import {
   parse,
   workflowSchema,
   type AgentStatus,
-  type CoordinatorMetrics,
   type CreateWorkflowRequest,
   type StageName,
   type Workflow,
@@ -13,16 +12,18 @@ import {
 import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
-import type { StreamPosition } from '../../rooms/Broker.js';
+import type { Broker, StreamPosition } from '../../rooms/Broker.js';
 import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 import type { Append, AppendOutcome, EventLog } from '../createEventLog.js';
+import { createTickLoop, type TickLoop } from '../createTickLoop.js';
 import { createAgentPool } from './createAgentPool.js';
 import { createWorkflowMetrics } from './createWorkflowMetrics.js';
 import { RENDER_AGENT_CAPACITY } from './render/createRenderStage.js';
 import { isTerminal, runWorkflow, type UnnumberedWorkflowEvent } from './runWorkflow.js';
 import { clip } from './scriptText.js';
 import type { Stage } from './Stage.js';
+import { publishAgentStatus, publishMetrics } from './workflowRooms.js';
 
 /** A workflow room's state and the position of the newest event it includes (rule R2). */
 export interface WorkflowSnapshot extends StreamPosition {
@@ -31,7 +32,10 @@ export interface WorkflowSnapshot extends StreamPosition {
 
 /** The Idea2Video/Script2Video coordinator: workflows through agents, with ordered events. */
 export interface WorkflowDomain {
-  /** Restores the stored workflows and resumes those that were running or queued (rule W4). */
+  /**
+   * Restores the stored workflows and resumes those that were running or queued (rule W4), then
+   * publishes the coordinator metrics at their rate.
+   */
   start(): Promise<void>;
   /** The ordered room of a workflow id (started or not). */
   room(workflowId: string): string;
@@ -49,34 +53,50 @@ export interface WorkflowDomain {
   cancel(workflowId: string): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
   /** Every agent's status. */
   agents(): AgentStatus[];
-  /** Coordinator metrics now. */
-  metrics(connectedClients: number): CoordinatorMetrics;
   /** Drops a finished run that retention deleted from storage (rule G3); a live run is kept. */
   forget(workflowId: string): void;
-  /** Aborts every running workflow's in-memory work (server stopping); stored state stays as is. */
+  /**
+   * Stops the metrics and aborts every running workflow's in-memory work (server stopping);
+   * stored state stays as is.
+   */
   stop(): void;
 }
 
-/** Creates the coordinator; `start` restores what storage holds. */
+/**
+ * Creates the coordinator, which owns the workflow rooms, the agents' latest rooms (published at
+ * once and on every change) and the coordinator's; `start` restores what storage holds.
+ */
 export function createWorkflowDomain(deps: {
   events: EventLog;
   storage: Storage;
+  broker: Broker;
   log: Logger;
   now: () => number;
   /** The worker of each stage; a stage without one is `skipped` in every new workflow. */
   stages: Partial<Record<StageName, Stage>>;
   agentCapacity: number;
-  onAgentStatus: (status: AgentStatus) => void;
+  /** Coordinator metrics published per second. */
+  metricsRateHz: number;
+  /** Sockets connected now, for the metrics. */
+  connectedClients: () => number;
 }): WorkflowDomain {
-  const { events, storage, log, now } = deps;
+  const { events, storage, broker, log, now } = deps;
   const workflows = new Map<string, Workflow>();
   const running = new Map<string, AbortController>();
   const counters = createWorkflowMetrics(now);
   const pool = createAgentPool(
     (agent) => (agent === 'renderer' ? RENDER_AGENT_CAPACITY : deps.agentCapacity),
     now,
-    deps.onAgentStatus,
+    (status) => publishAgentStatus(broker, status),
   );
+  for (const status of pool.statuses()) publishAgentStatus(broker, status);
+  let metricsLoop: TickLoop | null = null;
+  let stopped = false;
+  const tickMetrics = (): void =>
+    publishMetrics(
+      broker,
+      counters.read([...workflows.values()], pool.statuses(), deps.connectedClients()),
+    );
   const room = (id: string): string => `workflow:${id}`;
 
   const read = async (id: string): Promise<void> => {
@@ -188,10 +208,13 @@ export function createWorkflowDomain(deps: {
   };
 
   return {
-    start: () =>
-      restore().catch((error: unknown) =>
+    async start() {
+      await restore().catch((error: unknown) =>
         log.error('workflow.restore_failed', { error: errorMessage(error) }),
-      ),
+      );
+      tickMetrics();
+      if (!stopped) metricsLoop = createTickLoop(deps.metricsRateHz, tickMetrics);
+    },
     room,
     open: async (id) => {
       await events.open(room(id));
@@ -232,13 +255,13 @@ export function createWorkflowDomain(deps: {
       return { ok: true, workflow: workflows.get(id) ?? workflow };
     },
     agents: () => pool.statuses(),
-    metrics: (connectedClients) =>
-      counters.read([...workflows.values()], pool.statuses(), connectedClients),
     forget(id) {
       const workflow = workflows.get(id);
       if (workflow && isTerminal(workflow)) workflows.delete(id);
     },
     stop() {
+      stopped = true;
+      metricsLoop?.stop();
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
     },
   };
