@@ -37,7 +37,7 @@ export type Append = <T>(steps: AppendSteps<T>) => Promise<AppendOutcome<T>>;
  * Ordered rooms numbered by storage and copied by the broker (rule W4: history survives restarts
  * with its epoch). Every event goes one way: reserve the next seq, build, reduce once, persist
  * (compare-and-append), publish, apply in memory. Turns of a room run one after another, so seq
- * order is call order. Nothing storage refused is published.
+ * order is call order. Nothing storage refused is published (rule S3).
  */
 export interface EventLog {
   /** Opens a room: storage's head (created the first time) and the broker's copy seeded from it. */

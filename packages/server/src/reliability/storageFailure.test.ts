@@ -1,5 +1,8 @@
-import { healthSchema, parse } from '@liveline/protocol';
+import { PIPELINE, healthSchema, parse } from '@liveline/protocol';
 import { describe, expect, it, vi } from 'vitest';
+import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
+import type { Stage } from '../domains/workflow/Stage.js';
+import type { LogFields } from '../log/createLogger.js';
 import { createFailingStorage } from '../test-utils/failingStorage.js';
 import {
   connectTestClient,
@@ -8,6 +11,7 @@ import {
   startTestServer,
   wsOrigin,
 } from '../test-utils/index.js';
+import { getWorkflow } from '../test-utils/workflows.js';
 import { report } from './seededRandom.js';
 
 const card = (opId: string) => ({
@@ -60,5 +64,78 @@ describe('storage failures (injected storage)', () => {
     expect(run.status).toBe(503);
     expect((await rawRequest(server, '/api/workflows')).json).toEqual({ workflows: [] });
     report('F5', { refused: 2, faults: 'injected: every write fails' });
+  });
+
+  it('S3 a transport command storage refuses does not apply: HTTP 503 and a socket error unavailable, the state unchanged', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage });
+    const seek = await rawRequest(server, '/api/transport', {
+      body: { type: 'seek', time_seconds: 5 },
+    });
+    expect(seek.status).toBe(200);
+    storage.failWrites('disk full');
+    const refused = await rawRequest(server, '/api/transport', {
+      body: { type: 'seek', time_seconds: 42 },
+    });
+    expect(refused.status).toBe(503);
+    expect(refused.json).toMatchObject({ error: { code: 'unavailable' } });
+    const socket = await connectTestClient(wsOrigin(server, '/ws/transport'));
+    await socket.next('state');
+    socket.send({ type: 'play', op_id: 'p1' });
+    const reply = await socket.next((m) => m.type === 'ack' || m.type === 'error');
+    expect(reply.type).toBe('error');
+    expect(dataOf(reply)).toMatchObject({ code: 'unavailable', op_id: 'p1' });
+    const state = (await rawRequest(server, '/api/transport')).json as {
+      state: { playing: boolean; time_seconds: number };
+    };
+    expect(state.state).toMatchObject({ playing: false, time_seconds: 5 });
+  });
+
+  it('S3 a running workflow whose event storage refuses stops: nothing more is published, cancel is 503, the stored run stays as it was', async () => {
+    const storage = createFailingStorage();
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const script = createBuiltinStage('script', 4);
+    const held: Stage = {
+      run: async (...args) => {
+        await gate;
+        return script.run(...args);
+      },
+    };
+    const failed: LogFields[] = [];
+    const record = (event: string, fields?: LogFields): void => {
+      if (event === 'workflow.persist_failed' && fields) failed.push(fields);
+    };
+    const logger = { debug: record, info: record, warn: record, error: record };
+    const server = await startTestServer({ storage, logger, stages: { script: held } });
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/s3'));
+    await watcher.next('snapshot');
+    const created = await rawRequest(server, '/api/workflows', {
+      body: { id: 's3', mode: 'idea', input: 'A boat. A storm. A harbour.' },
+    });
+    expect(created.status).toBe(201);
+    await watcher.next('stage.started');
+    const seen = watcher.messages.length;
+
+    storage.failWrites('disk full');
+    release();
+    // The stage's first refused event stops the run; its last attempt is to store its failure.
+    await vi.waitFor(() => expect(failed.at(-1)?.event).toBe('workflow.failed'));
+    const refused = failed.map((f) => f.event);
+    expect(refused.length).toBeGreaterThan(1);
+    for (const event of refused.slice(0, -1))
+      expect(['stage.progress', 'stage.completed']).toContain(event);
+    const cancel = await rawRequest(server, '/api/workflows/s3/cancel', { body: {} });
+    expect(cancel.status).toBe(503);
+    expect(cancel.json).toMatchObject({ error: { code: 'unavailable' } });
+    expect(watcher.messages.slice(seen)).toEqual([]);
+    const stored = await getWorkflow(server, 's3');
+    expect(stored.status).toBe('running');
+    expect(stored.stages.find((s) => s.stage === 'script')?.status).toBe('running');
+    const agent = PIPELINE.find((p) => p.stage === 'script')?.agent;
+    const agents = (await rawRequest(server, '/api/agents')).json as {
+      agents: { name: string; active: number }[];
+    };
+    expect(agents.agents.find((a) => a.name === agent)?.active).toBe(0);
   });
 });

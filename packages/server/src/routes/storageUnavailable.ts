@@ -1,7 +1,7 @@
 import type { HttpFailure } from '../transport/RouteHandlers.js';
 import { errorMessage } from '../errors.js';
 
-/** What a request gets when storage cannot read what it needs: `503 unavailable`. */
+/** Rule S3: what a request gets when storage cannot read what it needs: `503 unavailable`. */
 export const storageUnavailable = (error: unknown): HttpFailure => ({
   status: 503,
   error: {
@@ -11,5 +11,5 @@ export const storageUnavailable = (error: unknown): HttpFailure => ({
   },
 });
 
-/** The reason a socket is closed with 1013 (try again later) when its room cannot open. */
+/** Rule S3: the reason a socket is closed with 1013 (try again later) when its room cannot open. */
 export const STORAGE_UNAVAILABLE_REASON = 'storage unavailable; try again later';

@@ -66,7 +66,7 @@ export function createBoardDomain(deps: {
   const loading = new Map<string, Promise<void>>();
   const room = (boardId: string): string => `board:${boardId}`;
 
-  /** Reads the stored board; a read that fails refuses rather than start an empty one. */
+  /** Reads the stored board; a read that fails refuses (rule S3) rather than start an empty one. */
   const read = async (boardId: string): Promise<void> => {
     const stored = await storage.loadDocument('board', boardId);
     const parsed = stored === null ? null : parse(boardSchema, stored);

@@ -30,7 +30,7 @@ export interface TransportDomain {
   start(): Promise<void>;
   /** The clock state now. */
   state(): ClockState;
-  /** Applies one command once storage took it; the new state is broadcast at once. */
+  /** Applies one command once storage took it (rule S3); the new state is broadcast at once. */
   command(command: TransportCommand): Promise<{ ok: true; state: ClockState } | DomainFailure>;
   /** Stops the clock. */
   stop(): void;

@@ -125,15 +125,19 @@ export function createWorkflowDomain(deps: {
     });
   };
 
-  /** Stores and publishes a run's event; if storage refuses it, it is logged and the run goes on. */
-  const commit = async (id: string, event: UnnumberedWorkflowEvent): Promise<void> => {
+  /** Stores and publishes an event; answers why not (logged) if storage refused it. */
+  const commit = async (
+    id: string,
+    event: UnnumberedWorkflowEvent,
+  ): Promise<DomainFailure | null> => {
     const outcome = await events.inTurn(room(id), (append) => appendEvent(append, id, event));
-    if ('ok' in outcome)
-      log.error('workflow.persist_failed', {
-        workflow_id: id,
-        event: event.type,
-        error: outcome.error.message,
-      });
+    if (!('ok' in outcome)) return null;
+    log.error('workflow.persist_failed', {
+      workflow_id: id,
+      event: event.type,
+      error: outcome.error.message,
+    });
+    return outcome;
   };
 
   const context = {
@@ -251,8 +255,11 @@ export function createWorkflowDomain(deps: {
       if (isTerminal(workflow))
         return domainFailure('conflict', `workflow "${id}" is already ${workflow.status}`, 'id');
       running.get(id)?.abort(new Error('cancelled'));
-      await commit(id, { type: 'workflow.cancelled', data: { workflow_id: id, at: now() } });
-      return { ok: true, workflow: workflows.get(id) ?? workflow };
+      const refused = await commit(id, {
+        type: 'workflow.cancelled',
+        data: { workflow_id: id, at: now() },
+      });
+      return refused ?? { ok: true, workflow: workflows.get(id) ?? workflow };
     },
     agents: () => pool.statuses(),
     forget(id) {

@@ -7,6 +7,7 @@ import {
   type WorkflowEvent,
 } from '@liveline/protocol';
 import { errorMessage } from '../../errors.js';
+import type { DomainFailure } from '../DomainFailure.js';
 import type { AgentPool } from './createAgentPool.js';
 import type { WorkflowMetrics } from './createWorkflowMetrics.js';
 import { clip } from './scriptText.js';
@@ -30,10 +31,21 @@ export interface RunContext {
   readonly now: () => number;
   /** The workflow as stored and applied now. */
   readonly current: (id: string) => Workflow | null;
-  /** Stores and publishes one event of the run. */
-  readonly commit: (id: string, event: UnnumberedWorkflowEvent) => Promise<void>;
+  /** Stores and publishes one event of the run; answers why not if storage refused it. */
+  readonly commit: (id: string, event: UnnumberedWorkflowEvent) => Promise<DomainFailure | null>;
   /** Counts stage latencies and completions. */
   readonly metrics: Pick<WorkflowMetrics, 'stageDone' | 'completed'>;
+}
+
+/** How a run records its events: `commit` throws if storage refused one, `progress` does not wait. */
+interface RunEvents {
+  readonly commit: (event: UnnumberedWorkflowEvent) => Promise<void>;
+  readonly progress: (event: UnnumberedWorkflowEvent) => void;
+}
+
+/** Storage refused an event of the run, so the run stops (rule S3). */
+class NotStoredError extends Error {
+  override readonly name = 'NotStoredError';
 }
 
 /**
@@ -41,8 +53,13 @@ export interface RunContext {
  * failing stage. A resumed run (rule W4) skips the stages it completed and hands their stored
  * artifacts to the stages after them.
  */
-async function runStages(context: RunContext, id: string, signal: AbortSignal): Promise<void> {
-  const { commit, now } = context;
+async function runStages(
+  context: RunContext,
+  id: string,
+  signal: AbortSignal,
+  { commit, progress }: RunEvents,
+): Promise<void> {
+  const { now } = context;
   const artifacts: Partial<Record<StageName, Artifact>> = {};
   for (const done of context.current(id)?.stages ?? [])
     if (done.status === 'completed' && done.artifact) artifacts[done.stage] = done.artifact;
@@ -57,24 +74,24 @@ async function runStages(context: RunContext, id: string, signal: AbortSignal): 
     const startedAt = now();
     try {
       if (!started)
-        await commit(id, { type: 'workflow.started', data: { workflow_id: id, at: startedAt } });
+        await commit({ type: 'workflow.started', data: { workflow_id: id, at: startedAt } });
       started = true;
-      await commit(id, {
+      await commit({
         type: 'stage.started',
         data: { workflow_id: id, stage: step.stage, at: startedAt },
       });
       const input = { id, mode: workflow.mode, text: workflow.input, title: workflow.title };
-      const artifact = await stage.run(input, artifacts, signal, (progress) => {
+      const artifact = await stage.run(input, artifacts, signal, (value) => {
         // The room's turns keep progress in call order; the completion waits behind it.
         if (!signal.aborted)
-          void commit(id, {
+          progress({
             type: 'stage.progress',
-            data: { workflow_id: id, stage: step.stage, progress, at: now() },
+            data: { workflow_id: id, stage: step.stage, progress: value, at: now() },
           });
       });
       if (signal.aborted) return;
       artifacts[step.stage] = artifact;
-      await commit(id, {
+      await commit({
         type: 'stage.completed',
         data: { workflow_id: id, stage: step.stage, artifact, at: now() },
       });
@@ -87,24 +104,51 @@ async function runStages(context: RunContext, id: string, signal: AbortSignal): 
         : new StageFailedError(step.stage, errorMessage(error), { cause: error });
     }
   }
-  await commit(id, { type: 'workflow.completed', data: { workflow_id: id, at: now() } });
+  await commit({ type: 'workflow.completed', data: { workflow_id: id, at: now() } });
   context.metrics.completed();
 }
 
-/** Runs a workflow until it ends or `signal` aborts; a failing stage fails the workflow. */
+/**
+ * Runs a workflow until it ends or `cancelled` aborts. A failing stage fails the workflow. An
+ * event storage refuses stops the run (rule S3): it is marked failed if storage takes that, and
+ * otherwise resumes from its stored state at the next start (rule W4).
+ */
 export async function runWorkflow(
   context: RunContext,
   id: string,
-  signal: AbortSignal,
+  cancelled: AbortSignal,
 ): Promise<void> {
+  const refusal = new AbortController();
+  const refuse = (event: UnnumberedWorkflowEvent, failure: DomainFailure): NotStoredError => {
+    const error = new NotStoredError(`${event.type} not stored: ${failure.error.message}`);
+    refusal.abort(error);
+    return error;
+  };
+  const events: RunEvents = {
+    async commit(event) {
+      const failure = await context.commit(id, event);
+      if (failure) throw refuse(event, failure);
+    },
+    progress(event) {
+      void context.commit(id, event).then((failure) => failure && refuse(event, failure));
+    },
+  };
+  let failure: unknown = null;
   try {
-    await runStages(context, id, signal);
+    await runStages(context, id, AbortSignal.any([cancelled, refusal.signal]), events);
   } catch (error) {
-    if (signal.aborted) return;
-    const stage = error instanceof StageFailedError ? error.stage : null;
-    await context.commit(id, {
-      type: 'workflow.failed',
-      data: { workflow_id: id, stage, reason: clip(errorMessage(error)), at: context.now() },
-    });
+    failure = error;
   }
+  if (cancelled.aborted) return;
+  const reason: unknown = refusal.signal.aborted ? refusal.signal.reason : failure;
+  if (reason === null) return;
+  await context.commit(id, {
+    type: 'workflow.failed',
+    data: {
+      workflow_id: id,
+      stage: reason instanceof StageFailedError ? reason.stage : null,
+      reason: clip(errorMessage(reason)),
+      at: context.now(),
+    },
+  });
 }
