@@ -19,8 +19,24 @@ export type { Stage, StageInput } from './domains/workflow/Stage.js';
 export { StageFailedError } from './domains/workflow/Stage.js';
 export { DEFAULT_COLUMNS } from './domains/board/defaultColumns.js';
 export type { Logger, LogFields } from './log/createLogger.js';
-export type { Broker } from './rooms/Broker.js';
-export type { Storage } from './storage/Storage.js';
+export type {
+  Broker,
+  FrameListener,
+  PublishResult,
+  RangeRead,
+  RoomSeed,
+  StreamPosition,
+} from './rooms/Broker.js';
+export type {
+  AppendRequest,
+  AppendResult,
+  DocumentKind,
+  DocumentWrite,
+  HistoryEntry,
+  RoomHead,
+  Storage,
+  StorageStatus,
+} from './storage/Storage.js';
 
 /** Starts a Liveline server on its own port: {@link createLivelineServer} plus `listen`. */
 export async function startServer(options: LivelineServerOptions = {}): Promise<LivelineServer> {
