@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
+import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
 import {
   MINUTE_MS,
@@ -9,6 +10,7 @@ import {
   storedSeqs,
   storeRun,
 } from '../test-utils/pruning.js';
+import { createPostgresStorage } from './createPostgresStorage.js';
 import { createSqliteStorage } from './createSqliteStorage.js';
 import type { AppendRequest, Storage } from './Storage.js';
 
@@ -39,8 +41,38 @@ const sqliteSubject = (): StorageSubject => {
   };
 };
 
+/** A throwaway PostgreSQL cluster for the file (started by the first case), a database per case. */
+const postgresSubject = (): StorageSubject => {
+  let cluster: Promise<TestPostgres> | null = null;
+  const urls = new WeakMap<Storage, string>();
+  let databases = 0;
+  const open = (url: string): Storage => {
+    const storage = createPostgresStorage({ url, log: createLogger('silent') });
+    urls.set(storage, url);
+    onTestCleanup(() => storage.close());
+    return storage;
+  };
+  return {
+    name: 'postgres',
+    async create() {
+      cluster ??= startPostgres();
+      databases += 1;
+      return open(await (await cluster).createDatabase(`contract_${databases}`));
+    },
+    reopen: (storage) => {
+      const url = urls.get(storage);
+      return url
+        ? Promise.resolve(open(url))
+        : Promise.reject(new Error('reopen of a storage this subject did not create'));
+    },
+    async destroy() {
+      if (cluster) await (await cluster).stop();
+    },
+  };
+};
+
 /** Add an implementation here (one line) and it must pass every case below. */
-const SUBJECTS: readonly StorageSubject[] = [sqliteSubject()];
+const SUBJECTS: readonly StorageSubject[] = [sqliteSubject(), postgresSubject()];
 
 afterAll(async () => {
   for (const subject of SUBJECTS) await subject.destroy();

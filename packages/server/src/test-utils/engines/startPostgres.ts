@@ -43,6 +43,7 @@ const postgresUser = (): { uid: number; gid: number } => {
 /** A throwaway PostgreSQL cluster a test started. */
 export interface TestPostgres {
   readonly port: number;
+  /** The running postmaster; {@link TestPostgres.restart} replaces it. */
   readonly process: EngineProcess;
   /** A connection URL of database `name` (default `postgres`). */
   url(name?: string): string;
@@ -50,6 +51,8 @@ export interface TestPostgres {
   createDatabase(name: string): Promise<string>;
   /** Stops the cluster (fast shutdown) and removes its directory. */
   stop(): Promise<void>;
+  /** Stops the cluster, runs `whileDown`, and starts it again on the same port and data. */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -68,30 +71,33 @@ export async function startPostgres(): Promise<TestPostgres> {
       ['-u', 'postgres', '--', join(bin, 'initdb'), '-D', dir, '-A', 'trust', '-U', 'postgres'],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } },
     );
+    const spawnPostgres = (port: number): Promise<EngineProcess> =>
+      spawnEngine({
+        name: 'postgres',
+        command: join(bin, 'postgres'),
+        args: [
+          ...['-D', dir, '-p', String(port), '-k', dir],
+          ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+          // fsync off survives a killed process (the OS keeps the pages), not a machine crash.
+          ...['-c', 'full_page_writes=off'],
+        ],
+        user,
+        readyLine: /database system is ready to accept connections/,
+        // SIGINT is PostgreSQL's fast shutdown: it ends sessions instead of waiting for them.
+        stopSignal: 'SIGINT',
+      });
     const started = await onFreePort(
-      async (port) => ({
-        port,
-        process: await spawnEngine({
-          name: 'postgres',
-          command: join(bin, 'postgres'),
-          args: [
-            ...['-D', dir, '-p', String(port), '-k', dir],
-            ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
-            ...['-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-          ],
-          user,
-          readyLine: /database system is ready to accept connections/,
-          // SIGINT is PostgreSQL's fast shutdown: it ends sessions instead of waiting for them.
-          stopSignal: 'SIGINT',
-        }),
-      }),
+      async (port) => ({ port, process: await spawnPostgres(port) }),
       (error) => /Address already in use/.test(error.output),
     );
+    let current = started.process;
     const url = (name = 'postgres'): string =>
       `postgres://postgres@127.0.0.1:${started.port}/${name}`;
     return {
       port: started.port,
-      process: started.process,
+      get process() {
+        return current;
+      },
       url,
       async createDatabase(name) {
         const client = new pg.Client({ connectionString: url() });
@@ -104,8 +110,13 @@ export async function startPostgres(): Promise<TestPostgres> {
         return url(name);
       },
       async stop() {
-        await started.process.stop();
+        await current.stop();
         cleanup();
+      },
+      async restart(whileDown) {
+        await current.stop();
+        await whileDown?.();
+        current = await spawnPostgres(started.port);
       },
     };
   } catch (error) {

@@ -1,0 +1,115 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageError } from '../errors.js';
+import { createLogger } from '../log/createLogger.js';
+import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
+import { onTestCleanup } from '../test-utils/index.js';
+import { createPostgresStorage } from './createPostgresStorage.js';
+import type { Storage } from './Storage.js';
+
+let postgres: TestPostgres;
+let databases = 0;
+beforeAll(async () => {
+  postgres = await startPostgres();
+});
+afterAll(() => postgres.stop());
+
+/** A storage per node on one fresh database. */
+const nodesOnOneDatabase = async (count: number): Promise<Storage[]> => {
+  databases += 1;
+  const url = await postgres.createDatabase(`pg_storage_${databases}`);
+  return Array.from({ length: count }, () => {
+    const storage = createPostgresStorage({ url, log: createLogger('silent'), timeoutMs: 1000 });
+    onTestCleanup(() => storage.close());
+    return storage;
+  });
+};
+
+/** Appends one event with `opId` at the head this node reads, again after each conflict. */
+const appendAtHead = async (storage: Storage, room: string, opId: string): Promise<number> => {
+  for (;;) {
+    const { epoch, headSeq } = await storage.openRoom(room);
+    const seq = headSeq + 1;
+    const result = await storage.append({
+      room,
+      epoch,
+      seq,
+      frame: `{"op":"${opId}"}`,
+      at: 1,
+      opId,
+    });
+    if (result.kind === 'ok') return seq;
+    if (result.kind === 'duplicate') return result.seq;
+  }
+};
+
+describe('PostgreSQL storage', () => {
+  it('SEQ2 two nodes appending to one room at once share one epoch and one gapless order, each op once', async () => {
+    const [a, b] = await nodesOnOneDatabase(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    const headA = await a.openRoom('board:shared');
+    expect(await b.openRoom('board:shared')).toEqual(headA);
+    const writes = (node: Storage, name: string): Promise<number>[] =>
+      Array.from({ length: 20 }, (_, i) => appendAtHead(node, 'board:shared', `${name}-${i}`));
+    const seqs = await Promise.all([...writes(a, 'a'), ...writes(b, 'b')]);
+    expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const events = await b.readEvents('board:shared', 0, 100);
+    expect(events.map((e) => e.seq)).toEqual(seqs.map((_, i) => i + 1));
+    expect(new Set(events.map((e) => e.frame)).size).toBe(40);
+    expect(await a.appliedOp('board:shared', 'b-7')).toBe(
+      events.findIndex((e) => e.frame === '{"op":"b-7"}') + 1,
+    );
+  });
+
+  it('B2 an op retried on another node after it was applied is a duplicate there too', async () => {
+    const [a, b] = await nodesOnOneDatabase(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    const seq = await appendAtHead(a, 'board:retry', 'op-1');
+    const { epoch, headSeq } = await b.openRoom('board:retry');
+    expect(
+      await b.append({
+        room: 'board:retry',
+        epoch,
+        seq: headSeq + 1,
+        frame: '{}',
+        at: 2,
+        opId: 'op-1',
+      }),
+    ).toEqual({ kind: 'duplicate', seq });
+  });
+
+  it('a terminated backend: the storage reconnects by itself and the next append succeeds', async () => {
+    const [storage] = await nodesOnOneDatabase(1);
+    if (!storage) throw new Error('one node expected');
+    await appendAtHead(storage, 'board:t', 'before');
+    const admin = new pg.Client({ connectionString: postgres.url() });
+    await admin.connect();
+    const { rowCount } = await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'liveline'",
+    );
+    await admin.end();
+    expect(rowCount).toBeGreaterThan(0);
+    await expect
+      .poll(() => appendAtHead(storage, 'board:t', 'after').catch(() => 0), { timeout: 5_000 })
+      .toBe(2);
+    expect(storage.status()).toEqual({ ok: true });
+  });
+
+  it('database down: operations reject fast with a StorageError and the status names it; it recovers by itself', async () => {
+    const [storage] = await nodesOnOneDatabase(1);
+    if (!storage) throw new Error('one node expected');
+    await appendAtHead(storage, 'board:down', 'before');
+    await postgres.restart(async () => {
+      const started = performance.now();
+      await expect(storage.openRoom('board:down')).rejects.toBeInstanceOf(StorageError);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      const status = storage.status();
+      expect(status.ok).toBe(false);
+      expect(!status.ok && status.error).toMatch(/^open room failed: /);
+    });
+    await expect
+      .poll(() => appendAtHead(storage, 'board:down', 'after').catch(() => 0), { timeout: 10_000 })
+      .toBe(2);
+    expect(storage.status()).toEqual({ ok: true });
+  });
+});

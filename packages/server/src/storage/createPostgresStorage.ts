@@ -1,0 +1,217 @@
+import pg from 'pg';
+import { StorageError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/createLogger.js';
+import { createEpoch } from './createEpoch.js';
+import { prunePostgres } from './prunePostgres.js';
+import { POSTGRES_SCHEMA } from './postgresSchema.js';
+import type {
+  AppendResult,
+  DocumentKind,
+  DocumentWrite,
+  HistoryEntry,
+  RoomHead,
+  Storage,
+  StorageStatus,
+} from './Storage.js';
+
+/** Options of {@link createPostgresStorage}. */
+export interface PostgresStorageOptions {
+  /** `postgres://user@host:port/database` */
+  readonly url: string;
+  readonly log: Logger;
+  /** Connections kept open at most. @default 10 */
+  readonly poolSize?: number;
+  /**
+   * Time to get a connection, and time one statement may take, in ms: past it the operation
+   * rejects (a write is answered `unavailable`) instead of hanging on a database that is gone.
+   * @default 3000
+   */
+  readonly timeoutMs?: number;
+}
+
+const parseStored = (json: string | null | undefined): unknown =>
+  json === null || json === undefined ? null : (JSON.parse(json) as unknown);
+
+/** BIGINT columns arrive as strings (they may exceed 2^53); seqs never do. */
+const seqOf = (value: string | number | null | undefined): number => Number(value ?? 0);
+
+interface AppendRow {
+  r_kind: 'ok' | 'duplicate' | 'conflict';
+  r_seq: string | null;
+  r_epoch: string | null;
+  r_head: string | null;
+}
+
+/**
+ * The {@link Storage} of cluster mode on PostgreSQL: the durable store and THE sequencer of every
+ * node. Each room's epoch and head live only here; an append is one compare-and-append (the
+ * `liveline_append` function, one round trip) that locks the room's row, answers a known op id
+ * `duplicate` (rule B2) and a moved head `conflict`. The schema is created on first use and again
+ * after a failure, so a node may start before its database and recovers by itself; while the
+ * database fails, every operation rejects with a {@link StorageError} and `status` names it.
+ */
+export function createPostgresStorage(options: PostgresStorageOptions): Storage {
+  const { log } = options;
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
+    application_name: 'liveline',
+  });
+  let status: StorageStatus = { ok: true };
+  const failed = (error: StorageError): void => {
+    // Logged once per outage, not once per rejected operation.
+    if (status.ok) log.error('storage.error', { engine: 'postgres', error: error.message });
+    status = { ok: false, error: error.message };
+  };
+  // An idle connection that dies (a terminated backend, a restart) must not crash the process.
+  pool.on('error', (cause) => failed(new StorageError(`postgres: ${errorMessage(cause)}`)));
+
+  let schema: Promise<void> | null = null;
+  const ensureSchema = (): Promise<void> => {
+    schema ??= pool
+      .query(`BEGIN;${POSTGRES_SCHEMA}COMMIT;`)
+      .then(() => undefined)
+      .catch((cause: unknown) => {
+        schema = null;
+        throw cause;
+      });
+    return schema;
+  };
+
+  let closed = false;
+  const guard = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    if (closed) throw new StorageError(`${what} failed: the storage is closed`);
+    try {
+      await ensureSchema();
+      const result = await run();
+      if (!status.ok) {
+        status = { ok: true };
+        log.info('storage.recovered', { engine: 'postgres' });
+      }
+      return result;
+    } catch (cause) {
+      const error = new StorageError(`${what} failed: ${errorMessage(cause)}`, { cause });
+      failed(error);
+      throw error;
+    }
+  };
+
+  const rows = async <R extends pg.QueryResultRow>(
+    text: string,
+    values: readonly unknown[],
+  ): Promise<R[]> => (await pool.query<R>(text, [...values])).rows;
+
+  return {
+    status: () => status,
+    openRoom: (room) =>
+      guard('open room', async () => {
+        // One statement: the insert's row if it created the room, else the existing one. A room
+        // another node created during the statement is in neither (its snapshot predates that
+        // commit): the second try sees it.
+        for (let attempt = 0; attempt < 2; attempt += 1) {
+          const [head] = await rows<{ epoch: string; head_seq: string }>(
+            `WITH created AS (
+               INSERT INTO rooms (room, epoch, head_seq) VALUES ($1, $2, 0)
+               ON CONFLICT (room) DO NOTHING RETURNING epoch, head_seq)
+             SELECT epoch, head_seq FROM created
+             UNION ALL SELECT epoch, head_seq FROM rooms WHERE room = $1`,
+            [room, createEpoch()],
+          );
+          if (head) return { epoch: head.epoch, headSeq: seqOf(head.head_seq) } satisfies RoomHead;
+        }
+        throw new Error(`room ${room} was neither created nor found`);
+      }),
+    append: (request) =>
+      guard('append', async () => {
+        // The last write of a (kind, id) wins, as in SQLite; one INSERT may not touch a row twice.
+        const documents = new Map<string, { kind: DocumentKind; id: string; json: string }>();
+        for (const doc of request.documents ?? [])
+          documents.set(`${doc.kind}\u0000${doc.id}`, {
+            kind: doc.kind,
+            id: doc.id,
+            json: JSON.stringify(doc.value),
+          });
+        const [row] = await rows<AppendRow>(
+          'SELECT * FROM liveline_append($1, $2, $3, $4, $5, $6::jsonb, $7, $8)',
+          [
+            request.room,
+            request.epoch,
+            request.seq,
+            request.frame,
+            request.at,
+            JSON.stringify([...documents.values()]),
+            request.opId ?? null,
+            createEpoch(),
+          ],
+        );
+        if (!row) throw new Error('liveline_append answered nothing');
+        if (row.r_kind === 'ok') return { kind: 'ok' } satisfies AppendResult;
+        if (row.r_kind === 'duplicate') return { kind: 'duplicate', seq: seqOf(row.r_seq) };
+        return {
+          kind: 'conflict',
+          head: { epoch: row.r_epoch ?? '', headSeq: seqOf(row.r_head) },
+        } satisfies AppendResult;
+      }),
+    readEvents: (room, afterSeq, limit) =>
+      guard('read events', async () =>
+        (
+          await rows<{ seq: string; frame: string; at: number }>(
+            'SELECT seq, frame, at FROM room_events WHERE room = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+            [room, afterSeq, limit],
+          )
+        ).map((row): HistoryEntry => ({ seq: seqOf(row.seq), frame: row.frame, at: row.at })),
+      ),
+    loadDocument: (kind, id) =>
+      guard('read document', async () => {
+        const [row] = await rows<{ json: string }>(
+          'SELECT json FROM documents WHERE kind = $1 AND id = $2',
+          [kind, id],
+        );
+        return parseStored(row?.json);
+      }),
+    listDocuments: (kind) =>
+      guard('list documents', async () =>
+        (await rows<{ json: string }>('SELECT json FROM documents WHERE kind = $1', [kind])).map(
+          (row) => parseStored(row.json),
+        ),
+      ),
+    putDocument: (document: DocumentWrite) =>
+      guard('write document', async () => {
+        await pool.query(
+          `INSERT INTO documents (kind, id, json) VALUES ($1, $2, $3)
+           ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json`,
+          [document.kind, document.id, JSON.stringify(document.value)],
+        );
+      }),
+    appliedOp: (room, opId) =>
+      guard('read op', async () => {
+        const [row] = await rows<{ seq: string }>(
+          'SELECT seq FROM applied_ops WHERE room = $1 AND op_id = $2',
+          [room, opId],
+        );
+        return row ? seqOf(row.seq) : null;
+      }),
+    prune: (policy, now) =>
+      guard('prune', async () => {
+        const client = await pool.connect();
+        try {
+          return await prunePostgres(client, policy, now);
+        } finally {
+          client.release();
+        }
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool
+        .end()
+        .catch((cause: unknown) =>
+          log.error('storage.close_failed', { engine: 'postgres', error: errorMessage(cause) }),
+        );
+    },
+  };
+}

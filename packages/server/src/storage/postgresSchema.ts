@@ -1,0 +1,53 @@
+/**
+ * The PostgreSQL storage's tables (the SQLite storage's, so the documented restore SQL fits both)
+ * and its compare-and-append, a function so that an append is one round trip and one transaction.
+ * Nodes starting together create it under an advisory lock: concurrent `CREATE ... IF NOT EXISTS`
+ * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other.
+ */
+export const POSTGRES_SCHEMA = `
+SELECT pg_advisory_xact_lock(7301184);
+CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq BIGINT NOT NULL, frame TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (room, seq));
+CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq BIGINT NOT NULL, at DOUBLE PRECISION, PRIMARY KEY (room, op_id));
+ALTER TABLE applied_ops ADD COLUMN IF NOT EXISTS at DOUBLE PRECISION;
+CREATE INDEX IF NOT EXISTS applied_ops_at ON applied_ops (at);
+CREATE OR REPLACE FUNCTION liveline_append(
+  p_room TEXT, p_epoch TEXT, p_seq BIGINT, p_frame TEXT, p_at DOUBLE PRECISION,
+  p_documents JSONB, p_op_id TEXT, p_fresh_epoch TEXT
+) RETURNS TABLE (r_kind TEXT, r_seq BIGINT, r_epoch TEXT, r_head BIGINT) LANGUAGE plpgsql AS $fn$
+DECLARE
+  head rooms%ROWTYPE;
+  applied BIGINT;
+BEGIN
+  SELECT * INTO head FROM rooms WHERE rooms.room = p_room FOR UPDATE;
+  IF NOT FOUND THEN
+    -- A room is created by openRoom; a writer that guessed one is told its fresh head.
+    INSERT INTO rooms (room, epoch, head_seq) VALUES (p_room, p_fresh_epoch, 0) ON CONFLICT (room) DO NOTHING;
+    SELECT * INTO head FROM rooms WHERE rooms.room = p_room;
+    RETURN QUERY SELECT 'conflict'::TEXT, NULL::BIGINT, head.epoch, head.head_seq;
+    RETURN;
+  END IF;
+  IF p_op_id IS NOT NULL THEN
+    SELECT applied_ops.seq INTO applied FROM applied_ops WHERE applied_ops.room = p_room AND applied_ops.op_id = p_op_id;
+    IF FOUND THEN
+      RETURN QUERY SELECT 'duplicate'::TEXT, applied, NULL::TEXT, NULL::BIGINT;
+      RETURN;
+    END IF;
+  END IF;
+  IF head.epoch <> p_epoch OR head.head_seq + 1 <> p_seq THEN
+    RETURN QUERY SELECT 'conflict'::TEXT, NULL::BIGINT, head.epoch, head.head_seq;
+    RETURN;
+  END IF;
+  UPDATE rooms SET head_seq = p_seq WHERE rooms.room = p_room;
+  INSERT INTO room_events (room, seq, frame, at) VALUES (p_room, p_seq, p_frame, p_at);
+  INSERT INTO documents (kind, id, json)
+    SELECT d->>'kind', d->>'id', d->>'json' FROM jsonb_array_elements(p_documents) AS d
+    ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json;
+  IF p_op_id IS NOT NULL THEN
+    INSERT INTO applied_ops (room, op_id, seq, at) VALUES (p_room, p_op_id, p_seq, p_at);
+  END IF;
+  RETURN QUERY SELECT 'ok'::TEXT, p_seq, NULL::TEXT, NULL::BIGINT;
+END
+$fn$;
+`;

@@ -1,0 +1,62 @@
+import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
+import type pg from 'pg';
+import type { PrunePolicy, PruneReport } from './Storage.js';
+
+const FINISHED = `kind = 'workflow' AND (json::jsonb)->>'status' IN (${TERMINAL_WORKFLOW_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
+
+/**
+ * The PostgreSQL side of `Storage.prune` (PROTOCOL.md G1–G4), the rules of the SQLite pruner in
+ * one transaction of at most `policy.batchRows` deleted rows: op ids past their age (rows from
+ * before the `at` column get a time first, so they are kept a whole window from then), events a
+ * room's replay window no longer holds (by count from its head, or by age), then finished runs
+ * past their retention with their room.
+ */
+export async function prunePostgres(
+  client: pg.PoolClient,
+  policy: PrunePolicy,
+  now: number,
+): Promise<PruneReport> {
+  let budget = policy.batchRows;
+  const count = async (text: string, values: unknown[]): Promise<number> =>
+    (await client.query(text, values)).rowCount ?? 0;
+  await client.query('BEGIN');
+  try {
+    budget -= await count(
+      'UPDATE applied_ops SET at = $1 WHERE ctid IN (SELECT ctid FROM applied_ops WHERE at IS NULL LIMIT $2)',
+      [now, budget],
+    );
+    const ops = await count(
+      'DELETE FROM applied_ops WHERE ctid IN (SELECT ctid FROM applied_ops WHERE at < $1 ORDER BY at LIMIT $2)',
+      [now - policy.opIdMaxAgeMs, Math.max(0, budget)],
+    );
+    budget -= ops;
+    // Events are appended in seq order with their time, so these are each room's oldest events.
+    const events = await count(
+      `DELETE FROM room_events WHERE ctid IN (
+         SELECT e.ctid FROM room_events e JOIN rooms r ON r.room = e.room
+         WHERE e.seq <= r.head_seq - $1 OR e.at < $2 ORDER BY e.room, e.seq LIMIT $3)`,
+      [policy.roomMaxEvents, now - policy.eventMaxAgeMs, Math.max(0, budget)],
+    );
+    budget -= events;
+    const { rows } = await client.query<{ id: string }>(
+      `SELECT id FROM documents WHERE ${FINISHED} AND ${FINISHED_AT} < $1 ORDER BY ${FINISHED_AT} LIMIT $2`,
+      [now - policy.runMaxAgeMs, Math.max(0, budget)],
+    );
+    const runs: string[] = [];
+    for (const { id } of rows) {
+      if (budget <= 0) break;
+      const room = policy.runRoom(id);
+      budget -= await count("DELETE FROM documents WHERE kind = 'workflow' AND id = $1", [id]);
+      budget -= await count('DELETE FROM room_events WHERE room = $1', [room]);
+      budget -= await count('DELETE FROM applied_ops WHERE room = $1', [room]);
+      await client.query('DELETE FROM rooms WHERE room = $1', [room]);
+      runs.push(id);
+    }
+    await client.query('COMMIT');
+    return { events, ops, runs, more: budget <= 0 || runs.length < rows.length };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
