@@ -1,6 +1,6 @@
 /** What went wrong, for logs, HTTP bodies and tests. */
 export type ServerErrorCode =
-  'invalid_option' | 'storage' | 'missing_handler' | 'listen' | 'lifecycle';
+  'invalid_option' | 'storage' | 'broker' | 'missing_handler' | 'listen' | 'lifecycle';
 
 /** Every error the server raises on purpose: a `code` to branch on and the `cause` it wraps. */
 export class LivelineServerError extends Error {
@@ -31,6 +31,14 @@ export class StorageError extends LivelineServerError {
   override readonly name = 'StorageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('storage', message, options);
+  }
+}
+
+/** The broker (Redis) could not be reached or answered something unexpected. */
+export class BrokerError extends LivelineServerError {
+  override readonly name = 'BrokerError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('broker', message, options);
   }
 }
 

@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
 import type { HistoryEntry } from '../storage/Storage.js';
+import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { onTestCleanup } from '../test-utils/index.js';
 import type { Broker, RoomSeed } from './Broker.js';
 import { createMemoryBroker } from './createMemoryBroker.js';
+import { createRedisBroker } from './createRedisBroker.js';
 
 /** What a broker under the contract is built with. */
 interface BrokerSetup {
@@ -29,8 +33,35 @@ const memorySubject: BrokerSubject = {
   destroy: () => Promise.resolve(),
 };
 
+/** A Redis for the file (started by the first case), a key prefix per case. */
+const redisSubject = (): BrokerSubject => {
+  let redis: Promise<TestRedis> | null = null;
+  let brokers = 0;
+  return {
+    name: 'redis',
+    async create({ encode, maxEvents }) {
+      redis ??= startRedis();
+      brokers += 1;
+      const broker = createRedisBroker({
+        url: (await redis).url,
+        prefix: `contract${brokers}`,
+        limits: { maxEvents, maxAgeMs: 3_600_000, maxBytes: 1e9 },
+        now: Date.now,
+        encode,
+        log: createLogger('silent'),
+      });
+      onTestCleanup(() => broker.close());
+      await broker.ready;
+      return broker;
+    },
+    async destroy() {
+      if (redis) await (await redis).stop();
+    },
+  };
+};
+
 /** Add an implementation here (one line) and it must pass every case below. */
-const SUBJECTS: readonly BrokerSubject[] = [memorySubject];
+const SUBJECTS: readonly BrokerSubject[] = [memorySubject, redisSubject()];
 
 afterAll(async () => {
   for (const subject of SUBJECTS) await subject.destroy();

@@ -15,8 +15,11 @@ export interface TestRedis {
   readonly process: EngineProcess;
   /** Stops it (SIGTERM, no save) and removes its directory. */
   stop(): Promise<void>;
-  /** Starts a fresh, empty Redis on the same port after this one was killed or stopped. */
-  restart(): Promise<void>;
+  /**
+   * Kills this Redis (SIGKILL, a crash), runs `whileDown`, and starts a fresh, empty one on the
+   * same port.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
 const spawnRedis = (port: number, dir: string): Promise<EngineProcess> =>
@@ -63,8 +66,9 @@ export async function startRedis(): Promise<TestRedis> {
       await current.stop();
       rmSync(dir, { recursive: true, force: true });
     },
-    async restart() {
-      await current.stop();
+    async restart(whileDown) {
+      await current.kill();
+      await whileDown?.();
       current = await spawnRedis(started.port, dir);
     },
   };

@@ -1,0 +1,138 @@
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BrokerError } from '../errors.js';
+import { createLogger } from '../log/createLogger.js';
+import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { onTestCleanup } from '../test-utils/index.js';
+import { createRedisBroker, type RedisBroker } from './createRedisBroker.js';
+
+let redis: TestRedis;
+let deployments = 0;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+
+const frameOf = (seq: number): string => `{"seq":${seq}}`;
+
+/** `count` nodes' brokers on one Redis (one deployment: one key prefix). */
+const nodes = async (count: number): Promise<RedisBroker[]> => {
+  deployments += 1;
+  const prefix = `nodes${deployments}`;
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const broker = createRedisBroker({
+        url: redis.url,
+        prefix,
+        limits: { maxEvents: 100, maxAgeMs: 3_600_000, maxBytes: 1e9 },
+        now: Date.now,
+        encode: (text) => Buffer.from(text),
+        log: createLogger('silent'),
+        probeIntervalMs: 100,
+      });
+      onTestCleanup(() => broker.close());
+      await broker.ready;
+      return broker;
+    }),
+  );
+};
+
+const admin = async () => {
+  const client = createClient({ url: redis.url });
+  client.on('error', () => undefined);
+  await client.connect();
+  onTestCleanup(() => client.destroy());
+  return client;
+};
+
+/** Every seq a node's listener got in `room`. */
+const received = (broker: RedisBroker, room: string): (number | null)[] => {
+  const seqs: (number | null)[] = [];
+  broker.subscribe(room, (_frame, seq) => seqs.push(seq));
+  return seqs;
+};
+
+const publishRange = async (broker: RedisBroker, room: string, from: number, to: number) => {
+  for (let seq = from; seq <= to; seq += 1)
+    expect(await broker.publish(room, { seq, epoch: 'e1' }, frameOf(seq))).toBe('ok');
+};
+
+const numsub = async (room: string): Promise<number> => {
+  const client = await admin();
+  const channels = await client.sendCommand(['PUBSUB', 'CHANNELS', `*{${room}}*`]);
+  return Array.isArray(channels) ? channels.length : -1;
+};
+
+const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('Redis broker across nodes', () => {
+  it('a node subscribes only to rooms with local listeners, and delivers each event once, encoded once for all of them', async () => {
+    const [a, b] = await nodes(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed('board:x', { epoch: 'e1', headSeq: 0, entries: [] });
+    await a.seed('board:quiet', { epoch: 'e1', headSeq: 0, entries: [] });
+    const frames: Buffer[] = [];
+    b.subscribe('board:x', (frame) => frames.push(frame));
+    b.subscribe('board:x', (frame) => frames.push(frame));
+    await vi.waitFor(async () => expect(await numsub('board:x')).toBe(1));
+    expect(await numsub('board:quiet')).toBe(0);
+    await publishRange(a, 'board:x', 1, 3);
+    await vi.waitFor(() => expect(frames).toHaveLength(6));
+    expect(frames.map(String)).toEqual([1, 1, 2, 2, 3, 3].map(frameOf));
+    expect(frames[0]).toBe(frames[1]);
+  });
+
+  it('CLIENT KILL TYPE pubsub: the node reads back from the stream what it missed, no gap and no duplicate', async () => {
+    const [a, b] = await nodes(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed('board:k', { epoch: 'e1', headSeq: 0, entries: [] });
+    const got = received(b, 'board:k');
+    await vi.waitFor(async () => expect(await numsub('board:k')).toBe(1));
+    await publishRange(a, 'board:k', 1, 5);
+    await vi.waitFor(() => expect(got).toEqual(upTo(5)));
+    await (await admin()).sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await publishRange(a, 'board:k', 6, 20);
+    await vi.waitFor(() => expect(got).toEqual(upTo(20)), { timeout: 5_000 });
+  });
+
+  it('FLUSHALL: a publish answers gap, the copy is seeded again with the same epoch, and listeners see one order', async () => {
+    const [a, b] = await nodes(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed('board:f', { epoch: 'e1', headSeq: 0, entries: [] });
+    const got = received(b, 'board:f');
+    await vi.waitFor(async () => expect(await numsub('board:f')).toBe(1));
+    await publishRange(a, 'board:f', 1, 3);
+    await (await admin()).flushAll();
+    expect(await a.publish('board:f', { seq: 4, epoch: 'e1' }, frameOf(4))).toBe('gap');
+    const stored = upTo(4).map((seq) => ({ seq, frame: frameOf(seq), at: Date.now() }));
+    await a.seed('board:f', { epoch: 'e1', headSeq: 4, entries: stored });
+    await publishRange(a, 'board:f', 5, 6);
+    await vi.waitFor(() => expect(got).toEqual(upTo(6)), { timeout: 5_000 });
+  });
+
+  it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {
+    const [a, b] = await nodes(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed('board:r', { epoch: 'e1', headSeq: 0, entries: [] });
+    const got = received(b, 'board:r');
+    await vi.waitFor(async () => expect(await numsub('board:r')).toBe(1));
+    await publishRange(a, 'board:r', 1, 2);
+    await redis.restart(async () => {
+      const started = performance.now();
+      await expect(
+        a.publish('board:r', { seq: 3, epoch: 'e1' }, frameOf(3)),
+      ).rejects.toBeInstanceOf(BrokerError);
+      expect(performance.now() - started).toBeLessThan(500);
+      const status = a.status();
+      expect(status.ok).toBe(false);
+      expect(!status.ok && status.error).toMatch(/^redis: /);
+    });
+    const stored = upTo(3).map((seq) => ({ seq, frame: frameOf(seq), at: Date.now() }));
+    await vi.waitFor(() => a.seed('board:r', { epoch: 'e1', headSeq: 3, entries: stored }), {
+      timeout: 5_000,
+    });
+    await publishRange(a, 'board:r', 4, 5);
+    await vi.waitFor(() => expect(got).toEqual(upTo(5)), { timeout: 5_000 });
+    expect(a.status()).toEqual({ ok: true });
+  });
+});

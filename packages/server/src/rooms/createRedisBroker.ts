@@ -1,0 +1,222 @@
+import type { HistoryWindow } from '@liveline/protocol';
+import { createClient } from 'redis';
+import { BrokerError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/createLogger.js';
+import type { Broker, PublishResult, RangeRead } from './Broker.js';
+import type { HistoryLimits } from './createMemoryBroker.js';
+import { createRoomFeeds, type RoomEvent, type RoomRange } from './createRoomFeeds.js';
+import { PUBLISH_SCRIPT, RANGE_SCRIPT, SEED_SCRIPT, WINDOW_SCRIPT } from './redisScripts.js';
+import { createScriptRunner } from './runRedisScript.js';
+
+/** Options of {@link createRedisBroker}. */
+export interface RedisBrokerOptions {
+  /** `redis://host:port` (Redis ≥ 6.2). */
+  readonly url: string;
+  /** Prefix of every key and channel, so that several deployments can share one Redis. @default 'liveline' */
+  readonly prefix?: string;
+  readonly limits: HistoryLimits;
+  readonly now: () => number;
+  /** The transport's encoder: every listener gets its bytes, encoded once per event on this node. */
+  readonly encode: (text: string) => Buffer;
+  readonly log: Logger;
+  /** Period of the position check that repairs gaps of subscribed rooms, in ms. @default 1000 */
+  readonly probeIntervalMs?: number;
+}
+
+/** The broker's health as `/health` reports it. */
+export type BrokerStatus = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+/** A {@link Broker} on Redis, with its health and a way to close its connections. */
+export interface RedisBroker extends Broker {
+  /** Settles once connected, or after 2 s without Redis (it then serves degraded and keeps trying). */
+  readonly ready: Promise<void>;
+  status(): BrokerStatus;
+  close(): Promise<void>;
+}
+
+type Reply = string | number | null | Reply[];
+
+/**
+ * The {@link Broker} of cluster mode: Redis mirrors each ordered room (a bounded Stream) and
+ * carries its events between nodes (a pub/sub channel). One Lua script checks that a publish
+ * follows the stream's head, appends, trims and publishes. A node subscribes only to rooms with
+ * local listeners, tracks the last seq it delivered in each, and repairs its own gaps from the
+ * stream (see createRoomFeeds). Latest rooms stay local to the node. Commands are not queued
+ * while Redis is unreachable: they reject at once with a {@link BrokerError}.
+ */
+export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
+  const { limits, now, encode, log } = options;
+  const prefix = options.prefix ?? 'liveline';
+  let status: BrokerStatus = { ok: true };
+  const failed = (error: unknown): void => {
+    if (status.ok) log.error('broker.error', { engine: 'redis', error: errorMessage(error) });
+    status = { ok: false, error: `redis: ${errorMessage(error)}` };
+  };
+  const recovered = (): void => {
+    if (status.ok) return;
+    status = { ok: true };
+    log.info('broker.recovered', { engine: 'redis' });
+  };
+  const commands = createClient({
+    url: options.url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2000,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000),
+    },
+  });
+  commands.on('error', failed);
+  // Subscriptions made while Redis is away are sent when it is back.
+  const subscriber = commands.duplicate({ disableOfflineQueue: false });
+  subscriber.on('error', failed);
+
+  const keys = (room: string): [string, string] => [
+    `${prefix}:{${room}}:meta`,
+    `${prefix}:{${room}}:stream`,
+  ];
+  const channelOf = (room: string): string => `${prefix}:{${room}}:events`;
+  const trimArgs = (): string[] => [
+    String(limits.maxEvents),
+    String(limits.maxBytes),
+    String(now() - limits.maxAgeMs),
+  ];
+  const script = createScriptRunner(commands);
+  const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
+    try {
+      const reply = (await script(body, keys(room), args)) as Reply;
+      recovered();
+      return reply;
+    } catch (cause) {
+      failed(cause);
+      throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
+    }
+  };
+
+  /** The newest head this node saw of each room: where a new subscription starts counting. */
+  const heads = new Map<string, number>();
+  const sawHead = (room: string, head: number): void => {
+    if (head > (heads.get(room) ?? -1)) heads.set(room, head);
+  };
+
+  const readRange = async (room: string, afterSeq: number): Promise<RoomRange | null> => {
+    const reply = await run('range', RANGE_SCRIPT, room, [String(afterSeq), ...trimArgs()]);
+    if (!Array.isArray(reply)) return null;
+    const [epoch, head, held, ...flat] = reply;
+    sawHead(room, Number(head));
+    if (held !== 'held') return { head: Number(head), events: null };
+    const events: RoomEvent[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      events.push({ seq: Number(flat[i]), epoch: String(epoch), frame: String(flat[i + 1]) });
+    return { head: Number(head), events };
+  };
+
+  const readHead = async (room: string): Promise<number | null> => {
+    const head = await commands.hGet(keys(room)[0], 'head');
+    return head === null || head === undefined ? null : Number(head);
+  };
+
+  const feeds = createRoomFeeds({
+    encode,
+    log,
+    maxCached: limits.maxEvents,
+    startingSeq: (room) => heads.get(room) ?? null,
+    readHead,
+    readRange,
+    listen: (room, onEvent) =>
+      subscriber.subscribe(channelOf(room), (message) => {
+        const first = message.indexOf(' ');
+        const second = message.indexOf(' ', first + 1);
+        onEvent({
+          seq: Number(message.slice(0, first)),
+          epoch: message.slice(first + 1, second),
+          frame: message.slice(second + 1),
+        });
+      }),
+    unlisten: (room) => subscriber.unsubscribe(channelOf(room)),
+  });
+  // After a reconnect the subscriptions are renewed by the client; what was published meanwhile
+  // is read back from the streams.
+  let connectedOnce = false;
+  subscriber.on('ready', () => {
+    if (connectedOnce) feeds.repairAll();
+    connectedOnce = true;
+  });
+  // Healthy again as soon as both connections are back, not only at the next command.
+  const whenBothReady = (): void => {
+    if (commands.isReady && subscriber.isReady) recovered();
+  };
+  commands.on('ready', whenBothReady);
+  subscriber.on('ready', whenBothReady);
+  const probe = setInterval(() => feeds.repairAll(), options.probeIntervalMs ?? 1000);
+  probe.unref();
+
+  // A node may start before its Redis: it serves (degraded) and connects when Redis is there.
+  const connected = Promise.all([commands.connect(), subscriber.connect()]).then(
+    () => true,
+    (cause: unknown) => (failed(cause), false),
+  );
+  const startupWait = new Promise<false>((resolve) =>
+    setTimeout(() => resolve(false), 2000).unref(),
+  );
+  const ready = Promise.race([connected, startupWait]).then((up) => {
+    if (!up) failed(new Error('not connected'));
+  });
+
+  const latest = new Map<string, string>();
+  return {
+    ready,
+    status: () => status,
+    async seed(room, seed) {
+      const entries = seed.entries.flatMap((e) => [String(e.seq), e.frame, String(e.at)]);
+      await run('seed', SEED_SCRIPT, room, [
+        seed.epoch,
+        String(seed.headSeq),
+        ...trimArgs(),
+        ...entries,
+      ]);
+      sawHead(room, seed.headSeq);
+    },
+    async publish(room, position, frame): Promise<PublishResult> {
+      const reply = await run('publish', PUBLISH_SCRIPT, room, [
+        position.epoch,
+        String(position.seq),
+        frame,
+        String(now()),
+        channelOf(room),
+        ...trimArgs(),
+      ]);
+      if (reply === 'ok') sawHead(room, position.seq);
+      if (reply === 'ok' || reply === 'duplicate' || reply === 'gap' || reply === 'epoch')
+        return reply;
+      throw new BrokerError(`publish ${room}: unexpected reply ${JSON.stringify(reply)}`);
+    },
+    async window(room): Promise<HistoryWindow | null> {
+      const reply = await run('window', WINDOW_SCRIPT, room, trimArgs());
+      if (!Array.isArray(reply)) return null;
+      const [epoch, headSeq, oldestSeq] = reply;
+      sawHead(room, Number(headSeq));
+      return { epoch: String(epoch), headSeq: Number(headSeq), oldestSeq: Number(oldestSeq) };
+    },
+    async since(room, afterSeq): Promise<RangeRead> {
+      const events = (await readRange(room, afterSeq))?.events;
+      return events
+        ? { held: true, frames: events.map((e) => feeds.encoded(room, e)) }
+        : { held: false };
+    },
+    setLatest(room, frame) {
+      latest.set(room, frame);
+      feeds.deliverLatest(room, frame);
+    },
+    latest: (room) => latest.get(room),
+    subscribe: (room, listener) => feeds.subscribe(room, listener),
+    subscriberCount: (room) => feeds.subscriberCount(room),
+    async close() {
+      clearInterval(probe);
+      // close() waits for replies, which a Redis that is away never sends: then cut the sockets.
+      const closed = Promise.allSettled([commands.close(), subscriber.close()]).then(() => true);
+      const late = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+      if (await Promise.race([closed, late])) return;
+      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log/createLogger.js';
+import type { FrameListener } from './Broker.js';
+
+/** One ordered event as the broker carries it between nodes. */
+export interface RoomEvent {
+  readonly seq: number;
+  readonly epoch: string;
+  readonly frame: string;
+}
+
+/** A range read of a room's copy: its head, and the events after a seq or `null` if not all are held. */
+export interface RoomRange {
+  readonly head: number;
+  readonly events: readonly RoomEvent[] | null;
+}
+
+/** What the feeds need from the broker's engine. */
+export interface FeedSource {
+  readonly encode: (text: string) => Buffer;
+  readonly log: Logger;
+  /** Encoded events kept per subscribed room for range reads. */
+  readonly maxCached: number;
+  /** The seq a new subscription counts from (the newest head this node saw), if known. */
+  readonly startingSeq: (room: string) => number | null;
+  readonly readHead: (room: string) => Promise<number | null>;
+  readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
+  /** Subscribes to the room's channel (resolves once subscribed). */
+  readonly listen: (room: string, onEvent: (event: RoomEvent) => void) => Promise<void>;
+  readonly unlisten: (room: string) => Promise<void>;
+}
+
+interface Feed {
+  readonly listeners: Set<FrameListener>;
+  /** The last seq delivered to this node's listeners, or `null` before the first is known. */
+  lastSeq: number | null;
+  epoch: string | null;
+  /** Events that arrived past a gap, or during a repair, waiting to be delivered in order. */
+  pending: RoomEvent[];
+  repairing: boolean;
+  readonly cache: Map<number, Buffer>;
+}
+
+/** Events held back at most per room while a gap is repaired; past that the oldest go. */
+const MAX_PENDING = 10_000;
+
+/**
+ * A node's subscriptions: a room is subscribed while it has local listeners. Each event is
+ * encoded once and delivered synchronously to every local listener, in seq order and once; a gap
+ * (an event past the next expected seq, a reconnect, a position check finding the head ahead) is
+ * filled from the room's copy before anything later is delivered.
+ */
+export function createRoomFeeds(source: FeedSource) {
+  const { encode, log } = source;
+  const feeds = new Map<string, Feed>();
+
+  const deliver = (feed: Feed, event: RoomEvent): void => {
+    const bytes = encode(event.frame);
+    feed.cache.set(event.seq, bytes);
+    if (feed.cache.size > source.maxCached) feed.cache.delete(feed.cache.keys().next().value ?? 0);
+    feed.lastSeq = event.seq;
+    for (const listener of feed.listeners) listener(bytes, event.seq);
+  };
+
+  /** Delivers `event` if it is the next one; answers false when a gap lies before it. */
+  const accept = (feed: Feed, event: RoomEvent): boolean => {
+    if (feed.epoch !== null && event.epoch !== feed.epoch) {
+      // Another incarnation of the room (a restore): its seqs start over.
+      feed.lastSeq = event.seq - 1;
+      feed.cache.clear();
+    }
+    feed.epoch = event.epoch;
+    feed.lastSeq ??= event.seq - 1;
+    if (event.seq <= feed.lastSeq) return true;
+    if (event.seq > feed.lastSeq + 1) return false;
+    deliver(feed, event);
+    return true;
+  };
+
+  /** Delivers the held-back events that now follow in order; answers whether a gap remains. */
+  const drain = (feed: Feed): boolean => {
+    feed.pending.sort((a, b) => a.seq - b.seq);
+    while (feed.pending.length > 0) {
+      const [next] = feed.pending;
+      if (!next || !accept(feed, next)) return true;
+      feed.pending.shift();
+    }
+    return false;
+  };
+
+  const repair = async (room: string, feed: Feed): Promise<void> => {
+    if (feed.repairing) return;
+    feed.repairing = true;
+    try {
+      for (let round = 0; round < 3; round += 1) {
+        if (feed.lastSeq === null) {
+          feed.lastSeq = (await source.readHead(room)) ?? null;
+          if (feed.lastSeq === null) return;
+        }
+        const range = await source.readRange(room, feed.lastSeq);
+        if (feeds.get(room) !== feed || range === null) return;
+        if (range.events === null) {
+          // Trimmed or flushed: what is gone cannot be delivered; clients resume from storage.
+          const skipTo = (feed.pending[0]?.seq ?? range.head + 1) - 1;
+          log.warn('broker.gap_not_held', { room, after_seq: feed.lastSeq, skip_to: skipTo });
+          feed.lastSeq = Math.max(feed.lastSeq, skipTo);
+        } else for (const event of range.events) accept(feed, event);
+        if (!drain(feed)) return;
+      }
+    } catch (error) {
+      log.warn('broker.repair_failed', { room, error: errorMessage(error) });
+    } finally {
+      feed.repairing = false;
+    }
+  };
+
+  /** Compares the room's head with the last delivered seq and repairs what is missing. */
+  const check = async (room: string, feed: Feed): Promise<void> => {
+    if (feed.repairing) return;
+    try {
+      const head = await source.readHead(room);
+      if (head === null || feeds.get(room) !== feed) return;
+      if (feed.lastSeq === null) feed.lastSeq = head;
+      else if (head > feed.lastSeq || feed.pending.length > 0) await repair(room, feed);
+    } catch (error) {
+      log.debug('broker.check_failed', { room, error: errorMessage(error) });
+    }
+  };
+
+  const onEvent = (room: string, event: RoomEvent): void => {
+    const feed = feeds.get(room);
+    if (!feed) return;
+    if (!feed.repairing && accept(feed, event)) return;
+    feed.pending.push(event);
+    if (feed.pending.length > MAX_PENDING) feed.pending.shift();
+    void repair(room, feed);
+  };
+
+  return {
+    subscribe(room: string, listener: FrameListener): () => void {
+      let feed = feeds.get(room);
+      if (!feed) {
+        const created: Feed = {
+          listeners: new Set(),
+          lastSeq: source.startingSeq(room),
+          epoch: null,
+          pending: [],
+          repairing: false,
+          cache: new Map(),
+        };
+        feeds.set(room, (feed = created));
+        source
+          .listen(room, (event) => onEvent(room, event))
+          .then(
+            () => check(room, created),
+            (error: unknown) =>
+              log.warn('broker.subscribe_failed', { room, error: errorMessage(error) }),
+          );
+      }
+      const subscribed = feed;
+      subscribed.listeners.add(listener);
+      return () => {
+        subscribed.listeners.delete(listener);
+        if (subscribed.listeners.size > 0 || feeds.get(room) !== subscribed) return;
+        feeds.delete(room);
+        source
+          .unlisten(room)
+          .catch((error: unknown) =>
+            log.debug('broker.unsubscribe_failed', { room, error: errorMessage(error) }),
+          );
+      };
+    },
+    subscriberCount: (room: string): number => feeds.get(room)?.listeners.size ?? 0,
+    /** The bytes this node delivered for `event`, or its encoding if it delivered none. */
+    encoded(room: string, event: RoomEvent): Buffer {
+      const feed = feeds.get(room);
+      const cached = feed?.epoch === event.epoch ? feed.cache.get(event.seq) : undefined;
+      return cached ?? encode(event.frame);
+    },
+    /** Delivers a latest room's value to the local listeners (latest rooms stay on the node). */
+    deliverLatest(room: string, frame: string): void {
+      const feed = feeds.get(room);
+      if (!feed) return;
+      const bytes = encode(frame);
+      for (const listener of feed.listeners) listener(bytes, null);
+    },
+    /** Checks every subscribed room (periodically, and after the subscriber reconnected). */
+    repairAll(): void {
+      for (const [room, feed] of feeds) void check(room, feed);
+    },
+  };
+}
