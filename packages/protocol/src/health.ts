@@ -28,6 +28,13 @@ export const healthSchema = object({
   routes: record(routeStatsSchema),
   /** Whether connections and requests need a signed token (rule A1); servers before it omit it. */
   auth: optional(oneOf(['off', 'on'])),
+  /** The node's name (`--node-id`); servers before cluster mode omit this and the fields below. */
+  node: optional(string({ max: 64 })),
+  /** `embedded` (SQLite and the in-memory broker) or `cluster` (PostgreSQL and Redis). */
+  mode: optional(oneOf(['embedded', 'cluster'])),
+  /** `memory` in the embedded node; Redis `connected` or in `error` (then `status` is `degraded`). */
+  broker: optional(oneOf(['memory', 'connected', 'error'])),
+  broker_error: optional(nullable(string({ max: 1000 }))),
 });
 /** The body of `GET /health`. */
 export type Health = Infer<typeof healthSchema>;

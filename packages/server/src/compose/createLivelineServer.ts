@@ -83,7 +83,8 @@ const defaultAllowedOrigins = (origin: string): readonly string[] => {
 export function createLivelineServer(options: LivelineServerOptions = {}): Liveline {
   const config = resolveServerOptions(options);
   const { now } = config;
-  const { log, storage, ownsStorage, broker, stages } = resolveParts(options, config);
+  const parts = resolveParts(options, config);
+  const { log, storage, ownsStorage, broker, stages } = parts;
   const lifecycle = createLifecycle();
   const startedAt = now();
   const version = packageVersion();
@@ -126,9 +127,11 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   let mount: Mount | null = null;
   const health = (): Health => {
     const db = storage.status();
+    const carrier = parts.brokerStatus?.() ?? null;
     const draining = lifecycle.state === 'draining' || lifecycle.state === 'stopped';
+    const working = db.ok && (carrier?.ok ?? true);
     return {
-      status: draining ? 'draining' : db.ok ? 'healthy' : 'degraded',
+      status: draining ? 'draining' : working ? 'healthy' : 'degraded',
       version,
       timestamp: new Date().toISOString(),
       database: db.ok ? 'connected' : 'error',
@@ -137,6 +140,10 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       protocol_version: PROTOCOL_VERSION,
       routes: gateway.stats(),
       auth: auth.on ? 'on' : 'off',
+      node: config.nodeId,
+      mode: parts.mode,
+      broker: carrier === null ? 'memory' : carrier.ok ? 'connected' : 'error',
+      broker_error: carrier === null || carrier.ok ? null : carrier.error,
     };
   };
 
@@ -190,9 +197,11 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   // Domains restore what storage holds before the first request is served (a settled SQLite
   // storage has done so before any socket can be read).
   let started = false;
-  const starting = Promise.all([transport.start(), workflows.start()]).then(() => {
-    started = true;
-  });
+  const starting = parts.brokerReady
+    .then(() => Promise.all([transport.start(), workflows.start()]))
+    .then(() => {
+      started = true;
+    });
   const afterStart =
     <A extends unknown[]>(handle: (...args: A) => void) =>
     (...args: A): void => {
@@ -255,6 +264,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
         server.close(() => resolve());
         server.closeAllConnections();
       });
+    await parts.closeBroker();
     if (ownsStorage) await storage.close();
     lifecycle.to('stopped');
     log.info('server.stopped', { origin });
@@ -292,6 +302,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
       } catch (error) {
         release();
         await pruning.stop();
+        await parts.closeBroker();
         if (ownsStorage) await storage.close();
         lifecycle.to('stopped');
         throw error;

@@ -7,15 +7,17 @@ import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
 import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
+import { createRedisBroker, type BrokerStatus } from '../rooms/createRedisBroker.js';
+import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
 /** The replaceable parts of a server; each one left out is built from the options. */
 export interface LivelineParts {
-  /** Durable state. @default SQLite in `dataDir` */
+  /** Durable state. @default PostgreSQL at `databaseUrl` in cluster mode, else SQLite in `dataDir` */
   readonly storage?: Storage;
-  /** Room fan-out and history. @default the in-memory broker bounded by the `history*` options */
+  /** Room fan-out and history, bounded by the `history*` options. @default Redis at `redisUrl` in cluster mode, else in memory */
   readonly broker?: Broker;
   /** Pipeline stages by name; those left out are the built-in ones. @default built-in stages paced by `stageDurationMs`, and ffmpeg's `render` unless `renderVideo` is false */
   readonly stages?: Partial<Record<StageName, Stage>>;
@@ -29,6 +31,14 @@ export interface ResolvedParts {
   readonly storage: Storage;
   readonly ownsStorage: boolean;
   readonly broker: Broker;
+  /** `cluster` when the settings name PostgreSQL and Redis (they always come together). */
+  readonly mode: 'embedded' | 'cluster';
+  /** The health of the Redis broker the server made, or `null` (memory, or a broker given). */
+  readonly brokerStatus: (() => BrokerStatus) | null;
+  /** Settles once the broker the server made is connected, or has given up waiting for it. */
+  readonly brokerReady: Promise<void>;
+  /** Closes the broker the server made (its Redis connections); nothing otherwise. */
+  readonly closeBroker: () => Promise<void>;
   /** A stage without a worker (`render` with `renderVideo: false`) is skipped by every run. */
   readonly stages: Partial<Record<StageName, Stage>>;
 }
@@ -100,20 +110,39 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
       : builtin(name);
     if (stage) stages[name] = stage;
   }
+  const limits = {
+    maxEvents: config.historyMaxEvents,
+    maxAgeMs: config.historyMaxAgeMs,
+    maxBytes: config.historyMaxBytes,
+  };
+  const redis =
+    !parts.broker && config.redisUrl
+      ? createRedisBroker({
+          url: config.redisUrl,
+          limits,
+          now: config.now,
+          encode: encodeTextFrame,
+          log,
+        })
+      : null;
   const broker = parts.broker
     ? checkPart('broker', parts.broker, REQUIRED_METHODS.broker)
-    : createMemoryBroker(
-        {
-          maxEvents: config.historyMaxEvents,
-          maxAgeMs: config.historyMaxAgeMs,
-          maxBytes: config.historyMaxBytes,
-        },
-        config.now,
-        encodeTextFrame,
-      );
+    : (redis ?? createMemoryBroker(limits, config.now, encodeTextFrame));
   // Storage last: it opens a file, which nothing may leave open when another part is refused.
   const storage = parts.storage
     ? checkPart('storage', parts.storage, REQUIRED_METHODS.storage)
-    : createSqliteStorage(config.dataDir, log);
-  return { log, storage, ownsStorage: !parts.storage, broker, stages };
+    : config.databaseUrl
+      ? createPostgresStorage({ url: config.databaseUrl, log })
+      : createSqliteStorage(config.dataDir, log);
+  return {
+    log,
+    storage,
+    ownsStorage: !parts.storage,
+    broker,
+    mode: config.databaseUrl ? 'cluster' : 'embedded',
+    brokerStatus: redis ? () => redis.status() : null,
+    brokerReady: redis?.ready ?? Promise.resolve(),
+    closeBroker: () => redis?.close() ?? Promise.resolve(),
+    stages,
+  };
 }

@@ -116,6 +116,9 @@ export function parseCliOptions(
   else if (env.LIVELINE_AUTH_SECRET) options.authSecret = env.LIVELINE_AUTH_SECRET;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;
   if (values.WEB_DIR) options.webDir = values.WEB_DIR.value;
+  if (values.DATABASE_URL) options.databaseUrl = values.DATABASE_URL.value;
+  if (values.REDIS_URL) options.redisUrl = values.REDIS_URL.value;
+  if (values.NODE_ID) options.nodeId = values.NODE_ID.value;
   if (values.FFMPEG_PATH) options.ffmpegPath = values.FFMPEG_PATH.value;
   if (values.ESPEAK_NG_PATH) options.espeakNgPath = values.ESPEAK_NG_PATH.value;
   const render = values.RENDER_VIDEO;

@@ -31,6 +31,24 @@ export const SERVER_FLAGS = {
     help: 'directory of the SQLite database',
     fallback: './data',
   },
+  '--database-url': {
+    env: 'DATABASE_URL',
+    value: '<url>',
+    help: 'PostgreSQL (postgres://user:password@host:port/db); with --redis-url it turns on cluster mode. A password in a flag shows in ps: prefer the variable',
+    fallback: 'none: SQLite in --data-dir',
+  },
+  '--redis-url': {
+    env: 'REDIS_URL',
+    value: '<url>',
+    help: 'Redis ≥ 6.2 (redis://host:port); with --database-url it turns on cluster mode',
+    fallback: 'none: the in-memory broker',
+  },
+  '--node-id': {
+    env: 'NODE_ID',
+    value: '<id>',
+    help: "this node's name in /health and logs (letters, digits, . _ -; at most 64)",
+    fallback: 'host name and process id',
+  },
   '--allowed-origins': {
     env: 'ALLOWED_ORIGINS',
     value: '<origins>',

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,6 +21,15 @@ export interface ServerOptions {
   host?: string;
   /** Directory of the SQLite database. @default './data' */
   dataDir?: string;
+  /**
+   * PostgreSQL URL: with `redisUrl`, the node runs in cluster mode (PostgreSQL stores and
+   * sequences, Redis carries events between nodes) instead of SQLite and memory. @default none
+   */
+  databaseUrl?: string | null;
+  /** Redis (≥ 6.2) URL; needs `databaseUrl` too. @default none */
+  redisUrl?: string | null;
+  /** This node's name in `/health` and logs. @default `<host name>-<pid>` */
+  nodeId?: string;
   /** Origins allowed to open WebSockets; requests without `Origin` are always allowed. @default own origin + Vite dev origins */
   allowedOrigins?: readonly string[];
   /**
@@ -101,9 +111,15 @@ export interface ServerOptions {
 
 /** Options after defaults and validation. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'allowedOrigins' | 'allowedHosts' | 'webDir' | 'authSecret'>
+  Omit<
+    ServerOptions,
+    'allowedOrigins' | 'allowedHosts' | 'webDir' | 'authSecret' | 'databaseUrl' | 'redisUrl'
+  >
 > & {
   readonly authSecret: string | null;
+  /** Both set in cluster mode, both null for the embedded node. */
+  readonly databaseUrl: string | null;
+  readonly redisUrl: string | null;
   readonly allowedOrigins: readonly string[] | null;
   readonly allowedHosts: readonly string[];
   readonly webDir: string | null;
@@ -246,6 +262,40 @@ const webDirOption = (value: unknown): string | null => {
   return existsSync(defaultWebDir) ? defaultWebDir : null;
 };
 
+/** A URL of one of `schemes`; the message never repeats the value (it may hold a password). */
+const urlOption = (field: string, value: unknown, schemes: readonly string[]): string | null => {
+  if (value === undefined || value === null) return null;
+  let scheme = '';
+  try {
+    if (typeof value === 'string') scheme = new URL(value).protocol;
+  } catch {
+    // not a URL: reported below
+  }
+  if (typeof value !== 'string' || !schemes.includes(scheme))
+    return fail(field, `expected a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  return value;
+};
+
+const clusterOptions = (
+  options: ServerOptions,
+): Pick<ResolvedServerOptions, 'databaseUrl' | 'redisUrl' | 'nodeId'> => {
+  const databaseUrl = urlOption('databaseUrl', options.databaseUrl, ['postgres:', 'postgresql:']);
+  const redisUrl = urlOption('redisUrl', options.redisUrl, ['redis:', 'rediss:']);
+  // One engine alone would be a cluster that loses events or state: refuse it rather than guess.
+  if ((databaseUrl === null) !== (redisUrl === null))
+    fail(
+      databaseUrl === null ? 'databaseUrl' : 'redisUrl',
+      'cluster mode needs both a database URL (DATABASE_URL) and a Redis URL (REDIS_URL)',
+    );
+  const host = hostname()
+    .replace(/[^\w.-]/g, '-')
+    .slice(0, 50);
+  const nodeId = stringOption('nodeId', options.nodeId, `${host}-${process.pid}`);
+  if (!/^[\w.-]{1,64}$/.test(nodeId))
+    fail('nodeId', 'expected 1 to 64 letters, digits, dots, underscores or dashes');
+  return { databaseUrl, redisUrl, nodeId };
+};
+
 /** Applies defaults and validates every option, throwing {@link ConfigError} naming the bad one. */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
   const now = options.now ?? (() => performance.timeOrigin + performance.now());
@@ -271,6 +321,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     authSecret: secretOption(options.authSecret, host, insecureNoAuth),
     insecureNoAuth,
     dataDir: resolve(stringOption('dataDir', options.dataDir, DEFAULT_DATA_DIR)),
+    ...clusterOptions(options),
     allowedOrigins: originsOption(options.allowedOrigins),
     allowedHosts: hostsOption(options.allowedHosts),
     trustedProxies: proxiesOption(options.trustedProxies),

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
+import { startNginx } from '../test-utils/engines/startNginx.js';
+import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
+import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import {
+  connectTestClient,
+  dataOf,
+  onTestCleanup,
+  rawRequest,
+  startTestServer,
+  wsOrigin,
+  type TestMessage,
+} from '../test-utils/index.js';
+
+let postgres: TestPostgres;
+let redis: TestRedis;
+beforeAll(async () => {
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+});
+afterAll(() => Promise.all([postgres.stop(), redis.stop()]));
+
+const cardIds = (snapshot: TestMessage): string[] =>
+  ((dataOf(snapshot).cards ?? []) as { id: string }[]).map((card) => card.id);
+
+describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
+  it('a board op on node A reaches a client of node B, and a client through nginx sees it too; /health names each node', async () => {
+    const databaseUrl = await postgres.createDatabase('two_nodes');
+    const cluster = { databaseUrl, redisUrl: redis.url };
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    for (const [node, name] of [
+      [a, 'node-a'],
+      [b, 'node-b'],
+    ] as const)
+      expect((await rawRequest(node, '/health')).json).toMatchObject({
+        status: 'healthy',
+        database: 'connected',
+        node: name,
+        mode: 'cluster',
+        broker: 'connected',
+        broker_error: null,
+      });
+    const onA = await connectTestClient(wsOrigin(a, '/ws/connect?board_id=shared'));
+    const onB = await connectTestClient(wsOrigin(b, '/ws/connect?board_id=shared'));
+    await onA.next('snapshot');
+    await onB.next('snapshot');
+    onA.send({
+      type: 'card.create',
+      op_id: 'from-a',
+      card_id: 'c1',
+      column_id: 'backlog',
+      title: 'written on A',
+    });
+    const seenOnB = await onB.next('card.created');
+    expect(dataOf(seenOnB).card).toMatchObject({ id: 'c1', title: 'written on A' });
+
+    const nginx = await startNginx((port, prefix) =>
+      deployNginxConfig(port, prefix, [a.origin, b.origin]),
+    );
+    onTestCleanup(() => nginx.stop());
+    for (let i = 0; i < 2; i += 1) {
+      const viaNginx = await connectTestClient(wsOrigin(nginx, '/ws/connect?board_id=shared'));
+      expect(cardIds(await viaNginx.next('snapshot'))).toContain('c1');
+    }
+  });
+});
