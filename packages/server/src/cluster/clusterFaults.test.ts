@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createCard } from '../test-utils/createCard.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
 import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
 import {
@@ -34,9 +35,6 @@ const twoNodes = async (board: string) => {
   return { a, b, onA, onB };
 };
 
-const create = (client: TestClient, id: string): void =>
-  client.send({ type: 'card.create', op_id: id, card_id: id, column_id: 'backlog', title: id });
-
 /** The card ids a client saw created, in the order it saw them. */
 const createdSeen = (client: TestClient): string[] =>
   client.messages
@@ -46,11 +44,11 @@ const createdSeen = (client: TestClient): string[] =>
 describe('cluster faults', () => {
   it('S2 PostgreSQL down: an op is refused unavailable and /health is degraded naming the database; back up, the retried op id is applied once on every node', async () => {
     const { a, onA, onB } = await twoNodes('pg-down');
-    create(onA, 'before');
+    createCard(onA, 'before');
     await onB.next('card.created');
     await postgres.restart(async () => {
       const started = performance.now();
-      create(onA, 'during');
+      createCard(onA, 'during');
       const refused = await onA.next('error');
       expect(dataOf(refused)).toMatchObject({ code: 'unavailable', op_id: 'during' });
       expect(performance.now() - started).toBeLessThan(3_000);
@@ -63,12 +61,12 @@ describe('cluster faults', () => {
     });
     await vi.waitFor(
       async () => {
-        create(onA, 'during');
+        createCard(onA, 'during');
         await onA.next('ack', 1_000);
       },
       { timeout: 10_000 },
     );
-    create(onA, 'during');
+    createCard(onA, 'during');
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['before', 'during']));
     expect(createdSeen(onA)).toEqual(['before', 'during']);
     expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
@@ -76,7 +74,7 @@ describe('cluster faults', () => {
 
   it('S2 Redis killed and restarted empty: /health is degraded naming the broker; afterwards ops flow between the nodes again, in one order', async () => {
     const { a, b, onA, onB } = await twoNodes('redis-down');
-    create(onA, 'before');
+    createCard(onA, 'before');
     await onB.next('card.created');
     await redis.restart(async () => {
       await vi.waitFor(async () =>
@@ -93,8 +91,8 @@ describe('cluster faults', () => {
         expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' }),
       { timeout: 10_000 },
     );
-    create(onB, 'from-b');
-    create(onA, 'from-a');
+    createCard(onB, 'from-b');
+    createCard(onA, 'from-a');
     await vi.waitFor(() => expect(createdSeen(onA)).toHaveLength(3), { timeout: 5_000 });
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(createdSeen(onA)), { timeout: 5_000 });
     expect(createdSeen(onA)[0]).toBe('before');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HEARTBEAT_INTERVAL_MS, PING_INTERVAL_MS } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from '../doctor/doctor.js';
+import { createCard } from '../test-utils/createCard.js';
 import { DEPLOY_NGINX_CONF, deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx, type TestNginx } from '../test-utils/engines/startNginx.js';
 import {
@@ -40,13 +41,7 @@ describe('nginx in front of the server', () => {
     expect(health.json).toMatchObject({ status: 'healthy', database: 'connected' });
     const client = await connectTestClient(wsOrigin(nginx, '/ws/connect?board_id=via-nginx'));
     await client.next('snapshot');
-    client.send({
-      type: 'card.create',
-      op_id: 'through-nginx',
-      card_id: 'c1',
-      column_id: 'backlog',
-      title: 'sent through nginx',
-    });
+    createCard(client, 'c1', 'sent through nginx');
     const created = await client.next('card.created');
     expect(dataOf(created).card).toMatchObject({ id: 'c1', title: 'sent through nginx' });
   });

@@ -7,6 +7,7 @@ import {
 } from '@liveline/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCard } from '../test-utils/createCard.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx, type TestNginx } from '../test-utils/engines/startNginx.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
@@ -84,13 +85,7 @@ describe('cluster mode under load', () => {
     let retried = 0;
     const sendUntilAcked = async ({ client, id }: (typeof ops)[number]) => {
       for (;;) {
-        client.send({
-          type: 'card.create',
-          op_id: id,
-          card_id: id,
-          column_id: 'backlog',
-          title: id,
-        });
+        createCard(client, id);
         const answer = await client.next(
           (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === id,
           20_000,

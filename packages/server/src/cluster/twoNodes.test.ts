@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCard } from '../test-utils/createCard.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
@@ -45,13 +46,7 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
     const onB = await connectTestClient(wsOrigin(b, '/ws/connect?board_id=shared'));
     await onA.next('snapshot');
     await onB.next('snapshot');
-    onA.send({
-      type: 'card.create',
-      op_id: 'from-a',
-      card_id: 'c1',
-      column_id: 'backlog',
-      title: 'written on A',
-    });
+    createCard(onA, 'c1', 'written on A');
     const seenOnB = await onB.next('card.created');
     expect(dataOf(seenOnB).card).toMatchObject({ id: 'c1', title: 'written on A' });
 

@@ -65,6 +65,16 @@ const numsub = async (room: string): Promise<number> => {
 
 const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
+/** Node A holding an empty copy of `room`, and what node B's listener (subscribed) gets of it. */
+const writerAndListener = async (room: string) => {
+  const [a, b] = await nodes(2);
+  if (!a || !b) throw new Error('two nodes expected');
+  await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+  const got = received(b, room);
+  await vi.waitFor(async () => expect(await numsub(room)).toBe(1));
+  return { a, got };
+};
+
 describe('Redis broker across nodes', () => {
   it('a node subscribes only to rooms with local listeners, and delivers each event once, encoded once for all of them', async () => {
     const [a, b] = await nodes(2);
@@ -83,11 +93,7 @@ describe('Redis broker across nodes', () => {
   });
 
   it('CLIENT KILL TYPE pubsub: the node reads back from the stream what it missed, no gap and no duplicate', async () => {
-    const [a, b] = await nodes(2);
-    if (!a || !b) throw new Error('two nodes expected');
-    await a.seed('board:k', { epoch: 'e1', headSeq: 0, entries: [] });
-    const got = received(b, 'board:k');
-    await vi.waitFor(async () => expect(await numsub('board:k')).toBe(1));
+    const { a, got } = await writerAndListener('board:k');
     await publishRange(a, 'board:k', 1, 5);
     await vi.waitFor(() => expect(got).toEqual(upTo(5)));
     await (await admin()).sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
@@ -96,11 +102,7 @@ describe('Redis broker across nodes', () => {
   });
 
   it('FLUSHALL: a publish answers gap, the copy is seeded again with the same epoch, and listeners see one order', async () => {
-    const [a, b] = await nodes(2);
-    if (!a || !b) throw new Error('two nodes expected');
-    await a.seed('board:f', { epoch: 'e1', headSeq: 0, entries: [] });
-    const got = received(b, 'board:f');
-    await vi.waitFor(async () => expect(await numsub('board:f')).toBe(1));
+    const { a, got } = await writerAndListener('board:f');
     await publishRange(a, 'board:f', 1, 3);
     await (await admin()).flushAll();
     expect(await a.publish('board:f', { seq: 4, epoch: 'e1' }, frameOf(4))).toBe('gap');
@@ -111,11 +113,7 @@ describe('Redis broker across nodes', () => {
   });
 
   it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {
-    const [a, b] = await nodes(2);
-    if (!a || !b) throw new Error('two nodes expected');
-    await a.seed('board:r', { epoch: 'e1', headSeq: 0, entries: [] });
-    const got = received(b, 'board:r');
-    await vi.waitFor(async () => expect(await numsub('board:r')).toBe(1));
+    const { a, got } = await writerAndListener('board:r');
     await publishRange(a, 'board:r', 1, 2);
     await redis.restart(async () => {
       const started = performance.now();
