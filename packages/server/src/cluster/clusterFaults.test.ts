@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCard } from '../test-utils/createCard.js';
+import { createCard } from '../test-utils/boardClients.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
 import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
 import {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { HEARTBEAT_INTERVAL_MS, PING_INTERVAL_MS } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from '../doctor/doctor.js';
-import { createCard } from '../test-utils/createCard.js';
+import { createCard } from '../test-utils/boardClients.js';
 import { DEPLOY_NGINX_CONF, deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx, type TestNginx } from '../test-utils/engines/startNginx.js';
 import {

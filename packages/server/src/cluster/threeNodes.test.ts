@@ -1,13 +1,7 @@
-import {
-  applyBoardEvent,
-  boardEventSchema,
-  boardSchema,
-  parse,
-  type Board,
-} from '@liveline/protocol';
+import { boardSchema, parse, type Board } from '@liveline/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCard } from '../test-utils/createCard.js';
+import { boardSeenBy, createCard, seqOf } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx, type TestNginx } from '../test-utils/engines/startNginx.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
@@ -34,26 +28,6 @@ afterAll(async () => {
   await nginx?.stop();
   await Promise.all([postgres.stop(), redis.stop()]);
 });
-
-/** The seq of an ordered message, or null. */
-const seqOf = (message: Record<string, unknown>): number | null =>
-  typeof message.seq === 'number' ? message.seq : null;
-
-/** A client's board rebuilt from its snapshot and every event after it, and the seqs it got. */
-const seenBy = (client: TestClient): { board: Board; seqs: number[]; from: number } => {
-  const snapshot = client.messages.find((m) => m.type === 'snapshot');
-  const parsed = parse(boardSchema, snapshot?.data);
-  if (!snapshot || !parsed.ok) throw new Error('no board snapshot');
-  const seqs: number[] = [];
-  let board = parsed.value;
-  for (const message of client.messages) {
-    const event = parse(boardEventSchema, message);
-    if (!event.ok) continue;
-    seqs.push(seqOf(message) ?? -1);
-    board = applyBoardEvent(board, event.value);
-  }
-  return { board, seqs, from: seqOf(snapshot) ?? -1 };
-};
 
 describe('cluster mode under load', () => {
   it(`B1 ${CLIENTS} board clients on ${NODES} nodes behind nginx: every acked op is applied once, every client has a gapless log and the board stored in PostgreSQL`, async () => {
@@ -118,11 +92,11 @@ describe('cluster mode under load', () => {
     );
     const [firstClient] = clients;
     if (!firstClient) throw new Error('no clients');
-    const first = seenBy(firstClient).board;
+    const first = boardSeenBy(firstClient).board;
     const cards = (board: Board) => ({ columns: board.columns, cards: board.cards });
     expect(first.cards.map((card) => card.id).sort()).toEqual(ops.map((op) => op.id).sort());
     for (const client of clients) {
-      const { board, seqs, from } = seenBy(client);
+      const { board, seqs, from } = boardSeenBy(client);
       expect(seqs).toEqual(Array.from({ length: head - from }, (_, i) => from + 1 + i));
       expect(cards(board)).toEqual(cards(first));
     }

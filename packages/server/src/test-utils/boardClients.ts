@@ -1,0 +1,35 @@
+import {
+  applyBoardEvent,
+  boardEventSchema,
+  boardSchema,
+  parse,
+  type Board,
+} from '@liveline/protocol';
+import type { TestClient, TestMessage } from './index.js';
+
+/** Sends a board `card.create` whose op id and card id are `id`, into the backlog. */
+export const createCard = (client: TestClient, id: string, title = id): void =>
+  client.send({ type: 'card.create', op_id: id, card_id: id, column_id: 'backlog', title });
+
+/** The seq of an ordered message, or null. */
+export const seqOf = (message: TestMessage): number | null =>
+  typeof message.seq === 'number' ? message.seq : null;
+
+/**
+ * A client's board rebuilt from its snapshot and every event it got after it (a snapshot may lag
+ * the events that follow it), the seqs of those events, and the snapshot's seq.
+ */
+export function boardSeenBy(client: TestClient): { board: Board; seqs: number[]; from: number } {
+  const snapshot = client.messages.find((m) => m.type === 'snapshot');
+  const parsed = parse(boardSchema, snapshot?.data);
+  if (!snapshot || !parsed.ok) throw new Error('no board snapshot');
+  const seqs: number[] = [];
+  let board = parsed.value;
+  for (const message of client.messages) {
+    const event = parse(boardEventSchema, message);
+    if (!event.ok) continue;
+    seqs.push(seqOf(message) ?? -1);
+    board = applyBoardEvent(board, event.value);
+  }
+  return { board, seqs, from: seqOf(snapshot) ?? -1 };
+}
