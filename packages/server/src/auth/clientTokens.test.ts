@@ -88,21 +88,29 @@ describe('@liveline/ws-client getToken against the real server (rule A10)', () =
     expect(opened).toHaveLength(1);
   });
 
-  it('A10 A7 two 4401s in a row without a socket heard from (a browser refused at the handshake) stop the loop', async () => {
-    const server = await startTestServer({ authSecret: SECRET });
-    const getToken = vi
-      .fn<() => Promise<string>>()
-      .mockImplementationOnce(() => expiringSoon('transport:*:read'))
-      .mockImplementation(() => token('transport:*:read', -300));
-    // An Origin makes the server refuse as it refuses a browser: accept, then close with 4401.
-    const { opened, state } = await untilStopped(server.origin, getToken, {
-      origin: server.origin,
-    });
-    expect(state).toMatchObject({
-      lastClose: { code: 4401, reason: 'token expired' },
-      error: { code: 'signed_out' },
-    });
-    expect(getToken).toHaveBeenCalledTimes(2);
-    expect(opened).toHaveLength(2);
-  });
+  it.each([
+    ['a browser (it sends an Origin)', { origin: 'self' }],
+    ['a Node client (no Origin)', {}],
+  ])(
+    'A10 A7 two 4401s in a row without a socket heard from (%s refused at the handshake) stop the loop',
+    async (_, socket) => {
+      const server = await startTestServer({ authSecret: SECRET });
+      const getToken = vi
+        .fn<() => Promise<string>>()
+        .mockImplementationOnce(() => expiringSoon('transport:*:read'))
+        .mockImplementation(() => token('transport:*:read', -300));
+      // Offering liveline.v1, with or without an Origin, makes the server accept, then close with 4401.
+      const { opened, state } = await untilStopped(
+        server.origin,
+        getToken,
+        'origin' in socket ? { origin: server.origin } : {},
+      );
+      expect(state).toMatchObject({
+        lastClose: { code: 4401, reason: 'token expired' },
+        error: { code: 'signed_out' },
+      });
+      expect(getToken).toHaveBeenCalledTimes(2);
+      expect(opened).toHaveLength(2);
+    },
+  );
 });

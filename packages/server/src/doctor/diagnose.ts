@@ -209,6 +209,11 @@ const networkCause = (
   }
 };
 
+const authFailed = (why: string): string =>
+  `authentication failed (${why}): pass a valid, unexpired token with --token; mint one with liveline token`;
+const outOfScope = (why: string): string =>
+  `the token is out of scope (${why}): mint one with that grant`;
+
 /** Plain words for an upgrade the server answered with an HTTP status instead of 101. */
 function rejectionCause(input: WsCheckInput, answer: HttpAnswer): string {
   const error = livelineError(answer);
@@ -223,12 +228,9 @@ function rejectionCause(input: WsCheckInput, answer: HttpAnswer): string {
       return `route not served by this server${list}${said}`;
     }
     case 401:
-      return error
-        ? `authentication failed (${error.message}): pass a valid, unexpired token with --token; mint one with liveline token`
-        : `unauthorized (${describeAnswer(answer)})`;
+      return error ? authFailed(error.message) : `unauthorized (${describeAnswer(answer)})`;
     case 403:
-      if (error?.code === 'forbidden')
-        return `the token is out of scope (${error.message}): mint one with that grant`;
+      if (error?.code === 'forbidden') return outOfScope(error.message);
       if (answer.body.trim() === '')
         return (
           'the server closed before accepting (empty 403): an unregistered WebSocket route, or a ' +
@@ -316,6 +318,9 @@ export function diagnoseWs(input: WsCheckInput): Diagnosis {
         `handler registered but silent: upgraded (101) in ${result.upgradeMs} ms, then no message within ${timeoutMs} ms`,
       );
     case 'closed': {
+      // A Liveline client's refused token is accepted, then closed (rule A7).
+      if (result.code === 4401) return fail('closed 4401', authFailed(result.reason));
+      if (result.code === 4403) return fail('closed 4403', outOfScope(result.reason));
       const reason = result.reason ? ` (reason ${quote(result.reason)})` : '';
       return fail(
         `closed ${result.code}`,

@@ -297,10 +297,16 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
 
   /**
    * Answers a refused token (rule A7): HTTP for clients that can read it, accept-then-close for a
-   * browser (an `Origin` is present), which cannot read a handshake's status.
+   * browser (an `Origin` is present), which cannot read a handshake's status, and for a Liveline
+   * client (it offers `liveline.v1`), whose WebSocket API cannot either, even in Node.
    */
   const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, r: AuthRefusal): void => {
-    if (req.headers.origin !== undefined && r.closeCode !== null) {
+    const readsCloseCodes =
+      req.headers.origin !== undefined ||
+      (req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .some((p) => p.trim() === SUBPROTOCOL);
+    if (readsCloseCodes && r.closeCode !== null) {
       const code = r.closeCode;
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, closeReason(r.message)));
       return;
