@@ -1,30 +1,13 @@
-import {
-  applyBoardEvent,
-  boardEventSchema,
-  boardSchema,
-  parse,
-  type Board,
-} from '@liveline/protocol';
+import { boardSchema, parse, type Board } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
+import { boardSeenBy } from '../../test-utils/boardClients.js';
 import {
   connectTestClient,
   dataOf,
   rawRequest,
   startTestServer,
   wsOrigin,
-  type TestClient,
 } from '../../test-utils/index.js';
-
-/** Rebuilds a client's board from its snapshot and the ordered events it received. */
-const boardSeenBy = (client: TestClient): Board => {
-  const snapshot = client.messages.find((m) => m.type === 'snapshot');
-  const parsed = parse(boardSchema, snapshot?.data);
-  if (!parsed.ok) throw parsed.error;
-  return client.messages.reduce<Board>((board, m) => {
-    const event = parse(boardEventSchema, m);
-    return event.ok ? applyBoardEvent(board, event.value) : board;
-  }, parsed.value);
-};
 
 describe('Agent Kanban board', () => {
   it('B1 two clients moving cards concurrently converge to the same board as the server', async () => {
@@ -54,9 +37,9 @@ describe('Agent Kanban board', () => {
     const expected = parse(boardSchema, final.json?.board);
     expect(expected.ok).toBe(true);
     const withoutPresence = (board: Board) => ({ ...board, presence: [] });
-    expect(withoutPresence(boardSeenBy(a))).toEqual(withoutPresence(boardSeenBy(b)));
+    expect(withoutPresence(boardSeenBy(a).board)).toEqual(withoutPresence(boardSeenBy(b).board));
     if (expected.ok)
-      expect(withoutPresence(boardSeenBy(a))).toEqual(withoutPresence(expected.value));
+      expect(withoutPresence(boardSeenBy(a).board)).toEqual(withoutPresence(expected.value));
   });
 
   it('B2 an operation replayed after reconnect is applied once and acked as duplicate with the original seq', async () => {
