@@ -6,12 +6,12 @@ export const BENCH_AUTH_SECRET = 'liveline-bench-auth-secret-32-bytes-long';
 const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
- * An HS256 token for the auth-on peer with every grant a bench client needs, valid for an hour.
- * Signed with Node's HMAC: any standard signer works (PROTOCOL.md A2).
+ * An HS256 token for `sub` with every grant a bench client needs, valid for an hour, for the
+ * auth-on peers. Signed with Node's HMAC: any standard signer works (PROTOCOL.md A2).
  */
-export function benchToken(nowMs = Date.now()): string {
+export function benchToken(sub: string, nowMs = Date.now()): string {
   const claims = {
-    sub: 'bench',
+    sub,
     aud: 'liveline',
     exp: Math.floor(nowMs / 1000) + 3600,
     scope: 'board:*:write transport:*:control monitor:*:read workflow:*:read',

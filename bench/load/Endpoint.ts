@@ -1,7 +1,14 @@
 import type { Stamp } from './stampPayload.js';
 
 /** The server kinds compared side by side. */
-export const PEER_KINDS = ['liveline', 'liveline-auth', 'ws-frame', 'ws-raw', 'socketio'] as const;
+export const PEER_KINDS = [
+  'liveline',
+  'liveline-auth',
+  'liveline-invite',
+  'ws-frame',
+  'ws-raw',
+  'socketio',
+] as const;
 /** One server kind. */
 export type PeerKind = (typeof PEER_KINDS)[number];
 

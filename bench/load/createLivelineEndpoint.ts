@@ -30,12 +30,17 @@ const createCardOp = {
 /**
  * Liveline's real routes: the ordered board room `/ws/connect` (a publisher's `card.update` ops
  * become `card.updated` events to every board client), `/ws/transport/clock` for ticks and
- * `time_sync` on `/ws/agent/:name`; @liveline/ws-client with `ws` for the restart storm. With a
- * `token` every socket offers it as a browser does (`liveline.auth.<token>`, PROTOCOL.md A2).
+ * `time_sync` on `/ws/agent/:name`; @liveline/ws-client with `ws` for the restart storm. With
+ * `token`, every socket offers the token it answers as a browser does (`liveline.auth.<token>`,
+ * PROTOCOL.md A2).
  */
-export function createLivelineEndpoint(port: number, token: string | null = null): Endpoint {
+export function createLivelineEndpoint(
+  port: number,
+  token: (() => string) | null = null,
+): Endpoint {
   const origin = `http://127.0.0.1:${port}`;
-  const protocols = token === null ? [] : [SUBPROTOCOL, `${AUTH_SUBPROTOCOL_PREFIX}${token}`];
+  const protocols = (): string[] =>
+    token === null ? [] : [SUBPROTOCOL, `${AUTH_SUBPROTOCOL_PREFIX}${token()}`];
   const board = wsUrl(origin, 'board', { query: { board_id: BOARD_ID } });
   const agent = wsUrl(origin, 'agent', { params: { name: 'screenwriter' } });
   const noop = (): void => {};
@@ -43,7 +48,7 @@ export function createLivelineEndpoint(port: number, token: string | null = null
     createClient({
       origin,
       environment: { WebSocket: WebSocket as unknown as WebSocketConstructor },
-      getToken: token === null ? undefined : () => token,
+      getToken: token ?? undefined,
     });
   return {
     openRoom(onStamp) {
@@ -58,7 +63,7 @@ export function createLivelineEndpoint(port: number, token: string | null = null
               if (stamp) onStamp(stamp);
             }
           },
-          protocols,
+          protocols(),
         );
         socket.catch(reject);
       });
@@ -72,7 +77,7 @@ export function createLivelineEndpoint(port: number, token: string | null = null
           // The create's ack, or its conflict error when the card exists already.
           if (text.includes('create-bench-card')) created();
         },
-        protocols,
+        protocols(),
       );
       socket.send(JSON.stringify(createCardOp));
       await ready;
@@ -82,13 +87,13 @@ export function createLivelineEndpoint(port: number, token: string | null = null
       };
     },
     openClock(onTick) {
-      return openSocket(wsUrl(origin, 'clock'), onTick, protocols);
+      return openSocket(wsUrl(origin, 'clock'), onTick, protocols());
     },
     openEcho() {
-      return openEchoClient(agent, protocols);
+      return openEchoClient(agent, protocols());
     },
     openIdle() {
-      return openSocket(agent, noop, protocols);
+      return openSocket(agent, noop, protocols());
     },
     openResuming({ onStamp, onOpen }) {
       const channel = client().channel('board', { query: { board_id: BOARD_ID } });

@@ -21,10 +21,19 @@ import { runTick30 } from './runTick30.js';
 // Loaded on demand, so the peers' clients do not depend on Liveline's workspace sources.
 const endpoints: Record<PeerKind, () => Promise<(port: number) => Endpoint>> = {
   liveline: async () => (await import('./createLivelineEndpoint.js')).createLivelineEndpoint,
+  // Every client is another person with a token of their own: each is verified once.
   'liveline-auth': async () => {
     const { createLivelineEndpoint } = await import('./createLivelineEndpoint.js');
-    const token = (await import('../lib/benchToken.js')).benchToken();
-    return (port) => createLivelineEndpoint(port, token);
+    const { benchToken } = await import('../lib/benchToken.js');
+    let people = 0;
+    return (port) =>
+      createLivelineEndpoint(port, () => benchToken(`person-${process.pid}-${people++}`));
+  },
+  // Every client opened one invite link (PROTOCOL.md A9): one token, verified once, remembered.
+  'liveline-invite': async () => {
+    const { createLivelineEndpoint } = await import('./createLivelineEndpoint.js');
+    const token = (await import('../lib/benchToken.js')).benchToken('invitee');
+    return (port) => createLivelineEndpoint(port, () => token);
   },
   // ws-frame differs from ws-raw only in how the server writes broadcasts; the clients are the same.
   'ws-frame': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,

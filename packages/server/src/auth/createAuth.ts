@@ -14,6 +14,7 @@ import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { createFailureLimiter } from './createFailureLimiter.js';
 import { readToken } from './readToken.js';
+import { createVerifiedTokens } from './createVerifiedTokens.js';
 
 /** The audience every Liveline token names (rule A2). */
 export const TOKEN_AUDIENCE = 'liveline';
@@ -100,6 +101,7 @@ export function createAuth(
   clientAddress: (req: IncomingMessage) => string,
 ): Auth {
   const limiter = createFailureLimiter(now);
+  const remembered = createVerifiedTokens(now, CLOCK_TOLERANCE_S * 1000);
   // The key is imported once (TOOLCHAIN: a CryptoKey, not raw bytes per verification).
   const key =
     secret === null
@@ -123,6 +125,8 @@ export function createAuth(
   };
 
   const verify = async (token: string): Promise<Identity | string> => {
+    const known = remembered.get(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, await (key as NonNullable<typeof key>), {
         algorithms: ['HS256'],
@@ -138,12 +142,14 @@ export function createAuth(
         payload.sub.length > MAX_SUBJECT_LENGTH
       )
         return `token claim sub is empty or longer than ${MAX_SUBJECT_LENGTH} characters`;
-      return {
+      const identity: Identity = {
         id: payload.sub,
         name: typeof payload.name === 'string' ? payload.name.slice(0, 100) : null,
         grants: parseScope(payload.scope),
         expiresAt: Number(payload.exp) * 1000,
       };
+      remembered.remember(token, identity);
+      return identity;
     } catch (error) {
       return whyInvalid(error);
     }

@@ -98,6 +98,23 @@ describe('signed tokens', () => {
     await cli.next((m) => 'playing' in m);
   });
 
+  it('A2 a token accepted once is refused as expired after its exp, though the server remembers it', async () => {
+    let skipped = 0;
+    const server = await startTestServer({ authSecret: SECRET, now: () => Date.now() + skipped });
+    const token = await mintToken(SECRET, {
+      sub: 'alice',
+      scope: 'transport:*:read',
+      ttlSeconds: 60,
+    });
+    const ask = () => rawRequest(server, '/api/transport', { headers: bearer(token) });
+    expect((await ask()).status).toBe(200);
+    expect((await ask()).status).toBe(200);
+    skipped = (60 + 31) * 1000;
+    const late = await ask();
+    expect(late.status).toBe(401);
+    expect((late.json?.error as { message: string }).message).toBe('token expired');
+  });
+
   it('A3 a token in the query string is refused with 400 on HTTP and upgrades, auth on or off', async () => {
     for (const server of [await startTestServer(), await startTestServer({ authSecret: SECRET })]) {
       for (const name of ['token', 'access_token', 'jwt']) {
