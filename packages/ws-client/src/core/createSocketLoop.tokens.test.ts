@@ -94,4 +94,31 @@ describe('tokens (rule A10)', () => {
     expect(sockets).toHaveLength(0);
     expect(state().status).toBe('idle');
   });
+
+  it('A10 the token is offered, yet never reaches the console, the state, an error or the socket URL', async () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9.secret-claims.secret-signature';
+    const printed: unknown[] = [];
+    for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
+      vi.spyOn(console, method).mockImplementation((...args) => void printed.push(args));
+    const { latest, loop, sockets, settle } = setup(() => token);
+    const states: string[] = [];
+    loop.store.subscribe(() => states.push(JSON.stringify(loop.store.getState())));
+    await settle();
+    latest().accept();
+    latest().receive({ type: 'heartbeat', data: { server_time: 1 } });
+    latest().drop(4401, 'token expired');
+    await vi.advanceTimersByTimeAsync(1000);
+    latest().accept();
+    latest().drop(4401, 'token expired');
+    await vi.advanceTimersByTimeAsync(60_000);
+    vi.restoreAllMocks();
+    expect(sockets.map((s) => s.protocols)).toEqual([
+      [SUBPROTOCOL, `liveline.auth.${token}`],
+      [SUBPROTOCOL, `liveline.auth.${token}`],
+    ]);
+    expect(states.at(-1)).toContain('signed_out');
+    expect(states.join('\n')).not.toContain('secret');
+    expect(JSON.stringify(printed)).not.toContain('secret');
+    expect(sockets.map((s) => s.url).join(' ')).not.toContain('secret');
+  });
 });
