@@ -3,12 +3,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import type { LogFields } from '../log/createLogger.js';
+import { STORAGE_UNAVAILABLE_REASON } from '../routes/storageUnavailable.js';
 import { createFailingStorage } from '../test-utils/failingStorage.js';
 import {
   connectTestClient,
   dataOf,
   rawRequest,
   startTestServer,
+  tempDataDir,
   wsOrigin,
 } from '../test-utils/index.js';
 import { getWorkflow } from '../test-utils/workflows.js';
@@ -64,6 +66,43 @@ describe('storage failures (injected storage)', () => {
     expect(run.status).toBe(503);
     expect((await rawRequest(server, '/api/workflows')).json).toEqual({ workflows: [] });
     report('F5', { refused: 2, faults: 'injected: every write fails' });
+  });
+
+  it('S3 a board or workflow room storage cannot read is refused (503, close 1013), never served as empty, and served once storage recovers', async () => {
+    const dataDir = tempDataDir();
+    const before = await startTestServer({ dataDir });
+    expect((await rawRequest(before, '/api/boards/kept/ops', { body: card('k1') })).status).toBe(
+      201,
+    );
+    await before.stop();
+    const storage = createFailingStorage(dataDir);
+    const server = await startTestServer({ storage });
+    storage.failReads('bad sector');
+
+    const get = await rawRequest(server, '/api/boards/kept');
+    expect(get.status).toBe(503);
+    expect(get.json).toMatchObject({ error: { code: 'unavailable' } });
+    expect((await rawRequest(server, '/api/boards/kept/ops', { body: card('k2') })).status).toBe(
+      503,
+    );
+    for (const path of ['/ws/connect?board_id=kept', '/ws/workflow/not-started-yet']) {
+      const socket = await connectTestClient(wsOrigin(server, path));
+      expect(await socket.closed, path).toEqual({
+        code: 1013,
+        reason: STORAGE_UNAVAILABLE_REASON,
+      });
+    }
+
+    storage.recover();
+    const healed = await rawRequest(server, '/api/boards/kept');
+    expect(healed.status).toBe(200);
+    expect((healed.json as { board: { cards: unknown[] } }).board.cards).toEqual([
+      expect.objectContaining({ title: 'card k1' }),
+    ]);
+    const board = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=kept'));
+    expect(dataOf(await board.next('snapshot'))).toMatchObject({
+      cards: [expect.objectContaining({ title: 'card k1' })],
+    });
   });
 
   it('S3 a transport command storage refuses does not apply: HTTP 503 and a socket error unavailable, the state unchanged', async () => {

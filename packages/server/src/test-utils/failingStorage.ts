@@ -4,28 +4,52 @@ import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { onTestCleanup, tempDataDir } from './index.js';
 
-/** A storage whose writes fail on demand, the way a full disk makes them fail. */
+/** A storage whose writes or reads fail on demand, the way a full disk or a bad sector makes them fail. */
 export interface FailingStorage extends Storage {
   /** From now on every append and document write rejects with a {@link StorageError}, and the status says so. */
   failWrites(message: string): void;
+  /** From now on every read (rooms, events, documents, op ids) rejects with a {@link StorageError}. */
+  failReads(message: string): void;
+  /** Reads and writes work again. */
+  recover(): void;
 }
 
 /**
- * A real SQLite storage in a temporary directory with a switch that makes its writes fail (an injected
- * fault: no child process, no disk to fill). Closed after the test.
+ * A real SQLite storage in `dataDir` (a temporary directory by default) with switches that make
+ * its writes or reads fail (an injected fault: no child process, no disk to break). Closed after
+ * the test.
  */
-export function createFailingStorage(): FailingStorage {
-  const inner = createSqliteStorage(tempDataDir(), createLogger('silent'));
+export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
+  const inner = createSqliteStorage(dataDir, createLogger('silent'));
   onTestCleanup(() => inner.close());
   let writeFailure: StorageError | null = null;
-  const refused = (): Promise<never> | null => (writeFailure ? Promise.reject(writeFailure) : null);
+  let readFailure: StorageError | null = null;
+  const failure = () => writeFailure ?? readFailure;
+  const refused = (error: StorageError | null): Promise<never> | null =>
+    error ? Promise.reject(error) : null;
   return {
     ...inner,
-    status: () => (writeFailure ? { ok: false, error: writeFailure.message } : inner.status()),
-    append: (request) => refused() ?? inner.append(request),
-    putDocument: (document) => refused() ?? inner.putDocument(document),
+    status: () => {
+      const error = failure();
+      return error ? { ok: false, error: error.message } : inner.status();
+    },
+    append: (request) => refused(writeFailure) ?? inner.append(request),
+    putDocument: (document) => refused(writeFailure) ?? inner.putDocument(document),
+    openRoom: (room) => refused(readFailure) ?? inner.openRoom(room),
+    readEvents: (room, afterSeq, limit) =>
+      refused(readFailure) ?? inner.readEvents(room, afterSeq, limit),
+    loadDocument: (kind, id) => refused(readFailure) ?? inner.loadDocument(kind, id),
+    listDocuments: (kind) => refused(readFailure) ?? inner.listDocuments(kind),
+    appliedOp: (room, opId) => refused(readFailure) ?? inner.appliedOp(room, opId),
     failWrites(message) {
       writeFailure = new StorageError(`write failed: ${message}`);
+    },
+    failReads(message) {
+      readFailure = new StorageError(`read failed: ${message}`);
+    },
+    recover() {
+      writeFailure = null;
+      readFailure = null;
     },
   };
 }
