@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { boardSeenBy, createCard } from '../test-utils/boardClients.js';
+import { boardSeenBy, createCard, seqOf } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
@@ -58,6 +58,67 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
       await vi.waitFor(() =>
         expect(boardSeenBy(viaNginx).board.cards.map((card) => card.id)).toEqual(['c1']),
       );
+    }
+  });
+
+  it('B1 two nodes writing one board at once: every op is acked (contention alone is never unavailable), one order on every client, and each node serves the whole board', async () => {
+    const cluster = {
+      databaseUrl: await postgres.createDatabase('contention'),
+      redisUrl: redis.url,
+    };
+    const nodes = [
+      await startTestServer({ ...cluster, nodeId: 'node-a' }),
+      await startTestServer({ ...cluster, nodeId: 'node-b' }),
+    ];
+    const url = '/ws/connect?board_id=contended';
+    const clients = await Promise.all(
+      [...nodes, ...nodes].map((node) => connectTestClient(wsOrigin(node, url))),
+    );
+    await Promise.all(clients.map((client) => client.next('snapshot')));
+    // Both writers (one per node) send 40 ops at once: the nodes race for every seq.
+    const ops = clients
+      .slice(0, 2)
+      .flatMap((client, w) => Array.from({ length: 40 }, (_, i) => ({ client, id: `w${w}-${i}` })));
+    for (const { client, id } of ops) createCard(client, id);
+    const answers = await Promise.all(
+      ops.map(({ client, id }) =>
+        client.next(
+          (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === id,
+          20_000,
+        ),
+      ),
+    );
+    expect(answers.filter((answer) => answer.type !== 'ack')).toEqual([]);
+    const head = ops.length;
+    expect(answers.map((answer) => Number(dataOf(answer).seq)).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: head }, (_, i) => i + 1),
+    );
+    await Promise.all(
+      clients.map((client) =>
+        client.next((m) => m.type === 'card.created' && seqOf(m) === head, 10_000),
+      ),
+    );
+    /** The seq and card id of every event a client got, in the order it got them. */
+    const log = (client: (typeof clients)[number]) =>
+      client.messages
+        .filter((m) => m.type === 'card.created')
+        .map((m) => `${seqOf(m)}:${String((dataOf(m).card as { id: string }).id)}`);
+    const [reference] = clients.map(log);
+    expect(reference).toHaveLength(head);
+    const first = reference?.map((entry) => entry.split(':')[1]);
+    for (const client of clients) {
+      expect(log(client)).toEqual(reference);
+      expect(boardSeenBy(client).board.cards.map((card) => card.id)).toEqual(first);
+    }
+    // A node's own board follows the other node's writes: its HTTP read and a new join are whole.
+    for (const node of nodes) {
+      const { json } = await rawRequest(node, '/api/boards/contended');
+      expect(json).toMatchObject({ seq: head });
+      expect((json as { board: { cards: { id: string }[] } }).board.cards.map((c) => c.id)).toEqual(
+        first,
+      );
+      const late = await connectTestClient(wsOrigin(node, url));
+      expect(seqOf(await late.next('snapshot'))).toBe(head);
     }
   });
 });

@@ -2,26 +2,37 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import type { DocumentWrite, RoomHead, Storage } from '../storage/Storage.js';
+import { catchUpRoom, type AppliedPosition, type RoomFollower } from './catchUpRoom.js';
 import { createTurns, type Turns } from './createTurns.js';
 import { domainFailure, type DomainFailure } from './DomainFailure.js';
 
-/** How many times an append is rebuilt after another writer moved the room, before giving up. */
-const CONFLICT_ATTEMPTS = 3;
+/**
+ * How long an append is rebuilt after other writers moved the room, in ms, before it is refused.
+ * Each conflict brings the room up to storage's head first, so an attempt loses only to a write
+ * that lands within its round trip; writers win in turn, and one that keeps losing keeps trying.
+ */
+const CONFLICT_BUDGET_MS = 5_000;
+/** The longest pause between two attempts, in ms: jitter so that two nodes fall out of step. */
+const CONFLICT_PAUSE_MS = 8;
 
-/** How a domain turns one change into an event of an ordered room. */
-export interface AppendSteps<T> {
+const isFailure = (built: unknown): built is DomainFailure =>
+  typeof built === 'object' && built !== null && (built as { ok?: unknown }).ok === false;
+
+const pause = (): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_PAUSE_MS));
+
+/** How a domain turns one change into an event of an ordered room (and follows other writers). */
+export interface AppendSteps<T> extends RoomFollower {
   /** Recorded with the event (rule B2); storage answers `duplicate` if the room applied it. */
   readonly opId?: string;
-  /** The event at `position`, built from the domain's state now. */
-  build(position: StreamPosition): T;
+  /** The event at `position`, built from the domain's state now, or why the change is refused now. */
+  build(position: StreamPosition): T | DomainFailure;
   /** Its wire text (the protocol's encoder of the route). */
   serialize(message: T): string;
   /** Reduces the event once: the documents to store with it. */
   reduce(message: T): readonly DocumentWrite[];
   /** Keeps what `reduce` produced, once storage accepted the event and the broker has it. */
   apply(message: T): void;
-  /** Reloads the domain's state from storage after another writer moved the room. */
-  reload?(): Promise<void>;
 }
 
 /** What an append did: the event, the seq its op id was applied at before, or why not. */
@@ -44,13 +55,13 @@ export interface EventLog {
   open(room: string): Promise<RoomHead>;
   /** Runs `work` once every earlier turn of `room` has finished; it appends with `append`. */
   inTurn<R>(room: string, work: (append: Append) => Promise<R>): Promise<R>;
+  /**
+   * Brings the domain's state of an open room up to storage's head (other nodes write it too);
+   * answers whether it moved. Only valid inside the room's turn.
+   */
+  catchUp(room: string, follower: RoomFollower): Promise<boolean>;
   /** The position of the newest event the domain applied in memory: a snapshot's (rule R2). */
   applied(room: string): StreamPosition;
-}
-
-interface RoomState {
-  head: RoomHead;
-  applied: number;
 }
 
 /** Creates an {@link EventLog} over a storage and a broker. */
@@ -62,7 +73,7 @@ export function createEventLog(deps: {
   historyMaxEvents: number;
 }): EventLog {
   const { broker, storage, log, now, historyMaxEvents } = deps;
-  const rooms = new Map<string, RoomState>();
+  const rooms = new Map<string, AppliedPosition>();
   const opening = new Map<string, Promise<RoomHead>>();
   const turns = new Map<string, Turns>();
 
@@ -113,9 +124,12 @@ export function createEventLog(deps: {
   const appendOnce = async <T>(room: string, steps: AppendSteps<T>): Promise<AppendOutcome<T>> => {
     const state = rooms.get(room) ?? (await open(room), rooms.get(room));
     if (!state) return domainFailure('unavailable', `room ${room} could not be opened`);
-    for (let attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt += 1) {
+    const deadline = performance.now() + CONFLICT_BUDGET_MS;
+    for (let attempt = 1; attempt === 1 || performance.now() < deadline; attempt += 1) {
+      if (attempt > 2) await pause();
       const position = { seq: state.head.headSeq + 1, epoch: state.head.epoch };
       const message = steps.build(position);
+      if (isFailure(message)) return message;
       const frame = steps.serialize(message);
       const result = await storage.append({
         room,
@@ -133,11 +147,10 @@ export function createEventLog(deps: {
         state.applied = position.seq;
         return { kind: 'appended', message };
       }
-      log.warn('event_log.conflict', { room, seq: position.seq, head: result.head.headSeq });
-      state.head = result.head;
-      await steps.reload?.();
-      state.applied = result.head.headSeq;
+      log.debug('event_log.conflict', { room, seq: position.seq, head: result.head.headSeq });
+      await catchUpRoom(storage, room, state, steps, result.head.epoch);
     }
+    log.warn('event_log.contended', { room, budget_ms: CONFLICT_BUDGET_MS });
     return domainFailure('unavailable', `room ${room} kept moving; try again`);
   };
   /** Storage failing (it logs why) refuses the change: nothing was stored, so nothing is published. */
@@ -159,6 +172,10 @@ export function createEventLog(deps: {
         .finally(() => {
           if (done.idle && turns.get(room) === done) turns.delete(room);
         });
+    },
+    async catchUp(room, follower) {
+      const state = rooms.get(room);
+      return state ? catchUpRoom(storage, room, state, follower) : false;
     },
     applied(room) {
       const state = rooms.get(room);

@@ -1,5 +1,6 @@
 import {
   applyBoardEvent,
+  boardEventSchema,
   boardSchema,
   parse,
   type Actor,
@@ -12,6 +13,7 @@ import { errorMessage } from '../../errors.js';
 import type { Broker, StreamPosition } from '../../rooms/Broker.js';
 import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+import type { RoomFollower } from '../catchUpRoom.js';
 import type { Append, EventLog } from '../createEventLog.js';
 import { boardOpToEvent } from './boardOpToEvent.js';
 import { createEmptyBoard } from './defaultColumns.js';
@@ -34,9 +36,12 @@ export interface BoardSnapshot extends StreamPosition {
 export interface BoardDomain {
   /** The ordered room of a board. */
   room(boardId: string): string;
-  /** Loads a board (created with the default columns on first use) and opens its room. */
+  /**
+   * Loads a board (created with the default columns on first use) and opens its room; a board
+   * already loaded catches up with what other nodes wrote, so its snapshot is current.
+   */
   open(boardId: string): Promise<void>;
-  /** The board now; it must have been opened. */
+  /** The board as applied; it must have been opened. */
   snapshot(boardId: string): BoardSnapshot;
   /**
    * Applies an operation once per `op_id` (rule B2), acknowledged once stored and published; its
@@ -72,7 +77,7 @@ export function createBoardDomain(deps: {
     const parsed = stored === null ? null : parse(boardSchema, stored);
     boards.set(boardId, parsed?.ok ? parsed.value : createEmptyBoard(boardId));
   };
-  const open = (boardId: string): Promise<void> => {
+  const load = (boardId: string): Promise<void> => {
     if (boards.has(boardId)) return Promise.resolve();
     let pending = loading.get(boardId);
     if (!pending) {
@@ -90,7 +95,23 @@ export function createBoardDomain(deps: {
     return board;
   };
 
-  /** Runs in the board's turn, so each op is checked against the board every earlier op made. */
+  /** Follows the events other nodes append to the board's room (see EventLog.catchUp). */
+  const follower = (boardId: string): RoomFollower => ({
+    replay(frame) {
+      const event = parse(boardEventSchema, JSON.parse(frame));
+      if (event.ok) boards.set(boardId, applyBoardEvent(current(boardId), event.value));
+      return event.ok;
+    },
+    reload: () => read(boardId),
+  });
+  const catchUp = (boardId: string): Promise<boolean> =>
+    events.catchUp(room(boardId), follower(boardId));
+
+  /**
+   * Runs in the board's turn, so each op is checked against the board every earlier op made; an
+   * op the board refuses is checked again once the board caught up (another node may have made
+   * the card it names).
+   */
   const applyOp = async (
     boardId: string,
     op: BoardOp,
@@ -105,12 +126,20 @@ export function createBoardDomain(deps: {
     });
     const previous = await storage.appliedOp(room(boardId), op.op_id);
     if (previous !== null) return duplicate(previous);
-    const event = boardOpToEvent(current(boardId), op, now(), actor);
+    const check = () => boardOpToEvent(current(boardId), op, now(), actor);
+    let basis = current(boardId);
+    let event = check();
+    if ('ok' in event && (await catchUp(boardId))) event = check();
     if ('ok' in event) return event;
     let next: Board | null = null;
     const outcome = await append<BoardEvent>({
+      ...follower(boardId),
       opId: op.op_id,
-      build: (position) => ({ ...event, ...position }),
+      // Built again against the board another node's events changed (after a conflict).
+      build(position) {
+        if (current(boardId) !== basis) [basis, event] = [current(boardId), check()];
+        return 'ok' in event ? event : { ...event, ...position };
+      },
       serialize: (numbered) => encodeMessage('board', numbered),
       reduce(numbered) {
         next = applyBoardEvent(current(boardId), numbered);
@@ -119,7 +148,6 @@ export function createBoardDomain(deps: {
       apply: () => {
         if (next) boards.set(boardId, next);
       },
-      reload: () => read(boardId),
     });
     if ('ok' in outcome) return outcome;
     return outcome.kind === 'duplicate'
@@ -129,12 +157,15 @@ export function createBoardDomain(deps: {
 
   return {
     room,
-    open,
+    open: async (boardId) => {
+      if (!boards.has(boardId)) return load(boardId);
+      await events.inTurn(room(boardId), () => catchUp(boardId));
+    },
     snapshot: (boardId) => ({ ...events.applied(room(boardId)), board: current(boardId) }),
     apply: (boardId, op, actor = null) =>
       events
         .inTurn(room(boardId), async (append) => {
-          await open(boardId);
+          await load(boardId);
           return applyOp(boardId, op, actor, append);
         })
         .catch((error: unknown) =>
