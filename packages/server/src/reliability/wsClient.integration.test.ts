@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Ack, EnvironmentSignal } from '@liveline/ws-client';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { createFailingStorage } from '../test-utils/failingStorage.js';
 import { onTestCleanup, startTestServer } from '../test-utils/index.js';
 import { connectWsClient } from './connectWsClient.js';
 import { seededRandom } from './seededRandom.js';
@@ -105,6 +106,31 @@ describe('@liveline/ws-client against the real server', () => {
     signals.forEach((l) => l('online'));
     await vi.waitFor(() => expect(created).toEqual(['offline-1']));
     expect(board.getState().queued).toBe(0);
+  });
+
+  it('S4 an op the server answers unavailable is sent again with its op_id until storage is back, and applied once', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage });
+    const column = await openColumn(server.origin);
+    const { client } = connectWsClient(server.origin);
+    const board = client.channel('board');
+    const created: string[] = [];
+    const refusals: unknown[] = [];
+    board.on('card.created', (m) => created.push(m.data.op_id ?? ''));
+    board.onError((e) => refusals.push(e.cause));
+    await vi.waitFor(() => expect(board.getState().status).toBe('open'));
+    storage.failWrites('disk full');
+    const acked = board.request({
+      type: 'card.create',
+      op_id: 'kept',
+      column_id: column,
+      title: 'x',
+    });
+    await vi.waitFor(() => expect(refusals.length).toBeGreaterThanOrEqual(2));
+    expect(refusals[0]).toMatchObject({ code: 'unavailable', op_id: 'kept' });
+    storage.recover();
+    await expect(acked).resolves.toMatchObject({ op_id: 'kept', duplicate: false });
+    await vi.waitFor(() => expect(created).toEqual(['kept']));
   });
 
   it('K2 stops on 4404 and surfaces the reason, with no retry scheduled', async () => {

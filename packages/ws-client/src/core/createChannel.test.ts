@@ -223,6 +223,34 @@ describe('channel', () => {
     await expect(bad).rejects.toMatchObject({ code: 'server_error', message: 'no card d' });
   });
 
+  it('S4 an op answered unavailable stays in the outbox and is sent again, same op_id, after a growing backoff until its ack', async () => {
+    const fake = createFakeEnvironment(() => 1);
+    const board = createClient({ origin: 'http://h:1', environment: fake.env }).channel('board');
+    const errors: LivelineError[] = [];
+    board.onError((e) => errors.push(e));
+    board.onMessage(() => {});
+    fake.latest().accept();
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    const acked = board.request(op);
+    const unavailable = { type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } };
+    fake.latest().receive(unavailable);
+    // The reconnect backoff's window with random() = 1: 1 s for the first retry, 2 s for the next.
+    vi.advanceTimersByTime(999);
+    expect(fake.latest().messages()).toEqual([op]);
+    vi.advanceTimersByTime(1);
+    expect(fake.latest().messages()).toEqual([op, op]);
+    fake.latest().receive(unavailable);
+    vi.advanceTimersByTime(1999);
+    expect(fake.latest().messages()).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(fake.latest().messages()).toEqual([op, op, op]);
+    fake.latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 3 } });
+    await expect(acked).resolves.toEqual({ op_id: 'o1', seq: 3 });
+    expect(errors.map((e) => e.code)).toEqual(['server_error', 'server_error']);
+    vi.advanceTimersByTime(60_000);
+    expect(fake.sockets.flatMap((socket) => socket.messages())).toHaveLength(3);
+  });
+
   it('request() times out', async () => {
     const { client } = setup();
     const pending = client

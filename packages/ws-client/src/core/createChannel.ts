@@ -87,6 +87,7 @@ export interface Channel<R extends WsRouteName> {
 /** What a channel reads from the `data` of an `ack` or `error` reply. */
 interface ReplyData {
   readonly op_id?: string;
+  readonly code?: string;
   readonly message?: string;
 }
 
@@ -161,7 +162,9 @@ export function createChannel<R extends WsRouteName>(
         ? new LivelineError('server_error', data?.message ?? 'error', { cause: data })
         : null;
     const id = data?.op_id;
-    if (id !== undefined && (error || type === 'ack')) {
+    // An op answered `unavailable` (storage or broker away) stays held and is sent again (S4).
+    if (id !== undefined && data?.code === 'unavailable') loop.retry(id);
+    else if (id !== undefined && (error || type === 'ack')) {
       loop.ack(id);
       settle(id, error ?? (data as Ack));
     }

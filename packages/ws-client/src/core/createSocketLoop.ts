@@ -78,6 +78,8 @@ export interface SocketLoop {
   send(message: OutboxMessage): SendResult;
   /** Forgets a sent message once the server acknowledged operation `id`. */
   ack(id: string): void;
+  /** Sends operation `id` again, same `op_id`, after a backoff that grows with each retry. */
+  retry(id: string): void;
   /** Whether the outbox holds a message to write or an operation waiting for its ack. */
   holds(): boolean;
 }
@@ -295,6 +297,14 @@ export function createSocketLoop(
     ack(id) {
       outbox.ack(id);
       syncQueued();
+    },
+    retry(id) {
+      const held = outbox.find(id);
+      if (held)
+        env.setTimeout(
+          () => outbox.find(id) === held && socket?.readyState === OPEN && socket.send(held.text),
+          backoff(held.tries++, env.random, retry),
+        );
     },
     holds: () => outbox.size() > 0,
   };

@@ -32,10 +32,13 @@ export interface OutboxMessage {
   readonly expiresAt?: number | undefined;
 }
 
-interface Entry extends OutboxMessage {
+/** A held message. */
+export interface OutboxEntry extends OutboxMessage {
   readonly bytes: number;
   readonly expiresAt: number;
   sent: boolean;
+  /** How often it was retried after the server answered `unavailable`. */
+  tries: number;
 }
 
 /** A bounded, ordered queue of outgoing messages. */
@@ -46,6 +49,8 @@ export interface Outbox {
   flush(now: number, write: (text: string) => void): void;
   /** Forgets the message with operation id `id`. */
   ack(id: string): void;
+  /** The held message with operation id `id`, if any. */
+  find(id: string): OutboxEntry | undefined;
   /** Messages not yet written. */
   pending(): number;
   /** Messages held: not yet written, or written and waiting for their ack. */
@@ -61,10 +66,10 @@ export function createOutbox(
   onDrop: (message: OutboxMessage, error: LivelineError) => void = () => {},
 ): Outbox {
   const { maxCount, maxBytes, ttlMs, overflow } = { ...DEFAULT_OUTBOX, ...options };
-  let entries: Entry[] = [];
+  let entries: OutboxEntry[] = [];
 
   /** Keeps the entries `keep` accepts; reports the others to `onDrop` when given a `why`. */
-  const remove = (keep: (e: Entry) => boolean, why?: [LivelineErrorCode, string]) => {
+  const remove = (keep: (e: OutboxEntry) => boolean, why?: [LivelineErrorCode, string]) => {
     const dropped = entries.filter((e) => !keep(e));
     entries = entries.filter(keep);
     if (why) for (const e of dropped) onDrop(e, new LivelineError(...why));
@@ -86,7 +91,13 @@ export function createOutbox(
         const oldest = entries[0];
         remove((e) => e !== oldest, ['dropped', 'outbox full: dropped the oldest message']);
       }
-      entries.push({ ...message, bytes, expiresAt: message.expiresAt ?? now + ttlMs, sent });
+      entries.push({
+        ...message,
+        bytes,
+        expiresAt: message.expiresAt ?? now + ttlMs,
+        sent,
+        tries: 0,
+      });
       return 'queued';
     },
     flush(now, write) {
@@ -100,6 +111,7 @@ export function createOutbox(
     ack(id) {
       remove((e) => e.id !== id);
     },
+    find: (id) => entries.find((e) => e.id === id),
     pending: () => entries.filter((e) => !e.sent).length,
     size: () => entries.length,
   };
