@@ -217,6 +217,50 @@ describe.each(SUBJECTS)('Storage contract: $name', (subject) => {
     expect(storage.status()).toEqual({ ok: true });
   });
 
+  it('TA1 swapDocument stores version expected + 1 only while the stored version is expected; of two writers expecting one version exactly one wins', async () => {
+    const storage = await subject.create();
+    const swap = (value: unknown, expected: number) =>
+      storage.swapDocument({ kind: 'transport', id: 'main', value }, expected);
+    expect(await storage.loadVersioned('transport', 'main')).toEqual({ version: 0, value: null });
+    expect(await swap({ n: 1 }, 0)).toEqual({ kind: 'ok' });
+    expect(await swap({ n: 'stale' }, 0)).toEqual({
+      kind: 'conflict',
+      current: { version: 1, value: { n: 1 } },
+    });
+    const results = await Promise.all([swap({ n: 2 }, 1), swap({ n: 3 }, 1)]);
+    expect(results.filter((r) => r.kind === 'ok')).toHaveLength(1);
+    const stored = await storage.loadVersioned('transport', 'main');
+    expect(stored.version).toBe(2);
+    expect([{ n: 2 }, { n: 3 }]).toContainEqual(stored.value);
+    await storage.putDocument({ kind: 'transport', id: 'main', value: { n: 4 } });
+    expect(await storage.loadVersioned('transport', 'main')).toEqual({
+      version: 2,
+      value: { n: 4 },
+    });
+    await storage.close();
+    const again = await subject.reopen(storage);
+    expect(await again.loadDocument('transport', 'main')).toEqual({ n: 4 });
+    expect(await again.swapDocument({ kind: 'transport', id: 'main', value: 5 }, 2)).toEqual({
+      kind: 'ok',
+    });
+  });
+
+  it('TA1 a document written only by putDocument is version 0, and a swap expecting 0 replaces it', async () => {
+    const storage = await subject.create();
+    await storage.putDocument({ kind: 'transport', id: 'main', value: { old: true } });
+    expect(await storage.loadVersioned('transport', 'main')).toEqual({
+      version: 0,
+      value: { old: true },
+    });
+    expect(
+      await storage.swapDocument({ kind: 'transport', id: 'main', value: { n: 1 } }, 0),
+    ).toEqual({ kind: 'ok' });
+    expect(await storage.loadVersioned('transport', 'main')).toEqual({
+      version: 1,
+      value: { n: 1 },
+    });
+  });
+
   it('G1 prune keeps the newest roomMaxEvents events of a room, and its head', async () => {
     const storage = await subject.create();
     await appendWithOps(storage, 'board:a', 50, 0);

@@ -9,6 +9,20 @@ export interface HistoryEntry {
 /** Kinds of documents the server stores. */
 export type DocumentKind = 'board' | 'workflow' | 'transport';
 
+/** A document with the version its compare-and-set writes gave it ({@link Storage.swapDocument}). */
+export interface VersionedDocument {
+  /** 0 when none is stored, or it was only written by `putDocument` or `append`. */
+  readonly version: number;
+  /** The stored value as parsed JSON (callers validate it), or `null`. */
+  readonly value: unknown;
+}
+
+/** What a compare-and-set document write did. */
+export type SwapResult =
+  | { readonly kind: 'ok' }
+  /** The stored version was not the expected one: nothing was written; `current` is what is stored. */
+  | { readonly kind: 'conflict'; readonly current: VersionedDocument };
+
 /** Where an ordered room's stream is: its incarnation (epoch) and the seq of its newest event. */
 export interface RoomHead {
   readonly epoch: string;
@@ -93,8 +107,16 @@ export interface Storage {
   loadDocument(kind: DocumentKind, id: string): Promise<unknown>;
   /** Every stored document of a kind, as parsed JSON. */
   listDocuments(kind: DocumentKind): Promise<unknown[]>;
-  /** An unsequenced document write (e.g. the transport's anchor). */
+  /** An unsequenced document write; it leaves the document's version as it is. */
   putDocument(document: DocumentWrite): Promise<void>;
+  /** A document with its version. */
+  loadVersioned(kind: DocumentKind, id: string): Promise<VersionedDocument>;
+  /**
+   * Compare-and-set (the transport's anchor in cluster mode): stores `document` as version
+   * `expected + 1` if the stored version is still `expected`, so that of two writers that read the
+   * same version exactly one wins.
+   */
+  swapDocument(document: DocumentWrite, expected: number): Promise<SwapResult>;
   /** The seq an op id was applied at in a room, or `null`. */
   appliedOp(room: string, opId: string): Promise<number | null>;
   /**

@@ -12,6 +12,8 @@ import type {
   RoomHead,
   Storage,
   StorageStatus,
+  SwapResult,
+  VersionedDocument,
 } from './Storage.js';
 
 /** Options of {@link createPostgresStorage}. */
@@ -105,6 +107,14 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     values: readonly unknown[],
   ): Promise<R[]> => (await pool.query<R>(text, [...values])).rows;
 
+  const loadVersioned = async (kind: DocumentKind, id: string): Promise<VersionedDocument> => {
+    const [row] = await rows<{ json: string; version: string }>(
+      'SELECT json, version FROM documents WHERE kind = $1 AND id = $2',
+      [kind, id],
+    );
+    return { version: seqOf(row?.version), value: parseStored(row?.json) };
+  };
+
   return {
     status: () => status,
     openRoom: (room) =>
@@ -186,6 +196,27 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
            ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json`,
           [document.kind, document.id, JSON.stringify(document.value)],
         );
+      }),
+    loadVersioned: (kind, id) => guard('read document', () => loadVersioned(kind, id)),
+    swapDocument: (document, expected) =>
+      guard('swap document', async () => {
+        const values = [document.kind, document.id, JSON.stringify(document.value)];
+        // Both statements lock the row, so of two writers expecting the same version one wins.
+        const { rowCount } =
+          expected === 0
+            ? await pool.query(
+                `INSERT INTO documents (kind, id, json, version) VALUES ($1, $2, $3, 1)
+                 ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json, version = 1
+                 WHERE documents.version = 0`,
+                values,
+              )
+            : await pool.query(
+                'UPDATE documents SET json = $3, version = version + 1 WHERE kind = $1 AND id = $2 AND version = $4',
+                [...values, expected],
+              );
+        return rowCount === 1
+          ? ({ kind: 'ok' } satisfies SwapResult)
+          : { kind: 'conflict', current: await loadVersioned(document.kind, document.id) };
       }),
     appliedOp: (room, opId) =>
       guard('read op', async () => {

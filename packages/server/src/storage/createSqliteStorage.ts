@@ -13,6 +13,8 @@ import type {
   RoomHead,
   Storage,
   StorageStatus,
+  SwapResult,
+  VersionedDocument,
 } from './Storage.js';
 
 /** The database file inside the data directory. */
@@ -40,14 +42,22 @@ const num = (row: unknown, key: string): number | null => {
 const parseStored = (json: string | null): unknown =>
   json === null ? null : (JSON.parse(json) as unknown);
 
+const createSchema = (db: Database.Database): void => {
+  db.exec(SCHEMA);
+  // Databases made before compare-and-set documents (Storage.swapDocument) get the column.
+  const columns = db.prepare("SELECT name FROM pragma_table_info('documents')").pluck().all();
+  if (!columns.includes('version'))
+    db.exec('ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0');
+  addRetentionSchema(db);
+};
+
 const openDatabase = (dataDir: string): Database.Database => {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, DATABASE_FILE));
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill (only an OS crash can lose the last commit).
   db.pragma('synchronous = NORMAL');
-  db.exec(SCHEMA);
-  addRetentionSchema(db);
+  createSchema(db);
   return db;
 };
 
@@ -74,8 +84,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     log.error('storage.open_failed', { data_dir: dataDir, error: openError.message });
     status = { ok: false, error: openError.message };
     db = new Database(':memory:');
-    db.exec(SCHEMA);
-    addRetentionSchema(db);
+    createSchema(db);
   }
 
   const guard = <T>(what: string, run: () => T): Promise<T> =>
@@ -102,7 +111,16 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
     listDocs: db.prepare('SELECT json FROM documents WHERE kind = ?'),
-    putDoc: db.prepare('INSERT OR REPLACE INTO documents (kind, id, json) VALUES (?, ?, ?)'),
+    putDoc: db.prepare(
+      'INSERT INTO documents (kind, id, json) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json',
+    ),
+    getVersioned: db.prepare('SELECT json, version FROM documents WHERE kind = ? AND id = ?'),
+    createVersioned: db.prepare(
+      'INSERT INTO documents (kind, id, json, version) VALUES (?, ?, ?, 1) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json, version = 1 WHERE documents.version = 0',
+    ),
+    swapVersioned: db.prepare(
+      'UPDATE documents SET json = ?, version = version + 1 WHERE kind = ? AND id = ? AND version = ?',
+    ),
     getRoom: db.prepare('SELECT epoch, head_seq FROM rooms WHERE room = ?'),
     newRoom: db.prepare('INSERT INTO rooms (room, epoch, head_seq) VALUES (?, ?, 0)'),
     setHead: db.prepare('UPDATE rooms SET head_seq = ? WHERE room = ?'),
@@ -129,6 +147,20 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   });
   const putDocument = (doc: DocumentWrite): void => {
     statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value));
+  };
+  const loadVersioned = (kind: string, id: string): VersionedDocument => {
+    const row = statements.getVersioned.get(kind, id);
+    return { version: num(row, 'version') ?? 0, value: parseStored(text(row, 'json')) };
+  };
+  const swapDocument = (doc: DocumentWrite, expected: number): SwapResult => {
+    const json = JSON.stringify(doc.value);
+    const { changes } =
+      expected === 0
+        ? statements.createVersioned.run(doc.kind, doc.id, json)
+        : statements.swapVersioned.run(json, doc.kind, doc.id, expected);
+    return changes === 1
+      ? { kind: 'ok' }
+      : { kind: 'conflict', current: loadVersioned(doc.kind, doc.id) };
   };
   const append = db.transaction((request: AppendRequest): AppendResult => {
     const { room, opId } = request;
@@ -169,6 +201,8 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
         statements.listDocs.all(kind).map((row) => parseStored(text(row, 'json'))),
       ),
     putDocument: (doc) => write('write document', () => putDocument(doc)),
+    loadVersioned: (kind, id) => guard('read document', () => loadVersioned(kind, id)),
+    swapDocument: (doc, expected) => write('swap document', () => swapDocument(doc, expected)),
     appliedOp: (room, opId) => guard('read op', () => num(statements.getOp.get(room, opId), 'seq')),
     prune: (policy, now) => guard('prune', () => pruneBatch(policy, now)),
     close() {
