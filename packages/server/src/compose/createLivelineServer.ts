@@ -97,7 +97,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   });
   const transport = createTransportDomain({
     broker,
-    storage,
+    anchors: parts.anchors,
     log,
     now,
     clockRateHz: config.clockRateHz,

@@ -2,6 +2,7 @@ import { STAGE_NAMES, type StageName } from '@liveline/protocol';
 import type { ResolvedServerOptions } from '../config/serverOptions.js';
 import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
 import { createRenderStage } from '../domains/workflow/render/createRenderStage.js';
+import type { AnchorReplica } from '../domains/transport/AnchorReplica.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
@@ -12,6 +13,7 @@ import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
+import { createLatestReplication } from './createLatestReplication.js';
 
 /** The replaceable parts of a server; each one left out is built from the options. */
 export interface LivelineParts {
@@ -35,9 +37,11 @@ export interface ResolvedParts {
   readonly mode: 'embedded' | 'cluster';
   /** The health of the Redis broker the server made, or `null` (memory, or a broker given). */
   readonly brokerStatus: (() => BrokerStatus) | null;
-  /** Settles once the broker the server made is connected, or has given up waiting for it. */
+  /** Where the transport anchor is kept and how it reaches every node. */
+  readonly anchors: AnchorReplica;
+  /** Settles once the broker and replication the server made are connected, or have given up waiting. */
   readonly brokerReady: Promise<void>;
-  /** Closes the broker the server made (its Redis connections); nothing otherwise. */
+  /** Closes the broker and replication the server made (their Redis connections); nothing otherwise. */
   readonly closeBroker: () => Promise<void>;
   /** A stage without a worker (`render` with `renderVideo: false`) is skipped by every run. */
   readonly stages: Partial<Record<StageName, Stage>>;
@@ -52,6 +56,8 @@ const REQUIRED_METHODS = {
     'loadDocument',
     'listDocuments',
     'putDocument',
+    'loadVersioned',
+    'swapDocument',
     'appliedOp',
     'prune',
     'close',
@@ -134,15 +140,23 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
     : config.databaseUrl
       ? createPostgresStorage({ url: config.databaseUrl, log })
       : createSqliteStorage(config.dataDir, log);
+  const mode = config.databaseUrl ? 'cluster' : 'embedded';
+  const latest = createLatestReplication({
+    storage,
+    redisUrl: mode === 'cluster' ? config.redisUrl : null,
+    log,
+    now: config.now,
+  });
   return {
     log,
     storage,
     ownsStorage: !parts.storage,
     broker,
-    mode: config.databaseUrl ? 'cluster' : 'embedded',
+    mode,
     brokerStatus: redis ? () => redis.status() : null,
-    brokerReady: redis?.ready ?? Promise.resolve(),
-    closeBroker: () => redis?.close() ?? Promise.resolve(),
+    anchors: latest.anchors,
+    brokerReady: Promise.all([redis?.ready, latest.ready]).then(() => undefined),
+    closeBroker: () => Promise.all([redis?.close(), latest.close()]).then(() => undefined),
     stages,
   };
 }

@@ -4,6 +4,7 @@ import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
+import { redisClientOptions } from './redisClientOptions.js';
 import { createRoomFeeds, type RoomEvent, type RoomRange } from './createRoomFeeds.js';
 import { PUBLISH_SCRIPT, RANGE_SCRIPT, SEED_SCRIPT, WINDOW_SCRIPT } from './redisScripts.js';
 import { createScriptRunner } from './runRedisScript.js';
@@ -57,14 +58,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     status = { ok: true };
     log.info('broker.recovered', { engine: 'redis' });
   };
-  const commands = createClient({
-    url: options.url,
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2000,
-      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1000),
-    },
-  });
+  const commands = createClient(redisClientOptions(options.url));
   commands.on('error', failed);
   // Subscriptions made while Redis is away are sent when it is back.
   const subscriber = commands.duplicate({ disableOfflineQueue: false });

@@ -12,25 +12,30 @@ import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
-import type { Storage } from '../../storage/Storage.js';
+import type { VersionedDocument } from '../../storage/Storage.js';
 import { createTickLoop, type TickLoop } from '../createTickLoop.js';
 import { createTurns } from '../createTurns.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+import type { AnchorReplica } from './AnchorReplica.js';
 
 /** Latest rooms of the DAW transport: typed `state` messages and flat clock ticks. */
 export const TRANSPORT_ROOMS = { state: 'transport:state', clock: 'transport:clock' } as const;
 
-const DOCUMENT_ID = 'main';
+/** Commits a command tries on the newest anchor before it gives up, when other nodes keep winning. */
+const COMMIT_ATTEMPTS = 8;
 /** The loop region a fresh transport has (as in the DAW document). */
 const DEFAULT_LOOP_END_SECONDS = 10;
 
 /** The authoritative DAW transport. */
 export interface TransportDomain {
-  /** Restores the last stored state and starts the clock. */
+  /** Restores the stored anchor and starts the clock. */
   start(): Promise<void>;
   /** The clock state now. */
   state(): ClockState;
-  /** Applies one command once storage took it (rule S3); the new state is broadcast at once. */
+  /**
+   * Applies one command once its anchor is committed (rules S3, TA1); the new state is broadcast
+   * at once.
+   */
   command(command: TransportCommand): Promise<{ ok: true; state: ClockState } | DomainFailure>;
   /** Stops the clock. */
   stop(): void;
@@ -73,16 +78,21 @@ const initialState = (t: number): ClockState => ({
   timestamp_ms: t,
 });
 
-/** Creates the transport; `start` restores its last stored state and runs its clock at `clockRateHz`. */
+/**
+ * Creates the transport; `start` restores its anchor from `anchors` and runs its clock at
+ * `clockRateHz`. The clock ticks locally; only commands go through `anchors`, whose newer anchors
+ * (from other nodes) replace the local one as they arrive.
+ */
 export function createTransportDomain(deps: {
   broker: Broker;
-  storage: Storage;
+  anchors: AnchorReplica;
   log: Logger;
   now: () => number;
   clockRateHz: number;
 }): TransportDomain {
-  const { broker, storage, log, now } = deps;
+  const { broker, anchors, log, now } = deps;
   let anchor: ClockState = initialState(now());
+  let version = 0;
   let loop: TickLoop | null = null;
   let stopped = false;
   // Commands are applied one at a time, each on the state the one before it stored.
@@ -98,15 +108,34 @@ export function createTransportDomain(deps: {
     );
   };
 
+  /**
+   * Takes `stored` if it is newer than the anchor held (or `force`d: what storage holds now) and
+   * valid; answers whether the anchor changed.
+   */
+  const adopt = (stored: VersionedDocument, force = false): boolean => {
+    if (!force && stored.version <= version) return false;
+    if (force) version = stored.version;
+    const parsed = parse(clockStateSchema, stored.value);
+    if (!parsed.ok) {
+      if (stored.value !== null) log.warn('transport.anchor_invalid', { version: stored.version });
+      return false;
+    }
+    anchor = parsed.value;
+    version = stored.version;
+    return true;
+  };
+
   const restore = async (): Promise<void> => {
-    let stored: unknown = null;
+    anchors.listen((remote) => {
+      if (adopt(remote)) broadcast();
+    });
     try {
-      stored = await storage.loadDocument('transport', DOCUMENT_ID);
+      const stored = await anchors.load();
+      // An anchor another node published while this one loaded may be newer than the row read.
+      adopt(stored, stored.version >= version);
     } catch (error) {
       log.warn('transport.load_failed', { error: errorMessage(error) });
     }
-    const parsed = parse(clockStateSchema, stored);
-    if (parsed.ok) anchor = at(parsed.value, now(), { time_seconds: parsed.value.time_seconds });
     broadcast();
     if (!stopped) loop = createTickLoop(deps.clockRateHz, broadcast);
   };
@@ -148,16 +177,32 @@ export function createTransportDomain(deps: {
     state: () => at(anchor, now()),
     command: (command) =>
       turns.run(async () => {
-        const next = apply(command, now());
-        if ('ok' in next) return next;
-        try {
-          await storage.putDocument({ kind: 'transport', id: DOCUMENT_ID, value: next });
-        } catch (error) {
-          return domainFailure('unavailable', `command not applied: ${errorMessage(error)}`);
+        for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt += 1) {
+          const next = apply(command, now());
+          if ('ok' in next) return next;
+          const committing = version + 1;
+          let commit;
+          try {
+            commit = await anchors.commit({ version: committing, value: next });
+          } catch (error) {
+            return domainFailure('unavailable', `command not applied: ${errorMessage(error)}`);
+          }
+          if (commit.kind === 'ok') {
+            // A later anchor built on this one may have arrived from another node meanwhile.
+            if (version < committing) {
+              anchor = next;
+              version = committing;
+              broadcast();
+            }
+            return { ok: true, state: next };
+          }
+          // Another node's command came first: this one applies on top of it (rule TA1).
+          if (adopt(commit.current, true)) broadcast();
         }
-        anchor = next;
-        broadcast();
-        return { ok: true, state: next };
+        return domainFailure(
+          'unavailable',
+          'command not applied: other nodes kept changing the transport',
+        );
       }),
     stop() {
       stopped = true;

@@ -1,0 +1,100 @@
+import { createClient } from 'redis';
+import { BrokerError, errorMessage } from '../errors.js';
+import type { Logger } from '../log/createLogger.js';
+import { redisClientOptions } from '../rooms/redisClientOptions.js';
+import { createScriptRunner } from '../rooms/runRedisScript.js';
+
+/** Options of {@link createRedisLatestBus}. */
+export interface RedisLatestBusOptions {
+  /** `redis://host:port` (Redis ≥ 6.2), the broker's. */
+  readonly url: string;
+  /** Prefix of every key and channel (the broker's). @default 'liveline' */
+  readonly prefix?: string;
+  readonly log: Logger;
+}
+
+/**
+ * The Redis connections that replicate latest rooms between cluster nodes (the transport anchor,
+ * presence slices), apart from the broker's ordered rooms. Commands are not queued while Redis
+ * is away: they reject at once, so that a change that cannot be replicated is refused fast.
+ */
+export interface RedisLatestBus {
+  /** Settles once connected, or after 2 s without Redis (it keeps trying). */
+  readonly ready: Promise<void>;
+  /** `prefix:part:part…`, a key or channel of this deployment. */
+  key(...parts: string[]): string;
+  /** Whether commands can reach Redis now. */
+  connected(): boolean;
+  publish(channel: string, message: string): Promise<void>;
+  /** Delivers each message of `channel` to `listener` (the subscription is renewed after a drop). */
+  subscribe(channel: string, listener: (message: string) => void): void;
+  unsubscribe(channel: string): void;
+  /** Runs a Lua script (EVALSHA, loading it when Redis does not know it). */
+  script(body: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /** Calls `listener` after the subscriber reconnected: what was published meanwhile was lost. */
+  onReconnect(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/** Creates the {@link RedisLatestBus} of a cluster node: one command and one subscriber connection. */
+export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLatestBus {
+  const { log } = options;
+  const prefix = options.prefix ?? 'liveline';
+  let down = false;
+  // The broker reports Redis in /health; this logs an outage once, not every failed command.
+  const failed = (error: unknown): void => {
+    if (!down) log.warn('latest_bus.error', { engine: 'redis', error: errorMessage(error) });
+    down = true;
+  };
+  const commands = createClient(redisClientOptions(options.url));
+  commands.on('error', failed);
+  commands.on('ready', () => (down = false));
+  const subscriber = commands.duplicate({ disableOfflineQueue: false });
+  subscriber.on('error', failed);
+  const reconnected: (() => void)[] = [];
+  let subscribedOnce = false;
+  subscriber.on('ready', () => {
+    if (subscribedOnce) for (const listener of reconnected) listener();
+    subscribedOnce = true;
+  });
+
+  const connected = Promise.all([commands.connect(), subscriber.connect()]).then(
+    () => undefined,
+    failed,
+  );
+  const startupWait = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+  const script = createScriptRunner(commands);
+  const guarded = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (cause) {
+      failed(cause);
+      throw new BrokerError(`${what} failed: ${errorMessage(cause)}`, { cause });
+    }
+  };
+
+  return {
+    ready: Promise.race([connected, startupWait]),
+    key: (...parts) => [prefix, ...parts].join(':'),
+    connected: () => commands.isReady,
+    publish: (channel, message) =>
+      guarded(`publish ${channel}`, async () => {
+        await commands.publish(channel, message);
+      }),
+    subscribe(channel, listener) {
+      subscriber.subscribe(channel, listener).catch(failed);
+    },
+    unsubscribe(channel) {
+      subscriber.unsubscribe(channel).catch(failed);
+    },
+    script: (body, keys, args) => guarded('script', () => script(body, keys, args)),
+    onReconnect: (listener) => void reconnected.push(listener),
+    async close() {
+      // close() waits for replies, which a Redis that is away never sends: then cut the sockets.
+      const closed = Promise.allSettled([commands.close(), subscriber.close()]).then(() => true);
+      const late = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+      if (await Promise.race([closed, late])) return;
+      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
+    },
+  };
+}

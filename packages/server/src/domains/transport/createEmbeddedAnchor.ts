@@ -1,0 +1,24 @@
+import type { Storage } from '../../storage/Storage.js';
+import { ANCHOR_DOCUMENT, type AnchorReplica } from './AnchorReplica.js';
+
+/**
+ * The single node's {@link AnchorReplica}: the anchor is a plain document in its storage, written
+ * by one node whose commands already run one at a time, so every commit is `ok` and nobody else
+ * listens. A restored anchor resumes where the node stopped: its position does not run on while
+ * no node ran (the clock is re-anchored at `now`).
+ */
+export function createEmbeddedAnchor(storage: Storage, now: () => number): AnchorReplica {
+  return {
+    async load() {
+      const value = await storage.loadDocument(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id);
+      const restamped =
+        typeof value === 'object' && value !== null ? { ...value, timestamp_ms: now() } : value;
+      return { version: 0, value: restamped };
+    },
+    async commit(anchor) {
+      await storage.putDocument({ ...ANCHOR_DOCUMENT, value: anchor.value });
+      return { kind: 'ok' };
+    },
+    listen: () => undefined,
+  };
+}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startPostgres, type TestPostgres } from './startPostgres.js';
+import { startRedis, type TestRedis } from './startRedis.js';
+
+/** The engines of a cluster test file and the settings of nodes on them. */
+export interface ClusterEngines {
+  readonly postgres: TestPostgres;
+  readonly redis: TestRedis;
+  /** Settings of nodes sharing a fresh database (named `<name>_<n>`) and the file's Redis. */
+  readonly freshCluster: () => Promise<{ databaseUrl: string; redisUrl: string }>;
+}
+
+/**
+ * Starts a PostgreSQL and a Redis before the file's first test and stops them (by PID) after its
+ * last; call it at the top of a test file.
+ */
+export function useClusterEngines(name: string): ClusterEngines {
+  let engines: [TestPostgres, TestRedis] | null = null;
+  let databases = 0;
+  beforeAll(async () => {
+    engines = await Promise.all([startPostgres(), startRedis()]);
+  });
+  afterAll(() => Promise.all(engines?.map((engine) => engine.stop()) ?? []));
+  const started = (): [TestPostgres, TestRedis] => {
+    if (!engines) throw new Error('the cluster engines start before the first test');
+    return engines;
+  };
+  return {
+    get postgres() {
+      return started()[0];
+    },
+    get redis() {
+      return started()[1];
+    },
+    freshCluster: async () => {
+      databases += 1;
+      const [postgres, redis] = started();
+      return {
+        databaseUrl: await postgres.createDatabase(`${name}_${databases}`),
+        redisUrl: redis.url,
+      };
+    },
+  };
+}
