@@ -15,7 +15,17 @@ import { errorMessage } from './errors.js';
 /** Exit codes of the CLI. */
 const EXIT = { ok: 0, failing: 1, usage: 2 } as const;
 
-const USAGE = `${DOCTOR_USAGE}\n${BACKUP_USAGE}\n${TOKEN_USAGE}`;
+/** One line per command; each command's own `--help` has its options. */
+const USAGE = `Usage: liveline <command> [options]
+
+Commands:
+  doctor [url]     check /health and a real handshake on every WebSocket route, explain failures
+  backup <file>    copy the SQLite database while the server keeps serving
+  token            mint a signed token, or an invite link carrying one
+
+Run liveline <command> --help for its options. The server itself is liveline-server
+(liveline-server --help lists its flags).
+`;
 
 type DoctorRun = Extract<DoctorArgs, { help: false }>;
 type BackupRun = Extract<BackupArgs, { help: false }>;

@@ -319,11 +319,22 @@ describe('the liveline CLI', () => {
     expect(report.checks.every((c) => c.status === 'refused')).toBe(true);
   });
 
-  it('an unknown subcommand prints the usage and exits 2', async () => {
+  it('an unknown subcommand names it, lists the commands and exits 2', async () => {
     const run = await runCli(['frobnicate']);
 
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/unknown command: frobnicate[\s\S]*Usage: liveline doctor/);
+    expect(run.stderr).toMatch(/unknown command: frobnicate[\s\S]*Usage: liveline <command>/);
+    for (const command of ['doctor', 'backup', 'token'])
+      expect(run.stderr).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(run.stdout).toBe('');
+  });
+
+  it("--help lists each command once; a command's own --help prints its options", async () => {
+    const run = await runCli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.match(/Usage:/g)).toHaveLength(1);
+    const doctor = await runCli(['doctor', '--help']);
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toMatch(/^Usage: liveline doctor[\s\S]*--timeout <ms>/);
   });
 });
