@@ -42,7 +42,7 @@ export const STAGE_NAMES: readonly StageName[] = [
 export const WORKFLOW_MODES = ['idea', 'script'] as const;
 /**
  * Life cycle of a workflow. A run the server was killed during resumes (rule W4); `interrupted`
- * marks a run a server without resumption stopped; it stays as stored.
+ * ends a run that was resumed too often (a stage that crashes the server), and stays as stored.
  */
 export const WORKFLOW_STATUSES = [
   'queued',

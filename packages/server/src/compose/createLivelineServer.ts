@@ -109,6 +109,8 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     broker,
     log,
     now,
+    nodeId: config.nodeId,
+    leaseMs: config.workflowLeaseMs,
     stages,
     agentCapacity: config.agentCapacity,
     metricsRateHz: config.metricsRateHz,

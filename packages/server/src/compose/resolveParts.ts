@@ -60,6 +60,10 @@ const REQUIRED_METHODS = {
     'swapDocument',
     'appliedOp',
     'prune',
+    'acquireLease',
+    'renewLease',
+    'releaseLease',
+    'lapsedLeases',
     'close',
   ],
   broker: [

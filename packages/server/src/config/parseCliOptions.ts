@@ -15,6 +15,7 @@ const WHOLE_COUNT = /^[1-9]\d{0,7}$/;
  */
 const NUMERIC_SETTINGS = [
   ['STAGE_DURATION_MS', 'stageDurationMs', /^\d{1,9}$/, 'milliseconds as a whole number'],
+  ['WORKFLOW_LEASE_MS', 'workflowLeaseMs', /^\d{1,9}$/, 'milliseconds as a whole number'],
   ['MAX_CONNECTIONS', 'maxConnections', WHOLE_COUNT, 'a whole number of connections ≥ 1'],
   [
     'MAX_CONNECTIONS_PER_IP',

@@ -121,6 +121,12 @@ export const SERVER_FLAGS = {
     help: 'how long a finished workflow run and its video are kept, like 30d, 12h or 90m (rule G3)',
     fallback: '30d',
   },
+  '--workflow-lease-ms': {
+    env: 'WORKFLOW_LEASE_MS',
+    value: '<ms>',
+    help: "time a workflow run's lease lasts unless renewed: a dead node's runs move to another node after it (rule WL4)",
+    fallback: String(NUMBER_RULES.workflowLeaseMs.fallback),
+  },
   '--max-connections': {
     env: 'MAX_CONNECTIONS',
     value: '<n>',

@@ -82,6 +82,8 @@ export interface ServerOptions {
   opIdRetentionMs?: number;
   /** Period of the storage pruning that enforces the retention rules (G4), in ms. @default 60000 */
   pruneIntervalMs?: number;
+  /** Time a workflow run's lease lasts unless its node renews it: how long a dead owner's runs wait for another node (rules WL2, WL4), in ms. @default 10000 */
+  workflowLeaseMs?: number;
   /** Bytes an ordered-route client may have unsent before it is closed with 1013. @default 1 MiB */
   orderedMaxBufferedBytes?: number;
   /** Bytes unsent above which a latest-route client gets only the newest value. @default 64 KiB */
@@ -171,6 +173,7 @@ export const NUMBER_RULES = {
   runRetentionMs: { fallback: 30 * DAY_MS, min: 1, max: 100_000 * DAY_MS },
   opIdRetentionMs: { fallback: OP_ID_RETENTION_MS, min: 1, max: 100_000 * DAY_MS },
   pruneIntervalMs: { fallback: 60_000, min: 1, max: DAY_MS },
+  workflowLeaseMs: { fallback: 10_000, min: 100, max: HOUR_MS, int: true },
   orderedMaxBufferedBytes: { fallback: MIB, min: 1, max: BYTES_MAX, int: true },
   latestMaxBufferedBytes: { fallback: 64 * 1024, min: 0, max: BYTES_MAX, int: true },
   rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },

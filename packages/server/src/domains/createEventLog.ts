@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
-import type { DocumentWrite, RoomHead, Storage } from '../storage/Storage.js';
+import type { DocumentWrite, LeaseFence, RoomHead, Storage } from '../storage/Storage.js';
 import { catchUpRoom, type AppliedPosition, type RoomFollower } from './catchUpRoom.js';
 import { createTurns, type Turns } from './createTurns.js';
 import { domainFailure, type DomainFailure } from './DomainFailure.js';
@@ -21,10 +21,17 @@ const isFailure = (built: unknown): built is DomainFailure =>
 const pause = (): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * CONFLICT_PAUSE_MS));
 
+/** The field of the failure an append gets when storage fenced it out of its run (rule WL3). */
+const FENCE_FIELD = 'fence';
+/** Whether an append failed because another node owns its run now (rule WL3). */
+export const isFenced = (failure: DomainFailure): boolean => failure.error.field === FENCE_FIELD;
+
 /** How a domain turns one change into an event of an ordered room (and follows other writers). */
 export interface AppendSteps<T> extends RoomFollower {
   /** Recorded with the event (rule B2); storage answers `duplicate` if the room applied it. */
   readonly opId?: string;
+  /** The run lease the writer holds; storage refuses the event once another node took the run (WL3). */
+  readonly fence?: LeaseFence;
   /** The event at `position`, built from the domain's state now, or why the change is refused now. */
   build(position: StreamPosition): T | DomainFailure;
   /** Its wire text (the protocol's encoder of the route). */
@@ -138,8 +145,15 @@ export function createEventLog(deps: {
         at: now(),
         documents: steps.reduce(message),
         ...(steps.opId !== undefined && { opId: steps.opId }),
+        ...(steps.fence && { fence: steps.fence }),
       });
       if (result.kind === 'duplicate') return result;
+      if (result.kind === 'fenced')
+        return domainFailure(
+          'conflict',
+          `room ${room}: another node owns this run now`,
+          FENCE_FIELD,
+        );
       if (result.kind === 'ok') {
         state.head = { epoch: position.epoch, headSeq: position.seq };
         await publish(room, position, frame);

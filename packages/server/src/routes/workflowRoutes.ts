@@ -1,10 +1,17 @@
-import { AGENT_NAMES, CloseCode } from '@liveline/protocol';
+import { AGENT_NAMES, CloseCode, type Workflow } from '@liveline/protocol';
+import { errorMessage } from '../errors.js';
 import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
 import { joinLatestRoom, joinOrdered } from './joinRooms.js';
 import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
+
+/** A read storage failed (rule S3): `503` with what failed. */
+const storageFailed = (error: unknown) => ({
+  status: 503 as const,
+  error: { code: 'unavailable' as const, message: errorMessage(error), field: null },
+});
 
 const statusFor = (code: string): number =>
   code === 'not_found' ? 404 : code === 'conflict' ? 409 : 503;
@@ -56,9 +63,18 @@ export function workflowRoutes(
         ? { status: 201, body: { workflow: result.workflow } }
         : { status: statusFor(result.error.code), error: result.error };
     },
-    workflowList: () => ({ status: 200, body: { workflows: workflows.list() } }),
-    workflowGet: ({ params }) => {
-      const workflow = workflows.get(params.id);
+    workflowList: () =>
+      workflows.list().then(
+        (list) => ({ status: 200, body: { workflows: list } }),
+        (error: unknown) => storageFailed(error),
+      ),
+    workflowGet: async ({ params }) => {
+      let workflow: Workflow | null;
+      try {
+        workflow = await workflows.load(params.id);
+      } catch (error) {
+        return storageFailed(error);
+      }
       return workflow
         ? { status: 200, body: { workflow } }
         : {

@@ -49,6 +49,8 @@ export interface AppendRequest {
   readonly documents?: readonly DocumentWrite[];
   /** Recorded as applied at `seq` in `room` (rule B2). */
   readonly opId?: string;
+  /** The lease the writer holds: the append happens only while its token is the run's (rule WL3). */
+  readonly fence?: LeaseFence;
 }
 
 /** What a compare-and-append did. */
@@ -57,7 +59,29 @@ export type AppendResult =
   /** `opId` was already applied in the room, at `seq`: nothing was written (rule B2). */
   | { readonly kind: 'duplicate'; readonly seq: number }
   /** The epoch or the head moved (another writer): nothing was written; `head` is the room's now. */
-  | { readonly kind: 'conflict'; readonly head: RoomHead };
+  | { readonly kind: 'conflict'; readonly head: RoomHead }
+  /** `fence` is no longer the run's lease (another node took the run): nothing was written (WL3). */
+  | { readonly kind: 'fenced' };
+
+/** Who owns a workflow run (PROTOCOL.md WL1–WL4). */
+export interface RunLease {
+  readonly runId: string;
+  /** The owning node's id. */
+  readonly owner: string;
+  /**
+   * The fencing token: 1 at the run's first acquisition, one more at each later one (WL1), so it
+   * also counts the run's resumes (W4).
+   */
+  readonly token: number;
+  /** When the lease lapses unless renewed, epoch ms. */
+  readonly expiresAt: number;
+}
+
+/** The lease an append is conditioned on (rule WL3). */
+export interface LeaseFence {
+  readonly runId: string;
+  readonly token: number;
+}
 
 /** What storage keeps (PROTOCOL.md G1–G3); everything else is pruned. */
 export interface PrunePolicy {
@@ -124,6 +148,17 @@ export interface Storage {
    * ms); callers repeat while `more`, yielding in between.
    */
   prune(policy: PrunePolicy, now: number): Promise<PruneReport>;
+  /**
+   * Makes `owner` the run's owner until `now + ttlMs` with the next token, if the run has no
+   * lease, its lease lapsed, or `owner` holds it (WL1); `null` while another node holds it.
+   */
+  acquireLease(runId: string, owner: string, ttlMs: number, now: number): Promise<RunLease | null>;
+  /** Extends a lease whose token is still the run's (WL2); `null` once another owner took the run. */
+  renewLease(lease: RunLease, ttlMs: number, now: number): Promise<RunLease | null>;
+  /** Ends a finished run's lease if `token` is still the run's (WL4). */
+  releaseLease(runId: string, token: number): Promise<void>;
+  /** Runs whose lease lapsed at `now`, at most `limit`, the longest lapsed first (WL4). */
+  lapsedLeases(now: number, limit: number): Promise<string[]>;
   /** Closes the database (flushing what it buffers). */
   close(): Promise<void>;
 }

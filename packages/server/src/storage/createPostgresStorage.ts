@@ -2,6 +2,7 @@ import pg from 'pg';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
+import { postgresLeases } from './postgresLeases.js';
 import { prunePostgres } from './prunePostgres.js';
 import { POSTGRES_SCHEMA } from './postgresSchema.js';
 import type {
@@ -38,7 +39,7 @@ const parseStored = (json: string | null | undefined): unknown =>
 const seqOf = (value: string | number | null | undefined): number => Number(value ?? 0);
 
 interface AppendRow {
-  r_kind: 'ok' | 'duplicate' | 'conflict';
+  r_kind: 'ok' | 'duplicate' | 'conflict' | 'fenced';
   r_seq: string | null;
   r_epoch: string | null;
   r_head: string | null;
@@ -146,7 +147,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             json: JSON.stringify(doc.value),
           });
         const [row] = await rows<AppendRow>(
-          'SELECT * FROM liveline_append($1, $2, $3, $4, $5, $6::jsonb, $7, $8)',
+          'SELECT * FROM liveline_append($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)',
           [
             request.room,
             request.epoch,
@@ -156,10 +157,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             JSON.stringify([...documents.values()]),
             request.opId ?? null,
             createEpoch(),
+            request.fence?.runId ?? null,
+            request.fence?.token ?? null,
           ],
         );
         if (!row) throw new Error('liveline_append answered nothing');
         if (row.r_kind === 'ok') return { kind: 'ok' } satisfies AppendResult;
+        if (row.r_kind === 'fenced') return { kind: 'fenced' } satisfies AppendResult;
         if (row.r_kind === 'duplicate') return { kind: 'duplicate', seq: seqOf(row.r_seq) };
         return {
           kind: 'conflict',
@@ -235,6 +239,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           client.release();
         }
       }),
+    ...postgresLeases((what, text, values) => guard(what, () => rows(text, values))),
     async close() {
       if (closed) return;
       closed = true;

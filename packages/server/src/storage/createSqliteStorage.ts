@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
+import { createSqliteLeases } from './createSqliteLeases.js';
 import { addRetentionSchema, createSqlitePruner } from './createSqlitePruner.js';
 import type {
   AppendRequest,
@@ -145,6 +146,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     statements.newRoom.run(room, created.epoch);
     return created;
   });
+  const leases = createSqliteLeases(db);
   const putDocument = (doc: DocumentWrite): void => {
     statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value));
   };
@@ -164,6 +166,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   };
   const append = db.transaction((request: AppendRequest): AppendResult => {
     const { room, opId } = request;
+    if (request.fence && leases.fenced(request.fence)) return { kind: 'fenced' };
     if (opId !== undefined) {
       const applied = num(statements.getOp.get(room, opId), 'seq');
       if (applied !== null) return { kind: 'duplicate', seq: applied };
@@ -205,6 +208,12 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     swapDocument: (doc, expected) => write('swap document', () => swapDocument(doc, expected)),
     appliedOp: (room, opId) => guard('read op', () => num(statements.getOp.get(room, opId), 'seq')),
     prune: (policy, now) => guard('prune', () => pruneBatch(policy, now)),
+    acquireLease: (runId, owner, ttlMs, now) =>
+      write('acquire lease', () => leases.acquireLease(runId, owner, ttlMs, now)),
+    renewLease: (lease, ttlMs, now) =>
+      write('renew lease', () => leases.renewLease(lease, ttlMs, now)),
+    releaseLease: (runId, token) => write('release lease', () => leases.releaseLease(runId, token)),
+    lapsedLeases: (now, limit) => guard('read leases', () => leases.lapsedLeases(now, limit)),
     close() {
       try {
         if (db.open) db.close();

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL storage's tables (the SQLite storage's, so the documented restore SQL fits both)
+ * The PostgreSQL storage's tables (plus the run leases, rules WL1–WL4) (the SQLite storage's, so the documented restore SQL fits both)
  * and its compare-and-append, a function so that an append is one round trip and one transaction.
  * Nodes starting together create it under an advisory lock: concurrent `CREATE ... IF NOT EXISTS`
  * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other.
@@ -13,14 +13,27 @@ CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq BIGINT NOT NULL,
 CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq BIGINT NOT NULL, at DOUBLE PRECISION, PRIMARY KEY (room, op_id));
 ALTER TABLE applied_ops ADD COLUMN IF NOT EXISTS at DOUBLE PRECISION;
 CREATE INDEX IF NOT EXISTS applied_ops_at ON applied_ops (at);
+CREATE TABLE IF NOT EXISTS workflow_leases (run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, token BIGINT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
+CREATE INDEX IF NOT EXISTS workflow_leases_expiry ON workflow_leases (expires_at);
+DROP FUNCTION IF EXISTS liveline_append(TEXT, TEXT, BIGINT, TEXT, DOUBLE PRECISION, JSONB, TEXT, TEXT);
 CREATE OR REPLACE FUNCTION liveline_append(
   p_room TEXT, p_epoch TEXT, p_seq BIGINT, p_frame TEXT, p_at DOUBLE PRECISION,
-  p_documents JSONB, p_op_id TEXT, p_fresh_epoch TEXT
+  p_documents JSONB, p_op_id TEXT, p_fresh_epoch TEXT, p_fence_run TEXT, p_fence_token BIGINT
 ) RETURNS TABLE (r_kind TEXT, r_seq BIGINT, r_epoch TEXT, r_head BIGINT) LANGUAGE plpgsql AS $fn$
 DECLARE
   head rooms%ROWTYPE;
   applied BIGINT;
+  lease_token BIGINT;
 BEGIN
+  IF p_fence_run IS NOT NULL THEN
+    -- FOR SHARE: a node taking the run over (an UPDATE of this row) waits for this append to
+    -- commit, and then reads the run with it; an append after the takeover sees the new token.
+    SELECT token INTO lease_token FROM workflow_leases WHERE run_id = p_fence_run FOR SHARE;
+    IF lease_token IS DISTINCT FROM p_fence_token THEN
+      RETURN QUERY SELECT 'fenced'::TEXT, NULL::BIGINT, NULL::TEXT, NULL::BIGINT;
+      RETURN;
+    END IF;
+  END IF;
   SELECT * INTO head FROM rooms WHERE rooms.room = p_room FOR UPDATE;
   IF NOT FOUND THEN
     -- A room is created by openRoom; a writer that guessed one is told its fresh head.

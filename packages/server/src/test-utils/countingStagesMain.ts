@@ -1,10 +1,13 @@
 /**
- * The server as the bin starts it, but with the built-in stages (paced by `STAGE_DURATION_MS`)
- * wrapped so that each call of a stage appends `<workflow id> <stage>` to `STAGE_CALLS_FILE`: a
- * count of stage runs that survives a SIGKILL. Started by `spawnServer(dataDir, { entry })`.
+ * The server as the bin starts it (its settings from the environment), but with the built-in
+ * stages (paced by `STAGE_DURATION_MS`) wrapped so that each call of a stage appends
+ * `<workflow id> <stage>` to `STAGE_CALLS_FILE`: a count of stage runs that survives a SIGKILL.
+ * A stage named by `CRASH_STAGE` SIGKILLs the server when it starts, the way a stage that crashes
+ * the process would. Started by `spawnServer(dataDir, { entry })`.
  */
 import { appendFileSync } from 'node:fs';
 import { STAGE_NAMES } from '@liveline/protocol';
+import { parseCliOptions } from '../config/parseCliOptions.js';
 import { createBuiltinStage, type BuiltinStageName } from '../domains/workflow/builtinStages.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { startServer } from '../index.js';
@@ -19,6 +22,7 @@ const stages = Object.fromEntries(
         {
           run(input, ...rest) {
             appendFileSync(callsFile, `${input.id} ${name}\n`);
+            if (name === process.env.CRASH_STAGE) process.kill(process.pid, 'SIGKILL');
             return stage.run(input, ...rest);
           },
         },
@@ -26,7 +30,9 @@ const stages = Object.fromEntries(
     },
   ),
 );
+const settings = parseCliOptions([], process.env);
 const server = await startServer({
+  ...(settings === 'help' ? {} : settings),
   port: Number(process.env.PORT ?? 0),
   dataDir: process.env.DATA_DIR ?? '',
   logLevel: 'warn',

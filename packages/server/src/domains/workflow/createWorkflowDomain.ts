@@ -1,8 +1,8 @@
 import {
-  PIPELINE,
-  applyWorkflowEvent,
   parse,
+  workflowEventSchema,
   workflowSchema,
+  applyWorkflowEvent,
   type AgentStatus,
   type CreateWorkflowRequest,
   type StageName,
@@ -13,15 +13,18 @@ import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker, StreamPosition } from '../../rooms/Broker.js';
-import type { Storage } from '../../storage/Storage.js';
+import type { LeaseFence, Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
-import type { Append, AppendOutcome, EventLog } from '../createEventLog.js';
+import type { RoomFollower } from '../catchUpRoom.js';
+import { isFenced, type Append, type AppendOutcome, type EventLog } from '../createEventLog.js';
 import { createTickLoop, type TickLoop } from '../createTickLoop.js';
 import { createAgentPool } from './createAgentPool.js';
+import { createRunOwnership } from './createRunOwnership.js';
 import { createWorkflowMetrics } from './createWorkflowMetrics.js';
+import { createTakeover } from './createTakeover.js';
+import { newWorkflow, queuePosition } from './newWorkflow.js';
 import { RENDER_AGENT_CAPACITY } from './render/createRenderStage.js';
 import { isTerminal, runWorkflow, type UnnumberedWorkflowEvent } from './runWorkflow.js';
-import { clip } from './scriptText.js';
 import type { Stage } from './Stage.js';
 import { publishAgentStatus, publishMetrics } from './workflowRooms.js';
 
@@ -33,38 +36,50 @@ export interface WorkflowSnapshot extends StreamPosition {
 /** The Idea2Video/Script2Video coordinator: workflows through agents, with ordered events. */
 export interface WorkflowDomain {
   /**
-   * Restores the stored workflows and resumes those that were running or queued (rule W4), then
-   * publishes the coordinator metrics at their rate.
+   * Restores the stored workflows and resumes those that were running or queued and that no other
+   * node owns (rules W4, WL4), then publishes the coordinator metrics at their rate and takes over
+   * the runs whose owner died.
    */
   start(): Promise<void>;
   /** The ordered room of a workflow id (started or not). */
   room(workflowId: string): string;
-  /** Opens a workflow room so a client can wait on an id not started yet (rule W2). */
+  /**
+   * Opens a workflow room so a client can wait on an id not started yet (rule W2); a run another
+   * node owns is read from storage as of its room's head.
+   */
   open(workflowId: string): Promise<void>;
   /** The workflow room now; it must have been opened. */
   snapshot(workflowId: string): WorkflowSnapshot;
-  /** The workflow, or `null` if no run has that id. */
+  /** The workflow as this node last applied it, or `null` if it knows no run with that id. */
   get(workflowId: string): Workflow | null;
-  /** Workflows, newest first. */
-  list(): Workflow[];
+  /** The workflow as stored (as applied, for a run this node owns), or `null`. */
+  load(workflowId: string): Promise<Workflow | null>;
+  /** Every stored workflow, newest first. */
+  list(): Promise<Workflow[]>;
   /** Starts a workflow (409 `conflict` if the id exists) once it is stored. */
   create(request: CreateWorkflowRequest): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
-  /** Cancels a queued or running workflow. */
+  /** Cancels a queued or running workflow, wherever it runs. */
   cancel(workflowId: string): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
   /** Every agent's status. */
   agents(): AgentStatus[];
   /** Drops a finished run that retention deleted from storage (rule G3); a live run is kept. */
   forget(workflowId: string): void;
   /**
-   * Stops the metrics and aborts every running workflow's in-memory work (server stopping);
-   * stored state stays as is.
+   * Stops the metrics, the lease renewals (other nodes take the runs over) and every running
+   * workflow's in-memory work (server stopping); stored state stays as is.
    */
   stop(): void;
 }
 
+/** A run's lease was lost to another node: its work stops without writing (rule WL2). */
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
 /**
  * Creates the coordinator, which owns the workflow rooms, the agents' latest rooms (published at
- * once and on every change) and the coordinator's; `start` restores what storage holds.
+ * once and on every change) and the coordinator's; `start` restores what storage holds. Each run
+ * it runs is its own through a lease (rules WL1–WL4), and every event of it is fenced with it.
  */
 export function createWorkflowDomain(deps: {
   events: EventLog;
@@ -72,6 +87,10 @@ export function createWorkflowDomain(deps: {
   broker: Broker;
   log: Logger;
   now: () => number;
+  /** This node's id, the owner of the runs it runs. */
+  nodeId: string;
+  /** Time a run's lease lasts unless renewed, in ms (rule WL2). */
+  leaseMs: number;
   /** The worker of each stage; a stage without one is `skipped` in every new workflow. */
   stages: Partial<Record<StageName, Stage>>;
   agentCapacity: number;
@@ -83,6 +102,13 @@ export function createWorkflowDomain(deps: {
   const { events, storage, broker, log, now } = deps;
   const workflows = new Map<string, Workflow>();
   const running = new Map<string, AbortController>();
+  const ownership = createRunOwnership({
+    storage,
+    node: deps.nodeId,
+    leaseMs: deps.leaseMs,
+    now,
+    log,
+  });
   const counters = createWorkflowMetrics(now);
   const pool = createAgentPool(
     (agent) => (agent === 'renderer' ? RENDER_AGENT_CAPACITY : deps.agentCapacity),
@@ -98,21 +124,57 @@ export function createWorkflowDomain(deps: {
       counters.read([...workflows.values()], pool.statuses(), deps.connectedClients()),
     );
   const room = (id: string): string => `workflow:${id}`;
-
-  const read = async (id: string): Promise<void> => {
-    const parsed = parse(workflowSchema, await storage.loadDocument('workflow', id));
-    if (parsed.ok) workflows.set(id, parsed.value);
+  const parseStored = (stored: unknown): Workflow | null => {
+    const parsed = stored === null ? null : parse(workflowSchema, stored);
+    return parsed?.ok ? parsed.value : null;
   };
+
+  /** Stops a run another node took, without writing anything more (rule WL2). */
+  const lose = (id: string): void => {
+    log.warn('workflow.lease_lost', { workflow_id: id });
+    ownership.drop(id);
+    running.get(id)?.abort(new LeaseLostError(`workflow ${id} is owned by another node now`));
+  };
+  /** Follows the events other nodes append to a run's room (see EventLog.catchUp). */
+  const follower = (id: string): RoomFollower => ({
+    replay(frame) {
+      const event = parse(workflowEventSchema, JSON.parse(frame));
+      const next = event.ok ? applyWorkflowEvent(workflows.get(id) ?? null, event.value) : null;
+      if (next) workflows.set(id, next);
+      return event.ok;
+    },
+    async reload() {
+      const workflow = parseStored(await storage.loadDocument('workflow', id));
+      if (workflow) workflows.set(id, workflow);
+      else workflows.delete(id);
+    },
+  });
+  /** Brings a run another node writes up to storage, so that a snapshot pairs it with its seq. */
+  const follow = (id: string): Promise<boolean> =>
+    events.inTurn(room(id), async () => {
+      await events.open(room(id));
+      return events.catchUp(room(id), follower(id));
+    });
 
   /** Builds, reduces (once), stores and publishes an event; keeps the workflow it produces. */
   const appendEvent = (
     append: Append,
     id: string,
     event: UnnumberedWorkflowEvent,
+    fence: LeaseFence | undefined,
   ): Promise<AppendOutcome<WorkflowEvent>> => {
     let next: Workflow | null = null;
     return append<WorkflowEvent>({
-      build: (position) => ({ ...event, ...position }),
+      ...follower(id),
+      ...(fence && { fence }),
+      build(position) {
+        // A run that ended on another node (a cancel) takes no more events, and stops here.
+        const workflow = workflows.get(id);
+        if (event.type === 'workflow.created' || !workflow || !isTerminal(workflow))
+          return { ...event, ...position };
+        running.get(id)?.abort(new Error(`workflow ${id} is already ${workflow.status}`));
+        return domainFailure('conflict', `workflow "${id}" is already ${workflow.status}`, 'id');
+      },
       serialize: (numbered) => encodeMessage('workflow', numbered),
       reduce(numbered) {
         next = applyWorkflowEvent(workflows.get(id) ?? null, numbered);
@@ -121,25 +183,33 @@ export function createWorkflowDomain(deps: {
       apply: () => {
         if (next) workflows.set(id, next);
       },
-      reload: () => read(id),
     });
   };
 
-  /** Stores and publishes an event; answers why not (logged) if storage refused it. */
+  /** Stores and publishes an event, fenced if this node owns the run; answers why not. */
   const commit = async (
     id: string,
     event: UnnumberedWorkflowEvent,
   ): Promise<DomainFailure | null> => {
-    const outcome = await events.inTurn(room(id), (append) => appendEvent(append, id, event));
+    const outcome = await events.inTurn(room(id), (append) =>
+      appendEvent(append, id, event, ownership.fence(id)),
+    );
     if (!('ok' in outcome)) return null;
-    log.error('workflow.persist_failed', {
-      workflow_id: id,
-      event: event.type,
-      error: outcome.error.message,
-    });
+    if (isFenced(outcome)) lose(id);
+    else if (outcome.error.code !== 'conflict')
+      log.error('workflow.persist_failed', {
+        workflow_id: id,
+        event: event.type,
+        error: outcome.error.message,
+      });
     return outcome;
   };
 
+  /** Releases the lease of a run that ended and no longer runs here (rule WL4). */
+  const releaseEnded = (id: string): void => {
+    const workflow = workflows.get(id);
+    if (!running.has(id) && workflow && isTerminal(workflow)) void ownership.release(id);
+  };
   const context = {
     stages: deps.stages,
     pool,
@@ -151,8 +221,25 @@ export function createWorkflowDomain(deps: {
   const launch = (id: string): void => {
     const controller = new AbortController();
     running.set(id, controller);
-    void runWorkflow(context, id, controller.signal).finally(() => running.delete(id));
+    void runWorkflow(context, id, controller.signal).finally(() => {
+      running.delete(id);
+      releaseEnded(id);
+    });
   };
+
+  const takeOver = createTakeover({
+    ownership,
+    stages: deps.stages,
+    now,
+    log,
+    follow,
+    current: (id) => workflows.get(id) ?? null,
+    commit,
+    busy: (id) => stopped || running.has(id),
+    launch: (id) => {
+      if (!stopped) launch(id);
+    },
+  });
 
   const restore = async (): Promise<void> => {
     for (const stored of await storage.listDocuments('workflow')) {
@@ -161,54 +248,9 @@ export function createWorkflowDomain(deps: {
         log.warn('workflow.restore_skipped', { error: parsed.error.message });
         continue;
       }
-      const workflow = parsed.value;
-      workflows.set(workflow.id, workflow);
-      if (isTerminal(workflow)) continue;
-      const stage = PIPELINE.find(({ stage: name }) => {
-        const status = workflow.stages.find((s) => s.stage === name)?.status;
-        return deps.stages[name] && status !== 'completed' && status !== 'skipped';
-      });
-      await commit(workflow.id, {
-        type: 'workflow.resumed',
-        data: { workflow_id: workflow.id, stage: stage?.stage ?? null, at: now() },
-      });
-      launch(workflow.id);
+      workflows.set(parsed.value.id, parsed.value);
+      if (!isTerminal(parsed.value)) await takeOver(parsed.value.id);
     }
-  };
-
-  const newWorkflow = (request: CreateWorkflowRequest, id: string): Workflow => {
-    const t = now();
-    return {
-      id,
-      mode: request.mode,
-      title: clip(request.title ?? request.input.split(/\s+/).slice(0, 8).join(' '), 200),
-      input: request.input,
-      status: 'queued',
-      queue_position: null,
-      error: null,
-      stages: PIPELINE.map((p) => ({
-        stage: p.stage,
-        agent: p.agent,
-        status:
-          (request.mode === 'script' && p.stage === 'script') || !deps.stages[p.stage]
-            ? 'skipped'
-            : 'waiting',
-        progress: 0,
-        started_at: null,
-        completed_at: null,
-        artifact: null,
-      })),
-      created_at: t,
-      updated_at: t,
-    };
-  };
-  /** Workflows ahead of a new one for its first agent: those waiting plus one if every slot is busy. */
-  const queuePosition = (workflow: Workflow): number => {
-    const first = PIPELINE.find((p) =>
-      workflow.stages.some((s) => s.stage === p.stage && s.status === 'waiting'),
-    );
-    const agent = first ? pool.statuses().find((a) => a.name === first.agent) : undefined;
-    return agent ? pool.waiting(agent.name) + (agent.active >= agent.capacity ? 1 : 0) : 0;
   };
 
   return {
@@ -217,39 +259,71 @@ export function createWorkflowDomain(deps: {
         log.error('workflow.restore_failed', { error: errorMessage(error) }),
       );
       tickMetrics();
-      if (!stopped) metricsLoop = createTickLoop(deps.metricsRateHz, tickMetrics);
+      if (stopped) return;
+      metricsLoop = createTickLoop(deps.metricsRateHz, tickMetrics);
+      ownership.start({ lost: lose, lapsed: (id) => void takeOver(id) });
     },
     room,
     open: async (id) => {
       await events.open(room(id));
+      if (!ownership.fence(id)) await follow(id);
     },
     snapshot: (id) => ({ ...events.applied(room(id)), workflow: workflows.get(id) ?? null }),
     get: (id) => workflows.get(id) ?? null,
-    list: () => [...workflows.values()].sort((a, b) => b.created_at - a.created_at),
+    load: async (id) =>
+      ownership.fence(id)
+        ? (workflows.get(id) ?? null)
+        : parseStored(await storage.loadDocument('workflow', id)),
+    list: async () =>
+      (await storage.listDocuments('workflow'))
+        .flatMap((stored) => {
+          const workflow = parseStored(stored);
+          if (!workflow) return [];
+          return [(ownership.fence(workflow.id) && workflows.get(workflow.id)) || workflow];
+        })
+        .sort((a, b) => b.created_at - a.created_at),
     async create(request) {
       const id =
         request.id ??
         `wf_${Math.floor(now()).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+      const exists = domainFailure('conflict', `workflow "${id}" already exists`, 'id');
+      if (workflows.has(id) || (await storage.loadDocument('workflow', id)) !== null) return exists;
+      if (!(await ownership.take(id))) return exists;
+      const fence = ownership.fence(id);
       const created = await events.inTurn(room(id), async (append) => {
-        if (workflows.has(id))
-          return domainFailure('conflict', `workflow "${id}" already exists`, 'id');
-        const workflow = newWorkflow(request, id);
-        const stored = await appendEvent(append, id, {
-          type: 'workflow.created',
-          data: { workflow_id: id, workflow },
-        });
+        if (workflows.has(id)) return exists;
+        const workflow = newWorkflow(request, id, now(), deps.stages);
+        const stored = await appendEvent(
+          append,
+          id,
+          { type: 'workflow.created', data: { workflow_id: id, workflow } },
+          fence,
+        );
         if ('ok' in stored) return stored;
-        const queued = await appendEvent(append, id, {
-          type: 'workflow.queued',
-          data: { workflow_id: id, position: queuePosition(workflow), at: workflow.created_at },
-        });
+        const queued = await appendEvent(
+          append,
+          id,
+          {
+            type: 'workflow.queued',
+            data: {
+              workflow_id: id,
+              position: queuePosition(workflow, pool),
+              at: workflow.created_at,
+            },
+          },
+          fence,
+        );
         return 'ok' in queued ? queued : { ok: true as const, workflow };
       });
-      if (!created.ok) return created;
+      if (!created.ok) {
+        ownership.drop(id);
+        return created;
+      }
       launch(id);
       return { ok: true, workflow: workflows.get(id) ?? created.workflow };
     },
     async cancel(id) {
+      if (!ownership.fence(id)) await follow(id);
       const workflow = workflows.get(id);
       if (!workflow) return domainFailure('not_found', `workflow "${id}" does not exist`, 'id');
       if (isTerminal(workflow))
@@ -259,6 +333,7 @@ export function createWorkflowDomain(deps: {
         type: 'workflow.cancelled',
         data: { workflow_id: id, at: now() },
       });
+      releaseEnded(id);
       return refused ?? { ok: true, workflow: workflows.get(id) ?? workflow };
     },
     agents: () => pool.statuses(),
@@ -269,6 +344,7 @@ export function createWorkflowDomain(deps: {
     stop() {
       stopped = true;
       metricsLoop?.stop();
+      ownership.stop();
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
     },
   };

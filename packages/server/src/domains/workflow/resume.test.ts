@@ -1,38 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { connectWsClient } from '../../reliability/connectWsClient.js';
 import { rawRequest, tempDataDir } from '../../test-utils/index.js';
-import { spawnServer } from '../../test-utils/spawnServer.js';
-import { waitForStatus } from '../../test-utils/workflows.js';
+import { spawnBin, spawnServer } from '../../test-utils/spawnServer.js';
+import {
+  getWorkflow,
+  recordWorkflow,
+  stageCalls,
+  waitForStatus,
+} from '../../test-utils/workflows.js';
+import { RESUME_LIMIT } from './createTakeover.js';
 
 const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
-
-/** Every message a ws-client channel of `/ws/workflow/{id}` delivers, in order. */
-function recordWorkflow(origin: string, id: string) {
-  const channel = connectWsClient(origin).client.channel('workflow', { params: { id } });
-  const log: { type: string; seq?: number; stage?: string }[] = [];
-  channel.onMessage((message) => {
-    if (!('type' in message)) return;
-    const data = 'data' in message ? (message.data as { stage?: unknown }) : {};
-    log.push({
-      type: message.type,
-      ...('seq' in message && typeof message.seq === 'number' && { seq: message.seq }),
-      ...(typeof data.stage === 'string' && { stage: data.stage }),
-    });
-  });
-  return log;
-}
-
-/** How many times each stage was called for workflow `id`, from the file the server appends to. */
-const stageCalls = (file: string, id: string): Record<string, number> => {
-  const counts: Record<string, number> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const [workflow, stage = ''] = line.split(' ');
-    if (workflow === id) counts[stage] = (counts[stage] ?? 0) + 1;
-  }
-  return counts;
-};
 
 describe('workflows resume after a crash', () => {
   it('W4 R4 SIGKILL mid-stage: the run resumes at that stage and completes, completed stages are not run again, a cancelled run stays cancelled, and the client log has no gap or duplicate', async () => {
@@ -79,5 +57,28 @@ describe('workflows resume after a crash', () => {
     expect(started).toEqual(['script', 'storyboard', 'shots', 'shots', 'audio', 'edit']);
     const gone = await rawRequest(second, '/api/workflows/gone');
     expect(gone.json).toMatchObject({ workflow: { status: 'cancelled' } });
+  }, 60_000);
+
+  it(`W4 a run whose stage crashes the server is resumed ${RESUME_LIMIT} times, then ends interrupted with the reason`, async () => {
+    const dataDir = tempDataDir();
+    const calls = join(dataDir, 'stage-calls');
+    const options = {
+      entry: 'src/test-utils/countingStagesMain.ts',
+      env: { STAGE_DURATION_MS: '20', STAGE_CALLS_FILE: calls, CRASH_STAGE: 'storyboard' },
+    };
+    const first = await spawnServer(dataDir, options);
+    await rawRequest(first, '/api/workflows', {
+      body: { id: 'doomed', mode: 'idea', input: IDEA },
+    });
+    expect(await first.exited).toBeNull();
+    for (let resume = 1; resume <= RESUME_LIMIT; resume += 1)
+      expect(await spawnBin(dataDir, options).exited).toBeNull();
+
+    const last = await spawnServer(dataDir, options);
+    await waitForStatus(last, 'doomed', 'interrupted');
+    expect((await getWorkflow(last, 'doomed')).error).toMatch(
+      new RegExp(`resumed ${RESUME_LIMIT} times without finishing`),
+    );
+    expect(stageCalls(calls, 'doomed')).toEqual({ script: 1, storyboard: RESUME_LIMIT + 1 });
   }, 60_000);
 });

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
+import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { rawRequest, tempDataDir } from '../test-utils/index.js';
+import { spawnServer } from '../test-utils/spawnServer.js';
+import { recordWorkflow, stageCalls, waitForStatus } from '../test-utils/workflows.js';
+
+const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
+
+let postgres: TestPostgres;
+let redis: TestRedis;
+beforeAll(async () => {
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+});
+afterAll(() => Promise.all([postgres.stop(), redis.stop()]));
+
+/** Two real nodes on one database and one Redis, counting their stage calls in one file. */
+async function twoNodes(database: string) {
+  const dataDir = tempDataDir();
+  const calls = join(dataDir, 'stage-calls');
+  const env = {
+    DATABASE_URL: await postgres.createDatabase(database),
+    REDIS_URL: redis.url,
+    STAGE_DURATION_MS: '1000',
+    STAGE_CALLS_FILE: calls,
+    WORKFLOW_LEASE_MS: '1500',
+  };
+  const spawn = (node: string) =>
+    spawnServer(join(dataDir, node), {
+      entry: 'src/test-utils/countingStagesMain.ts',
+      env: { ...env, NODE_ID: node },
+    });
+  const [a, b] = await Promise.all([spawn('node-a'), spawn('node-b')]);
+  return { a, b, calls };
+}
+
+type Logged = ReturnType<typeof recordWorkflow>[number];
+const isEvent = (m: Logged) => m.type !== 'snapshot' && m.type !== 'resumed';
+const inStage = (stage: string) => (m: Logged) => m.type === 'stage.progress' && m.stage === stage;
+
+describe('workflow runs owned by one node of a cluster', () => {
+  it('WL4 W4 a run started on node A is watched live from node B, and when A is SIGKILLed B takes it over: completed stages are not run again, and the watcher log has no gap or duplicate', async () => {
+    const { a, b, calls } = await twoNodes('takeover');
+    const onB = recordWorkflow(b.origin, 'run');
+    await vi.waitFor(() => expect(onB.map((m) => m.type)).toEqual(['snapshot']));
+    await rawRequest(a, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    // Watched live: A's progress in the third stage reaches B's client while A runs it.
+    await vi.waitFor(() => expect(onB.some(inStage('shots'))).toBe(true), { timeout: 15_000 });
+    expect((await rawRequest(b, '/api/workflows/run')).json).toMatchObject({
+      workflow: { status: 'running' },
+    });
+
+    a.process.kill('SIGKILL');
+    await a.exited;
+    await waitForStatus(b, 'run', 'completed', 30_000);
+    await vi.waitFor(() => expect(onB.at(-1)?.type).toBe('workflow.completed'));
+
+    const events = onB.filter(isEvent);
+    expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(onB.filter((m) => !isEvent(m)).map((m) => m.type)).toEqual(['snapshot']);
+    const resumedAt = events.findIndex((m) => m.type === 'workflow.resumed');
+    expect(events[resumedAt]).toMatchObject({ stage: 'shots' });
+    expect(events[resumedAt + 1]).toMatchObject({ type: 'stage.started', stage: 'shots' });
+    expect(stageCalls(calls, 'run')).toEqual({
+      script: 1,
+      storyboard: 1,
+      shots: 2,
+      audio: 1,
+      edit: 1,
+    });
+    expect(b.output()).not.toMatch(/workflow\.lease_lost/);
+  }, 90_000);
+
+  it('WL2 WL3 an owner paused past its lease finds its run taken over: its writes are refused, so every stage completes once and the log stays in order', async () => {
+    const { a, b, calls } = await twoNodes('fencing');
+    const onB = recordWorkflow(b.origin, 'run');
+    await vi.waitFor(() => expect(onB.map((m) => m.type)).toEqual(['snapshot']));
+    await rawRequest(a, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    await vi.waitFor(() => expect(onB.some(inStage('storyboard'))).toBe(true), {
+      timeout: 15_000,
+    });
+
+    a.process.kill('SIGSTOP');
+    await vi.waitFor(() => expect(onB.some((m) => m.type === 'workflow.resumed')).toBe(true), {
+      timeout: 15_000,
+    });
+    a.process.kill('SIGCONT');
+    await vi.waitFor(() => expect(a.output()).toMatch(/workflow\.lease_lost/), { timeout: 10_000 });
+    await waitForStatus(b, 'run', 'completed', 30_000);
+    await vi.waitFor(() => expect(onB.at(-1)?.type).toBe('workflow.completed'));
+
+    const events = onB.filter(isEvent);
+    expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
+    const completed = events.filter((m) => m.type === 'stage.completed').map((m) => m.stage);
+    expect(completed).toEqual(['script', 'storyboard', 'shots', 'audio', 'edit']);
+    // After the takeover only B's run of the stage reports progress: it starts again from 0 and
+    // only grows (a refused write of A's older run would come in between).
+    const resumedAt = events.findIndex((m) => m.type === 'workflow.resumed');
+    const progress = events
+      .slice(resumedAt)
+      .filter(inStage('storyboard'))
+      .map((m) => m.progress ?? -1);
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
+    expect(stageCalls(calls, 'run')).toMatchObject({ script: 1, storyboard: 2, shots: 1 });
+    expect((await rawRequest(a, '/api/workflows/run')).json).toMatchObject({
+      workflow: { status: 'completed' },
+    });
+  }, 90_000);
+});

@@ -1,0 +1,107 @@
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../log/createLogger.js';
+import type { LeaseFence, RunLease, Storage } from '../../storage/Storage.js';
+
+/** Lapsed runs one look takes over at most; the next look (a third of a lease later) finds the rest. */
+const TAKEOVERS_PER_LOOK = 16;
+
+/** What the owner of runs is told. */
+export interface OwnershipHooks {
+  /** Another node took a run this node held (WL2, WL3): its work must stop without writing. */
+  lost(runId: string): void;
+  /** A run's lease lapsed: this node may take it over (WL4). */
+  lapsed(runId: string): void;
+}
+
+/** The runs this node owns, through the storage's run leases (PROTOCOL.md WL1–WL4). */
+export interface RunOwnership {
+  /** Takes a run for this node (WL1): its lease, or `null` while another node holds it. */
+  take(runId: string): Promise<RunLease | null>;
+  /** What this node's writes to a run are conditioned on (WL3), while it owns the run. */
+  fence(runId: string): LeaseFence | undefined;
+  /** Stops owning a run another node took, without writing anything. */
+  drop(runId: string): void;
+  /** Releases a run that ended (WL4); a failure is logged, and the lapsed lease is released later. */
+  release(runId: string): Promise<void>;
+  /** Renews the held leases and looks for lapsed ones every third of the lease time. */
+  start(hooks: OwnershipHooks): void;
+  /** Stops renewing: the leases lapse, and other nodes take the runs over. */
+  stop(): void;
+}
+
+/** Creates this node's {@link RunOwnership}. */
+export function createRunOwnership(deps: {
+  storage: Storage;
+  /** This node's id, the owner named in its leases. */
+  node: string;
+  leaseMs: number;
+  now: () => number;
+  log: Logger;
+}): RunOwnership {
+  const { storage, node, leaseMs, now, log } = deps;
+  const held = new Map<string, RunLease>();
+  let timer: NodeJS.Timeout | null = null;
+
+  const renew = async (hooks: OwnershipHooks, lease: RunLease): Promise<void> => {
+    let renewed: RunLease | null;
+    try {
+      renewed = await storage.renewLease(lease, leaseMs, now());
+    } catch (error) {
+      // Without the database the lease cannot be shown to be ours past its expiry.
+      if (now() < lease.expiresAt) return;
+      log.warn('workflow.lease_unrenewed', {
+        workflow_id: lease.runId,
+        error: errorMessage(error),
+      });
+      renewed = null;
+    }
+    if (held.get(lease.runId) !== lease) return;
+    if (renewed) {
+      held.set(lease.runId, renewed);
+      return;
+    }
+    held.delete(lease.runId);
+    hooks.lost(lease.runId);
+  };
+
+  const look = async (hooks: OwnershipHooks): Promise<void> => {
+    await Promise.all([...held.values()].map((lease) => renew(hooks, lease)));
+    const lapsed = await storage.lapsedLeases(now(), TAKEOVERS_PER_LOOK).catch(() => []);
+    for (const runId of lapsed) if (!held.has(runId)) hooks.lapsed(runId);
+  };
+
+  return {
+    async take(runId) {
+      const lease = await storage.acquireLease(runId, node, leaseMs, now());
+      if (lease) held.set(runId, lease);
+      return lease;
+    },
+    fence(runId) {
+      const lease = held.get(runId);
+      return lease && { runId, token: lease.token };
+    },
+    drop: (runId) => void held.delete(runId),
+    async release(runId) {
+      const lease = held.get(runId);
+      if (!lease) return;
+      held.delete(runId);
+      await storage.releaseLease(runId, lease.token).catch((error: unknown) =>
+        log.warn('workflow.lease_release_failed', {
+          workflow_id: runId,
+          error: errorMessage(error),
+        }),
+      );
+    },
+    start(hooks) {
+      const schedule = (): void => {
+        timer = setTimeout(() => void look(hooks).finally(() => timer && schedule()), leaseMs / 3);
+        timer.unref();
+      };
+      schedule();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

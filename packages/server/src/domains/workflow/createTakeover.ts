@@ -1,0 +1,73 @@
+import type { StageName, Workflow } from '@liveline/protocol';
+import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../log/createLogger.js';
+import type { DomainFailure } from '../DomainFailure.js';
+import type { RunOwnership } from './createRunOwnership.js';
+import { resumeStage } from './newWorkflow.js';
+import { isTerminal, type UnnumberedWorkflowEvent } from './runWorkflow.js';
+import type { Stage } from './Stage.js';
+
+/** Times a run is resumed at most (rule W4); the next takeover ends it `interrupted`. */
+export const RESUME_LIMIT = 3;
+
+/**
+ * Takes over runs (rules W4, WL4): a run that was running here before a restart, or whose owner's
+ * lease lapsed, is taken with a new token and resumed from its first stage not completed; past
+ * {@link RESUME_LIMIT} resumes it ends `interrupted` instead, so a stage that crashes the server
+ * is not run forever. The token counts the resumes (it grows by one per taking).
+ */
+export function createTakeover(deps: {
+  ownership: RunOwnership;
+  stages: Partial<Record<StageName, Stage>>;
+  now: () => number;
+  log: Logger;
+  /** Reads the run as stored, as of its room's head. */
+  follow: (id: string) => Promise<unknown>;
+  current: (id: string) => Workflow | null;
+  commit: (id: string, event: UnnumberedWorkflowEvent) => Promise<DomainFailure | null>;
+  /** Whether the run runs here already (or the server is stopping). */
+  busy: (id: string) => boolean;
+  launch: (id: string) => void;
+}): (id: string) => Promise<void> {
+  const { ownership, now, log } = deps;
+  const taking = new Set<string>();
+
+  const resume = async (id: string): Promise<void> => {
+    const lease = await ownership.take(id);
+    if (!lease) return;
+    await deps.follow(id);
+    const workflow = deps.current(id);
+    if (!workflow || isTerminal(workflow)) return ownership.release(id);
+    if (lease.token - 1 > RESUME_LIMIT) {
+      await deps.commit(id, {
+        type: 'workflow.interrupted',
+        data: {
+          workflow_id: id,
+          reason: `resumed ${RESUME_LIMIT} times without finishing: a stage may be crashing the server`,
+          at: now(),
+        },
+      });
+      return ownership.release(id);
+    }
+    const refused = await deps.commit(id, {
+      type: 'workflow.resumed',
+      data: { workflow_id: id, stage: resumeStage(workflow, deps.stages), at: now() },
+    });
+    // Not resumed: the lease lapses, and a node (this one, maybe) tries again.
+    if (refused) ownership.drop(id);
+    else deps.launch(id);
+  };
+
+  return async (id) => {
+    if (deps.busy(id) || taking.has(id)) return;
+    taking.add(id);
+    try {
+      await resume(id);
+    } catch (error) {
+      ownership.drop(id);
+      log.error('workflow.takeover_failed', { workflow_id: id, error: errorMessage(error) });
+    } finally {
+      taking.delete(id);
+    }
+  };
+}

@@ -1,0 +1,58 @@
+import {
+  PIPELINE,
+  type CreateWorkflowRequest,
+  type StageName,
+  type Workflow,
+} from '@liveline/protocol';
+import type { AgentPool } from './createAgentPool.js';
+import { clip } from './scriptText.js';
+import type { Stage } from './Stage.js';
+
+/** A new run of `request` with id `id`, queued at `at`; a stage without a worker is `skipped`. */
+export const newWorkflow = (
+  request: CreateWorkflowRequest,
+  id: string,
+  at: number,
+  stages: Partial<Record<StageName, Stage>>,
+): Workflow => ({
+  id,
+  mode: request.mode,
+  title: clip(request.title ?? request.input.split(/\s+/).slice(0, 8).join(' '), 200),
+  input: request.input,
+  status: 'queued',
+  queue_position: null,
+  error: null,
+  stages: PIPELINE.map((p) => ({
+    stage: p.stage,
+    agent: p.agent,
+    status:
+      (request.mode === 'script' && p.stage === 'script') || !stages[p.stage]
+        ? 'skipped'
+        : 'waiting',
+    progress: 0,
+    started_at: null,
+    completed_at: null,
+    artifact: null,
+  })),
+  created_at: at,
+  updated_at: at,
+});
+
+/** Workflows ahead of a new one for its first agent: those waiting plus one if every slot is busy. */
+export const queuePosition = (workflow: Workflow, pool: AgentPool): number => {
+  const first = PIPELINE.find((p) =>
+    workflow.stages.some((s) => s.stage === p.stage && s.status === 'waiting'),
+  );
+  const agent = first ? pool.statuses().find((a) => a.name === first.agent) : undefined;
+  return agent ? pool.waiting(agent.name) + (agent.active >= agent.capacity ? 1 : 0) : 0;
+};
+
+/** The first stage of a resumed run that has a worker and has not completed (rule W4), or `null`. */
+export const resumeStage = (
+  workflow: Workflow,
+  stages: Partial<Record<StageName, Stage>>,
+): StageName | null =>
+  PIPELINE.find(({ stage: name }) => {
+    const status = workflow.stages.find((s) => s.stage === name)?.status;
+    return stages[name] && status !== 'completed' && status !== 'skipped';
+  })?.stage ?? null;
