@@ -4,7 +4,14 @@ import { startPostgres, type TestPostgres } from '../test-utils/engines/startPos
 import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
 import { rawRequest, tempDataDir } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
-import { recordWorkflow, stageCalls, waitForStatus } from '../test-utils/workflows.js';
+import {
+  expectResumedInShots,
+  isRunEvent,
+  recordWorkflow,
+  stageCalls,
+  waitForStatus,
+  type LoggedMessage,
+} from '../test-utils/workflows.js';
 
 const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
 
@@ -35,9 +42,8 @@ async function twoNodes(database: string) {
   return { a, b, calls };
 }
 
-type Logged = ReturnType<typeof recordWorkflow>[number];
-const isEvent = (m: Logged) => m.type !== 'snapshot' && m.type !== 'resumed';
-const inStage = (stage: string) => (m: Logged) => m.type === 'stage.progress' && m.stage === stage;
+const inStage = (stage: string) => (m: LoggedMessage) =>
+  m.type === 'stage.progress' && m.stage === stage;
 
 describe('workflow runs owned by one node of a cluster', () => {
   it('WL4 W4 a run started on node A is watched live from node B, and when A is SIGKILLed B takes it over: completed stages are not run again, and the watcher log has no gap or duplicate', async () => {
@@ -56,19 +62,8 @@ describe('workflow runs owned by one node of a cluster', () => {
     await waitForStatus(b, 'run', 'completed', 30_000);
     await vi.waitFor(() => expect(onB.at(-1)?.type).toBe('workflow.completed'));
 
-    const events = onB.filter(isEvent);
-    expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
-    expect(onB.filter((m) => !isEvent(m)).map((m) => m.type)).toEqual(['snapshot']);
-    const resumedAt = events.findIndex((m) => m.type === 'workflow.resumed');
-    expect(events[resumedAt]).toMatchObject({ stage: 'shots' });
-    expect(events[resumedAt + 1]).toMatchObject({ type: 'stage.started', stage: 'shots' });
-    expect(stageCalls(calls, 'run')).toEqual({
-      script: 1,
-      storyboard: 1,
-      shots: 2,
-      audio: 1,
-      edit: 1,
-    });
+    expectResumedInShots(onB, calls, 'run');
+    expect(onB.filter((m) => !isRunEvent(m)).map((m) => m.type)).toEqual(['snapshot']);
     expect(b.output()).not.toMatch(/workflow\.lease_lost/);
   }, 90_000);
 
@@ -90,7 +85,7 @@ describe('workflow runs owned by one node of a cluster', () => {
     await waitForStatus(b, 'run', 'completed', 30_000);
     await vi.waitFor(() => expect(onB.at(-1)?.type).toBe('workflow.completed'));
 
-    const events = onB.filter(isEvent);
+    const events = onB.filter(isRunEvent);
     expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
     const completed = events.filter((m) => m.type === 'stage.completed').map((m) => m.stage);
     expect(completed).toEqual(['script', 'storyboard', 'shots', 'audio', 'edit']);

@@ -23,10 +23,22 @@ export const waitForStatus = (
     .poll(async () => (await getWorkflow(server, id)).status, { timeout: timeoutMs, interval: 10 })
     .toBe(status);
 
+/** One message of a workflow channel, as {@link recordWorkflow} keeps it. */
+export interface LoggedMessage {
+  readonly type: string;
+  readonly seq?: number;
+  readonly stage?: string;
+  readonly progress?: number;
+}
+
+/** Whether a logged message is an event of the run (not the stream's `snapshot` or `resumed`). */
+export const isRunEvent = (m: LoggedMessage): boolean =>
+  m.type !== 'snapshot' && m.type !== 'resumed';
+
 /** Every message a ws-client channel of `/ws/workflow/{id}` delivers, in order. */
-export function recordWorkflow(origin: string, id: string) {
+export function recordWorkflow(origin: string, id: string): LoggedMessage[] {
   const channel = connectWsClient(origin).client.channel('workflow', { params: { id } });
-  const log: { type: string; seq?: number; stage?: string; progress?: number }[] = [];
+  const log: LoggedMessage[] = [];
   channel.onMessage((message) => {
     if (!('type' in message)) return;
     const data = 'data' in message ? (message.data as { stage?: unknown; progress?: unknown }) : {};
@@ -49,3 +61,23 @@ export const stageCalls = (file: string, id: string): Record<string, number> => 
   }
   return counts;
 };
+
+/**
+ * Checks the log of a run that was resumed in its `shots` stage (rule W4) and returns its events:
+ * numbered from 1 without gap or duplicate, `workflow.resumed {stage: shots}` followed by that
+ * stage's new start, and every stage called once but `shots` twice (`calls` is the stage-calls file).
+ */
+export function expectResumedInShots(
+  log: readonly LoggedMessage[],
+  calls: string,
+  id: string,
+): LoggedMessage[] {
+  const events = log.filter(isRunEvent);
+  expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
+  const resumedAt = events.findIndex((m) => m.type === 'workflow.resumed');
+  expect(events[resumedAt]).toMatchObject({ stage: 'shots' });
+  expect(events[resumedAt - 1]).toMatchObject({ type: 'stage.progress', stage: 'shots' });
+  expect(events[resumedAt + 1]).toMatchObject({ type: 'stage.started', stage: 'shots' });
+  expect(stageCalls(calls, id)).toEqual({ script: 1, storyboard: 1, shots: 2, audio: 1, edit: 1 });
+  return events;
+}

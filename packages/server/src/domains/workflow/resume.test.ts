@@ -3,7 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { rawRequest, tempDataDir } from '../../test-utils/index.js';
 import { spawnBin, spawnServer } from '../../test-utils/spawnServer.js';
 import {
+  expectResumedInShots,
   getWorkflow,
+  isRunEvent,
   recordWorkflow,
   stageCalls,
   waitForStatus,
@@ -38,21 +40,8 @@ describe('workflows resume after a crash', () => {
     await waitForStatus(second, 'run', 'completed', 20_000);
     await vi.waitFor(() => expect(log.at(-1)?.type).toBe('workflow.completed'));
 
-    const isControl = (m: { type: string }) => m.type === 'snapshot' || m.type === 'resumed';
-    const events = log.filter((m) => !isControl(m));
-    expect(events.map((m) => m.seq)).toEqual(events.map((_, i) => i + 1));
-    expect(log.filter(isControl).map((m) => m.type)).toEqual(['snapshot', 'resumed']);
-    const resumedAt = events.findIndex((m) => m.type === 'workflow.resumed');
-    expect(events[resumedAt]).toMatchObject({ stage: 'shots' });
-    expect(events[resumedAt - 1]).toMatchObject({ type: 'stage.progress', stage: 'shots' });
-    expect(events[resumedAt + 1]).toMatchObject({ type: 'stage.started', stage: 'shots' });
-    expect(stageCalls(calls, 'run')).toEqual({
-      script: 1,
-      storyboard: 1,
-      shots: 2,
-      audio: 1,
-      edit: 1,
-    });
+    const events = expectResumedInShots(log, calls, 'run');
+    expect(log.filter((m) => !isRunEvent(m)).map((m) => m.type)).toEqual(['snapshot', 'resumed']);
     const started = events.filter((m) => m.type === 'stage.started').map((m) => m.stage);
     expect(started).toEqual(['script', 'storyboard', 'shots', 'shots', 'audio', 'edit']);
     const gone = await rawRequest(second, '/api/workflows/gone');
