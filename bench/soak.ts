@@ -32,9 +32,23 @@ const row = (s: SoakSample): string[] => [
   s.ops.toLocaleString('en-US'),
   formatNumber(s.seconds),
   formatNumber(s.dbBytes / MIB),
+  formatNumber(s.walBytes / MIB),
+  formatNumber(s.database.freelistPages),
+  formatNumber(s.database.events),
+  formatNumber(s.database.opIds),
   formatNumber(s.rssBytes / MIB),
 ];
-const HEADER = ['ops', 's', 'db MiB', 'RSS MiB'];
+const HEADER = ['ops', 's', 'db+WAL MiB', 'WAL MiB', 'free pages', 'events', 'op ids', 'RSS MiB'];
+/** Where the main file's bytes go, per table and index, at one sample. */
+const objects = (s: SoakSample): string =>
+  formatTable(
+    [`at ${s.ops.toLocaleString('en-US')} ops`, 'KiB', 'unused KiB'],
+    s.database.objects.map((o) => [
+      o.name,
+      formatNumber(o.bytes / 1024),
+      formatNumber(o.unusedBytes / 1024),
+    ]),
+  );
 
 console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
@@ -55,6 +69,7 @@ console.log(`\n${formatTable(HEADER, samples.map(row))}`);
 // Warm-up: the first quarter of the run, after which the history window and op-id window are full.
 const warm = samples[Math.floor(samples.length / 4)];
 const last = samples.at(-1);
+if (warm && last) console.log(`\n${objects(warm)}\n\n${objects(last)}`);
 if (warm && last)
   console.log(
     `\nAfter warm-up (${warm.ops.toLocaleString('en-US')} → ${last.ops.toLocaleString('en-US')} ops): ` +

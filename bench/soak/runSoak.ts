@@ -7,6 +7,11 @@ import { processRssBytes } from '../lib/procStats.js';
 import { readyLine, spawnNode, stopChild } from '../lib/spawnNode.js';
 import { openSocket } from '../load/openSocket.js';
 import type { PeerReady } from '../peers/peerReady.js';
+import {
+  openDatabaseProbe,
+  type DatabaseProbe,
+  type DatabaseProbeConnection,
+} from './probeDatabase.js';
 
 /** What the soak does. */
 export interface SoakOptions {
@@ -30,7 +35,11 @@ export interface SoakSample {
   readonly seconds: number;
   /** `liveline.db` plus its `-wal`, in bytes. */
   readonly dbBytes: number;
+  /** The `-wal` alone, in bytes. */
+  readonly walBytes: number;
   readonly rssBytes: number;
+  /** Where the main file's pages go, and the rows the tables hold. */
+  readonly database: DatabaseProbe;
 }
 
 const fileBytes = (path: string): number => {
@@ -110,18 +119,24 @@ export async function runSoak(
     env,
   });
   const db = join(dataDir, 'liveline.db');
+  let probe: DatabaseProbeConnection | undefined;
   try {
     const { port, pid } = await readyLine<PeerReady>(peer, 30_000);
+    const database = openDatabaseProbe(db);
+    probe = database;
     const origin = `http://127.0.0.1:${port}`;
     const started = performance.now();
     const samples: SoakSample[] = [];
     let acked = 0;
     const sample = (): void => {
+      const walBytes = fileBytes(`${db}-wal`);
       const taken: SoakSample = {
         ops: acked,
         seconds: (performance.now() - started) / 1000,
-        dbBytes: fileBytes(db) + fileBytes(`${db}-wal`),
+        dbBytes: fileBytes(db) + walBytes,
+        walBytes,
         rssBytes: processRssBytes(pid),
+        database: database.probe(),
       };
       samples.push(taken);
       onSample(taken);
@@ -139,6 +154,7 @@ export async function runSoak(
     if (acked % options.sampleEvery !== 0) sample();
     return samples;
   } finally {
+    probe?.close();
     await stopChild(peer);
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -5,6 +5,13 @@ import type { PrunePolicy, Storage } from './Storage.js';
 /** Rows one prune batch deletes at most (rule G4): about a millisecond of SQLite work. */
 export const PRUNE_BATCH_ROWS = 256;
 
+/**
+ * Time batches may take back to back before the loop yields (rule G4). One batch per turn of the
+ * event loop deletes less than a busy turn writes (a turn reads every socket's ops, two rows
+ * each), so under a steady write load the tables would grow without end.
+ */
+export const PRUNE_SLICE_MS = 4;
+
 /** The running retention (rules G1–G4). */
 export interface PruneLoop {
   /** Stops the timer and waits for a batch in flight, so storage can close after it. */
@@ -34,17 +41,22 @@ export function createPruneLoop(deps: {
 
   const prunePass = async (): Promise<void> => {
     const totals = { events: 0, ops: 0, runs: 0, batches: 0, longest_batch_ms: 0 };
+    let slice = performance.now();
     for (let more = true; more && !stopped;) {
       const started = performance.now();
       const report = await storage.prune(policy, now());
-      totals.longest_batch_ms = Math.max(totals.longest_batch_ms, performance.now() - started);
+      const ended = performance.now();
+      totals.longest_batch_ms = Math.max(totals.longest_batch_ms, ended - started);
       totals.batches += 1;
       totals.events += report.events;
       totals.ops += report.ops;
       totals.runs += report.runs.length;
       if (report.runs.length > 0) deps.onRunsDeleted(report.runs);
       more = report.more;
-      if (more) await nextTurn();
+      if (more && ended - slice >= PRUNE_SLICE_MS) {
+        await nextTurn();
+        slice = performance.now();
+      }
     }
     if (totals.events + totals.ops + totals.runs > 0) log.info('retention.pruned', totals);
   };
