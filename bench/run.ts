@@ -1,12 +1,13 @@
 /**
  * Runs the side-by-side benchmarks: `pnpm --filter @liveline/bench bench [--quick] [--scenario a,b]
  * [--reps n] [--peers liveline,ws-raw,socketio] [--clients n] [--rate m] [--duration s]
- * [--cpu-prof dir] [--out file.md]`. Servers are interleaved within each repetition.
+ * [--cpu-prof dir] [--out file.md]`. Servers are interleaved within each repetition; every peer
+ * but `liveline-prune` runs unless `--peers` names them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { PEER_KINDS, type PeerKind } from './load/Endpoint.js';
+import { DEFAULT_PEERS, PEER_KINDS, type PeerKind } from './load/Endpoint.js';
 import {
   FULL_SIZES,
   QUICK_SIZES,
@@ -48,7 +49,7 @@ const sizes: Sizes = {
 const reps = Number(values.reps ?? (values.quick ? 1 : 3));
 const all = createScenarios(sizes);
 const names = values.scenario?.split(',') ?? Object.keys(all);
-const peers = (values.peers?.split(',') ?? [...PEER_KINDS]).filter((p): p is PeerKind =>
+const peers = (values.peers?.split(',') ?? [...DEFAULT_PEERS]).filter((p): p is PeerKind =>
   PEER_KINDS.some((k) => k === p),
 );
 const cpuProfDir = values['cpu-prof'];

@@ -5,12 +5,15 @@ export const PEER_KINDS = [
   'liveline',
   'liveline-auth',
   'liveline-invite',
+  'liveline-prune',
   'ws-frame',
   'ws-raw',
   'socketio',
 ] as const;
 /** One server kind. */
 export type PeerKind = (typeof PEER_KINDS)[number];
+/** The servers a run compares unless `--peers` names others: `liveline-prune` only on request. */
+export const DEFAULT_PEERS: readonly PeerKind[] = PEER_KINDS.filter((k) => k !== 'liveline-prune');
 
 /** An open client connection. */
 export interface ClientConnection {

@@ -5,10 +5,13 @@ export type LoadJob =
   | {
       readonly kind: 'fanout';
       readonly peer: PeerKind;
+      /** The publisher's server. */
       readonly port: number;
       readonly clients: number;
       readonly rate: number;
       readonly durationMs: number;
+      /** Servers the clients are dealt to in turn (cluster nodes); `[port]` when absent. */
+      readonly receiverPorts?: readonly number[];
     }
   | {
       readonly kind: 'tick30';

@@ -35,6 +35,8 @@ const endpoints: Record<PeerKind, () => Promise<(port: number) => Endpoint>> = {
     const token = (await import('../lib/benchToken.js')).benchToken('invitee');
     return (port) => createLivelineEndpoint(port, () => token);
   },
+  'liveline-prune': async () =>
+    (await import('./createLivelineEndpoint.js')).createLivelineEndpoint,
   // ws-frame differs from ws-raw only in how the server writes broadcasts; the clients are the same.
   'ws-frame': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,
   'ws-raw': async () => (await import('./createWsRawEndpoint.js')).createWsRawEndpoint,
@@ -73,10 +75,11 @@ const numbers = async (result: Promise<LoadResult>): Promise<JobOutput> => ({
 });
 
 const run = async (job: LoadJob): Promise<JobOutput> => {
-  const endpoint = (await endpoints[job.peer]())(job.port);
+  const endpointAt = await endpoints[job.peer]();
+  const endpoint = endpointAt(job.port);
   switch (job.kind) {
     case 'fanout':
-      return numbers(runFanout(endpoint, job, phases));
+      return numbers(runFanout(endpointAt, job, phases));
     case 'tick30':
       return numbers(runTick30(endpoint, job, phases));
     case 'connect-storm':

@@ -16,8 +16,20 @@ const BENCH_CONNECTION_CAP = 100_000;
 const fromEnv = (name: string): number | undefined =>
   process.env[name] ? Number(process.env[name]) : undefined;
 
-/** Starts the Liveline peer, with auth on when `authSecret` is given, and announces it. */
-export async function startLivelinePeer(authSecret: string | null): Promise<void> {
+const clusterFromEnv = (): LivelineServerOptions => {
+  const { DATABASE_URL, REDIS_URL, NODE_ID } = process.env;
+  if (!DATABASE_URL || !REDIS_URL) return {};
+  return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, ...(NODE_ID && { nodeId: NODE_ID }) };
+};
+
+/**
+ * Starts the Liveline peer, with auth on when `authSecret` is given and `overrides` on top, and
+ * announces it. `DATABASE_URL`, `REDIS_URL` and `NODE_ID` start it in cluster mode (cluster-fanout).
+ */
+export async function startLivelinePeer(
+  authSecret: string | null,
+  overrides: LivelineServerOptions = {},
+): Promise<void> {
   const retention: LivelineServerOptions = {};
   const opIdRetentionMs = fromEnv('OP_ID_RETENTION_MS');
   const pruneIntervalMs = fromEnv('PRUNE_INTERVAL_MS');
@@ -34,7 +46,9 @@ export async function startLivelinePeer(authSecret: string | null): Promise<void
     maxConnections: BENCH_CONNECTION_CAP,
     maxConnectionsPerIp: BENCH_CONNECTION_CAP,
     ...retention,
+    ...clusterFromEnv(),
     ...(authSecret !== null && { authSecret }),
+    ...overrides,
   });
   announceReady(server.port, () => server.stop());
 }

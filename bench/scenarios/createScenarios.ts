@@ -82,6 +82,8 @@ export function createScenarios(sizes: Sizes): Record<string, Scenario[]> {
           : [{ metric: 'p99 ms', vs: 'ws-frame', max: 1.2 } as const]),
         // Issue 16: claims are checked at the upgrade, never per delivered message.
         { of: 'liveline-auth', metric: 'cpu µs/delivered', vs: 'liveline', max: 1.05 },
+        // Issue 19: pruning in small batches beside the fanout (this session's bar, not the issue's).
+        { of: 'liveline-prune', metric: 'cpu µs/delivered', vs: 'liveline', max: 1.05 },
       ],
     })),
     tick30: [

@@ -13,8 +13,8 @@ import type { PeerReady } from '../peers/peerReady.js';
 import { summarizeStorm } from './summarizeStorm.js';
 
 /** The server gets core 0 and the load generators core 1 (when the machine has two). */
-const SERVER_CORE = 0;
-const LOAD_CORE = 1;
+export const SERVER_CORE = 0;
+export const LOAD_CORE = 1;
 const READY_TIMEOUT_MS = 30_000;
 /** Reconnect-storm: steady publishing before the restart, in ms. */
 const BEFORE_RESTART_MS = 1_000;
@@ -36,7 +36,8 @@ export interface MeasureOptions {
 
 const peerFile = (peer: PeerKind): URL => new URL(`../peers/${peer}.ts`, import.meta.url);
 
-const startServer = async (
+/** Starts `peer`'s server, pinned to the server core, and waits for its ready line. */
+export const startServer = async (
   peer: PeerKind,
   env: Record<string, string>,
   options: MeasureOptions,
@@ -56,7 +57,8 @@ const startServer = async (
   }
 };
 
-const nextMessage = <T extends 'ready' | 'done'>(
+/** The generator's next `type` message; rejects on `failed` or its exit. */
+export const nextMessage = <T extends 'ready' | 'done'>(
   worker: ChildProcess,
   type: T,
 ): Promise<Extract<FromWorker, { type: T }>> =>
