@@ -22,6 +22,7 @@ export function createRetention(
     intervalMs: config.pruneIntervalMs,
     policy: {
       roomMaxEvents: config.historyMaxEvents,
+      roomMaxBytes: config.historyMaxBytes,
       eventMaxAgeMs: config.historyMaxAgeMs,
       opIdMaxAgeMs: config.opIdRetentionMs,
       runMaxAgeMs: config.runRetentionMs,

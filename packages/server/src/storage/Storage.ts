@@ -87,6 +87,11 @@ export interface LeaseFence {
 export interface PrunePolicy {
   /** Events a room keeps at most: the replay window's count (rule G1). */
   readonly roomMaxEvents: number;
+  /**
+   * Bytes of frames a room keeps at most, counted from its newest event: the replay window's bytes
+   * (rule G1; the SQLite storage applies it, the PostgreSQL storage not yet).
+   */
+  readonly roomMaxBytes: number;
   /** Age after which an event is deleted, in ms: the replay window's age (rule G1). */
   readonly eventMaxAgeMs: number;
   /** Age after which an applied op id is deleted, in ms (rule G2). */

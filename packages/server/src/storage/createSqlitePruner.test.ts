@@ -9,6 +9,7 @@ import {
   appendWithOps,
   pruneAll,
   storeRun,
+  storedSeqs,
 } from '../test-utils/pruning.js';
 import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
 
@@ -54,5 +55,19 @@ describe('SQLite retention (createSqlitePruner)', () => {
     expect(await storage.appliedOp('board:a', 'board:a-op-1')).toBe(1);
     await pruneAll(storage, PRUNE_POLICY, 102.5 * MINUTE_MS);
     expect(await storage.appliedOp('board:a', 'board:a-op-1')).toBeNull();
+  });
+
+  it('G1 a room keeps only its newest events whose frames fit in roomMaxBytes, also after it grew', async () => {
+    const { storage } = openStorage();
+    const policy = { ...PRUNE_POLICY, roomMaxEvents: 1000, roomMaxBytes: 30 };
+    // Frames `{"seq":9}` are 9 bytes, `{"seq":10}` 10.
+    await appendWithOps(storage, 'board:a', 10, 0);
+    await pruneAll(storage, policy, 1000);
+    const first = await storedSeqs(storage, 'board:a');
+    await appendWithOps(storage, 'board:a', 3, 0);
+    await pruneAll(storage, policy, 1000);
+
+    expect(first).toEqual([8, 9, 10]);
+    expect(await storedSeqs(storage, 'board:a')).toEqual([11, 12, 13]);
   });
 });

@@ -21,11 +21,17 @@ CREATE INDEX IF NOT EXISTS finished_runs ON documents (${FINISHED_AT}) WHERE ${F
 
 /** Rooms looked at per call when trimming events, so one call never walks every room. */
 const ROOMS_PER_CALL = 64;
+/**
+ * Rooms whose frames one call sums for the bytes bound: each sum reads up to a whole window of
+ * rows (`roomMaxEvents`), so a call sums a few and leaves the rest to the next.
+ */
+const BYTE_SUMS_PER_CALL = 8;
 
 /**
  * The SQLite side of `Storage.prune` (PROTOCOL.md G1–G4): each call deletes at most
  * `policy.batchRows` rows in one transaction. Events are trimmed room by room from a cursor that
- * goes round the rooms table across calls.
+ * goes round the rooms table across calls. A room's frames are summed for the bytes bound only
+ * when its head moved since they last were, so an idle room costs one row per pass.
  */
 export function createSqlitePruner(
   db: Database.Database,
@@ -40,6 +46,14 @@ export function createSqlitePruner(
     rooms: db.prepare('SELECT room, head_seq FROM rooms WHERE room > ? ORDER BY room LIMIT ?'),
     oldest: db.prepare('SELECT seq, at FROM room_events WHERE room = ? ORDER BY seq LIMIT ?'),
     dropEvents: db.prepare('DELETE FROM room_events WHERE room = ? AND seq <= ?'),
+    // The newest seq whose frame, with every newer one, is over the bytes bound (bytes in UTF-8,
+    // as the broker counts them, not characters).
+    bytesCut: db
+      .prepare(
+        `SELECT max(seq) FROM (SELECT seq, sum(octet_length(frame)) OVER (ORDER BY seq DESC) AS newer
+         FROM room_events WHERE room = ?) WHERE newer > ?`,
+      )
+      .pluck(),
     // Without statistics the planner would rather walk every workflow by `kind`.
     finishedRuns: db
       .prepare(
@@ -52,6 +66,8 @@ export function createSqlitePruner(
     dropRoomOps: db.prepare('DELETE FROM applied_ops WHERE room = ?'),
   };
   let cursor = '';
+  /** Each room's head when its frames were last summed and trimmed to the bytes bound. */
+  const summedAt = new Map<string, number>();
 
   /** Deletes a room's events that replay can no longer serve (G1); returns how many. */
   const trimRoom = (
@@ -61,28 +77,43 @@ export function createSqlitePruner(
     now: number,
     budget: number,
   ) => {
+    const summed = summedAt.get(room) === headSeq;
+    const bytesCut = summed
+      ? 0
+      : ((statements.bytesCut.get(room, policy.roomMaxBytes) as number | null) ?? 0);
     let last = -1;
     let count = 0;
     for (const row of statements.oldest.iterate(room, budget) as Iterable<{
       seq: number;
       at: number;
     }>) {
-      if (row.seq > headSeq - policy.roomMaxEvents && row.at >= now - policy.eventMaxAgeMs) break;
+      if (
+        row.seq > bytesCut &&
+        row.seq > headSeq - policy.roomMaxEvents &&
+        row.at >= now - policy.eventMaxAgeMs
+      )
+        break;
       last = row.seq;
       count += 1;
     }
     if (count > 0) statements.dropEvents.run(room, last);
+    // A room the budget ran out in is summed again by the next call.
+    if (count < budget) summedAt.set(room, headSeq);
     return count;
   };
 
   /** One pass of the room cursor; `wrapped` when it reached the last room. */
   const trimEvents = (policy: PrunePolicy, now: number, budget: number) => {
+    if (budget <= 0) return { deleted: 0, wrapped: false };
     const rooms = statements.rooms.all(cursor, ROOMS_PER_CALL) as {
       room: string;
       head_seq: number;
     }[];
     let deleted = 0;
+    let sums = 0;
     for (const { room, head_seq } of rooms) {
+      if (summedAt.get(room) !== head_seq) sums += 1;
+      if (sums > BYTE_SUMS_PER_CALL) return { deleted, wrapped: false };
       deleted += trimRoom(room, head_seq, policy, now, budget - deleted);
       // A room the budget ran out in is looked at again by the next call.
       if (deleted >= budget) return { deleted, wrapped: false };
@@ -105,6 +136,7 @@ export function createSqlitePruner(
       deleted += statements.dropRoomEvents.run(room).changes;
       deleted += statements.dropRoomOps.run(room).changes;
       statements.dropRoom.run(room);
+      summedAt.delete(room);
       runs.push(id);
     }
     return { runs, deleted, more: runs.length < ids.length || ids.length === budget };

@@ -7,6 +7,7 @@ export const MINUTE_MS = 60_000;
 /** Tiny retention limits for the prune tests (PROTOCOL.md G1–G4). */
 export const PRUNE_POLICY: PrunePolicy = {
   roomMaxEvents: 10,
+  roomMaxBytes: 1024 * 1024,
   eventMaxAgeMs: 10 * MINUTE_MS,
   opIdMaxAgeMs: 2 * MINUTE_MS,
   runMaxAgeMs: 60 * MINUTE_MS,
