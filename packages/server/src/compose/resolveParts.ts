@@ -71,6 +71,7 @@ const REQUIRED_METHODS = {
     'publish',
     'window',
     'since',
+    'drop',
     'setLatest',
     'latest',
     'subscribe',

@@ -18,7 +18,9 @@ import {
   type TestMessage,
 } from '../test-utils/index.js';
 import { waitForStatus } from '../test-utils/workflows.js';
+import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
+import { encodeTextFrame } from '../transport/wireFrame.js';
 
 const MINUTE_MS = 60_000;
 
@@ -244,5 +246,36 @@ describe('retention (a real server, tiny limits)', () => {
     const again = await startTestServer(limits);
     expect((await rawRequest(again, '/api/workflows/old')).status).toBe(404);
     expect((await rawRequest(again, '/api/workflows/young')).status).toBe(200);
+  });
+
+  it('G3 a deleted run leaves the broker and the event log: its id opens as a new, empty room (W2)', async () => {
+    const dataDir = tempDataDir();
+    const clock = createClock();
+    const broker = createMemoryBroker(
+      { maxEvents: 1000, maxAgeMs: 1000 * MINUTE_MS, maxBytes: 1 << 20 },
+      clock.now,
+      encodeTextFrame,
+    );
+    const server = await startTestServer({
+      ...retentionOptions(dataDir, clock.now, { runRetentionMs: 60 * MINUTE_MS }),
+      broker,
+    });
+    await rawRequest(server, '/api/workflows', {
+      body: { id: 'old', mode: 'idea', input: 'A cat.' },
+    });
+    await waitForStatus(server, 'old', 'completed');
+    const before = await connectTestClient(wsOrigin(server, '/ws/workflow/old'));
+    const old = await before.next('snapshot');
+    expect(Number(old.seq)).toBeGreaterThan(0);
+    clock.skip(61 * MINUTE_MS);
+
+    await vi.waitFor(async () =>
+      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(404),
+    );
+    await vi.waitFor(async () => expect(await broker.window('workflow:old')).toBeNull());
+    const after = await connectTestClient(wsOrigin(server, '/ws/workflow/old'));
+    const fresh = await after.next('snapshot');
+    expect(fresh).toMatchObject({ seq: 0, data: { workflow_id: 'old', workflow: null } });
+    expect(fresh.epoch).not.toBe(old.epoch);
   });
 });

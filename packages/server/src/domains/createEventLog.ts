@@ -69,6 +69,11 @@ export interface EventLog {
   catchUp(room: string, follower: RoomFollower): Promise<boolean>;
   /** The position of the newest event the domain applied in memory: a snapshot's (rule R2). */
   applied(room: string): StreamPosition;
+  /**
+   * Forgets a room storage deleted (rule G3), in its turn: its position here and the broker's copy;
+   * opening it again starts a new room.
+   */
+  forget(room: string): Promise<void>;
 }
 
 /** Creates an {@link EventLog} over a storage and a broker. */
@@ -175,7 +180,7 @@ export function createEventLog(deps: {
         domainFailure('unavailable', `not stored: ${errorMessage(error)}`),
       );
 
-  return {
+  const eventLog: EventLog = {
     open,
     inTurn(room, work) {
       let queue = turns.get(room);
@@ -191,10 +196,17 @@ export function createEventLog(deps: {
       const state = rooms.get(room);
       return state ? catchUpRoom(storage, room, state, follower) : false;
     },
+    forget(room) {
+      return eventLog.inTurn(room, async () => {
+        rooms.delete(room);
+        await broker.drop(room);
+      });
+    },
     applied(room) {
       const state = rooms.get(room);
       if (!state) throw new Error(`room ${JSON.stringify(room)} was read before it was opened`);
       return { seq: state.applied, epoch: state.head.epoch };
     },
   };
+  return eventLog;
 }

@@ -100,6 +100,19 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
     expect(await broker.publish('r', { seq: 1, epoch: 'e1' }, frameOf(1))).toBe('ok');
   });
 
+  it('G3 a dropped room has no copy any more: no window, no range, and publish answers gap until seeded again', async () => {
+    const broker = await create();
+    await broker.seed('r', seedOf('e1', 3, 1));
+    await broker.seed('kept', seedOf('e1', 1, 1));
+    await broker.drop('r');
+    expect(await broker.window('r')).toBeNull();
+    expect(await broker.since('r', 0)).toEqual({ held: false });
+    expect(await broker.publish('r', { seq: 4, epoch: 'e1' }, frameOf(4))).toBe('gap');
+    expect(await broker.window('kept')).toEqual({ epoch: 'e1', headSeq: 1, oldestSeq: 1 });
+    await broker.seed('r', seedOf('e2', 0));
+    expect(await broker.window('r')).toEqual({ epoch: 'e2', headSeq: 0, oldestSeq: 1 });
+  });
+
   it('BR2 publish at head + 1 is ok and delivers the encoded frame with its seq, in publish order', async () => {
     const broker = await create();
     await broker.seed('r', seedOf('e1', 3, 1));

@@ -58,6 +58,11 @@ export interface Broker {
    * replays without encoding anything again), or `held: false` if the copy lacks some of them.
    */
   since(room: string, afterSeq: number): Promise<RangeRead>;
+  /**
+   * Forgets an ordered room whose stream storage deleted (a run retention deleted, rule G3): its
+   * copy and whatever the broker keeps for it. A later `seed` starts the room again.
+   */
+  drop(room: string): Promise<void>;
   /** Replaces the value of a latest room and delivers it to its subscribers. */
   setLatest(room: string, frame: string): void;
   /** The value of a latest room, if any. */

@@ -131,6 +131,7 @@ export function createMemoryBroker(
       return Promise.resolve(room ? windowOf(room) : null);
     },
     since: (name, afterSeq) => Promise.resolve(since(name, afterSeq)),
+    drop: (name) => Promise.resolve(void ordered.delete(name)),
     setLatest(name, frame) {
       latest.set(name, frame);
       if (listeners.has(name)) deliver(name, encode(frame), null);

@@ -197,6 +197,15 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         ? { held: true, frames: events.map((e) => feeds.encoded(room, e)) }
         : { held: false };
     },
+    async drop(room) {
+      heads.delete(room);
+      try {
+        await commands.del(keys(room));
+      } catch (cause) {
+        failed(cause);
+        throw new BrokerError(`drop ${room} failed: ${errorMessage(cause)}`, { cause });
+      }
+    },
     setLatest(room, frame) {
       latest.set(room, frame);
       feeds.deliverLatest(room, frame);

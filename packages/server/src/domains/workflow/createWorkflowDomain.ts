@@ -62,7 +62,10 @@ export interface WorkflowDomain {
   cancel(workflowId: string): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
   /** Every agent's status. */
   agents(): AgentStatus[];
-  /** Drops a finished run that retention deleted from storage (rule G3); a live run is kept. */
+  /**
+   * Drops a finished run that retention deleted from storage (rule G3), with its room's state here
+   * and in the broker; a live run is kept.
+   */
   forget(workflowId: string): void;
   /**
    * Stops the metrics, the lease renewals (other nodes take the runs over) and every running
@@ -339,7 +342,13 @@ export function createWorkflowDomain(deps: {
     agents: () => pool.statuses(),
     forget(id) {
       const workflow = workflows.get(id);
-      if (workflow && isTerminal(workflow)) workflows.delete(id);
+      if (workflow && !isTerminal(workflow)) return;
+      workflows.delete(id);
+      events
+        .forget(room(id))
+        .catch((error: unknown) =>
+          log.warn('workflow.forget_failed', { workflow_id: id, error: errorMessage(error) }),
+        );
     },
     stop() {
       stopped = true;

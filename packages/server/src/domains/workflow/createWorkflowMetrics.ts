@@ -32,7 +32,12 @@ export function createWorkflowMetrics(now: () => number): WorkflowMetrics {
       latencies.push(ms);
       if (latencies.length > LATENCY_SAMPLES) latencies.shift();
     },
-    completed: () => completions.push(now()),
+    completed() {
+      // Only the last minute is read: older completions go, so the list stays bounded.
+      const t = now();
+      completions.push(t);
+      while ((completions[0] ?? t) <= t - MINUTE_MS) completions.shift();
+    },
     read(all, agents, connectedClients) {
       const count = (status: Workflow['status']): number =>
         all.filter((w) => w.status === status).length;
