@@ -1,15 +1,24 @@
+import pg from 'pg';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCard } from '../test-utils/boardClients.js';
+import { BrokerError } from '../errors.js';
+import { createLogger } from '../log/createLogger.js';
+import type { Broker } from '../rooms/Broker.js';
+import { createRedisBroker } from '../rooms/createRedisBroker.js';
+import { boardSeenBy, createCard } from '../test-utils/boardClients.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
 import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
 import {
   connectTestClient,
   dataOf,
+  onTestCleanup,
   rawRequest,
   startTestServer,
   wsOrigin,
   type TestClient,
+  type TestMessage,
 } from '../test-utils/index.js';
+import { encodeTextFrame } from '../transport/wireFrame.js';
 
 let postgres: TestPostgres;
 let redis: TestRedis;
@@ -41,10 +50,28 @@ const createdSeen = (client: TestClient): string[] =>
     .filter((m) => m.type === 'card.created')
     .map((m) => (dataOf(m).card as { id: string }).id);
 
+/**
+ * Sends a board op until it is acked, again with the same op id after each `unavailable` (like
+ * ws-client's outbox, S4), and answers the ack.
+ */
+const sendUntilAcked = async (client: TestClient, id: string): Promise<TestMessage> => {
+  for (;;) {
+    createCard(client, id);
+    const answer = await client.next(
+      (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === id,
+      10_000,
+    );
+    if (answer.type === 'ack') return answer;
+    expect(dataOf(answer).code).toBe('unavailable');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 describe('cluster faults', () => {
   it('S2 PostgreSQL down: an op is refused unavailable and /health is degraded naming the database; back up, the retried op id is applied once on every node', async () => {
     const { a, onA, onB } = await twoNodes('pg-down');
     createCard(onA, 'before');
+    await onA.next('ack');
     await onB.next('card.created');
     await postgres.restart(async () => {
       const started = performance.now();
@@ -59,22 +86,19 @@ describe('cluster faults', () => {
         broker: 'connected',
       });
     });
-    await vi.waitFor(
-      async () => {
-        createCard(onA, 'during');
-        await onA.next('ack', 1_000);
-      },
-      { timeout: 10_000 },
-    );
+    await sendUntilAcked(onA, 'during');
     createCard(onA, 'during');
+    expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'during', duplicate: true });
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['before', 'during']));
     expect(createdSeen(onA)).toEqual(['before', 'during']);
     expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
   });
 
-  it('S2 Redis killed and restarted empty: /health is degraded naming the broker; afterwards ops flow between the nodes again, in one order', async () => {
+  it('S2 S4 Redis killed for 2 s and restarted empty: writes are refused unavailable at once, /health is degraded naming the broker, the clock keeps ticking; back up, the retried op is applied once and every client converges', async () => {
     const { a, b, onA, onB } = await twoNodes('redis-down');
+    const clock = await connectTestClient(wsOrigin(b, '/ws/transport/clock'));
     createCard(onA, 'before');
+    await onA.next('ack');
     await onB.next('card.created');
     await redis.restart(async () => {
       await vi.waitFor(async () =>
@@ -85,16 +109,115 @@ describe('cluster faults', () => {
           broker_error: expect.stringMatching(/^redis: /) as unknown,
         }),
       );
+      const started = performance.now();
+      createCard(onA, 'during');
+      expect(dataOf(await onA.next('error'))).toMatchObject({
+        code: 'unavailable',
+        op_id: 'during',
+      });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      const ticks = clock.messages.length;
+      await vi.waitFor(() => expect(clock.messages.length).toBeGreaterThan(ticks + 10));
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
     });
-    await vi.waitFor(
-      async () =>
-        expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' }),
-      { timeout: 10_000 },
-    );
-    createCard(onB, 'from-b');
-    createCard(onA, 'from-a');
-    await vi.waitFor(() => expect(createdSeen(onA)).toHaveLength(3), { timeout: 5_000 });
+    await sendUntilAcked(onA, 'during');
+    await sendUntilAcked(onB, 'from-b');
+    await vi.waitFor(() => expect(createdSeen(onA)).toEqual(['before', 'during', 'from-b']), {
+      timeout: 5_000,
+    });
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(createdSeen(onA)), { timeout: 5_000 });
-    expect(createdSeen(onA)[0]).toBe('before');
+    expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
+  });
+
+  it("an acked write whose publish failed reaches every node's clients once the broker takes publishes again, without another write", async () => {
+    databases += 1;
+    const cluster = {
+      databaseUrl: await postgres.createDatabase(`faults_${databases}`),
+      redisUrl: redis.url,
+    };
+    // Node A's publishes fail on demand (an injected fault between storing and publishing).
+    const redisBroker = createRedisBroker({
+      url: redis.url,
+      limits: { maxEvents: 1000, maxBytes: 1 << 20, maxAgeMs: 600_000 },
+      now: () => Date.now(),
+      encode: encodeTextFrame,
+      log: createLogger('silent'),
+    });
+    onTestCleanup(() => redisBroker.close());
+    await redisBroker.ready;
+    let failing = false;
+    const broker: Broker = {
+      ...redisBroker,
+      publish: (room, position, frame) =>
+        failing
+          ? Promise.reject(new BrokerError('publish failed: injected'))
+          : redisBroker.publish(room, position, frame),
+    };
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a', broker });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const onA = await connectTestClient(wsOrigin(a, '/ws/connect?board_id=unpublished'));
+    const onB = await connectTestClient(wsOrigin(b, '/ws/connect?board_id=unpublished'));
+    await onA.next('snapshot');
+    await onB.next('snapshot');
+    failing = true;
+    createCard(onA, 'stored');
+    expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'stored', duplicate: false });
+    expect(createdSeen(onB)).toEqual([]);
+    failing = false;
+    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['stored']), { timeout: 5_000 });
+    await vi.waitFor(() => expect(createdSeen(onA)).toEqual(['stored']), { timeout: 5_000 });
+  });
+
+  it('FLUSHALL, then CLIENT KILL TYPE pubsub: nothing acked is lost, a join right after the flush is served, and every client converges in one order', async () => {
+    const { a, b, onA, onB } = await twoNodes('flushed');
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    onTestCleanup(() => admin.close());
+    await sendUntilAcked(onA, 'c1');
+    await admin.flushAll();
+    const joined = await connectTestClient(wsOrigin(a, '/ws/connect?board_id=flushed'));
+    await joined.next('snapshot');
+    await Promise.all([sendUntilAcked(onB, 'c2'), sendUntilAcked(onA, 'c3')]);
+    // A killed subscriber is a broker outage while it reconnects: writes meanwhile are refused.
+    await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await Promise.all([sendUntilAcked(onB, 'c4'), sendUntilAcked(onA, 'c5')]);
+    const all = ['c1', 'c2', 'c3', 'c4', 'c5'].sort();
+    for (const client of [onA, onB])
+      await vi.waitFor(() => expect([...createdSeen(client)].sort()).toEqual(all), {
+        timeout: 5_000,
+      });
+    expect(createdSeen(onA)).toEqual(createdSeen(onB));
+    await vi.waitFor(() =>
+      expect([...boardSeenBy(joined).board.cards.map((c) => c.id)].sort()).toEqual(all),
+    );
+    for (const node of [a, b]) {
+      const { json } = await rawRequest(node, '/api/boards/flushed');
+      expect((json as { board: { cards: { id: string }[] } }).board.cards.map((c) => c.id)).toEqual(
+        createdSeen(onA),
+      );
+    }
+  });
+
+  it('S4 a PostgreSQL backend terminated mid-load: every op is acked once retried with its op id, and every client converges', async () => {
+    const { onA, onB } = await twoNodes('terminated');
+    const ids = Array.from({ length: 30 }, (_, i) => `t${i}`);
+    const terminate = async () => {
+      const db = new pg.Client({ connectionString: postgres.url() });
+      await db.connect();
+      const { rowCount } = await db.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'liveline'",
+      );
+      await db.end();
+      return rowCount ?? 0;
+    };
+    const sending = ids.map((id, i) => sendUntilAcked(i % 2 ? onA : onB, id));
+    expect(await terminate()).toBeGreaterThan(0);
+    const acks = await Promise.all(sending);
+    expect(new Set(acks.map((ack) => dataOf(ack).seq)).size).toBe(ids.length);
+    for (const client of [onA, onB])
+      await vi.waitFor(() => expect([...createdSeen(client)].sort()).toEqual([...ids].sort()), {
+        timeout: 5_000,
+      });
+    expect(createdSeen(onA)).toEqual(createdSeen(onB));
   });
 });

@@ -94,6 +94,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     log,
     now,
     historyMaxEvents: config.historyMaxEvents,
+    brokerStatus: parts.brokerStatus,
   });
   const transport = createTransportDomain({
     broker,
@@ -240,6 +241,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
 
   /** Stops everything but the sockets (the drain handles those) and the listening server. */
   const release = (): void => {
+    events.stop();
     transport.stop();
     workflows.stop();
     gateway.close();

@@ -1,8 +1,10 @@
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
+import type { BrokerStatus } from '../rooms/createRedisBroker.js';
 import type { DocumentWrite, LeaseFence, RoomHead, Storage } from '../storage/Storage.js';
 import { catchUpRoom, type AppliedPosition, type RoomFollower } from './catchUpRoom.js';
+import { createRepublisher } from './createRepublisher.js';
 import { createTurns, type Turns } from './createTurns.js';
 import { domainFailure, type DomainFailure } from './DomainFailure.js';
 
@@ -67,6 +69,13 @@ export interface EventLog {
    * answers whether it moved. Only valid inside the room's turn.
    */
   catchUp(room: string, follower: RoomFollower): Promise<boolean>;
+  /**
+   * In the room's turn: catches up (see `catchUp`) and seeds the broker's copy again if it holds
+   * none (a flushed or restarted Redis), so that a join is served whole.
+   */
+  refresh(room: string, follower: RoomFollower): Promise<void>;
+  /** Stops retrying publishes that failed. */
+  stop(): void;
   /** The position of the newest event the domain applied in memory: a snapshot's (rule R2). */
   applied(room: string): StreamPosition;
   /**
@@ -83,6 +92,8 @@ export function createEventLog(deps: {
   log: Logger;
   now: () => number;
   historyMaxEvents: number;
+  /** The health of a networked broker: while it is down, appends are refused `unavailable`. */
+  brokerStatus?: (() => BrokerStatus) | null;
 }): EventLog {
   const { broker, storage, log, now, historyMaxEvents } = deps;
   const rooms = new Map<string, AppliedPosition>();
@@ -95,6 +106,14 @@ export function createEventLog(deps: {
     const entries = await storage.readEvents(room, after, headSeq - after);
     await broker.seed(room, { epoch, headSeq, entries });
   };
+
+  /** Copies the room's stored events up to the head it applied into the broker (a failed publish). */
+  const republisher = createRepublisher((room) => {
+    const state = rooms.get(room);
+    return state
+      ? inTurn(room, () => seed(room, state.head.epoch, state.head.headSeq))
+      : Promise.resolve();
+  }, log);
 
   const load = async (room: string): Promise<RoomHead> => {
     const head = await storage.openRoom(room);
@@ -113,7 +132,10 @@ export function createEventLog(deps: {
     return pending;
   };
 
-  /** Hands the stored event to the broker; a copy that is behind or reset is seeded and retried. */
+  /**
+   * Hands the stored event to the broker; a copy that is behind or reset is seeded and retried. A
+   * publish that fails anyway is retried by the republisher: the event is stored, so acknowledged.
+   */
   const publish = async (room: string, position: StreamPosition, frame: string): Promise<void> => {
     try {
       let result = await broker.publish(room, position, frame);
@@ -121,15 +143,17 @@ export function createEventLog(deps: {
         await seed(room, position.epoch, position.seq - 1);
         result = await broker.publish(room, position, frame);
       }
-      if (result === 'gap' || result === 'epoch')
+      if (result === 'gap' || result === 'epoch') {
         log.error('event_log.publish_refused', { room, seq: position.seq, result });
+        republisher.add(room);
+      }
     } catch (error) {
-      // Stored, so acknowledged; the broker's copy is seeded again from storage on its next gap.
       log.error('event_log.publish_failed', {
         room,
         seq: position.seq,
         error: errorMessage(error),
       });
+      republisher.add(room);
     }
   };
 
@@ -172,32 +196,50 @@ export function createEventLog(deps: {
     log.warn('event_log.contended', { room, budget_ms: CONFLICT_BUDGET_MS });
     return domainFailure('unavailable', `room ${room} kept moving; try again`);
   };
-  /** Storage failing (it logs why) refuses the change: nothing was stored, so nothing is published. */
+  /**
+   * Storage failing (it logs why) refuses the change: nothing was stored, so nothing is published.
+   * So does a broker known to be down, before anything is stored: a write nobody would hear of.
+   */
   const appendTo =
     (room: string): Append =>
-    (steps) =>
-      appendOnce(room, steps).catch((error: unknown) =>
+    (steps) => {
+      const carrier = deps.brokerStatus?.();
+      if (carrier && !carrier.ok)
+        return Promise.resolve(domainFailure('unavailable', `not stored: ${carrier.error}`));
+      return appendOnce(room, steps).catch((error: unknown) =>
         domainFailure('unavailable', `not stored: ${errorMessage(error)}`),
       );
+    };
+
+  function inTurn<R>(room: string, work: (append: Append) => Promise<R>): Promise<R> {
+    let queue = turns.get(room);
+    if (!queue) turns.set(room, (queue = createTurns()));
+    const done = queue;
+    return done
+      .run(() => work(appendTo(room)))
+      .finally(() => {
+        if (done.idle && turns.get(room) === done) turns.delete(room);
+      });
+  }
+  const catchUp = async (room: string, follower: RoomFollower): Promise<boolean> => {
+    const state = rooms.get(room);
+    return state ? catchUpRoom(storage, room, state, follower) : false;
+  };
 
   const eventLog: EventLog = {
     open,
-    inTurn(room, work) {
-      let queue = turns.get(room);
-      if (!queue) turns.set(room, (queue = createTurns()));
-      const done = queue;
-      return done
-        .run(() => work(appendTo(room)))
-        .finally(() => {
-          if (done.idle && turns.get(room) === done) turns.delete(room);
-        });
-    },
-    async catchUp(room, follower) {
-      const state = rooms.get(room);
-      return state ? catchUpRoom(storage, room, state, follower) : false;
-    },
+    inTurn,
+    catchUp,
+    refresh: (room, follower) =>
+      inTurn(room, async () => {
+        await catchUp(room, follower);
+        const state = rooms.get(room);
+        if (state && !(await broker.window(room)))
+          await seed(room, state.head.epoch, state.head.headSeq);
+      }),
+    stop: () => republisher.stop(),
     forget(room) {
-      return eventLog.inTurn(room, async () => {
+      return inTurn(room, async () => {
         rooms.delete(room);
         await broker.drop(room);
       });

@@ -69,6 +69,12 @@ export interface Broker {
   latest(room: string): string | undefined;
   /** Delivers every later frame of `room` to `listener`; returns the unsubscribe function. */
   subscribe(room: string, listener: FrameListener): () => void;
+  /**
+   * Settles once a subscribed room's live delivery is confirmed (a networked broker subscribes
+   * asynchronously): a join awaits it before reading the history, so nothing published in
+   * between is missed (R8). Absent: delivery starts with `subscribe`.
+   */
+  subscribed?(room: string): Promise<void>;
   /** How many listeners a room has. */
   subscriberCount(room: string): number;
 }

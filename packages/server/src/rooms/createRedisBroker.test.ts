@@ -5,6 +5,7 @@ import { createLogger } from '../log/createLogger.js';
 import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
 import { createRedisBroker, type RedisBroker } from './createRedisBroker.js';
+import { joinOrderedRoom } from './joinOrderedRoom.js';
 
 let redis: TestRedis;
 let deployments = 0;
@@ -90,6 +91,25 @@ describe('Redis broker across nodes', () => {
     await vi.waitFor(() => expect(frames).toHaveLength(6));
     expect(frames.map(String)).toEqual([1, 1, 2, 2, 3, 3].map(frameOf));
     expect(frames[0]).toBe(frames[1]);
+  });
+
+  it('R8 a join on a node new to the room while another node publishes misses nothing: it waits for the subscription, reads the history, merges by seq', async () => {
+    const room = 'join-race';
+    const [a, b] = await nodes(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const seqs: number[] = [];
+    const take = (frame: Buffer) =>
+      seqs.push((JSON.parse(frame.toString()) as { seq: number }).seq);
+    const publishing = publishRange(a, room, 1, 300);
+    await joinOrderedRoom(b, room, null, () => ({ seq: 0, epoch: 'e1', data: null }), {
+      sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
+      sendBacklog: take,
+      sendFrame: take,
+    });
+    await publishing;
+    await vi.waitFor(() => expect(seqs).toHaveLength(300));
+    expect(seqs).toEqual(upTo(300));
   });
 
   it('CLIENT KILL TYPE pubsub: the node reads back from the stream what it missed, no gap and no duplicate', async () => {

@@ -212,6 +212,17 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     },
     latest: (room) => latest.get(room),
     subscribe: (room, listener) => feeds.subscribe(room, listener),
+    async subscribed(room) {
+      if (!status.ok) throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
+      // A Redis that goes away meanwhile confirms only once it is back: the join fails instead.
+      const late = new Promise<never>((_, reject) =>
+        setTimeout(
+          () => reject(new BrokerError(`subscribe ${room}: no confirmation`)),
+          3000,
+        ).unref(),
+      );
+      await Promise.race([feeds.subscribed(room), late]);
+    },
     subscriberCount: (room) => feeds.subscriberCount(room),
     async close() {
       clearInterval(probe);

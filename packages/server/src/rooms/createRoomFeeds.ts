@@ -39,6 +39,8 @@ interface Feed {
   pending: RoomEvent[];
   repairing: boolean;
   readonly cache: Map<number, Buffer>;
+  /** Settles once the channel is subscribed and the feed knows where it starts. */
+  ready: Promise<void>;
 }
 
 /** Events held back at most per room while a gap is repaired; past that the oldest go. */
@@ -147,15 +149,19 @@ export function createRoomFeeds(source: FeedSource) {
           pending: [],
           repairing: false,
           cache: new Map(),
+          ready: Promise.resolve(),
         };
         feeds.set(room, (feed = created));
-        source
+        created.ready = source
           .listen(room, (event) => onEvent(room, event))
           .then(
             () => check(room, created),
-            (error: unknown) =>
-              log.warn('broker.subscribe_failed', { room, error: errorMessage(error) }),
+            (error: unknown) => {
+              log.warn('broker.subscribe_failed', { room, error: errorMessage(error) });
+              throw error;
+            },
           );
+        created.ready.catch(() => {});
       }
       const subscribed = feed;
       subscribed.listeners.add(listener);
@@ -171,6 +177,11 @@ export function createRoomFeeds(source: FeedSource) {
       };
     },
     subscriberCount: (room: string): number => feeds.get(room)?.listeners.size ?? 0,
+    /**
+     * Settles once the room's channel is subscribed and the last seq before its first live event
+     * is known: a join that waits for it and then reads the history misses nothing (R8).
+     */
+    subscribed: (room: string): Promise<void> => feeds.get(room)?.ready ?? Promise.resolve(),
     /** The bytes this node delivered for `event`, or its encoding if it delivered none. */
     encoded(room: string, event: RoomEvent): Buffer {
       const feed = feeds.get(room);

@@ -46,7 +46,8 @@ export interface JoinResult {
 
 /**
  * Joins an ordered room (rules R2–R8): `snapshot`, or `resumed` plus the missed events, then live
- * events. It subscribes first and holds live frames back while it reads the window and the range
+ * events. It subscribes first, waits until the subscription is confirmed, and holds live frames
+ * back while it reads the window and the range
  * (which may take a round trip to the broker), then sends each event after the start exactly
  * once, by seq: nothing published meanwhile is lost or duplicated. The room must be open.
  */
@@ -62,6 +63,7 @@ export async function joinOrderedRoom(
     if (seq !== null) held.push({ frame, seq });
   });
   try {
+    await broker.subscribed?.(room);
     const window = await broker.window(room);
     if (!window)
       throw new Error(`ordered room ${JSON.stringify(room)} was joined before it was opened`);

@@ -159,7 +159,7 @@ export function createBoardDomain(deps: {
     room,
     open: async (boardId) => {
       if (!boards.has(boardId)) return load(boardId);
-      await events.inTurn(room(boardId), () => catchUp(boardId));
+      await events.refresh(room(boardId), follower(boardId));
     },
     snapshot: (boardId) => ({ ...events.applied(room(boardId)), board: current(boardId) }),
     apply: (boardId, op, actor = null) =>
