@@ -4,6 +4,7 @@ import { StorageError } from '../errors.js';
 import { createLogger } from '../log/createLogger.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
 import { onTestCleanup } from '../test-utils/index.js';
+import { MINUTE_MS, PRUNE_POLICY, pruneAll } from '../test-utils/pruning.js';
 import { createPostgresStorage } from './createPostgresStorage.js';
 import type { Storage } from './Storage.js';
 
@@ -111,5 +112,21 @@ describe('PostgreSQL storage', () => {
       .poll(() => appendAtHead(storage, 'board:down', 'after').catch(() => 0), { timeout: 10_000 })
       .toBe(2);
     expect(storage.status()).toEqual({ ok: true });
+  });
+  it("G1 prune takes a prefix of each room by seq, in batches, even where nodes' clocks make time fall with seq", async () => {
+    const [storage] = await nodesOnOneDatabase(1);
+    if (!storage) throw new Error('one storage expected');
+    const { epoch } = await storage.openRoom('board:skewed');
+    // Seq 4 came from a node whose clock is 9 minutes behind: older by time than seqs 2–3.
+    const ats = [1, 6, 7, 0, 8, 9].map((minutes) => minutes * MINUTE_MS);
+    for (const [i, at] of ats.entries())
+      expect(
+        await storage.append({ room: 'board:skewed', epoch, seq: i + 1, frame: `{"n":${i}}`, at }),
+      ).toEqual({ kind: 'ok' });
+    const reports = await pruneAll(storage, { ...PRUNE_POLICY, batchRows: 1 }, 15 * MINUTE_MS);
+    expect(reports.every((report) => report.events <= 1)).toBe(true);
+    // Older than 10 minutes at 15: seqs 1 and 4. Seq 4 stays, or 2–3 would be a hole before it.
+    const kept = await storage.readEvents('board:skewed', 0, 100);
+    expect(kept.map((event) => event.seq)).toEqual([2, 3, 4, 5, 6]);
   });
 });

@@ -9,8 +9,9 @@ const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
  * The PostgreSQL side of `Storage.prune` (PROTOCOL.md G1–G4), the rules of the SQLite pruner in
  * one transaction of at most `policy.batchRows` deleted rows: op ids past their age (rows from
  * before the `at` column get a time first, so they are kept a whole window from then), events a
- * room's replay window no longer holds (by count from its head, or by age), then finished runs
- * past their retention with their room.
+ * room's replay window no longer holds (by count from its head, or by age: always a prefix of the
+ * room by seq, whatever the nodes' clocks wrote), then finished runs past their retention with
+ * their room.
  */
 export async function prunePostgres(
   client: pg.PoolClient,
@@ -31,11 +32,17 @@ export async function prunePostgres(
       [now - policy.opIdMaxAgeMs, Math.max(0, budget)],
     );
     budget -= ops;
-    // Events are appended in seq order with their time, so these are each room's oldest events.
+    // Each room loses a prefix of its events by seq, never a hole: those past its count, and those
+    // older than the oldest young event (nodes' clocks differ, so time need not rise with seq).
+    // Ordered by room and seq, a batch takes each room's oldest first.
     const events = await count(
       `DELETE FROM room_events WHERE ctid IN (
-         SELECT e.ctid FROM room_events e JOIN rooms r ON r.room = e.room
-         WHERE e.seq <= r.head_seq - $1 OR e.at < $2 ORDER BY e.room, e.seq LIMIT $3)`,
+         SELECT e.ctid FROM room_events e JOIN (
+           SELECT r.room, GREATEST(r.head_seq - $1, COALESCE(
+             (SELECT MIN(y.seq) FROM room_events y WHERE y.room = r.room AND y.at >= $2),
+             r.head_seq + 1) - 1) AS cutoff
+           FROM rooms r) b ON b.room = e.room
+         WHERE e.seq <= b.cutoff ORDER BY e.room, e.seq LIMIT $3)`,
       [policy.roomMaxEvents, now - policy.eventMaxAgeMs, Math.max(0, budget)],
     );
     budget -= events;
