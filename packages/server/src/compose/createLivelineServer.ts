@@ -88,14 +88,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   const lifecycle = createLifecycle();
   const startedAt = now();
   const version = packageVersion();
-  const events = createEventLog({
-    broker,
-    storage,
-    log,
-    now,
-    historyMaxEvents: config.historyMaxEvents,
-    brokerStatus: parts.brokerStatus,
-  });
+  const events = createEventLog({ ...parts, now, historyMaxEvents: config.historyMaxEvents });
   const transport = createTransportDomain({
     broker,
     anchors: parts.anchors,
