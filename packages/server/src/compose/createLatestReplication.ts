@@ -1,13 +1,16 @@
 import { createClusterAnchor } from '../cluster/createClusterAnchor.js';
 import { createRedisLatestBus } from '../cluster/createRedisLatestBus.js';
+import { createRedisPresenceSlices } from '../cluster/createRedisPresenceSlices.js';
+import { NO_OTHER_NODES, type PresenceSlices } from '../domains/board/PresenceSlices.js';
 import type { AnchorReplica } from '../domains/transport/AnchorReplica.js';
 import { createEmbeddedAnchor } from '../domains/transport/createEmbeddedAnchor.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Storage } from '../storage/Storage.js';
 
-/** How the latest rooms that hold shared state (the transport anchor) reach every node. */
+/** How the latest rooms that hold shared state (the transport anchor, presence) reach every node. */
 export interface LatestReplication {
   readonly anchors: AnchorReplica;
+  readonly presence: PresenceSlices;
   /** Settles once the replication's connections are up, or it has given up waiting for them. */
   readonly ready: Promise<void>;
   /** Closes what the replication opened. */
@@ -15,12 +18,14 @@ export interface LatestReplication {
 }
 
 /**
- * The embedded node's replication (in process: the anchor is a document of its storage), or, in
+ * The embedded node's replication (in process: the anchor is a document of its storage, and
+ * there are no other nodes' people), or, in
  * cluster mode (`redisUrl` given), the cluster's on `storage` (PostgreSQL) and Redis.
  */
 export function createLatestReplication(deps: {
   readonly storage: Storage;
   readonly redisUrl: string | null;
+  readonly nodeId: string;
   readonly log: Logger;
   readonly now: () => number;
 }): LatestReplication {
@@ -28,13 +33,17 @@ export function createLatestReplication(deps: {
   if (deps.redisUrl === null)
     return {
       anchors: createEmbeddedAnchor(storage, deps.now),
+      presence: NO_OTHER_NODES,
       ready: Promise.resolve(),
       close: () => Promise.resolve(),
     };
   const bus = createRedisLatestBus({ url: deps.redisUrl, log });
+  const presence = createRedisPresenceSlices({ bus, nodeId: deps.nodeId });
   return {
     anchors: createClusterAnchor(storage, bus, log),
+    presence,
     ready: bus.ready,
-    close: () => bus.close(),
+    // This node's people leave every board before its connections go.
+    close: () => presence.close().then(() => bus.close()),
   };
 }

@@ -84,7 +84,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
   const config = resolveServerOptions(options);
   const { now } = config;
   const parts = resolveParts(options, config);
-  const { log, storage, ownsStorage, broker, stages } = parts;
+  const { log, storage, ownsStorage, broker, stages, presenceSlices } = parts;
   const lifecycle = createLifecycle();
   const startedAt = now();
   const version = packageVersion();
@@ -96,7 +96,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     now,
     clockRateHz: config.clockRateHz,
   });
-  const boards = createBoardDomain({ events, broker, storage, now });
+  const boards = createBoardDomain({ events, broker, storage, now, presenceSlices });
   const workflows = createWorkflowDomain({
     events,
     storage,

@@ -2,6 +2,7 @@ import { STAGE_NAMES, type StageName } from '@liveline/protocol';
 import type { ResolvedServerOptions } from '../config/serverOptions.js';
 import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
 import { createRenderStage } from '../domains/workflow/render/createRenderStage.js';
+import type { PresenceSlices } from '../domains/board/PresenceSlices.js';
 import type { AnchorReplica } from '../domains/transport/AnchorReplica.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { ConfigError } from '../errors.js';
@@ -39,6 +40,8 @@ export interface ResolvedParts {
   readonly brokerStatus: (() => BrokerStatus) | null;
   /** Where the transport anchor is kept and how it reaches every node. */
   readonly anchors: AnchorReplica;
+  /** How board presence reaches the other nodes. */
+  readonly presenceSlices: PresenceSlices;
   /** Settles once the broker and replication the server made are connected, or have given up waiting. */
   readonly brokerReady: Promise<void>;
   /** Closes the broker and replication the server made (their Redis connections); nothing otherwise. */
@@ -149,6 +152,7 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
   const latest = createLatestReplication({
     storage,
     redisUrl: mode === 'cluster' ? config.redisUrl : null,
+    nodeId: config.nodeId,
     log,
     now: config.now,
   });
@@ -160,6 +164,7 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
     mode,
     brokerStatus: redis ? () => redis.status() : null,
     anchors: latest.anchors,
+    presenceSlices: latest.presence,
     brokerReady: Promise.all([redis?.ready, latest.ready]).then(() => undefined),
     closeBroker: () => Promise.all([redis?.close(), latest.close()]).then(() => undefined),
     stages,

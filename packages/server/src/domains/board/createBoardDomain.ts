@@ -17,6 +17,7 @@ import type { RoomFollower } from '../catchUpRoom.js';
 import type { Append, EventLog } from '../createEventLog.js';
 import { boardOpToEvent } from './boardOpToEvent.js';
 import { createEmptyBoard } from './defaultColumns.js';
+import type { PresenceSlices } from './PresenceSlices.js';
 import { createPresence } from './createPresence.js';
 
 /** The outcome of an applied (or already applied) operation. */
@@ -64,9 +65,11 @@ export function createBoardDomain(deps: {
   broker: Broker;
   storage: Storage;
   now: () => number;
+  /** How presence reaches other nodes. @default none (the embedded node) */
+  presenceSlices?: PresenceSlices;
 }): BoardDomain {
   const { events, storage, now } = deps;
-  const presence = createPresence(deps.broker);
+  const presence = createPresence(deps.broker, deps.presenceSlices);
   const boards = new Map<string, Board>();
   const loading = new Map<string, Promise<void>>();
   const room = (boardId: string): string => `board:${boardId}`;

@@ -1,6 +1,7 @@
 import { PRESENCE_LIST_MAX, type Presence, type PresenceSummary } from '@liveline/protocol';
 import { encodeMessage } from '../../encodeMessage.js';
 import type { Broker } from '../../rooms/Broker.js';
+import { NO_OTHER_NODES, type PresenceSlices } from './PresenceSlices.js';
 
 /** How often, at most, a board's presence summary is published while people come and go. */
 export const PRESENCE_FLUSH_MS = 250;
@@ -24,22 +25,34 @@ export interface PresenceTracker {
  * reconnects and announces again. The first change publishes at once; changes within the next
  * {@link PRESENCE_FLUSH_MS} (longer on big boards, {@link PRESENCE_FRAMES_PER_SECOND}) are folded
  * into one trailing publish, so a reconnect storm of N clients costs O(N) frames per flush instead
- * of O(N) frames per join.
+ * of O(N) frames per join. This node's people are handed to `slices` at the same pace, and a
+ * summary counts the other nodes' people too (none on the embedded node).
  */
-export function createPresence(broker: Broker): PresenceTracker {
+export function createPresence(
+  broker: Broker,
+  slices: PresenceSlices = NO_OTHER_NODES,
+): PresenceTracker {
   const boards = new Map<string, Map<string, string>>();
   const cooling = new Set<string>();
   const dirty = new Set<string>();
+  /** Boards whose people here changed since they were last handed to `slices`. */
+  const changedHere = new Set<string>();
   const room = (boardId: string): string => `presence:${boardId}`;
 
   const publish = (boardId: string): void => {
     const people = boards.get(boardId) ?? new Map<string, string>();
+    if (changedHere.delete(boardId)) slices.share(boardId, people);
+    const others = slices.others(boardId);
     const list: Presence[] = [];
     for (const [client_id, name] of people) {
       if (list.length === PRESENCE_LIST_MAX) break;
       list.push({ client_id, name });
     }
-    const summary: PresenceSummary = { count: people.size, people: list };
+    for (const person of others) {
+      if (list.length === PRESENCE_LIST_MAX) break;
+      list.push(person);
+    }
+    const summary: PresenceSummary = { count: people.size + others.length, people: list };
     broker.setLatest(room(boardId), encodeMessage('board', { type: 'presence', data: summary }));
   };
 
@@ -63,6 +76,7 @@ export function createPresence(broker: Broker): PresenceTracker {
     }, cooldownMs(boardId)).unref();
   };
 
+  slices.listen((boardId) => flush(boardId));
   return {
     room,
     set(boardId, clientId, name) {
@@ -72,6 +86,7 @@ export function createPresence(broker: Broker): PresenceTracker {
       if (name !== null) people.set(clientId, name);
       // An empty board is forgotten; its next summary (count 0) needs no entry.
       else if (people.size === 0) boards.delete(boardId);
+      changedHere.add(boardId);
       flush(boardId);
     },
   };

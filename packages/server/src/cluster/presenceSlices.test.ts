@@ -1,0 +1,91 @@
+import { describe, expect, it, vi } from 'vitest';
+import { PRESENCE_FLUSH_MS } from '../domains/board/createPresence.js';
+import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
+import {
+  connectTestClient,
+  dataOf,
+  startTestServer,
+  tempDataDir,
+  wsOrigin,
+  type TestClient,
+} from '../test-utils/index.js';
+import { spawnServer } from '../test-utils/spawnServer.js';
+import { PRESENCE_EXPIRY_MS, PRESENCE_HEARTBEAT_MS } from './createRedisPresenceSlices.js';
+
+const engines = useClusterEngines('presence');
+
+/** A client on `board` of a node, once it has joined. */
+const joinBoard = async (node: { origin: string }, board: string): Promise<TestClient> => {
+  const client = await connectTestClient(wsOrigin(node, `/ws/connect?board_id=${board}`));
+  await client.next('snapshot');
+  return client;
+};
+
+/** The newest presence summary a client got. */
+const lastPresence = (client: TestClient) =>
+  dataOf(client.messages.filter((m) => m.type === 'presence').at(-1) ?? {}) as {
+    count?: number;
+    people?: { client_id: string; name: string }[];
+  };
+
+const greetedId = (client: TestClient): string =>
+  String(dataOf(client.messages.find((m) => m.event === 'connected') ?? {}).client_id);
+
+describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', () => {
+  it('PS1 presence counts the people of every node: one on node A and two on node B are three, named, on both; when B’s two leave, A counts one', async () => {
+    const cluster = await engines.freshCluster();
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const onA = await joinBoard(a, 'team');
+    const onB = [await joinBoard(b, 'team'), await joinBoard(b, 'team')];
+    const everyone = [onA, ...onB].map(greetedId).sort();
+    for (const client of [onA, ...onB])
+      await vi.waitFor(() => {
+        const seen = lastPresence(client);
+        expect(seen.count).toBe(3);
+        expect(seen.people?.map((p) => p.client_id).sort()).toEqual(everyone);
+      });
+    for (const client of onB) client.ws.close();
+    await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 1 }));
+  });
+
+  it('PS2 a node stopped cleanly takes its people away at once, well within the expiry', async () => {
+    const cluster = await engines.freshCluster();
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const onA = await joinBoard(a, 'team');
+    await joinBoard(b, 'team');
+    await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 2 }));
+    await b.stop();
+    await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 1 }), {
+      timeout: PRESENCE_EXPIRY_MS / 2,
+    });
+  });
+
+  it(
+    'PS2 the people of a SIGKILLed node disappear from the other nodes within the expiry plus one heartbeat',
+    { timeout: 60_000 },
+    async () => {
+      const cluster = await engines.freshCluster();
+      const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+      const doomed = await spawnServer(tempDataDir(), {
+        env: {
+          DATABASE_URL: cluster.databaseUrl,
+          REDIS_URL: cluster.redisUrl,
+          NODE_ID: 'doomed',
+        },
+      });
+      const onA = await joinBoard(a, 'team');
+      await joinBoard(doomed, 'team');
+      await joinBoard(doomed, 'team');
+      await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 3 }));
+      doomed.process.kill('SIGKILL');
+      await doomed.exited;
+      // The slice's expiry, the heartbeat that reads the slices, and the summary's flush.
+      await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 1 }), {
+        timeout: PRESENCE_EXPIRY_MS + PRESENCE_HEARTBEAT_MS + PRESENCE_FLUSH_MS + 500,
+        interval: 50,
+      });
+    },
+  );
+});
