@@ -84,8 +84,11 @@ describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2)', () => {
       })(),
     ]);
     const final = { playing: false, time_seconds: rounds, bpm: 60 + rounds };
+    // The last command's publish reaches the other node just after its answer.
     for (const node of [a, b])
-      expect((await rawRequest(node, '/api/transport')).json).toMatchObject({ state: final });
+      await vi.waitFor(async () =>
+        expect((await rawRequest(node, '/api/transport')).json).toMatchObject({ state: final }),
+      );
     for (const clock of [onA, onB])
       await vi.waitFor(() => expect(clock.messages.at(-1)).toMatchObject(final));
   });
