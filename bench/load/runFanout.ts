@@ -19,7 +19,7 @@ export async function runFanout(
   phases: Phases,
 ): Promise<LoadResult> {
   const ports = job.receiverPorts ?? [job.port];
-  const endpoints = ports.map(endpointAt);
+  const endpoints = ports.map((port) => endpointAt(port));
   const latencies = ports.map((): number[] => []);
   let measuring = false;
   const receivers = await openMany(job.clients, (i) => {
