@@ -1,7 +1,7 @@
 import { boardSchema, parse, type Board } from '@liveline/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boardSeenBy, createCard, seqOf } from '../test-utils/boardClients.js';
+import { boardSeenBy, createCardsAtOnce, seqOf } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx, type TestNginx } from '../test-utils/engines/startNginx.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
@@ -55,15 +55,7 @@ describe('cluster mode under load', () => {
       Array.from({ length: OPS_PER_CLIENT }, (_, i) => ({ client, id: `c${c}-${i}` })),
     );
     // Three nodes writing one board conflict all the time; that alone never refuses an op.
-    for (const { client, id } of ops) createCard(client, id);
-    const acks = await Promise.all(
-      ops.map(({ client, id }) =>
-        client.next(
-          (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === id,
-          20_000,
-        ),
-      ),
-    );
+    const acks = await createCardsAtOnce(ops);
     expect(acks.filter((answer) => answer.type !== 'ack')).toEqual([]);
     expect(acks.every((ack) => dataOf(ack).duplicate === false)).toBe(true);
     const ackedSeqs = acks.map((ack) => Number(dataOf(ack).seq));

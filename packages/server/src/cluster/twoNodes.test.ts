@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { boardSeenBy, createCard, seqOf } from '../test-utils/boardClients.js';
+import { boardSeenBy, createCard, createCardsAtOnce, seqOf } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
@@ -79,15 +79,7 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
     const ops = clients
       .slice(0, 2)
       .flatMap((client, w) => Array.from({ length: 40 }, (_, i) => ({ client, id: `w${w}-${i}` })));
-    for (const { client, id } of ops) createCard(client, id);
-    const answers = await Promise.all(
-      ops.map(({ client, id }) =>
-        client.next(
-          (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === id,
-          20_000,
-        ),
-      ),
-    );
+    const answers = await createCardsAtOnce(ops);
     expect(answers.filter((answer) => answer.type !== 'ack')).toEqual([]);
     const head = ops.length;
     expect(answers.map((answer) => Number(dataOf(answer).seq)).sort((x, y) => x - y)).toEqual(

@@ -5,11 +5,29 @@ import {
   parse,
   type Board,
 } from '@liveline/protocol';
-import type { TestClient, TestMessage } from './index.js';
+import { dataOf, type TestClient, type TestMessage } from './index.js';
 
 /** Sends a board `card.create` whose op id and card id are `id`, into the backlog. */
 export const createCard = (client: TestClient, id: string, title = id): void =>
   client.send({ type: 'card.create', op_id: id, card_id: id, column_id: 'backlog', title });
+
+/**
+ * Sends a `card.create` for each of `ops` at once and waits up to 20 s for each op's answer (its
+ * `ack` or `error`), in the order of `ops`.
+ */
+export function createCardsAtOnce(
+  ops: readonly { client: TestClient; id: string }[],
+): Promise<TestMessage[]> {
+  for (const { client, id } of ops) createCard(client, id);
+  return Promise.all(
+    ops.map(({ client, id }) =>
+      client.next(
+        (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === id,
+        20_000,
+      ),
+    ),
+  );
+}
 
 /** The seq of an ordered message, or null. */
 export const seqOf = (message: TestMessage): number | null =>
