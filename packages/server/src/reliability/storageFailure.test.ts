@@ -105,6 +105,47 @@ describe('storage failures (injected storage)', () => {
     });
   });
 
+  it('S3 storage unreadable at start: a transport command is refused instead of overwriting the stored anchor, and once storage recovers the anchor is restored and a stopped run resumes', async () => {
+    const dataDir = tempDataDir();
+    const never: Stage = { run: () => new Promise(() => undefined) };
+    const before = await startTestServer({ dataDir, stages: { script: never } });
+    const seek = { body: { type: 'seek', time_seconds: 42 } };
+    expect((await rawRequest(before, '/api/transport', seek)).status).toBe(200);
+    const started = await rawRequest(before, '/api/workflows', {
+      body: { id: 'kept', mode: 'idea', input: 'A boat. A storm. A harbour.' },
+    });
+    expect(started.status).toBe(201);
+    await vi.waitFor(async () =>
+      expect((await getWorkflow(before, 'kept')).stages[0]?.status).toBe('running'),
+    );
+    await before.stop();
+    const storage = createFailingStorage(dataDir);
+    storage.failReads('bad sector');
+    const server = await startTestServer({ storage });
+
+    const play = await rawRequest(server, '/api/transport', { body: { type: 'play' } });
+    expect(play.status).toBe(503);
+    expect(play.json).toMatchObject({ error: { code: 'unavailable' } });
+
+    storage.recover();
+    await vi.waitFor(
+      async () =>
+        expect((await rawRequest(server, '/api/transport')).json).toMatchObject({
+          state: { playing: false, time_seconds: 42 },
+        }),
+      { timeout: 3_000 },
+    );
+    await vi.waitFor(
+      async () => expect((await getWorkflow(server, 'kept')).status).toBe('completed'),
+      { timeout: 5_000 },
+    );
+    const resumed = await rawRequest(server, '/api/transport', { body: { type: 'play' } });
+    expect(resumed.json).toMatchObject({ state: { playing: true } });
+    expect(
+      (resumed.json as { state: { time_seconds: number } }).state.time_seconds,
+    ).toBeGreaterThanOrEqual(42);
+  });
+
   it('S3 a transport command storage refuses does not apply: HTTP 503 and a socket error unavailable, the state unchanged', async () => {
     const storage = createFailingStorage();
     const server = await startTestServer({ storage });

@@ -16,6 +16,7 @@ import type { VersionedDocument } from '../../storage/Storage.js';
 import { createTickLoop, type TickLoop } from '../createTickLoop.js';
 import { createTurns } from '../createTurns.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+import { retryUntilDone } from '../retryUntilDone.js';
 import type { AnchorReplica } from './AnchorReplica.js';
 
 /** Latest rooms of the DAW transport: typed `state` messages and flat clock ticks. */
@@ -125,18 +126,29 @@ export function createTransportDomain(deps: {
     return true;
   };
 
+  /** Whether the stored anchor was read: until then a command would overwrite it with defaults. */
+  let loaded = false;
+  let stopReloading: (() => void) | null = null;
+  const load = async (): Promise<void> => {
+    const stored = await anchors.load();
+    // An anchor another node published while this one loaded may be newer than the row read.
+    adopt(stored, stored.version >= version);
+    loaded = true;
+    broadcast();
+    if (stopReloading) log.info('transport.load_recovered', {});
+  };
+
   const restore = async (): Promise<void> => {
     anchors.listen((remote) => {
       if (adopt(remote)) broadcast();
     });
     try {
-      const stored = await anchors.load();
-      // An anchor another node published while this one loaded may be newer than the row read.
-      adopt(stored, stored.version >= version);
+      await load();
     } catch (error) {
       log.warn('transport.load_failed', { error: errorMessage(error) });
+      broadcast();
+      stopReloading = retryUntilDone(() => turns.run(async () => (loaded ? undefined : load())));
     }
-    broadcast();
     if (!stopped) loop = createTickLoop(deps.clockRateHz, broadcast);
   };
 
@@ -177,6 +189,15 @@ export function createTransportDomain(deps: {
     state: () => at(anchor, now()),
     command: (command) =>
       turns.run(async () => {
+        if (!loaded)
+          try {
+            await load();
+          } catch (error) {
+            return domainFailure(
+              'unavailable',
+              `command not applied: the stored transport state cannot be read: ${errorMessage(error)}`,
+            );
+          }
         for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt += 1) {
           const next = apply(command, now());
           if ('ok' in next) return next;
@@ -206,6 +227,7 @@ export function createTransportDomain(deps: {
       }),
     stop() {
       stopped = true;
+      stopReloading?.();
       loop?.stop();
     },
   };

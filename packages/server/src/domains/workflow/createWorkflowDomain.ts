@@ -25,6 +25,7 @@ import { createTakeover } from './createTakeover.js';
 import { newWorkflow, queuePosition } from './newWorkflow.js';
 import { RENDER_AGENT_CAPACITY } from './render/createRenderStage.js';
 import { isTerminal, runWorkflow, type UnnumberedWorkflowEvent } from './runWorkflow.js';
+import { retryUntilDone } from '../retryUntilDone.js';
 import type { Stage } from './Stage.js';
 import { publishAgentStatus, publishMetrics } from './workflowRooms.js';
 
@@ -120,6 +121,7 @@ export function createWorkflowDomain(deps: {
   );
   for (const status of pool.statuses()) publishAgentStatus(broker, status);
   let metricsLoop: TickLoop | null = null;
+  let stopRestoring: (() => void) | null = null;
   let stopped = false;
   const tickMetrics = (): void =>
     publishMetrics(
@@ -251,6 +253,8 @@ export function createWorkflowDomain(deps: {
         log.warn('workflow.restore_skipped', { error: parsed.error.message });
         continue;
       }
+      // A run started while storage could not be read is held already, and newer than its row.
+      if (workflows.has(parsed.value.id)) continue;
       workflows.set(parsed.value.id, parsed.value);
       if (!isTerminal(parsed.value)) await takeOver(parsed.value.id);
     }
@@ -258,9 +262,13 @@ export function createWorkflowDomain(deps: {
 
   return {
     async start() {
-      await restore().catch((error: unknown) =>
-        log.error('workflow.restore_failed', { error: errorMessage(error) }),
-      );
+      await restore().catch((error: unknown) => {
+        log.error('workflow.restore_failed', { error: errorMessage(error) });
+        stopRestoring = retryUntilDone(async () => {
+          await restore();
+          log.info('workflow.restore_recovered', {});
+        });
+      });
       tickMetrics();
       if (stopped) return;
       metricsLoop = createTickLoop(deps.metricsRateHz, tickMetrics);
@@ -353,6 +361,7 @@ export function createWorkflowDomain(deps: {
     stop() {
       stopped = true;
       metricsLoop?.stop();
+      stopRestoring?.();
       ownership.stop();
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
     },
