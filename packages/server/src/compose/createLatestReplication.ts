@@ -1,16 +1,22 @@
 import { createClusterAnchor } from '../cluster/createClusterAnchor.js';
 import { createRedisLatestBus } from '../cluster/createRedisLatestBus.js';
+import { createRedisMetricsSlices } from '../cluster/createRedisMetricsSlices.js';
 import { createRedisPresenceSlices } from '../cluster/createRedisPresenceSlices.js';
 import { NO_OTHER_NODES, type PresenceSlices } from '../domains/board/PresenceSlices.js';
+import { ONLY_THIS_NODE, type MetricsSlices } from '../domains/workflow/MetricsSlices.js';
 import type { AnchorReplica } from '../domains/transport/AnchorReplica.js';
 import { createEmbeddedAnchor } from '../domains/transport/createEmbeddedAnchor.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Storage } from '../storage/Storage.js';
 
-/** How the latest rooms that hold shared state (the transport anchor, presence) reach every node. */
+/**
+ * How the latest rooms that hold shared state (the transport anchor, presence, the coordinator
+ * metrics and agent statuses) reach every node.
+ */
 export interface LatestReplication {
   readonly anchors: AnchorReplica;
   readonly presence: PresenceSlices;
+  readonly metrics: MetricsSlices;
   /** Settles once the replication's connections are up, or it has given up waiting for them. */
   readonly ready: Promise<void>;
   /** Closes what the replication opened. */
@@ -34,16 +40,19 @@ export function createLatestReplication(deps: {
     return {
       anchors: createEmbeddedAnchor(storage, deps.now),
       presence: NO_OTHER_NODES,
+      metrics: ONLY_THIS_NODE,
       ready: Promise.resolve(),
       close: () => Promise.resolve(),
     };
   const bus = createRedisLatestBus({ url: deps.redisUrl, log });
   const presence = createRedisPresenceSlices({ bus, nodeId: deps.nodeId });
+  const metrics = createRedisMetricsSlices({ bus, nodeId: deps.nodeId });
   return {
     anchors: createClusterAnchor(storage, bus, log),
     presence,
+    metrics,
     ready: bus.ready,
-    // This node's people leave every board before its connections go.
-    close: () => presence.close().then(() => bus.close()),
+    // This node's people and agents leave the others' summaries before its connections go.
+    close: () => Promise.all([presence.close(), metrics.close()]).then(() => bus.close()),
   };
 }

@@ -110,6 +110,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     metricsRateHz: config.metricsRateHz,
     // Read by the metrics once the domains have started, after the gateway below exists.
     connectedClients: () => gateway.connectionCount(),
+    metricsSlices: parts.metricsSlices,
   });
   const pruning = createRetention(config, { storage, workflows, log });
 

@@ -3,6 +3,7 @@ import type { ResolvedServerOptions } from '../config/serverOptions.js';
 import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
 import { createRenderStage } from '../domains/workflow/render/createRenderStage.js';
 import type { PresenceSlices } from '../domains/board/PresenceSlices.js';
+import type { MetricsSlices } from '../domains/workflow/MetricsSlices.js';
 import type { AnchorReplica } from '../domains/transport/AnchorReplica.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { ConfigError } from '../errors.js';
@@ -42,6 +43,8 @@ export interface ResolvedParts {
   readonly anchors: AnchorReplica;
   /** How board presence reaches the other nodes. */
   readonly presenceSlices: PresenceSlices;
+  /** How the coordinator metrics and agent statuses of the other nodes reach this one. */
+  readonly metricsSlices: MetricsSlices;
   /** Settles once the broker and replication the server made are connected, or have given up waiting. */
   readonly brokerReady: Promise<void>;
   /** Closes the broker and replication the server made (their Redis connections); nothing otherwise. */
@@ -165,6 +168,7 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
     brokerStatus: redis ? () => redis.status() : null,
     anchors: latest.anchors,
     presenceSlices: latest.presence,
+    metricsSlices: latest.metrics,
     brokerReady: Promise.all([redis?.ready, latest.ready]).then(() => undefined),
     closeBroker: () => Promise.all([redis?.close(), latest.close()]).then(() => undefined),
     stages,

@@ -21,6 +21,8 @@ import { createTickLoop, type TickLoop } from '../createTickLoop.js';
 import { createAgentPool } from './createAgentPool.js';
 import { createRunOwnership } from './createRunOwnership.js';
 import { createWorkflowMetrics } from './createWorkflowMetrics.js';
+import { mergeAgentStatuses, mergeMetrics } from './mergeMetrics.js';
+import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
 import { newWorkflow, queuePosition } from './newWorkflow.js';
 import { RENDER_AGENT_CAPACITY } from './render/createRenderStage.js';
@@ -61,7 +63,7 @@ export interface WorkflowDomain {
   create(request: CreateWorkflowRequest): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
   /** Cancels a queued or running workflow, wherever it runs. */
   cancel(workflowId: string): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
-  /** Every agent's status. */
+  /** Every agent's status across the live nodes (rule CM1). */
   agents(): AgentStatus[];
   /**
    * Drops a finished run that retention deleted from storage (rule G3), with its room's state here
@@ -102,6 +104,8 @@ export function createWorkflowDomain(deps: {
   metricsRateHz: number;
   /** Sockets connected now, for the metrics. */
   connectedClients: () => number;
+  /** The other nodes' shares of the metrics (rule CM1). */
+  metricsSlices: MetricsSlices;
 }): WorkflowDomain {
   const { events, storage, broker, log, now } = deps;
   const workflows = new Map<string, Workflow>();
@@ -114,20 +118,30 @@ export function createWorkflowDomain(deps: {
     log,
   });
   const counters = createWorkflowMetrics(now);
+  const slices = deps.metricsSlices;
+  /** Every agent's status across the live nodes (rule CM1). */
+  const clusterAgents = (): AgentStatus[] =>
+    mergeAgentStatuses([pool.statuses(), ...slices.others().map((slice) => slice.agents)]);
+  const publishAgents = (): void => {
+    for (const status of clusterAgents()) publishAgentStatus(broker, status);
+  };
   const pool = createAgentPool(
     (agent) => (agent === 'renderer' ? RENDER_AGENT_CAPACITY : deps.agentCapacity),
     now,
-    (status) => publishAgentStatus(broker, status),
+    publishAgents,
   );
-  for (const status of pool.statuses()) publishAgentStatus(broker, status);
+  publishAgents();
+  slices.listen(publishAgents);
   let metricsLoop: TickLoop | null = null;
   let stopRestoring: (() => void) | null = null;
   let stopped = false;
-  const tickMetrics = (): void =>
-    publishMetrics(
-      broker,
-      counters.read([...workflows.values()], pool.statuses(), deps.connectedClients()),
-    );
+  const tickMetrics = (): void => {
+    const own = counters.slice(pool.statuses(), deps.connectedClients());
+    slices.share(own);
+    // The other nodes' slices may have gone stale (CM2) without a change being announced.
+    publishAgents();
+    publishMetrics(broker, mergeMetrics([own, ...slices.others()], [...workflows.values()], now()));
+  };
   const room = (id: string): string => `workflow:${id}`;
   const parseStored = (stored: unknown): Workflow | null => {
     const parsed = stored === null ? null : parse(workflowSchema, stored);
@@ -347,7 +361,7 @@ export function createWorkflowDomain(deps: {
       releaseEnded(id);
       return refused ?? { ok: true, workflow: workflows.get(id) ?? workflow };
     },
-    agents: () => pool.statuses(),
+    agents: clusterAgents,
     forget(id) {
       const workflow = workflows.get(id);
       if (workflow && !isTerminal(workflow)) return;

@@ -7,12 +7,12 @@ export const agentRoom = (name: string): string => `agent:${name}`;
 /** Latest room of the coordinator metrics. */
 export const COORDINATOR_ROOM = 'coordinator';
 
-/** Publishes an agent's status to its latest room. */
-export const publishAgentStatus = (broker: Broker, status: AgentStatus): void =>
-  broker.setLatest(
-    agentRoom(status.name),
-    encodeMessage('agent', { type: 'agent_status', data: status }),
-  );
+/** Publishes an agent's status to its latest room, unless the room holds that status already. */
+export const publishAgentStatus = (broker: Broker, status: AgentStatus): void => {
+  const room = agentRoom(status.name);
+  const frame = encodeMessage('agent', { type: 'agent_status', data: status });
+  if (broker.latest(room) !== frame) broker.setLatest(room, frame);
+};
 
 /** Publishes the coordinator metrics to their latest room. */
 export const publishMetrics = (broker: Broker, metrics: CoordinatorMetrics): void =>

@@ -1,12 +1,12 @@
 /**
- * Lua scripts of the presence slices. Keys: KEYS[1] is a node's slice of a board (a hash client id
- * → name, expiring), KEYS[2] the board's index of nodes with a slice (a set). Both share the
- * board's hash tag.
+ * Lua scripts of the per-node slices (presence, coordinator metrics). Keys: KEYS[1] is a node's
+ * slice of a topic (a hash, expiring), KEYS[2] the topic's index of nodes with a slice (a set).
+ * Both share the topic's hash tag.
  */
 
 /**
- * Replaces a node's slice and announces it. ARGV: node id, expiry ms, channel, then client id /
- * name pairs (none: the node has left the board). HSET goes in chunks: Lua's unpack is bounded.
+ * Replaces a node's slice and announces it. ARGV: node id, expiry ms, channel, then field / value
+ * pairs (none: the node has left the topic). HSET goes in chunks: Lua's unpack is bounded.
  */
 export const SHARE_SCRIPT = `
 redis.call('DEL', KEYS[1])
@@ -33,7 +33,7 @@ return 1
 `;
 
 /**
- * The live slices of a board but one node's. KEYS[1]: the index. ARGV: the node left out, the
+ * The live slices of a topic but one node's. KEYS[1]: the index. ARGV: the node left out, the
  * prefix of slice keys (node id appended). Nodes whose slice expired leave the index.
  */
 export const READ_SCRIPT = `

@@ -1,0 +1,160 @@
+import type { RedisLatestBus } from './createRedisLatestBus.js';
+import { KEEPALIVE_SCRIPT, READ_SCRIPT, SHARE_SCRIPT } from './sliceScripts.js';
+
+/** Another live node's slice of a topic: its field / value pairs, flat. */
+export interface NodeSlice {
+  readonly node: string;
+  readonly fields: readonly string[];
+}
+
+/** Per-node slices of topics in Redis: see {@link createNodeSlices}. */
+export interface NodeSlices {
+  /** Replaces this node's slice of `topic` (empty: the node leaves the topic). */
+  share(topic: string, fields: ReadonlyMap<string, string>): void;
+  /** The other live nodes' slices of a topic this node has a slice of, as last read, by node id. */
+  others(topic: string): readonly NodeSlice[];
+  /** When {@link NodeSlices.others} of `topic` was last read from Redis (epoch ms; 0: never). */
+  readAt(topic: string): number;
+  /** Calls `onChange` with a topic whose {@link NodeSlices.others} changed. */
+  listen(onChange: (topic: string) => void): void;
+  /** Removes this node's slices and stops the heartbeat. */
+  close(): Promise<void>;
+}
+
+const sameSlices = (a: readonly NodeSlice[], b: readonly NodeSlice[]): boolean =>
+  a.length === b.length &&
+  a.every((s, i) => {
+    const other = b[i];
+    return (
+      other !== undefined &&
+      s.node === other.node &&
+      s.fields.length === other.fields.length &&
+      s.fields.every((f, j) => f === other.fields[j])
+    );
+  });
+
+/** Reads the READ_SCRIPT's reply: `[[node, [field, value, …]], …]`, ordered by node. */
+const slicesOf = (reply: unknown): NodeSlice[] =>
+  (Array.isArray(reply) ? reply : [])
+    .filter((s): s is [string, unknown[]] => Array.isArray(s) && Array.isArray(s[1]))
+    .map(([node, fields]) => ({ node: String(node), fields: fields.map(String) }))
+    .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+
+/**
+ * Per-node slices (Phoenix Presence's idea), for presence and the coordinator metrics: each node
+ * keeps its slice of a topic in its own Redis hash `<prefix>:{<name>:<topic>}:node:<node id>`,
+ * which expires `expiryMs` after it was written unless the node's heartbeat extends it, and
+ * announces each change on the topic's channel. A node with a slice of a topic subscribes to that
+ * channel and reads the other live slices on every announcement and every heartbeat (which is how
+ * a dead node's expired slice is noticed). While Redis is away, writes fail and are made again by
+ * the heartbeat or after the reconnect; the others' slices stay as last read.
+ */
+export function createNodeSlices(deps: {
+  readonly bus: RedisLatestBus;
+  readonly nodeId: string;
+  /** The kind of slices, part of their keys: `presence`, `metrics`. */
+  readonly name: string;
+  readonly expiryMs: number;
+  readonly heartbeatMs: number;
+}): NodeSlices {
+  const { bus, nodeId } = deps;
+  const expiry = String(deps.expiryMs);
+  const keys = (topic: string) => {
+    const tag = `{${deps.name}:${topic}}`;
+    return {
+      slice: bus.key(tag, 'node', nodeId),
+      index: bus.key(tag, 'nodes'),
+      slicePrefix: bus.key(tag, 'node', ''),
+      channel: bus.key(tag, 'changed'),
+    };
+  };
+  /** This node's slice of each topic where it has one, as last shared. */
+  const local = new Map<string, ReadonlyMap<string, string>>();
+  const remote = new Map<string, readonly NodeSlice[]>();
+  const readTimes = new Map<string, number>();
+  const reading = new Set<string>();
+  const readAgain = new Set<string>();
+  let onChange: (topic: string) => void = () => undefined;
+
+  // Failures are logged once by the bus; what they left undone the heartbeat redoes.
+  const ignore = (): undefined => undefined;
+  const write = (topic: string, fields: ReadonlyMap<string, string>): Promise<unknown> => {
+    const k = keys(topic);
+    return bus
+      .script(SHARE_SCRIPT, [k.slice, k.index], [nodeId, expiry, k.channel, ...[...fields].flat()])
+      .catch(ignore);
+  };
+
+  const read = (topic: string): void => {
+    if (reading.has(topic)) {
+      readAgain.add(topic);
+      return;
+    }
+    reading.add(topic);
+    const k = keys(topic);
+    bus
+      .script(READ_SCRIPT, [k.index], [nodeId, k.slicePrefix])
+      .then((reply) => {
+        if (!local.has(topic)) return;
+        readTimes.set(topic, Date.now());
+        const slices = slicesOf(reply);
+        if (sameSlices(slices, remote.get(topic) ?? [])) return;
+        remote.set(topic, slices);
+        onChange(topic);
+      }, ignore)
+      .finally(() => {
+        reading.delete(topic);
+        if (readAgain.delete(topic)) read(topic);
+      });
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const [topic, fields] of local) {
+      const k = keys(topic);
+      bus
+        .script(KEEPALIVE_SCRIPT, [k.slice, k.index], [nodeId, expiry])
+        .then((alive) => (alive === 0 ? write(topic, fields) : undefined), ignore);
+      read(topic);
+    }
+  }, deps.heartbeatMs);
+  heartbeat.unref();
+  // Redis may have lost the slices (restarted empty) and what was announced meanwhile.
+  bus.onReconnect(() => {
+    for (const [topic, fields] of local) {
+      void write(topic, fields);
+      read(topic);
+    }
+  });
+
+  return {
+    share(topic, fields) {
+      const k = keys(topic);
+      if (fields.size === 0) {
+        if (!local.delete(topic)) return;
+        remote.delete(topic);
+        readTimes.delete(topic);
+        bus.unsubscribe(k.channel);
+      } else {
+        if (!local.has(topic)) {
+          bus.subscribe(k.channel, (node) => {
+            if (node !== nodeId) read(topic);
+          });
+          read(topic);
+        }
+        local.set(topic, new Map(fields));
+      }
+      void write(topic, fields);
+    },
+    others: (topic) => remote.get(topic) ?? [],
+    readAt: (topic) => readTimes.get(topic) ?? 0,
+    listen(listener) {
+      onChange = listener;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      const topics = [...local.keys()];
+      local.clear();
+      await Promise.all(topics.map((topic) => write(topic, new Map())));
+    },
+  };
+}
