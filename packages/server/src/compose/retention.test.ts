@@ -278,4 +278,52 @@ describe('retention (a real server, tiny limits)', () => {
     expect(fresh).toMatchObject({ seq: 0, data: { workflow_id: 'old', workflow: null } });
     expect(fresh.epoch).not.toBe(old.epoch);
   });
+
+  it('G1 a room nobody listens to and nobody used for the history age leaves the broker; opened again it is seeded from storage and answers as before', async () => {
+    const clock = createClock();
+    const broker = createMemoryBroker(
+      { maxEvents: 1000, maxAgeMs: 10 * MINUTE_MS, maxBytes: 1 << 20 },
+      clock.now,
+      encodeTextFrame,
+    );
+    const server = await startTestServer({ now: clock.now, broker });
+    await createCardOverHttp(server, 'kept', 'k1');
+    const listener = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=kept'));
+    await listener.next('snapshot');
+    let head = 0;
+    for (const op of ['i1', 'i2', 'i3'])
+      head = Number((await createCardOverHttp(server, 'idle', op)).json?.seq);
+    const first = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=idle'));
+    const { epoch: idleEpoch } = await first.next('snapshot');
+    first.ws.close();
+    await rawRequest(server, '/api/workflows', {
+      body: { id: 'done', mode: 'idea', input: 'A cat.' },
+    });
+    await waitForStatus(server, 'done', 'completed');
+
+    clock.skip(11 * MINUTE_MS);
+    await vi.waitFor(() => expect(broker.subscriberCount('board:idle')).toBe(0));
+    await createCardOverHttp(server, 'other', 'o1');
+    expect(broker.holds?.('board:idle')).toBe(false);
+    expect(broker.holds?.('workflow:done')).toBe(false);
+    expect(broker.holds?.('board:kept')).toBe(true);
+
+    const board = await rawRequest(server, '/api/boards/idle');
+    expect((board.json as { board: { cards: unknown[] } }).board.cards).toHaveLength(3);
+    expect(broker.holds?.('board:idle')).toBe(true);
+    const resumed = await connectTestClient(
+      wsOrigin(server, `/ws/connect?board_id=idle&epoch=${String(idleEpoch)}&seq=${head}`),
+    );
+    expect(await resumed.next((m) => m.type === 'resumed' || m.type === 'snapshot')).toMatchObject({
+      type: 'resumed',
+      seq: head,
+      data: { replayed: 0 },
+    });
+    expect((await createCardOverHttp(server, 'idle', 'i4')).json?.seq).toBe(head + 1);
+    expect(await resumed.next('card.created')).toMatchObject({ seq: head + 1 });
+    const run = await connectTestClient(wsOrigin(server, '/ws/workflow/done'));
+    expect(await run.next('snapshot')).toMatchObject({
+      data: { workflow: { status: 'completed' } },
+    });
+  });
 });

@@ -123,6 +123,9 @@ export function createEventLog(deps: {
   };
   const open = (room: string): Promise<RoomHead> => {
     const state = rooms.get(room);
+    // A copy the broker let go of while the room was idle is seeded again from storage.
+    if (state && broker.holds?.(room) === false)
+      return seed(room, state.head.epoch, state.head.headSeq).then(() => state.head);
     if (state) return Promise.resolve(state.head);
     let pending = opening.get(room);
     if (!pending) {

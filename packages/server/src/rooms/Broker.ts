@@ -63,6 +63,11 @@ export interface Broker {
    * copy and whatever the broker keeps for it. A later `seed` starts the room again.
    */
   drop(room: string): Promise<void>;
+  /**
+   * Whether this node holds a copy of `room`. Absent: the copy is shared (a networked broker), and
+   * a copy found missing is seeded again before a join (EventLog.refresh).
+   */
+  holds?(room: string): boolean;
   /** Replaces the value of a latest room and delivers it to its subscribers. */
   setLatest(room: string, frame: string): void;
   /** The value of a latest room, if any. */

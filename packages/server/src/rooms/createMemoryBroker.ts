@@ -17,6 +17,8 @@ interface OrderedRoom {
   headSeq: number;
   entries: HistoryEntry[];
   bytes: number;
+  /** When the copy was last seeded, published to or read, epoch ms. */
+  usedAt: number;
 }
 
 /** The seed's entries that run without a hole up to its head (all of them when storage is whole). */
@@ -34,6 +36,10 @@ const consecutiveTail = (from: RoomSeed): HistoryEntry[] => {
  * Creates the in-memory {@link Broker}; `now` (epoch ms) drives age trimming, and `encode` (the
  * transport's) turns a frame's text into the bytes every listener gets. Its control plane works
  * synchronously and answers with settled promises.
+ *
+ * A copy nobody listens to and nobody used for `maxAgeMs` is let go: every event it held is past
+ * the age bound by then, so it could replay nothing, and storage seeds it again when the room is
+ * opened. The memory of a server that touches ever more rooms stays bounded by the active ones.
  */
 export function createMemoryBroker(
   limits: HistoryLimits,
@@ -43,6 +49,20 @@ export function createMemoryBroker(
   const ordered = new Map<string, OrderedRoom>();
   const latest = new Map<string, string>();
   const listeners = new Map<string, Set<FrameListener>>();
+  let nextSweep = now() + limits.maxAgeMs;
+
+  const sweep = (t: number): void => {
+    if (t < nextSweep) return;
+    nextSweep = t + limits.maxAgeMs / 4;
+    for (const [name, room] of ordered)
+      if (!listeners.has(name) && t - room.usedAt >= limits.maxAgeMs) ordered.delete(name);
+  };
+  /** The copy of `name`, marked as used now. */
+  const use = (name: string): OrderedRoom | undefined => {
+    const room = ordered.get(name);
+    if (room) room.usedAt = now();
+    return room;
+  };
 
   const trim = (room: OrderedRoom): void => {
     const oldestAllowed = now() - limits.maxAgeMs;
@@ -61,7 +81,9 @@ export function createMemoryBroker(
   };
 
   const seed = (name: string, from: RoomSeed): void => {
-    const held = ordered.get(name);
+    const t = now();
+    sweep(t);
+    const held = use(name);
     if (held && held.epoch === from.epoch && held.headSeq >= from.headSeq) return;
     const entries = consecutiveTail(from);
     const room: OrderedRoom = {
@@ -69,6 +91,7 @@ export function createMemoryBroker(
       headSeq: from.headSeq,
       entries,
       bytes: entries.reduce((sum, e) => sum + e.frame.length, 0),
+      usedAt: t,
     };
     trim(room);
     ordered.set(name, room);
@@ -99,7 +122,8 @@ export function createMemoryBroker(
   };
 
   const publish = (name: string, seq: number, epoch: string, frame: string): PublishResult => {
-    const room = ordered.get(name);
+    sweep(now());
+    const room = use(name);
     if (!room) return 'gap';
     if (room.epoch !== epoch) return 'epoch';
     if (seq <= room.headSeq) return 'duplicate';
@@ -114,7 +138,7 @@ export function createMemoryBroker(
   };
 
   const since = (name: string, afterSeq: number): RangeRead => {
-    const room = ordered.get(name);
+    const room = use(name);
     if (!room) return { held: false };
     const { oldestSeq, headSeq } = windowOf(room);
     if (afterSeq >= headSeq) return { held: true, frames: [] };
@@ -127,11 +151,12 @@ export function createMemoryBroker(
     publish: (name, position, frame) =>
       Promise.resolve(publish(name, position.seq, position.epoch, frame)),
     window(name) {
-      const room = ordered.get(name);
+      const room = use(name);
       return Promise.resolve(room ? windowOf(room) : null);
     },
     since: (name, afterSeq) => Promise.resolve(since(name, afterSeq)),
     drop: (name) => Promise.resolve(void ordered.delete(name)),
+    holds: (name) => ordered.has(name),
     setLatest(name, frame) {
       latest.set(name, frame);
       if (listeners.has(name)) deliver(name, encode(frame), null);
