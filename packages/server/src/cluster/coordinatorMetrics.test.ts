@@ -15,6 +15,8 @@ import { METRICS_EXPIRY_MS, METRICS_HEARTBEAT_MS } from './createRedisMetricsSli
 const engines = useClusterEngines('metrics');
 /** Fast metrics, so that agreement shows within a few ticks. */
 const METRICS_RATE_HZ = 20;
+/** A slice change reaches the other node within a tick and a Redis round trip; this is ample. */
+const ACROSS = { timeout: 5_000, interval: 20 };
 
 /** The newest `data` of a client's messages of `type`. */
 const newest = (client: TestClient, type: string) =>
@@ -46,7 +48,7 @@ describe('cluster mode: coordinator metrics from per-node slices (PROTOCOL.md CM
       vi.waitFor(() => {
         check(newest(onA, 'metrics'));
         check(newest(onB, 'metrics'));
-      });
+      }, ACROSS);
 
     await both((seen) => expect(seen).toMatchObject({ connected_clients: 3 }));
     await startRun(b, 'fast-on-b');
@@ -54,11 +56,13 @@ describe('cluster mode: coordinator metrics from per-node slices (PROTOCOL.md CM
 
     await startRun(a, 'slow-on-a');
     await both((seen) => expect(seen.agents).toMatchObject({ busy: 1 }));
-    await vi.waitFor(() =>
-      expect(newest(screenwriterOnB, 'agent_status')).toMatchObject({
-        status: 'working',
-        workflow_id: 'slow-on-a',
-      }),
+    await vi.waitFor(
+      () =>
+        expect(newest(screenwriterOnB, 'agent_status')).toMatchObject({
+          status: 'working',
+          workflow_id: 'slow-on-a',
+        }),
+      ACROSS,
     );
     await vi.waitFor(
       () => {
@@ -72,6 +76,36 @@ describe('cluster mode: coordinator metrics from per-node slices (PROTOCOL.md CM
     );
     expect(newest(screenwriterOnB, 'agent_status')).toMatchObject({ status: 'idle' });
   });
+
+  it(
+    'CM2 while Redis is away the metrics keep ticking and fall back to the node’s own slice within the expiry; once Redis is back (restarted empty) they count every node again',
+    { timeout: 30_000 },
+    async () => {
+      const cluster = await engines.freshCluster();
+      const options = { ...cluster, metricsRateHz: METRICS_RATE_HZ };
+      const a = await startTestServer({ ...options, nodeId: 'node-a' });
+      const b = await startTestServer({ ...options, nodeId: 'node-b' });
+      const onA = await connectTestClient(wsOrigin(a, '/ws/coordinator'));
+      await connectTestClient(wsOrigin(b, '/ws/coordinator'));
+      await connectTestClient(wsOrigin(b, '/ws/coordinator'));
+      await vi.waitFor(
+        () => expect(newest(onA, 'metrics')).toMatchObject({ connected_clients: 3 }),
+        ACROSS,
+      );
+      await engines.redis.restart(async () => {
+        await vi.waitFor(
+          () => expect(newest(onA, 'metrics')).toMatchObject({ connected_clients: 1 }),
+          { timeout: METRICS_EXPIRY_MS + METRICS_HEARTBEAT_MS + 1_000, interval: 50 },
+        );
+        const ticks = onA.messages.length;
+        await vi.waitFor(() => expect(onA.messages.length).toBeGreaterThan(ticks + 3), ACROSS);
+      });
+      await vi.waitFor(
+        () => expect(newest(onA, 'metrics')).toMatchObject({ connected_clients: 3 }),
+        ACROSS,
+      );
+    },
+  );
 
   it(
     'CM2 a SIGKILLed node’s clients leave the other nodes’ metrics within the expiry plus one heartbeat',

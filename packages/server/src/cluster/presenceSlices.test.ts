@@ -63,6 +63,29 @@ describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', (
   });
 
   it(
+    'PS2 after Redis is killed and restarted empty, every node writes its slice again and reads the others’: a node started afterwards counts everyone, and so do the first two',
+    { timeout: 30_000 },
+    async () => {
+      const cluster = await engines.freshCluster();
+      const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+      const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+      const onA = await joinBoard(a, 'team');
+      const onB = await joinBoard(b, 'team');
+      for (const client of [onA, onB])
+        await vi.waitFor(() => expect(lastPresence(client)).toMatchObject({ count: 2 }));
+      await engines.redis.restart();
+      // Only slices written again to the new Redis reach a node that was not there before.
+      const c = await startTestServer({ ...cluster, nodeId: 'node-c' });
+      const onC = await joinBoard(c, 'team');
+      for (const client of [onC, onA, onB])
+        await vi.waitFor(() => expect(lastPresence(client)).toMatchObject({ count: 3 }), {
+          timeout: 2 * PRESENCE_HEARTBEAT_MS + PRESENCE_FLUSH_MS + 1_000,
+          interval: 50,
+        });
+    },
+  );
+
+  it(
     'PS2 the people of a SIGKILLed node disappear from the other nodes within the expiry plus one heartbeat',
     { timeout: 60_000 },
     async () => {
