@@ -1,31 +1,17 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
-import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
 import {
   MINUTE_MS,
   PRUNE_POLICY,
   appendWithOps,
+  openSqliteStorage as openStorage,
   pruneAll,
   storeRun,
   storedSeqs,
 } from '../test-utils/pruning.js';
-import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
+import { pruneUnderLoad } from '../test-utils/pruneUnderLoad.js';
 
-/** A real SQLite storage in a temporary directory, and a second connection that counts its rows. */
-function openStorage() {
-  const dataDir = tempDataDir();
-  const storage = createSqliteStorage(dataDir, createLogger('silent'));
-  const reader = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
-  onTestCleanup(() => {
-    reader.close();
-    void storage.close();
-  });
-  const rows = (table: string): number =>
-    reader.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-  return { storage, rows, reader };
-}
+const MIB = 1024 * 1024;
 
 // The engine-independent rules are in Storage.contract.test.ts; these check SQLite's own rows.
 describe('SQLite retention (createSqlitePruner)', () => {
@@ -69,5 +55,28 @@ describe('SQLite retention (createSqlitePruner)', () => {
 
     expect(first).toEqual([8, 9, 10]);
     expect(await storedSeqs(storage, 'board:a')).toEqual([11, 12, 13]);
+  });
+
+  it('G1 G4 under a steady op stream each pass catches up within a few turns: stored events end it within the bytes bound plus 4 turns of writes, and the file stops growing', async () => {
+    const load = {
+      rooms: 2,
+      opsPerTurn: 64,
+      msPerTurn: 10,
+      turnsPerInterval: 20,
+      turns: 240,
+      frameChars: 300,
+      policy: { ...PRUNE_POLICY, roomMaxEvents: 4000, roomMaxBytes: MIB, opIdMaxAgeMs: 100 },
+    };
+    // Warm, each room holds the 3495 frames that fit in 1 MiB. A pruner that re-reads them all
+    // for the bytes bound in each batch (as it once did) deletes fewer rows per 4 ms slice than a
+    // turn writes, and falls behind.
+    const passes = await pruneUnderLoad(load);
+    const warm = passes.slice(4);
+    const kept = Math.floor(MIB / load.frameChars);
+    const bound = load.rooms * (kept + 4 * load.opsPerTurn);
+
+    expect(warm.length).toBeGreaterThanOrEqual(4);
+    for (const pass of warm) expect(pass.events).toBeLessThanOrEqual(bound);
+    expect(Math.max(...warm.map((p) => p.pages))).toBeLessThanOrEqual((warm[0]?.pages ?? 0) + 8);
   });
 });

@@ -21,17 +21,22 @@ CREATE INDEX IF NOT EXISTS finished_runs ON documents (${FINISHED_AT}) WHERE ${F
 
 /** Rooms looked at per call when trimming events, so one call never walks every room. */
 const ROOMS_PER_CALL = 64;
+
 /**
- * Rooms whose frames one call sums for the bytes bound: each sum reads up to a whole window of
- * rows (`roomMaxEvents`), so a call sums a few and leaves the rest to the next.
+ * A room's stored frames as far as they were counted: `bytes` is the UTF-8 size of those with
+ * seq ≤ `through`. Each frame is counted once, when it is new, and subtracted when deleted, so
+ * applying the bytes bound costs the rows written since the last call, not the rows stored.
  */
-const BYTE_SUMS_PER_CALL = 8;
+interface Tally {
+  through: number;
+  bytes: number;
+}
 
 /**
  * The SQLite side of `Storage.prune` (PROTOCOL.md G1–G4): each call deletes at most
- * `policy.batchRows` rows in one transaction. Events are trimmed room by room from a cursor that
- * goes round the rooms table across calls. A room's frames are summed for the bytes bound only
- * when its head moved since they last were, so an idle room costs one row per pass.
+ * `policy.batchRows` rows in one transaction, and counts the bytes of at most as many new frames,
+ * so its cost does not grow with the rows a backlog left behind. Events are trimmed room by room
+ * from a cursor that goes round the rooms table across calls.
  */
 export function createSqlitePruner(
   db: Database.Database,
@@ -44,16 +49,15 @@ export function createSqlitePruner(
       'DELETE FROM applied_ops WHERE rowid IN (SELECT rowid FROM applied_ops WHERE at < ? ORDER BY at LIMIT ?)',
     ),
     rooms: db.prepare('SELECT room, head_seq FROM rooms WHERE room > ? ORDER BY room LIMIT ?'),
-    oldest: db.prepare('SELECT seq, at FROM room_events WHERE room = ? ORDER BY seq LIMIT ?'),
+    // Bytes in UTF-8, as the broker counts them, not characters.
+    oldest: db.prepare(
+      'SELECT seq, at, octet_length(frame) AS bytes FROM room_events WHERE room = ? ORDER BY seq LIMIT ?',
+    ),
+    counted: db.prepare(
+      `SELECT count(*) AS frames, max(seq) AS last, coalesce(sum(octet_length(frame)), 0) AS bytes
+       FROM (SELECT seq, frame FROM room_events WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?)`,
+    ),
     dropEvents: db.prepare('DELETE FROM room_events WHERE room = ? AND seq <= ?'),
-    // The newest seq whose frame, with every newer one, is over the bytes bound (bytes in UTF-8,
-    // as the broker counts them, not characters).
-    bytesCut: db
-      .prepare(
-        `SELECT max(seq) FROM (SELECT seq, sum(octet_length(frame)) OVER (ORDER BY seq DESC) AS newer
-         FROM room_events WHERE room = ?) WHERE newer > ?`,
-      )
-      .pluck(),
     // Without statistics the planner would rather walk every workflow by `kind`.
     finishedRuns: db
       .prepare(
@@ -66,40 +70,55 @@ export function createSqlitePruner(
     dropRoomOps: db.prepare('DELETE FROM applied_ops WHERE room = ?'),
   };
   let cursor = '';
-  /** Each room's head when its frames were last summed and trimmed to the bytes bound. */
-  const summedAt = new Map<string, number>();
+  const tallies = new Map<string, Tally>();
 
-  /** Deletes a room's events that replay can no longer serve (G1); returns how many. */
+  /** Counts up to `limit` of the room's frames newer than its tally; `read` is how many. */
+  const count = (room: string, headSeq: number, limit: number) => {
+    let tally = tallies.get(room);
+    if (!tally) tallies.set(room, (tally = { through: 0, bytes: 0 }));
+    if (tally.through >= headSeq || limit <= 0) return { tally, read: 0 };
+    const newer = statements.counted.get(room, tally.through, limit) as {
+      frames: number;
+      last: number | null;
+      bytes: number;
+    };
+    tally.bytes += newer.bytes;
+    tally.through = newer.frames < limit ? headSeq : (newer.last ?? headSeq);
+    return { tally, read: newer.frames };
+  };
+
+  /**
+   * Deletes a room's events that replay can no longer serve (G1), at most `budget`. The bytes
+   * bound applies once every stored frame is counted; until then count and age still do.
+   */
   const trimRoom = (
     room: string,
     headSeq: number,
+    tally: Tally,
     policy: PrunePolicy,
     now: number,
     budget: number,
   ) => {
-    const summed = summedAt.get(room) === headSeq;
-    const bytesCut = summed
-      ? 0
-      : ((statements.bytesCut.get(room, policy.roomMaxBytes) as number | null) ?? 0);
+    const counted = tally.through >= headSeq;
     let last = -1;
-    let count = 0;
+    let deleted = 0;
     for (const row of statements.oldest.iterate(room, budget) as Iterable<{
       seq: number;
       at: number;
+      bytes: number;
     }>) {
       if (
-        row.seq > bytesCut &&
+        !(counted && tally.bytes > policy.roomMaxBytes) &&
         row.seq > headSeq - policy.roomMaxEvents &&
         row.at >= now - policy.eventMaxAgeMs
       )
         break;
+      if (row.seq <= tally.through) tally.bytes -= row.bytes;
       last = row.seq;
-      count += 1;
+      deleted += 1;
     }
-    if (count > 0) statements.dropEvents.run(room, last);
-    // A room the budget ran out in is summed again by the next call.
-    if (count < budget) summedAt.set(room, headSeq);
-    return count;
+    if (deleted > 0) statements.dropEvents.run(room, last);
+    return { deleted, done: counted && deleted < budget };
   };
 
   /** One pass of the room cursor; `wrapped` when it reached the last room. */
@@ -110,13 +129,14 @@ export function createSqlitePruner(
       head_seq: number;
     }[];
     let deleted = 0;
-    let sums = 0;
+    let reads = policy.batchRows;
     for (const { room, head_seq } of rooms) {
-      if (summedAt.get(room) !== head_seq) sums += 1;
-      if (sums > BYTE_SUMS_PER_CALL) return { deleted, wrapped: false };
-      deleted += trimRoom(room, head_seq, policy, now, budget - deleted);
-      // A room the budget ran out in is looked at again by the next call.
-      if (deleted >= budget) return { deleted, wrapped: false };
+      const { tally, read } = count(room, head_seq, reads);
+      reads -= read;
+      const trimmed = trimRoom(room, head_seq, tally, policy, now, budget - deleted);
+      deleted += trimmed.deleted;
+      // A room not yet counted, or that the budget ran out in, is looked at again by the next call.
+      if (!trimmed.done) return { deleted, wrapped: false };
       cursor = room;
     }
     const wrapped = rooms.length < ROOMS_PER_CALL;
@@ -136,7 +156,7 @@ export function createSqlitePruner(
       deleted += statements.dropRoomEvents.run(room).changes;
       deleted += statements.dropRoomOps.run(room).changes;
       statements.dropRoom.run(room);
-      summedAt.delete(room);
+      tallies.delete(room);
       runs.push(id);
     }
     return { runs, deleted, more: runs.length < ids.length || ids.length === budget };
@@ -158,5 +178,13 @@ export function createSqlitePruner(
       more: budget <= 0 || !events.wrapped || runs.more,
     };
   });
-  return (policy, now) => pruneOnce(policy, now);
+  return (policy, now) => {
+    try {
+      return pruneOnce(policy, now);
+    } catch (error) {
+      // The transaction rolled back: the tallies may count deletions that did not happen.
+      tallies.clear();
+      throw error;
+    }
+  };
 }

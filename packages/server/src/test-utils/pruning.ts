@@ -1,5 +1,10 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { DATABASE_FILE, createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { PrunePolicy, PruneReport, Storage } from '../storage/Storage.js';
+import { onTestCleanup, tempDataDir } from './index.js';
 
 /** A minute in ms. */
 export const MINUTE_MS = 60_000;
@@ -65,4 +70,18 @@ export async function storeRun(
   const value = { id, status, updated_at: updatedAt };
   const documents = [{ kind: 'workflow' as const, id, value }];
   await storage.append({ room, epoch, seq: 1, frame: '{}', at: updatedAt, documents });
+}
+
+/** A real SQLite storage in a temporary directory, and a second connection that counts its rows. */
+export function openSqliteStorage() {
+  const dataDir = tempDataDir();
+  const storage = createSqliteStorage(dataDir, createLogger('silent'));
+  const reader = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+  onTestCleanup(() => {
+    reader.close();
+    return storage.close();
+  });
+  const rows = (table: string): number =>
+    reader.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  return { storage, rows, reader };
 }
