@@ -21,7 +21,7 @@ import { createTickLoop, type TickLoop } from '../createTickLoop.js';
 import { createAgentPool } from './createAgentPool.js';
 import { createRunOwnership } from './createRunOwnership.js';
 import { createWorkflowMetrics } from './createWorkflowMetrics.js';
-import { mergeAgentStatuses, mergeMetrics } from './mergeMetrics.js';
+import { mergeAgent, mergeAgentStatuses, mergeMetrics } from './mergeMetrics.js';
 import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
 import { newWorkflow, queuePosition } from './newWorkflow.js';
@@ -122,13 +122,22 @@ export function createWorkflowDomain(deps: {
   /** Every agent's status across the live nodes (rule CM1). */
   const clusterAgents = (): AgentStatus[] =>
     mergeAgentStatuses([pool.statuses(), ...slices.others().map((slice) => slice.agents)]);
+  /** Publishes an agent's status across the live nodes, from this node's copy of it. */
+  const publishAgent = (own: AgentStatus): void =>
+    publishAgentStatus(
+      broker,
+      mergeAgent([
+        own,
+        ...slices.others().flatMap((slice) => slice.agents.filter((a) => a.name === own.name)),
+      ]),
+    );
   const publishAgents = (): void => {
-    for (const status of clusterAgents()) publishAgentStatus(broker, status);
+    for (const status of pool.statuses()) publishAgent(status);
   };
   const pool = createAgentPool(
     (agent) => (agent === 'renderer' ? RENDER_AGENT_CAPACITY : deps.agentCapacity),
     now,
-    publishAgents,
+    publishAgent,
   );
   publishAgents();
   slices.listen(publishAgents);

@@ -15,7 +15,7 @@ const leading = (a: AgentStatus, b: AgentStatus): AgentStatus =>
   RANK[b.status] > RANK[a.status] || (b.status === a.status && b.updated_at > a.updated_at) ? b : a;
 
 /** One agent's copies on the nodes (at least one) as one status (rule CM1). */
-const mergeAgent = (copies: readonly AgentStatus[]): AgentStatus => {
+export const mergeAgent = (copies: readonly AgentStatus[]): AgentStatus => {
   const sum = (key: 'completed' | 'capacity' | 'active'): number =>
     copies.reduce((total, copy) => total + copy[key], 0);
   return {
