@@ -96,7 +96,14 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     now,
     clockRateHz: config.clockRateHz,
   });
-  const boards = createBoardDomain({ events, broker, storage, now, presenceSlices });
+  const boards = createBoardDomain({
+    events,
+    broker,
+    storage,
+    now,
+    idleMs: config.historyMaxAgeMs,
+    presenceSlices,
+  });
   const workflows = createWorkflowDomain({
     events,
     storage,

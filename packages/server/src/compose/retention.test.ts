@@ -279,14 +279,20 @@ describe('retention (a real server, tiny limits)', () => {
     expect(fresh.epoch).not.toBe(old.epoch);
   });
 
-  it('G1 a room nobody listens to and nobody used for the history age leaves the broker; opened again it is seeded from storage and answers as before', async () => {
+  it('G1 a board nobody listens to and nobody used for the history age leaves memory (its broker copy and its document); opened again it is read back from storage and answers as before', async () => {
+    const dataDir = tempDataDir();
     const clock = createClock();
     const broker = createMemoryBroker(
       { maxEvents: 1000, maxAgeMs: 10 * MINUTE_MS, maxBytes: 1 << 20 },
       clock.now,
       encodeTextFrame,
     );
-    const server = await startTestServer({ now: clock.now, broker });
+    const server = await startTestServer({
+      dataDir,
+      now: clock.now,
+      broker,
+      historyMaxAgeMs: 10 * MINUTE_MS,
+    });
     await createCardOverHttp(server, 'kept', 'k1');
     const listener = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=kept'));
     await listener.next('snapshot');
@@ -294,7 +300,7 @@ describe('retention (a real server, tiny limits)', () => {
     for (const op of ['i1', 'i2', 'i3'])
       head = Number((await createCardOverHttp(server, 'idle', op)).json?.seq);
     const first = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=idle'));
-    const { epoch: idleEpoch } = await first.next('snapshot');
+    const { epoch } = await first.next('snapshot');
     first.ws.close();
     await rawRequest(server, '/api/workflows', {
       body: { id: 'done', mode: 'idea', input: 'A cat.' },
@@ -307,12 +313,29 @@ describe('retention (a real server, tiny limits)', () => {
     expect(broker.holds?.('board:idle')).toBe(false);
     expect(broker.holds?.('workflow:done')).toBe(false);
     expect(broker.holds?.('board:kept')).toBe(true);
+    // Changed behind the server's back: only a board read back from storage shows it.
+    const db = new Database(join(dataDir, DATABASE_FILE));
+    onTestCleanup(() => db.close());
+    const retitle = (board: string) =>
+      db
+        .prepare(
+          `UPDATE documents SET json = json_set(json, '$.cards[0].title', 'read back') WHERE kind = 'board' AND id = ?`,
+        )
+        .run(board);
+    retitle('idle');
+    retitle('kept');
 
-    const board = await rawRequest(server, '/api/boards/idle');
-    expect((board.json as { board: { cards: unknown[] } }).board.cards).toHaveLength(3);
+    const titles = async (board: string) =>
+      (
+        (await rawRequest(server, `/api/boards/${board}`)).json as {
+          board: { cards: { title: string }[] };
+        }
+      ).board.cards.map((c) => c.title);
+    expect(await titles('idle')).toEqual(['read back', 'i2', 'i3']);
+    expect(await titles('kept')).toEqual(['k1']);
     expect(broker.holds?.('board:idle')).toBe(true);
     const resumed = await connectTestClient(
-      wsOrigin(server, `/ws/connect?board_id=idle&epoch=${String(idleEpoch)}&seq=${head}`),
+      wsOrigin(server, `/ws/connect?board_id=idle&epoch=${String(epoch)}&seq=${head}`),
     );
     expect(await resumed.next((m) => m.type === 'resumed' || m.type === 'snapshot')).toMatchObject({
       type: 'resumed',

@@ -79,6 +79,11 @@ export interface EventLog {
   /** The position of the newest event the domain applied in memory: a snapshot's (rule R2). */
   applied(room: string): StreamPosition;
   /**
+   * Lets go of an idle room's position here; storage keeps the room and the next `open` reads it
+   * back. The domain lets go of its state of the room with it. Only valid inside the room's turn.
+   */
+  release(room: string): void;
+  /**
    * Forgets a room storage deleted (rule G3), in its turn: its position here and the broker's copy;
    * opening it again starts a new room.
    */
@@ -241,6 +246,7 @@ export function createEventLog(deps: {
           await seed(room, state.head.epoch, state.head.headSeq);
       }),
     stop: () => republisher.stop(),
+    release: (room) => void rooms.delete(room),
     forget(room) {
       return inTurn(room, async () => {
         rooms.delete(room);

@@ -65,6 +65,8 @@ export function createBoardDomain(deps: {
   broker: Broker;
   storage: Storage;
   now: () => number;
+  /** How long a board nobody listens to and nobody uses stays in memory, in ms. */
+  idleMs: number;
   /** How presence reaches other nodes. @default none (the embedded node) */
   presenceSlices?: PresenceSlices;
 }): BoardDomain {
@@ -73,6 +75,37 @@ export function createBoardDomain(deps: {
   const boards = new Map<string, Board>();
   const loading = new Map<string, Promise<void>>();
   const room = (boardId: string): string => `board:${boardId}`;
+  /** When each board was last opened or changed, epoch ms. */
+  const usedAt = new Map<string, number>();
+  let nextSweep = now() + deps.idleMs;
+
+  const idle = (boardId: string, t: number): boolean =>
+    t - (usedAt.get(boardId) ?? t) >= deps.idleMs &&
+    !loading.has(boardId) &&
+    deps.broker.subscriberCount(room(boardId)) === 0 &&
+    deps.broker.subscriberCount(presence.room(boardId)) === 0;
+  /**
+   * Lets go of the boards nobody listens to and nobody used for `idleMs`, each in its turn: its
+   * document and its room's position. Storage keeps both, and the next open reads them back, so
+   * memory follows the active boards rather than every board ever opened.
+   */
+  const sweep = (t: number): void => {
+    if (t < nextSweep) return;
+    nextSweep = t + deps.idleMs / 4;
+    for (const boardId of boards.keys())
+      if (idle(boardId, t))
+        void events.inTurn(room(boardId), async () => {
+          if (!idle(boardId, now())) return;
+          boards.delete(boardId);
+          usedAt.delete(boardId);
+          events.release(room(boardId));
+        });
+  };
+  const use = (boardId: string): void => {
+    const t = now();
+    usedAt.set(boardId, t);
+    sweep(t);
+  };
 
   /** Reads the stored board; a read that fails refuses (rule S3) rather than start an empty one. */
   const read = async (boardId: string): Promise<void> => {
@@ -161,19 +194,22 @@ export function createBoardDomain(deps: {
   return {
     room,
     open: async (boardId) => {
+      use(boardId);
       if (!boards.has(boardId)) return load(boardId);
       await events.refresh(room(boardId), follower(boardId));
     },
     snapshot: (boardId) => ({ ...events.applied(room(boardId)), board: current(boardId) }),
-    apply: (boardId, op, actor = null) =>
-      events
+    apply: (boardId, op, actor = null) => {
+      use(boardId);
+      return events
         .inTurn(room(boardId), async (append) => {
           await load(boardId);
           return applyOp(boardId, op, actor, append);
         })
         .catch((error: unknown) =>
           domainFailure('unavailable', `operation not applied: ${errorMessage(error)}`),
-        ),
+        );
+    },
     presenceRoom: presence.room,
     setPresence: presence.set,
   };
