@@ -6,13 +6,10 @@ const FINISHED = `kind = 'workflow' AND json_extract(json, '$.status') IN (${TER
 const FINISHED_AT = `json_extract(json, '$.updated_at')`;
 
 /**
- * What pruning needs beside the tables: when each op id was applied (rows stored before this
- * column existed get a time on their first prune, so they are kept a whole window from then), and
- * indexes that find old op ids and finished runs without reading every row.
+ * What pruning needs beside the tables: indexes that find old op ids and finished runs without
+ * reading every row.
  */
 export function addRetentionSchema(db: Database.Database): void {
-  const columns = db.prepare("SELECT name FROM pragma_table_info('applied_ops')").pluck().all();
-  if (!columns.includes('at')) db.exec('ALTER TABLE applied_ops ADD COLUMN at REAL');
   db.exec(`
 CREATE INDEX IF NOT EXISTS applied_ops_at ON applied_ops (at);
 CREATE INDEX IF NOT EXISTS finished_runs ON documents (${FINISHED_AT}) WHERE ${FINISHED};
@@ -43,10 +40,10 @@ export function createSqlitePruner(
 ): (policy: PrunePolicy, now: number) => PruneReport {
   const statements = {
     stampOps: db.prepare(
-      'UPDATE applied_ops SET at = ? WHERE rowid IN (SELECT rowid FROM applied_ops WHERE at IS NULL LIMIT ?)',
+      'UPDATE applied_ops SET at = ? WHERE (room, op_id) IN (SELECT room, op_id FROM applied_ops WHERE at IS NULL LIMIT ?)',
     ),
     dropOps: db.prepare(
-      'DELETE FROM applied_ops WHERE rowid IN (SELECT rowid FROM applied_ops WHERE at < ? ORDER BY at LIMIT ?)',
+      'DELETE FROM applied_ops WHERE (room, op_id) IN (SELECT room, op_id FROM applied_ops WHERE at < ? ORDER BY at LIMIT ?)',
     ),
     rooms: db.prepare('SELECT room, head_seq FROM rooms WHERE room > ? ORDER BY room LIMIT ?'),
     // Bytes in UTF-8, as the broker counts them, not characters.

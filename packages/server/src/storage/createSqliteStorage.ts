@@ -5,7 +5,8 @@ import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
 import { createSqliteLeases } from './createSqliteLeases.js';
-import { addRetentionSchema, createSqlitePruner } from './createSqlitePruner.js';
+import { createSqlitePruner } from './createSqlitePruner.js';
+import { createSqliteSchema } from './createSqliteSchema.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -20,13 +21,6 @@ import type {
 
 /** The database file inside the data directory. */
 export const DATABASE_FILE = 'liveline.db';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
-CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq INTEGER NOT NULL, frame TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (room, seq));
-CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, op_id));
-`;
 
 const field = (row: unknown, key: string): unknown =>
   typeof row === 'object' && row !== null && key in row
@@ -43,22 +37,13 @@ const num = (row: unknown, key: string): number | null => {
 const parseStored = (json: string | null): unknown =>
   json === null ? null : (JSON.parse(json) as unknown);
 
-const createSchema = (db: Database.Database): void => {
-  db.exec(SCHEMA);
-  // Databases made before compare-and-set documents (Storage.swapDocument) get the column.
-  const columns = db.prepare("SELECT name FROM pragma_table_info('documents')").pluck().all();
-  if (!columns.includes('version'))
-    db.exec('ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0');
-  addRetentionSchema(db);
-};
-
 const openDatabase = (dataDir: string): Database.Database => {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, DATABASE_FILE));
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill (only an OS crash can lose the last commit).
   db.pragma('synchronous = NORMAL');
-  createSchema(db);
+  createSqliteSchema(db);
   return db;
 };
 
@@ -85,7 +70,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     log.error('storage.open_failed', { data_dir: dataDir, error: openError.message });
     status = { ok: false, error: openError.message };
     db = new Database(':memory:');
-    createSchema(db);
+    createSqliteSchema(db);
   }
 
   const guard = <T>(what: string, run: () => T): Promise<T> =>
@@ -139,13 +124,15 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     const headSeq = num(row, 'head_seq');
     return epoch === null || headSeq === null ? null : { epoch, headSeq };
   };
-  const openRoom = db.transaction((room: string): RoomHead => {
+  /** The room's head, created the first time; called inside a transaction. */
+  const headOrCreate = (room: string): RoomHead => {
     const found = headOf(room);
     if (found) return found;
     const created = { epoch: createEpoch(), headSeq: 0 };
     statements.newRoom.run(room, created.epoch);
     return created;
-  });
+  };
+  const openRoom = db.transaction(headOrCreate);
   const leases = createSqliteLeases(db);
   const putDocument = (doc: DocumentWrite): void => {
     statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value));
@@ -171,7 +158,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
       const applied = num(statements.getOp.get(room, opId), 'seq');
       if (applied !== null) return { kind: 'duplicate', seq: applied };
     }
-    const head = openRoom(room);
+    const head = headOrCreate(room);
     if (head.epoch !== request.epoch || head.headSeq + 1 !== request.seq)
       return { kind: 'conflict', head };
     statements.putEvent.run(room, request.seq, request.frame, request.at);

@@ -1,0 +1,97 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
+import { MINUTE_MS, PRUNE_POLICY, pruneAll } from '../test-utils/pruning.js';
+import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
+
+/** The tables as databases stored them before WITHOUT ROWID, with and without retention's column. */
+const OLD_SCHEMAS = {
+  'before retention': `
+CREATE TABLE documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
+CREATE TABLE rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq INTEGER NOT NULL);
+CREATE TABLE room_events (room TEXT NOT NULL, seq INTEGER NOT NULL, frame TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (room, seq));
+CREATE TABLE applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, op_id));
+INSERT INTO applied_ops (room, op_id, seq) VALUES ('board:a', 'op-2', 2);`,
+  'with retention': `
+CREATE TABLE documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
+ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq INTEGER NOT NULL);
+CREATE TABLE room_events (room TEXT NOT NULL, seq INTEGER NOT NULL, frame TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (room, seq));
+CREATE TABLE applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (room, op_id));
+ALTER TABLE applied_ops ADD COLUMN at REAL;
+CREATE INDEX applied_ops_at ON applied_ops (at);
+INSERT INTO applied_ops (room, op_id, seq, at) VALUES ('board:a', 'op-2', 2, NULL);`,
+};
+
+/** An old-schema database in a fresh data directory: board `a` at seq 2 with its two events. */
+function oldDatabase(schema: string): string {
+  const dataDir = tempDataDir();
+  const db = new Database(join(dataDir, DATABASE_FILE));
+  db.exec(`${schema}
+INSERT INTO documents (kind, id, json) VALUES ('board', 'a', '{"cards":2}');
+INSERT INTO rooms (room, epoch, head_seq) VALUES ('board:a', 'e1', 2);
+INSERT INTO room_events (room, seq, frame, at) VALUES ('board:a', 1, '{"seq":1}', 10), ('board:a', 2, '{"seq":2}', 20);`);
+  db.close();
+  return dataDir;
+}
+
+describe('SQLite schema upgrade (createSqliteSchema)', () => {
+  it.each(Object.entries(OLD_SCHEMAS))(
+    'an old database (%s) keeps its documents, head, events and op ids, stored by their keys',
+    async (_name, schema) => {
+      const dataDir = oldDatabase(schema);
+      const storage = createSqliteStorage(dataDir, createLogger('silent'));
+      onTestCleanup(() => storage.close());
+
+      expect(storage.status()).toEqual({ ok: true });
+      expect(await storage.loadDocument('board', 'a')).toEqual({ cards: 2 });
+      expect(await storage.openRoom('board:a')).toEqual({ epoch: 'e1', headSeq: 2 });
+      expect(await storage.readEvents('board:a', 0, 10)).toEqual([
+        { seq: 1, frame: '{"seq":1}', at: 10 },
+        { seq: 2, frame: '{"seq":2}', at: 20 },
+      ]);
+      expect(await storage.appliedOp('board:a', 'op-2')).toBe(2);
+      const next = { room: 'board:a', epoch: 'e1', seq: 3, frame: '{"seq":3}', at: 30 };
+      expect(await storage.append({ ...next, opId: 'op-2' })).toEqual({
+        kind: 'duplicate',
+        seq: 2,
+      });
+      expect(await storage.append({ ...next, opId: 'op-3' })).toEqual({ kind: 'ok' });
+
+      const reader = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+      onTestCleanup(() => reader.close());
+      const keyed = reader
+        .prepare(
+          "SELECT name FROM pragma_table_list WHERE wr = 1 AND schema = 'main' ORDER BY name",
+        )
+        .pluck()
+        .all();
+      expect(keyed).toEqual(['applied_ops', 'room_events']);
+    },
+  );
+
+  it('G2 an upgraded op id without a time is kept a whole window from its first prune, then pruned', async () => {
+    const storage = createSqliteStorage(
+      oldDatabase(OLD_SCHEMAS['before retention']),
+      createLogger('silent'),
+    );
+    onTestCleanup(() => storage.close());
+
+    await pruneAll(storage, PRUNE_POLICY, 100 * MINUTE_MS);
+    expect(await storage.appliedOp('board:a', 'op-2')).toBe(2);
+    await pruneAll(storage, PRUNE_POLICY, 102.5 * MINUTE_MS);
+    expect(await storage.appliedOp('board:a', 'op-2')).toBeNull();
+  });
+
+  it('an upgraded database opens again with its events and op ids', async () => {
+    const dataDir = oldDatabase(OLD_SCHEMAS['with retention']);
+    await createSqliteStorage(dataDir, createLogger('silent')).close();
+    const storage = createSqliteStorage(dataDir, createLogger('silent'));
+    onTestCleanup(() => storage.close());
+
+    expect(await storage.readEvents('board:a', 0, 10)).toHaveLength(2);
+    expect(await storage.appliedOp('board:a', 'op-2')).toBe(2);
+  });
+});
