@@ -89,7 +89,7 @@ export interface PrunePolicy {
   readonly roomMaxEvents: number;
   /**
    * Bytes of frames a room keeps at most, counted from its newest event: the replay window's bytes
-   * (rule G1; the SQLite storage applies it, the PostgreSQL storage not yet).
+   * (rule G1; the SQLite storage applies it; the PostgreSQL storage does not, see docs/decisions.md).
    */
   readonly roomMaxBytes: number;
   /** Age after which an event is deleted, in ms: the replay window's age (rule G1). */

@@ -22,6 +22,13 @@ import type {
 /** The database file inside the data directory. */
 export const DATABASE_FILE = 'liveline.db';
 
+/**
+ * The size the WAL is cut back to once a checkpoint lets it start over. It grows past SQLite's
+ * 1000-page checkpoint (about 4 MiB) only while a reader holds an old snapshot (a backup); without
+ * a limit the file would keep that high-water mark.
+ */
+export const WAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
+
 const field = (row: unknown, key: string): unknown =>
   typeof row === 'object' && row !== null && key in row
     ? (row as Record<string, unknown>)[key]
@@ -43,6 +50,7 @@ const openDatabase = (dataDir: string): Database.Database => {
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill (only an OS crash can lose the last commit).
   db.pragma('synchronous = NORMAL');
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   createSqliteSchema(db);
   return db;
 };

@@ -1,0 +1,34 @@
+import { statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { openSqliteStorage } from '../test-utils/pruning.js';
+import { WAL_SIZE_LIMIT_BYTES } from './createSqliteStorage.js';
+
+describe('the SQLite storage file', () => {
+  it('the WAL a reader let grow past WAL_SIZE_LIMIT_BYTES is cut back to it once the reader is gone', async () => {
+    const { storage, reader } = openSqliteStorage();
+    const walBytes = () => statSync(`${reader.name}-wal`).size;
+    const { epoch } = await storage.openRoom('board:a');
+    let seq = 0;
+    const append = async (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        seq += 1;
+        const frame = `{"seq":${seq},"pad":"${'x'.repeat(3000)}"}`;
+        await storage.append({ room: 'board:a', epoch, seq, frame, at: seq });
+      }
+    };
+    // An open read transaction holds its snapshot, so no checkpoint can start the WAL over.
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM room_events').get();
+    await append(1000);
+    const held = walBytes();
+    reader.exec('COMMIT');
+    const after: number[] = [];
+    for (let round = 0; round < 20 && (after.at(-1) ?? held) > WAL_SIZE_LIMIT_BYTES; round += 1) {
+      await append(100);
+      after.push(walBytes());
+    }
+
+    expect(held).toBeGreaterThan(2 * WAL_SIZE_LIMIT_BYTES);
+    expect(after.at(-1)).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+  });
+});
