@@ -24,6 +24,7 @@ const newest = (client: TestClient, type: string) =>
     connected_clients?: number;
     completed_last_minute?: number;
     agents?: { busy: number; idle: number; error: number };
+    workflows?: Record<string, number>;
     status?: string;
     workflow_id?: string | null;
   };
@@ -36,7 +37,7 @@ const startRun = async (node: { origin: string }, id: string): Promise<void> => 
 };
 
 describe('cluster mode: coordinator metrics from per-node slices (PROTOCOL.md CM1, CM2)', () => {
-  it('CM1 clients of two nodes see the same metrics: every node’s clients, an agent busy on A (also in /ws/agent on B), completions of runs finished on either node', async () => {
+  it('CM1 clients of two nodes see the same metrics: every node’s clients, an agent busy on A (also in /ws/agent on B), completions of runs finished on either node, and the stored runs’ counts (a run of A completed counts on B, which never watched it)', async () => {
     const cluster = await engines.freshCluster();
     const options = { ...cluster, metricsRateHz: METRICS_RATE_HZ };
     const a = await startTestServer({ ...options, nodeId: 'node-a', stageDurationMs: 800 });
@@ -52,10 +53,15 @@ describe('cluster mode: coordinator metrics from per-node slices (PROTOCOL.md CM
 
     await both((seen) => expect(seen).toMatchObject({ connected_clients: 3 }));
     await startRun(b, 'fast-on-b');
-    await both((seen) => expect(seen).toMatchObject({ completed_last_minute: 1 }));
+    await both((seen) =>
+      expect(seen).toMatchObject({ completed_last_minute: 1, workflows: { completed: 1 } }),
+    );
 
     await startRun(a, 'slow-on-a');
-    await both((seen) => expect(seen.agents).toMatchObject({ busy: 1 }));
+    await both((seen) => {
+      expect(seen.agents).toMatchObject({ busy: 1 });
+      expect(seen.workflows).toMatchObject({ active: 1, completed: 1 });
+    });
     await vi.waitFor(
       () =>
         expect(newest(screenwriterOnB, 'agent_status')).toMatchObject({
@@ -70,6 +76,7 @@ describe('cluster mode: coordinator metrics from per-node slices (PROTOCOL.md CM
           expect(newest(client, 'metrics')).toMatchObject({
             completed_last_minute: 2,
             agents: { busy: 0 },
+            workflows: { active: 0, queued: 0, completed: 2, failed: 0, cancelled: 0 },
           });
       },
       { timeout: 10_000 },

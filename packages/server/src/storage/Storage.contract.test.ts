@@ -217,6 +217,23 @@ describe.each(SUBJECTS)('Storage contract: $name', (subject) => {
     expect(storage.status()).toEqual({ ok: true });
   });
 
+  it('CM1 countWorkflows counts the stored runs by status (a rewritten run once, as it is now), every status present, other kinds and unknown statuses not counted; a restart sees the same', async () => {
+    const storage = await subject.create();
+    const none = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, interrupted: 0 };
+    expect(await storage.countWorkflows()).toEqual(none);
+    await storeRun(storage, 'a', 'running', 1);
+    await storeRun(storage, 'b', 'completed', 1);
+    await storeRun(storage, 'c', 'completed', 1);
+    await storage.putDocument({ kind: 'workflow', id: 'a', value: { id: 'a', status: 'failed' } });
+    await storage.putDocument({ kind: 'workflow', id: 'd', value: { id: 'd', status: 'queued' } });
+    await storage.putDocument({ kind: 'workflow', id: 'e', value: { id: 'e', status: 'paused' } });
+    await storage.putDocument({ kind: 'board', id: 'f', value: { status: 'running' } });
+    const counts = { ...none, queued: 1, completed: 2, failed: 1 };
+    expect(await storage.countWorkflows()).toEqual(counts);
+    await storage.close();
+    expect(await (await subject.reopen(storage)).countWorkflows()).toEqual(counts);
+  });
+
   it('TA1 swapDocument stores version expected + 1 only while the stored version is expected; of two writers expecting one version exactly one wins', async () => {
     const storage = await subject.create();
     const swap = (value: unknown, expected: number) =>

@@ -1,3 +1,5 @@
+import type { WorkflowStatus } from '@liveline/protocol';
+
 /** One serialized event of an ordered room (stored here because rooms depend on storage, not the reverse). */
 export interface HistoryEntry {
   readonly seq: number;
@@ -114,6 +116,9 @@ export interface PruneReport {
   readonly more: boolean;
 }
 
+/** How many stored workflow runs have each status (the coordinator metrics' counts, rule CM1). */
+export type WorkflowCounts = Readonly<Record<WorkflowStatus, number>>;
+
 /** The database's health as `/health` reports it. */
 export type StorageStatus = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
@@ -136,6 +141,11 @@ export interface Storage {
   loadDocument(kind: DocumentKind, id: string): Promise<unknown>;
   /** Every stored document of a kind, as parsed JSON. */
   listDocuments(kind: DocumentKind): Promise<unknown[]>;
+  /**
+   * The stored workflow runs counted by status, every status present (0 when none); a status no
+   * release knows is not counted. An index makes it a count, not a read of every run.
+   */
+  countWorkflows(): Promise<WorkflowCounts>;
   /** An unsequenced document write; it leaves the document's version as it is. */
   putDocument(document: DocumentWrite): Promise<void>;
   /** A document with its version. */

@@ -16,6 +16,7 @@ import type {
   SwapResult,
   VersionedDocument,
 } from './Storage.js';
+import { workflowCountsOf } from './workflowCounts.js';
 
 /** Options of {@link createPostgresStorage}. */
 export interface PostgresStorageOptions {
@@ -191,6 +192,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       guard('list documents', async () =>
         (await rows<{ json: string }>('SELECT json FROM documents WHERE kind = $1', [kind])).map(
           (row) => parseStored(row.json),
+        ),
+      ),
+    countWorkflows: () =>
+      guard('count workflows', async () =>
+        workflowCountsOf(
+          await rows<{ status: string | null; count: string }>(
+            `SELECT run_status AS status, COUNT(*) AS count FROM documents
+             WHERE kind = 'workflow' GROUP BY run_status`,
+            [],
+          ),
         ),
       ),
     putDocument: (document: DocumentWrite) =>

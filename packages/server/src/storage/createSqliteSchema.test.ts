@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
 import { MINUTE_MS, PRUNE_POLICY, pruneAll } from '../test-utils/pruning.js';
+import { RUN_STATUS } from './createSqliteSchema.js';
 import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
 
 /** The tables as databases stored them before WITHOUT ROWID, with and without retention's column. */
@@ -83,6 +84,27 @@ describe('SQLite schema upgrade (createSqliteSchema)', () => {
     expect(await storage.appliedOp('board:a', 'op-2')).toBe(2);
     await pruneAll(storage, PRUNE_POLICY, 102.5 * MINUTE_MS);
     expect(await storage.appliedOp('board:a', 'op-2')).toBeNull();
+  });
+
+  it('CM1 an upgraded database counts its runs by status from the status index, without reading the runs', async () => {
+    const dataDir = oldDatabase(OLD_SCHEMAS['with retention']);
+    const db = new Database(join(dataDir, DATABASE_FILE));
+    db.exec(`INSERT INTO documents (kind, id, json) VALUES
+      ('workflow', 'w1', '{"status":"running"}'), ('workflow', 'w2', '{"status":"failed"}')`);
+    db.close();
+    const storage = createSqliteStorage(dataDir, createLogger('silent'));
+    onTestCleanup(() => storage.close());
+
+    expect(await storage.countWorkflows()).toMatchObject({ running: 1, failed: 1, completed: 0 });
+    const reader = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+    onTestCleanup(() => reader.close());
+    const plan = reader
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT ${RUN_STATUS}, COUNT(*) FROM documents WHERE kind = 'workflow' GROUP BY ${RUN_STATUS}`,
+      )
+      .all()
+      .map((row) => (row as { detail: string }).detail);
+    expect(plan).toEqual(['SEARCH documents USING INDEX documents_run_status (kind=?)']);
   });
 
   it('an upgraded database opens again with its events and op ids', async () => {

@@ -6,7 +6,7 @@ import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
 import { createSqliteLeases } from './createSqliteLeases.js';
 import { createSqlitePruner } from './createSqlitePruner.js';
-import { createSqliteSchema } from './createSqliteSchema.js';
+import { RUN_STATUS, createSqliteSchema } from './createSqliteSchema.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -18,6 +18,7 @@ import type {
   SwapResult,
   VersionedDocument,
 } from './Storage.js';
+import { workflowCountsOf } from './workflowCounts.js';
 
 /** The database file inside the data directory. */
 export const DATABASE_FILE = 'liveline.db';
@@ -105,6 +106,9 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
     listDocs: db.prepare('SELECT json FROM documents WHERE kind = ?'),
+    countRuns: db.prepare(
+      `SELECT ${RUN_STATUS} AS status, COUNT(*) AS count FROM documents WHERE kind = 'workflow' GROUP BY ${RUN_STATUS}`,
+    ),
     putDoc: db.prepare(
       'INSERT INTO documents (kind, id, json) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json',
     ),
@@ -197,6 +201,15 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     listDocuments: (kind) =>
       guard('list documents', () =>
         statements.listDocs.all(kind).map((row) => parseStored(text(row, 'json'))),
+      ),
+    countWorkflows: () =>
+      guard('count workflows', () =>
+        workflowCountsOf(
+          statements.countRuns.all().map((row) => ({
+            status: field(row, 'status'),
+            count: field(row, 'count'),
+          })),
+        ),
       ),
     putDocument: (doc) => write('write document', () => putDocument(doc)),
     loadVersioned: (kind, id) => guard('read document', () => loadVersioned(kind, id)),

@@ -1,6 +1,9 @@
 /**
- * The PostgreSQL storage's tables (plus the run leases, rules WL1–WL4) (the SQLite storage's, so the documented restore SQL fits both)
- * and its compare-and-append, a function so that an append is one round trip and one transaction.
+ * The PostgreSQL storage's tables (plus the run leases, rules WL1–WL4) (the SQLite storage's, so
+ * the documented restore SQL fits both) and its compare-and-append, a function so that an append
+ * is one round trip and one transaction. A run's status is also a stored generated column
+ * (`run_status`) with an index, so that counting runs by status (the metrics, every tick) reads
+ * the index, not every run's JSON: PostgreSQL answers no count from an expression index alone.
  * Nodes starting together create it under an advisory lock: concurrent `CREATE ... IF NOT EXISTS`
  * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other.
  */
@@ -8,6 +11,8 @@ export const POSTGRES_SCHEMA = `
 SELECT pg_advisory_xact_lock(7301184);
 CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS run_status TEXT GENERATED ALWAYS AS (CASE WHEN kind = 'workflow' THEN (json::jsonb)->>'status' END) STORED;
+CREATE INDEX IF NOT EXISTS documents_run_status ON documents (kind, run_status) WHERE kind = 'workflow';
 CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq BIGINT NOT NULL, frame TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (room, seq));
 CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq BIGINT NOT NULL, at DOUBLE PRECISION, PRIMARY KEY (room, op_id));

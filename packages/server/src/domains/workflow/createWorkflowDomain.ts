@@ -23,6 +23,7 @@ import { createRunOwnership } from './createRunOwnership.js';
 import { createWorkflowMetrics } from './createWorkflowMetrics.js';
 import { mergeAgent, mergeAgentStatuses, mergeMetrics } from './mergeMetrics.js';
 import type { MetricsSlices } from './MetricsSlices.js';
+import { readWorkflowCounts } from './readWorkflowCounts.js';
 import { createTakeover } from './createTakeover.js';
 import { newWorkflow, queuePosition } from './newWorkflow.js';
 import { RENDER_AGENT_CAPACITY } from './render/createRenderStage.js';
@@ -119,6 +120,7 @@ export function createWorkflowDomain(deps: {
   });
   const counters = createWorkflowMetrics(now);
   const slices = deps.metricsSlices;
+  const storedRuns = readWorkflowCounts(storage, log);
   /** Every agent's status across the live nodes (rule CM1). */
   const clusterAgents = (): AgentStatus[] =>
     mergeAgentStatuses([pool.statuses(), ...slices.others().map((slice) => slice.agents)]);
@@ -144,12 +146,13 @@ export function createWorkflowDomain(deps: {
   let metricsLoop: TickLoop | null = null;
   let stopRestoring: (() => void) | null = null;
   let stopped = false;
-  const tickMetrics = (): void => {
+  const tickMetrics = async (): Promise<void> => {
     const own = counters.slice(pool.statuses(), deps.connectedClients());
     slices.share(own);
     // The other nodes' slices may have gone stale (CM2) without a change being announced.
     publishAgents();
-    publishMetrics(broker, mergeMetrics([own, ...slices.others()], [...workflows.values()], now()));
+    const runs = await storedRuns();
+    if (!stopped) publishMetrics(broker, mergeMetrics([own, ...slices.others()], runs, now()));
   };
   const room = (id: string): string => `workflow:${id}`;
   const parseStored = (stored: unknown): Workflow | null => {
@@ -292,9 +295,9 @@ export function createWorkflowDomain(deps: {
           log.info('workflow.restore_recovered', {});
         });
       });
-      tickMetrics();
+      void tickMetrics();
       if (stopped) return;
-      metricsLoop = createTickLoop(deps.metricsRateHz, tickMetrics);
+      metricsLoop = createTickLoop(deps.metricsRateHz, () => void tickMetrics());
       ownership.start({ lost: lose, lapsed: (id) => void takeOver(id) });
     },
     room,

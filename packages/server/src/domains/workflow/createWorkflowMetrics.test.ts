@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { workflowCountsOf } from '../../storage/workflowCounts.js';
 import { createWorkflowMetrics } from './createWorkflowMetrics.js';
 import { mergeMetrics } from './mergeMetrics.js';
 
@@ -9,7 +10,7 @@ describe('a node’s workflow counters', () => {
     counters.completed();
     now = 30_000;
     counters.completed();
-    const read = () => mergeMetrics([counters.slice([], 0)], [], now);
+    const read = () => mergeMetrics([counters.slice([], 0)], workflowCountsOf([]), now);
     expect(read().completed_last_minute).toBe(2);
     now = 61_000;
     expect(counters.slice([], 0).completed_at).toEqual([30_000]);

@@ -1,4 +1,4 @@
-import type { AgentStatus, Workflow } from '@liveline/protocol';
+import type { AgentStatus } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import type { MetricsSlice } from './MetricsSlices.js';
 import { mergeAgentStatuses, mergeMetrics } from './mergeMetrics.js';
@@ -89,7 +89,7 @@ describe('coordinator metrics merged from per-node slices (PROTOCOL.md CM1)', ()
     ]);
   });
 
-  it('CM1 clients and the last minute’s completions are summed over the nodes, percentiles are over every node’s samples, agents are counted once per name', () => {
+  it('CM1 clients and the last minute’s completions are summed over the nodes, percentiles are over every node’s samples, agents are counted once per name, the stored runs’ counts are the workflows’ (running as active)', () => {
     const metrics = mergeMetrics(
       [
         slice({
@@ -108,11 +108,11 @@ describe('coordinator metrics merged from per-node slices (PROTOCOL.md CM1)', ()
           completed_at: [NOW - 1],
         }),
       ],
-      [{ status: 'running' }, { status: 'completed' }, { status: 'completed' }] as Workflow[],
+      { queued: 0, running: 1, completed: 2, failed: 3, cancelled: 4, interrupted: 5 },
       NOW,
     );
     expect(metrics).toEqual({
-      workflows: { active: 1, queued: 0, completed: 2, failed: 0, cancelled: 0, interrupted: 0 },
+      workflows: { active: 1, queued: 0, completed: 2, failed: 3, cancelled: 4, interrupted: 5 },
       agents: { busy: 1, idle: 0, error: 1 },
       stage_latency_ms: { p50: 30, p95: 40, p99: 40, samples: 4 },
       completed_last_minute: 2,

@@ -1,4 +1,5 @@
-import type { AgentStatus, CoordinatorMetrics, Workflow } from '@liveline/protocol';
+import type { AgentStatus, CoordinatorMetrics } from '@liveline/protocol';
+import type { WorkflowCounts } from '../../storage/Storage.js';
 import type { MetricsSlice } from './MetricsSlices.js';
 
 const MINUTE_MS = 60_000;
@@ -46,25 +47,23 @@ export function mergeAgentStatuses(copies: readonly (readonly AgentStatus[])[]):
 /**
  * The coordinator metrics of the live nodes' slices (rule CM1): agents merged by name, clients
  * summed, latency percentiles over every node's samples, the completions of the last minute of
- * every node; the workflow counts are those of `workflows`.
+ * every node; the workflow counts are the stored runs' `runs`.
  */
 export function mergeMetrics(
   slices: readonly MetricsSlice[],
-  workflows: readonly Workflow[],
+  runs: WorkflowCounts,
   now: number,
 ): CoordinatorMetrics {
-  const count = (status: Workflow['status']): number =>
-    workflows.filter((w) => w.status === status).length;
   const agents = mergeAgentStatuses(slices.map((s) => s.agents));
   const sorted = slices.flatMap((s) => s.stage_latencies_ms).sort((a, b) => a - b);
   return {
     workflows: {
-      active: count('running'),
-      queued: count('queued'),
-      completed: count('completed'),
-      failed: count('failed'),
-      cancelled: count('cancelled'),
-      interrupted: count('interrupted'),
+      active: runs.running,
+      queued: runs.queued,
+      completed: runs.completed,
+      failed: runs.failed,
+      cancelled: runs.cancelled,
+      interrupted: runs.interrupted,
     },
     agents: {
       busy: agents.filter((a) => a.status === 'working').length,
