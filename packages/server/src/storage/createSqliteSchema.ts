@@ -2,23 +2,20 @@ import type Database from 'better-sqlite3';
 import { addRetentionSchema } from './createSqlitePruner.js';
 
 /**
- * The keyed tables. `room_events` and `applied_ops` are written once per event and read by their
- * composite key only, so they are stored as that key's b-tree (WITHOUT ROWID): a rowid table
- * would keep the key in a second b-tree and write twice the pages per commit.
+ * `applied_ops` is written once per op and read by its composite key only, so it is stored as
+ * that key's b-tree (WITHOUT ROWID): a rowid table keeps the key in a second b-tree and writes
+ * one more page per commit. `room_events` stays a rowid table: its frames (a few hundred bytes)
+ * are appended at one end and deleted at the other, which a rowid table packs into full pages;
+ * keyed by (room, seq) the same stream left half-full pages and the file kept growing.
  */
-const KEYED_TABLES = {
-  room_events:
-    'room TEXT NOT NULL, seq INTEGER NOT NULL, frame TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (room, seq)',
-  applied_ops:
-    'room TEXT NOT NULL, op_id TEXT NOT NULL, seq INTEGER NOT NULL, at REAL, PRIMARY KEY (room, op_id)',
-} as const;
+const APPLIED_OPS_COLUMNS =
+  'room TEXT NOT NULL, op_id TEXT NOT NULL, seq INTEGER NOT NULL, at REAL, PRIMARY KEY (room, op_id)';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
 CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq INTEGER NOT NULL);
-${Object.entries(KEYED_TABLES)
-  .map(([table, columns]) => `CREATE TABLE IF NOT EXISTS ${table} (${columns}) WITHOUT ROWID;`)
-  .join('\n')}
+CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq INTEGER NOT NULL, frame TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (room, seq));
+CREATE TABLE IF NOT EXISTS applied_ops (${APPLIED_OPS_COLUMNS}) WITHOUT ROWID;
 `;
 
 /** A run's status, as the status index holds it. */
@@ -31,19 +28,19 @@ export const RUN_STATUS = `json_extract(json, '$.status')`;
 const STATUS_INDEX = `CREATE INDEX IF NOT EXISTS documents_run_status ON documents (kind, ${RUN_STATUS}) WHERE kind = 'workflow'`;
 
 /**
- * Copies a table that databases made before WITHOUT ROWID keep as a rowid table into the keyed
- * form, rows unchanged (its indexes go with the old table; the callers create them afterwards).
+ * Copies the rowid `applied_ops` of databases made before WITHOUT ROWID into the keyed form, rows
+ * unchanged (a missing `at` stays null; its index goes with the old table and is made again).
  */
-const migrateToKeyed = (db: Database.Database, table: keyof typeof KEYED_TABLES): void => {
-  const keyed = db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').pluck().get(table);
-  if (keyed === 1) return;
-  const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all();
-  const names = columns.join(', ');
+const migrateAppliedOps = (db: Database.Database): void => {
+  const keyed = db.prepare("SELECT wr FROM pragma_table_list WHERE name = 'applied_ops'").pluck();
+  if (keyed.get() === 1) return;
+  const names = db.prepare("SELECT name FROM pragma_table_info('applied_ops')").pluck().all();
+  const columns = names.join(', ');
   db.exec(`
-CREATE TABLE ${table}_keyed (${KEYED_TABLES[table]}) WITHOUT ROWID;
-INSERT INTO ${table}_keyed (${names}) SELECT ${names} FROM ${table};
-DROP TABLE ${table};
-ALTER TABLE ${table}_keyed RENAME TO ${table};
+CREATE TABLE applied_ops_keyed (${APPLIED_OPS_COLUMNS}) WITHOUT ROWID;
+INSERT INTO applied_ops_keyed (${columns}) SELECT ${columns} FROM applied_ops;
+DROP TABLE applied_ops;
+ALTER TABLE applied_ops_keyed RENAME TO applied_ops;
 `);
 };
 
@@ -58,8 +55,7 @@ export const createSqliteSchema = (db: Database.Database): void =>
     const columns = db.prepare("SELECT name FROM pragma_table_info('documents')").pluck().all();
     if (!columns.includes('version'))
       db.exec('ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0');
-    migrateToKeyed(db, 'room_events');
-    migrateToKeyed(db, 'applied_ops');
+    migrateAppliedOps(db);
     addRetentionSchema(db);
     db.exec(STATUS_INDEX);
   })();
