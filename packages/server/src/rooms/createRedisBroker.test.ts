@@ -18,7 +18,11 @@ afterAll(() => redis.stop());
 const frameOf = (seq: number): string => `{"seq":${seq}}`;
 
 /** `count` nodes' brokers on one Redis (one deployment: one key prefix), each at its own URL. */
-const nodes = async (count: number, urls: string[] = []): Promise<RedisBroker[]> => {
+const nodes = async (
+  count: number,
+  urls: string[] = [],
+  maxAgeMs = 3_600_000,
+): Promise<RedisBroker[]> => {
   deployments += 1;
   const prefix = `nodes${deployments}`;
   return Promise.all(
@@ -26,7 +30,7 @@ const nodes = async (count: number, urls: string[] = []): Promise<RedisBroker[]>
       const broker = createRedisBroker({
         url: urls[i] ?? redis.url,
         prefix,
-        limits: { maxEvents: 100, maxAgeMs: 3_600_000, maxBytes: 1e9 },
+        limits: { maxEvents: 100, maxAgeMs, maxBytes: 1e9 },
         now: Date.now,
         encode: (text) => Buffer.from(text),
         log: createLogger('silent'),
@@ -122,6 +126,29 @@ describe('Redis broker across nodes', () => {
     const head = (await a.window(room))?.headSeq ?? 0;
     await vi.waitFor(() => expect(seqs).toHaveLength(head));
     expect(seqs).toEqual(upTo(head));
+  });
+
+  it('G1 a copy no script touched for the history age expires in Redis while a copy in use stays; a publish to the expired one answers gap', async () => {
+    const [a] = await nodes(1, [], 400);
+    if (!a) throw new Error('a node expected');
+    for (const room of ['board:idle', 'board:busy']) {
+      await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+      await publishRange(a, room, 1, 2);
+    }
+    const client = await admin();
+    const keysOf = (room: string) => client.keys(`*{${room}}*`);
+    let seq = 2;
+    await vi.waitFor(
+      async () => {
+        seq += 1;
+        expect(await a.publish('board:busy', { seq, epoch: 'e1' }, frameOf(seq))).toBe('ok');
+        expect(await keysOf('board:idle')).toEqual([]);
+      },
+      { timeout: 3_000, interval: 100 },
+    );
+    expect(await keysOf('board:busy')).toHaveLength(2);
+    expect(await a.window('board:idle')).toBeNull();
+    expect(await a.publish('board:idle', { seq: 3, epoch: 'e1' }, frameOf(3))).toBe('gap');
   });
 
   it('CLIENT KILL TYPE pubsub: the node reads back from the stream what it missed, no gap and no duplicate', async () => {

@@ -73,6 +73,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     String(limits.maxEvents),
     String(limits.maxBytes),
     String(now() - limits.maxAgeMs),
+    String(limits.maxAgeMs),
   ];
   const script = createScriptRunner(commands);
   const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
@@ -86,17 +87,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     }
   };
 
-  /** The newest head this node saw of each room: where a new subscription starts counting. */
-  const heads = new Map<string, number>();
-  const sawHead = (room: string, head: number): void => {
-    if (head > (heads.get(room) ?? -1)) heads.set(room, head);
-  };
-
   const readRange = async (room: string, afterSeq: number): Promise<RoomRange | null> => {
     const reply = await run('range', RANGE_SCRIPT, room, [String(afterSeq), ...trimArgs()]);
     if (!Array.isArray(reply)) return null;
     const [epoch, head, held, ...flat] = reply;
-    sawHead(room, Number(head));
     if (held !== 'held') return { head: Number(head), events: null };
     const events: RoomEvent[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2)
@@ -113,7 +107,6 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     encode,
     log,
     maxCached: limits.maxEvents,
-    startingSeq: (room) => heads.get(room) ?? null,
     readHead,
     readRange,
     listen: (room, onEvent) =>
@@ -168,7 +161,6 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         ...trimArgs(),
         ...entries,
       ]);
-      sawHead(room, seed.headSeq);
     },
     async publish(room, position, frame): Promise<PublishResult> {
       const reply = await run('publish', PUBLISH_SCRIPT, room, [
@@ -179,7 +171,6 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         channelOf(room),
         ...trimArgs(),
       ]);
-      if (reply === 'ok') sawHead(room, position.seq);
       if (reply === 'ok' || reply === 'duplicate' || reply === 'gap' || reply === 'epoch')
         return reply;
       throw new BrokerError(`publish ${room}: unexpected reply ${JSON.stringify(reply)}`);
@@ -188,7 +179,6 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       const reply = await run('window', WINDOW_SCRIPT, room, trimArgs());
       if (!Array.isArray(reply)) return null;
       const [epoch, headSeq, oldestSeq] = reply;
-      sawHead(room, Number(headSeq));
       return { epoch: String(epoch), headSeq: Number(headSeq), oldestSeq: Number(oldestSeq) };
     },
     async since(room, afterSeq): Promise<RangeRead> {
@@ -198,7 +188,6 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         : { held: false };
     },
     async drop(room) {
-      heads.delete(room);
       try {
         await commands.del(keys(room));
       } catch (cause) {

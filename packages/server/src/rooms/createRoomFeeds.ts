@@ -21,8 +21,6 @@ export interface FeedSource {
   readonly log: Logger;
   /** Encoded events kept per subscribed room for range reads. */
   readonly maxCached: number;
-  /** The seq a new subscription counts from (the newest head this node saw), if known. */
-  readonly startingSeq: (room: string) => number | null;
   readonly readHead: (room: string) => Promise<number | null>;
   readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
   /** Subscribes to the room's channel (resolves once subscribed). */
@@ -144,7 +142,7 @@ export function createRoomFeeds(source: FeedSource) {
       if (!feed) {
         const created: Feed = {
           listeners: new Set(),
-          lastSeq: source.startingSeq(room),
+          lastSeq: null,
           epoch: null,
           pending: [],
           repairing: false,

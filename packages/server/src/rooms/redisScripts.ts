@@ -4,11 +4,14 @@
  * the stream's order is the live order, and each seq is published once.
  *
  * KEYS[1] is the room's hash and KEYS[2] its stream in every script; the trim arguments are the
- * last three: events kept at most, bytes kept at most, and the oldest `at` (epoch ms) kept.
+ * last four: events kept at most, bytes kept at most, the oldest `at` (epoch ms) kept, and the
+ * history's age in ms. A copy expires once no script touched it for that age: every event it held
+ * is past the age bound by then, and a copy found missing is seeded again from storage (as after a
+ * FLUSHALL), so Redis holds the active rooms, not every room ever touched.
  */
 
 const TRIM = `
-local function trim(meta, stream, maxEvents, maxBytes, oldestAllowed)
+local function trim(meta, stream, maxEvents, maxBytes, oldestAllowed, idleMs)
   local bytes = tonumber(redis.call('HGET', meta, 'bytes') or '0')
   local count = redis.call('XLEN', stream)
   while count > 0 do
@@ -20,9 +23,12 @@ local function trim(meta, stream, maxEvents, maxBytes, oldestAllowed)
     count = count - 1
   end
   redis.call('HSET', meta, 'bytes', bytes)
+  redis.call('PEXPIRE', meta, idleMs)
+  redis.call('PEXPIRE', stream, idleMs)
 end
 local function trimArgs(from)
-  return tonumber(ARGV[from]), tonumber(ARGV[from + 1]), tonumber(ARGV[from + 2])
+  return tonumber(ARGV[from]), tonumber(ARGV[from + 1]), tonumber(ARGV[from + 2]),
+    tonumber(ARGV[from + 3])
 end
 local function oldestSeq(stream, head)
   local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
@@ -62,7 +68,7 @@ if epoch == ARGV[1] and tonumber(redis.call('HGET', KEYS[1], 'head')) >= head th
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'head', head, 'bytes', 0)
 local bytes = 0
-for i = 6, #ARGV, 3 do
+for i = 7, #ARGV, 3 do
   redis.call('XADD', KEYS[2], ARGV[i] .. '-1', 'f', ARGV[i + 1], 'a', ARGV[i + 2])
   bytes = bytes + string.len(ARGV[i + 1])
 end

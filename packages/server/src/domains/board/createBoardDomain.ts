@@ -94,11 +94,13 @@ export function createBoardDomain(deps: {
     nextSweep = t + deps.idleMs / 4;
     for (const boardId of boards.keys())
       if (idle(boardId, t))
-        void events.inTurn(room(boardId), async () => {
-          if (!idle(boardId, now())) return;
-          boards.delete(boardId);
-          usedAt.delete(boardId);
-          events.release(room(boardId));
+        void events.inTurn(room(boardId), () => {
+          if (idle(boardId, now())) {
+            boards.delete(boardId);
+            usedAt.delete(boardId);
+            events.release(room(boardId));
+          }
+          return Promise.resolve();
         });
   };
   const use = (boardId: string): void => {
