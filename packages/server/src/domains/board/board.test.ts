@@ -1,13 +1,36 @@
 import { boardSchema, parse, type Board } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../log/createLogger.js';
+import { createSqliteStorage } from '../../storage/createSqliteStorage.js';
+import type { Storage } from '../../storage/Storage.js';
 import { boardSeenBy } from '../../test-utils/boardClients.js';
 import {
   connectTestClient,
   dataOf,
+  onTestCleanup,
   rawRequest,
   startTestServer,
+  tempDataDir,
   wsOrigin,
 } from '../../test-utils/index.js';
+
+/** A real SQLite storage that counts the calls of each of its methods. */
+const countingStorage = (): { storage: Storage; calls: Map<string, number> } => {
+  const inner = createSqliteStorage(tempDataDir(), createLogger('silent'));
+  onTestCleanup(() => inner.close());
+  const calls = new Map<string, number>();
+  const storage = new Proxy(inner, {
+    get(target, name: string) {
+      const value: unknown = Reflect.get(target, name);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { storage, calls };
+};
 
 describe('Agent Kanban board', () => {
   it('B1 two clients moving cards concurrently converge to the same board as the server', async () => {
@@ -61,6 +84,46 @@ describe('Agent Kanban board', () => {
     expect(http.json).toEqual({ op_id: 'once', seq: ack.seq, duplicate: true });
     const board = await rawRequest(server, '/api/boards/b2');
     expect((board.json?.board as Board).cards).toHaveLength(1);
+  });
+
+  it('B2 an op the board accepts is one append, which answers a retry duplicate; a retry the board refuses is looked up', async () => {
+    const { storage, calls } = countingStorage();
+    const server = await startTestServer({ storage });
+    const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=count'));
+    await client.next('snapshot');
+    const create = {
+      type: 'card.create',
+      op_id: 'make',
+      card_id: 'c',
+      column_id: 'backlog',
+      title: 'c',
+    };
+    const update = { type: 'card.update', op_id: 'edit', card_id: 'c', title: 'edited' };
+    client.send(create);
+    const made = dataOf(await client.next('ack'));
+    calls.clear();
+    client.send(update);
+    const edited = dataOf(await client.next('ack'));
+    expect(edited).toMatchObject({ op_id: 'edit', duplicate: false });
+    expect(calls.get('append')).toBe(1);
+    expect(calls.get('appliedOp')).toBeUndefined();
+
+    calls.clear();
+    client.send(update);
+    expect(dataOf(await client.next('ack'))).toEqual({
+      op_id: 'edit',
+      seq: edited.seq,
+      duplicate: true,
+    });
+    client.send(create);
+    expect(dataOf(await client.next('ack'))).toEqual({
+      op_id: 'make',
+      seq: made.seq,
+      duplicate: true,
+    });
+    expect(calls.get('append')).toBe(1);
+    expect(calls.get('appliedOp')).toBe(1);
+    expect((await storage.openRoom('board:count')).headSeq).toBe(edited.seq);
   });
 
   it('B3 new boards have the default columns; unknown cards are not_found with op_id; presence is tracked', async () => {

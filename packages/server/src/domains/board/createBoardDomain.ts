@@ -162,13 +162,16 @@ export function createBoardDomain(deps: {
       seq,
       duplicate: true,
     });
-    const previous = await storage.appliedOp(room(boardId), op.op_id);
-    if (previous !== null) return duplicate(previous);
     const check = () => boardOpToEvent(current(boardId), op, now(), actor);
     let basis = current(boardId);
     let event = check();
     if ('ok' in event && (await catchUp(boardId))) event = check();
-    if ('ok' in event) return event;
+    if ('ok' in event) {
+      // A retry of an applied op (its card made or gone since) is answered as applied (rule B2);
+      // an op the board accepts is not looked up: the append answers `duplicate` in its transaction.
+      const previous = await storage.appliedOp(room(boardId), op.op_id);
+      return previous === null ? event : duplicate(previous);
+    }
     let next: Board | null = null;
     const outcome = await append<BoardEvent>({
       ...follower(boardId),
