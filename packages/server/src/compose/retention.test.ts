@@ -41,6 +41,10 @@ const retentionOptions = (dataDir: string, now: () => number, limits: LivelineSe
   ...limits,
 });
 
+/** The embedded broker, held by the test to look into, with a history of `maxAgeMs`. */
+const memoryBroker = (now: () => number, maxAgeMs: number) =>
+  createMemoryBroker({ maxEvents: 1000, maxAgeMs, maxBytes: 1 << 20 }, now, encodeTextFrame);
+
 /** Opens the server's database through a second, read-only connection. */
 function openReader(dataDir: string) {
   const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
@@ -251,11 +255,7 @@ describe('retention (a real server, tiny limits)', () => {
   it('G3 a deleted run leaves the broker and the event log: its id opens as a new, empty room (W2)', async () => {
     const dataDir = tempDataDir();
     const clock = createClock();
-    const broker = createMemoryBroker(
-      { maxEvents: 1000, maxAgeMs: 1000 * MINUTE_MS, maxBytes: 1 << 20 },
-      clock.now,
-      encodeTextFrame,
-    );
+    const broker = memoryBroker(clock.now, 1000 * MINUTE_MS);
     const server = await startTestServer({
       ...retentionOptions(dataDir, clock.now, { runRetentionMs: 60 * MINUTE_MS }),
       broker,
@@ -282,11 +282,7 @@ describe('retention (a real server, tiny limits)', () => {
   it('G1 a board nobody listens to and nobody used for the history age leaves memory (its broker copy and its document); opened again it is read back from storage and answers as before', async () => {
     const dataDir = tempDataDir();
     const clock = createClock();
-    const broker = createMemoryBroker(
-      { maxEvents: 1000, maxAgeMs: 10 * MINUTE_MS, maxBytes: 1 << 20 },
-      clock.now,
-      encodeTextFrame,
-    );
+    const broker = memoryBroker(clock.now, 10 * MINUTE_MS);
     const server = await startTestServer({
       dataDir,
       now: clock.now,
