@@ -130,8 +130,9 @@ describe('cluster mode: coordinator metrics from per-node slices (PROTOCOL.md CM
       const onA = await connectTestClient(wsOrigin(a, '/ws/coordinator'));
       await connectTestClient(wsOrigin(doomed, '/ws/coordinator'));
       await connectTestClient(wsOrigin(doomed, '/ws/coordinator'));
-      await vi.waitFor(() =>
-        expect(newest(onA, 'metrics')).toMatchObject({ connected_clients: 3 }),
+      await vi.waitFor(
+        () => expect(newest(onA, 'metrics')).toMatchObject({ connected_clients: 3 }),
+        ACROSS,
       );
       doomed.process.kill('SIGKILL');
       await doomed.exited;

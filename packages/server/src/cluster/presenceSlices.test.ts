@@ -12,6 +12,9 @@ import {
 import { spawnServer } from '../test-utils/spawnServer.js';
 import { PRESENCE_EXPIRY_MS, PRESENCE_HEARTBEAT_MS } from './createRedisPresenceSlices.js';
 
+/** How long a change takes to reach another node at most here: a wait, not a bound under test. */
+const ACROSS = { timeout: 5_000, interval: 20 };
+
 const engines = useClusterEngines('presence');
 
 /** A client on `board` of a node, once it has joined. */
@@ -44,9 +47,9 @@ describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', (
         const seen = lastPresence(client);
         expect(seen.count).toBe(3);
         expect(seen.people?.map((p) => p.client_id).sort()).toEqual(everyone);
-      });
+      }, ACROSS);
     for (const client of onB) client.ws.close();
-    await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 1 }));
+    await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 1 }), ACROSS);
   });
 
   it('PS2 a node stopped cleanly takes its people away at once, well within the expiry', async () => {
@@ -55,7 +58,7 @@ describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', (
     const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
     const onA = await joinBoard(a, 'team');
     await joinBoard(b, 'team');
-    await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 2 }));
+    await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 2 }), ACROSS);
     await b.stop();
     await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 1 }), {
       timeout: PRESENCE_EXPIRY_MS / 2,
@@ -72,7 +75,7 @@ describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', (
       const onA = await joinBoard(a, 'team');
       const onB = await joinBoard(b, 'team');
       for (const client of [onA, onB])
-        await vi.waitFor(() => expect(lastPresence(client)).toMatchObject({ count: 2 }));
+        await vi.waitFor(() => expect(lastPresence(client)).toMatchObject({ count: 2 }), ACROSS);
       await engines.redis.restart();
       // Only slices written again to the new Redis reach a node that was not there before.
       const c = await startTestServer({ ...cluster, nodeId: 'node-c' });
@@ -101,7 +104,7 @@ describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', (
       const onA = await joinBoard(a, 'team');
       await joinBoard(doomed, 'team');
       await joinBoard(doomed, 'team');
-      await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 3 }));
+      await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 3 }), ACROSS);
       doomed.process.kill('SIGKILL');
       await doomed.exited;
       // The slice's expiry, the heartbeat that reads the slices, and the summary's flush.
