@@ -1,4 +1,5 @@
 import type { HistoryWindow } from '@liveline/protocol';
+import { createIdleSweep } from '../createIdleSweep.js';
 import type { HistoryEntry } from '../storage/Storage.js';
 import type { Broker, FrameListener, PublishResult, RangeRead, RoomSeed } from './Broker.js';
 
@@ -49,14 +50,11 @@ export function createMemoryBroker(
   const ordered = new Map<string, OrderedRoom>();
   const latest = new Map<string, string>();
   const listeners = new Map<string, Set<FrameListener>>();
-  let nextSweep = now() + limits.maxAgeMs;
 
-  const sweep = (t: number): void => {
-    if (t < nextSweep) return;
-    nextSweep = t + limits.maxAgeMs / 4;
+  const sweep = createIdleSweep(limits.maxAgeMs, now, (t) => {
     for (const [name, room] of ordered)
       if (!listeners.has(name) && t - room.usedAt >= limits.maxAgeMs) ordered.delete(name);
-  };
+  });
   /** The copy of `name`, marked as used now. */
   const use = (name: string): OrderedRoom | undefined => {
     const room = ordered.get(name);

@@ -8,6 +8,7 @@ import {
   type BoardEvent,
   type BoardOp,
 } from '@liveline/protocol';
+import { createIdleSweep } from '../../createIdleSweep.js';
 import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Broker, StreamPosition } from '../../rooms/Broker.js';
@@ -77,7 +78,6 @@ export function createBoardDomain(deps: {
   const room = (boardId: string): string => `board:${boardId}`;
   /** When each board was last opened or changed, epoch ms. */
   const usedAt = new Map<string, number>();
-  let nextSweep = now() + deps.idleMs;
 
   const idle = (boardId: string, t: number): boolean =>
     t - (usedAt.get(boardId) ?? t) >= deps.idleMs &&
@@ -89,9 +89,7 @@ export function createBoardDomain(deps: {
    * document and its room's position. Storage keeps both, and the next open reads them back, so
    * memory follows the active boards rather than every board ever opened.
    */
-  const sweep = (t: number): void => {
-    if (t < nextSweep) return;
-    nextSweep = t + deps.idleMs / 4;
+  const sweep = createIdleSweep(deps.idleMs, now, (t) => {
     for (const boardId of boards.keys())
       if (idle(boardId, t))
         void events.inTurn(room(boardId), () => {
@@ -102,7 +100,7 @@ export function createBoardDomain(deps: {
           }
           return Promise.resolve();
         });
-  };
+  });
   const use = (boardId: string): void => {
     const t = now();
     usedAt.set(boardId, t);
