@@ -12,6 +12,7 @@ import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
 import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { ACROSS } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
   dataOf,
@@ -128,10 +129,11 @@ describe('cluster faults', () => {
     });
     await sendUntilAcked(onA, 'during');
     await sendUntilAcked(onB, 'from-b');
-    await vi.waitFor(() => expect(createdSeen(onA)).toEqual(['before', 'during', 'from-b']), {
-      timeout: 5_000,
-    });
-    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(createdSeen(onA)), { timeout: 5_000 });
+    await vi.waitFor(
+      () => expect(createdSeen(onA)).toEqual(['before', 'during', 'from-b']),
+      ACROSS,
+    );
+    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(createdSeen(onA)), ACROSS);
     expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
   });
 
@@ -170,8 +172,8 @@ describe('cluster faults', () => {
     expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'stored', duplicate: false });
     expect(createdSeen(onB)).toEqual([]);
     failing = false;
-    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['stored']), { timeout: 5_000 });
-    await vi.waitFor(() => expect(createdSeen(onA)).toEqual(['stored']), { timeout: 5_000 });
+    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['stored']), ACROSS);
+    await vi.waitFor(() => expect(createdSeen(onA)).toEqual(['stored']), ACROSS);
   });
 
   it('FLUSHALL, then CLIENT KILL TYPE pubsub: nothing acked is lost, a join right after the flush is served, and every client converges in one order', async () => {
@@ -189,9 +191,7 @@ describe('cluster faults', () => {
     await Promise.all([sendUntilAcked(onB, 'c4'), sendUntilAcked(onA, 'c5')]);
     const all = ['c1', 'c2', 'c3', 'c4', 'c5'].sort();
     for (const client of [onA, onB])
-      await vi.waitFor(() => expect([...createdSeen(client)].sort()).toEqual(all), {
-        timeout: 5_000,
-      });
+      await vi.waitFor(() => expect([...createdSeen(client)].sort()).toEqual(all), ACROSS);
     expect(createdSeen(onA)).toEqual(createdSeen(onB));
     await vi.waitFor(() =>
       expect([...boardSeenBy(joined).board.cards.map((c) => c.id)].sort()).toEqual(all),
@@ -221,9 +221,10 @@ describe('cluster faults', () => {
     const acks = await Promise.all(sending);
     expect(new Set(acks.map((ack) => dataOf(ack).seq)).size).toBe(ids.length);
     for (const client of [onA, onB])
-      await vi.waitFor(() => expect([...createdSeen(client)].sort()).toEqual([...ids].sort()), {
-        timeout: 5_000,
-      });
+      await vi.waitFor(
+        () => expect([...createdSeen(client)].sort()).toEqual([...ids].sort()),
+        ACROSS,
+      );
     expect(createdSeen(onA)).toEqual(createdSeen(onB));
   });
   it('F2 one node SIGKILLed mid-load behind nginx: its ws-client clients resume on the others, every op is acked once, nothing acked is lost and every client converges', async () => {

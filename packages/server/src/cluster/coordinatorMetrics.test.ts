@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
+import { ACROSS, useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
   dataOf,
@@ -15,8 +15,6 @@ import { METRICS_EXPIRY_MS, METRICS_HEARTBEAT_MS } from './createRedisMetricsSli
 const engines = useClusterEngines('metrics');
 /** Fast metrics, so that agreement shows within a few ticks. */
 const METRICS_RATE_HZ = 20;
-/** A slice change reaches the other node within a tick and a Redis round trip; this is ample. */
-const ACROSS = { timeout: 5_000, interval: 20 };
 
 /** The newest `data` of a client's messages of `type`. */
 const newest = (client: TestClient, type: string) =>

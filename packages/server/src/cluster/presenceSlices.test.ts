@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PRESENCE_FLUSH_MS } from '../domains/board/createPresence.js';
-import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
+import { ACROSS, useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
   dataOf,
@@ -11,9 +11,6 @@ import {
 } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 import { PRESENCE_EXPIRY_MS, PRESENCE_HEARTBEAT_MS } from './createRedisPresenceSlices.js';
-
-/** How long a change takes to reach another node at most here: a wait, not a bound under test. */
-const ACROSS = { timeout: 5_000, interval: 20 };
 
 const engines = useClusterEngines('presence');
 

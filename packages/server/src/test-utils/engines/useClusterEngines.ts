@@ -2,6 +2,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { startPostgres, type TestPostgres } from './startPostgres.js';
 import { startRedis, type TestRedis } from './startRedis.js';
 
+/**
+ * What a wait for a change to reach another node allows: vitest's 1 s default failed under CI load,
+ * and this is a wait, not a bound under test (those keep their own timeouts).
+ */
+export const ACROSS = { timeout: 5_000, interval: 20 };
+
 /** The engines of a cluster test file and the settings of nodes on them. */
 export interface ClusterEngines {
   readonly postgres: TestPostgres;
