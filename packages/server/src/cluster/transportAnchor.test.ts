@@ -1,13 +1,28 @@
+import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
+import { createTransportDomain } from '../domains/transport/createTransportDomain.js';
+import { ANCHOR_DOCUMENT } from '../domains/transport/AnchorReplica.js';
+import { BrokerError } from '../errors.js';
+import { createLogger } from '../log/createLogger.js';
+import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
+import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
+  onTestCleanup,
   rawRequest,
   startTestServer,
   wsOrigin,
   type TestClient,
   type TestMessage,
 } from '../test-utils/index.js';
+import { encodeTextFrame } from '../transport/wireFrame.js';
+import {
+  ANCHOR_CHECK_INTERVAL_MS,
+  ANCHOR_REPUBLISH_INTERVAL_MS,
+  createClusterAnchor,
+} from './createClusterAnchor.js';
+import { createRedisLatestBus, type RedisLatestBus } from './createRedisLatestBus.js';
 
 const engines = useClusterEngines('anchor');
 const { freshCluster } = engines;
@@ -46,7 +61,62 @@ const largestDisagreementMs = (seenOnA: TestMessage[], seenOnB: TestMessage[]): 
   return worst;
 };
 
-describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2)', () => {
+const silent = createLogger('silent');
+
+/** A node's PostgreSQL storage, closed after the test. */
+const storageOn = (databaseUrl: string) => {
+  const storage = createPostgresStorage({ url: databaseUrl, log: silent });
+  onTestCleanup(() => storage.close());
+  return storage;
+};
+
+/** An admin connection to the file's Redis, closed after the test. */
+const redisAdmin = async () => {
+  const admin = createClient({ url: engines.redis.url });
+  await admin.connect();
+  onTestCleanup(() => admin.close());
+  return admin;
+};
+
+/** The ids of the Redis connections that are subscribed: a subscription renewed gets a new id. */
+const subscriberIds = async (admin: Awaited<ReturnType<typeof redisAdmin>>): Promise<number[]> =>
+  (await admin.clientList({ TYPE: 'PUBSUB' })).map((client) => client.id);
+
+/**
+ * Node A built from its parts so that its Redis can lose a publish: the transport on the
+ * cluster's anchor, whose first publish rejects (an injected failure) while Redis stays up.
+ */
+const nodeLosingOnePublish = async (cluster: { databaseUrl: string; redisUrl: string }) => {
+  const bus = createRedisLatestBus({ url: cluster.redisUrl, log: silent });
+  onTestCleanup(() => bus.close());
+  let lost = 0;
+  const lossy: RedisLatestBus = {
+    ...bus,
+    publish: (channel, message) => {
+      if (lost > 0) return bus.publish(channel, message);
+      lost += 1;
+      return Promise.reject(new BrokerError('injected: the publish was lost'));
+    },
+  };
+  const anchors = createClusterAnchor(storageOn(cluster.databaseUrl), lossy, silent);
+  const limits = { maxEvents: 100, maxAgeMs: 60_000, maxBytes: 1_000_000 };
+  const transport = createTransportDomain({
+    broker: createMemoryBroker(limits, Date.now, encodeTextFrame),
+    anchors,
+    log: silent,
+    now: Date.now,
+    clockRateHz: 30,
+  });
+  onTestCleanup(() => {
+    transport.stop();
+    anchors.close();
+  });
+  await bus.ready;
+  await transport.start();
+  return { transport, lostPublishes: () => lost };
+};
+
+describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2, TA3)', () => {
   it('TA2 a command on node A reaches node B’s clock within 100 ms, and the positions clients of A and B see agree within 20 ms', async () => {
     const cluster = await freshCluster();
     const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
@@ -141,5 +211,54 @@ describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2)', () => {
       { timeout: 10_000, interval: 100 },
     );
     await onB.next((m) => m.bpm === 150);
+  });
+
+  it('TA3 an anchor stored whose publish was lost is published again until Redis takes it: node B’s clock has it within 1.5 s, though B’s subscription never reconnected', async () => {
+    const cluster = await freshCluster();
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const onB = await clockOf(b);
+    const a = await nodeLosingOnePublish(cluster);
+    const admin = await redisAdmin();
+    const listener = admin.duplicate();
+    await listener.connect();
+    onTestCleanup(() => listener.close());
+    const published: string[] = [];
+    await listener.subscribe('liveline:transport:anchor', (message) => published.push(message));
+    const subscribersBefore = await subscriberIds(admin);
+
+    const started = performance.now();
+    expect(await a.transport.command({ type: 'seek', time_seconds: 42 })).toMatchObject({
+      ok: true,
+    });
+    expect(a.lostPublishes()).toBe(1);
+    await onB.next((m) => m.time_seconds === 42, ANCHOR_REPUBLISH_INTERVAL_MS + 2_000);
+    expect(performance.now() - started).toBeLessThan(ANCHOR_REPUBLISH_INTERVAL_MS + 500);
+    // Redis took the anchor (B could also have read the row), and no subscription was renewed.
+    await vi.waitFor(() =>
+      expect(published.map((m) => JSON.parse(m) as unknown)).toContainEqual(
+        expect.objectContaining({ version: 1 }),
+      ),
+    );
+    expect(await subscriberIds(admin)).toEqual(expect.arrayContaining(subscribersBefore));
+  });
+
+  it('TA3 an anchor stored by a node that died before publishing reaches node B’s clock by B’s periodic check', async () => {
+    const cluster = await freshCluster();
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const onB = await clockOf(b);
+    const subscribersBefore = await subscriberIds(await redisAdmin());
+    // What the dead node did: the compare-and-set of its command, and nothing on Redis.
+    const dead = storageOn(cluster.databaseUrl);
+    const stored = await dead.loadVersioned(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id);
+    const state = (await rawRequest(b, '/api/transport')).json?.state as TestMessage;
+    const swapped = await dead.swapDocument(
+      { ...ANCHOR_DOCUMENT, value: { ...state, time_seconds: 77, timestamp_ms: Date.now() } },
+      stored.version,
+    );
+    expect(swapped).toEqual({ kind: 'ok' });
+    await onB.next((m) => m.time_seconds === 77, ANCHOR_CHECK_INTERVAL_MS + 1_000);
+    expect(await subscriberIds(await redisAdmin())).toEqual(
+      expect.arrayContaining(subscribersBefore),
+    );
   });
 });

@@ -47,12 +47,16 @@ export function createLatestReplication(deps: {
   const bus = createRedisLatestBus({ url: deps.redisUrl, log });
   const presence = createRedisPresenceSlices({ bus, nodeId: deps.nodeId });
   const metrics = createRedisMetricsSlices({ bus, nodeId: deps.nodeId });
+  const anchors = createClusterAnchor(storage, bus, log);
   return {
-    anchors: createClusterAnchor(storage, bus, log),
+    anchors,
     presence,
     metrics,
     ready: bus.ready,
     // This node's people and agents leave the others' summaries before its connections go.
-    close: () => Promise.all([presence.close(), metrics.close()]).then(() => bus.close()),
+    close: () => {
+      anchors.close();
+      return Promise.all([presence.close(), metrics.close()]).then(() => bus.close());
+    },
   };
 }

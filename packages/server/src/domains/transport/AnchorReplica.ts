@@ -12,7 +12,7 @@ export type AnchorCommit =
 /**
  * Where the transport anchor (the clock state every tick is extrapolated from) is kept and how
  * every node learns of a new one. The embedded node stores it in SQLite; a cluster node
- * compare-and-sets a versioned row and publishes it to the other nodes (PROTOCOL.md TA1, TA2).
+ * compare-and-sets a versioned row and publishes it to the other nodes (PROTOCOL.md TA1, TA2, TA3).
  * Values are unvalidated JSON: the transport domain parses them.
  */
 export interface AnchorReplica {
