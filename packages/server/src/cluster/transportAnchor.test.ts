@@ -6,7 +6,7 @@ import { BrokerError } from '../errors.js';
 import { createLogger } from '../log/createLogger.js';
 import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
 import { createPostgresStorage } from '../storage/createPostgresStorage.js';
-import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
+import { ACROSS, useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
   onTestCleanup,
@@ -234,10 +234,12 @@ describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2, TA3)', () =>
     await onB.next((m) => m.time_seconds === 42, ANCHOR_REPUBLISH_INTERVAL_MS + 2_000);
     expect(performance.now() - started).toBeLessThan(ANCHOR_REPUBLISH_INTERVAL_MS + 500);
     // Redis took the anchor (B could also have read the row), and no subscription was renewed.
-    await vi.waitFor(() =>
-      expect(published.map((m) => JSON.parse(m) as unknown)).toContainEqual(
-        expect.objectContaining({ version: 1 }),
-      ),
+    await vi.waitFor(
+      () =>
+        expect(published.map((m) => JSON.parse(m) as unknown)).toContainEqual(
+          expect.objectContaining({ version: 1 }),
+        ),
+      ACROSS,
     );
     expect(await subscriberIds(admin)).toEqual(expect.arrayContaining(subscribersBefore));
   });
