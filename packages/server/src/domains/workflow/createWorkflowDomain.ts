@@ -17,20 +17,14 @@ import type { LeaseFence, Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 import type { RoomFollower } from '../catchUpRoom.js';
 import { isFenced, type Append, type AppendOutcome, type EventLog } from '../createEventLog.js';
-import { createTickLoop, type TickLoop } from '../createTickLoop.js';
-import { createAgentPool } from './createAgentPool.js';
+import { createCoordinatorPublisher } from './createCoordinatorPublisher.js';
 import { createRunOwnership } from './createRunOwnership.js';
-import { createWorkflowMetrics } from './createWorkflowMetrics.js';
-import { mergeAgent, mergeAgentStatuses, mergeMetrics } from './mergeMetrics.js';
 import type { MetricsSlices } from './MetricsSlices.js';
-import { readWorkflowCounts } from './readWorkflowCounts.js';
 import { createTakeover } from './createTakeover.js';
 import { newWorkflow, queuePosition } from './newWorkflow.js';
-import { RENDER_AGENT_CAPACITY } from './render/createRenderStage.js';
 import { isTerminal, runWorkflow, type UnnumberedWorkflowEvent } from './runWorkflow.js';
 import { retryUntilDone } from '../retryUntilDone.js';
 import type { Stage } from './Stage.js';
-import { publishAgentStatus, publishMetrics } from './workflowRooms.js';
 
 /** A workflow room's state and the position of the newest event it includes (rule R2). */
 export interface WorkflowSnapshot extends StreamPosition {
@@ -108,7 +102,7 @@ export function createWorkflowDomain(deps: {
   /** The other nodes' shares of the metrics (rule CM1). */
   metricsSlices: MetricsSlices;
 }): WorkflowDomain {
-  const { events, storage, broker, log, now } = deps;
+  const { events, storage, log, now } = deps;
   const workflows = new Map<string, Workflow>();
   const running = new Map<string, AbortController>();
   const ownership = createRunOwnership({
@@ -118,42 +112,10 @@ export function createWorkflowDomain(deps: {
     now,
     log,
   });
-  const counters = createWorkflowMetrics(now);
-  const slices = deps.metricsSlices;
-  const storedRuns = readWorkflowCounts(storage, log);
-  /** Every agent's status across the live nodes (rule CM1). */
-  const clusterAgents = (): AgentStatus[] =>
-    mergeAgentStatuses([pool.statuses(), ...slices.others().map((slice) => slice.agents)]);
-  /** Publishes an agent's status across the live nodes, from this node's copy of it. */
-  const publishAgent = (own: AgentStatus): void =>
-    publishAgentStatus(
-      broker,
-      mergeAgent([
-        own,
-        ...slices.others().flatMap((slice) => slice.agents.filter((a) => a.name === own.name)),
-      ]),
-    );
-  const publishAgents = (): void => {
-    for (const status of pool.statuses()) publishAgent(status);
-  };
-  const pool = createAgentPool(
-    (agent) => (agent === 'renderer' ? RENDER_AGENT_CAPACITY : deps.agentCapacity),
-    now,
-    publishAgent,
-  );
-  publishAgents();
-  slices.listen(publishAgents);
-  let metricsLoop: TickLoop | null = null;
+  const coordinator = createCoordinatorPublisher(deps);
+  const { pool, counters } = coordinator;
   let stopRestoring: (() => void) | null = null;
   let stopped = false;
-  const tickMetrics = async (): Promise<void> => {
-    const own = counters.slice(pool.statuses(), deps.connectedClients());
-    slices.share(own);
-    // The other nodes' slices may have gone stale (CM2) without a change being announced.
-    publishAgents();
-    const runs = await storedRuns();
-    if (!stopped) publishMetrics(broker, mergeMetrics([own, ...slices.others()], runs, now()));
-  };
   const room = (id: string): string => `workflow:${id}`;
   const parseStored = (stored: unknown): Workflow | null => {
     const parsed = stored === null ? null : parse(workflowSchema, stored);
@@ -295,9 +257,8 @@ export function createWorkflowDomain(deps: {
           log.info('workflow.restore_recovered', {});
         });
       });
-      void tickMetrics();
+      coordinator.start();
       if (stopped) return;
-      metricsLoop = createTickLoop(deps.metricsRateHz, () => void tickMetrics());
       ownership.start({ lost: lose, lapsed: (id) => void takeOver(id) });
     },
     room,
@@ -373,7 +334,7 @@ export function createWorkflowDomain(deps: {
       releaseEnded(id);
       return refused ?? { ok: true, workflow: workflows.get(id) ?? workflow };
     },
-    agents: clusterAgents,
+    agents: () => coordinator.agents(),
     forget(id) {
       const workflow = workflows.get(id);
       if (workflow && !isTerminal(workflow)) return;
@@ -386,7 +347,7 @@ export function createWorkflowDomain(deps: {
     },
     stop() {
       stopped = true;
-      metricsLoop?.stop();
+      coordinator.stop();
       stopRestoring?.();
       ownership.stop();
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
