@@ -8,7 +8,6 @@ import {
   type BoardEvent,
   type BoardOp,
 } from '@liveline/protocol';
-import { createIdleSweep } from '../../createIdleSweep.js';
 import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Broker, StreamPosition } from '../../rooms/Broker.js';
@@ -16,6 +15,7 @@ import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 import type { RoomFollower } from '../catchUpRoom.js';
 import type { Append, EventLog } from '../createEventLog.js';
+import { createIdleRooms } from '../createIdleRooms.js';
 import { boardOpToEvent } from './boardOpToEvent.js';
 import { createEmptyBoard } from './defaultColumns.js';
 import type { PresenceSlices } from './PresenceSlices.js';
@@ -76,36 +76,21 @@ export function createBoardDomain(deps: {
   const boards = new Map<string, Board>();
   const loading = new Map<string, Promise<void>>();
   const room = (boardId: string): string => `board:${boardId}`;
-  /** When each board was last opened or changed, epoch ms. */
-  const usedAt = new Map<string, number>();
-
-  const idle = (boardId: string, t: number): boolean =>
-    t - (usedAt.get(boardId) ?? t) >= deps.idleMs &&
-    !loading.has(boardId) &&
-    deps.broker.subscriberCount(room(boardId)) === 0 &&
-    deps.broker.subscriberCount(presence.room(boardId)) === 0;
   /**
-   * Lets go of the boards nobody listens to and nobody used for `idleMs`, each in its turn: its
-   * document and its room's position. Storage keeps both, and the next open reads them back, so
-   * memory follows the active boards rather than every board ever opened.
+   * A board nobody listens to (board or presence socket) and nobody used for `idleMs` leaves
+   * memory: its document and its room's position (rule G1).
    */
-  const sweep = createIdleSweep(deps.idleMs, now, (t) => {
-    for (const boardId of boards.keys())
-      if (idle(boardId, t))
-        void events.inTurn(room(boardId), () => {
-          if (idle(boardId, now())) {
-            boards.delete(boardId);
-            usedAt.delete(boardId);
-            events.release(room(boardId));
-          }
-          return Promise.resolve();
-        });
+  const idle = createIdleRooms({
+    events,
+    room,
+    now,
+    idleMs: deps.idleMs,
+    busy: (boardId) =>
+      loading.has(boardId) ||
+      deps.broker.subscriberCount(room(boardId)) > 0 ||
+      deps.broker.subscriberCount(presence.room(boardId)) > 0,
+    release: (boardId) => void boards.delete(boardId),
   });
-  const use = (boardId: string): void => {
-    const t = now();
-    usedAt.set(boardId, t);
-    sweep(t);
-  };
 
   /** Reads the stored board; a read that fails refuses (rule S3) rather than start an empty one. */
   const read = async (boardId: string): Promise<void> => {
@@ -197,13 +182,13 @@ export function createBoardDomain(deps: {
   return {
     room,
     open: async (boardId) => {
-      use(boardId);
+      idle.use(boardId);
       if (!boards.has(boardId)) return load(boardId);
       await events.refresh(room(boardId), follower(boardId));
     },
     snapshot: (boardId) => ({ ...events.applied(room(boardId)), board: current(boardId) }),
     apply: (boardId, op, actor = null) => {
-      use(boardId);
+      idle.use(boardId);
       return events
         .inTurn(room(boardId), async (append) => {
           await load(boardId);
