@@ -110,6 +110,7 @@ export function createLivelineServer(options: LivelineServerOptions = {}): Livel
     broker,
     log,
     now,
+    idleMs: config.historyMaxAgeMs,
     nodeId: config.nodeId,
     leaseMs: config.workflowLeaseMs,
     stages,

@@ -1,5 +1,5 @@
 import type { ResolvedServerOptions } from '../config/serverOptions.js';
-import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { removeVideoDir } from '../domains/workflow/render/videoFiles.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';

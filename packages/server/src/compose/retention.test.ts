@@ -17,21 +17,13 @@ import {
   wsOrigin,
   type TestMessage,
 } from '../test-utils/index.js';
+import { createTestClock } from '../test-utils/createTestClock.js';
 import { waitForStatus } from '../test-utils/workflows.js';
 import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
 const MINUTE_MS = 60_000;
-
-/** The server's injected clock: real time plus whatever the test has skipped ahead. */
-function createClock() {
-  let skipped = 0;
-  return {
-    now: () => Date.now() + skipped,
-    skip: (ms: number) => (skipped += ms),
-  };
-}
 
 /** A server on `dataDir` with the clock `now` that prunes every 5 ms, and `limits`. */
 const retentionOptions = (dataDir: string, now: () => number, limits: LivelineServerOptions) => ({
@@ -116,7 +108,7 @@ const videoWriter = (dataDir: string): Stage => ({
 describe('retention (a real server, tiny limits)', () => {
   it('G1 G2 R4 R6 after many ops the stored events and op ids stay bounded; after a restart a client resuming inside the window is resumed, one from before it gets history_truncated', async () => {
     const dataDir = tempDataDir();
-    const clock = createClock();
+    const clock = createTestClock();
     const limits = retentionOptions(dataDir, clock.now, {
       historyMaxEvents: 20,
       historyMaxAgeMs: 24 * 60 * MINUTE_MS,
@@ -169,7 +161,7 @@ describe('retention (a real server, tiny limits)', () => {
 
   it('G1 G2 G4 under a steady stream of ops the database file stops growing after warm-up: freed pages are reused', async () => {
     const dataDir = tempDataDir();
-    const clock = createClock();
+    const clock = createTestClock();
     const server = await startTestServer(
       retentionOptions(dataDir, clock.now, { historyMaxEvents: 20, opIdRetentionMs: MINUTE_MS }),
     );
@@ -200,7 +192,7 @@ describe('retention (a real server, tiny limits)', () => {
 
   it('G2 B2 a retried op inside the op-id window is a duplicate, also after a restart; past the window its op id is pruned', async () => {
     const dataDir = tempDataDir();
-    const clock = createClock();
+    const clock = createTestClock();
     const limits = retentionOptions(dataDir, clock.now, { opIdRetentionMs: 10 * MINUTE_MS });
     const server = await startTestServer(limits);
     const rows = rowCounter(dataDir);
@@ -221,7 +213,7 @@ describe('retention (a real server, tiny limits)', () => {
 
   it('G3 a finished run past runRetentionMs is deleted with its events and video directory, also after a restart; a younger run stays', async () => {
     const dataDir = tempDataDir();
-    const clock = createClock();
+    const clock = createTestClock();
     const limits = retentionOptions(dataDir, clock.now, {
       runRetentionMs: 60 * MINUTE_MS,
       stages: { render: videoWriter(dataDir) },
@@ -254,7 +246,7 @@ describe('retention (a real server, tiny limits)', () => {
 
   it('G3 a deleted run leaves the broker and the event log: its id opens as a new, empty room (W2)', async () => {
     const dataDir = tempDataDir();
-    const clock = createClock();
+    const clock = createTestClock();
     const broker = memoryBroker(clock.now, 1000 * MINUTE_MS);
     const server = await startTestServer({
       ...retentionOptions(dataDir, clock.now, { runRetentionMs: 60 * MINUTE_MS }),
@@ -281,7 +273,7 @@ describe('retention (a real server, tiny limits)', () => {
 
   it('G1 a board nobody listens to and nobody used for the history age leaves memory (its broker copy and its document); opened again it is read back from storage and answers as before', async () => {
     const dataDir = tempDataDir();
-    const clock = createClock();
+    const clock = createTestClock();
     const broker = memoryBroker(clock.now, 10 * MINUTE_MS);
     const server = await startTestServer({
       dataDir,

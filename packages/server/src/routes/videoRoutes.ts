@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
+import { storageUnavailable } from './storageUnavailable.js';
 
 /** The handler of `GET /api/workflows/:id/video`: the run's MP4 once rendered, else `404`. */
 export function videoRoutes(
@@ -9,14 +10,21 @@ export function videoRoutes(
   dataDir: string,
 ): Pick<RouteHandlers, 'workflowVideo'> {
   return {
-    workflowVideo: ({ params }) => {
+    workflowVideo: async ({ params }) => {
       const file = videoPath(dataDir, params.id);
-      if (workflows.get(params.id) && existsSync(file)) return { status: 200, body: { file } };
+      // Read as stored: a finished run leaves memory once idle (rule G1).
+      let workflow;
+      try {
+        workflow = await workflows.load(params.id);
+      } catch (error) {
+        return storageUnavailable(error);
+      }
+      if (workflow && existsSync(file)) return { status: 200, body: { file } };
       return {
         status: 404,
         error: {
           code: 'not_found',
-          message: workflows.get(params.id)
+          message: workflow
             ? `workflow "${params.id}" has no video yet; it appears when its render stage completes`
             : `workflow "${params.id}" does not exist`,
           field: 'id',

@@ -1,6 +1,6 @@
 import { AGENT_NAMES, CloseCode, type Workflow } from '@liveline/protocol';
 import { errorMessage } from '../errors.js';
-import type { WorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';

@@ -1,10 +1,7 @@
 import {
   parse,
-  workflowEventSchema,
   workflowSchema,
   applyWorkflowEvent,
-  type AgentStatus,
-  type CreateWorkflowRequest,
   type StageName,
   type Workflow,
   type WorkflowEvent,
@@ -12,12 +9,12 @@ import {
 import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
-import type { Broker, StreamPosition } from '../../rooms/Broker.js';
+import type { Broker } from '../../rooms/Broker.js';
 import type { LeaseFence, Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
-import type { RoomFollower } from '../catchUpRoom.js';
 import { isFenced, type Append, type AppendOutcome, type EventLog } from '../createEventLog.js';
 import { createCoordinatorPublisher } from './createCoordinatorPublisher.js';
+import { createHeldRuns, parseStoredWorkflow } from './createHeldRuns.js';
 import { createRunOwnership } from './createRunOwnership.js';
 import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
@@ -25,52 +22,7 @@ import { newWorkflow, queuePosition } from './newWorkflow.js';
 import { isTerminal, runWorkflow, type UnnumberedWorkflowEvent } from './runWorkflow.js';
 import { retryUntilDone } from '../retryUntilDone.js';
 import type { Stage } from './Stage.js';
-
-/** A workflow room's state and the position of the newest event it includes (rule R2). */
-export interface WorkflowSnapshot extends StreamPosition {
-  readonly workflow: Workflow | null;
-}
-
-/** The Idea2Video/Script2Video coordinator: workflows through agents, with ordered events. */
-export interface WorkflowDomain {
-  /**
-   * Restores the stored workflows and resumes those that were running or queued and that no other
-   * node owns (rules W4, WL4), then publishes the coordinator metrics at their rate and takes over
-   * the runs whose owner died.
-   */
-  start(): Promise<void>;
-  /** The ordered room of a workflow id (started or not). */
-  room(workflowId: string): string;
-  /**
-   * Opens a workflow room so a client can wait on an id not started yet (rule W2); a run another
-   * node owns is read from storage as of its room's head.
-   */
-  open(workflowId: string): Promise<void>;
-  /** The workflow room now; it must have been opened. */
-  snapshot(workflowId: string): WorkflowSnapshot;
-  /** The workflow as this node last applied it, or `null` if it knows no run with that id. */
-  get(workflowId: string): Workflow | null;
-  /** The workflow as stored (as applied, for a run this node owns), or `null`. */
-  load(workflowId: string): Promise<Workflow | null>;
-  /** Every stored workflow, newest first. */
-  list(): Promise<Workflow[]>;
-  /** Starts a workflow (409 `conflict` if the id exists) once it is stored. */
-  create(request: CreateWorkflowRequest): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
-  /** Cancels a queued or running workflow, wherever it runs. */
-  cancel(workflowId: string): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
-  /** Every agent's status across the live nodes (rule CM1). */
-  agents(): AgentStatus[];
-  /**
-   * Drops a finished run that retention deleted from storage (rule G3), with its room's state here
-   * and in the broker; a live run is kept.
-   */
-  forget(workflowId: string): void;
-  /**
-   * Stops the metrics, the lease renewals (other nodes take the runs over) and every running
-   * workflow's in-memory work (server stopping); stored state stays as is.
-   */
-  stop(): void;
-}
+import type { WorkflowDomain } from './WorkflowDomain.js';
 
 /** A run's lease was lost to another node: its work stops without writing (rule WL2). */
 class LeaseLostError extends Error {
@@ -92,6 +44,8 @@ export function createWorkflowDomain(deps: {
   nodeId: string;
   /** Time a run's lease lasts unless renewed, in ms (rule WL2). */
   leaseMs: number;
+  /** How long a run nobody here runs, owns, watches or uses stays in memory, in ms (rule G1). */
+  idleMs: number;
   /** The worker of each stage; a stage without one is `skipped` in every new workflow. */
   stages: Partial<Record<StageName, Stage>>;
   agentCapacity: number;
@@ -102,8 +56,7 @@ export function createWorkflowDomain(deps: {
   /** The other nodes' shares of the metrics (rule CM1). */
   metricsSlices: MetricsSlices;
 }): WorkflowDomain {
-  const { events, storage, log, now } = deps;
-  const workflows = new Map<string, Workflow>();
+  const { events, storage, broker, log, now } = deps;
   const running = new Map<string, AbortController>();
   const ownership = createRunOwnership({
     storage,
@@ -117,10 +70,18 @@ export function createWorkflowDomain(deps: {
   let stopRestoring: (() => void) | null = null;
   let stopped = false;
   const room = (id: string): string => `workflow:${id}`;
-  const parseStored = (stored: unknown): Workflow | null => {
-    const parsed = stored === null ? null : parse(workflowSchema, stored);
-    return parsed?.ok ? parsed.value : null;
-  };
+  const runs = createHeldRuns({
+    events,
+    storage,
+    room,
+    now,
+    idleMs: deps.idleMs,
+    busy: (id) =>
+      stopped ||
+      running.has(id) ||
+      ownership.fence(id) !== undefined ||
+      broker.subscriberCount(room(id)) > 0,
+  });
 
   /** Stops a run another node took, without writing anything more (rule WL2). */
   const lose = (id: string): void => {
@@ -128,26 +89,8 @@ export function createWorkflowDomain(deps: {
     ownership.drop(id);
     running.get(id)?.abort(new LeaseLostError(`workflow ${id} is owned by another node now`));
   };
-  /** Follows the events other nodes append to a run's room (see EventLog.catchUp). */
-  const follower = (id: string): RoomFollower => ({
-    replay(frame) {
-      const event = parse(workflowEventSchema, JSON.parse(frame));
-      const next = event.ok ? applyWorkflowEvent(workflows.get(id) ?? null, event.value) : null;
-      if (next) workflows.set(id, next);
-      return event.ok;
-    },
-    async reload() {
-      const workflow = parseStored(await storage.loadDocument('workflow', id));
-      if (workflow) workflows.set(id, workflow);
-      else workflows.delete(id);
-    },
-  });
-  /** Brings a run another node writes up to storage, so that a snapshot pairs it with its seq. */
-  const follow = (id: string): Promise<boolean> =>
-    events.inTurn(room(id), async () => {
-      await events.open(room(id));
-      return events.catchUp(room(id), follower(id));
-    });
+  /** Brings a run another node writes up to storage, in its room's turn. */
+  const follow = (id: string): Promise<boolean> => events.inTurn(room(id), () => runs.refresh(id));
 
   /** Builds, reduces (once), stores and publishes an event; keeps the workflow it produces. */
   const appendEvent = (
@@ -158,11 +101,11 @@ export function createWorkflowDomain(deps: {
   ): Promise<AppendOutcome<WorkflowEvent>> => {
     let next: Workflow | null = null;
     return append<WorkflowEvent>({
-      ...follower(id),
+      ...runs.follower(id),
       ...(fence && { fence }),
       build(position) {
         // A run that ended on another node (a cancel) takes no more events, and stops here.
-        const workflow = workflows.get(id);
+        const workflow = runs.get(id);
         if (event.type === 'workflow.created' || !workflow || !isTerminal(workflow))
           return { ...event, ...position };
         running.get(id)?.abort(new Error(`workflow ${id} is already ${workflow.status}`));
@@ -170,11 +113,11 @@ export function createWorkflowDomain(deps: {
       },
       serialize: (numbered) => encodeMessage('workflow', numbered),
       reduce(numbered) {
-        next = applyWorkflowEvent(workflows.get(id) ?? null, numbered);
+        next = applyWorkflowEvent(runs.get(id), numbered);
         return next ? [{ kind: 'workflow', id, value: next }] : [];
       },
       apply: () => {
-        if (next) workflows.set(id, next);
+        if (next) runs.hold(id, next);
       },
     });
   };
@@ -200,14 +143,14 @@ export function createWorkflowDomain(deps: {
 
   /** Releases the lease of a run that ended and no longer runs here (rule WL4). */
   const releaseEnded = (id: string): void => {
-    const workflow = workflows.get(id);
+    const workflow = runs.get(id);
     if (!running.has(id) && workflow && isTerminal(workflow)) void ownership.release(id);
   };
   const context = {
     stages: deps.stages,
     pool,
     now,
-    current: (id: string) => workflows.get(id) ?? null,
+    current: (id: string) => runs.get(id),
     commit,
     metrics: counters,
   };
@@ -226,7 +169,7 @@ export function createWorkflowDomain(deps: {
     now,
     log,
     follow,
-    current: (id) => workflows.get(id) ?? null,
+    current: (id) => runs.get(id),
     commit,
     busy: (id) => stopped || running.has(id),
     launch: (id) => {
@@ -241,10 +184,11 @@ export function createWorkflowDomain(deps: {
         log.warn('workflow.restore_skipped', { error: parsed.error.message });
         continue;
       }
-      // A run started while storage could not be read is held already, and newer than its row.
-      if (workflows.has(parsed.value.id)) continue;
-      workflows.set(parsed.value.id, parsed.value);
-      if (!isTerminal(parsed.value)) await takeOver(parsed.value.id);
+      // A run started while storage could not be read is held already, and newer than its row; a
+      // finished one is read back when used (rule G1).
+      if (runs.get(parsed.value.id) || isTerminal(parsed.value)) continue;
+      runs.hold(parsed.value.id, parsed.value);
+      await takeOver(parsed.value.id);
     }
   };
 
@@ -263,21 +207,21 @@ export function createWorkflowDomain(deps: {
     },
     room,
     open: async (id) => {
+      runs.use(id);
       await events.open(room(id));
       if (!ownership.fence(id)) await follow(id);
     },
-    snapshot: (id) => ({ ...events.applied(room(id)), workflow: workflows.get(id) ?? null }),
-    get: (id) => workflows.get(id) ?? null,
+    snapshot: (id) => ({ ...events.applied(room(id)), workflow: runs.get(id) }),
     load: async (id) =>
       ownership.fence(id)
-        ? (workflows.get(id) ?? null)
-        : parseStored(await storage.loadDocument('workflow', id)),
+        ? runs.get(id)
+        : parseStoredWorkflow(await storage.loadDocument('workflow', id)),
     list: async () =>
       (await storage.listDocuments('workflow'))
         .flatMap((stored) => {
-          const workflow = parseStored(stored);
+          const workflow = parseStoredWorkflow(stored);
           if (!workflow) return [];
-          return [(ownership.fence(workflow.id) && workflows.get(workflow.id)) || workflow];
+          return [(ownership.fence(workflow.id) && runs.get(workflow.id)) || workflow];
         })
         .sort((a, b) => b.created_at - a.created_at),
     async create(request) {
@@ -285,11 +229,13 @@ export function createWorkflowDomain(deps: {
         request.id ??
         `wf_${Math.floor(now()).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
       const exists = domainFailure('conflict', `workflow "${id}" already exists`, 'id');
-      if (workflows.has(id) || (await storage.loadDocument('workflow', id)) !== null) return exists;
+      if ((await storage.loadDocument('workflow', id)) !== null) return exists;
       if (!(await ownership.take(id))) return exists;
       const fence = ownership.fence(id);
       const created = await events.inTurn(room(id), async (append) => {
-        if (workflows.has(id)) return exists;
+        // A copy held here may be of a run another node's retention deleted since (G3).
+        await runs.refresh(id);
+        if (runs.get(id)) return exists;
         const workflow = newWorkflow(request, id, now(), deps.stages);
         const stored = await appendEvent(
           append,
@@ -318,11 +264,11 @@ export function createWorkflowDomain(deps: {
         return created;
       }
       launch(id);
-      return { ok: true, workflow: workflows.get(id) ?? created.workflow };
+      return { ok: true, workflow: runs.get(id) ?? created.workflow };
     },
     async cancel(id) {
       if (!ownership.fence(id)) await follow(id);
-      const workflow = workflows.get(id);
+      const workflow = runs.get(id);
       if (!workflow) return domainFailure('not_found', `workflow "${id}" does not exist`, 'id');
       if (isTerminal(workflow))
         return domainFailure('conflict', `workflow "${id}" is already ${workflow.status}`, 'id');
@@ -332,13 +278,13 @@ export function createWorkflowDomain(deps: {
         data: { workflow_id: id, at: now() },
       });
       releaseEnded(id);
-      return refused ?? { ok: true, workflow: workflows.get(id) ?? workflow };
+      return refused ?? { ok: true, workflow: runs.get(id) ?? workflow };
     },
     agents: () => coordinator.agents(),
     forget(id) {
-      const workflow = workflows.get(id);
+      const workflow = runs.get(id);
       if (workflow && !isTerminal(workflow)) return;
-      workflows.delete(id);
+      runs.drop(id);
       events
         .forget(room(id))
         .catch((error: unknown) =>

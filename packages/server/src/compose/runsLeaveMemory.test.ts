@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { DATABASE_FILE, createSqliteStorage } from '../storage/createSqliteStorage.js';
+import { createTestClock } from '../test-utils/createTestClock.js';
+import {
+  connectTestClient,
+  onTestCleanup,
+  rawRequest,
+  startTestServer,
+  tempDataDir,
+  wsOrigin,
+  type TestMessage,
+} from '../test-utils/index.js';
+import { waitForStatus } from '../test-utils/workflows.js';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** A server on `dataDir` with the clock `now`; it never prunes (another node does). */
+const startNode = (dataDir: string, now: () => number, historyMaxAgeMs: number) =>
+  startTestServer({ dataDir, now, historyMaxAgeMs, pruneIntervalMs: DAY_MS });
+
+/** The sockets of `/ws/workflow/{id}` open on the server now. */
+async function workflowSockets(server: { origin: string }): Promise<number | undefined> {
+  const health = await rawRequest(server, '/health');
+  return (health.json?.routes as Record<string, { connections: number } | undefined>).workflow
+    ?.connections;
+}
+
+/** Starts a run with `id` and waits until it completed. */
+async function completeRun(server: { origin: string }, id: string): Promise<void> {
+  await rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input: 'A cat.' } });
+  await waitForStatus(server, id, 'completed');
+}
+
+/** The snapshot a new watcher of the run gets. */
+async function snapshotOf(server: { origin: string }, id: string): Promise<TestMessage> {
+  return (await connectTestClient(wsOrigin(server, `/ws/workflow/${id}`))).next('snapshot');
+}
+
+describe('workflow runs in memory (a real server, a skipped clock)', () => {
+  it('G1 a finished run nobody here watches or used for the history age leaves memory and is read back from storage when opened again; a watched one is kept', async () => {
+    const dataDir = tempDataDir();
+    const clock = createTestClock();
+    const server = await startNode(dataDir, clock.now, 10 * MINUTE_MS);
+    await completeRun(server, 'idle');
+    await completeRun(server, 'kept');
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/kept'));
+    await watcher.next('snapshot');
+    const first = await connectTestClient(wsOrigin(server, '/ws/workflow/idle'));
+    const { epoch, seq } = await first.next('snapshot');
+    first.ws.close();
+    await vi.waitFor(async () => expect(await workflowSockets(server)).toBe(1));
+
+    clock.skip(11 * MINUTE_MS);
+    // Opening another run is a use of the domain: it sweeps the idle runs.
+    await snapshotOf(server, 'other');
+    // Changed behind the server's back: only a run read back from storage shows it.
+    const db = new Database(join(dataDir, DATABASE_FILE));
+    onTestCleanup(() => db.close());
+    db.prepare(
+      `UPDATE documents SET json = json_set(json, '$.title', 'read back') WHERE kind = 'workflow' AND id IN ('idle', 'kept')`,
+    ).run();
+
+    expect(await snapshotOf(server, 'idle')).toMatchObject({
+      epoch,
+      seq,
+      data: { workflow: { title: 'read back', status: 'completed' } },
+    });
+    expect(await snapshotOf(server, 'kept')).toMatchObject({
+      data: { workflow: { title: expect.not.stringMatching('read back') as unknown } },
+    });
+    expect(await rawRequest(server, '/api/workflows/idle/video')).toMatchObject({
+      status: 404,
+      json: { error: { message: expect.stringMatching(/has no video yet/) as unknown } },
+    });
+  });
+
+  it("G3 a run another node's retention deleted answers here as on that node, even while someone here watches it: not found, its id opens as a new, empty room (W2) and can be started again", async () => {
+    const dataDir = tempDataDir();
+    const clock = createTestClock();
+    const server = await startNode(dataDir, clock.now, 60 * MINUTE_MS);
+    const watched: TestMessage[] = [];
+    for (const id of ['gone', 'reused']) {
+      await completeRun(server, id);
+      const watcher = await connectTestClient(wsOrigin(server, `/ws/workflow/${id}`));
+      watched.push(await watcher.next('snapshot'));
+    }
+
+    clock.skip(6 * MINUTE_MS);
+    // The other node: its own connection to the shared store, pruning with the same clock.
+    const other = createSqliteStorage(dataDir, createLogger('silent'));
+    onTestCleanup(() => other.close());
+    const report = await other.prune(
+      {
+        roomMaxEvents: 1000,
+        roomMaxBytes: 1 << 20,
+        eventMaxAgeMs: DAY_MS,
+        opIdMaxAgeMs: DAY_MS,
+        runMaxAgeMs: 5 * MINUTE_MS,
+        runRoom: (id) => `workflow:${id}`,
+        batchRows: 256,
+      },
+      clock.now(),
+    );
+    expect([...report.runs].sort()).toEqual(['gone', 'reused']);
+
+    const fresh = await snapshotOf(server, 'gone');
+    expect(fresh).toMatchObject({ seq: 0, data: { workflow_id: 'gone', workflow: null } });
+    expect(fresh.epoch).not.toBe(watched[0]?.epoch);
+    const notFound = {
+      status: 404,
+      json: { error: { message: 'workflow "gone" does not exist' } },
+    };
+    expect(await rawRequest(server, '/api/workflows/gone')).toMatchObject(notFound);
+    expect(await rawRequest(server, '/api/workflows/gone/video')).toMatchObject(notFound);
+    const cancel = await rawRequest(server, '/api/workflows/gone/cancel', { method: 'POST' });
+    expect(cancel).toMatchObject(notFound);
+    const started = await rawRequest(server, '/api/workflows', {
+      body: { id: 'reused', mode: 'idea', input: 'A dog.' },
+    });
+    expect(started).toMatchObject({ status: 201, json: { workflow: { input: 'A dog.' } } });
+  });
+});

@@ -1,0 +1,47 @@
+import type { AgentStatus, CreateWorkflowRequest, Workflow } from '@liveline/protocol';
+import type { StreamPosition } from '../../rooms/Broker.js';
+import type { DomainFailure } from '../DomainFailure.js';
+
+/** A workflow room's state and the position of the newest event it includes (rule R2). */
+export interface WorkflowSnapshot extends StreamPosition {
+  readonly workflow: Workflow | null;
+}
+
+/** The Idea2Video/Script2Video coordinator: workflows through agents, with ordered events. */
+export interface WorkflowDomain {
+  /**
+   * Restores the stored workflows and resumes those that were running or queued and that no other
+   * node owns (rules W4, WL4), then publishes the coordinator metrics at their rate and takes over
+   * the runs whose owner died.
+   */
+  start(): Promise<void>;
+  /** The ordered room of a workflow id (started or not). */
+  room(workflowId: string): string;
+  /**
+   * Opens a workflow room so a client can wait on an id not started yet (rule W2); a run another
+   * node owns is read from storage as of its room's head.
+   */
+  open(workflowId: string): Promise<void>;
+  /** The workflow room now; it must have been opened. */
+  snapshot(workflowId: string): WorkflowSnapshot;
+  /** The workflow as stored (as applied, for a run this node owns), or `null`. */
+  load(workflowId: string): Promise<Workflow | null>;
+  /** Every stored workflow, newest first. */
+  list(): Promise<Workflow[]>;
+  /** Starts a workflow (409 `conflict` if the id exists) once it is stored. */
+  create(request: CreateWorkflowRequest): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
+  /** Cancels a queued or running workflow, wherever it runs. */
+  cancel(workflowId: string): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
+  /** Every agent's status across the live nodes (rule CM1). */
+  agents(): AgentStatus[];
+  /**
+   * Drops a finished run that retention deleted from storage (rule G3), with its room's state here
+   * and in the broker; a live run is kept.
+   */
+  forget(workflowId: string): void;
+  /**
+   * Stops the metrics, the lease renewals (other nodes take the runs over) and every running
+   * workflow's in-memory work (server stopping); stored state stays as is.
+   */
+  stop(): void;
+}
