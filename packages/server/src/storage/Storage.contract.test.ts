@@ -305,18 +305,22 @@ describe.each(SUBJECTS)('Storage contract: $name', (subject) => {
     expect(await storage.appliedOp('board:a', 'board:a-op-3')).toBe(3);
   });
 
-  it('G3 prune deletes finished runs past runMaxAgeMs with their events; running and recent runs stay', async () => {
+  it('G3 prune deletes finished runs past runMaxAgeMs with their events and their room (it opens again with another epoch, which tells other nodes); running and recent runs stay', async () => {
     const storage = await subject.create();
     await storeRun(storage, 'old', 'completed', 0);
     await storeRun(storage, 'oldfail', 'failed', 0);
     await storeRun(storage, 'recent', 'cancelled', 50 * MINUTE_MS);
     await storeRun(storage, 'busy', 'running', 0);
+    const before = await storage.openRoom('workflow:old');
     // Events age out only with their run here.
     const policy = { ...PRUNE_POLICY, eventMaxAgeMs: 1000 * MINUTE_MS };
     const reports = await pruneAll(storage, policy, 70 * MINUTE_MS);
     expect(reports.flatMap((r) => r.runs).sort()).toEqual(['old', 'oldfail']);
     expect(await storage.loadDocument('workflow', 'old')).toBeNull();
     expect(await storedSeqs(storage, 'workflow:old')).toEqual([]);
+    const after = await storage.openRoom('workflow:old');
+    expect(after.headSeq).toBe(0);
+    expect(after.epoch).not.toBe(before.epoch);
     expect(await storedSeqs(storage, 'workflow:busy')).toEqual([1]);
     expect(await storage.listDocuments('workflow')).toHaveLength(2);
   });
