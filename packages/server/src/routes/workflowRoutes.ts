@@ -1,17 +1,10 @@
 import { AGENT_NAMES, CloseCode, type Workflow } from '@liveline/protocol';
-import { errorMessage } from '../errors.js';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
 import { joinLatestRoom, joinOrdered } from './joinRooms.js';
-import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
-
-/** A read storage failed (rule S3): `503` with what failed. */
-const storageFailed = (error: unknown) => ({
-  status: 503 as const,
-  error: { code: 'unavailable' as const, message: errorMessage(error), field: null },
-});
+import { STORAGE_UNAVAILABLE_REASON, storageUnavailable } from './storageUnavailable.js';
 
 const statusFor = (code: string): number =>
   code === 'not_found' ? 404 : code === 'conflict' ? 409 : 503;
@@ -64,16 +57,15 @@ export function workflowRoutes(
         : { status: statusFor(result.error.code), error: result.error };
     },
     workflowList: () =>
-      workflows.list().then(
-        (list) => ({ status: 200, body: { workflows: list } }),
-        (error: unknown) => storageFailed(error),
-      ),
+      workflows
+        .list()
+        .then((list) => ({ status: 200, body: { workflows: list } }), storageUnavailable),
     workflowGet: async ({ params }) => {
       let workflow: Workflow | null;
       try {
         workflow = await workflows.load(params.id);
       } catch (error) {
-        return storageFailed(error);
+        return storageUnavailable(error);
       }
       return workflow
         ? { status: 200, body: { workflow } }
