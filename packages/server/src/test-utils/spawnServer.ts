@@ -4,6 +4,13 @@ import { expect } from 'vitest';
 import { onTestCleanup } from './index.js';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * How long a spawned node may take to listen. Its start waits on nothing fixed (only an unreachable
+ * Redis, 2 s): it is ~1.8 s of CPU, nearly all loading modules, which tsx's hooks make twice as
+ * costly as from dist/ (an embedded and a cluster node cost the same). Three nodes starting at
+ * once on 2 cores took 7 s at load 5 and passed 15 s at load 11.
+ */
+const START_WAIT_MS = 30_000;
 
 /** A `liveline-server` child process. */
 export interface ServerChild {
@@ -89,7 +96,7 @@ export async function spawnServer(
   await expect
     .poll(
       () => listening() ?? (bin.process.exitCode === null ? undefined : `exited: ${bin.output()}`),
-      { timeout: 15_000, interval: 20 },
+      { timeout: START_WAIT_MS, interval: 20 },
     )
     .toMatch(/^http:/);
   const origin = listening() ?? '';
