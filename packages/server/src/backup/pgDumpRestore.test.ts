@@ -2,14 +2,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startBackupLoad } from '../test-utils/backupLoad.js';
-import {
-  postgresBinDir,
-  startPostgres,
-  type TestPostgres,
-} from '../test-utils/engines/startPostgres.js';
-import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { postgresBinDir } from '../test-utils/engines/startPostgres.js';
+import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import { tempDataDir } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 
@@ -32,19 +28,17 @@ async function runDocumented(command: string, env: Record<string, string>) {
   return { stdout, stderr };
 }
 
-let postgres: TestPostgres;
-let redis: TestRedis;
-beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-});
-afterAll(() => Promise.all([postgres.stop(), redis.stop()]));
+const engines = useClusterEngines('backup');
 
 describe('PostgreSQL backup and restore (docs/operations.md, a real node in cluster mode)', () => {
   it('R1 R4 R5 B2 the documented pg_dump under write load, restored into a new database, gives a moment of the original with every op acked before it; clients get a snapshot, then resume, and a retried op is a duplicate', async () => {
     const [dump, restore, newEpochs] = documentedCommands();
-    const original = await postgres.createDatabase('original');
+    const original = await engines.postgres.createDatabase('original');
     const dataDir = tempDataDir();
-    const cluster = (databaseUrl: string) => ({ DATABASE_URL: databaseUrl, REDIS_URL: redis.url });
+    const cluster = (databaseUrl: string) => ({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: engines.redis.url,
+    });
     const node = await spawnServer(dataDir, { env: cluster(original) });
     const load = await startBackupLoad(node.origin);
 
@@ -55,7 +49,7 @@ describe('PostgreSQL backup and restore (docs/operations.md, a real node in clus
     await load.stop();
     node.process.kill('SIGTERM');
     expect(await node.exited).toBe(0);
-    const restoredUrl = await postgres.createDatabase('restored');
+    const restoredUrl = await engines.postgres.createDatabase('restored');
     const restored = await runDocumented(restore ?? '', { DATABASE_URL: restoredUrl, DUMP: file });
     const rewritten = await runDocumented(newEpochs ?? '', { DATABASE_URL: restoredUrl });
     const again = await spawnServer(dataDir, { port: node.port, env: cluster(restoredUrl) });

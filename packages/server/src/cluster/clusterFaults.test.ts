@@ -1,7 +1,7 @@
 import { applyBoardEvent, boardEventSchema, parse, type Board } from '@liveline/protocol';
 import pg from 'pg';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BrokerError } from '../errors.js';
 import { createLogger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
@@ -10,9 +10,7 @@ import { connectWsClient } from '../reliability/connectWsClient.js';
 import { boardSeenBy, createCard } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
-import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
-import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
-import { ACROSS } from '../test-utils/engines/useClusterEngines.js';
+import { ACROSS, useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
   dataOf,
@@ -27,21 +25,11 @@ import {
 import { spawnServer } from '../test-utils/spawnServer.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
-let postgres: TestPostgres;
-let redis: TestRedis;
-let databases = 0;
-beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-});
-afterAll(() => Promise.all([postgres.stop(), redis.stop()]));
+const engines = useClusterEngines('faults');
 
 /** Two nodes on a fresh database and the shared Redis, each with a client on board `board`. */
 const twoNodes = async (board: string) => {
-  databases += 1;
-  const cluster = {
-    databaseUrl: await postgres.createDatabase(`faults_${databases}`),
-    redisUrl: redis.url,
-  };
+  const cluster = await engines.freshCluster();
   const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
   const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
   const onA = await connectTestClient(wsOrigin(a, `/ws/connect?board_id=${board}`));
@@ -80,7 +68,7 @@ describe('cluster faults', () => {
     createCard(onA, 'before');
     await onA.next('ack');
     await onB.next('card.created');
-    await postgres.restart(async () => {
+    await engines.postgres.restart(async () => {
       const started = performance.now();
       createCard(onA, 'during');
       const refused = await onA.next('error');
@@ -107,7 +95,7 @@ describe('cluster faults', () => {
     createCard(onA, 'before');
     await onA.next('ack');
     await onB.next('card.created');
-    await redis.restart(async () => {
+    await engines.redis.restart(async () => {
       await vi.waitFor(async () =>
         expect((await rawRequest(b, '/health')).json).toMatchObject({
           status: 'degraded',
@@ -138,14 +126,10 @@ describe('cluster faults', () => {
   });
 
   it("an acked write whose publish failed reaches every node's clients once the broker takes publishes again, without another write", async () => {
-    databases += 1;
-    const cluster = {
-      databaseUrl: await postgres.createDatabase(`faults_${databases}`),
-      redisUrl: redis.url,
-    };
+    const cluster = await engines.freshCluster();
     // Node A's publishes fail on demand (an injected fault between storing and publishing).
     const redisBroker = createRedisBroker({
-      url: redis.url,
+      url: cluster.redisUrl,
       limits: { maxEvents: 1000, maxBytes: 1 << 20, maxAgeMs: 600_000 },
       now: () => Date.now(),
       encode: encodeTextFrame,
@@ -178,7 +162,7 @@ describe('cluster faults', () => {
 
   it('FLUSHALL, then CLIENT KILL TYPE pubsub: nothing acked is lost, a join right after the flush is served, and every client converges in one order', async () => {
     const { a, b, onA, onB } = await twoNodes('flushed');
-    const admin = createClient({ url: redis.url });
+    const admin = createClient({ url: engines.redis.url });
     await admin.connect();
     onTestCleanup(() => admin.close());
     await sendUntilAcked(onA, 'c1');
@@ -208,7 +192,7 @@ describe('cluster faults', () => {
     const { onA, onB } = await twoNodes('terminated');
     const ids = Array.from({ length: 30 }, (_, i) => `t${i}`);
     const terminate = async () => {
-      const db = new pg.Client({ connectionString: postgres.url() });
+      const db = new pg.Client({ connectionString: engines.postgres.url() });
       await db.connect();
       const { rowCount } = await db.query(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'liveline'",
@@ -228,11 +212,8 @@ describe('cluster faults', () => {
     expect(createdSeen(onA)).toEqual(createdSeen(onB));
   });
   it('F2 one node SIGKILLed mid-load behind nginx: its ws-client clients resume on the others, every op is acked once, nothing acked is lost and every client converges', async () => {
-    databases += 1;
-    const env = {
-      DATABASE_URL: await postgres.createDatabase(`faults_${databases}`),
-      REDIS_URL: redis.url,
-    };
+    const { databaseUrl, redisUrl } = await engines.freshCluster();
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
     const nodes = await Promise.all(
       [0, 1, 2].map((i) => spawnServer(tempDataDir(), { env: { ...env, NODE_ID: `node-${i}` } })),
     );

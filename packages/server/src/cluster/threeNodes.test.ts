@@ -1,11 +1,10 @@
 import { boardSchema, parse, type Board } from '@liveline/protocol';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { boardSeenBy, createCardsAtOnce, seqOf } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx, type TestNginx } from '../test-utils/engines/startNginx.js';
-import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
-import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
   dataOf,
@@ -18,23 +17,16 @@ const NODES = 3;
 const CLIENTS = 100;
 const OPS_PER_CLIENT = 2;
 
-let postgres: TestPostgres;
-let redis: TestRedis;
+const engines = useClusterEngines('three_nodes');
 let nginx: TestNginx | null = null;
-beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-});
-afterAll(async () => {
-  await nginx?.stop();
-  await Promise.all([postgres.stop(), redis.stop()]);
-});
+afterAll(() => nginx?.stop());
 
 describe('cluster mode under load', () => {
   it(`B1 ${CLIENTS} board clients on ${NODES} nodes behind nginx: every op is acked and applied once, every client has a gapless log and the board stored in PostgreSQL`, async () => {
-    const databaseUrl = await postgres.createDatabase('three_nodes');
+    const { databaseUrl, redisUrl } = await engines.freshCluster();
     const nodes = await Promise.all(
       Array.from({ length: NODES }, (_, i) =>
-        startTestServer({ databaseUrl, redisUrl: redis.url, nodeId: `node-${i}` }),
+        startTestServer({ databaseUrl, redisUrl, nodeId: `node-${i}` }),
       ),
     );
     const proxy = await startNginx((port, prefix) =>

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { boardSeenBy, createCard, createCardsAtOnce, seqOf } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
-import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
-import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
   dataOf,
@@ -13,17 +12,11 @@ import {
   wsOrigin,
 } from '../test-utils/index.js';
 
-let postgres: TestPostgres;
-let redis: TestRedis;
-beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-});
-afterAll(() => Promise.all([postgres.stop(), redis.stop()]));
+const engines = useClusterEngines('two_nodes');
 
 describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
   it('a board op on node A reaches a client of node B, and a client through nginx has it whichever node it lands on; /health names each node', async () => {
-    const databaseUrl = await postgres.createDatabase('two_nodes');
-    const cluster = { databaseUrl, redisUrl: redis.url };
+    const cluster = await engines.freshCluster();
     const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
     const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
     for (const [node, name] of [
@@ -62,10 +55,7 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
   });
 
   it('B1 two nodes writing one board at once: every op is acked (contention alone is never unavailable), one order on every client, and each node serves the whole board', async () => {
-    const cluster = {
-      databaseUrl: await postgres.createDatabase('contention'),
-      redisUrl: redis.url,
-    };
+    const cluster = await engines.freshCluster();
     const nodes = [
       await startTestServer({ ...cluster, nodeId: 'node-a' }),
       await startTestServer({ ...cluster, nodeId: 'node-b' }),

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
-import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import { rawRequest, tempDataDir } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 import {
@@ -15,20 +14,16 @@ import {
 
 const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
 
-let postgres: TestPostgres;
-let redis: TestRedis;
-beforeAll(async () => {
-  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-});
-afterAll(() => Promise.all([postgres.stop(), redis.stop()]));
+const engines = useClusterEngines('ownership');
 
-/** Two real nodes on one database and one Redis, counting their stage calls in one file. */
-async function twoNodes(database: string) {
+/** Two real nodes on a fresh database and the file's Redis, counting their stage calls in one file. */
+async function twoNodes() {
   const dataDir = tempDataDir();
   const calls = join(dataDir, 'stage-calls');
+  const { databaseUrl, redisUrl } = await engines.freshCluster();
   const env = {
-    DATABASE_URL: await postgres.createDatabase(database),
-    REDIS_URL: redis.url,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
     STAGE_DURATION_MS: '1000',
     STAGE_CALLS_FILE: calls,
     WORKFLOW_LEASE_MS: '1500',
@@ -47,7 +42,7 @@ const inStage = (stage: string) => (m: LoggedMessage) =>
 
 describe('workflow runs owned by one node of a cluster', () => {
   it('WL4 W4 a run started on node A is watched live from node B, and when A is SIGKILLed B takes it over: completed stages are not run again, and the watcher log has no gap or duplicate', async () => {
-    const { a, b, calls } = await twoNodes('takeover');
+    const { a, b, calls } = await twoNodes();
     const onB = recordWorkflow(b.origin, 'run');
     await vi.waitFor(() => expect(onB.map((m) => m.type)).toEqual(['snapshot']));
     await rawRequest(a, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
@@ -68,7 +63,7 @@ describe('workflow runs owned by one node of a cluster', () => {
   }, 90_000);
 
   it('WL2 WL3 an owner paused past its lease finds its run taken over: its writes are refused, so every stage completes once and the log stays in order', async () => {
-    const { a, b, calls } = await twoNodes('fencing');
+    const { a, b, calls } = await twoNodes();
     const onB = recordWorkflow(b.origin, 'run');
     await vi.waitFor(() => expect(onB.map((m) => m.type)).toEqual(['snapshot']));
     await rawRequest(a, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
