@@ -44,6 +44,8 @@ describe('the liveline-server bin', () => {
     },
   );
 
+  // Two node starts (each about 2 s of CPU loading modules, several times that on a busy machine)
+  // and a whole run: more than the 20 s default once the machine is loaded.
   it('W4 kill -9 mid-workflow and mid-board-edit loses nothing acknowledged, and the run resumes to completion', async () => {
     const dataDir = tempDataDir();
     const first = await spawnServer(dataDir);
@@ -84,7 +86,7 @@ describe('the liveline-server bin', () => {
     await resumedWatcher.next('workflow.completed', 15_000);
     const workflow = await rawRequest(second, '/api/workflows/w4');
     expect(workflow.json).toMatchObject({ workflow: { status: 'completed' } });
-  });
+  }, 45_000);
 });
 
 describe('/health', () => {

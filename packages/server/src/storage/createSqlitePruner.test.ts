@@ -78,7 +78,8 @@ describe('SQLite retention (createSqlitePruner)', () => {
     expect(warm.length).toBeGreaterThanOrEqual(4);
     for (const pass of warm) expect(pass.events).toBeLessThanOrEqual(bound);
     // An interval writes about 190 pages of frames: unpruned, the file would grow by that much per
-    // pass. Pruned, it gains only a few pages as the indexes settle (15 in 30 passes).
+    // pass. Pruned, it gains only a few pages as the indexes settle: at most 1 to 9 over the warm
+    // passes in 11 runs on a busy machine, so 8 would fail now and then.
     expect(Math.max(...warm.map((p) => p.pages))).toBeLessThanOrEqual((warm[0]?.pages ?? 0) + 20);
   });
 });
