@@ -7,11 +7,6 @@
  * clients' latency, and Redis' commands and bytes per published event: one publish per event,
  * delivered once to each subscribed node, never once per client.
  * A few seconds' proof that it works: `--clients 100 --duration 2 --reps 1`.
- *
- * PostgreSQL and Redis run on the generator's core (`--engines load-core`, the default), as they
- * would on machines of their own: their CPU is not the nodes', and on the server core the
- * scheduler would run them between a node's writes, so the nodes' caches and CPU time would carry
- * their work. `--engines anywhere` leaves their placement to the scheduler, for comparison.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -25,8 +20,6 @@ import {
 } from './cluster/measureCluster.js';
 import { formatNumber, formatTable } from './lib/formatTable.js';
 import { median } from './lib/percentile.js';
-import { pinThisProcess } from './lib/spawnNode.js';
-import { LOAD_CORE } from './scenarios/measureOnce.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,11 +27,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
     reps: { type: 'string', default: '3' },
-    engines: { type: 'string', default: 'load-core' },
   },
 });
-if (values.engines !== 'load-core' && values.engines !== 'anywhere')
-  throw new Error(`--engines is load-core or anywhere, not ${values.engines}`);
 const size = {
   clients: Number(values.clients),
   rate: Number(values.rate),
@@ -89,11 +79,8 @@ const redisRow = (setup: ClusterSetup, m: ClusterMeasurement): string[] => {
 
 console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
-    `Fanout ${size.clients} clients × ${size.rate}/s for ${values.duration} s, ${values.reps} repetition(s), ` +
-    `PostgreSQL and Redis ${values.engines === 'load-core' ? `on core ${LOAD_CORE}, with the generator` : 'wherever the scheduler puts them'}.\n`,
+    `Fanout ${size.clients} clients × ${size.rate}/s for ${values.duration} s, ${values.reps} repetition(s).\n`,
 );
-// The engines inherit this process' core; the nodes and the generator are pinned at their start.
-if (values.engines === 'load-core') pinThisProcess(LOAD_CORE);
 const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
 const nodes: NodeRow[] = [];
 const redisRows: string[][] = [];

@@ -5,14 +5,6 @@ import { fileURLToPath } from 'node:url';
 const TSX_LOADER = import.meta.resolve('tsx');
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 
-/**
- * Pins this process, and so every process it starts from now on unless pinned otherwise, to
- * `core` (when `taskset` is available).
- */
-export function pinThisProcess(core: number): void {
-  if (hasTaskset) spawnSync('taskset', ['-p', '-c', String(core), String(process.pid)]);
-}
-
 /** Options of {@link spawnNode}. */
 export interface SpawnNodeOptions {
   /** CPU core to pin the process to with `taskset`, when available. */
