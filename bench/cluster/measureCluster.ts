@@ -1,14 +1,10 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { TestPostgres } from '../../packages/server/src/test-utils/engines/startPostgres.js';
+import { execFileSync } from 'node:child_process';
 import type { TestRedis } from '../../packages/server/src/test-utils/engines/startRedis.js';
-import { createCpuMeter, type CpuReading } from '../lib/createCpuMeter.js';
+import type { CpuReading } from '../lib/createCpuMeter.js';
 import { processCpuMicros } from '../lib/procStats.js';
-import { spawnNode, stopChild } from '../lib/spawnNode.js';
-import type { LoadResult, ToWorker } from '../load/LoadJob.js';
-import { LOAD_CORE, nextMessage, startServer } from '../scenarios/measureOnce.js';
+import type { LoadResult } from '../load/LoadJob.js';
+import { meterJob } from './meterJob.js';
+import { startNodes, type ClusterEngines } from './startNodes.js';
 
 /**
  * How the fanout is served: one node on its embedded storage (the `liveline` peer), one node in
@@ -78,63 +74,34 @@ const trafficSince = (before: RedisTraffic, after: RedisTraffic): RedisTraffic =
   cpuMicros: after.cpuMicros - before.cpuMicros,
 });
 
-let databases = 0;
-
 /**
- * Runs the fanout once on `setup`: fresh data directories, a fresh database and an emptied Redis
- * for the cluster setups, every node pinned to the server core (so they share it, as two
- * processes on one small machine do) and one generator on the other core holding every client
- * and the publisher, so latencies compare one clock. Meters each node's CPU and Redis' counters
- * between `go` and `done`; stops every process it started by PID.
+ * Runs the fanout once on `setup` (see {@link startNodes}: fresh data, database and Redis; every
+ * node pinned to the server core, so they share it, as two processes on one small machine do) with
+ * the publisher on node 0 and the clients dealt to every node, and reads Redis' counters over the
+ * metered window.
  */
 export async function measureCluster(
   setup: ClusterSetup,
-  engines: { postgres: TestPostgres; redis: TestRedis },
+  engines: ClusterEngines,
   size: FanoutSize,
 ): Promise<ClusterMeasurement> {
-  const children: ChildProcess[] = [];
-  const dirs: string[] = [];
+  const run = await startNodes(setup === 'cluster-2' ? 2 : 1, setup === 'single' ? null : engines);
   try {
-    const cluster: Record<string, string> = {};
-    if (setup !== 'single') {
-      databases += 1;
-      cluster.DATABASE_URL = await engines.postgres.createDatabase(`fanout_${databases}`);
-      cluster.REDIS_URL = engines.redis.url;
-      execFileSync('redis-cli', ['-u', engines.redis.url, 'FLUSHALL']);
-      execFileSync('redis-cli', ['-u', engines.redis.url, 'CONFIG', 'RESETSTAT']);
-    }
-    const nodes = [];
-    for (let i = 0; i < (setup === 'cluster-2' ? 2 : 1); i += 1) {
-      const dir = mkdtempSync(join(tmpdir(), 'liveline-bench-'));
-      dirs.push(dir);
-      const env = { ...cluster, DATA_DIR: dir, NODE_ID: `node-${i}` };
-      const node = await startServer('liveline', env, {});
-      children.push(node.child);
-      nodes.push(node.ready);
-    }
-    const ports = nodes.map((node) => node.port);
-    const worker = spawnNode(new URL('../load/loadWorker.ts', import.meta.url), {
-      core: LOAD_CORE,
-      ipc: true,
+    const ports = run.nodes.map((node) => node.port);
+    const job = {
+      kind: 'fanout',
+      peer: 'liveline',
+      port: ports[0] ?? 0,
+      receiverPorts: ports,
+      ...size,
+    } as const;
+    const before: { redis?: RedisTraffic } = {};
+    const { load, nodes } = await meterJob(job, run.nodes, () => {
+      if (setup !== 'single') before.redis = readRedis(engines.redis);
     });
-    children.push(worker);
-    worker.send({
-      type: 'job',
-      job: { kind: 'fanout', peer: 'liveline', port: ports[0] ?? 0, receiverPorts: ports, ...size },
-    } satisfies ToWorker);
-    await nextMessage(worker, 'ready');
-    const redisBefore = setup === 'single' ? null : readRedis(engines.redis);
-    const meters = nodes.map((node) => createCpuMeter(node.pid, [worker.pid ?? 0]));
-    const done = nextMessage(worker, 'done');
-    worker.send({ type: 'go' } satisfies ToWorker);
-    const { output } = await done;
-    const readings = meters.map((meter) => meter.read());
-    const redis = redisBefore && trafficSince(redisBefore, readRedis(engines.redis));
-    worker.send({ type: 'exit' } satisfies ToWorker);
-    if (output.kind !== 'numbers') throw new Error('the fanout generator reported no numbers');
-    return { load: output.result, nodes: readings, redis };
+    const redis = before.redis ? trafficSince(before.redis, readRedis(engines.redis)) : null;
+    return { load, nodes, redis };
   } finally {
-    for (const child of children.reverse()) await stopChild(child);
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    await run.stop();
   }
 }

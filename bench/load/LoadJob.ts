@@ -14,6 +14,20 @@ export type LoadJob =
       readonly receiverPorts?: readonly number[];
     }
   | {
+      /** One op at a time, the next once every client has the last (event-cost). */
+      readonly kind: 'closed-loop';
+      readonly peer: PeerKind;
+      /** The publisher's server. */
+      readonly port: number;
+      /** At least 1: the loop paces itself by what the clients receive. */
+      readonly clients: number;
+      /** Unmetered ops first, so that the servers' code is compiled when metering starts. */
+      readonly warmupOps: number;
+      readonly ops: number;
+      /** Servers the clients are dealt to in turn; `[port]` when absent. */
+      readonly receiverPorts?: readonly number[];
+    }
+  | {
       readonly kind: 'tick30';
       readonly peer: PeerKind;
       readonly port: number;

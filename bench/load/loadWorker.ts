@@ -12,6 +12,7 @@ import {
   type ToWorker,
 } from './LoadJob.js';
 import type { Phases } from './Phases.js';
+import { runClosedLoop } from './runClosedLoop.js';
 import { runConnectStorm } from './runConnectStorm.js';
 import { runEchoRtt } from './runEchoRtt.js';
 import { runFanout } from './runFanout.js';
@@ -80,6 +81,8 @@ const run = async (job: LoadJob): Promise<JobOutput> => {
   switch (job.kind) {
     case 'fanout':
       return numbers(runFanout(endpointAt, job, phases));
+    case 'closed-loop':
+      return numbers(runClosedLoop(endpointAt, job, phases));
     case 'tick30':
       return numbers(runTick30(endpoint, job, phases));
     case 'connect-storm':
