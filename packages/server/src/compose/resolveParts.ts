@@ -61,6 +61,7 @@ const REQUIRED_METHODS = {
     'readEvents',
     'loadDocument',
     'listDocuments',
+    'listWorkflows',
     'countWorkflows',
     'putDocument',
     'loadVersioned',

@@ -1,3 +1,4 @@
+import type { WorkflowStatus } from '@liveline/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
@@ -232,6 +233,25 @@ describe.each(SUBJECTS)('Storage contract: $name', (subject) => {
     expect(await storage.countWorkflows()).toEqual(counts);
     await storage.close();
     expect(await (await subject.reopen(storage)).countWorkflows()).toEqual(counts);
+  });
+
+  it('W4 listWorkflows answers only the runs whose status is now one of those asked, also after a run ended by a later write', async () => {
+    const storage = await subject.create();
+    await storeRun(storage, 'queued', 'queued', 1);
+    await storeRun(storage, 'running', 'running', 1);
+    await storeRun(storage, 'ended', 'running', 1);
+    await storeRun(storage, 'done', 'completed', 1);
+    const { epoch } = await storage.openRoom('workflow:ended');
+    const value = { id: 'ended', status: 'failed' };
+    const documents = [{ kind: 'workflow' as const, id: 'ended', value }];
+    const ended = await storage.append({ ...event('workflow:ended', epoch, 2), documents });
+    expect(ended).toEqual({ kind: 'ok' });
+    await storage.putDocument({ kind: 'board', id: 'b', value: { id: 'b', status: 'running' } });
+    const ids = async (statuses: WorkflowStatus[]) =>
+      (await storage.listWorkflows(statuses)).map((run) => (run as { id: string }).id).sort();
+    expect(await ids(['queued', 'running'])).toEqual(['queued', 'running']);
+    expect(await ids(['failed', 'completed'])).toEqual(['done', 'ended']);
+    expect(await ids([])).toEqual([]);
   });
 
   it('TA1 swapDocument stores version expected + 1 only while the stored version is expected; of two writers expecting one version exactly one wins', async () => {

@@ -142,6 +142,11 @@ export interface Storage {
   /** Every stored document of a kind, as parsed JSON. */
   listDocuments(kind: DocumentKind): Promise<unknown[]>;
   /**
+   * The stored workflow runs whose status is one of `statuses`, as parsed JSON (callers validate
+   * them). The status index serves it, so a start reads the runs it may resume, not every run.
+   */
+  listWorkflows(statuses: readonly WorkflowStatus[]): Promise<unknown[]>;
+  /**
    * The stored workflow runs counted by status, every status present (0 when none); a status no
    * release knows is not counted. An index makes it a count, not a read of every run.
    */

@@ -109,6 +109,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     values: readonly unknown[],
   ): Promise<R[]> => (await pool.query<R>(text, [...values])).rows;
 
+  /** The `json` column of each row, parsed. */
+  const jsonRows = async (text: string, values: readonly unknown[]): Promise<unknown[]> =>
+    (await rows<{ json: string }>(text, values)).map((row) => parseStored(row.json));
+
   const loadVersioned = async (kind: DocumentKind, id: string): Promise<VersionedDocument> => {
     const [row] = await rows<{ json: string; version: string }>(
       'SELECT json, version FROM documents WHERE kind = $1 AND id = $2',
@@ -189,9 +193,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         return parseStored(row?.json);
       }),
     listDocuments: (kind) =>
-      guard('list documents', async () =>
-        (await rows<{ json: string }>('SELECT json FROM documents WHERE kind = $1', [kind])).map(
-          (row) => parseStored(row.json),
+      guard('list documents', () => jsonRows('SELECT json FROM documents WHERE kind = $1', [kind])),
+    listWorkflows: (statuses) =>
+      guard('list workflows', () =>
+        jsonRows(
+          `SELECT json FROM documents WHERE kind = 'workflow' AND run_status = ANY($1::text[])`,
+          [statuses],
         ),
       ),
     countWorkflows: () =>

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../test-utils/pruning.js';
-import { WAL_SIZE_LIMIT_BYTES } from './createSqliteStorage.js';
+import { LIST_WORKFLOWS_SQL, WAL_SIZE_LIMIT_BYTES } from './createSqliteStorage.js';
 
 describe('the SQLite storage file', () => {
   it('the WAL a reader let grow past WAL_SIZE_LIMIT_BYTES is cut back to it once the reader is gone', async () => {
@@ -30,5 +30,18 @@ describe('the SQLite storage file', () => {
 
     expect(held).toBeGreaterThan(2 * WAL_SIZE_LIMIT_BYTES);
     expect(after.at(-1)).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+  });
+});
+
+describe('the SQLite storage queries', () => {
+  it('W4 listWorkflows searches the status index for each status asked, reading no other run', () => {
+    const { reader } = openSqliteStorage();
+    const plan = reader
+      .prepare(`EXPLAIN QUERY PLAN ${LIST_WORKFLOWS_SQL}`)
+      .all('["queued","running"]')
+      .map((row) => (row as { detail: string }).detail);
+    expect(plan.filter((step) => step.includes('documents'))).toEqual([
+      'SEARCH documents USING INDEX documents_run_status (kind=? AND <expr>=?)',
+    ]);
   });
 });

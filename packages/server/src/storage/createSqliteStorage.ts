@@ -20,6 +20,13 @@ import type {
 } from './Storage.js';
 import { workflowCountsOf } from './workflowCounts.js';
 
+/**
+ * Reads the workflow runs whose status is in a JSON array of statuses through the status index:
+ * `kind` is a literal so that the partial index applies, and the array one parameter so that one
+ * prepared statement serves any set of statuses.
+ */
+export const LIST_WORKFLOWS_SQL = `SELECT json FROM documents WHERE kind = 'workflow' AND ${RUN_STATUS} IN (SELECT value FROM json_each(?))`;
+
 /** The database file inside the data directory. */
 export const DATABASE_FILE = 'liveline.db';
 
@@ -44,6 +51,7 @@ const num = (row: unknown, key: string): number | null => {
 };
 const parseStored = (json: string | null): unknown =>
   json === null ? null : (JSON.parse(json) as unknown);
+const parseJsonColumn = (row: unknown): unknown => parseStored(text(row, 'json'));
 
 const openDatabase = (dataDir: string): Database.Database => {
   mkdirSync(dataDir, { recursive: true });
@@ -106,6 +114,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
     listDocs: db.prepare('SELECT json FROM documents WHERE kind = ?'),
+    listRuns: db.prepare(LIST_WORKFLOWS_SQL),
     countRuns: db.prepare(
       `SELECT ${RUN_STATUS} AS status, COUNT(*) AS count FROM documents WHERE kind = 'workflow' GROUP BY ${RUN_STATUS}`,
     ),
@@ -197,10 +206,12 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
         }),
       ),
     loadDocument: (kind, id) =>
-      guard('read document', () => parseStored(text(statements.getDoc.get(kind, id), 'json'))),
+      guard('read document', () => parseJsonColumn(statements.getDoc.get(kind, id))),
     listDocuments: (kind) =>
-      guard('list documents', () =>
-        statements.listDocs.all(kind).map((row) => parseStored(text(row, 'json'))),
+      guard('list documents', () => statements.listDocs.all(kind).map(parseJsonColumn)),
+    listWorkflows: (statuses) =>
+      guard('list workflows', () =>
+        statements.listRuns.all(JSON.stringify(statuses)).map(parseJsonColumn),
       ),
     countWorkflows: () =>
       guard('count workflows', () =>

@@ -40,6 +40,7 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
       refused(readFailure) ?? inner.readEvents(room, afterSeq, limit),
     loadDocument: (kind, id) => refused(readFailure) ?? inner.loadDocument(kind, id),
     listDocuments: (kind) => refused(readFailure) ?? inner.listDocuments(kind),
+    listWorkflows: (statuses) => refused(readFailure) ?? inner.listWorkflows(statuses),
     appliedOp: (room, opId) => refused(readFailure) ?? inner.appliedOp(room, opId),
     failWrites(message) {
       writeFailure = new StorageError(`write failed: ${message}`);
