@@ -19,7 +19,12 @@ import { createRunOwnership } from './createRunOwnership.js';
 import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
 import { newWorkflow, queuePosition } from './newWorkflow.js';
-import { isTerminal, runWorkflow, type UnnumberedWorkflowEvent } from './runWorkflow.js';
+import {
+  UNFINISHED_STATUSES,
+  isTerminal,
+  runWorkflow,
+  type UnnumberedWorkflowEvent,
+} from './runWorkflow.js';
 import { retryUntilDone } from '../retryUntilDone.js';
 import type { Stage } from './Stage.js';
 import type { WorkflowDomain } from './WorkflowDomain.js';
@@ -177,16 +182,16 @@ export function createWorkflowDomain(deps: {
     },
   });
 
+  /** Holds and takes over the runs a start may resume; a finished one is read back when used (G1). */
   const restore = async (): Promise<void> => {
-    for (const stored of await storage.listDocuments('workflow')) {
+    for (const stored of await storage.listWorkflows(UNFINISHED_STATUSES)) {
       const parsed = parse(workflowSchema, stored);
       if (!parsed.ok) {
         log.warn('workflow.restore_skipped', { error: parsed.error.message });
         continue;
       }
-      // A run started while storage could not be read is held already, and newer than its row; a
-      // finished one is read back when used (rule G1).
-      if (runs.get(parsed.value.id) || isTerminal(parsed.value)) continue;
+      // A run started while storage could not be read is held already, and newer than its row.
+      if (runs.get(parsed.value.id)) continue;
       runs.hold(parsed.value.id, parsed.value);
       await takeOver(parsed.value.id);
     }

@@ -1,10 +1,12 @@
 import {
   PIPELINE,
   TERMINAL_WORKFLOW_STATUSES,
+  WORKFLOW_STATUSES,
   type Artifact,
   type StageName,
   type Workflow,
   type WorkflowEvent,
+  type WorkflowStatus,
 } from '@liveline/protocol';
 import { errorMessage } from '../../errors.js';
 import type { DomainFailure } from '../DomainFailure.js';
@@ -23,6 +25,10 @@ export type UnnumberedWorkflowEvent = WorkflowEvent extends infer E
 
 /** Whether a workflow has ended (completed, failed, cancelled or interrupted). */
 export const isTerminal = (w: Workflow): boolean => TERMINAL_WORKFLOW_STATUSES.includes(w.status);
+/** The statuses of a run that has not ended, which a start resumes (rule W4). */
+export const UNFINISHED_STATUSES: readonly WorkflowStatus[] = WORKFLOW_STATUSES.filter(
+  (status) => !TERMINAL_WORKFLOW_STATUSES.includes(status),
+);
 
 /** What a run needs from its domain. */
 export interface RunContext {
