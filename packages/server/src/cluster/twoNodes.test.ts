@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
+import type { Stage } from '../domains/workflow/Stage.js';
 import { boardSeenBy, createCard, createCardsAtOnce, seqOf } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
@@ -10,9 +12,31 @@ import {
   rawRequest,
   startTestServer,
   wsOrigin,
+  type TestClient,
 } from '../test-utils/index.js';
+import { getWorkflow, waitForStatus } from '../test-utils/workflows.js';
 
 const engines = useClusterEngines('two_nodes');
+
+const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
+
+/** A built-in `storyboard` stage that starts its work only once `open` is called. */
+function heldStoryboard(): { stage: Stage; open: () => void } {
+  let open = (): void => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const storyboard = createBuiltinStage('storyboard', 4);
+  const stage: Stage = { run: (...args) => opened.then(() => storyboard.run(...args)) };
+  return { stage, open };
+}
+
+/** Joins `/ws/workflow/{id}` on a node and answers its snapshot. */
+async function joinRun(node: { origin: string }, id: string) {
+  const client = await connectTestClient(wsOrigin(node, `/ws/workflow/${id}`));
+  return { client, snapshot: await client.next('snapshot') };
+}
+
+/** Every message a client got after its snapshot. */
+const afterSnapshot = (client: TestClient) => client.messages.slice(1);
 
 describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
   it('a board op on node A reaches a client of node B, and a client through nginx has it whichever node it lands on; /health names each node', async () => {
@@ -102,5 +126,54 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
       const late = await connectTestClient(wsOrigin(node, url));
       expect(seqOf(await late.next('snapshot'))).toBe(head);
     }
+  });
+
+  it("G1 R2 a running run created on node A and first joined on node B: B reads it back, so B's snapshot is A's (workflow, seq, epoch), B streams its later events live in order with no gap, and B's HTTP read is A's", async () => {
+    const cluster = await engines.freshCluster();
+    const storyboard = heldStoryboard();
+    const a = await startTestServer({
+      ...cluster,
+      nodeId: 'node-a',
+      stages: { storyboard: storyboard.stage },
+    });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    await rawRequest(a, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    // Held in its storyboard stage, the run stands still while both nodes are asked.
+    await vi.waitFor(
+      async () =>
+        expect((await getWorkflow(a, 'run')).stages[1]).toMatchObject({
+          stage: 'storyboard',
+          status: 'running',
+        }),
+      { timeout: 5_000 },
+    );
+
+    const onB = await joinRun(b, 'run');
+    const onA = await joinRun(a, 'run');
+    expect(onB.snapshot).toEqual(onA.snapshot);
+    expect(dataOf(onB.snapshot).workflow).toEqual(await getWorkflow(a, 'run'));
+    expect(await getWorkflow(b, 'run')).toEqual(await getWorkflow(a, 'run'));
+
+    storyboard.open();
+    await onA.client.next('workflow.completed', 10_000);
+    await onB.client.next('workflow.completed', 10_000);
+    const from = seqOf(onB.snapshot) ?? -1;
+    const events = afterSnapshot(onB.client);
+    expect(events.map(seqOf)).toEqual(events.map((_, i) => from + 1 + i));
+    expect(events).toEqual(afterSnapshot(onA.client));
+  });
+
+  it("G1 R2 a finished run created on node A is served by node B, which never saw it: B's first snapshot and HTTP read are A's", async () => {
+    const cluster = await engines.freshCluster();
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    await rawRequest(a, '/api/workflows', { body: { id: 'done', mode: 'idea', input: IDEA } });
+    await waitForStatus(a, 'done', 'completed');
+
+    const onB = await joinRun(b, 'done');
+    const onA = await joinRun(a, 'done');
+    expect(dataOf(onB.snapshot).workflow).toMatchObject({ id: 'done', status: 'completed' });
+    expect(onB.snapshot).toEqual(onA.snapshot);
+    expect(await getWorkflow(b, 'done')).toEqual(await getWorkflow(a, 'done'));
   });
 });
