@@ -40,5 +40,5 @@ export type {
 
 /** Starts a Liveline server on its own port: {@link createLivelineServer} plus `listen`. */
 export async function startServer(options: LivelineServerOptions = {}): Promise<LivelineServer> {
-  return createLivelineServer(options).listen();
+  return (await createLivelineServer(options)).listen();
 }

@@ -53,7 +53,7 @@ describe('createLivelineServer', () => {
     server.on('upgrade', (req, socket, head) =>
       hostWss.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ from: 'host' }))),
     );
-    const liveline = createLivelineServer(quiet());
+    const liveline = await createLivelineServer(quiet());
     liveline.attach(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     onTestCleanup(async () => {
@@ -84,7 +84,7 @@ describe('createLivelineServer', () => {
   });
 
   it('the lifecycle goes starting, listening, draining, stopped, and a stopped server cannot attach', async () => {
-    const liveline = createLivelineServer({ ...quiet(), port: 0 });
+    const liveline = await createLivelineServer({ ...quiet(), port: 0 });
     expect(liveline.state).toBe('starting');
     const server = await liveline.listen();
     expect(server.state).toBe('listening');
@@ -111,19 +111,19 @@ describe('createLivelineServer', () => {
       lines.push({ event, ...(fields && { fields }) });
     };
     const logger = { debug: record, info: record, warn: record, error: record };
-    const server = await createLivelineServer({ ...quiet(), port: 0, logger }).listen();
+    const server = await (await createLivelineServer({ ...quiet(), port: 0, logger })).listen();
     await server.stop();
     expect(lines.map((l) => l.event)).toEqual([
       'server.auth_off',
       'server.started',
       'server.stopped',
     ]);
-    expect(() => createLivelineServer({ ...quiet(), broker: {} as never })).toThrow(
+    await expect(createLivelineServer({ ...quiet(), broker: {} as never })).rejects.toThrow(
       /^broker: expected an object with the methods seed, publish/,
     );
-    expect(() => createLivelineServer({ ...quiet(), stages: { dance: {} } as never })).toThrow(
-      ConfigError,
-    );
+    await expect(
+      createLivelineServer({ ...quiet(), stages: { dance: {} } as never }),
+    ).rejects.toThrow(ConfigError);
   });
 
   it('the README shows the tested embedding example as it is', () => {

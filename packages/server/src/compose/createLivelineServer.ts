@@ -79,11 +79,12 @@ const defaultAllowedOrigins = (origin: string): readonly string[] => {
 /**
  * Puts a Liveline server together from `options`: storage, broker, stages, clock (`now`) and
  * logger are built from the settings unless given. Nothing listens until `listen` or `attach`.
+ * Asynchronous because cluster mode's engines are loaded only when the settings name them.
  */
-export function createLivelineServer(options: LivelineServerOptions = {}): Liveline {
+export async function createLivelineServer(options: LivelineServerOptions = {}): Promise<Liveline> {
   const config = resolveServerOptions(options);
   const { now } = config;
-  const parts = resolveParts(options, config);
+  const parts = await resolveParts(options, config);
   const { log, storage, ownsStorage, broker, stages, presenceSlices } = parts;
   const lifecycle = createLifecycle();
   const startedAt = now();

@@ -1,21 +1,20 @@
 import { STAGE_NAMES, type StageName } from '@liveline/protocol';
 import type { ResolvedServerOptions } from '../config/serverOptions.js';
+import { NO_OTHER_NODES, type PresenceSlices } from '../domains/board/PresenceSlices.js';
 import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
 import { createRenderStage } from '../domains/workflow/render/createRenderStage.js';
-import type { PresenceSlices } from '../domains/board/PresenceSlices.js';
-import type { MetricsSlices } from '../domains/workflow/MetricsSlices.js';
+import { ONLY_THIS_NODE, type MetricsSlices } from '../domains/workflow/MetricsSlices.js';
 import type { AnchorReplica } from '../domains/transport/AnchorReplica.js';
+import { createEmbeddedAnchor } from '../domains/transport/createEmbeddedAnchor.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
-import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
-import { createRedisBroker, type BrokerStatus } from '../rooms/createRedisBroker.js';
-import { createPostgresStorage } from '../storage/createPostgresStorage.js';
+import { createMemoryBroker, type HistoryLimits } from '../rooms/createMemoryBroker.js';
+import type { BrokerStatus } from '../rooms/createRedisBroker.js';
 import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
-import { createLatestReplication } from './createLatestReplication.js';
 
 /** The replaceable parts of a server; each one left out is built from the options. */
 export interface LivelineParts {
@@ -51,6 +50,15 @@ export interface ResolvedParts {
   readonly closeBroker: () => Promise<void>;
   /** A stage without a worker (`render` with `renderVideo: false`) is skipped by every run. */
   readonly stages: Partial<Record<StageName, Stage>>;
+}
+
+/** The parts that embedded and cluster mode build on different engines. */
+export type Engines = Omit<ResolvedParts, 'log' | 'ownsStorage' | 'mode' | 'stages'>;
+
+/** The storage and broker given as parts, checked; `null` for each the engines build. */
+export interface GivenEngines {
+  readonly storage: Storage | null;
+  readonly broker: Broker | null;
 }
 
 const REQUIRED_METHODS = {
@@ -102,8 +110,38 @@ const checkPart = <T>(field: string, value: T, methods: readonly string[]): T =>
   return value;
 };
 
-/** Builds the parts left out of `parts` from `config`, and checks the ones given. */
-export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions): ResolvedParts {
+/**
+ * The engines of an embedded node: SQLite in `dataDir` and the in-memory broker (unless given),
+ * and the latest rooms in process (the anchor is a document of its storage, and there are no other
+ * nodes' people).
+ */
+const embeddedEngines = (
+  given: GivenEngines,
+  config: ResolvedServerOptions,
+  limits: HistoryLimits,
+  log: Logger,
+): Engines => {
+  const storage = given.storage ?? createSqliteStorage(config.dataDir, log);
+  return {
+    storage,
+    broker: given.broker ?? createMemoryBroker(limits, config.now, encodeTextFrame),
+    brokerStatus: null,
+    anchors: createEmbeddedAnchor(storage, config.now),
+    presenceSlices: NO_OTHER_NODES,
+    metricsSlices: ONLY_THIS_NODE,
+    brokerReady: Promise.resolve(),
+    closeBroker: () => Promise.resolve(),
+  };
+};
+
+/**
+ * Builds the parts left out of `parts` from `config`, and checks the ones given. Cluster mode's
+ * engines are loaded only in cluster mode: an embedded node never loads `pg` or `redis`.
+ */
+export async function resolveParts(
+  parts: LivelineParts,
+  config: ResolvedServerOptions,
+): Promise<ResolvedParts> {
   const log = parts.logger
     ? checkPart('logger', parts.logger, REQUIRED_METHODS.logger)
     : createLogger(config.logLevel);
@@ -129,50 +167,34 @@ export function resolveParts(parts: LivelineParts, config: ResolvedServerOptions
       : builtin(name);
     if (stage) stages[name] = stage;
   }
+  // Every given part is checked before any engine is built: a refused one leaves nothing open.
+  const given: GivenEngines = {
+    broker: parts.broker ? checkPart('broker', parts.broker, REQUIRED_METHODS.broker) : null,
+    storage: parts.storage ? checkPart('storage', parts.storage, REQUIRED_METHODS.storage) : null,
+  };
   const limits = {
     maxEvents: config.historyMaxEvents,
     maxAgeMs: config.historyMaxAgeMs,
     maxBytes: config.historyMaxBytes,
   };
-  const redis =
-    !parts.broker && config.redisUrl
-      ? createRedisBroker({
-          url: config.redisUrl,
+  const { databaseUrl, redisUrl } = config;
+  const engines =
+    databaseUrl !== null && redisUrl !== null
+      ? (await import('./createClusterEngines.js')).createClusterEngines({
+          given,
+          databaseUrl,
+          redisUrl,
+          nodeId: config.nodeId,
           limits,
           now: config.now,
-          encode: encodeTextFrame,
           log,
         })
-      : null;
-  const broker = parts.broker
-    ? checkPart('broker', parts.broker, REQUIRED_METHODS.broker)
-    : (redis ?? createMemoryBroker(limits, config.now, encodeTextFrame));
-  // Storage last: it opens a file, which nothing may leave open when another part is refused.
-  const storage = parts.storage
-    ? checkPart('storage', parts.storage, REQUIRED_METHODS.storage)
-    : config.databaseUrl
-      ? createPostgresStorage({ url: config.databaseUrl, log })
-      : createSqliteStorage(config.dataDir, log);
-  const mode = config.databaseUrl ? 'cluster' : 'embedded';
-  const latest = createLatestReplication({
-    storage,
-    redisUrl: mode === 'cluster' ? config.redisUrl : null,
-    nodeId: config.nodeId,
-    log,
-    now: config.now,
-  });
+      : embeddedEngines(given, config, limits, log);
   return {
+    ...engines,
     log,
-    storage,
     ownsStorage: !parts.storage,
-    broker,
-    mode,
-    brokerStatus: redis ? () => redis.status() : null,
-    anchors: latest.anchors,
-    presenceSlices: latest.presence,
-    metricsSlices: latest.metrics,
-    brokerReady: Promise.all([redis?.ready, latest.ready]).then(() => undefined),
-    closeBroker: () => Promise.all([redis?.close(), latest.close()]).then(() => undefined),
+    mode: databaseUrl === null ? 'embedded' : 'cluster',
     stages,
   };
 }

@@ -10,7 +10,7 @@ export async function startHostApp(
     if (req.url === '/hello') res.end('hello from the host app\n');
     else res.writeHead(404).end();
   });
-  const liveline = createLivelineServer(options);
+  const liveline = await createLivelineServer(options);
   liveline.attach(server); // Liveline answers its routes; every other request reaches the host's
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { server, liveline };

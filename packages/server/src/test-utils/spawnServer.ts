@@ -6,9 +6,10 @@ import { onTestCleanup } from './index.js';
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * How long a spawned node may take to listen. Its start waits on nothing fixed (only an unreachable
- * Redis, 2 s): it is ~1.8 s of CPU, nearly all loading modules, which tsx's hooks make twice as
- * costly as from dist/ (an embedded and a cluster node cost the same). Three nodes starting at
- * once on 2 cores took 7 s at load 5 and passed 15 s at load 11.
+ * Redis, 2 s): it is ~1.8 s of CPU for a cluster node and ~1.25 s for an embedded one (which loads
+ * no pg or redis), nearly all loading modules, which tsx's hooks make two to three times as costly
+ * as from dist/. Three nodes starting at once on 2 cores took 7 s at load 5 and passed 15 s at
+ * load 11.
  */
 const START_WAIT_MS = 30_000;
 
