@@ -1,8 +1,5 @@
 import type { WorkflowStatus } from '@liveline/protocol';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
-import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
-import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   MINUTE_MS,
   PRUNE_POLICY,
@@ -11,75 +8,10 @@ import {
   storedSeqs,
   storeRun,
 } from '../test-utils/pruning.js';
-import { createPostgresStorage } from './createPostgresStorage.js';
-import { createSqliteStorage } from './createSqliteStorage.js';
+import { useStorageSubjects } from '../test-utils/storageSubjects.js';
 import type { AppendRequest, Storage } from './Storage.js';
 
-/** One implementation under the contract: every case runs against each. */
-interface StorageSubject {
-  readonly name: string;
-  /** A storage on a fresh, empty database, closed after the test. */
-  create(): Promise<Storage>;
-  /** A new storage on the database of `storage`, which the case has closed: what a restart sees. */
-  reopen(storage: Storage): Promise<Storage>;
-  /** Releases what the subject started (a database server), after all its cases. */
-  destroy(): Promise<void>;
-}
-
-const sqliteSubject = (): StorageSubject => {
-  const dirs = new WeakMap<Storage, string>();
-  const open = (dir: string): Storage => {
-    const storage = createSqliteStorage(dir, createLogger('silent'));
-    dirs.set(storage, dir);
-    onTestCleanup(() => storage.close());
-    return storage;
-  };
-  return {
-    name: 'sqlite',
-    create: () => Promise.resolve(open(tempDataDir())),
-    reopen: (storage) => Promise.resolve(open(dirs.get(storage) ?? tempDataDir())),
-    destroy: () => Promise.resolve(),
-  };
-};
-
-/** A throwaway PostgreSQL cluster for the file (started by the first case), a database per case. */
-const postgresSubject = (): StorageSubject => {
-  let cluster: Promise<TestPostgres> | null = null;
-  const urls = new WeakMap<Storage, string>();
-  let databases = 0;
-  const open = (url: string): Storage => {
-    const storage = createPostgresStorage({ url, log: createLogger('silent') });
-    urls.set(storage, url);
-    onTestCleanup(() => storage.close());
-    return storage;
-  };
-  return {
-    name: 'postgres',
-    async create() {
-      cluster ??= startPostgres();
-      databases += 1;
-      return open(await (await cluster).createDatabase(`contract_${databases}`));
-    },
-    reopen: (storage) => {
-      const url = urls.get(storage);
-      return url
-        ? Promise.resolve(open(url))
-        : Promise.reject(new Error('reopen of a storage this subject did not create'));
-    },
-    async destroy() {
-      if (cluster) await (await cluster).stop();
-    },
-  };
-};
-
-/** Add an implementation here (one line) and it must pass every case below. */
-const SUBJECTS: readonly StorageSubject[] = [sqliteSubject(), postgresSubject()];
-
-afterAll(async () => {
-  for (const subject of SUBJECTS) await subject.destroy();
-});
-
-describe.each(SUBJECTS)('Storage contract: $name', (subject) => {
+describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
   /** Appends `count` events after the head and returns the room's epoch. */
   const fill = async (storage: Storage, room: string, count: number): Promise<string> => {
     const { epoch, headSeq } = await storage.openRoom(room);
