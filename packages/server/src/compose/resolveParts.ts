@@ -70,6 +70,7 @@ const REQUIRED_METHODS = {
     'loadDocument',
     'listDocuments',
     'listWorkflows',
+    'readWorkflowPage',
     'countWorkflows',
     'putDocument',
     'loadVersioned',

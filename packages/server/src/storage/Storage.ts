@@ -116,6 +116,20 @@ export interface PruneReport {
   readonly more: boolean;
 }
 
+/** Where a workflow run sits in the newest-first order of runs: its creation time, then its id. */
+export interface WorkflowPosition {
+  /** The run's `created_at`, epoch ms. */
+  readonly createdAt: number;
+  readonly id: string;
+}
+
+/** A stored workflow run with its position in the newest-first order. */
+export interface StoredWorkflow {
+  readonly position: WorkflowPosition;
+  /** The stored value as parsed JSON (callers validate it). */
+  readonly value: unknown;
+}
+
 /** How many stored workflow runs have each status (the coordinator metrics' counts, rule CM1). */
 export type WorkflowCounts = Readonly<Record<WorkflowStatus, number>>;
 
@@ -146,6 +160,12 @@ export interface Storage {
    * them). The status index serves it, so a start reads the runs it may resume, not every run.
    */
   listWorkflows(statuses: readonly WorkflowStatus[]): Promise<unknown[]>;
+  /**
+   * Stored workflow runs newest first (by `created_at`, then by id, both descending), those after
+   * `before` in that order (from the newest when `null`), at most `limit`. An index makes it a
+   * read of one page, not of every run; a run without a numeric `created_at` is not listed.
+   */
+  readWorkflowPage(before: WorkflowPosition | null, limit: number): Promise<StoredWorkflow[]>;
   /**
    * The stored workflow runs counted by status, every status present (0 when none); a status no
    * release knows is not counted. An index makes it a count, not a read of every run.

@@ -201,6 +201,20 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           [statuses],
         ),
       ),
+    readWorkflowPage: (before, limit) =>
+      guard('read workflow page', async () =>
+        (
+          await rows<{ id: string; run_created_at: number; json: string }>(
+            `SELECT id, run_created_at, json FROM documents
+             WHERE kind = 'workflow' AND (run_created_at, id) < ($1, $2)
+             ORDER BY run_created_at DESC, id DESC LIMIT $3`,
+            [before?.createdAt ?? Infinity, before?.id ?? '', limit], // +∞: from the newest
+          )
+        ).map((row) => ({
+          position: { createdAt: row.run_created_at, id: row.id },
+          value: parseStored(row.json),
+        })),
+      ),
     countWorkflows: () =>
       guard('count workflows', async () =>
         workflowCountsOf(

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
 import { MINUTE_MS, PRUNE_POLICY, pruneAll } from '../test-utils/pruning.js';
-import { RUN_STATUS } from './createSqliteSchema.js';
+import { RUN_CREATED, RUN_STATUS } from './createSqliteSchema.js';
 import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
 
 /** The tables as databases stored them before WITHOUT ROWID, with and without retention's column. */
@@ -105,6 +105,37 @@ describe('SQLite schema upgrade (createSqliteSchema)', () => {
       .all()
       .map((row) => (row as { detail: string }).detail);
     expect(plan).toEqual(['SEARCH documents USING INDEX documents_run_status (kind=?)']);
+  });
+
+  it('W7 an upgraded database pages its runs newest first, seeking the created index instead of reading every run', async () => {
+    const dataDir = oldDatabase(OLD_SCHEMAS['with retention']);
+    const db = new Database(join(dataDir, DATABASE_FILE));
+    db.exec(`INSERT INTO documents (kind, id, json) VALUES
+      ('workflow', 'w1', '{"created_at":1}'), ('workflow', 'w2', '{"created_at":2}'),
+      ('workflow', 'w3', '{"created_at":3}')`);
+    db.close();
+    const storage = createSqliteStorage(dataDir, createLogger('silent'));
+    onTestCleanup(() => storage.close());
+
+    const first = await storage.readWorkflowPage(null, 2);
+    expect(first.map((run) => run.position)).toEqual([
+      { createdAt: 3, id: 'w3' },
+      { createdAt: 2, id: 'w2' },
+    ]);
+    const rest = await storage.readWorkflowPage({ createdAt: 2, id: 'w2' }, 2);
+    expect(rest.map((run) => run.value)).toEqual([{ created_at: 1 }]);
+    const reader = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+    onTestCleanup(() => reader.close());
+    const plan = reader
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT json FROM documents WHERE kind = 'workflow' AND ${RUN_CREATED} <= 2
+         AND (${RUN_CREATED}, id) < (2, 'w2') ORDER BY ${RUN_CREATED} DESC, id DESC LIMIT 2`,
+      )
+      .all()
+      .map((row) => (row as { detail: string }).detail);
+    expect(plan).toEqual([
+      'SEARCH documents USING INDEX documents_run_created (kind=? AND <expr><?)',
+    ]);
   });
 
   it('an upgraded database opens again with its events and op ids', async () => {

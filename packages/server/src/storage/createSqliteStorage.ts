@@ -6,7 +6,7 @@ import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
 import { createSqliteLeases } from './createSqliteLeases.js';
 import { createSqlitePruner } from './createSqlitePruner.js';
-import { RUN_STATUS, createSqliteSchema } from './createSqliteSchema.js';
+import { RUN_CREATED, RUN_STATUS, createSqliteSchema } from './createSqliteSchema.js';
 import type {
   AppendRequest,
   AppendResult,
@@ -15,6 +15,7 @@ import type {
   RoomHead,
   Storage,
   StorageStatus,
+  StoredWorkflow,
   SwapResult,
   VersionedDocument,
 } from './Storage.js';
@@ -115,6 +116,13 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
     listDocs: db.prepare('SELECT json FROM documents WHERE kind = ?'),
     listRuns: db.prepare(LIST_WORKFLOWS_SQL),
+    // The planner seeks the index by the first bound only; the row value alone makes it scan.
+    // The bound also leaves out a `created_at` that is not a number (SQLite ranks text above).
+    runPage: db.prepare(
+      `SELECT id, ${RUN_CREATED} AS created_at, json FROM documents
+       WHERE kind = 'workflow' AND ${RUN_CREATED} <= @createdAt AND (${RUN_CREATED}, id) < (@createdAt, @id)
+       ORDER BY ${RUN_CREATED} DESC, id DESC LIMIT @limit`,
+    ),
     countRuns: db.prepare(
       `SELECT ${RUN_STATUS} AS status, COUNT(*) AS count FROM documents WHERE kind = 'workflow' GROUP BY ${RUN_STATUS}`,
     ),
@@ -212,6 +220,18 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     listWorkflows: (statuses) =>
       guard('list workflows', () =>
         statements.listRuns.all(JSON.stringify(statuses)).map(parseJsonColumn),
+      ),
+    readWorkflowPage: (before, limit) =>
+      guard('read workflow page', () =>
+        statements.runPage
+          .all({ createdAt: Infinity, id: '', ...before, limit })
+          .flatMap((row): StoredWorkflow[] => {
+            const id = text(row, 'id');
+            const createdAt = num(row, 'created_at');
+            return id === null || createdAt === null
+              ? []
+              : [{ position: { createdAt, id }, value: parseJsonColumn(row) }];
+          }),
       ),
     countWorkflows: () =>
       guard('count workflows', () =>

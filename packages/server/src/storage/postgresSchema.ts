@@ -4,6 +4,8 @@
  * is one round trip and one transaction. A run's status is also a stored generated column
  * (`run_status`) with an index, so that counting runs by status (the metrics, every tick) reads
  * the index, not every run's JSON: PostgreSQL answers no count from an expression index alone.
+ * Its creation time is one too (`run_created_at`, a number or null), indexed so that a page of
+ * runs newest first is read from the index's start.
  * Nodes starting together create it under an advisory lock: concurrent `CREATE ... IF NOT EXISTS`
  * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other.
  */
@@ -13,6 +15,8 @@ CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS run_status TEXT GENERATED ALWAYS AS (CASE WHEN kind = 'workflow' THEN (json::jsonb)->>'status' END) STORED;
 CREATE INDEX IF NOT EXISTS documents_run_status ON documents (kind, run_status) WHERE kind = 'workflow';
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS run_created_at DOUBLE PRECISION GENERATED ALWAYS AS (CASE WHEN kind = 'workflow' AND jsonb_typeof((json::jsonb)->'created_at') = 'number' THEN ((json::jsonb)->>'created_at')::double precision END) STORED;
+CREATE INDEX IF NOT EXISTS documents_run_created ON documents (run_created_at DESC, id DESC) WHERE kind = 'workflow';
 CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq BIGINT NOT NULL, frame TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (room, seq));
 CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq BIGINT NOT NULL, at DOUBLE PRECISION, PRIMARY KEY (room, op_id));

@@ -41,6 +41,8 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     loadDocument: (kind, id) => refused(readFailure) ?? inner.loadDocument(kind, id),
     listDocuments: (kind) => refused(readFailure) ?? inner.listDocuments(kind),
     listWorkflows: (statuses) => refused(readFailure) ?? inner.listWorkflows(statuses),
+    readWorkflowPage: (before, limit) =>
+      refused(readFailure) ?? inner.readWorkflowPage(before, limit),
     appliedOp: (room, opId) => refused(readFailure) ?? inner.appliedOp(room, opId),
     failWrites(message) {
       writeFailure = new StorageError(`write failed: ${message}`);
