@@ -1,4 +1,4 @@
-import type { WorkflowStatus } from '@liveline/protocol';
+import type { WorkflowCursor, WorkflowStatus } from '@liveline/protocol';
 
 /** One serialized event of an ordered room (stored here because rooms depend on storage, not the reverse). */
 export interface HistoryEntry {
@@ -116,16 +116,10 @@ export interface PruneReport {
   readonly more: boolean;
 }
 
-/** Where a workflow run sits in the newest-first order of runs: its creation time, then its id. */
-export interface WorkflowPosition {
-  /** The run's `created_at`, epoch ms. */
-  readonly createdAt: number;
-  readonly id: string;
-}
-
 /** A stored workflow run with its position in the newest-first order. */
 export interface StoredWorkflow {
-  readonly position: WorkflowPosition;
+  /** Its `created_at` and id, the cursor of a page that starts after it. */
+  readonly position: WorkflowCursor;
   /** The stored value as parsed JSON (callers validate it). */
   readonly value: unknown;
 }
@@ -165,7 +159,7 @@ export interface Storage {
    * `before` in that order (from the newest when `null`), at most `limit`. An index makes it a
    * read of one page, not of every run; a run without a numeric `created_at` is not listed.
    */
-  readWorkflowPage(before: WorkflowPosition | null, limit: number): Promise<StoredWorkflow[]>;
+  readWorkflowPage(before: WorkflowCursor | null, limit: number): Promise<StoredWorkflow[]>;
   /**
    * The stored workflow runs counted by status, every status present (0 when none); a status no
    * release knows is not counted. An index makes it a count, not a read of every run.

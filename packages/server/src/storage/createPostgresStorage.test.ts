@@ -147,7 +147,7 @@ describe('PostgreSQL storage', () => {
 
     const first = await storage.readWorkflowPage(null, 2);
     expect(first.map((run) => run.position.id)).toEqual(['w3', 'w2']);
-    const rest = await storage.readWorkflowPage({ createdAt: 2, id: 'w2' }, 2);
+    const rest = await storage.readWorkflowPage({ created_at: 2, id: 'w2' }, 2);
     expect(rest.map((run) => run.value)).toEqual([{ created_at: 1 }]);
     // Three rows are cheaper to scan; with scans off the plan shows the index serves the order.
     await old.query('SET enable_seqscan = off');

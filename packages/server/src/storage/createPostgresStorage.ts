@@ -208,10 +208,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             `SELECT id, run_created_at, json FROM documents
              WHERE kind = 'workflow' AND (run_created_at, id) < ($1, $2)
              ORDER BY run_created_at DESC, id DESC LIMIT $3`,
-            [before?.createdAt ?? Infinity, before?.id ?? '', limit], // +∞: from the newest
+            [before?.created_at ?? Infinity, before?.id ?? '', limit], // +∞: from the newest
           )
         ).map((row) => ({
-          position: { createdAt: row.run_created_at, id: row.id },
+          position: { created_at: row.run_created_at, id: row.id },
           value: parseStored(row.json),
         })),
       ),

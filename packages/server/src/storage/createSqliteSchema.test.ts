@@ -119,10 +119,10 @@ describe('SQLite schema upgrade (createSqliteSchema)', () => {
 
     const first = await storage.readWorkflowPage(null, 2);
     expect(first.map((run) => run.position)).toEqual([
-      { createdAt: 3, id: 'w3' },
-      { createdAt: 2, id: 'w2' },
+      { created_at: 3, id: 'w3' },
+      { created_at: 2, id: 'w2' },
     ]);
-    const rest = await storage.readWorkflowPage({ createdAt: 2, id: 'w2' }, 2);
+    const rest = await storage.readWorkflowPage({ created_at: 2, id: 'w2' }, 2);
     expect(rest.map((run) => run.value)).toEqual([{ created_at: 1 }]);
     const reader = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
     onTestCleanup(() => reader.close());

@@ -120,7 +120,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     // The bound also leaves out a `created_at` that is not a number (SQLite ranks text above).
     runPage: db.prepare(
       `SELECT id, ${RUN_CREATED} AS created_at, json FROM documents
-       WHERE kind = 'workflow' AND ${RUN_CREATED} <= @createdAt AND (${RUN_CREATED}, id) < (@createdAt, @id)
+       WHERE kind = 'workflow' AND ${RUN_CREATED} <= @created_at AND (${RUN_CREATED}, id) < (@created_at, @id)
        ORDER BY ${RUN_CREATED} DESC, id DESC LIMIT @limit`,
     ),
     countRuns: db.prepare(
@@ -224,13 +224,13 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     readWorkflowPage: (before, limit) =>
       guard('read workflow page', () =>
         statements.runPage
-          .all({ createdAt: Infinity, id: '', ...before, limit })
+          .all({ created_at: Infinity, id: '', ...before, limit })
           .flatMap((row): StoredWorkflow[] => {
             const id = text(row, 'id');
             const createdAt = num(row, 'created_at');
             return id === null || createdAt === null
               ? []
-              : [{ position: { createdAt, id }, value: parseJsonColumn(row) }];
+              : [{ position: { created_at: createdAt, id }, value: parseJsonColumn(row) }];
           }),
       ),
     countWorkflows: () =>

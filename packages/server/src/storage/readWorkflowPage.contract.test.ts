@@ -1,13 +1,14 @@
+import type { WorkflowCursor } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { useStorageSubjects } from '../test-utils/storageSubjects.js';
-import type { Storage, WorkflowPosition } from './Storage.js';
+import type { Storage } from './Storage.js';
 
 /** Stores a run with only what the page reads: its id and creation time. */
 const storeCreated = (storage: Storage, id: string, createdAt: unknown): Promise<void> =>
   storage.putDocument({ kind: 'workflow', id, value: { id, created_at: createdAt } });
 
 /** The ids of one page and the position of its last run. */
-const page = async (storage: Storage, before: WorkflowPosition | null, limit: number) => {
+const page = async (storage: Storage, before: WorkflowCursor | null, limit: number) => {
   const runs = await storage.readWorkflowPage(before, limit);
   return { ids: runs.map((run) => run.position.id), last: runs.at(-1)?.position ?? null };
 };
@@ -24,7 +25,7 @@ describe.each(useStorageSubjects())('Storage contract (workflow pages): $name', 
 
     expect((await page(storage, null, 10)).ids).toEqual(['new', 'mid', 'old']);
     expect(await storage.readWorkflowPage(null, 1)).toEqual([
-      { position: { createdAt: 3_000.5, id: 'new' }, value: { id: 'new', created_at: 3_000.5 } },
+      { position: { created_at: 3_000.5, id: 'new' }, value: { id: 'new', created_at: 3_000.5 } },
     ]);
     expect(await storage.readWorkflowPage(null, 0)).toEqual([]);
   });
@@ -36,7 +37,7 @@ describe.each(useStorageSubjects())('Storage contract (workflow pages): $name', 
     await storeCreated(storage, 'g', 6_000);
 
     const seen: string[] = [];
-    let before: WorkflowPosition | null = null;
+    let before: WorkflowCursor | null = null;
     for (let pages = 0; pages < 10; pages += 1) {
       const next = await page(storage, before, 2);
       seen.push(...next.ids);
@@ -44,10 +45,10 @@ describe.each(useStorageSubjects())('Storage contract (workflow pages): $name', 
       before = next.last;
     }
     expect(seen).toEqual(['g', 'e', 'd', 'c', 'b', 'a', 'f']);
-    expect((await page(storage, { createdAt: 5_000, id: 'c' }, 10)).ids).toEqual(['b', 'a', 'f']);
-    expect((await page(storage, { createdAt: 1_000, id: 'z' }, 10)).ids).toEqual([]);
+    expect((await page(storage, { created_at: 5_000, id: 'c' }, 10)).ids).toEqual(['b', 'a', 'f']);
+    expect((await page(storage, { created_at: 1_000, id: 'z' }, 10)).ids).toEqual([]);
     await storage.close();
     const again = await subject.reopen(storage);
-    expect((await page(again, { createdAt: 6_000, id: 'g' }, 3)).ids).toEqual(['e', 'd', 'c']);
+    expect((await page(again, { created_at: 6_000, id: 'g' }, 3)).ids).toEqual(['e', 'd', 'c']);
   });
 });
