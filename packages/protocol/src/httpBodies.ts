@@ -35,7 +35,11 @@ export type CreateWorkflowRequest = Infer<typeof createWorkflowRequestSchema>;
 /** The reply of the workflow HTTP endpoints that return one workflow. */
 export const workflowResponseSchema = object({ workflow: workflowSchema });
 /** The reply of `GET /api/workflows`, newest first. */
-export const workflowListResponseSchema = object({ workflows: array(workflowSchema) });
+export const workflowListResponseSchema = object({
+  workflows: array(workflowSchema),
+  /** The `before` of the next page; `null` on the last page (rule W7). */
+  next_before: nullable(string()),
+});
 /**
  * What the server's handler of a media endpoint hands its HTTP layer: the file whose bytes answer
  * the request (with byte ranges). Clients receive the bytes, never this object.

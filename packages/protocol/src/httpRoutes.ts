@@ -14,17 +14,20 @@ import {
   workflowResponseSchema,
 } from './httpBodies.js';
 import type { ParamSchemas } from './path.js';
+import { workflowListQuerySchema } from './workflowListQuery.js';
 import { PUBLIC, needs, type Permission } from './permissions.js';
 import type { Schema } from './schema.js';
 
 /** An HTTP endpoint of the table. */
-export interface HttpRoute<P extends string = string, Req = unknown, Res = unknown> {
+export interface HttpRoute<P extends string = string, Req = unknown, Res = unknown, Q = unknown> {
   readonly kind: 'http';
   readonly method: 'GET' | 'POST';
   readonly path: P;
   readonly params: ParamSchemas<P, Schema<string>>;
   /** Validates the JSON request body; `null` for endpoints without one. */
   readonly request: Schema<Req> | null;
+  /** Validates the query parameters (as strings, the last of a repeated one); absent: none read. */
+  readonly query?: Schema<Q>;
   /** Validates the successful JSON response body. */
   readonly response: Schema<Res>;
   /** Media type of a success that is a file served with HTTP Range rather than JSON. */
@@ -33,9 +36,9 @@ export interface HttpRoute<P extends string = string, Req = unknown, Res = unkno
   readonly permission: Permission | typeof PUBLIC;
 }
 
-const http = <P extends string, Req, Res>(
-  route: Omit<HttpRoute<P, Req, Res>, 'kind'>,
-): HttpRoute<P, Req, Res> => ({ kind: 'http', ...route });
+const http = <P extends string, Req, Res, Q = null>(
+  route: Omit<HttpRoute<P, Req, Res, Q>, 'kind'>,
+): HttpRoute<P, Req, Res, Q> => ({ kind: 'http', ...route });
 
 const none = {};
 const byId = { id: idSchema };
@@ -70,6 +73,7 @@ export const httpRoutes = {
     method: 'GET',
     path: '/api/workflows',
     params: none,
+    query: workflowListQuerySchema,
     request: null,
     response: workflowListResponseSchema,
     permission: needs('workflow', 'read'),

@@ -38,6 +38,9 @@ export type HttpRouteName = keyof typeof httpRoutes;
 export type RouteParams<R extends RouteName> = PathParams<Routes[R]['path']>;
 /** The successful response body of HTTP endpoint `R`. */
 export type HttpResponse<R extends HttpRouteName> = Infer<Routes[R]['response']>;
+/** The validated query of HTTP endpoint `R` (`null` when it reads none). */
+export type HttpQuery<R extends HttpRouteName> =
+  Routes[R] extends HttpRoute<string, unknown, unknown, infer Q> ? Q : never;
 /** The request body of HTTP endpoint `R` (`null` when it takes none). */
 export type HttpRequest<R extends HttpRouteName> =
   Routes[R]['request'] extends Schema<infer T> ? T : null;
@@ -57,7 +60,7 @@ export const ROUTE_DESCRIPTIONS: Readonly<Record<RouteName, string>> = {
   health: 'Liveness, database state, protocol version and per-route counters.',
   routeList: 'The route table this server serves.',
   workflowCreate: 'Start a workflow from an idea or a script.',
-  workflowList: 'Recent workflows, newest first.',
+  workflowList: 'Recent workflows, newest first, a page at a time (limit, before).',
   workflowGet: 'One workflow with its stages and artifacts.',
   workflowCancel: 'Cancel a queued or running workflow.',
   workflowVideo: 'The MP4 a run rendered (byte ranges); 404 until the render stage completes.',

@@ -64,7 +64,10 @@ describe('storage failures (injected storage)', () => {
     expect(op.json).toMatchObject({ error: { code: 'unavailable' } });
     const run = await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: 'x' } });
     expect(run.status).toBe(503);
-    expect((await rawRequest(server, '/api/workflows')).json).toEqual({ workflows: [] });
+    expect((await rawRequest(server, '/api/workflows')).json).toEqual({
+      workflows: [],
+      next_before: null,
+    });
     report('F5', { refused: 2, faults: 'injected: every write fails' });
   });
 

@@ -1,4 +1,4 @@
-import { AGENT_NAMES, CloseCode, type Workflow } from '@liveline/protocol';
+import { AGENT_NAMES, CloseCode, formatWorkflowCursor, type Workflow } from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
@@ -56,10 +56,14 @@ export function workflowRoutes(
         ? { status: 201, body: { workflow: result.workflow } }
         : { status: statusFor(result.error.code), error: result.error };
     },
-    workflowList: () =>
-      workflows
-        .list()
-        .then((list) => ({ status: 200, body: { workflows: list } }), storageUnavailable),
+    workflowList: ({ query }) =>
+      workflows.list(query).then(
+        ({ workflows: page, next }) => ({
+          status: 200,
+          body: { workflows: page, next_before: next && formatWorkflowCursor(next) },
+        }),
+        storageUnavailable,
+      ),
     workflowGet: async ({ params }) => {
       let workflow: Workflow | null;
       try {

@@ -1,6 +1,7 @@
 import type {
   ClientMessage,
   ErrorCode,
+  HttpQuery,
   HttpResponse,
   HttpRoute,
   HttpRouteName,
@@ -68,9 +69,11 @@ export type HttpResult<R extends HttpRouteName> =
 export type RequestBody<R extends HttpRouteName> =
   Routes[R] extends HttpRoute<string, infer Req, unknown> ? Req : never;
 
-/** Serves one HTTP endpoint with its validated params, body and caller's identity. */
+/** Serves one HTTP endpoint with its validated params, query, body and caller's identity. */
 export type HttpRouteHandler<R extends HttpRouteName> = (request: {
   readonly params: RouteParams<R>;
+  /** The validated query parameters (`null` for endpoints that read none). */
+  readonly query: HttpQuery<R>;
   readonly body: RequestBody<R>;
   /** The verified token's identity; null when auth is off or the endpoint is public. */
   readonly identity: Identity | null;

@@ -8,6 +8,7 @@ import {
   type HttpRoute,
   type HttpRouteName,
   type RouteMatch,
+  type ValidationError,
 } from '@liveline/protocol';
 import { errorMessage } from '../errors.js';
 import { readJsonBody } from '../http/readJsonBody.js';
@@ -44,14 +45,27 @@ const isHttpRoute = (name: string): name is HttpRouteName =>
 const isJsonMediaType = (header: string): boolean =>
   /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(header.trim());
 
+/** The 400 of a query or body that failed validation, naming the field. */
+const invalid = (error: ValidationError): HttpResult<HttpRouteName> => ({
+  status: 400,
+  error: { code: error.code, message: error.message, field: error.field || null },
+});
+
 const runRoute = async (
   handlers: RouteHandlers,
   name: HttpRouteName,
   params: Record<string, string>,
   req: IncomingMessage,
+  url: URL,
   identity: Identity | null,
 ): Promise<HttpResult<HttpRouteName>> => {
   const route: HttpRoute = routes[name];
+  let query: unknown = null;
+  if (route.query) {
+    const checked = parse(route.query, Object.fromEntries(url.searchParams));
+    if (!checked.ok) return invalid(checked.error);
+    query = checked.value;
+  }
   let body: unknown = null;
   if (route.request) {
     // Only JSON, and said so (rule O2): a cross-site form or a `fetch` without preflight sends
@@ -75,23 +89,16 @@ const runRoute = async (
     if (!json.ok)
       return { status: 400, error: { code: 'bad_json', message: json.error.message, field: null } };
     const checked = parse(route.request, json.value);
-    if (!checked.ok)
-      return {
-        status: 400,
-        error: {
-          code: checked.error.code,
-          message: checked.error.message,
-          field: checked.error.field || null,
-        },
-      };
+    if (!checked.ok) return invalid(checked.error);
     body = checked.value;
   }
   const handler = handlers[name] as (request: {
     params: unknown;
+    query: unknown;
     body: unknown;
     identity: Identity | null;
   }) => HttpResult<HttpRouteName> | Promise<HttpResult<HttpRouteName>>;
-  return handler({ params, body, identity });
+  return handler({ params, query, body, identity });
 };
 
 const matchAny = (pathname: string): RouteMatch[] =>
@@ -143,7 +150,14 @@ export function createHttpHandler(
         sendJson(res, r.status, errorBody(r.code, r.message), r.headers);
         return;
       }
-      const result = await runRoute(handlers, match.name, match.params, req, authorized.identity);
+      const result = await runRoute(
+        handlers,
+        match.name,
+        match.params,
+        req,
+        url,
+        authorized.identity,
+      );
       const { media }: HttpRoute = routes[match.name];
       if ('error' in result) sendJson(res, result.status, { error: result.error });
       else if (media) await sendFile(req, res, mediaFileSchema(result.body, '').file, media);

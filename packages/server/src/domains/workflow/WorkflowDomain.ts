@@ -1,4 +1,10 @@
-import type { AgentStatus, CreateWorkflowRequest, Workflow } from '@liveline/protocol';
+import type {
+  AgentStatus,
+  CreateWorkflowRequest,
+  Workflow,
+  WorkflowCursor,
+  WorkflowListQuery,
+} from '@liveline/protocol';
 import type { StreamPosition } from '../../rooms/Broker.js';
 import type { DomainFailure } from '../DomainFailure.js';
 
@@ -26,8 +32,11 @@ export interface WorkflowDomain {
   snapshot(workflowId: string): WorkflowSnapshot;
   /** The workflow as stored (as applied, for a run this node owns), or `null`. */
   load(workflowId: string): Promise<Workflow | null>;
-  /** Every stored workflow, newest first. */
-  list(): Promise<Workflow[]>;
+  /**
+   * One page of the stored workflows, newest first (rule W7; a run this node owns as applied),
+   * and the cursor of the next page, `null` on the last.
+   */
+  list(query: WorkflowListQuery): Promise<{ workflows: Workflow[]; next: WorkflowCursor | null }>;
   /** Starts a workflow (409 `conflict` if the id exists) once it is stored. */
   create(request: CreateWorkflowRequest): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
   /** Cancels a queued or running workflow, wherever it runs. */

@@ -221,14 +221,19 @@ export function createWorkflowDomain(deps: {
       ownership.fence(id)
         ? runs.get(id)
         : parseStoredWorkflow(await storage.loadDocument('workflow', id)),
-    list: async () =>
-      (await storage.listDocuments('workflow'))
-        .flatMap((stored) => {
-          const workflow = parseStoredWorkflow(stored);
+    list: async ({ limit, before }) => {
+      // One run more than the page tells whether another page follows.
+      const stored = await storage.readWorkflowPage(before, limit + 1);
+      const page = stored.slice(0, limit);
+      return {
+        workflows: page.flatMap(({ value }) => {
+          const workflow = parseStoredWorkflow(value);
           if (!workflow) return [];
           return [(ownership.fence(workflow.id) && runs.get(workflow.id)) || workflow];
-        })
-        .sort((a, b) => b.created_at - a.created_at),
+        }),
+        next: stored.length > limit ? (page.at(-1)?.position ?? null) : null,
+      };
+    },
     async create(request) {
       const id =
         request.id ??
