@@ -68,7 +68,6 @@ const REQUIRED_METHODS = {
     'append',
     'readEvents',
     'loadDocument',
-    'listDocuments',
     'listWorkflows',
     'readWorkflowPage',
     'countWorkflows',

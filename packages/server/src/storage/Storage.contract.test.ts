@@ -134,7 +134,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     expect(await storage.readEvents('board:none', 0, 10)).toEqual([]);
   });
 
-  it('SEQ3 documents are stored by kind and id, replaced by a later write, and listed by kind', async () => {
+  it('SEQ3 documents are stored by kind and id, and replaced by a later write', async () => {
     const storage = await subject.create();
     expect(await storage.loadDocument('workflow', 'w1')).toBeNull();
     await storage.putDocument({ kind: 'workflow', id: 'w1', value: { n: 1, s: 'ü' } });
@@ -143,10 +143,8 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     await storage.putDocument({ kind: 'transport', id: 'w1', value: [true, null] });
     expect(await storage.loadDocument('workflow', 'w1')).toEqual({ n: 3 });
     expect(await storage.loadDocument('transport', 'w1')).toEqual([true, null]);
-    const listed = await storage.listDocuments('workflow');
-    expect(listed).toHaveLength(2);
-    expect(listed).toEqual(expect.arrayContaining([{ n: 3 }, { n: 2 }]));
-    expect(await storage.listDocuments('board')).toEqual([]);
+    expect(await storage.loadDocument('workflow', 'w2')).toEqual({ n: 2 });
+    expect(await storage.loadDocument('board', 'w1')).toBeNull();
     expect(storage.status()).toEqual({ ok: true });
   });
 
@@ -274,7 +272,12 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     expect(after.headSeq).toBe(0);
     expect(after.epoch).not.toBe(before.epoch);
     expect(await storedSeqs(storage, 'workflow:busy')).toEqual([1]);
-    expect(await storage.listDocuments('workflow')).toHaveLength(2);
+    expect(await storage.countWorkflows()).toMatchObject({
+      completed: 0,
+      failed: 0,
+      cancelled: 1,
+      running: 1,
+    });
   });
 
   it('G4 one prune call deletes at most batchRows rows, and calls go on while it says more', async () => {

@@ -147,8 +147,6 @@ export interface Storage {
   readEvents(room: string, afterSeq: number, limit: number): Promise<readonly HistoryEntry[]>;
   /** A stored document as parsed JSON (callers validate it), or `null`. */
   loadDocument(kind: DocumentKind, id: string): Promise<unknown>;
-  /** Every stored document of a kind, as parsed JSON. */
-  listDocuments(kind: DocumentKind): Promise<unknown[]>;
   /**
    * The stored workflow runs whose status is one of `statuses`, as parsed JSON (callers validate
    * them). The status index serves it, so a start reads the runs it may resume, not every run.

@@ -192,8 +192,6 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         );
         return parseStored(row?.json);
       }),
-    listDocuments: (kind) =>
-      guard('list documents', () => jsonRows('SELECT json FROM documents WHERE kind = $1', [kind])),
     listWorkflows: (statuses) =>
       guard('list workflows', () =>
         jsonRows(

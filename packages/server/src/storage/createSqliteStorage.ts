@@ -114,7 +114,6 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
 
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
-    listDocs: db.prepare('SELECT json FROM documents WHERE kind = ?'),
     listRuns: db.prepare(LIST_WORKFLOWS_SQL),
     // The planner seeks the index by the first bound only; the row value alone makes it scan.
     // The bound also leaves out a `created_at` that is not a number (SQLite ranks text above).
@@ -215,8 +214,6 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
       ),
     loadDocument: (kind, id) =>
       guard('read document', () => parseJsonColumn(statements.getDoc.get(kind, id))),
-    listDocuments: (kind) =>
-      guard('list documents', () => statements.listDocs.all(kind).map(parseJsonColumn)),
     listWorkflows: (statuses) =>
       guard('list workflows', () =>
         statements.listRuns.all(JSON.stringify(statuses)).map(parseJsonColumn),

@@ -39,7 +39,6 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     readEvents: (room, afterSeq, limit) =>
       refused(readFailure) ?? inner.readEvents(room, afterSeq, limit),
     loadDocument: (kind, id) => refused(readFailure) ?? inner.loadDocument(kind, id),
-    listDocuments: (kind) => refused(readFailure) ?? inner.listDocuments(kind),
     listWorkflows: (statuses) => refused(readFailure) ?? inner.listWorkflows(statuses),
     readWorkflowPage: (before, limit) =>
       refused(readFailure) ?? inner.readWorkflowPage(before, limit),

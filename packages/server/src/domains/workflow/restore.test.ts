@@ -27,7 +27,11 @@ function recordingStorage(dataDir: string): { storage: Storage; read: string[] }
       record(stored.value);
       return stored;
     },
-    listDocuments: async (kind) => record(await inner.listDocuments(kind)),
+    readWorkflowPage: async (before, limit) => {
+      const page = await inner.readWorkflowPage(before, limit);
+      record(page.map((run) => run.value));
+      return page;
+    },
     listWorkflows: async (statuses) => record(await inner.listWorkflows(statuses)),
   };
   return { storage, read };
