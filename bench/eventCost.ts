@@ -1,12 +1,13 @@
 /**
  * One node's CPU per event with no queueing, run by hand on a quiet machine:
- * `pnpm --filter @liveline/bench event-cost [--clients 300] [--ops 2000] [--reps 3]`.
+ * `pnpm --filter @liveline/bench event-cost [--clients 300] [--ops 2000] [--reps 3] [--pause 0]`.
  * The publisher sends one board op at a time, the next once every client has the last one, and
  * node 0's CPU over the metered ops is divided by their number, in three roles with `--clients`
  * clients of its own: an embedded node with the publisher on it; a cluster node with the
  * publisher on it and a second node with as many clients; a cluster node whose publisher is on
  * the second node. Two runs with different `--clients` tell the fixed cost of an event from the
- * cost per client; cluster-fanout measures the same nodes at a steady rate.
+ * cost per client. `--pause ms` waits after each event, so the nodes sleep between events as at
+ * a steady rate; cluster-fanout measures the same nodes at a steady rate.
  * A few seconds' proof that it works: `--clients 10 --ops 200 --reps 1`.
  */
 import { cpus } from 'node:os';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     ops: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '300' },
     reps: { type: 'string', default: '3' },
+    pause: { type: 'string', default: '0' },
   },
 });
 const clients = Number(values.clients);
@@ -46,6 +48,7 @@ const measureRole = async (role: Role, engines: ClusterEngines): Promise<number>
       clients: clients * ports.length,
       warmupOps: Number(values.warmup),
       ops,
+      pauseMs: Number(values.pause),
     } as const;
     const { nodes } = await meterJob(job, run.nodes);
     return (nodes[0]?.serverMicros ?? NaN) / ops;
@@ -56,7 +59,7 @@ const measureRole = async (role: Role, engines: ClusterEngines): Promise<number>
 
 console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
-    `${clients} clients on the metered node, ${ops} ops, ${values.reps} repetition(s).\n`,
+    `${clients} clients on the metered node, ${ops} ops, ${values.pause} ms pause, ${values.reps} repetition(s).\n`,
 );
 const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
 const perEvent = new Map<Role, number[]>(ROLES.map((role) => [role, []]));

@@ -24,6 +24,8 @@ export type LoadJob =
       /** Unmetered ops first, so that the servers' code is compiled when metering starts. */
       readonly warmupOps: number;
       readonly ops: number;
+      /** A pause after each delivered op, in ms, so the servers go idle between events as at a steady rate. */
+      readonly pauseMs: number;
       /** Servers the clients are dealt to in turn; `[port]` when absent. */
       readonly receiverPorts?: readonly number[];
     }

@@ -1,12 +1,13 @@
 import type { Endpoint } from './Endpoint.js';
 import { JOB_DEADLINE_MS, type LoadJob, type LoadResult } from './LoadJob.js';
-import { openMany } from './openMany.js';
+import { openMany, sleep } from './openMany.js';
 import type { Phases } from './Phases.js';
 
 /**
  * The publisher sends one op, and the next once every client has the last one: nothing queues,
  * so a server's CPU over the metered ops, divided by their number, is its cost of one event with
- * that many clients of its own (event-cost). Clients are dealt round-robin to `receiverPorts`.
+ * that many clients of its own (event-cost). With `pauseMs` the servers sleep between events, as
+ * at a steady rate. Clients are dealt round-robin to `receiverPorts`.
  */
 export async function runClosedLoop(
   endpointAt: (port: number) => Endpoint,
@@ -25,7 +26,7 @@ export async function runClosedLoop(
   );
   const publisher = await endpointAt(job.port).openPublisher();
   let p = 0;
-  const step = (): Promise<void> =>
+  const deliver = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const stuck = setTimeout(
         () =>
@@ -39,6 +40,10 @@ export async function runClosedLoop(
       p += 1;
       publisher.publish({ p, t: performance.now() });
     });
+  const step = async (): Promise<void> => {
+    await deliver();
+    if (job.pauseMs > 0) await sleep(job.pauseMs);
+  };
   for (let i = 0; i < job.warmupOps; i += 1) await step();
   await phases.ready();
   const start = performance.now();
