@@ -84,10 +84,14 @@ const seedOf = (epoch: string, headSeq: number, oldest = headSeq + 1): RoomSeed 
 
 describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
   const create = (): Promise<Broker> => subject.create({ encode, maxEvents: MAX_EVENTS });
-  /** Every delivery of `room` as [seq, text]. */
-  const record = (broker: Broker, room: string): [number | null, string][] => {
+  /**
+   * Every delivery of `room` as [seq, text], from once the subscription is confirmed: a networked
+   * broker guarantees only what is published after that (a join waits for it the same way, R8).
+   */
+  const record = async (broker: Broker, room: string): Promise<[number | null, string][]> => {
     const got: [number | null, string][] = [];
     broker.subscribe(room, (frame, seq) => got.push([seq, frame.toString()]));
+    await broker.subscribed?.(room);
     return got;
   };
 
@@ -116,7 +120,7 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
   it('BR2 publish at head + 1 is ok and delivers the encoded frame with its seq, in publish order', async () => {
     const broker = await create();
     await broker.seed('r', seedOf('e1', 3, 1));
-    const got = record(broker, 'r');
+    const got = await record(broker, 'r');
     for (const seq of [4, 5, 6])
       expect(await broker.publish('r', { seq, epoch: 'e1' }, frameOf(seq))).toBe('ok');
     await vi.waitFor(() => expect(got).toHaveLength(3));
@@ -127,7 +131,7 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
   it('BR3 a held seq is a duplicate, a skipped one a gap, another epoch is epoch: none delivered', async () => {
     const broker = await create();
     await broker.seed('r', seedOf('e1', 2, 1));
-    const got = record(broker, 'r');
+    const got = await record(broker, 'r');
     expect(await broker.publish('r', { seq: 2, epoch: 'e1' }, frameOf(2))).toBe('duplicate');
     expect(await broker.publish('r', { seq: 4, epoch: 'e1' }, frameOf(4))).toBe('gap');
     expect(await broker.publish('r', { seq: 3, epoch: 'e2' }, frameOf(3))).toBe('epoch');
@@ -181,9 +185,10 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
     const broker = await create();
     await broker.seed('r', seedOf('e1', 0));
     await broker.seed('s', seedOf('e9', 0));
-    const kept = record(broker, 'r');
+    const kept = await record(broker, 'r');
     const left: unknown[] = [];
     const leave = broker.subscribe('r', (frame) => left.push(frame));
+    await broker.subscribed?.('r');
     expect(broker.subscriberCount('r')).toBe(2);
     await broker.publish('r', { seq: 1, epoch: 'e1' }, frameOf(1));
     await vi.waitFor(() => expect(left).toHaveLength(1));
@@ -199,7 +204,7 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
   it('BR6 a latest room keeps only its newest value and delivers each one without a seq', async () => {
     const broker = await create();
     expect(broker.latest('clock')).toBeUndefined();
-    const got = record(broker, 'clock');
+    const got = await record(broker, 'clock');
     broker.setLatest('clock', 'tick 1');
     broker.setLatest('clock', 'tick 2');
     expect(broker.latest('clock')).toBe('tick 2');

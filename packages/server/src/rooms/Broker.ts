@@ -72,7 +72,10 @@ export interface Broker {
   setLatest(room: string, frame: string): void;
   /** The value of a latest room, if any. */
   latest(room: string): string | undefined;
-  /** Delivers every later frame of `room` to `listener`; returns the unsubscribe function. */
+  /**
+   * Delivers every later frame of `room` to `listener` (with a networked broker: every frame
+   * published once `subscribed` settled); returns the unsubscribe function.
+   */
   subscribe(room: string, listener: FrameListener): () => void;
   /**
    * Settles once a subscribed room's live delivery is confirmed (a networked broker subscribes
