@@ -14,6 +14,7 @@ import {
   workflowResponseSchema,
 } from './httpBodies.js';
 import type { ParamSchemas } from './path.js';
+import type { QuerySchema } from './queryParams.js';
 import { workflowListQuerySchema } from './workflowListQuery.js';
 import { PUBLIC, needs, type Permission } from './permissions.js';
 import type { Schema } from './schema.js';
@@ -26,8 +27,8 @@ export interface HttpRoute<P extends string = string, Req = unknown, Res = unkno
   readonly params: ParamSchemas<P, Schema<string>>;
   /** Validates the JSON request body; `null` for endpoints without one. */
   readonly request: Schema<Req> | null;
-  /** Validates the query parameters (as strings, the last of a repeated one); absent: none read. */
-  readonly query?: Schema<Q>;
+  /** Validates the query string (a parameter given twice is refused, rule P4); absent: none read. */
+  readonly query?: QuerySchema<Q>;
   /** Validates the successful JSON response body. */
   readonly response: Schema<Res>;
   /** Media type of a success that is a file served with HTTP Range rather than JSON. */

@@ -13,6 +13,7 @@ export * from './board.js';
 export * from './boardReducer.js';
 export * from './health.js';
 export * from './httpBodies.js';
+export * from './queryParams.js';
 export * from './workflowListQuery.js';
 export * from './wsRoutes.js';
 export * from './wsMessages.js';

@@ -1,7 +1,9 @@
 import { epochSchema } from './common.js';
 import { httpRoutes, type HttpRoute } from './httpRoutes.js';
 import { fillPath, type PathParams } from './path.js';
-import { ValidationError, type Infer, type Schema } from './schema.js';
+import { queryParam, readQuery, type QueryString } from './queryParams.js';
+import type { ResumePosition } from './resume.js';
+import { ValidationError, parse, type Infer, type Schema } from './schema.js';
 import { wsMessages, type WsRouteMessages } from './wsMessages.js';
 import {
   RESUME_QUERY,
@@ -145,33 +147,29 @@ export function matchRoute(target: 'ws' | 'GET' | 'POST', pathname: string): Rou
     : { ok: false, reason: 'no_route' };
 }
 
-/** Parses a resume position from a query string (rule R3); absent is `null`. */
-export function parseResumeQuery(search: {
-  get(name: string): string | null;
-}):
-  | { ok: true; value: { epoch: string; seq: number } | null }
-  | { ok: false; error: ValidationError } {
-  const epoch = search.get(RESUME_QUERY.epoch);
-  const seq = search.get(RESUME_QUERY.seq);
-  if (epoch === null && seq === null) return { ok: true, value: null };
-  if (epoch === null || seq === null)
+const resumeParams = {
+  [RESUME_QUERY.epoch]: epochSchema,
+  [RESUME_QUERY.seq]: queryParam('a non-negative integer', (text) =>
+    /^\d{1,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined,
+  ),
+};
+
+/** Parses a resume position from a query string (rule R3); absent is `null`, twice is refused (P4). */
+export function parseResumeQuery(
+  search: QueryString,
+): { ok: true; value: ResumePosition | null } | { ok: false; error: ValidationError } {
+  const read = parse((input) => readQuery(resumeParams, input as QueryString), search);
+  if (!read.ok) return read;
+  const { epoch, seq } = read.value;
+  if (epoch === undefined && seq === undefined) return { ok: true, value: null };
+  if (epoch === undefined || seq === undefined)
     return {
       ok: false,
       error: new ValidationError(
         'invalid_field',
-        epoch === null ? 'epoch' : 'seq',
+        epoch === undefined ? RESUME_QUERY.epoch : RESUME_QUERY.seq,
         'is required to resume',
       ),
     };
-  const n = Number(seq);
-  if (!/^\d{1,15}$/.test(seq) || !Number.isSafeInteger(n))
-    return {
-      ok: false,
-      error: new ValidationError('invalid_field', 'seq', 'expected a non-negative integer'),
-    };
-  try {
-    return { ok: true, value: { epoch: epochSchema(epoch, 'epoch'), seq: n } };
-  } catch (error) {
-    return { ok: false, error: error as ValidationError };
-  }
+  return { ok: true, value: { epoch, seq } };
 }

@@ -8,7 +8,7 @@ import {
 
 describe('workflowListQuerySchema', () => {
   it('W7 no parameters is the first page of the default size; unknown parameters are ignored', () => {
-    expect(parse(workflowListQuerySchema, { access_token: 'x' })).toEqual({
+    expect(parse(workflowListQuerySchema, new URLSearchParams('access_token=x'))).toEqual({
       ok: true,
       value: { limit: WORKFLOW_PAGE_DEFAULT, before: null },
     });
@@ -22,7 +22,10 @@ describe('workflowListQuerySchema', () => {
       { created_at: 0, id: '0' },
     ])
       expect(
-        parse(workflowListQuerySchema, { limit: '7', before: formatWorkflowCursor(cursor) }),
+        parse(
+          workflowListQuerySchema,
+          new URLSearchParams({ limit: '7', before: formatWorkflowCursor(cursor) }),
+        ),
       ).toEqual({ ok: true, value: { limit: 7, before: cursor } });
   });
 });

@@ -1,5 +1,6 @@
 import { idSchema } from './common.js';
-import { ValidationError, object, optional, parse, string, type Schema } from './schema.js';
+import { querySchema, queryParam, type QuerySchema } from './queryParams.js';
+import { parse } from './schema.js';
 
 /** Runs one `GET /api/workflows` answers when it names no `limit` (rule W7). */
 export const WORKFLOW_PAGE_DEFAULT = 50;
@@ -26,31 +27,23 @@ export interface WorkflowListQuery {
 export const formatWorkflowCursor = (cursor: WorkflowCursor): string =>
   `${cursor.created_at}:${cursor.id}`;
 
-const invalid = (field: string, message: string): never => {
-  throw new ValidationError('invalid_field', field, message);
-};
-
-const parseLimit = (text: string, field: string): number =>
+const limitParam = queryParam(`an integer from 1 to ${WORKFLOW_PAGE_MAX}`, (text) =>
   /^\d{1,4}$/.test(text) && Number(text) >= 1 && Number(text) <= WORKFLOW_PAGE_MAX
     ? Number(text)
-    : invalid(field, `expected an integer from 1 to ${WORKFLOW_PAGE_MAX}`);
+    : undefined,
+);
 
-const parseCursor = (text: string, field: string): WorkflowCursor => {
+const beforeParam = queryParam('the next_before of an earlier reply', (text) => {
   const colon = text.indexOf(':');
   const createdAt = Number(text.slice(0, colon));
   const id = text.slice(colon + 1);
   return colon > 0 && Number.isFinite(createdAt) && createdAt >= 0 && parse(idSchema, id).ok
     ? { created_at: createdAt, id }
-    : invalid(field, 'expected the next_before of an earlier reply');
-};
-
-const rawQuery = object({ limit: optional(string()), before: optional(string()) });
+    : undefined;
+});
 
 /** Validates the query parameters of `GET /api/workflows` (rule W7), naming a bad one. */
-export const workflowListQuerySchema: Schema<WorkflowListQuery> = (input, path) => {
-  const query = rawQuery(input, path);
-  return {
-    limit: query.limit === undefined ? WORKFLOW_PAGE_DEFAULT : parseLimit(query.limit, 'limit'),
-    before: query.before === undefined ? null : parseCursor(query.before, 'before'),
-  };
-};
+export const workflowListQuerySchema: QuerySchema<WorkflowListQuery> = querySchema(
+  { limit: limitParam, before: beforeParam },
+  ({ limit, before }) => ({ limit: limit ?? WORKFLOW_PAGE_DEFAULT, before: before ?? null }),
+);

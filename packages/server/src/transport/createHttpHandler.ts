@@ -62,7 +62,7 @@ const runRoute = async (
   const route: HttpRoute = routes[name];
   let query: unknown = null;
   if (route.query) {
-    const checked = parse(route.query, Object.fromEntries(url.searchParams));
+    const checked = parse(route.query, url.searchParams);
     if (!checked.ok) return invalid(checked.error);
     query = checked.value;
   }

@@ -3,6 +3,7 @@ import {
   matchRoute,
   parse,
   parseResumeQuery,
+  readQuery,
   routes,
   type ResumePosition,
   type ValidationError,
@@ -73,12 +74,11 @@ export function resolveUpgradeTarget(target: string): Resolved<UpgradeTarget> {
   const name = WS_ROUTE_NAMES.find((n) => n === match.name);
   if (!name) return notFound(`${url.pathname} is not a WebSocket route`);
   const route: WsRoute = routes[name];
-  for (const [key, schema] of Object.entries(route.query)) {
-    const value = url.searchParams.get(key);
-    if (value === null) continue;
-    const checked = parse((input, path) => schema(input, path || key), value);
-    if (!checked.ok) return badField(checked.error);
-  }
+  const query = parse(
+    (search) => readQuery(route.query, search as URLSearchParams),
+    url.searchParams,
+  );
+  if (!query.ok) return badField(query.error);
   let resume: ResumePosition | null = null;
   if (route.delivery === 'ordered') {
     const parsed = parseResumeQuery(url.searchParams);

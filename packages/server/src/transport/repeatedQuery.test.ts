@@ -1,0 +1,61 @@
+import {
+  RESUME_QUERY,
+  ROUTE_NAMES,
+  fillPath,
+  routes,
+  type HttpRoute,
+  type WsRoute,
+} from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import { rawRequest, startTestServer } from '../test-utils/index.js';
+
+/** Every query parameter the table says a route reads, with a path to request it on. */
+const queriedRoutes = (): { path: string; param: string; upgrade: boolean }[] =>
+  ROUTE_NAMES.flatMap((name) => {
+    const route: WsRoute | HttpRoute = routes[name];
+    const path = fillPath(route.path, route.kind === 'ws' ? route.sample : {});
+    const params =
+      route.kind === 'ws'
+        ? [
+            ...Object.keys(route.query),
+            ...(route.delivery === 'ordered' ? Object.values(RESUME_QUERY) : []),
+          ]
+        : Object.keys(route.query?.params ?? {});
+    return params.map((param) => ({ path, param, upgrade: route.kind === 'ws' }));
+  });
+
+describe('a query parameter given twice (rule P4)', () => {
+  it('P4 GET /api/workflows?limit=5&limit=500 is 400 invalid_field naming limit, not the last value', async () => {
+    const server = await startTestServer();
+    const res = await rawRequest(server, '/api/workflows?limit=5&limit=500');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json).toEqual({
+      error: {
+        code: 'invalid_field',
+        field: 'limit',
+        message: 'limit: given 2 times; expected it at most once',
+      },
+    });
+    expect((await rawRequest(server, '/api/workflows?limit=5')).status).toBe(200);
+  });
+
+  it('P4 every parameter the route table reads, on HTTP and upgrades, is refused with 400 naming it when given twice', async () => {
+    const server = await startTestServer();
+    const cases = queriedRoutes();
+    expect(cases.map((c) => `${c.path} ${c.param}`)).toEqual(
+      expect.arrayContaining([
+        '/api/workflows limit',
+        '/ws/connect board_id',
+        '/ws/workflow/pending seq',
+      ]),
+    );
+    for (const { path, param, upgrade } of cases) {
+      const res = await rawRequest(server, `${path}?${param}=1&${param}=1`, { upgrade });
+      expect({ path, param, status: res.status, json: res.json }).toMatchObject({
+        status: 400,
+        json: { error: { code: 'invalid_field', field: param } },
+      });
+    }
+  });
+});
