@@ -1,20 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import {
   DEFAULT_BOARD_ID,
-  MAX_SUBJECT_LENGTH,
   PUBLIC,
   isAllowed,
-  parseScope,
   type ErrorCode,
   type Grant,
   type Permission,
 } from '@liveline/protocol';
-import { errors, jwtVerify } from 'jose';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { createFailureLimiter } from './createFailureLimiter.js';
 import { readToken } from './readToken.js';
-import { createVerifiedTokens } from './createVerifiedTokens.js';
 
 /** The audience every Liveline token names (rule A2). */
 export const TOKEN_AUDIENCE = 'liveline';
@@ -40,6 +36,9 @@ export interface AuthRefusal {
   readonly message: string;
   readonly headers: Record<string, string>;
 }
+
+/** What a token verifies as: its identity, or in plain words why it is refused (rule A2). */
+export type VerifyToken = (token: string) => Promise<Identity | string>;
 
 /** An identity (null when auth is off or the route is public), or a refusal. */
 export type AuthResult =
@@ -77,42 +76,18 @@ const unauthorized = (message: string): AuthRefusal => ({
   headers: { 'WWW-Authenticate': `Bearer realm="liveline", error="invalid_token"` },
 });
 
-/** Plain words for a jose failure; never the token itself. */
-const whyInvalid = (error: unknown): string => {
-  if (error instanceof errors.JWTExpired) return 'token expired';
-  if (error instanceof errors.JWTClaimValidationFailed)
-    return error.claim === 'nbf'
-      ? 'token not valid yet (nbf)'
-      : error.claim === 'aud'
-        ? `token audience is not "${TOKEN_AUDIENCE}"`
-        : `token claim ${error.claim} is missing or invalid`;
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
-    return 'token algorithm is not HS256';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
-  return 'token is malformed';
-};
-
-/** Creates the auth checks; with `secret` null auth is off and only query tokens are refused. */
+/**
+ * Creates the auth checks; with `verify` null auth is off and only query tokens are refused. The
+ * verifier is made by createTokenVerifier.ts, loaded only when a secret is set (it imports `jose`).
+ */
 export function createAuth(
-  secret: string | null,
+  verify: VerifyToken | null,
   log: Logger,
   now: () => number,
   /** The client's address, through trusted proxies (rule L6): the limiter counts clients. */
   clientAddress: (req: IncomingMessage) => string,
 ): Auth {
   const limiter = createFailureLimiter(now);
-  const remembered = createVerifiedTokens(now, CLOCK_TOLERANCE_S * 1000);
-  // The key is imported once (TOOLCHAIN: a CryptoKey, not raw bytes per verification).
-  const key =
-    secret === null
-      ? null
-      : crypto.subtle.importKey(
-          'raw',
-          new TextEncoder().encode(secret),
-          { name: 'HMAC', hash: 'SHA-256' },
-          false,
-          ['verify'],
-        );
 
   const refuse = (req: IncomingMessage, refusal: AuthRefusal): AuthResult => {
     log.warn('auth.refused', {
@@ -124,39 +99,8 @@ export function createAuth(
     return { ok: false, refusal };
   };
 
-  const verify = async (token: string): Promise<Identity | string> => {
-    const known = remembered.get(token);
-    if (known) return known;
-    try {
-      const { payload } = await jwtVerify(token, await (key as NonNullable<typeof key>), {
-        algorithms: ['HS256'],
-        audience: TOKEN_AUDIENCE,
-        clockTolerance: CLOCK_TOLERANCE_S,
-        requiredClaims: ['sub', 'exp'],
-        currentDate: new Date(now()),
-      });
-      // Events name the caller by `sub` (rule B1): it must be an id, not a document.
-      if (
-        typeof payload.sub !== 'string' ||
-        !payload.sub ||
-        payload.sub.length > MAX_SUBJECT_LENGTH
-      )
-        return `token claim sub is empty or longer than ${MAX_SUBJECT_LENGTH} characters`;
-      const identity: Identity = {
-        id: payload.sub,
-        name: typeof payload.name === 'string' ? payload.name.slice(0, 100) : null,
-        grants: parseScope(payload.scope),
-        expiresAt: Number(payload.exp) * 1000,
-      };
-      remembered.remember(token, identity);
-      return identity;
-    } catch (error) {
-      return whyInvalid(error);
-    }
-  };
-
   return {
-    on: key !== null,
+    on: verify !== null,
     async check(req, permission, target) {
       const source = readToken(req);
       if (source.kind === 'query')
@@ -167,7 +111,7 @@ export function createAuth(
           message: `a token in the query (${source.name}) is refused; send it as Authorization: Bearer or the liveline.auth.<token> subprotocol`,
           headers: {},
         });
-      if (key === null || permission === PUBLIC) return { ok: true, identity: null };
+      if (verify === null || permission === PUBLIC) return { ok: true, identity: null };
       const ip = clientAddress(req);
       const wait = limiter.retryAfter(ip);
       if (wait > 0)

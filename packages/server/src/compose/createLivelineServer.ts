@@ -79,11 +79,20 @@ const defaultAllowedOrigins = (origin: string): readonly string[] => {
 /**
  * Puts a Liveline server together from `options`: storage, broker, stages, clock (`now`) and
  * logger are built from the settings unless given. Nothing listens until `listen` or `attach`.
- * Asynchronous because cluster mode's engines are loaded only when the settings name them.
+ * Asynchronous because cluster mode's engines and the token verifier (`jose`) are loaded only when
+ * the settings name them (a database and Redis; an auth secret).
  */
 export async function createLivelineServer(options: LivelineServerOptions = {}): Promise<Liveline> {
   const config = resolveServerOptions(options);
   const { now } = config;
+  // Loaded before any part is opened, so that a failure leaves nothing open.
+  const verifyToken =
+    config.authSecret === null
+      ? null
+      : (await import('../auth/createTokenVerifier.js')).createTokenVerifier(
+          config.authSecret,
+          now,
+        );
   const parts = await resolveParts(options, config);
   const { log, storage, ownsStorage, broker, stages, presenceSlices } = parts;
   const lifecycle = createLifecycle();
@@ -124,7 +133,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
   const pruning = createRetention(config, { storage, workflows, log });
 
   const clientAddress = createClientAddress(config.trustedProxies);
-  const auth = createAuth(config.authSecret, log, now, clientAddress);
+  const auth = createAuth(verifyToken, log, now, clientAddress);
   if (!auth.on)
     log.warn('server.auth_off', {
       message:

@@ -1,0 +1,70 @@
+import { MAX_SUBJECT_LENGTH, parseScope } from '@liveline/protocol';
+import { errors, jwtVerify } from 'jose';
+import {
+  CLOCK_TOLERANCE_S,
+  TOKEN_AUDIENCE,
+  type Identity,
+  type VerifyToken,
+} from './createAuth.js';
+import { createVerifiedTokens } from './createVerifiedTokens.js';
+
+/** Plain words for a jose failure; never the token itself. */
+const whyInvalid = (error: unknown): string => {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return error.claim === 'nbf'
+      ? 'token not valid yet (nbf)'
+      : error.claim === 'aud'
+        ? `token audience is not "${TOKEN_AUDIENCE}"`
+        : `token claim ${error.claim} is missing or invalid`;
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
+    return 'token algorithm is not HS256';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
+  return 'token is malformed';
+};
+
+/**
+ * Verifies HS256 Liveline tokens signed with `secret` (rule A2). The only module of the server
+ * that imports `jose` to verify: the server loads it only when a secret turns auth on.
+ */
+export function createTokenVerifier(secret: string, now: () => number): VerifyToken {
+  const remembered = createVerifiedTokens(now, CLOCK_TOLERANCE_S * 1000);
+  // The key is imported once (TOOLCHAIN: a CryptoKey, not raw bytes per verification).
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  return async (token) => {
+    const known = remembered.get(token);
+    if (known) return known;
+    try {
+      const { payload } = await jwtVerify(token, await key, {
+        algorithms: ['HS256'],
+        audience: TOKEN_AUDIENCE,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['sub', 'exp'],
+        currentDate: new Date(now()),
+      });
+      // Events name the caller by `sub` (rule B1): it must be an id, not a document.
+      if (
+        typeof payload.sub !== 'string' ||
+        !payload.sub ||
+        payload.sub.length > MAX_SUBJECT_LENGTH
+      )
+        return `token claim sub is empty or longer than ${MAX_SUBJECT_LENGTH} characters`;
+      const identity: Identity = {
+        id: payload.sub,
+        name: typeof payload.name === 'string' ? payload.name.slice(0, 100) : null,
+        grants: parseScope(payload.scope),
+        expiresAt: Number(payload.exp) * 1000,
+      };
+      remembered.remember(token, identity);
+      return identity;
+    } catch (error) {
+      return whyInvalid(error);
+    }
+  };
+}
