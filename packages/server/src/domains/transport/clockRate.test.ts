@@ -1,36 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import {
   connectTestClient,
-  startTestServer,
+  tempDataDir,
   wsOrigin,
   type TestClient,
+  type TestMessage,
 } from '../../test-utils/index.js';
+import { spawnServer } from '../../test-utils/spawnServer.js';
 
 const LISTENERS = 200;
 const WINDOW_MS = 10_000;
 
 describe('DAW clock rate', () => {
   it(
-    'C3 the clock ticks at 30 Hz within 1% over 10 s while 200 clients listen',
-    { timeout: 60_000 },
+    'C3 the clock ticks at 30 Hz within 1% over 10 s, by its own timestamps, while 200 clients listen and each gets every tick',
+    { timeout: 90_000 },
     async () => {
-      const server = await startTestServer();
+      // The server runs in its own process, as in production: in this one the clients' receiving
+      // (6,000 messages a second) shared its event loop, and on a loaded machine took the time
+      // its clock needed.
+      const server = await spawnServer(tempDataDir());
       const clients: TestClient[] = [];
       for (let i = 0; i < LISTENERS; i += 1)
         clients.push(await connectTestClient(wsOrigin(server, '/ws/transport/clock')));
-      const probe = clients[0];
+      // The window opens once all listen: the last client's first message is the newest tick
+      // when it joined, so every client gets each tick after it.
+      const probe = clients.at(-1);
       if (!probe) throw new Error('no client');
-      const first = await probe.next((m) => 'playing' in m);
-      const firstAt = Number(first.timestamp_ms);
-      await probe.next((m) => Number(m.timestamp_ms) >= firstAt + WINDOW_MS, WINDOW_MS + 5_000);
-      const ticks = probe.messages.filter(
-        (m) => Number(m.timestamp_ms) > firstAt && Number(m.timestamp_ms) <= firstAt + WINDOW_MS,
-      );
-      const span = Number(ticks.at(-1)?.timestamp_ms) - firstAt;
+      const firstAt = Number((await probe.next((m) => 'playing' in m)).timestamp_ms);
+      const endAt = firstAt + WINDOW_MS;
+      const inWindow = (messages: TestMessage[]): number[] =>
+        messages.map((m) => Number(m.timestamp_ms)).filter((at) => at > firstAt && at <= endAt);
+      // A client has all ticks of the window once it has a later one (a socket keeps order).
+      for (const client of clients)
+        await client.next((m) => Number(m.timestamp_ms) > endAt, WINDOW_MS + 20_000);
+      const ticks = inWindow(probe.messages);
+      const span = Number(ticks.at(-1)) - firstAt;
       const rate = ticks.length / (span / 1000);
       expect(Math.abs(rate - 30) / 30).toBeLessThan(0.01);
       expect(ticks.length).toBeGreaterThanOrEqual(297);
-      await expect.poll(() => clients.filter((c) => c.messages.length < 290).length).toBe(0);
+      for (const client of clients) expect(inWindow(client.messages)).toEqual(ticks);
     },
   );
 });
