@@ -17,6 +17,9 @@ const CONFLICT_BUDGET_MS = 5_000;
 /** The longest pause between two attempts, in ms: jitter so that two nodes fall out of step. */
 const CONFLICT_PAUSE_MS = 8;
 
+/** Every event the log publishes is stored first (rule S3). */
+const STORED = { stored: true } as const;
+
 const isFailure = (built: unknown): built is DomainFailure =>
   typeof built === 'object' && built !== null && (built as { ok?: unknown }).ok === false;
 
@@ -146,10 +149,10 @@ export function createEventLog(deps: {
    */
   const publish = async (room: string, position: StreamPosition, frame: string): Promise<void> => {
     try {
-      let result = await broker.publish(room, position, frame);
+      let result = await broker.publish(room, position, frame, STORED);
       if (result === 'gap' || result === 'epoch') {
         await seed(room, position.epoch, position.seq - 1);
-        result = await broker.publish(room, position, frame);
+        result = await broker.publish(room, position, frame, STORED);
       }
       if (result === 'gap' || result === 'epoch') {
         log.error('event_log.publish_refused', { room, seq: position.seq, result });

@@ -18,11 +18,22 @@ export interface RoomSeed {
 /**
  * What `publish` did with an event:
  * - `ok`: it followed the copy's head, and was delivered;
- * - `duplicate`: the copy already holds that seq (nothing delivered);
+ * - `duplicate`: the copy already holds that seq (nothing delivered unless `stored`);
  * - `gap`: the seq is past head + 1, or no copy is held: re-seed from storage and retry;
  * - `epoch`: the copy holds another epoch: re-seed from storage and retry.
  */
 export type PublishResult = 'ok' | 'duplicate' | 'gap' | 'epoch';
+
+/** How {@link Broker.publish} may deliver. */
+export interface PublishOptions {
+  /**
+   * Storage accepted the position, so the event is the room's next whatever the copy answers: a
+   * networked broker delivers it to this node's listeners without waiting for the copy, and the
+   * fan-out overlaps that round trip. Each seq still reaches a listener once, in order. A broker
+   * that delivers within `publish` needs nothing more.
+   */
+  readonly stored?: boolean;
+}
 
 /** The encoded events after a seq, consecutive and oldest first, or `held: false` if some are gone. */
 export type RangeRead =
@@ -50,7 +61,12 @@ export interface Broker {
    */
   seed(room: string, seed: RoomSeed): Promise<void>;
   /** Appends the event at `position` to the copy and delivers it to the room's listeners. */
-  publish(room: string, position: StreamPosition, frame: string): Promise<PublishResult>;
+  publish(
+    room: string,
+    position: StreamPosition,
+    frame: string,
+    options?: PublishOptions,
+  ): Promise<PublishResult>;
   /** The replayable window of the copy of `room`, or `null` if no copy is held. */
   window(room: string): Promise<HistoryWindow | null>;
   /**

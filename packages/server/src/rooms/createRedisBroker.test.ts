@@ -98,6 +98,27 @@ describe('Redis broker across nodes', () => {
     expect(frames[0]).toBe(frames[1]);
   });
 
+  it("BR6 a stored event reaches the publishing node's listeners before Redis answers, and once: its echo is not delivered again", async () => {
+    const [a] = await nodes(1);
+    if (!a) throw new Error('a node expected');
+    const room = 'stored';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const got = received(a, room);
+    await a.subscribed?.(room);
+    // Redis takes no command for 500 ms: the script's answer and its echo wait for it.
+    await (await admin()).sendCommand(['CLIENT', 'PAUSE', '500', 'ALL']);
+    let answered = false;
+    const publishing = a
+      .publish(room, { seq: 1, epoch: 'e1' }, frameOf(1), { stored: true })
+      .finally(() => (answered = true));
+    await vi.waitFor(() => expect(got).toEqual([1]));
+    expect(answered).toBe(false);
+    expect(await publishing).toBe('ok');
+    // Seq 2 comes by the channel, after seq 1's echo.
+    await publishRange(a, room, 2, 2);
+    await vi.waitFor(() => expect(got).toEqual([1, 2]));
+  });
+
   it('R8 a join on a node new to the room waits for its subscription before it reads the history: with its subscribe command 300 ms late, nothing published meanwhile is lost or duplicated', async () => {
     const room = 'join-race';
     const lagging = await startLaggingProxy(redis.port, 'subscribe', 300);

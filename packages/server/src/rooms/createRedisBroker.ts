@@ -162,8 +162,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         ...entries,
       ]);
     },
-    async publish(room, position, frame): Promise<PublishResult> {
-      const reply = await run('publish', PUBLISH_SCRIPT, room, [
+    async publish(room, position, frame, options = {}): Promise<PublishResult> {
+      const answered = run('publish', PUBLISH_SCRIPT, room, [
         position.epoch,
         String(position.seq),
         frame,
@@ -171,6 +171,12 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         channelOf(room),
         ...trimArgs(),
       ]);
+      // node-redis writes commands in setImmediate; delivering after it (setImmediate runs in
+      // order) sends the script first, so the fan-out here overlaps Redis's answer instead of
+      // waiting for it. The echo that follows is then a seq the feed already has.
+      if (options.stored)
+        setImmediate(() => feeds.offer(room, { seq: position.seq, epoch: position.epoch, frame }));
+      const reply = await answered;
       if (reply === 'ok' || reply === 'duplicate' || reply === 'gap' || reply === 'epoch')
         return reply;
       throw new BrokerError(`publish ${room}: unexpected reply ${JSON.stringify(reply)}`);

@@ -174,6 +174,8 @@ export function createRoomFeeds(source: FeedSource) {
           );
       };
     },
+    /** Delivers an event storage accepted here, as if it came from the channel (its echo is then skipped). */
+    offer: onEvent,
     subscriberCount: (room: string): number => feeds.get(room)?.listeners.size ?? 0,
     /**
      * Settles once the room's channel is subscribed and the last seq before its first live event
