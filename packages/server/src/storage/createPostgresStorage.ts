@@ -109,10 +109,6 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     values: readonly unknown[],
   ): Promise<R[]> => (await pool.query<R>(text, [...values])).rows;
 
-  /** The `json` column of each row, parsed. */
-  const jsonRows = async (text: string, values: readonly unknown[]): Promise<unknown[]> =>
-    (await rows<{ json: string }>(text, values)).map((row) => parseStored(row.json));
-
   const loadVersioned = async (kind: DocumentKind, id: string): Promise<VersionedDocument> => {
     const [row] = await rows<{ json: string; version: string }>(
       'SELECT json, version FROM documents WHERE kind = $1 AND id = $2',
@@ -193,11 +189,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         return parseStored(row?.json);
       }),
     listWorkflows: (statuses) =>
-      guard('list workflows', () =>
-        jsonRows(
-          `SELECT json FROM documents WHERE kind = 'workflow' AND run_status = ANY($1::text[])`,
-          [statuses],
-        ),
+      guard('list workflows', async () =>
+        (
+          await rows<{ json: string }>(
+            `SELECT json FROM documents WHERE kind = 'workflow' AND run_status = ANY($1::text[])`,
+            [statuses],
+          )
+        ).map((row) => parseStored(row.json)),
       ),
     readWorkflowPage: (before, limit) =>
       guard('read workflow page', async () =>
