@@ -3,11 +3,25 @@ import { createRedisLatestBus } from '../cluster/createRedisLatestBus.js';
 import { createRedisMetricsSlices } from '../cluster/createRedisMetricsSlices.js';
 import { createRedisPresenceSlices } from '../cluster/createRedisPresenceSlices.js';
 import type { Logger } from '../log/createLogger.js';
+import type { Broker } from '../rooms/Broker.js';
 import type { HistoryLimits } from '../rooms/createMemoryBroker.js';
 import { createRedisBroker, type RedisBroker } from '../rooms/createRedisBroker.js';
 import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 import type { Engines, GivenEngines } from './resolveParts.js';
+
+/**
+ * `given`, or else the Redis broker `make` builds, answered also as `made`: only a broker the
+ * server made is closed by it and reported by /health.
+ */
+const givenOrMade = (
+  given: Broker | null,
+  make: () => RedisBroker,
+): { readonly broker: Broker; readonly made: RedisBroker | null } => {
+  if (given) return { broker: given, made: null };
+  const made = make();
+  return { broker: made, made };
+};
 
 /**
  * The engines of cluster mode: PostgreSQL stores, Redis carries the rooms (unless a storage or
@@ -25,16 +39,15 @@ export function createClusterEngines(deps: {
   readonly log: Logger;
 }): Engines {
   const { given, log, nodeId } = deps;
-  // Made here (and so closed and reported by /health) unless a broker is given.
-  const redis = given.broker
-    ? null
-    : createRedisBroker({
-        url: deps.redisUrl,
-        limits: deps.limits,
-        now: deps.now,
-        encode: encodeTextFrame,
-        log,
-      });
+  const { broker, made: redis } = givenOrMade(given.broker, () =>
+    createRedisBroker({
+      url: deps.redisUrl,
+      limits: deps.limits,
+      now: deps.now,
+      encode: encodeTextFrame,
+      log,
+    }),
+  );
   const storage = given.storage ?? createPostgresStorage({ url: deps.databaseUrl, log });
   const bus = createRedisLatestBus({ url: deps.redisUrl, log });
   const presence = createRedisPresenceSlices({ bus, nodeId });
@@ -42,7 +55,7 @@ export function createClusterEngines(deps: {
   const anchors = createClusterAnchor(storage, bus, log);
   return {
     storage,
-    broker: given.broker ?? (redis as RedisBroker),
+    broker,
     brokerStatus: redis ? () => redis.status() : null,
     anchors,
     presenceSlices: presence,
