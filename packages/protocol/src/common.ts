@@ -25,12 +25,14 @@ export const OUTBOX_TTL_MS = 60_000;
  */
 export const OP_ID_RETENTION_MS = 10 * 60_000;
 
+/** What an identifier may be, as its validator's error and `GET /api/routes` say it. */
+export const ID_ACCEPTS = '1–64 letters, digits, "_" or "-"';
 /** Identifiers in paths and queries: workflow ids, board ids, agent names. */
 export const idSchema = string({
   min: 1,
   max: 64,
   pattern: /^[A-Za-z0-9_-]+$/,
-  hint: '1–64 letters, digits, "_" or "-"',
+  hint: ID_ACCEPTS,
 });
 /** A client-generated operation id: correlates a reply and makes a retried operation apply once. */
 export const opIdSchema = string({

@@ -78,6 +78,8 @@ export const routeListResponseSchema = object({
       path: string(),
       delivery: nullable(oneOf(['ordered', 'latest'])),
       description: string(),
+      /** The query parameters the route reads (rule P5); servers before it do not say. */
+      query: optional(array(object({ name: string(), accepts: string() }))),
     }),
   ),
 });

@@ -14,6 +14,7 @@ export * from './boardReducer.js';
 export * from './health.js';
 export * from './httpBodies.js';
 export * from './queryParams.js';
+export * from './resumeQuery.js';
 export * from './workflowListQuery.js';
 export * from './wsRoutes.js';
 export * from './wsMessages.js';

@@ -26,8 +26,8 @@ export function queryParam<T>(
   );
 }
 
-/** The validators of the query parameters a route reads, by name. */
-export type QueryValidators = Readonly<Record<string, Schema<unknown>>>;
+/** The query parameters a route reads, by name, each saying what it accepts. */
+export type QueryParams = Readonly<Record<string, QueryParam>>;
 
 /** A query string: `URLSearchParams`, or anything else that lists a parameter's values. */
 export interface QueryString {
@@ -35,17 +35,14 @@ export interface QueryString {
 }
 
 /** The validated values of the parameters a query carries; an absent one is left out. */
-export type QueryValues<S extends QueryValidators> = { [K in keyof S]?: Infer<S[K]> };
+export type QueryValues<S extends QueryParams> = { [K in keyof S]?: Infer<S[K]> };
 
 /**
  * Validates the parameters of `params` that `search` carries, naming a bad one. A parameter given
  * more than once is refused (rule P4): which of its values the caller meant is not for the server
  * to guess. Parameters the route does not read are ignored.
  */
-export function readQuery<S extends QueryValidators>(
-  params: S,
-  search: QueryString,
-): QueryValues<S> {
+export function readQuery<S extends QueryParams>(params: S, search: QueryString): QueryValues<S> {
   const values: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(params)) {
     const given = search.getAll(name);
@@ -62,8 +59,8 @@ export function readQuery<S extends QueryValidators>(
 
 /** The validator of an HTTP endpoint's whole query, with the parameters it reads. */
 export interface QuerySchema<T> extends Schema<T> {
-  /** Each parameter's validator, by name: `GET /api/routes` lists them. */
-  readonly params: Readonly<Record<string, QueryParam>>;
+  /** Each parameter's validator, by name: `GET /api/routes` lists them (rule P5). */
+  readonly params: QueryParams;
 }
 
 /**
@@ -71,7 +68,7 @@ export interface QuerySchema<T> extends Schema<T> {
  * `finish` turns the values into what the handler gets (defaults filled in).
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function querySchema<S extends Readonly<Record<string, QueryParam>>, T>(
+export function querySchema<S extends QueryParams, T>(
   params: S,
   finish: (values: QueryValues<S>) => T,
 ): QuerySchema<T> {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  matchRoute,
-  parseResumeQuery,
-  ROUTE_DESCRIPTIONS,
-  ROUTE_NAMES,
-  routePath,
-  routes,
-} from './routes.js';
+import { matchRoute, ROUTE_DESCRIPTIONS, ROUTE_NAMES, routePath, routes } from './routes.js';
 import { WS_ROUTE_NAMES, wsUrl } from './wsRoutes.js';
 
 describe('route table', () => {
@@ -86,24 +79,5 @@ describe('route table', () => {
       name: 'workflowCreate',
     });
     expect(matchRoute('GET', '/api/workflows')).toMatchObject({ ok: true, name: 'workflowList' });
-  });
-
-  it('R3 parses a resume position and names a bad or half-given one', () => {
-    expect(parseResumeQuery(new URLSearchParams(''))).toEqual({ ok: true, value: null });
-    expect(parseResumeQuery(new URLSearchParams('epoch=e1&seq=0'))).toEqual({
-      ok: true,
-      value: { epoch: 'e1', seq: 0 },
-    });
-    for (const [query, field] of [
-      ['epoch=e1', 'seq'],
-      ['seq=3', 'epoch'],
-      ['epoch=e1&seq=-1', 'seq'],
-      ['epoch=e1&seq=1.5', 'seq'],
-      ['epoch=&seq=1', 'epoch'],
-    ] as const) {
-      const result = parseResumeQuery(new URLSearchParams(query));
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error.field).toBe(field);
-    }
   });
 });

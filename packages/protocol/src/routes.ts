@@ -1,17 +1,9 @@
-import { epochSchema } from './common.js';
 import { httpRoutes, type HttpRoute } from './httpRoutes.js';
 import { fillPath, type PathParams } from './path.js';
-import { queryParam, readQuery, type QueryString } from './queryParams.js';
-import type { ResumePosition } from './resume.js';
-import { ValidationError, parse, type Infer, type Schema } from './schema.js';
+import type { QueryParams } from './queryParams.js';
+import { ValidationError, type Infer, type Schema } from './schema.js';
 import { wsMessages, type WsRouteMessages } from './wsMessages.js';
-import {
-  RESUME_QUERY,
-  WS_ROUTE_NAMES,
-  wsRoutes,
-  type WsRouteAddress,
-  type WsRouteName,
-} from './wsRoutes.js';
+import { WS_ROUTE_NAMES, wsRoutes, type WsRouteAddress, type WsRouteName } from './wsRoutes.js';
 
 /** A WebSocket route as the server sees it: its address and the validators of its messages. */
 export interface WsRoute<P extends string = string, S = unknown, C = unknown>
@@ -147,29 +139,8 @@ export function matchRoute(target: 'ws' | 'GET' | 'POST', pathname: string): Rou
     : { ok: false, reason: 'no_route' };
 }
 
-const resumeParams = {
-  [RESUME_QUERY.epoch]: epochSchema,
-  [RESUME_QUERY.seq]: queryParam('a non-negative integer', (text) =>
-    /^\d{1,15}$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : undefined,
-  ),
+/** The query parameters route `R` reads, by name, with what each accepts (rules P4, P5). */
+export const routeQuery = (name: RouteName): QueryParams => {
+  const route: WsRoute | HttpRoute = routes[name];
+  return route.kind === 'ws' ? route.query : (route.query?.params ?? {});
 };
-
-/** Parses a resume position from a query string (rule R3); absent is `null`, twice is refused (P4). */
-export function parseResumeQuery(
-  search: QueryString,
-): { ok: true; value: ResumePosition | null } | { ok: false; error: ValidationError } {
-  const read = parse((input) => readQuery(resumeParams, input as QueryString), search);
-  if (!read.ok) return read;
-  const { epoch, seq } = read.value;
-  if (epoch === undefined && seq === undefined) return { ok: true, value: null };
-  if (epoch === undefined || seq === undefined)
-    return {
-      ok: false,
-      error: new ValidationError(
-        'invalid_field',
-        epoch === undefined ? RESUME_QUERY.epoch : RESUME_QUERY.seq,
-        'is required to resume',
-      ),
-    };
-  return { ok: true, value: { epoch, seq } };
-}

@@ -2,7 +2,10 @@ import { agentServerMessage, coordinatorServerMessage, workflowServerMessage } f
 import { boardClientMessage, boardServerMessage } from './board.js';
 import { clientControlMessage, serverControlVariants } from './controlMessages.js';
 import { needs, type Permission } from './permissions.js';
-import { tagged, type Infer, type Schema } from './schema.js';
+import { ID_ACCEPTS, idSchema } from './common.js';
+import { queryParam, type QueryParams } from './queryParams.js';
+import { RESUME_PARAMS } from './resumeQuery.js';
+import { parse, tagged, type Infer, type Schema } from './schema.js';
 import type { Action } from './scopes.js';
 import { clockStateSchema, transportClientMessage, transportServerMessage } from './transport.js';
 import type { WsRouteName } from './wsRoutes.js';
@@ -17,6 +20,8 @@ export interface WsRouteMessages<S = unknown, C = unknown> {
   readonly permission: Permission;
   /** The action each client message type needs, on the route's resource and target (rule A5). */
   readonly messages: Readonly<Record<string, Action>>;
+  /** The optional query parameters the upgrade reads (rules P4, P5). */
+  readonly query: QueryParams;
 }
 
 /** The action each client message type needs: one missing is a compile error (rule A5). */
@@ -27,7 +32,12 @@ const route = <S, C extends { type: string }>(
   client: Schema<C>,
   permission: Permission,
   messages: MessagePermissions<C>,
-) => ({ server, client, permission, messages });
+  query: QueryParams = {},
+) => ({ server, client, permission, messages, query });
+
+const boardIdParam = queryParam(ID_ACCEPTS, (text) =>
+  parse(idSchema, text).ok ? text : undefined,
+);
 
 const probeOnly = { time_sync: 'read' } as const;
 const transportCommands = {
@@ -62,7 +72,7 @@ const clockServerMessage = (input: unknown, path: string) =>
     : clockStateSchema(input, path);
 
 /**
- * The message validators of every WebSocket route (rule P1). The server validates what clients
+ * The message and query validators of every WebSocket route (rule P1). The server validates what clients
  * send with `client`; a client validates what it hears with `server` only when asked to (rule E3),
  * so a client bundle carries these schemas only if it imports this table.
  */
@@ -72,6 +82,7 @@ export const wsMessages = {
     clientControlMessage,
     needs('workflow', 'read'),
     probeOnly,
+    RESUME_PARAMS,
   ),
   coordinator: route(coordinatorServerMessage, clientControlMessage, monitorRead, probeOnly),
   agent: route(agentServerMessage, clientControlMessage, monitorRead, probeOnly),
@@ -80,6 +91,7 @@ export const wsMessages = {
     boardClientMessage,
     needs('board', 'read', 'board_id'),
     boardOps,
+    { board_id: boardIdParam, ...RESUME_PARAMS },
   ),
   general: route(transportServerMessage, clientControlMessage, transportRead, probeOnly),
   transport: route(

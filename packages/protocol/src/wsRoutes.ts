@@ -15,8 +15,6 @@ export interface WsRouteAddress<P extends string = string> {
   readonly delivery: Delivery;
   /** Validators of the path parameters. */
   readonly params: ParamSchemas<P, Schema<string>>;
-  /** Validators of the optional query parameters the route reads. */
-  readonly query: Readonly<Record<string, Schema<string>>>;
   /** Parameters that make a working URL, used by `liveline doctor` and the docs. */
   readonly sample: PathParams<P>;
 }
@@ -26,7 +24,7 @@ export const DEFAULT_BOARD_ID = 'default';
 
 const none = {};
 
-/** Builds a route; most routes are `latest` and take no params or query. */
+/** Builds a route; most routes are `latest` and take no params. */
 const ws = <P extends string>(
   route: Pick<WsRouteAddress<P>, 'path'> & Partial<WsRouteAddress<P>>,
 ): WsRouteAddress<P> =>
@@ -34,7 +32,6 @@ const ws = <P extends string>(
     kind: 'ws',
     delivery: 'latest',
     params: none,
-    query: none,
     sample: none,
     ...route,
   }) as WsRouteAddress<P>;
@@ -56,7 +53,7 @@ export const wsRoutes = {
     params: { name: idSchema },
     sample: { name: 'screenwriter' },
   }),
-  board: ws({ path: '/ws/connect', delivery: 'ordered', query: { board_id: idSchema } }),
+  board: ws({ path: '/ws/connect', delivery: 'ordered' }),
   general: ws({ path: '/ws' }),
   transport: ws({ path: '/ws/transport' }),
   clock: ws({ path: '/ws/transport/clock' }),

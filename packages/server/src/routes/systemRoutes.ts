@@ -1,4 +1,10 @@
-import { ROUTE_DESCRIPTIONS, ROUTE_NAMES, routes, type Health } from '@liveline/protocol';
+import {
+  ROUTE_DESCRIPTIONS,
+  ROUTE_NAMES,
+  routeQuery,
+  routes,
+  type Health,
+} from '@liveline/protocol';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
 
 /** Handlers of `/health` and `/api/routes`. */
@@ -20,6 +26,10 @@ export function systemRoutes(health: () => Health): Pick<RouteHandlers, 'health'
             path: route.path,
             delivery: route.kind === 'ws' ? route.delivery : null,
             description: ROUTE_DESCRIPTIONS[name],
+            query: Object.entries(routeQuery(name)).map(([param, schema]) => ({
+              name: param,
+              accepts: schema.accepts,
+            })),
           };
         }),
       },

@@ -1,7 +1,7 @@
 import {
-  RESUME_QUERY,
   ROUTE_NAMES,
   fillPath,
+  routeQuery,
   routes,
   type HttpRoute,
   type WsRoute,
@@ -14,14 +14,11 @@ const queriedRoutes = (): { path: string; param: string; upgrade: boolean }[] =>
   ROUTE_NAMES.flatMap((name) => {
     const route: WsRoute | HttpRoute = routes[name];
     const path = fillPath(route.path, route.kind === 'ws' ? route.sample : {});
-    const params =
-      route.kind === 'ws'
-        ? [
-            ...Object.keys(route.query),
-            ...(route.delivery === 'ordered' ? Object.values(RESUME_QUERY) : []),
-          ]
-        : Object.keys(route.query?.params ?? {});
-    return params.map((param) => ({ path, param, upgrade: route.kind === 'ws' }));
+    return Object.keys(routeQuery(name)).map((param) => ({
+      path,
+      param,
+      upgrade: route.kind === 'ws',
+    }));
   });
 
 describe('a query parameter given twice (rule P4)', () => {
