@@ -149,6 +149,19 @@ describe('Redis broker across nodes', () => {
     expect(seqs).toEqual(upTo(head));
   });
 
+  it('a node subscribed before the room had a copy delivers its first events, though its position check reads their head before their messages arrive', async () => {
+    const room = 'late-copy';
+    // Node B's subscriber connection gets its replies 1 s late; its position check runs every 100 ms.
+    const lagging = await startLaggingProxy(redis.port, 'subscribe', 1000, 'replies');
+    const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${lagging.port}`]);
+    if (!a || !b) throw new Error('two nodes expected');
+    const got = received(b, room);
+    await b.subscribed?.(room);
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    await publishRange(a, room, 1, 3);
+    await vi.waitFor(() => expect(got).toEqual(upTo(3)), { timeout: 5_000 });
+  });
+
   it('G1 a copy no script touched for the history age expires in Redis while a copy in use stays; a publish to the expired one answers gap', async () => {
     const [a] = await nodes(1, [], 400);
     if (!a) throw new Error('a node expected');

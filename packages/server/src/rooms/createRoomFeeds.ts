@@ -93,10 +93,7 @@ export function createRoomFeeds(source: FeedSource) {
     feed.repairing = true;
     try {
       for (let round = 0; round < 3; round += 1) {
-        if (feed.lastSeq === null) {
-          feed.lastSeq = (await source.readHead(room)) ?? null;
-          if (feed.lastSeq === null) return;
-        }
+        if (feed.lastSeq === null) return;
         const range = await source.readRange(room, feed.lastSeq);
         if (feeds.get(room) !== feed || range === null) return;
         if (range.events === null) {
@@ -114,9 +111,15 @@ export function createRoomFeeds(source: FeedSource) {
     }
   };
 
-  /** Compares the room's head with the last delivered seq and repairs what is missing. */
-  const check = async (room: string, feed: Feed): Promise<void> => {
-    if (feed.repairing) return;
+  /**
+   * Compares the room's head with the last delivered seq and repairs what is missing. The head
+   * comes on another connection than the messages, so it may count events still on their way:
+   * only the check that `starts` a subscription takes it as the position (what that skips was
+   * published before `subscribed` settled, and a join reads it from the history). Until its
+   * first event a feed started without a copy has no position: the events since reach it in order.
+   */
+  const check = async (room: string, feed: Feed, starts = false): Promise<void> => {
+    if (feed.repairing || (feed.lastSeq === null && !starts)) return;
     try {
       const head = await source.readHead(room);
       if (head === null || feeds.get(room) !== feed) return;
@@ -153,7 +156,7 @@ export function createRoomFeeds(source: FeedSource) {
         created.ready = source
           .listen(room, (event) => onEvent(room, event))
           .then(
-            () => check(room, created),
+            () => check(room, created, true),
             (error: unknown) => {
               log.warn('broker.subscribe_failed', { room, error: errorMessage(error) });
               throw error;

@@ -3,13 +3,15 @@ import { onTestCleanup } from './index.js';
 
 /**
  * A TCP proxy to `127.0.0.1:targetPort` that injects latency: on each connection, from the first
- * client chunk containing `lagFrom` on, every client chunk reaches the target `lagMs` after it
- * came, in order. Earlier chunks and every reply pass at once. Closed after the test.
+ * client chunk containing `lagFrom` on, every client chunk (or with `lagging: 'replies'`, every
+ * reply chunk) reaches the other side `lagMs` after it came, in order. Earlier chunks and the
+ * other direction pass at once. Closed after the test.
  */
 export async function startLaggingProxy(
   targetPort: number,
   lagFrom: string,
   lagMs: number,
+  lagging: 'requests' | 'replies' = 'requests',
 ): Promise<{ readonly port: number }> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
@@ -21,20 +23,23 @@ export async function startLaggingProxy(
     }
     client.on('close', () => target.destroy());
     target.on('close', () => client.destroy());
-    target.pipe(client);
-    let lagging = false;
+    let seen = false;
     let queue = Promise.resolve();
-    client.on('data', (chunk: Buffer) => {
-      lagging ||= chunk.includes(lagFrom);
-      if (!lagging) {
-        target.write(chunk);
+    const forward = (to: Socket, chunk: Buffer, lag: boolean): void => {
+      if (!lag) {
+        to.write(chunk);
         return;
       }
       const due = Date.now() + lagMs;
       queue = queue
         .then(() => new Promise((resolve) => setTimeout(resolve, due - Date.now())))
-        .then(() => void target.write(chunk));
+        .then(() => void to.write(chunk));
+    };
+    client.on('data', (chunk: Buffer) => {
+      seen ||= chunk.includes(lagFrom);
+      forward(target, chunk, seen && lagging === 'requests');
     });
+    target.on('data', (chunk: Buffer) => forward(client, chunk, seen && lagging === 'replies'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestCleanup(
