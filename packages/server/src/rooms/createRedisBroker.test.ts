@@ -5,6 +5,7 @@ import { createLogger } from '../log/createLogger.js';
 import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
 import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
+import type { Broker } from './Broker.js';
 import { createRedisBroker, type RedisBroker } from './createRedisBroker.js';
 import { joinOrderedRoom } from './joinOrderedRoom.js';
 
@@ -147,6 +148,37 @@ describe('Redis broker across nodes', () => {
     const head = (await a.window(room))?.headSeq ?? 0;
     await vi.waitFor(() => expect(seqs).toHaveLength(head));
     expect(seqs).toEqual(upTo(head));
+  });
+
+  it('R8 a join sends an event once when its range read has it before its live frame arrives', async () => {
+    const room = 'join-overlap';
+    // Node B's subscriber connection gets its replies 300 ms late.
+    const lagging = await startLaggingProxy(redis.port, 'subscribe', 300, 'replies');
+    const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${lagging.port}`]);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    await publishRange(a, room, 1, 2);
+    // Seq 3 is published after B's subscription started and just before its range read: the read
+    // has it while its live frame is still on its way.
+    const racing: Broker = {
+      ...b,
+      since: async (name, afterSeq) => {
+        await publishRange(a, room, 3, 3);
+        return b.since(name, afterSeq);
+      },
+    };
+    const seqs: number[] = [];
+    const take = (frame: Buffer) =>
+      seqs.push((JSON.parse(frame.toString()) as { seq: number }).seq);
+    await joinOrderedRoom(racing, room, null, () => ({ seq: 0, epoch: 'e1', data: null }), {
+      sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
+      sendBacklog: take,
+      sendFrame: take,
+    });
+    // Seq 4 comes live after seq 3's frame: once it is here, seq 3 was not sent again.
+    await publishRange(a, room, 4, 4);
+    await vi.waitFor(() => expect(seqs).toContain(4), { timeout: 5_000 });
+    expect(seqs).toEqual(upTo(4));
   });
 
   it('a node subscribed before the room had a copy delivers its first events, though its position check reads their head before their messages arrive', async () => {

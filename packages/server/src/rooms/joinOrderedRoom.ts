@@ -97,7 +97,13 @@ export async function joinOrderedRoom(
       }
     }
     for (const event of held) if (event.seq > last) target.sendFrame(event.frame);
-    return { decision, leave: broker.subscribe(room, target.sendFrame) };
+    // A range read may have sent events whose live frames are still on their way (a networked
+    // broker's channel is another connection than its reads): those are not sent again.
+    const sent = last;
+    const sendLater = (frame: Buffer, seq: number | null): void => {
+      if (seq === null || seq > sent) target.sendFrame(frame);
+    };
+    return { decision, leave: broker.subscribe(room, sendLater) };
   } finally {
     holdBack();
   }
