@@ -29,6 +29,31 @@ function heldStoryboard(): { stage: Stage; open: () => void } {
   return { stage, open };
 }
 
+/**
+ * Nodes A and B on a fresh cluster, and run `id` created on A and held in its storyboard stage, so
+ * it stands still while both nodes are asked, until `storyboard.open()`.
+ */
+async function runHeldOnA(id: string) {
+  const cluster = await engines.freshCluster();
+  const storyboard = heldStoryboard();
+  const a = await startTestServer({
+    ...cluster,
+    nodeId: 'node-a',
+    stages: { storyboard: storyboard.stage },
+  });
+  const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+  await rawRequest(a, '/api/workflows', { body: { id, mode: 'idea', input: IDEA } });
+  await vi.waitFor(
+    async () =>
+      expect((await getWorkflow(a, id)).stages[1]).toMatchObject({
+        stage: 'storyboard',
+        status: 'running',
+      }),
+    { timeout: 5_000 },
+  );
+  return { a, b, storyboard };
+}
+
 /** Joins `/ws/workflow/{id}` on a node and answers its snapshot. */
 async function joinRun(node: { origin: string }, id: string) {
   const client = await connectTestClient(wsOrigin(node, `/ws/workflow/${id}`));
@@ -129,24 +154,7 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
   });
 
   it("G1 R2 a running run created on node A and first joined on node B: B reads it back, so B's snapshot is A's (workflow, seq, epoch), B streams its later events live in order with no gap, and B's HTTP read is A's", async () => {
-    const cluster = await engines.freshCluster();
-    const storyboard = heldStoryboard();
-    const a = await startTestServer({
-      ...cluster,
-      nodeId: 'node-a',
-      stages: { storyboard: storyboard.stage },
-    });
-    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
-    await rawRequest(a, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
-    // Held in its storyboard stage, the run stands still while both nodes are asked.
-    await vi.waitFor(
-      async () =>
-        expect((await getWorkflow(a, 'run')).stages[1]).toMatchObject({
-          stage: 'storyboard',
-          status: 'running',
-        }),
-      { timeout: 5_000 },
-    );
+    const { a, b, storyboard } = await runHeldOnA('run');
 
     const onB = await joinRun(b, 'run');
     const onA = await joinRun(a, 'run');
@@ -175,5 +183,47 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
     expect(dataOf(onB.snapshot).workflow).toMatchObject({ id: 'done', status: 'completed' });
     expect(onB.snapshot).toEqual(onA.snapshot);
     expect(await getWorkflow(b, 'done')).toEqual(await getWorkflow(a, 'done'));
+  });
+  it("R4 R8 a run node B stopped watching finishes on node A, then B is joined again: a resume replays exactly A's events it missed, a fresh join's snapshot is A's final one, none twice", async () => {
+    const { a, b, storyboard } = await runHeldOnA('left');
+    const watcherOnA = await joinRun(a, 'left');
+    const leaving = await joinRun(b, 'left');
+    expect(leaving.snapshot).toEqual(watcherOnA.snapshot);
+    // The socket's close leaves the room, so B's last local member of it is gone, and with it B's
+    // Redis subscription: B's copy of the run stays where that client left it.
+    leaving.client.ws.close();
+    await vi.waitFor(() =>
+      expect(b.stats().routes.workflow).toMatchObject({ connections: 0, rooms: 0 }),
+    );
+
+    storyboard.open();
+    const completed = await watcherOnA.client.next('workflow.completed', 10_000);
+    const finalOnA = (await joinRun(a, 'left')).snapshot;
+    expect(seqOf(finalOnA)).toBe(seqOf(completed));
+    expect(dataOf(finalOnA).workflow).toMatchObject({ status: 'completed' });
+
+    const left = { seq: seqOf(leaving.snapshot) ?? -1, epoch: String(leaving.snapshot.epoch) };
+    const missed = afterSnapshot(watcherOnA.client).filter((m) => (seqOf(m) ?? 0) > left.seq);
+    expect(missed.at(-1)).toEqual(completed);
+    const fresh = await joinRun(b, 'left');
+    expect(fresh.snapshot).toEqual(finalOnA);
+    const resumer = await connectTestClient(
+      wsOrigin(b, `/ws/workflow/left?epoch=${encodeURIComponent(left.epoch)}&seq=${left.seq}`),
+    );
+    expect(await resumer.next('resumed')).toEqual({
+      type: 'resumed',
+      seq: left.seq,
+      epoch: left.epoch,
+      data: { replayed: missed.length },
+    });
+    await resumer.next((m) => seqOf(m) === seqOf(finalOnA));
+    // A probe answered after the replay: anything sent twice would have come before its reply.
+    for (const client of [fresh.client, resumer]) {
+      client.send({ type: 'time_sync', id: 1, t0: 0 });
+      await client.next('time_sync');
+    }
+    expect(resumer.messages.slice(1, -1)).toEqual(missed);
+    expect(missed.map(seqOf)).toEqual(missed.map((_, i) => left.seq + 1 + i));
+    expect(fresh.client.messages.map((m) => m.type)).toEqual(['snapshot', 'time_sync']);
   });
 });
