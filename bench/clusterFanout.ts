@@ -148,3 +148,14 @@ console.log(
     ]),
   )}`,
 );
+/** Node 0's CPU per delivered message over node 1's in each repetition: both ran at once. */
+const sameMoment = (() => {
+  const of = (node: number) =>
+    nodes.filter((r) => r.setup === 'cluster-2' && r.node === node).map((r) => r.cpuPerDelivered);
+  const others = of(1);
+  return median(of(0).map((cpu, rep) => cpu / (others[rep] ?? NaN)));
+})();
+console.log(
+  `\nThe publisher's node over the other, in the same repetitions (both ran at once, so the ` +
+    `machine's drift cancels): ${formatNumber(sameMoment)} × CPU per delivered message (median).`,
+);
