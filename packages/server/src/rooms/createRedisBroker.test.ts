@@ -106,14 +106,17 @@ describe('Redis broker across nodes', () => {
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
     const got = received(a, room);
     await a.subscribed?.(room);
-    // Redis takes no command for 500 ms: the script's answer and its echo wait for it.
-    await (await admin()).sendCommand(['CLIENT', 'PAUSE', '500', 'ALL']);
+    // Redis runs no script until it is unpaused: the script's answer and its echo wait for it.
+    const pauser = await admin();
+    await pauser.sendCommand(['CLIENT', 'PAUSE', '60000', 'WRITE']);
+    onTestCleanup(() => pauser.sendCommand(['CLIENT', 'UNPAUSE']));
     let answered = false;
     const publishing = a
       .publish(room, { seq: 1, epoch: 'e1' }, frameOf(1), { stored: true })
       .finally(() => (answered = true));
     await vi.waitFor(() => expect(got).toEqual([1]));
     expect(answered).toBe(false);
+    await pauser.sendCommand(['CLIENT', 'UNPAUSE']);
     expect(await publishing).toBe('ok');
     // Seq 2 comes by the channel, after seq 1's echo.
     await publishRange(a, room, 2, 2);
