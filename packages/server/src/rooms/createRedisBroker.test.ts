@@ -70,6 +70,12 @@ const numsub = async (room: string): Promise<number> => {
   return Array.isArray(channels) ? channels.length : -1;
 };
 
+/** A room state at seq 0 whose copy holds every event since: a join never has to catch it up. */
+const EMPTY_ROOM = {
+  snapshot: () => ({ seq: 0, epoch: 'e1', data: null }),
+  catchUp: () => Promise.reject(new Error('the copy holds every event since seq 0')),
+};
+
 const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
 /** Node A holding an empty copy of `room`, and what node B's listener (subscribed) gets of it. */
@@ -141,7 +147,7 @@ describe('Redis broker across nodes', () => {
       }
     })();
     await vi.waitFor(async () => expect((await a.window(room))?.headSeq).toBeGreaterThan(10));
-    await joinOrderedRoom(b, room, null, () => ({ seq: 0, epoch: 'e1', data: null }), {
+    await joinOrderedRoom(b, room, null, EMPTY_ROOM, {
       sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
       sendFrame: take,
@@ -173,7 +179,7 @@ describe('Redis broker across nodes', () => {
     const seqs: number[] = [];
     const take = (frame: Buffer) =>
       seqs.push((JSON.parse(frame.toString()) as { seq: number }).seq);
-    await joinOrderedRoom(racing, room, null, () => ({ seq: 0, epoch: 'e1', data: null }), {
+    await joinOrderedRoom(racing, room, null, EMPTY_ROOM, {
       sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
       sendFrame: take,

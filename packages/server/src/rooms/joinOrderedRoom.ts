@@ -4,6 +4,7 @@ import {
   type ResumeLostReason,
   type ResumePosition,
 } from '@liveline/protocol';
+import { StorageError } from '../errors.js';
 import type { Broker, StreamPosition } from './Broker.js';
 
 /** The first message of an ordered stream (rules R2–R7); the route's schema types `data`. */
@@ -28,6 +29,17 @@ export interface OrderedSnapshot extends StreamPosition {
   readonly data: unknown;
 }
 
+/** The state of the room a join snapshots, as a domain holds it. */
+export interface OrderedState {
+  /** The room's state now and the position of the newest event it includes. */
+  snapshot(): OrderedSnapshot;
+  /**
+   * Brings the state up to storage's head, once the event being applied (if any) is applied, so
+   * that its snapshot includes every event the broker's copy has.
+   */
+  catchUp(): Promise<void>;
+}
+
 /** How a subscriber receives what joining sends. */
 export interface JoinTarget {
   /** Sends the `snapshot` or `resumed` that starts the stream. */
@@ -49,13 +61,16 @@ export interface JoinResult {
  * events. It subscribes first, waits until the subscription is confirmed, and holds live frames
  * back while it reads the window and the range
  * (which may take a round trip to the broker), then sends each event after the start exactly
- * once, by seq: nothing published meanwhile is lost or duplicated. The room must be open.
+ * once, by seq: nothing published meanwhile is lost or duplicated. The room must be open. A
+ * snapshot the copy cannot bring up to its head is taken again once the state caught up; one
+ * that still cannot be rejects the join with a {@link StorageError} (the caller closes with
+ * `1013`, and the client joins again) rather than send a stream with a hole.
  */
 export async function joinOrderedRoom(
   broker: Broker,
   room: string,
   position: ResumePosition | null,
-  snapshot: () => OrderedSnapshot,
+  state: OrderedState,
   target: JoinTarget,
 ): Promise<JoinResult> {
   const held: { frame: Buffer; seq: number }[] = [];
@@ -84,17 +99,27 @@ export async function joinOrderedRoom(
     } else {
       // Trimmed between the window and the range read: a snapshot, never a partial replay (R8).
       if (decision.kind === 'replay') decision = { kind: 'lost', reason: 'history_truncated' };
-      const { seq, epoch, data } = snapshot();
+      let start = state.snapshot();
+      let behind = await lacking(broker, room, start.seq, window.headSeq);
+      if (!behind) {
+        // The snapshot lags the copy by more than the copy still holds (other nodes' events, or
+        // one whose frame the bounds trimmed at once): sending it would leave a hole before the
+        // live events (R8). Storage is written before the copy, so caught up it lacks nothing.
+        await state.catchUp();
+        start = state.snapshot();
+        behind = await lacking(broker, room, start.seq, window.headSeq);
+      }
+      if (!behind)
+        throw new StorageError(
+          `room ${room}: state at seq ${start.seq} did not catch up with the copy's ${window.headSeq}`,
+        );
+      const { seq, epoch, data } = start;
       const lost =
         decision.kind === 'lost' ? { recovered: false as const, reason: decision.reason } : {};
       target.sendMessage({ type: 'snapshot', seq, epoch, data, ...lost });
-      last = seq;
-      // The snapshot may lag the broker by the event being applied: send what it lacks.
-      if (seq < window.headSeq) {
-        const behind = await broker.since(room, seq);
-        if (behind.held) for (const frame of behind.frames) target.sendFrame(frame);
-        if (behind.held) last += behind.frames.length;
-      }
+      // The snapshot may lag the copy by the event being applied: send what it lacks.
+      for (const frame of behind) target.sendFrame(frame);
+      last = seq + behind.length;
     }
     for (const event of held) if (event.seq > last) target.sendFrame(event.frame);
     // A range read may have sent events whose live frames are still on their way (a networked
@@ -107,4 +132,19 @@ export async function joinOrderedRoom(
   } finally {
     holdBack();
   }
+}
+
+/**
+ * The copy's events after a snapshot at `seq` up to the copy's head when the join read its window,
+ * or `null` when the copy no longer holds all of them.
+ */
+async function lacking(
+  broker: Broker,
+  room: string,
+  seq: number,
+  headSeq: number,
+): Promise<readonly Buffer[] | null> {
+  if (seq >= headSeq) return [];
+  const range = await broker.since(room, seq);
+  return range.held ? range.frames : null;
 }

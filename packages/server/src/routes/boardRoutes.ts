@@ -43,9 +43,12 @@ export function boardRoutes(
       const joined = boards
         .open(boardId)
         .then(async () => {
-          await joinOrdered(broker, boards.room(boardId), connection, resume, () => {
-            const { board, ...position } = boards.snapshot(boardId);
-            return { ...position, data: board };
+          await joinOrdered(broker, boards.room(boardId), connection, resume, {
+            snapshot: () => {
+              const { board, ...position } = boards.snapshot(boardId);
+              return { ...position, data: board };
+            },
+            catchUp: () => boards.open(boardId),
           });
           joinLatestRoom(broker, boards.presenceRoom(boardId), connection);
           // With auth on the name is the token's, and nobody can claim another (rule B3).

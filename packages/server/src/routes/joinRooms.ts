@@ -1,6 +1,6 @@
 import type { ResumePosition, ServerMessage } from '@liveline/protocol';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
-import { joinOrderedRoom } from '../rooms/joinOrderedRoom.js';
+import { joinOrderedRoom, type OrderedState } from '../rooms/joinOrderedRoom.js';
 import type { Connection } from '../transport/Connection.js';
 
 /** Subscribes a connection to a latest room: the current value at once, then every newer one. */
@@ -22,18 +22,24 @@ type SnapshotData<R extends OrderedRouteName> = Extract<
   { type: 'snapshot' }
 >['data'];
 
+/** A route's room state: its snapshot carries the route's `data`. */
+export interface RouteState<R extends OrderedRouteName> extends OrderedState {
+  snapshot(): StreamPosition & { readonly data: SnapshotData<R> };
+}
+
 /**
  * Joins a connection to an ordered room (snapshot or resume, then live) and counts the resume;
- * the room must be open. `snapshot` gives the room's state and the position it includes.
+ * the room must be open. `state` gives the room's state, the position it includes, and a way to
+ * catch it up.
  */
 export async function joinOrdered<R extends OrderedRouteName>(
   broker: Broker,
   room: string,
   connection: Connection<R>,
   resume: ResumePosition | null,
-  snapshot: () => StreamPosition & { readonly data: SnapshotData<R> },
+  state: RouteState<R>,
 ): Promise<void> {
-  const { decision, leave } = await joinOrderedRoom(broker, room, resume, snapshot, {
+  const { decision, leave } = await joinOrderedRoom(broker, room, resume, state, {
     // The start message carries this route's snapshot; TypeScript cannot follow that through a
     // generic route, and the protocol still validates it in tests.
     sendMessage: (message) => connection.sendMessage(message as ServerMessage<R>),

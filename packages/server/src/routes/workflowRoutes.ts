@@ -30,9 +30,12 @@ export function workflowRoutes(
       workflows
         .open(params.id)
         .then(() =>
-          joinOrdered(broker, workflows.room(params.id), connection, resume, () => {
-            const { workflow, ...position } = workflows.snapshot(params.id);
-            return { ...position, data: { workflow_id: params.id, workflow } };
+          joinOrdered(broker, workflows.room(params.id), connection, resume, {
+            snapshot: () => {
+              const { workflow, ...position } = workflows.snapshot(params.id);
+              return { ...position, data: { workflow_id: params.id, workflow } };
+            },
+            catchUp: () => workflows.catchUp(params.id),
           }),
         )
         .catch(() => connection.close(CloseCode.TryAgainLater, STORAGE_UNAVAILABLE_REASON));

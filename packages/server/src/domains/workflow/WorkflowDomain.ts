@@ -28,6 +28,11 @@ export interface WorkflowDomain {
    * node owns is read from storage as of its room's head.
    */
   open(workflowId: string): Promise<void>;
+  /**
+   * Brings an open workflow room up to storage's head in its turn, after the event being applied
+   * (also for a run this node owns), so that its snapshot includes every event the broker has.
+   */
+  catchUp(workflowId: string): Promise<void>;
   /** The workflow room now; it must have been opened. */
   snapshot(workflowId: string): WorkflowSnapshot;
   /** The workflow as stored (as applied, for a run this node owns), or `null`. */

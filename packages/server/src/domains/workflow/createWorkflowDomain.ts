@@ -216,6 +216,7 @@ export function createWorkflowDomain(deps: {
       await events.open(room(id));
       if (!ownership.fence(id)) await follow(id);
     },
+    catchUp: async (id) => void (await follow(id)),
     snapshot: (id) => ({ ...events.applied(room(id)), workflow: runs.get(id) }),
     load: async (id) =>
       ownership.fence(id)

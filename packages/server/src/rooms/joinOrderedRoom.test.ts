@@ -1,0 +1,82 @@
+import { describe, expect, it, vi } from 'vitest';
+import { StorageError } from '../errors.js';
+import {
+  connectTestClient,
+  rawRequest,
+  startTestServer,
+  wsOrigin,
+  type TestMessage,
+} from '../test-utils/index.js';
+import { encodeTextFrame } from '../transport/wireFrame.js';
+import type { Broker } from './Broker.js';
+import { createMemoryBroker } from './createMemoryBroker.js';
+import { joinOrderedRoom } from './joinOrderedRoom.js';
+
+const IDEA =
+  'A lighthouse keeper finds a map in a bottle. She sails into the storm. She finds home.';
+
+/** A memory broker whose copy keeps no frame: every event's frame is over its bytes bound. */
+const brokerKeepingNoFrame = (): Broker =>
+  createMemoryBroker(
+    { maxEvents: 1000, maxAgeMs: 600_000, maxBytes: 1 },
+    Date.now,
+    encodeTextFrame,
+  );
+
+describe('joining an ordered room', () => {
+  it('R8 a snapshot that lags the copy by an event the copy no longer holds is taken again once the run applied it: the stream after it has no hole', async () => {
+    const memory = brokerKeepingNoFrame();
+    const room = 'workflow:lag';
+    let answer = (): void => undefined;
+    const late = new Promise<void>((resolve) => (answer = resolve));
+    let rangeReads = 0;
+    // Injected: the broker delivers the run's seq 3 at once but answers its publish late, so the
+    // run applies it (and its snapshot includes it) only after a join read the copy's head.
+    const broker: Broker = {
+      ...memory,
+      publish: async (name, position, frame, options) => {
+        const result = await memory.publish(name, position, frame, options);
+        if (name === room && position.seq === 3) await late;
+        return result;
+      },
+      since: (name, afterSeq) => {
+        if (name === room) rangeReads += 1;
+        return memory.since(name, afterSeq);
+      },
+    };
+    const server = await startTestServer({ broker });
+    await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: IDEA, id: 'lag' } });
+    await vi.waitFor(async () => expect((await memory.window(room))?.headSeq).toBe(3));
+    const client = await connectTestClient(wsOrigin(server, '/ws/workflow/lag'));
+    await vi.waitFor(() => expect(rangeReads).toBe(1));
+    answer();
+    await client.next('workflow.completed', 10_000);
+    const [snapshot, ...events] = client.messages;
+    const seqs = events.map((m: TestMessage) => m.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => Number(snapshot?.seq) + 1 + i));
+    expect(snapshot).toMatchObject({ type: 'snapshot', seq: 3 });
+  });
+
+  it('R8 a snapshot that lags the copy and cannot catch up rejects the join with a StorageError and sends nothing', async () => {
+    const broker = brokerKeepingNoFrame();
+    await broker.seed('board:stuck', { epoch: 'e1', headSeq: 0, entries: [] });
+    for (const seq of [1, 2])
+      expect(await broker.publish('board:stuck', { seq, epoch: 'e1' }, `{"seq":${seq}}`)).toBe(
+        'ok',
+      );
+    const sent: unknown[] = [];
+    // Injected: the state stays at seq 1 however often it catches up.
+    const stuck = {
+      snapshot: () => ({ seq: 1, epoch: 'e1', data: null }),
+      catchUp: () => Promise.resolve(),
+    };
+    const joining = joinOrderedRoom(broker, 'board:stuck', null, stuck, {
+      sendMessage: (message) => sent.push(message),
+      sendBacklog: (frame) => sent.push(frame),
+      sendFrame: (frame) => sent.push(frame),
+    });
+    await expect(joining).rejects.toBeInstanceOf(StorageError);
+    expect(sent).toEqual([]);
+    expect(broker.subscriberCount('board:stuck')).toBe(0);
+  });
+});
