@@ -32,7 +32,7 @@ async function modulesOfStartAndStop(env: Record<string, string>): Promise<strin
 }
 
 describe('a start loads only the engines its settings use (real bin, module resolve hook)', () => {
-  it('E1 a start and stop without DATABASE_URL, REDIS_URL or an auth secret resolves no module of pg, redis, @redis/*, jose or the code that uses them, and does resolve its own engine, better-sqlite3', async () => {
+  it('ML1 a start and stop without DATABASE_URL, REDIS_URL or an auth secret resolves no module of pg, redis, @redis/*, jose or the code that uses them, and does resolve its own engine, better-sqlite3', async () => {
     // The pattern matches where the packages are installed: it cannot pass by matching nothing.
     const { resolve } = createRequire(import.meta.url);
     for (const name of ['pg', 'redis'])
@@ -45,7 +45,7 @@ describe('a start loads only the engines its settings use (real bin, module reso
     expect(modules.filter((url) => url.includes('/node_modules/better-sqlite3/'))).not.toEqual([]);
   });
 
-  it('E1 a start and stop with an auth secret resolves jose and the token verifier (so the check above can fail)', async () => {
+  it('ML1 a start and stop with an auth secret resolves jose and the token verifier (so the check above can fail)', async () => {
     const modules = await modulesOfStartAndStop({ LIVELINE_AUTH_SECRET: SECRET });
     expect(modules.filter((url) => url.includes('/node_modules/jose/'))).not.toEqual([]);
     expect(modules.filter((url) => url.includes('/src/auth/createTokenVerifier.'))).not.toEqual([]);
