@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDataDir } from '../test-utils/index.js';
+import { recordModules } from '../test-utils/recordModules.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 
 /** A module of node-redis or node-postgres, the packages only cluster mode uses. */
@@ -21,14 +20,14 @@ const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
  * settings) and stops on SIGTERM, recorded by a resolve hook registered before it loads anything.
  */
 async function modulesOfStartAndStop(env: Record<string, string>): Promise<string[]> {
-  const file = join(tempDataDir(), 'resolved');
+  const record = recordModules('main');
   const server = await spawnServer(tempDataDir(), {
-    entry: 'src/test-utils/resolvedModulesMain.ts',
-    env: { ...env, RESOLVED_MODULES_FILE: file },
+    entry: record.entry,
+    env: { ...env, ...record.env },
   });
   server.process.kill('SIGTERM');
   expect(await server.exited, server.output()).toBe(0);
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  return record.urls();
 }
 
 describe('a start loads only the engines its settings use (real bin, module resolve hook)', () => {

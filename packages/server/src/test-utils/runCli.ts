@@ -11,14 +11,24 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** The script to run, relative to the package. @default 'src/cli.ts' (the command) */
+  readonly entry?: string;
+}
+
 /**
  * Runs the real `liveline` command (`src/cli.ts` in one node process, tsx as a loader, so its PID
  * is the one to kill) with `env` added to this process's; SIGKILLed after the test if still running.
  */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: RunCliOptions = {},
+): Promise<CliRun> {
   const child = spawn(
     process.execPath,
-    ['--conditions=@liveline/source', '--import', 'tsx', 'src/cli.ts', ...args],
+    ['--conditions=@liveline/source', '--import', 'tsx', options.entry ?? 'src/cli.ts', ...args],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   onTestCleanup(() => {
