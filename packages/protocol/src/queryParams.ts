@@ -1,4 +1,4 @@
-import { ValidationError, type Infer, type Schema } from './schema.js';
+import { ValidationError, parse, type Infer, type Schema } from './schema.js';
 
 /**
  * One query parameter: validates its text and says in words what it accepts, so that the refusal
@@ -25,6 +25,11 @@ export function queryParam<T>(
     { accepts },
   );
 }
+
+/** A parameter whose text is its value when `schema` accepts it (an id, an epoch). */
+/* @__NO_SIDE_EFFECTS__ */
+export const schemaParam = (accepts: string, schema: Schema<string>): QueryParam<string> =>
+  queryParam(accepts, (text) => (parse(schema, text).ok ? text : undefined));
 
 /** The query parameters a route reads, by name, each saying what it accepts. */
 export type QueryParams = Readonly<Record<string, QueryParam>>;

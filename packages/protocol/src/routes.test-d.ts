@@ -4,6 +4,7 @@ import { routePath, routes } from './routes.js';
 import type { Infer } from './schema.js';
 import type { Action } from './scopes.js';
 import type { HttpRoute } from './httpRoutes.js';
+import { readQuery } from './queryParams.js';
 import type { ClientMessage, MessagePermissions, ServerMessage } from './wsMessages.js';
 import { wsMessages } from './wsMessages.js';
 import type { WsRouteName } from './wsRoutes.js';
@@ -67,6 +68,22 @@ describe('typed routes', () => {
     expectTypeOf(routes.agent).toMatchTypeOf<WsRoute>();
     // @ts-expect-error the addressing table a client bundles carries no validators
     expectTypeOf(wsRoutes.board.server).toBeFunction();
+  });
+
+  it('R3 an ordered route reads epoch and seq from its query, typed; one without them is a compile error', () => {
+    expectTypeOf(routes.board.delivery).toEqualTypeOf<'ordered'>();
+    expectTypeOf(routes.clock.delivery).toEqualTypeOf<'latest'>();
+    const route: WsRoute = routes.workflow;
+    if (route.delivery === 'ordered') {
+      const { epoch, seq } = readQuery(route.query, new URLSearchParams());
+      expectTypeOf(epoch).toEqualTypeOf<string | undefined>();
+      expectTypeOf(seq).toEqualTypeOf<number | undefined>();
+    }
+    // @ts-expect-error an ordered route's query must carry the resume params
+    const unreadable: WsRoute = { ...routes.workflow, query: {} };
+    // @ts-expect-error a route that reads no resume params cannot be ordered
+    const ordered: WsRoute = { ...routes.agent, delivery: 'ordered' };
+    expectTypeOf([unreadable, ordered]).not.toBeNever();
   });
 
   it('A5 a client message or an HTTP route without its permission is a compile error', () => {

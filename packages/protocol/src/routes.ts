@@ -1,13 +1,20 @@
 import { httpRoutes, type HttpRoute } from './httpRoutes.js';
 import { fillPath, type PathParams } from './path.js';
 import type { QueryParams } from './queryParams.js';
+import type { ResumeParams } from './resumeQuery.js';
 import { ValidationError, type Infer, type Schema } from './schema.js';
 import { wsMessages, type WsRouteMessages } from './wsMessages.js';
 import { WS_ROUTE_NAMES, wsRoutes, type WsRouteAddress, type WsRouteName } from './wsRoutes.js';
 
-/** A WebSocket route as the server sees it: its address and the validators of its messages. */
-export interface WsRoute<P extends string = string, S = unknown, C = unknown>
-  extends WsRouteAddress<P>, WsRouteMessages<S, C> {}
+/**
+ * A WebSocket route as the server sees it: its address and the validators of its messages and
+ * query; an ordered route's query carries the resume position's params (rule R3).
+ */
+export type WsRoute<P extends string = string, S = unknown, C = unknown> = WsRouteMessages<S, C> &
+  (
+    | WsRouteAddress<P, 'latest'>
+    | (WsRouteAddress<P, 'ordered'> & { readonly query: QueryParams & ResumeParams })
+  );
 
 /** Each WebSocket route of {@link wsRoutes} with its validators from {@link wsMessages}. */
 const wsRoutesWithMessages = Object.fromEntries(

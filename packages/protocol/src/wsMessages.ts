@@ -3,9 +3,9 @@ import { boardClientMessage, boardServerMessage } from './board.js';
 import { clientControlMessage, serverControlVariants } from './controlMessages.js';
 import { needs, type Permission } from './permissions.js';
 import { ID_ACCEPTS, idSchema } from './common.js';
-import { queryParam, type QueryParams } from './queryParams.js';
+import { schemaParam, type QueryParams } from './queryParams.js';
 import { RESUME_PARAMS } from './resumeQuery.js';
-import { parse, tagged, type Infer, type Schema } from './schema.js';
+import { tagged, type Infer, type Schema } from './schema.js';
 import type { Action } from './scopes.js';
 import { clockStateSchema, transportClientMessage, transportServerMessage } from './transport.js';
 import type { WsRouteName } from './wsRoutes.js';
@@ -27,17 +27,16 @@ export interface WsRouteMessages<S = unknown, C = unknown> {
 /** The action each client message type needs: one missing is a compile error (rule A5). */
 export type MessagePermissions<C extends { type: string }> = { readonly [T in C['type']]: Action };
 
-const route = <S, C extends { type: string }>(
+/** A route's validators; `query` keeps its own type, so the table says which carry the resume params. */
+const route = <S, C extends { type: string }, Q extends QueryParams>(
   server: Schema<S>,
   client: Schema<C>,
   permission: Permission,
   messages: MessagePermissions<C>,
-  query: QueryParams = {},
+  query: Q,
 ) => ({ server, client, permission, messages, query });
 
-const boardIdParam = queryParam(ID_ACCEPTS, (text) =>
-  parse(idSchema, text).ok ? text : undefined,
-);
+const boardIdParam = schemaParam(ID_ACCEPTS, idSchema);
 
 const probeOnly = { time_sync: 'read' } as const;
 const transportCommands = {
@@ -84,8 +83,8 @@ export const wsMessages = {
     probeOnly,
     RESUME_PARAMS,
   ),
-  coordinator: route(coordinatorServerMessage, clientControlMessage, monitorRead, probeOnly),
-  agent: route(agentServerMessage, clientControlMessage, monitorRead, probeOnly),
+  coordinator: route(coordinatorServerMessage, clientControlMessage, monitorRead, probeOnly, {}),
+  agent: route(agentServerMessage, clientControlMessage, monitorRead, probeOnly, {}),
   board: route(
     boardServerMessage,
     boardClientMessage,
@@ -93,14 +92,15 @@ export const wsMessages = {
     boardOps,
     { board_id: boardIdParam, ...RESUME_PARAMS },
   ),
-  general: route(transportServerMessage, clientControlMessage, transportRead, probeOnly),
+  general: route(transportServerMessage, clientControlMessage, transportRead, probeOnly, {}),
   transport: route(
     transportServerMessage,
     transportClientMessage,
     transportRead,
     transportCommands,
+    {},
   ),
-  clock: route(clockServerMessage, clientControlMessage, transportRead, probeOnly),
+  clock: route(clockServerMessage, clientControlMessage, transportRead, probeOnly, {}),
 } as const satisfies Record<WsRouteName, WsRouteMessages>;
 
 /** A message the server sends on WebSocket route `R`. */

@@ -9,10 +9,10 @@ export type Delivery = 'ordered' | 'latest';
  * What a client needs to address a WebSocket route of the table. The route's message validators
  * are in `wsMessages`, so that a client that does not validate in full does not bundle them.
  */
-export interface WsRouteAddress<P extends string = string> {
+export interface WsRouteAddress<P extends string = string, D extends Delivery = Delivery> {
   readonly kind: 'ws';
   readonly path: P;
-  readonly delivery: Delivery;
+  readonly delivery: D;
   /** Validators of the path parameters. */
   readonly params: ParamSchemas<P, Schema<string>>;
   /** Parameters that make a working URL, used by `liveline doctor` and the docs. */
@@ -25,16 +25,16 @@ export const DEFAULT_BOARD_ID = 'default';
 const none = {};
 
 /** Builds a route; most routes are `latest` and take no params. */
-const ws = <P extends string>(
-  route: Pick<WsRouteAddress<P>, 'path'> & Partial<WsRouteAddress<P>>,
-): WsRouteAddress<P> =>
+const ws = <P extends string, D extends Delivery = 'latest'>(
+  route: Pick<WsRouteAddress<P, D>, 'path'> & Partial<WsRouteAddress<P, D>>,
+): WsRouteAddress<P, D> =>
   ({
     kind: 'ws',
     delivery: 'latest',
     params: none,
     sample: none,
     ...route,
-  }) as WsRouteAddress<P>;
+  }) as WsRouteAddress<P, D>;
 
 /**
  * The WebSocket half of the route table (rule P1): everything a client needs to connect, without

@@ -10,7 +10,6 @@ import {
   healthSchema,
   parse,
   parseJson,
-  parseResumeQuery,
   routes,
   transportStateSchema,
   workflowEventSchema,
@@ -27,6 +26,7 @@ import {
   validServerControl,
   validTransportCommand,
 } from './arbitraries.js';
+import { resolveUpgradeTarget } from '../transport/resolveUpgradeTarget.js';
 import { report } from './seededRandom.js';
 
 /** Every validator the protocol exports or hangs on its route table, by name. */
@@ -88,7 +88,11 @@ describe('protocol validators under fast-check', () => {
       fc.property(fc.string(), fc.string(), fc.string(), (text, epoch, seq) => {
         expect(typeof parseJson(text).ok).toBe('boolean');
         const query = new URLSearchParams({ epoch, seq });
-        expect(typeof parseResumeQuery(query).ok).toBe('boolean');
+        for (const path of ['/ws/connect', '/ws/workflow/w1']) {
+          const upgrade = resolveUpgradeTarget(`${path}?${query.toString()}`);
+          if (!upgrade.ok)
+            expect(upgrade.rejection).toMatchObject({ status: 400, code: 'invalid_field' });
+        }
       }),
       { numRuns: RUNS, seed: 8 },
     );

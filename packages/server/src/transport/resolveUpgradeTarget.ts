@@ -2,9 +2,10 @@ import {
   WS_ROUTE_NAMES,
   matchRoute,
   parse,
-  parseResumeQuery,
   readQuery,
+  resumePositionOf,
   routes,
+  type QueryString,
   type ResumePosition,
   type ValidationError,
   type WsRoute,
@@ -60,6 +61,16 @@ const notFound = (message: string, extra?: Record<string, unknown>): Resolved<ne
   rejection: { status: 404, code: 'not_found', message, field: null, ...(extra && { extra }) },
 });
 
+/**
+ * Validates every parameter of `route`'s query (rules P4, P5) once, and reads an ordered route's
+ * resume position from the values (rule R3); throws a `ValidationError` naming a bad one.
+ */
+const readResume = (route: WsRoute, search: QueryString): ResumePosition | null => {
+  if (route.delivery === 'ordered') return resumePositionOf(readQuery(route.query, search));
+  readQuery(route.query, search);
+  return null;
+};
+
 /** Resolves an upgrade's request target against the route table (rule P3). Pure. */
 export function resolveUpgradeTarget(target: string): Resolved<UpgradeTarget> {
   const url = splitTarget(target);
@@ -74,16 +85,7 @@ export function resolveUpgradeTarget(target: string): Resolved<UpgradeTarget> {
   const name = WS_ROUTE_NAMES.find((n) => n === match.name);
   if (!name) return notFound(`${url.pathname} is not a WebSocket route`);
   const route: WsRoute = routes[name];
-  const query = parse(
-    (search) => readQuery(route.query, search as URLSearchParams),
-    url.searchParams,
-  );
-  if (!query.ok) return badField(query.error);
-  let resume: ResumePosition | null = null;
-  if (route.delivery === 'ordered') {
-    const parsed = parseResumeQuery(url.searchParams);
-    if (!parsed.ok) return badField(parsed.error);
-    resume = parsed.value;
-  }
-  return { ok: true, name, params: match.params, query: url.searchParams, resume };
+  const resume = parse((search) => readResume(route, search as QueryString), url.searchParams);
+  if (!resume.ok) return badField(resume.error);
+  return { ok: true, name, params: match.params, query: url.searchParams, resume: resume.value };
 }
