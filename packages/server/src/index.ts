@@ -1,16 +1,8 @@
-import {
-  createLivelineServer,
-  type LivelineServer,
-  type LivelineServerOptions,
-} from './compose/createLivelineServer.js';
+import { createLivelineServer } from './compose/createLivelineServer.js';
+import type { LivelineServer, LivelineServerOptions } from './compose/Liveline.js';
 
-export {
-  DRAIN_TIMEOUT_MS,
-  createLivelineServer,
-  type Liveline,
-  type LivelineServer,
-  type LivelineServerOptions,
-} from './compose/createLivelineServer.js';
+export { DRAIN_TIMEOUT_MS, createLivelineServer } from './compose/createLivelineServer.js';
+export type { Liveline, LivelineServer, LivelineServerOptions } from './compose/Liveline.js';
 export type { LifecycleState } from './compose/lifecycle.js';
 export type { LivelineParts } from './compose/resolveParts.js';
 export type { ServerOptions } from './config/serverOptions.js';

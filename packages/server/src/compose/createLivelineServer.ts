@@ -1,13 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import { CloseCode, PROTOCOL_VERSION, restartReason, type Health } from '@liveline/protocol';
-import { resolveServerOptions, type ServerOptions } from '../config/serverOptions.js';
-import { createBoardDomain } from '../domains/board/createBoardDomain.js';
-import { createEventLog } from '../domains/createEventLog.js';
-import { createTransportDomain } from '../domains/transport/createTransportDomain.js';
-import { createWorkflowDomain } from '../domains/workflow/createWorkflowDomain.js';
+import { CloseCode, restartReason } from '@liveline/protocol';
+import { resolveServerOptions } from '../config/serverOptions.js';
 import { LivelineServerError } from '../errors.js';
-import { packageVersion } from '../packageVersion.js';
 import { boardRoutes } from '../routes/boardRoutes.js';
 import { systemRoutes } from '../routes/systemRoutes.js';
 import { transportRoutes } from '../routes/transportRoutes.js';
@@ -21,60 +16,18 @@ import { createClientAddress } from '../transport/createClientAddress.js';
 import { createWsGateway } from '../transport/createWsGateway.js';
 import { createClientErrorHandler, httpServerOptions } from '../transport/httpServerOptions.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
+import { createAllowedOrigins } from './createAllowedOrigins.js';
+import { createDomains } from './createDomains.js';
+import { createHealth } from './createHealth.js';
 import { createRetention } from './createRetention.js';
+import { createLifecycle } from './lifecycle.js';
 import { listenOn } from './listenOn.js';
-import { createLifecycle, type LifecycleState } from './lifecycle.js';
+import type { Liveline, LivelineControl, LivelineServerOptions } from './Liveline.js';
 import { mountOnServer, originOf, type Mount } from './mountOnServer.js';
-import { resolveParts, type LivelineParts } from './resolveParts.js';
+import { resolveParts } from './resolveParts.js';
 
 /** How long `stop()` waits for clients to acknowledge the 1012 close before cutting them off, in ms. */
 export const DRAIN_TIMEOUT_MS = 2_000;
-
-/** Options of {@link createLivelineServer}: the settings of `startServer` plus replaceable parts. */
-export interface LivelineServerOptions extends ServerOptions, LivelineParts {}
-
-/** What a server can do in any state. */
-interface LivelineControl {
-  /** Where the server is in its life: `starting`, `listening`, `draining` or `stopped`. */
-  readonly state: LifecycleState;
-  /** Drains (503 for new upgrades, 1012 to every socket), stops the domains, closes what it opened. */
-  stop(): Promise<void>;
-  /** Closes every socket with `code` and `reason`. */
-  disconnectAll(code: number, reason: string): void;
-  /** The `/health` body. */
-  stats(): Health;
-}
-
-/** A Liveline server listening on its own port. */
-export interface LivelineServer extends LivelineControl {
-  /** `http://host:port` of the server. */
-  readonly origin: string;
-  /** The port it listens on. */
-  readonly port: number;
-}
-
-/** A Liveline server built but not yet serving: listen on its own port, or attach to a host's server. */
-export interface Liveline extends LivelineControl {
-  /** Listens on the `host` and `port` of the options (`startServer` is this). */
-  listen(): Promise<LivelineServer>;
-  /**
-   * Serves the route table on `server` beside its own routes: the `request` and `upgrade`
-   * listeners it has now keep every other path. `stop()` gives them back and leaves it open.
-   */
-  attach(server: Server | HttpsServer): void;
-}
-
-/** The origins allowed by default: the server's own, its loopback names and the Vite dev server's. */
-const defaultAllowedOrigins = (origin: string): readonly string[] => {
-  const { protocol, port } = new URL(origin);
-  return [
-    origin,
-    `${protocol}//localhost:${port}`,
-    `${protocol}//127.0.0.1:${port}`,
-    'http://127.0.0.1:5173',
-    'http://localhost:5173',
-  ];
-};
 
 /**
  * Puts a Liveline server together from `options`: storage, broker, stages, clock (`now`) and
@@ -94,42 +47,13 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
           now,
         );
   const parts = await resolveParts(options, config);
-  const { log, storage, ownsStorage, broker, stages, presenceSlices } = parts;
+  const { log, storage, ownsStorage, broker } = parts;
   const lifecycle = createLifecycle();
   const startedAt = now();
-  const version = packageVersion();
-  const events = createEventLog({ ...parts, now, historyMaxEvents: config.historyMaxEvents });
-  const transport = createTransportDomain({
-    broker,
-    anchors: parts.anchors,
-    log,
-    now,
-    clockRateHz: config.clockRateHz,
-  });
-  const boards = createBoardDomain({
-    events,
-    broker,
-    storage,
-    now,
-    idleMs: config.historyMaxAgeMs,
-    presenceSlices,
-  });
-  const workflows = createWorkflowDomain({
-    events,
-    storage,
-    broker,
-    log,
-    now,
-    idleMs: config.historyMaxAgeMs,
-    nodeId: config.nodeId,
-    leaseMs: config.workflowLeaseMs,
-    stages,
-    agentCapacity: config.agentCapacity,
-    metricsRateHz: config.metricsRateHz,
-    // Read by the metrics once the domains have started, after the gateway below exists.
-    connectedClients: () => gateway.connectionCount(),
-    metricsSlices: parts.metricsSlices,
-  });
+  // The metrics read the gateway below once the domains have started.
+  const { events, transport, boards, workflows } = createDomains(config, parts, () =>
+    gateway.connectionCount(),
+  );
   const pruning = createRetention(config, { storage, workflows, log });
 
   const clientAddress = createClientAddress(config.trustedProxies);
@@ -140,27 +64,14 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
         'AUTH IS OFF: anyone who reaches this server can read and edit everything; set LIVELINE_AUTH_SECRET to require signed tokens',
     });
   let mount: Mount | null = null;
-  const health = (): Health => {
-    const db = storage.status();
-    const carrier = parts.brokerStatus?.() ?? null;
-    const draining = lifecycle.state === 'draining' || lifecycle.state === 'stopped';
-    const working = db.ok && (carrier?.ok ?? true);
-    return {
-      status: draining ? 'draining' : working ? 'healthy' : 'degraded',
-      version,
-      timestamp: new Date().toISOString(),
-      database: db.ok ? 'connected' : 'error',
-      database_error: db.ok ? null : db.error,
-      uptime_seconds: Math.max(0, (now() - startedAt) / 1000),
-      protocol_version: PROTOCOL_VERSION,
-      routes: gateway.stats(),
-      auth: auth.on ? 'on' : 'off',
-      node: config.nodeId,
-      mode: parts.mode,
-      broker: carrier === null ? 'memory' : carrier.ok ? 'connected' : 'error',
-      broker_error: carrier === null || carrier.ok ? null : carrier.error,
-    };
-  };
+  const health = createHealth({
+    config,
+    parts,
+    lifecycle,
+    startedAt,
+    authOn: auth.on,
+    routes: () => gateway.stats(),
+  });
 
   const handlers: RouteHandlers = {
     ...systemRoutes(health),
@@ -172,14 +83,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
   assertHandlers(handlers);
 
   // Without configured origins the allow-list follows the address the server is bound to.
-  let defaults = { origin: null as string | null, list: [] as readonly string[] };
-  const allowedOrigins = (): readonly string[] => {
-    if (config.allowedOrigins) return config.allowedOrigins;
-    const origin = mount?.origin() ?? null;
-    if (origin !== defaults.origin)
-      defaults = { origin, list: origin === null ? [] : defaultAllowedOrigins(origin) };
-    return defaults.list;
-  };
+  const allowedOrigins = createAllowedOrigins(config.allowedOrigins, () => mount?.origin() ?? null);
   const policy = createRequestPolicy({
     allowedOrigins,
     allowedHosts: config.allowedHosts,
