@@ -100,10 +100,14 @@ export async function startBackupLoad(origin: string): Promise<BackupLoad> {
     });
     await peers[0]?.createCard('after-restore', column);
     recorder.channel.reconnect();
-    await vi.waitFor(() => expect(recorder.resumes()).toBe(1));
-    expect(recorder.moments.get(`${epoch}:${seq + 1}`)?.cards.map((c) => c.title)).toContain(
-      'after-restore',
-    );
+    // The card's ack can reach its writer before its event reaches the recorder: then the
+    // resume replays it, after the `resumed` message.
+    await vi.waitFor(() => {
+      expect(recorder.resumes()).toBe(1);
+      expect(recorder.moments.get(`${epoch}:${seq + 1}`)?.cards.map((c) => c.title)).toContain(
+        'after-restore',
+      );
+    });
   };
   return { before, acked: writers.acked, stop: writers.stop, expectRestored };
 }
