@@ -1,3 +1,4 @@
+import type { Delivery } from '@liveline/protocol';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import type { HistoryEntry } from '../storage/Storage.js';
@@ -88,9 +89,13 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
    * Every delivery of `room` as [seq, text], from once the subscription is confirmed: a networked
    * broker guarantees only what is published after that (a join waits for it the same way, R8).
    */
-  const record = async (broker: Broker, room: string): Promise<[number | null, string][]> => {
+  const record = async (
+    broker: Broker,
+    room: string,
+    delivery: Delivery = 'ordered',
+  ): Promise<[number | null, string][]> => {
     const got: [number | null, string][] = [];
-    broker.subscribe(room, (frame, seq) => got.push([seq, frame.toString()]));
+    broker.subscribe(room, delivery, (frame, seq) => got.push([seq, frame.toString()]));
     await broker.subscribed?.(room);
     return got;
   };
@@ -187,7 +192,7 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
     await broker.seed('s', seedOf('e9', 0));
     const kept = await record(broker, 'r');
     const left: unknown[] = [];
-    const leave = broker.subscribe('r', (frame) => left.push(frame));
+    const leave = broker.subscribe('r', 'ordered', (frame) => left.push(frame));
     await broker.subscribed?.('r');
     expect(broker.subscriberCount('r')).toBe(2);
     await broker.publish('r', { seq: 1, epoch: 'e1' }, frameOf(1));
@@ -204,7 +209,7 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
   it('BR6 a latest room keeps only its newest value and delivers each one without a seq', async () => {
     const broker = await create();
     expect(broker.latest('clock')).toBeUndefined();
-    const got = await record(broker, 'clock');
+    const got = await record(broker, 'clock', 'latest');
     broker.setLatest('clock', 'tick 1');
     broker.setLatest('clock', 'tick 2');
     expect(broker.latest('clock')).toBe('tick 2');

@@ -1,4 +1,4 @@
-import type { HistoryWindow } from '@liveline/protocol';
+import type { Delivery, HistoryWindow } from '@liveline/protocol';
 import type { HistoryEntry } from '../storage/Storage.js';
 
 /** Where an ordered event sits in its room's stream. */
@@ -90,9 +90,12 @@ export interface Broker {
   latest(room: string): string | undefined;
   /**
    * Delivers every later frame of `room` to `listener` (with a networked broker: every frame
-   * published once `subscribed` settled); returns the unsubscribe function.
+   * published once `subscribed` settled); returns the unsubscribe function. `delivery` is the
+   * room's kind, as the caller knows it: the events of an `ordered` room (`publish`) or the values
+   * of a `latest` one (`setLatest`), which stay on the node, so a networked broker subscribes to
+   * nothing for them.
    */
-  subscribe(room: string, listener: FrameListener): () => void;
+  subscribe(room: string, delivery: Delivery, listener: FrameListener): () => void;
   /**
    * Settles once a subscribed room's live delivery is confirmed (a networked broker subscribes
    * asynchronously): a join awaits it before reading the history, so nothing published in

@@ -1,7 +1,8 @@
 import type { HistoryWindow } from '@liveline/protocol';
 import { createIdleSweep } from '../createIdleSweep.js';
 import type { HistoryEntry } from '../storage/Storage.js';
-import type { Broker, FrameListener, PublishResult, RangeRead, RoomSeed } from './Broker.js';
+import type { Broker, PublishResult, RangeRead, RoomSeed } from './Broker.js';
+import { createLocalListeners } from './createLocalListeners.js';
 
 /** Bounds of an ordered room's history. */
 export interface HistoryLimits {
@@ -49,7 +50,8 @@ export function createMemoryBroker(
 ): Broker {
   const ordered = new Map<string, OrderedRoom>();
   const latest = new Map<string, string>();
-  const listeners = new Map<string, Set<FrameListener>>();
+  // Every room is local here, ordered or latest: one set of listeners serves both.
+  const listeners = createLocalListeners();
 
   const sweep = createIdleSweep(limits.maxAgeMs, now, (t) => {
     for (const [name, room] of ordered)
@@ -115,10 +117,6 @@ export function createMemoryBroker(
     return bytes;
   };
 
-  const deliver = (name: string, bytes: Buffer, seq: number | null): void => {
-    for (const listener of listeners.get(name) ?? []) listener(bytes, seq);
-  };
-
   const publish = (name: string, seq: number, epoch: string, frame: string): PublishResult => {
     sweep(now());
     const room = use(name);
@@ -131,7 +129,7 @@ export function createMemoryBroker(
     room.entries.push(entry);
     room.bytes += frame.length;
     trim(room);
-    if (listeners.has(name)) deliver(name, bytesOf(entry), seq);
+    if (listeners.has(name)) listeners.deliver(name, bytesOf(entry), seq);
     return 'ok';
   };
 
@@ -157,18 +155,10 @@ export function createMemoryBroker(
     holds: (name) => ordered.has(name),
     setLatest(name, frame) {
       latest.set(name, frame);
-      if (listeners.has(name)) deliver(name, encode(frame), null);
+      if (listeners.has(name)) listeners.deliver(name, encode(frame), null);
     },
     latest: (name) => latest.get(name),
-    subscribe(name, listener) {
-      let set = listeners.get(name);
-      if (!set) listeners.set(name, (set = new Set()));
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(name);
-      };
-    },
-    subscriberCount: (name) => listeners.get(name)?.size ?? 0,
+    subscribe: (name, _delivery, listener) => listeners.add(name, listener),
+    subscriberCount: (name) => listeners.count(name),
   };
 }

@@ -55,7 +55,7 @@ const admin = async () => {
 /** Every seq a node's listener got in `room`. */
 const received = (broker: RedisBroker, room: string): (number | null)[] => {
   const seqs: (number | null)[] = [];
-  broker.subscribe(room, (_frame, seq) => seqs.push(seq));
+  broker.subscribe(room, 'ordered', (_frame, seq) => seqs.push(seq));
   return seqs;
 };
 
@@ -95,14 +95,44 @@ describe('Redis broker across nodes', () => {
     await a.seed('board:x', { epoch: 'e1', headSeq: 0, entries: [] });
     await a.seed('board:quiet', { epoch: 'e1', headSeq: 0, entries: [] });
     const frames: Buffer[] = [];
-    b.subscribe('board:x', (frame) => frames.push(frame));
-    b.subscribe('board:x', (frame) => frames.push(frame));
+    b.subscribe('board:x', 'ordered', (frame) => frames.push(frame));
+    b.subscribe('board:x', 'ordered', (frame) => frames.push(frame));
     await vi.waitFor(async () => expect(await numsub('board:x')).toBe(1));
     expect(await numsub('board:quiet')).toBe(0);
     await publishRange(a, 'board:x', 1, 3);
     await vi.waitFor(() => expect(frames).toHaveLength(6));
     expect(frames.map(String)).toEqual([1, 1, 2, 2, 3, 3].map(frameOf));
     expect(frames[0]).toBe(frames[1]);
+  });
+
+  it("BR7 a latest room stays on the node: subscribing, leaving, subscribing again and the position checks send no command naming it, while an ordered room's subscription sends one SUBSCRIBE", async () => {
+    const [a] = await nodes(1);
+    if (!a) throw new Error('a node expected');
+    const monitor = await admin();
+    // What the node's connections sent (MONITOR also lists the commands scripts run, as `lua`).
+    const commands: string[] = [];
+    await monitor.monitor((line) => {
+      if (!line.includes(' lua] ')) commands.push(line.toUpperCase());
+    });
+    const naming = (room: string, command: string) =>
+      commands.filter(
+        (line) => line.includes(`{${room.toUpperCase()}}`) && line.includes(`] "${command}"`),
+      );
+    const clock = 'transport:clock';
+    const ticks: (number | null)[] = [];
+    a.subscribe(clock, 'latest', () => undefined)();
+    a.subscribe(clock, 'latest', (_frame, seq) => ticks.push(seq));
+    a.setLatest(clock, '{"tick":1}');
+    await a.seed('board:o', { epoch: 'e1', headSeq: 0, entries: [] });
+    a.subscribe('board:o', 'ordered', () => undefined);
+    await a.subscribed?.('board:o');
+    // Redis runs one connection's commands in order, and the latest room's would come first: once
+    // the ordered room's second head read (a periodic check) is here, theirs would be too.
+    await vi.waitFor(() => expect(naming('board:o', 'HGET').length).toBeGreaterThanOrEqual(2));
+    expect(commands.filter((line) => line.includes(`{${clock.toUpperCase()}}`))).toEqual([]);
+    expect(naming('board:o', 'SUBSCRIBE')).toHaveLength(1);
+    expect(ticks).toEqual([null]);
+    expect(a.subscriberCount(clock)).toBe(1);
   });
 
   it("BR6 a stored event reaches the publishing node's listeners before Redis answers, and once: its echo is not delivered again", async () => {

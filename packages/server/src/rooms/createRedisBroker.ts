@@ -4,6 +4,7 @@ import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
+import { createLocalListeners } from './createLocalListeners.js';
 import { redisClientOptions } from './redisClientOptions.js';
 import { createRoomFeeds, type RoomEvent, type RoomRange } from './createRoomFeeds.js';
 import { PUBLISH_SCRIPT, RANGE_SCRIPT, SEED_SCRIPT, WINDOW_SCRIPT } from './redisScripts.js';
@@ -42,8 +43,10 @@ type Reply = string | number | null | Reply[];
  * carries its events between nodes (a pub/sub channel). One Lua script checks that a publish
  * follows the stream's head, appends, trims and publishes. A node subscribes only to rooms with
  * local listeners, tracks the last seq it delivered in each, and repairs its own gaps from the
- * stream (see createRoomFeeds). Latest rooms stay local to the node. Commands are not queued
- * while Redis is unreachable: they reject at once with a {@link BrokerError}.
+ * stream (see createRoomFeeds). Latest rooms stay local to the node: subscribing to one sends
+ * Redis nothing (the values that cross nodes have their own channels, e.g. the transport anchor's).
+ * Commands are not queued while Redis is unreachable: they reject at once with a
+ * {@link BrokerError}.
  */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const { limits, now, encode, log } = options;
@@ -150,6 +153,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   });
 
   const latest = new Map<string, string>();
+  const latestListeners = createLocalListeners();
   return {
     ready,
     status: () => status,
@@ -203,10 +207,13 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     },
     setLatest(room, frame) {
       latest.set(room, frame);
-      feeds.deliverLatest(room, frame);
+      if (latestListeners.has(room)) latestListeners.deliver(room, encode(frame), null);
     },
     latest: (room) => latest.get(room),
-    subscribe: (room, listener) => feeds.subscribe(room, listener),
+    subscribe: (room, delivery, listener) =>
+      delivery === 'ordered'
+        ? feeds.subscribe(room, listener)
+        : latestListeners.add(room, listener),
     async subscribed(room) {
       if (!status.ok) throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
       // A Redis that goes away meanwhile confirms only once it is back: the join fails instead.
@@ -218,7 +225,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       );
       await Promise.race([feeds.subscribed(room), late]);
     },
-    subscriberCount: (room) => feeds.subscriberCount(room),
+    subscriberCount: (room) => feeds.subscriberCount(room) + latestListeners.count(room),
     async close() {
       clearInterval(probe);
       // close() waits for replies, which a Redis that is away never sends: then cut the sockets.

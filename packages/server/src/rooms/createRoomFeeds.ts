@@ -45,10 +45,10 @@ interface Feed {
 const MAX_PENDING = 10_000;
 
 /**
- * A node's subscriptions: a room is subscribed while it has local listeners. Each event is
- * encoded once and delivered synchronously to every local listener, in seq order and once; a gap
- * (an event past the next expected seq, a reconnect, a position check finding the head ahead) is
- * filled from the room's copy before anything later is delivered.
+ * A node's subscriptions to ordered rooms: a room is subscribed while it has local listeners.
+ * Each event is encoded once and delivered synchronously to every local listener, in seq order
+ * and once; a gap (an event past the next expected seq, a reconnect, a position check finding the
+ * head ahead) is filled from the room's copy before anything later is delivered.
  */
 export function createRoomFeeds(source: FeedSource) {
   const { encode, log } = source;
@@ -190,13 +190,6 @@ export function createRoomFeeds(source: FeedSource) {
       const feed = feeds.get(room);
       const cached = feed?.epoch === event.epoch ? feed.cache.get(event.seq) : undefined;
       return cached ?? encode(event.frame);
-    },
-    /** Delivers a latest room's value to the local listeners (latest rooms stay on the node). */
-    deliverLatest(room: string, frame: string): void {
-      const feed = feeds.get(room);
-      if (!feed) return;
-      const bytes = encode(frame);
-      for (const listener of feed.listeners) listener(bytes, null);
     },
     /** Checks every subscribed room (periodically, and after the subscriber reconnected). */
     repairAll(): void {

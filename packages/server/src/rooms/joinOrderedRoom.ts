@@ -74,7 +74,7 @@ export async function joinOrderedRoom(
   target: JoinTarget,
 ): Promise<JoinResult> {
   const held: { frame: Buffer; seq: number }[] = [];
-  const holdBack = broker.subscribe(room, (frame, seq) => {
+  const holdBack = broker.subscribe(room, 'ordered', (frame, seq) => {
     if (seq !== null) held.push({ frame, seq });
   });
   try {
@@ -128,7 +128,7 @@ export async function joinOrderedRoom(
     const sendLater = (frame: Buffer, seq: number | null): void => {
       if (seq === null || seq > sent) target.sendFrame(frame);
     };
-    return { decision, leave: broker.subscribe(room, sendLater) };
+    return { decision, leave: broker.subscribe(room, 'ordered', sendLater) };
   } finally {
     holdBack();
   }

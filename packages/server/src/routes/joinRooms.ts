@@ -9,7 +9,7 @@ export function joinLatestRoom(broker: Broker, room: string, connection: Connect
   if (current !== undefined) connection.sendFrame(current);
   connection.joinRoom(
     room,
-    broker.subscribe(room, (frame) => connection.sendFrame(frame)),
+    broker.subscribe(room, 'latest', (frame) => connection.sendFrame(frame)),
   );
 }
 

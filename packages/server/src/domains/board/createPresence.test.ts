@@ -14,7 +14,7 @@ const setup = () => {
   );
   const presence = createPresence(broker);
   const frames: { count: number; people: { client_id: string; name: string }[] }[] = [];
-  broker.subscribe(presence.room('b'), (frame) => {
+  broker.subscribe(presence.room('b'), 'latest', (frame) => {
     const parsed = JSON.parse(frame.toString()) as { data: (typeof frames)[number] };
     frames.push(parsed.data);
   });
@@ -63,7 +63,7 @@ describe('presence', () => {
   it('B3 spaces summaries out on a big board so presence costs at most its frame budget', () => {
     const { broker, presence, frames } = setup();
     const people = 2 * PRESENCE_FRAMES_PER_SECOND;
-    for (let i = 1; i < people; i++) broker.subscribe(presence.room('b'), () => {});
+    for (let i = 1; i < people; i++) broker.subscribe(presence.room('b'), 'latest', () => {});
     presence.set('b', 'c1', 'Ada');
     presence.set('b', 'c2', 'Grace');
     // 10 000 recipients at 5000 frames a second: the trailing summary waits 2 s, not 250 ms.
