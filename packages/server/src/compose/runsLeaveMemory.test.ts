@@ -6,11 +6,13 @@ import { DATABASE_FILE, createSqliteStorage } from '../storage/createSqliteStora
 import { createTestClock } from '../test-utils/createTestClock.js';
 import {
   connectTestClient,
+  dataOf,
   onTestCleanup,
   rawRequest,
   startTestServer,
   tempDataDir,
   wsOrigin,
+  type TestClient,
   type TestMessage,
 } from '../test-utils/index.js';
 import { waitForStatus } from '../test-utils/workflows.js';
@@ -78,15 +80,17 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
     });
   });
 
-  it("G3 a run another node's retention deleted answers here as on that node, even while someone here watches it: not found, its id opens as a new, empty room (W2) and can be started again", async () => {
+  it("G3 a run another node's retention deleted answers here as on that node, even while someone here watches it: not found, its id opens as a new, empty room (W2) and can be started again; the old watcher is then closed with 4409, and a join after the deletion gets only the new run's events", async () => {
     const dataDir = tempDataDir();
     const clock = createTestClock();
     const server = await startNode(dataDir, clock.now, 60 * MINUTE_MS);
     const watched: TestMessage[] = [];
+    const watchers: TestClient[] = [];
     for (const id of ['gone', 'reused']) {
       await completeRun(server, id);
       const watcher = await connectTestClient(wsOrigin(server, `/ws/workflow/${id}`));
       watched.push(await watcher.next('snapshot'));
+      watchers.push(watcher);
     }
 
     clock.skip(6 * MINUTE_MS);
@@ -107,7 +111,8 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
     );
     expect([...report.runs].sort()).toEqual(['gone', 'reused']);
 
-    const fresh = await snapshotOf(server, 'gone');
+    const joined = await connectTestClient(wsOrigin(server, '/ws/workflow/gone'));
+    const fresh = await joined.next('snapshot');
     expect(fresh).toMatchObject({ seq: 0, data: { workflow_id: 'gone', workflow: null } });
     expect(fresh.epoch).not.toBe(watched[0]?.epoch);
     const notFound = {
@@ -122,5 +127,17 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
       body: { id: 'reused', mode: 'idea', input: 'A dog.' },
     });
     expect(started).toMatchObject({ status: 201, json: { workflow: { input: 'A dog.' } } });
+    // The watcher of the old 'reused' is told its position no longer applies (4409).
+    expect(await watchers[1]?.closed).toMatchObject({ code: 4409 });
+    // The join after the deletion got nothing of the old room: the events of 'gone' started
+    // again are all it has after its snapshot, from seq 1.
+    await rawRequest(server, '/api/workflows', {
+      body: { id: 'gone', mode: 'idea', input: 'A bird.' },
+    });
+    await joined.next('workflow.completed');
+    const [created, ...later] = joined.messages.slice(1);
+    expect(created).toMatchObject({ type: 'workflow.created', seq: 1 });
+    expect(created && dataOf(created).workflow).toMatchObject({ input: 'A bird.' });
+    expect(later.map((m) => m.seq)).toEqual(later.map((_, i) => i + 2));
   });
 });

@@ -68,8 +68,9 @@ export interface EventLog {
   /** Runs `work` once every earlier turn of `room` has finished; it appends with `append`. */
   inTurn<R>(room: string, work: (append: Append) => Promise<R>): Promise<R>;
   /**
-   * Brings the domain's state of an open room up to storage's head (other nodes write it too);
-   * answers whether it moved. Only valid inside the room's turn.
+   * Brings the domain's state of an open room up to storage's head (other nodes write it too),
+   * and the broker's copy to storage's epoch if the room started over; answers whether it moved.
+   * Only valid inside the room's turn.
    */
   catchUp(room: string, follower: RoomFollower): Promise<boolean>;
   /**
@@ -234,7 +235,13 @@ export function createEventLog(deps: {
   }
   const catchUp = async (room: string, follower: RoomFollower): Promise<boolean> => {
     const state = rooms.get(room);
-    return state ? catchUpRoom(storage, room, state, follower) : false;
+    if (!state) return false;
+    const { epoch } = state.head;
+    const moved = await catchUpRoom(storage, room, state, follower);
+    // Storage started the room over (a run another node's retention deleted, G3): the copy still
+    // holds the old epoch's events, which a join would otherwise serve after the new snapshot.
+    if (state.head.epoch !== epoch) await seed(room, state.head.epoch, state.head.headSeq);
+    return moved;
   };
 
   const eventLog: EventLog = {

@@ -43,9 +43,10 @@ export type RangeRead =
  * Receives every frame published to a room, encoded once for all recipients by the encoder the
  * transport gave the broker (whole WebSocket frames in the server): the broker keeps and hands on
  * these bytes without reading them. `seq` is the event's place in an ordered room (so a join can
- * merge live frames with a range it read), `null` for a latest room's value.
+ * merge live frames with a range it read) and `epoch` the incarnation of its numbering (so a join
+ * learns that the room started over), both `null` for a latest room's value.
  */
-export type FrameListener = (frame: Buffer, seq: number | null) => void;
+export type FrameListener = (frame: Buffer, seq: number | null, epoch: string | null) => void;
 
 /**
  * Copies events and fans them out. Storage numbers the events of ordered rooms (it is the

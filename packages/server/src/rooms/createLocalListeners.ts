@@ -5,7 +5,7 @@ export interface LocalListeners {
   /** Adds a listener of `room`; returns the function that removes it. */
   add(room: string, listener: FrameListener): () => void;
   /** Hands a frame to every listener of `room`. */
-  deliver(room: string, frame: Buffer, seq: number | null): void;
+  deliver(room: string, frame: Buffer, seq: number | null, epoch: string | null): void;
   /** Whether `room` has a listener. */
   has(room: string): boolean;
   /** How many listeners `room` has. */
@@ -25,8 +25,8 @@ export function createLocalListeners(): LocalListeners {
         if (set.size === 0) rooms.delete(room);
       };
     },
-    deliver(room, frame, seq) {
-      for (const listener of rooms.get(room) ?? []) listener(frame, seq);
+    deliver(room, frame, seq, epoch) {
+      for (const listener of rooms.get(room) ?? []) listener(frame, seq, epoch);
     },
     has: (room) => rooms.has(room),
     count: (room) => rooms.get(room)?.size ?? 0,

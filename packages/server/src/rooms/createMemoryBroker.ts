@@ -129,7 +129,7 @@ export function createMemoryBroker(
     room.entries.push(entry);
     room.bytes += frame.length;
     trim(room);
-    if (listeners.has(name)) listeners.deliver(name, bytesOf(entry), seq);
+    if (listeners.has(name)) listeners.deliver(name, bytesOf(entry), seq, epoch);
     return 'ok';
   };
 
@@ -155,7 +155,7 @@ export function createMemoryBroker(
     holds: (name) => ordered.has(name),
     setLatest(name, frame) {
       latest.set(name, frame);
-      if (listeners.has(name)) listeners.deliver(name, encode(frame), null);
+      if (listeners.has(name)) listeners.deliver(name, encode(frame), null, null);
     },
     latest: (name) => latest.get(name),
     subscribe: (name, _delivery, listener) => listeners.add(name, listener),

@@ -181,6 +181,7 @@ describe('Redis broker across nodes', () => {
       sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
       sendFrame: take,
+      restarted: () => expect.fail('the room keeps its epoch'),
     });
     publishing = false;
     await publisher;
@@ -213,11 +214,32 @@ describe('Redis broker across nodes', () => {
       sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
       sendFrame: take,
+      restarted: () => expect.fail('the room keeps its epoch'),
     });
     // Seq 4 comes live after seq 3's frame: once it is here, seq 3 was not sent again.
     await publishRange(a, room, 4, 4);
     await vi.waitFor(() => expect(seqs).toContain(4), { timeout: 5_000 });
     expect(seqs).toEqual(upTo(4));
+  });
+
+  it('G3 a join on another node learns from the channel that its room started over under another epoch (the run deleted and started again): it is told once, and gets nothing of the new epoch', async () => {
+    const room = 'restarted';
+    const [a, b] = await nodes(2);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const got: string[] = [];
+    await joinOrderedRoom(b, room, null, EMPTY_ROOM, {
+      sendMessage: (message) => got.push(message.type),
+      sendBacklog: (frame) => got.push(frame.toString()),
+      sendFrame: (frame) => got.push(frame.toString()),
+      restarted: () => got.push('restarted'),
+    });
+    await publishRange(a, room, 1, 2);
+    await a.drop(room);
+    await a.seed(room, { epoch: 'e2', headSeq: 0, entries: [] });
+    for (const seq of [1, 2, 3])
+      expect(await a.publish(room, { seq, epoch: 'e2' }, frameOf(seq))).toBe('ok');
+    await vi.waitFor(() => expect(got).toEqual(['snapshot', frameOf(1), frameOf(2), 'restarted']));
   });
 
   it('a node subscribed before the room had a copy delivers its first events, though its position check reads their head before their messages arrive', async () => {

@@ -207,7 +207,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     },
     setLatest(room, frame) {
       latest.set(room, frame);
-      if (latestListeners.has(room)) latestListeners.deliver(room, encode(frame), null);
+      if (latestListeners.has(room)) latestListeners.deliver(room, encode(frame), null, null);
     },
     latest: (room) => latest.get(room),
     subscribe: (room, delivery, listener) =>

@@ -59,7 +59,7 @@ export function createRoomFeeds(source: FeedSource) {
     feed.cache.set(event.seq, bytes);
     if (feed.cache.size > source.maxCached) feed.cache.delete(feed.cache.keys().next().value ?? 0);
     feed.lastSeq = event.seq;
-    for (const listener of feed.listeners) listener(bytes, event.seq);
+    for (const listener of feed.listeners) listener(bytes, event.seq, event.epoch);
   };
 
   /** Delivers `event` if it is the next one; answers false when a gap lies before it. */

@@ -1,17 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import { StorageError } from '../errors.js';
+import { ROOM_RESTARTED_REASON } from '../routes/joinRooms.js';
+import { createTestClock } from '../test-utils/createTestClock.js';
 import {
   connectTestClient,
+  dataOf,
   rawRequest,
   startTestServer,
   wsOrigin,
   type TestMessage,
 } from '../test-utils/index.js';
+import { waitForStatus } from '../test-utils/workflows.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 import type { Broker } from './Broker.js';
 import { createMemoryBroker } from './createMemoryBroker.js';
 import { joinOrderedRoom } from './joinOrderedRoom.js';
 
+const HOUR_MS = 3_600_000;
 const IDEA =
   'A lighthouse keeper finds a map in a bottle. She sails into the storm. She finds home.';
 
@@ -74,9 +79,39 @@ describe('joining an ordered room', () => {
       sendMessage: (message) => sent.push(message),
       sendBacklog: (frame) => sent.push(frame),
       sendFrame: (frame) => sent.push(frame),
+      restarted: () => sent.push('restarted'),
     });
     await expect(joining).rejects.toBeInstanceOf(StorageError);
     expect(sent).toEqual([]);
     expect(broker.subscriberCount('board:stuck')).toBe(0);
+  });
+
+  it("G3 a socket watching a run retention deleted is closed with 4409 once the id starts again under another epoch, before anything of the new run; joined again it gets the new run's snapshot", async () => {
+    const clock = createTestClock();
+    const server = await startTestServer({
+      now: clock.now,
+      runRetentionMs: HOUR_MS,
+      pruneIntervalMs: 5,
+    });
+    const start = (input: string) =>
+      rawRequest(server, '/api/workflows', { body: { mode: 'idea', input, id: 'again' } });
+    await start(IDEA);
+    await waitForStatus(server, 'again', 'completed');
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/again'));
+    const old = await watcher.next('snapshot');
+    let closed: unknown = null;
+    void watcher.closed.then((close) => (closed = close));
+    clock.skip(2 * HOUR_MS);
+    await vi.waitFor(async () =>
+      expect((await rawRequest(server, '/api/workflows/again')).status).toBe(404),
+    );
+    expect((await start('A second run.')).status).toBe(201);
+    await vi.waitFor(() => expect(closed).toEqual({ code: 4409, reason: ROOM_RESTARTED_REASON }));
+    // Nothing of the new run reached it: its seqs would have read as duplicates or a gap.
+    expect(watcher.messages).toEqual([old]);
+    const rejoined = await connectTestClient(wsOrigin(server, '/ws/workflow/again'));
+    const fresh = await rejoined.next('snapshot');
+    expect(fresh.epoch).not.toBe(old.epoch);
+    expect(dataOf(fresh).workflow).toMatchObject({ input: 'A second run.' });
   });
 });

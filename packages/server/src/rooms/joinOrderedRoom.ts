@@ -1,11 +1,12 @@
 import {
   decideResume,
+  type HistoryWindow,
   type ResumeDecision,
   type ResumeLostReason,
   type ResumePosition,
 } from '@liveline/protocol';
 import { StorageError } from '../errors.js';
-import type { Broker, StreamPosition } from './Broker.js';
+import type { Broker, FrameListener, StreamPosition } from './Broker.js';
 
 /** The first message of an ordered stream (rules R2–R7); the route's schema types `data`. */
 export type OrderedStart =
@@ -48,6 +49,12 @@ export interface JoinTarget {
   readonly sendBacklog: (frame: Buffer) => void;
   /** Sends a live serialized event. */
   readonly sendFrame: (frame: Buffer) => void;
+  /**
+   * The room started over under another epoch after the join (a run retention deleted, started
+   * again under its id; a restore): the position the subscriber holds no longer applies, and
+   * nothing more is sent to it. Called once.
+   */
+  readonly restarted: () => void;
 }
 
 /** What joining did, and how to leave. */
@@ -73,9 +80,9 @@ export async function joinOrderedRoom(
   state: OrderedState,
   target: JoinTarget,
 ): Promise<JoinResult> {
-  const held: { frame: Buffer; seq: number }[] = [];
-  const holdBack = broker.subscribe(room, 'ordered', (frame, seq) => {
-    if (seq !== null) held.push({ frame, seq });
+  const held: { frame: Buffer; seq: number | null; epoch: string | null }[] = [];
+  const holdBack = broker.subscribe(room, 'ordered', (frame, seq, epoch) => {
+    held.push({ frame, seq, epoch });
   });
   try {
     await broker.subscribed?.(room);
@@ -84,6 +91,7 @@ export async function joinOrderedRoom(
       throw new Error(`ordered room ${JSON.stringify(room)} was joined before it was opened`);
     let decision = decideResume(window, position);
     let last: number;
+    let joined = window.epoch;
     const replay = decision.kind === 'replay' ? await broker.since(room, decision.afterSeq) : null;
     if (decision.kind === 'replay' && replay?.held) {
       // `seq` echoes the client's position; the replayed events follow it (rule R4).
@@ -100,18 +108,18 @@ export async function joinOrderedRoom(
       // Trimmed between the window and the range read: a snapshot, never a partial replay (R8).
       if (decision.kind === 'replay') decision = { kind: 'lost', reason: 'history_truncated' };
       let start = state.snapshot();
-      let behind = await lacking(broker, room, start.seq, window.headSeq);
+      let behind = await lacking(broker, room, start, window);
       if (!behind) {
         // The snapshot lags the copy by more than the copy still holds (other nodes' events, or
         // one whose frame the bounds trimmed at once): sending it would leave a hole before the
         // live events (R8). Storage is written before the copy, so caught up it lacks nothing.
         await state.catchUp();
         start = state.snapshot();
-        behind = await lacking(broker, room, start.seq, window.headSeq);
+        behind = await lacking(broker, room, start, window);
       }
       if (!behind)
         throw new StorageError(
-          `room ${room}: state at seq ${start.seq} did not catch up with the copy's ${window.headSeq}`,
+          `room ${room}: state at ${start.epoch}/${start.seq} did not catch up with the copy's ${window.epoch}/${window.headSeq}`,
         );
       const { seq, epoch, data } = start;
       const lost =
@@ -120,14 +128,21 @@ export async function joinOrderedRoom(
       // The snapshot may lag the copy by the event being applied: send what it lacks.
       for (const frame of behind) target.sendFrame(frame);
       last = seq + behind.length;
+      joined = epoch;
     }
-    for (const event of held) if (event.seq > last) target.sendFrame(event.frame);
     // A range read may have sent events whose live frames are still on their way (a networked
-    // broker's channel is another connection than its reads): those are not sent again.
+    // broker's channel is another connection than its reads): those are not sent again. Events of
+    // another epoch are not this stream's: the subscriber is told once, and gets nothing more.
     const sent = last;
-    const sendLater = (frame: Buffer, seq: number | null): void => {
-      if (seq === null || seq > sent) target.sendFrame(frame);
+    let ended = false;
+    const sendLater: FrameListener = (frame, seq, epoch) => {
+      if (ended) return;
+      if (epoch !== null && epoch !== joined) {
+        ended = true;
+        target.restarted();
+      } else if (seq === null || seq > sent) target.sendFrame(frame);
     };
+    for (const event of held) sendLater(event.frame, event.seq, event.epoch);
     return { decision, leave: broker.subscribe(room, 'ordered', sendLater) };
   } finally {
     holdBack();
@@ -135,16 +150,17 @@ export async function joinOrderedRoom(
 }
 
 /**
- * The copy's events after a snapshot at `seq` up to the copy's head when the join read its window,
- * or `null` when the copy no longer holds all of them.
+ * The copy's events after a snapshot at `start` up to the copy's head when the join read its
+ * `window`, or `null` when the copy no longer holds all of them or holds another epoch.
  */
 async function lacking(
   broker: Broker,
   room: string,
-  seq: number,
-  headSeq: number,
+  start: StreamPosition,
+  window: HistoryWindow,
 ): Promise<readonly Buffer[] | null> {
-  if (seq >= headSeq) return [];
-  const range = await broker.since(room, seq);
+  if (start.epoch !== window.epoch) return null;
+  if (start.seq >= window.headSeq) return [];
+  const range = await broker.since(room, start.seq);
   return range.held ? range.frames : null;
 }

@@ -1,4 +1,4 @@
-import type { ResumePosition, ServerMessage } from '@liveline/protocol';
+import { CloseCode, type ResumePosition, type ServerMessage } from '@liveline/protocol';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import { joinOrderedRoom, type OrderedState } from '../rooms/joinOrderedRoom.js';
 import type { Connection } from '../transport/Connection.js';
@@ -12,6 +12,10 @@ export function joinLatestRoom(broker: Broker, room: string, connection: Connect
     broker.subscribe(room, 'latest', (frame) => connection.sendFrame(frame)),
   );
 }
+
+/** Why a socket whose room started over under another epoch is closed with `4409`. */
+export const ROOM_RESTARTED_REASON =
+  'the room started over with another epoch; join again without seq/epoch';
 
 /** The ordered routes. */
 type OrderedRouteName = 'board' | 'workflow';
@@ -45,6 +49,8 @@ export async function joinOrdered<R extends OrderedRouteName>(
     sendMessage: (message) => connection.sendMessage(message as ServerMessage<R>),
     sendBacklog: (frame) => connection.sendBacklog(frame),
     sendFrame: (frame) => connection.sendFrame(frame),
+    // Rule G3: the client drops its position and joins the room as it is now.
+    restarted: () => connection.close(CloseCode.ResumeConflict, ROOM_RESTARTED_REASON),
   });
   connection.joinRoom(room, leave);
   if (resume) connection.recordResume(decision.kind === 'replay');
