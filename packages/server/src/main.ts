@@ -28,7 +28,6 @@ async function main(): Promise<void> {
     process.stderr.write(`liveline-server: ${errorMessage(error)}\n`);
     process.exit(error instanceof ConfigError ? EXIT_BAD_CONFIG : 1);
   }
-  process.stdout.write(`Liveline server listening on ${server.origin}\n`);
   const shutdown = (signal: string): void => {
     process.stdout.write(`Liveline server: ${signal}, draining\n`);
     setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
@@ -42,6 +41,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  // Announced once the signals are handled: a supervisor (or test) that stops the server as soon
+  // as it reads this line must not find the default action (killed, no drain) still in place.
+  process.stdout.write(`Liveline server listening on ${server.origin}\n`);
 }
 
 void main();
