@@ -1,26 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { rawRequest, startTestServer } from '../test-utils/index.js';
+import { runCli } from '../test-utils/runCli.js';
 
 const SECRET = 'the-cli-test-secret-is-32-bytes-or-more';
-const packageDir = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs the real `liveline` CLI from source; resolves with its exit code and output. */
-const liveline = async (args: string[], env: Record<string, string> = {}) => {
-  try {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--conditions=@liveline/source', '--import', 'tsx', 'src/cli.ts', ...args],
-      { cwd: packageDir, env: { ...process.env, ...env } },
-    );
-    return { code: 0, stdout, stderr: '' };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
 
 describe('liveline token', () => {
   it('A9 a token minted by the CLI is accepted, and --link puts it in the URL fragment', async () => {
@@ -28,8 +10,8 @@ describe('liveline token', () => {
     const env = { LIVELINE_AUTH_SECRET: SECRET };
     const args = ['token', '--sub', 'alice', '--name', 'Alice', '--scope', 'board:*:write'];
     const [minted, link] = await Promise.all([
-      liveline(args, env),
-      liveline([...args, '--ttl', '1h', '--link', 'http://127.0.0.1:8000'], env),
+      runCli(args, env),
+      runCli([...args, '--ttl', '1h', '--link', 'http://127.0.0.1:8000'], env),
     ]);
     expect(minted.code).toBe(0);
     const token = minted.stdout.trim();
@@ -43,12 +25,12 @@ describe('liveline token', () => {
   });
 
   it('A9 without a secret or --sub it exits 2 and says what is missing', async () => {
-    const noSecret = await liveline(['token', '--sub', 'a', '--scope', 'board:*:read'], {
+    const noSecret = await runCli(['token', '--sub', 'a', '--scope', 'board:*:read'], {
       LIVELINE_AUTH_SECRET: '',
     });
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toContain('LIVELINE_AUTH_SECRET');
-    const noSub = await liveline(['token', '--scope', 'board:*:read'], {
+    const noSub = await runCli(['token', '--scope', 'board:*:read'], {
       LIVELINE_AUTH_SECRET: SECRET,
     });
     expect(noSub.code).toBe(2);
