@@ -7,11 +7,12 @@ import { meterJob } from './meterJob.js';
 import { startNodes, type ClusterEngines } from './startNodes.js';
 
 /**
- * How the fanout is served: one node on its embedded storage (the `liveline` peer), one node in
- * cluster mode (PostgreSQL + Redis), or two cluster nodes with the publisher on the first and the
- * clients dealt to both.
+ * How the fanout is served: one node on its embedded storage (the `liveline` peer) with all the
+ * clients, the same with one node's share of them (half: what each node of `cluster-2` serves), one
+ * node in cluster mode (PostgreSQL + Redis), or two cluster nodes with the publisher on the first
+ * and the clients dealt to both.
  */
-export const CLUSTER_SETUPS = ['single', 'cluster-1', 'cluster-2'] as const;
+export const CLUSTER_SETUPS = ['single', 'single-share', 'cluster-1', 'cluster-2'] as const;
 /** One of {@link CLUSTER_SETUPS}. */
 export type ClusterSetup = (typeof CLUSTER_SETUPS)[number];
 
@@ -32,6 +33,10 @@ export interface ClusterMeasurement {
   /** Null for `single`, which uses no Redis. */
   readonly redis: RedisTraffic | null;
 }
+
+/** The clients `setup` serves of a fanout of `clients`: `single-share` serves node 0's share. */
+export const clientsOf = (setup: ClusterSetup, clients: number): number =>
+  setup === 'single-share' ? Math.ceil(clients / 2) : clients;
 
 /** The fanout's size. */
 export interface FanoutSize {
@@ -85,7 +90,8 @@ export async function measureCluster(
   engines: ClusterEngines,
   size: FanoutSize,
 ): Promise<ClusterMeasurement> {
-  const run = await startNodes(setup === 'cluster-2' ? 2 : 1, setup === 'single' ? null : engines);
+  const embedded = setup === 'single' || setup === 'single-share';
+  const run = await startNodes(setup === 'cluster-2' ? 2 : 1, embedded ? null : engines);
   try {
     const ports = run.nodes.map((node) => node.port);
     const job = {
@@ -94,10 +100,11 @@ export async function measureCluster(
       port: ports[0] ?? 0,
       receiverPorts: ports,
       ...size,
+      clients: clientsOf(setup, size.clients),
     } as const;
     const before: { redis?: RedisTraffic } = {};
     const { load, nodes } = await meterJob(job, run.nodes, () => {
-      if (setup !== 'single') before.redis = readRedis(engines.redis);
+      if (!embedded) before.redis = readRedis(engines.redis);
     });
     const redis = before.redis ? trafficSince(before.redis, readRedis(engines.redis)) : null;
     return { load, nodes, redis };
