@@ -1,6 +1,12 @@
 /** What went wrong, for logs, HTTP bodies and tests. */
 export type ServerErrorCode =
-  'invalid_option' | 'storage' | 'broker' | 'missing_handler' | 'listen' | 'lifecycle';
+  | 'invalid_option'
+  | 'storage'
+  | 'broker'
+  | 'missing_handler'
+  | 'listen'
+  | 'lifecycle'
+  | 'join_behind';
 
 /** Every error the server raises on purpose: a `code` to branch on and the `cause` it wraps. */
 export class LivelineServerError extends Error {
@@ -31,6 +37,17 @@ export class StorageError extends LivelineServerError {
   override readonly name = 'StorageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('storage', message, options);
+  }
+}
+
+/**
+ * A join's state of its room lags the room's history and could not catch up (rule R8): the
+ * socket is closed with `1013`, and the client joins again.
+ */
+export class JoinBehindError extends LivelineServerError {
+  override readonly name = 'JoinBehindError';
+  constructor(message: string) {
+    super('join_behind', message);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { StorageError } from '../errors.js';
-import { ROOM_RESTARTED_REASON } from '../routes/joinRooms.js';
+import { JOIN_BEHIND_REASON, ROOM_RESTARTED_REASON } from '../routes/joinRooms.js';
+import { STORAGE_UNAVAILABLE_REASON } from '../routes/storageUnavailable.js';
 import { createTestClock } from '../test-utils/createTestClock.js';
 import {
   connectTestClient,
@@ -14,7 +14,6 @@ import { waitForStatus } from '../test-utils/workflows.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 import type { Broker } from './Broker.js';
 import { createMemoryBroker } from './createMemoryBroker.js';
-import { joinOrderedRoom } from './joinOrderedRoom.js';
 
 const HOUR_MS = 3_600_000;
 const IDEA =
@@ -62,28 +61,26 @@ describe('joining an ordered room', () => {
     expect(snapshot).toMatchObject({ type: 'snapshot', seq: 3 });
   });
 
-  it('R8 a snapshot that lags the copy and cannot catch up rejects the join with a StorageError and sends nothing', async () => {
-    const broker = brokerKeepingNoFrame();
-    await broker.seed('board:stuck', { epoch: 'e1', headSeq: 0, entries: [] });
-    for (const seq of [1, 2])
-      expect(await broker.publish('board:stuck', { seq, epoch: 'e1' }, `{"seq":${seq}}`)).toBe(
-        'ok',
-      );
-    const sent: unknown[] = [];
-    // Injected: the state stays at seq 1 however often it catches up.
-    const stuck = {
-      snapshot: () => ({ seq: 1, epoch: 'e1', data: null }),
-      catchUp: () => Promise.resolve(),
+  it("R8 a snapshot that lags the copy and cannot catch up closes the socket with 1013 and the join's own reason (not storage's), having sent nothing", async () => {
+    const memory = brokerKeepingNoFrame();
+    const room = 'workflow:stuck';
+    // Injected: the copy claims an event storage never got, and holds none of the frames after
+    // the run's snapshot, however often its state catches up.
+    const broker: Broker = {
+      ...memory,
+      window: async (name) => {
+        const window = await memory.window(name);
+        return window && name === room ? { ...window, headSeq: window.headSeq + 1 } : window;
+      },
+      since: (name, afterSeq) =>
+        name === room ? Promise.resolve({ held: false }) : memory.since(name, afterSeq),
     };
-    const joining = joinOrderedRoom(broker, 'board:stuck', null, stuck, {
-      sendMessage: (message) => sent.push(message),
-      sendBacklog: (frame) => sent.push(frame),
-      sendFrame: (frame) => sent.push(frame),
-      restarted: () => sent.push('restarted'),
-    });
-    await expect(joining).rejects.toBeInstanceOf(StorageError);
-    expect(sent).toEqual([]);
-    expect(broker.subscriberCount('board:stuck')).toBe(0);
+    const server = await startTestServer({ broker });
+    const client = await connectTestClient(wsOrigin(server, '/ws/workflow/stuck'));
+    expect(await client.closed).toEqual({ code: 1013, reason: JOIN_BEHIND_REASON });
+    expect(JOIN_BEHIND_REASON).not.toBe(STORAGE_UNAVAILABLE_REASON);
+    expect(client.messages).toEqual([]);
+    expect(memory.subscriberCount(room)).toBe(0);
   });
 
   it("G3 a socket watching a run retention deleted is closed with 4409 once the id starts again under another epoch, before anything of the new run; joined again it gets the new run's snapshot", async () => {

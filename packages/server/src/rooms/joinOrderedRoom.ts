@@ -5,7 +5,7 @@ import {
   type ResumeLostReason,
   type ResumePosition,
 } from '@liveline/protocol';
-import { StorageError } from '../errors.js';
+import { JoinBehindError } from '../errors.js';
 import type { Broker, FrameListener, StreamPosition } from './Broker.js';
 
 /** The first message of an ordered stream (rules R2–R7); the route's schema types `data`. */
@@ -70,7 +70,7 @@ export interface JoinResult {
  * (which may take a round trip to the broker), then sends each event after the start exactly
  * once, by seq: nothing published meanwhile is lost or duplicated. The room must be open. A
  * snapshot the copy cannot bring up to its head is taken again once the state caught up; one
- * that still cannot be rejects the join with a {@link StorageError} (the caller closes with
+ * that still cannot be rejects the join with a {@link JoinBehindError} (the caller closes with
  * `1013`, and the client joins again) rather than send a stream with a hole.
  */
 export async function joinOrderedRoom(
@@ -118,7 +118,7 @@ export async function joinOrderedRoom(
         behind = await lacking(broker, room, start, window);
       }
       if (!behind)
-        throw new StorageError(
+        throw new JoinBehindError(
           `room ${room}: state at ${start.epoch}/${start.seq} did not catch up with the copy's ${window.epoch}/${window.headSeq}`,
         );
       const { seq, epoch, data } = start;

@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { CloseCode, DEFAULT_BOARD_ID } from '@liveline/protocol';
+import { DEFAULT_BOARD_ID } from '@liveline/protocol';
 import { actorOf } from '../auth/actorOf.js';
 import type { BoardDomain } from '../domains/board/createBoardDomain.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
-import { joinLatestRoom, joinOrdered } from './joinRooms.js';
-import { STORAGE_UNAVAILABLE_REASON, storageUnavailable } from './storageUnavailable.js';
+import { closeFailedJoin, joinLatestRoom, joinOrdered } from './joinRooms.js';
+import { storageUnavailable } from './storageUnavailable.js';
 
 const GREETING_MESSAGE = 'Connected to Agent Kanban Board WebSocket';
 
@@ -56,8 +56,8 @@ export function boardRoutes(
             boards.setPresence(boardId, clientId, actor?.name ?? `Guest ${clientId.slice(-5)}`);
           return true;
         })
-        .catch(() => {
-          connection.close(CloseCode.TryAgainLater, STORAGE_UNAVAILABLE_REASON);
+        .catch((error: unknown) => {
+          closeFailedJoin(connection, error);
           return false;
         });
       return {

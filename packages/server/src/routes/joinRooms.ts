@@ -1,7 +1,9 @@
 import { CloseCode, type ResumePosition, type ServerMessage } from '@liveline/protocol';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import { joinOrderedRoom, type OrderedState } from '../rooms/joinOrderedRoom.js';
+import { JoinBehindError } from '../errors.js';
 import type { Connection } from '../transport/Connection.js';
+import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
 
 /** Subscribes a connection to a latest room: the current value at once, then every newer one. */
 export function joinLatestRoom(broker: Broker, room: string, connection: Connection): void {
@@ -16,6 +18,21 @@ export function joinLatestRoom(broker: Broker, room: string, connection: Connect
 /** Why a socket whose room started over under another epoch is closed with `4409`. */
 export const ROOM_RESTARTED_REASON =
   'the room started over with another epoch; join again without seq/epoch';
+
+/** Why a socket whose room's state could not catch up with its history is closed with `1013` (R8). */
+export const JOIN_BEHIND_REASON = "this node's state of the room lags its history; join again";
+
+/**
+ * Closes a socket whose join failed with `1013` (try again later), with a reason that says why: its
+ * room's state lagged the history (rule R8) or storage could not open it (rule S3).
+ */
+export function closeFailedJoin(connection: Connection, error: unknown): void {
+  const behind = error instanceof JoinBehindError;
+  connection.close(
+    CloseCode.TryAgainLater,
+    behind ? JOIN_BEHIND_REASON : STORAGE_UNAVAILABLE_REASON,
+  );
+}
 
 /** The ordered routes. */
 type OrderedRouteName = 'board' | 'workflow';

@@ -1,10 +1,10 @@
-import { AGENT_NAMES, CloseCode, formatWorkflowCursor, type Workflow } from '@liveline/protocol';
+import { AGENT_NAMES, formatWorkflowCursor, type Workflow } from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
-import { joinLatestRoom, joinOrdered } from './joinRooms.js';
-import { STORAGE_UNAVAILABLE_REASON, storageUnavailable } from './storageUnavailable.js';
+import { closeFailedJoin, joinLatestRoom, joinOrdered } from './joinRooms.js';
+import { storageUnavailable } from './storageUnavailable.js';
 
 const statusFor = (code: string): number =>
   code === 'not_found' ? 404 : code === 'conflict' ? 409 : 503;
@@ -38,7 +38,7 @@ export function workflowRoutes(
             catchUp: () => workflows.catchUp(params.id),
           }),
         )
-        .catch(() => connection.close(CloseCode.TryAgainLater, STORAGE_UNAVAILABLE_REASON));
+        .catch((error: unknown) => closeFailedJoin(connection, error));
       return {};
     },
     coordinator: ({ connection }) => {
