@@ -6,6 +6,7 @@ import {
   launchChromium,
   overallPhase,
   SCREENSHOTS,
+  sideOverflow,
   startServer,
   tempDataDir,
   waitAllOpen,
@@ -33,30 +34,41 @@ afterAll(async () => {
 });
 
 describe('production build against the real server', () => {
-  it('(1) every page loads and its indicators turn green', async () => {
+  it('(1) every page loads and its indicators turn green, and fits a 375 px phone screen without sideways scrolling', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    for (const [path, name] of [
+    const pages = [
       ['/idea2video', 'idea2video'],
       ['/agents', 'agents'],
       ['/daw', 'daw'],
       ['/board?board=e2e-shots', 'board'],
-    ] as const) {
+    ] as const;
+    for (const [path, name] of pages) {
       await page.goto(`${origin}${path}`);
       await waitAllOpen(page);
       expect(await overallPhase(page)).toBe('open');
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
     }
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const [path, name] of pages) {
+      await page.goto(`${origin}${path}`);
+      await waitAllOpen(page);
+      expect(await sideOverflow(page), path).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-375.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
     await page.getByRole('button', { name: 'Diagnostics' }).click();
     await page.getByRole('region', { name: 'Diagnostics' }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'diagnostics.png'), fullPage: true });
     await page.close();
   });
 
-  it('(2) an Idea2Video run goes from start to completed with every artifact on screen, and its video plays as long as the cut sheet', async () => {
+  it('(2) an Idea2Video run goes from start to completed with every artifact on screen, one progress bar per stage, and its video plays as long as the cut sheet; a long unbroken title wraps on a 375 px screen', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${origin}/idea2video`);
     await waitAllOpen(page);
-    await page.getByLabel('Title (optional)').fill('Lighthouse');
+    await page
+      .getByLabel('Title (optional)')
+      .fill('Lighthouse_keeper_finds_a_message_in_a_bottle_from_her_future_self');
     await page
       .getByLabel('Idea', { exact: true })
       .fill('A lighthouse keeper finds a message in a bottle from her future self.');
@@ -86,7 +98,15 @@ describe('production build against the real server', () => {
     );
     const duration = await video.evaluate((v: HTMLVideoElement) => v.duration);
     expect(Math.abs(duration - (total ?? 0))).toBeLessThanOrEqual(0.2);
+    const bars = await run
+      .locator('.pipeline li')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    expect(bars).toHaveLength(cut.workflow.stages.length);
+    expect(new Set(bars).size).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, 'idea2video-completed.png'), fullPage: true });
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await sideOverflow(page)).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.reload();
     await run.and(page.locator('[data-status="completed"]')).waitFor();
     await page.close();

@@ -83,3 +83,10 @@ export async function waitAllOpen(page: Page, timeout = 15_000): Promise<void> {
     { timeout },
   );
 }
+
+/** How far the page is wider than its window, in CSS pixels: 0 when nothing scrolls sideways. */
+export function sideOverflow(page: Page): Promise<number> {
+  return page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+}

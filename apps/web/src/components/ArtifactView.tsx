@@ -52,7 +52,7 @@ export function ArtifactView({ artifact }: { readonly artifact: Artifact }) {
               <tr key={s.id}>
                 <td className="mono">{s.id}</td>
                 <td>{s.camera}</td>
-                <td>{s.description}</td>
+                <td className="table__prose">{s.description}</td>
                 <td className="num">{secs(s.duration_seconds)}</td>
               </tr>
             ))}
@@ -73,7 +73,7 @@ export function ArtifactView({ artifact }: { readonly artifact: Artifact }) {
             {artifact.cues.map((c) => (
               <tr key={c.shot_id}>
                 <td className="mono">{c.shot_id}</td>
-                <td>{c.voice ?? <span className="muted">—</span>}</td>
+                <td className="table__prose">{c.voice ?? <span className="muted">—</span>}</td>
                 <td>{c.music}</td>
               </tr>
             ))}
