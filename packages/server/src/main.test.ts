@@ -106,8 +106,14 @@ describe('/health', () => {
     expect(health.ok && health.value.routes.clock).toMatchObject({ connections: 1, rooms: 1 });
     const routes = await rawRequest(server, '/api/routes');
     expect((routes.json?.routes as unknown[]).length).toBeGreaterThan(10);
-    void server.stop();
-    expect(server.stats().status).toBe('draining');
+    // Until this client reads again it cannot answer its 1012, so the server is still draining.
+    client.ws.pause();
+    const stopped = server.stop();
+    const draining = await rawRequest(server, '/health');
+    expect(draining.status).toBe(503);
+    expect(draining.json).toMatchObject({ status: 'draining' });
+    client.ws.resume();
+    await stopped;
   });
 
   it('S2 an unusable data directory is reported as a degraded database and refuses writes, not a crash', async () => {
