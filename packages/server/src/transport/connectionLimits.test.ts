@@ -63,7 +63,12 @@ describe('connection limits and liveness', () => {
     const server = await startTestServer();
     const bystander = await connectTestClient(wsOrigin(server, '/ws/transport/clock'));
     const client = await connectTestClient(wsOrigin(server, '/ws/transport'));
-    for (let i = 0; i < 6; i += 1) client.send('garbage');
+    for (let i = 0; i < 5; i += 1) client.send('garbage');
+    // Five are tolerated: the socket still answers a probe sent after them.
+    client.send({ type: 'time_sync', id: 5, t0: 5 });
+    await client.next('time_sync');
+    expect(client.messages.filter((m) => m.type === 'error')).toHaveLength(5);
+    client.send('garbage');
     expect((await client.closed).code).toBe(CloseCode.BadMessage);
     const before = bystander.messages.length;
     await bystander.next(() => bystander.messages.length > before + 2);
