@@ -205,7 +205,7 @@ describe('socket loop', () => {
     latest().accept();
     signal('offline');
     expect(status()).toBe('offline');
-    expect(sockets[0]?.closedWith).toBeTruthy();
+    expect(sockets[0]?.closedWith).toEqual({ code: 1000, reason: 'offline' });
     vi.advanceTimersByTime(120_000);
     expect(sockets).toHaveLength(1);
     signal('online');
