@@ -200,6 +200,7 @@ describe('liveline doctor against real servers', () => {
     const report = await runDoctor({ server: url });
 
     expect(report.ok).toBe(false);
+    expect(ws(report, 'direct')).toHaveLength(WS_CHECKS);
     for (const check of ws(report, 'direct')) {
       expect(check.status).toBe('403');
       expect(check.cause).toMatch(
@@ -222,6 +223,7 @@ describe('liveline doctor against real servers', () => {
     expect(report.ok).toBe(false);
     expect(ws(report, 'direct').every((c) => c.ok)).toBe(true);
     expect(find(report, 'health', 'via')?.ok).toBe(true);
+    expect(ws(report, 'via')).toHaveLength(WS_CHECKS);
     for (const check of ws(report, 'via')) {
       expect(check.status).toBe('timeout');
       expect(check.cause).toMatch(/^works direct, not via the proxy: .*`ws: true` missing/);
@@ -246,6 +248,7 @@ describe('liveline doctor against real servers', () => {
     const report = await runDoctor({ server: server.origin, via: vite });
 
     expect(ws(report, 'direct').every((c) => c.ok)).toBe(true);
+    expect(ws(report, 'via')).toHaveLength(WS_CHECKS);
     for (const check of ws(report, 'via')) {
       expect(check).toMatchObject({ status: '403', origin: vite });
       expect(check.cause).toContain(
@@ -276,6 +279,7 @@ describe('liveline doctor against real servers', () => {
     const report = await runDoctor({ server: url });
 
     expect(report.ok).toBe(false);
+    expect(report.checks).toHaveLength(1 + WS_CHECKS);
     for (const check of report.checks) {
       expect(check.status).toBe('refused');
       expect(check.cause).toMatch(/nothing listening at .*start the server \(`npm start`\)/);
@@ -316,6 +320,7 @@ describe('the liveline CLI', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as DoctorReport;
     expect(report.ok).toBe(false);
+    expect(report.checks).toHaveLength(1 + WS_CHECKS);
     expect(report.checks.every((c) => c.status === 'refused')).toBe(true);
   });
 
