@@ -122,6 +122,33 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
     expect(await broker.window('r')).toEqual({ epoch: 'e2', headSeq: 0, oldestSeq: 1 });
   });
 
+  it("G3 dropping a room tells its listeners that asked (once each), not those that left, nor another room's", async () => {
+    const broker = await create();
+    const told: string[] = [];
+    const listen = (room: string, name: string) =>
+      broker.subscribe(
+        room,
+        'ordered',
+        () => undefined,
+        () => told.push(name),
+      );
+    await broker.seed('r', seedOf('e1', 1, 1));
+    listen('r', 'stays');
+    listen('r', 'leaves')();
+    listen('other', 'other');
+    await broker.subscribed?.('r');
+    await broker.subscribed?.('other');
+    await broker.drop('r');
+    await vi.waitFor(() => expect(told).toEqual(['stays']));
+    // The notice travels ahead of later events on a networked broker: once one is here, no
+    // second notice and nothing for the other room is on its way.
+    const got = await record(broker, 'r');
+    await broker.seed('r', seedOf('e2', 0));
+    expect(await broker.publish('r', { seq: 1, epoch: 'e2' }, frameOf(1))).toBe('ok');
+    await vi.waitFor(() => expect(got).toHaveLength(1));
+    expect(told).toEqual(['stays']);
+  });
+
   it('BR2 publish at head + 1 is ok and delivers the encoded frame with its seq, in publish order', async () => {
     const broker = await create();
     await broker.seed('r', seedOf('e1', 3, 1));

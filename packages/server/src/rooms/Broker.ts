@@ -77,7 +77,9 @@ export interface Broker {
   since(room: string, afterSeq: number): Promise<RangeRead>;
   /**
    * Forgets an ordered room whose stream storage deleted (a run retention deleted, rule G3): its
-   * copy and whatever the broker keeps for it. A later `seed` starts the room again.
+   * copy and whatever the broker keeps for it. A later `seed` starts the room again. The room's
+   * listeners on every node sharing the broker are told (their `dropped`), so that nobody keeps
+   * watching what no longer exists; a copy that expired by age (G1) tells nobody.
    */
   drop(room: string): Promise<void>;
   /**
@@ -94,9 +96,14 @@ export interface Broker {
    * published once `subscribed` settled); returns the unsubscribe function. `delivery` is the
    * room's kind, as the caller knows it: the events of an `ordered` room (`publish`) or the values
    * of a `latest` one (`setLatest`), which stay on the node, so a networked broker subscribes to
-   * nothing for them.
+   * nothing for them. `dropped` is called when the room is dropped on any node (see `drop`).
    */
-  subscribe(room: string, delivery: Delivery, listener: FrameListener): () => void;
+  subscribe(
+    room: string,
+    delivery: Delivery,
+    listener: FrameListener,
+    dropped?: () => void,
+  ): () => void;
   /**
    * Settles once a subscribed room's live delivery is confirmed (a networked broker subscribes
    * asynchronously): a join awaits it before reading the history, so nothing published in

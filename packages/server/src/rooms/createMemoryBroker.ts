@@ -151,14 +151,18 @@ export function createMemoryBroker(
       return Promise.resolve(room ? windowOf(room) : null);
     },
     since: (name, afterSeq) => Promise.resolve(since(name, afterSeq)),
-    drop: (name) => Promise.resolve(void ordered.delete(name)),
+    drop(name) {
+      ordered.delete(name);
+      listeners.dropped(name);
+      return Promise.resolve();
+    },
     holds: (name) => ordered.has(name),
     setLatest(name, frame) {
       latest.set(name, frame);
       if (listeners.has(name)) listeners.deliver(name, encode(frame), null, null);
     },
     latest: (name) => latest.get(name),
-    subscribe: (name, _delivery, listener) => listeners.add(name, listener),
+    subscribe: (name, _delivery, listener, dropped) => listeners.add(name, listener, dropped),
     subscriberCount: (name) => listeners.count(name),
   };
 }

@@ -182,6 +182,7 @@ describe('Redis broker across nodes', () => {
       sendBacklog: take,
       sendFrame: take,
       restarted: () => expect.fail('the room keeps its epoch'),
+      deleted: () => expect.fail('the room is not deleted'),
     });
     publishing = false;
     await publisher;
@@ -215,6 +216,7 @@ describe('Redis broker across nodes', () => {
       sendBacklog: take,
       sendFrame: take,
       restarted: () => expect.fail('the room keeps its epoch'),
+      deleted: () => expect.fail('the room is not deleted'),
     });
     // Seq 4 comes live after seq 3's frame: once it is here, seq 3 was not sent again.
     await publishRange(a, room, 4, 4);
@@ -222,8 +224,12 @@ describe('Redis broker across nodes', () => {
     expect(seqs).toEqual(upTo(4));
   });
 
-  it('G3 a join on another node learns from the channel that its room started over under another epoch (the run deleted and started again): it is told once, and gets nothing of the new epoch', async () => {
-    const room = 'restarted';
+  /**
+   * Node B joins `room` (which node A seeded, then published seqs 1 and 2 to), then A lets go of
+   * the copy by `forgetCopy`, seeds the room again under another epoch and publishes three events:
+   * what B's join sent, and what it was told.
+   */
+  async function joinThenStartOver(room: string, forgetCopy: (a: RedisBroker) => Promise<void>) {
     const [a, b] = await nodes(2);
     if (!a || !b) throw new Error('two nodes expected');
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
@@ -233,13 +239,28 @@ describe('Redis broker across nodes', () => {
       sendBacklog: (frame) => got.push(frame.toString()),
       sendFrame: (frame) => got.push(frame.toString()),
       restarted: () => got.push('restarted'),
+      deleted: () => got.push('deleted'),
     });
     await publishRange(a, room, 1, 2);
-    await a.drop(room);
+    await forgetCopy(a);
     await a.seed(room, { epoch: 'e2', headSeq: 0, entries: [] });
     for (const seq of [1, 2, 3])
       expect(await a.publish(room, { seq, epoch: 'e2' }, frameOf(seq))).toBe('ok');
+    return got;
+  }
+
+  it("G1 G3 a join on another node whose room's Redis copy vanished without a deletion (as by age) is not told it was deleted; when the room starts over under another epoch it is told once that it restarted, and gets nothing of the new epoch", async () => {
+    const got = await joinThenStartOver('restarted', async () => {
+      // Redis forgets the copy behind the nodes' backs (as when it expires by age).
+      const client = await admin();
+      await client.del(await client.keys('*{restarted}*'));
+    });
     await vi.waitFor(() => expect(got).toEqual(['snapshot', frameOf(1), frameOf(2), 'restarted']));
+  });
+
+  it('G3 a join on another node is told on the channel that its room was dropped (its run deleted): once, and it gets nothing more, also of the room started again', async () => {
+    const got = await joinThenStartOver('deleted', (a) => a.drop('deleted'));
+    await vi.waitFor(() => expect(got).toEqual(['snapshot', frameOf(1), frameOf(2), 'deleted']));
   });
 
   it('a node subscribed before the room had a copy delivers its first events, though its position check reads their head before their messages arrive', async () => {

@@ -7,7 +7,14 @@ import type { HistoryLimits } from './createMemoryBroker.js';
 import { createLocalListeners } from './createLocalListeners.js';
 import { redisClientOptions } from './redisClientOptions.js';
 import { createRoomFeeds, type RoomEvent, type RoomRange } from './createRoomFeeds.js';
-import { PUBLISH_SCRIPT, RANGE_SCRIPT, SEED_SCRIPT, WINDOW_SCRIPT } from './redisScripts.js';
+import {
+  DROP_NOTICE,
+  DROP_SCRIPT,
+  PUBLISH_SCRIPT,
+  RANGE_SCRIPT,
+  SEED_SCRIPT,
+  WINDOW_SCRIPT,
+} from './redisScripts.js';
 import { createScriptRunner } from './runRedisScript.js';
 
 /** Options of {@link createRedisBroker}. */
@@ -112,8 +119,9 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     maxCached: limits.maxEvents,
     readHead,
     readRange,
-    listen: (room, onEvent) =>
+    listen: (room, onEvent, onDropped) =>
       subscriber.subscribe(channelOf(room), (message) => {
+        if (message === DROP_NOTICE) return onDropped();
         const first = message.indexOf(' ');
         const second = message.indexOf(' ', first + 1);
         onEvent({
@@ -198,21 +206,16 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         : { held: false };
     },
     async drop(room) {
-      try {
-        await commands.del(keys(room));
-      } catch (cause) {
-        failed(cause);
-        throw new BrokerError(`drop ${room} failed: ${errorMessage(cause)}`, { cause });
-      }
+      await run('drop', DROP_SCRIPT, room, [channelOf(room)]);
     },
     setLatest(room, frame) {
       latest.set(room, frame);
       if (latestListeners.has(room)) latestListeners.deliver(room, encode(frame), null, null);
     },
     latest: (room) => latest.get(room),
-    subscribe: (room, delivery, listener) =>
+    subscribe: (room, delivery, listener, dropped) =>
       delivery === 'ordered'
-        ? feeds.subscribe(room, listener)
+        ? feeds.subscribe(room, listener, dropped)
         : latestListeners.add(room, listener),
     async subscribed(room) {
       if (!status.ok) throw new BrokerError(`subscribe ${room} failed: ${status.error}`);

@@ -23,13 +23,22 @@ export interface FeedSource {
   readonly maxCached: number;
   readonly readHead: (room: string) => Promise<number | null>;
   readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
-  /** Subscribes to the room's channel (resolves once subscribed). */
-  readonly listen: (room: string, onEvent: (event: RoomEvent) => void) => Promise<void>;
+  /**
+   * Subscribes to the room's channel (resolves once subscribed): its events, and the notice that
+   * its copy was dropped (its stream deleted, G3).
+   */
+  readonly listen: (
+    room: string,
+    onEvent: (event: RoomEvent) => void,
+    onDropped: () => void,
+  ) => Promise<void>;
   readonly unlisten: (room: string) => Promise<void>;
 }
 
 interface Feed {
   readonly listeners: Set<FrameListener>;
+  /** What the listeners that asked for it want called when the room is dropped. */
+  readonly drops: Set<() => void>;
   /** The last seq delivered to this node's listeners, or `null` before the first is known. */
   lastSeq: number | null;
   epoch: string | null;
@@ -139,12 +148,26 @@ export function createRoomFeeds(source: FeedSource) {
     void repair(room, feed);
   };
 
+  const onDropped = (room: string): void => {
+    const feed = feeds.get(room);
+    if (!feed) return;
+    // The room's next incarnation starts over at seq 1, under an epoch this feed cannot know yet
+    // (a feed started by a position check holds no epoch to compare).
+    feed.lastSeq = 0;
+    feed.epoch = null;
+    feed.pending = [];
+    feed.cache.clear();
+    // A told listener may leave at once (its socket closes): iterate over a copy.
+    for (const tell of [...feed.drops]) tell();
+  };
+
   return {
-    subscribe(room: string, listener: FrameListener): () => void {
+    subscribe(room: string, listener: FrameListener, dropped?: () => void): () => void {
       let feed = feeds.get(room);
       if (!feed) {
         const created: Feed = {
           listeners: new Set(),
+          drops: new Set(),
           lastSeq: null,
           epoch: null,
           pending: [],
@@ -154,7 +177,11 @@ export function createRoomFeeds(source: FeedSource) {
         };
         feeds.set(room, (feed = created));
         created.ready = source
-          .listen(room, (event) => onEvent(room, event))
+          .listen(
+            room,
+            (event) => onEvent(room, event),
+            () => onDropped(room),
+          )
           .then(
             () => check(room, created, true),
             (error: unknown) => {
@@ -166,8 +193,10 @@ export function createRoomFeeds(source: FeedSource) {
       }
       const subscribed = feed;
       subscribed.listeners.add(listener);
+      if (dropped) subscribed.drops.add(dropped);
       return () => {
         subscribed.listeners.delete(listener);
+        if (dropped) subscribed.drops.delete(dropped);
         if (subscribed.listeners.size > 0 || feeds.get(room) !== subscribed) return;
         feeds.delete(room);
         source

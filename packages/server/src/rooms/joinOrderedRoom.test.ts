@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { JOIN_BEHIND_REASON, ROOM_RESTARTED_REASON } from '../routes/joinRooms.js';
+import { JOIN_BEHIND_REASON, ROOM_DELETED_REASON } from '../routes/joinRooms.js';
 import { STORAGE_UNAVAILABLE_REASON } from '../routes/storageUnavailable.js';
 import { createTestClock } from '../test-utils/createTestClock.js';
 import {
@@ -83,7 +83,7 @@ describe('joining an ordered room', () => {
     expect(memory.subscriberCount(room)).toBe(0);
   });
 
-  it("G3 a socket watching a run retention deleted is closed with 4409 once the id starts again under another epoch, before anything of the new run; joined again it gets the new run's snapshot", async () => {
+  it("G3 a socket watching a run retention deleted is closed with 4409 and the deletion's reason as it is deleted, without waiting for the id to start again; joined again it gets the never-started snapshot, then the new run", async () => {
     const clock = createTestClock();
     const server = await startTestServer({
       now: clock.now,
@@ -99,16 +99,15 @@ describe('joining an ordered room', () => {
     let closed: unknown = null;
     void watcher.closed.then((close) => (closed = close));
     clock.skip(2 * HOUR_MS);
-    await vi.waitFor(async () =>
-      expect((await rawRequest(server, '/api/workflows/again')).status).toBe(404),
-    );
-    expect((await start('A second run.')).status).toBe(201);
-    await vi.waitFor(() => expect(closed).toEqual({ code: 4409, reason: ROOM_RESTARTED_REASON }));
-    // Nothing of the new run reached it: its seqs would have read as duplicates or a gap.
+    await vi.waitFor(() => expect(closed).toEqual({ code: 4409, reason: ROOM_DELETED_REASON }));
+    expect((await rawRequest(server, '/api/workflows/again')).status).toBe(404);
     expect(watcher.messages).toEqual([old]);
     const rejoined = await connectTestClient(wsOrigin(server, '/ws/workflow/again'));
     const fresh = await rejoined.next('snapshot');
+    expect(fresh).toMatchObject({ seq: 0, data: { workflow_id: 'again', workflow: null } });
     expect(fresh.epoch).not.toBe(old.epoch);
-    expect(dataOf(fresh).workflow).toMatchObject({ input: 'A second run.' });
+    expect((await start('A second run.')).status).toBe(201);
+    const created = await rejoined.next('workflow.created');
+    expect(dataOf(created).workflow).toMatchObject({ input: 'A second run.' });
   });
 });

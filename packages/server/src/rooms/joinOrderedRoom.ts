@@ -55,6 +55,12 @@ export interface JoinTarget {
    * nothing more is sent to it. Called once.
    */
   readonly restarted: () => void;
+  /**
+   * The room was deleted (a run retention deleted, rule G3; told by the broker, on any node): what
+   * the subscriber holds no longer exists, and nothing more is sent to it. Called once, instead of
+   * `restarted`.
+   */
+  readonly deleted: () => void;
 }
 
 /** What joining did, and how to leave. */
@@ -81,9 +87,15 @@ export async function joinOrderedRoom(
   target: JoinTarget,
 ): Promise<JoinResult> {
   const held: { frame: Buffer; seq: number | null; epoch: string | null }[] = [];
-  const holdBack = broker.subscribe(room, 'ordered', (frame, seq, epoch) => {
-    held.push({ frame, seq, epoch });
-  });
+  let dropped = false;
+  const holdBack = broker.subscribe(
+    room,
+    'ordered',
+    (frame, seq, epoch) => {
+      held.push({ frame, seq, epoch });
+    },
+    () => (dropped = true),
+  );
   try {
     await broker.subscribed?.(room);
     const window = await broker.window(room);
@@ -132,18 +144,25 @@ export async function joinOrderedRoom(
     }
     // A range read may have sent events whose live frames are still on their way (a networked
     // broker's channel is another connection than its reads): those are not sent again. Events of
-    // another epoch are not this stream's: the subscriber is told once, and gets nothing more.
+    // another epoch are not this stream's, and a dropped room is gone: the subscriber is told once,
+    // and gets nothing more.
     const sent = last;
     let ended = false;
+    const end = (tell: () => void): void => {
+      if (ended) return;
+      ended = true;
+      tell();
+    };
     const sendLater: FrameListener = (frame, seq, epoch) => {
       if (ended) return;
-      if (epoch !== null && epoch !== joined) {
-        ended = true;
-        target.restarted();
-      } else if (seq === null || seq > sent) target.sendFrame(frame);
+      if (epoch !== null && epoch !== joined) end(target.restarted);
+      else if (seq === null || seq > sent) target.sendFrame(frame);
     };
+    const deleted = (): void => end(target.deleted);
     for (const event of held) sendLater(event.frame, event.seq, event.epoch);
-    return { decision, leave: broker.subscribe(room, 'ordered', sendLater) };
+    const leave = broker.subscribe(room, 'ordered', sendLater, deleted);
+    if (dropped) deleted();
+    return { decision, leave };
   } finally {
     holdBack();
   }

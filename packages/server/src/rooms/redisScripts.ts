@@ -77,6 +77,16 @@ trim(KEYS[1], KEYS[2], trimArgs(3))
 return 'seeded'
 `;
 
+/** What a room's channel carries when its copy is dropped (never an event: those start with a seq). */
+export const DROP_NOTICE = 'dropped';
+
+/** ARGV: channel. Deletes the room's copy and tells every node subscribed to its channel. */
+export const DROP_SCRIPT = `
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('PUBLISH', ARGV[1], '${DROP_NOTICE}')
+return 'ok'
+`;
+
 /** ARGV: trim. Answers {epoch, head, oldest seq held}, or nil when no copy is held. */
 export const WINDOW_SCRIPT = `${TRIM}
 local epoch = redis.call('HGET', KEYS[1], 'epoch')

@@ -19,6 +19,10 @@ export function joinLatestRoom(broker: Broker, room: string, connection: Connect
 export const ROOM_RESTARTED_REASON =
   'the room started over with another epoch; join again without seq/epoch';
 
+/** Why a socket whose room was deleted (a finished run past its retention) is closed with `4409`. */
+export const ROOM_DELETED_REASON =
+  'the room was deleted (a finished run past its retention); join again without seq/epoch';
+
 /** Why a socket whose room's state could not catch up with its history is closed with `1013` (R8). */
 export const JOIN_BEHIND_REASON = "this node's state of the room lags its history; join again";
 
@@ -68,6 +72,8 @@ export async function joinOrdered<R extends OrderedRouteName>(
     sendFrame: (frame) => connection.sendFrame(frame),
     // Rule G3: the client drops its position and joins the room as it is now.
     restarted: () => connection.close(CloseCode.ResumeConflict, ROOM_RESTARTED_REASON),
+    // Rule G3: the client drops its position and joins the id again, as never started (W2).
+    deleted: () => connection.close(CloseCode.ResumeConflict, ROOM_DELETED_REASON),
   });
   connection.joinRoom(room, leave);
   if (resume) connection.recordResume(decision.kind === 'replay');
