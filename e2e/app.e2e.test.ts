@@ -156,7 +156,7 @@ describe('production build against the real server', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it('(5) DAW: the playhead moves forward smoothly without React renders; a second tab follows', async () => {
+  it('(5) DAW: the playhead moves forward smoothly without React renders; a second tab follows a click and a keyboard seek', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const [pa, pb] = await Promise.all([context.newPage(), context.newPage()]);
     for (const p of [pa, pb]) {
@@ -207,13 +207,27 @@ describe('production build against the real server', () => {
 
     await pa.getByRole('button', { name: 'Pause' }).click();
     await pb.getByText(/Stopped at/).waitFor();
-    const box = (await pa.getByRole('slider', { name: 'Timeline: click to seek' }).boundingBox())!;
+    const timeline = pa.getByRole('slider', { name: 'Timeline: click to seek' });
+    const box = (await timeline.boundingBox())!;
     await pa.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await pb.waitForFunction(
-      () =>
-        Number(document.querySelector<HTMLElement>('[data-testid="playhead"]')?.dataset.seconds) >
-        10,
+    // Waits until the second tab's playhead is strictly between `above` and `below` seconds.
+    const headAt = (above: number, below: number) =>
+      pb.waitForFunction(
+        ([lo, hi]) => {
+          const head = document.querySelector<HTMLElement>('[data-testid="playhead"]');
+          const seconds = Number(head?.dataset.seconds);
+          return seconds > lo && seconds < hi;
+        },
+        [above, below] as const,
+      );
+    await headAt(10, 1e9);
+    await timeline.press('Home');
+    await pa.waitForFunction(
+      () => document.querySelector('[role="slider"]')?.getAttribute('aria-valuenow') === '0',
     );
+    await timeline.press('PageUp');
+    // From the first beat, Page Up moves one bar: 2 s at 120 BPM.
+    await headAt(1.999, 2.001);
     await pa.getByLabel('Tempo (BPM)').fill('96');
     await pa.getByLabel('Tempo (BPM)').press('Enter');
     await pb.getByText('Stopped at 96 BPM').waitFor();

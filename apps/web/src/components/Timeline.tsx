@@ -1,6 +1,6 @@
-import { useRef, type MouseEvent } from 'react';
+import { useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { usePlayhead } from '@liveline/ws-client/react';
-import { BEATS_PER_BAR, formatPosition, secondsPerBar } from '../lib/musicalTime';
+import { BEATS_PER_BAR, formatPosition, secondsPerBar, seekByKey } from '../lib/musicalTime';
 
 /** Props of {@link Timeline}. */
 export interface TimelineProps {
@@ -18,24 +18,35 @@ const CLIPS = [
   { track: 2, start: 8, length: 8 },
 ];
 
-/** Bars and beats, the loop range, and a playhead moved every frame without React renders. */
+/**
+ * Bars and beats, the loop range, and a playhead moved every frame without React renders. The
+ * timeline is a slider: a click seeks, and so do the arrow, Page Up/Down, Home and End keys.
+ */
 export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
   const trackRef = useRef<HTMLDivElement>(null);
   const headRef = useRef<HTMLDivElement>(null);
   const readoutRef = useRef<HTMLOutputElement>(null);
+  // Where the playhead is on the timeline, for the keys to step from.
+  const shownRef = useRef(0);
   const total = secondsPerBar(bpm) * bars;
 
   // Runs every animation frame outside React; the page renders nothing per frame.
   usePlayhead(headRef, (head, seconds) => {
     const track = trackRef.current;
     if (!track) return;
-    const x = ((seconds % total) / total) * track.clientWidth;
+    const shown = seconds % total;
+    shownRef.current = shown;
+    const x = (shown / total) * track.clientWidth;
     head.style.transform = `translateX(${x.toFixed(2)}px)`;
     head.dataset.seconds = seconds.toFixed(4);
+    const { bars: where, clock } = formatPosition(seconds, bpm);
     const readout = readoutRef.current;
-    if (readout) {
-      const { bars: where, clock } = formatPosition(seconds, bpm);
-      readout.textContent = `${where.padStart(5, ' ')}  ${clock}`;
+    if (readout) readout.textContent = `${where.padStart(5, ' ')}  ${clock}`;
+    // The slider's value for assistive technology, touched once a second rather than every frame.
+    const now = String(Math.floor(shown));
+    if (track.getAttribute('aria-valuenow') !== now) {
+      track.setAttribute('aria-valuenow', now);
+      track.setAttribute('aria-valuetext', `bar ${where}, ${clock.slice(0, -4)}`);
     }
   });
 
@@ -44,6 +55,14 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
     const box = event.currentTarget.getBoundingClientRect();
     const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
     onSeek(Math.round(fraction * total * 1000) / 1000);
+  };
+
+  const seekKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!onSeek) return;
+    const to = seekByKey(event.key, shownRef.current, bpm, total);
+    if (to === null) return;
+    event.preventDefault();
+    onSeek(to);
   };
 
   const pct = (seconds: number) => `${(seconds / total) * 100}%`;
@@ -62,8 +81,8 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
         aria-disabled={!onSeek}
         aria-valuemin={0}
         aria-valuemax={Math.round(total)}
-        aria-valuenow={0}
         onClick={seek}
+        onKeyDown={seekKey}
       >
         {Array.from({ length: bars }, (_, b) => (
           <div key={b} className="timeline__bar" style={{ left: pct(b * bar) }}>

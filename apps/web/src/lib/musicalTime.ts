@@ -15,3 +15,32 @@ export function formatPosition(seconds: number, bpm: number): { bars: string; cl
   const rest = (seconds - minutes * 60).toFixed(3).padStart(6, '0');
   return { bars: `${bar}.${beat}`, clock: `${minutes}:${rest}` };
 }
+
+const STEPS_IN_BEATS: Readonly<Record<string, number>> = {
+  ArrowRight: 1,
+  ArrowUp: 1,
+  ArrowLeft: -1,
+  ArrowDown: -1,
+  PageUp: BEATS_PER_BAR,
+  PageDown: -BEATS_PER_BAR,
+};
+
+/**
+ * Where a key moves a timeline of `total` seconds from `seconds` (WAI-ARIA slider keys): to the
+ * next or previous beat (arrows) or bar (Page Up/Down) on the grid, or to either end (Home/End);
+ * null for any other key. The end is the last beat: `total` itself shows as 0 on a timeline that
+ * wraps.
+ */
+export function seekByKey(key: string, seconds: number, bpm: number, total: number): number | null {
+  const beat = 60 / bpm;
+  const last = total - beat;
+  if (key === 'Home') return 0;
+  if (key === 'End') return last;
+  const beats = STEPS_IN_BEATS[key];
+  if (beats === undefined) return null;
+  const step = Math.abs(beats) * beat;
+  // Within a millisecond of a grid line counts as on it, so a step always moves a whole step.
+  const on = seconds / step;
+  const next = beats > 0 ? Math.floor(on + 0.001 / step) + 1 : Math.ceil(on - 0.001 / step) - 1;
+  return Math.min(last, Math.max(0, Math.round(next * step * 1000) / 1000));
+}

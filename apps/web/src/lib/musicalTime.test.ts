@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { seekByKey } from './musicalTime';
+
+// 120 BPM: a beat is 0.5 s, a bar 2 s; the timeline is 16 bars, 32 s.
+const at = (key: string, seconds: number) => seekByKey(key, seconds, 120, 32);
+
+describe('seekByKey: the DAW timeline is a slider a keyboard can seek', () => {
+  it('arrows move to the next or previous beat on the grid', () => {
+    expect(at('ArrowRight', 3.3)).toBe(3.5);
+    expect(at('ArrowUp', 3.5)).toBe(4);
+    expect(at('ArrowLeft', 3.3)).toBe(3);
+    expect(at('ArrowDown', 3)).toBe(2.5);
+  });
+
+  it('Page Up and Page Down move a bar; a position a rounding away from a line counts as on it', () => {
+    expect(at('PageUp', 0)).toBe(2);
+    expect(at('PageUp', 3.9996)).toBe(6);
+    expect(at('PageDown', 4.0004)).toBe(2);
+  });
+
+  it('Home and End go to the first and the last beat, and no step leaves them', () => {
+    expect(at('Home', 17)).toBe(0);
+    expect(at('End', 17)).toBe(31.5);
+    expect(at('ArrowLeft', 0.2)).toBe(0);
+    expect(at('PageDown', 1)).toBe(0);
+    expect(at('PageUp', 31)).toBe(31.5);
+  });
+
+  it('other keys do not seek', () => {
+    expect(at('Enter', 3)).toBeNull();
+    expect(at(' ', 3)).toBeNull();
+  });
+});
