@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Card, Column } from '@liveline/protocol';
 import type { CardDraft } from '../lib/validateCard';
 import { CardForm } from './CardForm';
@@ -17,6 +17,12 @@ export interface BoardCardProps {
 export function BoardCard({ card, columns, draggable, onEdit, onMove, onDelete }: BoardCardProps) {
   const [editing, setEditing] = useState(false);
   const [dragging, setDragging] = useState(false);
+  // Set when the form closes, so the Edit button takes the focus back once it is shown again.
+  const refocus = useRef(false);
+  const closeForm = () => {
+    refocus.current = true;
+    setEditing(false);
+  };
   if (editing)
     return (
       <li>
@@ -25,9 +31,9 @@ export function BoardCard({ card, columns, draggable, onEdit, onMove, onDelete }
           submitLabel="Save card"
           onSubmit={(draft) => {
             onEdit(draft);
-            setEditing(false);
+            closeForm();
           }}
-          onCancel={() => setEditing(false)}
+          onCancel={closeForm}
         />
       </li>
     );
@@ -49,6 +55,11 @@ export function BoardCard({ card, columns, draggable, onEdit, onMove, onDelete }
       <div className="card__footer">
         {card.assignee && <span className="badge">@{card.assignee}</span>}
         <button
+          ref={(button) => {
+            if (!button || !refocus.current) return;
+            refocus.current = false;
+            button.focus();
+          }}
           type="button"
           className="button button--small button--ghost"
           onClick={() => setEditing(true)}

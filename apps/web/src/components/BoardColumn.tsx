@@ -1,4 +1,4 @@
-import { useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent } from 'react';
 import type { Card, Column } from '@liveline/protocol';
 import { BoardCard } from './BoardCard';
 import type { CardDraft } from '../lib/validateCard';
@@ -42,6 +42,12 @@ export function BoardColumn({
 }: BoardColumnProps) {
   const [adding, setAdding] = useState(false);
   const [over, setOver] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
+  // The form held the focus; without this a keyboard user is sent back to the top of the page.
+  const closeForm = () => {
+    setAdding(false);
+    addButton.current?.focus();
+  };
   const list = column.card_ids.flatMap((id) => cards.get(id) ?? []);
   return (
     <section
@@ -69,6 +75,7 @@ export function BoardColumn({
           {column.title} <span className="muted">{list.length}</span>
         </h2>
         <button
+          ref={addButton}
           type="button"
           className="button button--small"
           onClick={() => setAdding(true)}
@@ -103,9 +110,9 @@ export function BoardColumn({
           submitLabel="Add card"
           onSubmit={(draft) => {
             onCreate(draft);
-            setAdding(false);
+            closeForm();
           }}
-          onCancel={() => setAdding(false)}
+          onCancel={closeForm}
         />
       )}
     </section>

@@ -11,7 +11,7 @@ export interface CardFormProps {
   readonly onCancel: () => void;
 }
 
-/** Create or edit a board card, with validation. */
+/** Create or edit a board card, with validation; Escape cancels. */
 export function CardForm({ initial, submitLabel, onSubmit, onCancel }: CardFormProps) {
   const [title, setTitle] = useState(initial?.title ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
@@ -32,7 +32,17 @@ export function CardForm({ initial, submitLabel, onSubmit, onCancel }: CardFormP
   };
 
   return (
-    <form className="card-form" onSubmit={submit} aria-label={submitLabel} noValidate>
+    <form
+      className="card-form"
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        onCancel();
+      }}
+      aria-label={submitLabel}
+      noValidate
+    >
       <label className="field">
         <span className="field__label">Card title</span>
         <input
