@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,15 @@ const renderApp = () =>
   );
 const overall = () => screen.getByRole('status', { name: 'All connections connection' });
 
+/** An origin nothing listens on: a port the kernel gave out, then closed. */
+async function refusingOrigin(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return `http://127.0.0.1:${port}`;
+}
+
 describe('App against a real server', () => {
   it('turns every Agent Monitor indicator green and lists them in Diagnostics', async () => {
     useRouterStore.getState().navigate('/agents');
@@ -59,5 +69,28 @@ describe('App against a real server', () => {
     const card = screen.getByRole('article', { name: 'Agent nope' });
     expect(within(card).getByRole('alert')).toHaveTextContent(/^Stopped: \S+/);
     expect(within(card).queryByText('No status yet.')).toBeNull();
+  });
+
+  it('a run whose start fails says why and leaves the page where it was, not waiting for a run that never starts', async () => {
+    useRouterStore.getState().navigate('/idea2video');
+    renderApp();
+    setServerOrigin(await refusingOrigin());
+    try {
+      await userEvent.type(
+        screen.getByLabelText('Idea'),
+        'A keeper finds a bottle from her future',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Start run' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'The server could not be reached.',
+      );
+      expect(useRouterStore.getState().query.get('run')).toBeNull();
+      expect(screen.queryByText(/Waiting for run|Loading run/)).toBeNull();
+      expect(
+        screen.getByText('Start a run, or pick one from the recent runs.'),
+      ).toBeInTheDocument();
+    } finally {
+      setServerOrigin(server.origin);
+    }
   });
 });

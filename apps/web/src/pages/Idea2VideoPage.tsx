@@ -23,8 +23,15 @@ export function Idea2VideoPage() {
   const start = async (request: CreateWorkflowRequest) => {
     // Listen on the id first, then start the run under it: no event can be missed.
     const id = newId('run');
+    const before = runId ? `/idea2video?run=${encodeURIComponent(runId)}` : '/idea2video';
     navigate(`/idea2video?run=${id}`);
-    await createWorkflow({ ...request, id });
+    try {
+      await createWorkflow({ ...request, id });
+    } catch (error) {
+      // No run starts under this id: go back to what was shown rather than wait for it forever.
+      if (useRouterStore.getState().query.get('run') === id) navigate(before, { replace: true });
+      throw error;
+    }
     await refresh();
   };
 
