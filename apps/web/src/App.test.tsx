@@ -8,6 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { startServer, type LivelineServer } from '@liveline/server';
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { App } from './App';
+import { createWorkflow } from './lib/api';
 import { liveline } from './lib/liveline';
 import { setServerOrigin } from './lib/serverOrigin';
 import { useRouterStore } from './stores/routerStore';
@@ -92,5 +93,15 @@ describe('App against a real server', () => {
     } finally {
       setServerOrigin(server.origin);
     }
+  });
+
+  it('the recent runs list shows a run started in another tab and follows it to completed', async () => {
+    useRouterStore.getState().navigate('/idea2video');
+    renderApp();
+    const recent = within(await screen.findByRole('region', { name: 'Recent runs' }));
+    await waitFor(() => expect(overall()).toHaveTextContent('Connected'), { timeout: 10_000 });
+    await createWorkflow({ mode: 'idea', input: 'A run from another tab', title: 'Elsewhere' });
+    const link = await recent.findByRole('link', { name: /Elsewhere/ }, { timeout: 10_000 });
+    await waitFor(() => expect(link).toHaveTextContent('completed'), { timeout: 10_000 });
   });
 });

@@ -1,11 +1,13 @@
 import { useCallback, useEffect } from 'react';
 import type { CreateWorkflowRequest } from '@liveline/protocol';
+import { useChannel, useView } from '@liveline/ws-client/react';
 import { PipelineStatus } from '../components/PipelineStatus';
 import { RecentRuns } from '../components/RecentRuns';
 import { RunView } from '../components/RunView';
 import { StartRunForm } from '../components/StartRunForm';
 import { createWorkflow } from '../lib/api';
 import { newId } from '../lib/newId';
+import { NO_RUN_COUNTS, reduceRunCounts } from '../lib/runCounts';
 import { useRecentRunsStore } from '../stores/recentRunsStore';
 import { useRouterStore } from '../stores/routerStore';
 
@@ -15,10 +17,12 @@ export function Idea2VideoPage() {
   const navigate = useRouterStore((s) => s.navigate);
   const runs = useRecentRunsStore((s) => s.runs);
   const refresh = useRecentRunsStore((s) => s.refresh);
+  // Changes whenever any run, in this tab or another, is created, starts or ends.
+  const counts = useView(useChannel('coordinator'), reduceRunCounts, NO_RUN_COUNTS);
 
   useEffect(() => {
     void refresh();
-  }, [refresh]);
+  }, [refresh, counts]);
 
   const start = async (request: CreateWorkflowRequest) => {
     // Listen on the id first, then start the run under it: no event can be missed.
