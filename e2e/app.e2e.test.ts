@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import {
+  brokenWords,
   launchChromium,
   overallPhase,
   SCREENSHOTS,
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('production build against the real server', () => {
-  it('(1) every page loads and its indicators turn green, and fits a 375 px phone screen without sideways scrolling', async () => {
+  it('(1) every page loads and its indicators turn green, and fits a 375 px phone screen without sideways scrolling or a control breaking inside a word', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const pages = [
       ['/idea2video', 'idea2video'],
@@ -53,6 +54,7 @@ describe('production build against the real server', () => {
       await page.goto(`${origin}${path}`);
       await waitAllOpen(page);
       expect(await sideOverflow(page), path).toBe(0);
+      expect(await brokenWords(page), path).toEqual([]);
       await page.screenshot({ path: join(SCREENSHOTS, `${name}-375.png`), fullPage: true });
     }
     await page.setViewportSize({ width: 1280, height: 860 });
