@@ -1,36 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { startServer, type LivelineServer } from '@liveline/server';
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { App } from './App';
 import { createWorkflow } from './lib/api';
 import { liveline } from './lib/liveline';
 import { setServerOrigin } from './lib/serverOrigin';
 import { useRouterStore } from './stores/routerStore';
+import { withRealServer } from './withRealServer';
 
-let server: LivelineServer;
-const dataDir = mkdtempSync(join(tmpdir(), 'liveline-web-'));
-
-beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    logLevel: 'silent',
-    stageDurationMs: 50,
-  });
-  setServerOrigin(server.origin);
-});
-
-afterAll(async () => {
-  await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const server = withRealServer({ stageDurationMs: 50 });
 
 const renderApp = () =>
   render(
@@ -91,7 +71,7 @@ describe('App against a real server', () => {
         screen.getByText('Start a run, or pick one from the recent runs.'),
       ).toBeInTheDocument();
     } finally {
-      setServerOrigin(server.origin);
+      setServerOrigin(server().origin);
     }
   });
 

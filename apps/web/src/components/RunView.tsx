@@ -14,9 +14,10 @@ export interface RunViewProps {
 
 /** One run, live: status, cancel, failure reason, every stage with its artifact, and the event list. */
 export function RunView({ id, onStatus }: RunViewProps) {
-  const { workflow, events, since, recovered } = useWorkflow(id);
+  const { workflow, events, since, recovered, deleted } = useWorkflow(id);
   const [cancelError, setCancelError] = useState<string | null>(null);
-  const status = workflow?.status ?? null;
+  // A deleted run is a status change too: the lists drop it.
+  const status = workflow?.status ?? (deleted ? 'deleted' : null);
 
   useEffect(() => {
     if (status) onStatus(status);
@@ -34,9 +35,15 @@ export function RunView({ id, onStatus }: RunViewProps) {
   if (!workflow)
     return (
       <section className="panel" aria-label="Run">
-        <p className="empty">
-          {since !== null ? `Waiting for run ${id} to start…` : `Loading run ${id}…`}
-        </p>
+        {deleted ? (
+          <p className="callout" role="alert">
+            Run {id} was deleted: finished runs are kept for a limited time.
+          </p>
+        ) : (
+          <p className="empty">
+            {since !== null ? `Waiting for run ${id} to start…` : `Loading run ${id}…`}
+          </p>
+        )}
       </section>
     );
 

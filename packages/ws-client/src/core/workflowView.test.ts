@@ -53,6 +53,25 @@ describe('reduceWorkflow', () => {
     expect(after).toMatchObject({ since: 2, recovered: false, reason: 'epoch_changed' });
   });
 
+  it('G3 says the run was deleted when a snapshot finds no run after the view had one (also on the next join), never for an id not started yet, and no more once the id starts again', () => {
+    const run = { id: 'w1', status: 'completed' };
+    const had = snapshot(7, { data: { workflow_id: 'w1', workflow: run } });
+    const gone = reduce([had, snapshot(0, {}, 'e2')]);
+    expect(gone).toMatchObject({ workflow: null, deleted: true });
+    expect(reduce([snapshot(0, {}, 'e2')], gone).deleted).toBe(true);
+    expect(reduce([snapshot(0)]).deleted).toBe(false);
+    const created = {
+      type: 'workflow.created',
+      seq: 1,
+      epoch: 'e2',
+      data: { workflow_id: 'w1', at: 1, workflow: { ...run, status: 'queued' } },
+    } as unknown as Message;
+    expect(reduce([created], gone)).toMatchObject({
+      workflow: { status: 'queued' },
+      deleted: false,
+    });
+  });
+
   it('E3 takes any ordered message but snapshot/resumed as an event, and ignores the rest', () => {
     const view = reduce([snapshot(2)]);
     const others = [

@@ -17,6 +17,11 @@ export interface WorkflowView {
   /** False after a resume failed and a fresh snapshot replaced the state (rule R5). */
   readonly recovered: boolean;
   readonly reason: ResumeLostReason | null;
+  /**
+   * The run this view had is gone: a snapshot said the id was never started (retention deleted
+   * the run, rule G3). False again once the id starts again.
+   */
+  readonly deleted: boolean;
 }
 
 /** The initial {@link WorkflowView}. */
@@ -26,6 +31,7 @@ export const EMPTY_WORKFLOW: WorkflowView = {
   since: null,
   recovered: true,
   reason: null,
+  deleted: false,
 };
 
 /** Reduces `/ws/workflow/{id}` messages with the protocol's {@link applyWorkflowEvent}. */
@@ -42,6 +48,7 @@ export function reduceWorkflow(
       workflow: message.data.workflow,
       recovered: message.recovered !== false,
       reason: message.reason ?? null,
+      deleted: !message.data.workflow && (!!state.workflow || state.deleted),
     };
   }
   if (!isOrderedEvent(message)) return state;
@@ -51,5 +58,6 @@ export function reduceWorkflow(
     ...state,
     workflow: applyWorkflowEvent(state.workflow, message),
     events: [...state.events, message],
+    deleted: false,
   };
 }
