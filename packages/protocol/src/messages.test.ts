@@ -186,7 +186,7 @@ describe('messages Liveline designed', () => {
     bad(createWorkflowRequestSchema, { mode: 'idea', input: 'x', id: 'a/b' }, 'id');
   });
 
-  it('validates /health with the seed fields first', () => {
+  it('S1 validates /health: the seed fields and ours, with per-route counters', () => {
     const health = {
       status: 'healthy',
       version: '0.1.0',

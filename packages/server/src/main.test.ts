@@ -90,12 +90,19 @@ describe('the liveline-server bin', () => {
 });
 
 describe('/health', () => {
-  it('S1 /health matches healthSchema with per-route counters and says draining while stopping', async () => {
+  it('S1 /health has the seed fields first, matches healthSchema with per-route counters and says draining while stopping', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'));
     await client.next((m) => 'playing' in m);
     const res = await rawRequest(server, '/health');
     expect(res.status).toBe(200);
+    // The seed document's fields come first, in its order (PROTOCOL.md S1).
+    expect(Object.keys(res.json ?? {}).slice(0, 4)).toEqual([
+      'status',
+      'version',
+      'timestamp',
+      'database',
+    ]);
     const health = parse(healthSchema, res.json);
     expect(health.ok && health.value).toMatchObject({
       status: 'healthy',
