@@ -105,10 +105,16 @@ describe('handshake', () => {
     });
   });
 
-  it('D1 stop() drains: every socket closed with 1012 and new upgrades refused', async () => {
+  it('D1 stop() drains: an upgrade during the drain gets 503, every socket is closed with 1012, then nothing listens', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/connect'));
+    // Until this client reads again it cannot answer its 1012, so the server is still draining.
+    client.ws.pause();
     const stopped = server.stop();
+    const refused = await rawRequest(server, '/ws/connect', { upgrade: true });
+    expect(refused.status).toBe(503);
+    expect(refused.json).toMatchObject({ error: { code: 'unavailable' } });
+    client.ws.resume();
     expect((await client.closed).code).toBe(CloseCode.ServiceRestart);
     await stopped;
     await expect(connectTestClient(wsOrigin(server, '/ws/connect'))).rejects.toThrow();
