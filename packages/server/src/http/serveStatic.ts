@@ -19,7 +19,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** The page served at `/` when the web app has not been built. */
-export const NOT_BUILT_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Liveline</title></head><body><h1>Liveline server is running</h1><p>The web app is not built. Run <code>pnpm build</code>, or see <a href="/health">/health</a> and <a href="/api/routes">/api/routes</a>.</p></body></html>`;
+export const NOT_BUILT_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Liveline</title></head><body><h1>Liveline server is running</h1><p>The web app is not built. Run <code>pnpm run build</code>, or see <a href="/health">/health</a> and <a href="/api/routes">/api/routes</a>.</p></body></html>`;
 
 const isFile = async (path: string): Promise<boolean> => {
   try {
