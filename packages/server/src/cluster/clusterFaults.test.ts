@@ -1,4 +1,10 @@
-import { applyBoardEvent, boardEventSchema, parse, type Board } from '@liveline/protocol';
+import {
+  applyBoardEvent,
+  boardEventSchema,
+  CloseCode,
+  parse,
+  type Board,
+} from '@liveline/protocol';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
@@ -7,6 +13,7 @@ import { createLogger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
 import { createRedisBroker } from '../rooms/createRedisBroker.js';
 import { connectWsClient } from '../reliability/connectWsClient.js';
+import { BROKER_UNAVAILABLE_REASON } from '../routes/joinRooms.js';
 import { boardSeenBy, createCard } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
@@ -89,7 +96,7 @@ describe('cluster faults', () => {
     expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
   });
 
-  it('S2 S4 Redis killed for 2 s and restarted empty: writes are refused unavailable at once, /health is degraded naming the broker, the clock keeps ticking; back up, the retried op is applied once and every client converges', async () => {
+  it('S2 S4 Redis killed for 2 s and restarted empty: writes are refused unavailable at once, a join is closed 1013 naming the broker, /health is degraded naming the broker, the clock keeps ticking; back up, the retried op is applied once and every client converges', async () => {
     const { a, b, onA, onB } = await twoNodes('redis-down');
     const clock = await connectTestClient(wsOrigin(b, '/ws/transport/clock'));
     createCard(onA, 'before');
@@ -111,6 +118,12 @@ describe('cluster faults', () => {
         op_id: 'during',
       });
       expect(performance.now() - started).toBeLessThan(1_000);
+      // A join there cannot subscribe: it is told why, not that storage failed.
+      const joining = await connectTestClient(wsOrigin(b, '/ws/connect?board_id=redis-down-join'));
+      expect(await joining.closed).toMatchObject({
+        code: CloseCode.TryAgainLater,
+        reason: BROKER_UNAVAILABLE_REASON,
+      });
       const ticks = clock.messages.length;
       await vi.waitFor(() => expect(clock.messages.length).toBeGreaterThan(ticks + 10));
       await new Promise((resolve) => setTimeout(resolve, 2_000));

@@ -1,7 +1,7 @@
 import { CloseCode, type ResumePosition, type ServerMessage } from '@liveline/protocol';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import { joinOrderedRoom, type OrderedState } from '../rooms/joinOrderedRoom.js';
-import { JoinBehindError } from '../errors.js';
+import { BrokerError, JoinBehindError } from '../errors.js';
 import type { Connection } from '../transport/Connection.js';
 import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
 
@@ -26,16 +26,22 @@ export const ROOM_DELETED_REASON =
 /** Why a socket whose room's state could not catch up with its history is closed with `1013` (R8). */
 export const JOIN_BEHIND_REASON = "this node's state of the room lags its history; join again";
 
+/** Why a socket is closed with `1013` when its join cannot subscribe: a cluster node without Redis (S2). */
+export const BROKER_UNAVAILABLE_REASON = 'message broker unavailable; try again later';
+
 /**
  * Closes a socket whose join failed with `1013` (try again later), with a reason that says why: its
- * room's state lagged the history (rule R8) or storage could not open it (rule S3).
+ * room's state lagged the history (rule R8), the broker could not subscribe it (S2) or storage
+ * could not open it (rule S3).
  */
 export function closeFailedJoin(connection: Connection, error: unknown): void {
-  const behind = error instanceof JoinBehindError;
-  connection.close(
-    CloseCode.TryAgainLater,
-    behind ? JOIN_BEHIND_REASON : STORAGE_UNAVAILABLE_REASON,
-  );
+  const reason =
+    error instanceof JoinBehindError
+      ? JOIN_BEHIND_REASON
+      : error instanceof BrokerError
+        ? BROKER_UNAVAILABLE_REASON
+        : STORAGE_UNAVAILABLE_REASON;
+  connection.close(CloseCode.TryAgainLater, reason);
 }
 
 /** The ordered routes. */
