@@ -21,13 +21,14 @@ export function run(command, args, options = {}) {
   return result.status ?? 1;
 }
 
-/** Runs a command and stops the script with its exit code if it fails. */
+/** Runs a command and stops the script with its exit code if it fails; returns 0 otherwise. */
 export function must(command, args, options) {
   const code = run(command, args, options);
   if (code !== 0) {
     console.error(`liveline: \`${[command, ...args].join(' ')}\` failed with exit code ${code}`);
     process.exit(code);
   }
+  return code;
 }
 
 const output = (command, args) =>
