@@ -169,14 +169,25 @@ console.log(
     `(${clientsOf('single-share', size.clients)}, single-share), medians: cluster-2 node 0 ` +
     `${vsSingle('cluster-2', 0, cpu, 'single-share')}, node 1 ${vsSingle('cluster-2', 1, cpu, 'single-share')}.`,
 );
-/** Node 0's CPU per delivered message over node 1's in each repetition: both ran at once. */
-const sameMoment = (() => {
-  const of = (node: number) =>
-    nodes.filter((r) => r.setup === 'cluster-2' && r.node === node).map((r) => r.cpuPerDelivered);
-  const others = of(1);
-  return median(of(0).map((cpu, rep) => cpu / (others[rep] ?? NaN)));
-})();
+/** CPU per delivered message of one node's rows, in repetition order. */
+const cpuOf = (setup: ClusterSetup, node: number): number[] =>
+  nodes.filter((r) => r.setup === setup && r.node === node).map(cpu);
+/**
+ * The median and range of `numerator`'s over `denominator`'s figure repetition by repetition: the
+ * two ran at most a minute apart, so the machine's drift over a sitting mostly cancels.
+ */
+const paired = (numerator: number[], denominator: number[]): string => {
+  const ratios = numerator.map((n, rep) => n / (denominator[rep] ?? NaN));
+  const spread = `${formatNumber(Math.min(...ratios))}–${formatNumber(Math.max(...ratios))}`;
+  return `${formatNumber(median(ratios))} (${spread})`;
+};
+console.log(
+  `\nThe publisher's node over one embedded node with all the clients, repetition by repetition ` +
+    `(median, range): ${paired(cpuOf('cluster-2', 0), cpuOf('single', 0))}; over one with the ` +
+    `same clients: ${paired(cpuOf('cluster-2', 0), cpuOf('single-share', 0))}.`,
+);
 console.log(
   `\nThe publisher's node over the other, in the same repetitions (both ran at once, so the ` +
-    `machine's drift cancels): ${formatNumber(sameMoment)} × CPU per delivered message (median).`,
+    `machine's drift cancels): ${paired(cpuOf('cluster-2', 0), cpuOf('cluster-2', 1))} × CPU ` +
+    `per delivered message (median, range).`,
 );
