@@ -2,14 +2,15 @@ import { useEffect, useState } from 'react';
 import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
 import { useWorkflow } from '@liveline/ws-client/react';
 import { cancelWorkflow } from '../lib/api';
+import type { ShownStatus } from '../stores/recentRunsStore';
 import { RunEventLog } from './RunEventLog';
 import { StageCard } from './StageCard';
 
 /** Props of {@link RunView}. */
 export interface RunViewProps {
   readonly id: string;
-  /** Called whenever the run's status changes, to refresh lists. */
-  readonly onStatus: (status: string) => void;
+  /** Called whenever the run's status changes, so lists show it. */
+  readonly onStatus: (status: ShownStatus) => void;
 }
 
 /** One run, live: status, cancel, failure reason, every stage with its artifact, and the event list. */

@@ -8,7 +8,7 @@ import { StartRunForm } from '../components/StartRunForm';
 import { createWorkflow } from '../lib/api';
 import { newId } from '../lib/newId';
 import { NO_RUN_COUNTS, reduceRunCounts } from '../lib/runCounts';
-import { useRecentRunsStore } from '../stores/recentRunsStore';
+import { useRecentRunsStore, type ShownStatus } from '../stores/recentRunsStore';
 import { useRouterStore } from '../stores/routerStore';
 
 /** Idea2Video / Script2Video: start a run, watch its stages land live; the run id lives in the URL. */
@@ -17,7 +17,9 @@ export function Idea2VideoPage() {
   const navigate = useRouterStore((s) => s.navigate);
   const runs = useRecentRunsStore((s) => s.runs);
   const refresh = useRecentRunsStore((s) => s.refresh);
-  // Changes whenever any run, in this tab or another, is created, starts or ends.
+  const showStatus = useRecentRunsStore((s) => s.showStatus);
+  // Changes whenever any run, in this tab or another, is created, starts, ends or is deleted: the
+  // one trigger of a fetch, so one change fetches the list once.
   const counts = useView(useChannel('coordinator'), reduceRunCounts, NO_RUN_COUNTS);
 
   useEffect(() => {
@@ -36,10 +38,15 @@ export function Idea2VideoPage() {
       if (useRouterStore.getState().query.get('run') === id) navigate(before, { replace: true });
       throw error;
     }
-    await refresh();
   };
 
-  const onStatus = useCallback(() => void refresh(), [refresh]);
+  // The run on screen knows its new status before the counts do; the list shows it without a fetch.
+  const onStatus = useCallback(
+    (status: ShownStatus) => {
+      if (runId) showStatus(runId, status);
+    },
+    [runId, showStatus],
+  );
 
   return (
     <div className="page">
