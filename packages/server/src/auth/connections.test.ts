@@ -8,6 +8,7 @@ import {
   tempDataDir,
   wsOrigin,
 } from '../test-utils/index.js';
+import { openRawWebSocket } from '../test-utils/openRawWebSocket.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 import { mintToken } from './mintToken.js';
 
@@ -65,6 +66,27 @@ describe('tokens on open connections', () => {
     expect(closed).toEqual({ code: CloseCode.Unauthorized, reason: 'token expired' });
     expect(lateMs).toBeGreaterThanOrEqual(-5);
     expect(lateMs).toBeLessThan(1000);
+  });
+
+  it('K5 A8 an operation sent after the 4401 of an expired token, before the closing handshake ends, is not applied', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const token = await mintToken(SECRET, { sub: 'a', scope: 'board:b1:write', ttlSeconds: 1 });
+    const socket = await openRawWebSocket(server.origin, '/ws/connect?board_id=b1', {
+      Authorization: `Bearer ${token}`,
+    });
+    expect(await socket.closeFrame).toEqual({
+      code: CloseCode.Unauthorized,
+      reason: 'token expired',
+    });
+    const op = { type: 'card.create', op_id: 'late', column_id: 'backlog', title: 'late' };
+    socket.sendText(JSON.stringify(op));
+    // The server reads a socket's frames in order: the op was handled before the close frame.
+    await socket.close();
+
+    const writer = await mintToken(SECRET, { sub: 'w', scope: 'board:b1:write', ttlSeconds: 60 });
+    const retry = await rawRequest(server, '/api/boards/b1/ops', { body: op, ...bearer(writer) });
+    expect(retry.json).toMatchObject({ op_id: 'late', duplicate: false });
+    expect(retry.status).toBe(201);
   });
 
   it('A7 refusals are logged once each with their cause and never with a token', async () => {

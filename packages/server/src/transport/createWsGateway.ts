@@ -232,6 +232,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     };
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
+      // Rule K5: after the server's close frame (an expired token, a limit, the drain) ws reads on
+      // until the peer's close frame or its 30 s timeout; what arrives then is not applied.
+      if (!connection.open) return;
       const receivedAt = now();
       if (!guard.allow()) {
         connection.close(CloseCode.TooManyRequests, 'rate limit exceeded');
