@@ -1,4 +1,4 @@
-import { PIPELINE, type Workflow } from '@liveline/protocol';
+import { PIPELINE, coordinatorServerMessage, parse, type Workflow } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import {
   connectTestClient,
@@ -121,11 +121,22 @@ describe('Idea2Video pipeline', () => {
     await client.next('workflow.completed', 10_000);
   });
 
-  it('W3 the coordinator streams metrics and agents report status', async () => {
+  it('M1 /ws/coordinator streams metrics with exactly the M1 fields, counting its own connection; /api/agents lists every pipeline agent', async () => {
     const server = await startTestServer({ metricsRateHz: 50 });
     const coordinator = await connectTestClient(wsOrigin(server, '/ws/coordinator'));
-    await coordinator.next('metrics');
-    await coordinator.next('metrics');
+    const first = await coordinator.next('metrics');
+    const second = await coordinator.next('metrics');
+    expect(parse(coordinatorServerMessage, second)).toMatchObject({ ok: true });
+    expect(Object.keys(dataOf(second))).toEqual([
+      'workflows',
+      'agents',
+      'stage_latency_ms',
+      'completed_last_minute',
+      'connected_clients',
+      'timestamp_ms',
+    ]);
+    expect(dataOf(second).connected_clients).toBeGreaterThanOrEqual(1);
+    expect(dataOf(second).timestamp_ms).toBeGreaterThan(dataOf(first).timestamp_ms as number);
     const agents = await rawRequest(server, '/api/agents');
     expect((agents.json?.agents as unknown[]).length).toBe(PIPELINE.length);
   });
