@@ -1,5 +1,5 @@
 import { boardOpVariants, boardSchema } from './board.js';
-import { epochSchema, idSchema, opIdSchema, seqSchema } from './common.js';
+import { epochMsSchema, epochSchema, idSchema, opIdSchema, seqSchema } from './common.js';
 import {
   array,
   boolean,
@@ -94,3 +94,21 @@ export const httpErrorSchema = object({
 });
 /** The body of every HTTP error reply. */
 export type HttpError = Infer<typeof httpErrorSchema>;
+
+/**
+ * The code of `GET /api/workflows/{id}`'s `410`: retention deleted the run (rule G5). HTTP only,
+ * so it is not one of `ERROR_CODES`, which WebSocket `error` messages (and the client bundle) carry.
+ */
+export const WORKFLOW_DELETED_CODE = 'deleted';
+/** The body of `GET /api/workflows/{id}`'s `410`: the run was deleted, and when (rule G5). */
+export const workflowDeletedSchema = object({
+  error: object({
+    code: oneOf([WORKFLOW_DELETED_CODE]),
+    message: string({ max: 2000 }),
+    field: nullable(string({ max: 200 })),
+    /** When retention deleted the run, epoch ms. */
+    deleted_at: epochMsSchema,
+  }),
+});
+/** The body of `GET /api/workflows/{id}`'s `410`. */
+export type WorkflowDeleted = Infer<typeof workflowDeletedSchema>;

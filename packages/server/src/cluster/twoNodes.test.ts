@@ -213,7 +213,7 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
     await vi.waitFor(() => expect(closes).toEqual([deleted, deleted]), ACROSS);
     for (const { client } of watchers) expect(afterSnapshot(client)).toEqual([]);
     for (const server of [a, b]) {
-      expect((await rawRequest(server, '/api/workflows/deleted')).status).toBe(404);
+      expect((await rawRequest(server, '/api/workflows/deleted')).status).toBe(410);
       const { snapshot } = await joinRun(server, 'deleted');
       expect(snapshot).toMatchObject({ seq: 0, data: { workflow_id: 'deleted', workflow: null } });
     }

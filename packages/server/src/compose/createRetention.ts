@@ -7,8 +7,9 @@ import { createPruneLoop, type PruneLoop } from '../storage/createPruneLoop.js';
 import type { Storage } from '../storage/Storage.js';
 
 /**
- * The server's retention (PROTOCOL.md G1–G4): storage keeps what replay and retries can still ask
- * for, and a deleted run also leaves the workflow domain and takes its video directory along.
+ * The server's retention (PROTOCOL.md G1–G5): storage keeps what replay and retries can still ask
+ * for, a deleted run takes its video directory along, and leaves the workflow domain, which tells
+ * its watchers on every node (retried until it could).
  */
 export function createRetention(
   config: ResolvedServerOptions,
@@ -26,11 +27,13 @@ export function createRetention(
       eventMaxAgeMs: config.historyMaxAgeMs,
       opIdMaxAgeMs: config.opIdRetentionMs,
       runMaxAgeMs: config.runRetentionMs,
+      // A deleted run answers "deleted" as long as it was kept once finished (G5).
+      tombstoneMaxAgeMs: config.runRetentionMs,
       runRoom: (id) => workflows.room(id),
     },
+    tell: (id) => workflows.forget(id),
     onRunsDeleted: (ids) => {
       for (const id of ids) {
-        workflows.forget(id);
         removeVideoDir(config.dataDir, id).catch((error: unknown) =>
           log.error('retention.video_delete_failed', {
             workflow_id: id,

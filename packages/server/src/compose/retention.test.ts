@@ -18,7 +18,7 @@ import {
   type TestMessage,
 } from '../test-utils/index.js';
 import { createTestClock } from '../test-utils/createTestClock.js';
-import { waitForStatus } from '../test-utils/workflows.js';
+import { getWorkflow, waitForStatus } from '../test-utils/workflows.js';
 import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
@@ -229,7 +229,7 @@ describe('retention (a real server, tiny limits)', () => {
     await waitForStatus(server, 'young', 'completed');
 
     await vi.waitFor(async () =>
-      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(404),
+      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(410),
     );
     await vi.waitFor(() => expect(existsSync(videoDir(dataDir, 'old'))).toBe(false));
     const listed = await rawRequest(server, '/api/workflows');
@@ -240,8 +240,54 @@ describe('retention (a real server, tiny limits)', () => {
     expect(existsSync(videoPath(dataDir, 'young'))).toBe(true);
     await server.stop();
     const again = await startTestServer(limits);
-    expect((await rawRequest(again, '/api/workflows/old')).status).toBe(404);
+    expect((await rawRequest(again, '/api/workflows/old')).status).toBe(410);
     expect((await rawRequest(again, '/api/workflows/young')).status).toBe(200);
+  });
+
+  it('G5 GET of a deleted run answers 410 deleted, naming when, also after a restart; an id never seen answers 404; the id started again answers its new run, and deleted again 410 with the new time', async () => {
+    const dataDir = tempDataDir();
+    const clock = createTestClock();
+    const limits = retentionOptions(dataDir, clock.now, { runRetentionMs: 60 * MINUTE_MS });
+    const server = await startTestServer(limits);
+    const start = (id: string, input: string) =>
+      rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input } });
+    const deleted = async (node: { origin: string }, after: number) => {
+      const answer = await rawRequest(node, '/api/workflows/old');
+      expect(answer).toMatchObject({
+        status: 410,
+        json: {
+          error: {
+            code: 'deleted',
+            field: 'id',
+            message: expect.stringMatching(/^workflow "old" was deleted at \d{4}-/) as unknown,
+          },
+        },
+      });
+      const deletedAt = (answer.json?.error as { deleted_at: number }).deleted_at;
+      expect(deletedAt).toBeGreaterThanOrEqual(after);
+      return deletedAt;
+    };
+    await start('old', 'A cat naps.');
+    await waitForStatus(server, 'old', 'completed');
+    const firstSkip = clock.now() + 61 * MINUTE_MS;
+    clock.skip(61 * MINUTE_MS);
+
+    await vi.waitFor(async () =>
+      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(410),
+    );
+    const first = await deleted(server, firstSkip);
+    expect((await rawRequest(server, '/api/workflows/never')).status).toBe(404);
+    expect((await start('old', 'A dog runs.')).status).toBe(201);
+    expect(await getWorkflow(server, 'old')).toMatchObject({ input: 'A dog runs.' });
+    await waitForStatus(server, 'old', 'completed');
+    const secondSkip = clock.now() + 61 * MINUTE_MS;
+    clock.skip(61 * MINUTE_MS);
+    await vi.waitFor(async () =>
+      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(410),
+    );
+    await server.stop();
+    const again = await startTestServer(limits);
+    expect(await deleted(again, secondSkip)).toBeGreaterThan(first);
   });
 
   it('G3 a deleted run leaves the broker and the event log: its id opens as a new, empty room (W2)', async () => {
@@ -262,7 +308,7 @@ describe('retention (a real server, tiny limits)', () => {
     clock.skip(61 * MINUTE_MS);
 
     await vi.waitFor(async () =>
-      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(404),
+      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(410),
     );
     await vi.waitFor(async () => expect(await broker.window('workflow:old')).toBeNull());
     const after = await connectTestClient(wsOrigin(server, '/ws/workflow/old'));

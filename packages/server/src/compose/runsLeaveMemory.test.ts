@@ -80,7 +80,7 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
     });
   });
 
-  it("G3 a run another node's retention deleted answers here as on that node, even while someone here watches it: not found, its id opens as a new, empty room (W2) and can be started again; the old watcher is then closed with 4409, and a join after the deletion gets only the new run's events", async () => {
+  it("G3 a run another node's retention deleted answers here as on that node, even while someone here watches it: deleted (410, G5; its video and cancel not found), its id opens as a new, empty room (W2) and can be started again; the old watcher is then closed with 4409, and a join after the deletion gets only the new run's events", async () => {
     const dataDir = tempDataDir();
     const clock = createTestClock();
     const server = await startNode(dataDir, clock.now, 60 * MINUTE_MS);
@@ -104,6 +104,7 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
         eventMaxAgeMs: DAY_MS,
         opIdMaxAgeMs: DAY_MS,
         runMaxAgeMs: 5 * MINUTE_MS,
+        tombstoneMaxAgeMs: DAY_MS,
         runRoom: (id) => `workflow:${id}`,
         batchRows: 256,
       },
@@ -119,7 +120,10 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
       status: 404,
       json: { error: { message: 'workflow "gone" does not exist' } },
     };
-    expect(await rawRequest(server, '/api/workflows/gone')).toMatchObject(notFound);
+    expect(await rawRequest(server, '/api/workflows/gone')).toMatchObject({
+      status: 410,
+      json: { error: { code: 'deleted' } },
+    });
     expect(await rawRequest(server, '/api/workflows/gone/video')).toMatchObject(notFound);
     const cancel = await rawRequest(server, '/api/workflows/gone/cancel', { method: 'POST' });
     expect(cancel).toMatchObject(notFound);

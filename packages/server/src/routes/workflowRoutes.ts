@@ -1,4 +1,9 @@
-import { AGENT_NAMES, formatWorkflowCursor, type Workflow } from '@liveline/protocol';
+import {
+  AGENT_NAMES,
+  WORKFLOW_DELETED_CODE,
+  formatWorkflowCursor,
+  type Workflow,
+} from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
@@ -69,19 +74,31 @@ export function workflowRoutes(
       ),
     workflowGet: async ({ params }) => {
       let workflow: Workflow | null;
+      let deletedAt: number | null = null;
       try {
+        // A run stored under the id wins over its tombstone: the id was started again (G5).
         workflow = await workflows.load(params.id);
+        if (!workflow) deletedAt = await workflows.deletedAt(params.id);
       } catch (error) {
         return storageUnavailable(error);
       }
-      return workflow
-        ? { status: 200, body: { workflow } }
-        : {
+      if (workflow) return { status: 200, body: { workflow } };
+      return deletedAt === null
+        ? {
             status: 404,
             error: {
               code: 'not_found',
               message: `workflow "${params.id}" does not exist`,
               field: 'id',
+            },
+          }
+        : {
+            status: 410,
+            error: {
+              code: WORKFLOW_DELETED_CODE,
+              message: `workflow "${params.id}" was deleted at ${new Date(deletedAt).toISOString()}: finished runs are kept for a limited time`,
+              field: 'id',
+              deleted_at: deletedAt,
             },
           };
     },

@@ -280,6 +280,51 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     });
   });
 
+  it('G5 a run prune deletes leaves a tombstone with its id and when, also after a reopen; tombstones older than tombstoneMaxAgeMs are deleted, younger ones stay', async () => {
+    const storage = await subject.create();
+    await storeRun(storage, 'first', 'completed', 0);
+    await pruneAll(storage, PRUNE_POLICY, 70 * MINUTE_MS);
+    await storeRun(storage, 'second', 'failed', 0);
+    await pruneAll(storage, PRUNE_POLICY, 100 * MINUTE_MS);
+    await storage.close();
+    const reopened = await subject.reopen(storage);
+    expect(await reopened.loadTombstone('first')).toEqual({
+      id: 'first',
+      deletedAt: 70 * MINUTE_MS,
+    });
+    expect(await reopened.loadTombstone('never')).toBeNull();
+
+    const reports = await pruneAll(reopened, PRUNE_POLICY, 140 * MINUTE_MS);
+    expect(reports.reduce((sum, r) => sum + r.tombstones, 0)).toBe(1);
+    expect(await reopened.loadTombstone('first')).toBeNull();
+    expect(await reopened.loadTombstone('second')).toEqual({
+      id: 'second',
+      deletedAt: 100 * MINUTE_MS,
+    });
+  });
+
+  it('G5 untoldTombstones lists deletions not yet told, oldest first, up to the limit, not one whose id a run is stored under again; markTold marks those told, and a later deletion of the id is untold again', async () => {
+    const storage = await subject.create();
+    const policy = { ...PRUNE_POLICY, tombstoneMaxAgeMs: 1000 * MINUTE_MS };
+    for (const [id, at] of [
+      ['b', 70],
+      ['a', 80],
+      ['c', 90],
+    ] as const) {
+      await storeRun(storage, id, 'completed', 0);
+      await pruneAll(storage, policy, at * MINUTE_MS);
+    }
+    const tombstone = (id: string, at: number) => ({ id, deletedAt: at * MINUTE_MS });
+    expect(await storage.untoldTombstones(2)).toEqual([tombstone('b', 70), tombstone('a', 80)]);
+    await storage.markTold([tombstone('b', 70)]);
+    await storeRun(storage, 'c', 'running', 95 * MINUTE_MS);
+    expect(await storage.untoldTombstones(10)).toEqual([tombstone('a', 80)]);
+
+    await storeRun(storage, 'b', 'completed', 100 * MINUTE_MS);
+    await pruneAll(storage, policy, 170 * MINUTE_MS);
+    expect(await storage.untoldTombstones(10)).toEqual([tombstone('a', 80), tombstone('b', 170)]);
+  });
+
   it('G4 one prune call deletes at most batchRows rows, and calls go on while it says more', async () => {
     const storage = await subject.create();
     for (const room of ['board:a', 'board:b', 'board:c']) await appendWithOps(storage, room, 40, 0);

@@ -100,6 +100,8 @@ export interface PrunePolicy {
   readonly opIdMaxAgeMs: number;
   /** Time a finished workflow run is kept after its last change, in ms (rule G3). */
   readonly runMaxAgeMs: number;
+  /** Time a deleted run's tombstone is kept after its deletion, in ms (rule G5). */
+  readonly tombstoneMaxAgeMs: number;
   /** The ordered room of a workflow run, deleted with it. */
   readonly runRoom: (workflowId: string) => string;
   /** Rows one call deletes at most, so that no call holds the database (or the event loop) long. */
@@ -110,8 +112,10 @@ export interface PrunePolicy {
 export interface PruneReport {
   readonly events: number;
   readonly ops: number;
-  /** Finished workflow runs deleted, each with its room's events and op ids. */
+  /** Finished workflow runs deleted, each with its room's events and op ids; each leaves a tombstone. */
   readonly runs: readonly string[];
+  /** Tombstones deleted past their age (rule G5). */
+  readonly tombstones: number;
   /** Whether the call stopped at `batchRows`: another call now finds more to delete. */
   readonly more: boolean;
 }
@@ -122,6 +126,16 @@ export interface StoredWorkflow {
   readonly position: WorkflowCursor;
   /** The stored value as parsed JSON (callers validate it). */
   readonly value: unknown;
+}
+
+/**
+ * A workflow run retention deleted (rule G5): kept for a while, so that its id answers "deleted"
+ * (HTTP 410) rather than "never started", and so that a node retries telling its watchers.
+ */
+export interface Tombstone {
+  readonly id: string;
+  /** When retention deleted the run, epoch ms (the prune's `now`). */
+  readonly deletedAt: number;
 }
 
 /** How many stored workflow runs have each status (the coordinator metrics' counts, rule CM1). */
@@ -176,10 +190,19 @@ export interface Storage {
   /** The seq an op id was applied at in a room, or `null`. */
   appliedOp(room: string, opId: string): Promise<number | null>;
   /**
-   * Deletes one batch of what `policy` no longer keeps (PROTOCOL.md G1–G4), as of `now` (epoch
+   * Deletes one batch of what `policy` no longer keeps (PROTOCOL.md G1–G5), as of `now` (epoch
    * ms); callers repeat while `more`, yielding in between.
    */
   prune(policy: PrunePolicy, now: number): Promise<PruneReport>;
+  /** The tombstone of a run retention deleted under `id` (rule G5), or `null`. */
+  loadTombstone(id: string): Promise<Tombstone | null>;
+  /**
+   * Tombstones whose deletion the watchers were not yet told of (rule G5), oldest first, at most
+   * `limit`; one whose id a run is stored under again is not listed (that run is the id's now).
+   */
+  untoldTombstones(limit: number): Promise<Tombstone[]>;
+  /** Records that the watchers were told of these deletions (a later one of the same id stays untold). */
+  markTold(tombstones: readonly Tombstone[]): Promise<void>;
   /**
    * Makes `owner` the run's owner until `now + ttlMs` with the next token, if the run has no
    * lease, its lease lapsed, or `owner` holds it (WL1); `null` while another node holds it.

@@ -2,7 +2,8 @@ import pg from 'pg';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
-import { postgresLeases } from './postgresLeases.js';
+import { postgresLeases, type Query } from './postgresLeases.js';
+import { postgresTombstones } from './postgresTombstones.js';
 import { prunePostgres } from './prunePostgres.js';
 import { POSTGRES_SCHEMA } from './postgresSchema.js';
 import type {
@@ -108,6 +109,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     text: string,
     values: readonly unknown[],
   ): Promise<R[]> => (await pool.query<R>(text, [...values])).rows;
+  const query: Query = (what, text, values) => guard(what, () => rows(text, values));
 
   const loadVersioned = async (kind: DocumentKind, id: string): Promise<VersionedDocument> => {
     const [row] = await rows<{ json: string; version: string }>(
@@ -272,7 +274,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           client.release();
         }
       }),
-    ...postgresLeases((what, text, values) => guard(what, () => rows(text, values))),
+    ...postgresLeases(query),
+    ...postgresTombstones(query),
     async close() {
       if (closed) return;
       closed = true;

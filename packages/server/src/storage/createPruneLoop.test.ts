@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
-import { MINUTE_MS, PRUNE_POLICY, appendWithOps } from '../test-utils/pruning.js';
+import { MINUTE_MS, PRUNE_POLICY, appendWithOps, storeRun } from '../test-utils/pruning.js';
 import { PRUNE_BATCH_ROWS, createPruneLoop } from './createPruneLoop.js';
 import { createSqliteStorage } from './createSqliteStorage.js';
 import type { Storage } from './Storage.js';
@@ -26,7 +26,8 @@ describe('the prune loop (a real SQLite storage)', () => {
     const turns = turnCounter();
     onTestCleanup(turns.stop);
     const turnOfBatch: number[] = [];
-    const counted: Pick<Storage, 'prune'> = {
+    const counted: Pick<Storage, 'prune' | 'untoldTombstones' | 'markTold'> = {
+      ...storage,
       prune: (policy, now) => {
         turnOfBatch.push(turns.now());
         return storage.prune(policy, now);
@@ -40,6 +41,7 @@ describe('the prune loop (a real SQLite storage)', () => {
       now: () => 61 * MINUTE_MS,
       log: createLogger('info', (line) => logged.push(line)),
       onRunsDeleted: () => {},
+      tell: () => Promise.resolve(),
     });
     onTestCleanup(() => loop.stop());
 
@@ -51,5 +53,54 @@ describe('the prune loop (a real SQLite storage)', () => {
     expect(pass.batches).toBeGreaterThanOrEqual(20_000 / PRUNE_BATCH_ROWS);
     expect(slices).toBeGreaterThan(1);
     expect(slices).toBeLessThanOrEqual(pass.batches / 2);
+  });
+
+  it('G5 a deletion that could not be told (the broker down) is told by a later pass once telling works, each run once; the failure is logged once', async () => {
+    const storage = createSqliteStorage(tempDataDir(), createLogger('silent'));
+    onTestCleanup(() => storage.close());
+    await storeRun(storage, 'gone', 'completed', 0);
+    let brokerUp = false;
+    let reads = 0;
+    const told: string[] = [];
+    const logged: string[] = [];
+    const loop = createPruneLoop({
+      storage: {
+        ...storage,
+        untoldTombstones: (limit) => {
+          reads += 1;
+          return storage.untoldTombstones(limit);
+        },
+      },
+      policy: PRUNE_POLICY,
+      intervalMs: 1,
+      now: () => 61 * MINUTE_MS,
+      log: createLogger('info', (line) => logged.push(line)),
+      onRunsDeleted: () => {},
+      tell: (id) => {
+        if (!brokerUp) return Promise.reject(new Error('redis: connection refused'));
+        told.push(id);
+        return Promise.resolve();
+      },
+    });
+    onTestCleanup(() => loop.stop());
+    const events = () => logged.map((line) => (JSON.parse(line) as { event: string }).event);
+
+    /** Waits for `passes` more passes to read the untold deletions. */
+    const passes = async (count: number) => {
+      const until = reads + count;
+      await vi.waitFor(() => expect(reads).toBeGreaterThanOrEqual(until));
+    };
+
+    await passes(4);
+    brokerUp = true;
+    await vi.waitFor(() => expect(told).toEqual(['gone']));
+    await passes(4);
+
+    expect(told).toEqual(['gone']);
+    expect(await storage.untoldTombstones(10)).toEqual([]);
+    expect(events().filter((event) => event.startsWith('retention.tell'))).toEqual([
+      'retention.tell_failed',
+      'retention.tell_recovered',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import type { PrunePolicy, Storage } from './Storage.js';
+import type { PrunePolicy, Storage, Tombstone } from './Storage.js';
 
 /** Rows one prune batch deletes at most (rule G4): about a millisecond of SQLite work. */
 export const PRUNE_BATCH_ROWS = 256;
@@ -12,7 +12,10 @@ export const PRUNE_BATCH_ROWS = 256;
  */
 export const PRUNE_SLICE_MS = 4;
 
-/** The running retention (rules G1–G4). */
+/** Tombstones one read of those not yet told answers at most (rule G5). */
+export const TELL_BATCH = 64;
+
+/** The running retention (rules G1–G5). */
 export interface PruneLoop {
   /** Stops the timer and waits for a batch in flight, so storage can close after it. */
   stop(): Promise<void>;
@@ -22,25 +25,61 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /**
  * Prunes `storage` every `intervalMs`: batch after batch, yielding to the event loop between them,
- * until nothing is left (rule G4). `onRunsDeleted` hears of deleted workflow runs, whose files and
- * in-memory state the caller removes. A failing pass is logged and tried again next period.
+ * until nothing is left (rule G4). `onRunsDeleted` hears of deleted workflow runs, whose files the
+ * caller removes. Then each deleted run whose watchers were not yet told is told (`tell`) and its
+ * tombstone marked so; one that cannot be (the broker is down) is tried again by the next pass,
+ * until it is (G5). A failing pass is logged and tried again next period; telling that fails is
+ * logged once until it works again.
  */
 export function createPruneLoop(deps: {
-  storage: Pick<Storage, 'prune'>;
+  storage: Pick<Storage, 'prune' | 'untoldTombstones' | 'markTold'>;
   policy: Omit<PrunePolicy, 'batchRows'> & { batchRows?: number };
   intervalMs: number;
   now: () => number;
   log: Logger;
   onRunsDeleted: (ids: readonly string[]) => void;
+  /** Tells a deleted run's watchers on every node; rejects when it could not. */
+  tell: (id: string) => Promise<void>;
 }): PruneLoop {
   const { storage, log, now } = deps;
   const policy: PrunePolicy = { batchRows: PRUNE_BATCH_ROWS, ...deps.policy };
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> = Promise.resolve();
+  let tellFailing = false;
+
+  /** Tells the untold deletions, oldest first, until one fails or none is left (rule G5). */
+  const tellDeletions = async (): Promise<void> => {
+    let told = 0;
+    for (let more = true; more;) {
+      if (stopped) return;
+      const untold = await storage.untoldTombstones(TELL_BATCH);
+      const done: Tombstone[] = [];
+      let failure: { workflow_id: string; error: string } | null = null;
+      for (const tombstone of untold) {
+        try {
+          await deps.tell(tombstone.id);
+          done.push(tombstone);
+        } catch (error) {
+          failure = { workflow_id: tombstone.id, error: errorMessage(error) };
+          break;
+        }
+      }
+      await storage.markTold(done);
+      told += done.length;
+      if (failure) {
+        if (!tellFailing) log.warn('retention.tell_failed', failure);
+        tellFailing = true;
+        return;
+      }
+      more = untold.length === TELL_BATCH;
+    }
+    if (tellFailing) log.info('retention.tell_recovered', { told });
+    tellFailing = false;
+  };
 
   const prunePass = async (): Promise<void> => {
-    const totals = { events: 0, ops: 0, runs: 0, batches: 0, longest_batch_ms: 0 };
+    const totals = { events: 0, ops: 0, runs: 0, tombstones: 0, batches: 0, longest_batch_ms: 0 };
     let slice = performance.now();
     for (let more = true; more && !stopped;) {
       const started = performance.now();
@@ -51,6 +90,7 @@ export function createPruneLoop(deps: {
       totals.events += report.events;
       totals.ops += report.ops;
       totals.runs += report.runs.length;
+      totals.tombstones += report.tombstones;
       if (report.runs.length > 0) deps.onRunsDeleted(report.runs);
       more = report.more;
       if (more && ended - slice >= PRUNE_SLICE_MS) {
@@ -58,7 +98,9 @@ export function createPruneLoop(deps: {
         slice = performance.now();
       }
     }
-    if (totals.events + totals.ops + totals.runs > 0) log.info('retention.pruned', totals);
+    if (totals.events + totals.ops + totals.runs + totals.tombstones > 0)
+      log.info('retention.pruned', totals);
+    await tellDeletions();
   };
 
   const schedule = (): void => {

@@ -7,12 +7,16 @@ const FINISHED_AT = `json_extract(json, '$.updated_at')`;
 
 /**
  * What pruning needs beside the tables: indexes that find old op ids and finished runs without
- * reading every row.
+ * reading every row, and the tombstones of deleted runs (rule G5) with indexes on their age and on
+ * those whose watchers were not yet told.
  */
 export function addRetentionSchema(db: Database.Database): void {
   db.exec(`
 CREATE INDEX IF NOT EXISTS applied_ops_at ON applied_ops (at);
 CREATE INDEX IF NOT EXISTS finished_runs ON documents (${FINISHED_AT}) WHERE ${FINISHED};
+CREATE TABLE IF NOT EXISTS workflow_tombstones (id TEXT PRIMARY KEY, deleted_at REAL NOT NULL, told INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS workflow_tombstones_age ON workflow_tombstones (deleted_at);
+CREATE INDEX IF NOT EXISTS workflow_tombstones_untold ON workflow_tombstones (deleted_at) WHERE told = 0;
 `);
 }
 
@@ -65,6 +69,14 @@ export function createSqlitePruner(
     dropRoom: db.prepare('DELETE FROM rooms WHERE room = ?'),
     dropRoomEvents: db.prepare('DELETE FROM room_events WHERE room = ?'),
     dropRoomOps: db.prepare('DELETE FROM applied_ops WHERE room = ?'),
+    // A run deleted again (its id was started anew) gets a fresh, untold tombstone.
+    bury: db.prepare(
+      `INSERT INTO workflow_tombstones (id, deleted_at, told) VALUES (?, ?, 0)
+       ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at, told = 0`,
+    ),
+    dropTombstones: db.prepare(
+      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < ? ORDER BY deleted_at LIMIT ?)',
+    ),
   };
   let cursor = '';
   const tallies = new Map<string, Tally>();
@@ -141,7 +153,10 @@ export function createSqlitePruner(
     return { deleted, wrapped };
   };
 
-  /** Deletes finished runs past their retention with their room (G3), while the budget lasts. */
+  /**
+   * Deletes finished runs past their retention with their room (G3), while the budget lasts, each
+   * leaving a tombstone (G5).
+   */
   const dropRuns = (policy: PrunePolicy, now: number, budget: number) => {
     const ids = statements.finishedRuns.all(now - policy.runMaxAgeMs, budget) as string[];
     const runs: string[] = [];
@@ -153,6 +168,7 @@ export function createSqlitePruner(
       deleted += statements.dropRoomEvents.run(room).changes;
       deleted += statements.dropRoomOps.run(room).changes;
       statements.dropRoom.run(room);
+      statements.bury.run(id, now);
       tallies.delete(room);
       runs.push(id);
     }
@@ -168,10 +184,16 @@ export function createSqlitePruner(
     budget -= events.deleted;
     const runs = budget > 0 ? dropRuns(policy, now, budget) : { runs: [], deleted: 0, more: true };
     budget -= runs.deleted;
+    const tombstones =
+      budget > 0
+        ? statements.dropTombstones.run(now - policy.tombstoneMaxAgeMs, budget).changes
+        : 0;
+    budget -= tombstones;
     return {
       events: events.deleted,
       ops,
       runs: runs.runs,
+      tombstones,
       more: budget <= 0 || !events.wrapped || runs.more,
     };
   });

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
-import { MINUTE_MS, PRUNE_POLICY, pruneAll } from '../test-utils/pruning.js';
+import { MINUTE_MS, PRUNE_POLICY, pruneAll, storeRun } from '../test-utils/pruning.js';
 import { RUN_CREATED, RUN_STATUS } from './createSqliteSchema.js';
 import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
 
@@ -84,6 +84,19 @@ describe('SQLite schema upgrade (createSqliteSchema)', () => {
     expect(await storage.appliedOp('board:a', 'op-2')).toBe(2);
     await pruneAll(storage, PRUNE_POLICY, 102.5 * MINUTE_MS);
     expect(await storage.appliedOp('board:a', 'op-2')).toBeNull();
+  });
+
+  it('G5 an upgraded database gets the tombstones table: a run pruned there leaves its tombstone', async () => {
+    const storage = createSqliteStorage(
+      oldDatabase(OLD_SCHEMAS['with retention']),
+      createLogger('silent'),
+    );
+    onTestCleanup(() => storage.close());
+    await storeRun(storage, 'old', 'completed', 0);
+
+    await pruneAll(storage, PRUNE_POLICY, 70 * MINUTE_MS);
+    expect(await storage.loadTombstone('old')).toEqual({ id: 'old', deletedAt: 70 * MINUTE_MS });
+    expect(await storage.untoldTombstones(10)).toEqual([{ id: 'old', deletedAt: 70 * MINUTE_MS }]);
   });
 
   it('CM1 an upgraded database counts its runs by status from the status index, without reading the runs', async () => {

@@ -6,6 +6,7 @@ import type { Logger } from '../log/createLogger.js';
 import { createEpoch } from './createEpoch.js';
 import { createSqliteLeases } from './createSqliteLeases.js';
 import { createSqlitePruner } from './createSqlitePruner.js';
+import { createSqliteTombstones } from './createSqliteTombstones.js';
 import { RUN_CREATED, RUN_STATUS, createSqliteSchema } from './createSqliteSchema.js';
 import type {
   AppendRequest,
@@ -197,6 +198,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   });
 
   const pruneBatch = createSqlitePruner(db);
+  const tombstones = createSqliteTombstones(db);
 
   return {
     status: () => status,
@@ -244,6 +246,9 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     swapDocument: (doc, expected) => write('swap document', () => swapDocument(doc, expected)),
     appliedOp: (room, opId) => guard('read op', () => num(statements.getOp.get(room, opId), 'seq')),
     prune: (policy, now) => guard('prune', () => pruneBatch(policy, now)),
+    loadTombstone: (id) => guard('read tombstone', () => tombstones.loadTombstone(id)),
+    untoldTombstones: (limit) => guard('read tombstones', () => tombstones.untoldTombstones(limit)),
+    markTold: (told) => write('mark tombstones told', () => tombstones.markTold(told)),
     acquireLease: (runId, owner, ttlMs, now) =>
       write('acquire lease', () => leases.acquireLease(runId, owner, ttlMs, now)),
     renewLease: (lease, ttlMs, now) =>

@@ -1,5 +1,6 @@
 /**
- * The PostgreSQL storage's tables (plus the run leases, rules WL1–WL4) (the SQLite storage's, so
+ * The PostgreSQL storage's tables (plus the run leases, rules WL1–WL4, and the deleted runs'
+ * tombstones, G5) (the SQLite storage's, so
  * the documented restore SQL fits both) and its compare-and-append, a function so that an append
  * is one round trip and one transaction. A run's status is also a stored generated column
  * (`run_status`) with an index, so that counting runs by status (the metrics, every tick) reads
@@ -24,6 +25,9 @@ ALTER TABLE applied_ops ADD COLUMN IF NOT EXISTS at DOUBLE PRECISION;
 CREATE INDEX IF NOT EXISTS applied_ops_at ON applied_ops (at);
 CREATE TABLE IF NOT EXISTS workflow_leases (run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, token BIGINT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
 CREATE INDEX IF NOT EXISTS workflow_leases_expiry ON workflow_leases (expires_at);
+CREATE TABLE IF NOT EXISTS workflow_tombstones (id TEXT PRIMARY KEY, deleted_at DOUBLE PRECISION NOT NULL, told BOOLEAN NOT NULL DEFAULT FALSE);
+CREATE INDEX IF NOT EXISTS workflow_tombstones_age ON workflow_tombstones (deleted_at);
+CREATE INDEX IF NOT EXISTS workflow_tombstones_untold ON workflow_tombstones (deleted_at) WHERE NOT told;
 DROP FUNCTION IF EXISTS liveline_append(TEXT, TEXT, BIGINT, TEXT, DOUBLE PRECISION, JSONB, TEXT, TEXT);
 CREATE OR REPLACE FUNCTION liveline_append(
   p_room TEXT, p_epoch TEXT, p_seq BIGINT, p_frame TEXT, p_at DOUBLE PRECISION,

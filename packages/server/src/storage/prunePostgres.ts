@@ -11,7 +11,7 @@ const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
  * before the `at` column get a time first, so they are kept a whole window from then), events a
  * room's replay window no longer holds (by count from its head, or by age: always a prefix of the
  * room by seq, whatever the nodes' clocks wrote), then finished runs past their retention with
- * their room.
+ * their room, each leaving a tombstone, then tombstones past their age (G5).
  */
 export async function prunePostgres(
   client: pg.PoolClient,
@@ -58,10 +58,21 @@ export async function prunePostgres(
       budget -= await count('DELETE FROM room_events WHERE room = $1', [room]);
       budget -= await count('DELETE FROM applied_ops WHERE room = $1', [room]);
       await client.query('DELETE FROM rooms WHERE room = $1', [room]);
+      // A run deleted again (its id was started anew) gets a fresh, untold tombstone.
+      await client.query(
+        `INSERT INTO workflow_tombstones (id, deleted_at, told) VALUES ($1, $2, FALSE)
+         ON CONFLICT (id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at, told = FALSE`,
+        [id, now],
+      );
       runs.push(id);
     }
+    const tombstones = await count(
+      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2)',
+      [now - policy.tombstoneMaxAgeMs, Math.max(0, budget)],
+    );
+    budget -= tombstones;
     await client.query('COMMIT');
-    return { events, ops, runs, more: budget <= 0 || runs.length < rows.length };
+    return { events, ops, runs, tombstones, more: budget <= 0 || runs.length < rows.length };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

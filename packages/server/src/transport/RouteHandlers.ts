@@ -5,6 +5,7 @@ import type {
   HttpResponse,
   HttpRoute,
   HttpRouteName,
+  WorkflowDeleted,
   ResumePosition,
   RouteParams,
   Routes,
@@ -51,14 +52,16 @@ export type WsOpenResult<R extends WsRouteName> = WsSession<R> | { readonly notF
 /** Serves one WebSocket route. */
 export type WsRouteHandler<R extends WsRouteName> = (context: WsContext<R>) => WsOpenResult<R>;
 
-/** An HTTP error reply. */
+/** An HTTP error reply: the protocol's error body, or a deleted run's `410` (rule G5). */
 export interface HttpFailure {
   readonly status: number;
-  readonly error: {
-    readonly code: ErrorCode;
-    readonly message: string;
-    readonly field: string | null;
-  };
+  readonly error:
+    | {
+        readonly code: ErrorCode;
+        readonly message: string;
+        readonly field: string | null;
+      }
+    | WorkflowDeleted['error'];
 }
 
 /** An HTTP reply: a success body of the route's response type, or an error. */

@@ -38,6 +38,11 @@ export interface WorkflowDomain {
   /** The workflow as stored (as applied, for a run this node owns), or `null`. */
   load(workflowId: string): Promise<Workflow | null>;
   /**
+   * When retention deleted the run of this id (rule G5), epoch ms, while its tombstone is kept;
+   * `null` for an id never deleted (or whose tombstone is gone).
+   */
+  deletedAt(workflowId: string): Promise<number | null>;
+  /**
    * One page of the stored workflows, newest first (rule W7; a run this node owns as applied),
    * and the cursor of the next page, `null` on the last.
    */
@@ -50,9 +55,10 @@ export interface WorkflowDomain {
   agents(): AgentStatus[];
   /**
    * Drops a finished run that retention deleted from storage (rule G3), with its room's state here
-   * and in the broker; a live run is kept.
+   * and in the broker, which tells its watchers on every node; a live run is kept. Rejects when the
+   * broker could not drop the room (retention tries again, G5).
    */
-  forget(workflowId: string): void;
+  forget(workflowId: string): Promise<void>;
   /**
    * Stops the metrics, the lease renewals (other nodes take the runs over) and every running
    * workflow's in-memory work (server stopping); stored state stays as is.

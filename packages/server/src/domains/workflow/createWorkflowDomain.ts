@@ -222,6 +222,7 @@ export function createWorkflowDomain(deps: {
       ownership.fence(id)
         ? runs.get(id)
         : parseStoredWorkflow(await storage.loadDocument('workflow', id)),
+    deletedAt: async (id) => (await storage.loadTombstone(id))?.deletedAt ?? null,
     list: async ({ limit, before }) => {
       // One run more than the page tells whether another page follows.
       const stored = await storage.readWorkflowPage(before, limit + 1);
@@ -292,15 +293,11 @@ export function createWorkflowDomain(deps: {
       return refused ?? { ok: true, workflow: runs.get(id) ?? workflow };
     },
     agents: () => coordinator.agents(),
-    forget(id) {
+    async forget(id) {
       const workflow = runs.get(id);
       if (workflow && !isTerminal(workflow)) return;
       runs.drop(id);
-      events
-        .forget(room(id))
-        .catch((error: unknown) =>
-          log.warn('workflow.forget_failed', { workflow_id: id, error: errorMessage(error) }),
-        );
+      await events.forget(room(id));
     },
     stop() {
       stopped = true;
