@@ -100,7 +100,7 @@ describe('joining an ordered room', () => {
     void watcher.closed.then((close) => (closed = close));
     clock.skip(2 * HOUR_MS);
     await vi.waitFor(() => expect(closed).toEqual({ code: 4409, reason: ROOM_DELETED_REASON }));
-    expect((await rawRequest(server, '/api/workflows/again')).status).toBe(404);
+    expect((await rawRequest(server, '/api/workflows/again')).status).toBe(410);
     expect(watcher.messages).toEqual([old]);
     const rejoined = await connectTestClient(wsOrigin(server, '/ws/workflow/again'));
     const fresh = await rejoined.next('snapshot');
