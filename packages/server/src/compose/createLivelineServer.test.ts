@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { startHostApp } from '../examples/embedInHttpServer.js';
 import { ConfigError, LivelineServerError, createLivelineServer } from '../index.js';
 import type { LogFields } from '../log/createLogger.js';
+import { rawHttp } from '../reliability/rawHttp.js';
 import {
   connectTestClient,
   onTestCleanup,
@@ -35,6 +36,8 @@ describe('createLivelineServer', () => {
     expect((await rawRequest(app, '/hello')).body).toBe('hello from the host app\n');
     expect((await rawRequest(app, '/health')).json).toMatchObject({ status: 'healthy' });
     expect((await rawRequest(app, '/not-liveline')).status).toBe(404);
+    const noUrl = 'GET http://[::1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
+    expect((await rawHttp(app.origin, noUrl)).status).toBe(404);
     const clock = await connectTestClient(wsOrigin(app, '/ws/transport/clock'));
     await clock.next((m) => 'playing' in m);
 

@@ -169,11 +169,17 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
       body: { type: 'play' },
       headers: { Origin: EVIL },
     });
+    // An absolute-form target (RFC 9112 §3.2.2) may carry credentials before its host.
+    await rawHttp(
+      child.origin,
+      `POST http://alice:s3cret-userinfo@127.0.0.1/api/boards/b1/ops HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: ${EVIL}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
     await expect
       .poll(() => child.output(), { timeout: 5_000, interval: 20 })
       .toContain('/api/transport?api_key=[redacted]');
     const output = child.output();
     expect(output).toContain('/ws/connect?board_id=b1&token=[redacted]&seq=2&epoch=e1');
+    await expect.poll(() => child.output()).toContain('"path":"/api/boards/b1/ops"');
     expect(output).not.toContain('s3cret');
     report('O4', {
       refusals_logged: output.split('\n').filter((line) => line.includes('[redacted]')).length,

@@ -80,4 +80,21 @@ describe('HTTP API inputs', () => {
       server_errors: 0,
     });
   });
+
+  it('P3 a request target that is no URL gets 400 JSON naming the target, not a 500', async () => {
+    const server = await startTestServer();
+    const res = await rawHttp(
+      server.origin,
+      'GET http://[::1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { code: 'invalid_field', field: 'target' } });
+  });
+
+  it('P3 a target that starts with // is that path, not a host and a path: GET //x/health is 404', async () => {
+    const server = await startTestServer();
+    const res = await rawRequest(server, '//x/health');
+    expect(res.status).toBe(404);
+    expect(res.json).toMatchObject({ error: { code: 'not_found' }, path: '//x/health' });
+  });
 });

@@ -101,6 +101,16 @@ const runRoute = async (
   return handler({ params, query, body, identity });
 };
 
+/**
+ * The URL of a request target, or null when it is none: an origin-form target is a path as sent
+ * (`//name/x` is that path, not the host `name`, as the upgrade reads it), an absolute-form one a URL.
+ */
+const requestUrl = (target: string): URL | null => {
+  const base = 'http://localhost';
+  const url = target.startsWith('/') ? `${base}${target}` : target;
+  return URL.canParse(url, base) ? new URL(url, base) : null;
+};
+
 const matchAny = (pathname: string): RouteMatch[] =>
   (['GET', 'POST', 'ws'] as const).map((target) => matchRoute(target, pathname));
 
@@ -111,7 +121,17 @@ export function createHttpHandler(
   const { handlers, log } = options;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url ?? '/');
+    if (url === null) {
+      if (options.otherwise) options.otherwise(req, res);
+      else
+        sendJson(
+          res,
+          400,
+          errorBody('invalid_field', 'the request target is neither a path nor a URL', 'target'),
+        );
+      return;
+    }
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const match: RouteMatch =
       method === 'GET' || method === 'POST'
