@@ -134,6 +134,11 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
         host,
       ).toBe(101);
     }
+    // Names that only start like an allowed one: what follows the address is no port.
+    for (const host of ['[::1]rebind.evil.example', 'localhost.rebind.evil.example'])
+      expect((await rawRequest(server, '/health', { headers: { Host: host } })).status, host).toBe(
+        403,
+      );
     report('O3', {
       refused: [rebound, upgrade, post].map((r) => r.status).join('/'),
       allowed_hosts: allowed.length,

@@ -26,14 +26,12 @@ export interface RequestPolicy {
   readonly hostCheckOff: boolean;
 }
 
-/** The host name of a `Host` header value, lower case, without port or trailing dot. */
-export const hostName = (header: string): string => {
-  const value = header.trim().toLowerCase();
-  const name = value.startsWith('[')
-    ? value.slice(0, value.indexOf(']') + 1)
-    : value.replace(/:\d*$/, '');
-  return name.replace(/\.$/, '');
-};
+/**
+ * The host name of a `Host` header value, lower case, without port or trailing dot. Only a `:port`
+ * is cut: `[::1]evil.example` stays whole (and is no IP address).
+ */
+export const hostName = (header: string): string =>
+  header.trim().toLowerCase().replace(/:\d*$/, '').replace(/\.$/, '');
 
 /**
  * Whether a `Host` name is safe without configuration. DNS rebinding needs a name the attacker
