@@ -6,7 +6,8 @@ export type ServerErrorCode =
   | 'missing_handler'
   | 'listen'
   | 'lifecycle'
-  | 'join_behind';
+  | 'join_behind'
+  | 'room_missing';
 
 /** Every error the server raises on purpose: a `code` to branch on and the `cause` it wraps. */
 export class LivelineServerError extends Error {
@@ -48,6 +49,17 @@ export class JoinBehindError extends LivelineServerError {
   override readonly name = 'JoinBehindError';
   constructor(message: string) {
     super('join_behind', message);
+  }
+}
+
+/**
+ * A join found no copy of its room after opening it: retention dropped it meanwhile (rule G5), or
+ * the broker lost it (a FLUSHALL). The socket is closed: `4409` for a deleted run, else `1013`.
+ */
+export class RoomMissingError extends LivelineServerError {
+  override readonly name = 'RoomMissingError';
+  constructor(message: string) {
+    super('room_missing', message);
   }
 }
 

@@ -110,4 +110,63 @@ describe('joining an ordered room', () => {
     const created = await rejoined.next('workflow.created');
     expect(dataOf(created).workflow).toMatchObject({ input: 'A second run.' });
   });
+
+  it.each([
+    { step: 'subscribed', resume: false },
+    { step: 'window', resume: false },
+    { step: 'since', resume: true },
+  ] as const)(
+    "G5 R8 retention deleting a run while a client joins it (during the join's $step) closes the client with 4409 and the deletion's reason, never leaves it waiting",
+    async ({ step, resume }) => {
+      const clock = createTestClock();
+      const memory = createMemoryBroker(
+        { maxEvents: 1000, maxAgeMs: 1000 * HOUR_MS, maxBytes: 1 << 20 },
+        clock.now,
+        encodeTextFrame,
+      );
+      const room = 'workflow:racy';
+      /** Set once the run is done: the next subscription to its room is the client's join. */
+      let armed = false;
+      let joining = false;
+      /** Injected interleaving: at the join's `step`, retention deletes the run before it goes on. */
+      const race = async (at: string, name: string): Promise<void> => {
+        if (!joining || at !== step || name !== room) return;
+        joining = false;
+        clock.skip(2 * HOUR_MS);
+        await vi.waitFor(async () => expect(await memory.window(room)).toBeNull());
+      };
+      const broker: Broker = {
+        ...memory,
+        subscribe: (name, delivery, listener, dropped) => {
+          if (name === room && armed) [armed, joining] = [false, true];
+          return memory.subscribe(name, delivery, listener, dropped);
+        },
+        subscribed: (name) => race('subscribed', name),
+        window: async (name) => (await race('window', name), memory.window(name)),
+        since: async (name, afterSeq) => (await race('since', name), memory.since(name, afterSeq)),
+      };
+      const server = await startTestServer({
+        broker,
+        now: clock.now,
+        runRetentionMs: HOUR_MS,
+        pruneIntervalMs: 5,
+      });
+      await rawRequest(server, '/api/workflows', {
+        body: { mode: 'idea', input: IDEA, id: 'racy' },
+      });
+      await waitForStatus(server, 'racy', 'completed');
+      const { epoch, seq } = await memory.window(room).then((w) => ({
+        epoch: w?.epoch ?? '',
+        seq: (w?.headSeq ?? 2) - 2,
+      }));
+
+      armed = true;
+      const query = resume ? `?epoch=${epoch}&seq=${seq}` : '';
+      const client = await connectTestClient(wsOrigin(server, `/ws/workflow/racy${query}`));
+
+      expect(await client.closed).toEqual({ code: 4409, reason: ROOM_DELETED_REASON });
+      expect(client.messages).toEqual([]);
+      expect((await rawRequest(server, '/api/workflows/racy')).status).toBe(410);
+    },
+  );
 });

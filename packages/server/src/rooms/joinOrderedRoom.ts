@@ -5,7 +5,7 @@ import {
   type ResumeLostReason,
   type ResumePosition,
 } from '@liveline/protocol';
-import { JoinBehindError } from '../errors.js';
+import { JoinBehindError, RoomMissingError } from '../errors.js';
 import type { Broker, FrameListener, StreamPosition } from './Broker.js';
 
 /** The first message of an ordered stream (rules R2–R7); the route's schema types `data`. */
@@ -74,7 +74,9 @@ export interface JoinResult {
  * events. It subscribes first, waits until the subscription is confirmed, and holds live frames
  * back while it reads the window and the range
  * (which may take a round trip to the broker), then sends each event after the start exactly
- * once, by seq: nothing published meanwhile is lost or duplicated. The room must be open. A
+ * once, by seq: nothing published meanwhile is lost or duplicated. The room must be open; one
+ * whose copy is gone by the time the join reads it (dropped meanwhile) rejects the join with a
+ * {@link RoomMissingError}. A dropped room the join already read ends it with `deleted`. A
  * snapshot the copy cannot bring up to its head is taken again once the state caught up; one
  * that still cannot be rejects the join with a {@link JoinBehindError} (the caller closes with
  * `1013`, and the client joins again) rather than send a stream with a hole.
@@ -100,7 +102,7 @@ export async function joinOrderedRoom(
     await broker.subscribed?.(room);
     const window = await broker.window(room);
     if (!window)
-      throw new Error(`ordered room ${JSON.stringify(room)} was joined before it was opened`);
+      throw new RoomMissingError(`ordered room ${JSON.stringify(room)} has no copy to join`);
     let decision = decideResume(window, position);
     let last: number;
     let joined = window.epoch;

@@ -32,9 +32,14 @@ export const BROKER_UNAVAILABLE_REASON = 'message broker unavailable; try again 
 /**
  * Closes a socket whose join failed with `1013` (try again later), with a reason that says why: its
  * room's state lagged the history (rule R8), the broker could not subscribe it (S2) or storage
- * could not open it (rule S3).
+ * could not open it (rule S3). `deleted`: the room's copy went missing because retention deleted
+ * its run meanwhile (G5), so the socket is closed as its watchers are, with `4409`.
  */
-export function closeFailedJoin(connection: Connection, error: unknown): void {
+export function closeFailedJoin(connection: Connection, error: unknown, deleted = false): void {
+  if (deleted) {
+    connection.close(CloseCode.ResumeConflict, ROOM_DELETED_REASON);
+    return;
+  }
   const reason =
     error instanceof JoinBehindError
       ? JOIN_BEHIND_REASON

@@ -43,7 +43,12 @@ export function workflowRoutes(
             catchUp: () => workflows.catchUp(params.id),
           }),
         )
-        .catch((error: unknown) => closeFailedJoin(connection, error));
+        .catch(async (error: unknown) => {
+          // Retention dropping the run while it joins leaves the join without its room (no copy,
+          // no state): the socket is closed as the run's watchers are (G5).
+          const deleted = (await workflows.deletedAt(params.id).catch(() => null)) !== null;
+          closeFailedJoin(connection, error, deleted);
+        });
       return {};
     },
     coordinator: ({ connection }) => {

@@ -39,7 +39,7 @@ export interface WorkflowDomain {
   load(workflowId: string): Promise<Workflow | null>;
   /**
    * When retention deleted the run of this id (rule G5), epoch ms, while its tombstone is kept;
-   * `null` for an id never deleted (or whose tombstone is gone).
+   * `null` for an id never deleted, whose tombstone is gone, or under which a run is stored again.
    */
   deletedAt(workflowId: string): Promise<number | null>;
   /**

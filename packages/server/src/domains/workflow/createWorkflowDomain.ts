@@ -222,7 +222,13 @@ export function createWorkflowDomain(deps: {
       ownership.fence(id)
         ? runs.get(id)
         : parseStoredWorkflow(await storage.loadDocument('workflow', id)),
-    deletedAt: async (id) => (await storage.loadTombstone(id))?.deletedAt ?? null,
+    deletedAt: async (id) => {
+      const tombstone = await storage.loadTombstone(id);
+      // A run stored under the id again is the id's now (G5).
+      return tombstone && (await storage.loadDocument('workflow', id)) === null
+        ? tombstone.deletedAt
+        : null;
+    },
     list: async ({ limit, before }) => {
       // One run more than the page tells whether another page follows.
       const stored = await storage.readWorkflowPage(before, limit + 1);
