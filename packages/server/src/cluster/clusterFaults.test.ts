@@ -13,7 +13,7 @@ import { createLogger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
 import { createRedisBroker } from '../rooms/createRedisBroker.js';
 import { connectWsClient } from '../reliability/connectWsClient.js';
-import { BROKER_UNAVAILABLE_REASON } from '../routes/joinRooms.js';
+import { BROKER_UNAVAILABLE_REASON, ROOM_DELETED_REASON } from '../routes/joinRooms.js';
 import { boardSeenBy, createCard } from '../test-utils/boardClients.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
@@ -29,10 +29,13 @@ import {
   type TestClient,
   type TestMessage,
 } from '../test-utils/index.js';
+import { createTestClock } from '../test-utils/createTestClock.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
+import { waitForStatus } from '../test-utils/workflows.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
 const engines = useClusterEngines('faults');
+const HOUR_MS = 3_600_000;
 
 /** Two nodes on a fresh database and the shared Redis, each with a client on board `board`. */
 const twoNodes = async (board: string) => {
@@ -136,6 +139,48 @@ describe('cluster faults', () => {
     );
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(createdSeen(onA)), ACROSS);
     expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
+  });
+
+  it("G5 G3 a run retention deletes while Redis is down: its watchers on both nodes are closed with 4409 and the deletion's reason once Redis is back, told by a later prune pass", async () => {
+    const cluster = await engines.freshCluster();
+    const clock = createTestClock();
+    const node = (nodeId: string, pruneIntervalMs: number) =>
+      startTestServer({
+        ...cluster,
+        nodeId,
+        now: clock.now,
+        runRetentionMs: HOUR_MS,
+        pruneIntervalMs,
+      });
+    const a = await node('node-a', 5);
+    // B never prunes: it learns of the deletion from A's later pass.
+    const b = await node('node-b', 24 * HOUR_MS);
+    const body = { id: 'gone', mode: 'idea', input: 'A kite. It flies. It lands.' };
+    await rawRequest(a, '/api/workflows', { body });
+    await waitForStatus(a, 'gone', 'completed');
+    const watchers = [a, b].map((server) =>
+      connectTestClient(wsOrigin(server, '/ws/workflow/gone')),
+    );
+    const closes: unknown[] = [];
+    for (const watcher of await Promise.all(watchers)) {
+      await watcher.next('snapshot');
+      void watcher.closed.then((close) => closes.push(close));
+    }
+
+    await engines.redis.restart(async () => {
+      await vi.waitFor(async () =>
+        expect((await rawRequest(a, '/health')).json).toMatchObject({ broker: 'error' }),
+      );
+      clock.skip(2 * HOUR_MS);
+      await vi.waitFor(
+        async () => expect((await rawRequest(a, '/api/workflows/gone')).status).toBe(410),
+        ACROSS,
+      );
+      expect(closes).toEqual([]);
+    });
+
+    const deleted = { code: 4409, reason: ROOM_DELETED_REASON };
+    await vi.waitFor(() => expect(closes).toEqual([deleted, deleted]), ACROSS);
   });
 
   it("an acked write whose publish failed reaches every node's clients once the broker takes publishes again, without another write", async () => {
