@@ -114,7 +114,7 @@ describe('production build against the real server', () => {
     await page.close();
   });
 
-  it('(4) two contexts on the Board: moves appear in both; an offline change arrives once', async () => {
+  it('(4) two contexts on the Board: moves appear in both; an offline change shows at once as waiting to send and arrives once', async () => {
     const board = `e2e-${Date.now().toString(36)}`;
     const [a, b] = await Promise.all([browser.newContext(), browser.newContext()]);
     const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
@@ -148,10 +148,15 @@ describe('production build against the real server', () => {
     );
     await pa.getByLabel('Move Render trailer to').selectOption(columns[2] ?? '');
     await pa.getByText('1 change waiting to send').first().waitFor();
+    await expect(inColumn(pa, columns[2] ?? '').textContent()).resolves.toContain(
+      'Waiting to send',
+    );
     await pa.screenshot({ path: join(SCREENSHOTS, 'board-offline.png'), fullPage: true });
     await a.setOffline(false);
     await inColumn(pb, columns[2] ?? '').waitFor();
-    await inColumn(pa, columns[2] ?? '').waitFor();
+    await inColumn(pa, columns[2] ?? '')
+      .and(pa.locator(':not(.is-pending)'))
+      .waitFor();
     await waitAllOpen(pa);
     for (const p of [pa, pb])
       expect(await p.locator('[aria-label="Card Render trailer"]').count()).toBe(1);

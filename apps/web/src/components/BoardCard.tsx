@@ -8,13 +8,23 @@ export interface BoardCardProps {
   readonly card: Card;
   readonly columns: readonly Column[];
   readonly draggable: boolean;
+  /** What the mark on a change the server has not acknowledged says, or null for a saved card. */
+  readonly pending: string | null;
   readonly onEdit: (draft: CardDraft) => void;
   readonly onMove: (columnId: string) => void;
   readonly onDelete: () => void;
 }
 
-/** A draggable card with edit, move (for keyboards) and delete. */
-export function BoardCard({ card, columns, draggable, onEdit, onMove, onDelete }: BoardCardProps) {
+/** A draggable card with edit, move (for keyboards) and delete; muted and marked while pending. */
+export function BoardCard({
+  card,
+  columns,
+  draggable,
+  pending,
+  onEdit,
+  onMove,
+  onDelete,
+}: BoardCardProps) {
   const [editing, setEditing] = useState(false);
   const [dragging, setDragging] = useState(false);
   // Set when the form closes, so the Edit button takes the focus back once it is shown again.
@@ -39,7 +49,7 @@ export function BoardCard({ card, columns, draggable, onEdit, onMove, onDelete }
     );
   return (
     <li
-      className={`card${dragging ? ' is-dragging' : ''}`}
+      className={`card${dragging ? ' is-dragging' : ''}${pending ? ' is-pending' : ''}`}
       draggable={draggable}
       data-card-id={card.id}
       aria-label={`Card ${card.title}`}
@@ -51,6 +61,7 @@ export function BoardCard({ card, columns, draggable, onEdit, onMove, onDelete }
       onDragEnd={() => setDragging(false)}
     >
       <span className="card__title">{card.title}</span>
+      {pending && <span className="card__pending">{pending}</span>}
       {card.description && <span className="card__description">{card.description}</span>}
       <div className="card__footer">
         {card.assignee && <span className="badge">@{card.assignee}</span>}

@@ -21,6 +21,8 @@ const renderColumn = (onCreate = vi.fn(), onEdit = vi.fn()) =>
       columns={columns}
       cards={new Map([[card.id, card]])}
       editable
+      pendingCards={new Set()}
+      pendingLabel="Waiting to send"
       onCreate={onCreate}
       onEdit={onEdit}
       onMove={vi.fn()}

@@ -11,6 +11,10 @@ export interface BoardColumnProps {
   readonly cards: ReadonlyMap<string, Card>;
   /** False for a view-only token: no drag and drop (buttons are disabled by the board). */
   readonly editable: boolean;
+  /** Cards with a change the server has not acknowledged yet. */
+  readonly pendingCards: ReadonlySet<string>;
+  /** The mark those cards carry, e.g. "Waiting to send". */
+  readonly pendingLabel: string;
   readonly onCreate: (draft: CardDraft) => void;
   readonly onEdit: (cardId: string, draft: CardDraft) => void;
   readonly onMove: (cardId: string, columnId: string, index: number) => void;
@@ -35,6 +39,8 @@ export function BoardColumn({
   columns,
   cards,
   editable,
+  pendingCards,
+  pendingLabel,
   onCreate,
   onEdit,
   onMove,
@@ -91,6 +97,7 @@ export function BoardColumn({
             card={card}
             columns={columns}
             draggable={editable}
+            pending={pendingCards.has(card.id) ? pendingLabel : null}
             onEdit={(draft) => onEdit(card.id, draft)}
             onMove={(to) =>
               onMove(

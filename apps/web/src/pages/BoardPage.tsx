@@ -4,8 +4,11 @@ import { useBoard } from '@liveline/ws-client/react';
 import { BoardColumn } from '../components/BoardColumn';
 import { PresenceList } from '../components/PresenceList';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
+import { applyPendingOps } from '../lib/applyPendingOps';
 import { newId } from '../lib/newId';
+import { sendCardOp, type CardOpInput } from '../lib/sendCardOp';
 import { sessionAllows } from '../lib/session';
+import { usePendingOpsStore } from '../stores/pendingOpsStore';
 import { useRouterStore } from '../stores/routerStore';
 import { useSessionStore } from '../stores/sessionStore';
 
@@ -14,11 +17,33 @@ const NAME_KEY = 'liveline.name';
 /** The agent Kanban board: columns and cards, drag and drop, live updates, who is here. */
 export function BoardPage() {
   const boardId = useRouterStore((s) => s.query.get('board')) ?? DEFAULT_BOARD_ID;
-  const { board, clientId, presence, apply, channel, connection } = useBoard(boardId);
+  const { board: saved, clientId, presence, channel, connection } = useBoard(boardId);
   const session = useSessionStore((s) => s.session);
   const editable = sessionAllows(session, 'board', boardId, 'write');
   const [name, setLocalName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
+  const allPending = usePendingOpsStore((s) => s.pending);
+  const allRefused = usePendingOpsStore((s) => s.refused);
+  const dismiss = usePendingOpsStore((s) => s.dismiss);
+  // The user's own changes show at once, over the server's board, until the server answers them.
+  const shown = useMemo(
+    () =>
+      saved &&
+      applyPendingOps(
+        saved,
+        allPending.filter((p) => p.boardId === boardId),
+      ),
+    [saved, allPending, boardId],
+  );
+  const board = shown?.board ?? null;
   const cards = useMemo(() => new Map(board?.cards.map((c) => [c.id, c]) ?? []), [board?.cards]);
+  const refused = allRefused.filter((r) => r.boardId === boardId);
+  const send = (op: CardOpInput) =>
+    sendCardOp(
+      channel,
+      boardId,
+      op,
+      op.type === 'card.create' ? op.title : (cards.get(op.card_id)?.title ?? op.card_id),
+    );
   // 4403 (CloseCode.Forbidden): the token does not reach this board (PROTOCOL.md A7).
   const forbidden = connection.status === 'closed' && connection.lastClose?.code === 4403;
 
@@ -63,34 +88,55 @@ export function BoardPage() {
           invite link with <code>board:{boardId}:read</code> (or <code>:write</code> to edit).
         </div>
       ) : board ? (
-        <fieldset className="board" disabled={!editable} aria-label={`Board ${boardId}`}>
-          {board.columns.map((column) => (
-            <BoardColumn
-              key={column.id}
-              column={column}
-              columns={board.columns}
-              cards={cards}
-              editable={editable}
-              onCreate={(d) => {
-                const cardId = newId('card');
-                apply({
-                  type: 'card.create',
-                  card_id: cardId,
-                  column_id: column.id,
-                  title: d.title,
-                  description: d.description,
-                });
-                if (d.assignee)
-                  apply({ type: 'card.update', card_id: cardId, assignee: d.assignee });
-              }}
-              onEdit={(cardId, d) => apply({ type: 'card.update', card_id: cardId, ...d })}
-              onMove={(cardId, columnId, index) =>
-                apply({ type: 'card.move', card_id: cardId, column_id: columnId, index })
-              }
-              onDelete={(cardId) => apply({ type: 'card.delete', card_id: cardId })}
-            />
-          ))}
-        </fieldset>
+        <>
+          {refused.length > 0 && (
+            <ul className="callout refusals" role="alert" aria-label="Changes not saved">
+              {refused.map((r) => (
+                <li key={r.opId}>
+                  <span>{r.text}</span>
+                  <button
+                    type="button"
+                    className="button button--small button--ghost"
+                    onClick={() => dismiss(r.opId)}
+                    aria-label={`Dismiss: ${r.text}`}
+                  >
+                    Dismiss
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <fieldset className="board" disabled={!editable} aria-label={`Board ${boardId}`}>
+            {board.columns.map((column) => (
+              <BoardColumn
+                key={column.id}
+                column={column}
+                columns={board.columns}
+                cards={cards}
+                editable={editable}
+                pendingCards={shown?.pendingCards ?? new Set()}
+                pendingLabel={connection.status === 'open' ? 'Sending…' : 'Waiting to send'}
+                onCreate={(d) => {
+                  const cardId = newId('card');
+                  send({
+                    type: 'card.create',
+                    card_id: cardId,
+                    column_id: column.id,
+                    title: d.title,
+                    description: d.description,
+                  });
+                  if (d.assignee)
+                    send({ type: 'card.update', card_id: cardId, assignee: d.assignee });
+                }}
+                onEdit={(cardId, d) => send({ type: 'card.update', card_id: cardId, ...d })}
+                onMove={(cardId, columnId, index) =>
+                  send({ type: 'card.move', card_id: cardId, column_id: columnId, index })
+                }
+                onDelete={(cardId) => send({ type: 'card.delete', card_id: cardId })}
+              />
+            ))}
+          </fieldset>
+        </>
       ) : (
         <p className="empty">Loading the board…</p>
       )}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { Board } from '@liveline/protocol';
+import { LivelineProvider } from '@liveline/ws-client/react';
+import { liveline } from '../lib/liveline';
+import { useRouterStore } from '../stores/routerStore';
+import { withRealServer } from '../withRealServer';
+import { BoardPage } from './BoardPage';
+
+/** A wait for the server and the socket, not a bound under test. */
+const WAIT = { timeout: 10_000 };
+const server = withRealServer();
+
+/** The board as the server has it, read over HTTP as another client would. */
+const savedBoard = async (boardId: string): Promise<Board> => {
+  const response = await fetch(`${server().origin}/api/boards/${boardId}`);
+  return ((await response.json()) as { board: Board }).board;
+};
+/** Applies an operation as another client would. */
+const postOp = (boardId: string, op: object) =>
+  fetch(`${server().origin}/api/boards/${boardId}/ops`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(op),
+  });
+
+/** Opens the board page and waits for its board. */
+async function openBoard(boardId: string) {
+  useRouterStore.getState().navigate(`/board?board=${boardId}`);
+  render(
+    <LivelineProvider client={liveline()}>
+      <BoardPage />
+    </LivelineProvider>,
+  );
+  await screen.findByRole('group', { name: `Board ${boardId}` }, WAIT);
+  const channel = liveline().channel('board', { query: { board_id: boardId } });
+  return {
+    column: (title: string) => within(screen.getByRole('region', { name: `Column ${title}` })),
+    /** The browser says the network is gone (or back): the client closes (or reconnects) at once. */
+    network: async (online: boolean) => {
+      window.dispatchEvent(new Event(online ? 'online' : 'offline'));
+      await waitFor(
+        () => expect(channel.getState().status).toBe(online ? 'open' : 'offline'),
+        WAIT,
+      );
+    },
+  };
+}
+
+describe('BoardPage against a real server: the user’s own changes', () => {
+  it('a card added and edited while offline shows at once marked waiting to send, and as a plain card once the server acknowledges both', async () => {
+    const page = await openBoard('offline-add');
+    await page.network(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Add card to Backlog' }));
+    await userEvent.type(screen.getByLabelText('Card title'), 'Cut teaser{Enter}');
+    await userEvent.click(screen.getByRole('button', { name: 'Edit Cut teaser' }));
+    await userEvent.type(screen.getByLabelText('Card title'), ' v2{Enter}');
+
+    const card = page.column('Backlog').getByRole('listitem', { name: 'Card Cut teaser v2' });
+    expect(card).toHaveTextContent('Waiting to send');
+    expect((await savedBoard('offline-add')).cards).toEqual([]);
+
+    await page.network(true);
+    await waitFor(() => expect(card).not.toHaveTextContent(/Waiting to send|Sending/), WAIT);
+    expect((await savedBoard('offline-add')).cards.map((c) => c.title)).toEqual(['Cut teaser v2']);
+  });
+
+  it('a move the server refuses puts the card back where the server has it and says why', async () => {
+    const op = { type: 'card.create', op_id: 'op-kite', card_id: 'kite', column_id: 'backlog' };
+    await postOp('refused-move', { ...op, title: 'Kite' });
+    const page = await openBoard('refused-move');
+    await page.network(false);
+    await userEvent.selectOptions(screen.getByLabelText('Move Kite to'), 'review');
+    expect(page.column('Review').getByRole('listitem', { name: 'Card Kite' })).toHaveTextContent(
+      'Waiting to send',
+    );
+    // Another client deletes the column the move goes to while this one is offline.
+    await postOp('refused-move', { type: 'column.delete', op_id: 'op-drop', column_id: 'review' });
+
+    await page.network(true);
+    expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
+      /Moving “Kite” was not saved: column "review" does not exist/,
+    );
+    const card = page.column('Backlog').getByRole('listitem', { name: 'Card Kite' });
+    expect(card).not.toHaveTextContent(/Waiting to send|Sending/);
+    await userEvent.click(screen.getByRole('button', { name: /^Dismiss: Moving “Kite”/ }));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
