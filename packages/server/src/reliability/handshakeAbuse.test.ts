@@ -6,8 +6,10 @@ import {
   onTestCleanup,
   rawRequest,
   startTestServer,
+  tempDataDir,
   wsOrigin,
 } from '../test-utils/index.js';
+import { spawnServer } from '../test-utils/spawnServer.js';
 import { openPartialHandshake, rawHttp } from './rawHttp.js';
 import { report } from './seededRandom.js';
 
@@ -135,4 +137,23 @@ describe('handshake abuse (raw sockets)', () => {
       bystander_served: 1,
     });
   }, 40_000);
+
+  it('A7 a client refused with 4401 that sends a broken frame before the close completes does not bring the server down', async () => {
+    const child = await spawnServer(tempDataDir(), {
+      env: { LIVELINE_AUTH_SECRET: 'a-test-secret-of-at-least-32-bytes!!' },
+    });
+    // No token and liveline.v1 offered: accepted, then closed with 4401 (A7). An unmasked frame
+    // right behind the handshake is a protocol error on that socket.
+    const unmasked = Buffer.from([0x81, 0x02, 0x68, 0x69]);
+    const answer = await rawHttp(
+      child.origin,
+      Buffer.concat([
+        Buffer.from(handshake('/ws/transport/clock', ['Sec-WebSocket-Protocol: liveline.v1'])),
+        unmasked,
+      ]),
+    );
+    expect(answer.status).toBe(101);
+    expect(answer.text).toContain('token missing');
+    expect((await rawRequest(child, '/health')).status).toBe(200);
+  });
 });

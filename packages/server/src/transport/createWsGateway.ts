@@ -164,6 +164,15 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     return target;
   };
 
+  /**
+   * Logs a socket's protocol error (a broken frame); ws closes the socket itself. Every accepted
+   * socket needs this listener: an `error` event with none throws and ends the process.
+   */
+  const logSocketError =
+    (route: WsRouteName) =>
+    (error: Error): void =>
+      log.debug('ws.socket_error', { route, error: error.message });
+
   const accept = (
     name: WsRouteName,
     socket: WebSocket,
@@ -201,9 +210,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         () => connection.close(CloseCode.Unauthorized, 'token expired'),
       );
     socket.on('pong', () => (connection.alive = true));
-    socket.on('error', (error) =>
-      log.debug('ws.socket_error', { route: name, error: error.message }),
-    );
+    socket.on('error', logSocketError(name));
     socket.on('close', (code, reason) => {
       connections.delete(connection);
       if (connections.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
@@ -303,7 +310,13 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
    * browser (an `Origin` is present), which cannot read a handshake's status, and for a Liveline
    * client (it offers `liveline.v1`), whose WebSocket API cannot either, even in Node.
    */
-  const refuse = (req: IncomingMessage, socket: Duplex, head: Buffer, r: AuthRefusal): void => {
+  const refuse = (
+    name: WsRouteName,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    r: AuthRefusal,
+  ): void => {
     const readsCloseCodes =
       req.headers.origin !== undefined ||
       (req.headers['sec-websocket-protocol'] ?? '')
@@ -311,7 +324,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         .some((p) => p.trim() === SUBPROTOCOL);
     if (readsCloseCodes && r.closeCode !== null) {
       const code = r.closeCode;
-      wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, closeReason(r.message)));
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', logSocketError(name));
+        ws.close(code, closeReason(r.message));
+      });
       return;
     }
     rejectUpgrade(socket, r.status, errorBody(r.code, r.message), r.headers);
@@ -351,7 +367,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       const target = permissionTarget(permission, admitted.params, admitted.query);
       void options.auth.check(req, permission, target).then((authorized) => {
         if (!authorized.ok) {
-          refuse(req, socket, head, authorized.refusal);
+          refuse(admitted.name, req, socket, head, authorized.refusal);
           return;
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
