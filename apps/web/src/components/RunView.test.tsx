@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/react';
 import { LivelineProvider } from '@liveline/ws-client/react';
-import { createWorkflow } from '../lib/api';
+import { createWorkflow, getWorkflow } from '../lib/api';
 import { liveline } from '../lib/liveline';
 import { withRealServer } from '../withRealServer';
 import { RunView } from './RunView';
@@ -38,5 +38,26 @@ describe('RunView against a real server', () => {
     );
     expect(screen.queryByText(/Waiting for run/)).toBeNull();
     expect(onStatus).toHaveBeenLastCalledWith('deleted');
+  });
+
+  it('G5 a run view opened fresh on a run retention deleted before says it was deleted (the server answers 410), not that it waits to start', async () => {
+    await createWorkflow({ id: 'gone', mode: 'idea', input: 'A boat. It sails. It sinks.' });
+    await waitFor(async () => expect((await getWorkflow('gone')).status).toBe('completed'), WAIT);
+    skipped += 2 * HOUR_MS;
+    await waitFor(
+      () => expect(getWorkflow('gone')).rejects.toMatchObject({ code: 'deleted' }),
+      WAIT,
+    );
+
+    render(
+      <LivelineProvider client={liveline()}>
+        <RunView id="gone" onStatus={vi.fn()} />
+      </LivelineProvider>,
+    );
+
+    expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
+      'Run gone was deleted: finished runs are kept for a limited time.',
+    );
+    expect(screen.queryByText(/Waiting for run/)).toBeNull();
   });
 });

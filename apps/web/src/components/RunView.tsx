@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
+import { TERMINAL_WORKFLOW_STATUSES, WORKFLOW_DELETED_CODE } from '@liveline/protocol';
 import { useWorkflow } from '@liveline/ws-client/react';
-import { cancelWorkflow } from '../lib/api';
+import { ApiError, cancelWorkflow, getWorkflow } from '../lib/api';
 import type { ShownStatus } from '../stores/recentRunsStore';
 import { RunEventLog } from './RunEventLog';
 import { StageCard } from './StageCard';
@@ -15,8 +15,25 @@ export interface RunViewProps {
 
 /** One run, live: status, cancel, failure reason, every stage with its artifact, and the event list. */
 export function RunView({ id, onStatus }: RunViewProps) {
-  const { workflow, events, since, recovered, deleted } = useWorkflow(id);
+  const { workflow, events, since, recovered, deleted: deletedLive } = useWorkflow(id);
   const [cancelError, setCancelError] = useState<string | null>(null);
+  const [deletedBefore, setDeletedBefore] = useState(false);
+  const waiting = !workflow && !deletedLive && since !== null;
+  // A run deleted before this view opened shows up as one not started yet (W2's snapshot cannot
+  // tell them apart); the server's answer for the id can (410, PROTOCOL.md G5).
+  useEffect(() => {
+    if (!waiting) return;
+    let current = true;
+    // Any other answer (the run, not found, no network) leaves the view as the socket shows it.
+    getWorkflow(id).catch((error: unknown) => {
+      if (current && error instanceof ApiError && error.code === WORKFLOW_DELETED_CODE)
+        setDeletedBefore(true);
+    });
+    return () => {
+      current = false;
+    };
+  }, [waiting, id]);
+  const deleted = deletedLive || deletedBefore;
   // A deleted run is a status change too: the lists drop it.
   const status = workflow?.status ?? (deleted ? 'deleted' : null);
 

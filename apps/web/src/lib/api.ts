@@ -79,6 +79,14 @@ export async function listWorkflows(): Promise<Workflow[]> {
   return (await call('GET', routePath('workflowList'), workflowListResponseSchema)).workflows;
 }
 
+/**
+ * One run. Rejects with an {@link ApiError} whose code is `deleted` (HTTP 410) for a run retention
+ * deleted (PROTOCOL.md G5), `not_found` for an id never seen.
+ */
+export async function getWorkflow(id: string): Promise<Workflow> {
+  return (await call('GET', routePath('workflowGet', { id }), workflowResponseSchema)).workflow;
+}
+
 /** Cancels a queued or running run. */
 export async function cancelWorkflow(id: string): Promise<Workflow> {
   return (await call('POST', routePath('workflowCancel', { id }), workflowResponseSchema)).workflow;
