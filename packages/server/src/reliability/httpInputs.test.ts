@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { httpErrorSchema, parse } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { rawRequest, startTestServer } from '../test-utils/index.js';
@@ -79,6 +80,25 @@ describe('HTTP API inputs', () => {
       slow_body_cut_ms: Math.round(performance.now() - started),
       server_errors: 0,
     });
+  });
+
+  it('F14 a client that hangs up in the middle of its body is logged once at debug, not as a server failure', async () => {
+    const lines: { level: string; event: string }[] = [];
+    const at = (level: string) => (event: string) => void lines.push({ level, event });
+    const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+    const server = await startTestServer({ logger });
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(
+      'POST /api/transport HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n',
+    );
+    // Node answers 100 Continue as it hands the request to the handler, which then reads the body.
+    await new Promise((resolve) => socket.once('data', resolve));
+    socket.write('{"type":');
+    socket.resetAndDestroy();
+    await expect.poll(() => lines.filter((l) => l.event === 'http.aborted')).toHaveLength(1);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(lines.find((l) => l.event === 'http.aborted')?.level).toBe('debug');
   });
 
   it('P3 a request target that is no URL gets 400 JSON naming the target, not a 500', async () => {

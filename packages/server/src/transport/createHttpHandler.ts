@@ -257,7 +257,14 @@ export function createHttpHandler(
 
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log.error('http.failed', { path: loggableUrl(req.url ?? ''), error: errorMessage(error) });
+      const path = loggableUrl(req.url ?? '');
+      // A client that hung up before its request was complete made the body read fail: there is
+      // nobody to answer, and nothing failed on this side.
+      if (!req.complete && req.socket.destroyed) {
+        log.debug('http.aborted', { path });
+        return;
+      }
+      log.error('http.failed', { path, error: errorMessage(error) });
       if (!res.headersSent) sendJson(res, 500, errorBody('internal', 'internal server error'));
       else res.destroy();
     });
