@@ -4,6 +4,9 @@ import { useTransport } from '@liveline/ws-client/react';
 import { SecondsField } from '../components/SecondsField';
 import { Timeline } from '../components/Timeline';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
+import { useTransportCommands } from '../hooks/useTransportCommands';
+import { describeCommand } from '../lib/describeCommand';
+import { playingAfter } from '../lib/playingAfter';
 import { sessionAllows } from '../lib/session';
 import { useSessionStore } from '../stores/sessionStore';
 
@@ -14,9 +17,19 @@ const typing = (target: EventTarget | null) =>
 
 /** The DAW transport: play/pause/stop/resume, seek by clicking the timeline, tempo, loop; space = play/pause. */
 export function DawPage() {
-  const { state: anchor, play, pause, resume, stop, seek, tempo, loop } = useTransport();
+  const { state: anchor, connection } = useTransport();
+  const { pending, refusal, send } = useTransportCommands();
   const control = useSessionStore((s) => sessionAllows(s.session, 'transport', '*', 'control'));
-  const playing = anchor?.playing ?? false;
+  // The buttons and Space act on the state the commands not yet confirmed will bring.
+  const playing = playingAfter(
+    pending.map((p) => p.command),
+    anchor?.playing ?? false,
+  );
+  const play = () => send({ type: 'play' });
+  const pause = () => send({ type: 'pause' });
+  const resume = () => send({ type: 'resume' });
+  const stop = () => send({ type: 'stop' });
+  const seek = (seconds: number) => send({ type: 'seek', time_seconds: seconds }, 'seek');
   const bpm = anchor?.bpm ?? 120;
   // What the user is typing; null shows the transport's tempo.
   const [tempoDraft, setTempoDraft] = useState<string | null>(null);
@@ -33,16 +46,22 @@ export function DawPage() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [play, pause, resume, playing, anchor, control]);
+  });
 
   const applyTempo = () => {
     const value = Number(tempoDraft);
     if (tempoDraft !== null && Number.isFinite(value) && value >= BPM_MIN && value <= BPM_MAX)
-      tempo(value);
+      send({ type: 'tempo', bpm: value }, 'tempo');
     setTempoDraft(null);
   };
   const loopEnabled = anchor?.loop_enabled ?? false;
-  const setLoop = (enabled: boolean) => loop(enabled, Number(loopStart) || 0, Number(loopEnd) || 0);
+  const setLoop = (enabled: boolean) =>
+    send({
+      type: 'loop',
+      enabled,
+      start_seconds: Number(loopStart) || 0,
+      end_seconds: Number(loopEnd) || 0,
+    });
 
   return (
     <div className="page">
@@ -111,13 +130,25 @@ export function DawPage() {
           }
           onSeek={control ? seek : null}
         />
-        <p className="muted">
-          {playing
-            ? `Playing at ${bpm} BPM`
-            : anchor
-              ? `Stopped at ${bpm} BPM`
-              : 'Waiting for the transport clock…'}
+        <p className="muted" role="status">
+          {pending.length > 0
+            ? `${connection.status === 'open' ? 'Sending' : 'Waiting to send'}: ${pending
+                .map(({ command }) => {
+                  const { name, effect } = describeCommand(command);
+                  return `${name} (${effect})`;
+                })
+                .join('; ')}`
+            : anchor?.playing
+              ? `Playing at ${bpm} BPM`
+              : anchor
+                ? `Stopped at ${bpm} BPM`
+                : 'Waiting for the transport clock…'}
         </p>
+        {refusal && (
+          <p className="callout" role="alert">
+            {refusal}
+          </p>
+        )}
       </section>
     </div>
   );
