@@ -60,6 +60,18 @@ describe('handshake abuse (raw sockets)', () => {
         426,
         'sec-websocket-version',
       ],
+      [
+        'Sec-WebSocket-Protocol that is no token list',
+        handshake('/ws/connect', ['Sec-WebSocket-Protocol: liveline.v1,']),
+        400,
+        'sec-websocket-protocol',
+      ],
+      [
+        'a subprotocol offered twice',
+        handshake('/ws/connect', ['Sec-WebSocket-Protocol: liveline.v1, liveline.v1']),
+        400,
+        'sec-websocket-protocol',
+      ],
       ['POST with Upgrade', handshake('/ws/connect').replace(/^GET/, 'POST'), 400, 'method'],
       ['foreign Origin', handshake('/ws/connect', ['Origin: http://evil.example']), 403, 'origin'],
       [
