@@ -108,3 +108,18 @@ export function brokenWords(page: Page): Promise<string[]> {
     return broken;
   });
 }
+
+/**
+ * The smallest size, in screen pixels, at which the elements matching `selector` draw their text:
+ * the computed font size, times the scale of the SVG drawing that holds the element, if any (an
+ * SVG scaled down to a narrow screen shrinks its text with it).
+ */
+export function smallestText(page: Page, selector: string): Promise<number> {
+  return page.evaluate((css) => {
+    const sizes = [...document.querySelectorAll(css)].map((el) => {
+      const scale = el instanceof SVGGraphicsElement ? (el.getScreenCTM()?.a ?? 1) : 1;
+      return parseFloat(getComputedStyle(el).fontSize) * scale;
+    });
+    return sizes.length ? Math.min(...sizes) : 0;
+  }, selector);
+}
