@@ -263,6 +263,28 @@ describe('Redis broker across nodes', () => {
     await vi.waitFor(() => expect(got).toEqual(['snapshot', frameOf(1), frameOf(2), 'deleted']));
   });
 
+  it('G5 a join on another node whose subscription missed the notice that its room was dropped is told by its next position check', async () => {
+    const room = 'missed';
+    // Node B's subscriber connection loses whatever Redis sends it once muted, and stays up.
+    const proxy = await startLaggingProxy(redis.port, 'subscribe', 0, 'replies');
+    const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${proxy.port}`]);
+    if (!a || !b) throw new Error('two nodes expected');
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const told: string[] = [];
+    await joinOrderedRoom(b, room, null, EMPTY_ROOM, {
+      sendMessage: (message) => told.push(message.type),
+      sendBacklog: () => expect.fail('nothing to replay'),
+      sendFrame: () => expect.fail('nothing is published'),
+      restarted: () => told.push('restarted'),
+      deleted: () => told.push('deleted'),
+    });
+    proxy.mute();
+
+    await a.drop(room);
+    await vi.waitFor(() => expect(proxy.discarded()).toBe(1));
+    await vi.waitFor(() => expect(told).toEqual(['snapshot', 'deleted']));
+  });
+
   it('a node subscribed before the room had a copy delivers its first events, though its position check reads their head before their messages arrive', async () => {
     const room = 'late-copy';
     // Node B's subscriber connection gets its replies 1 s late; its position check runs every 100 ms.

@@ -74,9 +74,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const subscriber = commands.duplicate({ disableOfflineQueue: false });
   subscriber.on('error', failed);
 
-  const keys = (room: string): [string, string] => [
+  const keys = (room: string): [string, string, string] => [
     `${prefix}:{${room}}:meta`,
     `${prefix}:{${room}}:stream`,
+    `${prefix}:{${room}}:dropped`,
   ];
   const channelOf = (room: string): string => `${prefix}:{${room}}:events`;
   const trimArgs = (): string[] => [
@@ -108,9 +109,11 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     return { head: Number(head), events };
   };
 
-  const readHead = async (room: string): Promise<number | null> => {
-    const head = await commands.hGet(keys(room)[0], 'head');
-    return head === null || head === undefined ? null : Number(head);
+  const readHead = async (room: string): Promise<number | 'dropped' | null> => {
+    const [meta, , marker] = keys(room);
+    const head = await commands.hGet(meta, 'head');
+    if (head !== null && head !== undefined) return Number(head);
+    return (await commands.exists(marker)) === 1 ? 'dropped' : null;
   };
 
   const feeds = createRoomFeeds({
@@ -206,7 +209,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         : { held: false };
     },
     async drop(room) {
-      await run('drop', DROP_SCRIPT, room, [channelOf(room)]);
+      await run('drop', DROP_SCRIPT, room, [channelOf(room), String(limits.maxAgeMs)]);
     },
     setLatest(room, frame) {
       latest.set(room, frame);

@@ -21,7 +21,8 @@ export interface FeedSource {
   readonly log: Logger;
   /** Encoded events kept per subscribed room for range reads. */
   readonly maxCached: number;
-  readonly readHead: (room: string) => Promise<number | null>;
+  /** The copy's head; `'dropped'` when it has none because it was dropped (G5), else `null`. */
+  readonly readHead: (room: string) => Promise<number | 'dropped' | null>;
   readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
   /**
    * Subscribes to the room's channel (resolves once subscribed): its events, and the notice that
@@ -131,7 +132,11 @@ export function createRoomFeeds(source: FeedSource) {
     if (feed.repairing || (feed.lastSeq === null && !starts)) return;
     try {
       const head = await source.readHead(room);
-      if (head === null || feeds.get(room) !== feed) return;
+      if (feeds.get(room) !== feed) return;
+      // Dropped while this node's subscription missed the notice (G5). A listener is told once (a
+      // join ends at its first notice), however often a check finds the marker.
+      if (head === 'dropped') onDropped(room);
+      if (head === null || head === 'dropped') return;
       if (feed.lastSeq === null) feed.lastSeq = head;
       else if (head > feed.lastSeq || feed.pending.length > 0) await repair(room, feed);
     } catch (error) {

@@ -3,9 +3,10 @@
  * entry ids are the seqs, and a hash with its epoch, head and byte count) changes in one step:
  * the stream's order is the live order, and each seq is published once.
  *
- * KEYS[1] is the room's hash and KEYS[2] its stream in every script; the trim arguments are the
- * last four: events kept at most, bytes kept at most, the oldest `at` (epoch ms) kept, and the
- * history's age in ms. A copy expires once no script touched it for that age: every event it held
+ * KEYS[1] is the room's hash, KEYS[2] its stream and KEYS[3] its drop marker in every script (a
+ * key that says the room was dropped, for nodes whose subscription missed the notice, G5); the
+ * trim arguments are the last four: events kept at most, bytes kept at most, the oldest `at`
+ * (epoch ms) kept, and the history's age in ms. A copy expires once no script touched it for that age: every event it held
  * is past the age bound by then, and a copy found missing is seeded again from storage (as after a
  * FLUSHALL), so Redis holds the active rooms, not every room ever touched.
  */
@@ -80,9 +81,14 @@ return 'seeded'
 /** What a room's channel carries when its copy is dropped (never an event: those start with a seq). */
 export const DROP_NOTICE = 'dropped';
 
-/** ARGV: channel. Deletes the room's copy and tells every node subscribed to its channel. */
+/**
+ * ARGV: channel, marker ms. Deletes the room's copy and tells every node subscribed to its
+ * channel; the drop marker, kept that long, tells a node whose subscription missed the notice at
+ * its next position check. Only a room without a copy reads as dropped: one seeded again has one.
+ */
 export const DROP_SCRIPT = `
 redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
 redis.call('PUBLISH', ARGV[1], '${DROP_NOTICE}')
 return 'ok'
 `;

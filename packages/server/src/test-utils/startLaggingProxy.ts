@@ -5,15 +5,19 @@ import { onTestCleanup } from './index.js';
  * A TCP proxy to `127.0.0.1:targetPort` that injects latency: on each connection, from the first
  * client chunk containing `lagFrom` on, every client chunk (or with `lagging: 'replies'`, every
  * reply chunk) reaches the other side `lagMs` after it came, in order. Earlier chunks and the
- * other direction pass at once. Closed after the test.
+ * other direction pass at once. `mute()` makes it discard, from then on, every reply chunk of the
+ * connections that sent `lagFrom` (a Redis subscriber that misses messages while its connection
+ * stays up); `discarded()` counts them. Closed after the test.
  */
 export async function startLaggingProxy(
   targetPort: number,
   lagFrom: string,
   lagMs: number,
   lagging: 'requests' | 'replies' = 'requests',
-): Promise<{ readonly port: number }> {
+): Promise<{ readonly port: number; mute(): void; discarded(): number }> {
   const sockets = new Set<Socket>();
+  let muted = false;
+  let discarded = 0;
   const server = createServer((client) => {
     const target = connect(targetPort, '127.0.0.1');
     for (const socket of [client, target]) {
@@ -39,7 +43,10 @@ export async function startLaggingProxy(
       seen ||= chunk.includes(lagFrom);
       forward(target, chunk, seen && lagging === 'requests');
     });
-    target.on('data', (chunk: Buffer) => forward(client, chunk, seen && lagging === 'replies'));
+    target.on('data', (chunk: Buffer) => {
+      if (muted && seen) discarded += 1;
+      else forward(client, chunk, seen && lagging === 'replies');
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestCleanup(
@@ -49,5 +56,9 @@ export async function startLaggingProxy(
         server.close(() => resolve());
       }),
   );
-  return { port: (server.address() as AddressInfo).port };
+  return {
+    port: (server.address() as AddressInfo).port,
+    mute: () => void (muted = true),
+    discarded: () => discarded,
+  };
 }
