@@ -37,13 +37,10 @@ export function BoardPage() {
   const board = shown?.board ?? null;
   const cards = useMemo(() => new Map(board?.cards.map((c) => [c.id, c]) ?? []), [board?.cards]);
   const refused = allRefused.filter((r) => r.boardId === boardId);
-  const send = (op: CardOpInput) =>
-    sendCardOp(
-      channel,
-      boardId,
-      op,
-      op.type === 'card.create' ? op.title : (cards.get(op.card_id)?.title ?? op.card_id),
-    );
+  const send = (
+    op: CardOpInput,
+    title = op.type === 'card.create' ? op.title : (cards.get(op.card_id)?.title ?? op.card_id),
+  ) => sendCardOp(channel, boardId, op, title);
   // 4403 (CloseCode.Forbidden): the token does not reach this board (PROTOCOL.md A7).
   const forbidden = connection.status === 'closed' && connection.lastClose?.code === 4403;
 
@@ -90,21 +87,23 @@ export function BoardPage() {
       ) : board ? (
         <>
           {refused.length > 0 && (
-            <ul className="callout refusals" role="alert" aria-label="Changes not saved">
-              {refused.map((r) => (
-                <li key={r.opId}>
-                  <span>{r.text}</span>
-                  <button
-                    type="button"
-                    className="button button--small button--ghost"
-                    onClick={() => dismiss(r.opId)}
-                    aria-label={`Dismiss: ${r.text}`}
-                  >
-                    Dismiss
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <div className="callout" role="alert" aria-label="Changes not saved">
+              <ul className="refusals">
+                {refused.map((r) => (
+                  <li key={r.opId}>
+                    <span>{r.text}</span>
+                    <button
+                      type="button"
+                      className="button button--small button--ghost"
+                      onClick={() => dismiss(r.opId)}
+                      aria-label={`Dismiss: ${r.text}`}
+                    >
+                      Dismiss
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           <fieldset className="board" disabled={!editable} aria-label={`Board ${boardId}`}>
             {board.columns.map((column) => (
