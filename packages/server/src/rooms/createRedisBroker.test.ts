@@ -224,6 +224,19 @@ describe('Redis broker across nodes', () => {
     expect(seqs).toEqual(upTo(4));
   });
 
+  /** Joins `room` on `broker` from scratch: what the join sends (types, frames), and what it is told. */
+  async function joinRecorded(broker: Broker, room: string): Promise<string[]> {
+    const got: string[] = [];
+    await joinOrderedRoom(broker, room, null, EMPTY_ROOM, {
+      sendMessage: (message) => got.push(message.type),
+      sendBacklog: (frame) => got.push(frame.toString()),
+      sendFrame: (frame) => got.push(frame.toString()),
+      restarted: () => got.push('restarted'),
+      deleted: () => got.push('deleted'),
+    });
+    return got;
+  }
+
   /**
    * Node B joins `room` (which node A seeded, then published seqs 1 and 2 to), then A lets go of
    * the copy by `forgetCopy`, seeds the room again under another epoch and publishes three events:
@@ -233,14 +246,7 @@ describe('Redis broker across nodes', () => {
     const [a, b] = await nodes(2);
     if (!a || !b) throw new Error('two nodes expected');
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
-    const got: string[] = [];
-    await joinOrderedRoom(b, room, null, EMPTY_ROOM, {
-      sendMessage: (message) => got.push(message.type),
-      sendBacklog: (frame) => got.push(frame.toString()),
-      sendFrame: (frame) => got.push(frame.toString()),
-      restarted: () => got.push('restarted'),
-      deleted: () => got.push('deleted'),
-    });
+    const got = await joinRecorded(b, room);
     await publishRange(a, room, 1, 2);
     await forgetCopy(a);
     await a.seed(room, { epoch: 'e2', headSeq: 0, entries: [] });
@@ -270,14 +276,7 @@ describe('Redis broker across nodes', () => {
     const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${proxy.port}`]);
     if (!a || !b) throw new Error('two nodes expected');
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
-    const told: string[] = [];
-    await joinOrderedRoom(b, room, null, EMPTY_ROOM, {
-      sendMessage: (message) => told.push(message.type),
-      sendBacklog: () => expect.fail('nothing to replay'),
-      sendFrame: () => expect.fail('nothing is published'),
-      restarted: () => told.push('restarted'),
-      deleted: () => told.push('deleted'),
-    });
+    const told = await joinRecorded(b, room);
     proxy.mute();
 
     await a.drop(room);
