@@ -29,13 +29,11 @@ import {
   type TestClient,
   type TestMessage,
 } from '../test-utils/index.js';
-import { createTestClock } from '../test-utils/createTestClock.js';
+import { finishedRunOnTwoNodes } from '../test-utils/finishedRunOnTwoNodes.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
-import { waitForStatus } from '../test-utils/workflows.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
 const engines = useClusterEngines('faults');
-const HOUR_MS = 3_600_000;
 
 /** Two nodes on a fresh database and the shared Redis, each with a client on board `board`. */
 const twoNodes = async (board: string) => {
@@ -142,22 +140,7 @@ describe('cluster faults', () => {
   });
 
   it("G5 G3 a run retention deletes while Redis is down: its watchers on both nodes are closed with 4409 and the deletion's reason once Redis is back, told by a later prune pass", async () => {
-    const cluster = await engines.freshCluster();
-    const clock = createTestClock();
-    const node = (nodeId: string, pruneIntervalMs: number) =>
-      startTestServer({
-        ...cluster,
-        nodeId,
-        now: clock.now,
-        runRetentionMs: HOUR_MS,
-        pruneIntervalMs,
-      });
-    const a = await node('node-a', 5);
-    // B never prunes: it learns of the deletion from A's later pass.
-    const b = await node('node-b', 24 * HOUR_MS);
-    const body = { id: 'gone', mode: 'idea', input: 'A kite. It flies. It lands.' };
-    await rawRequest(a, '/api/workflows', { body });
-    await waitForStatus(a, 'gone', 'completed');
+    const { a, b, expire } = await finishedRunOnTwoNodes(await engines.freshCluster(), 'gone');
     const watchers = [a, b].map((server) =>
       connectTestClient(wsOrigin(server, '/ws/workflow/gone')),
     );
@@ -171,7 +154,7 @@ describe('cluster faults', () => {
       await vi.waitFor(async () =>
         expect((await rawRequest(a, '/health')).json).toMatchObject({ broker: 'error' }),
       );
-      clock.skip(2 * HOUR_MS);
+      expire();
       await vi.waitFor(
         async () => expect((await rawRequest(a, '/api/workflows/gone')).status).toBe(410),
         ACROSS,

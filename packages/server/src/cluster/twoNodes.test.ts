@@ -16,12 +16,11 @@ import {
 } from '../test-utils/index.js';
 import { getWorkflow, waitForStatus } from '../test-utils/workflows.js';
 import { ROOM_DELETED_REASON } from '../routes/joinRooms.js';
-import { createTestClock } from '../test-utils/createTestClock.js';
+import { finishedRunOnTwoNodes } from '../test-utils/finishedRunOnTwoNodes.js';
 
 const engines = useClusterEngines('two_nodes');
 
 const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
-const HOUR_MS = 3_600_000;
 
 /** A built-in `storyboard` stage that starts its work only once `open` is called. */
 function heldStoryboard(): { stage: Stage; open: () => void } {
@@ -188,27 +187,13 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
     expect(await getWorkflow(b, 'done')).toEqual(await getWorkflow(a, 'done'));
   });
   it("G3 a run node A's retention deleted closes its watchers on both nodes with 4409 and the deletion's reason (B learns it from A, not from its own storage or Redis); joined again they get the never-started snapshot", async () => {
-    const cluster = await engines.freshCluster();
-    const clock = createTestClock();
-    const node = (nodeId: string, pruneIntervalMs: number) =>
-      startTestServer({
-        ...cluster,
-        nodeId,
-        now: clock.now,
-        runRetentionMs: HOUR_MS,
-        pruneIntervalMs,
-      });
-    const a = await node('node-a', 5);
-    // B never prunes: what it learns comes from A's deletion.
-    const b = await node('node-b', 24 * HOUR_MS);
-    await rawRequest(a, '/api/workflows', { body: { id: 'deleted', mode: 'idea', input: IDEA } });
-    await waitForStatus(a, 'deleted', 'completed');
+    const { a, b, expire } = await finishedRunOnTwoNodes(await engines.freshCluster(), 'deleted');
     const watchers = [await joinRun(a, 'deleted'), await joinRun(b, 'deleted')];
     for (const { snapshot } of watchers) expect(dataOf(snapshot).workflow).not.toBeNull();
 
     const closes: unknown[] = [];
     for (const { client } of watchers) void client.closed.then((close) => closes.push(close));
-    clock.skip(2 * HOUR_MS);
+    expire();
     const deleted = { code: 4409, reason: ROOM_DELETED_REASON };
     await vi.waitFor(() => expect(closes).toEqual([deleted, deleted]), ACROSS);
     for (const { client } of watchers) expect(afterSnapshot(client)).toEqual([]);

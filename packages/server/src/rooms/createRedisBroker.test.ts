@@ -44,6 +44,13 @@ const nodes = async (
   );
 };
 
+/** Nodes A and B of one deployment; B reaches Redis through the proxy on `bPort`, if given. */
+const twoNodes = async (bPort?: number): Promise<[RedisBroker, RedisBroker]> => {
+  const [a, b] = await nodes(2, [redis.url, bPort ? `redis://127.0.0.1:${bPort}` : redis.url]);
+  if (!a || !b) throw new Error('two nodes expected');
+  return [a, b];
+};
+
 const admin = async () => {
   const client = createClient({ url: redis.url });
   client.on('error', () => undefined);
@@ -80,8 +87,7 @@ const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1)
 
 /** Node A holding an empty copy of `room`, and what node B's listener (subscribed) gets of it. */
 const writerAndListener = async (room: string) => {
-  const [a, b] = await nodes(2);
-  if (!a || !b) throw new Error('two nodes expected');
+  const [a, b] = await twoNodes();
   await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
   const got = received(b, room);
   await vi.waitFor(async () => expect(await numsub(room)).toBe(1));
@@ -90,8 +96,7 @@ const writerAndListener = async (room: string) => {
 
 describe('Redis broker across nodes', () => {
   it('a node subscribes only to rooms with local listeners, and delivers each event once, encoded once for all of them', async () => {
-    const [a, b] = await nodes(2);
-    if (!a || !b) throw new Error('two nodes expected');
+    const [a, b] = await twoNodes();
     await a.seed('board:x', { epoch: 'e1', headSeq: 0, entries: [] });
     await a.seed('board:quiet', { epoch: 'e1', headSeq: 0, entries: [] });
     const frames: Buffer[] = [];
@@ -162,8 +167,7 @@ describe('Redis broker across nodes', () => {
   it('R8 a join on a node new to the room waits for its subscription before it reads the history: with its subscribe command 300 ms late, nothing published meanwhile is lost or duplicated', async () => {
     const room = 'join-race';
     const lagging = await startLaggingProxy(redis.port, 'subscribe', 300);
-    const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${lagging.port}`]);
-    if (!a || !b) throw new Error('two nodes expected');
+    const [a, b] = await twoNodes(lagging.port);
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
     const seqs: number[] = [];
     const take = (frame: Buffer) =>
@@ -195,8 +199,7 @@ describe('Redis broker across nodes', () => {
     const room = 'join-overlap';
     // Node B's subscriber connection gets its replies 300 ms late.
     const lagging = await startLaggingProxy(redis.port, 'subscribe', 300, 'replies');
-    const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${lagging.port}`]);
-    if (!a || !b) throw new Error('two nodes expected');
+    const [a, b] = await twoNodes(lagging.port);
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
     await publishRange(a, room, 1, 2);
     // Seq 3 is published after B's subscription started and just before its range read: the read
@@ -243,8 +246,7 @@ describe('Redis broker across nodes', () => {
    * what B's join sent, and what it was told.
    */
   async function joinThenStartOver(room: string, forgetCopy: (a: RedisBroker) => Promise<void>) {
-    const [a, b] = await nodes(2);
-    if (!a || !b) throw new Error('two nodes expected');
+    const [a, b] = await twoNodes();
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
     const got = await joinRecorded(b, room);
     await publishRange(a, room, 1, 2);
@@ -273,8 +275,7 @@ describe('Redis broker across nodes', () => {
     const room = 'missed';
     // Node B's subscriber connection loses whatever Redis sends it once muted, and stays up.
     const proxy = await startLaggingProxy(redis.port, 'subscribe', 0, 'replies');
-    const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${proxy.port}`]);
-    if (!a || !b) throw new Error('two nodes expected');
+    const [a, b] = await twoNodes(proxy.port);
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
     const told = await joinRecorded(b, room);
     proxy.mute();
@@ -288,8 +289,7 @@ describe('Redis broker across nodes', () => {
     const room = 'late-copy';
     // Node B's subscriber connection gets its replies 1 s late; its position check runs every 100 ms.
     const lagging = await startLaggingProxy(redis.port, 'subscribe', 1000, 'replies');
-    const [a, b] = await nodes(2, [redis.url, `redis://127.0.0.1:${lagging.port}`]);
-    if (!a || !b) throw new Error('two nodes expected');
+    const [a, b] = await twoNodes(lagging.port);
     const got = received(b, room);
     await b.subscribed?.(room);
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
