@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { routePath } from '@liveline/protocol';
+import { parse, routePath, workflowDeletedSchema } from '@liveline/protocol';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { videoDir, videoPath } from '../domains/workflow/render/videoFiles.js';
@@ -263,9 +263,10 @@ describe('retention (a real server, tiny limits)', () => {
           },
         },
       });
-      const deletedAt = (answer.json?.error as { deleted_at: number }).deleted_at;
-      expect(deletedAt).toBeGreaterThanOrEqual(after);
-      return deletedAt;
+      const body = parse(workflowDeletedSchema, answer.json);
+      if (!body.ok) throw body.error;
+      expect(body.value.error.deleted_at).toBeGreaterThanOrEqual(after);
+      return body.value.error.deleted_at;
     };
     await start('old', 'A cat naps.');
     await waitForStatus(server, 'old', 'completed');
