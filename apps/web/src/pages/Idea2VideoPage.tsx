@@ -18,6 +18,7 @@ export function Idea2VideoPage() {
   const runs = useRecentRunsStore((s) => s.runs);
   const refresh = useRecentRunsStore((s) => s.refresh);
   const showStatus = useRecentRunsStore((s) => s.showStatus);
+  const showStarted = useRecentRunsStore((s) => s.showStarted);
   // Changes whenever any run, in this tab or another, is created, starts, ends or is deleted: the
   // one trigger of a fetch, so one change fetches the list once.
   const counts = useView(useChannel('coordinator'), reduceRunCounts, NO_RUN_COUNTS);
@@ -32,7 +33,8 @@ export function Idea2VideoPage() {
     const before = runId ? `/idea2video?run=${encodeURIComponent(runId)}` : '/idea2video';
     navigate(`/idea2video?run=${id}`);
     try {
-      await createWorkflow({ ...request, id });
+      // The list shows it now; the coordinator's counts tick later and their fetch confirms it.
+      showStarted(await createWorkflow({ ...request, id }));
     } catch (error) {
       // No run starts under this id: go back to what was shown rather than wait for it forever.
       if (useRouterStore.getState().query.get('run') === id) navigate(before, { replace: true });

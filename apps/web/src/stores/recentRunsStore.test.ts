@@ -33,6 +33,8 @@ async function startListServer() {
 
 afterEach(() => setServerOrigin(null));
 
+const listed = () => useRecentRunsStore.getState().runs.map((r) => r.id);
+
 describe('recentRunsStore', () => {
   it('applies only the newest request’s answer: an older list answered last is dropped', async () => {
     const server = await startListServer();
@@ -45,7 +47,29 @@ describe('recentRunsStore', () => {
       await newer;
       server.answer(0, [run('run-old')]);
       await older;
-      expect(useRecentRunsStore.getState().runs.map((r) => r.id)).toEqual(['run-new', 'run-old']);
+      expect(listed()).toEqual(['run-new', 'run-old']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('shows a run started here until a fetch made after the start answers: an older fetch’s answer without it keeps it', async () => {
+    const server = await startListServer();
+    try {
+      const before = useRecentRunsStore.getState().refresh();
+      await vi.waitFor(() => expect(server.held).toHaveLength(1));
+      useRecentRunsStore.getState().showStarted(run('run-started'));
+      expect(listed()[0]).toBe('run-started');
+      server.answer(0, [run('run-old')]);
+      await before;
+      expect(listed()).toEqual(['run-started', 'run-old']);
+
+      // A fetch made after the start is the server's word: a run it does not list is gone.
+      const after = useRecentRunsStore.getState().refresh();
+      await vi.waitFor(() => expect(server.held).toHaveLength(2));
+      server.answer(1, [run('run-old')]);
+      await after;
+      expect(listed()).toEqual(['run-old']);
     } finally {
       await server.close();
     }
