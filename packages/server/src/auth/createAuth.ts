@@ -14,7 +14,10 @@ import { readToken } from './readToken.js';
 
 /** The audience every Liveline token names (rule A2). */
 export const TOKEN_AUDIENCE = 'liveline';
-/** Clock skew tolerated on `exp` and `nbf`, in seconds (rule A2). */
+/**
+ * Clock skew tolerated on `nbf`, in seconds (rule A2): a fresh token from an issuer whose clock is
+ * ahead is not refused as not yet valid. `exp` gets none ({@link tokenExpired}).
+ */
 export const CLOCK_TOLERANCE_S = 30;
 /** The shortest secret that turns auth on, in bytes (rule A1). */
 export const MIN_SECRET_BYTES = 32;
@@ -24,9 +27,16 @@ export interface Identity {
   readonly id: string;
   readonly name: string | null;
   readonly grants: readonly Grant[];
-  /** When the token expires, epoch ms. */
+  /** The token's `exp`, epoch ms: from then on it is expired ({@link tokenExpired}). */
   readonly expiresAt: number;
 }
+
+/**
+ * Whether a token is expired at `now` (epoch ms): from its `exp` on, with no skew tolerance. The one
+ * definition the HTTP API, the upgrade and an open socket's timer apply (rules A2, A7, A8; why in
+ * docs/decisions.md).
+ */
+export const tokenExpired = (identity: Identity, now: number): boolean => now >= identity.expiresAt;
 
 /** Why a request is refused; `closeCode` is what a browser gets after an accepted upgrade. */
 export interface AuthRefusal {

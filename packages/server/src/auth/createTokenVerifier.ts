@@ -3,6 +3,7 @@ import { errors, jwtVerify } from 'jose';
 import {
   CLOCK_TOLERANCE_S,
   TOKEN_AUDIENCE,
+  tokenExpired,
   type Identity,
   type VerifyToken,
 } from './createAuth.js';
@@ -28,7 +29,7 @@ const whyInvalid = (error: unknown): string => {
  * that imports `jose` to verify: the server loads it only when a secret turns auth on.
  */
 export function createTokenVerifier(secret: string, now: () => number): VerifyToken {
-  const remembered = createVerifiedTokens(now, CLOCK_TOLERANCE_S * 1000);
+  const remembered = createVerifiedTokens(now);
   // The key is imported once (TOOLCHAIN: a CryptoKey, not raw bytes per verification).
   const key = crypto.subtle.importKey(
     'raw',
@@ -61,6 +62,8 @@ export function createTokenVerifier(secret: string, now: () => number): VerifyTo
         grants: parseScope(payload.scope),
         expiresAt: Number(payload.exp) * 1000,
       };
+      // jose tolerates the skew on `exp` too; a token is expired from its `exp` on every path.
+      if (tokenExpired(identity, now())) return 'token expired';
       remembered.remember(token, identity);
       return identity;
     } catch (error) {

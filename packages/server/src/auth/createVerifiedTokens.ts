@@ -1,4 +1,4 @@
-import type { Identity } from './createAuth.js';
+import { tokenExpired, type Identity } from './createAuth.js';
 
 /** Verified tokens remembered at most; the least recently used is forgotten first. */
 export const MAX_REMEMBERED_TOKENS = 4096;
@@ -13,16 +13,16 @@ export interface VerifiedTokens {
 /**
  * Remembers verified tokens (rule A2). A token's claims and signature are its own text, so the
  * same text always verifies the same way; only time changes the answer, and an entry is dropped
- * once `exp` plus `toleranceMs` has passed, leaving `jose` to name the expiry.
+ * once the token is expired, leaving the verifier to name the expiry.
  */
-export function createVerifiedTokens(now: () => number, toleranceMs: number): VerifiedTokens {
+export function createVerifiedTokens(now: () => number): VerifiedTokens {
   const verified = new Map<string, Identity>();
   return {
     get(token) {
       const identity = verified.get(token);
       if (identity === undefined) return undefined;
       verified.delete(token);
-      if (identity.expiresAt + toleranceMs <= now()) return undefined;
+      if (tokenExpired(identity, now())) return undefined;
       verified.set(token, identity);
       return identity;
     },

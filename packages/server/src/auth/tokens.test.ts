@@ -115,6 +115,30 @@ describe('signed tokens', () => {
     expect((late.json?.error as { message: string }).message).toBe('token expired');
   });
 
+  it('A2 A7 a token is expired from its exp on HTTP and at the upgrade alike, as on an open socket (A8): exp tolerates no skew', async () => {
+    let skipped = 0;
+    const server = await startTestServer({ authSecret: SECRET, now: () => Date.now() + skipped });
+    const token = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
+    const { exp } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as {
+      exp: number;
+    };
+    const at = (ms: number) => (skipped = ms - Date.now());
+    const ask = () => rawRequest(server, '/api/transport', { headers: bearer(token) });
+    const upgrade = () =>
+      rawRequest(server, '/ws/transport/clock', { upgrade: true, headers: bearer(token) });
+
+    at(exp * 1000 - 10_000);
+    expect((await ask()).status).toBe(200);
+    expect((await upgrade()).status).toBe(101);
+    at(exp * 1000 + 1_000);
+    for (const late of [await ask(), await upgrade()]) {
+      expect(late.status).toBe(401);
+      expect(late.json).toMatchObject({
+        error: { code: 'unauthorized', message: 'token expired' },
+      });
+    }
+  });
+
   it('A3 a token in the query string is refused with 400 on HTTP and upgrades, auth on or off', async () => {
     for (const server of [await startTestServer(), await startTestServer({ authSecret: SECRET })]) {
       for (const name of ['token', 'access_token', 'jwt']) {

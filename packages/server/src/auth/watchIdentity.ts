@@ -1,5 +1,5 @@
 import { isAllowed, type WsRoute } from '@liveline/protocol';
-import type { Identity } from './createAuth.js';
+import { tokenExpired, type Identity } from './createAuth.js';
 
 /** setTimeout's longest delay; a later expiry re-arms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -14,7 +14,7 @@ export interface IdentityWatch {
 
 /**
  * Watches a connection's token (rules A6, A8): the claims verified once at the upgrade decide each
- * message, and `onExpired` runs at `exp` (closing with 4401).
+ * message, and `onExpired` runs once the token is expired (closing with 4401).
  */
 export function watchIdentity(
   identity: Identity,
@@ -25,9 +25,9 @@ export function watchIdentity(
 ): IdentityWatch {
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
-    const left = identity.expiresAt - now();
-    if (left <= 0) onExpired();
-    else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    const t = now();
+    if (tokenExpired(identity, t)) onExpired();
+    else timer = setTimeout(arm, Math.min(identity.expiresAt - t, MAX_TIMER_MS));
   };
   arm();
   const { resource } = route.permission;
