@@ -61,6 +61,14 @@ export const presenceSummarySchema = object({
 /** Who is on a board. */
 export type PresenceSummary = Infer<typeof presenceSummarySchema>;
 
+/**
+ * The most cards a board holds (rule B4): every snapshot carries the whole board and every
+ * operation stores it, so a board may not grow without bound. Generous for a Kanban board.
+ */
+export const BOARD_CARDS_MAX = 2000;
+/** The most columns a board holds (rule B4). */
+export const BOARD_COLUMNS_MAX = 100;
+
 /** A whole board: the snapshot of `/ws/connect` and the reply of `GET /api/boards/{id}`. */
 export const boardSchema = object({
   board_id: idSchema,

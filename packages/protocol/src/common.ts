@@ -61,6 +61,7 @@ export const ERROR_CODES = [
   'internal',
   'unauthorized',
   'forbidden',
+  'limit_exceeded',
 ] as const;
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { DEFAULT_BOARD_ID } from '@liveline/protocol';
+import { DEFAULT_BOARD_ID, type ErrorCode } from '@liveline/protocol';
 import { actorOf } from '../auth/actorOf.js';
 import type { BoardDomain } from '../domains/board/createBoardDomain.js';
 import type { Broker } from '../rooms/Broker.js';
@@ -13,6 +13,16 @@ const GREETING_MESSAGE = 'Connected to Agent Kanban Board WebSocket';
 export const kanbanServerTime = (epochMs: number): string => {
   const micros = String(Math.floor((epochMs * 1000) % 1000)).padStart(3, '0');
   return `${new Date(Math.floor(epochMs)).toISOString().slice(0, -1)}${micros}`;
+};
+
+/**
+ * The status of a refused operation over HTTP, by its code; `unavailable` (and anything else) is
+ * 503. A full board (rule B4) conflicts with the board's state, as an id already taken does.
+ */
+const OP_FAILURE_STATUS: Partial<Record<ErrorCode, number>> = {
+  not_found: 404,
+  conflict: 409,
+  limit_exceeded: 409,
 };
 
 /** Handlers of the Kanban routes: `/ws/connect` and `/api/boards/:id[/ops]`. */
@@ -93,11 +103,7 @@ export function boardRoutes(
     boardOp: async ({ params, body, identity }) => {
       const result = await boards.apply(params.id, body, actorOf(identity));
       if (!result.ok)
-        return {
-          status:
-            result.error.code === 'not_found' ? 404 : result.error.code === 'conflict' ? 409 : 503,
-          error: result.error,
-        };
+        return { status: OP_FAILURE_STATUS[result.error.code] ?? 503, error: result.error };
       return {
         status: result.duplicate ? 200 : 201,
         body: { op_id: result.op_id, seq: result.seq, duplicate: result.duplicate },

@@ -1,4 +1,10 @@
-import { boardSchema, parse, type Board } from '@liveline/protocol';
+import {
+  BOARD_CARDS_MAX,
+  BOARD_COLUMNS_MAX,
+  boardSchema,
+  parse,
+  type Board,
+} from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/createLogger.js';
 import { createSqliteStorage } from '../../storage/createSqliteStorage.js';
@@ -144,5 +150,71 @@ describe('Agent Kanban board', () => {
     });
     client.send({ type: 'presence.update', name: 'Ada' });
     await client.next((m) => m.type === 'presence' && JSON.stringify(m.data).includes('Ada'));
+  });
+
+  it(`B4 a board holds at most ${BOARD_CARDS_MAX} cards and ${BOARD_COLUMNS_MAX} columns: an op past a cap gets limit_exceeded on the socket and 409 over HTTP, the board stays as it was, and the next op applies`, async () => {
+    const storage = createSqliteStorage(tempDataDir(), createLogger('silent'));
+    onTestCleanup(() => storage.close());
+    // A board one short of each cap, stored as the server would have stored it.
+    const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const empty = { description: '', assignee: null, updated_at: 0 };
+    const cards = ids('c', BOARD_CARDS_MAX - 1).map((id) => ({
+      id,
+      column_id: 'col0',
+      title: id,
+      ...empty,
+    }));
+    const columns = ids('col', BOARD_COLUMNS_MAX - 1).map((id) => ({
+      id,
+      title: id,
+      card_ids: [] as string[],
+    }));
+    columns[0]?.card_ids.push(...cards.map((c) => c.id));
+    await storage.putDocument({
+      kind: 'board',
+      id: 'full',
+      value: { board_id: 'full', columns, cards },
+    });
+    const server = await startTestServer({ storage });
+    const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=full'));
+    await client.next('snapshot');
+    const send = (op: { op_id: string } & Record<string, unknown>) => {
+      client.send(op);
+      return client.next(
+        (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === op.op_id,
+      );
+    };
+    const card = (op_id: string) => ({
+      type: 'card.create',
+      op_id,
+      column_id: 'col0',
+      title: op_id,
+    });
+    const column = (op_id: string) => ({ type: 'column.create', op_id, title: op_id });
+
+    expect(await send(card('last-card'))).toMatchObject({ type: 'ack' });
+    expect(await send(column('last-column'))).toMatchObject({ type: 'ack' });
+    const full = await rawRequest(server, '/api/boards/full');
+    for (const [op, what] of [
+      [card('over-card'), 'cards'],
+      [column('over-column'), 'columns'],
+    ] as const) {
+      const refused = dataOf(await send(op));
+      expect(refused).toMatchObject({ code: 'limit_exceeded', op_id: op.op_id });
+      expect(refused.message).toContain(
+        `already has ${what === 'cards' ? BOARD_CARDS_MAX : BOARD_COLUMNS_MAX} ${what}`,
+      );
+      const http = await rawRequest(server, '/api/boards/full/ops', {
+        body: { ...op, op_id: `http-${op.op_id}` },
+      });
+      expect(http.status).toBe(409);
+      expect(http.json).toMatchObject({ error: { code: 'limit_exceeded' } });
+    }
+    expect((await rawRequest(server, '/api/boards/full')).json).toEqual(full.json);
+
+    expect(await send({ type: 'card.delete', op_id: 'free-one', card_id: 'c0' })).toMatchObject({
+      type: 'ack',
+    });
+    expect(await send(card('fits-again'))).toMatchObject({ type: 'ack' });
   });
 });

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor, Board, BoardEvent, BoardOp } from '@liveline/protocol';
+import {
+  BOARD_CARDS_MAX,
+  BOARD_COLUMNS_MAX,
+  type Actor,
+  type Board,
+  type BoardEvent,
+  type BoardOp,
+} from '@liveline/protocol';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 
 /** A board event before the room numbers it. */
@@ -14,9 +21,16 @@ const newId = (prefix: string): string => `${prefix}_${randomBytes(6).toString('
 const missing = (what: 'card' | 'column', id: string, field: string, opId: string): DomainFailure =>
   domainFailure('not_found', `${what} "${id}" does not exist (op ${opId})`, field);
 
+/** The refusal of an op that would take the board past one of its caps (rule B4). */
+const full = (board: Board, what: 'cards' | 'columns', max: number, opId: string): DomainFailure =>
+  domainFailure(
+    'limit_exceeded',
+    `board "${board.board_id}" already has ${max} ${what}, the most a board holds; delete some first (op ${opId})`,
+  );
+
 /**
  * Turns a validated operation into the event it causes on `board`, or the reason it cannot apply
- * (unknown card or column, id already taken) naming the field. The event names its `actor` when
+ * (unknown card or column, id already taken, board full) naming the field. The event names its `actor` when
  * one is known (auth on, rule B1).
  */
 export function boardOpToEvent(
@@ -33,6 +47,8 @@ export function boardOpToEvent(
     case 'card.create': {
       const target = column(op.column_id);
       if (!target) return missing('column', op.column_id, 'column_id', op_id);
+      if (board.cards.length >= BOARD_CARDS_MAX)
+        return full(board, 'cards', BOARD_CARDS_MAX, op_id);
       const id = op.card_id ?? newId('card');
       if (card(id)) return domainFailure('conflict', `card "${id}" already exists`, 'card_id');
       return {
@@ -79,6 +95,8 @@ export function boardOpToEvent(
       if (!card(op.card_id)) return missing('card', op.card_id, 'card_id', op_id);
       return { type: 'card.deleted', data: { ...by, card_id: op.card_id } };
     case 'column.create': {
+      if (board.columns.length >= BOARD_COLUMNS_MAX)
+        return full(board, 'columns', BOARD_COLUMNS_MAX, op_id);
       const id = op.column_id ?? newId('col');
       if (column(id))
         return domainFailure('conflict', `column "${id}" already exists`, 'column_id');
