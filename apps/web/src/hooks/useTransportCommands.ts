@@ -4,6 +4,7 @@ import { LivelineError } from '@liveline/ws-client';
 import { useChannel } from '@liveline/ws-client/react';
 import { describeCommand } from '../lib/describeCommand';
 import { newId } from '../lib/newId';
+import { refusalReason } from '../lib/refusalReason';
 
 /** A command sent or queued that the server has not confirmed yet. */
 export interface PendingCommand {
@@ -42,8 +43,7 @@ export function useTransportCommands(): TransportCommands {
           settle();
           // A coalesced command was replaced by a newer one of its kind, which is pending instead.
           if (error instanceof LivelineError && error.code === 'coalesced') return;
-          const why = error instanceof Error ? error.message : String(error);
-          setRefusal(`${describeCommand(command).name} was not applied: ${why}`);
+          setRefusal(`${describeCommand(command).name} was not applied: ${refusalReason(error)}.`);
         });
     },
     [channel],

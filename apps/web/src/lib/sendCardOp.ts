@@ -3,6 +3,7 @@ import type { Channel } from '@liveline/ws-client';
 import { usePendingOpsStore } from '../stores/pendingOpsStore';
 import type { CardOp } from './applyPendingOps';
 import { newId } from './newId';
+import { refusalReason } from './refusalReason';
 
 /** A card operation without its `op_id`, which {@link sendCardOp} adds. */
 export type CardOpInput = CardOp extends infer O
@@ -39,7 +40,7 @@ export function sendCardOp(
       settle(op.op_id, {
         opId: op.op_id,
         boardId,
-        text: `${DOING[op.type]} “${title}” was not saved: ${error instanceof Error ? error.message : String(error)}`,
+        text: `${DOING[op.type]} “${title}” was not saved: ${refusalReason(error)}.`,
       }),
   );
 }

@@ -79,8 +79,9 @@ describe('BoardPage against a real server: the user’s own changes', () => {
     await postOp('refused-move', { type: 'column.delete', op_id: 'op-drop', column_id: 'review' });
 
     await page.network(true);
+    // A sentence about what the user sees: no op id, no column id.
     expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
-      /Moving “Kite” was not saved: column "review" does not exist/,
+      /^Moving “Kite” was not saved: the column no longer exists\.Dismiss$/,
     );
     const card = page.column('Backlog').getByRole('listitem', { name: 'Card Kite' });
     expect(card).not.toHaveTextContent(/Waiting to send|Sending/);

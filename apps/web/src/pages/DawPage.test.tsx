@@ -52,7 +52,7 @@ describe('DawPage against a real server', () => {
     await userEvent.type(screen.getByLabelText('Loop end (s)'), '2');
     await userEvent.click(screen.getByRole('checkbox', { name: 'Loop' }));
     expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
-      'Loop was not applied: end_seconds must be greater than start_seconds (8)',
+      'Loop was not applied: the loop end must be greater than the loop start (8).',
     );
   });
 });

@@ -10,7 +10,7 @@ export interface PendingBoardOp extends PendingOp {
 export interface RefusedOp {
   readonly opId: string;
   readonly boardId: string;
-  /** What was not saved and why, e.g. `Moving “Cut teaser” was not saved: column "qa" does not exist`. */
+  /** What was not saved and why, e.g. `Moving “Cut teaser” was not saved: the column no longer exists.`. */
   readonly text: string;
 }
 

@@ -1,0 +1,67 @@
+import { ERROR_CODES, type ErrorCode, type ErrorData } from '@liveline/protocol';
+import { LivelineError, type LivelineErrorCode } from '@liveline/ws-client';
+
+/** The protocol's field names as a user knows the things they name. */
+const FIELDS: Readonly<Record<string, string>> = {
+  card_id: 'the card',
+  column_id: 'the column',
+  title: 'the title',
+  description: 'the description',
+  assignee: 'the assignee',
+  time_seconds: 'the position',
+  bpm: 'the tempo',
+  start_seconds: 'the loop start',
+  end_seconds: 'the loop end',
+};
+const FIELD_NAMES = new RegExp(`\\b(${Object.keys(FIELDS).join('|')})\\b`, 'g');
+
+/** The server's reasons that do not depend on the field. */
+const BY_SERVER: Readonly<
+  Record<Exclude<ErrorCode, 'not_found' | 'conflict' | 'invalid_field'>, string>
+> = {
+  bad_json: 'the server does not understand this change',
+  unknown_type: 'the server does not understand this change',
+  not_supported: 'the server does not support this change',
+  rate_limited: 'too many changes at once; try again in a moment',
+  unavailable: 'the server cannot save changes right now',
+  internal: 'the server failed to apply it',
+  unauthorized: 'you are signed out',
+  forbidden: 'your sign-in does not allow this change',
+};
+
+/** Why the client gave up on sending it (`server_error` is the server's own answer). */
+const BY_CLIENT: Readonly<Record<Exclude<LivelineErrorCode, 'server_error'>, string>> = {
+  timeout: 'it could not be sent in time',
+  expired: 'it could not be sent in time',
+  dropped: 'too many changes were waiting to send',
+  coalesced: 'a newer change of the same kind replaced it',
+  signed_out: 'you are signed out',
+  stopped: 'the connection to the server was closed',
+  gave_up: 'the server could not be reached',
+  connect_failed: 'the server could not be reached',
+  invalid_message: 'the server’s answer could not be read',
+};
+
+/** A production build checks only the envelope (E3), so the error's `data` is checked here. */
+const isErrorData = (cause: unknown): cause is ErrorData =>
+  typeof cause === 'object' &&
+  cause !== null &&
+  (ERROR_CODES as readonly unknown[]).includes((cause as { code?: unknown }).code) &&
+  typeof (cause as { message?: unknown }).message === 'string';
+
+/** The server's refusal in a user's words: the things it names, never an id (an op's or a card's). */
+function serverReason({ code, field, message }: ErrorData): string {
+  const thing = FIELDS[field ?? ''] ?? 'what it changes';
+  if (code === 'not_found') return `${thing} no longer exists`;
+  if (code === 'conflict') return `${thing} already exists`;
+  // The message says what is wrong with the value (E1); only its field names are not a user's.
+  if (code === 'invalid_field') return message.replace(FIELD_NAMES, (name) => FIELDS[name] ?? name);
+  return BY_SERVER[code];
+}
+
+/** Why a change was not applied, from a rejected `channel.request`, as a user can read it. */
+export function refusalReason(error: unknown): string {
+  if (!(error instanceof LivelineError)) return 'it could not be sent';
+  if (error.code !== 'server_error') return BY_CLIENT[error.code];
+  return isErrorData(error.cause) ? serverReason(error.cause) : 'the server refused it';
+}
