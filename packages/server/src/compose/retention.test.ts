@@ -291,6 +291,32 @@ describe('retention (a real server, tiny limits)', () => {
     expect(await deleted(again, secondSkip)).toBeGreaterThan(first);
   });
 
+  it('G5 cancelling a deleted run and asking for its video answer 410 deleted as its GET does; for an id never seen both answer 404', async () => {
+    const clock = createTestClock();
+    const server = await startTestServer(
+      retentionOptions(tempDataDir(), clock.now, { runRetentionMs: 60 * MINUTE_MS }),
+    );
+    await rawRequest(server, '/api/workflows', {
+      body: { id: 'old', mode: 'idea', input: 'A cat naps.' },
+    });
+    await waitForStatus(server, 'old', 'completed');
+    clock.skip(61 * MINUTE_MS);
+    await vi.waitFor(async () =>
+      expect((await rawRequest(server, '/api/workflows/old')).status).toBe(410),
+    );
+
+    const cancel = (id: string) =>
+      rawRequest(server, `/api/workflows/${id}/cancel`, { method: 'POST' });
+    const video = (id: string) => rawRequest(server, `/api/workflows/${id}/video`);
+    for (const answer of [await cancel('old'), await video('old')])
+      expect(answer).toMatchObject({
+        status: 410,
+        json: { error: { code: 'deleted', field: 'id' } },
+      });
+    for (const answer of [await cancel('never'), await video('never')])
+      expect(answer).toMatchObject({ status: 404, json: { error: { code: 'not_found' } } });
+  });
+
   it('G3 a deleted run leaves the broker and the event log: its id opens as a new, empty room (W2)', async () => {
     const dataDir = tempDataDir();
     const clock = createTestClock();

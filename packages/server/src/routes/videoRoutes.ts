@@ -2,9 +2,13 @@ import { existsSync } from 'node:fs';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
+import { missingWorkflow } from './missingWorkflow.js';
 import { storageUnavailable } from './storageUnavailable.js';
 
-/** The handler of `GET /api/workflows/:id/video`: the run's MP4 once rendered, else `404`. */
+/**
+ * The handler of `GET /api/workflows/:id/video`: the run's MP4 once rendered, else `404` (`410`
+ * for a run retention deleted, G5).
+ */
 export function videoRoutes(
   workflows: WorkflowDomain,
   dataDir: string,
@@ -19,14 +23,13 @@ export function videoRoutes(
       } catch (error) {
         return storageUnavailable(error);
       }
-      if (workflow && existsSync(file)) return { status: 200, body: { file } };
+      if (!workflow) return missingWorkflow(workflows, params.id).catch(storageUnavailable);
+      if (existsSync(file)) return { status: 200, body: { file } };
       return {
         status: 404,
         error: {
           code: 'not_found',
-          message: workflow
-            ? `workflow "${params.id}" has no video yet; it appears when its render stage completes`
-            : `workflow "${params.id}" does not exist`,
+          message: `workflow "${params.id}" has no video yet; it appears when its render stage completes`,
           field: 'id',
         },
       };

@@ -1,14 +1,10 @@
-import {
-  AGENT_NAMES,
-  WORKFLOW_DELETED_CODE,
-  formatWorkflowCursor,
-  type Workflow,
-} from '@liveline/protocol';
+import { AGENT_NAMES, formatWorkflowCursor } from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
 import { closeFailedJoin, joinLatestRoom, joinOrdered } from './joinRooms.js';
+import { missingWorkflow } from './missingWorkflow.js';
 import { storageUnavailable } from './storageUnavailable.js';
 
 const statusFor = (code: string): number =>
@@ -78,40 +74,22 @@ export function workflowRoutes(
         storageUnavailable,
       ),
     workflowGet: async ({ params }) => {
-      let workflow: Workflow | null;
-      let deletedAt: number | null = null;
       try {
         // A run stored under the id wins over its tombstone: the id was started again (G5).
-        workflow = await workflows.load(params.id);
-        if (!workflow) deletedAt = await workflows.deletedAt(params.id);
+        const workflow = await workflows.load(params.id);
+        return workflow
+          ? { status: 200, body: { workflow } }
+          : await missingWorkflow(workflows, params.id);
       } catch (error) {
         return storageUnavailable(error);
       }
-      if (workflow) return { status: 200, body: { workflow } };
-      return deletedAt === null
-        ? {
-            status: 404,
-            error: {
-              code: 'not_found',
-              message: `workflow "${params.id}" does not exist`,
-              field: 'id',
-            },
-          }
-        : {
-            status: 410,
-            error: {
-              code: WORKFLOW_DELETED_CODE,
-              message: `workflow "${params.id}" was deleted at ${new Date(deletedAt).toISOString()}: finished runs are kept for a limited time`,
-              field: 'id',
-              deleted_at: deletedAt,
-            },
-          };
     },
     workflowCancel: async ({ params }) => {
       const result = await workflows.cancel(params.id);
-      return result.ok
-        ? { status: 200, body: { workflow: result.workflow } }
-        : { status: statusFor(result.error.code), error: result.error };
+      if (result.ok) return { status: 200, body: { workflow: result.workflow } };
+      if (result.error.code !== 'not_found')
+        return { status: statusFor(result.error.code), error: result.error };
+      return missingWorkflow(workflows, params.id).catch(storageUnavailable);
     },
     agentList: () => ({ status: 200, body: { agents: workflows.agents() } }),
   };
