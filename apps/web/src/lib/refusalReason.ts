@@ -27,6 +27,7 @@ const BY_SERVER: Readonly<
   internal: 'the server failed to apply it',
   unauthorized: 'you are signed out',
   forbidden: 'your sign-in does not allow this change',
+  limit_exceeded: 'the board is full; delete a card to make room',
 };
 
 /** Why the client gave up on sending it (`server_error` is the server's own answer). */
