@@ -146,6 +146,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
               webDir: config.webDir,
               policy,
               auth,
+              clientAddress,
               ...(otherwise && { otherwise }),
             }),
           ),

@@ -5,6 +5,7 @@ import {
   mediaFileSchema,
   parse,
   routes,
+  type HttpError,
   type HttpRoute,
   type HttpRouteName,
   type RouteMatch,
@@ -35,7 +36,15 @@ export interface HttpHandlerOptions {
   readonly policy: RequestPolicy;
   /** Token verification and route permissions (rules A2–A7). */
   readonly auth: Auth;
+  /** The client's address, through trusted proxies (rule L6), for the log. */
+  readonly clientAddress: (req: IncomingMessage) => string;
 }
+
+/**
+ * Statuses of a request refused for what it sent (a bad target, parameter, query or body; too
+ * large; not JSON): each is logged once as `http.bad_request` (docs/operations.md, "Bad input").
+ */
+const BAD_INPUT_STATUSES: ReadonlySet<number> = new Set([400, 413, 415]);
 
 const HTTP_ROUTE_NAMES = ROUTE_NAMES.filter((n): n is HttpRouteName => routes[n].kind === 'http');
 const isHttpRoute = (name: string): name is HttpRouteName =>
@@ -120,16 +129,37 @@ export function createHttpHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { handlers, log } = options;
 
+  /**
+   * The error reply of one request; one refusing bad input is logged, by its code and field, never
+   * its content. The address is read at once: reading a body to its limit detaches the socket.
+   */
+  const errorReply = (req: IncomingMessage, res: ServerResponse) => {
+    const ip = options.clientAddress(req);
+    return (status: number, error: HttpError['error'], headers?: Record<string, string>): void => {
+      if (BAD_INPUT_STATUSES.has(status))
+        log.warn('http.bad_request', {
+          method: req.method ?? '',
+          path: loggableUrl(req.url ?? ''),
+          ip,
+          status,
+          code: error.code,
+          field: error.field,
+        });
+      sendJson(res, status, { error }, headers);
+    };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const sendError = errorReply(req, res);
     const url = requestUrl(req.url ?? '/');
     if (url === null) {
       if (options.otherwise) options.otherwise(req, res);
       else
-        sendJson(
-          res,
-          400,
-          errorBody('invalid_field', 'the request target is neither a path nor a URL', 'target'),
-        );
+        sendError(400, {
+          code: 'invalid_field',
+          message: 'the request target is neither a path nor a URL',
+          field: 'target',
+        });
       return;
     }
     const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -179,7 +209,7 @@ export function createHttpHandler(
         authorized.identity,
       );
       const { media }: HttpRoute = routes[match.name];
-      if ('error' in result) sendJson(res, result.status, { error: result.error });
+      if ('error' in result) sendError(result.status, result.error);
       else if (media) await sendFile(req, res, mediaFileSchema(result.body, '').file, media);
       else sendJson(res, result.status, result.body);
       return;
@@ -209,11 +239,8 @@ export function createHttpHandler(
       return;
     }
     if (match.reason === 'bad_param') {
-      sendJson(
-        res,
-        400,
-        errorBody('invalid_field', match.error.message, match.error.field || null),
-      );
+      const { message, field } = match.error;
+      sendError(400, { code: 'invalid_field', message, field: field || null });
       return;
     }
     if (match.reason === 'method_not_allowed') {

@@ -22,6 +22,7 @@ import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { checkHandshakeHeaders } from './checkHandshakeHeaders.js';
 import { Connection, type FlowLimits } from './Connection.js';
+import { createBadMessageLog, type BadMessageLog } from './createBadMessageLog.js';
 import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import { MAX_BAD_MESSAGES, createInboundGuard } from './createInboundGuard.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
@@ -165,18 +166,20 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   };
 
   /**
-   * Logs a socket's protocol error (a broken frame); ws closes the socket itself. Every accepted
-   * socket needs this listener: an `error` event with none throws and ends the process.
+   * Records a socket's protocol error (a broken frame: 1002, 1007, 1009) as bad input; ws closes the
+   * socket itself. Every accepted socket needs this listener: an `error` event with none throws and
+   * ends the process.
    */
-  const logSocketError =
-    (route: WsRouteName) =>
-    (error: Error): void =>
-      log.debug('ws.socket_error', { route, error: error.message });
+  const onBrokenFrame =
+    (bad: BadMessageLog) =>
+    (error: Error & { code?: string }): void =>
+      bad.record(error.code ?? 'protocol_error', null);
 
   const accept = (
     name: WsRouteName,
     socket: WebSocket,
     wire: Duplex,
+    ip: string,
     context: Omit<WsContext<WsRouteName>, 'connection'>,
   ): void => {
     const { identity } = context;
@@ -191,6 +194,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       now,
     );
     connections.add(connection);
+    const bad = createBadMessageLog(log, { route: name, id: connection.id, ip });
     const guard = createInboundGuard(
       {
         ratePerSecond: options.rateLimitPerSecond,
@@ -210,8 +214,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
         () => connection.close(CloseCode.Unauthorized, 'token expired'),
       );
     socket.on('pong', () => (connection.alive = true));
-    socket.on('error', logSocketError(name));
+    socket.on('error', onBrokenFrame(bad));
     socket.on('close', (code, reason) => {
+      bad.closed(code);
       connections.delete(connection);
       if (connections.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
       connection.disposed();
@@ -229,13 +234,19 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       return;
     }
 
-    const reject = (error: { code: ErrorCode; message: string; field: string }): void => {
+    /** Answers a message that was not handled with an `error` (rule E1), counted by E2. */
+    const answer = (error: { code: ErrorCode; message: string; field: string }): void => {
       connection.sendError({
         code: error.code,
         message: error.message,
         ...(error.field ? { field: error.field } : {}),
       });
       if (guard.recordBad()) connection.close(CloseCode.BadMessage, 'repeated bad messages');
+    };
+    /** Answers bad input, and logs it (the first of the connection; the rest are counted). */
+    const reject = (error: { code: ErrorCode; message: string; field: string }): void => {
+      bad.record(error.code, error.field || null);
+      answer(error);
     };
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -277,7 +288,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       }
       const failed = (error: unknown): void => {
         log.error('ws.handler_failed', { route: name, error: errorMessage(error) });
-        reject({
+        answer({
           code: 'internal',
           message: 'the server could not handle this message',
           field: '',
@@ -325,7 +336,11 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     if (readsCloseCodes && r.closeCode !== null) {
       const code = r.closeCode;
       wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.on('error', logSocketError(name));
+        // One broken frame at most: ws closes the socket on the first.
+        ws.on(
+          'error',
+          onBrokenFrame(createBadMessageLog(log, { route: name, ip: options.clientAddress(req) })),
+        );
         ws.close(code, closeReason(r.message));
       });
       return;
@@ -377,7 +392,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
             resume: admitted.resume,
             identity: authorized.identity,
           };
-          accept(admitted.name, ws, socket, context);
+          accept(admitted.name, ws, socket, options.clientAddress(req), context);
         });
       });
     },

@@ -1,0 +1,113 @@
+import { CloseCode } from '@liveline/protocol';
+import { describe, expect, it } from 'vitest';
+import { mintToken } from '../auth/mintToken.js';
+import type { LogFields } from '../log/createLogger.js';
+import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
+
+const SECRET = 'bad-input-test-secret-32-bytes-long!';
+const HIDDEN = 'HIDDEN-IN-THE-INPUT';
+
+/** A server with auth on whose every log line (any level) the test reads. */
+const startLoggedServer = async () => {
+  const lines: { level: string; event: string; fields: LogFields }[] = [];
+  const at =
+    (level: string) =>
+    (event: string, fields: LogFields = {}) =>
+      lines.push({ level, event, fields });
+  const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const server = await startTestServer({ authSecret: SECRET, logger });
+  const token = await mintToken(SECRET, {
+    sub: 'writer',
+    scope: 'board:*:write workflow:*:read transport:*:read',
+    ttlSeconds: 60,
+  });
+  const of = (event: string) => lines.filter((l) => l.event === event);
+  return { server, token, lines, of };
+};
+
+describe('bad input in the log', () => {
+  it('P3 every HTTP request refused for what it sent (400, 413, 415) is one warn line with its code and field, never its content or the token', async () => {
+    const { server, token, lines, of } = await startLoggedServer();
+    const auth = { Authorization: `Bearer ${token}` };
+    const op = { type: 'card.create', op_id: 'o1', column_id: 'backlog', secret: HIDDEN };
+    type Logged = { status: number; code: string; field?: string | null };
+    const cases: [string, Parameters<typeof rawRequest>[2], Logged][] = [
+      [
+        '/api/boards/b1/ops',
+        { body: { ...op, title: '' } },
+        { status: 400, code: 'invalid_field', field: 'title' },
+      ],
+      [
+        '/api/boards/b1/ops',
+        { body: `{"${HIDDEN}":` },
+        { status: 400, code: 'bad_json', field: null },
+      ],
+      [
+        '/api/boards/b1/ops',
+        { body: { ...op, title: 'x'.repeat(300_000) } },
+        { status: 413, code: 'invalid_field' },
+      ],
+      [
+        '/api/boards/b1/ops',
+        { body: HIDDEN, headers: { 'Content-Type': 'text/plain' } },
+        { status: 415, code: 'not_supported', field: 'content-type' },
+      ],
+      [
+        `/api/workflows?limit=${HIDDEN}`,
+        {},
+        { status: 400, code: 'invalid_field', field: 'limit' },
+      ],
+      ['/api/workflows/bad%20id', {}, { status: 400, code: 'invalid_field', field: 'id' }],
+    ];
+    for (const [path, options, expected] of cases) {
+      const res = await rawRequest(server, path, {
+        ...options,
+        headers: { ...auth, ...options?.headers },
+      });
+      expect(res.status).toBe(expected.status);
+    }
+    expect(of('http.bad_request').map((l) => [l.level, l.fields])).toEqual(
+      cases.map(([, , expected]): [string, unknown] => [
+        'warn',
+        expect.objectContaining({ ...expected, ip: '127.0.0.1' }),
+      ]),
+    );
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(HIDDEN);
+    expect(logged).not.toContain(token.split('.')[2]);
+  });
+
+  it('E1 E2 L1 a socket’s first bad message is one warn line with its code and field; the rest are counted in one line when it closes', async () => {
+    const { server, token, lines, of } = await startLoggedServer();
+    const headers = { Authorization: `Bearer ${token}` };
+    const flood = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=b1'), { headers });
+    await flood.next('snapshot');
+    flood.send(`{"${HIDDEN}":`);
+    flood.send({ type: HIDDEN });
+    for (let i = 0; i < 4; i++) flood.send({ type: 'card.delete', op_id: HIDDEN.slice(0, 2) + i });
+    expect((await flood.closed).code).toBe(CloseCode.BadMessage);
+    await expect.poll(() => of('ws.bad_messages').length).toBe(1);
+    const id = of('ws.bad_message')[0]?.fields.id;
+    expect(of('ws.bad_message').map((l) => [l.level, l.fields])).toEqual([
+      ['warn', { route: 'board', id, ip: '127.0.0.1', code: 'bad_json', field: null }],
+    ]);
+    expect(of('ws.bad_messages')[0]).toMatchObject({
+      level: 'warn',
+      fields: { route: 'board', id, count: 6, close_code: CloseCode.BadMessage },
+    });
+
+    const big = await connectTestClient(wsOrigin(server, '/ws/transport'), { headers });
+    big.send(JSON.stringify({ type: 'play', pad: HIDDEN.repeat(5000) }));
+    expect((await big.closed).code).toBe(1009);
+    await expect.poll(() => of('ws.bad_message').length).toBe(2);
+    expect(of('ws.bad_message')[1]?.fields).toMatchObject({
+      route: 'transport',
+      code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH',
+      field: null,
+    });
+    expect(of('ws.bad_messages')).toHaveLength(1);
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(HIDDEN);
+    expect(logged).not.toContain(token.split('.')[2]);
+  });
+});

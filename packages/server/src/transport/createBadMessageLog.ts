@@ -1,0 +1,28 @@
+import type { LogFields, Logger } from '../log/createLogger.js';
+
+/**
+ * One socket's bad input as the log sees it (docs/operations.md, "Bad input"): a hostile client may
+ * send bad messages for as long as E2 tolerates them, so only the first gets a line of its own and
+ * the rest are counted in one line when the socket closes.
+ */
+export interface BadMessageLog {
+  /** Records a bad message or a broken frame by its error code and the field at fault. */
+  record(code: string, field: string | null): void;
+  /** Logs how many were recorded, if more than one; called once, when the socket has closed. */
+  closed(closeCode: number): void;
+}
+
+/** Creates a {@link BadMessageLog} whose lines carry `fields` (route, connection, address). */
+export function createBadMessageLog(log: Logger, fields: LogFields): BadMessageLog {
+  let count = 0;
+  return {
+    record(code, field) {
+      count += 1;
+      // Never the message itself: it may carry anything, a token included (rule A7).
+      if (count === 1) log.warn('ws.bad_message', { ...fields, code, field });
+    },
+    closed(closeCode) {
+      if (count > 1) log.warn('ws.bad_messages', { ...fields, count, close_code: closeCode });
+    },
+  };
+}
