@@ -69,7 +69,9 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
   const bar = secondsPerBar(bpm);
   return (
     <>
-      <output ref={readoutRef} className="transport__readout" aria-label="Position">
+      {/* Rewritten every frame while playing: a live region (an output's default) would be read
+          out without end. It is read when the user moves to it. */}
+      <output ref={readoutRef} className="transport__readout" aria-label="Position" aria-live="off">
         1.1 0:00.000
       </output>
       <div

@@ -4,7 +4,7 @@ import { LivelineError } from '@liveline/ws-client';
 import { useChannel } from '@liveline/ws-client/react';
 import { describeCommand } from '../lib/describeCommand';
 import { newId } from '../lib/newId';
-import { refusalReason } from '../lib/refusalReason';
+import { refusalReason, type Refusal } from '../lib/refusalReason';
 
 /** A command sent or queued that the server has not confirmed yet. */
 export interface PendingCommand {
@@ -16,8 +16,10 @@ export interface PendingCommand {
 export interface TransportCommands {
   /** Commands the server has not confirmed yet, oldest first. */
   readonly pending: readonly PendingCommand[];
-  /** Why the last command was not applied, until the next one is sent. */
-  readonly refusal: string | null;
+  /** Why the last command was not applied, until it is dismissed or the next one is sent. */
+  readonly refusal: Refusal | null;
+  /** Hides the refusal. */
+  readonly dismissRefusal: () => void;
   /** Sends a command; a newer one with the same `key` replaces it while both wait (`seek`, `tempo`). */
   readonly send: (command: TransportCommand, key?: string) => void;
 }
@@ -29,7 +31,7 @@ export interface TransportCommands {
 export function useTransportCommands(): TransportCommands {
   const channel = useChannel('transport');
   const [pending, setPending] = useState<readonly PendingCommand[]>([]);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const send = useMemo(
     () => (command: TransportCommand, key?: string) => {
       const opId = newId('op');
@@ -43,10 +45,14 @@ export function useTransportCommands(): TransportCommands {
           settle();
           // A coalesced command was replaced by a newer one of its kind, which is pending instead.
           if (error instanceof LivelineError && error.code === 'coalesced') return;
-          setRefusal(`${describeCommand(command).name} was not applied: ${refusalReason(error)}.`);
+          setRefusal({
+            id: opId,
+            text: `${describeCommand(command).name} was not applied: ${refusalReason(error)}.`,
+          });
         });
     },
     [channel],
   );
-  return { pending, refusal, send };
+  const dismissRefusal = useMemo(() => () => setRefusal(null), []);
+  return { pending, refusal, dismissRefusal, send };
 }

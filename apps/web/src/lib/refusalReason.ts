@@ -1,6 +1,14 @@
 import { ERROR_CODES, type ErrorCode, type ErrorData } from '@liveline/protocol';
 import { LivelineError, type LivelineErrorCode } from '@liveline/ws-client';
 
+/** A change that was not applied, told to the user until dismissed. */
+export interface Refusal {
+  /** A key, never shown (the op's `op_id`). */
+  readonly id: string;
+  /** A sentence saying what was not applied and why, from {@link refusalReason}. */
+  readonly text: string;
+}
+
 /** The protocol's field names as a user knows the things they name. */
 const FIELDS: Readonly<Record<string, string>> = {
   card_id: 'the card',

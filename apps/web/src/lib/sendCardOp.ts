@@ -38,7 +38,7 @@ export function sendCardOp(
     () => settle(op.op_id),
     (error: unknown) =>
       settle(op.op_id, {
-        opId: op.op_id,
+        id: op.op_id,
         boardId,
         text: `${DOING[op.type]} “${title}” was not saved: ${refusalReason(error)}.`,
       }),

@@ -66,7 +66,7 @@ describe('BoardPage against a real server: the user’s own changes', () => {
     expect((await savedBoard('offline-add')).cards.map((c) => c.title)).toEqual(['Cut teaser v2']);
   });
 
-  it('a move the server refuses puts the card back where the server has it and says why', async () => {
+  it('a move the server refuses puts the card back where the server has it and says why until dismissed by keyboard, which puts the focus on the board', async () => {
     const op = { type: 'card.create', op_id: 'op-kite', card_id: 'kite', column_id: 'backlog' };
     await postOp('refused-move', { ...op, title: 'Kite' });
     const page = await openBoard('refused-move');
@@ -85,7 +85,10 @@ describe('BoardPage against a real server: the user’s own changes', () => {
     );
     const card = page.column('Backlog').getByRole('listitem', { name: 'Card Kite' });
     expect(card).not.toHaveTextContent(/Waiting to send|Sending/);
-    await userEvent.click(screen.getByRole('button', { name: /^Dismiss: Moving “Kite”/ }));
+    screen.getByRole('button', { name: /^Dismiss: Moving “Kite”/ }).focus();
+    await userEvent.keyboard('{Enter}');
     expect(screen.queryByRole('alert')).toBeNull();
+    // Not lost to the top of the page with the button: on the board the change was about.
+    expect(screen.getByRole('group', { name: 'Board refused-move' })).toHaveFocus();
   });
 });

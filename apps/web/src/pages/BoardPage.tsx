@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { DEFAULT_BOARD_ID } from '@liveline/protocol';
 import { useBoard } from '@liveline/ws-client/react';
 import { BoardColumn } from '../components/BoardColumn';
 import { PresenceList } from '../components/PresenceList';
+import { RefusalAlert } from '../components/RefusalAlert';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
 import { applyPendingOps } from '../lib/applyPendingOps';
 import { newId } from '../lib/newId';
@@ -24,6 +25,8 @@ export function BoardPage() {
   const allPending = usePendingOpsStore((s) => s.pending);
   const allRefused = usePendingOpsStore((s) => s.refused);
   const dismiss = usePendingOpsStore((s) => s.dismiss);
+  // Takes the focus once the last refusal is dismissed: the board the changes were about.
+  const boardRef = useRef<HTMLFieldSetElement>(null);
   // The user's own changes show at once, over the server's board, until the server answers them.
   const shown = useMemo(
     () =>
@@ -86,26 +89,18 @@ export function BoardPage() {
         </div>
       ) : board ? (
         <>
-          {refused.length > 0 && (
-            <div className="callout" role="alert" aria-label="Changes not saved">
-              <ul className="refusals">
-                {refused.map((r) => (
-                  <li key={r.opId}>
-                    <span>{r.text}</span>
-                    <button
-                      type="button"
-                      className="button button--small button--ghost"
-                      onClick={() => dismiss(r.opId)}
-                      aria-label={`Dismiss: ${r.text}`}
-                    >
-                      Dismiss
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
-          <fieldset className="board" disabled={!editable} aria-label={`Board ${boardId}`}>
+          <RefusalAlert
+            refusals={refused}
+            onDismiss={dismiss}
+            afterLast={() => boardRef.current?.focus()}
+          />
+          <fieldset
+            ref={boardRef}
+            tabIndex={-1}
+            className="board"
+            disabled={!editable}
+            aria-label={`Board ${boardId}`}
+          >
             {board.columns.map((column) => (
               <BoardColumn
                 key={column.id}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { liveline } from '../lib/liveline';
@@ -17,13 +17,18 @@ async function network(online: boolean) {
   await waitFor(() => expect(transport.getState().status).toBe(online ? 'open' : 'offline'), WAIT);
 }
 
+/** Renders the DAW page on the real server. */
+function openDaw() {
+  render(
+    <LivelineProvider client={liveline()}>
+      <DawPage />
+    </LivelineProvider>,
+  );
+}
+
 describe('DawPage against a real server', () => {
   it('Pause pressed offline shows as waiting to send with what it will do, not the stale "Playing at", and the server’s state once confirmed', async () => {
-    render(
-      <LivelineProvider client={liveline()}>
-        <DawPage />
-      </LivelineProvider>,
-    );
+    openDaw();
     const status = await screen.findByText(/Stopped at|Playing at/, {}, WAIT);
     await userEvent.click(screen.getByRole('button', { name: 'Play' }));
     await waitFor(() => expect(status).toHaveTextContent('Playing at 120 BPM'), WAIT);
@@ -39,12 +44,30 @@ describe('DawPage against a real server', () => {
     await waitFor(() => expect(status).toHaveTextContent('Stopped at 120 BPM'), WAIT);
   });
 
-  it('a command the server refuses says which and why', async () => {
-    render(
-      <LivelineProvider client={liveline()}>
-        <DawPage />
-      </LivelineProvider>,
-    );
+  it('each command waiting to send is its own item of a status region that announces only what is added, not the whole list again; the position readout is not announced', async () => {
+    openDaw();
+    const status = await screen.findByText(/Stopped at|Playing at/, {}, WAIT);
+    // The position readout changes every frame while playing: it must not be announced at all.
+    expect(screen.getByLabelText('Position')).toHaveAttribute('aria-live', 'off');
+    await network(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Play' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Stop' }));
+
+    expect(status).toHaveAttribute('aria-atomic', 'false');
+    expect(
+      within(status)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual([
+      'Play (playback will start from the current position)',
+      'Stop (playback will stop and go back to the start)',
+    ]);
+    await network(true);
+    await waitFor(() => expect(status).toHaveTextContent('Stopped at 120 BPM'), WAIT);
+  });
+
+  it('a command the server refuses says which and why, and Dismiss by keyboard hides it and puts the focus on the transport', async () => {
+    openDaw();
     await screen.findByText(/Stopped at|Playing at/, {}, WAIT);
     await userEvent.clear(screen.getByLabelText('Loop start (s)'));
     await userEvent.type(screen.getByLabelText('Loop start (s)'), '8');
@@ -54,5 +77,9 @@ describe('DawPage against a real server', () => {
     expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
       'Loop was not applied: the loop end must be greater than the loop start (8).',
     );
+    screen.getByRole('button', { name: /^Dismiss: Loop was not applied/ }).focus();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('region', { name: 'Transport' })).toHaveFocus();
   });
 });

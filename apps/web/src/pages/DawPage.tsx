@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
 import { useTransport } from '@liveline/ws-client/react';
+import { RefusalAlert } from '../components/RefusalAlert';
 import { SecondsField } from '../components/SecondsField';
 import { Timeline } from '../components/Timeline';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
@@ -18,7 +19,9 @@ const typing = (target: EventTarget | null) =>
 /** The DAW transport: play/pause/stop/resume, seek by clicking the timeline, tempo, loop; space = play/pause. */
 export function DawPage() {
   const { state: anchor, connection } = useTransport();
-  const { pending, refusal, send } = useTransportCommands();
+  const { pending, refusal, dismissRefusal, send } = useTransportCommands();
+  // Takes the focus once the refusal is dismissed: the controls the command came from.
+  const transportRef = useRef<HTMLElement>(null);
   const control = useSessionStore((s) => sessionAllows(s.session, 'transport', '*', 'control'));
   // The buttons and Space act on the state the commands not yet confirmed will bring.
   const playing = playingAfter(
@@ -75,7 +78,7 @@ export function DawPage() {
         </div>
         {!control && <ViewOnlyChip />}
       </header>
-      <section className="panel" aria-label="Transport">
+      <section ref={transportRef} tabIndex={-1} className="panel" aria-label="Transport">
         <fieldset className="transport" disabled={!control}>
           <div className="transport__buttons" role="group" aria-label="Transport controls">
             <button type="button" className={`button${playing ? ' is-active' : ''}`} onClick={play}>
@@ -130,25 +133,32 @@ export function DawPage() {
           }
           onSeek={control ? seek : null}
         />
-        <p className="muted" role="status">
-          {pending.length > 0
-            ? `${connection.status === 'open' ? 'Sending' : 'Waiting to send'}: ${pending
-                .map(({ command }) => {
+        {/* Not atomic: a command pressed adds its own item, and only that item is announced,
+            not the whole list again. */}
+        <div className="muted transport__status" role="status" aria-atomic="false">
+          {pending.length > 0 ? (
+            <>
+              {connection.status === 'open' ? 'Sending: ' : 'Waiting to send: '}
+              <ul className="transport__pending">
+                {pending.map(({ opId, command }) => {
                   const { name, effect } = describeCommand(command);
-                  return `${name} (${effect})`;
-                })
-                .join('; ')}`
-            : anchor?.playing
-              ? `Playing at ${bpm} BPM`
-              : anchor
-                ? `Stopped at ${bpm} BPM`
-                : 'Waiting for the transport clock…'}
-        </p>
-        {refusal && (
-          <p className="callout" role="alert">
-            {refusal}
-          </p>
-        )}
+                  return <li key={opId}>{`${name} (${effect})`}</li>;
+                })}
+              </ul>
+            </>
+          ) : anchor?.playing ? (
+            `Playing at ${bpm} BPM`
+          ) : anchor ? (
+            `Stopped at ${bpm} BPM`
+          ) : (
+            'Waiting for the transport clock…'
+          )}
+        </div>
+        <RefusalAlert
+          refusals={refusal ? [refusal] : []}
+          onDismiss={dismissRefusal}
+          afterLast={() => transportRef.current?.focus()}
+        />
       </section>
     </div>
   );

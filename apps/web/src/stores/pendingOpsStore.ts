@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { PendingOp } from '../lib/applyPendingOps';
+import type { Refusal } from '../lib/refusalReason';
 
 /** A board operation the server has not answered yet. */
 export interface PendingBoardOp extends PendingOp {
@@ -7,8 +8,7 @@ export interface PendingBoardOp extends PendingOp {
 }
 
 /** An operation the server refused, or that could not be sent, told to the user until dismissed. */
-export interface RefusedOp {
-  readonly opId: string;
+export interface RefusedOp extends Refusal {
   readonly boardId: string;
   /** What was not saved and why, e.g. `Moving “Cut teaser” was not saved: the column no longer exists.`. */
   readonly text: string;
@@ -36,5 +36,5 @@ export const usePendingOpsStore = create<PendingOpsState>()((set) => ({
       pending: pending.filter((p) => p.op.op_id !== opId),
       ...(refusal && { refused: [...refused, refusal] }),
     })),
-  dismiss: (opId) => set(({ refused }) => ({ refused: refused.filter((r) => r.opId !== opId) })),
+  dismiss: (opId) => set(({ refused }) => ({ refused: refused.filter((r) => r.id !== opId) })),
 }));
