@@ -1,10 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, vi } from 'vitest';
 import WebSocket from 'ws';
-import { startServer, type LivelineServer, type LivelineServerOptions } from '../index.js';
+import {
+  createLivelineServer,
+  startServer,
+  type Liveline,
+  type LivelineServer,
+  type LivelineServerOptions,
+} from '../index.js';
 
 /** A parsed server message. */
 export type TestMessage = Record<string, unknown>;
@@ -32,17 +39,36 @@ export function tempDataDir(): string {
 export async function startTestServer(
   options: LivelineServerOptions = {},
 ): Promise<LivelineServer> {
-  const server = await startServer({
-    port: 0,
-    dataDir: tempDataDir(),
-    logLevel: 'silent',
-    stageDurationMs: 4,
-    renderVideo: false,
-    webDir: null,
-    ...options,
-  });
+  const server = await startServer({ port: 0, ...testSettings(), ...options });
   onTestCleanup(() => server.stop());
   return server;
+}
+
+/** The settings of {@link startTestServer}, but the port. */
+const testSettings = (): LivelineServerOptions => ({
+  dataDir: tempDataDir(),
+  logLevel: 'silent',
+  stageDurationMs: 4,
+  renderVideo: false,
+  webDir: null,
+});
+
+/**
+ * A Liveline with the settings of {@link startTestServer}, attached to `host` (a `node:http` server
+ * the test may listen on too) listening on port 0 of 127.0.0.1; stopped and closed after the test.
+ */
+export async function attachTestServer(
+  host: Server,
+  options: LivelineServerOptions = {},
+): Promise<{ liveline: Liveline; origin: string }> {
+  const liveline = await createLivelineServer({ ...testSettings(), ...options });
+  liveline.attach(host);
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  onTestCleanup(async () => {
+    await liveline.stop();
+    await new Promise((resolve) => host.close(resolve));
+  });
+  return { liveline, origin: `http://127.0.0.1:${(host.address() as AddressInfo).port}` };
 }
 
 /** `ws://` URL of `path` on a server. */

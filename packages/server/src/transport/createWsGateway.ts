@@ -30,7 +30,12 @@ import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAut
 import { watchIdentity, type IdentityWatch } from '../auth/watchIdentity.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
 import type { AnyWsOpenResult, RouteHandlers, WsContext } from './RouteHandlers.js';
-import { resolveUpgradeTarget, type Resolved, type UpgradeTarget } from './resolveUpgradeTarget.js';
+import {
+  resolveUpgradeTarget,
+  type Resolved,
+  type UpgradeRejection,
+  type UpgradeTarget,
+} from './resolveUpgradeTarget.js';
 import { createRouteCounters, type RouteCounters } from './routeStats.js';
 
 /** Options of the WebSocket side of the server. */
@@ -91,6 +96,14 @@ const rawText = (data: RawData): string =>
       : Buffer.from(data)
   ).toString('utf8');
 
+/** The answer to an upgrade while the server drains (rule D1). */
+const DRAINING: UpgradeRejection = {
+  status: 503,
+  code: 'unavailable',
+  message: 'server is draining; reconnect shortly',
+  field: null,
+};
+
 /** Creates the WebSocket gateway. */
 export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { log, now } = options;
@@ -117,16 +130,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
 
   /** Every check an upgrade passes before it becomes a socket, in order; the first failure wins. */
   const admit = (req: IncomingMessage, socket: Duplex): Resolved<UpgradeTarget> => {
-    if (draining)
-      return {
-        ok: false,
-        rejection: {
-          status: 503,
-          code: 'unavailable',
-          message: 'server is draining; reconnect shortly',
-          field: null,
-        },
-      };
+    if (draining) return { ok: false, rejection: DRAINING };
     const refused = options.policy.check(req, true);
     if (refused) return { ok: false, rejection: refused };
     const target = resolveUpgradeTarget(req.url ?? '/');
@@ -363,24 +367,34 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   pingTimer.unref();
   heartbeatTimer.unref();
 
+  /** Answers an upgrade that did not pass {@link admit} (or came in while the drain began). */
+  const rejectAdmission = (req: IncomingMessage, socket: Duplex, r: UpgradeRejection): void => {
+    log.warn('ws.upgrade_rejected', {
+      path: loggableUrl(req.url ?? ''),
+      origin: req.headers.origin ?? null,
+      status: r.status,
+      reason: r.message,
+    });
+    rejectUpgrade(socket, r.status, errorBody(r.code, r.message, r.field, r.extra), r.headers);
+  };
+
   return {
     handleUpgrade(req, socket, head) {
       socket.on('error', () => socket.destroy());
       const admitted = admit(req, socket);
       if (!admitted.ok) {
-        const r = admitted.rejection;
-        log.warn('ws.upgrade_rejected', {
-          path: loggableUrl(req.url ?? ''),
-          origin: req.headers.origin ?? null,
-          status: r.status,
-          reason: r.message,
-        });
-        rejectUpgrade(socket, r.status, errorBody(r.code, r.message, r.field, r.extra), r.headers);
+        rejectAdmission(req, socket, admitted.rejection);
         return;
       }
       const { permission } = routes[admitted.name];
       const target = permissionTarget(permission, admitted.params, admitted.query);
-      void options.auth.check(req, permission, target).then((authorized) => {
+      const checked = options.auth.check(req, permission, target).then((authorized) => {
+        // Rule D1: the drain may have begun while the token was checked; a socket accepted now
+        // would miss the drain's 1012 and hold it open until its timeout.
+        if (draining) {
+          rejectAdmission(req, socket, DRAINING);
+          return;
+        }
         if (!authorized.ok) {
           refuse(admitted.name, req, socket, head, authorized.refusal);
           return;
@@ -394,6 +408,13 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           };
           accept(admitted.name, ws, socket, options.clientAddress(req), context);
         });
+      });
+      checked.catch((error: unknown) => {
+        log.error('ws.upgrade_failed', {
+          path: loggableUrl(req.url ?? ''),
+          error: errorMessage(error),
+        });
+        socket.destroy();
       });
     },
     startDraining: () => {

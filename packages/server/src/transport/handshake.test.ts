@@ -1,6 +1,15 @@
+import { createServer } from 'node:http';
 import { CloseCode, restartSpreadMs, SUBPROTOCOL } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
-import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
+import { mintToken } from '../auth/mintToken.js';
+import { DRAIN_TIMEOUT_MS } from '../compose/createLivelineServer.js';
+import {
+  attachTestServer,
+  connectTestClient,
+  rawRequest,
+  startTestServer,
+  wsOrigin,
+} from '../test-utils/index.js';
 import { assertHandlers } from './assertHandlers.js';
 
 describe('handshake', () => {
@@ -118,6 +127,32 @@ describe('handshake', () => {
     expect((await client.closed).code).toBe(CloseCode.ServiceRestart);
     await stopped;
     await expect(connectTestClient(wsOrigin(server, '/ws/connect'))).rejects.toThrow();
+  });
+
+  it('D1 an upgrade whose token check ends after the drain began gets 503 and does not hold the drain open', async () => {
+    const secret = 'drain-race-test-secret-32-bytes-long';
+    const host = createServer();
+    const server = await attachTestServer(host, { authSecret: secret });
+    expect((await rawRequest(server, '/health')).status).toBe(200);
+    const token = await mintToken(secret, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
+    const headers = { Authorization: `Bearer ${token}` };
+    // Until this client reads again it cannot answer its 1012, so the drain goes on.
+    const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'), { headers });
+    client.ws.pause();
+    // Runs after Liveline's listener, which has admitted the upgrade and started the token check.
+    const stopped: Promise<void>[] = [];
+    host.on('upgrade', () => {
+      stopped.push(server.liveline.stop());
+    });
+
+    const refused = await rawRequest(server, '/ws/transport/clock', { upgrade: true, headers });
+    expect(refused.status).toBe(503);
+    expect(refused.json).toMatchObject({ error: { code: 'unavailable' } });
+    const resumedAt = performance.now();
+    client.ws.resume();
+    await Promise.all(stopped);
+    expect(stopped).toHaveLength(1);
+    expect(performance.now() - resumedAt).toBeLessThan(DRAIN_TIMEOUT_MS);
   });
 
   it('K4 the 1012 asks clients to return over a window sized to how many sockets were open', async () => {
