@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { createClient, type Client, type WebSocketLike } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { liveline } from '../lib/liveline';
 import { withRealServer } from '../withRealServer';
@@ -8,7 +9,7 @@ import { DawPage } from './DawPage';
 
 /** A wait for the server and the socket, not a bound under test. */
 const WAIT = { timeout: 10_000 };
-withRealServer();
+const server = withRealServer();
 
 /** The browser says the network is gone (or back): the client closes (or reconnects) at once. */
 async function network(online: boolean) {
@@ -18,12 +19,43 @@ async function network(online: boolean) {
 }
 
 /** Renders the DAW page on the real server. */
-function openDaw() {
+function openDaw(client: Client = liveline()) {
   render(
-    <LivelineProvider client={liveline()}>
+    <LivelineProvider client={client}>
       <DawPage />
     </LivelineProvider>,
   );
+}
+
+/** Clock frames held back while set: the clock route lagging behind the acks (an injected delay). */
+let heldTicks: (() => void)[] | null = null;
+/** A real socket whose clock frames wait in {@link heldTicks} while it is set. */
+class LaggingClockSocket implements WebSocketLike {
+  readonly #socket: WebSocket;
+  onopen: WebSocketLike['onopen'] = null;
+  onmessage: WebSocketLike['onmessage'] = null;
+  onclose: WebSocketLike['onclose'] = null;
+  onerror: WebSocketLike['onerror'] = null;
+  constructor(url: string, protocols?: string | string[]) {
+    this.#socket = new WebSocket(url, protocols);
+    this.#socket.onopen = (event) => this.onopen?.(event);
+    this.#socket.onclose = (event) => this.onclose?.(event);
+    this.#socket.onerror = (event) => this.onerror?.(event);
+    this.#socket.onmessage = (event) => {
+      const deliver = () => this.onmessage?.(event);
+      if (heldTicks && url.includes('/ws/transport/clock')) heldTicks.push(deliver);
+      else deliver();
+    };
+  }
+  get readyState() {
+    return this.#socket.readyState;
+  }
+  send(data: string) {
+    this.#socket.send(data);
+  }
+  close(code?: number, reason?: string) {
+    this.#socket.close(code, reason);
+  }
 }
 
 describe('DawPage against a real server', () => {
@@ -64,6 +96,35 @@ describe('DawPage against a real server', () => {
     ]);
     await network(true);
     await waitFor(() => expect(status).toHaveTextContent('Stopped at 120 BPM'), WAIT);
+  });
+
+  it('a command acknowledged before the clock shows it stays on screen until the clock does: the old state does not flash up between the two', async () => {
+    const client = createClient({
+      origin: server().origin,
+      environment: { WebSocket: LaggingClockSocket },
+    });
+    openDaw(client);
+    await userEvent.click(await screen.findByRole('button', { name: 'Stop' }, WAIT));
+    const status = await screen.findByText('Stopped at 120 BPM', {}, WAIT);
+    let acks = 0;
+    const off = client.channel('transport').onMessage((m) => void (m.type === 'ack' && acks++));
+
+    heldTicks = [];
+    await userEvent.click(screen.getByRole('button', { name: 'Play' }));
+    await vi.waitFor(() => expect(acks).toBe(1), WAIT);
+    await act(() => Promise.resolve());
+    expect(status).toHaveTextContent(
+      'Sending: Play (playback will start from the current position)',
+    );
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeEnabled();
+
+    const ticks = heldTicks;
+    heldTicks = null;
+    ticks.forEach((deliver) => deliver());
+    await waitFor(() => expect(status).toHaveTextContent('Playing at 120 BPM'), WAIT);
+    await userEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    off();
+    client.close();
   });
 
   it('a command the server refuses says which and why, and Dismiss by keyboard hides it and puts the focus on the transport', async () => {
