@@ -15,6 +15,12 @@ export interface BoardCardProps {
   readonly onDelete: () => void;
 }
 
+/**
+ * The card moved with its Move select: drawn anew in its new column, its select there takes the
+ * focus back, so a keyboard user is not sent to the top of the page.
+ */
+let movedBySelect: string | null = null;
+
 /** A draggable card with edit, move (for keyboards) and delete; muted and marked while pending. */
 export function BoardCard({
   card,
@@ -87,9 +93,17 @@ export function BoardCard({
           Delete
         </button>
         <select
+          ref={(select) => {
+            if (!select || movedBySelect !== card.id) return;
+            movedBySelect = null;
+            select.focus();
+          }}
           aria-label={`Move ${card.title} to`}
           value={card.column_id}
-          onChange={(e) => onMove(e.target.value)}
+          onChange={(e) => {
+            movedBySelect = card.id;
+            onMove(e.target.value);
+          }}
         >
           {columns.map((c) => (
             <option key={c.id} value={c.id}>

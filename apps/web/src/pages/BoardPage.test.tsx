@@ -66,7 +66,7 @@ describe('BoardPage against a real server: the user’s own changes', () => {
     expect((await savedBoard('offline-add')).cards.map((c) => c.title)).toEqual(['Cut teaser v2']);
   });
 
-  it('a move the server refuses puts the card back where the server has it and says why until dismissed by keyboard, which puts the focus on the board', async () => {
+  it('a card moved with its Move select keeps the focus on that select in its new column; a move the server refuses puts the card back where the server has it and says why until dismissed by keyboard, which puts the focus on the board', async () => {
     const op = { type: 'card.create', op_id: 'op-kite', card_id: 'kite', column_id: 'backlog' };
     await postOp('refused-move', { ...op, title: 'Kite' });
     const page = await openBoard('refused-move');
@@ -75,6 +75,8 @@ describe('BoardPage against a real server: the user’s own changes', () => {
     expect(page.column('Review').getByRole('listitem', { name: 'Card Kite' })).toHaveTextContent(
       'Waiting to send',
     );
+    // The card was drawn anew in its new column: the keyboard's place goes with it.
+    expect(page.column('Review').getByLabelText('Move Kite to')).toHaveFocus();
     // Another client deletes the column the move goes to while this one is offline.
     await postOp('refused-move', { type: 'column.delete', op_id: 'op-drop', column_id: 'review' });
 
