@@ -17,6 +17,11 @@ export const HEARTBEAT_TIMEOUT_MS = 25_000;
 export const PING_INTERVAL_MS = 25_000;
 /** The largest frame a server accepts; bigger is closed with 1009 (rule L1). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * The bytes an ordered-route client may have unsent before it is closed with 1013 (rule L2): the
+ * server's default of `orderedMaxBufferedBytes`.
+ */
+export const ORDERED_MAX_BUFFERED_BYTES = 1024 * 1024;
 /** How long a client keeps an unacknowledged operation to send again: ws-client's outbox TTL. */
 export const OUTBOX_TTL_MS = 60_000;
 /**

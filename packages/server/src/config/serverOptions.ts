@@ -7,6 +7,7 @@ import {
   CLOCK_RATE_HZ,
   HEARTBEAT_INTERVAL_MS,
   OP_ID_RETENTION_MS,
+  ORDERED_MAX_BUFFERED_BYTES,
   PING_INTERVAL_MS,
 } from '@liveline/protocol';
 import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
@@ -174,7 +175,12 @@ export const NUMBER_RULES = {
   opIdRetentionMs: { fallback: OP_ID_RETENTION_MS, min: 1, max: 100_000 * DAY_MS },
   pruneIntervalMs: { fallback: 60_000, min: 1, max: DAY_MS },
   workflowLeaseMs: { fallback: 10_000, min: 100, max: HOUR_MS, int: true },
-  orderedMaxBufferedBytes: { fallback: MIB, min: 1, max: BYTES_MAX, int: true },
+  orderedMaxBufferedBytes: {
+    fallback: ORDERED_MAX_BUFFERED_BYTES,
+    min: 1,
+    max: BYTES_MAX,
+    int: true,
+  },
   latestMaxBufferedBytes: { fallback: 64 * 1024, min: 0, max: BYTES_MAX, int: true },
   rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },
   rateLimitBurst: { fallback: 100, min: 1, max: 1e6, int: true },

@@ -11,6 +11,17 @@ import { dataOf, type TestClient, type TestMessage } from './index.js';
 export const createCard = (client: TestClient, id: string, title = id): void =>
   client.send({ type: 'card.create', op_id: id, card_id: id, column_id: 'backlog', title });
 
+/** Sends a board operation and waits for its answer: its `ack` or its `error`. */
+export function answerTo(
+  client: TestClient,
+  op: { op_id: string } & Record<string, unknown>,
+): Promise<TestMessage> {
+  client.send(op);
+  return client.next(
+    (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === op.op_id,
+  );
+}
+
 /**
  * Sends a `card.create` for each of `ops` at once and waits up to 20 s for each op's answer (its
  * `ack` or `error`), in the order of `ops`.

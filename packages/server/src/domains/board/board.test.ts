@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/createLogger.js';
 import { createSqliteStorage } from '../../storage/createSqliteStorage.js';
 import type { Storage } from '../../storage/Storage.js';
-import { boardSeenBy } from '../../test-utils/boardClients.js';
+import { answerTo, boardSeenBy } from '../../test-utils/boardClients.js';
+import { startServerWithBoard } from '../../test-utils/startServerWithBoard.js';
 import {
   connectTestClient,
   dataOf,
@@ -153,8 +154,6 @@ describe('Agent Kanban board', () => {
   });
 
   it(`B4 a board holds at most ${BOARD_CARDS_MAX} cards and ${BOARD_COLUMNS_MAX} columns: an op past a cap gets limit_exceeded on the socket and 409 over HTTP, the board stays as it was, and the next op applies`, async () => {
-    const storage = createSqliteStorage(tempDataDir(), createLogger('silent'));
-    onTestCleanup(() => storage.close());
     // A board one short of each cap, stored as the server would have stored it.
     const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
     const empty = { description: '', assignee: null, updated_at: 0 };
@@ -170,20 +169,10 @@ describe('Agent Kanban board', () => {
       card_ids: [] as string[],
     }));
     columns[0]?.card_ids.push(...cards.map((c) => c.id));
-    await storage.putDocument({
-      kind: 'board',
-      id: 'full',
-      value: { board_id: 'full', columns, cards },
-    });
-    const server = await startTestServer({ storage });
+    const server = await startServerWithBoard({ board_id: 'full', columns, cards });
     const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=full'));
     await client.next('snapshot');
-    const send = (op: { op_id: string } & Record<string, unknown>) => {
-      client.send(op);
-      return client.next(
-        (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === op.op_id,
-      );
-    };
+    const send = (op: { op_id: string } & Record<string, unknown>) => answerTo(client, op);
     const card = (op_id: string) => ({
       type: 'card.create',
       op_id,

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
+  applyBoardEvent,
+  BOARD_BYTES_MAX,
   BOARD_CARDS_MAX,
   BOARD_COLUMNS_MAX,
   type Actor,
@@ -8,6 +10,7 @@ import {
   type BoardOp,
 } from '@liveline/protocol';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+import { boardBytes } from './boardBytes.js';
 
 /** A board event before the room numbers it. */
 export type UnnumberedBoardEvent = BoardEvent extends infer E
@@ -38,6 +41,30 @@ export function boardOpToEvent(
   op: BoardOp,
   now: number,
   actor: Actor | null = null,
+): UnnumberedBoardEvent | DomainFailure {
+  const event = eventOf(board, op, now, actor);
+  return 'ok' in event ? event : (overBytes(board, event, op.op_id) ?? event);
+}
+
+/**
+ * The refusal of an event that would grow the board past {@link BOARD_BYTES_MAX} (rule B4). One
+ * that does not grow it applies, so a board stored bigger than the cap can still be emptied.
+ */
+function overBytes(board: Board, event: UnnumberedBoardEvent, opId: string): DomainFailure | null {
+  // The reducer reads no position: a placeholder one gives the board the event makes.
+  const bytes = boardBytes(applyBoardEvent(board, { ...event, seq: 0, epoch: '' }));
+  if (bytes <= BOARD_BYTES_MAX || bytes <= boardBytes(board)) return null;
+  return domainFailure(
+    'limit_exceeded',
+    `board "${board.board_id}" is full: it would take ${bytes} bytes, over the ${BOARD_BYTES_MAX} a board holds; delete or shorten some cards first (op ${opId})`,
+  );
+}
+
+function eventOf(
+  board: Board,
+  op: BoardOp,
+  now: number,
+  actor: Actor | null,
 ): UnnumberedBoardEvent | DomainFailure {
   const op_id = op.op_id;
   const by = { op_id, ...(actor && { actor }) };
