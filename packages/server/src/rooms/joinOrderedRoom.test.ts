@@ -1,5 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { JOIN_BEHIND_REASON, ROOM_DELETED_REASON } from '../routes/joinRooms.js';
+import {
+  JOIN_BEHIND_REASON,
+  ROOM_DELETED_REASON,
+  ROOM_MISSING_REASON,
+} from '../routes/joinRooms.js';
 import { STORAGE_UNAVAILABLE_REASON } from '../routes/storageUnavailable.js';
 import { createTestClock } from '../test-utils/createTestClock.js';
 import {
@@ -59,6 +63,23 @@ describe('joining an ordered room', () => {
     const seqs = events.map((m: TestMessage) => m.seq);
     expect(seqs).toEqual(seqs.map((_, i) => Number(snapshot?.seq) + 1 + i));
     expect(snapshot).toMatchObject({ type: 'snapshot', seq: 3 });
+  });
+
+  it("R8 a join whose room's copy vanished without a deletion (as by a FLUSHALL) closes with 1013 and its own reason, not storage's, having sent nothing of the room", async () => {
+    const memory = createMemoryBroker(
+      { maxEvents: 1000, maxAgeMs: 600_000, maxBytes: 1 << 20 },
+      Date.now,
+      encodeTextFrame,
+    );
+    // Injected: the copy is gone when the join reads the window, and no run was deleted.
+    const broker: Broker = {
+      ...memory,
+      window: (name) => (name === 'board:flushed' ? Promise.resolve(null) : memory.window(name)),
+    };
+    const server = await startTestServer({ broker });
+    const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=flushed'));
+    expect(await client.closed).toEqual({ code: 1013, reason: ROOM_MISSING_REASON });
+    expect(client.messages).toEqual([expect.objectContaining({ event: 'connected' })]);
   });
 
   it("R8 a snapshot that lags the copy and cannot catch up closes the socket with 1013 and the join's own reason (not storage's), having sent nothing", async () => {

@@ -1,7 +1,7 @@
 import { CloseCode, type ResumePosition, type ServerMessage } from '@liveline/protocol';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import { joinOrderedRoom, type OrderedState } from '../rooms/joinOrderedRoom.js';
-import { BrokerError, JoinBehindError } from '../errors.js';
+import { BrokerError, JoinBehindError, RoomMissingError } from '../errors.js';
 import type { Connection } from '../transport/Connection.js';
 import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
 
@@ -26,13 +26,19 @@ export const ROOM_DELETED_REASON =
 /** Why a socket whose room's state could not catch up with its history is closed with `1013` (R8). */
 export const JOIN_BEHIND_REASON = "this node's state of the room lags its history; join again";
 
+/**
+ * Why a socket is closed with `1013` when its room's copy vanished while it joined, not by a
+ * deletion (a FLUSHALL; R8): storage answered, the broker's copy is seeded again on the next join.
+ */
+export const ROOM_MISSING_REASON = "the room's copy went missing while joining; join again";
+
 /** Why a socket is closed with `1013` when its join cannot subscribe: a cluster node without Redis (S2). */
 export const BROKER_UNAVAILABLE_REASON = 'message broker unavailable; try again later';
 
 /**
  * Closes a socket whose join failed with `1013` (try again later), with a reason that says why: its
- * room's state lagged the history (rule R8), the broker could not subscribe it (S2) or storage
- * could not open it (rule S3). `deleted`: the room's copy went missing because retention deleted
+ * room's state lagged the history (rule R8), its room's copy vanished meanwhile (R8), the broker
+ * could not subscribe it (S2) or storage could not open it (rule S3). `deleted`: the room's copy went missing because retention deleted
  * its run meanwhile (G5), so the socket is closed as its watchers are, with `4409`.
  */
 export function closeFailedJoin(connection: Connection, error: unknown, deleted = false): void {
@@ -43,9 +49,11 @@ export function closeFailedJoin(connection: Connection, error: unknown, deleted 
   const reason =
     error instanceof JoinBehindError
       ? JOIN_BEHIND_REASON
-      : error instanceof BrokerError
-        ? BROKER_UNAVAILABLE_REASON
-        : STORAGE_UNAVAILABLE_REASON;
+      : error instanceof RoomMissingError
+        ? ROOM_MISSING_REASON
+        : error instanceof BrokerError
+          ? BROKER_UNAVAILABLE_REASON
+          : STORAGE_UNAVAILABLE_REASON;
   connection.close(CloseCode.TryAgainLater, reason);
 }
 
