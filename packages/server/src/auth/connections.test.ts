@@ -70,7 +70,8 @@ describe('tokens on open connections', () => {
 
   it('K5 A8 an operation sent after the 4401 of an expired token, before the closing handshake ends, is not applied', async () => {
     const server = await startTestServer({ authSecret: SECRET });
-    const token = await mintToken(SECRET, { sub: 'a', scope: 'board:b1:write', ttlSeconds: 1 });
+    const token = await mintToken(SECRET, { sub: 'a', scope: 'board:b1:write', ttlSeconds: 2 });
+    // At least a second left at the upgrade: a token past its exp gets 401 there (A2).
     const socket = await openRawWebSocket(server.origin, '/ws/connect?board_id=b1', {
       Authorization: `Bearer ${token}`,
     });
