@@ -134,8 +134,9 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
         host,
       ).toBe(101);
     }
-    // Names that only start like an allowed one: what follows the address is no port.
-    for (const host of ['[::1]rebind.evil.example', 'localhost.rebind.evil.example'])
+    // Names that only start like an allowed one (what follows the address is no port), and an
+    // address without its closing bracket.
+    for (const host of ['[::1]rebind.evil.example', '[::a', 'localhost.rebind.evil.example'])
       expect((await rawRequest(server, '/health', { headers: { Host: host } })).status, host).toBe(
         403,
       );

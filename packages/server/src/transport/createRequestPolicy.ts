@@ -41,7 +41,7 @@ export const hostName = (header: string): string =>
 const isAlwaysAllowed = (name: string): boolean =>
   name === 'localhost' ||
   name.endsWith('.localhost') ||
-  isIP(name.startsWith('[') ? name.slice(1, -1) : name) !== 0;
+  isIP(name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name) !== 0;
 
 const matchesEntry = (name: string, entry: string): boolean =>
   entry.startsWith('.') ? name === entry.slice(1) || name.endsWith(entry) : name === entry;
