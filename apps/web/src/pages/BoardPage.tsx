@@ -120,7 +120,7 @@ export function BoardPage() {
                     description: d.description,
                   });
                   if (d.assignee)
-                    send({ type: 'card.update', card_id: cardId, assignee: d.assignee });
+                    send({ type: 'card.update', card_id: cardId, assignee: d.assignee }, d.title);
                 }}
                 onEdit={(cardId, d) => send({ type: 'card.update', card_id: cardId, ...d })}
                 onMove={(cardId, columnId, index) =>
