@@ -99,7 +99,7 @@ describe('board byte cap (rule B4)', () => {
     ).toMatchObject({ error: { code: 'limit_exceeded' } });
   });
 
-  it('B4 L2 a client joining the fullest board a client may make gets its snapshot within half the unsent bytes an ordered socket may have, and the events after it', async () => {
+  it('B4 L2 a client joining the fullest board a client may make gets its snapshot in one frame of at most half the unsent bytes an ordered socket may have plus 1 KiB of envelope, and the events after it', async () => {
     const board = boardOfBytes('fullest', BOARD_BYTES_MAX);
     expect(Buffer.byteLength(JSON.stringify(board))).toBe(BOARD_BYTES_MAX);
     const server = await startServerWithBoard(board);
