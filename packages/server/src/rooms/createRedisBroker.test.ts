@@ -133,7 +133,7 @@ describe('Redis broker across nodes', () => {
     await a.subscribed?.('board:o');
     // Redis runs one connection's commands in order, and the latest room's would come first: once
     // the ordered room's second head read (a periodic check) is here, theirs would be too.
-    await vi.waitFor(() => expect(naming('board:o', 'HGET').length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(naming('board:o', 'HMGET').length).toBeGreaterThanOrEqual(2));
     expect(commands.filter((line) => line.includes(`{${clock.toUpperCase()}}`))).toEqual([]);
     expect(naming('board:o', 'SUBSCRIBE')).toHaveLength(1);
     expect(ticks).toEqual([null]);
@@ -271,19 +271,30 @@ describe('Redis broker across nodes', () => {
     await vi.waitFor(() => expect(got).toEqual(['snapshot', frameOf(1), frameOf(2), 'deleted']));
   });
 
-  it('G5 a join on another node whose subscription missed the notice that its room was dropped is told by its next position check', async () => {
-    const room = 'missed';
-    // Node B's subscriber connection loses whatever Redis sends it once muted, and stays up.
-    const proxy = await startLaggingProxy(redis.port, 'subscribe', 0, 'replies');
-    const [a, b] = await twoNodes(proxy.port);
-    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
-    const told = await joinRecorded(b, room);
-    proxy.mute();
+  it.each<[string, (a: RedisBroker, room: string) => Promise<void>]>([
+    ['while the room has no copy', () => Promise.resolve()],
+    [
+      // As when the watchers told on other nodes rejoin at once: their join seeds a new copy.
+      'also once a join elsewhere seeded the room again under another epoch',
+      (a, room) => a.seed(room, { epoch: 'e2', headSeq: 0, entries: [] }),
+    ],
+  ])(
+    'G5 a join on another node whose subscription missed the notice that its room was dropped is told by its next position check, %s',
+    async (_, afterDrop) => {
+      const room = 'missed';
+      // Node B's subscriber connection loses whatever Redis sends it once muted, and stays up.
+      const proxy = await startLaggingProxy(redis.port, 'subscribe', 0, 'replies');
+      const [a, b] = await twoNodes(proxy.port);
+      await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+      const told = await joinRecorded(b, room);
+      proxy.mute();
 
-    await a.drop(room);
-    await vi.waitFor(() => expect(proxy.discarded()).toBe(1));
-    await vi.waitFor(() => expect(told).toEqual(['snapshot', 'deleted']));
-  });
+      await a.drop(room);
+      await afterDrop(a, room);
+      await vi.waitFor(() => expect(proxy.discarded()).toBe(1));
+      await vi.waitFor(() => expect(told).toEqual(['snapshot', 'deleted']));
+    },
+  );
 
   it('a node subscribed before the room had a copy delivers its first events, though its position check reads their head before their messages arrive', async () => {
     const room = 'late-copy';

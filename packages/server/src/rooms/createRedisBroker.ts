@@ -6,7 +6,12 @@ import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
 import { createLocalListeners } from './createLocalListeners.js';
 import { redisClientOptions } from './redisClientOptions.js';
-import { createRoomFeeds, type RoomEvent, type RoomRange } from './createRoomFeeds.js';
+import {
+  createRoomFeeds,
+  type RoomEvent,
+  type RoomHead,
+  type RoomRange,
+} from './createRoomFeeds.js';
 import {
   DROP_NOTICE,
   DROP_SCRIPT,
@@ -109,11 +114,18 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     return { head: Number(head), events };
   };
 
-  const readHead = async (room: string): Promise<number | 'dropped' | null> => {
+  const readHead = async (room: string): Promise<RoomHead> => {
     const [meta, , marker] = keys(room);
-    const head = await commands.hGet(meta, 'head');
-    if (head !== null && head !== undefined) return Number(head);
-    return (await commands.exists(marker)) === 1 ? 'dropped' : null;
+    // Sent together, so one round trip.
+    const [[head, epoch], dropped] = await Promise.all([
+      commands.hmGet(meta, ['head', 'epoch']),
+      commands.get(marker),
+    ]);
+    return {
+      head: head === null || head === undefined ? null : Number(head),
+      epoch: epoch ?? null,
+      dropped: dropped ?? null,
+    };
   };
 
   const feeds = createRoomFeeds({

@@ -15,14 +15,23 @@ export interface RoomRange {
   readonly events: readonly RoomEvent[] | null;
 }
 
+/** Where a room's copy stands, for a position check. */
+export interface RoomHead {
+  /** The copy's head, or `null` when there is no copy. */
+  readonly head: number | null;
+  /** The copy's epoch, or `null` when there is no copy. */
+  readonly epoch: string | null;
+  /** The epoch of a copy of the room dropped within the history age (G5), or `null`. */
+  readonly dropped: string | null;
+}
+
 /** What the feeds need from the broker's engine. */
 export interface FeedSource {
   readonly encode: (text: string) => Buffer;
   readonly log: Logger;
   /** Encoded events kept per subscribed room for range reads. */
   readonly maxCached: number;
-  /** The copy's head; `'dropped'` when it has none because it was dropped (G5), else `null`. */
-  readonly readHead: (room: string) => Promise<number | 'dropped' | null>;
+  readonly readHead: (room: string) => Promise<RoomHead>;
   readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
   /**
    * Subscribes to the room's channel (resolves once subscribed): its events, and the notice that
@@ -131,14 +140,20 @@ export function createRoomFeeds(source: FeedSource) {
   const check = async (room: string, feed: Feed, starts = false): Promise<void> => {
     if (feed.repairing || (feed.lastSeq === null && !starts)) return;
     try {
-      const head = await source.readHead(room);
+      const { head, epoch, dropped } = await source.readHead(room);
       if (feeds.get(room) !== feed) return;
-      // Dropped while this node's subscription missed the notice (G5). A listener is told once (a
-      // join ends at its first notice), however often a check finds the marker.
-      if (head === 'dropped') onDropped(room);
-      if (head === null || head === 'dropped') return;
-      if (feed.lastSeq === null) feed.lastSeq = head;
-      else if (head > feed.lastSeq || feed.pending.length > 0) await repair(room, feed);
+      // Dropped while this node's subscription missed the notice (G5): the copy is gone, or a join
+      // elsewhere seeded it again under another epoch than the one this feed delivered. A listener
+      // is told once (a join ends at its first notice), however often a check finds the marker.
+      if (dropped !== null && (head === null || dropped === feed.epoch)) {
+        onDropped(room);
+        return;
+      }
+      if (head === null) return;
+      if (feed.lastSeq === null) {
+        feed.lastSeq = head;
+        feed.epoch ??= epoch;
+      } else if (head > feed.lastSeq || feed.pending.length > 0) await repair(room, feed);
     } catch (error) {
       log.debug('broker.check_failed', { room, error: errorMessage(error) });
     }

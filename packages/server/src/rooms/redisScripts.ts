@@ -83,12 +83,14 @@ export const DROP_NOTICE = 'dropped';
 
 /**
  * ARGV: channel, marker ms. Deletes the room's copy and tells every node subscribed to its
- * channel; the drop marker, kept that long, tells a node whose subscription missed the notice at
- * its next position check. Only a room without a copy reads as dropped: one seeded again has one.
+ * channel; the drop marker, kept that long, holds the dropped copy's epoch and tells a node whose
+ * subscription missed the notice at its next position check, also once a join seeded the room
+ * again under another epoch.
  */
 export const DROP_SCRIPT = `
+local epoch = redis.call('HGET', KEYS[1], 'epoch') or ''
 redis.call('DEL', KEYS[1], KEYS[2])
-redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+redis.call('SET', KEYS[3], epoch, 'PX', ARGV[2])
 redis.call('PUBLISH', ARGV[1], '${DROP_NOTICE}')
 return 'ok'
 `;
