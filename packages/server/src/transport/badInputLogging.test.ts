@@ -110,4 +110,22 @@ describe('bad input in the log', () => {
     expect(logged).not.toContain(HIDDEN);
     expect(logged).not.toContain(token.split('.')[2]);
   });
+  it('A6 a socket’s first message its token does not permit is one warn line with code forbidden; the rest are counted in one line when it closes, and the socket stays open meanwhile', async () => {
+    const { server, token, of } = await startLoggedServer();
+    const reader = await connectTestClient(wsOrigin(server, '/ws/transport'), {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    for (const opId of ['p1', 'p2', 'p3']) {
+      reader.send({ type: 'play', op_id: opId });
+      const refused = await reader.next((m) => m.type === 'error');
+      expect(refused).toMatchObject({ data: { code: 'forbidden', op_id: opId } });
+    }
+    const id = of('ws.bad_message')[0]?.fields.id;
+    expect(of('ws.bad_message').map((l) => [l.level, l.fields])).toEqual([
+      ['warn', { route: 'transport', id, ip: '127.0.0.1', code: 'forbidden', field: null }],
+    ]);
+    reader.ws.close();
+    await expect.poll(() => of('ws.bad_messages').length).toBe(1);
+    expect(of('ws.bad_messages')[0]?.fields).toMatchObject({ route: 'transport', id, count: 3 });
+  });
 });

@@ -281,7 +281,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       const type = (message.value as { type: string }).type;
       const forbidden = watch?.forbidden(type);
       if (forbidden) {
-        // Rule A6: nothing is applied and the socket stays open.
+        // Rule A6: nothing is applied and the socket stays open; the refusal is logged as bad
+        // input is (once, then counted), but does not count toward E2's close.
+        bad.record('forbidden', null);
         const opId = (message.value as { op_id?: unknown }).op_id;
         connection.sendError({
           code: 'forbidden',
