@@ -76,6 +76,27 @@ describe('DawPage against a real server', () => {
     await waitFor(() => expect(status).toHaveTextContent('Stopped at 120 BPM'), WAIT);
   });
 
+  it('a tempo typed offline stays in the Tempo field while it waits to send, not the tempo it replaces, and is the server’s once confirmed', async () => {
+    openDaw();
+    const status = await screen.findByText(/Stopped at|Playing at/, {}, WAIT);
+    const tempo = screen.getByRole('spinbutton', { name: 'Tempo (BPM)' });
+    await waitFor(() => expect(tempo).toHaveValue(120), WAIT);
+
+    await network(false);
+    await userEvent.clear(tempo);
+    await userEvent.type(tempo, '90{Enter}');
+    expect(status).toHaveTextContent('Waiting to send: Tempo (the tempo will change to 90 BPM)');
+    expect(tempo).toHaveValue(90);
+
+    await network(true);
+    await waitFor(() => expect(status).toHaveTextContent('at 90 BPM'), WAIT);
+    expect(tempo).toHaveValue(90);
+    // The server is shared by this file's tests, which start at 120 BPM.
+    await userEvent.clear(tempo);
+    await userEvent.type(tempo, '120{Enter}');
+    await waitFor(() => expect(status).toHaveTextContent('at 120 BPM'), WAIT);
+  });
+
   it('each command waiting to send is its own item of a status region that announces only what is added, not the whole list again; the position readout is not announced', async () => {
     openDaw();
     const status = await screen.findByText(/Stopped at|Playing at/, {}, WAIT);

@@ -34,7 +34,12 @@ export function DawPage() {
   const stop = () => send({ type: 'stop' });
   const seek = (seconds: number) => send({ type: 'seek', time_seconds: seconds }, 'seek');
   const bpm = anchor?.bpm ?? 120;
-  // What the user is typing; null shows the transport's tempo.
+  // The field shows the tempo a command not yet confirmed will set, not the one it replaces.
+  const bpmAfter = pending.reduce(
+    (now, { command }) => (command.type === 'tempo' ? command.bpm : now),
+    bpm,
+  );
+  // What the user is typing; null shows the tempo.
   const [tempoDraft, setTempoDraft] = useState<string | null>(null);
   const [loopStart, setLoopStart] = useState('0');
   const [loopEnd, setLoopEnd] = useState('8');
@@ -100,7 +105,7 @@ export function DawPage() {
               type="number"
               min={BPM_MIN}
               max={BPM_MAX}
-              value={tempoDraft ?? String(bpm)}
+              value={tempoDraft ?? String(bpmAfter)}
               onChange={(e) => setTempoDraft(e.target.value)}
               onBlur={applyTempo}
               onKeyDown={(e) => e.key === 'Enter' && applyTempo()}
