@@ -8,14 +8,14 @@ const SECRET = 'bad-input-test-secret-32-bytes-long!';
 const HIDDEN = 'HIDDEN-IN-THE-INPUT';
 
 /** A server with auth on whose every log line (any level) the test reads. */
-const startLoggedServer = async () => {
+const startLoggedServer = async (options: Parameters<typeof startTestServer>[0] = {}) => {
   const lines: { level: string; event: string; fields: LogFields }[] = [];
   const at =
     (level: string) =>
     (event: string, fields: LogFields = {}) =>
       lines.push({ level, event, fields });
   const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  const server = await startTestServer({ authSecret: SECRET, logger });
+  const server = await startTestServer({ ...options, authSecret: SECRET, logger });
   const token = await mintToken(SECRET, {
     sub: 'writer',
     scope: 'board:*:write workflow:*:read transport:*:read',
@@ -127,5 +127,21 @@ describe('bad input in the log', () => {
     reader.ws.close();
     await expect.poll(() => of('ws.bad_messages').length).toBe(1);
     expect(of('ws.bad_messages')[0]?.fields).toMatchObject({ route: 'transport', id, count: 3 });
+  });
+  it('L4 a socket closed with 4429 for sending too fast is one warn line with code rate_limited', async () => {
+    const { server, token, of } = await startLoggedServer({
+      rateLimitPerSecond: 0.001,
+      rateLimitBurst: 3,
+    });
+    const fast = await connectTestClient(wsOrigin(server, '/ws/transport'), {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    for (let i = 0; i < 4; i++) fast.send({ type: 'time_sync', id: i, t0: i });
+    expect((await fast.closed).code).toBe(CloseCode.TooManyRequests);
+    await expect.poll(() => of('ws.bad_message').length).toBe(1);
+    expect(of('ws.bad_message')[0]).toMatchObject({
+      level: 'warn',
+      fields: { route: 'transport', code: 'rate_limited', field: null },
+    });
   });
 });

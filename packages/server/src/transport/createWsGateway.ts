@@ -259,6 +259,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       if (!connection.open) return;
       const receivedAt = now();
       if (!guard.allow()) {
+        bad.record('rate_limited', null);
         connection.close(CloseCode.TooManyRequests, 'rate limit exceeded');
         return;
       }
