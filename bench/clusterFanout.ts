@@ -11,8 +11,7 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startPostgres } from '../packages/server/src/test-utils/engines/startPostgres.js';
-import { startRedis } from '../packages/server/src/test-utils/engines/startRedis.js';
+import { startPostgresAndRedis } from '../packages/server/src/test-utils/engines/startPostgresAndRedis.js';
 import {
   CLUSTER_SETUPS,
   clientsOf,
@@ -86,7 +85,7 @@ console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
     `Fanout ${size.clients} clients × ${size.rate}/s for ${values.duration} s, ${values.reps} repetition(s).\n`,
 );
-const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+const [postgres, redis] = await startPostgresAndRedis();
 const nodes: NodeRow[] = [];
 const redisRows: string[][] = [];
 try {

@@ -12,8 +12,7 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startPostgres } from '../packages/server/src/test-utils/engines/startPostgres.js';
-import { startRedis } from '../packages/server/src/test-utils/engines/startRedis.js';
+import { startPostgresAndRedis } from '../packages/server/src/test-utils/engines/startPostgresAndRedis.js';
 import { meterJob } from './cluster/meterJob.js';
 import { startNodes, type ClusterEngines } from './cluster/startNodes.js';
 import { formatNumber, formatTable } from './lib/formatTable.js';
@@ -61,7 +60,7 @@ console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
     `${clients} clients on the metered node, ${ops} ops, ${values.pause} ms pause, ${values.reps} repetition(s).\n`,
 );
-const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+const [postgres, redis] = await startPostgresAndRedis();
 const perEvent = new Map<Role, number[]>(ROLES.map((role) => [role, []]));
 try {
   for (let rep = 0; rep < Number(values.reps); rep += 1)

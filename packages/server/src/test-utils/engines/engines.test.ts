@@ -3,7 +3,8 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { startNginx } from './startNginx.js';
-import { startPostgres } from './startPostgres.js';
+import { startPostgres, type TestPostgres } from './startPostgres.js';
+import { startPostgresAndRedis } from './startPostgresAndRedis.js';
 import { startRedis } from './startRedis.js';
 
 const isRunning = (pid: number): boolean => {
@@ -74,5 +75,17 @@ http {
       await nginx.stop();
     }
     expect(isRunning(nginx.process.pid)).toBe(false);
+  });
+  it('postgres and redis together: when Redis cannot start, the PostgreSQL started beside it is stopped (gone by PID) and the failure is thrown', async () => {
+    let started: TestPostgres | null = null;
+    const failure = new Error('redis-server: cannot run (injected)');
+    await expect(
+      startPostgresAndRedis({
+        postgres: async () => (started = await startPostgres()),
+        redis: () => Promise.reject(failure),
+      }),
+    ).rejects.toBe(failure);
+    expect(started).not.toBeNull();
+    expect(isRunning((started as TestPostgres | null)?.process.pid ?? 0)).toBe(false);
   });
 });

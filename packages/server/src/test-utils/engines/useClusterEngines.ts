@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startPostgres, type TestPostgres } from './startPostgres.js';
-import { startRedis, type TestRedis } from './startRedis.js';
+import type { TestPostgres } from './startPostgres.js';
+import { startPostgresAndRedis } from './startPostgresAndRedis.js';
+import type { TestRedis } from './startRedis.js';
 
 /**
  * What a wait for a change to reach another node allows: vitest's 1 s default failed under CI load,
@@ -24,7 +25,7 @@ export function useClusterEngines(name: string): ClusterEngines {
   let engines: [TestPostgres, TestRedis] | null = null;
   let databases = 0;
   beforeAll(async () => {
-    engines = await Promise.all([startPostgres(), startRedis()]);
+    engines = await startPostgresAndRedis();
   });
   afterAll(() => Promise.all(engines?.map((engine) => engine.stop()) ?? []));
   const started = (): [TestPostgres, TestRedis] => {
