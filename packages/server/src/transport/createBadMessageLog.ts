@@ -6,8 +6,14 @@ import type { LogFields, Logger } from '../log/createLogger.js';
  * the rest are counted in one line when the socket closes.
  */
 export interface BadMessageLog {
-  /** Records a bad message or a broken frame by its error code and the field at fault. */
+  /** Records a bad message by its error code and the field at fault. */
   record(code: string, field: string | null): void;
+  /**
+   * Records a socket's protocol error (a broken frame: 1002, 1007, 1009); ws closes the socket
+   * itself. Every accepted socket needs it as its `error` listener: an `error` event with none
+   * throws and ends the process.
+   */
+  readonly brokenFrame: (error: Error & { code?: string }) => void;
   /** Logs how many were recorded, if more than one; called once, when the socket has closed. */
   closed(closeCode: number): void;
 }
@@ -15,12 +21,14 @@ export interface BadMessageLog {
 /** Creates a {@link BadMessageLog} whose lines carry `fields` (route, connection, address). */
 export function createBadMessageLog(log: Logger, fields: LogFields): BadMessageLog {
   let count = 0;
+  const record = (code: string, field: string | null): void => {
+    count += 1;
+    // Never the message itself: it may carry anything, a token included (rule A7).
+    if (count === 1) log.warn('ws.bad_message', { ...fields, code, field });
+  };
   return {
-    record(code, field) {
-      count += 1;
-      // Never the message itself: it may carry anything, a token included (rule A7).
-      if (count === 1) log.warn('ws.bad_message', { ...fields, code, field });
-    },
+    record,
+    brokenFrame: (error) => record(error.code ?? 'protocol_error', null),
     closed(closeCode) {
       if (count > 1) log.warn('ws.bad_messages', { ...fields, count, close_code: closeCode });
     },
