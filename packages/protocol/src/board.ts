@@ -1,4 +1,4 @@
-import { ORDERED_MAX_BUFFERED_BYTES, epochMsSchema, idSchema, opIdSchema } from './common.js';
+import { epochMsSchema, idSchema, opIdSchema } from './common.js';
 import {
   clientControlVariants,
   ordered,
@@ -69,11 +69,10 @@ export const BOARD_CARDS_MAX = 2000;
 /** The most columns a board holds (rule B4). */
 export const BOARD_COLUMNS_MAX = 100;
 /**
- * The most bytes a board's JSON (its `board_id`, columns and cards, UTF-8) takes (rule B4): half
- * of what an ordered socket may have unsent (L2), so the snapshot of a full board, with its
- * envelope, leaves room for the events behind it and is never what closes a joining client.
+ * The most bytes a board's JSON (its `board_id`, columns and cards, UTF-8) takes (rule B4): every
+ * join sends it whole and every op stores it.
  */
-export const BOARD_BYTES_MAX = ORDERED_MAX_BUFFERED_BYTES / 2;
+export const BOARD_BYTES_MAX = 512 * 1024;
 
 /** A whole board: the snapshot of `/ws/connect` and the reply of `GET /api/boards/{id}`. */
 export const boardSchema = object({

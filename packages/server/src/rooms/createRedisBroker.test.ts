@@ -182,7 +182,7 @@ describe('Redis broker across nodes', () => {
     })();
     await vi.waitFor(async () => expect((await a.window(room))?.headSeq).toBeGreaterThan(10));
     await joinOrderedRoom(b, room, null, EMPTY_ROOM, {
-      sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
+      sendStart: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
       sendFrame: take,
       restarted: () => expect.fail('the room keeps its epoch'),
@@ -215,7 +215,7 @@ describe('Redis broker across nodes', () => {
     const take = (frame: Buffer) =>
       seqs.push((JSON.parse(frame.toString()) as { seq: number }).seq);
     await joinOrderedRoom(racing, room, null, EMPTY_ROOM, {
-      sendMessage: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
+      sendStart: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
       sendFrame: take,
       restarted: () => expect.fail('the room keeps its epoch'),
@@ -231,7 +231,7 @@ describe('Redis broker across nodes', () => {
   async function joinRecorded(broker: Broker, room: string): Promise<string[]> {
     const got: string[] = [];
     await joinOrderedRoom(broker, room, null, EMPTY_ROOM, {
-      sendMessage: (message) => got.push(message.type),
+      sendStart: (message) => got.push(message.type),
       sendBacklog: (frame) => got.push(frame.toString()),
       sendFrame: (frame) => got.push(frame.toString()),
       restarted: () => got.push('restarted'),

@@ -43,9 +43,12 @@ export interface OrderedState {
 
 /** How a subscriber receives what joining sends. */
 export interface JoinTarget {
-  /** Sends the `snapshot` or `resumed` that starts the stream. */
-  readonly sendMessage: (message: OrderedStart) => void;
-  /** Sends a replayed serialized event. */
+  /**
+   * Sends the `snapshot` or `resumed` that starts the stream: like the events that catch it up,
+   * a burst bounded by the room, which rule L2 does not count as slowness.
+   */
+  readonly sendStart: (message: OrderedStart) => void;
+  /** Sends a serialized event that catches the start up to the live stream (replayed or lacking). */
   readonly sendBacklog: (frame: Buffer) => void;
   /** Sends a live serialized event. */
   readonly sendFrame: (frame: Buffer) => void;
@@ -110,7 +113,7 @@ export async function joinOrderedRoom(
     if (decision.kind === 'replay' && replay?.held) {
       // `seq` echoes the client's position; the replayed events follow it (rule R4).
       last = decision.afterSeq;
-      target.sendMessage({
+      target.sendStart({
         type: 'resumed',
         seq: last,
         epoch: window.epoch,
@@ -138,9 +141,9 @@ export async function joinOrderedRoom(
       const { seq, epoch, data } = start;
       const lost =
         decision.kind === 'lost' ? { recovered: false as const, reason: decision.reason } : {};
-      target.sendMessage({ type: 'snapshot', seq, epoch, data, ...lost });
+      target.sendStart({ type: 'snapshot', seq, epoch, data, ...lost });
       // The snapshot may lag the copy by the event being applied: send what it lacks.
-      for (const frame of behind) target.sendFrame(frame);
+      for (const frame of behind) target.sendBacklog(frame);
       last = seq + behind.length;
       joined = epoch;
     }

@@ -86,7 +86,7 @@ export async function joinOrdered<R extends OrderedRouteName>(
   const { decision, leave } = await joinOrderedRoom(broker, room, resume, state, {
     // The start message carries this route's snapshot; TypeScript cannot follow that through a
     // generic route, and the protocol still validates it in tests.
-    sendMessage: (message) => connection.sendMessage(message as ServerMessage<R>),
+    sendStart: (message) => connection.sendStart(message as ServerMessage<R>),
     sendBacklog: (frame) => connection.sendBacklog(frame),
     sendFrame: (frame) => connection.sendFrame(frame),
     // Rule G3: the client drops its position and joins the room as it is now.

@@ -5,7 +5,8 @@ megabytes before the server ever sees backpressure. This reader sets a small SO_
 advertises a small MSS before connecting: Linux sizes the server's send buffer from the
 congestion window times the MSS (about 64 KB on loopback), so the path to this reader holds only
 tens of KB. It stops reading for a while, then reads for a while, and prints what it received
-as one JSON line.
+as one JSON line: the clock ticks' timestamps, the `type` (or `event`) of every text frame, and
+the code of a close frame.
 
 usage: slowReader.py HOST PORT PATH PAUSE_SECONDS READ_SECONDS
 """
@@ -39,6 +40,8 @@ if b" 101 " not in head.split(b"\r\n", 1)[0]:
 time.sleep(pause)
 
 timestamps = []
+types = []
+close_code = None
 deadline = time.time() + read_for
 sock.settimeout(0.05)
 while time.time() < deadline:
@@ -62,10 +65,17 @@ while time.time() < deadline:
             length, offset = int.from_bytes(buffer[2:10], "big"), 10
         if len(buffer) < offset + length:
             break
+        opcode = buffer[0] & 0x0F
         payload, buffer = buffer[offset : offset + length], buffer[offset + length :]
+        if opcode == 8:
+            close_code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 1005
+            continue
         try:
-            timestamps.append(json.loads(payload)["timestamp_ms"])
-        except (ValueError, KeyError, TypeError):
-            pass
+            message = json.loads(payload)
+        except ValueError:
+            continue
+        types.append(message.get("type", message.get("event")))
+        if "timestamp_ms" in message:
+            timestamps.append(message["timestamp_ms"])
 
-print(json.dumps({"frames": len(timestamps), "last_ts": timestamps[-1] if timestamps else None, "ended_at": time.time() * 1000}))
+print(json.dumps({"frames": len(timestamps), "last_ts": timestamps[-1] if timestamps else None, "ended_at": time.time() * 1000, "types": types, "close": close_code}))

@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { encodeMessage } from '../encodeMessage.js';
 import type { RouteCounters } from './routeStats.js';
+import { encodeTextFrame } from './wireFrame.js';
 
 /** Tells this process's connection ids from another's in merged logs. */
 const ID_PREFIX = randomUUID().slice(0, 8);
@@ -97,7 +98,19 @@ export class Connection<R extends WsRouteName = WsRouteName> {
     this.sendMessage({ type: 'error', data } as ServerMessage<R>);
   }
 
-  /** Sends a replayed history frame; bounded by the history size, so it skips the slow-consumer check. */
+  /**
+   * Sends the message that starts a join (its snapshot or `resumed`) as backlog: a board's
+   * snapshot may be bigger than the unsent bytes allowed, and a client is not slow for being
+   * sent it (rule L2).
+   */
+  sendStart(message: ServerMessage<R>): void {
+    this.sendBacklog(encodeTextFrame(encodeMessage(this.route, message)));
+  }
+
+  /**
+   * Sends a frame that catches a join up (a replay, events a snapshot lacks); bounded by the
+   * history size, so it skips the slow-consumer check.
+   */
   sendBacklog(frame: Buffer): void {
     if (!this.open) return;
     this.backlogBytes += frame.length;

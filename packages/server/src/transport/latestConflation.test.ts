@@ -1,43 +1,15 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../test-utils/index.js';
+import { runSlowReader } from '../test-utils/runSlowReader.js';
 
-const SLOW_READER = fileURLToPath(new URL('../test-utils/slowReader.py', import.meta.url));
 const PAUSE_S = 4;
 const READ_S = 1;
 const CLOCK_HZ = 1000;
 
-interface ReaderReport {
-  frames: number;
-  last_ts: number | null;
-  ended_at: number;
-}
-
-/** Runs the Python reader (it can shrink its TCP receive buffer; Node cannot). */
-const runSlowReader = (port: number, path: string): Promise<ReaderReport> =>
-  new Promise((resolve, reject) => {
-    const child = spawn('python3', [
-      SLOW_READER,
-      '127.0.0.1',
-      String(port),
-      path,
-      String(PAUSE_S),
-      String(READ_S),
-    ]);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as ReaderReport) : reject(new Error(`reader: ${out}`)),
-    );
-  });
-
 describe('latest-route conflation with a real slow reader', () => {
   it('L3 a reader that stops reading the clock has stale ticks replaced, not queued, and gets only fresh ticks afterwards', async () => {
     const server = await startTestServer({ clockRateHz: CLOCK_HZ, latestMaxBufferedBytes: 4096 });
-    const report = await runSlowReader(server.port, '/ws/transport/clock');
+    const report = await runSlowReader(server.port, '/ws/transport/clock', PAUSE_S, READ_S);
     const clock = server.stats().routes.clock;
     const produced = (PAUSE_S + READ_S) * CLOCK_HZ;
     const dropped = clock?.messages_dropped ?? 0;
