@@ -31,28 +31,37 @@ const full = (board: Board, what: 'cards' | 'columns', max: number, opId: string
     `board "${board.board_id}" already has ${max} ${what}, the most a board holds; delete some first (op ${opId})`,
   );
 
+/** What an accepted operation does: its event, and the board that event makes. */
+export interface BoardChange {
+  readonly event: UnnumberedBoardEvent;
+  /** Built once, to measure it (rule B4); the domain keeps it once the event is stored. */
+  readonly board: Board;
+}
+
 /**
- * Turns a validated operation into the event it causes on `board`, or the reason it cannot apply
- * (unknown card or column, id already taken, board full) naming the field. The event names its `actor` when
- * one is known (auth on, rule B1).
+ * Turns a validated operation into the event it causes on `board` and the board it makes, or the
+ * reason it cannot apply (unknown card or column, id already taken, board full) naming the field.
+ * The event names its `actor` when one is known (auth on, rule B1).
  */
 export function boardOpToEvent(
   board: Board,
   op: BoardOp,
   now: number,
   actor: Actor | null = null,
-): UnnumberedBoardEvent | DomainFailure {
+): BoardChange | DomainFailure {
   const event = eventOf(board, op, now, actor);
-  return 'ok' in event ? event : (overBytes(board, event, op.op_id) ?? event);
+  if ('ok' in event) return event;
+  // The reducer reads no position: a placeholder one gives the board the numbered event makes.
+  const next = applyBoardEvent(board, { ...event, seq: 0, epoch: '' });
+  return overBytes(board, next, op.op_id) ?? { event, board: next };
 }
 
 /**
- * The refusal of an event that would grow the board past {@link BOARD_BYTES_MAX} (rule B4). One
- * that does not grow it applies, so a board stored bigger than the cap can still be emptied.
+ * The refusal of a board `next` that grew past {@link BOARD_BYTES_MAX} (rule B4). One that did not
+ * grow applies, so a board stored bigger than the cap can still be emptied.
  */
-function overBytes(board: Board, event: UnnumberedBoardEvent, opId: string): DomainFailure | null {
-  // The reducer reads no position: a placeholder one gives the board the event makes.
-  const bytes = boardBytes(applyBoardEvent(board, { ...event, seq: 0, epoch: '' }));
+function overBytes(board: Board, next: Board, opId: string): DomainFailure | null {
+  const bytes = boardBytes(next);
   if (bytes <= BOARD_BYTES_MAX || bytes <= boardBytes(board)) return null;
   return domainFailure(
     'limit_exceeded',

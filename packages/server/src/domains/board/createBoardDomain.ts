@@ -147,30 +147,33 @@ export function createBoardDomain(deps: {
     });
     const check = () => boardOpToEvent(current(boardId), op, now(), actor);
     let basis = current(boardId);
-    let event = check();
-    if ('ok' in event && (await catchUp(boardId))) event = check();
-    if ('ok' in event) {
+    let checked = check();
+    if ('ok' in checked && (await catchUp(boardId))) checked = check();
+    if ('ok' in checked) {
       // A retry of an applied op (its card made or gone since) is answered as applied (rule B2);
       // an op the board accepts is not looked up: the append answers `duplicate` in its transaction.
       const previous = await storage.appliedOp(room(boardId), op.op_id);
-      return previous === null ? event : duplicate(previous);
+      return previous === null ? checked : duplicate(previous);
     }
-    let next: Board | null = null;
+    // The board the check built is the one stored and kept: the op is applied once.
+    let change = checked;
     const outcome = await append<BoardEvent>({
       ...follower(boardId),
       opId: op.op_id,
       // Built again against the board another node's events changed (after a conflict).
       build(position) {
-        if (current(boardId) !== basis) [basis, event] = [current(boardId), check()];
-        return 'ok' in event ? event : { ...event, ...position };
+        if (current(boardId) !== basis) {
+          basis = current(boardId);
+          const again = check();
+          if ('ok' in again) return again;
+          change = again;
+        }
+        return { ...change.event, ...position };
       },
       serialize: (numbered) => encodeMessage('board', numbered),
-      reduce(numbered) {
-        next = applyBoardEvent(current(boardId), numbered);
-        return [{ kind: 'board', id: boardId, value: next }];
-      },
+      reduce: () => [{ kind: 'board', id: boardId, value: change.board }],
       apply: () => {
-        if (next) boards.set(boardId, next);
+        boards.set(boardId, change.board);
       },
     });
     if ('ok' in outcome) return outcome;
