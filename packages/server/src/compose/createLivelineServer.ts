@@ -3,6 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { CloseCode, restartReason } from '@liveline/protocol';
 import { resolveServerOptions } from '../config/serverOptions.js';
 import { LivelineServerError } from '../errors.js';
+import { createHttpRateLimit } from '../http/createHttpRateLimit.js';
 import { boardRoutes } from '../routes/boardRoutes.js';
 import { systemRoutes } from '../routes/systemRoutes.js';
 import { transportRoutes } from '../routes/transportRoutes.js';
@@ -63,6 +64,13 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
       message:
         'AUTH IS OFF: anyone who reaches this server can read and edit everything; set LIVELINE_AUTH_SECRET to require signed tokens',
     });
+  const rateLimit = createHttpRateLimit({
+    limit: config.httpRateLimit,
+    verify: verifyToken,
+    clientAddress,
+    log,
+    now,
+  });
   let mount: Mount | null = null;
   const health = createHealth({
     config,
@@ -147,6 +155,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
               policy,
               auth,
               clientAddress,
+              rateLimit,
               ...(otherwise && { otherwise }),
             }),
           ),

@@ -66,6 +66,13 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions(['--port', '1', '-h'], {})).toBe('help');
   });
 
+  it('L7 --http-rate-limit wins over HTTP_RATE_LIMIT', () => {
+    expect(parseCliOptions(['--http-rate-limit=50'], { HTTP_RATE_LIMIT: '5000' })).toEqual({
+      httpRateLimit: 50,
+    });
+    expect(parseCliOptions([], { HTTP_RATE_LIMIT: '5000' })).toEqual({ httpRateLimit: 5000 });
+  });
+
   it('G3 --run-retention takes a duration (90s, 10m, 8h, 7d) and wins over RUN_RETENTION', () => {
     expect(parseCliOptions(['--run-retention=7d'], { RUN_RETENTION: '1h' })).toEqual({
       runRetentionMs: 7 * 86_400_000,
@@ -85,6 +92,8 @@ describe('parseCliOptions', () => {
     [['--render-video', 'maybe'], {}, '--render-video'],
     [[], { MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS'],
     [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
+    [[], { HTTP_RATE_LIMIT: '0' }, 'HTTP_RATE_LIMIT'],
+    [['--http-rate-limit', '1.5'], {}, '--http-rate-limit'],
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
     [['--allowed-hosts', 'http://x.example'], {}, '--allowed-hosts'],
     [[], { ALLOWED_HOSTS: 'a b' }, 'ALLOWED_HOSTS'],

@@ -139,6 +139,12 @@ export const SERVER_FLAGS = {
     help: 'open WebSockets one client IP may hold (rule L5)',
     fallback: String(NUMBER_RULES.maxConnectionsPerIp.fallback),
   },
+  '--http-rate-limit': {
+    env: 'HTTP_RATE_LIMIT',
+    value: '<n>',
+    help: 'HTTP requests one client (token subject, else address) may make per 10 s; more get 429, /health excepted (rule L7)',
+    fallback: String(NUMBER_RULES.httpRateLimit.fallback),
+  },
   '--restart-reconnects-per-second': {
     env: 'RESTART_RECONNECTS_PER_SECOND',
     value: '<rate>',

@@ -93,6 +93,11 @@ export interface ServerOptions {
   rateLimitPerSecond?: number;
   /** Inbound messages a connection may send in a burst. @default 100 */
   rateLimitBurst?: number;
+  /**
+   * HTTP requests one client (a valid token's subject, else its address) may make per 10 s
+   * window; more are answered `429` until it ends, `/health` excepted (rule L7). @default 1000
+   */
+  httpRateLimit?: number;
   /** Capacity of each pipeline agent. @default 1 */
   agentCapacity?: number;
   /** Open WebSockets the server accepts in total; more are answered `503` at the handshake (rule L5). @default 10000 */
@@ -184,6 +189,7 @@ export const NUMBER_RULES = {
   latestMaxBufferedBytes: { fallback: 64 * 1024, min: 0, max: BYTES_MAX, int: true },
   rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },
   rateLimitBurst: { fallback: 100, min: 1, max: 1e6, int: true },
+  httpRateLimit: { fallback: 1000, min: 1, max: 1e7, int: true },
   agentCapacity: { fallback: 1, min: 1, max: 1000, int: true },
   maxConnections: { fallback: 10_000, min: 1, max: 1e7, int: true },
   maxConnectionsPerIp: { fallback: 1000, min: 1, max: 1e7, int: true },

@@ -13,6 +13,7 @@ import {
 } from '@liveline/protocol';
 import { errorMessage } from '../errors.js';
 import { readJsonBody } from '../http/readJsonBody.js';
+import type { HttpRateLimit } from '../http/createHttpRateLimit.js';
 import { sendFile } from '../http/sendFile.js';
 import { serveStatic } from '../http/serveStatic.js';
 import type { Logger } from '../log/createLogger.js';
@@ -38,6 +39,8 @@ export interface HttpHandlerOptions {
   readonly auth: Auth;
   /** The client's address, through trusted proxies (rule L6), for the log. */
   readonly clientAddress: (req: IncomingMessage) => string;
+  /** Requests per client (rule L7): answers `429` itself to a client over its limit. */
+  readonly rateLimit: HttpRateLimit;
 }
 
 /**
@@ -176,6 +179,7 @@ export function createHttpHandler(
       options.otherwise(req, res);
       return;
     }
+    if (await options.rateLimit.refused(req, res, match)) return;
     // Every method but a read changes state, or is refused anyway: its Origin must be allowed.
     const refused = options.policy.check(req, method !== 'GET');
     if (refused) {

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { mintToken } from '../auth/mintToken.js';
+import type { LogFields } from '../log/createLogger.js';
+import { createTestClock } from '../test-utils/createTestClock.js';
+import { rawRequest, startTestServer } from '../test-utils/index.js';
+import { HTTP_RATE_MAX_CLIENTS, HTTP_RATE_WINDOW_MS } from './createHttpRateLimit.js';
+
+const SECRET = 'http-rate-limit-test-secret-32-bytes!';
+
+/** A server whose `warn` lines the test reads. */
+const startLoggedServer = async (options: Parameters<typeof startTestServer>[0]) => {
+  const warnings: { event: string; fields: LogFields }[] = [];
+  const quiet = () => undefined;
+  const logger = {
+    debug: quiet,
+    info: quiet,
+    error: quiet,
+    warn: (event: string, fields: LogFields = {}) => warnings.push({ event, fields }),
+  };
+  const server = await startTestServer({ ...options, logger });
+  const limited = () =>
+    warnings.filter((w) => w.event === 'http.bad_request' && w.fields.code === 'rate_limited');
+  return { server, warnings, limited };
+};
+
+const statusesOf = async (requests: Promise<{ status: number }>[]): Promise<number[]> =>
+  (await Promise.all(requests)).map((r) => r.status);
+
+describe('HTTP rate limit', () => {
+  it('L7 a client over its limit gets 429 rate_limited with Retry-After, logged once per window; /health and other clients are not limited', async () => {
+    const clock = createTestClock();
+    const { server, limited } = await startLoggedServer({ httpRateLimit: 3, now: clock.now });
+    const get = (path: string, localAddress = '127.0.0.1') =>
+      rawRequest(server, path, { localAddress });
+
+    expect(await statusesOf([1, 2, 3].map(() => get('/api/routes')))).toEqual([200, 200, 200]);
+    const refused = await get('/api/workflows');
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(HTTP_RATE_WINDOW_MS / 1000);
+    expect(refused.json).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: `more than 3 requests in 10 s from this client; retry in ${retryAfter} s`,
+        field: null,
+      },
+    });
+    expect((await rawRequest(server, '/api/boards/b/ops', { body: {} })).status).toBe(429);
+    expect((await get('/health')).status).toBe(200);
+    expect((await get('/api/routes', '127.0.0.2')).status).toBe(200);
+    expect(limited().map((w) => w.fields)).toEqual([
+      {
+        method: 'GET',
+        path: '/api/workflows',
+        ip: '127.0.0.1',
+        status: 429,
+        code: 'rate_limited',
+        field: null,
+      },
+    ]);
+
+    clock.skip(HTTP_RATE_WINDOW_MS);
+    expect(await statusesOf([1, 2, 3, 4].map(() => get('/api/routes')))).toEqual([
+      200, 200, 200, 429,
+    ]);
+    expect(limited()).toHaveLength(2);
+  });
+
+  it("L7 with auth on a valid token's subject is the client: its requests from two addresses share one limit, another subject has its own, and no token is logged", async () => {
+    const { server, warnings, limited } = await startLoggedServer({
+      httpRateLimit: 2,
+      authSecret: SECRET,
+    });
+    const token = (sub: string) =>
+      mintToken(SECRET, { sub, scope: 'transport:*:read', ttlSeconds: 60 });
+    const [alice, bob] = await Promise.all([token('alice'), token('bob')]);
+    const get = (bearer: string, localAddress: string) =>
+      rawRequest(server, '/api/transport', {
+        headers: { Authorization: `Bearer ${bearer}` },
+        localAddress,
+      });
+
+    expect((await get(alice, '127.0.0.1')).status).toBe(200);
+    expect((await get(alice, '127.0.0.2')).status).toBe(200);
+    expect((await get(alice, '127.0.0.3')).status).toBe(429);
+    expect((await get(bob, '127.0.0.3')).status).toBe(200);
+    expect(limited().map((w) => w.fields)).toEqual([
+      expect.objectContaining({ ip: '127.0.0.3', sub: 'alice', status: 429 }),
+    ]);
+    expect(JSON.stringify(warnings)).not.toContain(alice);
+  });
+
+  it('L7 L6 behind a trusted proxy each forwarded client has its own limit, and memory keeps at most HTTP_RATE_MAX_CLIENTS clients: past them the oldest window is forgotten', async () => {
+    const clock = createTestClock();
+    const { server } = await startLoggedServer({
+      httpRateLimit: 1,
+      trustedProxies: ['127.0.0.1'],
+      now: clock.now,
+    });
+    const from = (client: string) =>
+      rawRequest(server, '/api/routes', { headers: { 'X-Forwarded-For': client } });
+
+    expect(await statusesOf([from('10.0.0.1'), from('10.0.0.2')])).toEqual([200, 200]);
+    expect((await from('10.0.0.1')).status).toBe(429);
+    const others = Array.from(
+      { length: HTTP_RATE_MAX_CLIENTS },
+      (_, i) => `10.1.${Math.floor(i / 256)}.${i % 256}`,
+    );
+    for (let at = 0; at < others.length; at += 500)
+      expect(new Set(await statusesOf(others.slice(at, at + 500).map(from)))).toEqual(
+        new Set([200]),
+      );
+    expect((await from('10.0.0.1')).status).toBe(200);
+  });
+});
