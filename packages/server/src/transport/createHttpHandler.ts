@@ -290,8 +290,9 @@ export function createHttpHandler(
     handle(req, res).catch((error: unknown) => {
       const path = loggableUrl(req.url ?? '');
       // A client that hung up before its request was complete made the body read fail: there is
-      // nobody to answer, and nothing failed on this side.
-      if (!req.complete && req.socket.destroyed) {
+      // nobody to answer, and nothing failed on this side. The reply's socket tells: `req.socket`
+      // is null once a body read stopped at the size limit.
+      if (!req.complete && res.socket?.destroyed === true) {
         log.debug('http.aborted', { path });
         return;
       }
