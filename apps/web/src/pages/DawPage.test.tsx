@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createClient, type Client, type WebSocketLike } from '@liveline/ws-client';
+import { createClient, type Client } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
+import { holdFrames } from '../holdFrames';
 import { liveline } from '../lib/liveline';
 import { withRealServer } from '../withRealServer';
 import { DawPage } from './DawPage';
@@ -27,36 +28,8 @@ function openDaw(client: Client = liveline()) {
   );
 }
 
-/** Clock frames held back while set: the clock route lagging behind the acks (an injected delay). */
-let heldTicks: (() => void)[] | null = null;
-/** A real socket whose clock frames wait in {@link heldTicks} while it is set. */
-class LaggingClockSocket implements WebSocketLike {
-  readonly #socket: WebSocket;
-  onopen: WebSocketLike['onopen'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
-  constructor(url: string, protocols?: string | string[]) {
-    this.#socket = new WebSocket(url, protocols);
-    this.#socket.onopen = (event) => this.onopen?.(event);
-    this.#socket.onclose = (event) => this.onclose?.(event);
-    this.#socket.onerror = (event) => this.onerror?.(event);
-    this.#socket.onmessage = (event) => {
-      const deliver = () => this.onmessage?.(event);
-      if (heldTicks && url.includes('/ws/transport/clock')) heldTicks.push(deliver);
-      else deliver();
-    };
-  }
-  get readyState() {
-    return this.#socket.readyState;
-  }
-  send(data: string) {
-    this.#socket.send(data);
-  }
-  close(code?: number, reason?: string) {
-    this.#socket.close(code, reason);
-  }
-}
+/** The clock route lagging behind the acks: its frames held back while the test says so. */
+const clockFrames = holdFrames((url) => url.includes('/ws/transport/clock'));
 
 describe('DawPage against a real server', () => {
   it('Pause pressed offline shows as waiting to send with what it will do, not the stale "Playing at", and the server’s state once confirmed', async () => {
@@ -122,7 +95,7 @@ describe('DawPage against a real server', () => {
   it('a command acknowledged before the clock shows it stays on screen until the clock does: the old state does not flash up between the two', async () => {
     const client = createClient({
       origin: server().origin,
-      environment: { WebSocket: LaggingClockSocket },
+      environment: { WebSocket: clockFrames.WebSocket },
     });
     openDaw(client);
     await userEvent.click(await screen.findByRole('button', { name: 'Stop' }, WAIT));
@@ -130,7 +103,7 @@ describe('DawPage against a real server', () => {
     let acks = 0;
     const off = client.channel('transport').onMessage((m) => void (m.type === 'ack' && acks++));
 
-    heldTicks = [];
+    clockFrames.hold();
     await userEvent.click(screen.getByRole('button', { name: 'Play' }));
     await vi.waitFor(() => expect(acks).toBe(1), WAIT);
     await act(() => Promise.resolve());
@@ -139,9 +112,7 @@ describe('DawPage against a real server', () => {
     );
     expect(screen.getByRole('button', { name: 'Pause' })).toBeEnabled();
 
-    const ticks = heldTicks;
-    heldTicks = null;
-    ticks.forEach((deliver) => deliver());
+    clockFrames.release();
     await waitFor(() => expect(status).toHaveTextContent('Playing at 120 BPM'), WAIT);
     await userEvent.click(screen.getByRole('button', { name: 'Stop' }));
     off();
