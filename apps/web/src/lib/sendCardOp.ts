@@ -1,9 +1,10 @@
 import { OUTBOX_TTL_MS } from '@liveline/protocol';
-import type { Channel } from '@liveline/ws-client';
+import { LivelineError, type Channel } from '@liveline/ws-client';
 import { usePendingOpsStore } from '../stores/pendingOpsStore';
 import type { CardOp } from './applyPendingOps';
 import { newId } from './newId';
 import { refusalReason } from './refusalReason';
+import { watchLateAck } from './watchLateAck';
 
 /** A card operation without its `op_id`, which {@link sendCardOp} adds. */
 export type CardOpInput = CardOp extends infer O
@@ -36,11 +37,15 @@ export function sendCardOp(
   // The outbox keeps an operation this long (G2), so the request waits as long as it may be sent.
   channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
     () => settle(op.op_id),
-    (error: unknown) =>
+    (error: unknown) => {
       settle(op.op_id, {
         id: op.op_id,
         boardId,
         text: `${DOING[op.type]} “${title}” was not saved: ${refusalReason(error)}.`,
-      }),
+      });
+      // Given up on while it may have been on its way: the server may still apply it.
+      if (error instanceof LivelineError && (error.code === 'timeout' || error.code === 'expired'))
+        watchLateAck(channel, op.op_id);
+    },
   );
 }

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { Board } from '@liveline/protocol';
+import { OUTBOX_TTL_MS, type Board } from '@liveline/protocol';
+import { createClient, type Client, type Environment } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
+import { holdFrames } from '../holdFrames';
 import { liveline } from '../lib/liveline';
 import { useRouterStore } from '../stores/routerStore';
 import { withRealServer } from '../withRealServer';
@@ -26,15 +28,15 @@ const postOp = (boardId: string, op: object) =>
   });
 
 /** Opens the board page and waits for its board. */
-async function openBoard(boardId: string) {
+async function openBoard(boardId: string, client: Client = liveline()) {
   useRouterStore.getState().navigate(`/board?board=${boardId}`);
   render(
-    <LivelineProvider client={liveline()}>
+    <LivelineProvider client={client}>
       <BoardPage />
     </LivelineProvider>,
   );
   await screen.findByRole('group', { name: `Board ${boardId}` }, WAIT);
-  const channel = liveline().channel('board', { query: { board_id: boardId } });
+  const channel = client.channel('board', { query: { board_id: boardId } });
   return {
     column: (title: string) => within(screen.getByRole('region', { name: `Column ${title}` })),
     /** The browser says the network is gone (or back): the client closes (or reconnects) at once. */
@@ -92,5 +94,65 @@ describe('BoardPage against a real server: the user’s own changes', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     // Not lost to the top of the page with the button: on the board the change was about.
     expect(screen.getByRole('group', { name: 'Board refused-move' })).toHaveFocus();
+  });
+});
+
+/**
+ * A client clock whose waits of the outbox's TTL or longer run only when the test passes the TTL
+ * (a fake for time); shorter ones, such as the heartbeat's, run for real.
+ */
+function ttlClock() {
+  let skew = 0;
+  const due = new Set<() => void>();
+  const environment: Partial<Environment> = {
+    now: () => performance.timeOrigin + performance.now() + skew,
+    setTimeout(run, ms) {
+      if (ms < OUTBOX_TTL_MS) return setTimeout(run, ms);
+      due.add(run);
+      return run;
+    },
+    clearTimeout: (handle) =>
+      typeof handle === 'function'
+        ? due.delete(handle as () => void)
+        : clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  const passTtl = () => {
+    skew += OUTBOX_TTL_MS;
+    const runs = [...due];
+    due.clear();
+    runs.forEach((run) => run());
+  };
+  return { environment, passTtl };
+}
+
+describe('BoardPage against a real server: changes the server answers late', () => {
+  it('a card added while its answer is delayed past the outbox TTL is said not saved, and shown as saved once the server’s late answer arrives', async () => {
+    const frames = holdFrames((url) => url.includes('/ws/connect'));
+    const clock = ttlClock();
+    const client = createClient({
+      origin: server().origin,
+      environment: { WebSocket: frames.WebSocket, ...clock.environment },
+    });
+    const page = await openBoard('late-ack', client);
+    frames.hold();
+    await userEvent.click(screen.getByRole('button', { name: 'Add card to Backlog' }));
+    await userEvent.type(screen.getByLabelText('Card title'), 'Late kite{Enter}');
+    // The server applied it; its event and ack are on their way, held back.
+    await vi.waitFor(
+      async () =>
+        expect((await savedBoard('late-ack')).cards.map((c) => c.title)).toEqual(['Late kite']),
+      WAIT,
+    );
+
+    act(() => clock.passTtl());
+    expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
+      'Adding “Late kite” was not saved: it could not be sent in time.',
+    );
+    frames.release();
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull(), WAIT);
+    expect(
+      page.column('Backlog').getByRole('listitem', { name: 'Card Late kite' }),
+    ).not.toHaveTextContent(/Waiting to send|Sending/);
+    client.close();
   });
 });
