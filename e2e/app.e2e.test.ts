@@ -301,6 +301,68 @@ describe('production build against the real server', () => {
     await context.close();
   });
 
+  it('(8) cards added and moved offline survive a reload while the board cannot be reached: shown as waiting to send, then saved once, as a second browser sees', async () => {
+    const boardId = `e2e-reload-${Date.now().toString(36)}`;
+    const savedTitles = async () => {
+      const response = await fetch(`${origin}/api/boards/${boardId}`);
+      const { board } = (await response.json()) as {
+        board: {
+          columns: { id: string; card_ids: string[] }[];
+          cards: { id: string; title: string }[];
+        };
+      };
+      return board.columns.map((c) => [
+        c.id,
+        board.cards.filter((k) => c.card_ids.includes(k.id)).map((k) => k.title),
+      ]);
+    };
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/board?board=${boardId}`);
+    await waitAllOpen(page);
+
+    await context.setOffline(true);
+    await page.getByRole('button', { name: 'Add card to Backlog' }).click();
+    await page.getByLabel('Card title').fill('Offline kite');
+    await page.getByRole('button', { name: 'Add card', exact: true }).click();
+    await page.getByLabel('Move Offline kite to').selectOption('review');
+    await page.getByText('2 changes waiting to send').first().waitFor();
+
+    // The page is reloaded while the board's socket still cannot get through (the page itself can).
+    let blocked = true;
+    await page.routeWebSocket(/\/ws\/connect/, (ws) =>
+      blocked ? ws.close() : ws.connectToServer(),
+    );
+    await context.setOffline(false);
+    await page.reload();
+    const kept = page.getByRole('list', { name: 'Your changes not saved yet' });
+    await expect(kept.getByRole('listitem').allTextContents()).resolves.toEqual([
+      'Adding “Offline kite”: Waiting to send',
+      'Moving “Offline kite”: Waiting to send',
+    ]);
+    await page.getByText('2 changes waiting to send').first().waitFor();
+    await page.screenshot({
+      path: join(SCREENSHOTS, 'board-reloaded-waiting.png'),
+      fullPage: true,
+    });
+    expect((await savedTitles()).flatMap(([, titles]) => titles)).toEqual([]);
+
+    blocked = false;
+    // Skip the rest of the backoff when the indicator offers it (it may end by itself meanwhile).
+    const retry = page.getByRole('button', { name: /^Retry / }).first();
+    if (await retry.isVisible()) await retry.click({ timeout: 2_000 }).catch(() => undefined);
+    const card = page.locator('[data-column-id="review"] [aria-label="Card Offline kite"]');
+    await card.and(page.locator(':not(.is-pending)')).waitFor({ timeout: 30_000 });
+    await expect(savedTitles()).resolves.toContainEqual(['review', ['Offline kite']]);
+    expect((await savedTitles()).flatMap(([, titles]) => titles)).toEqual(['Offline kite']);
+
+    const other = await browser.newPage();
+    await other.goto(`${origin}/board?board=${boardId}`);
+    await other.locator('[data-column-id="review"] [aria-label="Card Offline kite"]').waitFor();
+    expect(await other.locator('[aria-label="Card Offline kite"]').count()).toBe(1);
+    await Promise.all([context.close(), other.close()]);
+  });
+
   it('(7) a route that does not exist shows stopped with its reason, and no reconnect loop', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // The page's timers run on a clock the test moves, so a minute of retries takes no wall time.

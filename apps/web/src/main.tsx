@@ -4,12 +4,15 @@ import { LivelineProvider } from '@liveline/ws-client/react';
 import { App } from './App';
 import { countCommit } from './lib/commitCounter';
 import { liveline } from './lib/liveline';
+import { resendSavedOps } from './lib/resendSavedOps';
 import { adoptTokenFromUrl, readSession } from './lib/session';
 import { useSessionStore } from './stores/sessionStore';
 import './styles.css';
 
 adoptTokenFromUrl();
 useSessionStore.setState({ session: readSession() });
+// Board changes not yet answered when this tab was reloaded or closed are sent again.
+resendSavedOps(liveline());
 // A new invite link opened in this tab: every connection starts over with its token.
 window.addEventListener('hashchange', () => adoptTokenFromUrl() && window.location.reload());
 

@@ -1,7 +1,8 @@
-import { OUTBOX_TTL_MS } from '@liveline/protocol';
+import { OP_ID_RETENTION_MS, OUTBOX_TTL_MS } from '@liveline/protocol';
 import { LivelineError, type Channel } from '@liveline/ws-client';
-import { usePendingOpsStore } from '../stores/pendingOpsStore';
+import { usePendingOpsStore, type PendingBoardOp } from '../stores/pendingOpsStore';
 import type { CardOp } from './applyPendingOps';
+import { describeCardOp } from './describeCardOp';
 import { newId } from './newId';
 import { refusalReason } from './refusalReason';
 import { watchLateAck } from './watchLateAck';
@@ -13,39 +14,43 @@ export type CardOpInput = CardOp extends infer O
     : never
   : never;
 
-const DOING: Readonly<Record<CardOp['type'], string>> = {
-  'card.create': 'Adding',
-  'card.update': 'Saving',
-  'card.move': 'Moving',
-  'card.delete': 'Deleting',
-};
+/**
+ * How long after it was made an operation may be sent again after a reload. The server keeps an
+ * applied op id `OP_ID_RETENTION_MS` (G2) and the re-sent operation waits up to `OUTBOX_TTL_MS` in
+ * the outbox, so a copy that reached the server before the reload is still answered `duplicate`
+ * (B2), never applied twice.
+ */
+export const RESEND_WITHIN_MS = OP_ID_RETENTION_MS - OUTBOX_TTL_MS;
 
 /**
- * Sends a card operation on the board's channel and keeps it pending (shown over the board) until
- * the server acknowledges it, or refuses it, or it could not be sent in time: then it is dropped
- * and the refusal names the card by `title`. Queued while offline, it is sent once (rule B2).
+ * Sends `pending` on its board's channel and keeps it pending (shown over the board, and saved for
+ * a reload) until the server acknowledges it, or refuses it, or it could not be sent in time: then
+ * it is dropped and the refusal names the card by its title. Queued while offline, it is sent once
+ * (rule B2); a reload sends it again with the same `op_id`.
  */
+export function trackCardOp(channel: Channel<'board'>, pending: PendingBoardOp): void {
+  const { op, boardId, title } = pending;
+  const { add, settle } = usePendingOpsStore.getState();
+  add(pending);
+  // The outbox keeps an operation this long (G2), so the request waits as long as it may be sent.
+  channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
+    () => settle(op.op_id),
+    (error: unknown) => {
+      const text = `${describeCardOp(op, title)} was not saved: ${refusalReason(error)}.`;
+      settle(op.op_id, { id: op.op_id, boardId, text });
+      // Given up on while it may have been on its way: the server may still apply it.
+      if (error instanceof LivelineError && (error.code === 'timeout' || error.code === 'expired'))
+        watchLateAck(channel, op.op_id);
+    },
+  );
+}
+
+/** Sends a new card operation with a fresh `op_id`; see {@link trackCardOp}. */
 export function sendCardOp(
   channel: Channel<'board'>,
   boardId: string,
   input: CardOpInput,
   title: string,
 ): void {
-  const op: CardOp = { ...input, op_id: newId('op') };
-  const { add, settle } = usePendingOpsStore.getState();
-  add({ op, boardId, at: Date.now() });
-  // The outbox keeps an operation this long (G2), so the request waits as long as it may be sent.
-  channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
-    () => settle(op.op_id),
-    (error: unknown) => {
-      settle(op.op_id, {
-        id: op.op_id,
-        boardId,
-        text: `${DOING[op.type]} “${title}” was not saved: ${refusalReason(error)}.`,
-      });
-      // Given up on while it may have been on its way: the server may still apply it.
-      if (error instanceof LivelineError && (error.code === 'timeout' || error.code === 'expired'))
-        watchLateAck(channel, op.op_id);
-    },
-  );
+  trackCardOp(channel, { op: { ...input, op_id: newId('op') }, boardId, at: Date.now(), title });
 }

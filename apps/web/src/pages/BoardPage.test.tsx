@@ -6,6 +6,9 @@ import { createClient, type Client, type Environment } from '@liveline/ws-client
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { holdFrames } from '../holdFrames';
 import { liveline } from '../lib/liveline';
+import { resendSavedOps } from '../lib/resendSavedOps';
+import { saveBoardOps } from '../lib/saveBoardOps';
+import { RESEND_WITHIN_MS } from '../lib/sendCardOp';
 import { useRouterStore } from '../stores/routerStore';
 import { withRealServer } from '../withRealServer';
 import { BoardPage } from './BoardPage';
@@ -97,6 +100,16 @@ describe('BoardPage against a real server: the user’s own changes', () => {
   });
 });
 
+/** The operation adding card `cardId` titled `title` to the Backlog. */
+const addCard = (cardId: string, title: string) =>
+  ({
+    type: 'card.create',
+    op_id: `op-${cardId}`,
+    card_id: cardId,
+    column_id: 'backlog',
+    title,
+  }) as const;
+
 /**
  * A client clock whose waits of the outbox's TTL or longer run only when the test passes the TTL
  * (a fake for time); shorter ones, such as the heartbeat's, run for real.
@@ -125,7 +138,7 @@ function ttlClock() {
   return { environment, passTtl };
 }
 
-describe('BoardPage against a real server: changes the server answers late', () => {
+describe('BoardPage against a real server: changes the server answers late, or after a reload', () => {
   it('a card added while its answer is delayed past the outbox TTL is said not saved, and shown as saved once the server’s late answer arrives', async () => {
     const frames = holdFrames((url) => url.includes('/ws/connect'));
     const clock = ttlClock();
@@ -154,5 +167,43 @@ describe('BoardPage against a real server: changes the server answers late', () 
       page.column('Backlog').getByRole('listitem', { name: 'Card Late kite' }),
     ).not.toHaveTextContent(/Waiting to send|Sending/);
     client.close();
+  });
+
+  it('changes saved before a reload are sent again with their op ids: one the server had applied is answered duplicate and shows as saved, once; one it had not is applied', async () => {
+    const create = addCard('kite', 'Kite');
+    // The page sent the card and was reloaded before the ack came; the edit never left it.
+    await postOp('reload', create);
+    const edit = {
+      type: 'card.update',
+      op_id: 'op-unsent',
+      card_id: 'kite',
+      title: 'Kite v2',
+    } as const;
+    saveBoardOps('reload', [
+      { op: create, at: Date.now(), title: 'Kite' },
+      { op: edit, at: Date.now(), title: 'Kite' },
+    ]);
+
+    resendSavedOps(liveline());
+    const page = await openBoard('reload');
+    const card = page.column('Backlog').getByRole('listitem', { name: 'Card Kite v2' });
+    await waitFor(() => expect(card).not.toHaveTextContent(/Waiting to send|Sending/), WAIT);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect((await savedBoard('reload')).cards.map((c) => c.title)).toEqual(['Kite v2']);
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('a change saved before a reload longer ago than its op id is surely kept is not sent again, and the user is told it may not have been saved', async () => {
+    const create = addCard('old', 'Old kite');
+    saveBoardOps('reload-old', [
+      { op: create, at: Date.now() - RESEND_WITHIN_MS, title: 'Old kite' },
+    ]);
+
+    resendSavedOps(liveline());
+    await openBoard('reload-old');
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'Adding “Old kite” may not have been saved: the page was closed before the server answered, too long ago to send it again.',
+    );
+    expect((await savedBoard('reload-old')).cards).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { PresenceList } from '../components/PresenceList';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
 import { applyPendingOps } from '../lib/applyPendingOps';
+import { describeCardOp } from '../lib/describeCardOp';
 import { newId } from '../lib/newId';
 import { sendCardOp, type CardOpInput } from '../lib/sendCardOp';
 import { sessionAllows } from '../lib/session';
@@ -28,15 +29,11 @@ export function BoardPage() {
   // Takes the focus once the last refusal is dismissed: the board the changes were about.
   const boardRef = useRef<HTMLFieldSetElement>(null);
   // The user's own changes show at once, over the server's board, until the server answers them.
-  const shown = useMemo(
-    () =>
-      saved &&
-      applyPendingOps(
-        saved,
-        allPending.filter((p) => p.boardId === boardId),
-      ),
-    [saved, allPending, boardId],
+  const pending = useMemo(
+    () => allPending.filter((p) => p.boardId === boardId),
+    [allPending, boardId],
   );
+  const shown = useMemo(() => saved && applyPendingOps(saved, pending), [saved, pending]);
   const board = shown?.board ?? null;
   const cards = useMemo(() => new Map(board?.cards.map((c) => [c.id, c]) ?? []), [board?.cards]);
   const refused = allRefused.filter((r) => r.boardId === boardId);
@@ -44,6 +41,7 @@ export function BoardPage() {
     op: CardOpInput,
     title = op.type === 'card.create' ? op.title : (cards.get(op.card_id)?.title ?? op.card_id),
   ) => sendCardOp(channel, boardId, op, title);
+  const pendingLabel = connection.status === 'open' ? 'Sending…' : 'Waiting to send';
   // 4403 (CloseCode.Forbidden): the token does not reach this board (PROTOCOL.md A7).
   const forbidden = connection.status === 'closed' && connection.lastClose?.code === 4403;
 
@@ -109,7 +107,7 @@ export function BoardPage() {
                 cards={cards}
                 editable={editable}
                 pendingCards={shown?.pendingCards ?? new Set()}
-                pendingLabel={connection.status === 'open' ? 'Sending…' : 'Waiting to send'}
+                pendingLabel={pendingLabel}
                 onCreate={(d) => {
                   const cardId = newId('card');
                   send({
@@ -132,7 +130,19 @@ export function BoardPage() {
           </fieldset>
         </>
       ) : (
-        <p className="empty">Loading the board…</p>
+        <>
+          <p className="empty">Loading the board…</p>
+          {/* Changes kept from before a reload are there before the board is. */}
+          {pending.length > 0 && (
+            <ul className="pending-changes" aria-label="Your changes not saved yet">
+              {pending.map(({ op, title }) => (
+                <li key={op.op_id}>
+                  {describeCardOp(op, title)}: {pendingLabel}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </div>
   );

@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { PendingOp } from '../lib/applyPendingOps';
 import type { Refusal } from '../lib/refusalReason';
+import { saveBoardOps, type SavedOp } from '../lib/saveBoardOps';
 
 /** A board operation the server has not answered yet. */
-export interface PendingBoardOp extends PendingOp {
+export interface PendingBoardOp extends SavedOp {
   readonly boardId: string;
 }
 
@@ -38,3 +38,14 @@ export const usePendingOpsStore = create<PendingOpsState>()((set) => ({
     })),
   dismiss: (opId) => set(({ refused }) => ({ refused: refused.filter((r) => r.id !== opId) })),
 }));
+
+// Every change to a board's pending operations is saved, so a reload sends them still.
+usePendingOpsStore.subscribe(({ pending }, previous) => {
+  if (pending === previous.pending) return;
+  const boards = new Set([...pending, ...previous.pending].map((p) => p.boardId));
+  for (const boardId of boards)
+    saveBoardOps(
+      boardId,
+      pending.filter((p) => p.boardId === boardId).map(({ op, at, title }) => ({ op, at, title })),
+    );
+});

@@ -1,0 +1,69 @@
+import {
+  array,
+  boardOpVariants,
+  idSchema,
+  number,
+  object,
+  parse,
+  parseJson,
+  string,
+  tagged,
+} from '@liveline/protocol';
+import { DEFAULT_OUTBOX } from '@liveline/ws-client';
+import type { PendingOp } from './applyPendingOps';
+
+/** A card operation the server has not answered, as kept across a reload. */
+export interface SavedOp extends PendingOp {
+  /** The card's title when it was made, to name it in a refusal. */
+  readonly title: string;
+}
+
+// The version is in the key: a later shape is stored under another key, never misread as this one.
+const PREFIX = 'liveline.board-ops.v1.';
+// As many as the outbox holds: more would have been dropped from it before the reload anyway.
+const MAX_SAVED = DEFAULT_OUTBOX.maxCount;
+
+const ops = boardOpVariants;
+const savedSchema = array(
+  object({
+    // The card operations the board page sends: a new card's id is always chosen by the page.
+    op: tagged('type', {
+      'card.create': { ...ops['card.create'], card_id: idSchema },
+      'card.update': ops['card.update'],
+      'card.move': ops['card.move'],
+      'card.delete': ops['card.delete'],
+    }),
+    at: number({ min: 0 }),
+    title: string(),
+  }),
+);
+
+/**
+ * Keeps board `boardId`'s unanswered operations in this tab's sessionStorage, which a reload and a
+ * restored tab keep and another tab does not share (docs/decisions.md). Best effort: storage that
+ * is full or disabled leaves the operations in memory only.
+ */
+export function saveBoardOps(boardId: string, ops: readonly SavedOp[]): void {
+  try {
+    if (ops.length === 0) sessionStorage.removeItem(PREFIX + boardId);
+    else sessionStorage.setItem(PREFIX + boardId, JSON.stringify(ops.slice(-MAX_SAVED)));
+  } catch {
+    // Quota exceeded or storage disabled: nothing more can be kept than the page holds.
+  }
+}
+
+/**
+ * Takes the operations every board saved in this tab out of storage: oldest first, by board. Those
+ * pending again are saved again as they are added; a value that does not parse (edited by hand) is
+ * dropped, not trusted.
+ */
+export function takeSavedBoardOps(): ReadonlyMap<string, readonly SavedOp[]> {
+  const boards = new Map<string, readonly SavedOp[]>();
+  for (const key of Object.keys(sessionStorage).filter((k) => k.startsWith(PREFIX))) {
+    const json = parseJson(sessionStorage.getItem(key) ?? '');
+    const saved = json.ok ? parse(savedSchema, json.value) : json;
+    sessionStorage.removeItem(key);
+    if (saved.ok && saved.value.length > 0) boards.set(key.slice(PREFIX.length), saved.value);
+  }
+  return boards;
+}
