@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { OUTBOX_TTL_MS, type ClockState, type TransportCommand } from '@liveline/protocol';
 import { LivelineError } from '@liveline/ws-client';
 import { useChannel, useClockSync, useTransport } from '@liveline/ws-client/react';
@@ -16,9 +16,13 @@ export interface PendingCommand {
   readonly command: TransportCommand;
 }
 
-/** A pending command; once acknowledged, with the clock state on screen when the ack came. */
+/**
+ * A pending command; once acknowledged, with the clock state on screen when the ack came and when
+ * it stops waiting for the clock (`performance.now()` ms).
+ */
 interface SentCommand extends PendingCommand {
   readonly ackedOver?: ClockState | null;
+  readonly doneBy?: number;
 }
 
 /**
@@ -66,10 +70,10 @@ export function useTransportCommands(): TransportCommands {
       const opId = newId('op');
       const drop = () => setSent((all) => all.filter((p) => p.opId !== opId));
       const acked = () => {
-        const over = sync.getState().anchor;
-        setSent((all) => all.map((p) => (p.opId === opId ? { ...p, ackedOver: over } : p)));
+        const ackedOver = sync.getState().anchor;
         // Another client's command may have undone it before a tick: the clock never shows it.
-        setTimeout(drop, CLOCK_CATCH_UP_MS);
+        const doneBy = performance.now() + CLOCK_CATCH_UP_MS;
+        setSent((all) => all.map((p) => (p.opId === opId ? { ...p, ackedOver, doneBy } : p)));
       };
       // Commands already done leave here: the list does not grow with every press.
       setSent((all) => [...waiting(all, sync.getState().anchor), { opId, command }]);
@@ -89,6 +93,16 @@ export function useTransportCommands(): TransportCommands {
     },
     [channel, sync],
   );
+  // One timer for the next command done waiting, owned by the effect: an unmount clears it.
+  useEffect(() => {
+    const next = Math.min(...sent.map((p) => p.doneBy ?? Infinity));
+    if (next === Infinity) return;
+    const timer = setTimeout(
+      () => setSent((all) => all.filter((p) => (p.doneBy ?? Infinity) > performance.now())),
+      next - performance.now(),
+    );
+    return () => clearTimeout(timer);
+  }, [sent]);
   const pending = waiting(sent, clock);
   const dismissRefusal = useMemo(() => () => setRefusal(null), []);
   return { pending, refusal, dismissRefusal, send };
