@@ -7,6 +7,8 @@ export interface RawWebSocket {
   readonly closeFrame: Promise<{ code: number; reason: string }>;
   /** Sends a masked text frame, whatever state the connection is in (even after a close). */
   sendText(text: string): void;
+  /** Sends a masked frame of any opcode and payload, even one a compliant client never sends. */
+  sendFrame(opcode: number, payload: Buffer): void;
   /** Sends a close frame; resolves once the server has closed the TCP connection. */
   close(): Promise<void>;
 }
@@ -96,6 +98,7 @@ export function openRawWebSocket(
         resolve({
           closeFrame,
           sendText: (text) => socket.write(clientFrame(OPCODE_TEXT, Buffer.from(text))),
+          sendFrame: (opcode, payload) => socket.write(clientFrame(opcode, payload)),
           close() {
             socket.write(clientFrame(OPCODE_CLOSE, Buffer.from([0x03, 0xe8])));
             return ended;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/mintToken.js';
 import type { LogFields } from '../log/createLogger.js';
 import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
+import { openRawWebSocket } from '../test-utils/openRawWebSocket.js';
 
 const SECRET = 'bad-input-test-secret-32-bytes-long!';
 const HIDDEN = 'HIDDEN-IN-THE-INPUT';
@@ -143,5 +144,38 @@ describe('bad input in the log', () => {
       level: 'warn',
       fields: { route: 'transport', code: 'rate_limited', field: null },
     });
+  });
+  it('a broken frame ws fails the socket for, 1002 (a reserved opcode) or 1007 (text that is not UTF-8), is one warn line with its WS_ERR code, never its content or the token, however many follow it', async () => {
+    const { server, token, lines, of } = await startLoggedServer();
+    const cases = [
+      { close: 1002, code: 'WS_ERR_INVALID_OPCODE', opcode: 0x3, payload: Buffer.from(HIDDEN) },
+      {
+        close: 1007,
+        code: 'WS_ERR_INVALID_UTF8',
+        opcode: 0x1,
+        payload: Buffer.concat([Buffer.from(HIDDEN), Buffer.from([0xff])]),
+      },
+    ];
+    for (const [i, { close, code, opcode, payload }] of cases.entries()) {
+      const socket = await openRawWebSocket(server.origin, '/ws/transport', {
+        Authorization: `Bearer ${token}`,
+      });
+      socket.sendFrame(opcode, payload);
+      socket.sendFrame(opcode, payload);
+      expect((await socket.closeFrame).code).toBe(close);
+      // ws ends a socket it failed; its close listener logs ws.closed after the count (if any).
+      await expect.poll(() => of('ws.closed').length).toBe(i + 1);
+      const id = of('ws.closed')[i]?.fields.id;
+      expect(of('ws.bad_message')[i]).toEqual({
+        level: 'warn',
+        event: 'ws.bad_message',
+        fields: { route: 'transport', id, ip: '127.0.0.1', code, field: null },
+      });
+    }
+    expect(of('ws.bad_message')).toHaveLength(cases.length);
+    expect(of('ws.bad_messages')).toEqual([]);
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(HIDDEN);
+    expect(logged).not.toContain(token.split('.')[2]);
   });
 });
