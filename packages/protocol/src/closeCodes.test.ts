@@ -43,6 +43,12 @@ describe('close codes', () => {
     expect(closePolicy(1014).action).toBe('retry');
   });
 
+  it('K2 retries after the broken-frame closes the table leaves out: 1002 and 1007', () => {
+    expect(Object.hasOwn(CLOSE_POLICY, 1002) || Object.hasOwn(CLOSE_POLICY, 1007)).toBe(false);
+    expect(closePolicy(1002).action).toBe('retry');
+    expect(closePolicy(1007).action).toBe('retry');
+  });
+
   it('K3 cuts a close reason to 123 UTF-8 bytes without splitting a character', () => {
     const reason = closeReason('é'.repeat(100));
     expect(new TextEncoder().encode(reason).length).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);

@@ -1,6 +1,7 @@
 /**
  * Every close code a Liveline server sends (and the ones a client observes), with the one
- * decision a client makes on each: retry, refresh then retry, or stop (rules K1–K4).
+ * decision a client makes on each: retry, refresh then retry, or stop (rules K1–K4). `ws`'s own
+ * 1002 and 1007 for broken frames are left to K2's fallback (retry), which costs the client no bytes.
  */
 export const CloseCode = {
   Normal: 1000,
