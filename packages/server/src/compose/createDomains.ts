@@ -42,6 +42,7 @@ export function createDomains(
     storage,
     now,
     idleMs: config.historyMaxAgeMs,
+    maxBoards: config.maxBoards,
     presenceSlices,
   });
   const workflows = createWorkflowDomain({

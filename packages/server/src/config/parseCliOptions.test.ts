@@ -73,6 +73,13 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions([], { HTTP_RATE_LIMIT: '5000' })).toEqual({ httpRateLimit: 5000 });
   });
 
+  it('B5 --max-boards wins over MAX_BOARDS', () => {
+    expect(parseCliOptions(['--max-boards', '20'], { MAX_BOARDS: '5000' })).toEqual({
+      maxBoards: 20,
+    });
+    expect(parseCliOptions([], { MAX_BOARDS: '5000' })).toEqual({ maxBoards: 5000 });
+  });
+
   it('G3 --run-retention takes a duration (90s, 10m, 8h, 7d) and wins over RUN_RETENTION', () => {
     expect(parseCliOptions(['--run-retention=7d'], { RUN_RETENTION: '1h' })).toEqual({
       runRetentionMs: 7 * 86_400_000,
@@ -94,6 +101,7 @@ describe('parseCliOptions', () => {
     [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
     [[], { HTTP_RATE_LIMIT: '0' }, 'HTTP_RATE_LIMIT'],
     [['--http-rate-limit', '1.5'], {}, '--http-rate-limit'],
+    [[], { MAX_BOARDS: 'all' }, 'MAX_BOARDS'],
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
     [['--allowed-hosts', 'http://x.example'], {}, '--allowed-hosts'],
     [[], { ALLOWED_HOSTS: 'a b' }, 'ALLOWED_HOSTS'],

@@ -145,6 +145,12 @@ export const SERVER_FLAGS = {
     help: 'HTTP requests one client (token subject, else address) may make per 10 s; more get 429, /health excepted (rule L7)',
     fallback: String(NUMBER_RULES.httpRateLimit.fallback),
   },
+  '--max-boards': {
+    env: 'MAX_BOARDS',
+    value: '<n>',
+    help: 'boards stored at most; the first operation on a new board beyond them is refused (rule B5)',
+    fallback: String(NUMBER_RULES.maxBoards.fallback),
+  },
   '--restart-reconnects-per-second': {
     env: 'RESTART_RECONNECTS_PER_SECOND',
     value: '<rate>',

@@ -98,6 +98,11 @@ export interface ServerOptions {
    * window; more are answered `429` until it ends, `/health` excepted (rule L7). @default 1000
    */
   httpRateLimit?: number;
+  /**
+   * Boards stored at most; the first operation on a new board beyond them is refused
+   * `limit_exceeded` (rule B5). @default 1000
+   */
+  maxBoards?: number;
   /** Capacity of each pipeline agent. @default 1 */
   agentCapacity?: number;
   /** Open WebSockets the server accepts in total; more are answered `503` at the handshake (rule L5). @default 10000 */
@@ -190,6 +195,7 @@ export const NUMBER_RULES = {
   rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },
   rateLimitBurst: { fallback: 100, min: 1, max: 1e6, int: true },
   httpRateLimit: { fallback: 1000, min: 1, max: 1e7, int: true },
+  maxBoards: { fallback: 1000, min: 1, max: 1e6, int: true },
   agentCapacity: { fallback: 1, min: 1, max: 1000, int: true },
   maxConnections: { fallback: 10_000, min: 1, max: 1e7, int: true },
   maxConnectionsPerIp: { fallback: 1000, min: 1, max: 1e7, int: true },

@@ -165,6 +165,27 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     expect(await (await subject.reopen(storage)).countWorkflows()).toEqual(counts);
   });
 
+  it('B5 countBoards counts the stored boards, each once however often it is written; other kinds and rooms without a board are not counted; a restart sees the same', async () => {
+    const storage = await subject.create();
+    expect(await storage.countBoards()).toBe(0);
+    const board = (id: string) => [{ kind: 'board' as const, id, value: { board_id: id } }];
+    const a = await storage.openRoom('board:a');
+    expect(
+      await storage.append({ ...event('board:a', a.epoch, 1), documents: board('a') }),
+    ).toEqual({ kind: 'ok' });
+    expect(
+      await storage.append({ ...event('board:a', a.epoch, 2), documents: board('a') }),
+    ).toEqual({ kind: 'ok' });
+    const b = await storage.openRoom('board:b');
+    await storage.append({ ...event('board:b', b.epoch, 1), documents: board('b') });
+    await storage.openRoom('board:opened-only');
+    await storeRun(storage, 'w', 'running', 1);
+    await storage.putDocument({ kind: 'transport', id: 'main', value: {} });
+    expect(await storage.countBoards()).toBe(2);
+    await storage.close();
+    expect(await (await subject.reopen(storage)).countBoards()).toBe(2);
+  });
+
   it('W4 listWorkflows answers only the runs whose status is now one of those asked, also after a run ended by a later write', async () => {
     const storage = await subject.create();
     await storeRun(storage, 'queued', 'queued', 1);

@@ -177,6 +177,12 @@ export interface Storage {
    * release knows is not counted. An index makes it a count, not a read of every run.
    */
   countWorkflows(): Promise<WorkflowCounts>;
+  /**
+   * The stored boards (documents of kind `board`; a board is stored with its first event), for
+   * the cap on boards (rule B5). The primary key's range of the kind serves it, not a read of
+   * each board.
+   */
+  countBoards(): Promise<number>;
   /** An unsequenced document write; it leaves the document's version as it is. */
   putDocument(document: DocumentWrite): Promise<void>;
   /** A document with its version. */

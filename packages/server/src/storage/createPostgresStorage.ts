@@ -228,6 +228,14 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           ),
         ),
       ),
+    countBoards: () =>
+      guard('count boards', async () => {
+        const [row] = await rows<{ count: string }>(
+          `SELECT COUNT(*) AS count FROM documents WHERE kind = 'board'`,
+          [],
+        );
+        return Number(row?.count ?? 0);
+      }),
     putDocument: (document: DocumentWrite) =>
       guard('write document', async () => {
         await pool.query(

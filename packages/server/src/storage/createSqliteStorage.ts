@@ -126,6 +126,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     countRuns: db.prepare(
       `SELECT ${RUN_STATUS} AS status, COUNT(*) AS count FROM documents WHERE kind = 'workflow' GROUP BY ${RUN_STATUS}`,
     ),
+    countBoards: db.prepare("SELECT COUNT(*) AS count FROM documents WHERE kind = 'board'"),
     putDoc: db.prepare(
       'INSERT INTO documents (kind, id, json) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json',
     ),
@@ -241,6 +242,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
           })),
         ),
       ),
+    countBoards: () => guard('count boards', () => num(statements.countBoards.get(), 'count') ?? 0),
     putDocument: (doc) => write('write document', () => putDocument(doc)),
     loadVersioned: (kind, id) => guard('read document', () => loadVersioned(kind, id)),
     swapDocument: (doc, expected) => write('swap document', () => swapDocument(doc, expected)),

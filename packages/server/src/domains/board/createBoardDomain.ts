@@ -17,6 +17,7 @@ import type { RoomFollower } from '../catchUpRoom.js';
 import type { Append, EventLog } from '../createEventLog.js';
 import { createIdleRooms } from '../createIdleRooms.js';
 import { boardOpToEvent } from './boardOpToEvent.js';
+import { createBoardCountCap } from './createBoardCountCap.js';
 import { createEmptyBoard } from './defaultColumns.js';
 import type { PresenceSlices } from './PresenceSlices.js';
 import { createPresence } from './createPresence.js';
@@ -68,12 +69,15 @@ export function createBoardDomain(deps: {
   now: () => number;
   /** How long a board nobody listens to and nobody uses stays in memory, in ms. */
   idleMs: number;
+  /** Boards stored at most: a new board's first write is refused beyond them (rule B5). */
+  maxBoards: number;
   /** How presence reaches other nodes. @default none (the embedded node) */
   presenceSlices?: PresenceSlices;
 }): BoardDomain {
   const { events, storage, now } = deps;
   const presence = createPresence(deps.broker, deps.presenceSlices);
   const boards = new Map<string, Board>();
+  const cap = createBoardCountCap(storage, deps.maxBoards);
   const loading = new Map<string, Promise<void>>();
   const room = (boardId: string): string => `board:${boardId}`;
   /**
@@ -157,7 +161,12 @@ export function createBoardDomain(deps: {
     }
     // The board the check built is the one stored and kept: the op is applied once.
     let change = checked;
-    const outcome = await append<BoardEvent>({
+    // A board is stored with its first event: the cap on boards is checked before it (rule B5).
+    const write: Append =
+      events.applied(room(boardId)).seq === 0
+        ? (steps) => cap.create(boardId, op.op_id, () => append(steps))
+        : append;
+    const outcome = await write<BoardEvent>({
       ...follower(boardId),
       opId: op.op_id,
       // Built again against the board another node's events changed (after a conflict).

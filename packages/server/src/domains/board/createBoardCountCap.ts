@@ -1,0 +1,36 @@
+import type { Storage } from '../../storage/Storage.js';
+import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+
+/** The cap on the number of stored boards (rule B5). */
+export interface BoardCountCap {
+  /**
+   * Runs `store`, the first write of board `boardId` (the one that stores it), unless `max`
+   * boards are stored already: then `limit_exceeded` naming the cap.
+   */
+  create<T>(boardId: string, opId: string, store: () => Promise<T>): Promise<T | DomainFailure>;
+}
+
+/** Creates the cap on stored boards over `storage`'s count. */
+export function createBoardCountCap(storage: Storage, max: number): BoardCountCap {
+  // One first write at a time on this node, counted after the one before it is stored: of first
+  // writes racing for the last place only one gets it. A cluster's nodes do not wait on each other.
+  let turn: Promise<unknown> = Promise.resolve();
+  // The server never deletes a board: once the cap is reached it stays reached, and new boards
+  // are refused without a count (a count per refusal would be work a client could ask for).
+  let full = false;
+  const admit = async <T>(boardId: string, opId: string, store: () => Promise<T>) => {
+    full ||= (await storage.countBoards()) >= max;
+    if (!full) return store();
+    return domainFailure(
+      'limit_exceeded',
+      `board "${boardId}" cannot be created: the server already holds ${max} boards, the most it keeps (MAX_BOARDS); write to an existing board (op ${opId})`,
+    );
+  };
+  return {
+    create(boardId, opId, store) {
+      const created = turn.then(() => admit(boardId, opId, store));
+      turn = created.catch(() => undefined);
+      return created;
+    },
+  };
+}
