@@ -8,6 +8,7 @@ import {
   wsOrigin,
 } from '../../test-utils/index.js';
 import { getWorkflow, waitForStatus } from '../../test-utils/workflows.js';
+import { createBuiltinStage } from './builtinStages.js';
 import { StageFailedError, type Stage } from './Stage.js';
 
 const IDEA =
@@ -104,6 +105,47 @@ describe('Idea2Video pipeline', () => {
     expect(dataOf(await agent.next('agent_status'))).toMatchObject({
       status: 'error',
       last_error: 'the storyboard model is down',
+    });
+  });
+
+  it('AG1 /ws/agent/{name} sends its status with exactly the AG1 fields on connect, then on every change: working on a run, idle once done', async () => {
+    // The screenwriter's stage waits for the test, so its working status cannot be missed.
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const builtin = createBuiltinStage('script', 0);
+    const script: Stage = {
+      run: async (...args) => {
+        await released;
+        return builtin.run(...args);
+      },
+    };
+    const server = await startTestServer({ stages: { script } });
+    const agent = await connectTestClient(wsOrigin(server, '/ws/agent/screenwriter'));
+    const idle = dataOf(await agent.next('agent_status'));
+    expect(Object.keys(idle)).toEqual([
+      'name',
+      'status',
+      'workflow_id',
+      'stage',
+      'completed',
+      'capacity',
+      'active',
+      'last_error',
+      'updated_at',
+    ]);
+    expect(idle).toMatchObject({ name: 'screenwriter', status: 'idle', active: 0, completed: 0 });
+    await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: IDEA, id: 'ag1' } });
+    expect(dataOf(await agent.next('agent_status'))).toMatchObject({
+      status: 'working',
+      workflow_id: 'ag1',
+      stage: 'script',
+      active: 1,
+    });
+    release();
+    expect(dataOf(await agent.next('agent_status'))).toMatchObject({
+      status: 'idle',
+      active: 0,
+      completed: 1,
     });
   });
 
