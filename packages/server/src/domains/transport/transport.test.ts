@@ -88,6 +88,39 @@ describe('DAW transport', () => {
     });
   });
 
+  it('C4 bpm 20–400 and positions 0–86400 s are taken at their bounds and refused past them, changing nothing', async () => {
+    // The documented bounds, not the constants: a test that read them would follow a change.
+    const [BPM_MIN, BPM_MAX, MAX_POSITION_SECONDS] = [20, 400, 86_400];
+    const server = await startTestServer();
+    const command = (body: TestMessage) => rawRequest(server, '/api/transport', { body });
+    const state = async () =>
+      (await rawRequest(server, '/api/transport')).json?.state as TestMessage;
+    for (const body of [
+      { type: 'tempo', bpm: BPM_MIN },
+      { type: 'seek', time_seconds: 0 },
+      { type: 'loop', enabled: true, start_seconds: 0, end_seconds: MAX_POSITION_SECONDS },
+      { type: 'seek', time_seconds: MAX_POSITION_SECONDS },
+      { type: 'tempo', bpm: BPM_MAX },
+    ])
+      expect((await command(body)).status, JSON.stringify(body)).toBe(200);
+    const taken = await state();
+    expect(taken).toMatchObject({ bpm: BPM_MAX, time_seconds: MAX_POSITION_SECONDS });
+    expect(taken).toMatchObject({ loop_start_seconds: 0, loop_end_seconds: MAX_POSITION_SECONDS });
+    for (const [body, field] of [
+      [{ type: 'tempo', bpm: BPM_MIN - 0.01 }, 'bpm'],
+      [{ type: 'tempo', bpm: BPM_MAX + 0.01 }, 'bpm'],
+      [{ type: 'seek', time_seconds: MAX_POSITION_SECONDS + 0.01 }, 'time_seconds'],
+      [{ type: 'loop', enabled: true, end_seconds: MAX_POSITION_SECONDS + 1 }, 'end_seconds'],
+    ] as const) {
+      const refused = await command(body);
+      expect([refused.status, refused.json], JSON.stringify(body)).toMatchObject([
+        400,
+        { error: { code: 'invalid_field', field } },
+      ]);
+    }
+    expect({ ...(await state()), timestamp_ms: 0 }).toEqual({ ...taken, timestamp_ms: 0 });
+  });
+
   it('E1 every invalid DAW command gets an error naming the field and the transport keeps running', async () => {
     const server = await startTestServer();
     const cases: [unknown, string][] = [
