@@ -1,6 +1,5 @@
 import { PIPELINE, healthSchema, parse } from '@liveline/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import type { LogFields } from '../log/createLogger.js';
 import { STORAGE_UNAVAILABLE_REASON } from '../routes/storageUnavailable.js';
@@ -13,7 +12,7 @@ import {
   tempDataDir,
   wsOrigin,
 } from '../test-utils/index.js';
-import { getWorkflow } from '../test-utils/workflows.js';
+import { getWorkflow, heldStage } from '../test-utils/workflows.js';
 import { report } from './seededRandom.js';
 
 const card = (opId: string) => ({
@@ -176,15 +175,7 @@ describe('storage failures (injected storage)', () => {
 
   it('S3 a running workflow whose event storage refuses stops: nothing more is published, cancel is 503, the stored run stays as it was', async () => {
     const storage = createFailingStorage();
-    let release = (): void => {};
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const script = createBuiltinStage('script', 4);
-    const held: Stage = {
-      run: async (...args) => {
-        await gate;
-        return script.run(...args);
-      },
-    };
+    const { stage: held, release } = heldStage('script');
     const failed: LogFields[] = [];
     const record = (event: string, fields?: LogFields): void => {
       if (event === 'workflow.persist_failed' && fields) failed.push(fields);

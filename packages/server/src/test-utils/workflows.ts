@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse, workflowSchema, type Workflow } from '@liveline/protocol';
 import { expect } from 'vitest';
+import { createBuiltinStage, type BuiltinStageName } from '../domains/workflow/builtinStages.js';
+import type { Stage } from '../domains/workflow/Stage.js';
 import { connectWsClient } from '../reliability/connectWsClient.js';
 import { rawRequest } from './index.js';
 
@@ -80,4 +82,18 @@ export function expectResumedInShots(
   expect(events[resumedAt + 1]).toMatchObject({ type: 'stage.started', stage: 'shots' });
   expect(stageCalls(calls, id)).toEqual({ script: 1, storyboard: 1, shots: 2, audio: 1, edit: 1 });
   return events;
+}
+
+/** A built-in stage that starts its work only once `release` is called, so a test sees it running. */
+export function heldStage(name: BuiltinStageName): { stage: Stage; release: () => void } {
+  let release = (): void => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const builtin = createBuiltinStage(name, 4);
+  const stage: Stage = {
+    run: async (...args) => {
+      await released;
+      return builtin.run(...args);
+    },
+  };
+  return { stage, release };
 }

@@ -7,8 +7,7 @@ import {
   startTestServer,
   wsOrigin,
 } from '../../test-utils/index.js';
-import { getWorkflow, waitForStatus } from '../../test-utils/workflows.js';
-import { createBuiltinStage } from './builtinStages.js';
+import { getWorkflow, heldStage, waitForStatus } from '../../test-utils/workflows.js';
 import { StageFailedError, type Stage } from './Stage.js';
 
 const IDEA =
@@ -110,15 +109,7 @@ describe('Idea2Video pipeline', () => {
 
   it('AG1 /ws/agent/{name} sends its status with exactly the AG1 fields on connect, then on every change: working on a run, idle once done', async () => {
     // The screenwriter's stage waits for the test, so its working status cannot be missed.
-    let release = (): void => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const builtin = createBuiltinStage('script', 0);
-    const script: Stage = {
-      run: async (...args) => {
-        await released;
-        return builtin.run(...args);
-      },
-    };
+    const { stage: script, release } = heldStage('script');
     const server = await startTestServer({ stages: { script } });
     const agent = await connectTestClient(wsOrigin(server, '/ws/agent/screenwriter'));
     const idle = dataOf(await agent.next('agent_status'));
