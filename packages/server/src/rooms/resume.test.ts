@@ -44,7 +44,7 @@ describe('ordered rooms resume', () => {
     expect((dataOf(replayed).card as TestMessage).title).toBe('op-2');
   });
 
-  it('R2 a client that saw zero events resumes with the snapshot seq and replays 0', async () => {
+  it('R4 a client that saw zero events resumes with the snapshot seq and replays 0', async () => {
     const server = await startTestServer();
     const first = await connectTestClient(wsOrigin(server, '/ws/workflow/zero'));
     const snapshot = await first.next('snapshot');
@@ -59,7 +59,7 @@ describe('ordered rooms resume', () => {
     });
   });
 
-  it('R3 an idle client whose history aged out but who missed nothing replays 0', async () => {
+  it('R4 an idle client whose history aged out but who missed nothing replays 0', async () => {
     const server = await startTestServer({ historyMaxAgeMs: 1 });
     await createCard(server, 'idle', 'c1');
     const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=idle'));
@@ -123,8 +123,6 @@ describe('ordered rooms resume', () => {
 
   it('R6 a position older than the kept history gets history_truncated', async () => {
     const server = await startTestServer({ historyMaxEvents: 2 });
-    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/r6'));
-    const snapshot = await watcher.next('snapshot');
     for (const op of ['b1', 'b2', 'b3', 'b4']) await createCard(server, 'r6', op);
     const board = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=r6'));
     const boardSnapshot = await board.next('snapshot');
@@ -135,7 +133,6 @@ describe('ordered rooms resume', () => {
       recovered: false,
       reason: 'history_truncated',
     });
-    expect(snapshot.seq).toBe(0);
   });
 
   it('R7 a seq newer than the room has seen gets seq_ahead', async () => {
