@@ -22,14 +22,14 @@ describe('the liveline-server bin', () => {
     expect(await child.exited).toBe(0);
   });
 
-  it('D1 a bad flag exits 2 with one clear error line', async () => {
+  it('a bad flag exits 2 with one clear error line', async () => {
     const bin = spawnBin(tempDataDir(), { args: ['--port', 'eighty'] });
     expect(await bin.exited).toBe(2);
     expect(bin.output().trim()).toMatch(/^liveline-server: --port: expected a port[^\n]*$/);
   });
 
   it.each(['--help', '-h'])(
-    'D1 %s prints every flag with its environment variable and default, and exits 0',
+    '%s prints every flag with its environment variable and default, and exits 0',
     async (flag) => {
       const bin = spawnBin(tempDataDir(), { args: ['--port', '1', flag] });
       expect(await bin.exited).toBe(0);

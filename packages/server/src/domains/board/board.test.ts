@@ -133,7 +133,7 @@ describe('Agent Kanban board', () => {
     expect((await storage.openRoom('board:count')).headSeq).toBe(edited.seq);
   });
 
-  it('B3 new boards have the default columns; unknown cards are not_found with op_id; presence is tracked', async () => {
+  it('B2 B3 an op on a card that does not exist gets not_found with its op_id; presence.update shows the name; new boards have the default columns', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=b3'));
     const snapshot = await client.next('snapshot');
