@@ -74,18 +74,24 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
     });
   });
 
-  it('O2 an allowed origin ending in :* allows every port of that host, and only that host', async () => {
+  it('O1 O2 an allowed origin ending in :* allows every port of that host, and only that host, on upgrades and POSTs', async () => {
     const server = await startTestServer({ allowedOrigins: ['http://127.0.0.1:*'] });
     const pause = { type: 'pause' };
-    const statusFrom = async (origin: string) =>
+    const statusesFrom = async (origin: string) => [
       (await rawRequest(server, '/api/transport', { body: pause, headers: { Origin: origin } }))
-        .status;
-    expect(await statusFrom('http://127.0.0.1:5999')).toBe(200);
-    expect(await statusFrom('http://127.0.0.1')).toBe(200);
-    expect(await statusFrom('http://localhost:5999')).toBe(403);
-    expect(await statusFrom('https://127.0.0.1:5999')).toBe(403);
-    expect(await statusFrom('http://127.0.0.1:5999.evil.example')).toBe(403);
-    expect(await statusFrom('http://127.0.0.10:5999')).toBe(403);
+        .status,
+      (await rawRequest(server, '/ws/transport', { upgrade: true, headers: { Origin: origin } }))
+        .status,
+    ];
+    for (const origin of ['http://127.0.0.1:5999', 'http://127.0.0.1'])
+      expect(await statusesFrom(origin), origin).toEqual([200, 101]);
+    for (const origin of [
+      'http://localhost:5999',
+      'https://127.0.0.1:5999',
+      'http://127.0.0.1:5999.evil.example',
+      'http://127.0.0.10:5999',
+    ])
+      expect(await statusesFrom(origin), origin).toEqual([403, 403]);
   });
 
   it('O3 a foreign Host is refused with 403 naming ALLOWED_HOSTS on HTTP and upgrades; loopback names and IPs pass', async () => {
@@ -144,6 +150,16 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
       refused: [rebound, upgrade, post].map((r) => r.status).join('/'),
       allowed_hosts: allowed.length,
     });
+  });
+
+  it('O3 a request without Host (HTTP/1.0) passes, and a foreign Host is refused for its Host before its Origin is read', async () => {
+    const server = await startTestServer();
+    expect((await rawHttp(server.origin, 'GET /health HTTP/1.0\r\n\r\n')).status).toBe(200);
+    const rebound = await rawRequest(server, '/api/transport', {
+      body: { type: 'play' },
+      headers: { Host: 'rebind.evil.example', Origin: EVIL },
+    });
+    expect([rebound.status, errorOf(rebound.json).field]).toEqual([403, 'host']);
   });
 
   it('O3 ALLOWED_HOSTS adds names and subdomains; * turns the check off', async () => {
