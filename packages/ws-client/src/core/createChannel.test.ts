@@ -251,13 +251,19 @@ describe('channel', () => {
     expect(fake.sockets.flatMap((socket) => socket.messages())).toHaveLength(3);
   });
 
-  it('request() times out', async () => {
-    const { client } = setup();
-    const pending = client
-      .channel('board')
-      .request({ type: 'card.delete', op_id: 'o', card_id: 'c' }, { timeoutMs: 50 });
+  it('request() times out `expired` when its op was never written, `timeout` when it was written and may have been applied', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    const request = (op_id: string) =>
+      board.request({ type: 'card.delete', op_id, card_id: 'c' }, { timeoutMs: 50 });
+    const unsent = request('o1');
     vi.advanceTimersByTime(50);
-    await expect(pending).rejects.toMatchObject({ code: 'timeout' });
+    await expect(unsent).rejects.toMatchObject({ code: 'expired' });
+    const sent = request('o2');
+    latest().accept();
+    expect(latest().messages()).toHaveLength(1);
+    vi.advanceTimersByTime(50);
+    await expect(sent).rejects.toMatchObject({ code: 'timeout' });
   });
 
   it('R9 re-sends an operation whose ack was lost to a disconnect, once per socket', () => {

@@ -251,10 +251,15 @@ export function createChannel<R extends WsRouteName>(
       new Promise<Ack>((resolve, reject) => {
         const id = message.op_id;
         const release = retain();
-        const timer = env.setTimeout(() => {
-          loop.ack(id);
-          settle(id, new LivelineError('timeout', `no reply to ${id}`));
-        }, opts.timeoutMs ?? REQUEST_TIMEOUT_MS);
+        // `timeout`: written, unanswered, maybe applied; `expired`: never written, so not applied.
+        const timer = env.setTimeout(
+          () =>
+            settle(
+              id,
+              new LivelineError(loop.ack(id) ? 'timeout' : 'expired', `no reply to ${id}`),
+            ),
+          opts.timeoutMs ?? REQUEST_TIMEOUT_MS,
+        );
         pending.set(id, (reply) => {
           env.clearTimeout(timer);
           release();

@@ -76,8 +76,8 @@ export interface SocketLoop {
   reconnect(failures?: number): void;
   /** Writes a message now when open, else queues it. */
   send(message: OutboxMessage): SendResult;
-  /** Forgets a sent message once the server acknowledged operation `id`. */
-  ack(id: string): void;
+  /** Forgets operation `id` (answered, or given up on); true when it had been written (sent). */
+  ack(id: string): boolean | undefined;
   /** Sends operation `id` again, same `op_id`, after a backoff that grows with each retry. */
   retry(id: string): void;
   /** Whether the outbox holds a message to write or an operation waiting for its ack. */
@@ -295,8 +295,9 @@ export function createSocketLoop(
       return result;
     },
     ack(id) {
-      outbox.ack(id);
+      const sent = outbox.ack(id);
       syncQueued();
+      return sent;
     },
     retry(id) {
       const held = outbox.find(id);

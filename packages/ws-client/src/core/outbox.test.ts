@@ -44,17 +44,18 @@ describe('outbox', () => {
     expect(outbox.push({ text: '123456789' }, 0)).toBe('rejected');
   });
 
-  it('expires messages past their deadline', () => {
-    const onDrop = vi.fn();
-    const outbox = createOutbox({ ttlMs: 1000 }, onDrop);
+  it('expires messages past their deadline: `expired` if never written, `timeout` if written and unanswered', () => {
+    const dropped: [string, string][] = [];
+    const outbox = createOutbox({ ttlMs: 1000 }, (m, e) => dropped.push([m.text, e.code]));
     outbox.push({ text: 'old' }, 0);
+    outbox.push({ text: 'old sent', id: 'o1' }, 0, true);
     outbox.push({ text: 'custom', expiresAt: 5000 }, 0);
     outbox.push({ text: 'new' }, 900);
     expect(texts(outbox, 1500)).toEqual(['custom', 'new']);
-    expect(onDrop).toHaveBeenCalledWith(
-      expect.objectContaining({ text: 'old' }),
-      expect.objectContaining({ code: 'expired' }),
-    );
+    expect(dropped).toEqual([
+      ['old', 'expired'],
+      ['old sent', 'timeout'],
+    ]);
   });
 
   it('coalesces by key: the latest seek replaces older queued ones and goes last', () => {
@@ -75,5 +76,16 @@ describe('outbox', () => {
     expect(texts(outbox)).toEqual(['op1', 'op2']);
     outbox.ack('op1');
     expect(texts(outbox)).toEqual(['op2']);
+  });
+
+  it('ack says whether the operation had been written', () => {
+    const outbox = createOutbox();
+    outbox.push({ text: 'op1', id: 'op1' }, 0);
+    outbox.push({ text: 'op2', id: 'op2' }, 0, true);
+    expect([outbox.ack('op1'), outbox.ack('op2'), outbox.ack('op3')]).toEqual([
+      false,
+      true,
+      undefined,
+    ]);
   });
 });

@@ -47,8 +47,8 @@ export interface Outbox {
   push(message: OutboxMessage, now: number, sent?: boolean): 'queued' | 'rejected';
   /** Writes every live message in order (also the unacknowledged ones of a previous socket). */
   flush(now: number, write: (text: string) => void): void;
-  /** Forgets the message with operation id `id`. */
-  ack(id: string): void;
+  /** Forgets the message with operation id `id`; true when it had been written (sent). */
+  ack(id: string): boolean | undefined;
   /** The held message with operation id `id`, if any. */
   find(id: string): OutboxEntry | undefined;
   /** Messages not yet written. */
@@ -68,14 +68,18 @@ export function createOutbox(
   const { maxCount, maxBytes, ttlMs, overflow } = { ...DEFAULT_OUTBOX, ...options };
   let entries: OutboxEntry[] = [];
 
-  /** Keeps the entries `keep` accepts; reports the others to `onDrop` when given a `why`. */
+  /** Keeps the entries `keep` accepts; returns the others, reported to `onDrop` when given a `why`. */
   const remove = (keep: (e: OutboxEntry) => boolean, why?: [LivelineErrorCode, string]) => {
     const dropped = entries.filter((e) => !keep(e));
     entries = entries.filter(keep);
     if (why) for (const e of dropped) onDrop(e, new LivelineError(...why));
+    return dropped;
   };
-  const expire = (now: number) =>
-    remove((e) => e.expiresAt > now, ['expired', 'expired before it could be sent']);
+  // `expired` says it never left; one written and never answered may have been applied: `timeout`.
+  const expire = (now: number) => {
+    remove((e) => e.sent || e.expiresAt > now, ['expired', 'not sent in time']);
+    remove((e) => e.expiresAt > now, ['timeout', 'no reply in time']);
+  };
   const heldBytes = () => entries.reduce((sum, e) => sum + e.bytes, 0);
 
   return {
@@ -89,7 +93,7 @@ export function createOutbox(
       while (entries.length && (entries.length >= maxCount || heldBytes() + bytes > maxBytes)) {
         if (overflow === 'reject') return 'rejected';
         const oldest = entries[0];
-        remove((e) => e !== oldest, ['dropped', 'outbox full: dropped the oldest message']);
+        remove((e) => e !== oldest, ['dropped', 'outbox full']);
       }
       entries.push({
         ...message,
@@ -108,9 +112,7 @@ export function createOutbox(
       }
       remove((e) => e.id !== undefined);
     },
-    ack(id) {
-      remove((e) => e.id !== id);
-    },
+    ack: (id) => remove((e) => e.id !== id)[0]?.sent,
     find: (id) => entries.find((e) => e.id === id),
     pending: () => entries.filter((e) => !e.sent).length,
     size: () => entries.length,
