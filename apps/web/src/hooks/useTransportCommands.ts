@@ -5,7 +5,7 @@ import { useChannel, useClockSync, useTransport } from '@liveline/ws-client/reac
 import { clockShows } from '../lib/clockShows';
 import { describeCommand } from '../lib/describeCommand';
 import { newId } from '../lib/newId';
-import { refusalReason, type Refusal } from '../lib/refusalReason';
+import { refusalText, type Refusal } from '../lib/refusalReason';
 
 /** Longest an acknowledged command waits for the clock to show it: ten times TA1's 100 ms. */
 const CLOCK_CATCH_UP_MS = 1000;
@@ -87,7 +87,7 @@ export function useTransportCommands(): TransportCommands {
           if (error instanceof LivelineError && error.code === 'coalesced') return;
           setRefusal({
             id: opId,
-            text: `${describeCommand(command).name} was not applied: ${refusalReason(error)}.`,
+            text: refusalText(describeCommand(command).name, 'applied', error),
           });
         });
     },

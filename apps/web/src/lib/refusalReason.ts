@@ -38,9 +38,12 @@ const BY_SERVER: Readonly<
   limit_exceeded: 'the board is full; delete a card to make room',
 };
 
-/** Why the client gave up on sending it (`server_error` is the server's own answer). */
+/**
+ * Why the client gave up on it (`server_error` is the server's own answer): `expired` never left
+ * the outbox, `timeout` was sent and never answered.
+ */
 const BY_CLIENT: Readonly<Record<Exclude<LivelineErrorCode, 'server_error'>, string>> = {
-  timeout: 'it could not be sent in time',
+  timeout: 'the server did not answer in time',
   expired: 'it could not be sent in time',
   dropped: 'too many changes were waiting to send',
   coalesced: 'a newer change of the same kind replaced it',
@@ -74,3 +77,14 @@ export function refusalReason(error: unknown): string {
   if (error.code !== 'server_error') return BY_CLIENT[error.code];
   return isErrorData(error.cause) ? serverReason(error.cause) : 'the server refused it';
 }
+
+/** Whether the server may have applied it all the same: it was sent and its answer never came. */
+export const mayHaveApplied = (error: unknown): boolean =>
+  error instanceof LivelineError && error.code === 'timeout';
+
+/**
+ * What of `what` was not `done` and why, in a user's words: `Adding “Kite” was not saved: the
+ * column no longer exists.`, or `… may not have been saved: …` when {@link mayHaveApplied}.
+ */
+export const refusalText = (what: string, done: 'saved' | 'applied', error: unknown): string =>
+  `${what} ${mayHaveApplied(error) ? 'may not have been' : 'was not'} ${done}: ${refusalReason(error)}.`;

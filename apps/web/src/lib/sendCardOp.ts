@@ -1,10 +1,10 @@
 import { OP_ID_RETENTION_MS, OUTBOX_TTL_MS } from '@liveline/protocol';
-import { LivelineError, type Channel } from '@liveline/ws-client';
+import type { Channel } from '@liveline/ws-client';
 import { usePendingOpsStore, type PendingBoardOp } from '../stores/pendingOpsStore';
 import type { CardOp } from './applyPendingOps';
 import { describeCardOp } from './describeCardOp';
 import { newId } from './newId';
-import { refusalReason } from './refusalReason';
+import { mayHaveApplied, refusalText } from './refusalReason';
 import { watchLateAck } from './watchLateAck';
 
 /** A card operation without its `op_id`, which {@link sendCardOp} adds. */
@@ -36,11 +36,10 @@ export function trackCardOp(channel: Channel<'board'>, pending: PendingBoardOp):
   channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
     () => settle(op.op_id),
     (error: unknown) => {
-      const text = `${describeCardOp(op, title)} was not saved: ${refusalReason(error)}.`;
+      const text = refusalText(describeCardOp(op, title), 'saved', error);
       settle(op.op_id, { id: op.op_id, boardId, text });
-      // Given up on while it may have been on its way: the server may still apply it.
-      if (error instanceof LivelineError && (error.code === 'timeout' || error.code === 'expired'))
-        watchLateAck(channel, op.op_id);
+      // Sent and given up on unanswered: the server may have applied it, or still apply it.
+      if (mayHaveApplied(error)) watchLateAck(channel, op.op_id);
     },
   );
 }
