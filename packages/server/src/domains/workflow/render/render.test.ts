@@ -106,7 +106,7 @@ describe('render stage', () => {
   );
 
   it(
-    'W6 GET /api/workflows/{id}/video is 404 JSON until rendered, then 200 whole, 206 for a range and 416 past the end',
+    'W6 GET /api/workflows/{id}/video is 404 JSON until rendered, then 200 whole with Accept-Ranges, 206 for a range, 416 past the end, and 200 whole for a malformed or multi-range header',
     { timeout: 60_000 },
     async () => {
       const server = await startTestServer({ renderVideo: true, stageDurationMs: 200 });
@@ -127,8 +127,18 @@ describe('render stage', () => {
         whole.status,
         whole.headers.get('content-type'),
         whole.headers.get('content-length'),
-      ]).toEqual([200, 'video/mp4', String(bytes.length)]);
+        whole.headers.get('accept-ranges'),
+      ]).toEqual([200, 'video/mp4', String(bytes.length), 'bytes']);
       const size = bytes.length;
+      // A malformed or multi-range header is ignored: the whole file, as RFC 9110 allows.
+      for (const range of ['bytes=0-1,5-9', 'bytes=5-1']) {
+        const ignored = await fetch(url, { headers: { Range: range } });
+        expect([ignored.status, ignored.headers.get('content-length')], range).toEqual([
+          200,
+          String(size),
+        ]);
+        await ignored.arrayBuffer();
+      }
       for (const [range, from, to] of [
         ['bytes=100-1099', 100, 1099],
         [`bytes=-50`, size - 50, size - 1],
