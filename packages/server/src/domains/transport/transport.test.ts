@@ -41,7 +41,7 @@ describe('DAW transport', () => {
     ]);
   });
 
-  it('C4 every DAW command: play, pause, resume, seek, tempo, loop, stop', async () => {
+  it('C4 every DAW command: play, pause, resume, seek, tempo, loop, stop; play and seek keep the position and the playing state they find', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/transport'));
     const after = async (
@@ -86,6 +86,12 @@ describe('DAW transport', () => {
     expect((await rawRequest(server, '/api/transport')).json).toMatchObject({
       state: { playing: false, loop_enabled: true, bpm: 140 },
     });
+    // A seek keeps a stopped transport stopped, and play starts from where it is, not from 0.
+    await after({ type: 'loop', enabled: false }, (s) => s.playing === false);
+    const parked = await after({ type: 'seek', time_seconds: 30 }, (s) => s.time_seconds === 30);
+    expect(parked.playing).toBe(false);
+    const playing = await after({ type: 'play' }, (s) => s.playing === true);
+    expect(Number(playing.time_seconds)).toBeGreaterThanOrEqual(30);
   });
 
   it('C4 bpm 20–400 and positions 0–86400 s are taken at their bounds and refused past them, changing nothing', async () => {
