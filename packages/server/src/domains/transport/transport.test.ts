@@ -148,6 +148,13 @@ describe('DAW transport', () => {
       client.send({ type: 'time_sync', id: 1, t0: 1 });
       await client.next('time_sync');
     }
+    // PROTOCOL.md's example of E1, word for word.
+    const example = await connectTestClient(wsOrigin(server, '/ws/transport'));
+    example.send({ type: 'seek', time_seconds: -1 });
+    expect(await example.next('error')).toEqual({
+      type: 'error',
+      data: { code: 'invalid_field', field: 'time_seconds', message: 'time_seconds: expected ≥ 0' },
+    });
     const http = await rawRequest(server, '/api/transport', { body: { type: 'tempo', bpm: 0 } });
     expect(http.status).toBe(400);
     expect(http.json).toMatchObject({ error: { field: 'bpm' } });
