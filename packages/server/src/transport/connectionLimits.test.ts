@@ -74,9 +74,12 @@ describe('connection limits and liveness', () => {
     await bystander.next(() => bystander.messages.length > before + 2);
   });
 
-  it('L1 a frame over MAX_PAYLOAD_BYTES closes with 1009', async () => {
+  it('L1 a frame over MAX_PAYLOAD_BYTES (64 KiB) closes with 1009; one of exactly 64 KiB is read', async () => {
+    expect(MAX_PAYLOAD_BYTES).toBe(64 * 1024);
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/connect'));
+    client.send(' '.repeat(MAX_PAYLOAD_BYTES - 2) + '{}');
+    expect(dataOf(await client.next('error'))).toMatchObject({ field: 'type' });
     client.send('x'.repeat(MAX_PAYLOAD_BYTES + 1));
     expect((await client.closed).code).toBe(CloseCode.MessageTooBig);
   });
