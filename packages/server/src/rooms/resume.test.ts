@@ -44,6 +44,20 @@ describe('ordered rooms resume', () => {
     expect((dataOf(replayed).card as TestMessage).title).toBe('op-2');
   });
 
+  it('R2 the first message after the greeting is a snapshot holding every event up to its seq, and the events after it follow from that seq + 1', async () => {
+    const server = await startTestServer();
+    for (const op of ['s1', 's2', 's3']) await createCard(server, 'r2', op);
+    const client = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=r2'));
+    await client.next('snapshot');
+    expect(client.messages[0]?.event).toBe('connected');
+    const snapshot = client.messages[1] ?? {};
+    expect(snapshot).toMatchObject({ type: 'snapshot', seq: 3 });
+    const titles = (dataOf(snapshot).cards as TestMessage[]).map((card) => card.title);
+    expect(titles).toEqual(['s1', 's2', 's3']);
+    await createCard(server, 'r2', 's4');
+    expect(seqOf(await client.next('card.created'))).toBe(4);
+  });
+
   it('R4 a client that saw zero events resumes with the snapshot seq and replays 0', async () => {
     const server = await startTestServer();
     const first = await connectTestClient(wsOrigin(server, '/ws/workflow/zero'));
