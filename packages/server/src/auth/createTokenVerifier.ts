@@ -7,7 +7,7 @@ import {
   type Identity,
   type VerifyToken,
 } from './createAuth.js';
-import { createVerifiedTokens } from './createVerifiedTokens.js';
+import { createVerifiedTokens, type VerifiedTokens } from './createVerifiedTokens.js';
 
 /** Plain words for a jose failure; never the token itself. */
 const whyInvalid = (error: unknown): string => {
@@ -28,8 +28,12 @@ const whyInvalid = (error: unknown): string => {
  * Verifies HS256 Liveline tokens signed with `secret` (rule A2). The only module of the server
  * that imports `jose` to verify: the server loads it only when a secret turns auth on.
  */
-export function createTokenVerifier(secret: string, now: () => number): VerifyToken {
-  const remembered = createVerifiedTokens(now);
+export function createTokenVerifier(
+  secret: string,
+  now: () => number,
+  /** Where verified tokens are remembered; the HTTP rate limit reads them too (rule L7). */
+  remembered: VerifiedTokens = createVerifiedTokens(now),
+): VerifyToken {
   // The key is imported once (TOOLCHAIN: a CryptoKey, not raw bytes per verification).
   const key = crypto.subtle.importKey(
     'raw',

@@ -11,6 +11,7 @@ import { videoRoutes } from '../routes/videoRoutes.js';
 import { workflowRoutes } from '../routes/workflowRoutes.js';
 import { assertHandlers } from '../transport/assertHandlers.js';
 import { createAuth } from '../auth/createAuth.js';
+import { createVerifiedTokens } from '../auth/createVerifiedTokens.js';
 import { createHttpHandler } from '../transport/createHttpHandler.js';
 import { createRequestPolicy } from '../transport/createRequestPolicy.js';
 import { createClientAddress } from '../transport/createClientAddress.js';
@@ -39,6 +40,8 @@ export const DRAIN_TIMEOUT_MS = 2_000;
 export async function createLivelineServer(options: LivelineServerOptions = {}): Promise<Liveline> {
   const config = resolveServerOptions(options);
   const { now } = config;
+  // The tokens auth verified: the HTTP rate limit counts a known token's subject (L7).
+  const verifiedTokens = createVerifiedTokens(now);
   // Loaded before any part is opened, so that a failure leaves nothing open.
   const verifyToken =
     config.authSecret === null
@@ -46,6 +49,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
       : (await import('../auth/createTokenVerifier.js')).createTokenVerifier(
           config.authSecret,
           now,
+          verifiedTokens,
         );
   const parts = await resolveParts(options, config);
   const { log, storage, ownsStorage, broker } = parts;
@@ -66,7 +70,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
     });
   const rateLimit = createHttpRateLimit({
     limit: config.httpRateLimit,
-    verify: verifyToken,
+    verifiedTokens,
     clientAddress,
     log,
     now,

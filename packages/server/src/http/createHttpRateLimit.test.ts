@@ -67,27 +67,36 @@ describe('HTTP rate limit', () => {
     expect(limited()).toHaveLength(2);
   });
 
-  it("L7 with auth on a valid token's subject is the client: its requests from two addresses share one limit, another subject has its own, and no token is logged", async () => {
+  it("L7 A7 with auth on a verified token's subject is the client: its requests from several addresses share one limit, another subject has its own; a token auth never verified counts against the address (the limit verifies none); no token is logged", async () => {
     const { server, warnings, limited } = await startLoggedServer({
       httpRateLimit: 2,
       authSecret: SECRET,
     });
     const token = (sub: string) =>
       mintToken(SECRET, { sub, scope: 'transport:*:read', ttlSeconds: 60 });
-    const [alice, bob] = await Promise.all([token('alice'), token('bob')]);
-    const get = (bearer: string, localAddress: string) =>
+    const [alice, bob, carol] = await Promise.all([token('alice'), token('bob'), token('carol')]);
+    const get = (localAddress: string, bearer?: string) =>
       rawRequest(server, '/api/transport', {
-        headers: { Authorization: `Bearer ${bearer}` },
+        headers: bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` },
         localAddress,
       });
 
-    expect((await get(alice, '127.0.0.1')).status).toBe(200);
-    expect((await get(alice, '127.0.0.2')).status).toBe(200);
-    expect((await get(alice, '127.0.0.3')).status).toBe(429);
-    expect((await get(bob, '127.0.0.3')).status).toBe(200);
+    // The first request of a token counts against its address; auth verifies it there.
+    const sharing = [
+      await get('127.0.0.1', alice),
+      await get('127.0.0.2', alice),
+      await get('127.0.0.3', alice),
+      await get('127.0.0.4', alice),
+    ];
+    expect(sharing.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect((await get('127.0.0.1', bob)).status).toBe(200);
+    expect((await get('127.0.0.1', bob)).status).toBe(200);
     expect(limited().map((w) => w.fields)).toEqual([
-      expect.objectContaining({ ip: '127.0.0.3', sub: 'alice', status: 429 }),
+      expect.objectContaining({ ip: '127.0.0.4', sub: 'alice', status: 429 }),
     ]);
+
+    expect([(await get('127.0.0.5')).status, (await get('127.0.0.5')).status]).toEqual([401, 401]);
+    expect((await get('127.0.0.5', carol)).status).toBe(429);
     expect(JSON.stringify(warnings)).not.toContain(alice);
   });
 

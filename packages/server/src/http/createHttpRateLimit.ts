@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteMatch } from '@liveline/protocol';
-import type { VerifyToken } from '../auth/createAuth.js';
+import type { VerifiedTokens } from '../auth/createVerifiedTokens.js';
 import { readToken } from '../auth/readToken.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
@@ -15,9 +15,13 @@ export const HTTP_RATE_MAX_CLIENTS = 10_000;
 export interface HttpRateLimitOptions {
   /** Requests one client may make per {@link HTTP_RATE_WINDOW_MS}. */
   readonly limit: number;
-  /** The token verifier when auth is on (a token's subject is then the client), else null. */
-  readonly verify: VerifyToken | null;
-  /** The client's address, through trusted proxies (rule L6): the client without a valid token. */
+  /**
+   * The tokens auth verified (none with auth off): the client of a request whose token is one of
+   * them is its subject. The limit verifies no token itself, so an address A7 blocks costs no
+   * verification here either, and which limit refuses a request tells nothing of a new token.
+   */
+  readonly verifiedTokens: VerifiedTokens;
+  /** The client's address, through trusted proxies (rule L6): the client without a known token. */
   readonly clientAddress: (req: IncomingMessage) => string;
   readonly log: Logger;
   /** Epoch ms, monotonic: windows are kept in the order they end. */
@@ -30,7 +34,7 @@ export interface HttpRateLimit {
    * Counts a request to a route of the table (or to nothing) and, when its client is over the
    * limit, answers `429` itself: true then. `/health` is never counted (load balancers poll it).
    */
-  refused(req: IncomingMessage, res: ServerResponse, match: RouteMatch): Promise<boolean>;
+  refused(req: IncomingMessage, res: ServerResponse, match: RouteMatch): boolean;
 }
 
 interface Window {
@@ -39,20 +43,18 @@ interface Window {
 }
 
 /**
- * Creates the HTTP rate limit: a fixed window per client, the token's subject when a valid token
- * comes with the request (auth on), else the client's address. A refused request is answered
- * `429 rate_limited` with `Retry-After`, and the first refusal of a window is logged.
+ * Creates the HTTP rate limit: a fixed window per client, the subject of the request's token when
+ * auth verified that token before (auth on), else the client's address. A refused request is
+ * answered `429 rate_limited` with `Retry-After`, and the first refusal of a window is logged.
  */
 export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimit {
   const { limit, log, now } = options;
   const windows = new Map<string, Window>();
 
-  /** The subject of the request's token when it verifies (the verifier remembers it for auth). */
-  const subjectOf = async (req: IncomingMessage): Promise<string | null> => {
+  /** The subject of the request's token when auth verified that token before. */
+  const subjectOf = (req: IncomingMessage): string | null => {
     const source = readToken(req);
-    if (options.verify === null || source.kind !== 'token') return null;
-    const identity = await options.verify(source.token);
-    return typeof identity === 'string' ? null : identity.id;
+    return source.kind === 'token' ? (options.verifiedTokens.get(source.token)?.id ?? null) : null;
   };
 
   const windowOf = (key: string, t: number): Window => {
@@ -71,10 +73,10 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
   };
 
   return {
-    async refused(req, res, match) {
+    refused(req, res, match) {
       if (match.ok && match.name === 'health') return false;
       const ip = options.clientAddress(req);
-      const sub = await subjectOf(req);
+      const sub = subjectOf(req);
       const t = now();
       const window = windowOf(sub === null ? `ip ${ip}` : `sub ${sub}`, t);
       window.count += 1;

@@ -179,7 +179,7 @@ export function createHttpHandler(
       options.otherwise(req, res);
       return;
     }
-    if (await options.rateLimit.refused(req, res, match)) return;
+    if (options.rateLimit.refused(req, res, match)) return;
     // Every method but a read changes state, or is refused anyway: its Origin must be allowed.
     const refused = options.policy.check(req, method !== 'GET');
     if (refused) {
