@@ -55,4 +55,15 @@ describe('a query parameter given twice (rule P4)', () => {
       });
     }
   });
+
+  it('P4 a parameter the route does not read is ignored, given twice or not, on HTTP and upgrades', async () => {
+    const server = await startTestServer();
+    for (const [path, upgrade, status] of [
+      ['/api/workflows?utm=a&utm=b', false, 200],
+      ['/api/transport?utm=a&utm=b', false, 200],
+      ['/ws/connect?board_id=b&utm=a&utm=b', true, 101],
+      ['/ws/workflow/w?utm=a&utm=b&utm=c', true, 101],
+    ] as const)
+      expect((await rawRequest(server, path, { upgrade })).status, path).toBe(status);
+  });
 });
