@@ -154,6 +154,16 @@ describe('Idea2Video pipeline', () => {
     await client.next('workflow.completed', 10_000);
   });
 
+  it('M1 /ws/coordinator sends metrics once a second by default', async () => {
+    const server = await startTestServer();
+    const coordinator = await connectTestClient(wsOrigin(server, '/ws/coordinator'));
+    // The first is the newest value, made at the last tick; the second is the next tick's.
+    const [a, b] = [await coordinator.next('metrics'), await coordinator.next('metrics')];
+    const gapMs = Number(dataOf(b).timestamp_ms) - Number(dataOf(a).timestamp_ms);
+    expect(gapMs).toBeGreaterThan(500);
+    expect(gapMs).toBeLessThan(1500);
+  });
+
   it('M1 /ws/coordinator streams metrics with exactly the M1 fields, counting its own connection; /api/agents lists every pipeline agent', async () => {
     const server = await startTestServer({ metricsRateHz: 50 });
     const coordinator = await connectTestClient(wsOrigin(server, '/ws/coordinator'));
