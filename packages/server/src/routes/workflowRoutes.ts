@@ -3,7 +3,7 @@ import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
-import { closeFailedJoin, joinLatestRoom, joinOrdered } from './joinRooms.js';
+import { closeFailedJoin, isOutage, joinLatestRoom, joinOrdered } from './joinRooms.js';
 import { missingWorkflow } from './missingWorkflow.js';
 import { storageUnavailable } from './storageUnavailable.js';
 
@@ -40,9 +40,11 @@ export function workflowRoutes(
           }),
         )
         .catch(async (error: unknown) => {
-          // Retention dropping the run while it joins leaves the join without its room (no copy,
-          // no state): the socket is closed as the run's watchers are (G5).
-          const deleted = (await workflows.deletedAt(params.id).catch(() => null)) !== null;
+          // Retention dropping the run while it joins leaves the join without its room: the socket
+          // is closed as the run's watchers are (G5). Any other failure (storage, the broker) is
+          // closed as its cause calls for, also on a deleted run's id.
+          const deleted =
+            !isOutage(error) && (await workflows.deletedAt(params.id).catch(() => null)) !== null;
           closeFailedJoin(connection, error, deleted);
         });
       return {};
