@@ -2,6 +2,7 @@ import {
   CloseCode,
   type ClientControlMessage,
   type ErrorCode,
+  opIdSchema,
   parse,
   parseJson,
   routes,
@@ -47,6 +48,15 @@ const rawText = (data: RawData): string =>
   ).toString('utf8');
 
 /**
+ * The `op_id` of a message that failed validation, when it carries a valid one: its refusal names
+ * it (E1), so the client settles that operation instead of waiting and sending it again.
+ */
+const opIdOf = (value: unknown): string | undefined => {
+  const opId = (value as { op_id?: unknown } | null)?.op_id;
+  return parse(opIdSchema, opId).ok ? (opId as string) : undefined;
+};
+
+/**
  * Creates one socket's `message` listener: rate limit (L4), parse and validate (E1, E2), the clock
  * probe (T1), the token's permission (A6), then the session. Everything it needs is made here, once
  * per socket, so a message allocates no closure.
@@ -66,18 +76,25 @@ export function createMessageHandler(
   );
 
   /** Answers a message that was not handled with an `error` (rule E1), counted by E2. */
-  const answer = (error: { code: ErrorCode; message: string; field: string }): void => {
+  const answer = (
+    error: { code: ErrorCode; message: string; field: string },
+    opId?: string,
+  ): void => {
     connection.sendError({
       code: error.code,
       message: error.message,
       ...(error.field ? { field: error.field } : {}),
+      ...(opId !== undefined && { op_id: opId }),
     });
     if (guard.recordBad()) connection.close(CloseCode.BadMessage, 'repeated bad messages');
   };
   /** Answers bad input, and logs it (the first of the connection; the rest are counted). */
-  const reject = (error: { code: ErrorCode; message: string; field: string }): void => {
+  const reject = (
+    error: { code: ErrorCode; message: string; field: string },
+    opId?: string,
+  ): void => {
     bad.record(error.code, error.field || null);
-    answer(error);
+    answer(error, opId);
   };
   const failed = (error: unknown): void => {
     log.error('ws.handler_failed', { route: connection.route, error: errorMessage(error) });
@@ -103,7 +120,7 @@ export function createMessageHandler(
     const json = parseJson(rawText(data));
     if (!json.ok) return reject(json.error);
     const message = parse(route.client, json.value);
-    if (!message.ok) return reject(message.error);
+    if (!message.ok) return reject(message.error, opIdOf(json.value));
     // Every route's client schema includes the clock probe (rule T1): its tag is enough.
     if ((message.value as { type?: unknown }).type === 'time_sync') {
       const { id, t0 } = message.value as ClientControlMessage;
