@@ -205,7 +205,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     expect(await ids([])).toEqual([]);
   });
 
-  it('TA1 swapDocument stores version expected + 1 only while the stored version is expected; of two writers expecting one version exactly one wins', async () => {
+  it('SEQ4 swapDocument stores version expected + 1 only while the stored version is expected; of two writers expecting one version exactly one wins', async () => {
     const storage = await subject.create();
     const swap = (value: unknown, expected: number) =>
       storage.swapDocument({ kind: 'transport', id: 'main', value }, expected);
@@ -233,7 +233,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     });
   });
 
-  it('TA1 a document written only by putDocument is version 0, and a swap expecting 0 replaces it', async () => {
+  it('SEQ4 a document written only by putDocument is version 0, and a swap expecting 0 replaces it', async () => {
     const storage = await subject.create();
     await storage.putDocument({ kind: 'transport', id: 'main', value: { old: true } });
     expect(await storage.loadVersioned('transport', 'main')).toEqual({
