@@ -78,13 +78,22 @@ export function refusalReason(error: unknown): string {
   return isErrorData(error.cause) ? serverReason(error.cause) : 'the server refused it';
 }
 
-/** Whether the server may have applied it all the same: it was sent and its answer never came. */
-export const mayHaveApplied = (error: unknown): boolean =>
-  error instanceof LivelineError && error.code === 'timeout';
+/**
+ * Whether the server may have applied it all the same: it was sent and its answer never came, or
+ * it was never sent here but `sentBefore` (by the page before a reload) and then expired unsent.
+ */
+export const mayHaveApplied = (error: unknown, sentBefore = false): boolean =>
+  error instanceof LivelineError &&
+  (error.code === 'timeout' || (sentBefore && error.code === 'expired'));
 
 /**
  * What of `what` was not `done` and why, in a user's words: `Adding “Kite” was not saved: the
  * column no longer exists.`, or `… may not have been saved: …` when {@link mayHaveApplied}.
  */
-export const refusalText = (what: string, done: 'saved' | 'applied', error: unknown): string =>
-  `${what} ${mayHaveApplied(error) ? 'may not have been' : 'was not'} ${done}: ${refusalReason(error)}.`;
+export const refusalText = (
+  what: string,
+  done: 'saved' | 'applied',
+  error: unknown,
+  sentBefore = false,
+): string =>
+  `${what} ${mayHaveApplied(error, sentBefore) ? 'may not have been' : 'was not'} ${done}: ${refusalReason(error)}.`;

@@ -14,7 +14,8 @@ export function resendSavedOps(client: Client, now = Date.now()): void {
   for (const [boardId, ops] of takeSavedBoardOps()) {
     const channel = client.channel('board', { query: { board_id: boardId } });
     for (const saved of ops) {
-      if (now - saved.at < RESEND_WITHIN_MS) trackCardOp(channel, { ...saved, boardId });
+      // The page before the reload may have sent it: its copy may be saved whatever happens here.
+      if (now - saved.at < RESEND_WITHIN_MS) trackCardOp(channel, { ...saved, boardId }, true);
       else
         usePendingOpsStore.getState().settle(saved.op.op_id, {
           id: saved.op.op_id,

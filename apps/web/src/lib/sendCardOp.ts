@@ -26,9 +26,14 @@ export const RESEND_WITHIN_MS = OP_ID_RETENTION_MS - OUTBOX_TTL_MS;
  * Sends `pending` on its board's channel and keeps it pending (shown over the board, and saved for
  * a reload) until the server acknowledges it, or refuses it, or it could not be sent in time: then
  * it is dropped and the refusal names the card by its title. Queued while offline, it is sent once
- * (rule B2); a reload sends it again with the same `op_id`.
+ * (rule B2); a reload sends it again with the same `op_id`, `sentBefore`: the page before the
+ * reload may have sent it, so one that expires unsent here may have been saved all the same.
  */
-export function trackCardOp(channel: Channel<'board'>, pending: PendingBoardOp): void {
+export function trackCardOp(
+  channel: Channel<'board'>,
+  pending: PendingBoardOp,
+  sentBefore = false,
+): void {
   const { op, boardId, title } = pending;
   const { add, settle } = usePendingOpsStore.getState();
   add(pending);
@@ -36,10 +41,10 @@ export function trackCardOp(channel: Channel<'board'>, pending: PendingBoardOp):
   channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
     () => settle(op.op_id),
     (error: unknown) => {
-      const text = refusalText(describeCardOp(op, title), 'saved', error);
+      const text = refusalText(describeCardOp(op, title), 'saved', error, sentBefore);
       settle(op.op_id, { id: op.op_id, boardId, text });
       // Sent and given up on unanswered: the server may have applied it, or still apply it.
-      if (mayHaveApplied(error)) watchLateAck(channel, op.op_id);
+      if (mayHaveApplied(error, sentBefore)) watchLateAck(channel, op.op_id);
     },
   );
 }

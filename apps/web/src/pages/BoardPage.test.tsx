@@ -212,6 +212,26 @@ describe('BoardPage against a real server: changes the server answers late, or a
     expect(sessionStorage.length).toBe(0);
   });
 
+  it('a change saved before a reload that cannot be sent again within the outbox TTL is said maybe not saved: the page before the reload may have sent it', async () => {
+    const clock = ttlClock();
+    const client = createClient({ origin: server().origin, environment: clock.environment });
+    const page = await openBoard('reload-offline', client);
+    await page.network(false);
+    saveBoardOps('reload-offline', [
+      { op: addCard('kite', 'Kite'), at: Date.now(), title: 'Kite' },
+    ]);
+
+    act(() => resendSavedOps(client));
+    expect(page.column('Backlog').getByRole('listitem', { name: 'Card Kite' })).toHaveTextContent(
+      'Waiting to send',
+    );
+    act(() => clock.passTtl());
+    expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
+      'Adding “Kite” may not have been saved: it could not be sent in time.',
+    );
+    client.close();
+  });
+
   it('a change saved before a reload longer ago than its op id is surely kept is not sent again, and the user is told it may not have been saved', async () => {
     const create = addCard('old', 'Old kite');
     saveBoardOps('reload-old', [
