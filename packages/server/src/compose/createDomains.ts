@@ -59,6 +59,7 @@ export function createDomains(
     metricsRateHz: config.metricsRateHz,
     connectedClients,
     metricsSlices: parts.metricsSlices,
+    maxUnfinishedRuns: config.maxUnfinishedRuns,
   });
   return { events, transport, boards, workflows };
 }

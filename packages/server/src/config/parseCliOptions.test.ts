@@ -80,6 +80,15 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions([], { MAX_BOARDS: '5000' })).toEqual({ maxBoards: 5000 });
   });
 
+  it('W8 --max-unfinished-runs wins over MAX_UNFINISHED_RUNS', () => {
+    expect(
+      parseCliOptions(['--max-unfinished-runs', '20'], { MAX_UNFINISHED_RUNS: '5000' }),
+    ).toEqual({ maxUnfinishedRuns: 20 });
+    expect(parseCliOptions([], { MAX_UNFINISHED_RUNS: '5000' })).toEqual({
+      maxUnfinishedRuns: 5000,
+    });
+  });
+
   it('G3 --run-retention takes a duration (90s, 10m, 8h, 7d) and wins over RUN_RETENTION', () => {
     expect(parseCliOptions(['--run-retention=7d'], { RUN_RETENTION: '1h' })).toEqual({
       runRetentionMs: 7 * 86_400_000,
@@ -102,6 +111,7 @@ describe('parseCliOptions', () => {
     [[], { HTTP_RATE_LIMIT: '0' }, 'HTTP_RATE_LIMIT'],
     [['--http-rate-limit', '1.5'], {}, '--http-rate-limit'],
     [[], { MAX_BOARDS: 'all' }, 'MAX_BOARDS'],
+    [['--max-unfinished-runs', '0'], {}, '--max-unfinished-runs'],
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
     [['--allowed-hosts', 'http://x.example'], {}, '--allowed-hosts'],
     [[], { ALLOWED_HOSTS: 'a b' }, 'ALLOWED_HOSTS'],

@@ -11,7 +11,7 @@ type EnvName = (typeof SERVER_FLAGS)[ServerFlagName]['env'];
 const WHOLE_COUNT = /^[1-9]\d{0,7}$/;
 /**
  * Numeric settings and their syntax; ranges are checked with the other options by startServer
- * (rules L5, L7, B5 and K4 for the counts and the rate).
+ * (rules L5, L7, B5, W8 and K4 for the counts and the rate).
  */
 const NUMERIC_SETTINGS = [
   ['STAGE_DURATION_MS', 'stageDurationMs', /^\d{1,9}$/, 'milliseconds as a whole number'],
@@ -25,6 +25,7 @@ const NUMERIC_SETTINGS = [
   ],
   ['HTTP_RATE_LIMIT', 'httpRateLimit', WHOLE_COUNT, 'a whole number of requests ≥ 1'],
   ['MAX_BOARDS', 'maxBoards', WHOLE_COUNT, 'a whole number of boards ≥ 1'],
+  ['MAX_UNFINISHED_RUNS', 'maxUnfinishedRuns', WHOLE_COUNT, 'a whole number of runs ≥ 1'],
   [
     'RESTART_RECONNECTS_PER_SECOND',
     'restartReconnectsPerSecond',

@@ -151,6 +151,12 @@ export const SERVER_FLAGS = {
     help: 'boards stored at most; the first operation on a new board beyond them is refused (rule B5)',
     fallback: String(NUMBER_RULES.maxBoards.fallback),
   },
+  '--max-unfinished-runs': {
+    env: 'MAX_UNFINISHED_RUNS',
+    value: '<n>',
+    help: 'queued and running runs stored at most; a new run beyond them is refused 503 until one ends (rule W8)',
+    fallback: String(NUMBER_RULES.maxUnfinishedRuns.fallback),
+  },
   '--restart-reconnects-per-second': {
     env: 'RESTART_RECONNECTS_PER_SECOND',
     value: '<rate>',

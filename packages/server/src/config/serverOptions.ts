@@ -103,6 +103,11 @@ export interface ServerOptions {
    * `limit_exceeded` (rule B5). @default 1000
    */
   maxBoards?: number;
+  /**
+   * Queued and running runs stored at most; a new run's start beyond them is refused `503
+   * limit_exceeded` with `Retry-After` (rule W8). @default 1000
+   */
+  maxUnfinishedRuns?: number;
   /** Capacity of each pipeline agent. @default 1 */
   agentCapacity?: number;
   /** Open WebSockets the server accepts in total; more are answered `503` at the handshake (rule L5). @default 10000 */
@@ -196,6 +201,7 @@ export const NUMBER_RULES = {
   rateLimitBurst: { fallback: 100, min: 1, max: 1e6, int: true },
   httpRateLimit: { fallback: 1000, min: 1, max: 1e7, int: true },
   maxBoards: { fallback: 1000, min: 1, max: 1e6, int: true },
+  maxUnfinishedRuns: { fallback: 1000, min: 1, max: 1e6, int: true },
   agentCapacity: { fallback: 1, min: 1, max: 1000, int: true },
   maxConnections: { fallback: 10_000, min: 1, max: 1e7, int: true },
   maxConnectionsPerIp: { fallback: 1000, min: 1, max: 1e7, int: true },

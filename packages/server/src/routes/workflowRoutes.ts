@@ -1,5 +1,6 @@
 import { AGENT_NAMES, formatWorkflowCursor } from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
+import { UNFINISHED_RUNS_RETRY_AFTER_S } from '../domains/workflow/createUnfinishedRunCap.js';
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
@@ -63,9 +64,14 @@ export function workflowRoutes(
     },
     workflowCreate: async ({ body }) => {
       const result = await workflows.create(body);
-      return result.ok
-        ? { status: 201, body: { workflow: result.workflow } }
-        : { status: statusFor(result.error.code), error: result.error };
+      if (result.ok) return { status: 201, body: { workflow: result.workflow } };
+      // The cap on unfinished runs clears as runs end: the caller is told when to retry (W8).
+      const retry = result.error.code === 'limit_exceeded';
+      return {
+        status: statusFor(result.error.code),
+        error: result.error,
+        ...(retry && { headers: { 'Retry-After': String(UNFINISHED_RUNS_RETRY_AFTER_S) } }),
+      };
     },
     workflowList: ({ query }) =>
       workflows.list(query).then(

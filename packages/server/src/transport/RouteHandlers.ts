@@ -62,6 +62,8 @@ export interface HttpFailure {
         readonly field: string | null;
       }
     | WorkflowDeleted['error'];
+  /** Headers sent with it, such as `Retry-After` on a refusal that clears (rule W8). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** An HTTP reply: a success body of the route's response type, or an error. */

@@ -213,7 +213,7 @@ export function createHttpHandler(
         authorized.identity,
       );
       const { media }: HttpRoute = routes[match.name];
-      if ('error' in result) sendError(result.status, result.error);
+      if ('error' in result) sendError(result.status, result.error, result.headers);
       else if (media) await sendFile(req, res, mediaFileSchema(result.body, '').file, media);
       else sendJson(res, result.status, result.body);
       return;

@@ -47,7 +47,10 @@ export interface WorkflowDomain {
    * and the cursor of the next page, `null` on the last.
    */
   list(query: WorkflowListQuery): Promise<{ workflows: Workflow[]; next: WorkflowCursor | null }>;
-  /** Starts a workflow (409 `conflict` if the id exists) once it is stored. */
+  /**
+   * Starts a workflow (409 `conflict` if the id exists) once it is stored; `limit_exceeded` when
+   * `maxUnfinishedRuns` runs are queued or running (rule W8).
+   */
   create(request: CreateWorkflowRequest): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;
   /** Cancels a queued or running workflow, wherever it runs. */
   cancel(workflowId: string): Promise<{ ok: true; workflow: Workflow } | DomainFailure>;

@@ -1,5 +1,6 @@
 import {
   parse,
+  type CreateWorkflowRequest,
   workflowSchema,
   applyWorkflowEvent,
   type StageName,
@@ -18,6 +19,7 @@ import { createHeldRuns, parseStoredWorkflow } from './createHeldRuns.js';
 import { createRunOwnership } from './createRunOwnership.js';
 import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
+import { createUnfinishedRunCap } from './createUnfinishedRunCap.js';
 import { newWorkflow, queuePosition } from './newWorkflow.js';
 import {
   UNFINISHED_STATUSES,
@@ -60,6 +62,8 @@ export function createWorkflowDomain(deps: {
   connectedClients: () => number;
   /** The other nodes' shares of the metrics (rule CM1). */
   metricsSlices: MetricsSlices;
+  /** Queued and running runs stored at most: a new run's start is refused beyond them (rule W8). */
+  maxUnfinishedRuns: number;
 }): WorkflowDomain {
   const { events, storage, broker, log, now } = deps;
   const running = new Map<string, AbortController>();
@@ -72,6 +76,7 @@ export function createWorkflowDomain(deps: {
   });
   const coordinator = createCoordinatorPublisher(deps);
   const { pool, counters } = coordinator;
+  const cap = createUnfinishedRunCap(storage, deps.maxUnfinishedRuns, log);
   let stopRestoring: (() => void) | null = null;
   let stopped = false;
   const room = (id: string): string => `workflow:${id}`;
@@ -197,6 +202,51 @@ export function createWorkflowDomain(deps: {
     }
   };
 
+  /** Starts a new workflow once it is stored (409 `conflict` if the id exists). */
+  const createRun = async (
+    request: CreateWorkflowRequest,
+  ): Promise<{ ok: true; workflow: Workflow } | DomainFailure> => {
+    const id =
+      request.id ?? `wf_${Math.floor(now()).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    const exists = domainFailure('conflict', `workflow "${id}" already exists`, 'id');
+    if ((await storage.loadDocument('workflow', id)) !== null) return exists;
+    if (!(await ownership.take(id))) return exists;
+    const fence = ownership.fence(id);
+    const created = await events.inTurn(room(id), async (append) => {
+      // A copy held here may be of a run another node's retention deleted since (G3).
+      await runs.refresh(id);
+      if (runs.get(id)) return exists;
+      const workflow = newWorkflow(request, id, now(), deps.stages);
+      const stored = await appendEvent(
+        append,
+        id,
+        { type: 'workflow.created', data: { workflow_id: id, workflow } },
+        fence,
+      );
+      if ('ok' in stored) return stored;
+      const queued = await appendEvent(
+        append,
+        id,
+        {
+          type: 'workflow.queued',
+          data: {
+            workflow_id: id,
+            position: queuePosition(workflow, pool),
+            at: workflow.created_at,
+          },
+        },
+        fence,
+      );
+      return 'ok' in queued ? queued : { ok: true as const, workflow };
+    });
+    if (!created.ok) {
+      ownership.drop(id);
+      return created;
+    }
+    launch(id);
+    return { ok: true, workflow: runs.get(id) ?? created.workflow };
+  };
+
   return {
     async start() {
       await restore().catch((error: unknown) => {
@@ -242,48 +292,8 @@ export function createWorkflowDomain(deps: {
         next: stored.length > limit ? (page.at(-1)?.position ?? null) : null,
       };
     },
-    async create(request) {
-      const id =
-        request.id ??
-        `wf_${Math.floor(now()).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-      const exists = domainFailure('conflict', `workflow "${id}" already exists`, 'id');
-      if ((await storage.loadDocument('workflow', id)) !== null) return exists;
-      if (!(await ownership.take(id))) return exists;
-      const fence = ownership.fence(id);
-      const created = await events.inTurn(room(id), async (append) => {
-        // A copy held here may be of a run another node's retention deleted since (G3).
-        await runs.refresh(id);
-        if (runs.get(id)) return exists;
-        const workflow = newWorkflow(request, id, now(), deps.stages);
-        const stored = await appendEvent(
-          append,
-          id,
-          { type: 'workflow.created', data: { workflow_id: id, workflow } },
-          fence,
-        );
-        if ('ok' in stored) return stored;
-        const queued = await appendEvent(
-          append,
-          id,
-          {
-            type: 'workflow.queued',
-            data: {
-              workflow_id: id,
-              position: queuePosition(workflow, pool),
-              at: workflow.created_at,
-            },
-          },
-          fence,
-        );
-        return 'ok' in queued ? queued : { ok: true as const, workflow };
-      });
-      if (!created.ok) {
-        ownership.drop(id);
-        return created;
-      }
-      launch(id);
-      return { ok: true, workflow: runs.get(id) ?? created.workflow };
-    },
+    // Only a new run passes the cap: a resumed or taken-over one is stored already (rule W8).
+    create: (request) => cap.start(() => createRun(request)),
     async cancel(id) {
       if (!ownership.fence(id)) await follow(id);
       const workflow = runs.get(id);
