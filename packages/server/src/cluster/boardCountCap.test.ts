@@ -5,6 +5,7 @@ import {
   connectTestClient,
   createCardOverHttp,
   dataOf,
+  rawRequest,
   startTestServer,
   wsOrigin,
 } from '../test-utils/index.js';
@@ -38,5 +39,20 @@ describe('the cap on boards in cluster mode', () => {
       409,
       expect.objectContaining({ code: 'limit_exceeded' }),
     ]);
+  });
+
+  it('B5 a board another node stored after this one loaded it empty is written to, not refused as new, once the cap is reached', async () => {
+    const cluster = await engines.freshCluster();
+    const [a, b] = await Promise.all([
+      startTestServer({ ...cluster, maxBoards: 1 }),
+      startTestServer({ ...cluster, maxBoards: 1 }),
+    ]);
+    // Node a loads the board while nobody has written it.
+    expect((await rawRequest(a, '/api/boards/shared')).status).toBe(200);
+    expect((await createCardOverHttp(b, 'shared', 'first-on-b')).status).toBe(201);
+    // The cap is reached, and node a learns it with a board of its own.
+    expect((await createCardOverHttp(a, 'other', 'new-on-a')).status).toBe(409);
+    const onA = await createCardOverHttp(a, 'shared', 'second-on-a');
+    expect([onA.status, onA.json]).toMatchObject([201, { duplicate: false, seq: 2 }]);
   });
 });

@@ -162,6 +162,8 @@ export function createBoardDomain(deps: {
     // The board the check built is the one stored and kept: the op is applied once.
     let change = checked;
     // A board is stored with its first event: the cap on boards is checked before it (rule B5).
+    // Empty here may be stored elsewhere: another node's first event reaches this one at a catch-up.
+    if (events.applied(room(boardId)).seq === 0) await catchUp(boardId);
     const write: Append =
       events.applied(room(boardId)).seq === 0
         ? (steps) => cap.create(boardId, op.op_id, () => append(steps))
