@@ -43,8 +43,8 @@ interface Window {
 }
 
 /**
- * Creates the HTTP rate limit: a fixed window per client, the subject of the request's token when
- * auth verified that token before (auth on), else the client's address. A refused request is
+ * Creates the HTTP rate limit: a fixed window per client, the subject of the request's token at
+ * its address when auth verified that token before (auth on), else the client's address. A refused request is
  * answered `429 rate_limited` with `Retry-After`, and the first refusal of a window is logged.
  */
 export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimit {
@@ -78,7 +78,9 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
       const ip = options.clientAddress(req);
       const sub = subjectOf(req);
       const t = now();
-      const window = windowOf(sub === null ? `ip ${ip}` : `sub ${sub}`, t);
+      // A subject counts per address: holders of one shared token (an invite) do not spend one
+      // another's allowance, and a token used from many addresses gets what no token would.
+      const window = windowOf(sub === null ? `ip ${ip}` : `sub ${sub} ${ip}`, t);
       window.count += 1;
       if (window.count <= limit) return false;
       const wait = Math.max(1, Math.ceil((window.endsAt - t) / 1000));
