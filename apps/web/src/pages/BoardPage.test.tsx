@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { OUTBOX_TTL_MS, type Board } from '@liveline/protocol';
-import { createClient, type Client, type Environment } from '@liveline/ws-client';
+import type { Board } from '@liveline/protocol';
+import { createClient, type Client } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { holdFrames } from '../holdFrames';
+import { ttlClock } from '../ttlClock';
 import { liveline } from '../lib/liveline';
 import { resendSavedOps } from '../lib/resendSavedOps';
 import { saveBoardOps } from '../lib/saveBoardOps';
@@ -109,34 +110,6 @@ const addCard = (cardId: string, title: string) =>
     column_id: 'backlog',
     title,
   }) as const;
-
-/**
- * A client clock whose waits of the outbox's TTL or longer run only when the test passes the TTL
- * (a fake for time); shorter ones, such as the heartbeat's, run for real.
- */
-function ttlClock() {
-  let skew = 0;
-  const due = new Set<() => void>();
-  const environment: Partial<Environment> = {
-    now: () => performance.timeOrigin + performance.now() + skew,
-    setTimeout(run, ms) {
-      if (ms < OUTBOX_TTL_MS) return setTimeout(run, ms);
-      due.add(run);
-      return run;
-    },
-    clearTimeout: (handle) =>
-      typeof handle === 'function'
-        ? due.delete(handle as () => void)
-        : clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
-  const passTtl = () => {
-    skew += OUTBOX_TTL_MS;
-    const runs = [...due];
-    due.clear();
-    runs.forEach((run) => run());
-  };
-  return { environment, passTtl };
-}
 
 describe('BoardPage against a real server: changes the server answers late, or after a reload', () => {
   it('a card added while offline and still unsent when the outbox TTL passes is said not saved, as it could not be sent in time, and leaves the board', async () => {

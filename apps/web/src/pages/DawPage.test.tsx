@@ -5,6 +5,7 @@ import { createClient, type Client } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { holdFrames } from '../holdFrames';
 import { liveline } from '../lib/liveline';
+import { ttlClock } from '../ttlClock';
 import { withRealServer } from '../withRealServer';
 import { DawPage } from './DawPage';
 
@@ -134,5 +135,27 @@ describe('DawPage against a real server', () => {
     await userEvent.keyboard('{Enter}');
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getByRole('region', { name: 'Transport' })).toHaveFocus();
+  });
+
+  it('a command sent whose answer is delayed past the outbox TTL says it may not have been applied, as the server did not answer in time', async () => {
+    const frames = holdFrames((url) => new URL(url).pathname === '/ws/transport');
+    const clock = ttlClock();
+    const client = createClient({
+      origin: server().origin,
+      environment: { WebSocket: frames.WebSocket, ...clock.environment },
+    });
+    openDaw(client);
+    await screen.findByText(/Stopped at|Playing at/, {}, WAIT);
+    const transport = client.channel('transport');
+    await waitFor(() => expect(transport.getState().status).toBe('open'), WAIT);
+    frames.hold();
+    await userEvent.click(screen.getByRole('button', { name: 'Stop' }));
+
+    act(() => clock.passTtl());
+    expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(
+      'Stop may not have been applied: the server did not answer in time.',
+    );
+    frames.release();
+    client.close();
   });
 });
