@@ -71,6 +71,7 @@ const REQUIRED_METHODS = {
     'listWorkflows',
     'readWorkflowPage',
     'countWorkflows',
+    'countWorkflowsIn',
     'countBoards',
     'putDocument',
     'loadVersioned',

@@ -165,6 +165,24 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     expect(await (await subject.reopen(storage)).countWorkflows()).toEqual(counts);
   });
 
+  it('W8 countWorkflowsIn counts the stored runs whose status is one of those asked (a rewritten run once, as it is now); other statuses and kinds are not counted; a restart sees the same', async () => {
+    const storage = await subject.create();
+    const unfinished = ['queued', 'running'] as const;
+    expect(await storage.countWorkflowsIn(unfinished)).toBe(0);
+    await storeRun(storage, 'a', 'running', 1);
+    await storeRun(storage, 'b', 'completed', 1);
+    await storage.putDocument({ kind: 'workflow', id: 'c', value: { id: 'c', status: 'queued' } });
+    await storage.putDocument({ kind: 'workflow', id: 'd', value: { id: 'd', status: 'queued' } });
+    await storage.putDocument({ kind: 'workflow', id: 'd', value: { id: 'd', status: 'failed' } });
+    await storage.putDocument({ kind: 'workflow', id: 'e', value: { id: 'e', status: 'paused' } });
+    await storage.putDocument({ kind: 'board', id: 'f', value: { status: 'running' } });
+    expect(await storage.countWorkflowsIn(unfinished)).toBe(2);
+    expect(await storage.countWorkflowsIn(['failed', 'completed'])).toBe(2);
+    expect(await storage.countWorkflowsIn([])).toBe(0);
+    await storage.close();
+    expect(await (await subject.reopen(storage)).countWorkflowsIn(unfinished)).toBe(2);
+  });
+
   it('B5 countBoards counts the stored boards, each once however often it is written; other kinds and rooms without a board are not counted; a restart sees the same', async () => {
     const storage = await subject.create();
     expect(await storage.countBoards()).toBe(0);

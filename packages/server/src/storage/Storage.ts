@@ -178,6 +178,12 @@ export interface Storage {
    */
   countWorkflows(): Promise<WorkflowCounts>;
   /**
+   * The stored workflow runs whose status is one of `statuses`, for the cap on unfinished runs
+   * (rule W8). The status index serves it, so it reads the entries of those runs only, not of
+   * every run retention keeps.
+   */
+  countWorkflowsIn(statuses: readonly WorkflowStatus[]): Promise<number>;
+  /**
    * The stored boards (documents of kind `board`; a board is stored with its first event), for
    * the cap on boards (rule B5). The primary key's range of the kind serves it, not a read of
    * each board.

@@ -228,6 +228,15 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           ),
         ),
       ),
+    countWorkflowsIn: (statuses) =>
+      guard('count workflows', async () => {
+        const [row] = await rows<{ count: string }>(
+          `SELECT COUNT(*) AS count FROM documents
+           WHERE kind = 'workflow' AND run_status = ANY($1::text[])`,
+          [statuses],
+        );
+        return Number(row?.count ?? 0);
+      }),
     countBoards: () =>
       guard('count boards', async () => {
         const [row] = await rows<{ count: string }>(

@@ -23,11 +23,15 @@ import type {
 import { workflowCountsOf } from './workflowCounts.js';
 
 /**
- * Reads the workflow runs whose status is in a JSON array of statuses through the status index:
+ * The workflow runs whose status is in a JSON array of statuses, through the status index:
  * `kind` is a literal so that the partial index applies, and the array one parameter so that one
  * prepared statement serves any set of statuses.
  */
-export const LIST_WORKFLOWS_SQL = `SELECT json FROM documents WHERE kind = 'workflow' AND ${RUN_STATUS} IN (SELECT value FROM json_each(?))`;
+const WITH_STATUS_IN = `FROM documents WHERE kind = 'workflow' AND ${RUN_STATUS} IN (SELECT value FROM json_each(?))`;
+/** Reads those runs (rule W4). */
+export const LIST_WORKFLOWS_SQL = `SELECT json ${WITH_STATUS_IN}`;
+/** Counts those runs (rule W8). */
+export const COUNT_WORKFLOWS_IN_SQL = `SELECT COUNT(*) AS count ${WITH_STATUS_IN}`;
 
 /** The database file inside the data directory. */
 export const DATABASE_FILE = 'liveline.db';
@@ -116,6 +120,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
     listRuns: db.prepare(LIST_WORKFLOWS_SQL),
+    countRunsIn: db.prepare(COUNT_WORKFLOWS_IN_SQL),
     // The planner seeks the index by the first bound only; the row value alone makes it scan.
     // The bound also leaves out a `created_at` that is not a number (SQLite ranks text above).
     runPage: db.prepare(
@@ -241,6 +246,11 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
             count: field(row, 'count'),
           })),
         ),
+      ),
+    countWorkflowsIn: (statuses) =>
+      guard(
+        'count workflows',
+        () => num(statements.countRunsIn.get(JSON.stringify(statuses)), 'count') ?? 0,
       ),
     countBoards: () => guard('count boards', () => num(statements.countBoards.get(), 'count') ?? 0),
     putDocument: (doc) => write('write document', () => putDocument(doc)),

@@ -33,8 +33,7 @@ export function createUnfinishedRunCap(
   // log one line until a start is admitted again.
   let refusing = false;
   const admit = async <T>(store: () => Promise<T>) => {
-    const counts = await storage.countWorkflows();
-    const unfinished = UNFINISHED_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+    const unfinished = await storage.countWorkflowsIn(UNFINISHED_STATUSES);
     if (unfinished < max) {
       refusing = false;
       return store();
