@@ -266,6 +266,21 @@ describe('channel', () => {
     await expect(sent).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('request() times out `timeout`, not `expired`, when its op was written but the outbox had no room to hold it', async () => {
+    const { client, latest } = setup({ outbox: { maxCount: 1, overflow: 'reject' } });
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    const request = (op_id: string) =>
+      board.request({ type: 'card.delete', op_id, card_id: 'c' }, { timeoutMs: 50 });
+    const held = request('o1');
+    const unheld = request('o2');
+    expect(latest().messages()).toHaveLength(2);
+    vi.advanceTimersByTime(50);
+    await expect(held).rejects.toMatchObject({ code: 'timeout' });
+    await expect(unheld).rejects.toMatchObject({ code: 'timeout' });
+  });
+
   it('R9 re-sends an operation whose ack was lost to a disconnect, once per socket', () => {
     const { client, latest } = setup();
     const board = client.channel('board');

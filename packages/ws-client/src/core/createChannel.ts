@@ -256,7 +256,11 @@ export function createChannel<R extends WsRouteName>(
           () =>
             settle(
               id,
-              new LivelineError(loop.ack(id) ? 'timeout' : 'expired', `no reply to ${id}`),
+              // Not held at all, it was written untracked (the outbox refused it): maybe applied.
+              new LivelineError(
+                loop.ack(id) === false ? 'expired' : 'timeout',
+                `no reply to ${id}`,
+              ),
             ),
           opts.timeoutMs ?? REQUEST_TIMEOUT_MS,
         );

@@ -27,6 +27,18 @@ describe('outbox', () => {
     );
   });
 
+  it('drops the oldest for room as `timeout` when it was written (it may have been applied), `dropped` when not', () => {
+    const dropped: [string, string][] = [];
+    const outbox = createOutbox({ maxCount: 1 }, (m, e) => dropped.push([m.text, e.code]));
+    outbox.push({ text: 'written', id: 'o1' }, 0, true);
+    outbox.push({ text: 'queued' }, 0);
+    outbox.push({ text: 'newest' }, 0);
+    expect(dropped).toEqual([
+      ['written', 'timeout'],
+      ['queued', 'dropped'],
+    ]);
+  });
+
   it('rejects the newest when full and the policy is reject (never silently)', () => {
     const outbox = createOutbox({ maxCount: 2, overflow: 'reject' });
     outbox.push({ text: 'a' }, 0);

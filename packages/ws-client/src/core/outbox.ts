@@ -93,7 +93,8 @@ export function createOutbox(
       while (entries.length && (entries.length >= maxCount || heldBytes() + bytes > maxBytes)) {
         if (overflow === 'reject') return 'rejected';
         const oldest = entries[0];
-        remove((e) => e !== oldest, ['dropped', 'outbox full']);
+        // One written may have been applied: no longer awaited, it is a `timeout`, not `dropped`.
+        remove((e) => e !== oldest, [oldest?.sent ? 'timeout' : 'dropped', 'outbox full']);
       }
       entries.push({
         ...message,
