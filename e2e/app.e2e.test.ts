@@ -336,6 +336,8 @@ describe('production build against the real server', () => {
     await context.setOffline(false);
     await page.reload();
     const kept = page.getByRole('list', { name: 'Your changes not saved yet' });
+    // Read once React has rendered the list: allTextContents() does not wait.
+    await kept.getByRole('listitem').nth(1).waitFor();
     await expect(kept.getByRole('listitem').allTextContents()).resolves.toEqual([
       'Adding “Offline kite”: Waiting to send',
       'Moving “Offline kite”: Waiting to send',
