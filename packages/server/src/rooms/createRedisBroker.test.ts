@@ -184,7 +184,7 @@ describe('Redis broker across nodes', () => {
     await joinOrderedRoom(b, room, null, EMPTY_ROOM, {
       sendStart: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
-      sendFrame: take,
+      live: { sendFrame: take },
       restarted: () => expect.fail('the room keeps its epoch'),
       deleted: () => expect.fail('the room is not deleted'),
     });
@@ -217,7 +217,7 @@ describe('Redis broker across nodes', () => {
     await joinOrderedRoom(racing, room, null, EMPTY_ROOM, {
       sendStart: (message) => expect(message).toMatchObject({ type: 'snapshot', seq: 0 }),
       sendBacklog: take,
-      sendFrame: take,
+      live: { sendFrame: take },
       restarted: () => expect.fail('the room keeps its epoch'),
       deleted: () => expect.fail('the room is not deleted'),
     });
@@ -233,7 +233,7 @@ describe('Redis broker across nodes', () => {
     await joinOrderedRoom(broker, room, null, EMPTY_ROOM, {
       sendStart: (message) => got.push(message.type),
       sendBacklog: (frame) => got.push(frame.toString()),
-      sendFrame: (frame) => got.push(frame.toString()),
+      live: { sendFrame: (frame) => got.push(frame.toString()) },
       restarted: () => got.push('restarted'),
       deleted: () => got.push('deleted'),
     });

@@ -50,8 +50,11 @@ export interface JoinTarget {
   readonly sendStart: (message: OrderedStart) => void;
   /** Sends a serialized event that catches the start up to the live stream (replayed or lacking). */
   readonly sendBacklog: (frame: Buffer) => void;
-  /** Sends a live serialized event. */
-  readonly sendFrame: (frame: Buffer) => void;
+  /**
+   * Sends live serialized events: the socket itself, so that each broadcast frame reaches it in
+   * one call.
+   */
+  readonly live: { sendFrame(frame: Buffer): void };
   /**
    * The room started over under another epoch after the join (a run retention deleted, started
    * again under its id; a restore): the position the subscriber holds no longer applies, and
@@ -152,6 +155,7 @@ export async function joinOrderedRoom(
     // another epoch are not this stream's, and a dropped room is gone: the subscriber is told once,
     // and gets nothing more.
     const sent = last;
+    const { live } = target;
     let ended = false;
     const end = (tell: () => void): void => {
       if (ended) return;
@@ -161,7 +165,7 @@ export async function joinOrderedRoom(
     const sendLater: FrameListener = (frame, seq, epoch) => {
       if (ended) return;
       if (epoch !== null && epoch !== joined) end(target.restarted);
-      else if (seq === null || seq > sent) target.sendFrame(frame);
+      else if (seq === null || seq > sent) live.sendFrame(frame);
     };
     const deleted = (): void => end(target.deleted);
     for (const event of held) sendLater(event.frame, event.seq, event.epoch);

@@ -96,7 +96,7 @@ export async function joinOrdered<R extends OrderedRouteName>(
     // generic route, and the protocol still validates it in tests.
     sendStart: (message) => connection.sendStart(message as ServerMessage<R>),
     sendBacklog: (frame) => connection.sendBacklog(frame),
-    sendFrame: (frame) => connection.sendFrame(frame),
+    live: connection,
     // Rule G3: the client drops its position and joins the room as it is now.
     restarted: () => connection.close(CloseCode.ResumeConflict, ROOM_RESTARTED_REASON),
     // Rule G3: the client drops its position and joins the id again, as never started (W2).

@@ -12,23 +12,23 @@ class StalledSocket extends EventEmitter {
   readonly CLOSING = 2;
   readonly CLOSED = 3;
   readyState = 1;
-  bufferedAmount = 0;
+  writableLength = 0;
   written: string[] = [];
   closedWith: [number, string] | null = null;
   callbacks: (() => void)[] = [];
   send(frame: string, cb?: () => void): void {
     this.written.push(frame);
-    this.bufferedAmount += frame.length;
+    this.writableLength += frame.length;
     if (cb) this.callbacks.push(cb);
   }
   /** The TCP side: whole frames written past ws (broadcasts, replays). */
   write(frame: Buffer, cb?: () => void): void {
     this.written.push(`<${frame.length} bytes>`);
-    this.bufferedAmount += frame.length;
+    this.writableLength += frame.length;
     if (cb) this.callbacks.push(cb);
   }
   drain(): void {
-    this.bufferedAmount = 0;
+    this.writableLength = 0;
     for (const cb of this.callbacks.splice(0)) cb();
   }
   close(code: number, reason: string): void {

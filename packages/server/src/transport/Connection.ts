@@ -182,13 +182,21 @@ export class Connection<R extends WsRouteName = WsRouteName> {
     this.sentSinceLook = true;
     // A write callback costs a tick per frame in Node's stream, so only a latest-route frame that
     // joins a backlog gets one: only then may a conflated frame (L3) wait for a write to finish.
-    const done =
-      this.delivery === 'latest' && this.socket.bufferedAmount > 0 ? this.afterWrite : undefined;
+    const done = this.delivery === 'latest' && this.unsent > 0 ? this.afterWrite : undefined;
     if (done) this.writesInFlight += 1;
     // ws writes its own frames to the same socket synchronously and queues none (no compression),
-    // so a whole frame written here never lands inside one of them; bufferedAmount counts it.
+    // so a whole frame written here never lands inside one of them; `unsent` counts it.
     if (typeof frame === 'string') this.socket.send(frame, done);
     else this.wire.write(frame, done);
+  }
+
+  /**
+   * The bytes written and not yet sent: `ws`'s `bufferedAmount` without visiting `ws`'s sender,
+   * which queues nothing of its own without compression. Read on every broadcast frame, where
+   * each object visited per socket costs (docs/benchmarks.md, fifteenth session).
+   */
+  private get unsent(): number {
+    return this.wire.writableLength;
   }
 
   private readonly afterWrite = (): void => {
@@ -198,7 +206,7 @@ export class Connection<R extends WsRouteName = WsRouteName> {
 
   private sendOrdered(frame: Frame): void {
     if (!this.open) return;
-    if (this.socket.bufferedAmount - this.backlogBytes > this.limits.orderedMaxBufferedBytes) {
+    if (this.unsent - this.backlogBytes > this.limits.orderedMaxBufferedBytes) {
       // The client resumes from its last seq after 1013, so closing loses nothing (rule L2).
       this.counters.slow_consumer_closes += 1;
       this.close(CloseCode.TryAgainLater, 'slow consumer');
@@ -209,10 +217,7 @@ export class Connection<R extends WsRouteName = WsRouteName> {
 
   private sendLatest(frame: Frame): void {
     if (!this.open) return;
-    if (
-      this.socket.bufferedAmount > this.limits.latestMaxBufferedBytes &&
-      this.writesInFlight > 0
-    ) {
+    if (this.unsent > this.limits.latestMaxBufferedBytes && this.writesInFlight > 0) {
       // Stale values are replaced, never queued (rule L3); a write in flight flushes this one.
       if (this.pendingLatest !== null) this.counters.messages_dropped += 1;
       this.pendingLatest = frame;
@@ -227,12 +232,7 @@ export class Connection<R extends WsRouteName = WsRouteName> {
 
   private flushLatest(): void {
     const frame = this.pendingLatest;
-    if (
-      frame === null ||
-      !this.open ||
-      this.socket.bufferedAmount > this.limits.latestMaxBufferedBytes
-    )
-      return;
+    if (frame === null || !this.open || this.unsent > this.limits.latestMaxBufferedBytes) return;
     this.pendingLatest = null;
     this.write(frame);
   }
