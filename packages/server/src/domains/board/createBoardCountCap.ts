@@ -1,5 +1,6 @@
 import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
+import { createTurns } from '../createTurns.js';
 
 /** The cap on the number of stored boards (rule B5). */
 export interface BoardCountCap {
@@ -14,7 +15,7 @@ export interface BoardCountCap {
 export function createBoardCountCap(storage: Storage, max: number): BoardCountCap {
   // One first write at a time on this node, counted after the one before it is stored: of first
   // writes racing for the last place only one gets it. A cluster's nodes do not wait on each other.
-  let turn: Promise<unknown> = Promise.resolve();
+  const turns = createTurns();
   // The server never deletes a board: once the cap is reached it stays reached, and new boards
   // are refused without a count (a count per refusal would be work a client could ask for).
   let full = false;
@@ -26,11 +27,5 @@ export function createBoardCountCap(storage: Storage, max: number): BoardCountCa
       `board "${boardId}" cannot be created: the server already holds ${max} boards, the most it keeps (MAX_BOARDS); write to an existing board (op ${opId})`,
     );
   };
-  return {
-    create(boardId, opId, store) {
-      const created = turn.then(() => admit(boardId, opId, store));
-      turn = created.catch(() => undefined);
-      return created;
-    },
-  };
+  return { create: (boardId, opId, store) => turns.run(() => admit(boardId, opId, store)) };
 }
