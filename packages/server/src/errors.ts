@@ -7,7 +7,8 @@ export type ServerErrorCode =
   | 'listen'
   | 'lifecycle'
   | 'join_behind'
-  | 'room_missing';
+  | 'room_missing'
+  | 'room_not_open';
 
 /** Every error the server raises on purpose: a `code` to branch on and the `cause` it wraps. */
 export class LivelineServerError extends Error {
@@ -60,6 +61,18 @@ export class RoomMissingError extends LivelineServerError {
   override readonly name = 'RoomMissingError';
   constructor(message: string) {
     super('room_missing', message);
+  }
+}
+
+/**
+ * A room's position was read while this node holds none: the room was never opened, or was let go
+ * of (idle) or forgotten (retention deleted its run, rule G3) meanwhile. A join that meets it on a
+ * deleted run's id is closed as the run's watchers are, with `4409` (G5).
+ */
+export class RoomNotOpenError extends LivelineServerError {
+  override readonly name = 'RoomNotOpenError';
+  constructor(message: string) {
+    super('room_not_open', message);
   }
 }
 

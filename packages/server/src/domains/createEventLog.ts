@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js';
+import { RoomNotOpenError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import type { BrokerStatus } from '../rooms/createRedisBroker.js';
@@ -80,7 +80,10 @@ export interface EventLog {
   refresh(room: string, follower: RoomFollower): Promise<void>;
   /** Stops retrying publishes that failed. */
   stop(): void;
-  /** The position of the newest event the domain applied in memory: a snapshot's (rule R2). */
+  /**
+   * The position of the newest event the domain applied in memory: a snapshot's (rule R2). Throws
+   * a {@link RoomNotOpenError} for a room not open here (never opened, released or forgotten).
+   */
   applied(room: string): StreamPosition;
   /**
    * Lets go of an idle room's position here; storage keeps the room and the next `open` reads it
@@ -265,7 +268,8 @@ export function createEventLog(deps: {
     },
     applied(room) {
       const state = rooms.get(room);
-      if (!state) throw new Error(`room ${JSON.stringify(room)} was read before it was opened`);
+      if (!state)
+        throw new RoomNotOpenError(`room ${JSON.stringify(room)} was read while it is not open`);
       return { seq: state.applied, epoch: state.head.epoch };
     },
   };

@@ -1,7 +1,7 @@
 import { CloseCode, type ResumePosition, type ServerMessage } from '@liveline/protocol';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import { joinOrderedRoom, type OrderedState } from '../rooms/joinOrderedRoom.js';
-import { BrokerError, JoinBehindError, RoomMissingError, StorageError } from '../errors.js';
+import { BrokerError, JoinBehindError, LivelineServerError, RoomMissingError } from '../errors.js';
 import type { Connection } from '../transport/Connection.js';
 import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
 
@@ -36,12 +36,13 @@ export const ROOM_MISSING_REASON = "the room's copy went missing while joining; 
 export const BROKER_UNAVAILABLE_REASON = 'message broker unavailable; try again later';
 
 /**
- * Whether a join failed because storage or the broker could not answer (rules S2, S3): a cause of
- * its own, never a sign that its room went away under it, as retention deleting its run makes it
- * (no copy, or no state left to snapshot; G5).
+ * Whether a join failed the way retention deleting its run while it joined makes it fail (G5): the
+ * room had no copy left to join, or no state left here to snapshot. Any other cause (storage or the
+ * broker unable to answer, S2, S3) is its own, also on a deleted run's id.
  */
-export const isOutage = (error: unknown): boolean =>
-  error instanceof StorageError || error instanceof BrokerError;
+export const leftByDeletion = (error: unknown): boolean =>
+  error instanceof LivelineServerError &&
+  (error.code === 'room_missing' || error.code === 'room_not_open');
 
 /**
  * Closes a socket whose join failed with `1013` (try again later), with a reason that says why: its

@@ -4,7 +4,7 @@ import { UNFINISHED_RUNS_RETRY_AFTER_S } from '../domains/workflow/createUnfinis
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
-import { closeFailedJoin, isOutage, joinLatestRoom, joinOrdered } from './joinRooms.js';
+import { closeFailedJoin, joinLatestRoom, joinOrdered, leftByDeletion } from './joinRooms.js';
 import { missingWorkflow } from './missingWorkflow.js';
 import { storageUnavailable } from './storageUnavailable.js';
 
@@ -45,7 +45,8 @@ export function workflowRoutes(
           // is closed as the run's watchers are (G5). Any other failure (storage, the broker) is
           // closed as its cause calls for, also on a deleted run's id.
           const deleted =
-            !isOutage(error) && (await workflows.deletedAt(params.id).catch(() => null)) !== null;
+            leftByDeletion(error) &&
+            (await workflows.deletedAt(params.id).catch(() => null)) !== null;
           closeFailedJoin(connection, error, deleted);
         });
       return {};
