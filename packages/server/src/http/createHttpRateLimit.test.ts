@@ -107,6 +107,38 @@ describe('HTTP rate limit', () => {
     expect(JSON.stringify(warnings)).not.toContain(alice);
   });
 
+  it("L7 O1 O3 another site's page in the user's browser cannot spend the user's allowance: its requests (Sec-Fetch-Site: cross-site, a foreign Host or Origin) are counted apart at the address, and a flood of them is limited too", async () => {
+    const { server, limited } = await startLoggedServer({ httpRateLimit: 3 });
+    const user = () =>
+      rawRequest(server, '/api/routes', { headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    // What a page elsewhere makes the browser send: an <img>, a rebinding page, a form post.
+    const img = () =>
+      rawRequest(server, '/api/workflows', {
+        headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Dest': 'image' },
+      });
+    const rebound = () =>
+      rawRequest(server, '/api/workflows', { headers: { Host: 'rebound.example' } });
+    const posted = () =>
+      rawRequest(server, '/api/workflows/w/cancel', {
+        method: 'POST',
+        headers: { Origin: 'https://elsewhere.example' },
+      });
+
+    expect([
+      (await img()).status,
+      (await rebound()).status,
+      (await posted()).status,
+      (await img()).status,
+      (await rebound()).status,
+    ]).toEqual([200, 403, 403, 429, 429]);
+    expect(await statusesOf([user(), user(), user()])).toEqual([200, 200, 200]);
+    expect((await user()).status).toBe(429);
+    expect(limited().map((w) => w.fields)).toEqual([
+      expect.objectContaining({ path: '/api/workflows', ip: '127.0.0.1', cross_site: true }),
+      expect.not.objectContaining({ cross_site: expect.anything() as unknown }),
+    ]);
+  });
+
   it('L7 L6 behind a trusted proxy each forwarded client has its own limit, and past HTTP_RATE_MAX_CLIENTS clients the oldest window is forgotten', async () => {
     const clock = createTestClock();
     const { server } = await startLoggedServer({

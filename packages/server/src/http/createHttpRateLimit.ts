@@ -28,13 +28,21 @@ export interface HttpRateLimitOptions {
   readonly now: () => number;
 }
 
+/** What the HTTP handler knows of a request when the limit counts it. */
+export interface CountedRequest {
+  /** Its route in the table, or why none. */
+  readonly match: RouteMatch;
+  /** Whether the `Host` or `Origin` policy refuses it (rules O1–O3): a foreign page sent it. */
+  readonly refusedByPolicy: boolean;
+}
+
 /** The per-client limit of HTTP requests (rule L7). */
 export interface HttpRateLimit {
   /**
    * Counts a request to a route of the table (or to nothing) and, when its client is over the
    * limit, answers `429` itself: true then. `/health` is never counted (load balancers poll it).
    */
-  refused(req: IncomingMessage, res: ServerResponse, match: RouteMatch): boolean;
+  refused(req: IncomingMessage, res: ServerResponse, request: CountedRequest): boolean;
 }
 
 interface Window {
@@ -43,8 +51,17 @@ interface Window {
 }
 
 /**
+ * Whether another site's page sent a request: the `Host`/`Origin` policy refuses it (a rebinding
+ * page names its own host, a cross-site form its own origin), or the browser says so in
+ * `Sec-Fetch-Site`, which no page can set; an `<img>` sends no `Origin`, but that header.
+ */
+const isForeign = (req: IncomingMessage, request: CountedRequest): boolean =>
+  request.refusedByPolicy || req.headers['sec-fetch-site'] === 'cross-site';
+
+/**
  * Creates the HTTP rate limit: a fixed window per client, the subject of the request's token at
- * its address when auth verified that token before (auth on), else the client's address. A refused request is
+ * its address when auth verified that token before (auth on), else the client's address; the
+ * requests of other sites' pages at an address are a client of their own. A refused request is
  * answered `429 rate_limited` with `Retry-After`, and the first refusal of a window is logged.
  */
 export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimit {
@@ -73,14 +90,19 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
   };
 
   return {
-    refused(req, res, match) {
+    refused(req, res, request) {
+      const { match } = request;
       if (match.ok && match.name === 'health') return false;
       const ip = options.clientAddress(req);
-      const sub = subjectOf(req);
+      // Another site's page in the user's browser shares the user's address: counted with the
+      // user, it could spend the user's allowance and lock the user out (rule L7).
+      const crossSite = isForeign(req, request);
+      const sub = crossSite ? null : subjectOf(req);
       const t = now();
       // A subject counts per address: holders of one shared token (an invite) do not spend one
       // another's allowance, and a token used from many addresses gets what no token would.
-      const window = windowOf(sub === null ? `ip ${ip}` : `sub ${sub} ${ip}`, t);
+      const key = crossSite ? `cross-site ${ip}` : sub === null ? `ip ${ip}` : `sub ${sub} ${ip}`;
+      const window = windowOf(key, t);
       window.count += 1;
       if (window.count <= limit) return false;
       const wait = Math.max(1, Math.ceil((window.endsAt - t) / 1000));
@@ -91,6 +113,7 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
           path: loggableUrl(req.url ?? ''),
           ip,
           ...(sub !== null && { sub }),
+          ...(crossSite && { cross_site: true }),
           status: 429,
           code: 'rate_limited',
           field: null,

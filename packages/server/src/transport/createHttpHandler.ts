@@ -179,9 +179,10 @@ export function createHttpHandler(
       options.otherwise(req, res);
       return;
     }
-    if (options.rateLimit.refused(req, res, match)) return;
     // Every method but a read changes state, or is refused anyway: its Origin must be allowed.
     const refused = options.policy.check(req, method !== 'GET');
+    // Counted before it is answered, also when refused: a refusal is a log line (rule L7).
+    if (options.rateLimit.refused(req, res, { match, refusedByPolicy: refused !== null })) return;
     if (refused) {
       log.warn('http.refused', {
         method: req.method ?? '',
