@@ -139,6 +139,29 @@ describe('HTTP rate limit', () => {
     ]);
   });
 
+  it('L7 L6 an IPv6 client counts by its /64: a host rotating through the addresses of its /64 shares one window, another /64 has its own, and an IPv4-mapped address counts as its IPv4 address', async () => {
+    const { server } = await startLoggedServer({
+      host: '::1',
+      httpRateLimit: 2,
+      trustedProxies: ['::1'],
+    });
+    const from = (client?: string) =>
+      rawRequest(server, '/api/routes', {
+        headers: client === undefined ? {} : { 'X-Forwarded-For': client },
+        localAddress: '::1',
+      });
+
+    expect(await statusesOf([from('2001:db8:0:7::1'), from('2001:db8:0:7:ffff::2')])).toEqual([
+      200, 200,
+    ]);
+    expect((await from('2001:DB8:0:7:a:b:c:d')).status).toBe(429);
+    expect((await from('2001:db8:0:8::1')).status).toBe(200);
+    expect(await statusesOf([from('10.0.0.1'), from('::ffff:a00:1')])).toEqual([200, 200]);
+    expect((await from('::ffff:10.0.0.1')).status).toBe(429);
+    // The proxy itself, a real IPv6 peer, is a client too.
+    expect(await statusesOf([from(), from(), from()])).toEqual([200, 200, 429]);
+  });
+
   it('L7 L6 behind a trusted proxy each forwarded client has its own limit, and past HTTP_RATE_MAX_CLIENTS clients the oldest window is forgotten', async () => {
     const clock = createTestClock();
     const { server } = await startLoggedServer({

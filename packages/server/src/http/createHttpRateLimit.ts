@@ -5,6 +5,7 @@ import { readToken } from '../auth/readToken.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { errorBody, sendJson } from '../transport/httpReplies.js';
+import { addressKey } from './addressKey.js';
 
 /** The fixed window the HTTP rate limit counts requests in (rule L7), in ms. */
 export const HTTP_RATE_WINDOW_MS = 10_000;
@@ -21,7 +22,10 @@ export interface HttpRateLimitOptions {
    * verification here either, and which limit refuses a request tells nothing of a new token.
    */
   readonly verifiedTokens: VerifiedTokens;
-  /** The client's address, through trusted proxies (rule L6): the client without a known token. */
+  /**
+   * The client's address, through trusted proxies (rule L6): without a known token, the client is
+   * the address, or its /64 for IPv6 ({@link addressKey}).
+   */
   readonly clientAddress: (req: IncomingMessage) => string;
   readonly log: Logger;
   /** Epoch ms, monotonic: windows are kept in the order they end. */
@@ -60,8 +64,8 @@ const isForeign = (req: IncomingMessage, request: CountedRequest): boolean =>
 
 /**
  * Creates the HTTP rate limit: a fixed window per client, the subject of the request's token at
- * its address when auth verified that token before (auth on), else the client's address; the
- * requests of other sites' pages at an address are a client of their own. A refused request is
+ * its address when auth verified that token before (auth on), else the client's address (an IPv6
+ * one by its /64); the requests of other sites' pages at an address are a client of their own. A refused request is
  * answered `429 rate_limited` with `Retry-After`, and the first refusal of a window is logged.
  */
 export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimit {
@@ -101,7 +105,9 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
       const t = now();
       // A subject counts per address: holders of one shared token (an invite) do not spend one
       // another's allowance, and a token used from many addresses gets what no token would.
-      const key = crossSite ? `cross-site ${ip}` : sub === null ? `ip ${ip}` : `sub ${sub} ${ip}`;
+      // An IPv6 host owns a /64: counted by it, it cannot rotate through its addresses.
+      const at = addressKey(ip);
+      const key = crossSite ? `cross-site ${at}` : sub === null ? `ip ${at}` : `sub ${sub} ${at}`;
       const window = windowOf(key, t);
       window.count += 1;
       if (window.count <= limit) return false;
