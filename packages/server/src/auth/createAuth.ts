@@ -10,7 +10,7 @@ import {
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { createFailureLimiter } from './createFailureLimiter.js';
-import { readToken } from './readToken.js';
+import type { TokenSource } from './readToken.js';
 
 /** The audience every Liveline token names (rule A2). */
 export const TOKEN_AUDIENCE = 'liveline';
@@ -58,9 +58,13 @@ export type AuthResult =
 /** Verifies tokens and checks permissions for the HTTP API and the upgrade, in one place. */
 export interface Auth {
   readonly on: boolean;
-  /** Checks a request against a route's permission on `target` (rules A2, A3, A5, A7). */
+  /**
+   * Checks a request against a route's permission on `target` (rules A2, A3, A5, A7). `token` is
+   * the request's token as its caller read it (readToken.ts), once for everything that uses it.
+   */
   check(
     req: IncomingMessage,
+    token: TokenSource,
     permission: Permission | typeof PUBLIC,
     target: string,
   ): Promise<AuthResult>;
@@ -111,8 +115,7 @@ export function createAuth(
 
   return {
     on: verify !== null,
-    async check(req, permission, target) {
-      const source = readToken(req);
+    async check(req, source, permission, target) {
       if (source.kind === 'query')
         return refuse(req, {
           status: 400,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RouteMatch } from '@liveline/protocol';
 import type { VerifiedTokens } from '../auth/createVerifiedTokens.js';
-import { readToken } from '../auth/readToken.js';
+import type { TokenSource } from '../auth/readToken.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { errorBody, sendJson } from '../transport/httpReplies.js';
@@ -38,6 +38,8 @@ export interface CountedRequest {
   readonly match: RouteMatch;
   /** Whether the `Host` or `Origin` policy refuses it (rules O1–O3): a foreign page sent it. */
   readonly refusedByPolicy: boolean;
+  /** Its token as read for auth too (rule A2); the limit never verifies it. */
+  readonly token: TokenSource;
 }
 
 /** The per-client limit of HTTP requests (rule L7). */
@@ -72,11 +74,9 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
   const { limit, log, now } = options;
   const windows = new Map<string, Window>();
 
-  /** The subject of the request's token when auth verified that token before. */
-  const subjectOf = (req: IncomingMessage): string | null => {
-    const source = readToken(req);
-    return source.kind === 'token' ? (options.verifiedTokens.get(source.token)?.id ?? null) : null;
-  };
+  /** The subject of a request's token when auth verified that token before. */
+  const subjectOf = (source: TokenSource): string | null =>
+    source.kind === 'token' ? (options.verifiedTokens.get(source.token)?.id ?? null) : null;
 
   const windowOf = (key: string, t: number): Window => {
     const found = windows.get(key);
@@ -101,7 +101,7 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
       // Another site's page in the user's browser shares the user's address: counted with the
       // user, it could spend the user's allowance and lock the user out (rule L7).
       const crossSite = isForeign(req, request);
-      const sub = crossSite ? null : subjectOf(req);
+      const sub = crossSite ? null : subjectOf(request.token);
       const t = now();
       // A subject counts per address: holders of one shared token (an invite) do not spend one
       // another's allowance, and a token used from many addresses gets what no token would.

@@ -19,6 +19,7 @@ import { serveStatic } from '../http/serveStatic.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { permissionTarget, type Auth, type Identity } from '../auth/createAuth.js';
+import { readToken } from '../auth/readToken.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
 import { errorBody, sendJson } from './httpReplies.js';
 import type { HttpResult, RouteHandlers } from './RouteHandlers.js';
@@ -181,8 +182,11 @@ export function createHttpHandler(
     }
     // Every method but a read changes state, or is refused anyway: its Origin must be allowed.
     const refused = options.policy.check(req, method !== 'GET');
+    // Read once: the limit keys by it (never verifying it), and auth verifies it.
+    const token = readToken(req);
     // Counted before it is answered, also when refused: a refusal is a log line (rule L7).
-    if (options.rateLimit.refused(req, res, { match, refusedByPolicy: refused !== null })) return;
+    if (options.rateLimit.refused(req, res, { match, refusedByPolicy: refused !== null, token }))
+      return;
     if (refused) {
       log.warn('http.refused', {
         method: req.method ?? '',
@@ -197,6 +201,7 @@ export function createHttpHandler(
       const { permission } = routes[match.name];
       const authorized = await options.auth.check(
         req,
+        token,
         permission,
         permissionTarget(permission, match.params, url.searchParams),
       );

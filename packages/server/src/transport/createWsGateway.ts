@@ -15,6 +15,7 @@ import { loggableUrl } from '../log/loggableUrl.js';
 import { createBadMessageLog } from './createBadMessageLog.js';
 import { createConnectionRegistry } from './createConnectionRegistry.js';
 import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAuth.js';
+import { readToken } from '../auth/readToken.js';
 import { createSocketAcceptor, type SocketAcceptorOptions } from './createSocketAcceptor.js';
 import { createUpgradeAdmission, type UpgradeAdmissionOptions } from './createUpgradeAdmission.js';
 import { errorBody, rejectUpgrade } from './httpReplies.js';
@@ -142,7 +143,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       }
       const { permission } = routes[admitted.name];
       const target = permissionTarget(permission, admitted.params, admitted.query);
-      const checked = options.auth.check(req, permission, target).then((authorized) => {
+      const token = readToken(req);
+      const checked = options.auth.check(req, token, permission, target).then((authorized) => {
         // Rule D1: the drain may have begun while the token was checked; a socket accepted now
         // would miss the drain's 1012 and hold it open until its timeout.
         if (draining) {
