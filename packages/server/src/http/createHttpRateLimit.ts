@@ -59,7 +59,7 @@ interface Window {
 /**
  * Whether another site's page sent a request: the `Host`/`Origin` policy refuses it (a rebinding
  * page names its own host, a cross-site form its own origin), or the browser says so in
- * `Sec-Fetch-Site`, which no page can set; an `<img>` sends no `Origin`, but that header.
+ * `Sec-Fetch-Site`, which no page can set (an `<img>` sends it, and no `Origin`).
  */
 const isForeign = (req: IncomingMessage, request: CountedRequest): boolean =>
   request.refusedByPolicy || req.headers['sec-fetch-site'] === 'cross-site';
@@ -67,8 +67,9 @@ const isForeign = (req: IncomingMessage, request: CountedRequest): boolean =>
 /**
  * Creates the HTTP rate limit: a fixed window per client, the subject of the request's token at
  * its address when auth verified that token before (auth on), else the client's address (an IPv6
- * one by its /64); the requests of other sites' pages at an address are a client of their own. A refused request is
- * answered `429 rate_limited` with `Retry-After`, and the first refusal of a window is logged.
+ * one by its /64); the requests of other sites' pages at an address are a client of their own. A
+ * refused request is answered `429 rate_limited` with `Retry-After`, and the first refusal of a
+ * window is logged.
  */
 export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimit {
   const { limit, log, now } = options;
