@@ -52,6 +52,20 @@ describe('the cap on unfinished runs', () => {
     expect(await statusesOf(server, ['c'])).toEqual([201]);
   });
 
+  it('W8 W1 at the cap a start of an id already stored gets 409 conflict at once, without Retry-After, while a new id is still refused 503', async () => {
+    const { stage: script } = heldStage('script');
+    const server = await startTestServer({ maxUnfinishedRuns: 1, stages: { script } });
+    expect(await statusesOf(server, ['a'])).toEqual([201]);
+
+    const again = await startRun(server, 'a');
+    expect(again.status).toBe(409);
+    expect(again.headers['retry-after']).toBeUndefined();
+    expect(again.json).toEqual({
+      error: { code: 'conflict', message: 'workflow "a" already exists', field: 'id' },
+    });
+    expect(await statusesOf(server, ['b'])).toEqual([503]);
+  });
+
   it('W8 a restart counts the unfinished runs storage holds, and the runs it resumes are never refused, even past a lowered cap', async () => {
     const dataDir = tempDataDir();
     const held = heldStage('script');

@@ -14,10 +14,14 @@ export const UNFINISHED_RUNS_RETRY_AFTER_S = 10;
 export interface UnfinishedRunCap {
   /**
    * Runs `store`, the start of a new run (the work that stores it), unless `max` runs are queued
-   * or running in storage: then `limit_exceeded` naming the cap. Resumed and taken-over runs do
-   * not pass here: they are stored already.
+   * or running in storage: then `conflict`'s failure if it has one (the id is taken: no new run),
+   * else `limit_exceeded` naming the cap. Resumed and taken-over runs do not pass here: they are
+   * stored already.
    */
-  start<T>(store: () => Promise<T>): Promise<T | DomainFailure>;
+  start<T>(
+    store: () => Promise<T>,
+    conflict: () => Promise<DomainFailure | null>,
+  ): Promise<T | DomainFailure>;
 }
 
 /** Creates the cap on unfinished runs over `storage`'s counts. */
@@ -32,12 +36,19 @@ export function createUnfinishedRunCap(
   // Logged when the cap starts refusing, not per refusal: a client retrying in a loop costs the
   // log one line until a start is admitted again.
   let refusing = false;
-  const admit = async <T>(store: () => Promise<T>) => {
+  const admit = async <T>(
+    store: () => Promise<T>,
+    conflict: () => Promise<DomainFailure | null>,
+  ) => {
     const unfinished = await storage.countWorkflowsIn(UNFINISHED_STATUSES);
     if (unfinished < max) {
       refusing = false;
       return store();
     }
+    // A retry of a start whose answer was lost is told its id is taken at once, not to come back
+    // in 10 s to hear it then; checked only when refusing, where it costs a read per refusal.
+    const taken = await conflict();
+    if (taken) return taken;
     if (!refusing) log.warn('workflow.runs_capped', { unfinished, max });
     refusing = true;
     return domainFailure(
@@ -45,5 +56,5 @@ export function createUnfinishedRunCap(
       `the server already has ${unfinished} unfinished runs (queued or running), the most it keeps is ${max} (MAX_UNFINISHED_RUNS); retry in ${UNFINISHED_RUNS_RETRY_AFTER_S} s`,
     );
   };
-  return { start: (store) => turns.run(() => admit(store)) };
+  return { start: (store, conflict) => turns.run(() => admit(store, conflict)) };
 }

@@ -31,6 +31,10 @@ import { retryUntilDone } from '../retryUntilDone.js';
 import type { Stage } from './Stage.js';
 import type { WorkflowDomain } from './WorkflowDomain.js';
 
+/** The answer to a start of an id a run has already (rule W1). */
+const idTaken = (id: string): DomainFailure =>
+  domainFailure('conflict', `workflow "${id}" already exists`, 'id');
+
 /** A run's lease was lost to another node: its work stops without writing (rule WL2). */
 class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
@@ -202,15 +206,17 @@ export function createWorkflowDomain(deps: {
     }
   };
 
-  /** Starts a new workflow once it is stored (409 `conflict` if the id exists). */
+  /** 409 `conflict` if a run is stored under `id`, else null. */
+  const storedConflict = async (id: string): Promise<DomainFailure | null> =>
+    (await storage.loadDocument('workflow', id)) === null ? null : idTaken(id);
+
+  /** Starts a new workflow `id` once it is stored (409 `conflict` if the id exists). */
   const createRun = async (
     request: CreateWorkflowRequest,
+    id: string,
   ): Promise<{ ok: true; workflow: Workflow } | DomainFailure> => {
-    const id =
-      request.id ?? `wf_${Math.floor(now()).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    const exists = domainFailure('conflict', `workflow "${id}" already exists`, 'id');
-    if ((await storage.loadDocument('workflow', id)) !== null) return exists;
-    if (!(await ownership.take(id))) return exists;
+    const exists = idTaken(id);
+    if ((await storedConflict(id)) || !(await ownership.take(id))) return exists;
     const fence = ownership.fence(id);
     const created = await events.inTurn(room(id), async (append) => {
       // A copy held here may be of a run another node's retention deleted since (G3).
@@ -293,7 +299,15 @@ export function createWorkflowDomain(deps: {
       };
     },
     // Only a new run passes the cap: a resumed or taken-over one is stored already (rule W8).
-    create: (request) => cap.start(() => createRun(request)),
+    create: (request) => {
+      const id =
+        request.id ??
+        `wf_${Math.floor(now()).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+      return cap.start(
+        () => createRun(request, id),
+        () => storedConflict(id),
+      );
+    },
     async cancel(id) {
       if (!ownership.fence(id)) await follow(id);
       const workflow = runs.get(id);
