@@ -1,6 +1,8 @@
 import { CloseCode } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
-import { connectTestClient, startTestServer, wsOrigin } from '../test-utils/index.js';
+import { createLogger } from '../log/createLogger.js';
+import { createFailingStorage } from '../test-utils/failingStorage.js';
+import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
 
 describe('the Idea2Video routes', () => {
   it('K3 AG1 an unknown agent whose name is 64 characters is closed with 4404 and a reason cut to 123 bytes', async () => {
@@ -12,5 +14,30 @@ describe('the Idea2Video routes', () => {
     // The whole reason (the name, then the list of agents) is longer than a close frame holds.
     expect(reason).toMatch(new RegExp(`^agent "${name}" does not exist; agents: screenwriter`));
     expect(Buffer.byteLength(reason)).toBe(123);
+  });
+
+  it('S3 W1 a run start while storage cannot be read gets 503 unavailable, with or without an id, logs no error, and the same start is stored once storage recovers', async () => {
+    const storage = createFailingStorage();
+    const errors: unknown[] = [];
+    const logger = createLogger('error', (line) => errors.push(JSON.parse(line)));
+    const server = await startTestServer({ storage, logger });
+    const start = { mode: 'idea', input: 'A boat. A storm. A harbour.', id: 'kept' };
+    storage.failReads('bad sector');
+
+    for (const body of [start, { mode: 'idea', input: start.input }]) {
+      const refused = await rawRequest(server, '/api/workflows', { body });
+      expect(refused.status).toBe(503);
+      expect(refused.json).toEqual({
+        error: {
+          code: 'unavailable',
+          message: 'storage unavailable: read failed: bad sector',
+          field: null,
+        },
+      });
+    }
+    expect(errors).toEqual([]);
+
+    storage.recover();
+    expect((await rawRequest(server, '/api/workflows', { body: start })).status).toBe(201);
   });
 });

@@ -63,17 +63,17 @@ export function workflowRoutes(
       joinLatestRoom(broker, agentRoom(params.name), connection);
       return {};
     },
-    workflowCreate: async ({ body }) => {
-      const result = await workflows.create(body);
-      if (result.ok) return { status: 201, body: { workflow: result.workflow } };
-      // The cap on unfinished runs clears as runs end: the caller is told when to retry (W8).
-      const retry = result.error.code === 'limit_exceeded';
-      return {
-        status: statusFor(result.error.code),
-        error: result.error,
-        ...(retry && { headers: { 'Retry-After': String(UNFINISHED_RUNS_RETRY_AFTER_S) } }),
-      };
-    },
+    workflowCreate: ({ body }) =>
+      workflows.create(body).then((result) => {
+        if (result.ok) return { status: 201, body: { workflow: result.workflow } };
+        // The cap on unfinished runs clears as runs end: the caller is told when to retry (W8).
+        const retry = result.error.code === 'limit_exceeded';
+        return {
+          status: statusFor(result.error.code),
+          error: result.error,
+          ...(retry && { headers: { 'Retry-After': String(UNFINISHED_RUNS_RETRY_AFTER_S) } }),
+        };
+      }, storageUnavailable),
     workflowList: ({ query }) =>
       workflows.list(query).then(
         ({ workflows: page, next }) => ({

@@ -8,7 +8,7 @@ import { onTestCleanup, tempDataDir } from './index.js';
 export interface FailingStorage extends Storage {
   /** From now on every append and document write rejects with a {@link StorageError}, and the status says so. */
   failWrites(message: string): void;
-  /** From now on every read (rooms, events, documents, op ids) rejects with a {@link StorageError}. */
+  /** From now on every read (rooms, events, documents, op ids, counts) rejects with a {@link StorageError}. */
   failReads(message: string): void;
   /** Reads and writes work again. */
   recover(): void;
@@ -43,6 +43,8 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     readWorkflowPage: (before, limit) =>
       refused(readFailure) ?? inner.readWorkflowPage(before, limit),
     appliedOp: (room, opId) => refused(readFailure) ?? inner.appliedOp(room, opId),
+    countWorkflowsIn: (statuses) => refused(readFailure) ?? inner.countWorkflowsIn(statuses),
+    countBoards: () => refused(readFailure) ?? inner.countBoards(),
     failWrites(message) {
       writeFailure = new StorageError(`write failed: ${message}`);
     },

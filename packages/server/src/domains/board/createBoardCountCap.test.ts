@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../log/createLogger.js';
 import { DATABASE_FILE } from '../../storage/createSqliteStorage.js';
 import { answerTo } from '../../test-utils/boardClients.js';
+import { createFailingStorage } from '../../test-utils/failingStorage.js';
 import {
   connectTestClient,
   createCardOverHttp,
@@ -65,5 +67,26 @@ describe('the cap on boards', () => {
     expect(await statusesOf(await startTestServer({ dataDir, maxBoards: 1 }), ['b'])).toEqual([
       201,
     ]);
+  });
+
+  it('B5 S3 the first operation on a new board while storage cannot be read gets unavailable (503 over HTTP, an error with its op_id on the socket), logs no error, and is applied once storage recovers', async () => {
+    const storage = createFailingStorage();
+    const errors: unknown[] = [];
+    const logger = createLogger('error', (line) => errors.push(JSON.parse(line)));
+    const server = await startTestServer({ storage, logger, maxBoards: 2 });
+    const socket = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=d'));
+    await socket.next('snapshot');
+    storage.failReads('bad sector');
+
+    const overHttp = await createCardOverHttp(server, 'c', 'c1');
+    expect(overHttp.status).toBe(503);
+    expect(overHttp.json).toMatchObject({ error: { code: 'unavailable' } });
+    const op = { type: 'card.create', op_id: 'd1', column_id: 'backlog', title: 'd1' };
+    expect(dataOf(await answerTo(socket, op))).toMatchObject({ code: 'unavailable', op_id: 'd1' });
+    expect(errors).toEqual([]);
+
+    storage.recover();
+    expect((await answerTo(socket, op)).type).toBe('ack');
+    expect((await createCardOverHttp(server, 'c', 'c1')).status).toBe(201);
   });
 });
