@@ -281,6 +281,22 @@ describe('channel', () => {
     await expect(unheld).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('request() of an op written before the connection stopped times out `timeout`, as it may have been applied, never `stopped`: a stop settles no request', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    const written = board.request(
+      { type: 'card.delete', op_id: 'o1', card_id: 'c' },
+      { timeoutMs: 50 },
+    );
+    expect(latest().messages()).toHaveLength(1);
+    latest().drop(4403, 'forbidden');
+    expect(board.getState()).toMatchObject({ status: 'closed', error: { code: 'stopped' } });
+    vi.advanceTimersByTime(50);
+    await expect(written).rejects.toMatchObject({ code: 'timeout' });
+  });
+
   it('R9 re-sends an operation whose ack was lost to a disconnect, once per socket', () => {
     const { client, latest } = setup();
     const board = client.channel('board');
