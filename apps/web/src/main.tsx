@@ -5,12 +5,16 @@ import { App } from './App';
 import { countCommit } from './lib/commitCounter';
 import { liveline } from './lib/liveline';
 import { resendSavedOps } from './lib/resendSavedOps';
+import { takeSavedRefusals } from './lib/saveRefusals';
 import { adoptTokenFromUrl, readSession } from './lib/session';
+import { usePendingOpsStore } from './stores/pendingOpsStore';
 import { useSessionStore } from './stores/sessionStore';
 import './styles.css';
 
 adoptTokenFromUrl();
 useSessionStore.setState({ session: readSession() });
+// What the user was told of changes not saved, or maybe not, and has not dismissed is told still.
+usePendingOpsStore.setState({ refused: takeSavedRefusals() });
 // Board changes not yet answered when this tab was reloaded or closed are sent again.
 resendSavedOps(liveline());
 // A new invite link opened in this tab: every connection starts over with its token.

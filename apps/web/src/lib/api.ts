@@ -1,5 +1,6 @@
 import {
   agentListResponseSchema,
+  boardOpResponseSchema,
   httpErrorSchema,
   parse,
   routePath,
@@ -10,6 +11,7 @@ import {
   type Schema,
   type Workflow,
 } from '@liveline/protocol';
+import { newId } from './newId';
 import { serverOrigin } from './serverOrigin';
 import { currentToken } from './session';
 
@@ -95,4 +97,22 @@ export async function cancelWorkflow(id: string): Promise<Workflow> {
 /** Every agent with its status. */
 export async function listAgents(): Promise<AgentStatus[]> {
   return (await call('GET', routePath('agentList'), agentListResponseSchema)).agents;
+}
+
+/**
+ * Whether board `boardId` applied operation `opId`, asked without changing anything. The server
+ * answers any operation carrying an op id it applied `duplicate` (B2, also one its card is gone
+ * since), so this sends one that cannot apply under that op id: the deletion of a card never
+ * made. Null when the server could not say: unreachable, or it refused before looking (signed
+ * out, `forbidden`, `rate_limited`).
+ */
+export async function wasApplied(boardId: string, opId: string): Promise<boolean | null> {
+  const probe = { type: 'card.delete', op_id: opId, card_id: newId('card') } as const;
+  try {
+    const path = routePath('boardOp', { id: boardId });
+    return (await call('POST', path, boardOpResponseSchema, probe)).duplicate;
+  } catch (error) {
+    // The card is not found only once the op id was looked up and found unused.
+    return error instanceof ApiError && error.code === 'not_found' ? false : null;
+  }
 }

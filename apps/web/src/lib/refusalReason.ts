@@ -39,20 +39,28 @@ const BY_SERVER: Readonly<
 };
 
 /**
- * Why the client gave up on it (`server_error` is the server's own answer): `expired` never left
- * the outbox, `timeout` was sent and never answered.
+ * The codes besides `server_error` that `channel.request` rejects with (ws-client's outbox and
+ * request timer): `expired` never left the outbox, `timeout` was sent and never answered. A
+ * connection that stops (`stopped`, `signed_out`) or gives up settles no request: one already
+ * written then times out, as it may have been applied (createChannel.test.ts proves it).
  */
-const BY_CLIENT: Readonly<Record<Exclude<LivelineErrorCode, 'server_error'>, string>> = {
+type GivenUp = Extract<LivelineErrorCode, 'timeout' | 'expired' | 'dropped' | 'coalesced'>;
+
+/** Why the client gave up on it. */
+const BY_CLIENT: Readonly<Record<GivenUp, string>> = {
   timeout: 'the server did not answer in time',
   expired: 'it could not be sent in time',
   dropped: 'too many changes were waiting to send',
   coalesced: 'a newer change of the same kind replaced it',
-  signed_out: 'you are signed out',
-  stopped: 'the connection to the server was closed',
-  gave_up: 'the server could not be reached',
-  connect_failed: 'the server could not be reached',
-  invalid_message: 'the server’s answer could not be read',
 };
+
+const isGivenUp = (code: LivelineErrorCode): code is GivenUp => code in BY_CLIENT;
+
+/**
+ * A written operation a full outbox let go of is a `timeout` too (it may have been applied), but
+ * the server was not late: ws-client's message tells the two apart, so the client pays no byte.
+ */
+const OUTBOX_FULL = 'outbox full';
 
 /** A production build checks only the envelope (E3), so the error's `data` is checked here. */
 const isErrorData = (cause: unknown): cause is ErrorData =>
@@ -74,7 +82,10 @@ function serverReason({ code, field, message }: ErrorData): string {
 /** Why a change was not applied, from a rejected `channel.request`, as a user can read it. */
 export function refusalReason(error: unknown): string {
   if (!(error instanceof LivelineError)) return 'it could not be sent';
-  if (error.code !== 'server_error') return BY_CLIENT[error.code];
+  if (error.code === 'timeout' && error.message === OUTBOX_FULL)
+    return 'too many changes were waiting while offline, so the page stopped waiting for its answer';
+  if (error.code !== 'server_error')
+    return isGivenUp(error.code) ? BY_CLIENT[error.code] : 'it could not be sent';
   return isErrorData(error.cause) ? serverReason(error.cause) : 'the server refused it';
 }
 

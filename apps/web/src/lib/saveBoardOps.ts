@@ -4,13 +4,12 @@ import {
   idSchema,
   number,
   object,
-  parse,
-  parseJson,
   string,
   tagged,
 } from '@liveline/protocol';
 import { DEFAULT_OUTBOX } from '@liveline/ws-client';
 import type { PendingOp } from './applyPendingOps';
+import { keepInTab, takeFromTab } from './tabStorage';
 
 /** A card operation the server has not answered, as kept across a reload. */
 export interface SavedOp extends PendingOp {
@@ -39,31 +38,22 @@ const savedSchema = array(
 );
 
 /**
- * Keeps board `boardId`'s unanswered operations in this tab's sessionStorage, which a reload and a
- * restored tab keep and another tab does not share (docs/decisions.md). Best effort: storage that
- * is full or disabled leaves the operations in memory only.
+ * Keeps board `boardId`'s unanswered operations in this tab (see {@link keepInTab}); when storage
+ * is full or disabled they stay in memory only.
  */
 export function saveBoardOps(boardId: string, ops: readonly SavedOp[]): void {
-  try {
-    if (ops.length === 0) sessionStorage.removeItem(PREFIX + boardId);
-    else sessionStorage.setItem(PREFIX + boardId, JSON.stringify(ops.slice(-MAX_SAVED)));
-  } catch {
-    // Quota exceeded or storage disabled: nothing more can be kept than the page holds.
-  }
+  keepInTab(PREFIX + boardId, ops.length === 0 ? null : ops.slice(-MAX_SAVED));
 }
 
 /**
  * Takes the operations every board saved in this tab out of storage: oldest first, by board. Those
- * pending again are saved again as they are added; a value that does not parse (edited by hand) is
- * dropped, not trusted.
+ * pending again are saved again as they are added; a value that does not parse is dropped.
  */
 export function takeSavedBoardOps(): ReadonlyMap<string, readonly SavedOp[]> {
   const boards = new Map<string, readonly SavedOp[]>();
   for (const key of Object.keys(sessionStorage).filter((k) => k.startsWith(PREFIX))) {
-    const json = parseJson(sessionStorage.getItem(key) ?? '');
-    const saved = json.ok ? parse(savedSchema, json.value) : json;
-    sessionStorage.removeItem(key);
-    if (saved.ok && saved.value.length > 0) boards.set(key.slice(PREFIX.length), saved.value);
+    const saved = takeFromTab(key, savedSchema);
+    if (saved && saved.length > 0) boards.set(key.slice(PREFIX.length), saved);
   }
   return boards;
 }

@@ -41,10 +41,12 @@ export function trackCardOp(
   channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
     () => settle(op.op_id),
     (error: unknown) => {
-      const text = refusalText(describeCardOp(op, title), 'saved', error, sentBefore);
-      settle(op.op_id, { id: op.op_id, boardId, text });
+      const what = describeCardOp(op, title);
       // Sent and given up on unanswered: the server may have applied it, or still apply it.
-      if (mayHaveApplied(error, sentBefore)) watchLateAck(channel, op.op_id);
+      const doubt = mayHaveApplied(error, sentBefore) ? { at: pending.at, what } : undefined;
+      const text = refusalText(what, 'saved', error, sentBefore);
+      settle(op.op_id, { id: op.op_id, boardId, text, doubt });
+      if (doubt) watchLateAck(channel, op.op_id);
     },
   );
 }

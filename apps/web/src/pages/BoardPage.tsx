@@ -6,6 +6,7 @@ import { PresenceList } from '../components/PresenceList';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
 import { applyPendingOps } from '../lib/applyPendingOps';
+import { askAboutDoubts } from '../lib/askAboutDoubts';
 import { describeCardOp } from '../lib/describeCardOp';
 import { newId } from '../lib/newId';
 import { sendCardOp, type CardOpInput } from '../lib/sendCardOp';
@@ -37,6 +38,7 @@ export function BoardPage() {
   const board = shown?.board ?? null;
   const cards = useMemo(() => new Map(board?.cards.map((c) => [c.id, c]) ?? []), [board?.cards]);
   const refused = allRefused.filter((r) => r.boardId === boardId);
+  const doubts = refused.filter((r) => r.doubt).length;
   const send = (
     op: CardOpInput,
     title = op.type === 'card.create' ? op.title : (cards.get(op.card_id)?.title ?? op.card_id),
@@ -44,6 +46,12 @@ export function BoardPage() {
   const pendingLabel = connection.status === 'open' ? 'Sending…' : 'Waiting to send';
   // 4403 (CloseCode.Forbidden): the token does not reach this board (PROTOCOL.md A7).
   const forbidden = connection.status === 'closed' && connection.lastClose?.code === 4403;
+
+  // Whenever the board is reachable (again, or after a reload), the server can say what became of
+  // changes that may not have been saved, also after a resume that ended in a snapshot.
+  useEffect(() => {
+    if (connection.status === 'open') askAboutDoubts(boardId);
+  }, [connection.status, boardId, doubts]);
 
   useEffect(() => {
     const trimmed = name.trim();

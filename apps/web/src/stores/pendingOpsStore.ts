@@ -1,17 +1,10 @@
 import { create } from 'zustand';
-import type { Refusal } from '../lib/refusalReason';
 import { saveBoardOps, type SavedOp } from '../lib/saveBoardOps';
+import { saveRefusals, type RefusedOp } from '../lib/saveRefusals';
 
 /** A board operation the server has not answered yet. */
 export interface PendingBoardOp extends SavedOp {
   readonly boardId: string;
-}
-
-/** An operation the server refused, or that could not be sent, told to the user until dismissed. */
-export interface RefusedOp extends Refusal {
-  readonly boardId: string;
-  /** What was not saved and why, e.g. `Moving “Cut teaser” was not saved: the column no longer exists.`. */
-  readonly text: string;
 }
 
 /** Board operations between the click and the server's answer, across pages. */
@@ -22,6 +15,8 @@ export interface PendingOpsState {
   readonly add: (op: PendingBoardOp) => void;
   /** Forgets operation `opId` once answered; `refusal` says why when it was not saved. */
   readonly settle: (opId: string, refusal?: RefusedOp) => void;
+  /** Replaces the refusal with the same id, e.g. once the server said what became of it. */
+  readonly revise: (refusal: RefusedOp) => void;
   /** Hides a refusal the user has read. */
   readonly dismiss: (opId: string) => void;
 }
@@ -36,11 +31,14 @@ export const usePendingOpsStore = create<PendingOpsState>()((set) => ({
       pending: pending.filter((p) => p.op.op_id !== opId),
       ...(refusal && { refused: [...refused, refusal] }),
     })),
+  revise: (refusal) =>
+    set(({ refused }) => ({ refused: refused.map((r) => (r.id === refusal.id ? refusal : r)) })),
   dismiss: (opId) => set(({ refused }) => ({ refused: refused.filter((r) => r.id !== opId) })),
 }));
 
-// Every change to a board's pending operations is saved, so a reload sends them still.
-usePendingOpsStore.subscribe(({ pending }, previous) => {
+// Every change is saved, so a reload sends the pending operations still and shows the refusals.
+usePendingOpsStore.subscribe(({ pending, refused }, previous) => {
+  if (refused !== previous.refused) saveRefusals(refused);
   if (pending === previous.pending) return;
   const boards = new Set([...pending, ...previous.pending].map((p) => p.boardId));
   for (const boardId of boards)

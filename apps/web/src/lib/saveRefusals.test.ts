@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { usePendingOpsStore } from '../stores/pendingOpsStore';
+import { takeSavedRefusals } from './saveRefusals';
+
+afterEach(() => {
+  usePendingOpsStore.setState({ refused: [] });
+  sessionStorage.clear();
+});
+
+const refusal = (id: string, doubt?: { at: number; what: string }) => ({
+  id,
+  boardId: 'b',
+  text: `${id} was not saved.`,
+  doubt,
+});
+
+describe('saveRefusals', () => {
+  it('the refusals the user has not dismissed are kept in this tab for the page after a reload, with what is needed to ask the server about those in doubt; a dismissed one is not', () => {
+    const { settle, dismiss } = usePendingOpsStore.getState();
+    settle('op-1', refusal('op-1'));
+    settle('op-2', refusal('op-2', { at: 1, what: 'Adding “Kite”' }));
+    settle('op-3', refusal('op-3'));
+    dismiss('op-3');
+
+    expect(takeSavedRefusals()).toEqual([
+      refusal('op-1'),
+      refusal('op-2', { at: 1, what: 'Adding “Kite”' }),
+    ]);
+    expect(takeSavedRefusals()).toEqual([]);
+  });
+
+  it('a kept value that is not a list of refusals (edited by hand) is dropped, not shown', () => {
+    sessionStorage.setItem('liveline.board-refusals.v1', '[{"id":"op-1","text":7}]');
+    expect(takeSavedRefusals()).toEqual([]);
+    expect(sessionStorage.length).toBe(0);
+  });
+});
