@@ -76,6 +76,9 @@ function serverReason({ code, field, message }: ErrorData): string {
   if (code === 'conflict') return `${thing} already exists`;
   // The message says what is wrong with the value (E1); only its field names are not a user's.
   if (code === 'invalid_field') return message.replace(FIELD_NAMES, (name) => FIELDS[name] ?? name);
+  // The server's cap on boards (PROTOCOL.md B5), not this board's: no delete here makes room.
+  if (code === 'limit_exceeded' && field === 'board_id')
+    return 'the server cannot hold more boards; use an existing board';
   return BY_SERVER[code];
 }
 

@@ -20,6 +20,7 @@ const refusalOf = (board: string, max: number) => ({
   message: expect.stringContaining(
     `board "${board}" cannot be created: the server already holds ${max} boards`,
   ) as unknown,
+  field: 'board_id',
 });
 
 let opsSent = 0;
@@ -32,14 +33,14 @@ const statusesOf = async (server: { origin: string }, boards: readonly string[])
 };
 
 describe('the cap on boards', () => {
-  it('B5 past maxBoards the first operation on a new board is refused limit_exceeded naming the cap (409 over HTTP, an error with its op_id on the socket); stored boards still take operations; a restart counts what storage holds', async () => {
+  it('B5 past maxBoards the first operation on a new board is refused limit_exceeded naming the cap, field board_id (409 over HTTP, an error with its op_id on the socket); stored boards still take operations; a restart counts what storage holds', async () => {
     const dataDir = tempDataDir();
     const server = await startTestServer({ dataDir, maxBoards: 2 });
     expect(await statusesOf(server, ['a', 'b'])).toEqual([201, 201]);
 
     const overHttp = await createCardOverHttp(server, 'c', 'c1');
     expect(overHttp.status).toBe(409);
-    expect(overHttp.json).toEqual({ error: { ...refusalOf('c', 2), field: null } });
+    expect(overHttp.json).toEqual({ error: refusalOf('c', 2) });
     const socket = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=d'));
     await socket.next('snapshot');
     const op = { type: 'card.create', op_id: 'd1', column_id: 'backlog', title: 'd1' };

@@ -25,6 +25,8 @@ export function createBoardCountCap(storage: Storage, max: number): BoardCountCa
     return domainFailure(
       'limit_exceeded',
       `board "${boardId}" cannot be created: the server already holds ${max} boards, the most it keeps (MAX_BOARDS); write to an existing board (op ${opId})`,
+      // Tells this refusal from a board's own caps (B4): another board, not a smaller one, helps.
+      'board_id',
     );
   };
   return { create: (boardId, opId, store) => turns.run(() => admit(boardId, opId, store)) };
