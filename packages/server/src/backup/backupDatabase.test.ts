@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
 import { startBackupLoad } from '../test-utils/backupLoad.js';
-import { tempDataDir } from '../test-utils/index.js';
+import {
+  connectTestClient,
+  createCardOverHttp,
+  tempDataDir,
+  wsOrigin,
+} from '../test-utils/index.js';
 import { runCli } from '../test-utils/runCli.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 
@@ -33,6 +38,35 @@ describe('liveline backup (the real bins)', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(ackedDuring).toBeGreaterThan(0);
     await load.expectRestored(restored.origin, ackedBefore);
+  }, 60_000);
+
+  it('R1 R5 SEQ5 a board nobody had written when the backup was taken starts a new epoch too: a client that saw its later events on the original gets a snapshot from the restored server, not a resume', async () => {
+    const dataDir = tempDataDir();
+    const original = await spawnServer(dataDir);
+    const file = join(tempDataDir(), 'liveline-backup.db');
+    expect(await runCli(['backup', file], { DATA_DIR: dataDir })).toMatchObject({ code: 0 });
+    const client = await connectTestClient(wsOrigin(original, '/ws/connect?board_id=later'));
+    const { epoch } = await client.next('snapshot');
+    for (const op of ['a', 'b'])
+      expect((await createCardOverHttp(original, 'later', op)).status).toBe(201);
+    await client.next((m) => m.seq === 2);
+    client.ws.close();
+    original.process.kill('SIGTERM');
+    expect(await original.exited).toBe(0);
+
+    restore(file, dataDir);
+    const restored = await spawnServer(dataDir, { port: original.port });
+    for (const op of ['c', 'd', 'e'])
+      expect((await createCardOverHttp(restored, 'later', op)).status).toBe(201);
+    const back = await connectTestClient(
+      wsOrigin(restored, `/ws/connect?board_id=later&epoch=${String(epoch)}&seq=2`),
+    );
+    expect(await back.next((m) => m.type === 'snapshot' || m.type === 'resumed')).toMatchObject({
+      type: 'snapshot',
+      seq: 3,
+      recovered: false,
+      reason: 'epoch_changed',
+    });
   }, 60_000);
 
   it('refuses to overwrite an existing file, and names a data directory without a database', async () => {

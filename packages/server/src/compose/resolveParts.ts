@@ -64,7 +64,7 @@ export interface GivenEngines {
 const REQUIRED_METHODS = {
   storage: [
     'status',
-    'openRoom',
+    'readHead',
     'append',
     'readEvents',
     'loadDocument',

@@ -62,9 +62,9 @@ const reloadRoom = async (
   from: AppliedPosition,
 ): Promise<boolean> => {
   for (let attempt = 0; attempt < RELOAD_ATTEMPTS; attempt += 1) {
-    const before = await storage.openRoom(room);
+    const before = await storage.readHead(room);
     await follower.reload?.();
-    const after = await storage.openRoom(room);
+    const after = await storage.readHead(room);
     if (before.epoch === after.epoch && before.headSeq === after.headSeq) {
       state.head = after;
       state.applied = after.headSeq;

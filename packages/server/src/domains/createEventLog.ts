@@ -128,7 +128,7 @@ export function createEventLog(deps: {
   }, log);
 
   const load = async (room: string): Promise<RoomHead> => {
-    const head = await storage.openRoom(room);
+    const head = await storage.readHead(room);
     await seed(room, head.epoch, head.headSeq);
     rooms.set(room, { head, applied: head.headSeq });
     return head;

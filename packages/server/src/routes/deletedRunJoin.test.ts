@@ -45,9 +45,9 @@ describe('joining the socket of a deleted run when the join fails for another re
         broker,
         storage: {
           ...storage,
-          openRoom: async (room) => {
+          readHead: async (room) => {
             if (fails('storage', room)) throw new StorageError('read failed: bad sector');
-            return storage.openRoom(room);
+            return storage.readHead(room);
           },
         },
         now: clock.now,

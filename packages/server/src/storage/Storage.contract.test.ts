@@ -14,7 +14,7 @@ import type { AppendRequest, Storage } from './Storage.js';
 describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
   /** Appends `count` events after the head and returns the room's epoch. */
   const fill = async (storage: Storage, room: string, count: number): Promise<string> => {
-    const { epoch, headSeq } = await storage.openRoom(room);
+    const { epoch, headSeq } = await storage.readHead(room);
     for (let i = 1; i <= count; i += 1)
       expect(await storage.append(event(room, epoch, headSeq + i))).toEqual({ kind: 'ok' });
     return epoch;
@@ -27,13 +27,35 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     at: 1_000 + seq,
   });
 
-  it('R1 openRoom creates a room at head 0 with an epoch, and answers the same head again', async () => {
+  it('SEQ5 a room nothing was appended to is at seq 0 of the unborn epoch, the same for every such room and after a reopen, and reading it writes no row', async () => {
     const storage = await subject.create();
-    const head = await storage.openRoom('board:a');
+    const head = await storage.readHead('board:a');
+    const rows = await subject.roomRows(storage);
     expect(head.headSeq).toBe(0);
     expect(head.epoch).toMatch(/\S/);
-    expect(await storage.openRoom('board:a')).toEqual(head);
-    expect((await storage.openRoom('board:b')).epoch).not.toBe(head.epoch);
+    for (let i = 0; i < 50; i += 1) {
+      expect(await storage.readHead(`board:never-${i}`)).toEqual(head);
+      expect(await storage.readHead(`workflow:never-${i}`)).toEqual(head);
+    }
+    expect(await subject.roomRows(storage)).toBe(rows);
+    await storage.close();
+    const again = await subject.reopen(storage);
+    expect(await again.readHead('board:b')).toEqual(head);
+  });
+
+  it('SEQ5 the append at seq 1 in the unborn epoch stores the room; one at another seq or in another epoch is a conflict naming seq 0 of the unborn epoch, and stores nothing', async () => {
+    const storage = await subject.create();
+    const unborn = await storage.readHead('board:new');
+    const rows = await subject.roomRows(storage);
+    for (const claim of [event('board:new', unborn.epoch, 2), event('board:new', 'guessed', 1)])
+      expect(await storage.append(claim)).toEqual({ kind: 'conflict', head: unborn });
+    expect(await subject.roomRows(storage)).toBe(rows);
+    expect(await storage.readEvents('board:new', 0, 10)).toEqual([]);
+
+    expect(await storage.append(event('board:new', unborn.epoch, 1))).toEqual({ kind: 'ok' });
+    expect(await subject.roomRows(storage)).toBe(rows + 1);
+    expect(await storage.readHead('board:new')).toEqual({ epoch: unborn.epoch, headSeq: 1 });
+    expect(await storage.readHead('board:other')).toEqual(unborn);
   });
 
   it('R1 a room keeps its epoch, head and events across a reopen', async () => {
@@ -41,13 +63,13 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     const epoch = await fill(first, 'board:a', 2);
     await first.close();
     const again = await subject.reopen(first);
-    expect(await again.openRoom('board:a')).toEqual({ epoch, headSeq: 2 });
+    expect(await again.readHead('board:a')).toEqual({ epoch, headSeq: 2 });
     expect((await again.readEvents('board:a', 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
   });
 
   it('SEQ1 compare-and-append at head + 1 stores the event, its documents and its op id in one go', async () => {
     const storage = await subject.create();
-    const { epoch } = await storage.openRoom('board:a');
+    const { epoch } = await storage.readHead('board:a');
     const request = event('board:a', epoch, 1);
     const result = await storage.append({
       ...request,
@@ -55,7 +77,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
       opId: 'op-1',
     });
     expect(result).toEqual({ kind: 'ok' });
-    expect(await storage.openRoom('board:a')).toEqual({ epoch, headSeq: 1 });
+    expect(await storage.readHead('board:a')).toEqual({ epoch, headSeq: 1 });
     expect(await storage.readEvents('board:a', 0, 10)).toEqual([
       { seq: 1, frame: request.frame, at: request.at },
     ]);
@@ -83,7 +105,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
 
   it('SEQ2 of two writers claiming the same position exactly one wins', async () => {
     const storage = await subject.create();
-    const { epoch } = await storage.openRoom('board:a');
+    const { epoch } = await storage.readHead('board:a');
     const results = await Promise.all([
       storage.append(event('board:a', epoch, 1)),
       storage.append({ ...event('board:a', epoch, 1), frame: '{"other":true}' }),
@@ -95,17 +117,9 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     expect(await storage.readEvents('board:a', 0, 10)).toHaveLength(1);
   });
 
-  it('SEQ2 appending to a room never opened is a conflict that names its fresh head', async () => {
-    const storage = await subject.create();
-    const result = await storage.append(event('board:new', 'guessed', 1));
-    expect(result).toMatchObject({ kind: 'conflict', head: { headSeq: 0 } });
-    const head = result.kind === 'conflict' ? result.head : null;
-    expect(await storage.openRoom('board:new')).toEqual(head);
-  });
-
   it('B2 an op id already applied in the room is a duplicate naming its seq, and writes nothing', async () => {
     const storage = await subject.create();
-    const { epoch } = await storage.openRoom('board:a');
+    const { epoch } = await storage.readHead('board:a');
     await storage.append({ ...event('board:a', epoch, 1), opId: 'op-1' });
     const again = await storage.append({
       ...event('board:a', epoch, 2),
@@ -113,9 +127,9 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
       opId: 'op-1',
     });
     expect(again).toEqual({ kind: 'duplicate', seq: 1 });
-    expect(await storage.openRoom('board:a')).toEqual({ epoch, headSeq: 1 });
+    expect(await storage.readHead('board:a')).toEqual({ epoch, headSeq: 1 });
     expect(await storage.loadDocument('board', 'a')).toBeNull();
-    const other = await storage.openRoom('board:b');
+    const other = await storage.readHead('board:b');
     expect(await storage.append({ ...event('board:b', other.epoch, 1), opId: 'op-1' })).toEqual({
       kind: 'ok',
     });
@@ -187,16 +201,16 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     const storage = await subject.create();
     expect(await storage.countBoards()).toBe(0);
     const board = (id: string) => [{ kind: 'board' as const, id, value: { board_id: id } }];
-    const a = await storage.openRoom('board:a');
+    const a = await storage.readHead('board:a');
     expect(
       await storage.append({ ...event('board:a', a.epoch, 1), documents: board('a') }),
     ).toEqual({ kind: 'ok' });
     expect(
       await storage.append({ ...event('board:a', a.epoch, 2), documents: board('a') }),
     ).toEqual({ kind: 'ok' });
-    const b = await storage.openRoom('board:b');
+    const b = await storage.readHead('board:b');
     await storage.append({ ...event('board:b', b.epoch, 1), documents: board('b') });
-    await storage.openRoom('board:opened-only');
+    await storage.readHead('board:opened-only');
     await storeRun(storage, 'w', 'running', 1);
     await storage.putDocument({ kind: 'transport', id: 'main', value: {} });
     expect(await storage.countBoards()).toBe(2);
@@ -210,7 +224,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     await storeRun(storage, 'running', 'running', 1);
     await storeRun(storage, 'ended', 'running', 1);
     await storeRun(storage, 'done', 'completed', 1);
-    const { epoch } = await storage.openRoom('workflow:ended');
+    const { epoch } = await storage.readHead('workflow:ended');
     const value = { id: 'ended', status: 'failed' };
     const documents = [{ kind: 'workflow' as const, id: 'ended', value }];
     const ended = await storage.append({ ...event('workflow:ended', epoch, 2), documents });
@@ -272,7 +286,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     await appendWithOps(storage, 'board:a', 50, 0);
     await appendWithOps(storage, 'board:b', 5, 0);
     await pruneAll(storage, PRUNE_POLICY, 100);
-    expect((await storage.openRoom('board:a')).headSeq).toBe(50);
+    expect((await storage.readHead('board:a')).headSeq).toBe(50);
     expect(await storedSeqs(storage, 'board:a')).toEqual([41, 42, 43, 44, 45, 46, 47, 48, 49, 50]);
     expect(await storedSeqs(storage, 'board:b')).toEqual([1, 2, 3, 4, 5]);
   });
@@ -300,14 +314,14 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     await storeRun(storage, 'oldfail', 'failed', 0);
     await storeRun(storage, 'recent', 'cancelled', 50 * MINUTE_MS);
     await storeRun(storage, 'busy', 'running', 0);
-    const before = await storage.openRoom('workflow:old');
+    const before = await storage.readHead('workflow:old');
     // Events age out only with their run here.
     const policy = { ...PRUNE_POLICY, eventMaxAgeMs: 1000 * MINUTE_MS };
     const reports = await pruneAll(storage, policy, 70 * MINUTE_MS);
     expect(reports.flatMap((r) => r.runs).sort()).toEqual(['old', 'oldfail']);
     expect(await storage.loadDocument('workflow', 'old')).toBeNull();
     expect(await storedSeqs(storage, 'workflow:old')).toEqual([]);
-    const after = await storage.openRoom('workflow:old');
+    const after = await storage.readHead('workflow:old');
     expect(after.headSeq).toBe(0);
     expect(after.epoch).not.toBe(before.epoch);
     expect(await storedSeqs(storage, 'workflow:busy')).toEqual([1]);
@@ -319,7 +333,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     });
   });
 
-  it('G5 a run prune deletes leaves a tombstone with its id and when, also after a reopen; tombstones older than tombstoneMaxAgeMs are deleted, younger ones stay', async () => {
+  it('G5 SEQ5 a run prune deletes leaves a tombstone with its id and when, also after a reopen, and its room at seq 0 of an epoch not the unborn one; tombstones older than tombstoneMaxAgeMs are deleted with such a room, younger ones stay', async () => {
     const storage = await subject.create();
     await storeRun(storage, 'first', 'completed', 0);
     await pruneAll(storage, PRUNE_POLICY, 70 * MINUTE_MS);
@@ -333,6 +347,11 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     });
     expect(await reopened.loadTombstone('never')).toBeNull();
 
+    const unborn = await reopened.readHead('workflow:never');
+    const restarted = await reopened.readHead('workflow:first');
+    expect(restarted.headSeq).toBe(0);
+    expect(restarted.epoch).not.toBe(unborn.epoch);
+
     const reports = await pruneAll(reopened, PRUNE_POLICY, 140 * MINUTE_MS);
     expect(reports.reduce((sum, r) => sum + r.tombstones, 0)).toBe(1);
     expect(await reopened.loadTombstone('first')).toBeNull();
@@ -340,6 +359,9 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
       id: 'second',
       deletedAt: 100 * MINUTE_MS,
     });
+    // The deleted run's room went with its tombstone; the other's stays while its tombstone does.
+    expect(await reopened.readHead('workflow:first')).toEqual(unborn);
+    expect((await reopened.readHead('workflow:second')).epoch).not.toBe(unborn.epoch);
   });
 
   it('G5 untoldTombstones lists deletions not yet told, oldest first, up to the limit, not one whose id a run is stored under again; markTold marks those told, and a later deletion of the id is untold again', async () => {
@@ -420,7 +442,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
 
   it("WL3 an append fenced with a token that is no longer the run's is refused and writes nothing", async () => {
     const storage = await subject.create();
-    const { epoch } = await storage.openRoom('workflow:r1');
+    const { epoch } = await storage.readHead('workflow:r1');
     const stale = await storage.acquireLease('r1', 'node-a', 1000, 0);
     const current = await storage.acquireLease('r1', 'node-b', 1000, 1000);
     if (!stale || !current) throw new Error('not acquired');

@@ -153,9 +153,16 @@ export type StorageStatus = { readonly ok: true } | { readonly ok: false; readon
 export interface Storage {
   /** Whether the last open/read/write worked (synchronous, for `/health`). */
   status(): StorageStatus;
-  /** The room's head; the first call creates the room with a fresh epoch. The epoch lives only here. */
-  openRoom(room: string): Promise<RoomHead>;
-  /** Appends an event at the claimed position if it is still the room's head + 1 (compare-and-append). */
+  /**
+   * The room's head. A room nothing was appended to is stored nowhere and is at seq 0 of the
+   * database's unborn epoch, the same for every such room (SEQ5): reading it writes nothing. The
+   * epoch lives only here.
+   */
+  readHead(room: string): Promise<RoomHead>;
+  /**
+   * Appends an event at the claimed position if it is still the room's head + 1
+   * (compare-and-append); a room's first event stores the room.
+   */
   append(request: AppendRequest): Promise<AppendResult>;
   /** Events with seq > `afterSeq`, oldest first, at most `limit`. */
   readEvents(room: string, afterSeq: number, limit: number): Promise<readonly HistoryEntry[]>;

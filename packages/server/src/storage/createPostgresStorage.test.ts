@@ -29,7 +29,7 @@ const nodesOnOneDatabase = async (count: number): Promise<Storage[]> => {
 /** Appends one event with `opId` at the head this node reads, again after each conflict. */
 const appendAtHead = async (storage: Storage, room: string, opId: string): Promise<number> => {
   for (;;) {
-    const { epoch, headSeq } = await storage.openRoom(room);
+    const { epoch, headSeq } = await storage.readHead(room);
     const seq = headSeq + 1;
     const result = await storage.append({
       room,
@@ -48,8 +48,8 @@ describe('PostgreSQL storage', () => {
   it('SEQ2 two nodes appending to one room at once share one epoch and one gapless order, each op once', async () => {
     const [a, b] = await nodesOnOneDatabase(2);
     if (!a || !b) throw new Error('two nodes expected');
-    const headA = await a.openRoom('board:shared');
-    expect(await b.openRoom('board:shared')).toEqual(headA);
+    const headA = await a.readHead('board:shared');
+    expect(await b.readHead('board:shared')).toEqual(headA);
     const writes = (node: Storage, name: string): Promise<number>[] =>
       Array.from({ length: 20 }, (_, i) => appendAtHead(node, 'board:shared', `${name}-${i}`));
     const seqs = await Promise.all([...writes(a, 'a'), ...writes(b, 'b')]);
@@ -66,7 +66,7 @@ describe('PostgreSQL storage', () => {
     const [a, b] = await nodesOnOneDatabase(2);
     if (!a || !b) throw new Error('two nodes expected');
     const seq = await appendAtHead(a, 'board:retry', 'op-1');
-    const { epoch, headSeq } = await b.openRoom('board:retry');
+    const { epoch, headSeq } = await b.readHead('board:retry');
     expect(
       await b.append({
         room: 'board:retry',
@@ -102,11 +102,11 @@ describe('PostgreSQL storage', () => {
     await appendAtHead(storage, 'board:down', 'before');
     await postgres.restart(async () => {
       const started = performance.now();
-      await expect(storage.openRoom('board:down')).rejects.toBeInstanceOf(StorageError);
+      await expect(storage.readHead('board:down')).rejects.toBeInstanceOf(StorageError);
       expect(performance.now() - started).toBeLessThan(2_000);
       const status = storage.status();
       expect(status.ok).toBe(false);
-      expect(!status.ok && status.error).toMatch(/^open room failed: /);
+      expect(!status.ok && status.error).toMatch(/^read head failed: /);
     });
     await expect
       .poll(() => appendAtHead(storage, 'board:down', 'after').catch(() => 0), { timeout: 10_000 })
@@ -116,7 +116,7 @@ describe('PostgreSQL storage', () => {
   it("G1 prune takes a prefix of each room by seq, in batches, even where nodes' clocks make time fall with seq", async () => {
     const [storage] = await nodesOnOneDatabase(1);
     if (!storage) throw new Error('one storage expected');
-    const { epoch } = await storage.openRoom('board:skewed');
+    const { epoch } = await storage.readHead('board:skewed');
     // Seq 4 came from a node whose clock is 9 minutes behind: older by time than seqs 2–3.
     const ats = [1, 6, 7, 0, 8, 9].map((minutes) => minutes * MINUTE_MS);
     for (const [i, at] of ats.entries())

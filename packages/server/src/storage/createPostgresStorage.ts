@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import { createEpoch } from './createEpoch.js';
 import { postgresLeases, type Query } from './postgresLeases.js';
 import { postgresTombstones } from './postgresTombstones.js';
 import { prunePostgres } from './prunePostgres.js';
@@ -17,6 +16,7 @@ import type {
   SwapResult,
   VersionedDocument,
 } from './Storage.js';
+import { UNBORN_ROOMS, readHeadSql } from './unbornRooms.js';
 import { workflowCountsOf } from './workflowCounts.js';
 
 /** Options of {@link createPostgresStorage}. */
@@ -121,23 +121,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   return {
     status: () => status,
-    openRoom: (room) =>
-      guard('open room', async () => {
-        // One statement: the insert's row if it created the room, else the existing one. A room
-        // another node created during the statement is in neither (its snapshot predates that
-        // commit): the second try sees it.
-        for (let attempt = 0; attempt < 2; attempt += 1) {
-          const [head] = await rows<{ epoch: string; head_seq: string }>(
-            `WITH created AS (
-               INSERT INTO rooms (room, epoch, head_seq) VALUES ($1, $2, 0)
-               ON CONFLICT (room) DO NOTHING RETURNING epoch, head_seq)
-             SELECT epoch, head_seq FROM created
-             UNION ALL SELECT epoch, head_seq FROM rooms WHERE room = $1`,
-            [room, createEpoch()],
-          );
-          if (head) return { epoch: head.epoch, headSeq: seqOf(head.head_seq) } satisfies RoomHead;
-        }
-        throw new Error(`room ${room} was neither created nor found`);
+    readHead: (room) =>
+      guard('read head', async () => {
+        const [head] = await rows<{ epoch: string; head_seq: string }>(readHeadSql('$1'), [room]);
+        if (!head) throw new Error(`the ${UNBORN_ROOMS} row is missing`);
+        return { epoch: head.epoch, headSeq: seqOf(head.head_seq) } satisfies RoomHead;
       }),
     append: (request) =>
       guard('append', async () => {
@@ -155,7 +143,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           rows: [row],
         } = await pool.query<AppendRow>({
           name: 'liveline_append',
-          text: 'SELECT * FROM liveline_append($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)',
+          text: 'SELECT * FROM liveline_append($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)',
           values: [
             request.room,
             request.epoch,
@@ -164,7 +152,6 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             request.at,
             JSON.stringify([...documents.values()]),
             request.opId ?? null,
-            createEpoch(),
             request.fence?.runId ?? null,
             request.fence?.token ?? null,
           ],

@@ -48,7 +48,7 @@ describe('SQLite schema upgrade (createSqliteSchema)', () => {
 
       expect(storage.status()).toEqual({ ok: true });
       expect(await storage.loadDocument('board', 'a')).toEqual({ cards: 2 });
-      expect(await storage.openRoom('board:a')).toEqual({ epoch: 'e1', headSeq: 2 });
+      expect(await storage.readHead('board:a')).toEqual({ epoch: 'e1', headSeq: 2 });
       expect(await storage.readEvents('board:a', 0, 10)).toEqual([
         { seq: 1, frame: '{"seq":1}', at: 10 },
         { seq: 2, frame: '{"seq":2}', at: 20 },
@@ -84,6 +84,40 @@ describe('SQLite schema upgrade (createSqliteSchema)', () => {
     expect(await storage.appliedOp('board:a', 'op-2')).toBe(2);
     await pruneAll(storage, PRUNE_POLICY, 102.5 * MINUTE_MS);
     expect(await storage.appliedOp('board:a', 'op-2')).toBeNull();
+  });
+
+  it('SEQ5 an upgraded database loses the rows its joins of ids never written left at seq 0, keeps written rooms, and a later start keeps a run room retention left at seq 0', async () => {
+    const dataDir = oldDatabase(OLD_SCHEMAS['with retention']);
+    const old = new Database(join(dataDir, DATABASE_FILE));
+    old.exec(
+      "INSERT INTO rooms (room, epoch, head_seq) VALUES ('board:joined', 'e2', 0), ('workflow:watched', 'e3', 0)",
+    );
+    old.close();
+    const rooms = () => {
+      const reader = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+      try {
+        return reader
+          .prepare('SELECT room FROM rooms WHERE head_seq = 0 ORDER BY room')
+          .pluck()
+          .all();
+      } finally {
+        reader.close();
+      }
+    };
+
+    const storage = createSqliteStorage(dataDir, createLogger('silent'));
+    const unborn = await storage.readHead('board:never');
+    expect(await storage.readHead('board:joined')).toEqual(unborn);
+    expect(await storage.readHead('board:a')).toEqual({ epoch: 'e1', headSeq: 2 });
+    expect(rooms()).toEqual(['(unborn rooms)']);
+    await storeRun(storage, 'old', 'completed', 0);
+    await pruneAll(storage, PRUNE_POLICY, 70 * MINUTE_MS);
+    await storage.close();
+
+    const again = createSqliteStorage(dataDir, createLogger('silent'));
+    onTestCleanup(() => again.close());
+    expect(rooms()).toEqual(['(unborn rooms)', 'workflow:old']);
+    expect(await again.readHead('board:never')).toEqual(unborn);
   });
 
   it('G5 an upgraded database gets the tombstones table: a run pruned there leaves its tombstone', async () => {

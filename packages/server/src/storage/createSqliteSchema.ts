@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { addRetentionSchema } from './createSqlitePruner.js';
+import { UNBORN_ROOMS } from './unbornRooms.js';
 
 /**
  * `applied_ops` is written once per op and read by its composite key only, so it is stored as
@@ -53,6 +54,16 @@ ALTER TABLE applied_ops_keyed RENAME TO applied_ops;
 };
 
 /**
+ * Gives a database its unborn epoch (SEQ5). One made before it also loses the rows that joins and
+ * reads of ids never written left at seq 0 (no deleted run's room is at seq 0 before it).
+ */
+const addUnbornRooms = (db: Database.Database): void => {
+  if (db.prepare('SELECT 1 FROM rooms WHERE room = ?').get(UNBORN_ROOMS)) return;
+  db.exec(`DELETE FROM rooms WHERE head_seq = 0;
+INSERT INTO rooms (room, epoch, head_seq) VALUES ('${UNBORN_ROOMS}', 'u' || lower(hex(randomblob(8))), 0);`);
+};
+
+/**
  * Creates the tables of a new database and brings an older one up to date in one transaction:
  * its data stays, and an interrupted upgrade leaves the old schema to be upgraded next time.
  */
@@ -67,4 +78,5 @@ export const createSqliteSchema = (db: Database.Database): void =>
     addRetentionSchema(db);
     db.exec(STATUS_INDEX);
     db.exec(CREATED_INDEX);
+    addUnbornRooms(db);
   })();

@@ -11,7 +11,7 @@ describe('the SQLite storage file', () => {
   it('the WAL a reader let grow past WAL_SIZE_LIMIT_BYTES is cut back to it once the reader is gone', async () => {
     const { storage, reader } = openSqliteStorage();
     const walBytes = () => statSync(`${reader.name}-wal`).size;
-    const { epoch } = await storage.openRoom('board:a');
+    const { epoch } = await storage.readHead('board:a');
     let seq = 0;
     const append = async (count: number) => {
       for (let i = 0; i < count; i += 1) {

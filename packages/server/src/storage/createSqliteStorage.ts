@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import { createEpoch } from './createEpoch.js';
 import { createSqliteLeases } from './createSqliteLeases.js';
 import { createSqlitePruner } from './createSqlitePruner.js';
 import { createSqliteTombstones } from './createSqliteTombstones.js';
@@ -20,6 +19,7 @@ import type {
   SwapResult,
   VersionedDocument,
 } from './Storage.js';
+import { UNBORN_ROOMS, readHeadSql } from './unbornRooms.js';
 import { workflowCountsOf } from './workflowCounts.js';
 
 /**
@@ -75,8 +75,8 @@ const settle = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => res
 
 /**
  * Opens the SQLite storage in `dataDir`. If the directory cannot be used the server still starts
- * and reports the error (health `degraded`) instead of crashing: reads find nothing, rooms get
- * epochs that live in memory only, and every append or document write is refused, so that
+ * and reports the error (health `degraded`) instead of crashing: reads find nothing, every room
+ * is at seq 0 of an epoch that lives in memory only, and every append or document write is refused, so that
  * nothing is acknowledged that a restart would lose. Work is done synchronously and returned as
  * settled promises, so the single node pays no extra tick per operation.
  */
@@ -142,9 +142,11 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     swapVersioned: db.prepare(
       'UPDATE documents SET json = ?, version = version + 1 WHERE kind = ? AND id = ? AND version = ?',
     ),
-    getRoom: db.prepare('SELECT epoch, head_seq FROM rooms WHERE room = ?'),
-    newRoom: db.prepare('INSERT INTO rooms (room, epoch, head_seq) VALUES (?, ?, 0)'),
-    setHead: db.prepare('UPDATE rooms SET head_seq = ? WHERE room = ?'),
+    getHead: db.prepare(readHeadSql('?')),
+    // The room's first event stores its row (SEQ5); later ones move its head.
+    setHead: db.prepare(
+      'INSERT INTO rooms (room, epoch, head_seq) VALUES (?, ?, ?) ON CONFLICT (room) DO UPDATE SET head_seq = excluded.head_seq',
+    ),
     events: db.prepare(
       'SELECT seq, frame, at FROM room_events WHERE room = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
@@ -153,21 +155,13 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     putOp: db.prepare('INSERT INTO applied_ops (room, op_id, seq, at) VALUES (?, ?, ?, ?)'),
   };
 
-  const headOf = (room: string): RoomHead | null => {
-    const row = statements.getRoom.get(room);
+  const readHead = (room: string): RoomHead => {
+    const row = statements.getHead.get(room);
     const epoch = text(row, 'epoch');
     const headSeq = num(row, 'head_seq');
-    return epoch === null || headSeq === null ? null : { epoch, headSeq };
+    if (epoch === null || headSeq === null) throw new Error(`the ${UNBORN_ROOMS} row is missing`);
+    return { epoch, headSeq };
   };
-  /** The room's head, created the first time; called inside a transaction. */
-  const headOrCreate = (room: string): RoomHead => {
-    const found = headOf(room);
-    if (found) return found;
-    const created = { epoch: createEpoch(), headSeq: 0 };
-    statements.newRoom.run(room, created.epoch);
-    return created;
-  };
-  const openRoom = db.transaction(headOrCreate);
   const leases = createSqliteLeases(db);
   const putDocument = (doc: DocumentWrite): void => {
     statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value));
@@ -193,11 +187,11 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
       const applied = num(statements.getOp.get(room, opId), 'seq');
       if (applied !== null) return { kind: 'duplicate', seq: applied };
     }
-    const head = headOrCreate(room);
+    const head = readHead(room);
     if (head.epoch !== request.epoch || head.headSeq + 1 !== request.seq)
       return { kind: 'conflict', head };
     statements.putEvent.run(room, request.seq, request.frame, request.at);
-    statements.setHead.run(request.seq, room);
+    statements.setHead.run(room, request.epoch, request.seq);
     for (const doc of request.documents ?? []) putDocument(doc);
     if (opId !== undefined) statements.putOp.run(room, opId, request.seq, request.at);
     return { kind: 'ok' };
@@ -208,8 +202,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
 
   return {
     status: () => status,
-    // Creating a room writes its epoch even without a database file: it then lives in memory only.
-    openRoom: (room) => guard('open room', () => openRoom(room)),
+    readHead: (room) => guard('read head', () => readHead(room)),
     append: (request) => write('append', () => append(request)),
     readEvents: (room, afterSeq, limit) =>
       guard('read events', () =>

@@ -1,3 +1,5 @@
+import { UNBORN_ROOMS } from './unbornRooms.js';
+
 /**
  * The PostgreSQL storage's tables (plus the run leases, rules WL1–WL4, and the deleted runs'
  * tombstones, G5) (the SQLite storage's, so
@@ -7,6 +9,8 @@
  * the index, not every run's JSON: PostgreSQL answers no count from an expression index alone.
  * Its creation time is one too (`run_created_at`, a number or null), indexed so that a page of
  * runs newest first is read from the index's start.
+ * A database made before the unborn epoch (SEQ5) gets it and loses the rows that joins and reads
+ * of ids never written left at seq 0, as in SQLite (createSqliteSchema.ts).
  * Nodes starting together create it under an advisory lock: concurrent `CREATE ... IF NOT EXISTS`
  * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other.
  */
@@ -28,10 +32,17 @@ CREATE INDEX IF NOT EXISTS workflow_leases_expiry ON workflow_leases (expires_at
 CREATE TABLE IF NOT EXISTS workflow_tombstones (id TEXT PRIMARY KEY, deleted_at DOUBLE PRECISION NOT NULL, told BOOLEAN NOT NULL DEFAULT FALSE);
 CREATE INDEX IF NOT EXISTS workflow_tombstones_age ON workflow_tombstones (deleted_at);
 CREATE INDEX IF NOT EXISTS workflow_tombstones_untold ON workflow_tombstones (deleted_at) WHERE NOT told;
+DO $unborn$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM rooms WHERE room = '${UNBORN_ROOMS}') THEN
+    DELETE FROM rooms WHERE head_seq = 0;
+    INSERT INTO rooms (room, epoch, head_seq) VALUES ('${UNBORN_ROOMS}', 'u' || substr(md5(random()::text || clock_timestamp()::text), 1, 16), 0);
+  END IF;
+END $unborn$;
 DROP FUNCTION IF EXISTS liveline_append(TEXT, TEXT, BIGINT, TEXT, DOUBLE PRECISION, JSONB, TEXT, TEXT);
+DROP FUNCTION IF EXISTS liveline_append(TEXT, TEXT, BIGINT, TEXT, DOUBLE PRECISION, JSONB, TEXT, TEXT, TEXT, BIGINT);
 CREATE OR REPLACE FUNCTION liveline_append(
   p_room TEXT, p_epoch TEXT, p_seq BIGINT, p_frame TEXT, p_at DOUBLE PRECISION,
-  p_documents JSONB, p_op_id TEXT, p_fresh_epoch TEXT, p_fence_run TEXT, p_fence_token BIGINT
+  p_documents JSONB, p_op_id TEXT, p_fence_run TEXT, p_fence_token BIGINT
 ) RETURNS TABLE (r_kind TEXT, r_seq BIGINT, r_epoch TEXT, r_head BIGINT) LANGUAGE plpgsql AS $fn$
 DECLARE
   head rooms%ROWTYPE;
@@ -49,11 +60,13 @@ BEGIN
   END IF;
   SELECT * INTO head FROM rooms WHERE rooms.room = p_room FOR UPDATE;
   IF NOT FOUND THEN
-    -- A room is created by openRoom; a writer that guessed one is told its fresh head.
-    INSERT INTO rooms (room, epoch, head_seq) VALUES (p_room, p_fresh_epoch, 0) ON CONFLICT (room) DO NOTHING;
-    SELECT * INTO head FROM rooms WHERE rooms.room = p_room;
-    RETURN QUERY SELECT 'conflict'::TEXT, NULL::BIGINT, head.epoch, head.head_seq;
-    RETURN;
+    -- A room nothing was appended to is at seq 0 of the unborn epoch (SEQ5). Its first event
+    -- stores its row; a writer that raced another to it then finds that one's head.
+    SELECT p_room, u.epoch, 0 INTO head FROM rooms u WHERE u.room = '${UNBORN_ROOMS}';
+    IF head.epoch = p_epoch AND p_seq = 1 THEN
+      INSERT INTO rooms (room, epoch, head_seq) VALUES (p_room, p_epoch, 0) ON CONFLICT (room) DO NOTHING;
+      SELECT * INTO head FROM rooms WHERE rooms.room = p_room FOR UPDATE;
+    END IF;
   END IF;
   IF p_op_id IS NOT NULL THEN
     SELECT applied_ops.seq INTO applied FROM applied_ops WHERE applied_ops.room = p_room AND applied_ops.op_id = p_op_id;
@@ -62,7 +75,7 @@ BEGIN
       RETURN;
     END IF;
   END IF;
-  IF head.epoch <> p_epoch OR head.head_seq + 1 <> p_seq THEN
+  IF head.epoch IS DISTINCT FROM p_epoch OR head.head_seq + 1 IS DISTINCT FROM p_seq THEN
     RETURN QUERY SELECT 'conflict'::TEXT, NULL::BIGINT, head.epoch, head.head_seq;
     RETURN;
   END IF;

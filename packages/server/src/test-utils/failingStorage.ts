@@ -35,7 +35,7 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     },
     append: (request) => refused(writeFailure) ?? inner.append(request),
     putDocument: (document) => refused(writeFailure) ?? inner.putDocument(document),
-    openRoom: (room) => refused(readFailure) ?? inner.openRoom(room),
+    readHead: (room) => refused(readFailure) ?? inner.readHead(room),
     readEvents: (room, afterSeq, limit) =>
       refused(readFailure) ?? inner.readEvents(room, afterSeq, limit),
     loadDocument: (kind, id) => refused(readFailure) ?? inner.loadDocument(kind, id),

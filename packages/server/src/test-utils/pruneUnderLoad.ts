@@ -49,7 +49,7 @@ export async function pruneUnderLoad(load: PruneLoad): Promise<PassSample[]> {
   const rooms = await Promise.all(
     Array.from({ length: load.rooms }, async (_, i) => {
       const room = `board:load-${i}`;
-      const { epoch, headSeq } = await storage.openRoom(room);
+      const { epoch, headSeq } = await storage.readHead(room);
       return { room, epoch, seq: headSeq };
     }),
   );

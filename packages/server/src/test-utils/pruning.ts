@@ -29,7 +29,7 @@ export async function appendWithOps(
   from: number,
   stepMs = 1,
 ): Promise<void> {
-  const { epoch, headSeq } = await storage.openRoom(room);
+  const { epoch, headSeq } = await storage.readHead(room);
   for (let i = 1; i <= count; i += 1) {
     const seq = headSeq + i;
     const frame = `{"seq":${seq}}`;
@@ -67,7 +67,7 @@ export async function storeRun(
   updatedAt: number,
 ): Promise<void> {
   const room = `workflow:${id}`;
-  const { epoch } = await storage.openRoom(room);
+  const { epoch } = await storage.readHead(room);
   const value = { id, status, updated_at: updatedAt };
   const documents = [{ kind: 'workflow' as const, id, value }];
   await storage.append({ room, epoch, seq: 1, frame: '{}', at: updatedAt, documents });

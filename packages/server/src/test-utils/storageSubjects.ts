@@ -1,7 +1,10 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { createPostgresStorage } from '../storage/createPostgresStorage.js';
-import { createSqliteStorage } from '../storage/createSqliteStorage.js';
+import { DATABASE_FILE, createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { startPostgres, type TestPostgres } from './engines/startPostgres.js';
 import { onTestCleanup, tempDataDir } from './index.js';
@@ -13,6 +16,8 @@ export interface StorageSubject {
   create(): Promise<Storage>;
   /** A new storage on the database of `storage`, which the case has closed: what a restart sees. */
   reopen(storage: Storage): Promise<Storage>;
+  /** The rows of the `rooms` table, read beside the storage: what reads of rooms wrote (SEQ5). */
+  roomRows(storage: Storage): Promise<number>;
   /** Releases what the subject started (a database server), after all its cases. */
   destroy(): Promise<void>;
 }
@@ -30,6 +35,14 @@ const sqliteSubject = (): StorageSubject => {
     name: 'sqlite',
     create: () => Promise.resolve(open(tempDataDir())),
     reopen: (storage) => Promise.resolve(open(dirs.get(storage) ?? tempDataDir())),
+    roomRows: (storage) => {
+      const db = new Database(join(dirs.get(storage) ?? '', DATABASE_FILE), { readonly: true });
+      try {
+        return Promise.resolve(db.prepare('SELECT count(*) FROM rooms').pluck().get() as number);
+      } finally {
+        db.close();
+      }
+    },
     destroy: () => Promise.resolve(),
   };
 };
@@ -57,6 +70,16 @@ const postgresSubject = (): StorageSubject => {
       return url
         ? Promise.resolve(open(url))
         : Promise.reject(new Error('reopen of a storage this subject did not create'));
+    },
+    async roomRows(storage) {
+      const client = new pg.Client({ connectionString: urls.get(storage) });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM rooms');
+        return rows[0]?.n ?? 0;
+      } finally {
+        await client.end();
+      }
     },
     async destroy() {
       if (cluster) await (await cluster).stop();

@@ -130,7 +130,7 @@ describe('Agent Kanban board', () => {
     });
     expect(calls.get('append')).toBe(1);
     expect(calls.get('appliedOp')).toBe(1);
-    expect((await storage.openRoom('board:count')).headSeq).toBe(edited.seq);
+    expect((await storage.readHead('board:count')).headSeq).toBe(edited.seq);
   });
 
   it('B2 B3 an op on a card that does not exist gets not_found with its op_id; presence.update shows the name; new boards have the default columns', async () => {

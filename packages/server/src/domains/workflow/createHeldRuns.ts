@@ -94,7 +94,7 @@ export function createHeldRuns(deps: {
       if (held && !isTerminal(held)) return events.catchUp(room(id), follower(id));
       // A finished run takes no more events, but retention on another node may have deleted it
       // (G3): storage then opens its room anew, with another epoch.
-      if (held && (await storage.openRoom(room(id))).epoch === head.epoch) return false;
+      if (held && (await storage.readHead(room(id))).epoch === head.epoch) return false;
       // One not held has nothing to replay onto: it is read as stored, between two equal heads.
       return events.catchUp(room(id), { reload: () => reread(id) });
     },
