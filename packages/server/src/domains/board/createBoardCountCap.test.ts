@@ -2,13 +2,17 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/createLogger.js';
-import { DATABASE_FILE } from '../../storage/createSqliteStorage.js';
+import { createSqliteStorage, DATABASE_FILE } from '../../storage/createSqliteStorage.js';
+import type { Storage } from '../../storage/Storage.js';
 import { answerTo } from '../../test-utils/boardClients.js';
 import { createFailingStorage } from '../../test-utils/failingStorage.js';
 import {
   connectTestClient,
   createCardOverHttp,
   dataOf,
+  onTestCleanup,
+  rawRequest,
+  type RawResponse,
   startTestServer,
   tempDataDir,
   wsOrigin,
@@ -89,5 +93,31 @@ describe('the cap on boards', () => {
     storage.recover();
     expect((await answerTo(socket, op)).type).toBe('ack');
     expect((await createCardOverHttp(server, 'c', 'c1')).status).toBe(201);
+  });
+
+  it('B5 at the cap, an operation on a board another node stored after this node found it new and before it counted the boards is applied, and a new board is still refused', async () => {
+    const shared = createSqliteStorage(tempDataDir(), createLogger('silent'));
+    onTestCleanup(() => shared.close());
+    // Node B stores board x while node A counts the boards for its first operation on x.
+    let beforeCount = (): Promise<unknown> => Promise.resolve();
+    const counted: Storage = {
+      ...shared,
+      countBoards: () => beforeCount().then(() => shared.countBoards()),
+    };
+    const a = await startTestServer({ storage: counted, maxBoards: 1 });
+    const b = await startTestServer({ storage: shared, maxBoards: 1 });
+    let storedOnB: RawResponse | null = null;
+    beforeCount = async () => {
+      beforeCount = () => Promise.resolve();
+      storedOnB = await createCardOverHttp(b, 'x', 'b1');
+    };
+
+    expect((await createCardOverHttp(a, 'x', 'a1')).status).toBe(201);
+    expect(storedOnB).toMatchObject({ status: 201 });
+    const { board } = (await rawRequest(b, '/api/boards/x')).json as {
+      board: { cards: { title: string }[] };
+    };
+    expect(board.cards.map((card) => card.title)).toEqual(['b1', 'a1']);
+    expect(await statusesOf(a, ['y'])).toEqual([409]);
   });
 });

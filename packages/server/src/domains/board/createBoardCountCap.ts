@@ -6,9 +6,15 @@ import { createTurns } from '../createTurns.js';
 export interface BoardCountCap {
   /**
    * Runs `store`, the first write of board `boardId` (the one that stores it), unless `max`
-   * boards are stored already: then `limit_exceeded` naming the cap.
+   * boards are stored already and `stored` (asked only then) says the board is still not stored:
+   * then `limit_exceeded` naming the cap.
    */
-  create<T>(boardId: string, opId: string, store: () => Promise<T>): Promise<T | DomainFailure>;
+  create<T>(
+    boardId: string,
+    opId: string,
+    store: () => Promise<T>,
+    stored: () => Promise<boolean>,
+  ): Promise<T | DomainFailure>;
 }
 
 /** Creates the cap on stored boards over `storage`'s count. */
@@ -19,9 +25,16 @@ export function createBoardCountCap(storage: Storage, max: number): BoardCountCa
   // The server never deletes a board: once the cap is reached it stays reached, and new boards
   // are refused without a count (a count per refusal would be work a client could ask for).
   let full = false;
-  const admit = async <T>(boardId: string, opId: string, store: () => Promise<T>) => {
+  const admit = async <T>(
+    boardId: string,
+    opId: string,
+    store: () => Promise<T>,
+    stored: () => Promise<boolean>,
+  ) => {
     full ||= (await storage.countBoards()) >= max;
-    if (!full) return store();
+    // Another node may have stored the board since the caller found it new: then this write is
+    // to a stored board, which the cap never refuses.
+    if (!full || (await stored())) return store();
     return domainFailure(
       'limit_exceeded',
       `board "${boardId}" cannot be created: the server already holds ${max} boards, the most it keeps (MAX_BOARDS); write to an existing board (op ${opId})`,
@@ -29,5 +42,7 @@ export function createBoardCountCap(storage: Storage, max: number): BoardCountCa
       'board_id',
     );
   };
-  return { create: (boardId, opId, store) => turns.run(() => admit(boardId, opId, store)) };
+  return {
+    create: (boardId, opId, store, stored) => turns.run(() => admit(boardId, opId, store, stored)),
+  };
 }

@@ -131,6 +131,14 @@ export function createBoardDomain(deps: {
   });
   const catchUp = (boardId: string): Promise<boolean> =>
     events.catchUp(room(boardId), follower(boardId));
+  /**
+   * Whether the board is stored: empty here may be stored elsewhere, and another node's first
+   * event reaches this one at a catch-up. Only valid inside the board's turn.
+   */
+  const stored = async (boardId: string): Promise<boolean> => {
+    if (events.applied(room(boardId)).seq === 0) await catchUp(boardId);
+    return events.applied(room(boardId)).seq > 0;
+  };
 
   /**
    * Runs in the board's turn, so each op is checked against the board every earlier op made; an
@@ -162,12 +170,15 @@ export function createBoardDomain(deps: {
     // The board the check built is the one stored and kept: the op is applied once.
     let change = checked;
     // A board is stored with its first event: the cap on boards is checked before it (rule B5).
-    // Empty here may be stored elsewhere: another node's first event reaches this one at a catch-up.
-    if (events.applied(room(boardId)).seq === 0) await catchUp(boardId);
-    const write: Append =
-      events.applied(room(boardId)).seq === 0
-        ? (steps) => cap.create(boardId, op.op_id, () => append(steps))
-        : append;
+    const write: Append = (await stored(boardId))
+      ? append
+      : (steps) =>
+          cap.create(
+            boardId,
+            op.op_id,
+            () => append(steps),
+            () => stored(boardId),
+          );
     const outcome = await write<BoardEvent>({
       ...follower(boardId),
       opId: op.op_id,
