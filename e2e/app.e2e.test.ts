@@ -365,6 +365,73 @@ describe('production build against the real server', () => {
     await Promise.all([context.close(), other.close()]);
   });
 
+  it('(10) changes the page gave up on unanswered are said maybe not saved, still after a reload, and once the board is reachable the page says which the server applied (the alert goes) and which it never did', async () => {
+    const boardId = `e2e-doubt-${Date.now().toString(36)}`;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The page's timers run on a clock the test moves, so the outbox's minute passes at once.
+    await page.clock.install();
+    await page.goto(`${origin}/board?board=${boardId}`);
+    await waitAllOpen(page);
+    await context.setOffline(true);
+    for (const title of ['Saved kite', 'Lost kite']) {
+      await page.getByRole('button', { name: 'Add card to Backlog' }).click();
+      await page.getByLabel('Card title').fill(title);
+      await page.getByRole('button', { name: 'Add card', exact: true }).click();
+    }
+    await page.getByText('2 changes waiting to send').first().waitFor();
+
+    // Reloaded while the board's socket cannot get through, the page sends both again, and
+    // gives up on them unanswered a minute later: the page before the reload may have sent them.
+    let blocked = true;
+    await page.routeWebSocket(/\/ws\/connect/, (ws) =>
+      blocked ? ws.close() : ws.connectToServer(),
+    );
+    await context.setOffline(false);
+    await page.reload();
+    await page.getByText('2 changes waiting to send').first().waitFor();
+    // As if the page before the reload had delivered the first: the server applied it.
+    const kept = await page.evaluate(
+      (key) => sessionStorage.getItem(key),
+      `liveline.board-ops.v1.${boardId}`,
+    );
+    const [saved] = JSON.parse(kept ?? '[]') as { op: object }[];
+    const posted = await fetch(`${origin}/api/boards/${boardId}/ops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(saved?.op),
+    });
+    expect(posted.status).toBe(201);
+    await page.clock.fastForward(61_000);
+    const alert = page.getByRole('alert', { name: 'Changes not applied' });
+    const maybe = [
+      'Adding “Saved kite” may not have been saved: it could not be sent in time.',
+      'Adding “Lost kite” may not have been saved: it could not be sent in time.',
+    ];
+    await alert.getByRole('listitem').nth(1).waitFor();
+    await expect(alert.getByRole('listitem').allTextContents()).resolves.toEqual(
+      maybe.map((text) => `${text}Dismiss`),
+    );
+
+    // The user must still learn of them after another reload.
+    await page.reload();
+    await alert.getByRole('listitem').nth(1).waitFor();
+    await expect(alert.getByRole('listitem').allTextContents()).resolves.toEqual(
+      maybe.map((text) => `${text}Dismiss`),
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'board-in-doubt.png'), fullPage: true });
+
+    blocked = false;
+    const retry = page.getByRole('button', { name: /^Retry / }).first();
+    if (await retry.isVisible()) await retry.click({ timeout: 2_000 }).catch(() => undefined);
+    await alert
+      .getByText('Adding “Lost kite” was not saved: the server never applied it.')
+      .waitFor({ timeout: 30_000 });
+    await expect(alert.getByRole('listitem').count()).resolves.toBe(1);
+    await page.locator('[aria-label="Card Saved kite"]').waitFor();
+    await context.close();
+  });
+
   it('(7) a route that does not exist shows stopped with its reason, and no reconnect loop', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // The page's timers run on a clock the test moves, so a minute of retries takes no wall time.

@@ -88,6 +88,12 @@ export function BoardPage() {
           {board && <PresenceList presence={presence} self={clientId} />}
         </div>
       </header>
+      {/* Also while the board loads: after a reload the user learns of them before it can. */}
+      <RefusalAlert
+        refusals={refused}
+        onDismiss={dismiss}
+        afterLast={() => boardRef.current?.focus()}
+      />
       {forbidden ? (
         <div className="callout" role="alert">
           <strong>No access to board {boardId}.</strong> Your token does not include it: ask for an
@@ -95,11 +101,6 @@ export function BoardPage() {
         </div>
       ) : board ? (
         <>
-          <RefusalAlert
-            refusals={refused}
-            onDismiss={dismiss}
-            afterLast={() => boardRef.current?.focus()}
-          />
           <fieldset
             ref={boardRef}
             tabIndex={-1}
