@@ -6,6 +6,7 @@ import {
   brokenWords,
   launchChromium,
   overallPhase,
+  reloadWithBoardBlocked,
   SCREENSHOTS,
   sideOverflow,
   smallestText,
@@ -328,13 +329,7 @@ describe('production build against the real server', () => {
     await page.getByLabel('Move Offline kite to').selectOption('review');
     await page.getByText('2 changes waiting to send').first().waitFor();
 
-    // The page is reloaded while the board's socket still cannot get through (the page itself can).
-    let blocked = true;
-    await page.routeWebSocket(/\/ws\/connect/, (ws) =>
-      blocked ? ws.close() : ws.connectToServer(),
-    );
-    await context.setOffline(false);
-    await page.reload();
+    const unblock = await reloadWithBoardBlocked(page);
     const kept = page.getByRole('list', { name: 'Your changes not saved yet' });
     // Read once React has rendered the list: allTextContents() does not wait.
     await kept.getByRole('listitem').nth(1).waitFor();
@@ -349,10 +344,7 @@ describe('production build against the real server', () => {
     });
     expect((await savedTitles()).flatMap(([, titles]) => titles)).toEqual([]);
 
-    blocked = false;
-    // Skip the rest of the backoff when the indicator offers it (it may end by itself meanwhile).
-    const retry = page.getByRole('button', { name: /^Retry / }).first();
-    if (await retry.isVisible()) await retry.click({ timeout: 2_000 }).catch(() => undefined);
+    await unblock();
     const card = page.locator('[data-column-id="review"] [aria-label="Card Offline kite"]');
     await card.and(page.locator(':not(.is-pending)')).waitFor({ timeout: 30_000 });
     await expect(savedTitles()).resolves.toContainEqual(['review', ['Offline kite']]);
@@ -383,12 +375,7 @@ describe('production build against the real server', () => {
 
     // Reloaded while the board's socket cannot get through, the page sends both again, and
     // gives up on them unanswered a minute later: the page before the reload may have sent them.
-    let blocked = true;
-    await page.routeWebSocket(/\/ws\/connect/, (ws) =>
-      blocked ? ws.close() : ws.connectToServer(),
-    );
-    await context.setOffline(false);
-    await page.reload();
+    const unblock = await reloadWithBoardBlocked(page);
     await page.getByText('2 changes waiting to send').first().waitFor();
     // As if the page before the reload had delivered the first: the server applied it.
     const kept = await page.evaluate(
@@ -421,9 +408,7 @@ describe('production build against the real server', () => {
     );
     await page.screenshot({ path: join(SCREENSHOTS, 'board-in-doubt.png'), fullPage: true });
 
-    blocked = false;
-    const retry = page.getByRole('button', { name: /^Retry / }).first();
-    if (await retry.isVisible()) await retry.click({ timeout: 2_000 }).catch(() => undefined);
+    await unblock();
     await alert
       .getByText('Adding “Lost kite” was not saved: the server never applied it.')
       .waitFor({ timeout: 30_000 });

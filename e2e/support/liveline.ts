@@ -123,3 +123,20 @@ export function smallestText(page: Page, selector: string): Promise<number> {
     return sizes.length ? Math.min(...sizes) : 0;
   }, selector);
 }
+
+/**
+ * Reloads `page`, back online, while its board's socket still cannot get through (the page itself
+ * can). Answers the function that lets the socket through and skips the rest of the backoff when
+ * the indicator offers it (it may end by itself meanwhile).
+ */
+export async function reloadWithBoardBlocked(page: Page): Promise<() => Promise<void>> {
+  let blocked = true;
+  await page.routeWebSocket(/\/ws\/connect/, (ws) => (blocked ? ws.close() : ws.connectToServer()));
+  await page.context().setOffline(false);
+  await page.reload();
+  return async () => {
+    blocked = false;
+    const retry = page.getByRole('button', { name: /^Retry / }).first();
+    if (await retry.isVisible()) await retry.click({ timeout: 2_000 }).catch(() => undefined);
+  };
+}
