@@ -2,42 +2,42 @@
 export interface ConnectionCapLimits {
   /** Open sockets in total. */
   readonly maxConnections: number;
-  /** Open sockets per client IP. */
+  /** Open sockets per client: an IPv4 address or an IPv6 /64 (http/addressKey.ts). */
   readonly maxConnectionsPerIp: number;
 }
 
 /** Why a connection was refused: the per-IP or the total cap is reached. */
 export type CapScope = 'ip' | 'total';
 
-/** Counts open WebSockets per IP and in total; a slot is held from the upgrade until the TCP socket closes. */
+/** Counts open WebSockets per client and in total; a slot is held from the upgrade until the TCP socket closes. */
 export interface ConnectionCaps {
-  /** Takes a slot for `ip`, or names the cap that is full. */
+  /** Takes a slot for `client` (http/addressKey.ts), or names the cap that is full. */
   admit(
-    ip: string,
+    client: string,
   ): { ok: true; release: () => void } | { ok: false; scope: CapScope; limit: number };
 }
 
 /** Creates the connection counter of rule L5. */
 export function createConnectionCaps(limits: ConnectionCapLimits): ConnectionCaps {
-  const perIp = new Map<string, number>();
+  const perClient = new Map<string, number>();
   let total = 0;
   return {
-    admit(ip) {
-      const mine = perIp.get(ip) ?? 0;
+    admit(client) {
+      const mine = perClient.get(client) ?? 0;
       if (mine >= limits.maxConnectionsPerIp)
         return { ok: false, scope: 'ip', limit: limits.maxConnectionsPerIp };
       if (total >= limits.maxConnections)
         return { ok: false, scope: 'total', limit: limits.maxConnections };
-      perIp.set(ip, mine + 1);
+      perClient.set(client, mine + 1);
       total += 1;
       return {
         ok: true,
         // Called once, from the TCP socket's 'close'.
         release() {
           total -= 1;
-          const left = (perIp.get(ip) ?? 1) - 1;
-          if (left > 0) perIp.set(ip, left);
-          else perIp.delete(ip);
+          const left = (perClient.get(client) ?? 1) - 1;
+          if (left > 0) perClient.set(client, left);
+          else perClient.delete(client);
         },
       };
     },

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { addressKey } from '../http/addressKey.js';
 import { checkHandshakeHeaders } from './checkHandshakeHeaders.js';
 import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
@@ -38,9 +39,10 @@ export function createUpgradeAdmission(options: UpgradeAdmissionOptions): AdmitU
           ...(problem.status === 426 ? { headers: { 'Sec-WebSocket-Version': '13' } } : {}),
         },
       };
-    // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it.
-    const ip = options.clientAddress(req);
-    const slot = caps.admit(ip);
+    // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it. An
+    // IPv6 host owns a /64: counted by it, it cannot rotate through its addresses for more slots.
+    const client = addressKey(options.clientAddress(req));
+    const slot = caps.admit(client);
     if (!slot.ok)
       return {
         ok: false,
@@ -49,7 +51,7 @@ export function createUpgradeAdmission(options: UpgradeAdmissionOptions): AdmitU
           code: 'unavailable',
           message:
             slot.scope === 'ip'
-              ? `too many connections from ${ip} (limit ${slot.limit}); close some or retry later`
+              ? `too many connections from ${client} (limit ${slot.limit}); close some or retry later`
               : `the server is at its connection limit (${slot.limit}); retry later`,
           field: null,
           headers: { 'Retry-After': '1' },
