@@ -417,6 +417,31 @@ describe('production build against the real server', () => {
     await context.close();
   });
 
+  it("(11) another site's page cannot read the API with an <img> (refused, O6), while the app's own reads pass", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The app under another site name: localhost is another site than 127.0.0.1.
+    await page.goto(`http://localhost:${server.port}/`);
+    expect(await page.evaluate(async () => (await fetch('/api/workflows')).status)).toBe(200);
+    const probe = `${origin}/api/workflows?probe=o6`;
+    await page.evaluate(
+      (src) =>
+        new Promise<void>((resolve) => {
+          const img = new Image();
+          img.onload = img.onerror = () => resolve();
+          img.src = src;
+        }),
+      probe,
+    );
+    const refusals = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('http.refused') && line.includes('/api/workflows?probe='));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toContain('Sec-Fetch-Site: cross-site');
+    await context.close();
+  });
+
   it('(7) a route that does not exist shows stopped with its reason, and no reconnect loop', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // The page's timers run on a clock the test moves, so a minute of retries takes no wall time.

@@ -111,7 +111,12 @@ describe('HTTP rate limit', () => {
     const { server, limited } = await startLoggedServer({ httpRateLimit: 3 });
     const user = () =>
       rawRequest(server, '/api/routes', { headers: { 'Sec-Fetch-Site': 'same-origin' } });
-    // What a page elsewhere makes the browser send: an <img>, a rebinding page, a form post.
+    // What a page elsewhere makes the browser send: a link followed (served, O6), an <img>
+    // (refused, O6), a rebinding page, a form post.
+    const followed = () =>
+      rawRequest(server, '/api/workflows', {
+        headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' },
+      });
     const img = () =>
       rawRequest(server, '/api/workflows', {
         headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Dest': 'image' },
@@ -125,7 +130,7 @@ describe('HTTP rate limit', () => {
       });
 
     expect([
-      (await img()).status,
+      (await followed()).status,
       (await rebound()).status,
       (await posted()).status,
       (await img()).status,

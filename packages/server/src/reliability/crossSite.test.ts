@@ -94,6 +94,38 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
       expect(await statusesFrom(origin), origin).toEqual([403, 403]);
   });
 
+  it("O6 a read another site's page makes the browser send (Sec-Fetch-Site: cross-site, not a navigation) is 403; a navigation, a same-site read, an allowed origin's read and curl pass, and an upgrade is judged by its Origin alone", async () => {
+    const server = await startTestServer({ allowedOrigins: ['http://127.0.0.1:5999'] });
+    const read = (headers: Record<string, string>) =>
+      rawRequest(server, '/api/workflows', { headers });
+    const img = { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'no-cors' };
+
+    const refused = await read(img);
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused.json)).toMatchObject({ field: 'origin' });
+    expect(errorOf(refused.json).message).toContain('Sec-Fetch-Site: cross-site');
+    expect((await read({ ...img, Origin: EVIL, 'Sec-Fetch-Mode': 'cors' })).status).toBe(403);
+
+    const passing: Record<string, string>[] = [
+      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' },
+      { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors' },
+      { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' },
+      { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' },
+      { ...img, 'Sec-Fetch-Mode': 'cors', Origin: 'http://127.0.0.1:5999' },
+      {},
+    ];
+    for (const headers of passing)
+      expect((await read(headers)).status, JSON.stringify(headers)).toBe(200);
+
+    const upgrade = (origin: string) =>
+      rawRequest(server, '/ws/transport', {
+        upgrade: true,
+        headers: { Origin: origin, 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'websocket' },
+      });
+    expect((await upgrade('http://127.0.0.1:5999')).status).toBe(101);
+    expect((await upgrade(EVIL)).status).toBe(403);
+  });
+
   it('O3 a foreign Host is refused with 403 naming ALLOWED_HOSTS on HTTP and upgrades; loopback names and IPs pass', async () => {
     const server = await startTestServer();
     const rebound = await rawRequest(server, '/health', {

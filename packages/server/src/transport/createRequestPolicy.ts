@@ -2,7 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 
-/** Where a request may come from: the `Host` it names (rule O3) and the `Origin` it carries (O1, O2). */
+/**
+ * Where a request may come from: the `Host` it names (rule O3), the `Origin` it carries (O1, O2)
+ * and, for reads, the site the browser says it comes from (O6).
+ */
 export interface RequestPolicyOptions {
   /**
    * Origins allowed to open sockets and send state-changing requests (read on every check);
@@ -78,14 +81,24 @@ export function createRequestPolicy(options: RequestPolicyOptions): RequestPolic
           `host ${hostName(host).slice(0, 100)} is not allowed; add it to ALLOWED_HOSTS (--allowed-hosts)`,
         );
       const origin = req.headers.origin;
-      if (
-        guarded &&
-        origin !== undefined &&
-        !options.allowedOrigins().some((entry) => matchesOrigin(origin, entry))
-      )
+      const allowed = (value: string) =>
+        options.allowedOrigins().some((entry) => matchesOrigin(value, entry));
+      if (guarded && origin !== undefined && !allowed(origin))
         return refusal(
           'origin',
           `origin ${origin.slice(0, 100)} is not allowed; add it to ALLOWED_ORIGINS (--allowed-origins)`,
+        );
+      // Without CORS another site's page cannot read an answer, but it can still tell answers
+      // apart (an <img>'s onload, a timing): refused, its page learns nothing (rule O6).
+      if (
+        !guarded &&
+        req.headers['sec-fetch-site'] === 'cross-site' &&
+        req.headers['sec-fetch-mode'] !== 'navigate' &&
+        !(origin !== undefined && allowed(origin))
+      )
+        return refusal(
+          'origin',
+          "another site's page may not read the API (Sec-Fetch-Site: cross-site); open the link itself, or use the app",
         );
       return null;
     },
