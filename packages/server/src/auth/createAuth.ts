@@ -7,6 +7,7 @@ import {
   type Grant,
   type Permission,
 } from '@liveline/protocol';
+import { addressKey } from '../http/addressKey.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { createFailureLimiter } from './createFailureLimiter.js';
@@ -98,7 +99,10 @@ export function createAuth(
   verify: VerifyToken | null,
   log: Logger,
   now: () => number,
-  /** The client's address, through trusted proxies (rule L6): the limiter counts clients. */
+  /**
+   * The client's address, through trusted proxies (rule L6): the limiter counts clients, an IPv6
+   * one by its /64 (http/addressKey.ts).
+   */
   clientAddress: (req: IncomingMessage) => string,
 ): Auth {
   const limiter = createFailureLimiter(now);
@@ -125,20 +129,21 @@ export function createAuth(
           headers: {},
         });
       if (verify === null || permission === PUBLIC) return { ok: true, identity: null };
-      const ip = clientAddress(req);
-      const wait = limiter.retryAfter(ip);
+      // An IPv6 host owns a /64: counted by it, it cannot rotate through its addresses for more tries.
+      const client = addressKey(clientAddress(req));
+      const wait = limiter.retryAfter(client);
       if (wait > 0)
         return refuse(req, {
           status: 429,
           closeCode: 4429,
           code: 'rate_limited',
-          message: `too many failed authentications from ${ip}; retry in ${wait} s`,
+          message: `too many failed authentications from ${client}; retry in ${wait} s`,
           headers: { 'Retry-After': String(wait) },
         });
       if (source.kind === 'none') return refuse(req, unauthorized('token missing'));
       const identity = await verify(source.token);
       if (typeof identity === 'string') {
-        limiter.fail(ip);
+        limiter.fail(client);
         return refuse(req, unauthorized(identity));
       }
       if (!isAllowed(identity.grants, permission.resource, target, permission.action))

@@ -200,6 +200,38 @@ describe('signed tokens', () => {
     expect(other.status).toBe(200);
   });
 
+  it('A7 L6 an IPv6 client counts by its /64: a host rotating through the addresses of its /64 shares one failure window, another /64 has its own, and an IPv4-mapped address counts as its IPv4 address', async () => {
+    const server = await startTestServer({
+      authSecret: SECRET,
+      host: '::1',
+      trustedProxies: ['::1'],
+    });
+    const good = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
+    const from = (client: string, token = 'x.y.z') =>
+      rawRequest(server, '/api/transport', {
+        headers: { ...bearer(token), 'X-Forwarded-For': client },
+        localAddress: '::1',
+      });
+    const fail = async (clients: (i: number) => string) =>
+      new Set(
+        (
+          await Promise.all(
+            Array.from({ length: AUTH_FAILURES_PER_WINDOW }, (_, i) => from(clients(i))),
+          )
+        ).map((answer) => answer.status),
+      );
+
+    expect(await fail((i) => `2001:db8:0:7::${i + 1}`)).toEqual(new Set([401]));
+    const rotated = await from('2001:DB8:0:7:a:b:c:d', good);
+    expect([rotated.status, rotated.json]).toMatchObject([
+      429,
+      { error: { message: expect.stringContaining('2001:db8:0:7::/64') as string } },
+    ]);
+    expect((await from('2001:db8:0:8::1', good)).status).toBe(200);
+    expect(await fail((i) => (i % 2 === 0 ? '10.0.0.1' : '::ffff:a00:1'))).toEqual(new Set([401]));
+    expect((await from('::ffff:10.0.0.1', good)).status).toBe(429);
+  });
+
   it('A5 HTTP routes check their permission: 403 without it, public routes need no token', async () => {
     const server = await startTestServer({ authSecret: SECRET });
     const viewer = await mintToken(SECRET, {

@@ -16,7 +16,7 @@ const groupsOf = (ipv6: string): number[] => {
 };
 
 /**
- * The client an address counts as in the per-address limits (rules L5, L7): an IPv6 address by its /64
+ * The client an address counts as in the per-address limits (rules L5, A7, L7): an IPv6 address by its /64
  * (`2001:db8:0:7::/64`), since one host owns a /64 and can send from any address in it; an
  * IPv4-mapped one (`::ffff:1.2.3.4`) by its IPv4 address; anything else (IPv4) as it is.
  */
