@@ -126,6 +126,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const rejectAdmission = (req: IncomingMessage, socket: Duplex, r: UpgradeRejection): void => {
     log.warn('ws.upgrade_rejected', {
       path: loggableUrl(req.url ?? ''),
+      // The whole address, as auth.refused logs it: the reason names only the /64 L5 counted.
+      ip: options.clientAddress(req),
       origin: req.headers.origin ?? null,
       status: r.status,
       reason: r.message,
