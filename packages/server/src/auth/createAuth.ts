@@ -7,7 +7,7 @@ import {
   type Grant,
   type Permission,
 } from '@liveline/protocol';
-import { addressKey } from '../http/addressKey.js';
+import { addressKey } from './addressKey.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { createFailureLimiter } from './createFailureLimiter.js';
@@ -101,7 +101,7 @@ export function createAuth(
   now: () => number,
   /**
    * The client's address, through trusted proxies (rule L6): the limiter counts clients, an IPv6
-   * one by its /64 (http/addressKey.ts).
+   * one by its /64 (addressKey.ts).
    */
   clientAddress: (req: IncomingMessage) => string,
 ): Auth {

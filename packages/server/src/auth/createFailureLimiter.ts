@@ -5,7 +5,7 @@ export const AUTH_FAILURE_WINDOW_MS = 60_000;
 /** Clients tracked at most; the oldest windows are dropped first. */
 const MAX_TRACKED = 10_000;
 
-/** Counts authentication failures per client: an IPv4 address or an IPv6 /64 (http/addressKey.ts). */
+/** Counts authentication failures per client: an IPv4 address or an IPv6 /64 (addressKey.ts). */
 export interface FailureLimiter {
   /** Seconds until `client` may try again, or 0 when it may try now. */
   retryAfter(client: string): number;

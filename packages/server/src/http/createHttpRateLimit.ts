@@ -5,7 +5,7 @@ import type { TokenSource } from '../auth/readToken.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { errorBody, sendJson } from '../transport/httpReplies.js';
-import { addressKey } from './addressKey.js';
+import { addressKey } from '../auth/addressKey.js';
 
 /** The fixed window the HTTP rate limit counts requests in (rule L7), in ms. */
 export const HTTP_RATE_WINDOW_MS = 10_000;

@@ -2,7 +2,7 @@
 export interface ConnectionCapLimits {
   /** Open sockets in total. */
   readonly maxConnections: number;
-  /** Open sockets per client: an IPv4 address or an IPv6 /64 (http/addressKey.ts). */
+  /** Open sockets per client: an IPv4 address or an IPv6 /64 (auth/addressKey.ts). */
   readonly maxConnectionsPerIp: number;
 }
 
@@ -11,7 +11,7 @@ export type CapScope = 'ip' | 'total';
 
 /** Counts open WebSockets per client and in total; a slot is held from the upgrade until the TCP socket closes. */
 export interface ConnectionCaps {
-  /** Takes a slot for `client` (http/addressKey.ts), or names the cap that is full. */
+  /** Takes a slot for `client` (auth/addressKey.ts), or names the cap that is full. */
   admit(
     client: string,
   ): { ok: true; release: () => void } | { ok: false; scope: CapScope; limit: number };

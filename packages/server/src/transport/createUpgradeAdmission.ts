@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { addressKey } from '../http/addressKey.js';
+import { addressKey } from '../auth/addressKey.js';
 import { checkHandshakeHeaders } from './checkHandshakeHeaders.js';
 import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import type { RequestPolicy } from './createRequestPolicy.js';

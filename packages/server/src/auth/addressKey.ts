@@ -19,6 +19,8 @@ const groupsOf = (ipv6: string): number[] => {
  * The client an address counts as in the per-address limits (rules L5, A7, L7): an IPv6 address by its /64
  * (`2001:db8:0:7::/64`), since one host owns a /64 and can send from any address in it; an
  * IPv4-mapped one (`::ffff:1.2.3.4`) by its IPv4 address; anything else (IPv4) as it is.
+ * It lives in auth/, which imports neither http/ nor transport/: all three limits can use it
+ * with imports that go one way.
  */
 export function addressKey(address: string): string {
   // A zone id (`fe80::1%eth0`) names the interface, not the host.
