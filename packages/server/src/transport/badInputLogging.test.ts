@@ -78,6 +78,25 @@ describe('bad input in the log', () => {
     expect(logged).not.toContain(token.split('.')[2]);
   });
 
+  it('O2 O3 an HTTP request refused for its Origin or Host is one warn line (http.refused) with its field and the client’s whole address, never the token', async () => {
+    const { server, token, lines, of } = await startLoggedServer();
+    const send = (headers: Record<string, string>) =>
+      rawRequest(server, '/api/transport', {
+        body: { type: 'play' },
+        headers: { Authorization: `Bearer ${token}`, ...headers },
+        localAddress: '127.0.0.2',
+      });
+    expect((await send({ Origin: 'https://evil.example' })).status).toBe(403);
+    expect((await send({ Host: 'rebind.evil.example' })).status).toBe(403);
+    expect(of('http.refused').map((l) => [l.level, l.fields])).toEqual(
+      ['origin', 'host'].map((field) => [
+        'warn',
+        expect.objectContaining({ field, ip: '127.0.0.2' }) as LogFields,
+      ]),
+    );
+    expect(JSON.stringify(lines)).not.toContain(token.split('.')[2]);
+  });
+
   it('E1 E2 L1 a socket’s first bad message is one warn line with its code and field; the rest are counted in one line when it closes', async () => {
     const { server, token, lines, of } = await startLoggedServer();
     const headers = { Authorization: `Bearer ${token}` };

@@ -191,6 +191,7 @@ export function createHttpHandler(
       log.warn('http.refused', {
         method: req.method ?? '',
         path: loggableUrl(req.url ?? ''),
+        ip: options.clientAddress(req),
         field: refused.field,
         reason: refused.message,
       });
