@@ -380,9 +380,9 @@ describe('production build against the real server', () => {
     // As if the page before the reload had delivered the first: the server applied it.
     const kept = await page.evaluate(
       (key) => sessionStorage.getItem(key),
-      `liveline.board-ops.v1.${boardId}`,
+      `liveline.board-ops.v2.${boardId}`,
     );
-    const [saved] = JSON.parse(kept ?? '[]') as { op: object }[];
+    const [saved] = (JSON.parse(kept ?? '{}') as { ops?: { op: object }[] }).ops ?? [];
     const posted = await fetch(`${origin}/api/boards/${boardId}/ops`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

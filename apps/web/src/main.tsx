@@ -6,16 +6,19 @@ import { countCommit } from './lib/commitCounter';
 import { liveline } from './lib/liveline';
 import { resendSavedOps } from './lib/resendSavedOps';
 import { takeSavedRefusals } from './lib/saveRefusals';
+import { savedBy } from './lib/savedBy';
 import { adoptTokenFromUrl, readSession } from './lib/session';
 import { usePendingOpsStore } from './stores/pendingOpsStore';
 import { useSessionStore } from './stores/sessionStore';
 import './styles.css';
 
 adoptTokenFromUrl();
-useSessionStore.setState({ session: readSession() });
+const session = readSession();
+useSessionStore.setState({ session });
 // What the user was told of changes not saved, or maybe not, and has not dismissed is told still.
-usePendingOpsStore.setState({ refused: takeSavedRefusals() });
-// Board changes not yet answered when this tab was reloaded or closed are sent again.
+usePendingOpsStore.setState({ refused: takeSavedRefusals(savedBy(session)) });
+// Board changes not yet answered when this tab was reloaded or closed are sent again, if made
+// under this token's subject; the user is told of any made under another.
 resendSavedOps(liveline());
 // A new invite link opened in this tab: every connection starts over with its token.
 window.addEventListener('hashchange', () => adoptTokenFromUrl() && window.location.reload());

@@ -8,6 +8,8 @@ const TOKEN_KEY = 'liveline.token';
  */
 export interface Session {
   readonly token: string;
+  /** The token's subject: whom the server attributes what it sends to (PROTOCOL.md B1). */
+  readonly sub: string;
   /** The token's `name`, else its `sub`. */
   readonly name: string;
   readonly grants: readonly Grant[];
@@ -30,6 +32,7 @@ export function sessionOf(token: string): Session | null {
     if (typeof sub !== 'string' || typeof exp !== 'number') return null;
     return {
       token,
+      sub,
       name: typeof name === 'string' && name ? name : sub,
       grants: parseScope(scope),
       expiresAt: exp * 1000,

@@ -54,10 +54,14 @@ describe('BoardPage against a real server: changes that may not have been saved 
     const client = createClient({ origin: server().origin, environment: clock.environment });
     const sent = addCard('kite', 'Kite');
     await postOp('left', sent);
-    saveBoardOps('left', [
-      { op: sent, at: Date.now(), title: 'Kite' },
-      { op: addCard('lost', 'Lost kite'), at: Date.now(), title: 'Lost kite' },
-    ]);
+    saveBoardOps(
+      'left',
+      [
+        { op: sent, at: Date.now(), title: 'Kite' },
+        { op: addCard('lost', 'Lost kite'), at: Date.now(), title: 'Lost kite' },
+      ],
+      null,
+    );
     const page = await openBoard('left', client);
     await page.network(false);
     act(() => resendSavedOps(client));

@@ -122,10 +122,14 @@ describe('BoardPage against a real server: changes the server answers late, or a
       card_id: 'kite',
       title: 'Kite v2',
     } as const;
-    saveBoardOps('reload', [
-      { op: create, at: Date.now(), title: 'Kite' },
-      { op: edit, at: Date.now(), title: 'Kite' },
-    ]);
+    saveBoardOps(
+      'reload',
+      [
+        { op: create, at: Date.now(), title: 'Kite' },
+        { op: edit, at: Date.now(), title: 'Kite' },
+      ],
+      null,
+    );
 
     resendSavedOps(liveline());
     const page = await openBoard('reload');
@@ -141,9 +145,11 @@ describe('BoardPage against a real server: changes the server answers late, or a
     const client = createClient({ origin: server().origin, environment: clock.environment });
     const page = await openBoard('reload-offline', client);
     await page.network(false);
-    saveBoardOps('reload-offline', [
-      { op: addCard('kite', 'Kite'), at: Date.now(), title: 'Kite' },
-    ]);
+    saveBoardOps(
+      'reload-offline',
+      [{ op: addCard('kite', 'Kite'), at: Date.now(), title: 'Kite' }],
+      null,
+    );
 
     act(() => resendSavedOps(client));
     expect(page.column('Backlog').getByRole('listitem', { name: 'Card Kite' })).toHaveTextContent(
@@ -158,9 +164,11 @@ describe('BoardPage against a real server: changes the server answers late, or a
 
   it('a change saved before a reload longer ago than its op id is surely kept is not sent again, and the user is told it may not have been saved', async () => {
     const create = addCard('old', 'Old kite');
-    saveBoardOps('reload-old', [
-      { op: create, at: Date.now() - RESEND_WITHIN_MS, title: 'Old kite' },
-    ]);
+    saveBoardOps(
+      'reload-old',
+      [{ op: create, at: Date.now() - RESEND_WITHIN_MS, title: 'Old kite' }],
+      null,
+    );
 
     resendSavedOps(liveline());
     await openBoard('reload-old');

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import { saveBoardOps, type SavedOp } from '../lib/saveBoardOps';
 import { saveRefusals, type RefusedOp } from '../lib/saveRefusals';
+import { savedBy } from '../lib/savedBy';
+import { useSessionStore } from './sessionStore';
 
 /** A board operation the server has not answered yet. */
 export interface PendingBoardOp extends SavedOp {
@@ -36,14 +38,18 @@ export const usePendingOpsStore = create<PendingOpsState>()((set) => ({
   dismiss: (opId) => set(({ refused }) => ({ refused: refused.filter((r) => r.id !== opId) })),
 }));
 
-// Every change is saved, so a reload sends the pending operations still and shows the refusals.
+// Every change is saved, so a reload sends the pending operations still and shows the refusals,
+// with who made them: the page's session, set once at its start, whatever token a new invite link
+// has put in storage since (a reload follows it).
 usePendingOpsStore.subscribe(({ pending, refused }, previous) => {
-  if (refused !== previous.refused) saveRefusals(refused);
+  const by = savedBy(useSessionStore.getState().session);
+  if (refused !== previous.refused) saveRefusals(refused, by);
   if (pending === previous.pending) return;
   const boards = new Set([...pending, ...previous.pending].map((p) => p.boardId));
   for (const boardId of boards)
     saveBoardOps(
       boardId,
       pending.filter((p) => p.boardId === boardId).map(({ op, at, title }) => ({ op, at, title })),
+      by,
     );
 });
