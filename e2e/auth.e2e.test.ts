@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
   launchChromium,
+  reloadWithBoardBlocked,
   ROOT,
   startServer,
   tempDataDir,
@@ -110,6 +111,44 @@ describe('signed-in web app against a server with auth on', () => {
     const page = await openPage();
     await page.goto(invite('/board?board=secret-board', 'al', 'board:e2e-auth:write'));
     await page.getByRole('alert').filter({ hasText: 'No access to board secret-board' }).waitFor();
+    await page.close();
+  });
+
+  it('(B1) changes saved in a tab are not sent under the token of an invite link opened in it since: the page says whose they were, and the server never applies them as the new subject', async () => {
+    const board = 'e2e-auth-switch';
+    const page = await openPage();
+    await page.goto(invite(`/board?board=${board}`, 'alice', `board:${board}:write`));
+    await waitAllOpen(page);
+    await page.context().setOffline(true);
+    await page.getByRole('button', { name: 'Add card to Backlog' }).click();
+    await page.getByLabel('Card title').fill('Alice kite');
+    await page.getByRole('button', { name: 'Add card', exact: true }).click();
+    await page.getByText('1 change waiting to send').first().waitFor();
+
+    // Bob's invite link, opened in the same tab: the page reloads under Bob's token.
+    const bob = new URL(invite(`/board?board=${board}`, 'bob', `board:${board}:write`)).hash;
+    const unblock = await reloadWithBoardBlocked(page, async () => {
+      const reloaded = page.waitForEvent('load');
+      await page.evaluate((hash) => (window.location.hash = hash), bob);
+      await reloaded;
+    });
+    const alert = page.getByRole('alert', { name: 'Changes not applied' });
+    await alert
+      .getByText('1 change made as ALICE was not sent: you are now signed in as BOB.')
+      .waitFor();
+    await unblock();
+    // Bob's own change goes after anything the page sent at its start, on the same socket.
+    await page.getByRole('button', { name: 'Add card to Backlog' }).click();
+    await page.getByLabel('Card title').fill('Bob kite');
+    await page.getByRole('button', { name: 'Add card', exact: true }).click();
+    const card = page.getByRole('listitem', { name: 'Card Bob kite' });
+    await card.and(page.locator(':not(.is-pending)')).waitFor({ timeout: 30_000 });
+    const response = await fetch(`${server.origin}/api/boards/${board}`, {
+      headers: { authorization: `Bearer ${bob.replace('#token=', '')}` },
+    });
+    const { board: saved } = (await response.json()) as { board: { cards: { title: string }[] } };
+    expect(saved.cards.map((c) => c.title)).toEqual(['Bob kite']);
+    expect(await alert.textContent()).toContain('made as ALICE was not sent');
     await page.close();
   });
 

@@ -125,15 +125,19 @@ export function smallestText(page: Page, selector: string): Promise<number> {
 }
 
 /**
- * Reloads `page`, back online, while its board's socket still cannot get through (the page itself
- * can). Answers the function that lets the socket through and skips the rest of the backoff when
- * the indicator offers it (it may end by itself meanwhile).
+ * Reloads `page` (with `reload`, by default `page.reload()`), back online, while its board's socket
+ * still cannot get through (the page itself can). Answers the function that lets the socket
+ * through and skips the rest of the backoff when the indicator offers it (it may end by itself
+ * meanwhile).
  */
-export async function reloadWithBoardBlocked(page: Page): Promise<() => Promise<void>> {
+export async function reloadWithBoardBlocked(
+  page: Page,
+  reload: () => Promise<unknown> = () => page.reload(),
+): Promise<() => Promise<void>> {
   let blocked = true;
   await page.routeWebSocket(/\/ws\/connect/, (ws) => (blocked ? ws.close() : ws.connectToServer()));
   await page.context().setOffline(false);
-  await page.reload();
+  await reload();
   return async () => {
     blocked = false;
     const retry = page.getByRole('button', { name: /^Retry / }).first();
