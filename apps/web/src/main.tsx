@@ -7,7 +7,7 @@ import { liveline } from './lib/liveline';
 import { resendSavedOps } from './lib/resendSavedOps';
 import { takeSavedRefusals } from './lib/saveRefusals';
 import { savedBy } from './lib/savedBy';
-import { adoptTokenFromUrl, readSession } from './lib/session';
+import { adoptTokenFromUrl, readSession, reloadOnInviteLink } from './lib/session';
 import { usePendingOpsStore } from './stores/pendingOpsStore';
 import { useSessionStore } from './stores/sessionStore';
 import './styles.css';
@@ -21,7 +21,7 @@ usePendingOpsStore.setState({ refused: takeSavedRefusals(savedBy(session)) });
 // under this token's subject; the user is told of any made under another.
 resendSavedOps(liveline());
 // A new invite link opened in this tab: every connection starts over with its token.
-window.addEventListener('hashchange', () => adoptTokenFromUrl() && window.location.reload());
+reloadOnInviteLink();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

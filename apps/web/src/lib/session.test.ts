@@ -1,5 +1,12 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { adoptTokenFromUrl, currentToken, readSession, sessionAllows, sessionOf } from './session';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  adoptTokenFromUrl,
+  currentToken,
+  readSession,
+  reloadOnInviteLink,
+  sessionAllows,
+  sessionOf,
+} from './session';
 
 /** base64url of the UTF-8 JSON, as a JWT encodes it. */
 const part = (value: unknown) =>
@@ -24,6 +31,19 @@ describe('session', () => {
     expect(window.location.href).toBe(`${window.location.origin}/board?board=b1`);
     expect(currentToken()).toBe(t);
     expect(adoptTokenFromUrl()).toBe(false);
+  });
+
+  it('B1 an invite link opened in the page reloads it, and until then the page offers the token it started with, so nothing it holds goes as the new subject', async () => {
+    const alice = token({ sub: 'alice', exp: Date.now() / 1000 + 60 });
+    sessionStorage.setItem('liveline.token', alice);
+    const reload = vi.fn();
+    const stop = reloadOnInviteLink(reload);
+
+    window.location.hash = `token=${token({ sub: 'bob', exp: Date.now() / 1000 + 60 })}`;
+
+    await vi.waitFor(() => expect(reload).toHaveBeenCalledOnce());
+    expect(currentToken()).toBe(alice);
+    stop();
   });
 
   it('A10 an expired token is no token: the client signs out instead of offering it', () => {

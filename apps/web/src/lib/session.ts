@@ -62,6 +62,21 @@ export function adoptTokenFromUrl(): boolean {
   return true;
 }
 
+/**
+ * Calls `reload` whenever an invite link is opened in this page (its `#token=` in the fragment),
+ * so every connection starts over with the new token, which the next page's start adopts
+ * ({@link adoptTokenFromUrl}). Not adopted here: until it unloads, this page connects and asks
+ * with the token it started with, so nothing it holds is sent as the new link's subject
+ * (PROTOCOL.md B1). Answers the function that stops listening.
+ */
+export function reloadOnInviteLink(reload = () => window.location.reload()): () => void {
+  const onHashChange = () => {
+    if (new URLSearchParams(window.location.hash.slice(1)).has('token')) reload();
+  };
+  window.addEventListener('hashchange', onHashChange);
+  return () => window.removeEventListener('hashchange', onHashChange);
+}
+
 /** The stored session, or null (no token: auth off, or not signed in). */
 export function readSession(): Session | null {
   const token = sessionStorage.getItem(TOKEN_KEY);
