@@ -10,6 +10,7 @@ import type { LivelineServerOptions } from '../index.js';
 import {
   connectTestClient,
   createCardOverHttp,
+  dataOf,
   onTestCleanup,
   rawRequest,
   startTestServer,
@@ -235,8 +236,7 @@ describe('retention (a real server, tiny limits)', () => {
     const listed = await rawRequest(server, '/api/workflows');
     expect((listed.json?.workflows as TestMessage[]).map((w) => w.id)).toEqual(['young']);
     expect(rows('room_events', 'workflow:old')).toBe(0);
-    // Its room's row stays, at seq 0 of a new epoch, while its tombstone is kept (SEQ5).
-    expect(rows('rooms', 'workflow:old')).toBe(1);
+    expect(rows('rooms', 'workflow:old')).toBe(0);
     expect(rows('room_events', 'workflow:young')).toBeGreaterThan(0);
     expect(existsSync(videoPath(dataDir, 'young'))).toBe(true);
     await server.stop();
@@ -290,6 +290,36 @@ describe('retention (a real server, tiny limits)', () => {
     await server.stop();
     const again = await startTestServer(limits);
     expect(await deleted(again, secondSkip)).toBeGreaterThan(first);
+  });
+
+  it('G3 R5 SEQ5 a client of a run retention deleted, back after the tombstone went too, gets a snapshot of the run started again under its id, never a resume across it', async () => {
+    const clock = createTestClock();
+    const limits = retentionOptions(tempDataDir(), clock.now, { runRetentionMs: 60 * MINUTE_MS });
+    const server = await startTestServer(limits);
+    const start = (input: string) =>
+      rawRequest(server, '/api/workflows', { body: { id: 'x', mode: 'idea', input } });
+    const watch = async (query: string) => {
+      const client = await connectTestClient(wsOrigin(server, `/ws/workflow/x${query}`));
+      const first = await client.next((m) => m.type === 'snapshot' || m.type === 'resumed');
+      client.ws.close();
+      return first;
+    };
+    expect((await start('A cat naps.')).status).toBe(201);
+    await waitForStatus(server, 'x', 'completed');
+    const old = await watch('');
+    // Past the run's retention (deleted), then past its tombstone's (an id never seen again).
+    for (const answer of [410, 404]) {
+      clock.skip(61 * MINUTE_MS);
+      await vi.waitFor(async () =>
+        expect((await rawRequest(server, '/api/workflows/x')).status).toBe(answer),
+      );
+    }
+    expect((await start('A dog runs.')).status).toBe(201);
+    await waitForStatus(server, 'x', 'completed');
+
+    const back = await watch(`?epoch=${String(old.epoch)}&seq=${Number(old.seq) - 1}`);
+    expect(back).toMatchObject({ type: 'snapshot', recovered: false, reason: 'epoch_changed' });
+    expect(dataOf(back).workflow).toMatchObject({ input: 'A dog runs.' });
   });
 
   it('G5 cancelling a deleted run and asking for its video answer 410 deleted as its GET does; for an id never seen both answer 404', async () => {

@@ -2,6 +2,7 @@ import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
 import type Database from 'better-sqlite3';
 import { createEpoch } from './createEpoch.js';
 import type { PrunePolicy, PruneReport } from './Storage.js';
+import { UNBORN_ROOMS } from './unbornRooms.js';
 
 const FINISHED = `kind = 'workflow' AND json_extract(json, '$.status') IN (${TERMINAL_WORKFLOW_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 const FINISHED_AT = `json_extract(json, '$.updated_at')`;
@@ -67,10 +68,12 @@ export function createSqlitePruner(
       )
       .pluck(),
     dropRunDocument: db.prepare("DELETE FROM documents WHERE kind = 'workflow' AND id = ?"),
-    // A deleted run's room stays at seq 0 of a new epoch while its tombstone is kept, so that a
-    // run started again under its id is not numbered in the epoch a client of the deleted one holds.
-    restartRoom: db.prepare('UPDATE rooms SET epoch = ?, head_seq = 0 WHERE room = ?'),
-    dropRestartedRoom: db.prepare('DELETE FROM rooms WHERE room = ? AND head_seq = 0'),
+    // A run born in the unborn epoch moves it on as it goes (SEQ5): a run started again under
+    // its id is then numbered in another epoch than the one its old clients hold.
+    moveUnborn: db.prepare(
+      `UPDATE rooms SET epoch = ? WHERE room = '${UNBORN_ROOMS}' AND epoch = (SELECT epoch FROM rooms WHERE room = ?)`,
+    ),
+    dropRoom: db.prepare('DELETE FROM rooms WHERE room = ?'),
     dropRoomEvents: db.prepare('DELETE FROM room_events WHERE room = ?'),
     dropRoomOps: db.prepare('DELETE FROM applied_ops WHERE room = ?'),
     // A run deleted again (its id was started anew) gets a fresh, untold tombstone.
@@ -78,12 +81,9 @@ export function createSqlitePruner(
       `INSERT INTO workflow_tombstones (id, deleted_at, told) VALUES (?, ?, 0)
        ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at, told = 0`,
     ),
-    oldTombstones: db
-      .prepare(
-        'SELECT id FROM workflow_tombstones WHERE deleted_at < ? ORDER BY deleted_at LIMIT ?',
-      )
-      .pluck(),
-    dropTombstone: db.prepare('DELETE FROM workflow_tombstones WHERE id = ?'),
+    dropTombstones: db.prepare(
+      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < ? ORDER BY deleted_at LIMIT ?)',
+    ),
   };
   let cursor = '';
   const tallies = new Map<string, Tally>();
@@ -161,8 +161,8 @@ export function createSqlitePruner(
   };
 
   /**
-   * Deletes finished runs past their retention with their room's events and op ids (G3), while
-   * the budget lasts, each leaving a tombstone (G5) and its room at seq 0 of a new epoch.
+   * Deletes finished runs past their retention with their room (G3), while the budget lasts, each
+   * leaving a tombstone (G5).
    */
   const dropRuns = (policy: PrunePolicy, now: number, budget: number) => {
     const ids = statements.finishedRuns.all(now - policy.runMaxAgeMs, budget) as string[];
@@ -174,25 +174,13 @@ export function createSqlitePruner(
       deleted += statements.dropRunDocument.run(id).changes;
       deleted += statements.dropRoomEvents.run(room).changes;
       deleted += statements.dropRoomOps.run(room).changes;
-      statements.restartRoom.run(createEpoch(), room);
+      statements.moveUnborn.run(createEpoch(), room);
+      statements.dropRoom.run(room);
       statements.bury.run(id, now);
       tallies.delete(room);
       runs.push(id);
     }
     return { runs, deleted, more: runs.length < ids.length || ids.length === budget };
-  };
-
-  /**
-   * Deletes tombstones past their age (G5) with their run's room where it is still at seq 0: the
-   * id is an unborn room again.
-   */
-  const dropTombstones = (policy: PrunePolicy, now: number, budget: number): number => {
-    const ids = statements.oldTombstones.all(now - policy.tombstoneMaxAgeMs, budget) as string[];
-    for (const id of ids) {
-      statements.dropTombstone.run(id);
-      statements.dropRestartedRoom.run(policy.runRoom(id));
-    }
-    return ids.length;
   };
 
   const pruneOnce = db.transaction((policy: PrunePolicy, now: number): PruneReport => {
@@ -204,7 +192,10 @@ export function createSqlitePruner(
     budget -= events.deleted;
     const runs = budget > 0 ? dropRuns(policy, now, budget) : { runs: [], deleted: 0, more: true };
     budget -= runs.deleted;
-    const tombstones = budget > 0 ? dropTombstones(policy, now, budget) : 0;
+    const tombstones =
+      budget > 0
+        ? statements.dropTombstones.run(now - policy.tombstoneMaxAgeMs, budget).changes
+        : 0;
     budget -= tombstones;
     return {
       events: events.deleted,

@@ -2,6 +2,7 @@ import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
 import type pg from 'pg';
 import { createEpoch } from './createEpoch.js';
 import type { PrunePolicy, PruneReport } from './Storage.js';
+import { UNBORN_ROOMS } from './unbornRooms.js';
 
 const FINISHED = `kind = 'workflow' AND (json::jsonb)->>'status' IN (${TERMINAL_WORKFLOW_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
@@ -12,8 +13,7 @@ const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
  * before the `at` column get a time first, so they are kept a whole window from then), events a
  * room's replay window no longer holds (by count from its head, or by age: always a prefix of the
  * room by seq, whatever the nodes' clocks wrote), then finished runs past their retention with
- * their room's events and op ids, each leaving a tombstone and its room at seq 0 of a new epoch,
- * then tombstones past their age with such a room (G5).
+ * their room, each leaving a tombstone, then tombstones past their age (G5).
  */
 export async function prunePostgres(
   client: pg.PoolClient,
@@ -59,11 +59,12 @@ export async function prunePostgres(
       budget -= await count("DELETE FROM documents WHERE kind = 'workflow' AND id = $1", [id]);
       budget -= await count('DELETE FROM room_events WHERE room = $1', [room]);
       budget -= await count('DELETE FROM applied_ops WHERE room = $1', [room]);
-      // Its room stays at seq 0 of a new epoch while the tombstone is kept (as in SQLite's pruner).
-      await client.query('UPDATE rooms SET epoch = $1, head_seq = 0 WHERE room = $2', [
-        createEpoch(),
-        room,
-      ]);
+      // As in SQLite's pruner: a run born in the unborn epoch moves it on (SEQ5).
+      await client.query(
+        `UPDATE rooms SET epoch = $1 WHERE room = '${UNBORN_ROOMS}' AND epoch = (SELECT epoch FROM rooms WHERE room = $2)`,
+        [createEpoch(), room],
+      );
+      await client.query('DELETE FROM rooms WHERE room = $1', [room]);
       // A run deleted again (its id was started anew) gets a fresh, untold tombstone.
       await client.query(
         `INSERT INTO workflow_tombstones (id, deleted_at, told) VALUES ($1, $2, FALSE)
@@ -72,14 +73,10 @@ export async function prunePostgres(
       );
       runs.push(id);
     }
-    const { rows: buried } = await client.query<{ id: string }>(
-      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2) RETURNING id',
+    const tombstones = await count(
+      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2)',
       [now - policy.tombstoneMaxAgeMs, Math.max(0, budget)],
     );
-    await client.query('DELETE FROM rooms WHERE room = ANY($1::text[]) AND head_seq = 0', [
-      buried.map(({ id }) => policy.runRoom(id)),
-    ]);
-    const tombstones = buried.length;
     budget -= tombstones;
     await client.query('COMMIT');
     return { events, ops, runs, tombstones, more: budget <= 0 || runs.length < rows.length };

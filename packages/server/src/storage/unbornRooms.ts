@@ -1,10 +1,11 @@
 /**
  * The `rooms` row that holds the epoch of every room nothing was appended to (PROTOCOL.md R1,
- * SEQ5). Such a room is stored nowhere, so that joining or reading any number of ids writes
- * nothing; its head is seq 0 of this epoch, and the append that gives it seq 1 in this epoch
- * stores it. The epoch is a row of the table, not a constant, so that a restore, which gives
- * every row a new epoch (`liveline backup`, the documented PostgreSQL restore), gives the rooms
- * that were empty then one too. No room is named without a `kind:` prefix.
+ * SEQ5). Such a room has no row, so that joining or reading any number of ids writes nothing;
+ * its head is seq 0 of this epoch, and the append that gives it seq 1 in this epoch stores it.
+ * The epoch is a row of the table, not a constant, so that a restore, which gives every row a new
+ * epoch (`liveline backup`, the documented PostgreSQL restore), gives the rooms that were empty
+ * then one too, and so that retention can move it on when it deletes a run born in it (G3). No
+ * room is named without a `kind:` prefix.
  */
 export const UNBORN_ROOMS = '(unborn rooms)';
 
