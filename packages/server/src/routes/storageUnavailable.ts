@@ -1,15 +1,22 @@
 import type { HttpFailure } from '../transport/RouteHandlers.js';
-import { errorMessage } from '../errors.js';
+import { StorageError, errorMessage } from '../errors.js';
 
-/** Rule S3: what a request gets when storage cannot read what it needs: `503 unavailable`. */
-export const storageUnavailable = (error: unknown): HttpFailure => ({
-  status: 503,
-  error: {
-    code: 'unavailable',
-    message: `storage unavailable: ${errorMessage(error)}`,
-    field: null,
-  },
-});
+/**
+ * Rule S3: what a request gets when storage cannot read what it needs: `503 unavailable`. Any
+ * other failure is a fault of this server, not an outage: it is thrown on, so the HTTP handler
+ * answers `500 internal` and logs it (`http.failed`) without telling the client its message.
+ */
+export const storageUnavailable = (error: unknown): HttpFailure => {
+  if (!(error instanceof StorageError)) throw error;
+  return {
+    status: 503,
+    error: {
+      code: 'unavailable',
+      message: `storage unavailable: ${errorMessage(error)}`,
+      field: null,
+    },
+  };
+};
 
 /** Rule S3: the reason a socket is closed with 1013 (try again later) when its room cannot open. */
 export const STORAGE_UNAVAILABLE_REASON = 'storage unavailable; try again later';

@@ -40,4 +40,43 @@ describe('the Idea2Video routes', () => {
     storage.recover();
     expect((await rawRequest(server, '/api/workflows', { body: start })).status).toBe(201);
   });
+
+  it('S3 on the workflow routes only a storage failure is 503 unavailable: a fault of the server is 500 internal, logged once as http.failed, its message kept from the client', async () => {
+    const storage = createFailingStorage();
+    const errors: { event: string; path: string; error: string }[] = [];
+    const logger = createLogger('error', (line) => errors.push(JSON.parse(line)));
+    const server = await startTestServer({ storage, logger });
+    const requests: [string, { method?: string; body?: unknown }][] = [
+      ['/api/workflows', { body: { mode: 'idea', input: 'A boat. A storm.', id: 'kept' } }],
+      ['/api/workflows', {}],
+      ['/api/workflows/kept', {}],
+      ['/api/workflows/kept/cancel', { method: 'POST' }],
+    ];
+
+    storage.failReads('bad sector');
+    for (const [path, options] of requests) {
+      const refused = await rawRequest(server, path, options);
+      expect([path, refused.status, refused.json]).toEqual([
+        path,
+        503,
+        { error: expect.objectContaining({ code: 'unavailable' }) },
+      ]);
+    }
+    expect(errors).toEqual([]);
+
+    storage.breakReads(new TypeError('row.value is not a function'));
+    for (const [path, options] of requests) {
+      const failed = await rawRequest(server, path, options);
+      expect([path, failed.status, failed.json]).toEqual([
+        path,
+        500,
+        { error: expect.objectContaining({ code: 'internal', message: 'internal server error' }) },
+      ]);
+    }
+    expect(errors).toEqual(
+      requests.map(([path]) =>
+        expect.objectContaining({ event: 'http.failed', path, error: 'row.value is not a function' }),
+      ),
+    );
+  });
 });

@@ -94,11 +94,16 @@ export function workflowRoutes(
       }
     },
     workflowCancel: async ({ params }) => {
-      const result = await workflows.cancel(params.id);
-      if (result.ok) return { status: 200, body: { workflow: result.workflow } };
-      if (result.error.code !== 'not_found')
-        return { status: statusFor(result.error.code), error: result.error };
-      return missingWorkflow(workflows, params.id).catch(storageUnavailable);
+      try {
+        // A run this node does not write is read from storage first, and that read can fail (S3).
+        const result = await workflows.cancel(params.id);
+        if (result.ok) return { status: 200, body: { workflow: result.workflow } };
+        if (result.error.code !== 'not_found')
+          return { status: statusFor(result.error.code), error: result.error };
+        return await missingWorkflow(workflows, params.id);
+      } catch (error) {
+        return storageUnavailable(error);
+      }
     },
     agentList: () => ({ status: 200, body: { agents: workflows.agents() } }),
   };

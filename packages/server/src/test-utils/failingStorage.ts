@@ -10,6 +10,8 @@ export interface FailingStorage extends Storage {
   failWrites(message: string): void;
   /** From now on every read (rooms, events, documents, op ids, counts) rejects with a {@link StorageError}. */
   failReads(message: string): void;
+  /** From now on every read rejects with `error`: a fault of the server (a bug) unless it is a {@link StorageError}. */
+  breakReads(error: Error): void;
   /** Reads and writes work again. */
   recover(): void;
 }
@@ -23,9 +25,9 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
   const inner = createSqliteStorage(dataDir, createLogger('silent'));
   onTestCleanup(() => inner.close());
   let writeFailure: StorageError | null = null;
-  let readFailure: StorageError | null = null;
+  let readFailure: Error | null = null;
   const failure = () => writeFailure ?? readFailure;
-  const refused = (error: StorageError | null): Promise<never> | null =>
+  const refused = (error: Error | null): Promise<never> | null =>
     error ? Promise.reject(error) : null;
   return {
     ...inner,
@@ -50,6 +52,9 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     },
     failReads(message) {
       readFailure = new StorageError(`read failed: ${message}`);
+    },
+    breakReads(error) {
+      readFailure = error;
     },
     recover() {
       writeFailure = null;
