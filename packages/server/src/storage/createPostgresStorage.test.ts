@@ -26,6 +26,22 @@ const nodesOnOneDatabase = async (count: number): Promise<Storage[]> => {
   });
 };
 
+/**
+ * A fresh database with `sql` run in it, the way an older release left it: a client on it, and a
+ * storage that upgrades it when first used.
+ */
+const oldDatabase = async (sql: string): Promise<{ storage: Storage; old: pg.Client }> => {
+  databases += 1;
+  const url = await postgres.createDatabase(`pg_storage_${databases}`);
+  const old = new pg.Client({ connectionString: url });
+  await old.connect();
+  onTestCleanup(() => old.end());
+  await old.query(sql);
+  const storage = createPostgresStorage({ url, log: createLogger('silent') });
+  onTestCleanup(() => storage.close());
+  return { storage, old };
+};
+
 /** Appends one event with `opId` at the head this node reads, again after each conflict. */
 const appendAtHead = async (storage: Storage, room: string, opId: string): Promise<number> => {
   for (;;) {
@@ -131,19 +147,12 @@ describe('PostgreSQL storage', () => {
   });
 
   it('W7 a database made before run pages gets the creation column and its index in place: its runs page newest first from the index', async () => {
-    databases += 1;
-    const url = await postgres.createDatabase(`pg_storage_${databases}`);
-    const old = new pg.Client({ connectionString: url });
-    await old.connect();
-    onTestCleanup(() => old.end());
-    await old.query(`
+    const { storage, old } = await oldDatabase(`
       CREATE TABLE documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
       ALTER TABLE documents ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
       INSERT INTO documents (kind, id, json) VALUES ('workflow', 'w1', '{"created_at":1}'),
         ('workflow', 'w2', '{"created_at":2}'), ('workflow', 'w3', '{"created_at":3}'),
         ('board', 'b', '{"created_at":4}')`);
-    const storage = createPostgresStorage({ url, log: createLogger('silent') });
-    onTestCleanup(() => storage.close());
 
     const first = await storage.readWorkflowPage(null, 2);
     expect(first.map((run) => run.position.id)).toEqual(['w3', 'w2']);
@@ -158,5 +167,22 @@ describe('PostgreSQL storage', () => {
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/Index Scan using documents_run_created/);
     expect(plan).not.toMatch(/Sort/);
+  });
+
+  it('SEQ5 a database made before the unborn epoch loses the rows its joins of ids never written left at seq 0 and keeps written rooms', async () => {
+    const { storage, old } = await oldDatabase(`
+      CREATE TABLE rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq BIGINT NOT NULL);
+      INSERT INTO rooms (room, epoch, head_seq) VALUES ('board:a', 'e1', 2),
+        ('board:joined', 'e2', 0), ('workflow:watched', 'e3', 0)`);
+
+    const unborn = await storage.readHead('board:never');
+    expect(unborn.headSeq).toBe(0);
+    expect(await storage.readHead('board:joined')).toEqual(unborn);
+    expect(await storage.readHead('workflow:watched')).toEqual(unborn);
+    expect(await storage.readHead('board:a')).toEqual({ epoch: 'e1', headSeq: 2 });
+    const { rows } = await old.query<{ room: string }>(
+      'SELECT room FROM rooms WHERE head_seq = 0 ORDER BY room',
+    );
+    expect(rows.map((row) => row.room)).toEqual(['(unborn rooms)']);
   });
 });
