@@ -1,5 +1,9 @@
 import { DEFAULT_BOARD_ID } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
+import { BrokerError } from '../errors.js';
+import { createLogger } from '../log/createLogger.js';
+import type { Broker } from '../rooms/Broker.js';
+import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
 import {
   connectTestClient,
   createCardOverHttp,
@@ -10,6 +14,7 @@ import {
   type TestClient,
   type TestMessage,
 } from '../test-utils/index.js';
+import { encodeTextFrame } from '../transport/wireFrame.js';
 
 /** The message a client received right after the first one of `type`. */
 const after = (client: TestClient, type: string): TestMessage | undefined =>
@@ -54,5 +59,42 @@ describe('the board route', () => {
     await back.next('resumed');
     await back.next('presence');
     expect(after(back, 'resumed')).toMatchObject({ type: 'presence', data: { count: 1 } });
+  });
+
+  it('S2 S3 a board read while the broker cannot take its room gets 503 unavailable, logs no error, and is served once the broker works again', async () => {
+    const memory = createMemoryBroker(
+      { maxEvents: 1000, maxAgeMs: 60_000, maxBytes: 1 << 20 },
+      Date.now,
+      encodeTextFrame,
+    );
+    /** Injected outage: while set, seeding a room's copy fails as a lost Redis connection does. */
+    let down = false;
+    const broker: Broker = {
+      ...memory,
+      seed: (room, seed) =>
+        down
+          ? Promise.reject(new BrokerError(`seed ${room} failed: connection lost`))
+          : memory.seed(room, seed),
+    };
+    const errors: unknown[] = [];
+    const logger = createLogger('error', (line) => errors.push(JSON.parse(line)));
+    const server = await startTestServer({ broker, logger });
+
+    down = true;
+    const refused = await rawRequest(server, '/api/boards/s2-read');
+    expect([refused.status, refused.json]).toEqual([
+      503,
+      {
+        error: {
+          code: 'unavailable',
+          message: 'message broker unavailable: seed board:s2-read failed: connection lost',
+          field: null,
+        },
+      },
+    ]);
+    expect(errors).toEqual([]);
+
+    down = false;
+    expect((await rawRequest(server, '/api/boards/s2-read')).status).toBe(200);
   });
 });

@@ -1,18 +1,25 @@
 import type { HttpFailure } from '../transport/RouteHandlers.js';
-import { StorageError, errorMessage } from '../errors.js';
+import { BrokerError, StorageError, errorMessage } from '../errors.js';
 
 /**
- * Rule S3: what a request gets when storage cannot read what it needs: `503 unavailable`. Any
- * other failure is a fault of this server, not an outage: it is thrown on, so the HTTP handler
- * answers `500 internal` and logs it (`http.failed`) without telling the client its message.
+ * Rule S3: what a request gets when storage cannot read what it needs: `503 unavailable`; so does
+ * one whose room the broker cannot be seeded with (S2). Any other failure is a fault of this
+ * server, not an outage: it is thrown on, so the HTTP handler answers `500 internal` and logs it
+ * (`http.failed`) without telling the client its message.
  */
 export const storageUnavailable = (error: unknown): HttpFailure => {
-  if (!(error instanceof StorageError)) throw error;
+  const outage =
+    error instanceof StorageError
+      ? 'storage'
+      : error instanceof BrokerError
+        ? 'message broker'
+        : null;
+  if (!outage) throw error;
   return {
     status: 503,
     error: {
       code: 'unavailable',
-      message: `storage unavailable: ${errorMessage(error)}`,
+      message: `${outage} unavailable: ${errorMessage(error)}`,
       field: null,
     },
   };
