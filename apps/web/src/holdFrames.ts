@@ -1,32 +1,41 @@
 import type { WebSocketConstructor, WebSocketLike } from '@liveline/ws-client';
 
-/** Real sockets whose inbound frames can be held back: an injected network delay. */
+/** Real sockets whose frames can be held back: an injected network delay. */
 export interface FrameHolder {
   /** A client's `environment.WebSocket`: a real socket. */
   readonly WebSocket: WebSocketConstructor;
-  /** From now on holds every frame that arrives on a socket whose URL `holds` accepts. */
-  hold(): void;
-  /** Delivers the held frames in order and stops holding. */
-  release(): void;
+  /**
+   * From now on holds every frame that arrives on a socket whose URL `holds` accepts, or with
+   * `sent` every frame the client writes on one, as a stalled connection would: the server reads
+   * none until released, and those of a socket closed meanwhile never (they die with it).
+   */
+  hold(way?: Way): void;
+  /** Delivers the frames held that `way` in order and stops holding them. */
+  release(way?: Way): void;
 }
+
+/** Which frames a {@link FrameHolder} holds: those the client receives, or those it sends. */
+type Way = 'received' | 'sent';
 
 /** A {@link FrameHolder} for the sockets whose URL `holds` accepts. */
 export function holdFrames(holds: (url: string) => boolean): FrameHolder {
-  let held: (() => void)[] | null = null;
+  const held: Record<Way, (() => void)[] | null> = { received: null, sent: null };
   class HoldingSocket implements WebSocketLike {
     readonly #socket: WebSocket;
+    readonly #holdable: boolean;
     onopen: WebSocketLike['onopen'] = null;
     onmessage: WebSocketLike['onmessage'] = null;
     onclose: WebSocketLike['onclose'] = null;
     onerror: WebSocketLike['onerror'] = null;
     constructor(url: string, protocols?: string | string[]) {
       this.#socket = new WebSocket(url, protocols);
+      this.#holdable = holds(url);
       this.#socket.onopen = (event) => this.onopen?.(event);
       this.#socket.onclose = (event) => this.onclose?.(event);
       this.#socket.onerror = (event) => this.onerror?.(event);
       this.#socket.onmessage = (event) => {
         const deliver = () => this.onmessage?.(event);
-        if (held && holds(url)) held.push(deliver);
+        if (held.received && this.#holdable) held.received.push(deliver);
         else deliver();
       };
     }
@@ -34,7 +43,9 @@ export function holdFrames(holds: (url: string) => boolean): FrameHolder {
       return this.#socket.readyState;
     }
     send(data: string) {
-      this.#socket.send(data);
+      const write = () => this.#socket.readyState === WebSocket.OPEN && this.#socket.send(data);
+      if (held.sent && this.#holdable) held.sent.push(write);
+      else write();
     }
     close(code?: number, reason?: string) {
       this.#socket.close(code, reason);
@@ -42,10 +53,10 @@ export function holdFrames(holds: (url: string) => boolean): FrameHolder {
   }
   return {
     WebSocket: HoldingSocket,
-    hold: () => void (held = []),
-    release() {
-      const frames = held ?? [];
-      held = null;
+    hold: (way = 'received') => void (held[way] = []),
+    release(way = 'received') {
+      const frames = held[way] ?? [];
+      held[way] = null;
       frames.forEach((deliver) => deliver());
     },
   };

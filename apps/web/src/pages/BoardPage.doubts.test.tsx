@@ -11,7 +11,7 @@ import { addCard, boardHarness, WAIT } from './boardPageHarness';
 
 // A history of one event: a client that missed two resumes to a snapshot (R6), not to the events.
 const server = withRealServer({ historyMaxEvents: 1 });
-const { savedBoard, postOp, openBoard } = boardHarness(server);
+const { savedBoard, postOp, openBoard, stallingClient } = boardHarness(server);
 
 describe('BoardPage against a real server: changes that may not have been saved get a definite answer', () => {
   it('a card sent and then let go by a full outbox while offline is said maybe not saved because too many changes were waiting, and once the reconnect ends in a snapshot, the server asked says it was saved', async () => {
@@ -47,6 +47,44 @@ describe('BoardPage against a real server: changes that may not have been saved 
     const titles = (await savedBoard('full-outbox')).cards.map((c) => c.title);
     expect(titles).toEqual(['First kite', 'Second kite']);
     client.close();
+  });
+
+  it('a card whose frame stalls on its socket, given up on while that socket is still open, stays maybe not saved when the server asked has not applied it yet: once the server read it and the page opened the board again without its ack, the server asked says it was saved', async () => {
+    const { frames, clock, client } = stallingClient();
+    const first = await openBoard('stalled', client);
+    // The page's next request is its question about the card.
+    const questions = vi.spyOn(globalThis, 'fetch');
+    frames.hold('sent');
+    await userEvent.click(screen.getByRole('button', { name: 'Add card to Backlog' }));
+    await userEvent.type(screen.getByLabelText('Card title'), 'Stalled kite{Enter}');
+    act(() => clock.passTtl());
+    const maybe =
+      'Adding “Stalled kite” may not have been saved: the server did not answer in time.';
+    expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent(maybe);
+
+    // The page asked at once, its socket open; the server, which has not read the op, answered.
+    await vi.waitFor(() => {
+      const [answer] = questions.mock.settledResults;
+      expect(answer?.type === 'fulfilled' && answer.value.status).toBe(404);
+    }, WAIT);
+    // The server reads it now; its ack and event never reach this page.
+    frames.hold();
+    frames.release('sent');
+    await vi.waitFor(
+      async () =>
+        expect((await savedBoard('stalled')).cards.map((c) => c.title)).toEqual(['Stalled kite']),
+      WAIT,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent(maybe);
+
+    // Opened again (as after a reload), the page gets the board in a snapshot and asks again.
+    first.unmount();
+    client.close();
+    const page = await openBoard('stalled', createClient({ origin: server().origin }));
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull(), WAIT);
+    expect(
+      page.column('Backlog').getByRole('listitem', { name: 'Card Stalled kite' }),
+    ).toBeTruthy();
   });
 
   it('changes the page before a reload may have sent, given up on unsent, are said maybe not saved; once the user comes back to the board the server asked says which it applied (the alert goes) and which it never did (not saved)', async () => {

@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createClient } from '@liveline/ws-client';
-import { holdFrames } from '../holdFrames';
 import { ttlClock } from '../ttlClock';
 import { liveline } from '../lib/liveline';
 import { resendSavedOps } from '../lib/resendSavedOps';
@@ -12,7 +11,7 @@ import { withRealServer } from '../withRealServer';
 import { addCard, boardHarness, failQuestions, WAIT } from './boardPageHarness';
 
 const server = withRealServer();
-const { savedBoard, postOp, openBoard } = boardHarness(server);
+const { savedBoard, postOp, openBoard, stallingClient } = boardHarness(server);
 
 describe('BoardPage against a real server: the user’s own changes', () => {
   it('a card added and edited while offline shows at once marked waiting to send, and as a plain card once the server acknowledges both', async () => {
@@ -83,12 +82,7 @@ describe('BoardPage against a real server: changes the server answers late, or a
 
   it('a card sent whose answer is delayed past the outbox TTL is said maybe not saved, as the server did not answer in time, and shown as saved once the server’s late answer arrives, also when the server cannot be asked', async () => {
     failQuestions();
-    const frames = holdFrames((url) => url.includes('/ws/connect'));
-    const clock = ttlClock();
-    const client = createClient({
-      origin: server().origin,
-      environment: { WebSocket: frames.WebSocket, ...clock.environment },
-    });
+    const { frames, clock, client } = stallingClient();
     const page = await openBoard('late-ack', client);
     frames.hold();
     await userEvent.click(screen.getByRole('button', { name: 'Add card to Backlog' }));

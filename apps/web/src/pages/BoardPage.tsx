@@ -48,9 +48,10 @@ export function BoardPage() {
   const forbidden = connection.status === 'closed' && connection.lastClose?.code === 4403;
 
   // Whenever the board is reachable (again, or after a reload), the server can say what became of
-  // changes that may not have been saved, also after a resume that ended in a snapshot.
+  // changes that may not have been saved, also after a resume that ended in a snapshot; one given
+  // up on while this socket was open is asked again once a later one is (lib/askAboutDoubts.ts).
   useEffect(() => {
-    if (connection.status === 'open') askAboutDoubts(boardId);
+    if (connection.status === 'open') void askAboutDoubts(boardId);
   }, [connection.status, boardId, doubts]);
 
   useEffect(() => {

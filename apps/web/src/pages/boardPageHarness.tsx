@@ -2,10 +2,12 @@ import { expect, onTestFinished, vi } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import type { Board } from '@liveline/protocol';
 import type { LivelineServer } from '@liveline/server';
-import type { Client } from '@liveline/ws-client';
+import { createClient, type Client } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
+import { holdFrames } from '../holdFrames';
 import { liveline } from '../lib/liveline';
 import { useRouterStore } from '../stores/routerStore';
+import { ttlClock } from '../ttlClock';
 import { BoardPage } from './BoardPage';
 
 /** A wait for the server and the socket, not a bound under test. */
@@ -49,6 +51,16 @@ export function boardHarness(server: () => LivelineServer) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(op),
       }),
+    /** A client whose board sockets' frames can be held (holdFrames) and whose TTL waits the test passes (ttlClock). */
+    stallingClient: () => {
+      const frames = holdFrames((url) => url.includes('/ws/connect'));
+      const clock = ttlClock();
+      const client = createClient({
+        origin: server().origin,
+        environment: { WebSocket: frames.WebSocket, ...clock.environment },
+      });
+      return { frames, clock, client };
+    },
     /** Opens the board page and waits for its board. */
     openBoard: async (boardId: string, client: Client = liveline()) => {
       useRouterStore.getState().navigate(`/board?board=${boardId}`);
