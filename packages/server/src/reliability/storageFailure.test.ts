@@ -2,7 +2,7 @@ import { PIPELINE, healthSchema, parse } from '@liveline/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import type { Stage } from '../domains/workflow/Stage.js';
 import type { LogFields } from '../log/createLogger.js';
-import { STORAGE_UNAVAILABLE_REASON } from '../routes/storageUnavailable.js';
+import { STORAGE_UNAVAILABLE_REASON } from '../routes/outageFailure.js';
 import { createFailingStorage } from '../test-utils/failingStorage.js';
 import {
   connectTestClient,

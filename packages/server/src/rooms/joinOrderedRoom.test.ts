@@ -4,7 +4,7 @@ import {
   ROOM_DELETED_REASON,
   ROOM_MISSING_REASON,
 } from '../routes/joinRooms.js';
-import { STORAGE_UNAVAILABLE_REASON } from '../routes/storageUnavailable.js';
+import { STORAGE_UNAVAILABLE_REASON } from '../routes/outageFailure.js';
 import { createTestClock } from '../test-utils/createTestClock.js';
 import {
   connectTestClient,

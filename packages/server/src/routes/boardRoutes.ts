@@ -5,7 +5,7 @@ import type { BoardDomain } from '../domains/board/createBoardDomain.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
 import { closeFailedJoin, joinLatestRoom, joinOrdered } from './joinRooms.js';
-import { storageUnavailable } from './storageUnavailable.js';
+import { outageFailure } from './outageFailure.js';
 
 const GREETING_MESSAGE = 'Connected to Agent Kanban Board WebSocket';
 
@@ -95,7 +95,7 @@ export function boardRoutes(
       try {
         await boards.open(params.id);
       } catch (error) {
-        return storageUnavailable(error);
+        return outageFailure(error);
       }
       const { board, seq, epoch } = boards.snapshot(params.id);
       return { status: 200, body: { board, seq, epoch } };

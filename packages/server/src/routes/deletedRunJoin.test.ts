@@ -8,7 +8,7 @@ import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../tes
 import { waitForStatus } from '../test-utils/workflows.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 import { BROKER_UNAVAILABLE_REASON } from './joinRooms.js';
-import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
+import { STORAGE_UNAVAILABLE_REASON } from './outageFailure.js';
 
 const HOUR_MS = 3_600_000;
 

@@ -8,7 +8,7 @@ import {
   ROOM_MISSING_REASON,
   ROOM_RESTARTED_REASON,
 } from './joinRooms.js';
-import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
+import { STORAGE_UNAVAILABLE_REASON } from './outageFailure.js';
 
 /** PROTOCOL.md with every run of white space one space, so a reason wrapped across lines is found. */
 const protocolText = readFileSync(

@@ -3,7 +3,7 @@ import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import { joinOrderedRoom, type OrderedState } from '../rooms/joinOrderedRoom.js';
 import { BrokerError, JoinBehindError, LivelineServerError, RoomMissingError } from '../errors.js';
 import type { Connection } from '../transport/Connection.js';
-import { STORAGE_UNAVAILABLE_REASON } from './storageUnavailable.js';
+import { STORAGE_UNAVAILABLE_REASON } from './outageFailure.js';
 
 /** Subscribes a connection to a latest room: the current value at once, then every newer one. */
 export function joinLatestRoom(broker: Broker, room: string, connection: Connection): void {

@@ -3,7 +3,7 @@ import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
 import { missingWorkflow } from './missingWorkflow.js';
-import { storageUnavailable } from './storageUnavailable.js';
+import { outageFailure } from './outageFailure.js';
 
 /**
  * The handler of `GET /api/workflows/:id/video`: the run's MP4 once rendered, else `404` (`410`
@@ -21,9 +21,9 @@ export function videoRoutes(
       try {
         workflow = await workflows.load(params.id);
       } catch (error) {
-        return storageUnavailable(error);
+        return outageFailure(error);
       }
-      if (!workflow) return missingWorkflow(workflows, params.id).catch(storageUnavailable);
+      if (!workflow) return missingWorkflow(workflows, params.id).catch(outageFailure);
       if (existsSync(file)) return { status: 200, body: { file } };
       return {
         status: 404,

@@ -6,7 +6,7 @@ import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
 import { closeFailedJoin, joinLatestRoom, joinOrdered, leftByDeletion } from './joinRooms.js';
 import { missingWorkflow } from './missingWorkflow.js';
-import { storageUnavailable } from './storageUnavailable.js';
+import { outageFailure } from './outageFailure.js';
 
 const statusFor = (code: string): number =>
   code === 'not_found' ? 404 : code === 'conflict' ? 409 : 503;
@@ -73,14 +73,14 @@ export function workflowRoutes(
           error: result.error,
           ...(retry && { headers: { 'Retry-After': String(UNFINISHED_RUNS_RETRY_AFTER_S) } }),
         };
-      }, storageUnavailable),
+      }, outageFailure),
     workflowList: ({ query }) =>
       workflows.list(query).then(
         ({ workflows: page, next }) => ({
           status: 200,
           body: { workflows: page, next_before: next && formatWorkflowCursor(next) },
         }),
-        storageUnavailable,
+        outageFailure,
       ),
     workflowGet: async ({ params }) => {
       try {
@@ -90,7 +90,7 @@ export function workflowRoutes(
           ? { status: 200, body: { workflow } }
           : await missingWorkflow(workflows, params.id);
       } catch (error) {
-        return storageUnavailable(error);
+        return outageFailure(error);
       }
     },
     workflowCancel: async ({ params }) => {
@@ -102,7 +102,7 @@ export function workflowRoutes(
           return { status: statusFor(result.error.code), error: result.error };
         return await missingWorkflow(workflows, params.id);
       } catch (error) {
-        return storageUnavailable(error);
+        return outageFailure(error);
       }
     },
     agentList: () => ({ status: 200, body: { agents: workflows.agents() } }),

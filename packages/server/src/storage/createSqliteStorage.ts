@@ -76,9 +76,9 @@ const settle = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => res
 /**
  * Opens the SQLite storage in `dataDir`. If the directory cannot be used the server still starts
  * and reports the error (health `degraded`) instead of crashing: reads find nothing, every room
- * is at seq 0 of an epoch that lives in memory only, and every append or document write is refused, so that
- * nothing is acknowledged that a restart would lose. Work is done synchronously and returned as
- * settled promises, so the single node pays no extra tick per operation.
+ * is at seq 0 of an epoch that lives in memory only, and every append or document write is
+ * refused, so that nothing is acknowledged that a restart would lose. Work is done synchronously
+ * and returned as settled promises, so the single node pays no extra tick per operation.
  */
 export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   let status: StorageStatus = { ok: true };

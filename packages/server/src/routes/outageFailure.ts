@@ -7,7 +7,7 @@ import { BrokerError, StorageError, errorMessage } from '../errors.js';
  * server, not an outage: it is thrown on, so the HTTP handler answers `500 internal` and logs it
  * (`http.failed`) without telling the client its message.
  */
-export const storageUnavailable = (error: unknown): HttpFailure => {
+export const outageFailure = (error: unknown): HttpFailure => {
   const outage =
     error instanceof StorageError
       ? 'storage'
