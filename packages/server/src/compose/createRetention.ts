@@ -1,3 +1,4 @@
+import { OP_ID_RETENTION_MS } from '@liveline/protocol';
 import type { ResolvedServerOptions } from '../config/serverOptions.js';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { removeVideoDir } from '../domains/workflow/render/videoFiles.js';
@@ -9,13 +10,23 @@ import type { Storage } from '../storage/Storage.js';
 /**
  * The server's retention (PROTOCOL.md G1–G5): storage keeps what replay and retries can still ask
  * for, a deleted run takes its video directory along, and leaves the workflow domain, which tells
- * its watchers on every node (retried until it could).
+ * its watchers on every node (retried until it could). An op-id retention below the default is
+ * warned about once, here, at start.
  */
 export function createRetention(
   config: ResolvedServerOptions,
   parts: { storage: Storage; workflows: WorkflowDomain; log: Logger },
 ): PruneLoop {
   const { workflows, log } = parts;
+  // Allowed for tests and benchmarks, but it breaks the promises built on the default (G2).
+  if (config.opIdRetentionMs < OP_ID_RETENTION_MS)
+    log.warn('server.op_id_retention_short', {
+      setting: 'opIdRetentionMs',
+      value_ms: config.opIdRetentionMs,
+      default_ms: OP_ID_RETENTION_MS,
+      message:
+        'opIdRetentionMs is below its default: a client retry may apply an operation twice and the web app may call an applied change not saved (PROTOCOL.md G2)',
+    });
   return createPruneLoop({
     storage: parts.storage,
     log,

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse, routePath, workflowDeletedSchema } from '@liveline/protocol';
+import { OP_ID_RETENTION_MS, parse, routePath, workflowDeletedSchema } from '@liveline/protocol';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { videoDir, videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import type { LivelineServerOptions } from '../index.js';
+import { createLogger } from '../log/createLogger.js';
 import {
   connectTestClient,
   createCardOverHttp,
@@ -210,6 +211,27 @@ describe('retention (a real server, tiny limits)', () => {
 
     expect(retried).toMatchObject({ status: 200, json: { duplicate: true, seq: late.json?.seq } });
     expect(expired).toMatchObject({ status: 201, json: { duplicate: false } });
+  });
+
+  it('G2 a server started with opIdRetentionMs below its default logs one warning naming the setting, its value and the default; at the default it logs none', async () => {
+    const warnings: Record<string, unknown>[] = [];
+    const logger = createLogger('warn', (line) =>
+      warnings.push(JSON.parse(line) as Record<string, unknown>),
+    );
+    const short = await startTestServer({ logger, opIdRetentionMs: MINUTE_MS });
+    await short.stop();
+    expect(warnings.filter((w) => w.event === 'server.op_id_retention_short')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        setting: 'opIdRetentionMs',
+        value_ms: MINUTE_MS,
+        default_ms: OP_ID_RETENTION_MS,
+      }),
+    ]);
+
+    warnings.length = 0;
+    await (await startTestServer({ logger, opIdRetentionMs: OP_ID_RETENTION_MS })).stop();
+    expect(warnings.map((w) => w.event)).not.toContain('server.op_id_retention_short');
   });
 
   it('G3 a finished run past runRetentionMs is deleted with its events and video directory, also after a restart; a younger run stays', async () => {

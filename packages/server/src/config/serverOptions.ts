@@ -79,7 +79,7 @@ export interface ServerOptions {
   historyMaxBytes?: number;
   /** Time a finished workflow run is kept after its last event, then deleted with its video (rule G3), in ms. @default 30 days */
   runRetentionMs?: number;
-  /** Time an applied op id is kept, so a retried op is a duplicate (rules B2, G2), in ms. Shorter than the default only for tests and benchmarks: retries may then apply twice (G2). @default OP_ID_RETENTION_MS (10 min) */
+  /** Time an applied op id is kept, so a retried op is a duplicate (rules B2, G2), in ms. Shorter than the default only for tests and benchmarks: retries may then apply twice (G2), and the start logs a warning. @default OP_ID_RETENTION_MS (10 min) */
   opIdRetentionMs?: number;
   /** Period of the storage pruning that enforces the retention rules (G4), in ms. @default 60000 */
   pruneIntervalMs?: number;
