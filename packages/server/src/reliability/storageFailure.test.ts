@@ -11,7 +11,9 @@ import {
   startTestServer,
   tempDataDir,
   wsOrigin,
+  type TestMessage,
 } from '../test-utils/index.js';
+import { storeRun } from '../test-utils/pruning.js';
 import { getWorkflow, heldStage } from '../test-utils/workflows.js';
 import { report } from './seededRandom.js';
 
@@ -211,5 +213,34 @@ describe('storage failures (injected storage)', () => {
       agents: { name: string; active: number }[];
     };
     expect(agents.agents.find((a) => a.name === agent)?.active).toBe(0);
+  });
+
+  it('CM1 S2 the coordinator metrics while storage cannot be read: never zero runs as if none were stored, the last counts kept in an outage, and the stored counts again once it recovers', async () => {
+    const storage = createFailingStorage();
+    await storeRun(storage, 'done', 'completed', 1);
+    const events: string[] = [];
+    const record = (event: string): void => void events.push(event);
+    const logger = { debug: record, info: record, warn: record, error: record };
+    const failedReads = () => events.filter((e) => e === 'workflow.counts_failed').length;
+    const completed = (m?: TestMessage) =>
+      (m?.data as { workflows: { completed: number } } | undefined)?.workflows.completed;
+    storage.failReads('bad sector');
+    const server = await startTestServer({ storage, logger, metricsRateHz: 50 });
+    await vi.waitFor(() => expect(failedReads()).toBe(1));
+    const metrics = await connectTestClient(wsOrigin(server, '/ws/coordinator'));
+
+    storage.recover();
+    expect(completed(await metrics.next('metrics'))).toBe(1);
+    storage.failReads('bad sector');
+    await vi.waitFor(() => expect(failedReads()).toBe(2));
+    const seen = metrics.messages.length;
+    await vi.waitFor(() => expect(metrics.messages.length).toBeGreaterThan(seen + 2));
+    expect(metrics.messages.slice(seen).map(completed)).toEqual(
+      metrics.messages.slice(seen).map(() => 1),
+    );
+
+    storage.recover();
+    await storeRun(storage, 'later', 'completed', 2);
+    await vi.waitFor(() => expect(completed(metrics.messages.at(-1))).toBe(2));
   });
 });

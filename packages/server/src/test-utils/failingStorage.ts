@@ -45,6 +45,7 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     readWorkflowPage: (before, limit) =>
       refused(readFailure) ?? inner.readWorkflowPage(before, limit),
     appliedOp: (room, opId) => refused(readFailure) ?? inner.appliedOp(room, opId),
+    countWorkflows: () => refused(readFailure) ?? inner.countWorkflows(),
     countWorkflowsIn: (statuses) => refused(readFailure) ?? inner.countWorkflowsIn(statuses),
     countBoards: () => refused(readFailure) ?? inner.countBoards(),
     failWrites(message) {

@@ -72,7 +72,9 @@ export function createCoordinatorPublisher(deps: {
     // The other nodes' slices may have gone stale (CM2) without a change being announced.
     publishAgents();
     const runs = await storedRuns();
-    if (!stopped) publishMetrics(broker, mergeMetrics([own, ...slices.others()], runs, now()));
+    // Until storage has been counted once, nothing is published rather than zero runs (CM1).
+    if (runs && !stopped)
+      publishMetrics(broker, mergeMetrics([own, ...slices.others()], runs, now()));
   };
 
   return {
