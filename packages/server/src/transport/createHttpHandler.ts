@@ -20,9 +20,12 @@ import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { permissionTarget, type Auth, type Identity } from '../auth/createAuth.js';
 import { readToken } from '../auth/readToken.js';
+import { checkPreflight } from './checkPreflight.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
 import { errorBody, sendJson } from './httpReplies.js';
+import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 import type { HttpResult, RouteHandlers } from './RouteHandlers.js';
+import { setCorsHeaders } from './setCorsHeaders.js';
 
 /** Options of the HTTP side of the server. */
 export interface HttpHandlerOptions {
@@ -34,7 +37,7 @@ export interface HttpHandlerOptions {
    * 404: the host's own routes when Liveline is attached to its server.
    */
   readonly otherwise?: (req: IncomingMessage, res: ServerResponse) => void;
-  /** `Host` and `Origin` checks shared with the upgrade (rules O2, O3). */
+  /** `Host` and `Origin` checks shared with the upgrade (rules O2, O3), and CORS (O7). */
   readonly policy: RequestPolicy;
   /** Token verification and route permissions (rules A2–A7). */
   readonly auth: Auth;
@@ -127,7 +130,10 @@ const requestUrl = (target: string): URL | null => {
 const matchAny = (pathname: string): RouteMatch[] =>
   (['GET', 'POST', 'ws'] as const).map((target) => matchRoute(target, pathname));
 
-/** Creates the `request` listener: table endpoints, 426/405/404 JSON errors and the static app. */
+/**
+ * Creates the `request` listener: table endpoints, CORS preflights, 426/405/404 JSON errors and
+ * the static app.
+ */
 export function createHttpHandler(
   options: HttpHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -151,6 +157,18 @@ export function createHttpHandler(
         });
       sendJson(res, status, { error }, headers);
     };
+  };
+
+  /** A request refused for where it comes from or what its preflight asks: one log line. */
+  const refuse = (req: IncomingMessage, res: ServerResponse, refused: UpgradeRejection): void => {
+    log.warn('http.refused', {
+      method: req.method ?? '',
+      path: loggableUrl(req.url ?? ''),
+      ip: options.clientAddress(req),
+      field: refused.field,
+      reason: refused.message,
+    });
+    sendJson(res, refused.status, errorBody(refused.code, refused.message, refused.field));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -180,6 +198,9 @@ export function createHttpHandler(
       options.otherwise(req, res);
       return;
     }
+    // Before anything is answered: an allowed page on another origin reads errors too (O7).
+    const corsOrigin = options.policy.corsOrigin(req);
+    setCorsHeaders(res, corsOrigin);
     // Every method but a read changes state, or is refused anyway: its Origin must be allowed.
     const refused = options.policy.check(req, method !== 'GET');
     // Read once: the limit keys by it (never verifying it), and auth verifies it.
@@ -188,14 +209,16 @@ export function createHttpHandler(
     if (options.rateLimit.refused(req, res, { match, refusedByPolicy: refused !== null, token }))
       return;
     if (refused) {
-      log.warn('http.refused', {
-        method: req.method ?? '',
-        path: loggableUrl(req.url ?? ''),
-        ip: options.clientAddress(req),
-        field: refused.field,
-        reason: refused.message,
-      });
-      sendJson(res, refused.status, errorBody(refused.code, refused.message, refused.field));
+      refuse(req, res, refused);
+      return;
+    }
+    // A preflight to a path of the table; one to no path gets the 404 below, as any request.
+    const isPreflight =
+      method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    if (isPreflight && corsOrigin !== null && (match.ok || match.reason !== 'no_route')) {
+      const preflight = checkPreflight(req, url.pathname);
+      if (!preflight.ok) refuse(req, res, preflight.rejection);
+      else res.writeHead(204, preflight.headers).end();
       return;
     }
     if (match.ok && isHttpRoute(match.name) && (method === 'GET' || method === 'POST')) {

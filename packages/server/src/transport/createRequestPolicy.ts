@@ -25,6 +25,11 @@ export interface RequestPolicy {
    * upgrade and every state-changing request are guarded, plain reads are not.
    */
   check(req: IncomingMessage, guarded: boolean): UpgradeRejection | null;
+  /**
+   * The origin a request's answer names in CORS headers (rule O7): its `Origin` when allowed and
+   * not the server's own (the `Host` it names), else null.
+   */
+  corsOrigin(req: IncomingMessage): string | null;
   /** Whether the `Host` check is off (`allowedHosts` holds `*`). */
   readonly hostCheckOff: boolean;
 }
@@ -69,6 +74,8 @@ export function createRequestPolicy(options: RequestPolicyOptions): RequestPolic
   const entries = [...options.allowedHosts, hostName(options.boundHost)].map(hostName);
   const isHostAllowed = (name: string): boolean =>
     isAlwaysAllowed(name) || entries.some((entry) => matchesEntry(name, entry));
+  const isOriginAllowed = (origin: string): boolean =>
+    options.allowedOrigins().some((entry) => matchesOrigin(origin, entry));
 
   return {
     hostCheckOff,
@@ -81,26 +88,36 @@ export function createRequestPolicy(options: RequestPolicyOptions): RequestPolic
           `host ${hostName(host).slice(0, 100)} is not allowed; add it to ALLOWED_HOSTS (--allowed-hosts)`,
         );
       const origin = req.headers.origin;
-      const allowed = (value: string) =>
-        options.allowedOrigins().some((entry) => matchesOrigin(value, entry));
-      if (guarded && origin !== undefined && !allowed(origin))
+      if (guarded && origin !== undefined && !isOriginAllowed(origin))
         return refusal(
           'origin',
           `origin ${origin.slice(0, 100)} is not allowed; add it to ALLOWED_ORIGINS (--allowed-origins)`,
         );
-      // Without CORS another site's page cannot read an answer, but it can still tell answers
-      // apart (an <img>'s onload, a timing): refused, its page learns nothing (rule O6).
+      // Without CORS headers (O7 gives them to allowed origins only) another site's page cannot
+      // read an answer, but it can still tell answers apart (an <img>'s onload, a timing):
+      // refused, its page learns nothing (rule O6).
       if (
         !guarded &&
         req.headers['sec-fetch-site'] === 'cross-site' &&
         req.headers['sec-fetch-mode'] !== 'navigate' &&
-        !(origin !== undefined && allowed(origin))
+        !(origin !== undefined && isOriginAllowed(origin))
       )
         return refusal(
           'origin',
           "another site's page may not read the API (Sec-Fetch-Site: cross-site); open the link itself, or use the app",
         );
       return null;
+    },
+    corsOrigin(req) {
+      const { origin, host } = req.headers;
+      if (origin === undefined || !isOriginAllowed(origin)) return null;
+      // The app's own page reads its answers without CORS; behind a proxy the Host is the public
+      // name the page was loaded from, so it, not the bound address, says what is own.
+      const own =
+        host !== undefined &&
+        URL.canParse(origin) &&
+        new URL(origin).host === host.trim().toLowerCase();
+      return own ? null : origin;
     },
   };
 }
