@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, type ErrorData } from '@liveline/protocol';
+import { BOARD_BYTES_MAX, ERROR_CODES, type ErrorCode, type ErrorData } from '@liveline/protocol';
 import { LivelineError, type LivelineErrorCode } from '@liveline/ws-client';
 
 /** A change that was not applied, told to the user until dismissed. */
@@ -23,9 +23,9 @@ const FIELDS: Readonly<Record<string, string>> = {
 };
 const FIELD_NAMES = new RegExp(`\\b(${Object.keys(FIELDS).join('|')})\\b`, 'g');
 
-/** The server's reasons that do not depend on the field. */
+/** The server's reasons that do not depend on the field or the message. */
 const BY_SERVER: Readonly<
-  Record<Exclude<ErrorCode, 'not_found' | 'conflict' | 'invalid_field'>, string>
+  Record<Exclude<ErrorCode, 'not_found' | 'conflict' | 'invalid_field' | 'limit_exceeded'>, string>
 > = {
   bad_json: 'the server does not understand this change',
   unknown_type: 'the server does not understand this change',
@@ -35,8 +35,23 @@ const BY_SERVER: Readonly<
   internal: 'the server failed to apply it',
   unauthorized: 'you are signed out',
   forbidden: 'your sign-in does not allow this change',
-  limit_exceeded: 'the board is full; delete a card to make room',
 };
+
+/** What one of B4's count caps allows deleting to make room. */
+const ONE_OF = { cards: 'a card', columns: 'a column' } as const;
+
+/**
+ * Which cap a `limit_exceeded` names (PROTOCOL.md B4, B5). A board's own caps name no field; their
+ * message says which: a count (`already has 2000 cards`), else the board's bytes (`is full`).
+ */
+function limitReason(field: ErrorData['field'], message: string): string {
+  // The server's cap on boards (B5), not this board's: no delete here makes room.
+  if (field === 'board_id') return 'the server cannot hold more boards; use an existing board';
+  const [, max, things] = /already has (\d+) (cards|columns)\b/.exec(message) ?? [];
+  if (things === 'cards' || things === 'columns')
+    return `the board already has ${max} ${things}, the most it holds; delete ${ONE_OF[things]} to make room`;
+  return `the board is full: it holds at most ${BOARD_BYTES_MAX / 1024} KiB of text; delete or shorten some cards to make room`;
+}
 
 /**
  * The codes besides `server_error` that `channel.request` rejects with (ws-client's outbox and
@@ -76,9 +91,7 @@ function serverReason({ code, field, message }: ErrorData): string {
   if (code === 'conflict') return `${thing} already exists`;
   // The message says what is wrong with the value (E1); only its field names are not a user's.
   if (code === 'invalid_field') return message.replace(FIELD_NAMES, (name) => FIELDS[name] ?? name);
-  // The server's cap on boards (PROTOCOL.md B5), not this board's: no delete here makes room.
-  if (code === 'limit_exceeded' && field === 'board_id')
-    return 'the server cannot hold more boards; use an existing board';
+  if (code === 'limit_exceeded') return limitReason(field, message);
   return BY_SERVER[code];
 }
 
