@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { createClient } from '@liveline/ws-client';
+import { createClient, createView, EMPTY_BOARD, reduceBoard } from '@liveline/ws-client';
 import { ttlClock } from '../ttlClock';
 import { liveline } from '../lib/liveline';
 import { resendSavedOps } from '../lib/resendSavedOps';
@@ -57,6 +57,23 @@ describe('BoardPage against a real server: the user’s own changes', () => {
     expect(screen.queryByRole('alert')).toBeNull();
     // Not lost to the top of the page with the button: on the board the change was about.
     expect(screen.getByRole('group', { name: 'Board refused-move' })).toHaveFocus();
+  });
+});
+
+describe('BoardPage against a real server: who is here', () => {
+  it('the name typed in is the one the board shows for this page again after a reconnect (B3: the server knows a new connection as a guest)', async () => {
+    const page = await openBoard('presence-name');
+    await userEvent.type(screen.getByLabelText('Your name'), 'Ada');
+    const here = screen.getByRole('list', { name: 'Who is here' });
+    await waitFor(() => expect(here).toHaveTextContent('Ada (you)'), WAIT);
+    // The page's own view of the board, for the id the server gives each connection.
+    const view = createView(page.channel, reduceBoard, EMPTY_BOARD);
+    const before = view.getState().clientId;
+
+    await page.network(false);
+    await page.network(true);
+    await waitFor(() => expect(view.getState().clientId).not.toBe(before), WAIT);
+    await waitFor(() => expect(here).toHaveTextContent(/^AAda \(you\)$/), WAIT);
   });
 });
 

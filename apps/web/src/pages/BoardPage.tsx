@@ -54,14 +54,16 @@ export function BoardPage() {
     if (connection.status === 'open') void askAboutDoubts(boardId);
   }, [connection.status, boardId, doubts]);
 
+  const open = connection.status === 'open';
   useEffect(() => {
     const trimmed = name.trim();
     // With a token the server names everyone from it (PROTOCOL.md B3).
     if (!trimmed || session) return;
     localStorage.setItem(NAME_KEY, trimmed);
-    // Only the newest name matters while offline (rule B3).
-    channel.send({ type: 'presence.update', name: trimmed }, { key: 'presence' });
-  }, [name, channel, session]);
+    // Every connection starts as a guest on the server, so the name goes again with each opening;
+    // only the newest name matters (rule B3).
+    if (open) channel.send({ type: 'presence.update', name: trimmed }, { key: 'presence' });
+  }, [name, channel, session, open]);
 
   return (
     <div className="page">
