@@ -14,6 +14,7 @@ export function fakeConnection(overrides: Partial<RouteConnection> = {}): RouteC
     queued: 0,
     rttMs: null,
     clockOffsetMs: null,
+    lastError: null,
     retry: vi.fn(),
     ...overrides,
   };

@@ -13,11 +13,12 @@ const connections = [
     attempt: 1,
     lastClose: { code: 4404, reason: 'no agent named nope' },
     queued: 2,
+    lastError: 'invalid_message: expected a string',
   }),
 ];
 
 describe('DiagnosticsPanel', () => {
-  it('lists every live route with state, attempts, close, queue, RTT and offset', () => {
+  it('lists every live route with state, attempts, close, queue, RTT, offset and last error', () => {
     render(<DiagnosticsPanel connections={connections} />);
     const transport = within(screen.getByRole('row', { name: 'Route /ws/transport' }));
     expect(transport.getByText('12 ms')).toBeInTheDocument();
@@ -26,6 +27,9 @@ describe('DiagnosticsPanel', () => {
     const agent = within(screen.getByRole('row', { name: 'Route /ws/agent/nope' }));
     expect(agent.getByRole('cell', { name: '4404 no agent named nope' })).toBeInTheDocument();
     expect(agent.getByRole('status')).toHaveTextContent('2 changes waiting to send');
+    expect(
+      agent.getByRole('cell', { name: 'invalid_message: expected a string' }),
+    ).toBeInTheDocument();
   });
 
   it('copies a report naming every route', async () => {
@@ -39,6 +43,8 @@ describe('DiagnosticsPanel', () => {
     expect(report).toContain(
       '/ws/agent/nope: closed, attempt 1, last close 4404 no agent named nope (stop), queued 2',
     );
+    expect(report).toContain('clock offset n/a, last error invalid_message: expected a string');
+    expect(report).toContain('clock offset -3 ms, last error none');
   });
 
   it('says so when the page has no live routes', () => {

@@ -12,7 +12,7 @@ export interface DiagnosticsPanelProps {
 
 const ms = (n: number | null) => (n === null ? '—' : `${Math.round(n)} ms`);
 
-/** Per live route: state, attempts, last close, queued messages, RTT and clock offset, and "Copy report". */
+/** Per live route: state, attempts, last close, queued messages, RTT, clock offset and last error, and "Copy report". */
 export function DiagnosticsPanel({ connections, onClose }: DiagnosticsPanelProps) {
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const [fallback, setFallback] = useState<string | null>(null);
@@ -71,6 +71,7 @@ export function DiagnosticsPanel({ connections, onClose }: DiagnosticsPanelProps
                 <th className="num">Queued</th>
                 <th className="num">RTT</th>
                 <th className="num">Clock offset</th>
+                <th>Last error</th>
               </tr>
             </thead>
             <tbody>
@@ -94,6 +95,7 @@ export function DiagnosticsPanel({ connections, onClose }: DiagnosticsPanelProps
                   <td className="num">{c.queued}</td>
                   <td className="num">{ms(c.rttMs)}</td>
                   <td className="num">{ms(c.clockOffsetMs)}</td>
+                  <td>{c.lastError ?? <span className="muted">—</span>}</td>
                 </tr>
               ))}
             </tbody>

@@ -21,7 +21,7 @@ export function diagnosticsReport(
       ? `${c.lastClose.code} ${c.lastClose.reason || closePolicy(c.lastClose.code).meaning} (${closePolicy(c.lastClose.code).action})`
       : 'none';
     lines.push(
-      `${c.key}: ${c.phase}, attempt ${c.attempt}, last close ${close}, queued ${c.queued}, rtt ${ms(c.rttMs)}, clock offset ${ms(c.clockOffsetMs)}`,
+      `${c.key}: ${c.phase}, attempt ${c.attempt}, last close ${close}, queued ${c.queued}, rtt ${ms(c.rttMs)}, clock offset ${ms(c.clockOffsetMs)}, last error ${c.lastError ?? 'none'}`,
     );
   }
   return lines.join('\n');

@@ -23,6 +23,8 @@ export interface RouteConnection {
   readonly queued: number;
   readonly rttMs: number | null;
   readonly clockOffsetMs: number | null;
+  /** The last error its channel reported that no request settled (lib/channelErrors.ts). */
+  readonly lastError: string | null;
   /** Asks the client to connect now, skipping any backoff; works after a stop too. */
   readonly retry: () => void;
 }
@@ -42,12 +44,21 @@ const labelOf = ({ route, url }: ConnectionEntry) => {
   return route === 'agent' ? `${LABELS.agent} ${last.replace(/_/g, ' ')}` : LABELS[route];
 };
 
+/** A route's stable key: its socket's path with the query. */
+export function routeKey(socketUrl: string): string {
+  const url = new URL(socketUrl);
+  return `${url.pathname}${url.search}`;
+}
+
 /** The UI's view of one ws-client connection; "Retry now" reconnects its shared channel. */
-function toRouteConnection(entry: ConnectionEntry): RouteConnection {
+function toRouteConnection(
+  entry: ConnectionEntry,
+  errors: Readonly<Record<string, string>>,
+): RouteConnection {
   const { state, channel, clock } = entry;
-  const url = new URL(entry.url);
+  const key = routeKey(entry.url);
   return {
-    key: `${url.pathname}${url.search}`,
+    key,
     label: labelOf(entry),
     phase: state.status,
     attempt: state.attempt,
@@ -57,6 +68,7 @@ function toRouteConnection(entry: ConnectionEntry): RouteConnection {
     queued: state.queued,
     rttMs: clock?.rttMs ?? null,
     clockOffsetMs: clock?.offsetMs ?? null,
+    lastError: errors[key] ?? null,
     retry: () => channel.reconnect(),
   };
 }
@@ -64,10 +76,11 @@ function toRouteConnection(entry: ConnectionEntry): RouteConnection {
 /** The routes the page holds (idle ones are not in use), from `useConnections()`. */
 export function liveConnections(
   entries: Readonly<Record<string, ConnectionEntry>>,
+  errors: Readonly<Record<string, string>> = {},
 ): RouteConnection[] {
   return Object.values(entries)
     .filter((e) => e.state.status !== 'idle')
-    .map(toRouteConnection);
+    .map((entry) => toRouteConnection(entry, errors));
 }
 
 /** The tone of an indicator, one per phase family. */
