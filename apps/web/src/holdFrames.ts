@@ -7,9 +7,11 @@ export interface FrameHolder {
   /**
    * From now on holds every frame that arrives on a socket whose URL `holds` accepts, or with
    * `sent` every frame the client writes on one, as a stalled connection would: the server reads
-   * none until released, and those of a socket closed meanwhile never (they die with it).
+   * none until released, and those of a socket closed meanwhile never (they die with it). With
+   * `only`, just the received frames it accepts are held, the others delivered: a message that
+   * comes late by another path, as a cluster's event whose publish failed.
    */
-  hold(way?: Way): void;
+  hold(way?: Way, only?: (data: string) => boolean): void;
   /** Delivers the frames held that `way` in order and stops holding them. */
   release(way?: Way): void;
 }
@@ -20,6 +22,7 @@ type Way = 'received' | 'sent';
 /** A {@link FrameHolder} for the sockets whose URL `holds` accepts. */
 export function holdFrames(holds: (url: string) => boolean): FrameHolder {
   const held: Record<Way, (() => void)[] | null> = { received: null, sent: null };
+  let only: (data: string) => boolean = () => true;
   class HoldingSocket implements WebSocketLike {
     readonly #socket: WebSocket;
     readonly #holdable: boolean;
@@ -35,7 +38,8 @@ export function holdFrames(holds: (url: string) => boolean): FrameHolder {
       this.#socket.onerror = (event) => this.onerror?.(event);
       this.#socket.onmessage = (event) => {
         const deliver = () => this.onmessage?.(event);
-        if (held.received && this.#holdable) held.received.push(deliver);
+        if (held.received && this.#holdable && only(String(event.data)))
+          held.received.push(deliver);
         else deliver();
       };
     }
@@ -53,7 +57,10 @@ export function holdFrames(holds: (url: string) => boolean): FrameHolder {
   }
   return {
     WebSocket: HoldingSocket,
-    hold: (way = 'received') => void (held[way] = []),
+    hold(way = 'received', accepts = () => true) {
+      held[way] = [];
+      only = accepts;
+    },
     release(way = 'received') {
       const frames = held[way] ?? [];
       held[way] = null;

@@ -6,6 +6,7 @@ import { describeCardOp } from './describeCardOp';
 import { newId } from './newId';
 import { mayHaveApplied, refusalText } from './refusalReason';
 import { watchLateAck } from './watchLateAck';
+import { whenShown } from './whenShown';
 
 /** A card operation without its `op_id`, which {@link sendCardOp} adds. */
 export type CardOpInput = CardOp extends infer O
@@ -24,8 +25,9 @@ export const RESEND_WITHIN_MS = OP_ID_RETENTION_MS - OUTBOX_TTL_MS;
 
 /**
  * Sends `pending` on its board's channel and keeps it pending (shown over the board, and saved for
- * a reload) until the server acknowledges it, or refuses it, or it could not be sent in time: then
- * it is dropped and the refusal names the card by its title. Queued while offline, it is sent once
+ * a reload) until the server acknowledges it and the board shows it, or the server refuses it, or
+ * it could not be sent in time: then it is dropped and the refusal names the card by its title.
+ * Queued while offline, it is sent once
  * (rule B2); a reload sends it again with the same `op_id`, `sentBefore`: the page before the
  * reload may have sent it, so one that expires unsent here may have been saved all the same.
  */
@@ -39,7 +41,9 @@ export function trackCardOp(
   add(pending);
   // The outbox keeps an operation this long (G2), so the request waits as long as it may be sent.
   channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
-    () => settle(op.op_id),
+    // Drawn over the board until the board has its event, so it never vanishes in between: in
+    // cluster mode the event of an acknowledged op whose publish failed comes once Redis is back.
+    (ack) => whenShown(channel, ack.seq, () => settle(op.op_id)),
     (error: unknown) => {
       const what = describeCardOp(op, title);
       // Sent and given up on unanswered: the server may have applied it, or still apply it.

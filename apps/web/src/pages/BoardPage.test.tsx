@@ -123,6 +123,24 @@ describe('BoardPage against a real server: changes the server answers late, or a
     client.close();
   });
 
+  it('a card whose ack comes before its event (a cluster node’s publish that failed) stays on the board, marked pending, until the event arrives', async () => {
+    const { frames, client } = stallingClient();
+    const page = await openBoard('ack-first', client);
+    const acks: unknown[] = [];
+    page.channel.on('ack', (ack) => acks.push(ack));
+    frames.hold('received', (data) => data.includes('"card.created"'));
+    await userEvent.click(screen.getByRole('button', { name: 'Add card to Backlog' }));
+    await userEvent.type(screen.getByLabelText('Card title'), 'Kite{Enter}');
+    await waitFor(() => expect(acks).toHaveLength(1), WAIT);
+
+    const card = () => page.column('Backlog').getByRole('listitem', { name: 'Card Kite' });
+    expect(card()).toHaveTextContent('Sending');
+    frames.release();
+    await waitFor(() => expect(card()).not.toHaveTextContent(/Waiting to send|Sending/), WAIT);
+    expect(page.column('Backlog').getAllByRole('listitem', { name: 'Card Kite' })).toHaveLength(1);
+    client.close();
+  });
+
   it('changes saved before a reload are sent again with their op ids: one the server had applied is answered duplicate and shows as saved, once; one it had not is applied', async () => {
     const create = addCard('kite', 'Kite');
     // The page sent the card and was reloaded before the ack came; the edit never left it.
