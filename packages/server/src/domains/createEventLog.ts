@@ -30,6 +30,9 @@ const pause = (): Promise<void> =>
 const FENCE_FIELD = 'fence';
 /** Whether an append failed because another node owns its run now (rule WL3). */
 export const isFenced = (failure: DomainFailure): boolean => failure.error.field === FENCE_FIELD;
+/** The failure of an append fenced out of its run: another node owns it now (rule WL3). */
+export const fencedOut = (room: string): DomainFailure =>
+  domainFailure('conflict', `room ${room}: another node owns this run now`, FENCE_FIELD);
 
 /** How a domain turns one change into an event of an ordered room (and follows other writers). */
 export interface AppendSteps<T> extends RoomFollower {
@@ -192,12 +195,7 @@ export function createEventLog(deps: {
         ...(steps.fence && { fence: steps.fence }),
       });
       if (result.kind === 'duplicate') return result;
-      if (result.kind === 'fenced')
-        return domainFailure(
-          'conflict',
-          `room ${room}: another node owns this run now`,
-          FENCE_FIELD,
-        );
+      if (result.kind === 'fenced') return fencedOut(room);
       if (result.kind === 'ok') {
         state.head = { epoch: position.epoch, headSeq: position.seq };
         await publish(room, position, frame);

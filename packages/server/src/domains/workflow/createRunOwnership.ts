@@ -5,6 +5,12 @@ import type { LeaseFence, RunLease, Storage } from '../../storage/Storage.js';
 /** Lapsed runs one look takes over at most; the next look (a third of a lease later) finds the rest. */
 const TAKEOVERS_PER_LOOK = 16;
 
+/** The fence of a lease: what writes under it are conditioned on (WL3). */
+export const fenceOf = (lease: RunLease): LeaseFence => ({
+  runId: lease.runId,
+  token: lease.token,
+});
+
 /** What the owner of runs is told. */
 export interface OwnershipHooks {
   /** Another node took a run this node held (WL2, WL3): its work must stop without writing. */
@@ -78,7 +84,7 @@ export function createRunOwnership(deps: {
     },
     fence(runId) {
       const lease = held.get(runId);
-      return lease && { runId, token: lease.token };
+      return lease && fenceOf(lease);
     },
     drop: (runId) => void held.delete(runId),
     async release(runId) {

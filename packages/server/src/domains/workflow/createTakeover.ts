@@ -2,7 +2,8 @@ import type { StageName, Workflow } from '@liveline/protocol';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { DomainFailure } from '../DomainFailure.js';
-import type { RunOwnership } from './createRunOwnership.js';
+import type { LeaseFence } from '../../storage/Storage.js';
+import { fenceOf, type RunOwnership } from './createRunOwnership.js';
 import { resumeStage } from './newWorkflow.js';
 import { isTerminal, type UnnumberedWorkflowEvent } from './runWorkflow.js';
 import type { Stage } from './Stage.js';
@@ -24,10 +25,16 @@ export function createTakeover(deps: {
   /** Reads the run as stored, as of its room's head. */
   follow: (id: string) => Promise<unknown>;
   current: (id: string) => Workflow | null;
-  commit: (id: string, event: UnnumberedWorkflowEvent) => Promise<DomainFailure | null>;
+  /** Stores an event of the run under the lease `fence` names (WL3). */
+  commit: (
+    id: string,
+    event: UnnumberedWorkflowEvent,
+    fence: LeaseFence,
+  ) => Promise<DomainFailure | null>;
   /** Whether the run runs here already (or the server is stopping). */
   busy: (id: string) => boolean;
-  launch: (id: string) => void;
+  /** Runs the run under the lease it was taken with. */
+  launch: (id: string, fence: LeaseFence) => void;
 }): (id: string) => Promise<void> {
   const { ownership, now, log } = deps;
   const taking = new Set<string>();
@@ -35,27 +42,36 @@ export function createTakeover(deps: {
   const resume = async (id: string): Promise<void> => {
     const lease = await ownership.take(id);
     if (!lease) return;
+    const fence = fenceOf(lease);
     await deps.follow(id);
     const workflow = deps.current(id);
     if (!workflow || isTerminal(workflow)) return ownership.release(id);
     if (lease.token - 1 > RESUME_LIMIT) {
-      await deps.commit(id, {
-        type: 'workflow.interrupted',
-        data: {
-          workflow_id: id,
-          reason: `resumed ${RESUME_LIMIT} times without finishing: a stage may be crashing the server`,
-          at: now(),
+      await deps.commit(
+        id,
+        {
+          type: 'workflow.interrupted',
+          data: {
+            workflow_id: id,
+            reason: `resumed ${RESUME_LIMIT} times without finishing: a stage may be crashing the server`,
+            at: now(),
+          },
         },
-      });
+        fence,
+      );
       return ownership.release(id);
     }
-    const refused = await deps.commit(id, {
-      type: 'workflow.resumed',
-      data: { workflow_id: id, stage: resumeStage(workflow, deps.stages), at: now() },
-    });
+    const refused = await deps.commit(
+      id,
+      {
+        type: 'workflow.resumed',
+        data: { workflow_id: id, stage: resumeStage(workflow, deps.stages), at: now() },
+      },
+      fence,
+    );
     // Not resumed: the lease lapses, and a node (this one, maybe) tries again.
     if (refused) ownership.drop(id);
-    else deps.launch(id);
+    else deps.launch(id, fence);
   };
 
   return async (id) => {

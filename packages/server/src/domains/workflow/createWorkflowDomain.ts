@@ -13,10 +13,16 @@ import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
 import type { LeaseFence, Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
-import { isFenced, type Append, type AppendOutcome, type EventLog } from '../createEventLog.js';
+import {
+  fencedOut,
+  isFenced,
+  type Append,
+  type AppendOutcome,
+  type EventLog,
+} from '../createEventLog.js';
 import { createCoordinatorPublisher } from './createCoordinatorPublisher.js';
 import { createHeldRuns, parseStoredWorkflow } from './createHeldRuns.js';
-import { createRunOwnership } from './createRunOwnership.js';
+import { createRunOwnership, fenceOf } from './createRunOwnership.js';
 import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
 import { createUnfinishedRunCap } from './createUnfinishedRunCap.js';
@@ -136,17 +142,29 @@ export function createWorkflowDomain(deps: {
     });
   };
 
-  /** Stores and publishes an event, fenced if this node owns the run; answers why not. */
+  /** Whether this node still holds exactly the lease `fence` names (not a newer one of its own). */
+  const holds = (fence: LeaseFence): boolean => ownership.fence(fence.runId)?.token === fence.token;
+
+  /**
+   * Stores and publishes an event, fenced with the lease the writer ran the run under, or unfenced
+   * for a write that needs no ownership (a cancel on a node that does not own the run); answers why
+   * not. A write under a lease this node no longer holds is refused like one storage fenced (WL3):
+   * the events a run queued before it lost its lease must not follow the first refusal unfenced.
+   */
   const commit = async (
     id: string,
     event: UnnumberedWorkflowEvent,
+    fence: LeaseFence | undefined,
   ): Promise<DomainFailure | null> => {
     const outcome = await events.inTurn(room(id), (append) =>
-      appendEvent(append, id, event, ownership.fence(id)),
+      fence && !holds(fence)
+        ? Promise.resolve(fencedOut(room(id)))
+        : appendEvent(append, id, event, fence),
     );
     if (!('ok' in outcome)) return null;
-    if (isFenced(outcome)) lose(id);
-    else if (outcome.error.code !== 'conflict')
+    if (isFenced(outcome)) {
+      if (fence && holds(fence)) lose(id);
+    } else if (outcome.error.code !== 'conflict')
       log.error('workflow.persist_failed', {
         workflow_id: id,
         event: event.type,
@@ -160,17 +178,18 @@ export function createWorkflowDomain(deps: {
     const workflow = runs.get(id);
     if (!running.has(id) && workflow && isTerminal(workflow)) void ownership.release(id);
   };
-  const context = {
-    stages: deps.stages,
-    pool,
-    now,
-    current: (id: string) => runs.get(id),
-    commit,
-    metrics: counters,
-  };
-  const launch = (id: string): void => {
+  /** Runs a run this node took under `fence`: every event of it is written under that lease. */
+  const launch = (id: string, fence: LeaseFence): void => {
     const controller = new AbortController();
     running.set(id, controller);
+    const context = {
+      stages: deps.stages,
+      pool,
+      now,
+      current: (runId: string) => runs.get(runId),
+      commit: (runId: string, event: UnnumberedWorkflowEvent) => commit(runId, event, fence),
+      metrics: counters,
+    };
     void runWorkflow(context, id, controller.signal).finally(() => {
       running.delete(id);
       releaseEnded(id);
@@ -186,8 +205,8 @@ export function createWorkflowDomain(deps: {
     current: (id) => runs.get(id),
     commit,
     busy: (id) => stopped || running.has(id),
-    launch: (id) => {
-      if (!stopped) launch(id);
+    launch: (id, fence) => {
+      if (!stopped) launch(id, fence);
     },
   });
 
@@ -216,8 +235,9 @@ export function createWorkflowDomain(deps: {
     id: string,
   ): Promise<{ ok: true; workflow: Workflow } | DomainFailure> => {
     const exists = idTaken(id);
-    if ((await storedConflict(id)) || !(await ownership.take(id))) return exists;
-    const fence = ownership.fence(id);
+    const lease = (await storedConflict(id)) ? null : await ownership.take(id);
+    if (!lease) return exists;
+    const fence = fenceOf(lease);
     const created = await events.inTurn(room(id), async (append) => {
       // A copy held here may be of a run another node's retention deleted since (G3).
       await runs.refresh(id);
@@ -249,7 +269,7 @@ export function createWorkflowDomain(deps: {
       ownership.drop(id);
       return created;
     }
-    launch(id);
+    launch(id, fence);
     return { ok: true, workflow: runs.get(id) ?? created.workflow };
   };
 
@@ -315,10 +335,11 @@ export function createWorkflowDomain(deps: {
       if (isTerminal(workflow))
         return domainFailure('conflict', `workflow "${id}" is already ${workflow.status}`, 'id');
       running.get(id)?.abort(new Error('cancelled'));
-      const refused = await commit(id, {
-        type: 'workflow.cancelled',
-        data: { workflow_id: id, at: now() },
-      });
+      const refused = await commit(
+        id,
+        { type: 'workflow.cancelled', data: { workflow_id: id, at: now() } },
+        ownership.fence(id),
+      );
       releaseEnded(id);
       return refused ?? { ok: true, workflow: runs.get(id) ?? workflow };
     },

@@ -37,7 +37,10 @@ export interface RunContext {
   readonly now: () => number;
   /** The workflow as stored and applied now. */
   readonly current: (id: string) => Workflow | null;
-  /** Stores and publishes one event of the run; answers why not if storage refused it. */
+  /**
+   * Stores and publishes one event of the run under the lease it was started or taken with (WL3);
+   * answers why not if storage refused it or that lease is no longer this node's.
+   */
   readonly commit: (id: string, event: UnnumberedWorkflowEvent) => Promise<DomainFailure | null>;
   /** Counts stage latencies and completions. */
   readonly metrics: Pick<WorkflowMetrics, 'stageDone' | 'completed'>;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { createFailingStorage, type FailingStorage } from '../../test-utils/failingStorage.js';
+import {
+  connectTestClient,
+  rawRequest,
+  startTestServer,
+  wsOrigin,
+} from '../../test-utils/index.js';
+import type { Stage } from './Stage.js';
+
+const IDEA = 'A kite escapes. It crosses the town. A child catches it at sunset.';
+const HOUR_MS = 3_600_000;
+
+/** A stage that hands the test its progress reporter once it runs, and ends when its signal aborts. */
+function reportingStage(): {
+  stage: Stage;
+  running: Promise<(progress: number) => void>;
+  aborted: Promise<void>;
+} {
+  let run = (_report: (progress: number) => void): void => undefined;
+  let abort = (): void => undefined;
+  const running = new Promise<(progress: number) => void>((resolve) => (run = resolve));
+  const aborted = new Promise<void>((resolve) => (abort = resolve));
+  const stage: Stage = {
+    run: (_input, _previous, signal, report) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          reject(new Error('stage aborted'));
+          abort();
+        });
+        run(report);
+      }),
+  };
+  return { stage, running, aborted };
+}
+
+/** The types of the events stored in a run's room, in order. */
+const storedTypes = async (storage: FailingStorage, id: string) =>
+  (await storage.readEvents(`workflow:${id}`, 0, 100)).map(
+    (entry) => (JSON.parse(entry.frame) as { type: string }).type,
+  );
+
+describe('a run is written only under the lease it runs with', () => {
+  it('WL3 WL2 progress a run queued before another node took its lease is refused whole, not appended unfenced after the first refusal', async () => {
+    // The server's real SQLite storage, which the test also writes to as another node.
+    const storage = createFailingStorage();
+    const { stage, running, aborted } = reportingStage();
+    const server = await startTestServer({ storage, stages: { script: stage } });
+    expect(
+      (
+        await rawRequest(server, '/api/workflows', {
+          body: { id: 'run', mode: 'idea', input: IDEA },
+        })
+      ).status,
+    ).toBe(201);
+    const report = await running;
+
+    // Node B takes the lease, as it would once A's lapsed (B's clock is past A's expiry).
+    const taken = await storage.acquireLease('run', 'node-b', HOUR_MS, Date.now() + HOUR_MS);
+    expect(taken).toMatchObject({ owner: 'node-b', token: 2 });
+    for (const progress of [30, 40, 50, 60]) report(progress);
+    await aborted;
+    // A watcher's snapshot is taken in the room's turn, after every append queued before it.
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/run'));
+    await watcher.next('snapshot');
+
+    expect(await storedTypes(storage, 'run')).toEqual([
+      'workflow.created',
+      'workflow.queued',
+      'workflow.started',
+      'stage.started',
+    ]);
+  });
+});
