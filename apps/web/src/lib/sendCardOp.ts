@@ -43,7 +43,8 @@ export function trackCardOp(
   channel.request(op, { timeoutMs: OUTBOX_TTL_MS }).then(
     // Drawn over the board until the board has its event, so it never vanishes in between: in
     // cluster mode the event of an acknowledged op whose publish failed comes once Redis is back.
-    (ack) => whenShown(channel, ack.seq, () => settle(op.op_id)),
+    // A board's ack always names its seq (B2); one without would be settled at once.
+    (ack) => whenShown(channel, ack.seq ?? 0, () => settle(op.op_id)),
     (error: unknown) => {
       const what = describeCardOp(op, title);
       // Sent and given up on unanswered: the server may have applied it, or still apply it.
