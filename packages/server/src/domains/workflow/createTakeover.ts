@@ -47,7 +47,7 @@ export function createTakeover(deps: {
     const workflow = deps.current(id);
     if (!workflow || isTerminal(workflow)) return ownership.release(id);
     if (lease.token - 1 > RESUME_LIMIT) {
-      await deps.commit(
+      const refused = await deps.commit(
         id,
         {
           type: 'workflow.interrupted',
@@ -59,6 +59,9 @@ export function createTakeover(deps: {
         },
         fence,
       );
+      // Not ended: the lease must lapse for a node to take the run again and end it; a released
+      // lease is never found lapsed, and the run would stay unfinished.
+      if (refused) return ownership.drop(id);
       return ownership.release(id);
     }
     const refused = await deps.commit(

@@ -6,10 +6,13 @@ import {
   startTestServer,
   wsOrigin,
 } from '../../test-utils/index.js';
+import { getWorkflow, waitForStatus } from '../../test-utils/workflows.js';
+import { RESUME_LIMIT } from './createTakeover.js';
 import type { Stage } from './Stage.js';
 
 const IDEA = 'A kite escapes. It crosses the town. A child catches it at sunset.';
 const HOUR_MS = 3_600_000;
+const never: Stage = { run: () => new Promise(() => undefined) };
 
 /** A stage that hands the test its progress reporter once it runs, and ends when its signal aborts. */
 function reportingStage(): {
@@ -70,5 +73,26 @@ describe('a run is written only under the lease it runs with', () => {
       'workflow.started',
       'stage.started',
     ]);
+  });
+
+  it('W4 WL4 a takeover past the resume limit whose workflow.interrupted storage refused keeps the lease to lapse, so the run is ended once storage is back', async () => {
+    const storage = createFailingStorage();
+    const first = await startTestServer({ storage, stages: { script: never } });
+    await rawRequest(first, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    await first.stop();
+    // Nodes that took the run and died, each lease lapsed before the next taking.
+    for (let taking = 1; taking <= RESUME_LIMIT; taking += 1)
+      await storage.acquireLease('run', `dead-${taking}`, -HOUR_MS, Date.now() + HOUR_MS);
+
+    storage.failWrites('disk full');
+    const server = await startTestServer({
+      storage,
+      workflowLeaseMs: 300,
+      stages: { script: never },
+    });
+    expect((await getWorkflow(server, 'run')).status).not.toBe('interrupted');
+    storage.recover();
+
+    await waitForStatus(server, 'run', 'interrupted');
   });
 });
