@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
-import { rawRequest, tempDataDir } from '../test-utils/index.js';
+import { onTestCleanup, rawRequest, startTestServer, tempDataDir } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 import {
   expectResumedInShots,
@@ -97,4 +98,27 @@ describe('workflow runs owned by one node of a cluster', () => {
       workflow: { status: 'completed' },
     });
   }, 90_000);
+
+  it('WL1 W1 a start whose events PostgreSQL refused after its node took the lease leaves the id free: a retry on another node within the lease time is 201, not 409', async () => {
+    const cluster = await engines.freshCluster();
+    const [a, b] = await Promise.all([
+      startTestServer({ ...cluster, nodeId: 'node-a' }),
+      startTestServer({ ...cluster, nodeId: 'node-b' }),
+    ]);
+    const db = new pg.Client({ connectionString: cluster.databaseUrl });
+    await db.connect();
+    onTestCleanup(() => db.end());
+    const refuse = async (sql: string) => void (await db.query(sql));
+    // An injected failure: PostgreSQL refuses the run's events, as a full disk would.
+    await refuse(`CREATE FUNCTION refuse_flaky() RETURNS trigger LANGUAGE plpgsql
+      AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+    await refuse(`CREATE TRIGGER refuse_flaky BEFORE INSERT ON room_events FOR EACH ROW
+      WHEN (NEW.room = 'workflow:flaky') EXECUTE FUNCTION refuse_flaky()`);
+    const body = { id: 'flaky', mode: 'idea', input: IDEA };
+    expect((await rawRequest(a, '/api/workflows', { body })).status).toBe(503);
+    await refuse('DROP TRIGGER refuse_flaky ON room_events');
+
+    expect((await rawRequest(b, '/api/workflows/flaky')).status).toBe(404);
+    expect((await rawRequest(b, '/api/workflows', { body })).status).toBe(201);
+  });
 });

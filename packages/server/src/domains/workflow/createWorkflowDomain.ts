@@ -266,7 +266,10 @@ export function createWorkflowDomain(deps: {
       return 'ok' in queued ? queued : { ok: true as const, workflow };
     });
     if (!created.ok) {
-      ownership.drop(id);
+      // Nothing stored: the id is free, so its lease goes too, or a retry on another node would be
+      // 409 until it lapsed. A run stored (in part, or by another node) keeps it to lapse (WL4).
+      if (runs.get(id)) ownership.drop(id);
+      else await ownership.release(id);
       return created;
     }
     launch(id, fence);
