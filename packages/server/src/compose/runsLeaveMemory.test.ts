@@ -138,4 +138,33 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
     expect(created && dataOf(created).workflow).toMatchObject({ input: 'A bird.' });
     expect(later.map((m) => m.seq)).toEqual(later.map((_, i) => i + 2));
   });
+
+  it('G1 the room a cancel of an id never started opens leaves memory after the history age: the next cancel opens it from storage as the first did', async () => {
+    const clock = createTestClock();
+    const inner = createSqliteStorage(tempDataDir(), createLogger('silent'));
+    onTestCleanup(() => inner.close());
+    const headReads: string[] = [];
+    const storage = {
+      ...inner,
+      readHead: (room: string) => (headReads.push(room), inner.readHead(room)),
+    };
+    const server = await startTestServer({
+      storage,
+      now: clock.now,
+      historyMaxAgeMs: 10 * MINUTE_MS,
+    });
+    const cancel = async (id: string) => {
+      const before = headReads.filter((room) => room === `workflow:${id}`).length;
+      const res = await rawRequest(server, `/api/workflows/${id}/cancel`, { method: 'POST' });
+      expect(res.status).toBe(404);
+      return headReads.filter((room) => room === `workflow:${id}`).length - before;
+    };
+    const opening = await cancel('ghost');
+
+    clock.skip(11 * MINUTE_MS);
+    // Another cancel is a use of the domain: it sweeps the idle rooms.
+    await cancel('other');
+
+    expect(await cancel('ghost')).toBe(opening);
+  });
 });

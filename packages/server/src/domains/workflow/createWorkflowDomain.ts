@@ -332,6 +332,8 @@ export function createWorkflowDomain(deps: {
       );
     },
     async cancel(id) {
+      // The room a follow opens leaves memory once idle, even for an id never started (G1).
+      runs.use(id);
       if (!ownership.fence(id)) await follow(id);
       const workflow = runs.get(id);
       if (!workflow) return domainFailure('not_found', `workflow "${id}" does not exist`, 'id');
