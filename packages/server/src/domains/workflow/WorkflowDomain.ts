@@ -16,9 +16,10 @@ export interface WorkflowSnapshot extends StreamPosition {
 /** The Idea2Video/Script2Video coordinator: workflows through agents, with ordered events. */
 export interface WorkflowDomain {
   /**
-   * Restores the stored workflows and resumes those that were running or queued and that no other
-   * node owns (rules W4, WL4), then publishes the coordinator metrics at their rate and takes over
-   * the runs whose owner died.
+   * Renews the leases of the runs it takes and takes over the runs whose owner died (from the
+   * start, so a long restore loses no lease), restores the stored workflows and resumes those that
+   * were running or queued and that no other node owns (rules W4, WL4), then publishes the
+   * coordinator metrics at their rate.
    */
   start(): Promise<void>;
   /** The ordered room of a workflow id (started or not). */

@@ -278,6 +278,9 @@ export function createWorkflowDomain(deps: {
 
   return {
     async start() {
+      // Renewing first: a restore of many runs (or on a slow database) takes longer than a lease,
+      // and the runs it took early must not lapse to other nodes meanwhile (WL2).
+      ownership.start({ lost: lose, lapsed: (id) => void takeOver(id) });
       await restore().catch((error: unknown) => {
         log.error('workflow.restore_failed', { error: errorMessage(error) });
         stopRestoring = retryUntilDone(async () => {
@@ -286,8 +289,6 @@ export function createWorkflowDomain(deps: {
         });
       });
       coordinator.start();
-      if (stopped) return;
-      ownership.start({ lost: lose, lapsed: (id) => void takeOver(id) });
     },
     room,
     open: async (id) => {

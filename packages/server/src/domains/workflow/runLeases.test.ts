@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { Storage } from '../../storage/Storage.js';
 import { createFailingStorage, type FailingStorage } from '../../test-utils/failingStorage.js';
 import {
   connectTestClient,
@@ -94,5 +95,36 @@ describe('a run is written only under the lease it runs with', () => {
     storage.recover();
 
     await waitForStatus(server, 'run', 'interrupted');
+  });
+
+  it('WL2 W4 a restore held up past the lease time keeps renewing the leases it took already, so another node cannot take those runs meanwhile', async () => {
+    const inner = createFailingStorage();
+    const first = await startTestServer({ storage: inner, stages: { script: never } });
+    for (const id of ['one', 'two'])
+      await rawRequest(first, '/api/workflows', { body: { id, mode: 'idea', input: IDEA } });
+    await first.stop();
+    let open = (): void => undefined;
+    const held = new Promise<void>((resolve) => (open = resolve));
+    const taken: string[] = [];
+    const renewed: string[] = [];
+    // The database is slow to answer every taking but the first.
+    const storage: Storage = {
+      ...inner,
+      acquireLease: async (...args) => {
+        taken.push(args[0]);
+        if (taken.length > 1) await held;
+        return inner.acquireLease(...args);
+      },
+      renewLease: (lease, ...args) => (renewed.push(lease.runId), inner.renewLease(lease, ...args)),
+    };
+
+    const starting = startTestServer({ storage, workflowLeaseMs: 300, stages: { script: never } });
+    const early = await vi.waitFor(() => taken[0] ?? Promise.reject(new Error('none taken')));
+    await vi.waitFor(() => expect(renewed.filter((id) => id === early).length).toBeGreaterThan(3), {
+      timeout: 5_000,
+    });
+    expect(await inner.acquireLease(early, 'node-b', 300, Date.now())).toBeNull();
+    open();
+    await starting;
   });
 });
