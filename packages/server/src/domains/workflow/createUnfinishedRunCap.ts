@@ -46,7 +46,8 @@ export function createUnfinishedRunCap(
       return store();
     }
     // A retry of a start whose answer was lost is told its id is taken at once, not to come back
-    // in 10 s to hear it then; checked only when refusing, where it costs a read per refusal.
+    // in 10 s to hear it then; checked only when refusing, where it costs a read per refusal. Only a
+    // stored run, not another node's lease on the id: seeing one means taking it (W8 says why).
     const taken = await conflict();
     if (taken) return taken;
     if (!refusing) log.warn('workflow.runs_capped', { unfinished, max });
