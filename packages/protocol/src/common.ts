@@ -32,26 +32,29 @@ export const OP_ID_RETENTION_MS = 10 * 60_000;
 
 /** What an identifier may be, as its validator's error and `GET /api/routes` say it. */
 export const ID_ACCEPTS = '1–64 letters, digits, "_" or "-"';
+// The validators are marked pure so that a bundle drops the ones it never uses: ws-client's
+// budget (bench/size.ts) has no room for opIdSchema and epochMsSchema, which only the full message
+// schemas (wsMessages) use.
 /** Identifiers in paths and queries: workflow ids, board ids, agent names. */
-export const idSchema = string({
+export const idSchema = /* @__PURE__ */ string({
   min: 1,
   max: 64,
   pattern: /^[A-Za-z0-9_-]+$/,
   hint: ID_ACCEPTS,
 });
 /** A client-generated operation id: correlates a reply and makes a retried operation apply once. */
-export const opIdSchema = string({
+export const opIdSchema = /* @__PURE__ */ string({
   min: 1,
   max: 64,
   pattern: /^[A-Za-z0-9_.:-]+$/,
   hint: '1–64 letters, digits or "_.:-"',
 });
 /** A position in a room's ordered stream; the first event is 1, a snapshot of an empty room is 0. */
-export const seqSchema = number({ min: 0, int: true });
+export const seqSchema = /* @__PURE__ */ number({ min: 0, int: true });
 /** The incarnation of a room's history; a new epoch means seqs restarted and history was lost. */
-export const epochSchema = string({ min: 1, max: 64 });
+export const epochSchema = /* @__PURE__ */ string({ min: 1, max: 64 });
 /** Milliseconds since the Unix epoch. */
-export const epochMsSchema = number({ min: 0 });
+export const epochMsSchema = /* @__PURE__ */ number({ min: 0 });
 
 /** Codes carried by `error` messages and HTTP error bodies. */
 export const ERROR_CODES = [

@@ -61,8 +61,8 @@ export const wsRoutes = {
 
 /** The names of the WebSocket routes. */
 export type WsRouteName = keyof typeof wsRoutes;
-/** The WebSocket route names, in table order. */
-export const WS_ROUTE_NAMES = Object.keys(wsRoutes) as WsRouteName[];
+/** The WebSocket route names, in table order (pure: a client bundle that never lists them drops them). */
+export const WS_ROUTE_NAMES = /* @__PURE__ */ Object.keys(wsRoutes) as WsRouteName[];
 
 /** Query parameters an ordered route reads to resume (rule R3). */
 export const RESUME_QUERY = { epoch: 'epoch', seq: 'seq' } as const;
