@@ -64,7 +64,7 @@ describe('transition', () => {
     expect(exhausted.status === 'closed' && exhausted.error.code).toBe('gave_up');
   });
 
-  it('resets the attempt count on a fresh connect and on the first message after open', () => {
+  it('K6 resets the attempt count on a fresh connect and when an open connection proves it works (alive)', () => {
     expect(transition(states.closed, { type: 'connect', fresh: true }).attempt).toBe(0);
     expect(transition(states.open, { type: 'alive' }).attempt).toBe(0);
     const alive = { ...states.open, attempt: 0 };

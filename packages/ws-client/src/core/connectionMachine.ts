@@ -8,7 +8,7 @@ export interface CloseInfo {
 }
 
 interface Common {
-  /** Consecutive failed attempts since the connection last worked. */
+  /** Consecutive failed attempts since the connection last worked (rule K6). */
   readonly attempt: number;
   /** Messages waiting in the outbox. */
   readonly queued: number;
@@ -34,6 +34,7 @@ export type ConnectionStatus = ConnectionState['status'];
 export type ConnectionEvent =
   | { readonly type: 'connect'; readonly fresh: boolean }
   | { readonly type: 'open' }
+  /** The connection proved it works (rule K6): the count of failed attempts starts again. */
   | { readonly type: 'alive' }
   | {
       readonly type: 'close';

@@ -34,6 +34,12 @@ const snapshot = (seq: number, extra = {}) => ({
   data: { board_id: 'b', columns: [], cards: [] },
   ...extra,
 });
+/** The board's first message (rule B0). */
+const greeting = {
+  event: 'connected',
+  data: { client_id: 'c1', message: 'Connected', board_id: null, server_time: 'now' },
+};
+const timeSyncReply = { type: 'time_sync', data: { id: 1, t0: 0, t1: 0, t2: 0 } };
 
 describe('channel', () => {
   it('shares one socket per URL and closes it when the last listener leaves', async () => {
@@ -134,6 +140,44 @@ describe('channel', () => {
     latest().receive(event(6));
     expect(sockets).toHaveLength(5);
     expect(latest().url).toContain('seq=4');
+  });
+
+  it('K6 a board join refused with 1013 after the greeting and a time_sync reply backs off like one refused at once', () => {
+    const waits = (before: object[]) => {
+      // random() = 1 draws the top of every window.
+      const { latest, env } = createFakeEnvironment(() => 1);
+      const board = createClient({ origin: 'http://h:1', environment: env }).channel('board');
+      board.onMessage(() => {});
+      return Array.from({ length: 4 }, () => {
+        latest().accept();
+        before.forEach((message) => latest().receive(message));
+        latest().drop(1013, 'storage unavailable; try again later');
+        const state = board.getState();
+        const wait = state.status === 'reconnecting' && state.nextRetryAt - Date.now();
+        vi.runOnlyPendingTimers();
+        return wait;
+      });
+    };
+    const refused = waits([]);
+    expect(refused).toEqual([1000, 2000, 4000, 8000]);
+    expect(waits([greeting, timeSyncReply])).toEqual(refused);
+  });
+
+  it('K6 an ordered route works once its join is answered, any other route once a message but a time_sync reply comes', () => {
+    const attemptAfter = (route: 'board' | 'coordinator', messages: object[]) => {
+      const { latest, env } = createFakeEnvironment(() => 1);
+      const channel = createClient({ origin: 'http://h:1', environment: env }).channel(route);
+      channel.onMessage(() => {});
+      latest().drop(1006);
+      vi.advanceTimersByTime(1000);
+      latest().accept();
+      messages.forEach((message) => latest().receive(message));
+      return channel.getState().attempt;
+    };
+    expect(attemptAfter('board', [greeting, timeSyncReply])).toBe(1);
+    expect(attemptAfter('board', [greeting, snapshot(0)])).toBe(0);
+    expect(attemptAfter('coordinator', [timeSyncReply])).toBe(1);
+    expect(attemptAfter('coordinator', [{ type: 'heartbeat', data: { server_time: 1 } }])).toBe(0);
   });
 
   it('R5 surfaces a recovered:false snapshot to the caller and adopts its position', () => {

@@ -170,6 +170,8 @@ export function createChannel<R extends WsRouteName>(
     }
     if (error) fail(error);
     handlers.forEach((h) => h(message));
+    // Rule K6: a board greeting and a time_sync reply come before a join an outage refuses (1013).
+    return ordered ? 'seq' in fields : type !== 'time_sync';
   };
 
   const loop = createSocketLoop(

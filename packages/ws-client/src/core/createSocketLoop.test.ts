@@ -15,7 +15,7 @@ const setup = (options: ConnectionOptions = {}, hooks: Partial<SocketLoopHooks> 
   const received: unknown[] = [];
   const loop = createSocketLoop(
     fake.env,
-    { url: () => 'ws://x/ws', message: (d) => received.push(d), ...hooks },
+    { url: () => 'ws://x/ws', message: (d) => void received.push(d), ...hooks },
     options,
   );
   loop.start();

@@ -51,8 +51,11 @@ export type SendResult = 'sent' | 'queued' | 'rejected';
 export interface SocketLoopHooks {
   /** The URL of the next attempt; may throw, which counts as a failed attempt. */
   url(): string;
-  /** A frame from the current socket. */
-  message(data: unknown): void;
+  /**
+   * A frame from the current socket; true when it proves the connection works (rule K6), which
+   * starts the count of failed attempts, and so the backoff window, again.
+   */
+  message(data: unknown): boolean | void;
   /** A fresh socket opened, before the outbox is flushed. */
   open?(): void;
   /** The close policy asked to drop what the close invalidated (e.g. the resume position). */
@@ -241,8 +244,7 @@ export function createSocketLoop(
     next.onmessage = (event) => {
       heard();
       refusals = 0;
-      dispatch({ type: 'alive' });
-      hooks.message(event.data);
+      if (hooks.message(event.data)) dispatch({ type: 'alive' });
     };
     next.onclose = (event) => {
       // Only the current socket may change the state; a superseded one is already accounted for.
