@@ -193,6 +193,11 @@ export function createWorkflowDomain(deps: {
     void runWorkflow(context, id, controller.signal).finally(() => {
       running.delete(id);
       releaseEnded(id);
+      // Stopped without its end stored (storage refused it) while still ours: renewing the lease
+      // would keep the run unfinished for as long as this node lives. Let it lapse, and a node
+      // (this one, maybe) takes the run over from its stored state (W4, WL4).
+      const workflow = runs.get(id);
+      if (!stopped && holds(fence) && !(workflow && isTerminal(workflow))) ownership.drop(id);
     });
   };
 
@@ -340,12 +345,13 @@ export function createWorkflowDomain(deps: {
       if (!workflow) return domainFailure('not_found', `workflow "${id}" does not exist`, 'id');
       if (isTerminal(workflow))
         return domainFailure('conflict', `workflow "${id}" is already ${workflow.status}`, 'id');
-      running.get(id)?.abort(new Error('cancelled'));
       const refused = await commit(
         id,
         { type: 'workflow.cancelled', data: { workflow_id: id, at: now() } },
         ownership.fence(id),
       );
+      // A cancel storage refused did not happen (S3): the run goes on.
+      if (!refused) running.get(id)?.abort(new Error('cancelled'));
       releaseEnded(id);
       return refused ?? { ok: true, workflow: runs.get(id) ?? workflow };
     },

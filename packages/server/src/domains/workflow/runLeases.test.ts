@@ -7,7 +7,7 @@ import {
   startTestServer,
   wsOrigin,
 } from '../../test-utils/index.js';
-import { getWorkflow, waitForStatus } from '../../test-utils/workflows.js';
+import { getWorkflow, heldStage, waitForStatus } from '../../test-utils/workflows.js';
 import { RESUME_LIMIT } from './createTakeover.js';
 import type { Stage } from './Stage.js';
 
@@ -43,6 +43,20 @@ const storedTypes = async (storage: FailingStorage, id: string) =>
   (await storage.readEvents(`workflow:${id}`, 0, 100)).map(
     (entry) => (JSON.parse(entry.frame) as { type: string }).type,
   );
+
+/** A server on a failing storage with 300 ms leases, running run `run` in its held script stage. */
+async function heldRun() {
+  const storage = createFailingStorage();
+  const { stage, release } = heldStage('script');
+  const server = await startTestServer({
+    storage,
+    workflowLeaseMs: 300,
+    stages: { script: stage },
+  });
+  await rawRequest(server, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+  await waitForStatus(server, 'run', 'running');
+  return { storage, server, release };
+}
 
 describe('a run is written only under the lease it runs with', () => {
   it('WL3 WL2 progress a run queued before another node took its lease is refused whole, not appended unfenced after the first refusal', async () => {
@@ -126,5 +140,29 @@ describe('a run is written only under the lease it runs with', () => {
     expect(await inner.acquireLease(early, 'node-b', 300, Date.now())).toBeNull();
     open();
     await starting;
+  });
+
+  it('S3 W4 WL4 a run whose events and end storage refused lets its lease lapse instead of renewing it, so it is taken over and completes once storage is back', async () => {
+    const { storage, server, release } = await heldRun();
+
+    storage.failWrites('disk full');
+    release();
+    const lapsed = async () => expect(await storage.lapsedLeases(Date.now(), 10)).toContain('run');
+    await vi.waitFor(lapsed, { timeout: 5_000 });
+    storage.recover();
+
+    await waitForStatus(server, 'run', 'completed');
+  });
+
+  it("S3 W4 a cancel storage refused on the run's owner is 503 and does not happen: the run goes on and completes", async () => {
+    const { storage, server, release } = await heldRun();
+
+    storage.failWrites('disk full');
+    const cancel = await rawRequest(server, '/api/workflows/run/cancel', { method: 'POST' });
+    expect(cancel.status).toBe(503);
+    storage.recover();
+    release();
+
+    await waitForStatus(server, 'run', 'completed');
   });
 });

@@ -120,7 +120,8 @@ async function runStages(
 /**
  * Runs a workflow until it ends or `cancelled` aborts. A failing stage fails the workflow. An
  * event storage refuses stops the run (rule S3): it is marked failed if storage takes that, and
- * otherwise resumes from its stored state at the next start (rule W4).
+ * otherwise its domain lets the run's lease lapse, so that it is taken over and resumes from its
+ * stored state (rules W4, WL4).
  */
 export async function runWorkflow(
   context: RunContext,
