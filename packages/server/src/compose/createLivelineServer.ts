@@ -61,6 +61,13 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
   );
   const pruning = createRetention(config, { storage, workflows, log });
 
+  // Not refused: one node alone works, and no check can tell a shared volume from a local one.
+  if (parts.mode === 'cluster' && options.videosDir === undefined)
+    log.warn('server.videos_dir_local', {
+      videos_dir: config.videosDir,
+      message:
+        "VIDEOS_DIR is not set: this node keeps videos in its own data directory, so only it serves the videos it renders and only its retention deletes them; point every node's VIDEOS_DIR at one shared volume (docs/deployment.md)",
+    });
   const clientAddress = createClientAddress(config.trustedProxies);
   const auth = createAuth(verifyToken, log, now, clientAddress);
   if (!auth.on)
@@ -90,7 +97,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
     ...transportRoutes(broker, transport),
     ...boardRoutes(broker, boards, now),
     ...workflowRoutes(broker, workflows),
-    ...videoRoutes(workflows, config.dataDir),
+    ...videoRoutes(workflows, config.videosDir),
   };
   assertHandlers(handlers);
 

@@ -45,7 +45,7 @@ export function createRetention(
     tell: (id) => workflows.forget(id),
     onRunsDeleted: (ids) => {
       for (const id of ids) {
-        removeVideoDir(config.dataDir, id).catch((error: unknown) =>
+        removeVideoDir(config.videosDir, id).catch((error: unknown) =>
           log.error('retention.video_delete_failed', {
             workflow_id: id,
             error: errorMessage(error),

@@ -155,7 +155,9 @@ export async function resolveParts(
     if (name !== 'render') return createBuiltinStage(name, config.stageDurationMs);
     return config.renderVideo
       ? createRenderStage({
-          dataDir: config.dataDir,
+          videosDir: config.videosDir,
+          nodeId: config.nodeId,
+          shared: config.databaseUrl !== null,
           tools: { ffmpeg: config.ffmpegPath, espeakNg: config.espeakNgPath },
           log,
         })

@@ -90,10 +90,10 @@ async function boardWriters(server: { origin: string }, boards: readonly string[
 }
 
 /** A `render` worker that writes a small file where the real one writes its MP4. */
-const videoWriter = (dataDir: string): Stage => ({
+const videoWriter = (videosDir: string): Stage => ({
   async run(input) {
-    await mkdir(videoDir(dataDir, input.id), { recursive: true });
-    await writeFile(videoPath(dataDir, input.id), 'mp4');
+    await mkdir(videoDir(videosDir, input.id), { recursive: true });
+    await writeFile(videoPath(videosDir, input.id), 'mp4');
     return {
       kind: 'video',
       url: routePath('workflowVideo', { id: input.id }),
@@ -236,10 +236,11 @@ describe('retention (a real server, tiny limits)', () => {
 
   it('G3 a finished run past runRetentionMs is deleted with its events and video directory, also after a restart; a younger run stays', async () => {
     const dataDir = tempDataDir();
+    const videosDir = join(dataDir, 'videos');
     const clock = createTestClock();
     const limits = retentionOptions(dataDir, clock.now, {
       runRetentionMs: 60 * MINUTE_MS,
-      stages: { render: videoWriter(dataDir) },
+      stages: { render: videoWriter(videosDir) },
     });
     const server = await startTestServer(limits);
     const rows = rowCounter(dataDir);
@@ -254,13 +255,13 @@ describe('retention (a real server, tiny limits)', () => {
     await vi.waitFor(async () =>
       expect((await rawRequest(server, '/api/workflows/old')).status).toBe(410),
     );
-    await vi.waitFor(() => expect(existsSync(videoDir(dataDir, 'old'))).toBe(false));
+    await vi.waitFor(() => expect(existsSync(videoDir(videosDir, 'old'))).toBe(false));
     const listed = await rawRequest(server, '/api/workflows');
     expect((listed.json?.workflows as TestMessage[]).map((w) => w.id)).toEqual(['young']);
     expect(rows('room_events', 'workflow:old')).toBe(0);
     expect(rows('rooms', 'workflow:old')).toBe(0);
     expect(rows('room_events', 'workflow:young')).toBeGreaterThan(0);
-    expect(existsSync(videoPath(dataDir, 'young'))).toBe(true);
+    expect(existsSync(videoPath(videosDir, 'young'))).toBe(true);
     await server.stop();
     const again = await startTestServer(limits);
     expect((await rawRequest(again, '/api/workflows/old')).status).toBe(410);

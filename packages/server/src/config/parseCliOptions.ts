@@ -119,6 +119,7 @@ export function parseCliOptions(
   if (secretFile) options.authSecret = secretFrom(secretFile.source, secretFile.value);
   else if (env.LIVELINE_AUTH_SECRET) options.authSecret = env.LIVELINE_AUTH_SECRET;
   if (values.DATA_DIR) options.dataDir = values.DATA_DIR.value;
+  if (values.VIDEOS_DIR) options.videosDir = values.VIDEOS_DIR.value;
   if (values.WEB_DIR) options.webDir = values.WEB_DIR.value;
   if (values.DATABASE_URL) options.databaseUrl = values.DATABASE_URL.value;
   if (values.REDIS_URL) options.redisUrl = values.REDIS_URL.value;

@@ -31,6 +31,12 @@ export const SERVER_FLAGS = {
     help: 'directory of the SQLite database',
     fallback: './data',
   },
+  '--videos-dir': {
+    env: 'VIDEOS_DIR',
+    value: '<dir>',
+    help: 'directory of the rendered videos; cluster nodes point it at one shared volume (W6)',
+    fallback: '<data dir>/videos',
+  },
   '--database-url': {
     env: 'DATABASE_URL',
     value: '<url>',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CLOCK_RATE_HZ,
@@ -22,6 +22,12 @@ export interface ServerOptions {
   host?: string;
   /** Directory of the SQLite database. @default './data' */
   dataDir?: string;
+  /**
+   * Directory of the rendered videos, one `<run id>/video.mp4` each (rule W6). Cluster nodes must
+   * share it (one volume mounted on every node), or a video is served only by the node that
+   * rendered it. @default `<dataDir>/videos`
+   */
+  videosDir?: string;
   /**
    * PostgreSQL URL: with `redisUrl`, the node runs in cluster mode (PostgreSQL stores and
    * sequences, Redis carries events between nodes) instead of SQLite and memory. @default none
@@ -340,6 +346,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
       `expected at least handshakeTimeoutMs (${numbers.handshakeTimeoutMs})`,
     );
   const host = stringOption('host', options.host, '127.0.0.1');
+  const dataDir = resolve(stringOption('dataDir', options.dataDir, DEFAULT_DATA_DIR));
   const insecureNoAuth = options.insecureNoAuth ?? false;
   if (typeof insecureNoAuth !== 'boolean') fail('insecureNoAuth', 'expected a boolean');
   return {
@@ -347,7 +354,8 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     host,
     authSecret: secretOption(options.authSecret, host, insecureNoAuth),
     insecureNoAuth,
-    dataDir: resolve(stringOption('dataDir', options.dataDir, DEFAULT_DATA_DIR)),
+    dataDir,
+    videosDir: resolve(stringOption('videosDir', options.videosDir, join(dataDir, 'videos'))),
     ...clusterOptions(options),
     allowedOrigins: originsOption(options.allowedOrigins),
     allowedHosts: hostsOption(options.allowedHosts),

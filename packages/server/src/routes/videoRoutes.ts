@@ -11,11 +11,11 @@ import { outageFailure } from './outageFailure.js';
  */
 export function videoRoutes(
   workflows: WorkflowDomain,
-  dataDir: string,
+  videosDir: string,
 ): Pick<RouteHandlers, 'workflowVideo'> {
   return {
     workflowVideo: async ({ params }) => {
-      const file = videoPath(dataDir, params.id);
+      const file = videoPath(videosDir, params.id);
       // Read as stored: a finished run leaves memory once idle (rule G1).
       let workflow;
       try {

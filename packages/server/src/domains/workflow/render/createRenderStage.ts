@@ -9,7 +9,13 @@ import { checkMediaTools, type MediaTools } from './mediaTools.js';
 import { planRender, VIDEO_FORMAT } from './renderPlan.js';
 import { runNiced } from './runNiced.js';
 import { synthesizeVoices, voiceFile } from './synthesizeVoices.js';
-import { RENDER_TEMP_PREFIX, sweepRenderLeftovers, videoDir, videoPath } from './videoFiles.js';
+import {
+  RENDER_TEMP_PREFIX,
+  renderTempPrefix,
+  sweepRenderLeftovers,
+  videoDir,
+  videoPath,
+} from './videoFiles.js';
 
 /** Runs at once per render agent; more renders wait in the agent's queue. */
 export const RENDER_AGENT_CAPACITY = 1;
@@ -54,18 +60,24 @@ const encoderArgs = (inputs: readonly string[]): string[] => [
 /**
  * The render stage: draws each shot of the cut sheet as a card, speaks its voice line with
  * espeak-ng, lays a music bed in the audio plan's mood, and encodes an H.264/AAC MP4 with ffmpeg
- * at low priority into `DATA_DIR/videos/<id>/video.mp4`, reporting frames encoded as progress.
- * Its working files live beside the video and are removed however the render ends. The tools are
- * checked once at creation too, so a missing encoder is logged when the server starts, not first
- * found by a user's run minutes later.
+ * at low priority into `<videosDir>/<id>/video.mp4`, reporting frames encoded as progress. Its
+ * working files live beside the video, named after the node, and are removed however the render
+ * ends; at creation the node sweeps those a killed server left. The tools are checked once at
+ * creation too, so a missing encoder is logged when the server starts, not first found by a
+ * user's run minutes later.
  */
 export function createRenderStage(options: {
-  dataDir: string;
+  videosDir: string;
+  /** This node's id, in its working directories' names. */
+  nodeId: string;
+  /** Whether other nodes may render in `videosDir` (cluster mode): then only this node's are swept. */
+  shared: boolean;
   tools: MediaTools;
   log: Logger;
 }): Stage {
-  const { dataDir, tools, log } = options;
-  sweepRenderLeftovers(dataDir);
+  const { videosDir, tools, log } = options;
+  const prefix = renderTempPrefix(options.nodeId);
+  sweepRenderLeftovers(videosDir, options.shared ? prefix : RENDER_TEMP_PREFIX);
   checkMediaTools(tools).catch((error: unknown) =>
     log.warn('render.tools_missing', { error: errorMessage(error) }),
   );
@@ -73,9 +85,9 @@ export function createRenderStage(options: {
     async run(input, previous, signal, report) {
       const plan = planRender(previous);
       await checkMediaTools(tools);
-      const dir = videoDir(dataDir, input.id);
+      const dir = videoDir(videosDir, input.id);
       await mkdir(dir, { recursive: true });
-      const work = await mkdtemp(join(dir, RENDER_TEMP_PREFIX));
+      const work = await mkdtemp(join(dir, prefix));
       try {
         const voices = await synthesizeVoices(plan, work, tools.espeakNg, signal);
         const { graph, files } = buildFilterGraph(plan, voices);
@@ -93,7 +105,7 @@ export function createRenderStage(options: {
             report(progress);
           },
         });
-        const target = videoPath(dataDir, input.id);
+        const target = videoPath(videosDir, input.id);
         await rename(join(work, OUTPUT), target);
         return {
           kind: 'video',

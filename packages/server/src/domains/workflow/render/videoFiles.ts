@@ -6,26 +6,35 @@ import { join } from 'node:path';
 export const RENDER_TEMP_PREFIX = '.render-';
 
 /**
- * A run's own directory under `DATA_DIR/videos`: its video and, while it renders, its working
- * files. Deleting a run's videos is removing this one directory.
+ * Prefix of the working directories node `nodeId` makes, so that on a videos directory cluster
+ * nodes share, a node sweeps only its own (another node may be rendering in its own right now).
+ * `@` is not allowed in a node id, so one node's prefix never starts another's (`a@`, `a-b@`).
  */
-export const videoDir = (dataDir: string, workflowId: string): string =>
-  join(dataDir, 'videos', workflowId);
+export const renderTempPrefix = (nodeId: string): string => `${RENDER_TEMP_PREFIX}${nodeId}@`;
+
+/**
+ * A run's own directory under the videos directory (`VIDEOS_DIR`): its video and, while it
+ * renders, its working files. Deleting a run's videos is removing this one directory.
+ */
+export const videoDir = (videosDir: string, workflowId: string): string =>
+  join(videosDir, workflowId);
 
 /** Deletes a run's directory with its video, if any (rule G3). */
-export const removeVideoDir = (dataDir: string, workflowId: string): Promise<void> =>
-  rm(videoDir(dataDir, workflowId), { recursive: true, force: true });
+export const removeVideoDir = (videosDir: string, workflowId: string): Promise<void> =>
+  rm(videoDir(videosDir, workflowId), { recursive: true, force: true });
 
 /** The finished MP4 of a run (it exists only once the render stage completed). */
-export const videoPath = (dataDir: string, workflowId: string): string =>
-  join(videoDir(dataDir, workflowId), 'video.mp4');
+export const videoPath = (videosDir: string, workflowId: string): string =>
+  join(videoDir(videosDir, workflowId), 'video.mp4');
 
-/** Removes working directories a killed server left behind (a completed video is never touched). */
-export function sweepRenderLeftovers(dataDir: string): void {
-  const root = join(dataDir, 'videos');
-  if (!existsSync(root)) return;
-  for (const run of readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()))
-    for (const entry of readdirSync(join(root, run.name)))
-      if (entry.startsWith(RENDER_TEMP_PREFIX))
-        rmSync(join(root, run.name, entry), { recursive: true, force: true });
+/**
+ * Removes the working directories starting with `prefix` that a killed server left behind (a
+ * completed video is never touched).
+ */
+export function sweepRenderLeftovers(videosDir: string, prefix: string): void {
+  if (!existsSync(videosDir)) return;
+  for (const run of readdirSync(videosDir, { withFileTypes: true }).filter((e) => e.isDirectory()))
+    for (const entry of readdirSync(join(videosDir, run.name)))
+      if (entry.startsWith(prefix))
+        rmSync(join(videosDir, run.name, entry), { recursive: true, force: true });
 }
