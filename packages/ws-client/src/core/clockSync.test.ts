@@ -67,6 +67,14 @@ describe('clock sync', () => {
     expect(sync.position()).toBeCloseTo(10.5, 3);
   });
 
+  it('C2 draws no playhead until the first probe is answered: the device clock is SKEW_MS behind', () => {
+    const { latest, sync } = setup();
+    latest().receive(tick());
+    expect(sync.position()).toBeNull();
+    answer(latest(), 5, 5);
+    expect(sync.position()).toBeCloseTo(10.01, 3);
+  });
+
   it('publishes a tick only when the transport changed (play, seek, tempo), not every tick', () => {
     const { latest, renders, sync } = setup();
     renders.mockClear();

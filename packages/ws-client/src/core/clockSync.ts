@@ -37,7 +37,10 @@ export interface ClockSync {
   readonly subscribe: (listener: () => void, passive?: boolean) => () => void;
   /** The server's clock now (or at local time `at`). */
   serverNow(at?: number): number;
-  /** The playhead in seconds, extrapolated from the newest tick (rule C2); `null` before one. */
+  /**
+   * The playhead in seconds, extrapolated from the newest tick (rule C2); `null` before a tick and
+   * before the first probe's answer, so nothing is drawn at the device's clock and then jumps.
+   */
   position(at?: number): number | null;
 }
 
@@ -151,6 +154,7 @@ export function createClockSync<R extends WsRouteName>(
       };
     },
     serverNow,
-    position: (at) => (latest ? extrapolatePosition(latest, serverNow(at)) : null),
+    position: (at) =>
+      latest && state.offsetMs !== null ? extrapolatePosition(latest, serverNow(at)) : null,
   };
 }

@@ -148,6 +148,9 @@ describe('hooks', () => {
     act(() => {
       clock.accept();
       socket('/ws/transport').accept();
+      // The playhead is drawn once the clock offset is known (rule C2): answer the first probe.
+      const { id, t0 } = clock.messages()[0] as { id: number; t0: number };
+      clock.receive({ type: 'time_sync', data: { id, t0, t1: t0, t2: t0 } });
     });
     const tick = (time: number, playing = true) =>
       clock.receive({
