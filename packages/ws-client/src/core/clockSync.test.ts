@@ -55,8 +55,24 @@ describe('clock sync', () => {
     latest().drop(1012);
     vi.runOnlyPendingTimers();
     latest().accept();
-    answer(latest(), 40, 40);
+    for (let i = 0; i < 3; i++) answer(latest(), 40, 40);
     expect(sync.getState().rttMs).toBe(80);
+  });
+
+  it('T1 after a reconnect, slower probes leave the estimate standing until the round has its best', () => {
+    const { latest, sync, renders } = setup();
+    for (let i = 0; i < 3; i++) answer(latest(), 5, 5);
+    latest().drop(1012);
+    vi.runOnlyPendingTimers();
+    latest().accept();
+    renders.mockClear();
+    answer(latest(), 300, 20); // congested and asymmetric: 140 ms off
+    answer(latest(), 40, 40);
+    expect(renders).not.toHaveBeenCalled();
+    expect(sync.getState()).toMatchObject({ offsetMs: SKEW_MS, rttMs: 10 });
+    answer(latest(), 100, 100);
+    expect(sync.getState()).toMatchObject({ offsetMs: SKEW_MS, rttMs: 80 });
+    expect(renders).toHaveBeenCalledOnce();
   });
 
   it('C2 extrapolates the playhead from the newest tick on the server clock', () => {

@@ -79,6 +79,8 @@ export function createClockSync<R extends WsRouteName>(
   let state: ClockSyncState = { anchor: null, offsetMs: null, rttMs: null };
   let latest: ClockState | null = null;
   let samples: Sample[] = [];
+  /** The sample the published offset comes from. */
+  let estimate: Sample | undefined;
   let probeId = 0;
   let left = 0;
   let off: (() => void) | null = null;
@@ -94,13 +96,15 @@ export function createClockSync<R extends WsRouteName>(
   const onReply = ({ id, t0, t1, t2 }: TimeSyncReply) => {
     if (id !== probeId) return;
     const t3 = now();
-    const previous = samples[0];
     samples = [...samples, { offset: (t1 - t0 + (t2 - t3)) / 2, rtt: t3 - t0 - (t2 - t1) }]
       .sort((a, b) => a.rtt - b.rtt)
       .slice(0, keep);
     const best = samples[0];
-    // Only a better probe changes the estimate: listeners hear nothing otherwise.
-    if (best && best !== previous) publish({ ...state, offsetMs: best.offset, rttMs: best.rtt });
+    // A probe with a shorter round trip than the estimate's replaces it at once. After a reconnect
+    // a slower one waits for its round's best: one probe on a congested, asymmetric path would
+    // move a good estimate, and the playhead, back. Listeners hear nothing while it stands.
+    if (best && best !== estimate && (!left || best.rtt < (state.rttMs ?? Infinity)))
+      publish({ ...state, offsetMs: (estimate = best).offset, rttMs: best.rtt });
     if (left > 0) probe();
   };
   const onTick = (tick: ClockState) => {
@@ -112,7 +116,8 @@ export function createClockSync<R extends WsRouteName>(
   let wasOpen = false;
   const onState = () => {
     const open = channel.getState().status === 'open';
-    // Each reconnect may take another network path: re-estimate from scratch.
+    // Each reconnect may take another network path, or reach another node: re-estimate from
+    // scratch (the estimate stands until a probe beats it or the round ends).
     if (open && !wasOpen) {
       samples = [];
       left = probes;
