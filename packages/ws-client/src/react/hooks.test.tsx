@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { StrictMode, useRef, type ReactNode } from 'react';
 import { PIPELINE } from '@liveline/protocol';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createClient } from '../core/createClient.js';
 import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
 import { LivelineProvider } from './LivelineProvider.js';
@@ -132,55 +132,79 @@ describe('hooks', () => {
     expect(screen.getByText('0 waiting')).toBeTruthy();
   });
 
-  it('usePlayhead moves the element every frame, eased so it never steps back, while the component renders once per transport change', async () => {
+  it('usePlayhead draws nothing until the clock offset is known, then never steps back through jittered ticks and a reconnect whose first probe is congested, rendering only on transport changes', () => {
+    vi.useFakeTimers();
+    onTestFinished(() => void vi.useRealTimers());
     let renders = 0;
+    const placed: number[] = [];
     function Daw() {
       const ref = useRef<HTMLDivElement>(null);
       const { state } = useTransport();
-      usePlayhead(ref);
+      usePlayhead(ref, (_, seconds) => placed.push(seconds));
       renders++;
-      return (
-        <div ref={ref} data-testid="playhead" title={state?.playing ? 'playing' : 'stopped'} />
-      );
+      return <div ref={ref} title={state?.playing ? 'playing' : 'stopped'} />;
     }
-    const { socket } = setup(<Daw />);
-    const clock = socket('/ws/transport/clock');
-    act(() => {
-      clock.accept();
-      socket('/ws/transport').accept();
-      // The playhead is drawn once the clock offset is known (rule C2): answer the first probe.
-      const { id, t0 } = clock.messages()[0] as { id: number; t0: number };
-      clock.receive({ type: 'time_sync', data: { id, t0, t1: t0, t2: t0 } });
-    });
+    const { socket, view } = setup(<Daw />);
+    const clock = () => socket('/ws/transport/clock');
+    // The server's clock is 5 s behind this device's.
+    const serverNow = () => Date.now() - 5000;
+    const start = serverNow();
     const tick = (time: number, playing = true) =>
-      clock.receive({
-        playing,
-        time_seconds: time,
-        sample_pos: 0,
-        bpm: 120,
-        beat_pos: 0,
-        timestamp_ms: Date.now(),
-        loop_enabled: false,
-        loop_start_seconds: 0,
-        loop_end_seconds: 0,
-      });
-    const start = Date.now();
-    act(() => tick(10));
+      act(() =>
+        clock().receive({
+          playing,
+          time_seconds: time,
+          sample_pos: 0,
+          bpm: 120,
+          beat_pos: 0,
+          timestamp_ms: serverNow(),
+          loop_enabled: false,
+          loop_start_seconds: 0,
+          loop_end_seconds: 0,
+        }),
+      );
+    const advance = (ms: number) => act(() => void vi.advanceTimersByTime(ms));
+    /** Ticks at 30 Hz for `count` ticks, each 20 ms early or late; frames run in between. */
+    const play = (count: number) => {
+      for (let i = 0; i < count; i++) {
+        advance(33);
+        tick(10 + (serverNow() - start + (i % 2 ? 20 : -20)) / 1000);
+      }
+    };
+    /** Answers the newest probe after `up` ms on the way out and `down` ms back. */
+    const answer = (up: number, down: number) => {
+      const { id, t0 } = clock().messages().at(-1) as { id: number; t0: number };
+      advance(up);
+      const t1 = serverNow();
+      advance(down);
+      act(() => clock().receive({ type: 'time_sync', data: { id, t0, t1, t2: t1 } }));
+    };
+    act(() => {
+      clock().accept();
+      socket('/ws/transport').accept();
+    });
+    tick(10);
+    play(5);
+    expect(placed).toEqual([]);
+    for (let i = 0; i < 5; i++) answer(5, 5);
     const before = renders;
-    const playhead = screen.getByTestId('playhead');
-    const positions: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      await act(() => new Promise((resolve) => setTimeout(resolve, 33)));
-      // Ticks 20 ms early or late: the eased playhead still never steps back.
-      tick(10 + (Date.now() - start + (i % 2 ? 20 : -20)) / 1000);
-      positions.push(Number(/[\d.]+/.exec(playhead.style.transform)?.[0]));
-    }
-    expect(new Set(positions).size).toBeGreaterThan(10);
-    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    play(20);
     expect(renders).toBe(before);
-    act(() => tick(12, false));
-    expect(playhead.title).toBe('stopped');
-    expect(renders - before).toBeLessThanOrEqual(2); // one commit, rendered twice by StrictMode
-    await vi.waitFor(() => expect(playhead.style.transform).toBe('translateX(1200px)'));
+    act(() => clock().drop(1006));
+    advance(1000);
+    act(() => clock().accept());
+    // A congested path: the first probe is asymmetric (340 ms behind), the best one is exact.
+    answer(20, 700);
+    for (const ms of [200, 150, 100, 120]) answer(ms, ms);
+    const after = renders;
+    play(20);
+    expect(renders).toBe(after);
+    expect(new Set(placed).size).toBeGreaterThan(100);
+    expect(placed).toEqual([...placed].sort((a, b) => a - b));
+    tick(12, false);
+    expect(view.container.querySelector('div')?.title).toBe('stopped');
+    expect(renders - after).toBeLessThanOrEqual(2); // one commit, rendered twice by StrictMode
+    advance(16);
+    expect(placed.at(-1)).toBe(12);
   });
 });
