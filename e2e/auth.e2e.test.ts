@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -150,6 +152,67 @@ describe('signed-in web app against a server with auth on', () => {
     expect(saved.cards.map((c) => c.title)).toEqual(['Bob kite']);
     expect(await alert.textContent()).toContain('made as ALICE was not sent');
     await page.close();
+  });
+
+  it('(O7) a page on another origin in ALLOWED_ORIGINS reads the JSON answers of POSTs with a token and a JSON body (preflighted), an error too; a page on an origin not on it cannot read one', async () => {
+    const board = 'e2e-cors';
+    const link = invite(`/board?board=${board}`, 'co', `board:${board}:write`);
+    const token = new URL(link).hash.replace('#token=', '');
+    const addCard = (page: Page, path: string, title: string) =>
+      page.evaluate(
+        async ([url, bearer, title]) => {
+          try {
+            const response = await fetch(url, {
+              method: 'POST',
+              headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+              body: JSON.stringify({
+                type: 'card.create',
+                op_id: title.replaceAll(' ', '-'),
+                column_id: 'backlog',
+                title,
+              }),
+            });
+            return { status: response.status, body: (await response.json()) as unknown };
+          } catch (error) {
+            return { rejected: String(error) };
+          }
+        },
+        [`${server.origin}${path}`, token, title] as const,
+      );
+
+    // The app under its other loopback name: http://localhost:<port> is on the default list.
+    const allowed = await openPage();
+    await allowed.goto(`http://localhost:${server.port}/`);
+    expect(await addCard(allowed, `/api/boards/${board}/ops`, 'Cross-origin kite')).toMatchObject({
+      status: 201,
+      body: { op_id: 'Cross-origin-kite', seq: 1, duplicate: false },
+    });
+    expect(await addCard(allowed, '/api/boards/other/ops', 'Elsewhere kite')).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden' } },
+    });
+
+    // Another origin, not on the list: a page served on another port of 127.0.0.1.
+    const elsewhere = createServer((_, res) => res.end('<!doctype html><title>elsewhere</title>'));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const foreign = await openPage();
+    try {
+      const other = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      await foreign.goto(other);
+      expect(await addCard(foreign, `/api/boards/${board}/ops`, 'Foreign kite')).toEqual({
+        rejected: 'TypeError: Failed to fetch',
+      });
+      expect(server.output()).toContain(`"reason":"origin ${other} is not allowed`);
+    } finally {
+      await foreign.close();
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
+    const saved = await fetch(`${server.origin}/api/boards/${board}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { board: stored } = (await saved.json()) as { board: { cards: { title: string }[] } };
+    expect(stored.cards.map((c) => c.title)).toEqual(['Cross-origin kite']);
+    await allowed.close();
   });
 
   it('(A7) the server’s log and the browser console never contain a token', () => {
