@@ -6,8 +6,8 @@ import { PresenceList } from '../components/PresenceList';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
 import { applyPendingOps } from '../lib/applyPendingOps';
-import { askAboutDoubts } from '../lib/askAboutDoubts';
 import { describeCardOp } from '../lib/describeCardOp';
+import { keepAskingAboutDoubts } from '../lib/keepAskingAboutDoubts';
 import { newId } from '../lib/newId';
 import { sendCardOp, type CardOpInput } from '../lib/sendCardOp';
 import { sessionAllows } from '../lib/session';
@@ -50,8 +50,12 @@ export function BoardPage() {
   // Whenever the board is reachable (again, or after a reload), the server can say what became of
   // changes that may not have been saved, also after a resume that ended in a snapshot; one given
   // up on while this socket was open is asked again once a later one is (lib/askAboutDoubts.ts).
+  // A question the server could not answer is asked again while this socket stays open.
   useEffect(() => {
-    if (connection.status === 'open') void askAboutDoubts(boardId);
+    if (connection.status !== 'open') return;
+    const left = new AbortController();
+    void keepAskingAboutDoubts(boardId, left.signal);
+    return () => left.abort();
   }, [connection.status, boardId, doubts]);
 
   const open = connection.status === 'open';
