@@ -177,12 +177,12 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
   };
 
   /** Stops everything but the sockets (the drain handles those) and the listening server. */
-  const release = (): void => {
+  const release = async (): Promise<void> => {
     events.stop();
     transport.stop();
-    workflows.stop();
     gateway.close();
     mount?.unmount();
+    await workflows.stop();
   };
 
   const drain = async (): Promise<void> => {
@@ -197,7 +197,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
       new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_TIMEOUT_MS))),
     ]);
     clearTimeout(timer);
-    release();
+    await release();
     await pruning.stop();
     const server = ownServer;
     if (server)
@@ -241,7 +241,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
         await starting;
         port = await listenOn(server, config.port, config.host);
       } catch (error) {
-        release();
+        await release();
         await pruning.stop();
         await parts.closeBroker();
         if (ownsStorage) await storage.close();

@@ -81,6 +81,7 @@ const REQUIRED_METHODS = {
     'acquireLease',
     'renewLease',
     'releaseLease',
+    'handOverLease',
     'lapsedLeases',
     'close',
   ],

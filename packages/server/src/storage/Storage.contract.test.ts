@@ -414,6 +414,7 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
       owner: 'node-a',
       token: 1,
       expiresAt: 1000,
+      handovers: 0,
     });
     expect(await storage.acquireLease('r1', 'node-b', 1000, 999)).toBeNull();
     expect(await storage.acquireLease('r1', 'node-b', 1000, 1000)).toMatchObject({
@@ -484,5 +485,17 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     await storage.releaseLease('ended', ended?.token ?? 0);
     expect(await storage.lapsedLeases(1000, 10)).toEqual(['early', 'late']);
     expect(await storage.acquireLease('ended', 'node-b', 100, 1000)).toMatchObject({ token: 1 });
+  });
+  it('WL4 W4 a handed-over lease lapses at once and the handover is counted, so the next taking is no resume; a stale token hands nothing over', async () => {
+    const storage = await subject.create();
+    const first = await storage.acquireLease('r1', 'node-a', 60_000, 0);
+    await storage.handOverLease('r1', (first?.token ?? 0) + 1);
+    expect(await storage.lapsedLeases(1, 10)).toEqual([]);
+    await storage.handOverLease('r1', first?.token ?? 0);
+    expect(await storage.lapsedLeases(1, 10)).toEqual(['r1']);
+    expect(await storage.acquireLease('r1', 'node-b', 60_000, 1)).toMatchObject({
+      token: 2,
+      handovers: 1,
+    });
   });
 });

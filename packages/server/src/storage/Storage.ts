@@ -71,12 +71,14 @@ export interface RunLease {
   /** The owning node's id. */
   readonly owner: string;
   /**
-   * The fencing token: 1 at the run's first acquisition, one more at each later one (WL1), so it
-   * also counts the run's resumes (W4).
+   * The fencing token: 1 at the run's first acquisition, one more at each later one (WL1), so
+   * that, less the handovers, it counts the run's resumes (W4).
    */
   readonly token: number;
   /** When the lease lapses unless renewed, epoch ms. */
   readonly expiresAt: number;
+  /** Times an owner handed the run over on a clean stop (WL4): the takings after those are no resumes. */
+  readonly handovers: number;
 }
 
 /** The lease an append is conditioned on (rule WL3). */
@@ -231,6 +233,11 @@ export interface Storage {
   renewLease(lease: RunLease, ttlMs: number, now: number): Promise<RunLease | null>;
   /** Ends a finished run's lease if `token` is still the run's (WL4). */
   releaseLease(runId: string, token: number): Promise<void>;
+  /**
+   * Lapses a run's lease now, if `token` is still the run's, and counts the handover: its owner
+   * stops cleanly, and the next taking is no resume (WL4, W4).
+   */
+  handOverLease(runId: string, token: number): Promise<void>;
   /** Runs whose lease lapsed at `now`, at most `limit`, the longest lapsed first (WL4). */
   lapsedLeases(now: number, limit: number): Promise<string[]>;
   /** Closes the database (flushing what it buffers). */

@@ -2,13 +2,15 @@ import type Database from 'better-sqlite3';
 import type { LeaseFence, RunLease, Storage } from './Storage.js';
 
 const LEASE_SCHEMA = `
-CREATE TABLE IF NOT EXISTS workflow_leases (run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, token INTEGER NOT NULL, expires_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS workflow_leases (run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, token INTEGER NOT NULL, expires_at REAL NOT NULL, handovers INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS workflow_leases_expiry ON workflow_leases (expires_at);
 `;
+/** What acquisitions and renewals answer. */
+const LEASE_COLUMNS = 'owner, token, expires_at, handovers';
 
 /** The run lease methods of a storage, done synchronously. */
 export type SqliteLeases = {
-  [K in 'acquireLease' | 'renewLease' | 'releaseLease' | 'lapsedLeases']: (
+  [K in 'acquireLease' | 'renewLease' | 'releaseLease' | 'handOverLease' | 'lapsedLeases']: (
     ...args: Parameters<Storage[K]>
   ) => Awaited<ReturnType<Storage[K]>>;
 } & {
@@ -18,9 +20,12 @@ export type SqliteLeases = {
 
 const leaseOf = (runId: string, row: unknown): RunLease | null => {
   if (typeof row !== 'object' || row === null) return null;
-  const { owner, token, expires_at: expiresAt } = row as Record<string, unknown>;
-  return typeof owner === 'string' && typeof token === 'number' && typeof expiresAt === 'number'
-    ? { runId, owner, token, expiresAt }
+  const { owner, token, expires_at: expiresAt, handovers } = row as Record<string, unknown>;
+  return typeof owner === 'string' &&
+    typeof token === 'number' &&
+    typeof expiresAt === 'number' &&
+    typeof handovers === 'number'
+    ? { runId, owner, token, expiresAt, handovers }
     : null;
 };
 
@@ -32,18 +37,24 @@ const leaseOf = (runId: string, row: unknown): RunLease | null => {
  */
 export function createSqliteLeases(db: Database.Database): SqliteLeases {
   db.exec(LEASE_SCHEMA);
+  const columns = db.prepare("SELECT name FROM pragma_table_info('workflow_leases')").pluck().all();
+  if (!columns.includes('handovers'))
+    db.exec('ALTER TABLE workflow_leases ADD COLUMN handovers INTEGER NOT NULL DEFAULT 0');
   db.exec('UPDATE workflow_leases SET expires_at = 0');
   const statements = {
     acquire: db.prepare(
       `INSERT INTO workflow_leases (run_id, owner, token, expires_at) VALUES (?, ?, 1, ?)
        ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, token = token + 1, expires_at = excluded.expires_at
        WHERE expires_at <= ? OR owner = excluded.owner
-       RETURNING owner, token, expires_at`,
+       RETURNING ${LEASE_COLUMNS}`,
     ),
     renew: db.prepare(
-      'UPDATE workflow_leases SET expires_at = ? WHERE run_id = ? AND token = ? RETURNING owner, token, expires_at',
+      `UPDATE workflow_leases SET expires_at = ? WHERE run_id = ? AND token = ? RETURNING ${LEASE_COLUMNS}`,
     ),
     release: db.prepare('DELETE FROM workflow_leases WHERE run_id = ? AND token = ?'),
+    handOver: db.prepare(
+      'UPDATE workflow_leases SET expires_at = 0, handovers = handovers + 1 WHERE run_id = ? AND token = ?',
+    ),
     lapsed: db
       .prepare(
         'SELECT run_id FROM workflow_leases WHERE expires_at <= ? ORDER BY expires_at LIMIT ?',
@@ -58,6 +69,9 @@ export function createSqliteLeases(db: Database.Database): SqliteLeases {
       leaseOf(lease.runId, statements.renew.get(now + ttlMs, lease.runId, lease.token)),
     releaseLease(runId, token) {
       statements.release.run(runId, token);
+    },
+    handOverLease(runId, token) {
+      statements.handOver.run(runId, token);
     },
     lapsedLeases: (now, limit) =>
       statements.lapsed.all(now, limit).filter((id): id is string => typeof id === 'string'),

@@ -259,6 +259,8 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     renewLease: (lease, ttlMs, now) =>
       write('renew lease', () => leases.renewLease(lease, ttlMs, now)),
     releaseLease: (runId, token) => write('release lease', () => leases.releaseLease(runId, token)),
+    handOverLease: (runId, token) =>
+      write('hand over lease', () => leases.handOverLease(runId, token)),
     lapsedLeases: (now, limit) => guard('read leases', () => leases.lapsedLeases(now, limit)),
     close() {
       try {

@@ -12,10 +12,21 @@ interface LeaseRow {
   owner: string;
   token: string;
   expires_at: number;
+  handovers: string;
 }
+/** What acquisitions and renewals answer. */
+const LEASE_COLUMNS = 'owner, token, expires_at, handovers';
 
 const leaseOf = (runId: string, row: LeaseRow | undefined): RunLease | null =>
-  row ? { runId, owner: row.owner, token: Number(row.token), expiresAt: row.expires_at } : null;
+  row
+    ? {
+        runId,
+        owner: row.owner,
+        token: Number(row.token),
+        expiresAt: row.expires_at,
+        handovers: Number(row.handovers),
+      }
+    : null;
 
 /**
  * Run leases in PostgreSQL (PROTOCOL.md WL1–WL4): each acquisition and renewal is one statement,
@@ -24,7 +35,10 @@ const leaseOf = (runId: string, row: LeaseRow | undefined): RunLease | null =>
  */
 export function postgresLeases(
   query: Query,
-): Pick<Storage, 'acquireLease' | 'renewLease' | 'releaseLease' | 'lapsedLeases'> {
+): Pick<
+  Storage,
+  'acquireLease' | 'renewLease' | 'releaseLease' | 'handOverLease' | 'lapsedLeases'
+> {
   return {
     acquireLease: async (runId, owner, ttlMs, now) =>
       leaseOf(
@@ -35,7 +49,7 @@ export function postgresLeases(
             `INSERT INTO workflow_leases AS l (run_id, owner, token, expires_at) VALUES ($1, $2, 1, $3)
              ON CONFLICT (run_id) DO UPDATE SET owner = EXCLUDED.owner, token = l.token + 1, expires_at = EXCLUDED.expires_at
              WHERE l.expires_at <= $4 OR l.owner = EXCLUDED.owner
-             RETURNING owner, token, expires_at`,
+             RETURNING ${LEASE_COLUMNS}`,
             [runId, owner, now + ttlMs, now],
           )
         )[0],
@@ -46,7 +60,7 @@ export function postgresLeases(
         (
           await query<LeaseRow>(
             'renew lease',
-            'UPDATE workflow_leases SET expires_at = $1 WHERE run_id = $2 AND token = $3 RETURNING owner, token, expires_at',
+            `UPDATE workflow_leases SET expires_at = $1 WHERE run_id = $2 AND token = $3 RETURNING ${LEASE_COLUMNS}`,
             [now + ttlMs, lease.runId, lease.token],
           )
         )[0],
@@ -56,6 +70,13 @@ export function postgresLeases(
         runId,
         token,
       ]);
+    },
+    async handOverLease(runId, token) {
+      await query(
+        'hand over lease',
+        'UPDATE workflow_leases SET expires_at = 0, handovers = handovers + 1 WHERE run_id = $1 AND token = $2',
+        [runId, token],
+      );
     },
     lapsedLeases: async (now, limit) =>
       (

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL,
 ALTER TABLE applied_ops ADD COLUMN IF NOT EXISTS at DOUBLE PRECISION;
 CREATE INDEX IF NOT EXISTS applied_ops_at ON applied_ops (at);
 CREATE TABLE IF NOT EXISTS workflow_leases (run_id TEXT PRIMARY KEY, owner TEXT NOT NULL, token BIGINT NOT NULL, expires_at DOUBLE PRECISION NOT NULL);
+ALTER TABLE workflow_leases ADD COLUMN IF NOT EXISTS handovers BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS workflow_leases_expiry ON workflow_leases (expires_at);
 CREATE TABLE IF NOT EXISTS workflow_tombstones (id TEXT PRIMARY KEY, deleted_at DOUBLE PRECISION NOT NULL, told BOOLEAN NOT NULL DEFAULT FALSE);
 CREATE INDEX IF NOT EXISTS workflow_tombstones_age ON workflow_tombstones (deleted_at);

@@ -64,8 +64,9 @@ export interface WorkflowDomain {
    */
   forget(workflowId: string): Promise<void>;
   /**
-   * Stops the metrics, the lease renewals (other nodes take the runs over) and every running
-   * workflow's in-memory work (server stopping); stored state stays as is.
+   * Stops the metrics, the lease renewals and every running workflow's in-memory work (server
+   * stopping), then hands its runs over: their leases lapse at once, and the next taking (here
+   * after a restart, or another node) is no resume (W4, WL4). Stored state stays as is.
    */
-  stop(): void;
+  stop(): Promise<void>;
 }

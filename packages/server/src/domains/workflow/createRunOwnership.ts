@@ -33,6 +33,11 @@ export interface RunOwnership {
   start(hooks: OwnershipHooks): void;
   /** Stops renewing: the leases lapse, and other nodes take the runs over. */
   stop(): void;
+  /**
+   * Hands every held run over (a clean stop, WL4): its lease lapses now, and the next taking is
+   * no resume (W4). A failure is logged, and that lease lapses in its time, counted as a crash.
+   */
+  handOver(): Promise<void>;
 }
 
 /** Creates this node's {@link RunOwnership}. */
@@ -108,6 +113,20 @@ export function createRunOwnership(deps: {
     stop() {
       if (timer) clearTimeout(timer);
       timer = null;
+    },
+    async handOver() {
+      const leases = [...held.values()];
+      held.clear();
+      await Promise.all(
+        leases.map((lease) =>
+          storage.handOverLease(lease.runId, lease.token).catch((error: unknown) =>
+            log.warn('workflow.lease_handover_failed', {
+              workflow_id: lease.runId,
+              error: errorMessage(error),
+            }),
+          ),
+        ),
+      );
     },
   };
 }

@@ -15,7 +15,8 @@ export const RESUME_LIMIT = 3;
  * Takes over runs (rules W4, WL4): a run that was running here before a restart, or whose owner's
  * lease lapsed, is taken with a new token and resumed from its first stage not completed; past
  * {@link RESUME_LIMIT} resumes it ends `interrupted` instead, so a stage that crashes the server
- * is not run forever. The token counts the resumes (it grows by one per taking).
+ * is not run forever. The token counts the takings (it grows by one per taking); those after a
+ * handover (a clean stop) are no resumes.
  */
 export function createTakeover(deps: {
   ownership: RunOwnership;
@@ -46,7 +47,7 @@ export function createTakeover(deps: {
     await deps.follow(id);
     const workflow = deps.current(id);
     if (!workflow || isTerminal(workflow)) return ownership.release(id);
-    if (lease.token - 1 > RESUME_LIMIT) {
+    if (lease.token - 1 - lease.handovers > RESUME_LIMIT) {
       const refused = await deps.commit(
         id,
         {

@@ -362,12 +362,14 @@ export function createWorkflowDomain(deps: {
       runs.drop(id);
       await events.forget(room(id));
     },
-    stop() {
+    async stop() {
       stopped = true;
       coordinator.stop();
       stopRestoring?.();
       ownership.stop();
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
+      // A clean stop is no crash: the runs are handed over, not counted as resumes (W4, WL4).
+      await ownership.handOver();
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   connectTestClient,
   rawRequest,
   startTestServer,
+  tempDataDir,
   wsOrigin,
 } from '../../test-utils/index.js';
 import { getWorkflow, heldStage, waitForStatus } from '../../test-utils/workflows.js';
@@ -164,5 +165,23 @@ describe('a run is written only under the lease it runs with', () => {
     release();
 
     await waitForStatus(server, 'run', 'completed');
+  });
+
+  it(`W4 WL4 a clean stop hands its runs over: a run stopped ${RESUME_LIMIT + 1} times (deploys) is resumed each time, not interrupted, and completes`, async () => {
+    const dataDir = tempDataDir();
+    const start = (stages: Partial<Record<'script', Stage>>) =>
+      startTestServer({ dataDir, stages });
+    const first = await start({ script: never });
+    await rawRequest(first, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    await waitForStatus(first, 'run', 'running');
+    await first.stop();
+    for (let deploy = 1; deploy <= RESUME_LIMIT; deploy += 1) {
+      const server = await start({ script: never });
+      expect((await getWorkflow(server, 'run')).status).toBe('running');
+      await server.stop();
+    }
+
+    const last = await start({});
+    await waitForStatus(last, 'run', 'completed');
   });
 });
