@@ -97,7 +97,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
     ...transportRoutes(broker, transport),
     ...boardRoutes(broker, boards, now),
     ...workflowRoutes(broker, workflows),
-    ...videoRoutes(workflows, config.videosDir),
+    ...videoRoutes(workflows, config.videosDir, log),
   };
   assertHandlers(handlers);
 

@@ -1,6 +1,7 @@
 import { OP_ID_RETENTION_MS } from '@liveline/protocol';
 import type { ResolvedServerOptions } from '../config/serverOptions.js';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
+import { sweepVideoDirs } from '../domains/workflow/render/sweepVideoDirs.js';
 import { removeVideoDir } from '../domains/workflow/render/videoFiles.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
@@ -10,8 +11,9 @@ import type { Storage } from '../storage/Storage.js';
 /**
  * The server's retention (PROTOCOL.md G1–G5): storage keeps what replay and retries can still ask
  * for, a deleted run takes its video directory along, and leaves the workflow domain, which tells
- * its watchers on every node (retried until it could). An op-id retention below the default is
- * warned about once, here, at start.
+ * its watchers on every node (retried until it could). Each pass then sweeps the videos directory
+ * of what no stored run vouches for: on a shared one, whichever node prunes cleans up for all. An
+ * op-id retention below the default is warned about once, here, at start.
  */
 export function createRetention(
   config: ResolvedServerOptions,
@@ -52,6 +54,13 @@ export function createRetention(
           }),
         );
       }
+    },
+    async sweepFiles() {
+      const { runs, leftovers } = await sweepVideoDirs(config.videosDir, (id) =>
+        workflows.load(id),
+      );
+      if (runs + leftovers > 0)
+        log.info('retention.videos_swept', { run_dirs: runs, work_dirs: leftovers });
     },
   });
 }

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OP_ID_RETENTION_MS, parse, routePath, workflowDeletedSchema } from '@liveline/protocol';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
+import { backupDatabase } from '../backup/backupDatabase.js';
 import { videoDir, videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import type { LivelineServerOptions } from '../index.js';
@@ -266,6 +267,36 @@ describe('retention (a real server, tiny limits)', () => {
     const again = await startTestServer(limits);
     expect((await rawRequest(again, '/api/workflows/old')).status).toBe(410);
     expect((await rawRequest(again, '/api/workflows/young')).status).toBe(200);
+  });
+
+  it('G3 W6 after a restore from a backup older than the videos directory, retention removes the videos of runs the database lacks and the working files of ended runs; the restored run keeps its video, names that are no run id stay', async () => {
+    const dataDir = tempDataDir();
+    const videosDir = join(dataDir, 'videos');
+    const options = { dataDir, pruneIntervalMs: 5, stages: { render: videoWriter(videosDir) } };
+    const server = await startTestServer(options);
+    const start = (id: string) =>
+      rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input: 'A cat naps.' } });
+    await start('before');
+    await waitForStatus(server, 'before', 'completed');
+    const backup = join(tempDataDir(), 'liveline.db');
+    await backupDatabase(dataDir, backup);
+    await start('after');
+    await waitForStatus(server, 'after', 'completed');
+    await server.stop();
+    // The restore of docs/operations.md, the videos directory left as it was.
+    for (const name of readdirSync(dataDir).filter((n) => n.startsWith(DATABASE_FILE)))
+      rmSync(join(dataDir, name));
+    copyFileSync(backup, join(dataDir, DATABASE_FILE));
+    mkdirSync(join(videoDir(videosDir, 'before'), '.render-dead@x1'));
+    mkdirSync(join(videosDir, 'lost+found'));
+
+    const restored = await startTestServer(options);
+    await vi.waitFor(() => {
+      expect(readdirSync(videosDir).sort()).toEqual(['before', 'lost+found']);
+      expect(readdirSync(videoDir(videosDir, 'before'))).toEqual(['video.mp4']);
+    });
+    expect((await rawRequest(restored, '/api/workflows/before/video')).status).toBe(200);
+    expect((await rawRequest(restored, '/api/workflows/after/video')).status).toBe(404);
   });
 
   it('G5 GET of a deleted run answers 410 deleted, naming when, also after a restart; an id never seen answers 404; the id started again answers its new run, and deleted again 410 with the new time', async () => {

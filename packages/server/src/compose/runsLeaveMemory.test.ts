@@ -76,7 +76,11 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
     });
     expect(await rawRequest(server, '/api/workflows/idle/video')).toMatchObject({
       status: 404,
-      json: { error: { message: expect.stringMatching(/has no video yet/) as unknown } },
+      json: {
+        error: {
+          message: expect.stringMatching(/has no video: its render stage was skipped/) as unknown,
+        },
+      },
     });
   });
 

@@ -28,8 +28,9 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * until nothing is left (rule G4). `onRunsDeleted` hears of deleted workflow runs, whose files the
  * caller removes. Then each deleted run whose watchers were not yet told is told (`tell`) and its
  * tombstone marked so; one that cannot be (the broker is down) is tried again by the next pass,
- * until it is (G5). A failing pass is logged and tried again next period; telling that fails is
- * logged once until it works again.
+ * until it is (G5). Last, `sweepFiles` brings the caller's files in line with storage. A failing
+ * pass is logged and tried again next period; telling that fails is logged once until it works
+ * again.
  */
 export function createPruneLoop(deps: {
   storage: Pick<Storage, 'prune' | 'untoldTombstones' | 'markTold'>;
@@ -40,6 +41,8 @@ export function createPruneLoop(deps: {
   onRunsDeleted: (ids: readonly string[]) => void;
   /** Tells a deleted run's watchers on every node; rejects when it could not. */
   tell: (id: string) => Promise<void>;
+  /** Removes files storage no longer vouches for, after each pass. @default none */
+  sweepFiles?: () => Promise<void>;
 }): PruneLoop {
   const { storage, log, now } = deps;
   const policy: PrunePolicy = { batchRows: PRUNE_BATCH_ROWS, ...deps.policy };
@@ -101,6 +104,7 @@ export function createPruneLoop(deps: {
     if (totals.events + totals.ops + totals.runs + totals.tombstones > 0)
       log.info('retention.pruned', totals);
     await tellDeletions();
+    if (!stopped) await deps.sweepFiles?.();
   };
 
   const schedule = (): void => {

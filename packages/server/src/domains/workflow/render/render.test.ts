@@ -5,6 +5,7 @@ import {
   readFileSync,
   readdirSync,
   readlinkSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import {
   tempDataDir,
   wsOrigin,
 } from '../../../test-utils/index.js';
+import { createLogger } from '../../../log/createLogger.js';
 import { measureVolume, probeMedia } from '../../../test-utils/probeMedia.js';
 import { spawnServer } from '../../../test-utils/spawnServer.js';
 import { getWorkflow, waitForStatus } from '../../../test-utils/workflows.js';
@@ -106,10 +108,18 @@ describe('render stage', () => {
   );
 
   it(
-    'W6 GET /api/workflows/{id}/video is 404 JSON until rendered, then 200 whole with Accept-Ranges, 206 for a range, 416 past the end, and 200 whole for a malformed or multi-range header',
+    'W6 GET /api/workflows/{id}/video is 404 JSON until rendered, then 200 whole with Accept-Ranges, 206 for a range, 416 past the end, and 200 whole for a malformed or multi-range header; 410 once the rendered file is missing, logged once',
     { timeout: 60_000 },
     async () => {
-      const server = await startTestServer({ renderVideo: true, stageDurationMs: 200 });
+      const dataDir = tempDataDir();
+      const warnings: string[] = [];
+      const logger = createLogger('warn', (line) => warnings.push(line));
+      const server = await startTestServer({
+        dataDir,
+        logger,
+        renderVideo: true,
+        stageDurationMs: 200,
+      });
       const unknown = await rawRequest(server, '/api/workflows/nope/video');
       expect([unknown.status, unknown.json]).toMatchObject([404, { error: { code: 'not_found' } }]);
       await start(server, 'r1', 'Rain.');
@@ -160,6 +170,19 @@ describe('render stage', () => {
         `bytes */${size}`,
         { error: { code: 'invalid_field' } },
       ]);
+
+      // As after a restore without the videos directory: the stored run says rendered.
+      rmSync(join(dataDir, 'videos/r1/video.mp4'));
+      expect(await rawRequest(server, '/api/workflows/r1/video')).toMatchObject({
+        status: 410,
+        json: {
+          error: {
+            code: 'not_found',
+            message: expect.stringContaining('its video file is missing') as string,
+          },
+        },
+      });
+      expect(warnings.filter((line) => line.includes('video.file_missing'))).toHaveLength(1);
     },
   );
 
