@@ -38,6 +38,8 @@ export interface CountedRequest {
   readonly match: RouteMatch;
   /** Whether the `Host` or `Origin` policy refuses it (rules O1–O3): a foreign page sent it. */
   readonly refusedByPolicy: boolean;
+  /** Whether its `Origin` is an allowed one of another site (rule O7): the user's own app sent it. */
+  readonly allowedCrossOrigin: boolean;
   /** Its token as read for auth too (rule A2); the limit never verifies it. */
   readonly token: TokenSource;
 }
@@ -59,10 +61,12 @@ interface Window {
 /**
  * Whether another site's page sent a request: the `Host`/`Origin` policy refuses it (a rebinding
  * page names its own host, a cross-site form its own origin), or the browser says so in
- * `Sec-Fetch-Site`, which no page can set (an `<img>` sends it, and no `Origin`).
+ * `Sec-Fetch-Site`, which no page can set (an `<img>` sends it, and no `Origin`), and it does not
+ * come from an origin the server allows (O7: the user's app on another site is the user's own).
  */
 const isForeign = (req: IncomingMessage, request: CountedRequest): boolean =>
-  request.refusedByPolicy || req.headers['sec-fetch-site'] === 'cross-site';
+  request.refusedByPolicy ||
+  (req.headers['sec-fetch-site'] === 'cross-site' && !request.allowedCrossOrigin);
 
 /**
  * Creates the HTTP rate limit: a fixed window per client, the subject of the request's token at

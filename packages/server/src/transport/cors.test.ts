@@ -206,6 +206,27 @@ describe('CORS for allowed origins on other sites', () => {
     expect((await preflight(server, '/api/boards/b1', APP, 'GET')).status).toBe(429);
   });
 
+  it('O7 L7 an allowed page on another site counts with the user’s own requests, not with other sites’ pages: another site’s flood does not limit it, and it spends the user’s allowance', async () => {
+    const { server, reader } = await startCorsServer({ httpRateLimit: 2 });
+    const image = () =>
+      rawRequest(server, '/api/boards/b1', {
+        headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Dest': 'image' },
+      });
+    expect([(await image()).status, (await image()).status, (await image()).status]).toEqual([
+      403, 403, 429,
+    ]);
+    const app = () =>
+      rawRequest(server, '/api/boards/b1', {
+        headers: { Origin: APP, 'Sec-Fetch-Site': 'cross-site', ...bearer(reader) },
+      });
+    const own = () => rawRequest(server, '/api/boards/b1', { headers: bearer(reader) });
+    // Counted at the address: the token was never verified before (L7 (3)); now it has been.
+    expect((await own()).status).toBe(200);
+    expect([(await app()).status, (await own()).status, (await own()).status]).toEqual([
+      200, 200, 429,
+    ]);
+  });
+
   it('O6 O7 a cross-site read from an allowed origin is served with CORS headers; from another origin it is 403 without them', async () => {
     const { server, reader } = await startCorsServer();
     const read = (origin: string) =>

@@ -206,8 +206,13 @@ export function createHttpHandler(
     // Read once: the limit keys by it (never verifying it), and auth verifies it.
     const token = readToken(req);
     // Counted before it is answered, also when refused: a refusal is a log line (rule L7).
-    if (options.rateLimit.refused(req, res, { match, refusedByPolicy: refused !== null, token }))
-      return;
+    const counted = {
+      match,
+      refusedByPolicy: refused !== null,
+      allowedCrossOrigin: corsOrigin !== null,
+      token,
+    };
+    if (options.rateLimit.refused(req, res, counted)) return;
     if (refused) {
       refuse(req, res, refused);
       return;
