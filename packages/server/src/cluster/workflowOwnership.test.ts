@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import { onTestCleanup, rawRequest, startTestServer, tempDataDir } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
+import type { Stage } from '../domains/workflow/Stage.js';
 import {
   expectResumedInShots,
   isRunEvent,
@@ -120,5 +121,37 @@ describe('workflow runs owned by one node of a cluster', () => {
 
     expect((await rawRequest(b, '/api/workflows/flaky')).status).toBe(404);
     expect((await rawRequest(b, '/api/workflows', { body })).status).toBe(201);
+  });
+
+  it('WL4 W4 a node stopped cleanly (a deploy) hands its runs over: another node takes them at once, not a lease time later, and storage counts the handover, so the taking is no resume', async () => {
+    const cluster = await engines.freshCluster();
+    const never: Stage = { run: () => new Promise(() => undefined) };
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a', stages: { script: never } });
+    await rawRequest(a, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    await waitForStatus(a, 'run', 'running');
+    // B looks for lapsed leases every 100 ms; A's lease, unrenewed, would last 10 s more.
+    const b = await startTestServer({
+      ...cluster,
+      nodeId: 'node-b',
+      workflowLeaseMs: 300,
+      stages: { script: never },
+    });
+    const db = new pg.Client({ connectionString: cluster.databaseUrl });
+    await db.connect();
+    onTestCleanup(() => db.end());
+    const lease = async () =>
+      (
+        await db.query<Record<string, string>>(
+          'SELECT owner, token, handovers FROM workflow_leases',
+        )
+      ).rows;
+
+    await a.stop();
+
+    const takenByB = [{ owner: 'node-b', token: '2', handovers: '1' }];
+    await expect.poll(lease, { timeout: 5_000, interval: 20 }).toEqual(takenByB);
+    expect((await rawRequest(b, '/api/workflows/run')).json).toMatchObject({
+      workflow: { status: 'running' },
+    });
   });
 });
