@@ -14,7 +14,11 @@ export interface View<S> {
 
 const cache = new WeakMap<object, Map<unknown, View<unknown>>>();
 
-/** The one view of `channel` under `reduce`, created on first use; the state outlives listeners. */
+/**
+ * The one view of `channel` under `reduce`, created on first use. It hears the channel's messages
+ * for its whole life, passively, so an event that comes while another holder (a pending request,
+ * another component) keeps the channel open is never missing from its state (no gap).
+ */
 export function createView<R extends WsRouteName, S>(
   channel: Channel<R>,
   reduce: ViewReducer<R, S>,
@@ -26,22 +30,20 @@ export function createView<R extends WsRouteName, S>(
   if (found) return found;
   let state = initial;
   const listeners: Listeners<() => void> = new Map();
-  let off: (() => void) | null = null;
+  channel.onMessage((message) => {
+    const next = reduce(state, message);
+    if (next === state) return;
+    state = next;
+    listeners.forEach((l) => l());
+  }, true);
   const view: View<S> = {
     getState: () => state,
     subscribe(listener) {
       const remove = addListener(listeners, listener);
-      off ??= channel.onMessage((message) => {
-        const next = reduce(state, message);
-        if (next === state) return;
-        state = next;
-        listeners.forEach((l) => l());
-      });
+      const release = channel.subscribe(() => {});
       return () => {
         remove();
-        if (listeners.size || !off) return;
-        off();
-        off = null;
+        release();
       };
     },
   };
