@@ -295,6 +295,32 @@ describe('channel', () => {
     expect(fake.sockets.flatMap((socket) => socket.messages())).toHaveLength(3);
   });
 
+  it('S4 an op answered unavailable ends `expired` once past its ttlMs, checked before each re-send, and waits counted as queued', async () => {
+    const fake = createFakeEnvironment(() => 1);
+    const client = createClient({
+      origin: 'http://h:1',
+      environment: fake.env,
+      outbox: { ttlMs: 2500 },
+    });
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    fake.latest().accept();
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    const given = board.request(op, { timeoutMs: 60_000 });
+    const unavailable = { type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } };
+    fake.latest().receive(unavailable);
+    expect(board.getState().queued).toBe(1);
+    vi.advanceTimersByTime(1000);
+    expect(fake.latest().messages()).toEqual([op, op]);
+    expect(board.getState().queued).toBe(0);
+    fake.latest().receive(unavailable);
+    // The next re-send would be 2 s later, past the 2.5 s ttlMs: none is sent.
+    vi.advanceTimersByTime(2000);
+    expect(fake.latest().messages()).toHaveLength(2);
+    expect(board.getState().queued).toBe(0);
+    await expect(given).rejects.toMatchObject({ code: 'expired' });
+  });
+
   it('request() times out `expired` when its op was never written, `timeout` when it was written and may have been applied', async () => {
     const { client, latest } = setup();
     const board = client.channel('board');

@@ -81,7 +81,10 @@ export interface SocketLoop {
   send(message: OutboxMessage): SendResult;
   /** Forgets operation `id` (answered, or given up on); true when it had been written (sent). */
   ack(id: string): boolean | undefined;
-  /** Sends operation `id` again, same `op_id`, after a backoff that grows with each retry. */
+  /**
+   * Sends operation `id`, answered `unavailable`, again with the same `op_id` after a backoff that
+   * grows with each retry, unless it is past its `ttlMs` by then (rule S4).
+   */
   retry(id: string): void;
   /** Whether the outbox holds a message to write or an operation waiting for its ack. */
   holds(): boolean;
@@ -303,11 +306,21 @@ export function createSocketLoop(
     },
     retry(id) {
       const held = outbox.find(id);
-      if (held)
-        env.setTimeout(
-          () => outbox.find(id) === held && socket?.readyState === OPEN && socket.send(held.text),
-          backoff(held.tries++, env.random, retry),
-        );
+      if (!held) return;
+      // Answered `unavailable`, it was not applied (S4): unsent again, it ends `expired` once past
+      // its ttlMs, checked before each re-send, instead of being sent again for ever.
+      held.sent = false;
+      syncQueued();
+      env.setTimeout(
+        () => {
+          outbox.expire(env.now());
+          if (outbox.find(id) !== held || socket?.readyState !== OPEN) return;
+          socket.send(held.text);
+          held.sent = true;
+          syncQueued();
+        },
+        backoff(held.tries++, env.random, retry),
+      );
     },
     holds: () => outbox.size() > 0,
   };

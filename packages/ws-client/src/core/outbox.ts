@@ -36,6 +36,7 @@ export interface OutboxMessage {
 export interface OutboxEntry extends OutboxMessage {
   readonly bytes: number;
   readonly expiresAt: number;
+  /** Written and unanswered, so it may have been applied. */
   sent: boolean;
   /** How often it was retried after the server answered `unavailable`. */
   tries: number;
@@ -47,6 +48,8 @@ export interface Outbox {
   push(message: OutboxMessage, now: number, sent?: boolean): 'queued' | 'rejected';
   /** Writes every live message in order (also the unacknowledged ones of a previous socket). */
   flush(now: number, write: (text: string) => void): void;
+  /** Drops what is past its `expiresAt` at `now`, as `push` and `flush` do first. */
+  expire(now: number): void;
   /** Forgets the message with operation id `id`; true when it had been written (sent). */
   ack(id: string): boolean | undefined;
   /** The held message with operation id `id`, if any. */
@@ -113,6 +116,7 @@ export function createOutbox(
       }
       remove((e) => e.id !== undefined);
     },
+    expire,
     ack: (id) => remove((e) => e.id !== id)[0]?.sent,
     find: (id) => entries.find((e) => e.id === id),
     pending: () => entries.filter((e) => !e.sent).length,
