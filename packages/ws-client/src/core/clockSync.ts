@@ -83,7 +83,6 @@ export function createClockSync<R extends WsRouteName>(
   let estimate: Sample | undefined;
   let probeId = 0;
   let left = 0;
-  let off: (() => void) | null = null;
 
   const publish = (next: ClockSyncState) => {
     state = next;
@@ -125,37 +124,25 @@ export function createClockSync<R extends WsRouteName>(
     }
     wasOpen = open;
   };
-  // The sync itself only listens; its active subscribers are what hold the channel open.
-  const start = () => {
-    const offState = channel.subscribe(onState, true);
-    const offMessages = channel.onMessage((message) => {
-      if ('timestamp_ms' in message) return onTick(message);
-      // Only ticks carry `timestamp_ms`; of the other messages, only `time_sync` replies matter.
-      const reply = message as { type?: string; data?: TimeSyncReply };
-      if (reply.type === 'time_sync' && reply.data) onReply(reply.data);
-    }, true);
-    onState();
-    return () => {
-      offState();
-      offMessages();
-      wasOpen = false;
-    };
-  };
+  // The sync listens for its whole life, passively: its active subscribers hold the channel open.
+  channel.subscribe(onState, true);
+  channel.onMessage((message) => {
+    if ('timestamp_ms' in message) return onTick(message);
+    // Only ticks carry `timestamp_ms`; of the other messages, only `time_sync` replies matter.
+    const reply = message as { type?: string; data?: TimeSyncReply };
+    if (reply.type === 'time_sync' && reply.data) onReply(reply.data);
+  }, true);
+  onState();
 
   const serverNow = (at = now()) => at + (state.offsetMs ?? 0);
   return {
     getState: () => state,
     subscribe(listener, passive) {
       const remove = addListener(listeners, listener);
-      off ??= start();
       const hold = passive ? null : channel.subscribe(() => {});
       return () => {
         hold?.();
         remove();
-        if (listeners.size === 0) {
-          off?.();
-          off = null;
-        }
       };
     },
     serverNow,
