@@ -267,6 +267,21 @@ describe('channel', () => {
     await expect(bad).rejects.toMatchObject({ code: 'server_error', message: 'no card d' });
   });
 
+  it('request() with an op_id already pending rejects `duplicate` unsent; the first still settles and lets the channel go', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    const first = board.request(op);
+    const refused: string[] = [];
+    board.request(op).catch((error: LivelineError) => refused.push(error.code));
+    await vi.waitFor(() => expect(refused).toEqual(['duplicate']));
+    latest().accept();
+    expect(latest().messages()).toEqual([op]);
+    latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 1 } });
+    await expect(first).resolves.toEqual({ op_id: 'o1', seq: 1 });
+    expect(board.getState().status).toBe('idle');
+  });
+
   it('S4 an op answered unavailable stays in the outbox and is sent again, same op_id, after a growing backoff until its ack', async () => {
     const fake = createFakeEnvironment(() => 1);
     const board = createClient({ origin: 'http://h:1', environment: fake.env }).channel('board');

@@ -74,7 +74,11 @@ export interface Channel<R extends WsRouteName> {
   onError(handler: (error: LivelineError) => void): () => void;
   /** Sends now when open, else queues (messages with `op_id` are kept until acknowledged). */
   send(message: ClientMessage<R>, options?: SendOptions): SendResult;
-  /** Sends a message with `op_id` and resolves on its `ack`, rejects on its `error` or timeout. */
+  /**
+   * Sends a message with `op_id` and resolves on its `ack`; rejects on its `error` (but
+   * `unavailable`, S4), its timeout, its expiry or loss in the outbox, or at once, unsent, with
+   * `duplicate` while a request with the same `op_id` is pending.
+   */
   request(message: ClientMessage<R> & { op_id: string }, options?: RequestOptions): Promise<Ack>;
   /** The last applied position of an ordered route (rule R3). */
   resumePosition(): ResumePosition | null;
@@ -252,6 +256,8 @@ export function createChannel<R extends WsRouteName>(
     request: (message, opts = {}) =>
       new Promise<Ack>((resolve, reject) => {
         const id = message.op_id;
+        // A second resolver for the id would replace the first, which would never settle.
+        if (pending.has(id)) throw new LivelineError('duplicate', `${id} is already pending`);
         const release = retain();
         // `timeout`: written, unanswered, maybe applied; `expired`: never written, so not applied.
         const timer = env.setTimeout(

@@ -9,6 +9,7 @@ export type LivelineErrorCode =
   | 'expired'
   | 'dropped'
   | 'coalesced'
+  | 'duplicate'
   | 'signed_out';
 
 /** Every error the client surfaces, through state, an error listener or a rejected promise. */
