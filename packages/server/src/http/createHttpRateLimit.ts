@@ -4,7 +4,7 @@ import type { VerifiedTokens } from '../auth/createVerifiedTokens.js';
 import type { TokenSource } from '../auth/readToken.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
-import { errorBody, sendJson } from '../transport/httpReplies.js';
+import { errorBody, sendJson } from './httpReplies.js';
 import { addressKey } from '../auth/addressKey.js';
 
 /** The fixed window the HTTP rate limit counts requests in (rule L7), in ms. */

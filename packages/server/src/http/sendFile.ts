@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody, sendJson } from '../transport/httpReplies.js';
+import { errorBody, sendJson } from './httpReplies.js';
 
 /** A byte range of a file, inclusive, or why none can be served. */
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | null;

@@ -22,7 +22,7 @@ import { permissionTarget, type Auth, type Identity } from '../auth/createAuth.j
 import { readToken } from '../auth/readToken.js';
 import { checkPreflight } from './checkPreflight.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
-import { errorBody, sendJson } from './httpReplies.js';
+import { errorBody, sendJson } from '../http/httpReplies.js';
 import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 import type { HttpResult, RouteHandlers } from './RouteHandlers.js';
 import { setCorsHeaders } from './setCorsHeaders.js';

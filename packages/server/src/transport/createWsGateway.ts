@@ -18,7 +18,7 @@ import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAut
 import { readToken } from '../auth/readToken.js';
 import { createSocketAcceptor, type SocketAcceptorOptions } from './createSocketAcceptor.js';
 import { createUpgradeAdmission, type UpgradeAdmissionOptions } from './createUpgradeAdmission.js';
-import { errorBody, rejectUpgrade } from './httpReplies.js';
+import { errorBody, rejectUpgrade } from '../http/httpReplies.js';
 import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 
 /** Options of the WebSocket side of the server. */

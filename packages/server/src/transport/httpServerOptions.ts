@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '@liveline/protocol';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import { errorBody, rejectUpgrade } from './httpReplies.js';
+import { errorBody, rejectUpgrade } from '../http/httpReplies.js';
 
 /** Timeouts of the HTTP server, in ms. */
 export interface HttpTimeouts {
