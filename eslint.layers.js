@@ -30,6 +30,23 @@ const domainLayer = (files, upToTransport) => ({
   },
 });
 
+/**
+ * Server files matching `files` import no sibling folder named by `folders` (a regex group).
+ * @param {string} files
+ * @param {string} folders
+ * @param {string} message
+ * @returns {import('eslint').Linter.Config}
+ */
+const serverLayer = (files, folders, message) => ({
+  files: [files],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ regex: `^\\.\\./(\\.\\./)*${folders}/`, message }] },
+    ],
+  },
+});
+
 /** @type {import('eslint').Linter.Config[]} */
 export const layerRules = [
   {
@@ -75,21 +92,21 @@ export const layerRules = [
     'packages/server/src/domains/*/**/*.ts',
     '^\\.\\./\\.\\./(\\.\\./)*(transport|routes)/',
   ),
-  {
-    files: ['packages/server/src/storage/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^\\.\\./(\\.\\./)*(rooms|routes|transport|domains)/',
-              message:
-                'storage imports no rooms (nor routes, transport or domains): they depend on it',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // Both transport and http use auth (L5, L7, A7), so auth uses neither, nor the routes.
+  serverLayer(
+    'packages/server/src/auth/**/*.ts',
+    '(http|transport|routes)',
+    'auth imports no http, transport or routes: they depend on it',
+  ),
+  // The HTTP handler and the WebSocket gateway (transport) build on http's pieces, not back.
+  serverLayer(
+    'packages/server/src/http/**/*.ts',
+    '(transport|routes)',
+    'http imports no transport or routes: transport depends on it',
+  ),
+  serverLayer(
+    'packages/server/src/storage/**/*.ts',
+    '(rooms|routes|transport|domains)',
+    'storage imports no rooms (nor routes, transport or domains): they depend on it',
+  ),
 ];

@@ -72,6 +72,29 @@ describe('imports go one way (eslint.layers.js)', () => {
     ).toEqual([]);
   });
 
+  it('auth imports no http, transport or routes, which import it; it may use the log', async () => {
+    const at = 'packages/server/src/auth/example.ts';
+    for (const code of [
+      "import { sendJson } from '../http/httpReplies.js';",
+      "import { createClientAddress } from '../transport/createClientAddress.js';",
+      "import { joinRooms } from '../routes/joinRooms.js';",
+    ])
+      expect(await restricted(at, code)).toHaveLength(1);
+    expect(await restricted(at, "import type { Logger } from '../log/createLogger.js';")).toEqual(
+      [],
+    );
+  });
+
+  it('http imports no transport or routes, which build on it; it may use auth', async () => {
+    const at = 'packages/server/src/http/example.ts';
+    for (const code of [
+      "import { createHttpHandler } from '../transport/createHttpHandler.js';",
+      "import { boardRoutes } from '../routes/boardRoutes.js';",
+    ])
+      expect(await restricted(at, code)).toHaveLength(1);
+    expect(await restricted(at, "import { addressKey } from '../auth/addressKey.js';")).toEqual([]);
+  });
+
   it('storage imports no rooms', async () => {
     const at = 'packages/server/src/storage/example.ts';
     expect(await restricted(at, "import type { Broker } from '../rooms/Broker.js';")).toHaveLength(
