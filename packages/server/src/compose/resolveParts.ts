@@ -68,6 +68,7 @@ const REQUIRED_METHODS = {
     'append',
     'readEvents',
     'loadDocument',
+    'loadSequenced',
     'listWorkflows',
     'readWorkflowPage',
     'countWorkflows',

@@ -162,6 +162,35 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     expect(storage.status()).toEqual({ ok: true });
   });
 
+  it('B6 a document appended with an event is stored with its seq, one written by putDocument with seq 0; a reopen reads both', async () => {
+    const storage = await subject.create();
+    expect(await storage.loadSequenced('board', 'a')).toEqual({ seq: 0, value: null });
+    const epoch = await fill(storage, 'board:a', 2);
+    const documents = [{ kind: 'board' as const, id: 'a', value: { cards: [3] } }];
+    expect(await storage.append({ ...event('board:a', epoch, 3), documents })).toEqual({
+      kind: 'ok',
+    });
+    await fill(storage, 'board:a', 2);
+    await storage.putDocument({ kind: 'board', id: 'put', value: { cards: [] } });
+    await storage.close();
+    const again = await subject.reopen(storage);
+    expect(await again.loadSequenced('board', 'a')).toEqual({ seq: 3, value: { cards: [3] } });
+    expect(await again.loadSequenced('board', 'put')).toEqual({ seq: 0, value: { cards: [] } });
+  });
+
+  it("G1 B6 prune never deletes a board's events after its document's seq, though past every bound; it deletes those before it, and other rooms' as the bounds say", async () => {
+    const storage = await subject.create();
+    const epoch = await fill(storage, 'board:a', 4);
+    const documents = [{ kind: 'board' as const, id: 'a', value: {} }];
+    await storage.append({ ...event('board:a', epoch, 5), documents });
+    await fill(storage, 'board:a', 25);
+    await fill(storage, 'workflow:a', 30);
+    await pruneAll(storage, PRUNE_POLICY, 1_000 + PRUNE_POLICY.eventMaxAgeMs + 100);
+    const afterDocument = Array.from({ length: 25 }, (_, i) => 6 + i);
+    expect(await storedSeqs(storage, 'board:a')).toEqual(afterDocument);
+    expect(await storedSeqs(storage, 'workflow:a')).toEqual([]);
+  });
+
   it('CM1 countWorkflows counts the stored runs by status (a rewritten run once, as it is now), every status present, other kinds and unknown statuses not counted; a restart sees the same', async () => {
     const storage = await subject.create();
     const none = { queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, interrupted: 0 };

@@ -19,6 +19,20 @@ export interface VersionedDocument {
   readonly value: unknown;
 }
 
+/**
+ * A document with the seq of its room's event it reflects ({@link Storage.loadSequenced}): a board
+ * is its document plus its room's events after that seq (PROTOCOL.md B6).
+ */
+export interface SequencedDocument {
+  /**
+   * The seq of the event whose append wrote it; 0 when none is stored, or it was last written by
+   * `putDocument` (or only by `swapDocument`), which reflect no event.
+   */
+  readonly seq: number;
+  /** The stored value as parsed JSON (callers validate it), or `null`. */
+  readonly value: unknown;
+}
+
 /** What a compare-and-set document write did. */
 export type SwapResult =
   | { readonly kind: 'ok' }
@@ -48,6 +62,7 @@ export interface AppendRequest {
   readonly frame: string;
   /** When it was published, epoch ms. */
   readonly at: number;
+  /** Stored with `seq`, the event they reflect ({@link Storage.loadSequenced}). */
   readonly documents?: readonly DocumentWrite[];
   /** Recorded as applied at `seq` in `room` (rule B2). */
   readonly opId?: string;
@@ -170,6 +185,8 @@ export interface Storage {
   readEvents(room: string, afterSeq: number, limit: number): Promise<readonly HistoryEntry[]>;
   /** A stored document as parsed JSON (callers validate it), or `null`. */
   loadDocument(kind: DocumentKind, id: string): Promise<unknown>;
+  /** A stored document with the seq of the event it reflects. */
+  loadSequenced(kind: DocumentKind, id: string): Promise<SequencedDocument>;
   /**
    * The stored workflow runs whose status is one of `statuses`, as parsed JSON (callers validate
    * them). The status index serves it, so a start reads the runs it may resume, not every run.
@@ -198,7 +215,7 @@ export interface Storage {
    * each board.
    */
   countBoards(): Promise<number>;
-  /** An unsequenced document write; it leaves the document's version as it is. */
+  /** An unsequenced document write (its seq becomes 0); it leaves the document's version as it is. */
   putDocument(document: DocumentWrite): Promise<void>;
   /** A document with its version. */
   loadVersioned(kind: DocumentKind, id: string): Promise<VersionedDocument>;

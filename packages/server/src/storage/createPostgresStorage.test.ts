@@ -4,7 +4,7 @@ import { StorageError } from '../errors.js';
 import { createLogger } from '../log/createLogger.js';
 import { startPostgres, type TestPostgres } from '../test-utils/engines/startPostgres.js';
 import { onTestCleanup } from '../test-utils/index.js';
-import { MINUTE_MS, PRUNE_POLICY, pruneAll } from '../test-utils/pruning.js';
+import { MINUTE_MS, PRUNE_POLICY, pruneAll, storedSeqs } from '../test-utils/pruning.js';
 import { createPostgresStorage } from './createPostgresStorage.js';
 import type { Storage } from './Storage.js';
 
@@ -184,5 +184,20 @@ describe('PostgreSQL storage', () => {
       'SELECT room FROM rooms WHERE head_seq = 0 ORDER BY room',
     );
     expect(rows.map((row) => row.room)).toEqual(['(unborn rooms)']);
+  });
+  it("B6 G1 a database made before board seqs gives each board its room's head as its seq (the previous release stored it with every event): it loads as stored, and retention may delete the events before it", async () => {
+    const { storage } = await oldDatabase(`
+      CREATE TABLE documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
+      ALTER TABLE documents ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+      CREATE TABLE rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq BIGINT NOT NULL);
+      CREATE TABLE room_events (room TEXT NOT NULL, seq BIGINT NOT NULL, frame TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (room, seq));
+      INSERT INTO documents (kind, id, json) VALUES ('board', 'a', '{"cards":2}'), ('board', 'unwritten', '{}');
+      INSERT INTO rooms (room, epoch, head_seq) VALUES ('board:a', 'e1', 2);
+      INSERT INTO room_events (room, seq, frame, at) VALUES ('board:a', 1, '{}', 10), ('board:a', 2, '{}', 20)`);
+
+    expect(await storage.loadSequenced('board', 'a')).toEqual({ seq: 2, value: { cards: 2 } });
+    expect(await storage.loadSequenced('board', 'unwritten')).toEqual({ seq: 0, value: {} });
+    await pruneAll(storage, PRUNE_POLICY, 20 * MINUTE_MS);
+    expect(await storedSeqs(storage, 'board:a')).toEqual([]);
   });
 });

@@ -182,6 +182,14 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         );
         return parseStored(row?.json);
       }),
+    loadSequenced: (kind, id) =>
+      guard('read document', async () => {
+        const [row] = await rows<{ json: string; seq: string }>(
+          'SELECT json, seq FROM documents WHERE kind = $1 AND id = $2',
+          [kind, id],
+        );
+        return { seq: seqOf(row?.seq), value: parseStored(row?.json) };
+      }),
     listWorkflows: (statuses) =>
       guard('list workflows', async () =>
         (
@@ -235,8 +243,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     putDocument: (document: DocumentWrite) =>
       guard('write document', async () => {
         await pool.query(
-          `INSERT INTO documents (kind, id, json) VALUES ($1, $2, $3)
-           ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json`,
+          `INSERT INTO documents (kind, id, json, seq) VALUES ($1, $2, $3, 0)
+           ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json, seq = 0`,
           [document.kind, document.id, JSON.stringify(document.value)],
         );
       }),

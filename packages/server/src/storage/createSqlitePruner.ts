@@ -1,5 +1,6 @@
 import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
 import type Database from 'better-sqlite3';
+import { boardSeqOfRoomSql } from './boardRooms.js';
 import { createEpoch } from './createEpoch.js';
 import type { PrunePolicy, PruneReport } from './Storage.js';
 import { UNBORN_ROOMS } from './unbornRooms.js';
@@ -51,7 +52,11 @@ export function createSqlitePruner(
     dropOps: db.prepare(
       'DELETE FROM applied_ops WHERE (room, op_id) IN (SELECT room, op_id FROM applied_ops WHERE at < ? ORDER BY at LIMIT ?)',
     ),
-    rooms: db.prepare('SELECT room, head_seq FROM rooms WHERE room > ? ORDER BY room LIMIT ?'),
+    // A board's events after its document are the board's (B6): trimming stops at that seq.
+    rooms: db.prepare(
+      `SELECT room, head_seq, coalesce(${boardSeqOfRoomSql('room')}, head_seq) AS kept_after
+       FROM rooms WHERE room > ? ORDER BY room LIMIT ?`,
+    ),
     // Bytes in UTF-8, as the broker counts them, not characters.
     oldest: db.prepare(
       'SELECT seq, at, octet_length(frame) AS bytes FROM room_events WHERE room = ? ORDER BY seq LIMIT ?',
@@ -104,12 +109,13 @@ export function createSqlitePruner(
   };
 
   /**
-   * Deletes a room's events that replay can no longer serve (G1), at most `budget`. The bytes
-   * bound applies once every stored frame is counted; until then count and age still do.
+   * Deletes a room's events that replay can no longer serve (G1), at most `budget`, none after
+   * `keptAfter`. The bytes bound applies once every stored frame is counted; until then count and
+   * age still do.
    */
   const trimRoom = (
     room: string,
-    headSeq: number,
+    { headSeq, keptAfter }: { headSeq: number; keptAfter: number },
     tally: Tally,
     policy: PrunePolicy,
     now: number,
@@ -124,9 +130,10 @@ export function createSqlitePruner(
       bytes: number;
     }>) {
       if (
-        !(counted && tally.bytes > policy.roomMaxBytes) &&
-        row.seq > headSeq - policy.roomMaxEvents &&
-        row.at >= now - policy.eventMaxAgeMs
+        row.seq > keptAfter ||
+        (!(counted && tally.bytes > policy.roomMaxBytes) &&
+          row.seq > headSeq - policy.roomMaxEvents &&
+          row.at >= now - policy.eventMaxAgeMs)
       )
         break;
       if (row.seq <= tally.through) tally.bytes -= row.bytes;
@@ -143,13 +150,15 @@ export function createSqlitePruner(
     const rooms = statements.rooms.all(cursor, ROOMS_PER_CALL) as {
       room: string;
       head_seq: number;
+      kept_after: number;
     }[];
     let deleted = 0;
     let reads = policy.batchRows;
-    for (const { room, head_seq } of rooms) {
+    for (const { room, head_seq, kept_after } of rooms) {
       const { tally, read } = count(room, head_seq, reads);
       reads -= read;
-      const trimmed = trimRoom(room, head_seq, tally, policy, now, budget - deleted);
+      const bounds = { headSeq: head_seq, keptAfter: kept_after };
+      const trimmed = trimRoom(room, bounds, tally, policy, now, budget - deleted);
       deleted += trimmed.deleted;
       // A room not yet counted, or that the budget ran out in, is looked at again by the next call.
       if (!trimmed.done) return { deleted, wrapped: false };

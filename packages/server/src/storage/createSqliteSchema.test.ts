@@ -3,7 +3,13 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
-import { MINUTE_MS, PRUNE_POLICY, pruneAll, storeRun } from '../test-utils/pruning.js';
+import {
+  MINUTE_MS,
+  PRUNE_POLICY,
+  pruneAll,
+  storedSeqs,
+  storeRun,
+} from '../test-utils/pruning.js';
 import { RUN_CREATED, RUN_STATUS } from './createSqliteSchema.js';
 import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
 
@@ -112,6 +118,20 @@ describe('SQLite schema upgrade (createSqliteSchema)', () => {
     expect(await storage.readHead('workflow:watched')).toEqual(unborn);
     expect(await storage.readHead('board:a')).toEqual({ epoch: 'e1', headSeq: 2 });
     expect(rooms()).toEqual(['(unborn rooms)']);
+  });
+
+  it("B6 G1 an upgraded database gives each board its room's head as its seq (the previous release stored it with every event): it loads as stored, and retention may delete the events before it", async () => {
+    const dataDir = oldDatabase(OLD_SCHEMAS['with retention']);
+    const old = new Database(join(dataDir, DATABASE_FILE));
+    old.exec("INSERT INTO documents (kind, id, json) VALUES ('board', 'unwritten', '{}')");
+    old.close();
+
+    const storage = createSqliteStorage(dataDir, createLogger('silent'));
+    onTestCleanup(() => storage.close());
+    expect(await storage.loadSequenced('board', 'a')).toEqual({ seq: 2, value: { cards: 2 } });
+    expect(await storage.loadSequenced('board', 'unwritten')).toEqual({ seq: 0, value: {} });
+    await pruneAll(storage, PRUNE_POLICY, 20 * MINUTE_MS);
+    expect(await storedSeqs(storage, 'board:a')).toEqual([]);
   });
 
   it('G5 an upgraded database gets the tombstones table: a run pruned there leaves its tombstone', async () => {

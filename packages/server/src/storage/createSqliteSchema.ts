@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { BOARD_SEQ_UPGRADE_SQL } from './boardRooms.js';
 import { addRetentionSchema } from './createSqlitePruner.js';
 import { UNBORN_ROOMS } from './unbornRooms.js';
 
@@ -74,6 +75,9 @@ export const createSqliteSchema = (db: Database.Database): void =>
     const columns = db.prepare("SELECT name FROM pragma_table_info('documents')").pluck().all();
     if (!columns.includes('version'))
       db.exec('ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0');
+    // Databases made before a board was its document plus the events after it (B6).
+    if (!columns.includes('seq'))
+      db.exec(`ALTER TABLE documents ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;${BOARD_SEQ_UPGRADE_SQL};`);
     migrateAppliedOps(db);
     addRetentionSchema(db);
     db.exec(STATUS_INDEX);

@@ -119,6 +119,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
 
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
+    getSequenced: db.prepare('SELECT json, seq FROM documents WHERE kind = ? AND id = ?'),
     listRuns: db.prepare(LIST_WORKFLOWS_SQL),
     countRunsIn: db.prepare(COUNT_WORKFLOWS_IN_SQL),
     // The planner seeks the index by the first bound only; the row value alone makes it scan.
@@ -133,7 +134,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     ),
     countBoards: db.prepare("SELECT COUNT(*) AS count FROM documents WHERE kind = 'board'"),
     putDoc: db.prepare(
-      'INSERT INTO documents (kind, id, json) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json',
+      'INSERT INTO documents (kind, id, json, seq) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json, seq = excluded.seq',
     ),
     getVersioned: db.prepare('SELECT json, version FROM documents WHERE kind = ? AND id = ?'),
     createVersioned: db.prepare(
@@ -163,8 +164,8 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     return { epoch, headSeq };
   };
   const leases = createSqliteLeases(db);
-  const putDocument = (doc: DocumentWrite): void => {
-    statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value));
+  const putDocument = (doc: DocumentWrite, seq = 0): void => {
+    statements.putDoc.run(doc.kind, doc.id, JSON.stringify(doc.value), seq);
   };
   const loadVersioned = (kind: string, id: string): VersionedDocument => {
     const row = statements.getVersioned.get(kind, id);
@@ -192,7 +193,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
       return { kind: 'conflict', head };
     statements.putEvent.run(room, request.seq, request.frame, request.at);
     statements.setHead.run(room, request.epoch, request.seq);
-    for (const doc of request.documents ?? []) putDocument(doc);
+    for (const doc of request.documents ?? []) putDocument(doc, request.seq);
     if (opId !== undefined) statements.putOp.run(room, opId, request.seq, request.at);
     return { kind: 'ok' };
   });
@@ -215,6 +216,11 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
       ),
     loadDocument: (kind, id) =>
       guard('read document', () => parseJsonColumn(statements.getDoc.get(kind, id))),
+    loadSequenced: (kind, id) =>
+      guard('read document', () => {
+        const row = statements.getSequenced.get(kind, id);
+        return { seq: num(row, 'seq') ?? 0, value: parseJsonColumn(row) };
+      }),
     listWorkflows: (statuses) =>
       guard('list workflows', () =>
         statements.listRuns.all(JSON.stringify(statuses)).map(parseJsonColumn),

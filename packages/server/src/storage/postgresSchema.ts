@@ -1,3 +1,4 @@
+import { BOARD_SEQ_UPGRADE_SQL } from './boardRooms.js';
 import { UNBORN_ROOMS } from './unbornRooms.js';
 
 /**
@@ -10,7 +11,9 @@ import { UNBORN_ROOMS } from './unbornRooms.js';
  * Its creation time is one too (`run_created_at`, a number or null), indexed so that a page of
  * runs newest first is read from the index's start.
  * A database made before the unborn epoch (SEQ5) gets it and loses the rows that joins and reads
- * of ids never written left at seq 0, as in SQLite (createSqliteSchema.ts).
+ * of ids never written left at seq 0, as in SQLite (createSqliteSchema.ts). One made before a board
+ * was its document plus the events after it (B6) gets the documents' `seq`, a board's being its
+ * room's head (the previous release stored it with every event).
  * Nodes starting together create it under an advisory lock: concurrent `CREATE ... IF NOT EXISTS`
  * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other.
  */
@@ -39,6 +42,13 @@ DO $unborn$ BEGIN
     INSERT INTO rooms (room, epoch, head_seq) VALUES ('${UNBORN_ROOMS}', 'u' || substr(md5(random()::text || clock_timestamp()::text), 1, 16), 0);
   END IF;
 END $unborn$;
+DO $seq$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'documents' AND column_name = 'seq') THEN
+    ALTER TABLE documents ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
+    ${BOARD_SEQ_UPGRADE_SQL};
+  END IF;
+END $seq$;
 DROP FUNCTION IF EXISTS liveline_append(TEXT, TEXT, BIGINT, TEXT, DOUBLE PRECISION, JSONB, TEXT, TEXT);
 DROP FUNCTION IF EXISTS liveline_append(TEXT, TEXT, BIGINT, TEXT, DOUBLE PRECISION, JSONB, TEXT, TEXT, TEXT, BIGINT);
 CREATE OR REPLACE FUNCTION liveline_append(
@@ -82,9 +92,9 @@ BEGIN
   END IF;
   UPDATE rooms SET head_seq = p_seq WHERE rooms.room = p_room;
   INSERT INTO room_events (room, seq, frame, at) VALUES (p_room, p_seq, p_frame, p_at);
-  INSERT INTO documents (kind, id, json)
-    SELECT d->>'kind', d->>'id', d->>'json' FROM jsonb_array_elements(p_documents) AS d
-    ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json;
+  INSERT INTO documents (kind, id, json, seq)
+    SELECT d->>'kind', d->>'id', d->>'json', p_seq FROM jsonb_array_elements(p_documents) AS d
+    ON CONFLICT (kind, id) DO UPDATE SET json = EXCLUDED.json, seq = EXCLUDED.seq;
   IF p_op_id IS NOT NULL THEN
     INSERT INTO applied_ops (room, op_id, seq, at) VALUES (p_room, p_op_id, p_seq, p_at);
   END IF;

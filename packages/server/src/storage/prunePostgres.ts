@@ -1,5 +1,6 @@
 import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
 import type pg from 'pg';
+import { boardSeqOfRoomSql } from './boardRooms.js';
 import { createEpoch } from './createEpoch.js';
 import type { PrunePolicy, PruneReport } from './Storage.js';
 import { UNBORN_ROOMS } from './unbornRooms.js';
@@ -35,14 +36,15 @@ export async function prunePostgres(
     );
     budget -= ops;
     // Each room loses a prefix of its events by seq, never a hole: those past its count, and those
-    // older than the oldest young event (nodes' clocks differ, so time need not rise with seq).
-    // Ordered by room and seq, a batch takes each room's oldest first.
+    // older than the oldest young event (nodes' clocks differ, so time need not rise with seq);
+    // never a board's events after its document (B6). Ordered by room and seq, a batch takes each
+    // room's oldest first.
     const events = await count(
       `DELETE FROM room_events WHERE ctid IN (
          SELECT e.ctid FROM room_events e JOIN (
-           SELECT r.room, GREATEST(r.head_seq - $1, COALESCE(
+           SELECT r.room, LEAST(GREATEST(r.head_seq - $1, COALESCE(
              (SELECT MIN(y.seq) FROM room_events y WHERE y.room = r.room AND y.at >= $2),
-             r.head_seq + 1) - 1) AS cutoff
+             r.head_seq + 1) - 1), COALESCE(${boardSeqOfRoomSql('r.room')}, r.head_seq)) AS cutoff
            FROM rooms r) b ON b.room = e.room
          WHERE e.seq <= b.cutoff ORDER BY e.room, e.seq LIMIT $3)`,
       [policy.roomMaxEvents, now - policy.eventMaxAgeMs, Math.max(0, budget)],

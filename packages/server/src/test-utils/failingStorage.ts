@@ -41,6 +41,7 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     readEvents: (room, afterSeq, limit) =>
       refused(readFailure) ?? inner.readEvents(room, afterSeq, limit),
     loadDocument: (kind, id) => refused(readFailure) ?? inner.loadDocument(kind, id),
+    loadSequenced: (kind, id) => refused(readFailure) ?? inner.loadSequenced(kind, id),
     listWorkflows: (statuses) => refused(readFailure) ?? inner.listWorkflows(statuses),
     readWorkflowPage: (before, limit) =>
       refused(readFailure) ?? inner.readWorkflowPage(before, limit),
