@@ -2,7 +2,9 @@ import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
+import { serverBoard } from '../reliability/expectConverged.js';
 import { startBackupLoad } from '../test-utils/backupLoad.js';
+import { boardOfBytes, storeBoard } from '../test-utils/boardOfBytes.js';
 import {
   connectTestClient,
   createCardOverHttp,
@@ -67,6 +69,25 @@ describe('liveline backup (the real bins)', () => {
       recovered: false,
       reason: 'epoch_changed',
     });
+  }, 60_000);
+
+  it('B6 R1 a board whose ops since its document are only events is restored whole: the backup stores it with them', async () => {
+    const dataDir = tempDataDir();
+    await storeBoard(dataDir, boardOfBytes('big', 64 * 1024));
+    const original = await spawnServer(dataDir);
+    for (const op of ['a', 'b', 'c'])
+      expect((await createCardOverHttp(original, 'big', op)).status).toBe(201);
+    const before = await serverBoard(original.origin, 'big');
+    const file = join(tempDataDir(), 'liveline-backup.db');
+    expect(await runCli(['backup', file], { DATA_DIR: dataDir })).toMatchObject({ code: 0 });
+    original.process.kill('SIGTERM');
+    expect(await original.exited).toBe(0);
+
+    restore(file, dataDir);
+    const restored = await spawnServer(dataDir, { port: original.port });
+    const after = await serverBoard(restored.origin, 'big');
+    expect(after.board).toEqual(before.board);
+    expect(after.board?.cards.map((card) => card.title).slice(-3)).toEqual(['a', 'b', 'c']);
   }, 60_000);
 
   it('refuses to overwrite an existing file, and names a data directory without a database', async () => {

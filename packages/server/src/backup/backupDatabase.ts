@@ -1,7 +1,11 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { boardSchema, parse } from '@liveline/protocol';
 import Database from 'better-sqlite3';
+import { applyBoardFrame } from '../domains/board/applyBoardFrame.js';
+import { createEmptyBoard } from '../domains/board/defaultColumns.js';
 import { StorageError, errorMessage } from '../errors.js';
+import { BOARD_ROOM_PREFIX, boardRoom } from '../storage/boardRooms.js';
 import { createEpoch } from '../storage/createEpoch.js';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
 
@@ -19,7 +23,39 @@ export interface BackupResult {
 const ALL_PAGES = 0x7fffffff;
 
 /**
- * Gives every room of the copy a new epoch and drops its replayable history. A restored server
+ * Stores each board of the copy whole, at its room's head: its document plus the events after it
+ * (PROTOCOL.md B6), which the copy is about to drop with the rest of the history.
+ */
+function foldBoards(copy: Database.Database): void {
+  const behind = copy
+    .prepare(
+      `SELECT d.id, d.json, d.seq FROM documents d JOIN rooms r ON r.room = '${BOARD_ROOM_PREFIX}' || d.id
+       WHERE d.kind = 'board' AND d.seq < r.head_seq`,
+    )
+    .all() as { id: string; json: string; seq: number }[];
+  const events = copy.prepare(
+    'SELECT seq, frame FROM room_events WHERE room = ? AND seq > ? ORDER BY seq',
+  );
+  const store = copy.prepare(
+    "UPDATE documents SET json = ?, seq = ? WHERE kind = 'board' AND id = ?",
+  );
+  for (const stored of behind) {
+    const parsed = parse(boardSchema, JSON.parse(stored.json));
+    let board = parsed.ok ? parsed.value : createEmptyBoard(stored.id);
+    let seq = stored.seq;
+    for (const entry of events.all(boardRoom(stored.id), seq) as { seq: number; frame: string }[]) {
+      const next = entry.seq === seq + 1 ? applyBoardFrame(board, entry.frame) : null;
+      if (!next) throw new Error(`board ${stored.id}: its event ${seq + 1} cannot be replayed`);
+      board = next;
+      seq = entry.seq;
+    }
+    store.run(JSON.stringify(board), seq, stored.id);
+  }
+}
+
+/**
+ * Gives every room of the copy a new epoch and drops its replayable history, once the boards hold
+ * the events they need. A restored server
  * numbers new events from the backup's head; clients that saw the original's events after that
  * point must not resume across them, so they get a snapshot (PROTOCOL.md R1, R5).
  */
@@ -29,6 +65,7 @@ function startNewEpochs(file: string): number {
     const rooms = copy.prepare('SELECT room FROM rooms').pluck().all() as string[];
     const setEpoch = copy.prepare('UPDATE rooms SET epoch = ? WHERE room = ?');
     copy.transaction(() => {
+      foldBoards(copy);
       for (const room of rooms) setEpoch.run(createEpoch(), room);
       copy.exec('DELETE FROM room_events');
     })();

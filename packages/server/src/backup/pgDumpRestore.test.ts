@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { serverBoard } from '../reliability/expectConverged.js';
+import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { startBackupLoad } from '../test-utils/backupLoad.js';
+import { boardOfBytes } from '../test-utils/boardOfBytes.js';
 import { postgresBinDir } from '../test-utils/engines/startPostgres.js';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
-import { tempDataDir } from '../test-utils/index.js';
+import { createCardOverHttp, tempDataDir } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 
 const OPERATIONS_DOC = new URL('../../../../docs/operations.md', import.meta.url);
@@ -30,9 +34,18 @@ async function runDocumented(command: string, env: Record<string, string>) {
 
 const engines = useClusterEngines('backup');
 
+/** The documented restore of `file` into a new database named `name`, then its new epochs. */
+async function restoreDump(file: string, name: string) {
+  const [, restore, newEpochs] = documentedCommands();
+  const url = await engines.postgres.createDatabase(name);
+  const restored = await runDocumented(restore ?? '', { DATABASE_URL: url, DUMP: file });
+  const rewritten = await runDocumented(newEpochs ?? '', { DATABASE_URL: url });
+  return { url, stderr: [restored.stderr, rewritten.stderr] };
+}
+
 describe('PostgreSQL backup and restore (docs/operations.md, a real node in cluster mode)', () => {
   it('R1 R4 R5 B2 the documented pg_dump under write load, restored into a new database, gives a moment of the original with every op acked before it; clients get a snapshot, then resume, and a retried op is a duplicate', async () => {
-    const [dump, restore, newEpochs] = documentedCommands();
+    const [dump] = documentedCommands();
     const original = await engines.postgres.createDatabase('original');
     const dataDir = tempDataDir();
     const cluster = (databaseUrl: string) => ({
@@ -49,14 +62,36 @@ describe('PostgreSQL backup and restore (docs/operations.md, a real node in clus
     await load.stop();
     node.process.kill('SIGTERM');
     expect(await node.exited).toBe(0);
-    const restoredUrl = await engines.postgres.createDatabase('restored');
-    const restored = await runDocumented(restore ?? '', { DATABASE_URL: restoredUrl, DUMP: file });
-    const rewritten = await runDocumented(newEpochs ?? '', { DATABASE_URL: restoredUrl });
-    const again = await spawnServer(dataDir, { port: node.port, env: cluster(restoredUrl) });
+    const restored = await restoreDump(file, 'restored');
+    const again = await spawnServer(dataDir, { port: node.port, env: cluster(restored.url) });
 
     expect(documentedCommands()).toHaveLength(3);
-    expect([dumped.stderr, restored.stderr, rewritten.stderr]).toEqual(['', '', '']);
+    expect([dumped.stderr, ...restored.stderr]).toEqual(['', '', '']);
     expect(ackedDuring).toBeGreaterThan(0);
     await load.expectRestored(again.origin, ackedBefore);
   }, 90_000);
+
+  it('B6 R1 a board whose ops since its document are only events is restored whole: the documented restore keeps those events', async () => {
+    const [dump] = documentedCommands();
+    const original = await engines.postgres.createDatabase('big_original');
+    const storage = createPostgresStorage({ url: original, log: createLogger('silent') });
+    await storage.putDocument({ kind: 'board', id: 'big', value: boardOfBytes('big', 64 * 1024) });
+    await storage.close();
+    const env = (databaseUrl: string) => ({
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: engines.redis.url,
+    });
+    const node = await spawnServer(tempDataDir(), { env: env(original) });
+    for (const op of ['a', 'b', 'c'])
+      expect((await createCardOverHttp(node, 'big', op)).status).toBe(201);
+    const before = await serverBoard(node.origin, 'big');
+    const file = join(tempDataDir(), 'big.dump');
+    await runDocumented(dump ?? '', { DATABASE_URL: original, DUMP: file });
+    node.process.kill('SIGTERM');
+    expect(await node.exited).toBe(0);
+
+    const restored = await restoreDump(file, 'big_restored');
+    const again = await spawnServer(tempDataDir(), { env: env(restored.url) });
+    expect((await serverBoard(again.origin, 'big')).board).toEqual(before.board);
+  }, 60_000);
 });

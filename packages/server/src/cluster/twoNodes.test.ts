@@ -1,12 +1,18 @@
+import type { Board } from '@liveline/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { createBuiltinStage } from '../domains/workflow/builtinStages.js';
 import type { Stage } from '../domains/workflow/Stage.js';
+import { createLogger } from '../log/createLogger.js';
+import { createPostgresStorage } from '../storage/createPostgresStorage.js';
+import type { Storage } from '../storage/Storage.js';
 import { boardSeenBy, createCard, createCardsAtOnce, seqOf } from '../test-utils/boardClients.js';
+import { boardOfBytes } from '../test-utils/boardOfBytes.js';
 import { deployNginxConfig } from '../test-utils/engines/deployNginxConfig.js';
 import { startNginx } from '../test-utils/engines/startNginx.js';
 import { ACROSS, useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
+  createCardOverHttp,
   dataOf,
   onTestCleanup,
   rawRequest,
@@ -153,6 +159,55 @@ describe('cluster mode: nodes sharing PostgreSQL and Redis', () => {
       const late = await connectTestClient(wsOrigin(node, url));
       expect(seqOf(await late.next('snapshot'))).toBe(head);
     }
+  });
+
+  it("B6 R2 a board node A wrote events to since its document is loaded by node B, which never had it, as A's (board, seq, epoch); an append landing between a node's head read and its board read is in that board once, at the seq it gives", async () => {
+    const cluster = await engines.freshCluster();
+    const reader = createPostgresStorage({ url: cluster.databaseUrl, log: createLogger('silent') });
+    onTestCleanup(() => reader.close());
+    await reader.putDocument({ kind: 'board', id: 'big', value: boardOfBytes('big', 64 * 1024) });
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    for (const op of ['a1', 'a2', 'a3'])
+      expect((await createCardOverHttp(a, 'big', op)).status).toBe(201);
+    expect((await reader.loadSequenced('board', 'big')).seq).toBe(0);
+
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    expect((await rawRequest(b, '/api/boards/big')).json).toEqual(
+      (await rawRequest(a, '/api/boards/big')).json,
+    );
+
+    // Node C reads the head first (SEQ5: opening the room), then A appends, then C reads the board.
+    const storage = createPostgresStorage({
+      url: cluster.databaseUrl,
+      log: createLogger('silent'),
+    });
+    onTestCleanup(() => storage.close());
+    let appended = false;
+    const racing: Storage = {
+      ...storage,
+      loadSequenced: async (kind, id) => {
+        if (!appended) {
+          appended = true;
+          expect((await createCardOverHttp(a, 'big', 'between')).status).toBe(201);
+        }
+        return storage.loadSequenced(kind, id);
+      },
+    };
+    const c = await startTestServer({ ...cluster, nodeId: 'node-c', storage: racing });
+    const onC = (await rawRequest(c, '/api/boards/big')).json;
+    expect(appended).toBe(true);
+    expect(onC).toEqual((await rawRequest(a, '/api/boards/big')).json);
+    expect(onC).toMatchObject({ seq: 4 });
+    expect((await createCardOverHttp(c, 'big', 'c1')).json).toMatchObject({ seq: 5 });
+    const titles = (json: unknown) =>
+      (json as { board: Board }).board.cards.map((card) => card.title).slice(-5);
+    expect(titles((await rawRequest(c, '/api/boards/big')).json)).toEqual([
+      'a1',
+      'a2',
+      'a3',
+      'between',
+      'c1',
+    ]);
   });
 
   it("G1 R2 a running run created on node A and first joined on node B: B reads it back, so B's snapshot is A's (workflow, seq, epoch), B streams its later events live in order with no gap, and B's HTTP read is A's", async () => {

@@ -10,8 +10,12 @@ const RELOAD_ATTEMPTS = 5;
 export interface RoomFollower {
   /** Applies one stored event (its wire text), oldest first; false if it cannot (then `reload`). */
   replay?(frame: string): boolean;
-  /** Reads the domain's state of the room from storage again. */
-  reload?(): Promise<void>;
+  /**
+   * Reads the domain's state of the room from storage again, and answers the seq of the newest
+   * event that state includes when the domain knows it (a board: its document and the events after
+   * it); otherwise the state is taken to be the head's, read between two equal heads.
+   */
+  reload?(): Promise<number | void>;
 }
 
 /** A room's position as the domain applied it. */
@@ -24,8 +28,9 @@ export interface AppliedPosition {
  * Brings a domain's state of `room` up to storage's head: the stored events after the position it
  * applied, replayed in seq order (one query per batch, and the state moves with the seq, so a
  * snapshot is always the state at its seq). When the events are not all held (pruned, another
- * epoch) or the domain cannot replay, it reloads the document between two equal heads instead:
- * document and head are written in one transaction, so equal heads mean the document is theirs.
+ * epoch) or the domain cannot replay, it reloads the state between two heads of one epoch instead:
+ * at the seq the reload answers, or, when it answers none, at the head if both were equal (a
+ * document and its head are written in one transaction, so equal heads mean it is theirs).
  * Answers whether the position moved. Only valid inside the room's turn.
  */
 export async function catchUpRoom(
@@ -63,11 +68,13 @@ const reloadRoom = async (
 ): Promise<boolean> => {
   for (let attempt = 0; attempt < RELOAD_ATTEMPTS; attempt += 1) {
     const before = await storage.readHead(room);
-    await follower.reload?.();
+    const reached = await follower.reload?.();
     const after = await storage.readHead(room);
-    if (before.epoch === after.epoch && before.headSeq === after.headSeq) {
-      state.head = after;
-      state.applied = after.headSeq;
+    const seq = typeof reached === 'number' ? reached : before.headSeq;
+    if (before.epoch === after.epoch && (seq === reached || before.headSeq === after.headSeq)) {
+      // The head may have moved past `seq` since: the next append or catch-up finds it.
+      state.head = { epoch: after.epoch, headSeq: seq };
+      state.applied = seq;
       return moved(state, from);
     }
   }

@@ -44,8 +44,8 @@ export interface AppendSteps<T> extends RoomFollower {
   build(position: StreamPosition): T | DomainFailure;
   /** Its wire text (the protocol's encoder of the route). */
   serialize(message: T): string;
-  /** Reduces the event once: the documents to store with it. */
-  reduce(message: T): readonly DocumentWrite[];
+  /** Reduces the event once: the documents to store with it (`frame` is its wire text). */
+  reduce(message: T, frame: string): readonly DocumentWrite[];
   /** Keeps what `reduce` produced, once storage accepted the event and the broker has it. */
   apply(message: T): void;
 }
@@ -190,7 +190,7 @@ export function createEventLog(deps: {
         ...position,
         frame,
         at: now(),
-        documents: steps.reduce(message),
+        documents: steps.reduce(message, frame),
         ...(steps.opId !== undefined && { opId: steps.opId }),
         ...(steps.fence && { fence: steps.fence }),
       });

@@ -3,13 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
-import {
-  MINUTE_MS,
-  PRUNE_POLICY,
-  pruneAll,
-  storedSeqs,
-  storeRun,
-} from '../test-utils/pruning.js';
+import { MINUTE_MS, PRUNE_POLICY, pruneAll, storedSeqs, storeRun } from '../test-utils/pruning.js';
 import { RUN_CREATED, RUN_STATUS } from './createSqliteSchema.js';
 import { DATABASE_FILE, createSqliteStorage } from './createSqliteStorage.js';
 

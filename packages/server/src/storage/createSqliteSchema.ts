@@ -77,7 +77,9 @@ export const createSqliteSchema = (db: Database.Database): void =>
       db.exec('ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0');
     // Databases made before a board was its document plus the events after it (B6).
     if (!columns.includes('seq'))
-      db.exec(`ALTER TABLE documents ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;${BOARD_SEQ_UPGRADE_SQL};`);
+      db.exec(
+        `ALTER TABLE documents ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;${BOARD_SEQ_UPGRADE_SQL};`,
+      );
     migrateAppliedOps(db);
     addRetentionSchema(db);
     db.exec(STATUS_INDEX);

@@ -1,6 +1,4 @@
 import {
-  applyBoardEvent,
-  boardEventSchema,
   boardSchema,
   parse,
   type Actor,
@@ -9,18 +7,29 @@ import {
   type BoardOp,
 } from '@liveline/protocol';
 import { encodeMessage } from '../../encodeMessage.js';
-import { errorMessage } from '../../errors.js';
+import { StorageError, errorMessage } from '../../errors.js';
 import type { Broker, StreamPosition } from '../../rooms/Broker.js';
+import { boardRoom } from '../../storage/boardRooms.js';
 import type { Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 import type { RoomFollower } from '../catchUpRoom.js';
 import type { Append, EventLog } from '../createEventLog.js';
 import { createIdleRooms } from '../createIdleRooms.js';
+import { applyBoardFrame } from './applyBoardFrame.js';
 import { boardOpToEvent } from './boardOpToEvent.js';
 import { createBoardCountCap } from './createBoardCountCap.js';
 import { createEmptyBoard } from './defaultColumns.js';
 import type { PresenceSlices } from './PresenceSlices.js';
 import { createPresence } from './createPresence.js';
+import { lagAfter, lagAt, storesDocument, type DocumentLag } from './storesDocument.js';
+
+/** Events read per query while a board is loaded. */
+const LOAD_BATCH = 500;
+/**
+ * Loads tried before a board whose events after its document are missing is refused: retention
+ * may delete them once another node stored a newer document, which the next try reads.
+ */
+const LOAD_ATTEMPTS = 3;
 
 /** The outcome of an applied (or already applied) operation. */
 export interface BoardOpApplied {
@@ -77,9 +86,11 @@ export function createBoardDomain(deps: {
   const { events, storage, now } = deps;
   const presence = createPresence(deps.broker, deps.presenceSlices);
   const boards = new Map<string, Board>();
+  /** How far each board in memory is past its stored document (B6). */
+  const lags = new Map<string, DocumentLag>();
   const cap = createBoardCountCap(storage, deps.maxBoards);
   const loading = new Map<string, Promise<void>>();
-  const room = (boardId: string): string => `board:${boardId}`;
+  const room = boardRoom;
   /**
    * A board nobody listens to (board or presence socket) and nobody used for `idleMs` leaves
    * memory: its document and its room's position (rule G1).
@@ -93,25 +104,67 @@ export function createBoardDomain(deps: {
       loading.has(boardId) ||
       deps.broker.subscriberCount(room(boardId)) > 0 ||
       deps.broker.subscriberCount(presence.room(boardId)) > 0,
-    release: (boardId) => void boards.delete(boardId),
+    release: (boardId) => {
+      boards.delete(boardId);
+      lags.delete(boardId);
+    },
   });
 
-  /** Reads the stored board; a read that fails refuses (rule S3) rather than start an empty one. */
-  const read = async (boardId: string): Promise<void> => {
-    const stored = await storage.loadDocument('board', boardId);
-    const parsed = stored === null ? null : parse(boardSchema, stored);
-    boards.set(boardId, parsed?.ok ? parsed.value : createEmptyBoard(boardId));
-  };
-  const load = (boardId: string): Promise<void> => {
-    if (boards.has(boardId)) return Promise.resolve();
-    let pending = loading.get(boardId);
-    if (!pending) {
-      pending = events
-        .open(room(boardId))
-        .then(() => (boards.has(boardId) ? undefined : read(boardId)))
-        .finally(() => loading.delete(boardId));
-      loading.set(boardId, pending);
+  /**
+   * The stored board (B6): its document and its room's events after it, replayed as the follower
+   * replays; `null` when some of those events are gone (see LOAD_ATTEMPTS).
+   */
+  const readOnce = async (boardId: string) => {
+    const saved = await storage.loadSequenced('board', boardId);
+    const parsed = saved.value === null ? null : parse(boardSchema, saved.value);
+    const document = parsed?.ok ? parsed.value : null;
+    let board = document ?? createEmptyBoard(boardId);
+    let lag = lagAt(document);
+    let seq = saved.seq;
+    for (;;) {
+      const entries = await storage.readEvents(room(boardId), seq, LOAD_BATCH);
+      for (const entry of entries) {
+        if (entry.seq !== seq + 1) return null;
+        const next = applyBoardFrame(board, entry.frame);
+        if (!next)
+          throw new StorageError(`board ${boardId}: stored event ${entry.seq} is no board event`);
+        board = next;
+        lag = lagAfter(lag, entry.frame);
+        seq = entry.seq;
+      }
+      if (entries.length < LOAD_BATCH) return { board, lag, seq };
     }
+  };
+  /**
+   * Reads the stored board and answers the seq of its newest event; a read that fails refuses
+   * (rule S3) rather than start an empty one.
+   */
+  const read = async (boardId: string): Promise<number> => {
+    for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt += 1) {
+      const loaded = await readOnce(boardId);
+      if (!loaded) continue;
+      boards.set(boardId, loaded.board);
+      lags.set(boardId, loaded.lag);
+      return loaded.seq;
+    }
+    throw new StorageError(`board ${boardId}: the events after its stored document are missing`);
+  };
+  /**
+   * Loads a board not in memory once at a time (an open of a board being loaded waits for it): the
+   * board and its room's applied position are set together, at the seq the read reached.
+   */
+  const load = (boardId: string): Promise<void> => {
+    let pending = loading.get(boardId);
+    if (pending) return pending;
+    if (boards.has(boardId)) return Promise.resolve();
+    pending = events
+      .open(room(boardId))
+      .then(async () => {
+        if (!boards.has(boardId))
+          await events.catchUp(room(boardId), { reload: () => read(boardId) });
+      })
+      .finally(() => loading.delete(boardId));
+    loading.set(boardId, pending);
     return pending;
   };
   const current = (boardId: string): Board => {
@@ -120,12 +173,16 @@ export function createBoardDomain(deps: {
     return board;
   };
 
+  const lag = (boardId: string): DocumentLag => lags.get(boardId) ?? lagAt(null);
+
   /** Follows the events other nodes append to the board's room (see EventLog.catchUp). */
   const follower = (boardId: string): RoomFollower => ({
     replay(frame) {
-      const event = parse(boardEventSchema, JSON.parse(frame));
-      if (event.ok) boards.set(boardId, applyBoardEvent(current(boardId), event.value));
-      return event.ok;
+      const next = applyBoardFrame(current(boardId), frame);
+      if (!next) return false;
+      boards.set(boardId, next);
+      lags.set(boardId, lagAfter(lag(boardId), frame));
+      return true;
     },
     reload: () => read(boardId),
   });
@@ -169,6 +226,7 @@ export function createBoardDomain(deps: {
     }
     // The board the check built is the one stored and kept: the op is applied once.
     let change = checked;
+    let nextLag = lag(boardId);
     // A board is stored with its first event: the cap on boards is checked before it (rule B5).
     const write: Append = (await stored(boardId))
       ? append
@@ -193,9 +251,16 @@ export function createBoardDomain(deps: {
         return { ...change.event, ...position };
       },
       serialize: (numbered) => encodeMessage('board', numbered),
-      reduce: () => [{ kind: 'board', id: boardId, value: change.board }],
+      // The document only now and then, with the seq it reflects (B6): a board of 512 KiB (B4)
+      // is not written again for each card moved.
+      reduce(_numbered, frame) {
+        const stores = storesDocument(lag(boardId), frame);
+        nextLag = stores ? lagAt(change.board) : lagAfter(lag(boardId), frame);
+        return stores ? [{ kind: 'board', id: boardId, value: change.board }] : [];
+      },
       apply: () => {
         boards.set(boardId, change.board);
+        lags.set(boardId, nextLag);
       },
     });
     if ('ok' in outcome) return outcome;
@@ -208,7 +273,7 @@ export function createBoardDomain(deps: {
     room,
     open: async (boardId) => {
       idle.use(boardId);
-      if (!boards.has(boardId)) return load(boardId);
+      if (loading.has(boardId) || !boards.has(boardId)) return load(boardId);
       await events.refresh(room(boardId), follower(boardId));
     },
     snapshot: (boardId) => ({ ...events.applied(room(boardId)), board: current(boardId) }),
