@@ -1,6 +1,8 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../log/createLogger.js';
-import { createSqliteStorage } from '../../storage/createSqliteStorage.js';
+import { DATABASE_FILE, createSqliteStorage } from '../../storage/createSqliteStorage.js';
 import { boardOfBytes, storeBoard } from '../../test-utils/boardOfBytes.js';
 import {
   createCardOverHttp,
@@ -59,5 +61,27 @@ describe('a board is its document plus the events after it', () => {
     expect(await storedSeqs(reader, 'board:big')).toEqual([1, 2, 3]);
     const again = await startTestServer({ dataDir });
     expect((await rawRequest(again, '/api/boards/big')).json).toEqual(before);
+  });
+
+  it("B6 S3 a board whose stored events stop below its room's head is refused with 503 naming it, never served behind the head, and an op on it is refused at once", async () => {
+    const { dataDir, reader } = await dataDirWithBigBoard();
+    const server = await startTestServer({ dataDir });
+    await createCards(server, 'lost', 3);
+    await server.stop();
+    const database = new Database(join(dataDir, DATABASE_FILE));
+    database.prepare("DELETE FROM documents WHERE kind = 'board' AND id = 'big'").run();
+    database.close();
+    await pruneAll(reader, PRUNE_POLICY, Date.now() + 3_600_000);
+    expect(await storedSeqs(reader, 'board:big')).toEqual([]);
+    expect((await reader.readHead('board:big')).headSeq).toBe(3);
+
+    const again = await startTestServer({ dataDir });
+    const refused = {
+      status: 503,
+      json: { error: { message: expect.stringContaining('board big') as string } },
+    };
+    expect(await rawRequest(again, '/api/boards/big')).toMatchObject(refused);
+    expect(await rawRequest(again, '/api/boards/big')).toMatchObject(refused);
+    expect(await createCardOverHttp(again, 'big', 'after-loss')).toMatchObject(refused);
   });
 });

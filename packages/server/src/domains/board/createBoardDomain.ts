@@ -112,9 +112,11 @@ export function createBoardDomain(deps: {
 
   /**
    * The stored board (B6): its document and its room's events after it, replayed as the follower
-   * replays; `null` when some of those events are gone (see LOAD_ATTEMPTS).
+   * replays; `null` when some of those events are gone (see LOAD_ATTEMPTS), as when it stops
+   * below the head read first: a board is never served behind its room's events.
    */
   const readOnce = async (boardId: string) => {
+    const head = await storage.readHead(room(boardId));
     const saved = await storage.loadSequenced('board', boardId);
     const parsed = saved.value === null ? null : parse(boardSchema, saved.value);
     const document = parsed?.ok ? parsed.value : null;
@@ -132,7 +134,7 @@ export function createBoardDomain(deps: {
         lag = lagAfter(lag, entry.frame);
         seq = entry.seq;
       }
-      if (entries.length < LOAD_BATCH) return { board, lag, seq };
+      if (entries.length < LOAD_BATCH) return seq < head.headSeq ? null : { board, lag, seq };
     }
   };
   /**
