@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { serverBoard } from '../reliability/expectConverged.js';
@@ -93,5 +94,35 @@ describe('PostgreSQL backup and restore (docs/operations.md, a real node in clus
     const restored = await restoreDump(file, 'big_restored');
     const again = await spawnServer(tempDataDir(), { env: env(restored.url) });
     expect((await serverBoard(again.origin, 'big')).board).toEqual(before.board);
+  }, 60_000);
+
+  it("B6 R1 the documented restore of a dump taken before board seqs gives each board its room's head as its seq, as a node's upgrade does, and keeps no event the board holds", async () => {
+    const [dump] = documentedCommands();
+    const original = await engines.postgres.createDatabase('pre_b6_original');
+    const old = new pg.Client({ connectionString: original });
+    await old.connect();
+    await old.query(`
+      CREATE TABLE documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, version BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (kind, id));
+      CREATE TABLE rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq BIGINT NOT NULL);
+      CREATE TABLE room_events (room TEXT NOT NULL, seq BIGINT NOT NULL, frame TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (room, seq));
+      INSERT INTO documents (kind, id, json) VALUES ('board', 'a', '{}'), ('board', 'unwritten', '{}');
+      INSERT INTO rooms (room, epoch, head_seq) VALUES ('board:a', 'e1', 2);
+      INSERT INTO room_events (room, seq, frame, at) VALUES ('board:a', 1, '{}', 10), ('board:a', 2, '{}', 20)`);
+    await old.end();
+    const file = join(tempDataDir(), 'pre_b6.dump');
+    await runDocumented(dump ?? '', { DATABASE_URL: original, DUMP: file });
+
+    const restored = await restoreDump(file, 'pre_b6_restored');
+    expect(restored.stderr).toEqual(['', '']);
+    const client = new pg.Client({ connectionString: restored.url });
+    await client.connect();
+    const seqs = await client.query('SELECT id, seq::int FROM documents ORDER BY id');
+    const events = await client.query('SELECT count(*)::int AS n FROM room_events');
+    await client.end();
+    expect(seqs.rows).toEqual([
+      { id: 'a', seq: 2 },
+      { id: 'unwritten', seq: 0 },
+    ]);
+    expect(events.rows).toEqual([{ n: 0 }]);
   }, 60_000);
 });
