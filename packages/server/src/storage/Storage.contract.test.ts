@@ -185,7 +185,9 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
     await storage.append({ ...event('board:a', epoch, 5), documents });
     await fill(storage, 'board:a', 25);
     await fill(storage, 'workflow:a', 30);
-    await pruneAll(storage, PRUNE_POLICY, 1_000 + PRUNE_POLICY.eventMaxAgeMs + 100);
+    // Past the count, the age and (where the engine applies it, G1) the bytes bound.
+    const policy = { ...PRUNE_POLICY, roomMaxBytes: 1 };
+    await pruneAll(storage, policy, 1_000 + PRUNE_POLICY.eventMaxAgeMs + 100);
     const afterDocument = Array.from({ length: 25 }, (_, i) => 6 + i);
     expect(await storedSeqs(storage, 'board:a')).toEqual(afterDocument);
     expect(await storedSeqs(storage, 'workflow:a')).toEqual([]);

@@ -30,7 +30,7 @@ const createCards = async (server: { origin: string }, prefix: string, count: nu
 };
 
 describe('a board is its document plus the events after it', () => {
-  it(`B6 B5 a new board's first op stores its document; on a board its events are small beside, an op stores it only as the ${DOCUMENT_EVERY_EVENTS}th event after it, and a server started again over the data dir serves the same board`, async () => {
+  it(`B6 a new board's first op stores its document; on a board its events are small beside, an op stores it only as the ${DOCUMENT_EVERY_EVENTS}th event after it, and a server started again over the data dir serves the same board`, async () => {
     const { dataDir, reader } = await dataDirWithBigBoard();
     const server = await startTestServer({ dataDir });
     expect((await createCardOverHttp(server, 'new', 'first')).status).toBe(201);
