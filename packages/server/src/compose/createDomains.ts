@@ -40,6 +40,7 @@ export function createDomains(
     events,
     broker,
     storage,
+    log,
     now,
     idleMs: config.historyMaxAgeMs,
     maxBoards: config.maxBoards,

@@ -63,7 +63,7 @@ describe('a board is its document plus the events after it', () => {
     expect((await rawRequest(again, '/api/boards/big')).json).toEqual(before);
   });
 
-  it("B6 S3 a board whose stored events stop below its room's head is refused with 503 naming it, never served behind the head, and an op on it is refused at once", async () => {
+  it("B6 S3 a board whose stored events stop below its room's head is refused with 503 naming it, logged once per refusal, never served behind the head, and an op on it is refused at once", async () => {
     const { dataDir, reader } = await dataDirWithBigBoard();
     const server = await startTestServer({ dataDir });
     await createCards(server, 'lost', 3);
@@ -75,7 +75,11 @@ describe('a board is its document plus the events after it', () => {
     expect(await storedSeqs(reader, 'board:big')).toEqual([]);
     expect((await reader.readHead('board:big')).headSeq).toBe(3);
 
-    const again = await startTestServer({ dataDir });
+    const logged: Record<string, unknown>[] = [];
+    const logger = createLogger('error', (line) =>
+      logged.push(JSON.parse(line) as Record<string, unknown>),
+    );
+    const again = await startTestServer({ dataDir, logger });
     const refused = {
       status: 503,
       json: { error: { message: expect.stringContaining('board big') as string } },
@@ -83,5 +87,7 @@ describe('a board is its document plus the events after it', () => {
     expect(await rawRequest(again, '/api/boards/big')).toMatchObject(refused);
     expect(await rawRequest(again, '/api/boards/big')).toMatchObject(refused);
     expect(await createCardOverHttp(again, 'big', 'after-loss')).toMatchObject(refused);
+    const unloadable = { event: 'board.unloadable', level: 'error', board: 'big' };
+    expect(logged).toEqual([1, 2, 3].map(() => expect.objectContaining(unloadable) as unknown));
   });
 });

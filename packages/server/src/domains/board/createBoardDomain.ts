@@ -8,6 +8,7 @@ import {
 } from '@liveline/protocol';
 import { encodeMessage } from '../../encodeMessage.js';
 import { StorageError, errorMessage } from '../../errors.js';
+import type { Logger } from '../../log/createLogger.js';
 import type { Broker, StreamPosition } from '../../rooms/Broker.js';
 import { boardRoom } from '../../storage/boardRooms.js';
 import type { Storage } from '../../storage/Storage.js';
@@ -75,6 +76,7 @@ export function createBoardDomain(deps: {
   events: EventLog;
   broker: Broker;
   storage: Storage;
+  log: Logger;
   now: () => number;
   /** How long a board nobody listens to and nobody uses stays in memory, in ms. */
   idleMs: number;
@@ -83,7 +85,7 @@ export function createBoardDomain(deps: {
   /** How presence reaches other nodes. @default none (the embedded node) */
   presenceSlices?: PresenceSlices;
 }): BoardDomain {
-  const { events, storage, now } = deps;
+  const { events, storage, log, now } = deps;
   const presence = createPresence(deps.broker, deps.presenceSlices);
   const boards = new Map<string, Board>();
   /** How far each board in memory is past its stored document (B6). */
@@ -149,6 +151,8 @@ export function createBoardDomain(deps: {
       lags.set(boardId, loaded.lag);
       return loaded.seq;
     }
+    // The engine answered: no storage failure logged it, so the refusal is logged here.
+    log.error('board.unloadable', { board: boardId });
     throw new StorageError(`board ${boardId}: the events after its stored document are missing`);
   };
   /**
