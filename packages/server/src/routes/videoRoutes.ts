@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Workflow } from '@liveline/protocol';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
-import { videoPath } from '../domains/workflow/render/videoFiles.js';
+import { renderStatus, videoPath } from '../domains/workflow/render/videoFiles.js';
 import { isTerminal } from '../domains/workflow/runWorkflow.js';
 import type { Logger } from '../log/createLogger.js';
 import type { HttpFailure, RouteHandlers } from '../transport/RouteHandlers.js';
@@ -39,7 +39,7 @@ export function videoRoutes(
         return outageFailure(error);
       }
       if (!workflow) return missingWorkflow(workflows, params.id).catch(outageFailure);
-      const render = workflow.stages.find((s) => s.stage === 'render')?.status;
+      const render = renderStatus(workflow);
       if (render !== 'completed') return noVideo(workflow, render);
       const file = videoPath(videosDir, params.id);
       if (existsSync(file)) return { status: 200, body: { file } };

@@ -2,16 +2,13 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { idSchema, parse, type Workflow } from '@liveline/protocol';
 import { isTerminal } from '../runWorkflow.js';
-import { RENDER_TEMP_PREFIX, removeVideoDir } from './videoFiles.js';
+import { RENDER_TEMP_PREFIX, removeVideoDir, renderStatus } from './videoFiles.js';
 
 /** What one sweep removed: whole run directories, and working directories of ended runs. */
 export interface VideoSweep {
   readonly runs: number;
   readonly leftovers: number;
 }
-
-const renderCompleted = (workflow: Workflow): boolean =>
-  workflow.stages.some((s) => s.stage === 'render' && s.status === 'completed');
 
 const isRunDir = (name: string): boolean => parse(idSchema, name).ok;
 
@@ -40,7 +37,7 @@ export async function sweepVideoDirs(
     if (!entry.isDirectory() || !isRunDir(entry.name)) continue;
     const workflow = await load(entry.name);
     // Removed right after the read: a run stored since cannot have reached its render stage.
-    if (!workflow || (isTerminal(workflow) && !renderCompleted(workflow))) {
+    if (!workflow || (isTerminal(workflow) && renderStatus(workflow) !== 'completed')) {
       await removeVideoDir(videosDir, entry.name);
       runs += 1;
     } else if (isTerminal(workflow)) {

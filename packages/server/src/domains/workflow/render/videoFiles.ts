@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Workflow } from '@liveline/protocol';
 
 /** Prefix of a render's working directory, beside the video it becomes. */
 export const RENDER_TEMP_PREFIX = '.render-';
@@ -22,6 +23,12 @@ export const videoDir = (videosDir: string, workflowId: string): string =>
 /** Deletes a run's directory with its video, if any (rule G3). */
 export const removeVideoDir = (videosDir: string, workflowId: string): Promise<void> =>
   rm(videoDir(videosDir, workflowId), { recursive: true, force: true });
+
+/** The status of a run's render stage as stored: only `completed` vouches for its video (W6). */
+export const renderStatus = (
+  workflow: Workflow,
+): Workflow['stages'][number]['status'] | undefined =>
+  workflow.stages.find((s) => s.stage === 'render')?.status;
 
 /** The finished MP4 of a run (it exists only once the render stage completed). */
 export const videoPath = (videosDir: string, workflowId: string): string =>
