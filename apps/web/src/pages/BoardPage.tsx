@@ -43,7 +43,8 @@ export function BoardPage() {
     op: CardOpInput,
     title = op.type === 'card.create' ? op.title : (cards.get(op.card_id)?.title ?? op.card_id),
   ) => sendCardOp(channel, boardId, op, title);
-  const pendingLabel = connection.status === 'open' ? 'Sending…' : 'Waiting to send';
+  const open = connection.status === 'open';
+  const pendingLabel = open ? 'Sending…' : 'Waiting to send';
   // 4403 (CloseCode.Forbidden): the token does not reach this board (PROTOCOL.md A7).
   const forbidden = connection.status === 'closed' && connection.lastClose?.code === 4403;
 
@@ -52,13 +53,12 @@ export function BoardPage() {
   // up on while this socket was open is asked again once a later one is (lib/askAboutDoubts.ts).
   // A question the server could not answer is asked again while this socket stays open.
   useEffect(() => {
-    if (connection.status !== 'open') return;
+    if (!open) return;
     const left = new AbortController();
     void keepAskingAboutDoubts(boardId, left.signal);
     return () => left.abort();
-  }, [connection.status, boardId, doubts]);
+  }, [open, boardId, doubts]);
 
-  const open = connection.status === 'open';
   useEffect(() => {
     const trimmed = name.trim();
     // With a token the server names everyone from it (PROTOCOL.md B3).
