@@ -310,6 +310,29 @@ describe('channel', () => {
     expect(fake.sockets.flatMap((socket) => socket.messages())).toHaveLength(3);
   });
 
+  it('S4 an op answered unavailable and re-sent by a reconnect is not sent once more when its retry timer fires', () => {
+    let random = 1;
+    const fake = createFakeEnvironment(() => random);
+    const board = createClient({ origin: 'http://h:1', environment: fake.env }).channel('board');
+    board.onMessage(() => {});
+    fake.latest().accept();
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    void board.request(op, { timeoutMs: 60_000 });
+    fake
+      .latest()
+      .receive({ type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } });
+    // The retry waits 1 s; the reconnect, with random() = 0, its 250 ms floor.
+    random = 0;
+    fake.latest().drop(1012);
+    vi.advanceTimersByTime(250);
+    expect(fake.sockets).toHaveLength(2);
+    fake.latest().accept();
+    expect(fake.latest().messages()).toEqual([op]);
+    vi.advanceTimersByTime(750);
+    expect(fake.sockets).toHaveLength(2);
+    expect(fake.latest().messages()).toEqual([op]);
+  });
+
   it('S4 an op answered unavailable ends `expired` once past its ttlMs, checked before each re-send, and waits counted as queued', async () => {
     const fake = createFakeEnvironment(() => 1);
     const client = createClient({

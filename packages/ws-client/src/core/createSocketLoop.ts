@@ -308,13 +308,14 @@ export function createSocketLoop(
       const held = outbox.find(id);
       if (!held) return;
       // Answered `unavailable`, it was not applied (S4): unsent again, it ends `expired` once past
-      // its ttlMs, checked before each re-send, instead of being sent again for ever.
+      // its ttlMs, checked before each re-send, instead of being sent again for ever. A reconnect's
+      // flush may have sent it meanwhile.
       held.sent = false;
       syncQueued();
       env.setTimeout(
         () => {
           outbox.expire(env.now());
-          if (outbox.find(id) !== held || socket?.readyState !== OPEN) return;
+          if (held.sent || outbox.find(id) !== held || socket?.readyState !== OPEN) return;
           socket.send(held.text);
           held.sent = true;
           syncQueued();
