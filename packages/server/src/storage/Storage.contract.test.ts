@@ -529,4 +529,12 @@ describe.each(useStorageSubjects())('Storage contract: $name', (subject) => {
       handovers: 1,
     });
   });
+  it('WL2 WL4 a renewal of a lease its owner handed over renews nothing: the lease stays lapsed', async () => {
+    const storage = await subject.create();
+    const lease = await storage.acquireLease('r1', 'node-a', 60_000, 0);
+    if (!lease) throw new Error('not acquired');
+    await storage.handOverLease('r1', lease.token);
+    expect(await storage.renewLease(lease, 60_000, 1)).toBeNull();
+    expect(await storage.lapsedLeases(1, 10)).toEqual(['r1']);
+  });
 });

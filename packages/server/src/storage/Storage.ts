@@ -246,7 +246,10 @@ export interface Storage {
    * lease, its lease lapsed, or `owner` holds it (WL1); `null` while another node holds it.
    */
   acquireLease(runId: string, owner: string, ttlMs: number, now: number): Promise<RunLease | null>;
-  /** Extends a lease whose token is still the run's (WL2); `null` once another owner took the run. */
+  /**
+   * Extends a lease whose token is still the run's and that was not handed over since (WL2, WL4);
+   * `null` once another owner took the run or its owner handed it over.
+   */
   renewLease(lease: RunLease, ttlMs: number, now: number): Promise<RunLease | null>;
   /** Ends a finished run's lease if `token` is still the run's (WL4). */
   releaseLease(runId: string, token: number): Promise<void>;

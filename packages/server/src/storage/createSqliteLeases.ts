@@ -49,7 +49,7 @@ export function createSqliteLeases(db: Database.Database): SqliteLeases {
        RETURNING ${LEASE_COLUMNS}`,
     ),
     renew: db.prepare(
-      `UPDATE workflow_leases SET expires_at = ? WHERE run_id = ? AND token = ? RETURNING ${LEASE_COLUMNS}`,
+      `UPDATE workflow_leases SET expires_at = ? WHERE run_id = ? AND token = ? AND handovers = ? RETURNING ${LEASE_COLUMNS}`,
     ),
     release: db.prepare('DELETE FROM workflow_leases WHERE run_id = ? AND token = ?'),
     handOver: db.prepare(
@@ -66,7 +66,10 @@ export function createSqliteLeases(db: Database.Database): SqliteLeases {
     acquireLease: (runId, owner, ttlMs, now) =>
       leaseOf(runId, statements.acquire.get(runId, owner, now + ttlMs, now)),
     renewLease: (lease, ttlMs, now) =>
-      leaseOf(lease.runId, statements.renew.get(now + ttlMs, lease.runId, lease.token)),
+      leaseOf(
+        lease.runId,
+        statements.renew.get(now + ttlMs, lease.runId, lease.token, lease.handovers),
+      ),
     releaseLease(runId, token) {
       statements.release.run(runId, token);
     },

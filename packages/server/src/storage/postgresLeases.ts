@@ -60,8 +60,8 @@ export function postgresLeases(
         (
           await query<LeaseRow>(
             'renew lease',
-            `UPDATE workflow_leases SET expires_at = $1 WHERE run_id = $2 AND token = $3 RETURNING ${LEASE_COLUMNS}`,
-            [now + ttlMs, lease.runId, lease.token],
+            `UPDATE workflow_leases SET expires_at = $1 WHERE run_id = $2 AND token = $3 AND handovers = $4 RETURNING ${LEASE_COLUMNS}`,
+            [now + ttlMs, lease.runId, lease.token, lease.handovers],
           )
         )[0],
       ),
