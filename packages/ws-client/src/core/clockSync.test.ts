@@ -75,6 +75,21 @@ describe('clock sync', () => {
     expect(renders).toHaveBeenCalledOnce();
   });
 
+  it('T1 probes: 0 sends one probe per open, and after a reconnect its answer ends the round even when slower', () => {
+    const fake = createFakeEnvironment();
+    const client = createClient({ origin: 'http://h:1', environment: fake.env });
+    const sync = createClockSync(client.channel('clock'), { now: fake.env.now, probes: 0 });
+    sync.subscribe(() => {});
+    fake.latest().accept();
+    answer(fake.latest(), 5, 5);
+    fake.latest().drop(1012);
+    vi.runOnlyPendingTimers();
+    fake.latest().accept();
+    answer(fake.latest(), 40, 40);
+    expect(fake.latest().messages()).toHaveLength(1);
+    expect(sync.getState()).toMatchObject({ offsetMs: SKEW_MS, rttMs: 80 });
+  });
+
   it('C2 extrapolates the playhead from the newest tick on the server clock', () => {
     const { latest, sync } = setup();
     answer(latest(), 5, 5);

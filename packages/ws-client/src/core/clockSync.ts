@@ -11,7 +11,7 @@ import type { Channel } from './createChannel.js';
 export interface ClockSyncOptions {
   /** The monotonic clock, in epoch milliseconds. @default the client environment's `now` */
   readonly now: () => number;
-  /** Probes sent, one after another, after each (re)connect. @default 5 */
+  /** Probes sent, one after another, after each (re)connect; at least one. @default 5 */
   readonly probes?: number;
   /** Lowest-RTT samples kept. @default 8 */
   readonly samples?: number;
@@ -102,7 +102,7 @@ export function createClockSync<R extends WsRouteName>(
     // A probe with a shorter round trip than the estimate's replaces it at once. After a reconnect
     // a slower one waits for its round's best: one probe on a congested, asymmetric path would
     // move a good estimate, and the playhead, back. Listeners hear nothing while it stands.
-    if (best && best !== estimate && (!left || best.rtt < (state.rttMs ?? Infinity)))
+    if (best && best !== estimate && (left < 1 || best.rtt < (state.rttMs ?? Infinity)))
       publish({ ...state, offsetMs: (estimate = best).offset, rttMs: best.rtt });
     if (left > 0) probe();
   };
