@@ -1,15 +1,18 @@
 import { DEFAULT_BOARD_ID } from '@liveline/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BrokerError } from '../errors.js';
 import { createLogger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
 import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
+import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import {
   connectTestClient,
   createCardOverHttp,
   dataOf,
   rawRequest,
+  onTestCleanup,
   startTestServer,
+  tempDataDir,
   wsOrigin,
   type TestClient,
   type TestMessage,
@@ -59,6 +62,35 @@ describe('the board route', () => {
     await back.next('resumed');
     await back.next('presence');
     expect(after(back, 'resumed')).toMatchObject({ type: 'presence', data: { count: 1 } });
+  });
+
+  it('B3 a client that leaves before its join completes is not left on the board by its presence.update', async () => {
+    const storage = createSqliteStorage(tempDataDir(), createLogger('silent'));
+    onTestCleanup(() => storage.close());
+    let openGate = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const server = await startTestServer({
+      storage: {
+        ...storage,
+        loadSequenced: async (kind, id) => {
+          if (id === 'ghost') await gate;
+          return storage.loadSequenced(kind, id);
+        },
+      },
+    });
+    const path = '/ws/connect?board_id=ghost';
+    const leaving = await connectTestClient(wsOrigin(server, path));
+    leaving.send({ type: 'presence.update', name: 'Ghost' });
+    leaving.ws.close();
+    await vi.waitFor(() => expect(server.stats().routes.board?.connections).toBe(0));
+    openGate();
+
+    const staying = await connectTestClient(wsOrigin(server, path));
+    const { client_id } = dataOf(await staying.next((m) => m.event === 'connected'));
+    const summary = await staying.next(
+      (m) => m.type === 'presence' && JSON.stringify(m).includes(String(client_id)),
+    );
+    expect(dataOf(summary).count).toBe(1);
   });
 
   it('S2 S3 a board read while the broker cannot take its room gets 503 unavailable, logs no error, and is served once the broker works again', async () => {

@@ -74,7 +74,9 @@ export function boardRoutes(
         async onMessage(message) {
           if (!(await joined)) return;
           if (message.type === 'presence.update') {
-            if (!actor) boards.setPresence(boardId, clientId, message.name);
+            // A socket that closed while its join ran has already left (onClose): naming it now
+            // would keep a ghost on the board.
+            if (!actor && connection.open) boards.setPresence(boardId, clientId, message.name);
             return;
           }
           const result = await boards.apply(boardId, message, actor);
