@@ -109,11 +109,13 @@ export function createNodeSlices(deps: {
   };
 
   const heartbeat = setInterval(() => {
-    for (const [topic, fields] of local) {
+    for (const topic of local.keys()) {
       const k = keys(topic);
-      bus
-        .script(KEEPALIVE_SCRIPT, [k.slice, k.index], [nodeId, expiry])
-        .then((alive) => (alive === 0 ? write(topic, fields) : undefined), ignore);
+      bus.script(KEEPALIVE_SCRIPT, [k.slice, k.index], [nodeId, expiry]).then((alive) => {
+        // What share() wrote since the KEEPALIVE was sent is newer than what was held then.
+        const fields = local.get(topic);
+        return alive === 0 && fields ? write(topic, fields) : undefined;
+      }, ignore);
       read(topic);
     }
   }, deps.heartbeatMs);
