@@ -7,8 +7,12 @@ const SLOW_READER = fileURLToPath(new URL('./slowReader.py', import.meta.url));
 export interface SlowReaderReport {
   /** Clock ticks received. */
   readonly frames: number;
+  /** The `timestamp_ms` of every clock tick received, in order. */
+  readonly stamps: readonly number[];
   /** The newest tick's `timestamp_ms`, or `null`. */
   readonly last_ts: number | null;
+  /** When it started reading again, epoch ms. */
+  readonly resumed_at: number;
   /** When it stopped reading, epoch ms. */
   readonly ended_at: number;
   /** The `type` (or `event`) of every text frame, in order. */

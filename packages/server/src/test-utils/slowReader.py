@@ -5,8 +5,8 @@ megabytes before the server ever sees backpressure. This reader sets a small SO_
 advertises a small MSS before connecting: Linux sizes the server's send buffer from the
 congestion window times the MSS (about 64 KB on loopback), so the path to this reader holds only
 tens of KB. It stops reading for a while, then reads for a while, and prints what it received
-as one JSON line: the clock ticks' timestamps, the `type` (or `event`) of every text frame, and
-the code of a close frame.
+as one JSON line: the clock ticks' timestamps, the `type` (or `event`) of every text frame, the
+code of a close frame, and when it started reading again.
 
 usage: slowReader.py HOST PORT PATH PAUSE_SECONDS READ_SECONDS
 """
@@ -42,7 +42,8 @@ time.sleep(pause)
 timestamps = []
 types = []
 close_code = None
-deadline = time.time() + read_for
+resumed_at = time.time()
+deadline = resumed_at + read_for
 sock.settimeout(0.05)
 while time.time() < deadline:
     try:
@@ -78,4 +79,4 @@ while time.time() < deadline:
         if "timestamp_ms" in message:
             timestamps.append(message["timestamp_ms"])
 
-print(json.dumps({"frames": len(timestamps), "last_ts": timestamps[-1] if timestamps else None, "ended_at": time.time() * 1000, "types": types, "close": close_code}))
+print(json.dumps({"frames": len(timestamps), "stamps": timestamps, "last_ts": timestamps[-1] if timestamps else None, "resumed_at": resumed_at * 1000, "ended_at": time.time() * 1000, "types": types, "close": close_code}))
