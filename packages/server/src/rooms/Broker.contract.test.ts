@@ -186,6 +186,15 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
     expect(await broker.publish('r', { seq: 2, epoch: 'e1' }, frameOf(2))).toBe('epoch');
   });
 
+  it('BR4 a seed whose entries run past its head holds them up to its head only: the next publish follows that head', async () => {
+    const broker = await create();
+    await broker.seed('r', { epoch: 'e1', headSeq: 3, entries: entries(1, 5) });
+    expect(await broker.window('r')).toEqual({ epoch: 'e1', headSeq: 3, oldestSeq: 1 });
+    const got = await record(broker, 'r');
+    expect(await broker.publish('r', { seq: 4, epoch: 'e1' }, frameOf(4))).toBe('ok');
+    await vi.waitFor(() => expect(got).toEqual([[4, `#${frameOf(4)}`]]));
+  });
+
   it('R4 R8 a range read answers every encoded event after a seq, or not held: never part of them', async () => {
     const broker = await create();
     await broker.seed('r', seedOf('e1', 3, 1));

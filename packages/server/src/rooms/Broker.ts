@@ -11,7 +11,7 @@ export interface StreamPosition {
 export interface RoomSeed {
   readonly epoch: string;
   readonly headSeq: number;
-  /** Consecutive events ending at `headSeq`, oldest first (may be empty). */
+  /** Consecutive events ending at `headSeq`, oldest first (may be empty); any past it are left out. */
   readonly entries: readonly HistoryEntry[];
 }
 

@@ -23,15 +23,19 @@ interface OrderedRoom {
   usedAt: number;
 }
 
-/** The seed's entries that run without a hole up to its head (all of them when storage is whole). */
+/**
+ * The seed's entries that run without a hole up to its head (all of them when storage is whole);
+ * those past its head are left out.
+ */
 const consecutiveTail = (from: RoomSeed): HistoryEntry[] => {
-  let start = from.entries.length;
+  const upToHead = from.entries.filter((entry) => entry.seq <= from.headSeq);
+  let start = upToHead.length;
   let expected = from.headSeq;
-  while (start > 0 && from.entries[start - 1]?.seq === expected) {
+  while (start > 0 && upToHead[start - 1]?.seq === expected) {
     start -= 1;
     expected -= 1;
   }
-  return from.entries.slice(start);
+  return upToHead.slice(start);
 };
 
 /**
