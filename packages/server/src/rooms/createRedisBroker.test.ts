@@ -353,6 +353,22 @@ describe('Redis broker across nodes', () => {
     await vi.waitFor(() => expect(got).toEqual(upTo(6)), { timeout: 5_000 });
   });
 
+  it("S2 a script's error reply fails that call only: the broker stays healthy, and the room's next write goes through once the error is gone", async () => {
+    const [a] = await nodes(1);
+    if (!a) throw new Error('a node expected');
+    const room = 'board:wrongtype';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const client = await admin();
+    const [meta] = await client.keys(`*{${room}}:meta`);
+    // The room's stream key holds a string: the publish script's XADD is answered WRONGTYPE.
+    const stream = String(meta).replace(/:meta$/, ':stream');
+    await client.set(stream, 'not a stream');
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/WRONGTYPE/);
+    expect(a.status()).toEqual({ ok: true });
+    await client.del(stream);
+    await publishRange(a, room, 1, 1);
+  });
+
   it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {
     const { a, got } = await writerAndListener('board:r');
     await publishRange(a, 'board:r', 1, 2);

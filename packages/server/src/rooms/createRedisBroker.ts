@@ -1,5 +1,5 @@
 import type { HistoryWindow } from '@liveline/protocol';
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
@@ -98,7 +98,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       recovered();
       return reply;
     } catch (cause) {
-      failed(cause);
+      // Redis answered, with an error (a script's ERR): that call fails, the broker is not down.
+      if (!(cause instanceof ErrorReply)) failed(cause);
       throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
     }
   };
