@@ -94,6 +94,7 @@ const REQUIRED_METHODS = {
     'drop',
     'setLatest',
     'latest',
+    'clearLatest',
     'subscribe',
     'subscriberCount',
   ],

@@ -255,4 +255,18 @@ describe.each(SUBJECTS)('Broker contract: $name', (subject) => {
       [null, '#tick 2'],
     ]);
   });
+
+  it('BR8 a cleared latest room has no value and delivers nothing', async () => {
+    const broker = await create();
+    const got = await record(broker, 'presence', 'latest');
+    broker.setLatest('presence', 'one');
+    broker.clearLatest('presence');
+    expect(broker.latest('presence')).toBeUndefined();
+    broker.setLatest('presence', 'two');
+    await vi.waitFor(() => expect(got).toHaveLength(2));
+    expect(got).toEqual([
+      [null, '#one'],
+      [null, '#two'],
+    ]);
+  });
 });

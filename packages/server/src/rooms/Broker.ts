@@ -92,6 +92,11 @@ export interface Broker {
   /** The value of a latest room, if any. */
   latest(room: string): string | undefined;
   /**
+   * Forgets a latest room's value (nothing is delivered): a room nobody will read again, such as
+   * the presence of a board everyone left, must not stay in memory (rule B3).
+   */
+  clearLatest(room: string): void;
+  /**
    * Delivers every later frame of `room` to `listener` (with a networked broker: every frame
    * published once `subscribed` settled); returns the unsubscribe function. `delivery` is the
    * room's kind, as the caller knows it: the events of an `ordered` room (`publish`) or the values

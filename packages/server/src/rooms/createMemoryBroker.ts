@@ -166,6 +166,7 @@ export function createMemoryBroker(
       if (listeners.has(name)) listeners.deliver(name, encode(frame), null, null);
     },
     latest: (name) => latest.get(name),
+    clearLatest: (name) => void latest.delete(name),
     subscribe: (name, _delivery, listener, dropped) => listeners.add(name, listener, dropped),
     subscriberCount: (name) => listeners.count(name),
   };

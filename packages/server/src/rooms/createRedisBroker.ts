@@ -229,6 +229,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       if (latestListeners.has(room)) latestListeners.deliver(room, encode(frame), null, null);
     },
     latest: (room) => latest.get(room),
+    clearLatest: (room) => void latest.delete(room),
     subscribe: (room, delivery, listener, dropped) =>
       delivery === 'ordered'
         ? feeds.subscribe(room, listener, dropped)

@@ -93,6 +93,27 @@ describe('the board route', () => {
     expect(dataOf(summary).count).toBe(1);
   });
 
+  it('B3 a board everyone left holds no presence: 20 boards joined and left keep no value', async () => {
+    const broker = createMemoryBroker(
+      { maxEvents: 1000, maxAgeMs: 60_000, maxBytes: 1 << 20 },
+      Date.now,
+      encodeTextFrame,
+    );
+    const server = await startTestServer({ broker });
+    const rooms = Array.from({ length: 20 }, (_, i) => `presence:left-${i}`);
+    for (const room of rooms) {
+      const client = await connectTestClient(
+        wsOrigin(server, `/ws/connect?board_id=${room.slice('presence:'.length)}`),
+      );
+      await client.next((m) => m.type === 'presence' && dataOf(m).count === 1);
+      expect(broker.latest(room)).toBeDefined();
+      client.ws.close();
+    }
+    await vi.waitFor(() => expect(rooms.filter((room) => broker.latest(room))).toEqual([]), {
+      timeout: 5_000,
+    });
+  });
+
   it('S2 S3 a board read while the broker cannot take its room gets 503 unavailable, logs no error, and is served once the broker works again', async () => {
     const memory = createMemoryBroker(
       { maxEvents: 1000, maxAgeMs: 60_000, maxBytes: 1 << 20 },

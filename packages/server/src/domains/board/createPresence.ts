@@ -53,7 +53,12 @@ export function createPresence(
       list.push(person);
     }
     const summary: PresenceSummary = { count: people.size + others.length, people: list };
-    broker.setLatest(room(boardId), encodeMessage('board', { type: 'presence', data: summary }));
+    // Nobody there and nobody watching: a value per board id ever joined would only grow (R1 lets
+    // anyone join any id). A later joiner names itself, which publishes a new one.
+    if (summary.count === 0 && broker.subscriberCount(room(boardId)) === 0)
+      broker.clearLatest(room(boardId));
+    else
+      broker.setLatest(room(boardId), encodeMessage('board', { type: 'presence', data: summary }));
   };
 
   const cooldownMs = (boardId: string): number =>
@@ -81,6 +86,8 @@ export function createPresence(
     room,
     set(boardId, clientId, name) {
       let people = boards.get(boardId);
+      // A socket that closed before its join completed leaves a board it never joined.
+      if (!people && name === null) return;
       if (!people) boards.set(boardId, (people = new Map<string, string>()));
       if (name === null ? !people.delete(clientId) : people.get(clientId) === name) return;
       if (name !== null) people.set(clientId, name);
