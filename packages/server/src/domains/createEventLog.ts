@@ -118,7 +118,11 @@ export function createEventLog(deps: {
   /** Seeds the broker's copy with storage's events up to `headSeq` (the newest it may hold). */
   const seed = async (room: string, epoch: string, headSeq: number): Promise<void> => {
     const after = Math.max(0, headSeq - historyMaxEvents);
-    const entries = await storage.readEvents(room, after, headSeq - after);
+    // A read by count runs past the head where retention deleted events before it: into the event
+    // a publish is about to add, which the copy would then hold before its head (RoomSeed).
+    const entries = (await storage.readEvents(room, after, headSeq - after)).filter(
+      (entry) => entry.seq <= headSeq,
+    );
     await broker.seed(room, { epoch, headSeq, entries });
   };
 
