@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startHostApp } from '../examples/embedInHttpServer.js';
 import { ConfigError, LivelineServerError, createLivelineServer } from '../index.js';
 import type { LogFields } from '../log/createLogger.js';
 import { rawHttp } from '../reliability/rawHttp.js';
 import {
+  attachTestServer,
   connectTestClient,
   onTestCleanup,
   rawRequest,
@@ -69,6 +70,45 @@ describe('createLivelineServer', () => {
     expect(await host.next((m) => m.from === 'host')).toEqual({ from: 'host' });
     const clock = await connectTestClient(`${origin}/ws/transport/clock`);
     await clock.next((m) => 'playing' in m);
+  });
+
+  it('A1 attach refuses a host server already listening beyond loopback without auth', async () => {
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    onTestCleanup(() => new Promise((resolve) => server.close(resolve)));
+    const liveline = await createLivelineServer(quiet());
+    onTestCleanup(() => liveline.stop());
+    expect(() => liveline.attach(server)).toThrow(ConfigError);
+    expect(() => liveline.attach(server)).toThrow(/^authSecret: refusing to serve 0\.0\.0\.0/);
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect((await rawRequest({ origin }, '/health')).status).toBe(404);
+  });
+
+  it('A1 a host server that starts listening beyond loopback after attach loses Liveline’s routes, and the Liveline stops', async () => {
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (e: string) => errors.push(e) };
+    const hostApp = createServer((_req, res) => res.writeHead(404).end());
+    const { liveline, origin } = await attachTestServer(hostApp, { logger }, '0.0.0.0');
+    const op = await rawRequest({ origin }, '/api/boards/b1/ops', {
+      method: 'POST',
+      body: { op_id: 'o1', type: 'card.create', column_id: 'backlog', title: 'x' },
+    });
+    expect(op.status).toBe(404);
+    expect((await rawRequest({ origin }, '/health')).status).toBe(404);
+    await vi.waitFor(() => expect(liveline.state).toBe('stopped'));
+    expect(errors).toEqual(['server.auth_required']);
+    expect((await rawRequest({ origin }, '/health')).status).toBe(404);
+  });
+
+  it('A1 attach on a host server beyond loopback serves with insecureNoAuth', async () => {
+    const hostApp = createServer((_req, res) => res.writeHead(404).end());
+    const { liveline, origin } = await attachTestServer(
+      hostApp,
+      { insecureNoAuth: true },
+      '0.0.0.0',
+    );
+    expect((await rawRequest({ origin }, '/health')).json).toMatchObject({ auth: 'off' });
+    expect(liveline.state).toBe('listening');
   });
 
   it('the default origin allow-list follows the address the server is bound to', async () => {

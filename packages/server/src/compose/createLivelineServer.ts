@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { CloseCode, restartReason } from '@liveline/protocol';
-import { resolveServerOptions } from '../config/serverOptions.js';
-import { LivelineServerError } from '../errors.js';
+import { noAuthRefusal, resolveServerOptions } from '../config/serverOptions.js';
+import { ConfigError, LivelineServerError } from '../errors.js';
 import { createHttpRateLimit } from '../http/createHttpRateLimit.js';
 import { boardRoutes } from '../routes/boardRoutes.js';
 import { systemRoutes } from '../routes/systemRoutes.js';
@@ -147,8 +147,26 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
       else void starting.then(() => handle(...args));
     };
 
+  /**
+   * Rule A1 for a host's server, which Liveline does not bind: with auth off and not waived, one
+   * reachable beyond this machine is refused. `null` when the address is allowed (or auth is on).
+   */
+  const exposure = (address: string): string | null =>
+    config.authSecret === null ? noAuthRefusal(address, config.insecureNoAuth) : null;
+  /** A host's server that binds an exposed address after `attach` loses Liveline's routes. */
+  const refuseExposedBind = (address: string): void => {
+    const refusal = exposure(address);
+    if (refusal === null) return;
+    mount?.unmount();
+    log.error('server.auth_required', { address, message: refusal });
+    void stop();
+  };
+
   let ownServer: Server | null = null;
-  const mountOn = (server: Server | HttpsServer, boundHost?: string): void => {
+  const mountOn = (
+    server: Server | HttpsServer,
+    mode: { boundHost: string } | { listening: (address: string) => void },
+  ): void => {
     if (lifecycle.state !== 'starting' || mount)
       throw new LivelineServerError(
         'lifecycle',
@@ -171,8 +189,9 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
             }),
           ),
         upgrade: afterStart((req, socket, head) => gateway.handleUpgrade(req, socket, head)),
+        ...('listening' in mode && { listening: mode.listening }),
       },
-      boundHost,
+      'boundHost' in mode ? mode.boundHost : undefined,
     );
   };
 
@@ -228,14 +247,18 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
 
   return withControl<Pick<Liveline, 'attach' | 'listen'>>({
     attach(server) {
-      mountOn(server);
+      const address = server.address();
+      const refusal =
+        address !== null && typeof address === 'object' ? exposure(address.address) : null;
+      if (refusal !== null) throw new ConfigError('authSecret', refusal);
+      mountOn(server, { listening: refuseExposedBind });
       lifecycle.to('listening');
       log.info('server.attached', { origin: mount?.origin() ?? null, data_dir: config.dataDir });
     },
     async listen() {
       const server = createServer(httpServerOptions(config));
       server.on('clientError', createClientErrorHandler(log));
-      mountOn(server, config.host);
+      mountOn(server, { boundHost: config.host });
       let port: number;
       try {
         await starting;

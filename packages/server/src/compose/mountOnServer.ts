@@ -12,13 +12,15 @@ export interface MountHandlers {
   readonly request: (otherwise: RequestListener | undefined) => RequestListener;
   /** Handles an upgrade to one of the table's WebSocket paths. */
   readonly upgrade: UpgradeListener;
+  /** Told the address (or pipe) the server binds to each time it starts listening after the mount. */
+  readonly listening?: (address: string) => void;
 }
 
 /** A server Liveline is mounted on. */
 export interface Mount {
   /** `http(s)://host:port` the server is bound to, or `null` before it listens. */
   origin(): string | null;
-  /** Gives the server back to the listeners it had before. */
+  /** Gives the server back to the listeners it had before; once, whatever calls it again. */
   unmount(): void;
 }
 
@@ -71,12 +73,21 @@ export function mountOnServer(
         ? null
         : originOf(scheme, boundHost ?? address.address, address.port);
   };
+  const onListening = (): void => {
+    learnOrigin();
+    const address = server.address();
+    if (address !== null)
+      handlers.listening?.(typeof address === 'string' ? address : address.address);
+  };
   if (server.listening) learnOrigin();
-  server.on('listening', learnOrigin);
+  server.on('listening', onListening);
+  let mounted = true;
   return {
     origin: () => origin,
     unmount() {
-      server.off('listening', learnOrigin);
+      if (!mounted) return;
+      mounted = false;
+      server.off('listening', onListening);
       server.off('request', onRequest);
       server.off('upgrade', onUpgrade);
       for (const listener of hostRequests) server.on('request', listener);

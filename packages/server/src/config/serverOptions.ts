@@ -264,7 +264,19 @@ const proxiesOption = (value: unknown): readonly string[] => {
 
 /** Whether `host` only accepts connections from this machine. */
 export const isLoopbackHost = (host: string): boolean =>
-  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  host === 'localhost' ||
+  host === '::1' ||
+  host === '[::1]' ||
+  /^(?:::ffff:)?127\.\d+\.\d+\.\d+$/i.test(host);
+
+/**
+ * Why serving `host` without a secret is refused (rule A1), or `null` when it is allowed: on a
+ * loopback host, or with `insecureNoAuth`.
+ */
+export const noAuthRefusal = (host: string, insecureNoAuth: boolean): string | null =>
+  insecureNoAuth || isLoopbackHost(host)
+    ? null
+    : `refusing to serve ${host} without auth: anyone who reaches it could edit every board; set LIVELINE_AUTH_SECRET (at least ${MIN_SECRET_BYTES} bytes) or --auth-secret-file, or pass --insecure-no-auth`;
 
 const secretOption = (value: unknown, host: string, insecure: boolean): string | null => {
   if (value !== undefined && value !== null) {
@@ -275,11 +287,8 @@ const secretOption = (value: unknown, host: string, insecure: boolean): string |
       );
     return value;
   }
-  if (!insecure && !isLoopbackHost(host))
-    fail(
-      'authSecret',
-      `refusing to serve ${host} without auth: anyone who reaches it could edit every board; set LIVELINE_AUTH_SECRET (at least ${MIN_SECRET_BYTES} bytes) or --auth-secret-file, or pass --insecure-no-auth`,
-    );
+  const refusal = noAuthRefusal(host, insecure);
+  if (refusal !== null) fail('authSecret', refusal);
   return null;
 };
 

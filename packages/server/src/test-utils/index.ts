@@ -55,15 +55,17 @@ const testSettings = (): LivelineServerOptions => ({
 
 /**
  * A Liveline with the settings of {@link startTestServer}, attached to `host` (a `node:http` server
- * the test may listen on too) listening on port 0 of 127.0.0.1; stopped and closed after the test.
+ * the test may listen on too) listening on port 0 of `address`; stopped and closed after the test.
+ * `origin` is on 127.0.0.1, which every address a test binds reaches.
  */
 export async function attachTestServer(
   host: Server,
   options: LivelineServerOptions = {},
+  address = '127.0.0.1',
 ): Promise<{ liveline: Liveline; origin: string }> {
   const liveline = await createLivelineServer({ ...testSettings(), ...options });
   liveline.attach(host);
-  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => host.listen(0, address, resolve));
   onTestCleanup(async () => {
     await liveline.stop();
     await new Promise((resolve) => host.close(resolve));
