@@ -1,12 +1,14 @@
-/** A labelled input of seconds in half-second steps. */
+/** A labelled input of seconds in half-second steps; `onCommit` hears it left or Enter pressed. */
 export function SecondsField({
   label,
   value,
   onChange,
+  onCommit,
 }: {
   readonly label: string;
   readonly value: string;
   readonly onChange: (value: string) => void;
+  readonly onCommit: () => void;
 }) {
   return (
     <label className="field">
@@ -17,6 +19,8 @@ export function SecondsField({
         step="0.5"
         value={value}
         onChange={(e) => onChange(e.target.value)}
+        onBlur={onCommit}
+        onKeyDown={(e) => e.key === 'Enter' && onCommit()}
       />
     </label>
   );

@@ -9,6 +9,8 @@ export interface TimelineProps {
   readonly loop: { readonly enabled: boolean; readonly start: number; readonly end: number } | null;
   /** Seeks to a position; null when the token may not control the transport. */
   readonly onSeek: ((seconds: number) => void) | null;
+  /** The clock is not heard: the playhead stays where it was, greyed, instead of guessing on. */
+  readonly stale: boolean;
 }
 
 const CLIPS = [
@@ -22,7 +24,7 @@ const CLIPS = [
  * Bars and beats, the loop range, and a playhead moved every frame without React renders. The
  * timeline is a slider: a click seeks, and so do the arrow, Page Up/Down, Home and End keys.
  */
-export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
+export function Timeline({ bpm, bars, loop, onSeek, stale }: TimelineProps) {
   const trackRef = useRef<HTMLDivElement>(null);
   const headRef = useRef<HTMLDivElement>(null);
   const readoutRef = useRef<HTMLOutputElement>(null);
@@ -33,7 +35,7 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
   // Runs every animation frame outside React; the page renders nothing per frame.
   usePlayhead(headRef, (head, seconds) => {
     const track = trackRef.current;
-    if (!track) return;
+    if (!track || stale) return;
     const shown = seconds % total;
     shownRef.current = shown;
     const x = (shown / total) * track.clientWidth;
@@ -117,7 +119,11 @@ export function Timeline({ bpm, bars, loop, onSeek }: TimelineProps) {
             }}
           />
         ))}
-        <div ref={headRef} className="timeline__playhead" data-testid="playhead" />
+        <div
+          ref={headRef}
+          className={`timeline__playhead${stale ? ' is-stale' : ''}`}
+          data-testid="playhead"
+        />
       </div>
     </>
   );

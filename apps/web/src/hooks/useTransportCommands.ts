@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { OUTBOX_TTL_MS, type ClockState, type TransportCommand } from '@liveline/protocol';
 import { LivelineError } from '@liveline/ws-client';
-import { useChannel, useClockSync, useTransport } from '@liveline/ws-client/react';
+import { useChannel, useClockSync, useConnection, useTransport } from '@liveline/ws-client/react';
 import { clockShows } from '../lib/clockShows';
 import { describeCommand } from '../lib/describeCommand';
 import { newId } from '../lib/newId';
@@ -63,6 +63,7 @@ export function useTransportCommands(): TransportCommands {
   const channel = useChannel('transport');
   const sync = useClockSync();
   const clock = useTransport().state;
+  const clockOpen = useConnection(useChannel('clock')).status === 'open';
   const [sent, setSent] = useState<readonly SentCommand[]>([]);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const send = useMemo(
@@ -93,16 +94,17 @@ export function useTransportCommands(): TransportCommands {
     },
     [channel, sync],
   );
-  // One timer for the next command done waiting, owned by the effect: an unmount clears it.
+  // One timer for the next command done waiting, owned by the effect: an unmount clears it. While
+  // the clock is down none is done: the clock cannot show it, and its first tick back will.
   useEffect(() => {
     const next = Math.min(...sent.map((p) => p.doneBy ?? Infinity));
-    if (next === Infinity) return;
+    if (next === Infinity || !clockOpen) return;
     const timer = setTimeout(
       () => setSent((all) => all.filter((p) => (p.doneBy ?? Infinity) > performance.now())),
       next - performance.now(),
     );
     return () => clearTimeout(timer);
-  }, [sent]);
+  }, [sent, clockOpen]);
   const pending = waiting(sent, clock);
   const dismissRefusal = useMemo(() => () => setRefusal(null), []);
   return { pending, refusal, dismissRefusal, send };

@@ -158,4 +158,77 @@ describe('DawPage against a real server', () => {
     frames.release();
     client.close();
   });
+
+  it('while the transport clock is not heard the page says its state is the last heard, the playhead stops greyed, and a Pause acknowledged meanwhile stays pending until the clock is back', async () => {
+    const client = createClient({
+      origin: server().origin,
+      environment: { WebSocket: clockFrames.WebSocket },
+    });
+    openDaw(client);
+    const status = await screen.findByText(/Stopped at|Playing at/, {}, WAIT);
+    await userEvent.click(screen.getByRole('button', { name: 'Play' }));
+    await waitFor(() => expect(status).toHaveTextContent('Playing at 120 BPM'), WAIT);
+    let acks = 0;
+    const off = client.channel('transport').onMessage((m) => void (m.type === 'ack' && acks++));
+
+    clockFrames.cut();
+    await waitFor(
+      () =>
+        expect(status).toHaveTextContent(
+          'Playing at 120 BPM when the transport clock was last heard; reconnecting…',
+        ),
+      WAIT,
+    );
+    const playhead = screen.getByTestId('playhead');
+    expect(playhead).toHaveClass('is-stale');
+    const frozenAt = playhead.dataset.seconds;
+    expect(Number(frozenAt)).toBeGreaterThan(0);
+    for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
+    expect(playhead.dataset.seconds).toBe(frozenAt);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Pause' }));
+    await vi.waitFor(() => expect(acks).toBe(1), WAIT);
+    // Past the second an acknowledged command waits for an open clock to show it.
+    const ackedAt = performance.now();
+    await vi.waitFor(() => expect(performance.now()).toBeGreaterThan(ackedAt + 1200), WAIT);
+    await act(() => Promise.resolve());
+    expect(status).toHaveTextContent('Sending: Pause (playback will stop and keep its position)');
+
+    clockFrames.restore();
+    await waitFor(() => expect(status).toHaveTextContent('Stopped at 120 BPM'), WAIT);
+    expect(playhead).not.toHaveClass('is-stale');
+    off();
+    client.close();
+  });
+
+  it('the loop fields show the transport’s region, also one another client set; turning the loop off keeps the region, and bounds edited while it loops apply when the field is left', async () => {
+    const other = createClient({ origin: server().origin });
+    const command = (loop: object) =>
+      other.channel('transport').request({ type: 'loop', op_id: `loop-${Math.random()}`, ...loop });
+    await command({ enabled: true, start_seconds: 2, end_seconds: 6 });
+    openDaw();
+    const loop = await screen.findByRole('checkbox', { name: 'Loop' }, WAIT);
+    await waitFor(() => expect(loop).toBeChecked(), WAIT);
+    expect(screen.getByLabelText('Loop start (s)')).toHaveValue(2);
+    expect(screen.getByLabelText('Loop end (s)')).toHaveValue(6);
+
+    await userEvent.click(loop);
+    await waitFor(() => expect(loop).not.toBeChecked(), WAIT);
+    expect(screen.getByLabelText('Loop start (s)')).toHaveValue(2);
+    expect(screen.getByLabelText('Loop end (s)')).toHaveValue(6);
+
+    await userEvent.click(loop);
+    await waitFor(() => expect(loop).toBeChecked(), WAIT);
+    await userEvent.clear(screen.getByLabelText('Loop end (s)'));
+    await userEvent.type(screen.getByLabelText('Loop end (s)'), '4{Enter}');
+    await waitFor(async () => {
+      const answer = await fetch(`${server().origin}/api/transport`);
+      expect(await answer.json()).toMatchObject({
+        state: { loop_enabled: true, loop_start_seconds: 2, loop_end_seconds: 4 },
+      });
+    }, WAIT);
+    expect(screen.getByLabelText('Loop end (s)')).toHaveValue(4);
+    await command({ enabled: false });
+    other.close();
+  });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
-import { useTransport } from '@liveline/ws-client/react';
+import { useChannel, useConnection, useTransport } from '@liveline/ws-client/react';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { SecondsField } from '../components/SecondsField';
 import { Timeline } from '../components/Timeline';
@@ -19,6 +19,8 @@ const typing = (target: EventTarget | null) =>
 /** The DAW transport: play/pause/stop/resume, seek by clicking the timeline, tempo, loop; space = play/pause. */
 export function DawPage() {
   const { state: anchor, connection } = useTransport();
+  // The state shown is the clock's last tick: while its socket is down it may be out of date.
+  const clockOpen = useConnection(useChannel('clock')).status === 'open';
   const { pending, refusal, dismissRefusal, send } = useTransportCommands();
   // Takes the focus once the refusal is dismissed: the controls the command came from.
   const transportRef = useRef<HTMLElement>(null);
@@ -41,8 +43,9 @@ export function DawPage() {
   );
   // What the user is typing; null shows the tempo.
   const [tempoDraft, setTempoDraft] = useState<string | null>(null);
-  const [loopStart, setLoopStart] = useState('0');
-  const [loopEnd, setLoopEnd] = useState('8');
+  // Loop bounds being edited; null shows the transport's own.
+  const [loopStartDraft, setLoopStartDraft] = useState<string | null>(null);
+  const [loopEndDraft, setLoopEndDraft] = useState<string | null>(null);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -63,13 +66,35 @@ export function DawPage() {
     setTempoDraft(null);
   };
   const loopEnabled = anchor?.loop_enabled ?? false;
-  const setLoop = (enabled: boolean) =>
-    send({
-      type: 'loop',
-      enabled,
-      start_seconds: Number(loopStart) || 0,
-      end_seconds: Number(loopEnd) || 0,
-    });
+  // The fields show the bounds a loop command not yet confirmed will set, as the tempo's does.
+  const loopAfter = pending.reduce(
+    (now, { command }) =>
+      command.type === 'loop'
+        ? { start: command.start_seconds ?? now.start, end: command.end_seconds ?? now.end }
+        : now,
+    { start: anchor?.loop_start_seconds ?? 0, end: anchor?.loop_end_seconds ?? 8 },
+  );
+  const loopStart = loopStartDraft ?? String(loopAfter.start);
+  const loopEnd = loopEndDraft ?? String(loopAfter.end);
+  // Turning the loop off leaves its bounds alone: they may be someone else's.
+  const setLoop = (enabled: boolean) => {
+    send(
+      enabled
+        ? {
+            type: 'loop',
+            enabled,
+            start_seconds: Number(loopStart) || 0,
+            end_seconds: Number(loopEnd) || 0,
+          }
+        : { type: 'loop', enabled },
+    );
+    setLoopStartDraft(null);
+    setLoopEndDraft(null);
+  };
+  // Bounds edited while the loop plays apply when the field is left; otherwise once it is on.
+  const applyLoopBounds = () => {
+    if (loopEnabled && (loopStartDraft !== null || loopEndDraft !== null)) setLoop(true);
+  };
 
   return (
     <div className="page">
@@ -120,8 +145,18 @@ export function DawPage() {
               />
               Loop
             </label>
-            <SecondsField label="Loop start (s)" value={loopStart} onChange={setLoopStart} />
-            <SecondsField label="Loop end (s)" value={loopEnd} onChange={setLoopEnd} />
+            <SecondsField
+              label="Loop start (s)"
+              value={loopStart}
+              onChange={setLoopStartDraft}
+              onCommit={applyLoopBounds}
+            />
+            <SecondsField
+              label="Loop end (s)"
+              value={loopEnd}
+              onChange={setLoopEndDraft}
+              onCommit={applyLoopBounds}
+            />
           </div>
         </fieldset>
         <Timeline
@@ -137,6 +172,7 @@ export function DawPage() {
               : null
           }
           onSeek={control ? seek : null}
+          stale={!clockOpen}
         />
         {/* Not atomic: a command pressed adds its own item, and only that item is announced,
             not the whole list again. */}
@@ -151,6 +187,8 @@ export function DawPage() {
                 })}
               </ul>
             </>
+          ) : anchor && !clockOpen ? (
+            `${anchor.playing ? 'Playing' : 'Stopped'} at ${bpm} BPM when the transport clock was last heard; reconnecting…`
           ) : anchor?.playing ? (
             `Playing at ${bpm} BPM`
           ) : anchor ? (
