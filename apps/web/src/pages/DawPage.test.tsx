@@ -171,6 +171,8 @@ describe('DawPage against a real server', () => {
     let acks = 0;
     const off = client.channel('transport').onMessage((m) => void (m.type === 'ack' && acks++));
 
+    const playhead = screen.getByTestId('playhead');
+    await waitFor(() => expect(Number(playhead.dataset.seconds)).toBeGreaterThan(0), WAIT);
     clockFrames.cut();
     await waitFor(
       () =>
@@ -179,10 +181,8 @@ describe('DawPage against a real server', () => {
         ),
       WAIT,
     );
-    const playhead = screen.getByTestId('playhead');
     expect(playhead).toHaveClass('is-stale');
     const frozenAt = playhead.dataset.seconds;
-    expect(Number(frozenAt)).toBeGreaterThan(0);
     for (let frame = 0; frame < 3; frame++) await new Promise(requestAnimationFrame);
     expect(playhead.dataset.seconds).toBe(frozenAt);
 
@@ -203,8 +203,9 @@ describe('DawPage against a real server', () => {
 
   it('the loop fields show the transport’s region, also one another client set; turning the loop off keeps the region, and bounds edited while it loops apply when the field is left', async () => {
     const other = createClient({ origin: server().origin });
-    const command = (loop: object) =>
-      other.channel('transport').request({ type: 'loop', op_id: `loop-${Math.random()}`, ...loop });
+    let sent = 0;
+    const command = (loop: { enabled: boolean; start_seconds?: number; end_seconds?: number }) =>
+      other.channel('transport').request({ type: 'loop', op_id: `loop-${++sent}`, ...loop });
     await command({ enabled: true, start_seconds: 2, end_seconds: 6 });
     openDaw();
     const loop = await screen.findByRole('checkbox', { name: 'Loop' }, WAIT);
