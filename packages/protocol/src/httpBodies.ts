@@ -65,8 +65,11 @@ export const boardOpResponseSchema = object({
 
 /** Body of `POST /api/transport`: one transport command. */
 export const transportCommandSchema = tagged('type', transportCommandVariants);
-/** The reply of `GET`/`POST /api/transport`. */
-export const transportResponseSchema = object({ state: clockStateSchema });
+/** The reply of `GET`/`POST /api/transport`; `duplicate` when the command's op id was applied (C5). */
+export const transportResponseSchema = object({
+  state: clockStateSchema,
+  duplicate: optional(boolean),
+});
 
 /** The reply of `GET /api/routes`: what this server serves. */
 export const routeListResponseSchema = object({

@@ -9,7 +9,8 @@ export const ANCHOR_REPUBLISH_INTERVAL_MS = 1_000;
 /**
  * How often every node reads the stored anchor, in ms (rule TA3). It bounds how long nodes tick on
  * an old anchor when the committing node died between storing and publishing; the read is one
- * primary-key lookup of a row of ~250 bytes, so every 2 s is nothing next to the board's traffic.
+ * primary-key lookup of a row of a few KB at most (the clock and its newest op ids, C5), so every
+ * 2 s is nothing next to the board's traffic.
  */
 export const ANCHOR_CHECK_INTERVAL_MS = 2_000;
 

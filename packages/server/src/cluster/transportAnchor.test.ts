@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
 import { createTransportDomain } from '../domains/transport/createTransportDomain.js';
 import { ANCHOR_DOCUMENT } from '../domains/transport/AnchorReplica.js';
-import { BrokerError } from '../errors.js';
+import { BrokerError, StorageError } from '../errors.js';
 import { createLogger } from '../log/createLogger.js';
 import { createMemoryBroker } from '../rooms/createMemoryBroker.js';
 import { createPostgresStorage } from '../storage/createPostgresStorage.js';
@@ -161,6 +161,37 @@ describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2, TA3)', () =>
       );
     for (const clock of [onA, onB])
       await vi.waitFor(() => expect(clock.messages.at(-1)).toMatchObject(final));
+  });
+
+  it('C5 TA1 a command stored whose answer was lost is not applied again when sent again, after another node’s later command, and its op id is a duplicate on every node', async () => {
+    const cluster = await freshCluster();
+    const storage = storageOn(cluster.databaseUrl);
+    let loseAnswer = true;
+    const a = await startTestServer({
+      ...cluster,
+      nodeId: 'node-a',
+      storage: {
+        ...storage,
+        // Injected: the first anchor swap is stored, but its answer never reaches node A.
+        swapDocument: async (document, expected) => {
+          const result = await storage.swapDocument(document, expected);
+          if (document.kind !== ANCHOR_DOCUMENT.kind || !loseAnswer) return result;
+          loseAnswer = false;
+          throw new StorageError('injected: the answer was lost');
+        },
+      },
+    });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const seekTo5 = { type: 'seek', time_seconds: 5, op_id: 'lost-answer' };
+    expect((await rawRequest(a, '/api/transport', { body: seekTo5 })).status).toBe(503);
+    await command(b, { type: 'seek', time_seconds: 7, op_id: 'later' });
+    for (const node of [a, b]) {
+      const again = await rawRequest(node, '/api/transport', { body: seekTo5 });
+      expect([again.status, again.json]).toMatchObject([
+        200,
+        { state: { time_seconds: 7 }, duplicate: true },
+      ]);
+    }
   });
 
   it('TA2 a node started again loads the anchor committed while it was down, and ticks with the others', async () => {

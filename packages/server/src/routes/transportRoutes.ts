@@ -35,14 +35,21 @@ export function transportRoutes(
             return;
           }
           if (command.op_id)
-            connection.sendMessage({ type: 'ack', data: { op_id: command.op_id } });
+            connection.sendMessage({
+              type: 'ack',
+              data: { op_id: command.op_id, ...(result.duplicate ? { duplicate: true } : {}) },
+            });
         },
       };
     },
     transportGet: () => ({ status: 200, body: { state: transport.state() } }),
     transportCommand: async ({ body }) => {
       const result = await transport.command(body);
-      if (result.ok) return { status: 200, body: { state: result.state } };
+      if (result.ok)
+        return {
+          status: 200,
+          body: { state: result.state, ...(result.duplicate ? { duplicate: true } : {}) },
+        };
       return { status: result.error.code === 'unavailable' ? 503 : 400, error: result.error };
     },
   };

@@ -18,6 +18,7 @@ import { createTurns } from '../createTurns.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
 import { retryUntilDone } from '../retryUntilDone.js';
 import type { AnchorReplica } from './AnchorReplica.js';
+import { appliedOpIds, withOpId } from './anchorOpIds.js';
 
 /** Latest rooms of the DAW transport: typed `state` messages and flat clock ticks. */
 export const TRANSPORT_ROOMS = { state: 'transport:state', clock: 'transport:clock' } as const;
@@ -35,9 +36,11 @@ export interface TransportDomain {
   state(): ClockState;
   /**
    * Applies one command once its anchor is committed (rules S3, TA1); the new state is broadcast
-   * at once.
+   * at once. A command whose op id the anchor holds is a `duplicate`: nothing changes (rule C5).
    */
-  command(command: TransportCommand): Promise<{ ok: true; state: ClockState } | DomainFailure>;
+  command(
+    command: TransportCommand,
+  ): Promise<{ ok: true; state: ClockState; duplicate: boolean } | DomainFailure>;
   /** Stops the clock. */
   stop(): void;
 }
@@ -93,6 +96,8 @@ export function createTransportDomain(deps: {
 }): TransportDomain {
   const { broker, anchors, log, now } = deps;
   let anchor: ClockState = initialState(now());
+  /** The op ids of the newest commands applied, stored with the anchor (rule C5). */
+  let opIds: readonly string[] = [];
   let version = 0;
   let loop: TickLoop | null = null;
   let stopped = false;
@@ -122,6 +127,7 @@ export function createTransportDomain(deps: {
       return false;
     }
     anchor = parsed.value;
+    opIds = appliedOpIds(stored.value);
     version = stored.version;
     return true;
   };
@@ -199,12 +205,19 @@ export function createTransportDomain(deps: {
             );
           }
         for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt += 1) {
+          // Checked on every attempt: a conflict may bring the anchor a lost answer stored.
+          if (command.op_id !== undefined && opIds.includes(command.op_id))
+            return { ok: true, state: at(anchor, now()), duplicate: true };
           const next = apply(command, now());
           if ('ok' in next) return next;
           const committing = version + 1;
+          const nextOpIds = withOpId(opIds, command.op_id);
           let commit;
           try {
-            commit = await anchors.commit({ version: committing, value: next });
+            commit = await anchors.commit({
+              version: committing,
+              value: { ...next, op_ids: nextOpIds },
+            });
           } catch (error) {
             return domainFailure('unavailable', `command not applied: ${errorMessage(error)}`);
           }
@@ -212,10 +225,11 @@ export function createTransportDomain(deps: {
             // A later anchor built on this one may have arrived from another node meanwhile.
             if (version < committing) {
               anchor = next;
+              opIds = nextOpIds;
               version = committing;
               broadcast();
             }
-            return { ok: true, state: next };
+            return { ok: true, state: next, duplicate: false };
           }
           // Another node's command came first: this one applies on top of it (rule TA1).
           if (adopt(commit.current, true)) broadcast();

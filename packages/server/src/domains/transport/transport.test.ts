@@ -5,9 +5,11 @@ import {
   dataOf,
   rawRequest,
   startTestServer,
+  tempDataDir,
   wsOrigin,
   type TestMessage,
 } from '../../test-utils/index.js';
+import { ANCHOR_OP_IDS_KEPT } from './anchorOpIds.js';
 
 const CLOCK_KEYS = [
   'playing',
@@ -44,15 +46,15 @@ describe('DAW transport', () => {
   it('C4 every DAW command: play, pause, resume, seek, tempo, loop, stop; play and seek keep the position and the playing state they find', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/transport'));
+    let sent = 0;
     const after = async (
       command: TestMessage,
       check: (s: TestMessage) => boolean,
     ): Promise<TestMessage> => {
       const from = client.messages.length;
-      client.send({ ...command, op_id: `op-${String(command.type)}` });
-      await client.next(
-        (m) => m.type === 'ack' && dataOf(m).op_id === `op-${String(command.type)}`,
-      );
+      const opId = `op-${(sent += 1)}`;
+      client.send({ ...command, op_id: opId });
+      await client.next((m) => m.type === 'ack' && dataOf(m).op_id === opId);
       const later = (m: TestMessage): boolean => client.messages.indexOf(m) >= from;
       return dataOf(await client.next((m) => later(m) && m.type === 'state' && check(dataOf(m))));
     };
@@ -92,6 +94,44 @@ describe('DAW transport', () => {
     expect(parked.playing).toBe(false);
     const playing = await after({ type: 'play' }, (s) => s.playing === true);
     expect(Number(playing.time_seconds)).toBeGreaterThanOrEqual(30);
+  });
+
+  it('C5 a command sent again under an op id already applied is answered duplicate and changes nothing: on the socket, over HTTP and after a restart', async () => {
+    const dataDir = tempDataDir();
+    const server = await startTestServer({ dataDir });
+    const client = await connectTestClient(wsOrigin(server, '/ws/transport'));
+    const answer = async (command: TestMessage): Promise<TestMessage> => {
+      client.send(command);
+      return client.next((m) => dataOf(m).op_id === command.op_id);
+    };
+    const seekTo5 = { type: 'seek', time_seconds: 5, op_id: 'seek-5' };
+    expect(await answer(seekTo5)).toEqual({ type: 'ack', data: { op_id: 'seek-5' } });
+    await answer({ type: 'seek', time_seconds: 7, op_id: 'seek-7' });
+    expect(await answer(seekTo5)).toEqual({
+      type: 'ack',
+      data: { op_id: 'seek-5', duplicate: true },
+    });
+    const overHttp = async (node: { origin: string }) => {
+      const reply = await rawRequest(node, '/api/transport', { body: seekTo5 });
+      return { status: reply.status, ...reply.json };
+    };
+    const unchanged = { status: 200, state: { time_seconds: 7 }, duplicate: true };
+    expect(await overHttp(server)).toMatchObject(unchanged);
+    await server.stop();
+    expect(await overHttp(await startTestServer({ dataDir }))).toMatchObject(unchanged);
+  });
+
+  it('C5 the anchor keeps the newest 64 op ids: one older than those is applied again', async () => {
+    const server = await startTestServer();
+    const seek = (time_seconds: number, op_id: string) =>
+      rawRequest(server, '/api/transport', { body: { type: 'seek', time_seconds, op_id } });
+    await seek(1, 'oldest');
+    for (let i = 1; i < ANCHOR_OP_IDS_KEPT; i += 1) await seek(2, `newer-${i}`);
+    expect((await seek(3, 'oldest')).json).toMatchObject({ duplicate: true });
+    await seek(2, `newer-${ANCHOR_OP_IDS_KEPT}`);
+    const applied = (await seek(3, 'oldest')).json;
+    expect(applied).toMatchObject({ state: { time_seconds: 3 } });
+    expect(applied).not.toHaveProperty('duplicate');
   });
 
   it('C4 bpm 20–400 and positions 0–86400 s are taken at their bounds and refused past them, changing nothing', async () => {
