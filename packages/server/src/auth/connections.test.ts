@@ -118,4 +118,21 @@ describe('tokens on open connections', () => {
     expect(output).toContain('token lacks board:B:read');
     expect(output).toContain('token expired');
   });
+
+  it('L5 A7 a refused upgrade whose client never answers the close frame gives its connection slot back within a second', async () => {
+    const server = await startTestServer({ authSecret: SECRET, maxConnectionsPerIp: 3 });
+    const refusedOpen = () =>
+      openRawWebSocket(server.origin, '/ws/transport/clock', {
+        Origin: server.origin,
+        Authorization: 'Bearer not-a-token',
+      });
+    const refused = await Promise.all([refusedOpen(), refusedOpen(), refusedOpen()]);
+    for (const socket of refused) expect((await socket.closeFrame).code).toBe(4401);
+    const closedAt = Date.now();
+    await Promise.all(refused.map((socket) => socket.ended));
+    expect(Date.now() - closedAt).toBeLessThan(3_000);
+    const token = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
+    const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'), bearer(token));
+    await client.next((m) => 'playing' in m);
+  });
 });

@@ -5,6 +5,8 @@ import { connect } from 'node:net';
 export interface RawWebSocket {
   /** The server's close frame: its code and reason. */
   readonly closeFrame: Promise<{ code: number; reason: string }>;
+  /** Resolves once the TCP connection has closed, whoever closed it. */
+  readonly ended: Promise<void>;
   /** Sends a masked text frame, whatever state the connection is in (even after a close). */
   sendText(text: string): void;
   /** Sends a masked frame of any opcode and payload, even one a compliant client never sends. */
@@ -97,6 +99,7 @@ export function openRawWebSocket(
         received = received.subarray(end + 4);
         resolve({
           closeFrame,
+          ended,
           sendText: (text) => socket.write(clientFrame(OPCODE_TEXT, Buffer.from(text))),
           sendFrame: (opcode, payload) => socket.write(clientFrame(opcode, payload)),
           close() {

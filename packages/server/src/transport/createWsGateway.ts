@@ -55,6 +55,9 @@ const DRAINING: UpgradeRejection = {
   field: null,
 };
 
+/** How long a refused socket (rule A7) may take to answer its close frame before it is cut, in ms. */
+export const REFUSAL_CLOSE_GRACE_MS = 1_000;
+
 /** Creates the WebSocket gateway. */
 export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const { log, now } = options;
@@ -101,6 +104,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           createBadMessageLog(log, { route: name, ip: options.clientAddress(req) }).brokenFrame,
         );
         ws.close(code, closeReason(r.message));
+        // A client that never answers the close would hold its L5 slot for ws's 30 s closing
+        // timeout: a few such upgrades with a bad token would lock their address out.
+        const grace = setTimeout(() => ws.terminate(), REFUSAL_CLOSE_GRACE_MS);
+        ws.once('close', () => clearTimeout(grace));
       });
       return;
     }
