@@ -30,6 +30,16 @@ describe('easePlayhead', () => {
     expect(shown).toBeCloseTo(clock, 9);
   });
 
+  it('C2 a loop shorter than the seek threshold wraps too: the playhead leaves the loop by at most 50 ms', () => {
+    let shown: number | null = null;
+    let furthest = 0;
+    for (let frame = 1; frame <= 600; frame++) {
+      shown = easePlayhead(shown, (frame * FRAME_S) % 0.2, FRAME_S, true);
+      furthest = Math.max(furthest, shown);
+    }
+    expect(furthest).toBeLessThanOrEqual(0.25);
+  });
+
   it('C2 jumps to the clock on a seek or loop wrap', () => {
     expect(easePlayhead(4, 4.5, FRAME_S, true)).toBe(4.5);
     expect(easePlayhead(8, 0, FRAME_S, true)).toBe(0);
