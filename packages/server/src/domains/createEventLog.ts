@@ -126,13 +126,32 @@ export function createEventLog(deps: {
     await broker.seed(room, { epoch, headSeq, entries });
   };
 
-  /** Copies the room's stored events up to the head it applied into the broker (a failed publish). */
-  const republisher = createRepublisher((room) => {
-    const state = rooms.get(room);
-    return state
-      ? inTurn(room, () => seed(room, state.head.epoch, state.head.headSeq))
-      : Promise.resolve();
-  }, log);
+  /**
+   * Rooms where `storage.append` threw, with the follower of that append and the seq applied
+   * before it: the reply may have been lost after the commit (a dropped connection, a client
+   * timeout), so the event may be stored though nobody published it. The room's next catch-up
+   * publishes the stored events after that seq.
+   */
+  const unsure = new Map<string, { readonly follower: RoomFollower; readonly after: number }>();
+  const doubt = (room: string, state: AppliedPosition, follower: RoomFollower): void => {
+    unsure.set(room, { follower, after: unsure.get(room)?.after ?? state.applied });
+  };
+
+  /**
+   * Copies the room's stored events up to the head it applied into the broker (a failed publish),
+   * after catching up a room whose append may have stored an event nobody published.
+   */
+  const republisher = createRepublisher(
+    (room) =>
+      inTurn(room, async () => {
+        const state = rooms.get(room);
+        if (!state) return;
+        const owed = unsure.get(room);
+        if (owed) await follow(room, state, owed.follower);
+        await seed(room, state.head.epoch, state.head.headSeq);
+      }),
+    log,
+  );
 
   const load = async (room: string): Promise<RoomHead> => {
     const head = await storage.readHead(room);
@@ -179,6 +198,31 @@ export function createEventLog(deps: {
     }
   };
 
+  /**
+   * {@link catchUpRoom}; in a room whose append may have stored an event nobody published, it
+   * then publishes the stored events up to the seq it applied, so that every watcher gets that
+   * one (a copy that holds an event answers `duplicate`, and it is not delivered twice).
+   */
+  const follow = async (
+    room: string,
+    state: AppliedPosition,
+    follower: RoomFollower,
+    epoch: string = state.head.epoch,
+  ): Promise<boolean> => {
+    const { epoch: before } = state.head;
+    const moved = await catchUpRoom(storage, room, state, follower, epoch);
+    const owed = unsure.get(room);
+    // A room that started over (G3) holds none of the old epoch's events to publish.
+    if (owed && state.head.epoch === before) {
+      const after = Math.max(owed.after, state.applied - historyMaxEvents);
+      for (const entry of await storage.readEvents(room, after, state.applied - after))
+        if (entry.seq <= state.applied)
+          await publish(room, { seq: entry.seq, epoch: before }, entry.frame);
+    }
+    unsure.delete(room);
+    return moved;
+  };
+
   const appendOnce = async <T>(room: string, steps: AppendSteps<T>): Promise<AppendOutcome<T>> => {
     const state = rooms.get(room) ?? (await open(room), rooms.get(room));
     if (!state) return domainFailure('unavailable', `room ${room} could not be opened`);
@@ -189,16 +233,30 @@ export function createEventLog(deps: {
       const message = steps.build(position);
       if (isFailure(message)) return message;
       const frame = steps.serialize(message);
-      const result = await storage.append({
-        room,
-        ...position,
-        frame,
-        at: now(),
-        documents: steps.reduce(message, frame),
-        ...(steps.opId !== undefined && { opId: steps.opId }),
-        ...(steps.fence && { fence: steps.fence }),
-      });
-      if (result.kind === 'duplicate') return result;
+      const result = await storage
+        .append({
+          room,
+          ...position,
+          frame,
+          at: now(),
+          documents: steps.reduce(message, frame),
+          ...(steps.opId !== undefined && { opId: steps.opId }),
+          ...(steps.fence && { fence: steps.fence }),
+        })
+        .catch((error: unknown) => {
+          doubt(room, state, steps);
+          republisher.add(room);
+          throw error;
+        });
+      if (result.kind === 'duplicate') {
+        // Applied at a seq this node never applied: an append whose reply was lost stored it
+        // (here or on another node), and nobody may have published it.
+        if (result.seq > state.applied) {
+          doubt(room, state, steps);
+          await follow(room, state, steps);
+        }
+        return result;
+      }
       if (result.kind === 'fenced') return fencedOut(room);
       if (result.kind === 'ok') {
         state.head = { epoch: position.epoch, headSeq: position.seq };
@@ -208,7 +266,7 @@ export function createEventLog(deps: {
         return { kind: 'appended', message };
       }
       log.debug('event_log.conflict', { room, seq: position.seq, head: result.head.headSeq });
-      await catchUpRoom(storage, room, state, steps, result.head.epoch);
+      await follow(room, state, steps, result.head.epoch);
     }
     log.warn('event_log.contended', { room, budget_ms: CONFLICT_BUDGET_MS });
     return domainFailure('unavailable', `room ${room} kept moving; try again`);
@@ -242,7 +300,7 @@ export function createEventLog(deps: {
     const state = rooms.get(room);
     if (!state) return false;
     const { epoch } = state.head;
-    const moved = await catchUpRoom(storage, room, state, follower);
+    const moved = await follow(room, state, follower);
     // Storage started the room over (a run another node's retention deleted, G3): the copy still
     // holds the old epoch's events, which a join would otherwise serve after the new snapshot.
     if (state.head.epoch !== epoch) await seed(room, state.head.epoch, state.head.headSeq);
@@ -261,10 +319,14 @@ export function createEventLog(deps: {
           await seed(room, state.head.epoch, state.head.headSeq);
       }),
     stop: () => republisher.stop(),
-    release: (room) => void rooms.delete(room),
+    release: (room) => {
+      rooms.delete(room);
+      unsure.delete(room);
+    },
     forget(room) {
       return inTurn(room, async () => {
         rooms.delete(room);
+        unsure.delete(room);
         await broker.drop(room);
       });
     },

@@ -6,7 +6,10 @@ const REPUBLISH_INTERVAL_MS = 1_000;
 
 /** Rooms with stored events the broker may lack, seeded again until it has them. */
 export interface Republisher {
-  /** Remembers that `room` has an acknowledged event whose publish failed. */
+  /**
+   * Remembers that `room` has an acknowledged event whose publish failed, or an append whose reply
+   * was lost (it may have stored an event nobody published).
+   */
   add(room: string): void;
   /** Forgets every room and stops retrying. */
   stop(): void;

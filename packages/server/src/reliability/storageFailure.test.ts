@@ -54,6 +54,46 @@ describe('storage failures (injected storage)', () => {
     report('F15', { acked: 1, refused_unavailable: 1, faults: 'injected write failure' });
   });
 
+  it('S4 an op storage stored though its reply was lost is answered unavailable, and every watcher gets its event without a retry or another write', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage });
+    const [writer, watcher] = await Promise.all(
+      [0, 1].map(() => connectTestClient(wsOrigin(server, '/ws/connect?board_id=lost-reply'))),
+    );
+    await Promise.all([writer?.next('snapshot'), watcher?.next('snapshot')]);
+    if (!writer || !watcher) throw new Error('two clients expected');
+
+    storage.loseAppendReplies('connection lost after COMMIT');
+    writer.send(card('r1'));
+    expect(dataOf(await writer.next('error'))).toMatchObject({ code: 'unavailable', op_id: 'r1' });
+    storage.recover();
+
+    const created = await watcher.next('card.created');
+    expect(dataOf(created).card).toMatchObject({ title: 'card r1' });
+    expect(dataOf(await writer.next('card.created')).card).toEqual(dataOf(created).card);
+  });
+
+  it('B2 S4 the retry of an op stored though its reply was lost is acked duplicate after its event reached the socket', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage });
+    const writer = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=lost-retry'));
+    await writer.next('snapshot');
+    writer.send(card('r1'));
+    await writer.next('card.created');
+    await writer.next('ack');
+    // The database went away right after its COMMIT: the node cannot catch up until it is back.
+    storage.loseAppendReplies('connection lost after COMMIT');
+    storage.failReads('connection lost');
+    writer.send(card('r2'));
+    expect(dataOf(await writer.next('error'))).toMatchObject({ code: 'unavailable', op_id: 'r2' });
+    storage.recover();
+
+    writer.send(card('r2'));
+    const answer = await writer.next((m) => m.type === 'ack' || m.type === 'card.created');
+    expect(answer.type).toBe('card.created');
+    expect(dataOf(await writer.next('ack'))).toMatchObject({ op_id: 'r2', duplicate: true });
+  });
+
   it('S2 F5 a storage that refuses every write: a board op and a workflow start are 503 unavailable, sockets still served', async () => {
     const storage = createFailingStorage();
     storage.failWrites('cannot open database');

@@ -8,6 +8,11 @@ import { onTestCleanup, tempDataDir } from './index.js';
 export interface FailingStorage extends Storage {
   /** From now on every append and document write rejects with a {@link StorageError}, and the status says so. */
   failWrites(message: string): void;
+  /**
+   * From now on every append is stored and then rejects with a {@link StorageError}: the reply
+   * lost after the commit (a connection dropped after COMMIT, a client timeout just before it).
+   */
+  loseAppendReplies(message: string): void;
   /** From now on every read (rooms, events, documents, op ids, counts) rejects with a {@link StorageError}. */
   failReads(message: string): void;
   /** From now on every read rejects with `error`: a fault of the server (a bug) unless it is a {@link StorageError}. */
@@ -26,7 +31,8 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
   onTestCleanup(() => inner.close());
   let writeFailure: StorageError | null = null;
   let readFailure: Error | null = null;
-  const failure = () => writeFailure ?? readFailure;
+  let lostReply: StorageError | null = null;
+  const failure = () => writeFailure ?? readFailure ?? lostReply;
   const refused = (error: Error | null): Promise<never> | null =>
     error ? Promise.reject(error) : null;
   return {
@@ -35,7 +41,8 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
       const error = failure();
       return error ? { ok: false, error: error.message } : inner.status();
     },
-    append: (request) => refused(writeFailure) ?? inner.append(request),
+    append: (request) =>
+      refused(writeFailure) ?? inner.append(request).then((result) => refused(lostReply) ?? result),
     putDocument: (document) => refused(writeFailure) ?? inner.putDocument(document),
     readHead: (room) => refused(readFailure) ?? inner.readHead(room),
     readEvents: (room, afterSeq, limit) =>
@@ -52,6 +59,9 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     failWrites(message) {
       writeFailure = new StorageError(`write failed: ${message}`);
     },
+    loseAppendReplies(message) {
+      lostReply = new StorageError(`append failed: ${message}`);
+    },
     failReads(message) {
       readFailure = new StorageError(`read failed: ${message}`);
     },
@@ -61,6 +71,7 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     recover() {
       writeFailure = null;
       readFailure = null;
+      lostReply = null;
     },
   };
 }
