@@ -107,8 +107,8 @@ const nodeLosingOnePublish = async (cluster: { databaseUrl: string; redisUrl: st
     now: Date.now,
     clockRateHz: 30,
   });
-  onTestCleanup(() => {
-    transport.stop();
+  onTestCleanup(async () => {
+    await transport.stop();
     anchors.close();
   });
   await bus.ready;
@@ -192,6 +192,18 @@ describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2, TA3)', () =>
         { state: { time_seconds: 7 }, duplicate: true },
       ]);
     }
+  });
+
+  it('TA2 a node that stops leaves the shared anchor as the last command stored it', async () => {
+    const cluster = await freshCluster();
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    await startTestServer({ ...cluster, nodeId: 'node-b' });
+    await command(a, { type: 'seek', time_seconds: 5 });
+    await command(a, { type: 'play' });
+    const storage = storageOn(cluster.databaseUrl);
+    const stored = await storage.loadVersioned(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id);
+    await a.stop();
+    expect(await storage.loadVersioned(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id)).toEqual(stored);
   });
 
   it('TA2 a node started again loads the anchor committed while it was down, and ticks with the others', async () => {

@@ -198,7 +198,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
   /** Stops everything but the sockets (the drain handles those) and the listening server. */
   const release = async (): Promise<void> => {
     events.stop();
-    transport.stop();
+    await transport.stop();
     gateway.close();
     mount?.unmount();
     await workflows.stop();

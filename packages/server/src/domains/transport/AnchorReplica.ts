@@ -25,4 +25,10 @@ export interface AnchorReplica {
   commit(anchor: VersionedDocument): Promise<AnchorCommit>;
   /** Calls `onAnchor` with anchors other nodes commit (possibly late, repeated or out of order). */
   listen(onAnchor: (anchor: VersionedDocument) => void): void;
+  /**
+   * This node stops cleanly with `anchor`, its transport carried to now (rule TA2). The embedded
+   * node stores it, so that a restart plays on from there; a cluster node leaves the shared anchor
+   * to the nodes still ticking from it.
+   */
+  leave(anchor: VersionedDocument): Promise<void>;
 }

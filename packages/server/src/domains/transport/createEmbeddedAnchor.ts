@@ -4,8 +4,9 @@ import { ANCHOR_DOCUMENT, type AnchorReplica } from './AnchorReplica.js';
 /**
  * The single node's {@link AnchorReplica}: the anchor is a plain document in its storage, written
  * by one node whose commands already run one at a time, so every commit is `ok` and nobody else
- * listens. A restored anchor resumes where the node stopped: its position does not run on while
- * no node ran (the clock is re-anchored at `now`).
+ * listens. A node that stops cleanly stores its transport as it is then, so a restored anchor
+ * resumes where the node stopped (after a crash: at the last command's position); its position does
+ * not run on while no node ran (the clock is re-anchored at `now`).
  */
 export function createEmbeddedAnchor(storage: Storage, now: () => number): AnchorReplica {
   return {
@@ -20,5 +21,6 @@ export function createEmbeddedAnchor(storage: Storage, now: () => number): Ancho
       return { kind: 'ok' };
     },
     listen: () => undefined,
+    leave: (anchor) => storage.putDocument({ ...ANCHOR_DOCUMENT, value: anchor.value }),
   };
 }

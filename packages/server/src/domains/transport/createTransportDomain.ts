@@ -41,8 +41,11 @@ export interface TransportDomain {
   command(
     command: TransportCommand,
   ): Promise<{ ok: true; state: ClockState; duplicate: boolean } | DomainFailure>;
-  /** Stops the clock. */
-  stop(): void;
+  /**
+   * Stops the clock, after the command under way, and hands the transport as it is now to the
+   * anchor's `leave` (rule TA2); a failure to store it is logged, not thrown.
+   */
+  stop(): Promise<void>;
 }
 
 /** The `data` of `state` messages: the clock state without the loop. */
@@ -243,6 +246,15 @@ export function createTransportDomain(deps: {
       stopped = true;
       stopReloading?.();
       loop?.stop();
+      return turns.run(async () => {
+        // An anchor never read is left as stored: defaults would overwrite it.
+        if (!loaded) return;
+        try {
+          await anchors.leave({ version, value: { ...at(anchor, now()), op_ids: opIds } });
+        } catch (error) {
+          log.warn('transport.leave_failed', { error: errorMessage(error) });
+        }
+      });
     },
   };
 }

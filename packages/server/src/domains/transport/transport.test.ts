@@ -121,6 +121,21 @@ describe('DAW transport', () => {
     expect(await overHttp(await startTestServer({ dataDir }))).toMatchObject(unchanged);
   });
 
+  it('TA2 a node stopped cleanly while playing plays on from where it stopped once started again, not from the last command', async () => {
+    const dataDir = tempDataDir();
+    const server = await startTestServer({ dataDir });
+    const command = (body: TestMessage) => rawRequest(server, '/api/transport', { body });
+    await command({ type: 'seek', time_seconds: 5 });
+    await command({ type: 'play' });
+    const clock = await connectTestClient(wsOrigin(server, '/ws/transport/clock'));
+    const moved = await clock.next((m) => Number(m.time_seconds) >= 5.5);
+    await server.stop();
+    const restarted = await startTestServer({ dataDir });
+    const state = (await rawRequest(restarted, '/api/transport')).json?.state as TestMessage;
+    expect(state.playing).toBe(true);
+    expect(Number(state.time_seconds)).toBeGreaterThanOrEqual(Number(moved.time_seconds));
+  });
+
   it('C5 the anchor keeps the newest 64 op ids: one older than those is applied again', async () => {
     const server = await startTestServer();
     const seek = (time_seconds: number, op_id: string) =>
