@@ -1,7 +1,8 @@
 import { createClient } from 'redis';
 import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import { redisClientOptions } from '../rooms/redisClientOptions.js';
+import { redisOutageHandler } from '../rooms/redisOutageHandler.js';
+import { redisClientOptions, type RedisDeadlines } from '../rooms/redisClientOptions.js';
 import { createScriptRunner } from '../rooms/runRedisScript.js';
 
 /** Options of {@link createRedisLatestBus}. */
@@ -11,12 +12,15 @@ export interface RedisLatestBusOptions {
   /** Prefix of every key and channel (the broker's). @default 'liveline' */
   readonly prefix?: string;
   readonly log: Logger;
+  /** How long its connections wait for Redis. @default REDIS_DEADLINES */
+  readonly deadlines?: RedisDeadlines;
 }
 
 /**
  * The Redis connections that replicate latest rooms between cluster nodes (the transport anchor,
  * presence slices), apart from the broker's ordered rooms. Commands are not queued while Redis
- * is away: they reject at once, so that a change that cannot be replicated is refused fast.
+ * is away: they reject at once, so that a change that cannot be replicated is refused fast. A
+ * connection on which Redis stops answering (a command or PING past its deadline) is made again.
  */
 export interface RedisLatestBus {
   /** Settles once connected, or after 2 s without Redis (it keeps trying). */
@@ -46,11 +50,12 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     if (!down) log.warn('latest_bus.error', { engine: 'redis', error: errorMessage(error) });
     down = true;
   };
-  const commands = createClient(redisClientOptions(options.url));
-  commands.on('error', failed);
-  commands.on('ready', () => (down = false));
+  const commands = createClient(redisClientOptions(options.url, options.deadlines));
   const subscriber = commands.duplicate({ disableOfflineQueue: false });
-  subscriber.on('error', failed);
+  const commandsFailed = redisOutageHandler(commands, failed);
+  commands.on('error', commandsFailed);
+  commands.on('ready', () => (down = false));
+  subscriber.on('error', redisOutageHandler(subscriber, failed));
   const reconnected: (() => void)[] = [];
   let subscribedOnce = false;
   subscriber.on('ready', () => {
@@ -68,7 +73,7 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     try {
       return await run();
     } catch (cause) {
-      failed(cause);
+      commandsFailed(cause);
       throw new BrokerError(`${what} failed: ${errorMessage(cause)}`, { cause });
     }
   };

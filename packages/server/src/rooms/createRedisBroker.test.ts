@@ -8,6 +8,7 @@ import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
 import type { Broker } from './Broker.js';
 import { createRedisBroker, type RedisBroker } from './createRedisBroker.js';
 import { joinOrderedRoom } from './joinOrderedRoom.js';
+import type { RedisDeadlines } from './redisClientOptions.js';
 
 let redis: TestRedis;
 let deployments = 0;
@@ -18,11 +19,23 @@ afterAll(() => redis.stop());
 
 const frameOf = (seq: number): string => `{"seq":${seq}}`;
 
+/** Deadlines short enough that a test of a Redis that stops answering takes a second or so. */
+const SHORT_DEADLINES: RedisDeadlines = { replyMs: 300, pingIntervalMs: 100 };
+
+/** How the nodes of {@link nodes} differ from the defaults. */
+interface NodeSettings {
+  /** Each node's Redis URL, by index (the test's Redis for those not given). */
+  readonly urls?: readonly string[];
+  readonly maxAgeMs?: number;
+  readonly deadlines?: RedisDeadlines;
+  /** Gets each log line of every node. */
+  readonly logLine?: (line: string) => void;
+}
+
 /** `count` nodes' brokers on one Redis (one deployment: one key prefix), each at its own URL. */
 const nodes = async (
   count: number,
-  urls: string[] = [],
-  maxAgeMs = 3_600_000,
+  { urls = [], maxAgeMs = 3_600_000, deadlines, logLine }: NodeSettings = {},
 ): Promise<RedisBroker[]> => {
   deployments += 1;
   const prefix = `nodes${deployments}`;
@@ -34,8 +47,9 @@ const nodes = async (
         limits: { maxEvents: 100, maxAgeMs, maxBytes: 1e9 },
         now: Date.now,
         encode: (text) => Buffer.from(text),
-        log: createLogger('silent'),
+        log: logLine ? createLogger('info', logLine) : createLogger('silent'),
         probeIntervalMs: 100,
+        ...(deadlines && { deadlines }),
       });
       onTestCleanup(() => broker.close());
       await broker.ready;
@@ -46,7 +60,9 @@ const nodes = async (
 
 /** Nodes A and B of one deployment; B reaches Redis through the proxy on `bPort`, if given. */
 const twoNodes = async (bPort?: number): Promise<[RedisBroker, RedisBroker]> => {
-  const [a, b] = await nodes(2, [redis.url, bPort ? `redis://127.0.0.1:${bPort}` : redis.url]);
+  const [a, b] = await nodes(2, {
+    urls: [redis.url, bPort ? `redis://127.0.0.1:${bPort}` : redis.url],
+  });
   if (!a || !b) throw new Error('two nodes expected');
   return [a, b];
 };
@@ -85,13 +101,14 @@ const EMPTY_ROOM = {
 
 const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
-/** Node A holding an empty copy of `room`, and what node B's listener (subscribed) gets of it. */
-const writerAndListener = async (room: string) => {
-  const [a, b] = await twoNodes();
+/** Node A holding an empty copy of `room`, node B, and what node B's listener (subscribed) gets of it. */
+const writerAndListener = async (room: string, settings?: NodeSettings) => {
+  const [a, b] = await nodes(2, settings);
+  if (!a || !b) throw new Error('two nodes expected');
   await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
   const got = received(b, room);
-  await vi.waitFor(async () => expect(await numsub(room)).toBe(1));
-  return { a, got };
+  await b.subscribed?.(room);
+  return { a, b, got };
 };
 
 describe('Redis broker across nodes', () => {
@@ -308,10 +325,29 @@ describe('Redis broker across nodes', () => {
     await vi.waitFor(() => expect(got).toEqual(upTo(3)), { timeout: 5_000 });
   });
 
+  it("a room's position check waits for its previous one: with Redis answering 500 ms late, its head reads go one at a time instead of piling up every 100 ms", async () => {
+    const room = 'board:slow-checks';
+    const lagging = await startLaggingProxy(redis.port, 'HMGET', 500, 'replies');
+    const [a] = await nodes(1, { urls: [`redis://127.0.0.1:${lagging.port}`] });
+    if (!a) throw new Error('a node expected');
+    const monitor = await admin();
+    // When Redis ran each head read of the room (MONITOR lines start with the time in seconds).
+    const reads: number[] = [];
+    await monitor.monitor((line) => {
+      if (line.includes('"HMGET"') && line.includes(`{${room}}`))
+        reads.push(Number(line.split(' ')[0]) * 1000);
+    });
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    a.subscribe(room, 'ordered', () => undefined);
+    await vi.waitFor(() => expect(reads.length).toBeGreaterThanOrEqual(4), { timeout: 5_000 });
+    const gaps = reads.slice(1).map((at, i) => at - (reads[i] ?? 0));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(450);
+  });
+
   it('G1 a copy no script touched for the history age expires in Redis while a copy in use stays; a publish to the expired one answers gap', async () => {
     // The busy copy is published every ~100 ms; an age far above that keeps it alive through a
     // pause of the loaded machine (at 400 ms one such pause expired it too and the test failed).
-    const [a] = await nodes(1, [], 1_500);
+    const [a] = await nodes(1, { maxAgeMs: 1_500 });
     if (!a) throw new Error('a node expected');
     for (const room of ['board:idle', 'board:busy']) {
       await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
@@ -367,6 +403,89 @@ describe('Redis broker across nodes', () => {
     expect(a.status()).toEqual({ ok: true });
     await client.del(stream);
     await publishRange(a, room, 1, 1);
+  });
+
+  it('S2 Redis stopped (SIGSTOP) with its sockets open: a publish is refused within the reply deadline, both nodes report the timeout, and once Redis answers again they are healthy and the listener gets every event once, in order', async () => {
+    const room = 'board:stopped';
+    const { a, b, got } = await writerAndListener(room, { deadlines: SHORT_DEADLINES });
+    await publishRange(a, room, 1, 2);
+    await redis.freeze(async () => {
+      const started = performance.now();
+      await expect(a.publish(room, { seq: 3, epoch: 'e1' }, frameOf(3))).rejects.toBeInstanceOf(
+        BrokerError,
+      );
+      expect(performance.now() - started).toBeLessThan(1_000);
+      // Node B sends no command: its PINGs find that Redis stopped answering.
+      for (const node of [a, b])
+        await vi.waitFor(() =>
+          expect(node.status()).toMatchObject({
+            ok: false,
+            error: expect.stringMatching(/time/i) as unknown,
+          }),
+        );
+    });
+    await vi.waitFor(() => expect([a.status(), b.status()]).toEqual([{ ok: true }, { ok: true }]), {
+      timeout: 5_000,
+    });
+    // Redis may have run the publish it did not answer in time.
+    expect(['ok', 'duplicate']).toContain(
+      await a.publish(room, { seq: 3, epoch: 'e1' }, frameOf(3)),
+    );
+    await publishRange(a, room, 4, 5);
+    await vi.waitFor(() => expect(got).toEqual(upTo(5)), { timeout: 5_000 });
+  });
+
+  it('S2 a command connection Redis stops answering on while writes keep coming (it stays open, as behind a lost NAT entry) is dropped at the first missed reply and made again: the broker is healthy again without it', async () => {
+    const proxy = await startLaggingProxy(redis.port, 'EVALSHA', 0, 'replies');
+    const [a] = await nodes(1, {
+      urls: [`redis://127.0.0.1:${proxy.port}`],
+      deadlines: SHORT_DEADLINES,
+    });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:partitioned';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    proxy.mute();
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/timed out/);
+    expect(a.status()).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/timed out/) as unknown,
+    });
+    // Writes every 50 ms keep the muted socket from ever falling silent.
+    const writer = setInterval(() => void a.window(room).catch(() => undefined), 50);
+    onTestCleanup(() => clearInterval(writer));
+    await vi.waitFor(() => expect(a.status()).toEqual({ ok: true }), { timeout: 5_000 });
+    // The unanswered publish reached Redis (only its reply was lost).
+    expect(await a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).toBe('duplicate');
+    await publishRange(a, room, 2, 2);
+  });
+
+  it('a subscriber connection that stays up but delivers nothing (as behind a lost NAT entry) is found by its PING and made again: the node reports it meanwhile, then confirms joins to rooms new to it, and its listener gets every event once, in order', async () => {
+    const proxy = await startLaggingProxy(redis.port, 'subscribe', 0, 'replies');
+    const logged: string[] = [];
+    const room = 'board:deaf';
+    const { a, b, got } = await writerAndListener(room, {
+      urls: [redis.url, `redis://127.0.0.1:${proxy.port}`],
+      deadlines: SHORT_DEADLINES,
+      logLine: (line) => logged.push(line),
+    });
+    await publishRange(a, room, 1, 2);
+    await vi.waitFor(() => expect(got).toEqual(upTo(2)));
+    proxy.mute();
+    await publishRange(a, room, 3, 4);
+    // Node A's connections are fine: the outage logged is node B's.
+    const outage = () =>
+      logged
+        .map((line) => JSON.parse(line) as { event: string; error?: string })
+        .filter(({ event }) => event === 'broker.error' || event === 'broker.recovered');
+    await vi.waitFor(() =>
+      expect(outage().map(({ event }) => event)).toEqual(['broker.error', 'broker.recovered']),
+    );
+    expect(outage()[0]?.error).toMatch(/time/i);
+    expect(b.status()).toEqual({ ok: true });
+    b.subscribe('board:new', 'ordered', () => undefined);
+    await b.subscribed?.('board:new');
+    await publishRange(a, room, 5, 6);
+    await vi.waitFor(() => expect(got).toEqual(upTo(6)));
   });
 
   it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {

@@ -5,7 +5,8 @@ import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
 import { createLocalListeners } from './createLocalListeners.js';
-import { redisClientOptions } from './redisClientOptions.js';
+import { redisOutageHandler } from './redisOutageHandler.js';
+import { redisClientOptions, type RedisDeadlines } from './redisClientOptions.js';
 import {
   createRoomFeeds,
   type RoomEvent,
@@ -35,6 +36,8 @@ export interface RedisBrokerOptions {
   readonly log: Logger;
   /** Period of the position check that repairs gaps of subscribed rooms, in ms. @default 1000 */
   readonly probeIntervalMs?: number;
+  /** How long its connections wait for Redis. @default REDIS_DEADLINES */
+  readonly deadlines?: RedisDeadlines;
 }
 
 /** The broker's health as `/health` reports it. */
@@ -58,26 +61,41 @@ type Reply = string | number | null | Reply[];
  * stream (see createRoomFeeds). Latest rooms stay local to the node: subscribing to one sends
  * Redis nothing (the values that cross nodes have their own channels, e.g. the transport anchor's).
  * Commands are not queued while Redis is unreachable: they reject at once with a
- * {@link BrokerError}.
+ * {@link BrokerError}. A Redis that stops answering is an outage too: a command past its reply
+ * deadline, or a PING on an idle connection, fails and that connection is made again.
  */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const { limits, now, encode, log } = options;
   const prefix = options.prefix ?? 'liveline';
   let status: BrokerStatus = { ok: true };
+  // The status names what started an outage, not what followed from it (the commands a dropped
+  // connection rejects, the reconnects refused).
   const failed = (error: unknown): void => {
-    if (status.ok) log.error('broker.error', { engine: 'redis', error: errorMessage(error) });
+    if (!status.ok) return;
+    log.error('broker.error', { engine: 'redis', error: errorMessage(error) });
     status = { ok: false, error: `redis: ${errorMessage(error)}` };
   };
+  const commands = createClient(redisClientOptions(options.url, options.deadlines));
+  // Subscriptions made while Redis is away are sent when it is back.
+  const subscriber = commands.duplicate({ disableOfflineQueue: false });
+  // Healthy again once both connections are back: a script that succeeds proves only one of them.
   const recovered = (): void => {
-    if (status.ok) return;
+    if (status.ok || !commands.isReady || !subscriber.isReady) return;
     status = { ok: true };
     log.info('broker.recovered', { engine: 'redis' });
   };
-  const commands = createClient(redisClientOptions(options.url));
-  commands.on('error', failed);
-  // Subscriptions made while Redis is away are sent when it is back.
-  const subscriber = commands.duplicate({ disableOfflineQueue: false });
-  subscriber.on('error', failed);
+  const commandsFailed = redisOutageHandler(commands, failed);
+  commands.on('error', commandsFailed);
+  subscriber.on('error', redisOutageHandler(subscriber, failed));
+  /** `reply`, as a call on the command connection: an error reply fails that call only. */
+  const onCommands = <T>(reply: Promise<T>): Promise<T> =>
+    reply.then(
+      (value) => (recovered(), value),
+      (cause: unknown) => {
+        if (!(cause instanceof ErrorReply)) commandsFailed(cause);
+        throw cause;
+      },
+    );
 
   const keys = (room: string): [string, string, string] => [
     `${prefix}:{${room}}:meta`,
@@ -94,12 +112,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const script = createScriptRunner(commands);
   const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
     try {
-      const reply = (await script(body, keys(room), args)) as Reply;
-      recovered();
-      return reply;
+      return (await onCommands(script(body, keys(room), args))) as Reply;
     } catch (cause) {
-      // Redis answered, with an error (a script's ERR): that call fails, the broker is not down.
-      if (!(cause instanceof ErrorReply)) failed(cause);
       throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
     }
   };
@@ -118,10 +132,9 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const readHead = async (room: string): Promise<RoomHead> => {
     const [meta, , marker] = keys(room);
     // Sent together, so one round trip.
-    const [[head, epoch], dropped] = await Promise.all([
-      commands.hmGet(meta, ['head', 'epoch']),
-      commands.get(marker),
-    ]);
+    const [[head, epoch], dropped] = await onCommands(
+      Promise.all([commands.hmGet(meta, ['head', 'epoch']), commands.get(marker)]),
+    );
     return {
       head: head === null || head === undefined ? null : Number(head),
       epoch: epoch ?? null,
@@ -156,11 +169,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     connectedOnce = true;
   });
   // Healthy again as soon as both connections are back, not only at the next command.
-  const whenBothReady = (): void => {
-    if (commands.isReady && subscriber.isReady) recovered();
-  };
-  commands.on('ready', whenBothReady);
-  subscriber.on('ready', whenBothReady);
+  commands.on('ready', recovered);
+  subscriber.on('ready', recovered);
   const probe = setInterval(() => feeds.repairAll(), options.probeIntervalMs ?? 1000);
   probe.unref();
 

@@ -55,6 +55,8 @@ interface Feed {
   /** Events that arrived past a gap, or during a repair, waiting to be delivered in order. */
   pending: RoomEvent[];
   repairing: boolean;
+  /** A position check is waiting for Redis: the next ones are skipped until it is answered. */
+  checking: boolean;
   readonly cache: Map<number, Buffer>;
   /** Settles once the channel is subscribed and the feed knows where it starts. */
   ready: Promise<void>;
@@ -138,7 +140,8 @@ export function createRoomFeeds(source: FeedSource) {
    * first event a feed started without a copy has no position: the events since reach it in order.
    */
   const check = async (room: string, feed: Feed, starts = false): Promise<void> => {
-    if (feed.repairing || (feed.lastSeq === null && !starts)) return;
+    if (feed.checking || feed.repairing || (feed.lastSeq === null && !starts)) return;
+    feed.checking = true;
     try {
       const { head, epoch, dropped } = await source.readHead(room);
       if (feeds.get(room) !== feed) return;
@@ -156,6 +159,8 @@ export function createRoomFeeds(source: FeedSource) {
       } else if (head > feed.lastSeq || feed.pending.length > 0) await repair(room, feed);
     } catch (error) {
       log.debug('broker.check_failed', { room, error: errorMessage(error) });
+    } finally {
+      feed.checking = false;
     }
   };
 
@@ -192,6 +197,7 @@ export function createRoomFeeds(source: FeedSource) {
           epoch: null,
           pending: [],
           repairing: false,
+          checking: false,
           cache: new Map(),
           ready: Promise.resolve(),
         };

@@ -5,9 +5,11 @@ import { onTestCleanup } from './index.js';
  * A TCP proxy to `127.0.0.1:targetPort` that injects latency: on each connection, from the first
  * client chunk containing `lagFrom` on, every client chunk (or with `lagging: 'replies'`, every
  * reply chunk) reaches the other side `lagMs` after it came, in order. Earlier chunks and the
- * other direction pass at once. `mute()` makes it discard, from then on, every reply chunk of the
- * connections that sent `lagFrom` (a Redis subscriber that misses messages while its connection
- * stays up); `discarded()` counts them. Closed after the test.
+ * other direction pass at once. `mute()` makes the connections that sent `lagFrom` by then
+ * discard every reply chunk from then on, while they stay open (a Redis connection that died
+ * without closing, as behind a lost NAT entry: a subscriber that misses messages, commands never
+ * answered); connections made later pass. `discarded()` counts the discarded chunks. Closed after
+ * the test.
  */
 export async function startLaggingProxy(
   targetPort: number,
@@ -16,7 +18,7 @@ export async function startLaggingProxy(
   lagging: 'requests' | 'replies' = 'requests',
 ): Promise<{ readonly port: number; mute(): void; discarded(): number }> {
   const sockets = new Set<Socket>();
-  let muted = false;
+  const connections = new Set<{ seen: boolean; muted: boolean }>();
   let discarded = 0;
   const server = createServer((client) => {
     const target = connect(targetPort, '127.0.0.1');
@@ -27,7 +29,9 @@ export async function startLaggingProxy(
     }
     client.on('close', () => target.destroy());
     target.on('close', () => client.destroy());
-    let seen = false;
+    const connection = { seen: false, muted: false };
+    connections.add(connection);
+    client.on('close', () => connections.delete(connection));
     let queue = Promise.resolve();
     const forward = (to: Socket, chunk: Buffer, lag: boolean): void => {
       if (!lag) {
@@ -40,12 +44,12 @@ export async function startLaggingProxy(
         .then(() => void to.write(chunk));
     };
     client.on('data', (chunk: Buffer) => {
-      seen ||= chunk.includes(lagFrom);
-      forward(target, chunk, seen && lagging === 'requests');
+      connection.seen ||= chunk.includes(lagFrom);
+      forward(target, chunk, connection.seen && lagging === 'requests');
     });
     target.on('data', (chunk: Buffer) => {
-      if (muted && seen) discarded += 1;
-      else forward(client, chunk, seen && lagging === 'replies');
+      if (connection.muted) discarded += 1;
+      else forward(client, chunk, connection.seen && lagging === 'replies');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,7 +62,9 @@ export async function startLaggingProxy(
   );
   return {
     port: (server.address() as AddressInfo).port,
-    mute: () => void (muted = true),
+    mute() {
+      for (const connection of connections) connection.muted ||= connection.seen;
+    },
     discarded: () => discarded,
   };
 }

@@ -20,6 +20,11 @@ export interface TestRedis {
    * same port.
    */
   restart(whileDown?: () => Promise<void>): Promise<void>;
+  /**
+   * Stops this Redis (SIGSTOP: its sockets stay open and nothing is answered, as on a host that
+   * hangs), runs `whileStopped`, and lets it go on (SIGCONT), also when `whileStopped` throws.
+   */
+  freeze(whileStopped: () => Promise<void>): Promise<void>;
 }
 
 const spawnRedis = (port: number, dir: string): Promise<EngineProcess> =>
@@ -70,6 +75,14 @@ export async function startRedis(): Promise<TestRedis> {
       await current.kill();
       await whileDown?.();
       current = await spawnRedis(started.port, dir);
+    },
+    async freeze(whileStopped) {
+      process.kill(current.pid, 'SIGSTOP');
+      try {
+        await whileStopped();
+      } finally {
+        process.kill(current.pid, 'SIGCONT');
+      }
     },
   };
 }

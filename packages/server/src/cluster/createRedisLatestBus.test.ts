@@ -1,0 +1,38 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { startRedis } from '../test-utils/engines/startRedis.js';
+import { onTestCleanup } from '../test-utils/index.js';
+import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
+import { createRedisLatestBus } from './createRedisLatestBus.js';
+
+describe('Redis latest bus', () => {
+  it('a command connection Redis stops answering on while publishes keep coming (it stays open, as behind a lost NAT entry) fails them at the reply deadline, is made again, and its publishes reach the subscribers again', async () => {
+    const redis = await startRedis();
+    onTestCleanup(() => redis.stop());
+    const proxy = await startLaggingProxy(redis.port, 'PUBLISH', 0, 'replies');
+    const bus = createRedisLatestBus({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      log: createLogger('silent'),
+      deadlines: { replyMs: 300, pingIntervalMs: 100 },
+    });
+    onTestCleanup(() => bus.close());
+    await bus.ready;
+    const channel = bus.key('values');
+    const got: string[] = [];
+    bus.subscribe(channel, (message) => got.push(message));
+    await vi.waitFor(async () => {
+      await bus.publish(channel, 'before');
+      expect(got).toContain('before');
+    });
+    proxy.mute();
+    await expect(bus.publish(channel, 'lost reply')).rejects.toThrow(/timed out/);
+    // Publishes every 50 ms keep the muted socket from ever falling silent.
+    const publisher = setInterval(
+      () => void bus.publish(channel, 'after').catch(() => undefined),
+      50,
+    );
+    onTestCleanup(() => clearInterval(publisher));
+    await vi.waitFor(() => expect(got).toContain('after'), { timeout: 5_000 });
+    expect(bus.connected()).toBe(true);
+  });
+});

@@ -1,0 +1,25 @@
+import { TimeoutReadError } from 'redis';
+
+/** What the handler uses of a node-redis client. */
+interface RedisConnection {
+  readonly isReady: boolean;
+  destroy(): void;
+  connect(): Promise<unknown>;
+}
+
+/**
+ * What a connection to Redis does with a failure: `failed` hears of it, and a connection on which
+ * a command or PING outlived its reply deadline is dropped and made again. node-redis keeps such a
+ * connection open, so every later command would wait behind the one Redis never answered; the
+ * client renews its subscriptions on the new connection.
+ */
+export const redisOutageHandler =
+  (client: RedisConnection, failed: (error: unknown) => void) =>
+  (error: unknown): void => {
+    failed(error);
+    // Not ready: the connection is already being made again.
+    if (!(error instanceof TimeoutReadError) || !client.isReady) return;
+    client.destroy();
+    // Rejects only when the client is closed meanwhile.
+    client.connect().catch(failed);
+  };
