@@ -28,15 +28,16 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 /**
- * Answers with a file: `200` whole, `206` with `Content-Range` for one satisfiable byte range,
- * `416` (JSON) for one that is not, `404` (JSON) when the file went away. A client that hangs up
- * mid-transfer just stops the read.
+ * Answers with a file and `headers`: `200` whole, `206` with `Content-Range` for one satisfiable
+ * byte range, `416` (JSON) for one that is not, `404` (JSON) when the file went away. A client that
+ * hangs up mid-transfer just stops the read (and closes the file).
  */
 export async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
   file: string,
   contentType: string,
+  headers: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const size = await stat(file).then(
     (s) => s.size,
@@ -66,6 +67,7 @@ export async function sendFile(
     'Content-Length': String(end - start + 1),
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'no-cache',
+    ...headers,
     ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
   });
   if (req.method === 'HEAD' || size === 0) {

@@ -1,9 +1,32 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rawRequest, startTestServer, tempDataDir } from '../test-utils/index.js';
 
-describe('the web app’s pages (rule O5)', () => {
+/** This process's open file descriptors on `file`. */
+const openDescriptors = (file: string): number =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  }).length;
+
+/** Starts downloading `path` and resets the connection at the first bytes of the answer. */
+const abortedDownload = (origin: string, path: string): Promise<void> => {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`),
+    );
+    socket.once('data', () => socket.resetAndDestroy());
+    socket.once('close', () => resolve());
+  });
+};
+
+describe('serving the web app', () => {
   it('O5 the built app and the page served when it is not built refuse to be framed by any site', async () => {
     const webDir = tempDataDir();
     writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Liveline</title>');
@@ -13,5 +36,16 @@ describe('the web app’s pages (rule O5)', () => {
       expect(page.headers['x-frame-options']).toBe('DENY');
       expect(page.headers['content-security-policy']).toBe("frame-ancestors 'none'");
     }
+  });
+
+  it('a download of the app’s files the client resets leaves no file open', async () => {
+    const webDir = tempDataDir();
+    const file = join(webDir, 'big.js');
+    writeFileSync(file, Buffer.alloc(4 * 1024 * 1024, 'x'));
+    const server = await startTestServer({ webDir });
+    for (let i = 0; i < 20; i += 1) await abortedDownload(server.origin, '/big.js');
+    await vi.waitFor(() => expect(openDescriptors(file)).toBe(0));
+    const whole = await rawRequest(server, '/big.js');
+    expect(whole.body).toHaveLength(4 * 1024 * 1024);
   });
 });

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { sendFile } from './sendFile.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,17 +38,8 @@ const isFile = async (path: string): Promise<boolean> => {
   }
 };
 
-const sendFile = (res: ServerResponse, path: string, head: boolean): void => {
-  res.writeHead(200, {
-    'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
-    ...NO_FRAMING,
-  });
-  if (head) res.end();
-  else
-    createReadStream(path)
-      .on('error', () => res.destroy())
-      .pipe(res);
-};
+const sendAppFile = (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> =>
+  sendFile(req, res, path, CONTENT_TYPES[extname(path)] ?? 'application/octet-stream', NO_FRAMING);
 
 /**
  * Serves a file of `webDir`, falling back to `index.html` for page requests (SPA routes).
@@ -78,12 +69,12 @@ export async function serveStatic(
   const candidate = normalize(join(root, decoded));
   if (!candidate.startsWith(root)) return false;
   if (await isFile(candidate)) {
-    sendFile(res, candidate, head);
+    await sendAppFile(req, res, candidate);
     return true;
   }
   const index = join(root, 'index.html');
   if (wantsHtml && (await isFile(index))) {
-    sendFile(res, index, head);
+    await sendAppFile(req, res, index);
     return true;
   }
   return false;
