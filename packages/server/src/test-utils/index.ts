@@ -73,6 +73,16 @@ export async function attachTestServer(
   return { liveline, origin: `http://127.0.0.1:${(host.address() as AddressInfo).port}` };
 }
 
+/**
+ * A Liveline with the settings of {@link startTestServer}, neither listening nor attached: its
+ * domains start, and a test may stop it before they are done; stopped after the test.
+ */
+export async function createTestLiveline(options: LivelineServerOptions = {}): Promise<Liveline> {
+  const liveline = await createLivelineServer({ ...testSettings(), ...options });
+  onTestCleanup(() => liveline.stop());
+  return liveline;
+}
+
 /** `ws://` URL of `path` on a server. */
 export const wsOrigin = (server: { origin: string }, path: string): string =>
   `${server.origin.replace(/^http/, 'ws')}${path}`;

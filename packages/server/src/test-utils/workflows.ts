@@ -4,7 +4,8 @@ import { expect } from 'vitest';
 import { createBuiltinStage, type BuiltinStageName } from '../domains/workflow/builtinStages.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { connectWsClient } from '../reliability/connectWsClient.js';
-import { rawRequest } from './index.js';
+import { createFailingStorage, type FailingStorage } from './failingStorage.js';
+import { rawRequest, startTestServer } from './index.js';
 
 /** A workflow as `GET /api/workflows/{id}` returns it, validated. */
 export async function getWorkflow(server: { origin: string }, id: string): Promise<Workflow> {
@@ -96,4 +97,19 @@ export function heldStage(name: BuiltinStageName): { stage: Stage; release: () =
     },
   };
   return { stage, release };
+}
+
+/**
+ * A failing storage holding the queued or running runs `ids`, which a server started and handed
+ * over when it stopped: what the next start restores.
+ */
+export async function storageWithRuns(ids: readonly string[]): Promise<FailingStorage> {
+  const storage = createFailingStorage();
+  const never: Stage = { run: () => new Promise(() => undefined) };
+  const server = await startTestServer({ storage, stages: { script: never } });
+  const input = 'A kite escapes. It crosses the town. A child catches it at sunset.';
+  for (const id of ids)
+    await rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input } });
+  await server.stop();
+  return storage;
 }

@@ -65,8 +65,10 @@ export interface WorkflowDomain {
   forget(workflowId: string): Promise<void>;
   /**
    * Stops the metrics, the lease renewals and every running workflow's in-memory work (server
-   * stopping), then hands its runs over: their leases lapse at once, and the next taking (here
-   * after a restart, or another node) is no resume (W4, WL4). Stored state stays as is.
+   * stopping), then hands its runs over, with those a restore, takeover or start in flight takes
+   * meanwhile: their leases lapse at once, and the next taking (here after a restart, or another
+   * node) is no resume (W4, WL4); a start from then on is refused `unavailable`. Stored state stays
+   * as is.
    */
   stop(): Promise<void>;
 }

@@ -21,7 +21,10 @@ export interface OwnershipHooks {
 
 /** The runs this node owns, through the storage's run leases (PROTOCOL.md WL1–WL4). */
 export interface RunOwnership {
-  /** Takes a run for this node (WL1): its lease, or `null` while another node holds it. */
+  /**
+   * Takes a run for this node (WL1): its lease, or `null` while another node holds it or once this
+   * node began to hand its runs over.
+   */
   take(runId: string): Promise<RunLease | null>;
   /** What this node's writes to a run are conditioned on (WL3), while it owns the run. */
   fence(runId: string): LeaseFence | undefined;
@@ -31,11 +34,10 @@ export interface RunOwnership {
   release(runId: string): Promise<void>;
   /** Renews the held leases and looks for lapsed ones every third of the lease time. */
   start(hooks: OwnershipHooks): void;
-  /** Stops renewing: the leases lapse, and other nodes take the runs over. */
-  stop(): void;
   /**
-   * Hands every held run over (a clean stop, WL4): its lease lapses now, and the next taking is
-   * no resume (W4). A failure is logged, and that lease lapses in its time, counted as a crash.
+   * Stops renewing and hands every run over (a clean stop, WL4): its lease lapses now, and the next
+   * taking is no resume (W4). A run a taking in flight gets is handed over too, once it has it; no
+   * run is taken after. A failure is logged, and that lease lapses in its time, counted as a crash.
    */
   handOver(): Promise<void>;
 }
@@ -51,7 +53,31 @@ export function createRunOwnership(deps: {
 }): RunOwnership {
   const { storage, node, leaseMs, now, log } = deps;
   const held = new Map<string, RunLease>();
+  /** Takings in flight, which a handover waits for. */
+  const taking = new Set<Promise<RunLease | null>>();
   let timer: NodeJS.Timeout | null = null;
+  let handingOver = false;
+
+  const handOverLease = (lease: RunLease): Promise<void> =>
+    storage.handOverLease(lease.runId, lease.token).catch((error: unknown) =>
+      log.warn('workflow.lease_handover_failed', {
+        workflow_id: lease.runId,
+        error: errorMessage(error),
+      }),
+    );
+
+  const acquire = async (runId: string): Promise<RunLease | null> => {
+    const lease = await storage.acquireLease(runId, node, leaseMs, now());
+    if (!lease) return null;
+    // Taken after the stop began (a restore, a takeover or a start in flight): left to lapse, the
+    // taking that follows would count as a crash (W4).
+    if (handingOver) {
+      await handOverLease(lease);
+      return null;
+    }
+    held.set(runId, lease);
+    return lease;
+  };
 
   const renew = async (hooks: OwnershipHooks, lease: RunLease): Promise<void> => {
     let renewed: RunLease | null;
@@ -82,10 +108,11 @@ export function createRunOwnership(deps: {
   };
 
   return {
-    async take(runId) {
-      const lease = await storage.acquireLease(runId, node, leaseMs, now());
-      if (lease) held.set(runId, lease);
-      return lease;
+    take(runId) {
+      if (handingOver) return Promise.resolve(null);
+      const pending = acquire(runId).finally(() => taking.delete(pending));
+      taking.add(pending);
+      return pending;
     },
     fence(runId) {
       const lease = held.get(runId);
@@ -110,23 +137,13 @@ export function createRunOwnership(deps: {
       };
       schedule();
     },
-    stop() {
+    async handOver() {
+      handingOver = true;
       if (timer) clearTimeout(timer);
       timer = null;
-    },
-    async handOver() {
       const leases = [...held.values()];
       held.clear();
-      await Promise.all(
-        leases.map((lease) =>
-          storage.handOverLease(lease.runId, lease.token).catch((error: unknown) =>
-            log.warn('workflow.lease_handover_failed', {
-              workflow_id: lease.runId,
-              error: errorMessage(error),
-            }),
-          ),
-        ),
-      );
+      await Promise.allSettled([...leases.map(handOverLease), ...taking]);
     },
   };
 }

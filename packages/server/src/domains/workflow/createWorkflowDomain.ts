@@ -41,6 +41,9 @@ import type { WorkflowDomain } from './WorkflowDomain.js';
 const idTaken = (id: string): DomainFailure =>
   domainFailure('conflict', `workflow "${id}" already exists`, 'id');
 
+/** The answer to a start while the node stops: it takes no run any more (rule WL4). */
+const stopping = domainFailure('unavailable', 'the server is stopping; start the run again');
+
 /** A run's lease was lost to another node: its work stops without writing (rule WL2). */
 class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
@@ -180,6 +183,8 @@ export function createWorkflowDomain(deps: {
   };
   /** Runs a run this node took under `fence`: every event of it is written under that lease. */
   const launch = (id: string, fence: LeaseFence): void => {
+    // A run stored while the node stops is handed over with its lease, and runs on its next owner.
+    if (stopped) return;
     const controller = new AbortController();
     running.set(id, controller);
     const context = {
@@ -210,9 +215,7 @@ export function createWorkflowDomain(deps: {
     current: (id) => runs.get(id),
     commit,
     busy: (id) => stopped || running.has(id),
-    launch: (id, fence) => {
-      if (!stopped) launch(id, fence);
-    },
+    launch,
   });
 
   /** Holds and takes over the runs a start may resume; a finished one is read back when used (G1). */
@@ -241,7 +244,7 @@ export function createWorkflowDomain(deps: {
   ): Promise<{ ok: true; workflow: Workflow } | DomainFailure> => {
     const exists = idTaken(id);
     const lease = (await storedConflict(id)) ? null : await ownership.take(id);
-    if (!lease) return exists;
+    if (!lease) return stopped ? stopping : exists;
     const fence = fenceOf(lease);
     const created = await events.inTurn(room(id), async (append) => {
       // A copy held here may be of a run another node's retention deleted since (G3).
@@ -366,7 +369,6 @@ export function createWorkflowDomain(deps: {
       stopped = true;
       coordinator.stop();
       stopRestoring?.();
-      ownership.stop();
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
       // A clean stop is no crash: the runs are handed over, not counted as resumes (W4, WL4).
       await ownership.handOver();

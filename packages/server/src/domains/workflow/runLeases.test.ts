@@ -8,7 +8,12 @@ import {
   tempDataDir,
   wsOrigin,
 } from '../../test-utils/index.js';
-import { getWorkflow, heldStage, waitForStatus } from '../../test-utils/workflows.js';
+import {
+  getWorkflow,
+  heldStage,
+  storageWithRuns,
+  waitForStatus,
+} from '../../test-utils/workflows.js';
 import { RESUME_LIMIT } from './createTakeover.js';
 import type { Stage } from './Stage.js';
 
@@ -116,11 +121,7 @@ describe('a run is written only under the lease it runs with', () => {
   });
 
   it('WL2 W4 a restore held up past the lease time keeps renewing the leases it took already, so another node cannot take those runs meanwhile', async () => {
-    const inner = createFailingStorage();
-    const first = await startTestServer({ storage: inner, stages: { script: never } });
-    for (const id of ['one', 'two'])
-      await rawRequest(first, '/api/workflows', { body: { id, mode: 'idea', input: IDEA } });
-    await first.stop();
+    const inner = await storageWithRuns(['one', 'two']);
     let open = (): void => undefined;
     const held = new Promise<void>((resolve) => (open = resolve));
     const taken: { id: string; expiresAt: number }[] = [];
