@@ -6,6 +6,7 @@ import { startPostgres, type TestPostgres } from '../test-utils/engines/startPos
 import { onTestCleanup } from '../test-utils/index.js';
 import { MINUTE_MS, PRUNE_POLICY, pruneAll, storedSeqs } from '../test-utils/pruning.js';
 import { createPostgresStorage } from './createPostgresStorage.js';
+import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from './postgresSchema.js';
 import type { Storage } from './Storage.js';
 
 let postgres: TestPostgres;
@@ -15,15 +16,45 @@ beforeAll(async () => {
 });
 afterAll(() => postgres.stop());
 
+/** A fresh database's URL. */
+const freshDatabase = (): Promise<string> => {
+  databases += 1;
+  return postgres.createDatabase(`pg_storage_${databases}`);
+};
+
+/** A node's storage on the database at `url`, closed after the test. */
+const nodeOn = (url: string, timeoutMs = 1000): Storage => {
+  const storage = createPostgresStorage({ url, log: createLogger('silent'), timeoutMs });
+  onTestCleanup(() => storage.close());
+  return storage;
+};
+
 /** A storage per node on one fresh database. */
 const nodesOnOneDatabase = async (count: number): Promise<Storage[]> => {
-  databases += 1;
-  const url = await postgres.createDatabase(`pg_storage_${databases}`);
-  return Array.from({ length: count }, () => {
-    const storage = createPostgresStorage({ url, log: createLogger('silent'), timeoutMs: 1000 });
-    onTestCleanup(() => storage.close());
-    return storage;
-  });
+  const url = await freshDatabase();
+  return Array.from({ length: count }, () => nodeOn(url));
+};
+
+/**
+ * A client holding ACCESS SHARE on every table of the database at `url` in a repeatable-read
+ * transaction until the test ends, as pg_dump does while it dumps.
+ */
+const dumpRunning = async (url: string): Promise<pg.Client> => {
+  const dump = new pg.Client({ connectionString: url });
+  await dump.connect();
+  onTestCleanup(() => dump.end());
+  await dump.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await dump.query(
+    'LOCK TABLE documents, rooms, room_events, applied_ops, workflow_leases, workflow_tombstones IN ACCESS SHARE MODE',
+  );
+  return dump;
+};
+
+/** How long `work` took, in ms, with what it answered. */
+const timed = async <T>(work: Promise<T>): Promise<{ ms: number; value: T }> => {
+  const started = performance.now();
+  const value = await work;
+  return { ms: performance.now() - started, value };
 };
 
 /**
@@ -199,5 +230,63 @@ describe('PostgreSQL storage', () => {
     expect(await storage.loadSequenced('board', 'unwritten')).toEqual({ seq: 0, value: {} });
     await pruneAll(storage, PRUNE_POLICY, 20 * MINUTE_MS);
     expect(await storedSeqs(storage, 'board:a')).toEqual([]);
+  });
+
+  it('a node starting while pg_dump runs runs no DDL on a database with its schema: it serves at once and the running nodes write on', async () => {
+    const url = await freshDatabase();
+    const running = nodeOn(url, 3000);
+    await appendAtHead(running, 'board:dump', 'before');
+    await dumpRunning(url);
+
+    const starting = nodeOn(url, 3000);
+    const [head, append] = await Promise.all([
+      starting.readHead('board:dump'),
+      timed(appendAtHead(running, 'board:dump', 'during')),
+    ]);
+    expect(head.headSeq).toBeGreaterThanOrEqual(1);
+    expect(append).toMatchObject({ value: 2 });
+    expect(append.ms).toBeLessThan(1000);
+  });
+
+  it('a node whose release changed the schema, starting while pg_dump runs, waits at most 100 ms for a lock: it answers unavailable meanwhile, the running nodes write on, and it serves once the dump ends', async () => {
+    const url = await freshDatabase();
+    const running = nodeOn(url, 3000);
+    await appendAtHead(running, 'board:upgrade', 'before');
+    // The database as the previous release left it: its schema under another version.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    onTestCleanup(() => admin.end());
+    await admin.query(
+      `BEGIN;${POSTGRES_SCHEMA.replaceAll(POSTGRES_SCHEMA_VERSION, 'previous')}COMMIT;`,
+    );
+    const dump = await dumpRunning(url);
+
+    const starting = nodeOn(url, 3000);
+    const [refused, append] = await Promise.all([
+      starting.readHead('board:upgrade').catch((error: unknown) => error),
+      timed(appendAtHead(running, 'board:upgrade', 'during')),
+    ]);
+    expect(refused).toBeInstanceOf(StorageError);
+    expect(String(refused)).toMatch(/lock timeout/);
+    expect(starting.status()).toMatchObject({ ok: false });
+    expect(append).toMatchObject({ value: 2 });
+    expect(append.ms).toBeLessThan(1000);
+
+    await dump.query('COMMIT');
+    await expect
+      .poll(
+        () =>
+          starting.readHead('board:upgrade').then(
+            (h) => h.headSeq,
+            () => 0,
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe(2);
+    const { rows } = await admin.query<{ current: boolean }>(
+      "SELECT position($1 IN prosrc) > 0 AS current FROM pg_proc WHERE proname = 'liveline_append'",
+      [POSTGRES_SCHEMA_VERSION],
+    );
+    expect(rows).toEqual([{ current: true }]);
   });
 });

@@ -4,7 +4,11 @@ import type { Logger } from '../log/createLogger.js';
 import { postgresLeases, type Query } from './postgresLeases.js';
 import { postgresTombstones } from './postgresTombstones.js';
 import { prunePostgres } from './prunePostgres.js';
-import { POSTGRES_SCHEMA } from './postgresSchema.js';
+import {
+  POSTGRES_SCHEMA,
+  POSTGRES_SCHEMA_CURRENT,
+  POSTGRES_SCHEMA_VERSION,
+} from './postgresSchema.js';
 import type {
   AppendResult,
   DocumentKind,
@@ -34,6 +38,13 @@ export interface PostgresStorageOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * How long after a failed schema run the next one waits, in ms: operations meanwhile fail with its
+ * error. Each run may wait for a table's lock (up to the schema's lock timeout) with the other
+ * nodes' statements queued behind it, so it is not tried again by every operation during a pg_dump.
+ */
+const SCHEMA_RETRY_MS = 1_000;
+
 const parseStored = (json: string | null | undefined): unknown =>
   json === null || json === undefined ? null : (JSON.parse(json) as unknown);
 
@@ -51,9 +62,10 @@ interface AppendRow {
  * The {@link Storage} of cluster mode on PostgreSQL: the durable store and THE sequencer of every
  * node. Each room's epoch and head live only here; an append is one compare-and-append (the
  * `liveline_append` function, one round trip) that locks the room's row, answers a known op id
- * `duplicate` (rule B2) and a moved head `conflict`. The schema is created on first use and again
- * after a failure, so a node may start before its database and recovers by itself; while the
- * database fails, every operation rejects with a {@link StorageError} and `status` names it.
+ * `duplicate` (rule B2) and a moved head `conflict`. The schema is created on first use, unless
+ * the database has this release's already, and again a second after a failure, so a node may start
+ * before its database and recovers by itself; while the database fails, every operation rejects
+ * with a {@link StorageError} and `status` names it.
  */
 export function createPostgresStorage(options: PostgresStorageOptions): Storage {
   const { log } = options;
@@ -75,15 +87,28 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   // An idle connection that dies (a terminated backend, a restart) must not crash the process.
   pool.on('error', (cause) => failed(new StorageError(`postgres: ${errorMessage(cause)}`)));
 
+  /** Runs the schema's DDL only when the database lacks this release's schema. */
+  const createSchema = async (): Promise<void> => {
+    const { rows: current } = await pool.query<{ current: boolean }>(POSTGRES_SCHEMA_CURRENT, [
+      POSTGRES_SCHEMA_VERSION,
+    ]);
+    if (current[0]?.current) return;
+    const client = await pool.connect();
+    try {
+      await client.query(`BEGIN;${POSTGRES_SCHEMA}COMMIT;`);
+      client.release();
+    } catch (cause) {
+      // A failed statement leaves the connection in the aborted transaction: it is not reused.
+      client.release(true);
+      throw cause;
+    }
+  };
   let schema: Promise<void> | null = null;
   const ensureSchema = (): Promise<void> => {
-    schema ??= pool
-      .query(`BEGIN;${POSTGRES_SCHEMA}COMMIT;`)
-      .then(() => undefined)
-      .catch((cause: unknown) => {
-        schema = null;
-        throw cause;
-      });
+    schema ??= createSchema().catch((cause: unknown) => {
+      setTimeout(() => (schema = null), SCHEMA_RETRY_MS).unref();
+      throw cause;
+    });
     return schema;
   };
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BOARD_SEQ_UPGRADE_SQL } from './boardRooms.js';
 import { UNBORN_ROOMS } from './unbornRooms.js';
 
@@ -15,10 +16,15 @@ import { UNBORN_ROOMS } from './unbornRooms.js';
  * was its document plus the events after it (B6) gets the documents' `seq`, a board's being its
  * room's head (the previous release stored it with every event).
  * Nodes starting together create it under an advisory lock: concurrent `CREATE ... IF NOT EXISTS`
- * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other.
+ * and `CREATE OR REPLACE FUNCTION` can otherwise fail on each other. Its version is written into the
+ * append function, so that a node whose database has it runs none of it ({@link
+ * POSTGRES_SCHEMA_CURRENT}). Run, each statement waits at most 100 ms for a table's lock: `ALTER
+ * TABLE` takes ACCESS EXCLUSIVE even when the column exists, so it waits for a pg_dump (which holds
+ * ACCESS SHARE on every table), and every other node's statement on the table would queue behind it.
  */
-export const POSTGRES_SCHEMA = `
+const schemaSql = (version: string): string => `
 SELECT pg_advisory_xact_lock(7301184);
+SET LOCAL lock_timeout = '100ms';
 CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (kind, id));
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS run_status TEXT GENERATED ALWAYS AS (CASE WHEN kind = 'workflow' THEN (json::jsonb)->>'status' END) STORED;
@@ -55,6 +61,7 @@ CREATE OR REPLACE FUNCTION liveline_append(
   p_room TEXT, p_epoch TEXT, p_seq BIGINT, p_frame TEXT, p_at DOUBLE PRECISION,
   p_documents JSONB, p_op_id TEXT, p_fence_run TEXT, p_fence_token BIGINT
 ) RETURNS TABLE (r_kind TEXT, r_seq BIGINT, r_epoch TEXT, r_head BIGINT) LANGUAGE plpgsql AS $fn$
+-- liveline schema ${version}
 DECLARE
   head rooms%ROWTYPE;
   applied BIGINT;
@@ -102,3 +109,21 @@ BEGIN
 END
 $fn$;
 `;
+
+/** Names this release's schema: the hash of its SQL, so that any change of it is a new version. */
+export const POSTGRES_SCHEMA_VERSION = createHash('sha256')
+  .update(schemaSql(''))
+  .digest('hex')
+  .slice(0, 16);
+
+/** The schema's SQL, to run in one transaction. */
+export const POSTGRES_SCHEMA = schemaSql(POSTGRES_SCHEMA_VERSION);
+
+/**
+ * `$1`: {@link POSTGRES_SCHEMA_VERSION}. Whether the database has that schema: a read of the
+ * catalog, which locks no table. A release that replaced the append function (another version)
+ * makes it false.
+ */
+export const POSTGRES_SCHEMA_CURRENT = `SELECT EXISTS (SELECT 1 FROM pg_proc
+  WHERE proname = 'liveline_append' AND pronamespace = current_schema()::regnamespace
+    AND position($1 IN prosrc) > 0) AS current`;
