@@ -12,6 +12,7 @@ import {
 } from '@liveline/protocol';
 import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
 import { ConfigError } from '../errors.js';
+import { createServerClock } from './createServerClock.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
 
 /** Options of `startServer`; every one is optional and validated. */
@@ -129,7 +130,10 @@ export interface ServerOptions {
   handshakeTimeoutMs?: number;
   /** Time a client has to send a whole HTTP request (headers and body) before `408`, in ms. @default 30000 */
   requestTimeoutMs?: number;
-  /** Server clock in epoch ms (sub-ms precision). @default performance.timeOrigin + performance.now() */
+  /**
+   * Server clock in epoch ms (sub-ms precision). @default createServerClock(): the monotonic clock
+   * following the system clock's steps, never backwards
+   */
   now?: () => number;
 }
 
@@ -340,7 +344,7 @@ const clusterOptions = (
 
 /** Applies defaults and validates every option, throwing {@link ConfigError} naming the bad one. */
 export function resolveServerOptions(options: ServerOptions = {}): ResolvedServerOptions {
-  const now = options.now ?? (() => performance.timeOrigin + performance.now());
+  const now = options.now ?? createServerClock();
   if (typeof now !== 'function') fail('now', 'expected a function');
   const numbers = Object.fromEntries(
     Object.entries(NUMBER_RULES).map(([name, rule]) => [
