@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startHostApp } from '../examples/embedInHttpServer.js';
 import { ConfigError, LivelineServerError, createLivelineServer } from '../index.js';
-import type { LogFields } from '../log/createLogger.js';
+import { createLogger, type LogFields } from '../log/createLogger.js';
+import { createSqliteStorage } from '../storage/createSqliteStorage.js';
+import type { Storage } from '../storage/Storage.js';
 import { rawHttp } from '../reliability/rawHttp.js';
 import {
   attachTestServer,
@@ -109,6 +112,39 @@ describe('createLivelineServer', () => {
     );
     expect((await rawRequest({ origin }, '/health')).json).toMatchObject({ auth: 'off' });
     expect(liveline.state).toBe('listening');
+  });
+
+  it('an upgrade reset by its client before the domains started does not crash the host', async () => {
+    const sqlite = createSqliteStorage(tempDataDir(), createLogger('silent'));
+    let restoreMay = (): void => undefined;
+    const restoring = new Promise<void>((resolve) => (restoreMay = resolve));
+    const storage = {
+      ...sqlite,
+      listWorkflows: async (...args: Parameters<Storage['listWorkflows']>) => {
+        await restoring;
+        return sqlite.listWorkflows(...args);
+      },
+    };
+    const hostApp = createServer((_req, res) => res.writeHead(404).end());
+    const { origin } = await attachTestServer(hostApp, { storage });
+    onTestCleanup(() => sqlite.close());
+    onTestCleanup(restoreMay);
+    // Added after attach, so Liveline does not take it over: it sees the upgrade Liveline defers.
+    const upgraded = new Promise<Duplex>((resolve) =>
+      hostApp.once('upgrade', (_r, s) => resolve(s)),
+    );
+    const { port } = new URL(origin);
+    const client = connect(Number(port), '127.0.0.1', () =>
+      client.write(
+        `GET /ws/transport/clock HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+    );
+    const socket = await upgraded;
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    client.resetAndDestroy();
+    await closed;
+    restoreMay();
+    expect((await rawRequest({ origin }, '/health')).json).toMatchObject({ status: 'healthy' });
   });
 
   it('the default origin allow-list follows the address the server is bound to', async () => {

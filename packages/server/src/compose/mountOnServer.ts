@@ -59,7 +59,12 @@ export function mountOnServer(
   const onUpgrade: UpgradeListener = (req, socket, head) => {
     if (hostUpgrades.length > 0 && !isLivelineWsPath(req.url ?? '/'))
       for (const listener of hostUpgrades) listener.call(server, req, socket, head);
-    else handlers.upgrade(req, socket, head);
+    else {
+      // Node drops the socket's error listener when it emits 'upgrade', and Liveline may defer
+      // the upgrade until its domains started: a reset meanwhile must not crash the process.
+      socket.on('error', () => socket.destroy());
+      handlers.upgrade(req, socket, head);
+    }
   };
   server.on('request', onRequest);
   server.on('upgrade', onUpgrade);
