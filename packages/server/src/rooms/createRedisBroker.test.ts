@@ -7,6 +7,7 @@ import { onTestCleanup } from '../test-utils/index.js';
 import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
 import type { Broker } from './Broker.js';
 import { createRedisBroker, type RedisBroker } from './createRedisBroker.js';
+import { encodeTextFrame } from '../transport/wireFrame.js';
 import { joinOrderedRoom } from './joinOrderedRoom.js';
 import type { RedisDeadlines } from './redisClientOptions.js';
 
@@ -27,6 +28,9 @@ interface NodeSettings {
   /** Each node's Redis URL, by index (the test's Redis for those not given). */
   readonly urls?: readonly string[];
   readonly maxAgeMs?: number;
+  readonly maxBytes?: number;
+  /** @default the frame's text as bytes */
+  readonly encode?: (text: string) => Buffer;
   readonly deadlines?: RedisDeadlines;
   /** Gets each log line of every node. */
   readonly logLine?: (line: string) => void;
@@ -35,7 +39,14 @@ interface NodeSettings {
 /** `count` nodes' brokers on one Redis (one deployment: one key prefix), each at its own URL. */
 const nodes = async (
   count: number,
-  { urls = [], maxAgeMs = 3_600_000, deadlines, logLine }: NodeSettings = {},
+  {
+    urls = [],
+    maxAgeMs = 3_600_000,
+    maxBytes = 1e9,
+    encode = (text) => Buffer.from(text),
+    deadlines,
+    logLine,
+  }: NodeSettings = {},
 ): Promise<RedisBroker[]> => {
   deployments += 1;
   const prefix = `nodes${deployments}`;
@@ -44,9 +55,9 @@ const nodes = async (
       const broker = createRedisBroker({
         url: urls[i] ?? redis.url,
         prefix,
-        limits: { maxEvents: 100, maxAgeMs, maxBytes: 1e9 },
+        limits: { maxEvents: 100, maxAgeMs, maxBytes },
         now: Date.now,
-        encode: (text) => Buffer.from(text),
+        encode,
         log: logLine ? createLogger('info', logLine) : createLogger('silent'),
         probeIntervalMs: 100,
         ...(deadlines && { deadlines }),
@@ -342,6 +353,30 @@ describe('Redis broker across nodes', () => {
     await vi.waitFor(() => expect(reads.length).toBeGreaterThanOrEqual(4), { timeout: 5_000 });
     const gaps = reads.slice(1).map((at, i) => at - (reads[i] ?? 0));
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(450);
+  });
+
+  it('G1 a node keeps at most the history bytes of encoded events per followed room: a range read encodes again what it let go of', async () => {
+    const largeFrame = (seq: number): string => `{"seq":${seq},"pad":"${'x'.repeat(1000)}"}`;
+    // The copy holds the newest three frames; their WebSocket frames are a few bytes longer.
+    const [a] = await nodes(1, { maxBytes: 3 * largeFrame(1).length, encode: encodeTextFrame });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:large';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const delivered = new Map<number | null, Buffer>();
+    a.subscribe(room, 'ordered', (bytes, seq) => delivered.set(seq, bytes));
+    await a.subscribed?.(room);
+    for (let seq = 1; seq <= 5; seq += 1)
+      expect(await a.publish(room, { seq, epoch: 'e1' }, largeFrame(seq))).toBe('ok');
+    await vi.waitFor(() => expect(delivered.size).toBe(5));
+    const range = await a.since(room, 2);
+    if (!range.held) throw new Error('the copy holds seqs 3 to 5');
+    expect(range.frames).toEqual([3, 4, 5].map((seq) => delivered.get(seq)));
+    // Only the newest two encoded frames fit in the bytes the copy's three take.
+    expect(range.frames.map((frame, i) => frame === delivered.get(i + 3))).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('G1 a copy no script touched for the history age expires in Redis while a copy in use stays; a publish to the expired one answers gap', async () => {

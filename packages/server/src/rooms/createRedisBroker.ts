@@ -146,6 +146,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     encode,
     log,
     maxCached: limits.maxEvents,
+    maxCachedBytes: limits.maxBytes,
     readHead,
     readRange,
     listen: (room, onEvent, onDropped) =>

@@ -29,8 +29,10 @@ export interface RoomHead {
 export interface FeedSource {
   readonly encode: (text: string) => Buffer;
   readonly log: Logger;
-  /** Encoded events kept per subscribed room for range reads. */
+  /** Encoded events kept at most per subscribed room for range reads. */
   readonly maxCached: number;
+  /** Bytes of encoded events kept at most per subscribed room (a room of large events). */
+  readonly maxCachedBytes: number;
   readonly readHead: (room: string) => Promise<RoomHead>;
   readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
   /**
@@ -58,6 +60,8 @@ interface Feed {
   /** A position check is waiting for Redis: the next ones are skipped until it is answered. */
   checking: boolean;
   readonly cache: Map<number, Buffer>;
+  /** The bytes the cache holds. */
+  cachedBytes: number;
   /** Settles once the channel is subscribed and the feed knows where it starts. */
   ready: Promise<void>;
 }
@@ -75,10 +79,20 @@ export function createRoomFeeds(source: FeedSource) {
   const { encode, log } = source;
   const feeds = new Map<string, Feed>();
 
+  const clearCache = (feed: Feed): void => {
+    feed.cache.clear();
+    feed.cachedBytes = 0;
+  };
+
   const deliver = (feed: Feed, event: RoomEvent): void => {
     const bytes = encode(event.frame);
     feed.cache.set(event.seq, bytes);
-    if (feed.cache.size > source.maxCached) feed.cache.delete(feed.cache.keys().next().value ?? 0);
+    feed.cachedBytes += bytes.length;
+    for (const [seq, oldest] of feed.cache) {
+      if (feed.cache.size <= source.maxCached && feed.cachedBytes <= source.maxCachedBytes) break;
+      feed.cache.delete(seq);
+      feed.cachedBytes -= oldest.length;
+    }
     feed.lastSeq = event.seq;
     for (const listener of feed.listeners) listener(bytes, event.seq, event.epoch);
   };
@@ -88,7 +102,7 @@ export function createRoomFeeds(source: FeedSource) {
     if (feed.epoch !== null && event.epoch !== feed.epoch) {
       // Another incarnation of the room (a restore): its seqs start over.
       feed.lastSeq = event.seq - 1;
-      feed.cache.clear();
+      clearCache(feed);
     }
     feed.epoch = event.epoch;
     feed.lastSeq ??= event.seq - 1;
@@ -181,7 +195,7 @@ export function createRoomFeeds(source: FeedSource) {
     feed.lastSeq = 0;
     feed.epoch = null;
     feed.pending = [];
-    feed.cache.clear();
+    clearCache(feed);
     // A told listener may leave at once (its socket closes): iterate over a copy.
     for (const tell of [...feed.drops]) tell();
   };
@@ -199,6 +213,7 @@ export function createRoomFeeds(source: FeedSource) {
           repairing: false,
           checking: false,
           cache: new Map(),
+          cachedBytes: 0,
           ready: Promise.resolve(),
         };
         feeds.set(room, (feed = created));
