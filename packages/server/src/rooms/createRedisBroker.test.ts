@@ -138,6 +138,24 @@ describe('Redis broker across nodes', () => {
     expect(frames[0]).toBe(frames[1]);
   });
 
+  it("a node's subscription to an ordered room's channel lasts while the room has local listeners: it ends when the last one leaves", async () => {
+    const [a] = await nodes(1);
+    if (!a) throw new Error('a node expected');
+    const room = 'board:left';
+    const leaveFirst = a.subscribe(room, 'ordered', () => undefined);
+    const leaveLast = a.subscribe(room, 'ordered', () => undefined);
+    await a.subscribed?.(room);
+    expect(await numsub(room)).toBe(1);
+    leaveFirst();
+    // One connection carries both: once the later SUBSCRIBE is confirmed, an UNSUBSCRIBE sent
+    // before it would have been done.
+    a.subscribe('board:barrier', 'ordered', () => undefined);
+    await a.subscribed?.('board:barrier');
+    expect(await numsub(room)).toBe(1);
+    leaveLast();
+    await vi.waitFor(async () => expect(await numsub(room)).toBe(0));
+  });
+
   it("BR7 a latest room stays on the node: subscribing, leaving, subscribing again and the position checks send no command naming it, while an ordered room's subscription sends one SUBSCRIBE", async () => {
     const [a] = await nodes(1);
     if (!a) throw new Error('a node expected');
