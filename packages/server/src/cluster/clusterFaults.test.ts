@@ -181,10 +181,10 @@ describe('cluster faults', () => {
     let failing = false;
     const broker: Broker = {
       ...redisBroker,
-      publish: (room, position, frame) =>
+      publish: (room, position, frame, options) =>
         failing
           ? Promise.reject(new BrokerError('publish failed: injected'))
-          : redisBroker.publish(room, position, frame),
+          : redisBroker.publish(room, position, frame, options),
     };
     const a = await startTestServer({ ...cluster, nodeId: 'node-a', broker });
     const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
