@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/mintToken.js';
 import type { LogFields } from '../log/createLogger.js';
+import { rawHttp } from '../reliability/rawHttp.js';
 import { createTestClock } from '../test-utils/createTestClock.js';
 import { rawRequest, startTestServer } from '../test-utils/index.js';
 import { HTTP_RATE_MAX_CLIENTS, HTTP_RATE_WINDOW_MS } from './createHttpRateLimit.js';
@@ -188,5 +189,32 @@ describe('HTTP rate limit', () => {
         new Set([200]),
       );
     expect((await from('10.0.0.1')).status).toBe(200);
+  });
+
+  it('L7 O3 a /health with a Host the server does not accept is counted like any refused request: a flood gets 429, with one log line per window', async () => {
+    const { server, warnings, limited } = await startLoggedServer({ httpRateLimit: 3 });
+    const rebound = () => rawRequest(server, '/health', { headers: { Host: 'evil.example' } });
+    const statuses = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await rebound()).status);
+    expect(statuses).toEqual([403, 403, 403, 429, 429]);
+    expect(warnings.filter((w) => w.event === 'http.refused')).toHaveLength(3);
+    expect(limited()).toHaveLength(1);
+    expect((await rawRequest(server, '/health')).status).toBe(200);
+  });
+
+  it('L7 O3 a request whose target is neither a path nor a URL is checked for its Host and counted before its 400', async () => {
+    const { server, limited } = await startLoggedServer({ httpRateLimit: 3 });
+    const badTarget = (host: string) =>
+      rawHttp(
+        server.origin,
+        `GET http://[::1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      );
+    const rebound = await badTarget('evil.example');
+    expect([rebound.status, rebound.json]).toMatchObject([403, { error: { field: 'host' } }]);
+    const host = new URL(server.origin).host;
+    const statuses = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await badTarget(host)).status);
+    expect(statuses).toEqual([400, 400, 400, 429]);
+    expect(limited()).toHaveLength(1);
   });
 });

@@ -48,7 +48,8 @@ export interface CountedRequest {
 export interface HttpRateLimit {
   /**
    * Counts a request to a route of the table (or to nothing) and, when its client is over the
-   * limit, answers `429` itself: true then. `/health` is never counted (load balancers poll it).
+   * limit, answers `429` itself: true then. A `/health` the policy accepts is never counted
+   * (load balancers poll it).
    */
   refused(req: IncomingMessage, res: ServerResponse, request: CountedRequest): boolean;
 }
@@ -101,7 +102,8 @@ export function createHttpRateLimit(options: HttpRateLimitOptions): HttpRateLimi
   return {
     refused(req, res, request) {
       const { match } = request;
-      if (match.ok && match.name === 'health') return false;
+      // A refused one is a log line like any other refusal, and a rebinding page can repeat it.
+      if (match.ok && match.name === 'health' && !request.refusedByPolicy) return false;
       const ip = options.clientAddress(req);
       // Another site's page in the user's browser shares the user's address: counted with the
       // user, it could spend the user's allowance and lock the user out (rule L7).

@@ -127,6 +127,8 @@ const requestUrl = (target: string): URL | null => {
   return URL.canParse(url, base) ? new URL(url, base) : null;
 };
 
+const NO_ROUTE: RouteMatch = { ok: false, reason: 'no_route' };
+
 const matchAny = (pathname: string): RouteMatch[] =>
   (['GET', 'POST', 'ws'] as const).map((target) => matchRoute(target, pathname));
 
@@ -174,24 +176,14 @@ export function createHttpHandler(
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const sendError = errorReply(req, res);
     const url = requestUrl(req.url ?? '/');
-    if (url === null) {
-      if (options.otherwise) options.otherwise(req, res);
-      else
-        sendError(400, {
-          code: 'invalid_field',
-          message: 'the request target is neither a path nor a URL',
-          field: 'target',
-        });
-      return;
-    }
     const method = req.method === 'HEAD' ? 'GET' : req.method;
+    // A target that is no URL is no route: the host's (attach), or checked and counted below.
     const match: RouteMatch =
-      method === 'GET' || method === 'POST'
-        ? matchRoute(method, url.pathname)
-        : (matchAny(url.pathname).find((m) => m.ok || m.reason !== 'no_route') ?? {
-            ok: false,
-            reason: 'no_route',
-          });
+      url === null
+        ? NO_ROUTE
+        : method === 'GET' || method === 'POST'
+          ? matchRoute(method, url.pathname)
+          : (matchAny(url.pathname).find((m) => m.ok || m.reason !== 'no_route') ?? NO_ROUTE);
 
     // The host's own routes (attach) are the host's business; the table's pass the policy.
     if (!match.ok && match.reason === 'no_route' && options.otherwise) {
@@ -215,6 +207,14 @@ export function createHttpHandler(
     if (options.rateLimit.refused(req, res, counted)) return;
     if (refused) {
       refuse(req, res, refused);
+      return;
+    }
+    if (url === null) {
+      sendError(400, {
+        code: 'invalid_field',
+        message: 'the request target is neither a path nor a URL',
+        field: 'target',
+      });
       return;
     }
     // A preflight to a path of the table; one to no path gets the 404 below, as any request.
