@@ -32,6 +32,12 @@ export interface RunOwnership {
   drop(runId: string): void;
   /** Releases a run that ended (WL4); a failure is logged, and the lapsed lease is released later. */
   release(runId: string): Promise<void>;
+  /**
+   * Hands one run over now (WL1, WL4): its lease lapses at once, so that a node takes the run over
+   * at its next look, and that taking is no resume (W4). A failure is logged, and the lease lapses
+   * in its time.
+   */
+  handOverRun(runId: string): Promise<void>;
   /** Renews the held leases and looks for lapsed ones every third of the lease time. */
   start(hooks: OwnershipHooks): void;
   /**
@@ -58,13 +64,28 @@ export function createRunOwnership(deps: {
   let timer: NodeJS.Timeout | null = null;
   let handingOver = false;
 
-  const handOverLease = (lease: RunLease): Promise<void> =>
-    storage.handOverLease(lease.runId, lease.token).catch((error: unknown) =>
-      log.warn('workflow.lease_handover_failed', {
-        workflow_id: lease.runId,
-        error: errorMessage(error),
-      }),
-    );
+  /** Ends a lease in storage with `end`; a failure is logged as `event`. */
+  const ending =
+    (end: (runId: string, token: number) => Promise<void>, event: string) =>
+    (lease: RunLease): Promise<void> =>
+      end(lease.runId, lease.token).catch((error: unknown) =>
+        log.warn(event, { workflow_id: lease.runId, error: errorMessage(error) }),
+      );
+  const handOverLease = ending(
+    (runId, token) => storage.handOverLease(runId, token),
+    'workflow.lease_handover_failed',
+  );
+  const releaseLease = ending(
+    (runId, token) => storage.releaseLease(runId, token),
+    'workflow.lease_release_failed',
+  );
+  /** Stops holding a run, and ends its lease with `end`. */
+  const letGo = async (runId: string, end: (lease: RunLease) => Promise<void>): Promise<void> => {
+    const lease = held.get(runId);
+    if (!lease) return;
+    held.delete(runId);
+    await end(lease);
+  };
 
   const acquire = async (runId: string): Promise<RunLease | null> => {
     const lease = await storage.acquireLease(runId, node, leaseMs, now());
@@ -119,17 +140,8 @@ export function createRunOwnership(deps: {
       return lease && fenceOf(lease);
     },
     drop: (runId) => void held.delete(runId),
-    async release(runId) {
-      const lease = held.get(runId);
-      if (!lease) return;
-      held.delete(runId);
-      await storage.releaseLease(runId, lease.token).catch((error: unknown) =>
-        log.warn('workflow.lease_release_failed', {
-          workflow_id: runId,
-          error: errorMessage(error),
-        }),
-      );
-    },
+    release: (runId) => letGo(runId, releaseLease),
+    handOverRun: (runId) => letGo(runId, handOverLease),
     start(hooks) {
       const schedule = (): void => {
         timer = setTimeout(() => void look(hooks).finally(() => timer && schedule()), leaseMs / 3);

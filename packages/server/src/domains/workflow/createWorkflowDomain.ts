@@ -237,6 +237,17 @@ export function createWorkflowDomain(deps: {
   const storedConflict = async (id: string): Promise<DomainFailure | null> =>
     (await storage.loadDocument('workflow', id)) === null ? null : idTaken(id);
 
+  /**
+   * Whether a start that failed may have stored its run: in part (held here), by another node, or
+   * with storage failing after its commit (its reply lost), which only a read tells.
+   */
+  const mayBeStored = async (id: string): Promise<boolean> =>
+    runs.get(id) !== null ||
+    (await storage.loadDocument('workflow', id).then(
+      (stored) => stored !== null,
+      () => true,
+    ));
+
   /** Starts a new workflow `id` once it is stored (409 `conflict` if the id exists). */
   const createRun = async (
     request: CreateWorkflowRequest,
@@ -275,8 +286,9 @@ export function createWorkflowDomain(deps: {
     });
     if (!created.ok) {
       // Nothing stored: the id is free, so its lease goes too, or a retry on another node would be
-      // 409 until it lapsed. A run stored (in part, or by another node) keeps it to lapse (WL4).
-      if (runs.get(id)) ownership.drop(id);
+      // 409 until it lapsed (WL1). A run that may be stored is handed over: a release would leave
+      // it with no lease for a takeover to find, unfinished until a restart (WL4).
+      if (await mayBeStored(id)) await ownership.handOverRun(id);
       else await ownership.release(id);
       return created;
     }

@@ -172,6 +172,18 @@ describe('a run is written only under the lease it runs with', () => {
     expect(takings).toBeGreaterThan(0);
   });
 
+  it('WL1 W1 W4 a start whose first event was stored though storage failed after the commit (503) leaves the run a lease to take over: it is 409 to a retry and completes without a restart', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage, workflowLeaseMs: 300 });
+    const body = { id: 'run', mode: 'idea', input: IDEA };
+    storage.loseAppendReplies('connection lost after COMMIT');
+    expect((await rawRequest(server, '/api/workflows', { body })).status).toBe(503);
+    storage.recover();
+
+    expect((await rawRequest(server, '/api/workflows', { body })).status).toBe(409);
+    await waitForStatus(server, 'run', 'completed');
+  });
+
   it("S3 W4 a cancel storage refused on the run's owner is 503 and does not happen: the run goes on and completes", async () => {
     const { storage, server, release } = await heldRun();
 
