@@ -70,6 +70,30 @@ const sendUntilAcked = async (client: TestClient, id: string): Promise<TestMessa
   }
 };
 
+/**
+ * While a node's broker is down: `writer`'s op 'during' is refused `unavailable` at once, and a
+ * join to `board` on `node` is closed 1013 naming the broker.
+ */
+const expectBrokerRefusals = async (
+  writer: TestClient,
+  node: { origin: string },
+  board: string,
+): Promise<void> => {
+  const started = performance.now();
+  createCard(writer, 'during');
+  expect(dataOf(await writer.next('error'))).toMatchObject({
+    code: 'unavailable',
+    op_id: 'during',
+  });
+  expect(performance.now() - started).toBeLessThan(1_000);
+  // A join there cannot subscribe: it is told why, not that storage failed.
+  const joining = await connectTestClient(wsOrigin(node, `/ws/connect?board_id=${board}`));
+  expect(await joining.closed).toMatchObject({
+    code: CloseCode.TryAgainLater,
+    reason: BROKER_UNAVAILABLE_REASON,
+  });
+};
+
 describe('cluster faults', () => {
   it('S2 PostgreSQL down: an op is refused unavailable and /health is degraded naming the database; back up, the retried op id is applied once on every node', async () => {
     const { a, onA, onB } = await twoNodes('pg-down');
@@ -112,19 +136,7 @@ describe('cluster faults', () => {
           broker_error: expect.stringMatching(/^redis: /) as unknown,
         }),
       );
-      const started = performance.now();
-      createCard(onA, 'during');
-      expect(dataOf(await onA.next('error'))).toMatchObject({
-        code: 'unavailable',
-        op_id: 'during',
-      });
-      expect(performance.now() - started).toBeLessThan(1_000);
-      // A join there cannot subscribe: it is told why, not that storage failed.
-      const joining = await connectTestClient(wsOrigin(b, '/ws/connect?board_id=redis-down-join'));
-      expect(await joining.closed).toMatchObject({
-        code: CloseCode.TryAgainLater,
-        reason: BROKER_UNAVAILABLE_REASON,
-      });
+      await expectBrokerRefusals(onA, b, 'redis-down-join');
       const ticks = clock.messages.length;
       await vi.waitFor(() => expect(clock.messages.length).toBeGreaterThan(ticks + 10));
       await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -137,6 +149,30 @@ describe('cluster faults', () => {
     );
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(createdSeen(onA)), ACROSS);
     expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
+  });
+
+  it('S2 Redis stopped (SIGSTOP) with its connections open: both nodes find it by their PINGs and say degraded naming the timeout, a write is refused unavailable at once, a join is closed 1013; once Redis answers again the retried op is applied once and every client converges', async () => {
+    const { a, b, onA, onB } = await twoNodes('redis-stopped');
+    createCard(onA, 'before');
+    await onA.next('ack');
+    await onB.next('card.created');
+    await engines.redis.freeze(async () => {
+      for (const node of [a, b])
+        await vi.waitFor(
+          async () =>
+            expect((await rawRequest(node, '/health')).json).toMatchObject({
+              status: 'degraded',
+              broker: 'error',
+              broker_error: expect.stringMatching(/^redis: .*time/i) as unknown,
+            }),
+          { timeout: 5_000 },
+        );
+      await expectBrokerRefusals(onA, b, 'redis-stopped');
+    });
+    await sendUntilAcked(onA, 'during');
+    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['before', 'during']), ACROSS);
+    expect(createdSeen(onA)).toEqual(['before', 'during']);
+    expect((await rawRequest(b, '/health')).json).toMatchObject({ status: 'healthy' });
   });
 
   it("G5 G3 a run retention deletes while Redis is down: its watchers on both nodes are closed with 4409 and the deletion's reason once Redis is back, told by a later prune pass", async () => {
