@@ -33,12 +33,15 @@ const isVersioned = (value: unknown): value is VersionedDocument =>
  * until Redis takes it, every node reloads the row after its subscription dropped (pub/sub loses
  * what was published meanwhile), and every node reads the row every {@link ANCHOR_CHECK_INTERVAL_MS}
  * in case the committing node died before publishing. Without Redis a command is refused before
- * anything is stored: a change only this node would see is not made.
+ * anything is stored: a change only this node would see is not made. The last node to stop
+ * stores where the transport is (`leave`), so a cluster started again plays on from there.
  */
 export function createClusterAnchor(
   storage: Storage,
   bus: RedisLatestBus,
   log: Logger,
+  /** How many other nodes are live, as this node last read (their metrics slices, CM2). */
+  otherNodes: () => number,
 ): ClusterAnchor {
   const channel = bus.key('transport', 'anchor');
   const load = (): Promise<VersionedDocument> =>
@@ -128,9 +131,12 @@ export function createClusterAnchor(
       });
       checkLater(onAnchor);
     },
-    // The other nodes tick from the shared anchor: storing this node's view of it would only
-    // re-anchor them. Once every node stopped, the next to start extrapolates from the last command.
-    leave: () => Promise.resolve(),
+    async leave(anchor) {
+      // Other nodes tick from the shared anchor: storing this node's view would only re-anchor
+      // them. The last node stores where the transport is, unless a command came first (TA2).
+      if (otherNodes() > 0 || !bus.connected()) return;
+      await storage.swapDocument({ ...ANCHOR_DOCUMENT, value: anchor.value }, anchor.version - 1);
+    },
     close() {
       closed = true;
       owed = null;

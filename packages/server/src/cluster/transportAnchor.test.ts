@@ -98,7 +98,8 @@ const nodeLosingOnePublish = async (cluster: { databaseUrl: string; redisUrl: st
       return Promise.reject(new BrokerError('injected: the publish was lost'));
     },
   };
-  const anchors = createClusterAnchor(storageOn(cluster.databaseUrl), lossy, silent);
+  // Node B runs beside it.
+  const anchors = createClusterAnchor(storageOn(cluster.databaseUrl), lossy, silent, () => 1);
   const limits = { maxEvents: 100, maxAgeMs: 60_000, maxBytes: 1_000_000 };
   const transport = createTransportDomain({
     broker: createMemoryBroker(limits, Date.now, encodeTextFrame),
@@ -194,16 +195,36 @@ describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2, TA3)', () =>
     }
   });
 
-  it('TA2 a node that stops leaves the shared anchor as the last command stored it', async () => {
-    const cluster = await freshCluster();
+  it('TA2 a node stopping while another runs leaves the shared anchor as the last command stored it; the last node to stop stores where the transport is', async () => {
+    const cluster = { ...(await freshCluster()), metricsRateHz: 20 };
     const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
-    await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+    const onA = await connectTestClient(wsOrigin(a, '/ws/coordinator'));
+    const onB = await connectTestClient(wsOrigin(b, '/ws/coordinator'));
+    /** Waits until a node's coordinator metrics count `clients` sockets: the live nodes' (CM1). */
+    const counts = (coordinator: TestClient, clients: number) =>
+      vi.waitFor(() => {
+        const metrics = coordinator.messages.filter((m) => m.type === 'metrics').at(-1);
+        expect(metrics?.data).toMatchObject({ connected_clients: clients });
+      }, ACROSS);
     await command(a, { type: 'seek', time_seconds: 5 });
     await command(a, { type: 'play' });
     const storage = storageOn(cluster.databaseUrl);
-    const stored = await storage.loadVersioned(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id);
+    const anchor = () => storage.loadVersioned(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id);
+    const stored = await anchor();
+    await counts(onA, 2);
     await a.stop();
-    expect(await storage.loadVersioned(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id)).toEqual(stored);
+    expect(await anchor()).toEqual(stored);
+
+    await counts(onB, 1);
+    const lastSeen = (await rawRequest(b, '/api/transport')).json?.state as TestMessage;
+    await b.stop();
+    const left = await anchor();
+    expect(left.version).toBe(stored.version + 1);
+    expect(left.value).toMatchObject({ playing: true });
+    expect(Number((left.value as TestMessage).time_seconds)).toBeGreaterThan(
+      Number(lastSeen.time_seconds),
+    );
   });
 
   it('TA2 a node started again loads the anchor committed while it was down, and ticks with the others', async () => {

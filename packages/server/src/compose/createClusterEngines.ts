@@ -52,7 +52,7 @@ export function createClusterEngines(deps: {
   const bus = createRedisLatestBus({ url: deps.redisUrl, log });
   const presence = createRedisPresenceSlices({ bus, nodeId });
   const metrics = createRedisMetricsSlices({ bus, nodeId });
-  const anchors = createClusterAnchor(storage, bus, log);
+  const anchors = createClusterAnchor(storage, bus, log, () => metrics.others().length);
   return {
     storage,
     broker,

@@ -26,9 +26,10 @@ export interface AnchorReplica {
   /** Calls `onAnchor` with anchors other nodes commit (possibly late, repeated or out of order). */
   listen(onAnchor: (anchor: VersionedDocument) => void): void;
   /**
-   * This node stops cleanly with `anchor`, its transport carried to now (rule TA2). The embedded
-   * node stores it, so that a restart plays on from there; a cluster node leaves the shared anchor
-   * to the nodes still ticking from it.
+   * This node stops cleanly with `anchor` (its transport carried to now, and the next version, as
+   * in `commit`; rule TA2). The embedded node stores it, so that a restart plays on from there; a
+   * cluster node stores it only if it is the last node (and the version is still the one before),
+   * and otherwise leaves the shared anchor to the nodes still ticking from it.
    */
   leave(anchor: VersionedDocument): Promise<void>;
 }

@@ -250,7 +250,10 @@ export function createTransportDomain(deps: {
         // An anchor never read is left as stored: defaults would overwrite it.
         if (!loaded) return;
         try {
-          await anchors.leave({ version, value: { ...at(anchor, now()), op_ids: opIds } });
+          await anchors.leave({
+            version: version + 1,
+            value: { ...at(anchor, now()), op_ids: opIds },
+          });
         } catch (error) {
           log.warn('transport.leave_failed', { error: errorMessage(error) });
         }
