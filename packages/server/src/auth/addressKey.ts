@@ -15,6 +15,24 @@ const groupsOf = (ipv6: string): number[] => {
   return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
 };
 
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) stands for, or null. */
+const mappedIpv4 = (groups: readonly number[]): string | null => {
+  const [g6 = 0, g7 = 0] = groups.slice(6);
+  return groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff
+    ? [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff].join('.')
+    : null;
+};
+
+/**
+ * One spelling per address, so that listed addresses (`TRUSTED_PROXIES`) match what sockets and
+ * proxies write: an IPv4-mapped IPv6 address as its IPv4 address, any other IPv6 address compressed
+ * in lower case, anything else (IPv4, an address with a zone id) as it is.
+ */
+export function canonicalAddress(address: string): string {
+  if (!isIPv6(address) || address.includes('%')) return address;
+  return mappedIpv4(groupsOf(address)) ?? new URL(`http://[${address}]`).hostname.slice(1, -1);
+}
+
 /**
  * The client an address counts as in the per-address limits (rules L5, A7, L7): an IPv6 address by its /64
  * (`2001:db8:0:7::/64`), since one host owns a /64 and can send from any address in it; an
@@ -27,11 +45,11 @@ export function addressKey(address: string): string {
   const bare = address.split('%', 1)[0] ?? address;
   if (!isIPv6(bare)) return address;
   const groups = groupsOf(bare);
-  const [g6 = 0, g7 = 0] = groups.slice(6);
-  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff)
-    return [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff].join('.');
-  return `${groups
-    .slice(0, IPV6_HOST_GROUPS)
-    .map((group) => group.toString(16))
-    .join(':')}::/64`;
+  return (
+    mappedIpv4(groups) ??
+    `${groups
+      .slice(0, IPV6_HOST_GROUPS)
+      .map((group) => group.toString(16))
+      .join(':')}::/64`
+  );
 }

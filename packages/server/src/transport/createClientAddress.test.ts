@@ -32,6 +32,14 @@ describe('the client address (rule L6)', () => {
     expect(addressOf(request('::ffff:203.0.113.7'))).toBe('203.0.113.7');
   });
 
+  it('L6 a trusted proxy matches however it is written: an IPv6 address in any form or case, an IPv4-mapped one as its IPv4 address', () => {
+    const spelled = createClientAddress(['0:0:0:0:0:0:0:1', '::FFFF:10.0.0.1', '2001:DB8::A']);
+    expect(spelled(request('::1', '198.51.100.1'))).toBe('198.51.100.1');
+    expect(spelled(request('10.0.0.1', '198.51.100.2'))).toBe('198.51.100.2');
+    expect(spelled(request('::ffff:10.0.0.1', '198.51.100.3'))).toBe('198.51.100.3');
+    expect(spelled(request('2001:db8::a', '198.51.100.4, 2001:0DB8:0:0::a'))).toBe('198.51.100.4');
+  });
+
   it('L6 L5 behind a trusted proxy the per-IP cap counts forwarded clients, and from any other peer the header changes nothing', async () => {
     const server = await startTestServer({
       maxConnectionsPerIp: 1,

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { canonicalAddress } from '../auth/addressKey.js';
 
-/** IPv4 peers of a dual-stack socket appear as `::ffff:a.b.c.d`; proxies are listed as `a.b.c.d`. */
+/** IPv4 peers of a dual-stack socket appear as `::ffff:a.b.c.d`: the client is `a.b.c.d`. */
 const plain = (address: string): string =>
   address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 
@@ -13,17 +14,19 @@ const plain = (address: string): string =>
 export function createClientAddress(
   trustedProxies: readonly string[],
 ): (req: IncomingMessage) => string {
-  const trusted = new Set(trustedProxies.map(plain));
+  // Compared in one spelling: a proxy may be listed, or forwarded, in any form of its address.
+  const trusted = new Set(trustedProxies.map(canonicalAddress));
+  const isTrusted = (address: string): boolean => trusted.has(canonicalAddress(address));
   return (req) => {
     const peer = plain(req.socket.remoteAddress ?? 'unknown');
     const forwarded = req.headers['x-forwarded-for'];
-    if (!trusted.has(peer) || forwarded === undefined) return peer;
+    if (!isTrusted(peer) || forwarded === undefined) return peer;
     const hops = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)
       .split(',')
       .map((hop) => plain(hop.trim()))
       .filter((hop) => hop !== '');
     let client = peer;
-    for (let i = hops.length - 1; i >= 0 && trusted.has(client); i -= 1) client = hops[i] ?? client;
+    for (let i = hops.length - 1; i >= 0 && isTrusted(client); i -= 1) client = hops[i] ?? client;
     return client;
   };
 }
