@@ -220,15 +220,22 @@ describe('DawPage against a real server', () => {
 
     await userEvent.click(loop);
     await waitFor(() => expect(loop).toBeChecked(), WAIT);
+    const serverLoop = (start: number, end: number) =>
+      waitFor(async () => {
+        const answer = await fetch(`${server().origin}/api/transport`);
+        expect(await answer.json()).toMatchObject({
+          state: { loop_enabled: true, loop_start_seconds: start, loop_end_seconds: end },
+        });
+      }, WAIT);
+    // Left for the next field, then Enter pressed in a field.
     await userEvent.clear(screen.getByLabelText('Loop end (s)'));
-    await userEvent.type(screen.getByLabelText('Loop end (s)'), '4{Enter}');
-    await waitFor(async () => {
-      const answer = await fetch(`${server().origin}/api/transport`);
-      expect(await answer.json()).toMatchObject({
-        state: { loop_enabled: true, loop_start_seconds: 2, loop_end_seconds: 4 },
-      });
-    }, WAIT);
+    await userEvent.type(screen.getByLabelText('Loop end (s)'), '4');
+    await userEvent.tab();
+    await serverLoop(2, 4);
     expect(screen.getByLabelText('Loop end (s)')).toHaveValue(4);
+    await userEvent.clear(screen.getByLabelText('Loop start (s)'));
+    await userEvent.type(screen.getByLabelText('Loop start (s)'), '1{Enter}');
+    await serverLoop(1, 4);
     await command({ enabled: false });
     other.close();
   });
