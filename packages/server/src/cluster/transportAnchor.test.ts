@@ -17,11 +17,7 @@ import {
   type TestMessage,
 } from '../test-utils/index.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
-import {
-  ANCHOR_CHECK_INTERVAL_MS,
-  ANCHOR_REPUBLISH_INTERVAL_MS,
-  createClusterAnchor,
-} from './createClusterAnchor.js';
+import { ANCHOR_CHECK_INTERVAL_MS, createClusterAnchor } from './createClusterAnchor.js';
 import { createRedisLatestBus, type RedisLatestBus } from './createRedisLatestBus.js';
 
 const engines = useClusterEngines('anchor');
@@ -295,8 +291,9 @@ describe('cluster mode: the transport anchor (PROTOCOL.md TA1, TA2, TA3)', () =>
       ok: true,
     });
     expect(a.lostPublishes()).toBe(1);
-    await onB.next((m) => m.time_seconds === 42, ANCHOR_REPUBLISH_INTERVAL_MS + 2_000);
-    expect(performance.now() - started).toBeLessThan(ANCHOR_REPUBLISH_INTERVAL_MS + 500);
+    await onB.next((m) => m.time_seconds === 42, 3_500);
+    // The name's bound as a literal: one read from the interval would follow a change to it.
+    expect(performance.now() - started).toBeLessThan(1_500);
     // Redis took the anchor (B could also have read the row), and no subscription was renewed.
     await vi.waitFor(
       () =>
