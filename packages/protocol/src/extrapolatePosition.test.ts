@@ -26,6 +26,9 @@ describe('playhead extrapolation', () => {
 
   it('C2 wraps inside an enabled loop', () => {
     const looped = { ...tick, loop_enabled: true, loop_start_seconds: 2, loop_end_seconds: 6 };
+    expect(extrapolatePosition(looped, 1_001_900)).toBeCloseTo(5.9);
+    expect(extrapolatePosition(looped, 1_002_000)).toBeCloseTo(2);
+    expect(extrapolatePosition(looped, 1_002_100)).toBeCloseTo(2.1);
     expect(extrapolatePosition(looped, 1_003_000)).toBeCloseTo(3);
   });
 });

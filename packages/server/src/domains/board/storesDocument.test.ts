@@ -22,6 +22,10 @@ describe('when an op stores its board document (PROTOCOL.md B6)', () => {
     expect(storesDocument(since, 'x'.repeat(99))).toBe(false);
     expect(storesDocument(since, 'x'.repeat(100))).toBe(true);
     expect(storesDocument(lagAfter(since, 'x'.repeat(99)), 'x')).toBe(true);
+    // Bytes of UTF-8, not characters: 50 two-byte characters are the last 100 bytes.
+    expect(storesDocument(since, 'é'.repeat(49))).toBe(false);
+    expect(storesDocument(since, 'é'.repeat(50))).toBe(true);
+    expect(storesDocument(lagAfter(since, 'é'.repeat(49)), 'xx')).toBe(true);
   });
 
   it(`B6 an op stores the document as the ${DOCUMENT_EVERY_EVENTS}th event after it, and as the board's first event`, () => {
