@@ -76,6 +76,9 @@ describe('overload', () => {
     expect((await rawRequest(server, '/health')).status).toBe(200);
     first[0]?.ws.close();
     await vi.waitFor(async () => expect((await upgrade('127.0.0.3')).status).toBe(101));
+    // The closed socket's address has its slot back too.
+    first[1]?.ws.close();
+    await vi.waitFor(async () => expect((await upgrade('127.0.0.1')).status).toBe(101));
     report('L5', {
       max_connections: 6,
       max_per_ip: 3,
