@@ -10,6 +10,7 @@ import { createLogger, type LogFields } from '../log/createLogger.js';
 import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { rawHttp } from '../reliability/rawHttp.js';
+import { openRawWebSocket } from '../test-utils/openRawWebSocket.js';
 import {
   attachTestServer,
   connectTestClient,
@@ -101,6 +102,18 @@ describe('createLivelineServer', () => {
     await vi.waitFor(() => expect(liveline.state).toBe('stopped'));
     expect(errors).toEqual(['server.auth_required']);
     expect((await rawRequest({ origin }, '/health')).status).toBe(404);
+  });
+
+  it('A1 a host server that moves from loopback to beyond it answers no Liveline route at once, while Liveline still drains a socket that never answers its close', async () => {
+    const hostApp = createServer((_req, res) => res.writeHead(404).end());
+    const { liveline, origin } = await attachTestServer(hostApp);
+    const held = await openRawWebSocket(origin, '/ws/transport/clock', { Origin: origin });
+    const { port } = hostApp.address() as AddressInfo;
+    hostApp.close();
+    await new Promise<void>((resolve) => hostApp.listen(port, '0.0.0.0', resolve));
+    expect((await rawRequest({ origin }, '/health')).status).toBe(404);
+    expect(liveline.state).toBe('draining');
+    expect((await held.closeFrame).code).toBe(1012);
   });
 
   it('A1 attach on a host server beyond loopback serves with insecureNoAuth', async () => {
