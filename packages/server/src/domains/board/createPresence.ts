@@ -85,14 +85,13 @@ export function createPresence(
   return {
     room,
     set(boardId, clientId, name) {
-      let people = boards.get(boardId);
-      // A socket that closed before its join completed leaves a board it never joined.
-      if (!people && name === null) return;
-      if (!people) boards.set(boardId, (people = new Map<string, string>()));
+      const people = boards.get(boardId) ?? new Map<string, string>();
       if (name === null ? !people.delete(clientId) : people.get(clientId) === name) return;
       if (name !== null) people.set(clientId, name);
-      // An empty board is forgotten; its next summary (count 0) needs no entry.
-      else if (people.size === 0) boards.delete(boardId);
+      // Only boards with people are kept: an empty one's summary (count 0) needs no entry, and a
+      // socket that closed before its join completed leaves nothing behind.
+      if (people.size > 0) boards.set(boardId, people);
+      else boards.delete(boardId);
       changedHere.add(boardId);
       flush(boardId);
     },
