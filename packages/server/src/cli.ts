@@ -88,7 +88,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (command === 'doctor')
-    return subcommand('doctor', DOCTOR_USAGE, parseDoctorArgs(rest), doctor);
+    return subcommand('doctor', DOCTOR_USAGE, parseDoctorArgs(rest, process.env), doctor);
   if (command === 'backup')
     return subcommand('backup', BACKUP_USAGE, parseBackupArgs(rest, process.env), backup);
   if (command === 'token')

@@ -61,4 +61,12 @@ describe('toOrigin', () => {
     expect(toOrigin('wss://a')).toBe('https://a');
     expect(toOrigin('127.0.0.1:8000')).toBe('http://127.0.0.1:8000');
   });
+
+  it('takes the token from LIVELINE_TOKEN, so it stays out of ps and the shell history; --token wins', () => {
+    const fromEnv = parseDoctorArgs([], { LIVELINE_TOKEN: 'from-env' });
+    expect(fromEnv).toMatchObject({ ok: true, options: { token: 'from-env' } });
+    const given = parseDoctorArgs(['--token', 'given'], { LIVELINE_TOKEN: 'from-env' });
+    expect(given).toMatchObject({ ok: true, options: { token: 'given' } });
+    expect(parseDoctorArgs([], { LIVELINE_TOKEN: '' })).not.toHaveProperty('options.token');
+  });
 });

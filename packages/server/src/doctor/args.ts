@@ -16,8 +16,9 @@ Liveline route table, and explains each failure.
   --json              print one JSON document and nothing else
   --timeout <ms>      deadline per route for the upgrade and first message (default ${DEFAULT_TIMEOUT_MS})
   --origin <origin>   Origin header to send (default: none directly, the proxy's origin via it)
-  --token <token>     token for a server with auth on (default: none); auth failures are named:
-                      missing, expired, invalid or out of scope
+  --token <token>     token for a server with auth on (default: LIVELINE_TOKEN, which keeps it
+                      out of ps and the shell history); auth failures are named: missing,
+                      expired, invalid or out of scope
   -h, --help          show this help
 
 Exit code: 0 when every route works on every target, 1 when one does not, 2 on a usage error.
@@ -34,8 +35,11 @@ export type DoctorArgs =
     }
   | { readonly ok: false; readonly error: string };
 
-/** Parses the arguments after `liveline doctor`; never throws. */
-export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
+/**
+ * Parses the arguments after `liveline doctor`, with the token from `env` (`LIVELINE_TOKEN`)
+ * unless `--token` gives one; never throws.
+ */
+export function parseDoctorArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): DoctorArgs {
   const parsed = parseCommandLine(argv, {
     via: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -56,6 +60,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
     if (!/^\d+$/.test(values.timeout) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS)
       return { ok: false, error: `--timeout expects milliseconds from 1 to ${MAX_TIMEOUT_MS}` };
   }
+  const token = values.token ?? env.LIVELINE_TOKEN;
   try {
     const server = toOrigin(positionals[0] ?? DEFAULT_SERVER_URL);
     const via = values.via === undefined ? null : toOrigin(values.via);
@@ -70,7 +75,7 @@ export function parseDoctorArgs(argv: readonly string[]): DoctorArgs {
         via,
         timeoutMs,
         origin,
-        ...(values.token !== undefined && { token: values.token }),
+        ...(token !== undefined && token !== '' && { token }),
       },
     };
   } catch (error) {

@@ -1,7 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/mintToken.js';
-import { startTestServer } from '../test-utils/index.js';
+import { onTestCleanup, startTestServer } from '../test-utils/index.js';
 import { runDoctor } from './doctor.js';
+import { formatJson, formatReport } from './report.js';
 
 const SECRET = 'doctor-test-secret-of-32-bytes-or-more';
 const ALL = 'board:*:write transport:*:control workflow:*:read monitor:*:read';
@@ -36,5 +39,20 @@ describe('liveline doctor --token', () => {
       expect.stringMatching(/out of scope \(token lacks transport:\*:read\)/),
     );
     expect(outOfScope.every((cause) => !cause.includes('authentication failed'))).toBe(true);
+  });
+
+  it('the report and its JSON never contain the token, even when a proxy echoes it back', async () => {
+    const echo = createServer((req, res) => {
+      res.writeHead(400, { 'Content-Type': 'text/plain' });
+      res.end(`authorization: ${req.headers.authorization ?? ''}\nhost: ${req.headers.host ?? ''}`);
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    onTestCleanup(() => new Promise((resolve) => echo.close(resolve)));
+    const token = await mintToken(SECRET, { sub: 'ops', scope: ALL, ttlSeconds: 60 });
+    const origin = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+    const report = await runDoctor({ server: origin, token });
+    expect(report.checks.some((c) => c.cause?.includes('authorization: Bearer'))).toBe(true);
+    expect(formatReport(report)).not.toContain(token.slice(0, 20));
+    expect(formatJson(report)).not.toContain(token.slice(0, 20));
   });
 });

@@ -109,10 +109,21 @@ function readBody(res: IncomingMessage): Promise<string> {
   });
 }
 
-const answerOf = (res: IncomingMessage, body: string): HttpAnswer => ({
+/**
+ * `text` with every copy of the probe's token replaced: a proxy that echoes the request (its
+ * `Authorization`) must not put the token into a report that gets pasted into an issue.
+ */
+const redact = (text: string, token: string | null | undefined): string =>
+  token ? text.replaceAll(token, '<token>') : text;
+
+const answerOf = (
+  res: IncomingMessage,
+  body: string,
+  token: string | null | undefined,
+): HttpAnswer => ({
   status: res.statusCode ?? 0,
   contentType: res.headers['content-type'] ?? null,
-  body,
+  body: redact(body, token),
 });
 
 /**
@@ -183,7 +194,13 @@ export function probeWebSocket(url: string, options: ProbeOptions = {}): Promise
     });
     socket.on('close', (code, reason) => {
       if (upgradeMs === null) return; // a failed handshake is reported by 'error' or the deadline
-      settle({ kind: 'closed', ms: elapsed(), upgradeMs, code, reason: reason.toString('utf8') });
+      settle({
+        kind: 'closed',
+        ms: elapsed(),
+        upgradeMs,
+        code,
+        reason: redact(reason.toString('utf8'), options.token),
+      });
     });
     socket.on('error', (error) => {
       const code = errorCode(error);
@@ -204,7 +221,7 @@ export function probeWebSocket(url: string, options: ProbeOptions = {}): Promise
     socket.on('unexpected-response', (_req: ClientRequest, res: IncomingMessage) => {
       const ms = elapsed();
       void readBody(res).then((body) =>
-        settle({ kind: 'rejected', ms, answer: answerOf(res, body) }),
+        settle({ kind: 'rejected', ms, answer: answerOf(res, body, options.token) }),
       );
     });
   });
@@ -238,7 +255,7 @@ export function probeHttp(url: string, options: ProbeOptions = {}): Promise<Http
     req.on('response', (res) => {
       const ms = elapsed();
       void readBody(res).then((body) =>
-        settle({ kind: 'answered', ms, answer: answerOf(res, body) }),
+        settle({ kind: 'answered', ms, answer: answerOf(res, body, options.token) }),
       );
     });
     req.on('error', (error) => {
