@@ -3,6 +3,7 @@ import { parse, workflowSchema, type Workflow } from '@liveline/protocol';
 import { expect } from 'vitest';
 import { createBuiltinStage, type BuiltinStageName } from '../domains/workflow/builtinStages.js';
 import type { Stage } from '../domains/workflow/Stage.js';
+import type { Storage } from '../storage/Storage.js';
 import { connectWsClient } from '../reliability/connectWsClient.js';
 import { createFailingStorage, type FailingStorage } from './failingStorage.js';
 import { rawRequest, startTestServer } from './index.js';
@@ -113,3 +114,32 @@ export async function storageWithRuns(ids: readonly string[]): Promise<FailingSt
   await server.stop();
   return storage;
 }
+
+/** A stage that hands the test its progress reporter once it runs, and ends when its signal aborts. */
+export function reportingStage(): {
+  stage: Stage;
+  running: Promise<(progress: number) => void>;
+  aborted: Promise<void>;
+} {
+  let run = (_report: (progress: number) => void): void => undefined;
+  let abort = (): void => undefined;
+  const running = new Promise<(progress: number) => void>((resolve) => (run = resolve));
+  const aborted = new Promise<void>((resolve) => (abort = resolve));
+  const stage: Stage = {
+    run: (_input, _previous, signal, report) =>
+      new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          reject(new Error('stage aborted'));
+          abort();
+        });
+        run(report);
+      }),
+  };
+  return { stage, running, aborted };
+}
+
+/** The types of the events stored in a run's room, in order. */
+export const storedTypes = async (storage: Storage, id: string) =>
+  (await storage.readEvents(`workflow:${id}`, 0, 100)).map(
+    (entry) => (JSON.parse(entry.frame) as { type: string }).type,
+  );

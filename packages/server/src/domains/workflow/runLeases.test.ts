@@ -11,7 +11,9 @@ import {
 import {
   getWorkflow,
   heldStage,
+  reportingStage,
   storageWithRuns,
+  storedTypes,
   waitForStatus,
 } from '../../test-utils/workflows.js';
 import { RESUME_LIMIT } from './createTakeover.js';
@@ -20,35 +22,6 @@ import type { Stage } from './Stage.js';
 const IDEA = 'A kite escapes. It crosses the town. A child catches it at sunset.';
 const HOUR_MS = 3_600_000;
 const never: Stage = { run: () => new Promise(() => undefined) };
-
-/** A stage that hands the test its progress reporter once it runs, and ends when its signal aborts. */
-function reportingStage(): {
-  stage: Stage;
-  running: Promise<(progress: number) => void>;
-  aborted: Promise<void>;
-} {
-  let run = (_report: (progress: number) => void): void => undefined;
-  let abort = (): void => undefined;
-  const running = new Promise<(progress: number) => void>((resolve) => (run = resolve));
-  const aborted = new Promise<void>((resolve) => (abort = resolve));
-  const stage: Stage = {
-    run: (_input, _previous, signal, report) =>
-      new Promise((_resolve, reject) => {
-        signal.addEventListener('abort', () => {
-          reject(new Error('stage aborted'));
-          abort();
-        });
-        run(report);
-      }),
-  };
-  return { stage, running, aborted };
-}
-
-/** The types of the events stored in a run's room, in order. */
-const storedTypes = async (storage: FailingStorage, id: string) =>
-  (await storage.readEvents(`workflow:${id}`, 0, 100)).map(
-    (entry) => (JSON.parse(entry.frame) as { type: string }).type,
-  );
 
 /**
  * A server with 300 ms leases on a failing storage (which the server may see through `wrap`),

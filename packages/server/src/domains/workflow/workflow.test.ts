@@ -7,7 +7,15 @@ import {
   startTestServer,
   wsOrigin,
 } from '../../test-utils/index.js';
-import { getWorkflow, heldStage, waitForStatus } from '../../test-utils/workflows.js';
+import { createFailingStorage } from '../../test-utils/failingStorage.js';
+import {
+  getWorkflow,
+  heldStage,
+  reportingStage,
+  storedTypes,
+  waitForStatus,
+} from '../../test-utils/workflows.js';
+import type { Storage } from '../../storage/Storage.js';
 import { StageFailedError, type Stage } from './Stage.js';
 
 const IDEA =
@@ -86,6 +94,40 @@ describe('Idea2Video pipeline', () => {
     expect((await rawRequest(server, '/api/workflows/c1/cancel', { method: 'POST' })).status).toBe(
       409,
     );
+  });
+
+  it("W3 a run's end is its last stored event: progress the run reported behind a cancel on its owner, in the room's turn, is not stored after workflow.cancelled", async () => {
+    const inner = createFailingStorage();
+    let cancelling = (): void => undefined;
+    const cancelStoring = new Promise<void>((resolve) => (cancelling = resolve));
+    let open = (): void => undefined;
+    const held = new Promise<void>((resolve) => (open = resolve));
+    // The cancel's append waits in the room's turn until the test queued progress behind it.
+    const storage: Storage = {
+      ...inner,
+      append: async (request) => {
+        if (request.frame.includes('"workflow.cancelled"')) {
+          cancelling();
+          await held;
+        }
+        return inner.append(request);
+      },
+    };
+    const { stage, running } = reportingStage();
+    const server = await startTestServer({ storage, stages: { script: stage } });
+    await rawRequest(server, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    const report = await running;
+    const cancel = rawRequest(server, '/api/workflows/run/cancel', { method: 'POST' });
+    await cancelStoring;
+
+    report(50);
+    open();
+    expect((await cancel).status).toBe(200);
+    // A watcher's snapshot is taken in the room's turn, after every append queued before it.
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/run'));
+    await watcher.next('snapshot');
+
+    expect((await storedTypes(inner, 'run')).at(-1)).toBe('workflow.cancelled');
   });
 
   it('W1 a failing stage marks the workflow failed with the stage and reason', async () => {
