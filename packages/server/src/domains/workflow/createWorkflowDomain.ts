@@ -2,27 +2,19 @@ import {
   parse,
   type CreateWorkflowRequest,
   workflowSchema,
-  applyWorkflowEvent,
   type StageName,
   type Workflow,
-  type WorkflowEvent,
 } from '@liveline/protocol';
-import { encodeMessage } from '../../encodeMessage.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
 import type { LeaseFence, Storage } from '../../storage/Storage.js';
 import { domainFailure, type DomainFailure } from '../DomainFailure.js';
-import {
-  fencedOut,
-  isFenced,
-  type Append,
-  type AppendOutcome,
-  type EventLog,
-} from '../createEventLog.js';
+import type { EventLog } from '../createEventLog.js';
 import { createCoordinatorPublisher } from './createCoordinatorPublisher.js';
 import { createHeldRuns, parseStoredWorkflow } from './createHeldRuns.js';
 import { createRunOwnership, fenceOf } from './createRunOwnership.js';
+import { createRunWriter } from './createRunWriter.js';
 import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
 import { createUnfinishedRunCap } from './createUnfinishedRunCap.js';
@@ -43,11 +35,6 @@ const idTaken = (id: string): DomainFailure =>
 
 /** The answer to a start while the node stops: it takes no run any more (rule WL4). */
 const stopping = domainFailure('unavailable', 'the server is stopping; start the run again');
-
-/** A run's lease was lost to another node: its work stops without writing (rule WL2). */
-class LeaseLostError extends Error {
-  override readonly name = 'LeaseLostError';
-}
 
 /**
  * Creates the coordinator, which owns the workflow rooms, the agents' latest rooms (published at
@@ -106,75 +93,10 @@ export function createWorkflowDomain(deps: {
       broker.subscriberCount(room(id)) > 0,
   });
 
-  /** Stops a run another node took, without writing anything more (rule WL2). */
-  const lose = (id: string): void => {
-    log.warn('workflow.lease_lost', { workflow_id: id });
-    ownership.drop(id);
-    running.get(id)?.abort(new LeaseLostError(`workflow ${id} is owned by another node now`));
-  };
+  const writer = createRunWriter({ events, runs, ownership, running, log, room });
+  const { commit, holds, lose } = writer;
   /** Brings a run another node writes up to storage, in its room's turn. */
   const follow = (id: string): Promise<boolean> => events.inTurn(room(id), () => runs.refresh(id));
-
-  /** Builds, reduces (once), stores and publishes an event; keeps the workflow it produces. */
-  const appendEvent = (
-    append: Append,
-    id: string,
-    event: UnnumberedWorkflowEvent,
-    fence: LeaseFence | undefined,
-  ): Promise<AppendOutcome<WorkflowEvent>> => {
-    let next: Workflow | null = null;
-    return append<WorkflowEvent>({
-      ...runs.follower(id),
-      ...(fence && { fence }),
-      build(position) {
-        // A run that ended on another node (a cancel) takes no more events, and stops here.
-        const workflow = runs.get(id);
-        if (event.type === 'workflow.created' || !workflow || !isTerminal(workflow))
-          return { ...event, ...position };
-        running.get(id)?.abort(new Error(`workflow ${id} is already ${workflow.status}`));
-        return domainFailure('conflict', `workflow "${id}" is already ${workflow.status}`, 'id');
-      },
-      serialize: (numbered) => encodeMessage('workflow', numbered),
-      reduce(numbered) {
-        next = applyWorkflowEvent(runs.get(id), numbered);
-        return next ? [{ kind: 'workflow', id, value: next }] : [];
-      },
-      apply: () => {
-        if (next) runs.hold(id, next);
-      },
-    });
-  };
-
-  /** Whether this node still holds exactly the lease `fence` names (not a newer one of its own). */
-  const holds = (fence: LeaseFence): boolean => ownership.fence(fence.runId)?.token === fence.token;
-
-  /**
-   * Stores and publishes an event, fenced with the lease the writer ran the run under, or unfenced
-   * for a write that needs no ownership (a cancel on a node that does not own the run); answers why
-   * not. A write under a lease this node no longer holds is refused like one storage fenced (WL3):
-   * the events a run queued before it lost its lease must not follow the first refusal unfenced.
-   */
-  const commit = async (
-    id: string,
-    event: UnnumberedWorkflowEvent,
-    fence: LeaseFence | undefined,
-  ): Promise<DomainFailure | null> => {
-    const outcome = await events.inTurn(room(id), (append) =>
-      fence && !holds(fence)
-        ? Promise.resolve(fencedOut(room(id)))
-        : appendEvent(append, id, event, fence),
-    );
-    if (!('ok' in outcome)) return null;
-    if (isFenced(outcome)) {
-      if (fence && holds(fence)) lose(id);
-    } else if (outcome.error.code !== 'conflict')
-      log.error('workflow.persist_failed', {
-        workflow_id: id,
-        event: event.type,
-        error: outcome.error.message,
-      });
-    return outcome;
-  };
 
   /** Releases the lease of a run that ended and no longer runs here (rule WL4). */
   const releaseEnded = (id: string): void => {
@@ -262,14 +184,14 @@ export function createWorkflowDomain(deps: {
       await runs.refresh(id);
       if (runs.get(id)) return exists;
       const workflow = newWorkflow(request, id, now(), deps.stages);
-      const stored = await appendEvent(
+      const stored = await writer.append(
         append,
         id,
         { type: 'workflow.created', data: { workflow_id: id, workflow } },
         fence,
       );
       if ('ok' in stored) return stored;
-      const queued = await appendEvent(
+      const queued = await writer.append(
         append,
         id,
         {
