@@ -35,16 +35,54 @@ import { encodeTextFrame } from '../transport/wireFrame.js';
 
 const engines = useClusterEngines('faults');
 
-/** Two nodes on a fresh database and the shared Redis, each with a client on board `board`. */
-const twoNodes = async (board: string) => {
+/**
+ * Two nodes on a fresh database and the shared Redis, each with a client on board `board`; node A
+ * on `brokerOfA` when given.
+ */
+const twoNodes = async (board: string, brokerOfA?: Broker) => {
   const cluster = await engines.freshCluster();
-  const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+  const a = await startTestServer({
+    ...cluster,
+    nodeId: 'node-a',
+    ...(brokerOfA && { broker: brokerOfA }),
+  });
   const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
   const onA = await connectTestClient(wsOrigin(a, `/ws/connect?board_id=${board}`));
   const onB = await connectTestClient(wsOrigin(b, `/ws/connect?board_id=${board}`));
   await onA.next('snapshot');
   await onB.next('snapshot');
   return { a, b, onA, onB };
+};
+
+/**
+ * A node's broker on the shared Redis whose publishes, and seeds, fail while `fault.publishes`,
+ * and `fault.seeds`, are set (injected faults between storing and publishing); `fault.refusedSeeds`
+ * counts the seeds it refused.
+ */
+const faultyBroker = async () => {
+  const redisBroker = createRedisBroker({
+    url: engines.redis.url,
+    limits: { maxEvents: 1000, maxBytes: 1 << 20, maxAgeMs: 600_000 },
+    now: () => Date.now(),
+    encode: encodeTextFrame,
+    log: createLogger('silent'),
+  });
+  onTestCleanup(() => redisBroker.close());
+  await redisBroker.ready;
+  const fault = { publishes: false, seeds: false, refusedSeeds: 0 };
+  const broker: Broker = {
+    ...redisBroker,
+    publish: (room, position, frame) =>
+      fault.publishes
+        ? Promise.reject(new BrokerError('publish failed: injected'))
+        : redisBroker.publish(room, position, frame),
+    seed(room, seed) {
+      if (!fault.seeds) return redisBroker.seed(room, seed);
+      fault.refusedSeeds += 1;
+      return Promise.reject(new BrokerError('seed failed: injected'));
+    },
+  };
+  return { broker, fault };
 };
 
 /** The card ids a client saw created, in the order it saw them. */
@@ -203,38 +241,31 @@ describe('cluster faults', () => {
   });
 
   it("an acked write whose publish failed reaches every node's clients once the broker takes publishes again, without another write", async () => {
-    const cluster = await engines.freshCluster();
-    // Node A's publishes fail on demand (an injected fault between storing and publishing).
-    const redisBroker = createRedisBroker({
-      url: cluster.redisUrl,
-      limits: { maxEvents: 1000, maxBytes: 1 << 20, maxAgeMs: 600_000 },
-      now: () => Date.now(),
-      encode: encodeTextFrame,
-      log: createLogger('silent'),
-    });
-    onTestCleanup(() => redisBroker.close());
-    await redisBroker.ready;
-    let failing = false;
-    const broker: Broker = {
-      ...redisBroker,
-      publish: (room, position, frame, options) =>
-        failing
-          ? Promise.reject(new BrokerError('publish failed: injected'))
-          : redisBroker.publish(room, position, frame, options),
-    };
-    const a = await startTestServer({ ...cluster, nodeId: 'node-a', broker });
-    const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
-    const onA = await connectTestClient(wsOrigin(a, '/ws/connect?board_id=unpublished'));
-    const onB = await connectTestClient(wsOrigin(b, '/ws/connect?board_id=unpublished'));
-    await onA.next('snapshot');
-    await onB.next('snapshot');
-    failing = true;
+    const { broker, fault } = await faultyBroker();
+    const { onA, onB } = await twoNodes('unpublished', broker);
+    fault.publishes = true;
     createCard(onA, 'stored');
     expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'stored', duplicate: false });
     expect(createdSeen(onB)).toEqual([]);
-    failing = false;
+    fault.publishes = false;
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['stored']), ACROSS);
     await vi.waitFor(() => expect(createdSeen(onA)).toEqual(['stored']), ACROSS);
+  });
+
+  it("an acked write whose publish failed reaches the other nodes' clients when its node stops during a broker blip, without another write", async () => {
+    const { broker, fault } = await faultyBroker();
+    const { a, onA, onB } = await twoNodes('stopping', broker);
+    fault.publishes = fault.seeds = true;
+    createCard(onA, 'stored');
+    expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'stored', duplicate: false });
+
+    const refusedBefore = fault.refusedSeeds;
+    const stopped = a.stop();
+    // The blip ends once the stopping node's seed was refused.
+    await vi.waitFor(() => expect(fault.refusedSeeds).toBeGreaterThan(refusedBefore), ACROSS);
+    fault.publishes = fault.seeds = false;
+    await stopped;
+    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['stored']), ACROSS);
   });
 
   it('FLUSHALL, then CLIENT KILL TYPE pubsub: nothing acked is lost, a join right after the flush is served, and every client converges in one order', async () => {

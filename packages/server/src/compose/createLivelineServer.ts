@@ -197,11 +197,12 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
 
   /** Stops everything but the sockets (the drain handles those) and the listening server. */
   const release = async (): Promise<void> => {
-    events.stop();
     await transport.stop();
     gateway.close();
     mount?.unmount();
     await workflows.stop();
+    // Last: the runs' hand-overs above append too, and their publishes may fail.
+    await events.stop();
   };
 
   const drain = async (): Promise<void> => {

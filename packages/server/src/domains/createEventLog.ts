@@ -81,8 +81,11 @@ export interface EventLog {
    * none (a flushed or restarted Redis), so that a join is served whole.
    */
   refresh(room: string, follower: RoomFollower): Promise<void>;
-  /** Stops retrying publishes that failed. */
-  stop(): void;
+  /**
+   * Stops retrying publishes that failed, after a last few attempts (at most 2 s) for the rooms
+   * still owed.
+   */
+  stop(): Promise<void>;
   /**
    * The position of the newest event the domain applied in memory: a snapshot's (rule R2). Throws
    * a {@link RoomNotOpenError} for a room not open here (never opened, released or forgotten).

@@ -3,6 +3,13 @@ import type { Logger } from '../log/createLogger.js';
 
 /** How often rooms whose publish failed are seeded again, in ms. */
 const REPUBLISH_INTERVAL_MS = 1_000;
+/**
+ * How long a stop keeps seeding the rooms still owed, in ms: a node stopped during a broker blip
+ * (a deploy) would otherwise leave their events out of the broker until the room's next write.
+ */
+const STOP_BUDGET_MS = 2_000;
+/** The pause between two of a stop's attempts, in ms. */
+const STOP_RETRY_MS = 100;
 
 /** Rooms with stored events the broker may lack, seeded again until it has them. */
 export interface Republisher {
@@ -11,9 +18,15 @@ export interface Republisher {
    * was lost (it may have stored an event nobody published).
    */
   add(room: string): void;
-  /** Forgets every room and stops retrying. */
-  stop(): void;
+  /**
+   * Stops retrying: seeds the rooms still owed for up to {@link STOP_BUDGET_MS} first, then
+   * forgets every room (logged when some are left).
+   */
+  stop(): Promise<void>;
 }
+
+const pause = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Creates a {@link Republisher}: every second, while some room is owed, `reseed` copies each such
@@ -27,7 +40,9 @@ export function createRepublisher(
 ): Republisher {
   const owed = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
+  let stopping = false;
   const later = (): void => {
+    if (stopping) return;
     timer ??= setTimeout(() => {
       timer = null;
       void retry();
@@ -46,15 +61,25 @@ export function createRepublisher(
     }
     if (owed.size > 0 && timer === null) later();
   };
+  const lastAttempts = async (deadline: number): Promise<void> => {
+    while (owed.size > 0 && performance.now() < deadline) {
+      await retry();
+      if (owed.size > 0) await pause(STOP_RETRY_MS);
+    }
+  };
   return {
     add(room) {
       owed.add(room);
       later();
     },
-    stop() {
-      owed.clear();
+    async stop() {
+      stopping = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      // A reseed may wait on the room's turn or on storage's timeout: the budget bounds the stop.
+      await Promise.race([lastAttempts(performance.now() + STOP_BUDGET_MS), pause(STOP_BUDGET_MS)]);
+      if (owed.size > 0) log.warn('event_log.republish_abandoned', { rooms: owed.size });
+      owed.clear();
     },
   };
 }
