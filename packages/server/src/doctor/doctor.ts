@@ -1,4 +1,4 @@
-import { WS_ROUTE_NAMES, routePath, routes, type WsRouteName } from '@liveline/protocol';
+import { CloseCode, WS_ROUTE_NAMES, routePath, routes, type WsRouteName } from '@liveline/protocol';
 import {
   diagnoseHealth,
   diagnoseWs,
@@ -6,7 +6,13 @@ import {
   type Diagnosis,
   type Target,
 } from './diagnose.js';
-import { DEFAULT_TIMEOUT_MS, probeHttp, probeWebSocket, type ProbeOptions } from './probe.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  probeHttp,
+  probeWebSocket,
+  type ProbeOptions,
+  type WsProbeResult,
+} from './probe.js';
 
 /** Where `liveline doctor` looks when no URL is given: `pnpm start`'s default. */
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:8000';
@@ -85,6 +91,11 @@ export const samplePath = (name: WsRouteName): string => pathWithSample(name, ro
 
 const toWs = (origin: string): string => origin.replace(/^http/, 'ws');
 
+/** Whether a probe's token was refused as missing, expired or invalid (rule A7), by status or close code. */
+const tokenRefused = (result: WsProbeResult): boolean =>
+  (result.kind === 'rejected' && result.answer.status === 401) ||
+  (result.kind === 'closed' && result.code === CloseCode.Unauthorized);
+
 /**
  * Checks `GET /health` and a real handshake plus first message on every WebSocket route of the
  * table, directly and (when `via` is given) through the dev proxy, and diagnoses each failure.
@@ -101,17 +112,34 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   ];
   const healthPath = routes.health.path;
 
-  // Every probe runs at once: the whole run takes about one deadline, whatever the route count.
+  const token = options.token ?? null;
+  // A7 blocks an address after 10 failed verifications, and a run sends the token once per route
+  // and target: it goes out once first, and a refusal of it stands for every route, so a bad token
+  // costs one verification and the report names its cause, not the block.
+  const firstUrl = `${toWs(server)}${samplePath('clock')}`;
+  const first =
+    token === null
+      ? null
+      : probeWebSocket(firstUrl, { timeoutMs, origin: options.origin ?? null, token, ...clock });
+  const probeRoute = async (url: string, probe: ProbeOptions): Promise<WsProbeResult> => {
+    if (first === null) return probeWebSocket(url, probe);
+    const firstResult = await first;
+    if (url === firstUrl && probe.origin === (options.origin ?? null)) return firstResult;
+    return tokenRefused(firstResult) ? firstResult : probeWebSocket(url, probe);
+  };
+
+  // Every probe runs at once (after the token's first, when there is one): the whole run takes
+  // about one deadline, whatever the route count.
   const runs = await Promise.all(
     targets.map(async ({ target, base, origin }) => {
-      const probe: ProbeOptions = { timeoutMs, origin, token: options.token ?? null, ...clock };
+      const probe: ProbeOptions = { timeoutMs, origin, token, ...clock };
       const [health, routeList, sockets] = await Promise.all([
         probeHttp(`${base}${healthPath}`, { timeoutMs, ...clock }),
         probeHttp(`${base}${routes.routeList.path}`, { timeoutMs, ...clock }),
         Promise.all(
           WS_ROUTE_NAMES.map(async (name) => {
             const url = `${toWs(base)}${samplePath(name)}`;
-            return { name, url, result: await probeWebSocket(url, probe) };
+            return { name, url, result: await probeRoute(url, probe) };
           }),
         ),
       ]);

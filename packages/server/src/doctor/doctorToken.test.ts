@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WS_ROUTE_NAMES } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/mintToken.js';
 import { onTestCleanup, startTestServer } from '../test-utils/index.js';
@@ -54,5 +55,28 @@ describe('liveline doctor --token', () => {
     expect(report.checks.some((c) => c.cause?.includes('authorization: Bearer'))).toBe(true);
     expect(formatReport(report)).not.toContain(token.slice(0, 20));
     expect(formatJson(report)).not.toContain(token.slice(0, 20));
+  });
+
+  it('A7 a refused token is verified once per run, so checking every route directly and through a proxy never trips the failure limit', async () => {
+    const refusals: string[] = [];
+    const quiet = () => undefined;
+    const logger = {
+      debug: quiet,
+      info: quiet,
+      error: quiet,
+      warn: (e: string) => refusals.push(e),
+    };
+    const server = await startTestServer({ authSecret: SECRET, logger });
+    const good = await mintToken(SECRET, { sub: 'ops', scope: ALL, ttlSeconds: 60 });
+    const report = await runDoctor({
+      server: server.origin,
+      via: server.origin,
+      token: `${good.slice(0, -4)}AAAA`,
+    });
+    const failed = report.checks.filter((c) => !c.ok);
+    expect(failed).toHaveLength(WS_ROUTE_NAMES.length * 2);
+    for (const check of failed)
+      expect(check.cause).toMatch(/authentication failed \(token signature is invalid\)/);
+    expect(refusals.filter((e) => e === 'auth.refused')).toHaveLength(1);
   });
 });
