@@ -116,7 +116,11 @@ describe('HTTP rate limit', () => {
     // (refused, O6), a rebinding page, a form post.
     const followed = () =>
       rawRequest(server, '/api/workflows', {
-        headers: { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' },
+        headers: {
+          'Sec-Fetch-Site': 'cross-site',
+          'Sec-Fetch-Mode': 'navigate',
+          'Sec-Fetch-Dest': 'document',
+        },
       });
     const img = () =>
       rawRequest(server, '/api/workflows', {

@@ -94,7 +94,7 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
       expect(await statusesFrom(origin), origin).toEqual([403, 403]);
   });
 
-  it("O6 a read another site's page makes the browser send (Sec-Fetch-Site: cross-site, not a navigation) is 403; a navigation, a same-site read, an allowed origin's read and curl pass, and an upgrade is judged by its Origin alone", async () => {
+  it("O6 a read another site's page makes the browser send (Sec-Fetch-Site: cross-site, not a top-level navigation) is 403, a frame's navigation too; a link followed, a same-site read, an allowed origin's read and curl pass, and an upgrade is judged by its Origin alone", async () => {
     const server = await startTestServer({ allowedOrigins: ['http://127.0.0.1:5999'] });
     const read = (headers: Record<string, string>) =>
       rawRequest(server, '/api/workflows', { headers });
@@ -105,9 +105,15 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
     expect(errorOf(refused.json)).toMatchObject({ field: 'origin' });
     expect(errorOf(refused.json).message).toContain('Sec-Fetch-Site: cross-site');
     expect((await read({ ...img, Origin: EVIL, 'Sec-Fetch-Mode': 'cors' })).status).toBe(403);
+    const framed = { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' };
+    expect((await read({ ...framed, 'Sec-Fetch-Dest': 'iframe' })).status).toBe(403);
 
     const passing: Record<string, string>[] = [
-      { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate' },
+      {
+        'Sec-Fetch-Site': 'cross-site',
+        'Sec-Fetch-Mode': 'navigate',
+        'Sec-Fetch-Dest': 'document',
+      },
       { 'Sec-Fetch-Site': 'same-site', 'Sec-Fetch-Mode': 'no-cors' },
       { 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'cors' },
       { 'Sec-Fetch-Site': 'none', 'Sec-Fetch-Mode': 'navigate' },

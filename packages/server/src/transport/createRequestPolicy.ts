@@ -95,11 +95,15 @@ export function createRequestPolicy(options: RequestPolicyOptions): RequestPolic
         );
       // Without CORS headers (O7 gives them to allowed origins only) another site's page cannot
       // read an answer, but it can still tell answers apart (an <img>'s onload, a timing):
-      // refused, its page learns nothing (rule O6).
+      // refused, its page learns nothing (rule O6). A link followed is a top-level navigation; a
+      // frame's navigates too, but its page would show the answer inside its own.
+      const followedLink =
+        req.headers['sec-fetch-mode'] === 'navigate' &&
+        req.headers['sec-fetch-dest'] === 'document';
       if (
         !guarded &&
         req.headers['sec-fetch-site'] === 'cross-site' &&
-        req.headers['sec-fetch-mode'] !== 'navigate' &&
+        !followedLink &&
         !(origin !== undefined && isOriginAllowed(origin))
       )
         return refusal(
