@@ -77,6 +77,18 @@ describe('signed tokens', () => {
     expect((await rawRequest(server, '/api/transport')).status).toBe(401);
   });
 
+  it('A2 nbf gets 30 s of clock-skew tolerance: a token valid from 20 s ahead is accepted, one from 45 s ahead is not', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const read = (nbf: number) =>
+      rawRequest(server, '/api/transport', {
+        headers: bearer(hmacToken({ ...base(), scope: 'transport:*:read', nbf })),
+      });
+    expect((await read(nowS() + 20)).status).toBe(200);
+    const early = await read(nowS() + 45);
+    expect(early.status).toBe(401);
+    expect((early.json?.error as { message: string }).message).toMatch(/not valid yet/);
+  });
+
   it('A2 a token from jose, from the mint helper or from Node HMAC is accepted; the subprotocol token is never echoed', async () => {
     const server = await startTestServer({ authSecret: SECRET });
     const scope = 'transport:*:read';
