@@ -1,9 +1,9 @@
 /**
  * The playhead slews while the clock is between 100 ms behind where it would be next frame and a
- * quarter second ahead of that,
- * and jumps beyond: far ahead is a seek, and a tenth of a second behind already a loop wrap, so a
- * playhead leaves even a short loop by at most that. Less would show tick jitter and offset
- * corrections as steps back. The range as a centre and a radius, one comparison.
+ * quarter second ahead of that, and jumps beyond: far ahead is a seek, and a tenth of a second
+ * behind already a loop wrap, so a playhead leaves even a short loop by at most that. Less would
+ * show tick jitter and offset corrections as steps back. The range as a centre and a radius, one
+ * comparison.
  */
 const SLEW_CENTRE_SECONDS = 0.075;
 const SLEW_RADIUS_SECONDS = 0.175;
