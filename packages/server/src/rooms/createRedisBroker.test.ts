@@ -1,126 +1,21 @@
-import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BrokerError } from '../errors.js';
-import { createLogger } from '../log/createLogger.js';
-import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js';
+import { describe, expect, it, vi } from 'vitest';
 import { onTestCleanup } from '../test-utils/index.js';
+import {
+  EMPTY_ROOM,
+  frameOf,
+  publishRange,
+  received,
+  upTo,
+  useRedisBrokerNodes,
+} from '../test-utils/redisBrokerNodes.js';
 import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
 import type { Broker } from './Broker.js';
-import { createRedisBroker, type RedisBroker } from './createRedisBroker.js';
+import type { RedisBroker } from './createRedisBroker.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 import { joinOrderedRoom } from './joinOrderedRoom.js';
-import type { RedisDeadlines } from './redisClientOptions.js';
 
-let redis: TestRedis;
-let deployments = 0;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(() => redis.stop());
-
-const frameOf = (seq: number): string => `{"seq":${seq}}`;
-
-/** Deadlines short enough that a test of a Redis that stops answering takes a second or so. */
-const SHORT_DEADLINES: RedisDeadlines = { replyMs: 300, pingIntervalMs: 100 };
-
-/** How the nodes of {@link nodes} differ from the defaults. */
-interface NodeSettings {
-  /** Each node's Redis URL, by index (the test's Redis for those not given). */
-  readonly urls?: readonly string[];
-  readonly maxAgeMs?: number;
-  readonly maxBytes?: number;
-  /** @default the frame's text as bytes */
-  readonly encode?: (text: string) => Buffer;
-  readonly deadlines?: RedisDeadlines;
-  /** Gets each log line of every node. */
-  readonly logLine?: (line: string) => void;
-}
-
-/** `count` nodes' brokers on one Redis (one deployment: one key prefix), each at its own URL. */
-const nodes = async (
-  count: number,
-  {
-    urls = [],
-    maxAgeMs = 3_600_000,
-    maxBytes = 1e9,
-    encode = (text) => Buffer.from(text),
-    deadlines,
-    logLine,
-  }: NodeSettings = {},
-): Promise<RedisBroker[]> => {
-  deployments += 1;
-  const prefix = `nodes${deployments}`;
-  return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const broker = createRedisBroker({
-        url: urls[i] ?? redis.url,
-        prefix,
-        limits: { maxEvents: 100, maxAgeMs, maxBytes },
-        now: Date.now,
-        encode,
-        log: logLine ? createLogger('info', logLine) : createLogger('silent'),
-        probeIntervalMs: 100,
-        ...(deadlines && { deadlines }),
-      });
-      onTestCleanup(() => broker.close());
-      await broker.ready;
-      return broker;
-    }),
-  );
-};
-
-/** Nodes A and B of one deployment; B reaches Redis through the proxy on `bPort`, if given. */
-const twoNodes = async (bPort?: number): Promise<[RedisBroker, RedisBroker]> => {
-  const [a, b] = await nodes(2, {
-    urls: [redis.url, bPort ? `redis://127.0.0.1:${bPort}` : redis.url],
-  });
-  if (!a || !b) throw new Error('two nodes expected');
-  return [a, b];
-};
-
-const admin = async () => {
-  const client = createClient({ url: redis.url });
-  client.on('error', () => undefined);
-  await client.connect();
-  onTestCleanup(() => client.destroy());
-  return client;
-};
-
-/** Every seq a node's listener got in `room`. */
-const received = (broker: RedisBroker, room: string): (number | null)[] => {
-  const seqs: (number | null)[] = [];
-  broker.subscribe(room, 'ordered', (_frame, seq) => seqs.push(seq));
-  return seqs;
-};
-
-const publishRange = async (broker: RedisBroker, room: string, from: number, to: number) => {
-  for (let seq = from; seq <= to; seq += 1)
-    expect(await broker.publish(room, { seq, epoch: 'e1' }, frameOf(seq))).toBe('ok');
-};
-
-const numsub = async (room: string): Promise<number> => {
-  const client = await admin();
-  const channels = await client.sendCommand(['PUBSUB', 'CHANNELS', `*{${room}}*`]);
-  return Array.isArray(channels) ? channels.length : -1;
-};
-
-/** A room state at seq 0 whose copy holds every event since: a join never has to catch it up. */
-const EMPTY_ROOM = {
-  snapshot: () => ({ seq: 0, epoch: 'e1', data: null }),
-  catchUp: () => Promise.reject(new Error('the copy holds every event since seq 0')),
-};
-
-const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
-
-/** Node A holding an empty copy of `room`, node B, and what node B's listener (subscribed) gets of it. */
-const writerAndListener = async (room: string, settings?: NodeSettings) => {
-  const [a, b] = await nodes(2, settings);
-  if (!a || !b) throw new Error('two nodes expected');
-  await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
-  const got = received(b, room);
-  await b.subscribed?.(room);
-  return { a, b, got };
-};
+const brokers = useRedisBrokerNodes();
+const { nodes, twoNodes, admin, numsub, writerAndListener } = brokers;
 
 describe('Redis broker across nodes', () => {
   it('a node subscribes only to rooms with local listeners, and delivers each event once, encoded once for all of them', async () => {
@@ -212,7 +107,7 @@ describe('Redis broker across nodes', () => {
 
   it('R8 a join on a node new to the room waits for its subscription before it reads the history: with its subscribe command 300 ms late, nothing published meanwhile is lost or duplicated', async () => {
     const room = 'join-race';
-    const lagging = await startLaggingProxy(redis.port, 'subscribe', 300);
+    const lagging = await startLaggingProxy(brokers.redis.port, 'subscribe', 300);
     const [a, b] = await twoNodes(lagging.port);
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
     const seqs: number[] = [];
@@ -244,7 +139,7 @@ describe('Redis broker across nodes', () => {
   it('R8 a join sends an event once when its range read has it before its live frame arrives', async () => {
     const room = 'join-overlap';
     // Node B's subscriber connection gets its replies 300 ms late.
-    const lagging = await startLaggingProxy(redis.port, 'subscribe', 300, 'replies');
+    const lagging = await startLaggingProxy(brokers.redis.port, 'subscribe', 300, 'replies');
     const [a, b] = await twoNodes(lagging.port);
     await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
     await publishRange(a, room, 1, 2);
@@ -329,7 +224,7 @@ describe('Redis broker across nodes', () => {
     async (_, afterDrop) => {
       const room = 'missed';
       // Node B's subscriber connection loses whatever Redis sends it once muted, and stays up.
-      const proxy = await startLaggingProxy(redis.port, 'subscribe', 0, 'replies');
+      const proxy = await startLaggingProxy(brokers.redis.port, 'subscribe', 0, 'replies');
       const [a, b] = await twoNodes(proxy.port);
       await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
       const told = await joinRecorded(b, room);
@@ -345,7 +240,7 @@ describe('Redis broker across nodes', () => {
   it('a node subscribed before the room had a copy delivers its first events, though its position check reads their head before their messages arrive', async () => {
     const room = 'late-copy';
     // Node B's subscriber connection gets its replies 1 s late; its position check runs every 100 ms.
-    const lagging = await startLaggingProxy(redis.port, 'subscribe', 1000, 'replies');
+    const lagging = await startLaggingProxy(brokers.redis.port, 'subscribe', 1000, 'replies');
     const [a, b] = await twoNodes(lagging.port);
     const got = received(b, room);
     await b.subscribed?.(room);
@@ -356,7 +251,7 @@ describe('Redis broker across nodes', () => {
 
   it("a room's position check waits for its previous one: with Redis answering 500 ms late, its head reads go one at a time instead of piling up every 100 ms", async () => {
     const room = 'board:slow-checks';
-    const lagging = await startLaggingProxy(redis.port, 'HMGET', 500, 'replies');
+    const lagging = await startLaggingProxy(brokers.redis.port, 'HMGET', 500, 'replies');
     const [a] = await nodes(1, { urls: [`redis://127.0.0.1:${lagging.port}`] });
     if (!a) throw new Error('a node expected');
     const monitor = await admin();
@@ -440,126 +335,5 @@ describe('Redis broker across nodes', () => {
     await a.seed('board:f', { epoch: 'e1', headSeq: 4, entries: stored });
     await publishRange(a, 'board:f', 5, 6);
     await vi.waitFor(() => expect(got).toEqual(upTo(6)), { timeout: 5_000 });
-  });
-
-  it("S2 a script's error reply fails that call only: the broker stays healthy, and the room's next write goes through once the error is gone", async () => {
-    const [a] = await nodes(1);
-    if (!a) throw new Error('a node expected');
-    const room = 'board:wrongtype';
-    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
-    const client = await admin();
-    const [meta] = await client.keys(`*{${room}}:meta`);
-    // The room's stream key holds a string: the publish script's XADD is answered WRONGTYPE.
-    const stream = String(meta).replace(/:meta$/, ':stream');
-    await client.set(stream, 'not a stream');
-    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/WRONGTYPE/);
-    expect(a.status()).toEqual({ ok: true });
-    await client.del(stream);
-    await publishRange(a, room, 1, 1);
-  });
-
-  it('S2 Redis stopped (SIGSTOP) with its sockets open: a publish is refused within the reply deadline, both nodes report the timeout, and once Redis answers again they are healthy and the listener gets every event once, in order', async () => {
-    const room = 'board:stopped';
-    const { a, b, got } = await writerAndListener(room, { deadlines: SHORT_DEADLINES });
-    await publishRange(a, room, 1, 2);
-    await redis.freeze(async () => {
-      const started = performance.now();
-      await expect(a.publish(room, { seq: 3, epoch: 'e1' }, frameOf(3))).rejects.toBeInstanceOf(
-        BrokerError,
-      );
-      expect(performance.now() - started).toBeLessThan(1_000);
-      // Node B sends no command: its PINGs find that Redis stopped answering.
-      for (const node of [a, b])
-        await vi.waitFor(() =>
-          expect(node.status()).toMatchObject({
-            ok: false,
-            error: expect.stringMatching(/time/i) as unknown,
-          }),
-        );
-    });
-    await vi.waitFor(() => expect([a.status(), b.status()]).toEqual([{ ok: true }, { ok: true }]), {
-      timeout: 5_000,
-    });
-    // Redis may have run the publish it did not answer in time.
-    expect(['ok', 'duplicate']).toContain(
-      await a.publish(room, { seq: 3, epoch: 'e1' }, frameOf(3)),
-    );
-    await publishRange(a, room, 4, 5);
-    await vi.waitFor(() => expect(got).toEqual(upTo(5)), { timeout: 5_000 });
-  });
-
-  it('S2 a command connection Redis stops answering on while writes keep coming (it stays open, as behind a lost NAT entry) is dropped at the first missed reply and made again: the broker is healthy again without it', async () => {
-    const proxy = await startLaggingProxy(redis.port, 'EVALSHA', 0, 'replies');
-    const [a] = await nodes(1, {
-      urls: [`redis://127.0.0.1:${proxy.port}`],
-      deadlines: SHORT_DEADLINES,
-    });
-    if (!a) throw new Error('a node expected');
-    const room = 'board:partitioned';
-    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
-    proxy.mute();
-    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/timed out/);
-    expect(a.status()).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/timed out/) as unknown,
-    });
-    // Writes every 50 ms keep the muted socket from ever falling silent.
-    const writer = setInterval(() => void a.window(room).catch(() => undefined), 50);
-    onTestCleanup(() => clearInterval(writer));
-    await vi.waitFor(() => expect(a.status()).toEqual({ ok: true }), { timeout: 5_000 });
-    // The unanswered publish reached Redis (only its reply was lost).
-    expect(await a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).toBe('duplicate');
-    await publishRange(a, room, 2, 2);
-  });
-
-  it('a subscriber connection that stays up but delivers nothing (as behind a lost NAT entry) is found by its PING and made again: the node reports it meanwhile, then confirms joins to rooms new to it, and its listener gets every event once, in order', async () => {
-    const proxy = await startLaggingProxy(redis.port, 'subscribe', 0, 'replies');
-    const logged: string[] = [];
-    const room = 'board:deaf';
-    const { a, b, got } = await writerAndListener(room, {
-      urls: [redis.url, `redis://127.0.0.1:${proxy.port}`],
-      deadlines: SHORT_DEADLINES,
-      logLine: (line) => logged.push(line),
-    });
-    await publishRange(a, room, 1, 2);
-    await vi.waitFor(() => expect(got).toEqual(upTo(2)));
-    proxy.mute();
-    await publishRange(a, room, 3, 4);
-    // Node A's connections are fine: the outage logged is node B's.
-    const outage = () =>
-      logged
-        .map((line) => JSON.parse(line) as { event: string; error?: string })
-        .filter(({ event }) => event === 'broker.error' || event === 'broker.recovered');
-    await vi.waitFor(() =>
-      expect(outage().map(({ event }) => event)).toEqual(['broker.error', 'broker.recovered']),
-    );
-    expect(outage()[0]?.error).toMatch(/time/i);
-    expect(b.status()).toEqual({ ok: true });
-    b.subscribe('board:new', 'ordered', () => undefined);
-    await b.subscribed?.('board:new');
-    await publishRange(a, room, 5, 6);
-    await vi.waitFor(() => expect(got).toEqual(upTo(6)));
-  });
-
-  it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {
-    const { a, got } = await writerAndListener('board:r');
-    await publishRange(a, 'board:r', 1, 2);
-    await redis.restart(async () => {
-      const started = performance.now();
-      await expect(
-        a.publish('board:r', { seq: 3, epoch: 'e1' }, frameOf(3)),
-      ).rejects.toBeInstanceOf(BrokerError);
-      expect(performance.now() - started).toBeLessThan(500);
-      const status = a.status();
-      expect(status.ok).toBe(false);
-      expect(!status.ok && status.error).toMatch(/^redis: /);
-    });
-    const stored = upTo(3).map((seq) => ({ seq, frame: frameOf(seq), at: Date.now() }));
-    await vi.waitFor(() => a.seed('board:r', { epoch: 'e1', headSeq: 3, entries: stored }), {
-      timeout: 5_000,
-    });
-    await publishRange(a, 'board:r', 4, 5);
-    await vi.waitFor(() => expect(got).toEqual(upTo(5)), { timeout: 5_000 });
-    expect(a.status()).toEqual({ ok: true });
   });
 });

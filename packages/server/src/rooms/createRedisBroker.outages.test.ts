@@ -1,0 +1,137 @@
+import { describe, expect, it, vi } from 'vitest';
+import { BrokerError } from '../errors.js';
+import { onTestCleanup } from '../test-utils/index.js';
+import {
+  SHORT_DEADLINES,
+  frameOf,
+  publishRange,
+  upTo,
+  useRedisBrokerNodes,
+} from '../test-utils/redisBrokerNodes.js';
+import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
+
+const brokers = useRedisBrokerNodes();
+const { nodes, admin, writerAndListener } = brokers;
+
+describe('Redis broker outages', () => {
+  it("S2 a script's error reply fails that call only: the broker stays healthy, and the room's next write goes through once the error is gone", async () => {
+    const [a] = await nodes(1);
+    if (!a) throw new Error('a node expected');
+    const room = 'board:wrongtype';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const client = await admin();
+    const [meta] = await client.keys(`*{${room}}:meta`);
+    // The room's stream key holds a string: the publish script's XADD is answered WRONGTYPE.
+    const stream = String(meta).replace(/:meta$/, ':stream');
+    await client.set(stream, 'not a stream');
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/WRONGTYPE/);
+    expect(a.status()).toEqual({ ok: true });
+    await client.del(stream);
+    await publishRange(a, room, 1, 1);
+  });
+
+  it('S2 Redis stopped (SIGSTOP) with its sockets open: a publish is refused within the reply deadline, both nodes report the timeout, and once Redis answers again they are healthy and the listener gets every event once, in order', async () => {
+    const room = 'board:stopped';
+    const { a, b, got } = await writerAndListener(room, { deadlines: SHORT_DEADLINES });
+    await publishRange(a, room, 1, 2);
+    await brokers.redis.freeze(async () => {
+      const started = performance.now();
+      await expect(a.publish(room, { seq: 3, epoch: 'e1' }, frameOf(3))).rejects.toBeInstanceOf(
+        BrokerError,
+      );
+      expect(performance.now() - started).toBeLessThan(1_000);
+      // Node B sends no command: its PINGs find that Redis stopped answering.
+      for (const node of [a, b])
+        await vi.waitFor(() =>
+          expect(node.status()).toMatchObject({
+            ok: false,
+            error: expect.stringMatching(/time/i) as unknown,
+          }),
+        );
+    });
+    await vi.waitFor(() => expect([a.status(), b.status()]).toEqual([{ ok: true }, { ok: true }]), {
+      timeout: 5_000,
+    });
+    // Redis may have run the publish it did not answer in time.
+    expect(['ok', 'duplicate']).toContain(
+      await a.publish(room, { seq: 3, epoch: 'e1' }, frameOf(3)),
+    );
+    await publishRange(a, room, 4, 5);
+    await vi.waitFor(() => expect(got).toEqual(upTo(5)), { timeout: 5_000 });
+  });
+
+  it('S2 a command connection Redis stops answering on while writes keep coming (it stays open, as behind a lost NAT entry) is dropped at the first missed reply and made again: the broker is healthy again without it', async () => {
+    const proxy = await startLaggingProxy(brokers.redis.port, 'EVALSHA', 0, 'replies');
+    const [a] = await nodes(1, {
+      urls: [`redis://127.0.0.1:${proxy.port}`],
+      deadlines: SHORT_DEADLINES,
+    });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:partitioned';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    proxy.mute();
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/timed out/);
+    expect(a.status()).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/timed out/) as unknown,
+    });
+    // Writes every 50 ms keep the muted socket from ever falling silent.
+    const writer = setInterval(() => void a.window(room).catch(() => undefined), 50);
+    onTestCleanup(() => clearInterval(writer));
+    await vi.waitFor(() => expect(a.status()).toEqual({ ok: true }), { timeout: 5_000 });
+    // The unanswered publish reached Redis (only its reply was lost).
+    expect(await a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).toBe('duplicate');
+    await publishRange(a, room, 2, 2);
+  });
+
+  it('a subscriber connection that stays up but delivers nothing (as behind a lost NAT entry) is found by its PING and made again: the node reports it meanwhile, then confirms joins to rooms new to it, and its listener gets every event once, in order', async () => {
+    const proxy = await startLaggingProxy(brokers.redis.port, 'subscribe', 0, 'replies');
+    const logged: string[] = [];
+    const room = 'board:deaf';
+    const { a, b, got } = await writerAndListener(room, {
+      urls: [brokers.redis.url, `redis://127.0.0.1:${proxy.port}`],
+      deadlines: SHORT_DEADLINES,
+      logLine: (line) => logged.push(line),
+    });
+    await publishRange(a, room, 1, 2);
+    await vi.waitFor(() => expect(got).toEqual(upTo(2)));
+    proxy.mute();
+    await publishRange(a, room, 3, 4);
+    // Node A's connections are fine: the outage logged is node B's.
+    const outage = () =>
+      logged
+        .map((line) => JSON.parse(line) as { event: string; error?: string })
+        .filter(({ event }) => event === 'broker.error' || event === 'broker.recovered');
+    await vi.waitFor(() =>
+      expect(outage().map(({ event }) => event)).toEqual(['broker.error', 'broker.recovered']),
+    );
+    expect(outage()[0]?.error).toMatch(/time/i);
+    expect(b.status()).toEqual({ ok: true });
+    b.subscribe('board:new', 'ordered', () => undefined);
+    await b.subscribed?.('board:new');
+    await publishRange(a, room, 5, 6);
+    await vi.waitFor(() => expect(got).toEqual(upTo(6)));
+  });
+
+  it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {
+    const { a, got } = await writerAndListener('board:r');
+    await publishRange(a, 'board:r', 1, 2);
+    await brokers.redis.restart(async () => {
+      const started = performance.now();
+      await expect(
+        a.publish('board:r', { seq: 3, epoch: 'e1' }, frameOf(3)),
+      ).rejects.toBeInstanceOf(BrokerError);
+      expect(performance.now() - started).toBeLessThan(500);
+      const status = a.status();
+      expect(status.ok).toBe(false);
+      expect(!status.ok && status.error).toMatch(/^redis: /);
+    });
+    const stored = upTo(3).map((seq) => ({ seq, frame: frameOf(seq), at: Date.now() }));
+    await vi.waitFor(() => a.seed('board:r', { epoch: 'e1', headSeq: 3, entries: stored }), {
+      timeout: 5_000,
+    });
+    await publishRange(a, 'board:r', 4, 5);
+    await vi.waitFor(() => expect(got).toEqual(upTo(5)), { timeout: 5_000 });
+    expect(a.status()).toEqual({ ok: true });
+  });
+});
