@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeClient as setup } from '../test-utils/fakeClient.js';
+import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
+import { createClient } from './createClient.js';
+import type { LivelineError } from './errors.js';
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe("a channel's requests and the ops it holds", () => {
+  it('request() resolves on the matching ack and rejects on the matching error', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    const ok = board.request({ type: 'card.delete', op_id: 'o1', card_id: 'c' });
+    const bad = board.request({ type: 'card.delete', op_id: 'o2', card_id: 'd' });
+    latest().receive({
+      type: 'error',
+      data: { code: 'not_found', message: 'no card d', op_id: 'o2' },
+    });
+    latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 7 } });
+    await expect(ok).resolves.toEqual({ op_id: 'o1', seq: 7 });
+    await expect(bad).rejects.toMatchObject({ code: 'server_error', message: 'no card d' });
+  });
+
+  it('request() with an op_id already pending rejects `duplicate` unsent; the first still settles and lets the channel go', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    const first = board.request(op);
+    const refused: string[] = [];
+    board.request(op).catch((error: LivelineError) => refused.push(error.code));
+    await vi.waitFor(() => expect(refused).toEqual(['duplicate']));
+    latest().accept();
+    expect(latest().messages()).toEqual([op]);
+    latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 1 } });
+    await expect(first).resolves.toEqual({ op_id: 'o1', seq: 1 });
+    expect(board.getState().status).toBe('idle');
+  });
+
+  it('S4 an op answered unavailable stays in the outbox and is sent again, same op_id, after a growing backoff until its ack', async () => {
+    const fake = createFakeEnvironment(() => 1);
+    const board = createClient({ origin: 'http://h:1', environment: fake.env }).channel('board');
+    const errors: LivelineError[] = [];
+    board.onError((e) => errors.push(e));
+    board.onMessage(() => {});
+    fake.latest().accept();
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    const acked = board.request(op);
+    const unavailable = { type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } };
+    fake.latest().receive(unavailable);
+    // The reconnect backoff's window with random() = 1: 1 s for the first retry, 2 s for the next.
+    vi.advanceTimersByTime(999);
+    expect(fake.latest().messages()).toEqual([op]);
+    vi.advanceTimersByTime(1);
+    expect(fake.latest().messages()).toEqual([op, op]);
+    fake.latest().receive(unavailable);
+    vi.advanceTimersByTime(1999);
+    expect(fake.latest().messages()).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(fake.latest().messages()).toEqual([op, op, op]);
+    fake.latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 3 } });
+    await expect(acked).resolves.toEqual({ op_id: 'o1', seq: 3 });
+    expect(errors.map((e) => e.code)).toEqual(['server_error', 'server_error']);
+    vi.advanceTimersByTime(60_000);
+    expect(fake.sockets.flatMap((socket) => socket.messages())).toHaveLength(3);
+  });
+
+  it('S4 an op answered unavailable and re-sent by a reconnect is not sent once more when its retry timer fires', () => {
+    let random = 1;
+    const fake = createFakeEnvironment(() => random);
+    const board = createClient({ origin: 'http://h:1', environment: fake.env }).channel('board');
+    board.onMessage(() => {});
+    fake.latest().accept();
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    void board.request(op, { timeoutMs: 60_000 });
+    fake
+      .latest()
+      .receive({ type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } });
+    // The retry waits 1 s; the reconnect, with random() = 0, its 250 ms floor.
+    random = 0;
+    fake.latest().drop(1012);
+    vi.advanceTimersByTime(250);
+    expect(fake.sockets).toHaveLength(2);
+    fake.latest().accept();
+    expect(fake.latest().messages()).toEqual([op]);
+    vi.advanceTimersByTime(750);
+    expect(fake.sockets).toHaveLength(2);
+    expect(fake.latest().messages()).toEqual([op]);
+  });
+
+  it('S4 an op answered unavailable ends `expired` once past its ttlMs, checked before each re-send, and waits counted as queued', async () => {
+    const fake = createFakeEnvironment(() => 1);
+    const client = createClient({
+      origin: 'http://h:1',
+      environment: fake.env,
+      outbox: { ttlMs: 2500 },
+    });
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    fake.latest().accept();
+    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+    const given = board.request(op, { timeoutMs: 60_000 });
+    const unavailable = { type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } };
+    fake.latest().receive(unavailable);
+    expect(board.getState().queued).toBe(1);
+    vi.advanceTimersByTime(1000);
+    expect(fake.latest().messages()).toEqual([op, op]);
+    expect(board.getState().queued).toBe(0);
+    fake.latest().receive(unavailable);
+    // The next re-send would be 2 s later, past the 2.5 s ttlMs: none is sent.
+    vi.advanceTimersByTime(2000);
+    expect(fake.latest().messages()).toHaveLength(2);
+    expect(board.getState().queued).toBe(0);
+    await expect(given).rejects.toMatchObject({ code: 'expired' });
+  });
+
+  it('request() times out `expired` when its op was never written, `timeout` when it was written and may have been applied', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    const request = (op_id: string) =>
+      board.request({ type: 'card.delete', op_id, card_id: 'c' }, { timeoutMs: 50 });
+    const unsent = request('o1');
+    vi.advanceTimersByTime(50);
+    await expect(unsent).rejects.toMatchObject({ code: 'expired' });
+    const sent = request('o2');
+    latest().accept();
+    expect(latest().messages()).toHaveLength(1);
+    vi.advanceTimersByTime(50);
+    await expect(sent).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('request() times out `timeout`, not `expired`, when its op was written but the outbox had no room to hold it', async () => {
+    const { client, latest } = setup({ outbox: { maxCount: 1, overflow: 'reject' } });
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    const request = (op_id: string) =>
+      board.request({ type: 'card.delete', op_id, card_id: 'c' }, { timeoutMs: 50 });
+    const held = request('o1');
+    const unheld = request('o2');
+    expect(latest().messages()).toHaveLength(2);
+    vi.advanceTimersByTime(50);
+    await expect(held).rejects.toMatchObject({ code: 'timeout' });
+    await expect(unheld).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('request() of an op written before the connection stopped times out `timeout`, as it may have been applied, never `stopped`: a stop settles no request', async () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().accept();
+    const written = board.request(
+      { type: 'card.delete', op_id: 'o1', card_id: 'c' },
+      { timeoutMs: 50 },
+    );
+    expect(latest().messages()).toHaveLength(1);
+    latest().drop(4403, 'forbidden');
+    expect(board.getState()).toMatchObject({ status: 'closed', error: { code: 'stopped' } });
+    vi.advanceTimersByTime(50);
+    await expect(written).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('R9 re-sends an operation whose ack was lost to a disconnect, once per socket', () => {
+    const { client, latest } = setup();
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    expect(board.send({ type: 'card.delete', op_id: 'o1', card_id: 'c' })).toBe('queued');
+    latest().accept();
+    expect(latest().sent).toHaveLength(1);
+    latest().drop(1006);
+    vi.runOnlyPendingTimers();
+    latest().accept();
+    expect(latest().messages()).toEqual([{ type: 'card.delete', op_id: 'o1', card_id: 'c' }]);
+    latest().receive({ type: 'ack', data: { op_id: 'o1', duplicate: true } });
+    latest().drop(1006);
+    vi.runOnlyPendingTimers();
+    latest().accept();
+    expect(latest().sent).toEqual([]);
+  });
+});
