@@ -9,7 +9,7 @@ import {
   type RouteStats,
   type WsRouteName,
 } from '@liveline/protocol';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type ServerOptions } from 'ws';
 import { errorMessage } from '../errors.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { createBadMessageLog } from './createBadMessageLog.js';
@@ -55,8 +55,11 @@ const DRAINING: UpgradeRejection = {
   field: null,
 };
 
-/** How long a refused socket (rule A7) may take to answer its close frame before it is cut, in ms. */
-export const REFUSAL_CLOSE_GRACE_MS = 1_000;
+/**
+ * How long a socket the server closes (a refusal, A7; a slow consumer, L2; a drain) may take to
+ * answer its close frame before it is cut, in ms: ws's default, 30 s, held the socket's L5 slot.
+ */
+export const CLOSE_GRACE_MS = 1_000;
 
 /** Creates the WebSocket gateway. */
 export function createWsGateway(options: WsGatewayOptions): WsGateway {
@@ -66,8 +69,10 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const admit = createUpgradeAdmission(options);
   const accept = createSocketAcceptor(options, connections);
 
-  const wss = new WebSocketServer({
+  // ws 8.23 hands closeTimeout to every socket it accepts; @types/ws does not list it yet.
+  const serverOptions: ServerOptions & { readonly closeTimeout: number } = {
     noServer: true,
+    closeTimeout: CLOSE_GRACE_MS,
     perMessageDeflate: false,
     maxPayload: MAX_PAYLOAD_BYTES,
     // Offering liveline.v1 selects it; offering only other versions completes the handshake so
@@ -76,7 +81,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       offered.has(SUBPROTOCOL)
         ? SUBPROTOCOL
         : ([...offered].find((p) => !p.startsWith(AUTH_SUBPROTOCOL_PREFIX)) ?? false),
-  });
+  };
+  const wss = new WebSocketServer(serverOptions);
 
   /**
    * Answers a refused token (rule A7): HTTP for clients that can read it, accept-then-close for a
@@ -104,10 +110,6 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
           createBadMessageLog(log, { route: name, ip: options.clientAddress(req) }).brokenFrame,
         );
         ws.close(code, closeReason(r.message));
-        // A client that never answers the close would hold its L5 slot for ws's 30 s closing
-        // timeout: a few such upgrades with a bad token would lock their address out.
-        const grace = setTimeout(() => ws.terminate(), REFUSAL_CLOSE_GRACE_MS);
-        ws.once('close', () => clearTimeout(grace));
       });
       return;
     }
