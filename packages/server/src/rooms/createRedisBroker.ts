@@ -1,5 +1,5 @@
 import type { HistoryWindow } from '@liveline/protocol';
-import { createClient, ErrorReply } from 'redis';
+import { createClient } from 'redis';
 import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
@@ -92,7 +92,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     reply.then(
       (value) => (recovered(), value),
       (cause: unknown) => {
-        if (!(cause instanceof ErrorReply)) commandsFailed(cause);
+        commandsFailed(cause);
         throw cause;
       },
     );

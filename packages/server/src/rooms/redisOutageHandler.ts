@@ -1,4 +1,4 @@
-import { TimeoutReadError } from 'redis';
+import { ErrorReply, TimeoutReadError } from 'redis';
 
 /** What the handler uses of a node-redis client. */
 interface RedisConnection {
@@ -8,7 +8,8 @@ interface RedisConnection {
 }
 
 /**
- * What a connection to Redis does with a failure: `failed` hears of it, and a connection on which
+ * What a connection to Redis does with a failure: `failed` hears of it, unless it is an error reply
+ * (a script's `ERR`, `WRONGTYPE`: Redis answered, so only that call failed), and a connection on which
  * a command or PING outlived its reply deadline is dropped and made again. node-redis keeps such a
  * connection open, so every later command would wait behind the one Redis never answered; the
  * client renews its subscriptions on the new connection.
@@ -16,6 +17,7 @@ interface RedisConnection {
 export const redisOutageHandler =
   (client: RedisConnection, failed: (error: unknown) => void) =>
   (error: unknown): void => {
+    if (error instanceof ErrorReply) return;
     failed(error);
     // Not ready: the connection is already being made again.
     if (!(error instanceof TimeoutReadError) || !client.isReady) return;
