@@ -1,4 +1,4 @@
-import type { Storage } from '../../storage/Storage.js';
+import type { Storage, VersionedDocument } from '../../storage/Storage.js';
 import { ANCHOR_DOCUMENT, type AnchorReplica } from './AnchorReplica.js';
 
 /**
@@ -9,6 +9,8 @@ import { ANCHOR_DOCUMENT, type AnchorReplica } from './AnchorReplica.js';
  * not run on while no node ran (the clock is re-anchored at `now`).
  */
 export function createEmbeddedAnchor(storage: Storage, now: () => number): AnchorReplica {
+  const store = (anchor: VersionedDocument) =>
+    storage.putDocument({ ...ANCHOR_DOCUMENT, value: anchor.value });
   return {
     async load() {
       const value = await storage.loadDocument(ANCHOR_DOCUMENT.kind, ANCHOR_DOCUMENT.id);
@@ -17,10 +19,10 @@ export function createEmbeddedAnchor(storage: Storage, now: () => number): Ancho
       return { version: 0, value: restamped };
     },
     async commit(anchor) {
-      await storage.putDocument({ ...ANCHOR_DOCUMENT, value: anchor.value });
+      await store(anchor);
       return { kind: 'ok' };
     },
     listen: () => undefined,
-    leave: (anchor) => storage.putDocument({ ...ANCHOR_DOCUMENT, value: anchor.value }),
+    leave: store,
   };
 }
