@@ -70,8 +70,9 @@ const reloadRoom = async (
     const before = await storage.readHead(room);
     const reached = await follower.reload?.();
     const after = await storage.readHead(room);
-    const seq = typeof reached === 'number' ? reached : before.headSeq;
-    if (before.epoch === after.epoch && (seq === reached || before.headSeq === after.headSeq)) {
+    const known = typeof reached === 'number';
+    const seq = known ? reached : before.headSeq;
+    if (before.epoch === after.epoch && (known || before.headSeq === after.headSeq)) {
       // The head may have moved past `seq` since: the next append or catch-up finds it.
       state.head = { epoch: after.epoch, headSeq: seq };
       state.applied = seq;
