@@ -52,6 +52,8 @@ export interface TransportCommands {
   readonly dismissRefusal: () => void;
   /** Sends a command; a newer one with the same `key` replaces it while both wait (`seek`, `tempo`). */
   readonly send: (command: TransportCommand, key?: string) => void;
+  /** Whether the clock's socket is open: while it is not, the state shown is the last heard. */
+  readonly clockOpen: boolean;
 }
 
 /**
@@ -107,5 +109,5 @@ export function useTransportCommands(): TransportCommands {
   }, [sent, clockOpen]);
   const pending = waiting(sent, clock);
   const dismissRefusal = useMemo(() => () => setRefusal(null), []);
-  return { pending, refusal, dismissRefusal, send };
+  return { pending, refusal, dismissRefusal, send, clockOpen };
 }

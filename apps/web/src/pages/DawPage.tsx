@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
-import { useChannel, useConnection, useTransport } from '@liveline/ws-client/react';
+import { useTransport } from '@liveline/ws-client/react';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { SecondsField } from '../components/SecondsField';
 import { Timeline } from '../components/Timeline';
@@ -20,8 +20,7 @@ const typing = (target: EventTarget | null) =>
 export function DawPage() {
   const { state: anchor, connection } = useTransport();
   // The state shown is the clock's last tick: while its socket is down it may be out of date.
-  const clockOpen = useConnection(useChannel('clock')).status === 'open';
-  const { pending, refusal, dismissRefusal, send } = useTransportCommands();
+  const { pending, refusal, dismissRefusal, send, clockOpen } = useTransportCommands();
   // Takes the focus once the refusal is dismissed: the controls the command came from.
   const transportRef = useRef<HTMLElement>(null);
   const control = useSessionStore((s) => sessionAllows(s.session, 'transport', '*', 'control'));
