@@ -61,8 +61,9 @@ export function createRepublisher(
     }
     if (owed.size > 0 && timer === null) later();
   };
-  const lastAttempts = async (deadline: number): Promise<void> => {
-    while (owed.size > 0 && performance.now() < deadline) {
+  /** Retries until nothing is owed; the stop's budget clears what is left, which ends it. */
+  const lastAttempts = async (): Promise<void> => {
+    while (owed.size > 0) {
       await retry();
       if (owed.size > 0) await pause(STOP_RETRY_MS);
     }
@@ -77,7 +78,7 @@ export function createRepublisher(
       if (timer) clearTimeout(timer);
       timer = null;
       // A reseed may wait on the room's turn or on storage's timeout: the budget bounds the stop.
-      await Promise.race([lastAttempts(performance.now() + STOP_BUDGET_MS), pause(STOP_BUDGET_MS)]);
+      await Promise.race([lastAttempts(), pause(STOP_BUDGET_MS)]);
       if (owed.size > 0) log.warn('event_log.republish_abandoned', { rooms: owed.size });
       owed.clear();
     },
