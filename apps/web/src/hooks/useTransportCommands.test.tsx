@@ -1,10 +1,12 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import type { ReactNode } from 'react';
 import { act, renderHook } from '@testing-library/react';
-import { createClient } from '@liveline/ws-client';
+import type { TransportCommand } from '@liveline/protocol';
+import { createClient, type Client } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
+import { holdFrames } from '../holdFrames';
 import { withRealServer } from '../withRealServer';
-import { useTransportCommands } from './useTransportCommands';
+import { useTransportCommands, type TransportCommands } from './useTransportCommands';
 
 /** A wait for the server and the socket, not a bound under test. */
 const WAIT = { timeout: 10_000 };
@@ -29,6 +31,24 @@ function hookTimers(): { pending: Set<unknown> } {
   return { pending };
 }
 
+/** Sends `command` through the hook and waits for the server's ack of it. */
+async function sendAcked(
+  client: Client,
+  commands: TransportCommands,
+  command: TransportCommand,
+): Promise<void> {
+  const acked = new Promise<void>((resolve) => {
+    const off = client.channel('transport').on('ack', () => {
+      off();
+      resolve();
+    });
+  });
+  await act(async () => {
+    commands.send(command);
+    await acked;
+  });
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -44,21 +64,43 @@ it('an acknowledged command’s wait for the clock ends with the page: once unmo
   await vi.waitFor(() => expect(channel.getState().status).toBe('open'), WAIT);
   const { pending } = hookTimers();
   try {
-    const acked = new Promise<void>((resolve) => {
-      const off = channel.on('ack', () => {
-        off();
-        resolve();
-      });
-    });
-    await act(async () => {
-      result.current.send({ type: 'stop' });
-      await acked;
-    });
+    await sendAcked(client, result.current, { type: 'stop' });
     // Acknowledged, it waits up to a second for the clock to show it.
     expect(pending.size).toBe(1);
     unmount();
     expect(pending.size).toBe(0);
   } finally {
+    client.close();
+  }
+});
+
+it('while the clock is not heard an acknowledged command keeps waiting for it: the hook sets no timer that would end the wait', async () => {
+  const frames = holdFrames((url) => url.includes('/ws/transport/clock'));
+  const client = createClient({
+    origin: server().origin,
+    environment: { WebSocket: frames.WebSocket },
+  });
+  const { result } = renderHook(() => useTransportCommands(), {
+    wrapper: ({ children }: { children: ReactNode }) => (
+      <LivelineProvider client={client}>{children}</LivelineProvider>
+    ),
+  });
+  const channel = client.channel('transport');
+  const clock = client.channel('clock');
+  await vi.waitFor(() => {
+    expect(channel.getState().status).toBe('open');
+    expect(clock.getState().status).toBe('open');
+    expect(client.clockSync(clock).getState().anchor).toMatchObject({ playing: false });
+  }, WAIT);
+  frames.cut();
+  await vi.waitFor(() => expect(result.current.clockOpen).toBe(false), WAIT);
+  const { pending } = hookTimers();
+  try {
+    await sendAcked(client, result.current, { type: 'play' });
+    expect(result.current.pending).toHaveLength(1);
+    expect(pending.size).toBe(0);
+  } finally {
+    frames.restore();
     client.close();
   }
 });
