@@ -32,6 +32,12 @@ describe('the client address (rule L6)', () => {
     expect(addressOf(request('::ffff:203.0.113.7'))).toBe('203.0.113.7');
   });
 
+  it('L6 the client address has one spelling whatever the socket or a proxy wrote: an IPv6 one compressed in lower case, an IPv4-mapped one in any form as its IPv4 address', () => {
+    expect(addressOf(request('2001:0DB8:0:0::A'))).toBe('2001:db8::a');
+    expect(addressOf(request('10.0.0.1', '2001:DB8:0:0:0:0:0:7'))).toBe('2001:db8::7');
+    expect(addressOf(request('10.0.0.1', '::ffff:c633:6401'))).toBe('198.51.100.1');
+  });
+
   it('L6 a trusted proxy matches however it is written: an IPv6 address in any form or case, an IPv4-mapped one as its IPv4 address', () => {
     const spelled = createClientAddress(['0:0:0:0:0:0:0:1', '::FFFF:10.0.0.1', '2001:DB8::A']);
     expect(spelled(request('::1', '198.51.100.1'))).toBe('198.51.100.1');
