@@ -5,6 +5,7 @@ import {
   SHORT_DEADLINES,
   frameOf,
   publishRange,
+  received,
   upTo,
   useRedisBrokerNodes,
 } from '../test-utils/redisBrokerNodes.js';
@@ -111,6 +112,21 @@ describe('Redis broker outages', () => {
     await b.subscribed?.('board:new');
     await publishRange(a, room, 5, 6);
     await vi.waitFor(() => expect(got).toEqual(upTo(6)));
+  });
+
+  it('a SUBSCRIBE in flight when its connection drops is sent again once the subscriber is back: the join is confirmed, and its listener gets every event published since, once, in order', async () => {
+    const room = 'board:in-flight';
+    // Node B's SUBSCRIBE to the room waits 200 ms in the proxy: its connection is cut meanwhile.
+    const proxy = await startLaggingProxy(brokers.redis.port, room, 200);
+    const [a, b] = await brokers.twoNodes(proxy.port);
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const got = received(b, room);
+    await vi.waitFor(() => expect(proxy.cut()).toBe(1), { interval: 10 });
+    await publishRange(a, room, 1, 2);
+    await vi.waitFor(() => expect(b.status()).toEqual({ ok: true }));
+    await b.subscribed?.(room);
+    await publishRange(a, room, 3, 4);
+    await vi.waitFor(() => expect(got).toEqual([3, 4]));
   });
 
   it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {

@@ -62,8 +62,16 @@ interface Feed {
   readonly cache: Map<number, Buffer>;
   /** The bytes the cache holds. */
   cachedBytes: number;
+  /**
+   * The channel's SUBSCRIBE is sent or confirmed; false once it failed (its connection dropped
+   * while it was in flight, and the client renews only confirmed subscriptions): the next check
+   * sends it again.
+   */
+  listening: boolean;
   /** Settles once the channel is subscribed and the feed knows where it starts. */
-  ready: Promise<void>;
+  readonly ready: Promise<void>;
+  /** Settles `ready`. */
+  readonly heard: () => void;
 }
 
 /** Events held back at most per room while a gap is repaired; past that the oldest go. */
@@ -178,6 +186,24 @@ export function createRoomFeeds(source: FeedSource) {
     }
   };
 
+  /** Subscribes the feed's channel, then takes its position (or repairs the gap since the last). */
+  const listen = (room: string, feed: Feed): void => {
+    feed.listening = true;
+    source
+      .listen(
+        room,
+        (event) => onEvent(room, event),
+        () => onDropped(room),
+      )
+      .then(
+        () => check(room, feed, true).then(feed.heard),
+        (error: unknown) => {
+          log.warn('broker.subscribe_failed', { room, error: errorMessage(error) });
+          feed.listening = false;
+        },
+      );
+  };
+
   const onEvent = (room: string, event: RoomEvent): void => {
     const feed = feeds.get(room);
     if (!feed) return;
@@ -204,7 +230,9 @@ export function createRoomFeeds(source: FeedSource) {
     subscribe(room: string, listener: FrameListener, dropped?: () => void): () => void {
       let feed = feeds.get(room);
       if (!feed) {
-        const created: Feed = {
+        let heard = (): void => {};
+        const ready = new Promise<void>((resolve) => (heard = resolve));
+        feed = {
           listeners: new Set(),
           drops: new Set(),
           lastSeq: null,
@@ -214,23 +242,12 @@ export function createRoomFeeds(source: FeedSource) {
           checking: false,
           cache: new Map(),
           cachedBytes: 0,
-          ready: Promise.resolve(),
+          listening: false,
+          ready,
+          heard,
         };
-        feeds.set(room, (feed = created));
-        created.ready = source
-          .listen(
-            room,
-            (event) => onEvent(room, event),
-            () => onDropped(room),
-          )
-          .then(
-            () => check(room, created, true),
-            (error: unknown) => {
-              log.warn('broker.subscribe_failed', { room, error: errorMessage(error) });
-              throw error;
-            },
-          );
-        created.ready.catch(() => {});
+        feeds.set(room, feed);
+        listen(room, feed);
       }
       const subscribed = feed;
       subscribed.listeners.add(listener);
@@ -261,9 +278,14 @@ export function createRoomFeeds(source: FeedSource) {
       const cached = feed?.epoch === event.epoch ? feed.cache.get(event.seq) : undefined;
       return cached ?? encode(event.frame);
     },
-    /** Checks every subscribed room (periodically, and after the subscriber reconnected). */
+    /**
+     * Checks every subscribed room (periodically, and after the subscriber reconnected), and
+     * subscribes again those whose SUBSCRIBE failed.
+     */
     repairAll(): void {
-      for (const [room, feed] of feeds) void check(room, feed);
+      for (const [room, feed] of feeds)
+        if (feed.listening) void check(room, feed);
+        else listen(room, feed);
     },
   };
 }

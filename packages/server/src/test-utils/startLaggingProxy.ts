@@ -8,17 +8,18 @@ import { onTestCleanup } from './index.js';
  * other direction pass at once. `mute()` makes the connections that sent `lagFrom` by then
  * discard every reply chunk from then on, while they stay open (a Redis connection that died
  * without closing, as behind a lost NAT entry: a subscriber that misses messages, commands never
- * answered); connections made later pass. `discarded()` counts the discarded chunks. Closed after
- * the test.
+ * answered); connections made later pass. `discarded()` counts the discarded chunks. `cut()`
+ * closes the connections that sent `lagFrom` by then, dropping what they still lag, and answers
+ * how many. Closed after the test.
  */
 export async function startLaggingProxy(
   targetPort: number,
   lagFrom: string,
   lagMs: number,
   lagging: 'requests' | 'replies' = 'requests',
-): Promise<{ readonly port: number; mute(): void; discarded(): number }> {
+): Promise<{ readonly port: number; mute(): void; discarded(): number; cut(): number }> {
   const sockets = new Set<Socket>();
-  const connections = new Set<{ seen: boolean; muted: boolean }>();
+  const connections = new Set<{ seen: boolean; muted: boolean; readonly client: Socket }>();
   let discarded = 0;
   const server = createServer((client) => {
     const target = connect(targetPort, '127.0.0.1');
@@ -29,7 +30,7 @@ export async function startLaggingProxy(
     }
     client.on('close', () => target.destroy());
     target.on('close', () => client.destroy());
-    const connection = { seen: false, muted: false };
+    const connection = { seen: false, muted: false, client };
     connections.add(connection);
     client.on('close', () => connections.delete(connection));
     let queue = Promise.resolve();
@@ -66,5 +67,10 @@ export async function startLaggingProxy(
       for (const connection of connections) connection.muted ||= connection.seen;
     },
     discarded: () => discarded,
+    cut() {
+      const seen = [...connections].filter((connection) => connection.seen);
+      for (const { client } of seen) client.destroy();
+      return seen.length;
+    },
   };
 }
