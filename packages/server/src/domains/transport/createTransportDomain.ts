@@ -137,17 +137,19 @@ export function createTransportDomain(deps: {
 
   /** Whether the stored anchor was read: until then a command would overwrite it with defaults. */
   let loaded = false;
-  let stopReloading: (() => void) | null = null;
+  /** Whether the first load failed, so that a later one is a recovery. */
+  let reloading = false;
   const load = async (): Promise<void> => {
     const stored = await anchors.load();
     // An anchor another node published while this one loaded may be newer than the row read.
     adopt(stored, stored.version >= version);
     loaded = true;
     broadcast();
-    if (stopReloading) log.info('transport.load_recovered', {});
+    if (reloading) log.info('transport.load_recovered', {});
   };
 
   const restore = async (): Promise<void> => {
+    if (stopped) return;
     anchors.listen((remote) => {
       if (adopt(remote)) broadcast();
     });
@@ -156,7 +158,11 @@ export function createTransportDomain(deps: {
     } catch (error) {
       log.warn('transport.load_failed', { error: errorMessage(error) });
       broadcast();
-      stopReloading = retryUntilDone(() => turns.run(async () => (loaded ? undefined : load())));
+      reloading = true;
+      retryUntilDone(
+        () => turns.run(async () => (loaded ? undefined : load())),
+        () => stopped,
+      );
     }
     if (!stopped) loop = createTickLoop(deps.clockRateHz, broadcast);
   };
@@ -244,7 +250,6 @@ export function createTransportDomain(deps: {
       }),
     stop() {
       stopped = true;
-      stopReloading?.();
       loop?.stop();
       return turns.run(async () => {
         // An anchor never read is left as stored: defaults would overwrite it.

@@ -77,7 +77,6 @@ export function createWorkflowDomain(deps: {
   const coordinator = createCoordinatorPublisher(deps);
   const { pool, counters } = coordinator;
   const cap = createUnfinishedRunCap(storage, deps.maxUnfinishedRuns, log);
-  let stopRestoring: (() => void) | null = null;
   let stopped = false;
   const room = (id: string): string => `workflow:${id}`;
   const runs = createHeldRuns({
@@ -220,15 +219,20 @@ export function createWorkflowDomain(deps: {
 
   return {
     async start() {
+      // A node stopped before its broker was ready never starts: its storage may be closed.
+      if (stopped) return;
       // Renewing first: a restore of many runs (or on a slow database) takes longer than a lease,
       // and the runs it took early must not lapse to other nodes meanwhile (WL2).
       ownership.start({ lost: lose, lapsed: (id) => void takeOver(id) });
       await restore().catch((error: unknown) => {
         log.error('workflow.restore_failed', { error: errorMessage(error) });
-        stopRestoring = retryUntilDone(async () => {
-          await restore();
-          log.info('workflow.restore_recovered', {});
-        });
+        retryUntilDone(
+          async () => {
+            await restore();
+            log.info('workflow.restore_recovered', {});
+          },
+          () => stopped,
+        );
       });
       coordinator.start();
     },
@@ -302,7 +306,6 @@ export function createWorkflowDomain(deps: {
     async stop() {
       stopped = true;
       coordinator.stop();
-      stopRestoring?.();
       for (const controller of running.values()) controller.abort(new Error('server stopping'));
       // A clean stop is no crash: the runs are handed over, not counted as resumes (W4, WL4).
       await ownership.handOver();
