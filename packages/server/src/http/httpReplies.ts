@@ -2,6 +2,17 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode, HttpError } from '@liveline/protocol';
 
+/**
+ * Headers of every answer with a body (rule O5): no page frames it, not even one of the same site,
+ * which O6 lets through, and no browser reads it as another type than it says (a JSON answer that
+ * quotes a card title as HTML, a file as a script).
+ */
+export const ANSWER_HEADERS = {
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
 /** Builds the protocol's HTTP error body (`httpErrorSchema`), plus optional extra fields. */
 export const errorBody = (
   code: ErrorCode,
@@ -22,6 +33,7 @@ export function sendJson(
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
+    ...ANSWER_HEADERS,
     ...headers,
   });
   res.end(text);
@@ -40,6 +52,7 @@ export function rejectUpgrade(
     'Content-Type: application/json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(text)}`,
     'Connection: close',
+    ...Object.entries(ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}`),
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
   if (socket.writable) socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);

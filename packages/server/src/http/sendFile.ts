@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody, sendJson } from './httpReplies.js';
+import { ANSWER_HEADERS, errorBody, sendJson } from './httpReplies.js';
 
 /** A byte range of a file, inclusive, or why none can be served. */
 export type ByteRange = { start: number; end: number } | 'unsatisfiable' | null;
@@ -28,7 +28,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 /**
- * Answers with a file and `headers`: `200` whole, `206` with `Content-Range` for one satisfiable
+ * Answers with a file and {@link ANSWER_HEADERS}: `200` whole, `206` with `Content-Range` for one satisfiable
  * byte range, `416` (JSON) for one that is not, `404` (JSON) when the file went away. A client that
  * hangs up mid-transfer just stops the read (and closes the file).
  */
@@ -37,7 +37,6 @@ export async function sendFile(
   res: ServerResponse,
   file: string,
   contentType: string,
-  headers: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const size = await stat(file).then(
     (s) => s.size,
@@ -67,7 +66,7 @@ export async function sendFile(
     'Content-Length': String(end - start + 1),
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'no-cache',
-    ...headers,
+    ...ANSWER_HEADERS,
     ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
   });
   if (req.method === 'HEAD' || size === 0) {

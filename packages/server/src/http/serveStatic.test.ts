@@ -27,7 +27,7 @@ const abortedDownload = (origin: string, path: string): Promise<void> => {
 };
 
 describe('serving the web app', () => {
-  it('O5 the built app and the page served when it is not built refuse to be framed by any site', async () => {
+  it('O5 the built app and the page served when it is not built refuse to be framed by any site and to be sniffed', async () => {
     const webDir = tempDataDir();
     writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Liveline</title>');
     for (const server of [await startTestServer({ webDir }), await startTestServer()]) {
@@ -35,6 +35,7 @@ describe('serving the web app', () => {
       expect(page.status).toBe(200);
       expect(page.headers['x-frame-options']).toBe('DENY');
       expect(page.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+      expect(page.headers['x-content-type-options']).toBe('nosniff');
     }
   });
 

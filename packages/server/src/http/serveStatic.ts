@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { ANSWER_HEADERS } from './httpReplies.js';
 import { sendFile } from './sendFile.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -18,15 +19,6 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/**
- * Headers of every page and file of the app (rule O5): framed by another site, the app would run on
- * its own origin, which O1 allows, and the framing page could steer a user's clicks.
- */
-const NO_FRAMING = {
-  'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "frame-ancestors 'none'",
-} as const;
-
 /** The page served at `/` when the web app has not been built. */
 export const NOT_BUILT_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Liveline</title></head><body><h1>Liveline server is running</h1><p>The web app is not built. Run <code>pnpm run build</code>, or see <a href="/health">/health</a> and <a href="/api/routes">/api/routes</a>.</p></body></html>`;
 
@@ -39,7 +31,7 @@ const isFile = async (path: string): Promise<boolean> => {
 };
 
 const sendAppFile = (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> =>
-  sendFile(req, res, path, CONTENT_TYPES[extname(path)] ?? 'application/octet-stream', NO_FRAMING);
+  sendFile(req, res, path, CONTENT_TYPES[extname(path)] ?? 'application/octet-stream');
 
 /**
  * Serves a file of `webDir`, falling back to `index.html` for page requests (SPA routes).
@@ -55,7 +47,7 @@ export async function serveStatic(
   const wantsHtml = (req.headers.accept ?? '').includes('text/html') || pathname === '/';
   if (webDir === null) {
     if (!wantsHtml) return false;
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...NO_FRAMING });
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...ANSWER_HEADERS });
     res.end(head ? undefined : NOT_BUILT_PAGE);
     return true;
   }
