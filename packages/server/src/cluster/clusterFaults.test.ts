@@ -8,7 +8,8 @@ import {
 import pg from 'pg';
 import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
-import { BrokerError } from '../errors.js';
+import type { LivelineParts } from '../compose/resolveParts.js';
+import { BrokerError, StorageError } from '../errors.js';
 import { createLogger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
 import { createRedisBroker } from '../rooms/createRedisBroker.js';
@@ -31,20 +32,25 @@ import {
 } from '../test-utils/index.js';
 import { finishedRunOnTwoNodes } from '../test-utils/finishedRunOnTwoNodes.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
+import { createPostgresStorage } from '../storage/createPostgresStorage.js';
+import type { Storage } from '../storage/Storage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
 const engines = useClusterEngines('faults');
 
 /**
  * Two nodes on a fresh database and the shared Redis, each with a client on board `board`; node A
- * on `brokerOfA` when given.
+ * with the parts `partsOfA` makes on that database.
  */
-const twoNodes = async (board: string, brokerOfA?: Broker) => {
+const twoNodes = async (
+  board: string,
+  partsOfA: (databaseUrl: string) => LivelineParts = () => ({}),
+) => {
   const cluster = await engines.freshCluster();
   const a = await startTestServer({
     ...cluster,
     nodeId: 'node-a',
-    ...(brokerOfA && { broker: brokerOfA }),
+    ...partsOfA(cluster.databaseUrl),
   });
   const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
   const onA = await connectTestClient(wsOrigin(a, `/ws/connect?board_id=${board}`));
@@ -242,7 +248,7 @@ describe('cluster faults', () => {
 
   it("an acked write whose publish failed reaches every node's clients once the broker takes publishes again, without another write", async () => {
     const { broker, fault } = await faultyBroker();
-    const { onA, onB } = await twoNodes('unpublished', broker);
+    const { onA, onB } = await twoNodes('unpublished', () => ({ broker }));
     fault.publishes = true;
     createCard(onA, 'stored');
     expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'stored', duplicate: false });
@@ -254,7 +260,7 @@ describe('cluster faults', () => {
 
   it("an acked write whose publish failed reaches the other nodes' clients when its node stops during a broker blip, without another write", async () => {
     const { broker, fault } = await faultyBroker();
-    const { a, onA, onB } = await twoNodes('stopping', broker);
+    const { a, onA, onB } = await twoNodes('stopping', () => ({ broker }));
     fault.publishes = fault.seeds = true;
     createCard(onA, 'stored');
     expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'stored', duplicate: false });
@@ -266,6 +272,33 @@ describe('cluster faults', () => {
     fault.publishes = fault.seeds = false;
     await stopped;
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['stored']), ACROSS);
+  });
+
+  it("S4 B2 an op whose reply node A lost is answered duplicate when retried on node B, which caught up to it before (its join), and node B publishes it: every client gets it though node A's broker takes nothing", async () => {
+    const { broker, fault } = await faultyBroker();
+    let loseReplies = false;
+    const { b, onA, onB } = await twoNodes('lost-reply', (url) => {
+      const storage = createPostgresStorage({ url, log: createLogger('silent') });
+      onTestCleanup(() => storage.close());
+      const append: Storage['append'] = async (request) => {
+        const result = await storage.append(request);
+        if (loseReplies) throw new StorageError('append failed: reply lost after COMMIT');
+        return result;
+      };
+      return { broker, storage: { ...storage, append } };
+    });
+    // Node A stores the op but hears no reply, and cannot publish it (as if it died).
+    fault.publishes = fault.seeds = true;
+    loseReplies = true;
+    createCard(onA, 'lost');
+    expect(dataOf(await onA.next('error'))).toMatchObject({ code: 'unavailable', op_id: 'lost' });
+    // Its client goes to node B: the join there catches B up to the stored card, then the op is sent again.
+    const moved = await connectTestClient(wsOrigin(b, '/ws/connect?board_id=lost-reply'));
+    await moved.next('snapshot');
+    createCard(moved, 'lost');
+    expect(dataOf(await moved.next('ack'))).toMatchObject({ op_id: 'lost', duplicate: true });
+    await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['lost']), ACROSS);
+    await vi.waitFor(() => expect(createdSeen(onA)).toEqual(['lost']), ACROSS);
   });
 
   it('FLUSHALL, then CLIENT KILL TYPE pubsub: nothing acked is lost, a join right after the flush is served, and every client converges in one order', async () => {

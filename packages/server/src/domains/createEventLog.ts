@@ -82,6 +82,13 @@ export interface EventLog {
    */
   refresh(room: string, follower: RoomFollower): Promise<void>;
   /**
+   * In the room's turn, for an op found applied at `seq` (a retry, rule B2): publishes the stored
+   * events from `seq` on unless the broker's copy holds them. The op's append may have lost its
+   * reply after the commit on a node that died before publishing it, and this node may have
+   * caught up past it without publishing anything.
+   */
+  republish(room: string, seq: number, follower: RoomFollower): Promise<void>;
+  /**
    * Stops retrying publishes that failed, after a last few attempts (at most 2 s) for the rooms
    * still owed.
    */
@@ -226,6 +233,25 @@ export function createEventLog(deps: {
     return moved;
   };
 
+  /** {@link EventLog.republish} */
+  const republish = async (
+    room: string,
+    state: AppliedPosition,
+    follower: RoomFollower,
+    seq: number,
+  ): Promise<void> => {
+    // Applied at a seq this node never applied: an append whose reply was lost stored it (here or
+    // on another node), and nobody may have published it.
+    if (seq > state.applied) doubt(room, state, follower);
+    else {
+      // The copy's events are consecutive: one at or past `seq` means it holds that one.
+      const copy = await broker.window(room);
+      if (copy?.epoch === state.head.epoch && copy.headSeq >= seq) return;
+      unsure.set(room, { follower, after: Math.min(seq - 1, unsure.get(room)?.after ?? Infinity) });
+    }
+    await follow(room, state, follower);
+  };
+
   const appendOnce = async <T>(room: string, steps: AppendSteps<T>): Promise<AppendOutcome<T>> => {
     const state = rooms.get(room) ?? (await open(room), rooms.get(room));
     if (!state) return domainFailure('unavailable', `room ${room} could not be opened`);
@@ -252,12 +278,7 @@ export function createEventLog(deps: {
           throw error;
         });
       if (result.kind === 'duplicate') {
-        // Applied at a seq this node never applied: an append whose reply was lost stored it
-        // (here or on another node), and nobody may have published it.
-        if (result.seq > state.applied) {
-          doubt(room, state, steps);
-          await follow(room, state, steps);
-        }
+        await republish(room, state, steps, result.seq);
         return result;
       }
       if (result.kind === 'fenced') return fencedOut(room);
@@ -321,6 +342,10 @@ export function createEventLog(deps: {
         if (state && !(await broker.window(room)))
           await seed(room, state.head.epoch, state.head.headSeq);
       }),
+    async republish(room, seq, follower) {
+      const state = rooms.get(room);
+      if (state) await republish(room, state, follower, seq);
+    },
     stop: () => republisher.stop(),
     release: (room) => {
       rooms.delete(room);

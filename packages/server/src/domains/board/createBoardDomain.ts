@@ -228,7 +228,9 @@ export function createBoardDomain(deps: {
       // A retry of an applied op (its card made or gone since) is answered as applied (rule B2);
       // an op the board accepts is not looked up: the append answers `duplicate` in its transaction.
       const previous = await storage.appliedOp(room(boardId), op.op_id);
-      return previous === null ? checked : duplicate(previous);
+      if (previous === null) return checked;
+      await events.republish(room(boardId), previous, follower(boardId));
+      return duplicate(previous);
     }
     // The board the check built is the one stored and kept: the op is applied once.
     let change = checked;
