@@ -116,6 +116,19 @@ describe('createLivelineServer', () => {
     expect((await held.closeFrame).code).toBe(1012);
   });
 
+  it('O3 attached, the Host check allows the host server’s own address, not the host option: a name given as host that the server does not listen on is refused', async () => {
+    const hostApp = createServer((_req, res) => res.writeHead(404).end());
+    const { origin } = await attachTestServer(hostApp, {
+      host: 'liveline.internal',
+      authSecret: 'a-secret-of-at-least-thirty-two-bytes!',
+    });
+    const named = await rawRequest({ origin }, '/health', {
+      headers: { Host: 'liveline.internal' },
+    });
+    expect([named.status, named.json?.error]).toMatchObject([403, { field: 'host' }]);
+    expect((await rawRequest({ origin }, '/health')).status).toBe(200);
+  });
+
   it('A1 attach on a host server beyond loopback serves with insecureNoAuth', async () => {
     const hostApp = createServer((_req, res) => res.writeHead(404).end());
     const { liveline, origin } = await attachTestServer(

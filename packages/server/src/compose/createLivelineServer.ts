@@ -106,7 +106,8 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
   const policy = createRequestPolicy({
     allowedOrigins,
     allowedHosts: config.allowedHosts,
-    boundHost: config.host,
+    // Listening, the host it was given; attached, the host server's own address (not `host`).
+    boundHost: () => mount?.host() ?? null,
   });
   if (policy.hostCheckOff)
     log.warn('server.host_check_off', {

@@ -20,6 +20,8 @@ export interface MountHandlers {
 export interface Mount {
   /** `http(s)://host:port` the server is bound to, or `null` before it listens. */
   origin(): string | null;
+  /** The host of {@link Mount.origin}, unbracketed, or `null` before the server listens. */
+  host(): string | null;
   /** Gives the server back to the listeners it had before; once, whatever calls it again. */
   unmount(): void;
 }
@@ -71,12 +73,15 @@ export function mountOnServer(
   const scheme = server instanceof HttpsServer ? 'https' : 'http';
   // Read once per bind, not per upgrade: the origin check runs on every handshake of a storm.
   let origin: string | null = null;
+  let host: string | null = null;
   const learnOrigin = (): void => {
     const address = server.address();
-    origin =
-      address === null || typeof address === 'string'
-        ? null
-        : originOf(scheme, boundHost ?? address.address, address.port);
+    if (address === null || typeof address === 'string') {
+      origin = host = null;
+      return;
+    }
+    host = boundHost ?? address.address;
+    origin = originOf(scheme, host, address.port);
   };
   const onListening = (): void => {
     learnOrigin();
@@ -89,6 +94,7 @@ export function mountOnServer(
   let mounted = true;
   return {
     origin: () => origin,
+    host: () => host,
     unmount() {
       if (!mounted) return;
       mounted = false;

@@ -14,8 +14,12 @@ export interface RequestPolicyOptions {
   readonly allowedOrigins: () => readonly string[];
   /** Extra `Host` names allowed; `.example.com` also allows its subdomains; `*` turns the check off. */
   readonly allowedHosts: readonly string[];
-  /** The interface the server listens on; a name there is allowed as a `Host`. */
-  readonly boundHost: string;
+  /**
+   * The host the server listens on, read on every check that gets this far: a name there is
+   * allowed as a `Host`. It is the address actually bound, which for a host's server Liveline is
+   * attached to may come, or change, after the policy is made; `null` while not listening.
+   */
+  readonly boundHost: () => string | null;
 }
 
 /** The one place that decides whether a request's `Host` and `Origin` are acceptable. */
@@ -71,9 +75,13 @@ const refusal = (field: 'host' | 'origin', message: string): UpgradeRejection =>
 /** Creates the request policy shared by the HTTP handler and the WebSocket gateway. */
 export function createRequestPolicy(options: RequestPolicyOptions): RequestPolicy {
   const hostCheckOff = options.allowedHosts.includes('*');
-  const entries = [...options.allowedHosts, hostName(options.boundHost)].map(hostName);
+  const entries = options.allowedHosts.map(hostName);
+  const isBound = (name: string): boolean => {
+    const bound = options.boundHost();
+    return bound !== null && hostName(bound) === name;
+  };
   const isHostAllowed = (name: string): boolean =>
-    isAlwaysAllowed(name) || entries.some((entry) => matchesEntry(name, entry));
+    isAlwaysAllowed(name) || entries.some((entry) => matchesEntry(name, entry)) || isBound(name);
   const isOriginAllowed = (origin: string): boolean =>
     options.allowedOrigins().some((entry) => matchesOrigin(origin, entry));
 
