@@ -48,13 +48,15 @@ describe('a stop during the start', () => {
   it('S3 WL2 a cluster node stopped while it waits for its Redis never starts its domains: no restore, anchor load or lease look reads storage after the stop', async () => {
     const inner = createFailingStorage();
     let reads = 0;
-    const counted = <T>(read: () => Promise<T>): Promise<T> => ((reads += 1), read());
+    const counted =
+      <A extends unknown[], T>(read: (...args: A) => Promise<T>) =>
+      (...args: A): Promise<T> => ((reads += 1), read(...args));
     const storage: Storage = {
       ...inner,
-      loadDocument: (...args) => counted(() => inner.loadDocument(...args)),
-      loadVersioned: (...args) => counted(() => inner.loadVersioned(...args)),
-      listWorkflows: (...args) => counted(() => inner.listWorkflows(...args)),
-      lapsedLeases: (...args) => counted(() => inner.lapsedLeases(...args)),
+      loadDocument: counted(inner.loadDocument),
+      loadVersioned: counted(inner.loadVersioned),
+      listWorkflows: counted(inner.listWorkflows),
+      lapsedLeases: counted(inner.lapsedLeases),
     };
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {

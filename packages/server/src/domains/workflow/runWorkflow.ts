@@ -81,6 +81,8 @@ async function runStages(
     if (!stage || status === 'skipped' || status === 'completed') continue;
     const lease = await context.pool.acquire(step.agent, id, step.stage, signal);
     const startedAt = now();
+    // However the stage ends: one that resolves although aborted would otherwise keep its slot.
+    let error: string | null = null;
     try {
       if (!started)
         await commit({ type: 'workflow.started', data: { workflow_id: id, at: startedAt } });
@@ -105,12 +107,13 @@ async function runStages(
         data: { workflow_id: id, stage: step.stage, artifact, at: now() },
       });
       context.metrics.stageDone(now() - startedAt);
-      lease.release({ error: null });
-    } catch (error) {
-      lease.release({ error: signal.aborted ? null : clip(errorMessage(error)) });
-      throw error instanceof StageFailedError || signal.aborted
-        ? error
-        : new StageFailedError(step.stage, errorMessage(error), { cause: error });
+    } catch (thrown) {
+      if (!signal.aborted) error = clip(errorMessage(thrown));
+      throw thrown instanceof StageFailedError || signal.aborted
+        ? thrown
+        : new StageFailedError(step.stage, errorMessage(thrown), { cause: thrown });
+    } finally {
+      lease.release({ error });
     }
   }
   await commit({ type: 'workflow.completed', data: { workflow_id: id, at: now() } });

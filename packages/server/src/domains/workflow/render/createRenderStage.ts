@@ -105,6 +105,9 @@ export function createRenderStage(options: {
             report(progress);
           },
         });
+        // A cancel that lands after the encoder exited: the video stays in the working directory,
+        // which is removed below, rather than become a file no one is served (W5).
+        signal.throwIfAborted();
         const target = videoPath(videosDir, input.id);
         await rename(join(work, OUTPUT), target);
         return {
