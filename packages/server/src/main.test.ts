@@ -28,6 +28,24 @@ describe('the liveline-server bin', () => {
     expect(bin.output().trim()).toMatch(/^liveline-server: --port: expected a port[^\n]*$/);
   });
 
+  it('A1 a node on loopback without a secret exits 2 behind a trusted proxy or for a non-loopback ALLOWED_HOSTS name, and serves with the waiver', async () => {
+    const refused = async (env: Record<string, string>) => {
+      const bin = spawnBin(tempDataDir(), { env });
+      expect(await bin.exited).toBe(2);
+      return bin.output().trim();
+    };
+    expect(await refused({ TRUSTED_PROXIES: '127.0.0.1' })).toMatch(
+      /^liveline-server: \S+: refusing to serve behind a proxy \(TRUSTED_PROXIES\) without auth[^\n]*LIVELINE_AUTH_SECRET[^\n]*$/,
+    );
+    expect(await refused({ ALLOWED_HOSTS: 'localhost,live.example.com' })).toMatch(
+      /^liveline-server: \S+: refusing to accept the host live\.example\.com \(ALLOWED_HOSTS\) without auth[^\n]*$/,
+    );
+    const waived = await spawnServer(tempDataDir(), {
+      env: { TRUSTED_PROXIES: '127.0.0.1', LIVELINE_INSECURE_NO_AUTH: '1' },
+    });
+    expect((await rawRequest(waived, '/health')).json).toMatchObject({ auth: 'off' });
+  });
+
   it.each(['--help', '-h'])(
     '%s prints every flag with its environment variable and default, and exits 0',
     async (flag) => {

@@ -40,6 +40,21 @@ describe('signed tokens', () => {
     await expect(startTestServer({ authSecret: 'short' })).rejects.toThrow(/at least 32 bytes/);
   });
 
+  it('A1 without a secret a loopback server is refused behind a trusted proxy or for a non-loopback Host name; loopback names pass', async () => {
+    await expect(startTestServer({ trustedProxies: ['127.0.0.1'] })).rejects.toThrow(
+      /behind a proxy \(TRUSTED_PROXIES\) without auth.*LIVELINE_AUTH_SECRET/,
+    );
+    await expect(startTestServer({ allowedHosts: ['localhost', '*'] })).rejects.toThrow(
+      /host \* \(ALLOWED_HOSTS\) without auth/,
+    );
+    const loopbackNames = await startTestServer({
+      allowedHosts: ['localhost', '127.0.0.2', '[::1]'],
+    });
+    expect((await rawRequest(loopbackNames, '/health')).json).toMatchObject({ auth: 'off' });
+    const proxied = await startTestServer({ trustedProxies: ['127.0.0.1'], authSecret: SECRET });
+    expect((await rawRequest(proxied, '/health')).json).toMatchObject({ auth: 'on' });
+  });
+
   it('A2 a forged, unsigned, other-alg, expired, not-yet-valid or wrong-audience token gets 401 naming the cause', async () => {
     const server = await startTestServer({ authSecret: SECRET });
     const sign = (claims: Record<string, unknown>, alg = 'HS256', secret = key) =>

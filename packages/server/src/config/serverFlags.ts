@@ -82,7 +82,7 @@ export const SERVER_FLAGS = {
   '--insecure-no-auth': {
     env: 'LIVELINE_INSECURE_NO_AUTH',
     value: '',
-    help: 'serve a non-loopback host without auth (rule A1); set the variable to 1',
+    help: 'serve without auth on a non-loopback host, behind --trusted-proxies or for --allowed-hosts names (rule A1); set the variable to 1',
     fallback: 'off',
   },
   '--web-dir': {

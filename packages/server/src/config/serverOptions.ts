@@ -273,6 +273,8 @@ export const isLoopbackHost = (host: string): boolean =>
   host === '[::1]' ||
   /^(?:::ffff:)?127\.\d+\.\d+\.\d+$/i.test(host);
 
+const AUTH_REMEDY = `set LIVELINE_AUTH_SECRET (at least ${MIN_SECRET_BYTES} bytes) or --auth-secret-file, or pass --insecure-no-auth`;
+
 /**
  * Why serving `host` without a secret is refused (rule A1), or `null` when it is allowed: on a
  * loopback host, or with `insecureNoAuth`.
@@ -280,9 +282,31 @@ export const isLoopbackHost = (host: string): boolean =>
 export const noAuthRefusal = (host: string, insecureNoAuth: boolean): string | null =>
   insecureNoAuth || isLoopbackHost(host)
     ? null
-    : `refusing to serve ${host} without auth: anyone who reaches it could edit every board; set LIVELINE_AUTH_SECRET (at least ${MIN_SECRET_BYTES} bytes) or --auth-secret-file, or pass --insecure-no-auth`;
+    : `refusing to serve ${host} without auth: anyone who reaches it could edit every board; ${AUTH_REMEDY}`;
 
-const secretOption = (value: unknown, host: string, insecure: boolean): string | null => {
+/**
+ * Why a server without a secret is refused although it binds loopback (rule A1), or `null`: a
+ * proxy in front forwards whoever reaches it, and a `Host` name other than loopback's is reached
+ * by that name from beyond this machine.
+ */
+const reachedBeyondLoopback = (
+  trustedProxies: readonly string[],
+  allowedHosts: readonly string[],
+): string | null => {
+  if (trustedProxies.length)
+    return `refusing to serve behind a proxy (TRUSTED_PROXIES) without auth: anyone who reaches the proxy could edit every board; ${AUTH_REMEDY}`;
+  const named = allowedHosts.find((name) => !isLoopbackHost(name));
+  return named === undefined
+    ? null
+    : `refusing to accept the host ${named} (ALLOWED_HOSTS) without auth: anyone who reaches it by that name could edit every board; ${AUTH_REMEDY}`;
+};
+
+const secretOption = (
+  value: unknown,
+  insecure: boolean,
+  host: string,
+  reach: Parameters<typeof reachedBeyondLoopback>,
+): string | null => {
   if (value !== undefined && value !== null) {
     if (typeof value !== 'string' || Buffer.byteLength(value) < MIN_SECRET_BYTES)
       return fail(
@@ -291,7 +315,7 @@ const secretOption = (value: unknown, host: string, insecure: boolean): string |
       );
     return value;
   }
-  const refusal = noAuthRefusal(host, insecure);
+  const refusal = insecure ? null : (noAuthRefusal(host, false) ?? reachedBeyondLoopback(...reach));
   if (refusal !== null) fail('authSecret', refusal);
   return null;
 };
@@ -362,17 +386,22 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   const dataDir = resolve(stringOption('dataDir', options.dataDir, DEFAULT_DATA_DIR));
   const insecureNoAuth = options.insecureNoAuth ?? false;
   if (typeof insecureNoAuth !== 'boolean') fail('insecureNoAuth', 'expected a boolean');
+  const allowedHosts = hostsOption(options.allowedHosts);
+  const trustedProxies = proxiesOption(options.trustedProxies);
   return {
     ...numbers,
     host,
-    authSecret: secretOption(options.authSecret, host, insecureNoAuth),
+    authSecret: secretOption(options.authSecret, insecureNoAuth, host, [
+      trustedProxies,
+      allowedHosts,
+    ]),
     insecureNoAuth,
     dataDir,
     videosDir: resolve(stringOption('videosDir', options.videosDir, join(dataDir, 'videos'))),
     ...clusterOptions(options),
     allowedOrigins: originsOption(options.allowedOrigins),
-    allowedHosts: hostsOption(options.allowedHosts),
-    trustedProxies: proxiesOption(options.trustedProxies),
+    allowedHosts,
+    trustedProxies,
     webDir: webDirOption(options.webDir),
     logLevel: levelOption(options.logLevel),
     renderVideo: booleanOption('renderVideo', options.renderVideo, true),

@@ -154,6 +154,7 @@ describe('HTTP rate limit', () => {
       host: '::1',
       httpRateLimit: 2,
       trustedProxies: ['::1'],
+      insecureNoAuth: true,
     });
     const from = (client?: string) =>
       rawRequest(server, '/api/routes', {
@@ -177,6 +178,7 @@ describe('HTTP rate limit', () => {
     const { server } = await startLoggedServer({
       httpRateLimit: 1,
       trustedProxies: ['127.0.0.1'],
+      insecureNoAuth: true,
       now: clock.now,
     });
     const from = (client: string) =>

@@ -201,7 +201,10 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
   });
 
   it('O3 ALLOWED_HOSTS adds names and subdomains; * turns the check off', async () => {
-    const proxied = await startTestServer({ allowedHosts: ['live.example.com', '.team.example'] });
+    const proxied = await startTestServer({
+      allowedHosts: ['live.example.com', '.team.example'],
+      insecureNoAuth: true,
+    });
     for (const [host, status] of [
       ['live.example.com', 200],
       ['live.example.com:443', 200],
@@ -213,7 +216,7 @@ describe('cross-site requests, DNS rebinding and logged URLs', () => {
       expect((await rawRequest(proxied, '/health', { headers: { Host: host } })).status, host).toBe(
         status,
       );
-    const open = await startTestServer({ allowedHosts: ['*'] });
+    const open = await startTestServer({ allowedHosts: ['*'], insecureNoAuth: true });
     expect(
       (await rawRequest(open, '/health', { headers: { Host: 'anything.example' } })).status,
     ).toBe(200);

@@ -50,6 +50,7 @@ describe('the client address (rule L6)', () => {
     const server = await startTestServer({
       maxConnectionsPerIp: 1,
       trustedProxies: ['127.0.0.9'],
+      insecureNoAuth: true,
     });
     const via = (localAddress: string, forwardedFor: string) => ({
       localAddress,

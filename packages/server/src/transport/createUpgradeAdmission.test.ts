@@ -10,6 +10,7 @@ describe('upgrade admission', () => {
       host: '::1',
       maxConnectionsPerIp: 2,
       trustedProxies: ['::1'],
+      insecureNoAuth: true,
       logger: {
         debug: quiet,
         info: quiet,
