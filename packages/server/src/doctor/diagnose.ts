@@ -19,7 +19,10 @@ export type Target = 'direct' | 'via';
 export interface Diagnosis {
   /** Whether the route works there. */
   readonly ok: boolean;
-  /** `101`, an HTTP status, `timeout`, `refused`, `closed <code>` or `error`. */
+  /**
+   * `101`, an HTTP status, `timeout`, `refused`, `closed <code>`, `error`, or `not sent` (a route
+   * not probed once the server refused the token).
+   */
   readonly status: string;
   /** Time to the first message (WebSocket) or to the answer (HTTP) when there was one, in ms. */
   readonly ms: number | null;

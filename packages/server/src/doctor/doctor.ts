@@ -91,10 +91,19 @@ export const samplePath = (name: WsRouteName): string => pathWithSample(name, ro
 
 const toWs = (origin: string): string => origin.replace(/^http/, 'ws');
 
-/** Whether a probe's token was refused as missing, expired or invalid (rule A7), by status or close code. */
+/** Whether the server refused a probe's token, or its lack of one (PROTOCOL.md A7). */
 const tokenRefused = (result: WsProbeResult): boolean =>
   (result.kind === 'rejected' && result.answer.status === 401) ||
   (result.kind === 'closed' && result.code === CloseCode.Unauthorized);
+
+/** A route not probed once the server refused the token; its cause is said with the others'. */
+const NOT_SENT: Diagnosis = { ok: false, status: 'not sent', ms: null, cause: null, detail: null };
+
+/** A check whose token was refused as on check `on`, whose line names the cause. */
+const refusedAsOn = (check: DoctorCheck, on: DoctorCheck): DoctorCheck => ({
+  ...check,
+  cause: `token refused; the cause is on the ${on.route} (${on.target}) line`,
+});
 
 /**
  * Checks `GET /health` and a real handshake plus first message on every WebSocket route of the
@@ -113,19 +122,19 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const healthPath = routes.health.path;
 
   const token = options.token ?? null;
-  // A7 blocks an address after 10 failed verifications, and a run sends the token once per route
-  // and target: it goes out once first, and a refusal of it stands for every route, so a bad token
-  // costs one verification and the report names its cause, not the block.
+  // A run would send the token once per route and target, and A7 limits an address's failed
+  // verifications: it goes out once first, and when that is refused no other route is probed
+  // (null), so a bad token costs one verification and the report names its cause, not the block.
   const firstUrl = `${toWs(server)}${samplePath('clock')}`;
   const first =
     token === null
       ? null
       : probeWebSocket(firstUrl, { timeoutMs, origin: options.origin ?? null, token, ...clock });
-  const probeRoute = async (url: string, probe: ProbeOptions): Promise<WsProbeResult> => {
+  const probeRoute = async (url: string, probe: ProbeOptions): Promise<WsProbeResult | null> => {
     if (first === null) return probeWebSocket(url, probe);
     const firstResult = await first;
     if (url === firstUrl && probe.origin === (options.origin ?? null)) return firstResult;
-    return tokenRefused(firstResult) ? firstResult : probeWebSocket(url, probe);
+    return tokenRefused(firstResult) ? null : probeWebSocket(url, probe);
   };
 
   // Every probe runs at once (after the token's first, when there is one): the whole run takes
@@ -149,6 +158,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 
   const direct = runs[0];
   const checks: DoctorCheck[] = [];
+  // The checks whose token was refused, sent or not: one line names the cause for all of them.
+  const refused = new Set<DoctorCheck>();
   for (const run of runs) {
     const { target, base } = run;
     checks.push({
@@ -169,30 +180,40 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     });
     run.sockets.forEach(({ name, url, result }, i) => {
       const path = samplePath(name);
-      checks.push({
+      const check: DoctorCheck = {
         route: name,
         kind: 'ws',
         path,
         target,
         url,
         origin: run.origin,
-        ...diagnoseWs({
-          route: name,
-          path,
-          target,
-          base,
-          result,
-          direct: target === 'via' ? (direct?.sockets[i]?.result ?? null) : null,
-          timeoutMs,
-          origin: run.origin,
-          // A proxy's own route list would be the server's anyway; the direct one is authoritative.
-          served: direct?.served ?? run.served,
-        }),
-      });
+        ...(result === null
+          ? NOT_SENT
+          : diagnoseWs({
+              route: name,
+              path,
+              target,
+              base,
+              result,
+              direct: target === 'via' ? (direct?.sockets[i]?.result ?? null) : null,
+              timeoutMs,
+              origin: run.origin,
+              // A proxy's own route list would be the server's anyway; the direct one is
+              // authoritative.
+              served: direct?.served ?? run.served,
+            })),
+      };
+      if (result === null || tokenRefused(result)) refused.add(check);
+      checks.push(check);
     });
   }
   // Group by route so a route's direct and via lines sit together.
   const order = ['health', ...WS_ROUTE_NAMES];
   checks.sort((a, b) => order.indexOf(a.route) - order.indexOf(b.route));
-  return { ok: checks.every((c) => c.ok), server, via, timeoutMs, checks };
+  // The first refusal sent (the token's first probe, or the first line without a token) says why.
+  const named = checks.find((c) => refused.has(c) && c.status !== 'not sent');
+  const said = named
+    ? checks.map((c) => (c === named || !refused.has(c) ? c : refusedAsOn(c, named)))
+    : checks;
+  return { ok: said.every((c) => c.ok), server, via, timeoutMs, checks: said };
 }

@@ -57,7 +57,7 @@ describe('liveline doctor --token', () => {
     expect(formatJson(report)).not.toContain(token.slice(0, 20));
   });
 
-  it('A7 a refused token is verified once per run, so checking every route directly and through a proxy never trips the failure limit', async () => {
+  it('A7 a refused token is verified once per run and its cause said once: the other routes, directly and through a proxy, are not sent and point at that line', async () => {
     const refusals: string[] = [];
     const quiet = () => undefined;
     const logger = {
@@ -75,8 +75,24 @@ describe('liveline doctor --token', () => {
     });
     const failed = report.checks.filter((c) => !c.ok);
     expect(failed).toHaveLength(WS_ROUTE_NAMES.length * 2);
-    for (const check of failed)
-      expect(check.cause).toMatch(/authentication failed \(token signature is invalid\)/);
+    const [named, ...others] = failed.filter((c) => c.status !== 'not sent');
+    expect(others).toEqual([]);
+    expect(named).toMatchObject({ route: 'clock', target: 'direct' });
+    expect(named?.cause).toMatch(/authentication failed \(token signature is invalid\)/);
+    for (const check of failed.filter((c) => c !== named))
+      expect(check.cause).toBe('token refused; the cause is on the clock (direct) line');
     expect(refusals.filter((e) => e === 'auth.refused')).toHaveLength(1);
+  });
+
+  it('A7 without a token on a secured server, the missing token is named on one line and the others point at it', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const failed = (await runDoctor({ server: server.origin })).checks.filter((c) => !c.ok);
+    expect(failed).toHaveLength(WS_ROUTE_NAMES.length);
+    const naming = failed.filter((c) => c.cause?.includes('authentication failed (token missing)'));
+    expect(naming).toHaveLength(1);
+    for (const check of failed.filter((c) => c !== naming[0]))
+      expect(check.cause).toBe(
+        `token refused; the cause is on the ${naming[0]?.route ?? ''} (direct) line`,
+      );
   });
 });
