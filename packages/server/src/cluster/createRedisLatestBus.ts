@@ -1,8 +1,7 @@
-import { createClient } from 'redis';
 import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import { redisOutageHandler } from '../rooms/redisOutageHandler.js';
-import { redisClientOptions, type RedisDeadlines } from '../rooms/redisClientOptions.js';
+import { createRedisConnections } from '../rooms/createRedisConnections.js';
+import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
 import { createScriptRunner } from '../rooms/runRedisScript.js';
 
 /** Options of {@link createRedisLatestBus}. */
@@ -44,62 +43,41 @@ export interface RedisLatestBus {
 export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLatestBus {
   const { log } = options;
   const prefix = options.prefix ?? 'liveline';
-  let down = false;
   // The broker reports Redis in /health; this logs an outage once, not every failed command.
-  const failed = (error: unknown): void => {
-    if (!down) log.warn('latest_bus.error', { engine: 'redis', error: errorMessage(error) });
-    down = true;
-  };
-  const commands = createClient(redisClientOptions(options.url, options.deadlines));
-  const subscriber = commands.duplicate({ disableOfflineQueue: false });
-  const commandsFailed = redisOutageHandler(commands, failed);
-  commands.on('error', commandsFailed);
-  commands.on('ready', () => (down = false));
-  subscriber.on('error', redisOutageHandler(subscriber, failed));
-  const reconnected: (() => void)[] = [];
-  let subscribedOnce = false;
-  subscriber.on('ready', () => {
-    if (subscribedOnce) for (const listener of reconnected) listener();
-    subscribedOnce = true;
+  const redis = createRedisConnections({
+    url: options.url,
+    ...(options.deadlines && { deadlines: options.deadlines }),
+    onOutage: (error) =>
+      log.warn('latest_bus.error', { engine: 'redis', error: errorMessage(error) }),
+    onRecovered: () => undefined,
   });
-
-  const connected = Promise.all([commands.connect(), subscriber.connect()]).then(
-    () => undefined,
-    failed,
-  );
-  const startupWait = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+  const { commands, subscriber } = redis;
   const script = createScriptRunner(commands);
-  const guarded = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+  const call = async <T>(what: string, reply: Promise<T>): Promise<T> => {
     try {
-      return await run();
+      return await redis.call(reply);
     } catch (cause) {
-      commandsFailed(cause);
       throw new BrokerError(`${what} failed: ${errorMessage(cause)}`, { cause });
     }
   };
+  const failed = (error: unknown): void =>
+    log.debug('latest_bus.subscribe_failed', { error: errorMessage(error) });
 
   return {
-    ready: Promise.race([connected, startupWait]),
+    ready: redis.ready,
     key: (...parts) => [prefix, ...parts].join(':'),
     connected: () => commands.isReady,
-    publish: (channel, message) =>
-      guarded(`publish ${channel}`, async () => {
-        await commands.publish(channel, message);
-      }),
+    publish: async (channel, message) => {
+      await call(`publish ${channel}`, commands.publish(channel, message));
+    },
     subscribe(channel, listener) {
       subscriber.subscribe(channel, listener).catch(failed);
     },
     unsubscribe(channel) {
       subscriber.unsubscribe(channel).catch(failed);
     },
-    script: (body, keys, args) => guarded('script', () => script(body, keys, args)),
-    onReconnect: (listener) => void reconnected.push(listener),
-    async close() {
-      // close() waits for replies, which a Redis that is away never sends: then cut the sockets.
-      const closed = Promise.allSettled([commands.close(), subscriber.close()]).then(() => true);
-      const late = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref());
-      if (await Promise.race([closed, late])) return;
-      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
-    },
+    script: (body, keys, args) => call('script', script(body, keys, args)),
+    onReconnect: (listener) => redis.onResubscribed(listener),
+    close: () => redis.close(),
   };
 }

@@ -1,12 +1,11 @@
 import type { HistoryWindow } from '@liveline/protocol';
-import { createClient } from 'redis';
 import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
 import { createLocalListeners } from './createLocalListeners.js';
-import { redisOutageHandler } from './redisOutageHandler.js';
-import { redisClientOptions, type RedisDeadlines } from './redisClientOptions.js';
+import { createRedisConnections } from './createRedisConnections.js';
+import type { RedisDeadlines } from './redisClientOptions.js';
 import {
   createRoomFeeds,
   type RoomEvent,
@@ -68,34 +67,19 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const { limits, now, encode, log } = options;
   const prefix = options.prefix ?? 'liveline';
   let status: BrokerStatus = { ok: true };
-  // The status names what started an outage, not what followed from it (the commands a dropped
-  // connection rejects, the reconnects refused).
-  const failed = (error: unknown): void => {
-    if (!status.ok) return;
-    log.error('broker.error', { engine: 'redis', error: errorMessage(error) });
-    status = { ok: false, error: `redis: ${errorMessage(error)}` };
-  };
-  const commands = createClient(redisClientOptions(options.url, options.deadlines));
-  // Subscriptions made while Redis is away are sent when it is back.
-  const subscriber = commands.duplicate({ disableOfflineQueue: false });
-  // Healthy again once both connections are back: a script that succeeds proves only one of them.
-  const recovered = (): void => {
-    if (status.ok || !commands.isReady || !subscriber.isReady) return;
-    status = { ok: true };
-    log.info('broker.recovered', { engine: 'redis' });
-  };
-  const commandsFailed = redisOutageHandler(commands, failed);
-  commands.on('error', commandsFailed);
-  subscriber.on('error', redisOutageHandler(subscriber, failed));
-  /** `reply`, as a call on the command connection: an error reply fails that call only. */
-  const onCommands = <T>(reply: Promise<T>): Promise<T> =>
-    reply.then(
-      (value) => (recovered(), value),
-      (cause: unknown) => {
-        commandsFailed(cause);
-        throw cause;
-      },
-    );
+  const redis = createRedisConnections({
+    url: options.url,
+    ...(options.deadlines && { deadlines: options.deadlines }),
+    onOutage(error) {
+      log.error('broker.error', { engine: 'redis', error: errorMessage(error) });
+      status = { ok: false, error: `redis: ${errorMessage(error)}` };
+    },
+    onRecovered() {
+      status = { ok: true };
+      log.info('broker.recovered', { engine: 'redis' });
+    },
+  });
+  const { commands, subscriber } = redis;
 
   const keys = (room: string): [string, string, string] => [
     `${prefix}:{${room}}:meta`,
@@ -112,7 +96,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const script = createScriptRunner(commands);
   const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
     try {
-      return (await onCommands(script(body, keys(room), args))) as Reply;
+      return (await redis.call(script(body, keys(room), args))) as Reply;
     } catch (cause) {
       throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
     }
@@ -132,7 +116,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const readHead = async (room: string): Promise<RoomHead> => {
     const [meta, , marker] = keys(room);
     // Sent together, so one round trip.
-    const [[head, epoch], dropped] = await onCommands(
+    const [[head, epoch], dropped] = await redis.call(
       Promise.all([commands.hmGet(meta, ['head', 'epoch']), commands.get(marker)]),
     );
     return {
@@ -164,33 +148,14 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   });
   // After a reconnect the subscriptions are renewed by the client; what was published meanwhile
   // is read back from the streams.
-  let connectedOnce = false;
-  subscriber.on('ready', () => {
-    if (connectedOnce) feeds.repairAll();
-    connectedOnce = true;
-  });
-  // Healthy again as soon as both connections are back, not only at the next command.
-  commands.on('ready', recovered);
-  subscriber.on('ready', recovered);
+  redis.onResubscribed(() => feeds.repairAll());
   const probe = setInterval(() => feeds.repairAll(), options.probeIntervalMs ?? 1000);
   probe.unref();
-
-  // A node may start before its Redis: it serves (degraded) and connects when Redis is there.
-  const connected = Promise.all([commands.connect(), subscriber.connect()]).then(
-    () => true,
-    (cause: unknown) => (failed(cause), false),
-  );
-  const startupWait = new Promise<false>((resolve) =>
-    setTimeout(() => resolve(false), 2000).unref(),
-  );
-  const ready = Promise.race([connected, startupWait]).then((up) => {
-    if (!up) failed(new Error('not connected'));
-  });
 
   const latest = new Map<string, string>();
   const latestListeners = createLocalListeners();
   return {
-    ready,
+    ready: redis.ready,
     status: () => status,
     async seed(room, seed) {
       const entries = seed.entries.flatMap((e) => [String(e.seq), e.frame, String(e.at)]);
@@ -259,11 +224,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     subscriberCount: (room) => feeds.subscriberCount(room) + latestListeners.count(room),
     async close() {
       clearInterval(probe);
-      // close() waits for replies, which a Redis that is away never sends: then cut the sockets.
-      const closed = Promise.allSettled([commands.close(), subscriber.close()]).then(() => true);
-      const late = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref());
-      if (await Promise.race([closed, late])) return;
-      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
+      await redis.close();
     },
   };
 }

@@ -1,0 +1,100 @@
+import { createClient } from 'redis';
+import { redisClientOptions, type RedisDeadlines } from './redisClientOptions.js';
+import { redisOutageHandler } from './redisOutageHandler.js';
+
+const connection = (url: string, deadlines?: RedisDeadlines) =>
+  createClient(redisClientOptions(url, deadlines));
+type RedisClient = ReturnType<typeof connection>;
+
+/** Options of {@link createRedisConnections}. */
+export interface RedisConnectionsOptions {
+  /** `redis://host:port` (Redis ≥ 6.2). */
+  readonly url: string;
+  /** How long the connections wait for Redis. @default REDIS_DEADLINES */
+  readonly deadlines?: RedisDeadlines;
+  /** Hears the failure that started an outage, once until it is over. */
+  readonly onOutage: (error: unknown) => void;
+  /** Hears that an outage is over: both connections serve again. */
+  readonly onRecovered: () => void;
+}
+
+/** A cluster node's command and subscriber connections to Redis, made by {@link createRedisConnections}. */
+export interface RedisConnections {
+  readonly commands: RedisClient;
+  /** Subscriptions made while Redis is away are sent when it is back. */
+  readonly subscriber: RedisClient;
+  /** Settles once both are connected, or after 2 s without Redis (an outage then; they keep trying). */
+  readonly ready: Promise<void>;
+  /** `reply`, as a call on the command connection: a failure is an outage unless Redis answered it. */
+  call<T>(reply: Promise<T>): Promise<T>;
+  /** Calls `listener` each time the subscriber is connected again: what was published meanwhile was lost. */
+  onResubscribed(listener: () => void): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Redis the way every part of a cluster node does (the broker, the latest bus): the
+ * client options of {@link redisClientOptions}, failures handled by {@link redisOutageHandler},
+ * and an outage over only once both connections are back, since a call that succeeds proves one.
+ */
+export function createRedisConnections(options: RedisConnectionsOptions): RedisConnections {
+  let down = false;
+  // An outage is reported by what started it, not by what followed (the commands a dropped
+  // connection rejects, the reconnects refused).
+  const failed = (error: unknown): void => {
+    if (down) return;
+    down = true;
+    options.onOutage(error);
+  };
+  const commands = connection(options.url, options.deadlines);
+  const subscriber = commands.duplicate({ disableOfflineQueue: false });
+  const recovered = (): void => {
+    if (!down || !commands.isReady || !subscriber.isReady) return;
+    down = false;
+    options.onRecovered();
+  };
+  const commandsFailed = redisOutageHandler(commands, failed);
+  commands.on('error', commandsFailed);
+  subscriber.on('error', redisOutageHandler(subscriber, failed));
+  const resubscribed: (() => void)[] = [];
+  let connectedOnce = false;
+  subscriber.on('ready', () => {
+    if (connectedOnce) for (const listener of resubscribed) listener();
+    connectedOnce = true;
+  });
+  // Over as soon as both connections are back, not only at the next call.
+  commands.on('ready', recovered);
+  subscriber.on('ready', recovered);
+
+  // A node may start before its Redis: it serves (degraded) and connects when Redis is there.
+  const connected = Promise.all([commands.connect(), subscriber.connect()]).then(
+    () => true,
+    (cause: unknown) => (failed(cause), false),
+  );
+  const startupWait = new Promise<false>((resolve) =>
+    setTimeout(() => resolve(false), 2000).unref(),
+  );
+  return {
+    commands,
+    subscriber,
+    ready: Promise.race([connected, startupWait]).then((up) => {
+      if (!up) failed(new Error('not connected'));
+    }),
+    call: (reply) =>
+      reply.then(
+        (value) => (recovered(), value),
+        (cause: unknown) => {
+          commandsFailed(cause);
+          throw cause;
+        },
+      ),
+    onResubscribed: (listener) => void resubscribed.push(listener),
+    async close() {
+      // close() waits for replies, which a Redis that is away never sends: then cut the sockets.
+      const closed = Promise.allSettled([commands.close(), subscriber.close()]).then(() => true);
+      const late = new Promise<false>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+      if (await Promise.race([closed, late])) return;
+      for (const client of [commands, subscriber]) if (client.isOpen) client.destroy();
+    },
+  };
+}
