@@ -2,6 +2,7 @@ import { RoomNotOpenError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
 import type { BrokerStatus } from '../rooms/createRedisBroker.js';
+import { entriesThrough } from '../rooms/entriesThrough.js';
 import type { DocumentWrite, LeaseFence, RoomHead, Storage } from '../storage/Storage.js';
 import { catchUpRoom, type AppliedPosition, type RoomFollower } from './catchUpRoom.js';
 import { createRepublisher } from './createRepublisher.js';
@@ -128,12 +129,8 @@ export function createEventLog(deps: {
   /** Seeds the broker's copy with storage's events up to `headSeq` (the newest it may hold). */
   const seed = async (room: string, epoch: string, headSeq: number): Promise<void> => {
     const after = Math.max(0, headSeq - historyMaxEvents);
-    // A read by count runs past the head where retention deleted events before it: into the event
-    // a publish is about to add, which the copy would then hold before its head (RoomSeed).
-    const entries = (await storage.readEvents(room, after, headSeq - after)).filter(
-      (entry) => entry.seq <= headSeq,
-    );
-    await broker.seed(room, { epoch, headSeq, entries });
+    const stored = await storage.readEvents(room, after, headSeq - after);
+    await broker.seed(room, { epoch, headSeq, entries: entriesThrough(stored, headSeq) });
   };
 
   /**
@@ -225,9 +222,9 @@ export function createEventLog(deps: {
     // A room that started over (G3) holds none of the old epoch's events to publish.
     if (owed && state.head.epoch === before) {
       const after = Math.max(owed.after, state.applied - historyMaxEvents);
-      for (const entry of await storage.readEvents(room, after, state.applied - after))
-        if (entry.seq <= state.applied)
-          await publish(room, { seq: entry.seq, epoch: before }, entry.frame);
+      const stored = await storage.readEvents(room, after, state.applied - after);
+      for (const entry of entriesThrough(stored, state.applied))
+        await publish(room, { seq: entry.seq, epoch: before }, entry.frame);
     }
     unsure.delete(room);
     return moved;

@@ -3,6 +3,7 @@ import { createIdleSweep } from '../createIdleSweep.js';
 import type { HistoryEntry } from '../storage/Storage.js';
 import type { Broker, PublishResult, RangeRead, RoomSeed } from './Broker.js';
 import { createLocalListeners } from './createLocalListeners.js';
+import { entriesThrough } from './entriesThrough.js';
 
 /** Bounds of an ordered room's history. */
 export interface HistoryLimits {
@@ -28,7 +29,7 @@ interface OrderedRoom {
  * those past its head are left out.
  */
 const consecutiveTail = (from: RoomSeed): HistoryEntry[] => {
-  const upToHead = from.entries.filter((entry) => entry.seq <= from.headSeq);
+  const upToHead = entriesThrough(from.entries, from.headSeq);
   let start = upToHead.length;
   let expected = from.headSeq;
   while (start > 0 && upToHead[start - 1]?.seq === expected) {

@@ -5,6 +5,7 @@ import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
 import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
+import { entriesThrough } from './entriesThrough.js';
 import type { RedisDeadlines } from './redisClientOptions.js';
 import {
   createRoomFeeds,
@@ -158,7 +159,11 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     ready: redis.ready,
     status: () => status,
     async seed(room, seed) {
-      const entries = seed.entries.flatMap((e) => [String(e.seq), e.frame, String(e.at)]);
+      const entries = entriesThrough(seed.entries, seed.headSeq).flatMap((e) => [
+        String(e.seq),
+        e.frame,
+        String(e.at),
+      ]);
       await run('seed', SEED_SCRIPT, room, [
         seed.epoch,
         String(seed.headSeq),

@@ -60,9 +60,9 @@ return 'ok'
 
 /**
  * ARGV: epoch, headSeq, trim, then seq, frame, at of each entry. Keeps a copy of the same epoch at
- * the same or a newer head; otherwise replaces the copy. Answers kept or seeded. Entries past
- * headSeq are left out: the stream's top must stay the copy's head, or the next publish's XADD
- * (head + 1) is refused.
+ * the same or a newer head; otherwise replaces the copy. Answers kept or seeded. The entries end
+ * at headSeq at the latest (the broker leaves out those past it): the stream's top must stay the
+ * copy's head, or the next publish's XADD (head + 1) is refused.
  */
 export const SEED_SCRIPT = `${TRIM}
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
@@ -72,10 +72,8 @@ redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'head', head, 'bytes', 0)
 local bytes = 0
 for i = 7, #ARGV, 3 do
-  if tonumber(ARGV[i]) <= head then
-    redis.call('XADD', KEYS[2], ARGV[i] .. '-1', 'f', ARGV[i + 1], 'a', ARGV[i + 2])
-    bytes = bytes + string.len(ARGV[i + 1])
-  end
+  redis.call('XADD', KEYS[2], ARGV[i] .. '-1', 'f', ARGV[i + 1], 'a', ARGV[i + 2])
+  bytes = bytes + string.len(ARGV[i + 1])
 end
 redis.call('HSET', KEYS[1], 'bytes', bytes)
 trim(KEYS[1], KEYS[2], trimArgs(3))
