@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { parse, workflowSchema, type Workflow } from '@liveline/protocol';
+import {
+  agentListResponseSchema,
+  parse,
+  workflowSchema,
+  type AgentName,
+  type Workflow,
+} from '@liveline/protocol';
 import { expect } from 'vitest';
 import { createBuiltinStage, type BuiltinStageName } from '../domains/workflow/builtinStages.js';
 import type { Stage } from '../domains/workflow/Stage.js';
@@ -26,6 +32,15 @@ export const waitForStatus = (
   expect
     .poll(async () => (await getWorkflow(server, id)).status, { timeout: timeoutMs, interval: 10 })
     .toBe(status);
+
+/** Polls `GET /api/agents` until agent `name` has the fields of `expected`. */
+export const waitForAgent = (server: { origin: string }, name: AgentName, expected: object) =>
+  expect
+    .poll(async () => {
+      const parsed = parse(agentListResponseSchema, (await rawRequest(server, '/api/agents')).json);
+      return parsed.ok ? parsed.value.agents.find((a) => a.name === name) : parsed.error;
+    })
+    .toMatchObject(expected);
 
 /** One message of a workflow channel, as {@link recordWorkflow} keeps it. */
 export interface LoggedMessage {

@@ -1,22 +1,12 @@
-import { agentListResponseSchema, parse, type AgentName } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { rawRequest, startTestServer } from '../../test-utils/index.js';
-import { waitForStatus } from '../../test-utils/workflows.js';
+import { waitForAgent, waitForStatus } from '../../test-utils/workflows.js';
 import { createBuiltinStage } from './builtinStages.js';
 import type { Stage } from './Stage.js';
 
 const IDEA = 'A kite escapes. It crosses the town. A child catches it at sunset.';
 const start = (server: { origin: string }, id: string) =>
   rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input: IDEA } });
-
-/** Polls `GET /api/agents` until agent `name` has the fields of `expected`. */
-const waitForAgent = (server: { origin: string }, name: AgentName, expected: object) =>
-  expect
-    .poll(async () => {
-      const parsed = parse(agentListResponseSchema, (await rawRequest(server, '/api/agents')).json);
-      return parsed.ok ? parsed.value.agents.find((a) => a.name === name) : parsed.error;
-    })
-    .toMatchObject(expected);
 
 /**
  * A script stage whose first run ignores the abort's rule and resolves with its artifact once its

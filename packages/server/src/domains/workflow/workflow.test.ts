@@ -13,6 +13,7 @@ import {
   heldStage,
   reportingStage,
   storedTypes,
+  waitForAgent,
   waitForStatus,
 } from '../../test-utils/workflows.js';
 import type { Storage } from '../../storage/Storage.js';
@@ -83,14 +84,17 @@ describe('Idea2Video pipeline', () => {
     for (const id of ids) await waitForStatus(server, id, 'completed');
   });
 
-  it('W1 cancel stops a running workflow', async () => {
-    const server = await startTestServer({ stageDurationMs: 5_000 });
+  it("W1 cancel stops a running workflow: the cancelled event, its stage's work ends, its agent is idle with active 0, and a second cancel is 409", async () => {
+    const { stage, running, aborted } = reportingStage();
+    const server = await startTestServer({ stages: { script: stage } });
     const client = await connectTestClient(wsOrigin(server, '/ws/workflow/c1'));
     await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: IDEA, id: 'c1' } });
-    await client.next('stage.started');
+    await running;
     const res = await rawRequest(server, '/api/workflows/c1/cancel', { method: 'POST' });
     expect(res.json).toMatchObject({ workflow: { status: 'cancelled' } });
     await client.next('workflow.cancelled');
+    await aborted;
+    await waitForAgent(server, 'screenwriter', { status: 'idle', active: 0 });
     expect((await rawRequest(server, '/api/workflows/c1/cancel', { method: 'POST' })).status).toBe(
       409,
     );
