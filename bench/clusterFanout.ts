@@ -1,15 +1,17 @@
 /**
  * The two-node fanout (issue 18, "Performance"), run by hand on a quiet machine:
  * `pnpm --filter @liveline/bench cluster-fanout [--clients 1000] [--rate 50] [--duration 10]
- * [--reps 3]`. It starts a real PostgreSQL and Redis (test-utils/engines), then per repetition
+ * [--reps 3] [--cpu-prof dir]`. It starts a real PostgreSQL and Redis (test-utils/engines), then per repetition
  * runs the same fanout on one embedded node (with all the clients, then with one node's share of
  * them), one cluster node, and two cluster nodes (publisher on node 0, clients dealt to both),
  * and reports each node's CPU per delivered message, its
  * clients' latency, and Redis' commands and bytes per published event: one publish per event,
- * delivered once to each subscribed node, never once per client.
+ * delivered once to each subscribed node, never once per client. `--cpu-prof dir` writes each
+ * node's `.cpuprofile` into `dir/<rep>-<setup>/node-<i>`.
  * A few seconds' proof that it works: `--clients 100 --duration 2 --reps 1`.
  */
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPostgresAndRedis } from '../packages/server/src/test-utils/engines/startPostgresAndRedis.js';
 import {
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
     reps: { type: 'string', default: '3' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const size = {
@@ -92,7 +95,9 @@ try {
   for (let rep = 0; rep < Number(values.reps); rep += 1)
     for (const setup of CLUSTER_SETUPS) {
       process.stderr.write(`cluster-fanout rep ${rep + 1}, ${setup}…\n`);
-      const m = await measureCluster(setup, { postgres, redis }, size);
+      const dir = values['cpu-prof'];
+      const profiles = dir === undefined ? undefined : join(dir, `${rep + 1}-${setup}`);
+      const m = await measureCluster(setup, { postgres, redis }, size, profiles);
       const delivery =
         (100 * (m.load.delivered ?? 0)) /
         ((m.load.published ?? 0) * clientsOf(setup, size.clients));

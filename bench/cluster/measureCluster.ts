@@ -83,15 +83,20 @@ const trafficSince = (before: RedisTraffic, after: RedisTraffic): RedisTraffic =
  * Runs the fanout once on `setup` (see {@link startNodes}: fresh data, database and Redis; every
  * node pinned to the server core, so they share it, as two processes on one small machine do) with
  * the publisher on node 0 and the clients dealt to every node, and reads Redis' counters over the
- * metered window.
+ * metered window. With `cpuProfDir`, each node writes a `.cpuprofile` there (see startNodes).
  */
 export async function measureCluster(
   setup: ClusterSetup,
   engines: ClusterEngines,
   size: FanoutSize,
+  cpuProfDir?: string,
 ): Promise<ClusterMeasurement> {
   const embedded = setup === 'single' || setup === 'single-share';
-  const run = await startNodes(setup === 'cluster-2' ? 2 : 1, embedded ? null : engines);
+  const run = await startNodes(
+    setup === 'cluster-2' ? 2 : 1,
+    embedded ? null : engines,
+    cpuProfDir,
+  );
   try {
     const ports = run.nodes.map((node) => node.port);
     const job = {

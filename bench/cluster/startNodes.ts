@@ -26,9 +26,14 @@ let databases = 0;
 /**
  * Starts `count` Liveline nodes, each pinned to the server core with a fresh data directory:
  * embedded when `engines` is null, else cluster nodes on a new database and a flushed Redis whose
- * counters are reset. Whatever fails, what was started is stopped.
+ * counters are reset. With `cpuProfDir`, node i writes a `.cpuprofile` into `cpuProfDir/node-i`
+ * when it stops. Whatever fails, what was started is stopped.
  */
-export async function startNodes(count: number, engines: ClusterEngines | null): Promise<RunNodes> {
+export async function startNodes(
+  count: number,
+  engines: ClusterEngines | null,
+  cpuProfDir?: string,
+): Promise<RunNodes> {
   const children: ChildProcess[] = [];
   const dirs: string[] = [];
   const nodes: PeerReady[] = [];
@@ -51,7 +56,7 @@ export async function startNodes(count: number, engines: ClusterEngines | null):
       const node = await startServer(
         'liveline',
         { ...cluster, DATA_DIR: dir, NODE_ID: `node-${i}` },
-        {},
+        cpuProfDir ? { cpuProfDir: join(cpuProfDir, `node-${i}`) } : {},
       );
       children.push(node.child);
       nodes.push(node.ready);
