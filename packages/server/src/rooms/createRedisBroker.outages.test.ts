@@ -31,6 +31,28 @@ describe('Redis broker outages', () => {
     await publishRange(a, room, 1, 1);
   });
 
+  it('S2 Redis busy running a script past its time limit (BUSY to every call, PINGs too): the broker reports it by its PINGs, a publish is refused, and once the script is killed the broker is healthy again by itself', async () => {
+    const [a] = await nodes(1, { deadlines: SHORT_DEADLINES });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:busy';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const client = await admin();
+    await client.configSet('busy-reply-threshold', '10');
+    onTestCleanup(() => client.configSet('busy-reply-threshold', '5000'));
+    const script = (await admin()).eval('while true do end').catch((error: unknown) => error);
+    await vi.waitFor(() =>
+      expect(a.status()).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/BUSY/) as unknown,
+      }),
+    );
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/BUSY/);
+    await client.scriptKill();
+    expect(String(await script)).toMatch(/killed/);
+    await vi.waitFor(() => expect(a.status()).toEqual({ ok: true }));
+    await publishRange(a, room, 1, 1);
+  });
+
   it('S2 Redis stopped (SIGSTOP) with its sockets open: a publish is refused within the reply deadline, both nodes report the timeout, and once Redis answers again they are healthy and the listener gets every event once, in order', async () => {
     const room = 'board:stopped';
     const { a, b, got } = await writerAndListener(room, { deadlines: SHORT_DEADLINES });

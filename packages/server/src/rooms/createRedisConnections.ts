@@ -62,9 +62,12 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     if (connectedOnce) for (const listener of resubscribed) listener();
     connectedOnce = true;
   });
-  // Over as soon as both connections are back, not only at the next call.
-  commands.on('ready', recovered);
-  subscriber.on('ready', recovered);
+  // Over as soon as both connections are back, not only at the next call; a PING answered ends
+  // an outage Redis answered (LOADING, BUSY) on a connection that stayed up.
+  for (const client of [commands, subscriber]) {
+    client.on('ready', recovered);
+    client.on('ping-interval', recovered);
+  }
 
   // A node may start before its Redis: it serves (degraded) and connects when Redis is there.
   const connected = Promise.all([commands.connect(), subscriber.connect()]).then(

@@ -8,16 +8,22 @@ interface RedisConnection {
 }
 
 /**
+ * Error replies of a Redis that cannot serve anyone now, though it answers: loading its dataset
+ * after a restart, or blocked by a script running too long. They end by themselves.
+ */
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY)\b/;
+
+/**
  * What a connection to Redis does with a failure: `failed` hears of it, unless it is an error reply
- * (a script's `ERR`, `WRONGTYPE`: Redis answered, so only that call failed), and a connection on which
- * a command or PING outlived its reply deadline is dropped and made again. node-redis keeps such a
- * connection open, so every later command would wait behind the one Redis never answered; the
- * client renews its subscriptions on the new connection.
+ * other than `LOADING` or `BUSY` (a script's `ERR`, `WRONGTYPE`, `OOM`: Redis answered, so only that
+ * call failed), and a connection on which a command or PING outlived its reply deadline is dropped
+ * and made again. node-redis keeps such a connection open, so every later command would wait behind
+ * the one Redis never answered; the client renews its subscriptions on the new connection.
  */
 export const redisOutageHandler =
   (client: RedisConnection, failed: (error: unknown) => void) =>
   (error: unknown): void => {
-    if (error instanceof ErrorReply) return;
+    if (error instanceof ErrorReply && !UNAVAILABLE_REPLY.test(error.message)) return;
     failed(error);
     // Not ready: the connection is already being made again.
     if (!(error instanceof TimeoutReadError) || !client.isReady) return;
