@@ -11,6 +11,7 @@ import {
   wsOrigin,
 } from './test-utils/index.js';
 import { SERVER_FLAGS, type ServerFlag } from './config/serverFlags.js';
+import { openRawWebSocket } from './test-utils/openRawWebSocket.js';
 import { spawnBin, spawnServer } from './test-utils/spawnServer.js';
 
 describe('the liveline-server bin', () => {
@@ -20,6 +21,17 @@ describe('the liveline-server bin', () => {
     child.process.kill('SIGTERM');
     expect((await client.closed).code).toBe(CloseCode.ServiceRestart);
     expect(await child.exited).toBe(0);
+  });
+
+  it('D1 a second SIGINT while draining is ignored: every socket still gets 1012 and the server exits 0', async () => {
+    const child = await spawnServer(tempDataDir());
+    // A raw socket answers no close frame, so the drain lasts ws's close timeout (1 s).
+    const socket = await openRawWebSocket(child.origin, '/ws/transport/clock');
+    child.process.kill('SIGINT');
+    expect((await socket.closeFrame).code).toBe(CloseCode.ServiceRestart);
+    child.process.kill('SIGINT');
+    expect(await child.exited).toBe(0);
+    expect(child.output()).toContain('SIGINT while draining, ignored');
   });
 
   it('a bad flag exits 2 with one clear error line', async () => {

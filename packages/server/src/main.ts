@@ -28,7 +28,16 @@ async function main(): Promise<void> {
     process.stderr.write(`liveline-server: ${errorMessage(error)}\n`);
     process.exit(error instanceof ConfigError ? EXIT_BAD_CONFIG : 1);
   }
+  let signals = 0;
   const shutdown = (signal: string): void => {
+    // A Ctrl-C on `npm start` reaches this process twice (the terminal's, then start.mjs's), and a
+    // supervisor may repeat its SIGTERM: a later signal must not cut the drain short (D1).
+    signals += 1;
+    if (signals === 2)
+      process.stdout.write(
+        `Liveline server: ${signal} while draining, ignored: the stop ends within ${STOP_DEADLINE_MS / 1000} s\n`,
+      );
+    if (signals > 1) return;
     process.stdout.write(`Liveline server: ${signal}, draining\n`);
     setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
     server.stop().then(
@@ -39,8 +48,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   // Announced once the signals are handled: a supervisor (or test) that stops the server as soon
   // as it reads this line must not find the default action (killed, no drain) still in place.
   process.stdout.write(`Liveline server listening on ${server.origin}\n`);
