@@ -38,4 +38,16 @@ describe('agent slots', () => {
     await start(server, 'a2');
     await waitForStatus(server, 'a2', 'completed');
   });
+
+  it("AG1 an agent's completed counts only the stages whose stage.completed was stored: not one whose run was cancelled, although the stage resolved with its artifact", async () => {
+    const server = await startTestServer({ stages: { script: abortIgnoringStage() } });
+    await start(server, 'a1');
+    await waitForAgent(server, 'screenwriter', { status: 'working' });
+    await rawRequest(server, '/api/workflows/a1/cancel', { method: 'POST' });
+    await waitForAgent(server, 'screenwriter', { active: 0, completed: 0 });
+
+    await start(server, 'a2');
+    await waitForStatus(server, 'a2', 'completed');
+    await waitForAgent(server, 'screenwriter', { completed: 1 });
+  });
 });

@@ -1,8 +1,17 @@
 import { AGENT_NAMES, type AgentName, type AgentStatus, type StageName } from '@liveline/protocol';
 
+/**
+ * How a stage ended on its agent: its `stage.completed` stored, aborted (a cancel, a lost lease, a
+ * stop, a refused write) or failed with `error`. Only a stored completion counts (AG1).
+ */
+export type StageOutcome =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'aborted' }
+  | { readonly kind: 'error'; readonly error: string };
+
 /** A held agent slot; `release` frees it once. */
 export interface AgentLease {
-  release(outcome: { error: string | null }): void;
+  release(outcome: StageOutcome): void;
 }
 
 /** The pipeline's agents: bounded capacity, FIFO waiting, live status. */
@@ -76,12 +85,12 @@ export function createAgentPool(
           changed(name);
           let released = false;
           resolve({
-            release({ error }) {
+            release(outcome) {
               if (released) return;
               released = true;
               s.active = s.active.filter((a) => a !== slot);
-              if (error === null) s.completed += 1;
-              s.lastError = error;
+              if (outcome.kind === 'completed') s.completed += 1;
+              s.lastError = outcome.kind === 'error' ? outcome.error : null;
               changed(name);
               s.waiters.shift()?.();
             },

@@ -10,7 +10,7 @@ import {
 } from '@liveline/protocol';
 import { errorMessage } from '../../errors.js';
 import type { DomainFailure } from '../DomainFailure.js';
-import type { AgentPool } from './createAgentPool.js';
+import type { AgentPool, StageOutcome } from './createAgentPool.js';
 import type { WorkflowMetrics } from './createWorkflowMetrics.js';
 import { clip } from './scriptText.js';
 import type { Stage } from './Stage.js';
@@ -81,8 +81,9 @@ async function runStages(
     if (!stage || status === 'skipped' || status === 'completed') continue;
     const lease = await context.pool.acquire(step.agent, id, step.stage, signal);
     const startedAt = now();
-    // However the stage ends: one that resolves although aborted would otherwise keep its slot.
-    let error: string | null = null;
+    // Released however the stage ends (one that resolves although aborted would otherwise keep
+    // its slot), and counted only once its completion is stored (AG1).
+    let outcome: StageOutcome = { kind: 'aborted' };
     try {
       if (!started)
         await commit({ type: 'workflow.started', data: { workflow_id: id, at: startedAt } });
@@ -106,14 +107,15 @@ async function runStages(
         type: 'stage.completed',
         data: { workflow_id: id, stage: step.stage, artifact, at: now() },
       });
+      outcome = { kind: 'completed' };
       context.metrics.stageDone(now() - startedAt);
     } catch (thrown) {
-      if (!signal.aborted) error = clip(errorMessage(thrown));
+      if (!signal.aborted) outcome = { kind: 'error', error: clip(errorMessage(thrown)) };
       throw thrown instanceof StageFailedError || signal.aborted
         ? thrown
         : new StageFailedError(step.stage, errorMessage(thrown), { cause: thrown });
     } finally {
-      lease.release({ error });
+      lease.release(outcome);
     }
   }
   await commit({ type: 'workflow.completed', data: { workflow_id: id, at: now() } });
