@@ -51,7 +51,7 @@ export interface AuthRefusal {
 /** What a token verifies as: its identity, or in plain words why it is refused (rule A2). */
 export type VerifyToken = (token: string) => Promise<Identity | string>;
 
-/** An identity (null when auth is off or the route is public), or a refusal. */
+/** An identity (null when auth is off, or a public route was given no token), or a refusal. */
 export type AuthResult =
   | { readonly ok: true; readonly identity: Identity | null }
   | { readonly ok: false; readonly refusal: AuthRefusal };
@@ -128,7 +128,10 @@ export function createAuth(
           message: `a token in the query (${source.name}) is refused; send it as Authorization: Bearer or the liveline.auth.<token> subprotocol`,
           headers: {},
         });
-      if (verify === null || permission === PUBLIC) return { ok: true, identity: null };
+      // A public route needs no token, but one it is given is verified as anywhere (it may let the
+      // caller read more: `/health`'s error texts, S2).
+      const anonymous = permission === PUBLIC && source.kind === 'none';
+      if (verify === null || anonymous) return { ok: true, identity: null };
       // An IPv6 host owns a /64: counted by it, it cannot rotate through its addresses for more tries.
       const client = addressKey(clientAddress(req));
       const wait = limiter.retryAfter(client);
@@ -146,7 +149,10 @@ export function createAuth(
         limiter.fail(client);
         return refuse(req, unauthorized(identity));
       }
-      if (!isAllowed(identity.grants, permission.resource, target, permission.action))
+      if (
+        permission !== PUBLIC &&
+        !isAllowed(identity.grants, permission.resource, target, permission.action)
+      )
         return refuse(req, {
           status: 403,
           closeCode: 4403,

@@ -93,7 +93,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
   });
 
   const handlers: RouteHandlers = {
-    ...systemRoutes(health),
+    ...systemRoutes(health, auth.on),
     ...transportRoutes(broker, transport),
     ...boardRoutes(broker, boards, now),
     ...workflowRoutes(broker, workflows),

@@ -1,17 +1,28 @@
 import {
   ROUTE_DESCRIPTIONS,
   ROUTE_NAMES,
+  isAllowed,
   routeQuery,
   routes,
   type Health,
 } from '@liveline/protocol';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
+import { withCauseKinds } from './withCauseKinds.js';
 
-/** Handlers of `/health` and `/api/routes`. */
-export function systemRoutes(health: () => Health): Pick<RouteHandlers, 'health' | 'routeList'> {
+/**
+ * Handlers of `/health` and `/api/routes`. With auth on (`authOn`), `/health` names only the kinds
+ * of its engines' failures unless the caller's token may read the operators' view,
+ * `monitor:*:read` (rule S2).
+ */
+export function systemRoutes(
+  health: () => Health,
+  authOn: boolean,
+): Pick<RouteHandlers, 'health' | 'routeList'> {
   return {
-    health: () => {
-      const body = health();
+    health: ({ identity }) => {
+      const full = health();
+      const operator = identity !== null && isAllowed(identity.grants, 'monitor', '*', 'read');
+      const body = !authOn || operator ? full : withCauseKinds(full);
       return { status: body.status === 'draining' ? 503 : 200, body };
     },
     routeList: () => ({
