@@ -118,7 +118,10 @@ export function createEventLog(deps: {
   log: Logger;
   now: () => number;
   historyMaxEvents: number;
-  /** The health of a networked broker: while it is down, appends are refused `unavailable`. */
+  /**
+   * The health of a networked broker: while it is down, appends are refused `unavailable` (not
+   * while it only refuses writes: those are stored and published once it takes them).
+   */
   brokerStatus?: (() => BrokerStatus) | null;
 }): EventLog {
   const { broker, storage, log, now, historyMaxEvents } = deps;
@@ -300,7 +303,7 @@ export function createEventLog(deps: {
     (room: string): Append =>
     (steps) => {
       const carrier = deps.brokerStatus?.();
-      if (carrier && !carrier.ok)
+      if (carrier && !carrier.ok && !carrier.takesWrites)
         return Promise.resolve(domainFailure('unavailable', `not stored: ${carrier.error}`));
       return appendOnce(room, steps).catch((error: unknown) =>
         domainFailure('unavailable', `not stored: ${errorMessage(error)}`),

@@ -53,6 +53,24 @@ describe('Redis broker outages', () => {
     await publishRange(a, room, 1, 1);
   });
 
+  it('S2 Redis out of memory (OOM to every write, and every script writes): the broker says degraded naming it, yet takes writes, and is healthy again once Redis runs a script', async () => {
+    const { a, got } = await writerAndListener('board:full');
+    const client = await admin();
+    await client.configSet('maxmemory', '1');
+    onTestCleanup(() => client.configSet('maxmemory', '0'));
+    await expect(a.publish('board:full', { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(
+      /OOM/,
+    );
+    const full = { ok: false, error: expect.stringMatching(/OOM/) as unknown, takesWrites: true };
+    expect(a.status()).toMatchObject(full);
+    await expect(a.window('board:full')).rejects.toThrow(/OOM/);
+    expect(a.status()).toMatchObject(full);
+    await client.configSet('maxmemory', '0');
+    await publishRange(a, 'board:full', 1, 1);
+    expect(a.status()).toEqual({ ok: true });
+    await vi.waitFor(() => expect(got).toEqual([1]));
+  });
+
   it('S2 Redis stopped (SIGSTOP) with its sockets open: a publish is refused within the reply deadline, both nodes report the timeout, and once Redis answers again they are healthy and the listener gets every event once, in order', async () => {
     const room = 'board:stopped';
     const { a, b, got } = await writerAndListener(room, { deadlines: SHORT_DEADLINES });

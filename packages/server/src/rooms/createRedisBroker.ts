@@ -1,4 +1,5 @@
 import type { HistoryWindow } from '@liveline/protocol';
+import { ErrorReply } from 'redis';
 import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
@@ -41,7 +42,17 @@ export interface RedisBrokerOptions {
 }
 
 /** The broker's health as `/health` reports it. */
-export type BrokerStatus = { readonly ok: true } | { readonly ok: false; readonly error: string };
+export type BrokerStatus =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly error: string;
+      /**
+       * Writes are still stored and acknowledged: Redis is out of memory, so their publish fails
+       * and is retried until Redis takes it. Otherwise they are refused `unavailable` (S2).
+       */
+      readonly takesWrites?: true;
+    };
 
 /** A {@link Broker} on Redis, with its health and a way to close its connections. */
 export interface RedisBroker extends Broker {
@@ -81,6 +92,14 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     },
   });
   const { commands, subscriber } = redis;
+  // Redis out of memory refuses writes (OOM), and every script writes (its trim): one that runs
+  // shows that Redis takes writes again.
+  let outOfMemory: string | null = null;
+  const tookWrite = (): void => {
+    if (outOfMemory === null) return;
+    outOfMemory = null;
+    log.info('broker.recovered', { engine: 'redis' });
+  };
 
   const keys = (room: string): [string, string, string] => [
     `${prefix}:{${room}}:meta`,
@@ -97,8 +116,14 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const script = createScriptRunner(commands);
   const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
     try {
-      return (await redis.call(script(body, keys(room), args))) as Reply;
+      const reply = (await redis.call(script(body, keys(room), args))) as Reply;
+      tookWrite();
+      return reply;
     } catch (cause) {
+      if (cause instanceof ErrorReply && cause.message.startsWith('OOM') && !outOfMemory) {
+        log.error('broker.error', { engine: 'redis', error: errorMessage(cause) });
+        outOfMemory = `redis: ${errorMessage(cause)}`;
+      }
       throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
     }
   };
@@ -157,7 +182,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const latestListeners = createLocalListeners();
   return {
     ready: redis.ready,
-    status: () => status,
+    status: () =>
+      !status.ok || outOfMemory === null
+        ? status
+        : { ok: false, error: outOfMemory, takesWrites: true },
     async seed(room, seed) {
       const entries = entriesThrough(seed.entries, seed.headSeq).flatMap((e) => [
         String(e.seq),
