@@ -1,14 +1,17 @@
 /**
  * The two-node fanout (issue 18, "Performance"), run by hand on a quiet machine:
  * `pnpm --filter @liveline/bench cluster-fanout [--clients 1000] [--rate 50] [--duration 10]
- * [--reps 3] [--cpu-prof dir]`. It starts a real PostgreSQL and Redis (test-utils/engines), then per repetition
- * runs the same fanout on one embedded node (with all the clients, then with one node's share of
- * them), one cluster node, and two cluster nodes (publisher on node 0, clients dealt to both),
- * and reports each node's CPU per delivered message, its
- * clients' latency, and Redis' commands and bytes per published event: one publish per event,
- * delivered once to each subscribed node, never once per client. `--cpu-prof dir` writes each
- * node's `.cpuprofile` into `dir/<rep>-<setup>/node-<i>`.
- * A few seconds' proof that it works: `--clients 100 --duration 2 --reps 1`.
+ * [--warmup 5] [--reps 3] [--cpu-prof dir]`. It starts a real PostgreSQL and Redis
+ * (test-utils/engines), then per repetition runs the same fanout on one embedded node (with all
+ * the clients, then with one node's share of them), one cluster node, and two cluster nodes
+ * (publisher on node 0, clients dealt to both), and reports each node's CPU per delivered
+ * message, its clients' latency, and Redis' commands and bytes per published event: one publish
+ * per event, delivered once to each subscribed node, never once per client. Each run publishes
+ * `--warmup` seconds at the same rate first, unmetered, so that what is metered is the nodes'
+ * steady state, not V8 compiling their publish paths (a cluster publisher's, through pg and
+ * node-redis, took longest). `--cpu-prof dir` writes each node's `.cpuprofile` into
+ * `dir/<rep>-<setup>/node-<i>`.
+ * A few seconds' proof that it works: `--clients 100 --duration 2 --warmup 1 --reps 1`.
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '5' },
     reps: { type: 'string', default: '3' },
     'cpu-prof': { type: 'string' },
   },
@@ -37,6 +41,7 @@ const size = {
   clients: Number(values.clients),
   rate: Number(values.rate),
   durationMs: Number(values.duration) * 1000,
+  warmupMs: Number(values.warmup) * 1000,
 };
 
 /** One node's share of a run: its clients' deliveries and latency, and its CPU per delivery. */
@@ -86,7 +91,8 @@ const redisRow = (setup: ClusterSetup, m: ClusterMeasurement): string[] => {
 
 console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}. ` +
-    `Fanout ${size.clients} clients × ${size.rate}/s for ${values.duration} s, ${values.reps} repetition(s).\n`,
+    `Fanout ${size.clients} clients × ${size.rate}/s for ${values.duration} s after ${values.warmup} s unmetered, ` +
+    `${values.reps} repetition(s).\n`,
 );
 const [postgres, redis] = await startPostgresAndRedis();
 const nodes: NodeRow[] = [];

@@ -38,11 +38,12 @@ export interface ClusterMeasurement {
 export const clientsOf = (setup: ClusterSetup, clients: number): number =>
   setup === 'single-share' ? Math.ceil(clients / 2) : clients;
 
-/** The fanout's size. */
+/** The fanout's size, and how long it publishes unmetered first (see the fanout job). */
 export interface FanoutSize {
   readonly clients: number;
   readonly rate: number;
   readonly durationMs: number;
+  readonly warmupMs: number;
 }
 
 /** `INFO` of the Redis at `url` as `field → value`. */

@@ -12,6 +12,11 @@ export type LoadJob =
       readonly durationMs: number;
       /** Servers the clients are dealt to in turn (cluster nodes); `[port]` when absent. */
       readonly receiverPorts?: readonly number[];
+      /**
+       * Publishing at `rate` before the measurement, in ms, until every client has those messages
+       * (cluster-fanout), so that the servers' code is compiled when metering starts. @default 0
+       */
+      readonly warmupMs?: number;
     }
   | {
       /** One op at a time, the next once every client has the last (event-cost). */

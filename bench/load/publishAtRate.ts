@@ -6,12 +6,15 @@ const PUBLISH_TICK_MS = 5;
 
 /**
  * Publishes stamped messages at `rate` per second until `stop()` is true, keeping to the schedule
- * (start + n/rate) rather than chaining timers. Resolves with how many it published.
+ * (start + n/rate) rather than chaining timers. Their counters follow `after` (a publisher that
+ * published before: a counter is an op id, and a repeated op id is answered as a duplicate).
+ * Resolves with how many it published.
  */
 export async function publishAtRate(
   publisher: Publisher,
   rate: number,
   stop: () => boolean,
+  after = 0,
 ): Promise<number> {
   const start = performance.now();
   let sent = 0;
@@ -19,7 +22,7 @@ export async function publishAtRate(
     const due = Math.floor(((performance.now() - start) / 1000) * rate);
     for (; sent < due;) {
       sent += 1;
-      publisher.publish({ p: sent, t: performance.now() });
+      publisher.publish({ p: after + sent, t: performance.now() });
     }
     await sleep(PUBLISH_TICK_MS);
   }

@@ -12,6 +12,8 @@ const DRAIN_MS = 5_000;
  * C clients in one room, a publisher at M msg/s on `job.port`: delivery, latency from the
  * publisher's send time. With `receiverPorts` (cluster-fanout) the clients are dealt round-robin
  * to those servers, and each one's delivery and latency are reported too, suffixed `@<index>`.
+ * With `warmupMs`, the publisher publishes that long first and the measurement starts once every
+ * client has those messages; they are not counted.
  */
 export async function runFanout(
   endpointAt: (port: number) => Endpoint,
@@ -21,22 +23,28 @@ export async function runFanout(
   const ports = job.receiverPorts ?? [job.port];
   const endpoints = ports.map((port) => endpointAt(port));
   const latencies = ports.map((): number[] => []);
-  let measuring = false;
+  // The counter of the first measured message; those before it are the warm-up's.
+  let firstMeasured = Infinity;
+  let warmDelivered = 0;
   const receivers = await openMany(job.clients, (i) => {
     const at = i % ports.length;
     return (
       endpoints[at]?.openRoom((stamp) => {
-        if (measuring) latencies[at]?.push(performance.now() - stamp.t);
+        if (stamp.p >= firstMeasured) latencies[at]?.push(performance.now() - stamp.t);
+        else warmDelivered += 1;
       }) ?? Promise.reject(new Error(`no endpoint for receiver ${i}`))
     );
   });
   const publisher = await (
     endpoints[ports.indexOf(job.port)] ?? endpointAt(job.port)
   ).openPublisher();
+  const warmEnd = performance.now() + (job.warmupMs ?? 0);
+  const warm = await publishAtRate(publisher, job.rate, () => performance.now() >= warmEnd);
+  await waitUntil(() => warmDelivered >= warm * job.clients, DRAIN_MS);
   await phases.ready();
-  measuring = true;
+  firstMeasured = warm + 1;
   const end = performance.now() + job.durationMs;
-  const published = await publishAtRate(publisher, job.rate, () => performance.now() >= end);
+  const published = await publishAtRate(publisher, job.rate, () => performance.now() >= end, warm);
   const expected = published * job.clients;
   const delivered = (): number => latencies.reduce((sum, l) => sum + l.length, 0);
   await waitUntil(() => delivered() >= expected, DRAIN_MS);
