@@ -1,4 +1,4 @@
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
@@ -99,5 +99,24 @@ describe('liveline backup (the real bins)', () => {
     expect(taken.stderr).toBe(`liveline backup: ${dataDir} already exists; choose a new file\n`);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(`cannot open ${join(dataDir, DATABASE_FILE)}`);
+  });
+
+  it('in cluster mode (DATABASE_URL set) exits 2 naming the pg_dump procedure, and copies nothing', async () => {
+    const dataDir = tempDataDir();
+    const original = await spawnServer(dataDir);
+    original.process.kill('SIGTERM');
+    expect(await original.exited).toBe(0);
+    const file = join(tempDataDir(), 'stale.db');
+
+    const run = await runCli(['backup', file], {
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://liveline@db/liveline',
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr.split('\n')[0]).toMatch(
+      /^liveline backup: DATABASE_URL is set: .*pg_dump .*docs\/operations\.md/,
+    );
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -8,13 +8,15 @@ export const BACKUP_USAGE = `Usage: liveline backup <file> [--data-dir <dir>]
 Copies the server's SQLite database to <file> while the server keeps serving (SQLite's online
 backup API): the copy holds every write acknowledged before the backup started. Every room of
 the copy starts a new epoch, so after a restore clients get a fresh snapshot instead of
-resuming across events the backup does not hold. Restore: docs/operations.md.
+resuming across events the backup does not hold. Restore: docs/operations.md. In cluster mode
+(DATABASE_URL set) the state is in PostgreSQL: this refuses, and docs/operations.md says how to
+back up with pg_dump.
 
   <file>              where to write the copy; it must not exist yet
   --data-dir <dir>    the server's data directory (default: DATA_DIR, else ${DEFAULT_DATA_DIR})
   -h, --help          show this help
 
-Exit code: 0 when the copy is complete, 1 when it failed, 2 on a usage error.
+Exit code: 0 when the copy is complete, 1 when it failed, 2 on a usage error or in cluster mode.
 `;
 
 /** What `liveline backup` is asked to do. */
@@ -23,7 +25,11 @@ export type BackupArgs =
   | { readonly ok: true; readonly help: false; readonly file: string; readonly dataDir: string }
   | { readonly ok: false; readonly error: string };
 
-/** Parses the arguments after `liveline backup`, with `DATA_DIR` from `env`; never throws. */
+/**
+ * Parses the arguments after `liveline backup`, with `DATA_DIR` from `env`; never throws. With
+ * `DATABASE_URL` set it is an error: the SQLite file in the data directory is not the cluster's
+ * state (a stale copy at best).
+ */
 export function parseBackupArgs(argv: readonly string[], env: NodeJS.ProcessEnv): BackupArgs {
   const parsed = parseCommandLine(argv, {
     'data-dir': { type: 'string' },
@@ -32,6 +38,12 @@ export function parseBackupArgs(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (!parsed.ok) return parsed;
   const { values, positionals } = parsed.line;
   if (values.help) return { ok: true, help: true };
+  if (env.DATABASE_URL)
+    return {
+      ok: false,
+      error:
+        'DATABASE_URL is set: in cluster mode the state is in PostgreSQL, not in a SQLite file; back it up with pg_dump as docs/operations.md "PostgreSQL" says',
+    };
   const [file, ...extra] = positionals;
   if (file === undefined || file === '') return { ok: false, error: 'missing <file>' };
   if (extra.length) return { ok: false, error: `expected one file, got ${positionals.join(' ')}` };
