@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -10,20 +9,13 @@ import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { startBackupLoad } from '../test-utils/backupLoad.js';
 import { boardOfBytes } from '../test-utils/boardOfBytes.js';
 import { postgresBinDir } from '../test-utils/engines/startPostgres.js';
+import { documentedCommands as documentedCommandsOf } from '../test-utils/documentedCommands.js';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import { createCardOverHttp, tempDataDir } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 
-const OPERATIONS_DOC = new URL('../../../../docs/operations.md', import.meta.url);
-
-/** The shell commands of the PostgreSQL section of docs/operations.md, in order, unindented. */
-function documentedCommands(): string[] {
-  const doc = readFileSync(OPERATIONS_DOC, 'utf8');
-  const section = doc.slice(doc.indexOf('## PostgreSQL')).split(/\n## /)[0] ?? '';
-  return [...section.matchAll(/^( *)```bash\n([\s\S]*?)^\1```$/gm)].map(
-    ([, indent = '', body = '']) => body.replace(new RegExp(`^${indent}`, 'gm'), ''),
-  );
-}
+/** The shell commands of the PostgreSQL section of docs/operations.md. */
+const documentedCommands = () => documentedCommandsOf('PostgreSQL');
 
 /** Runs a documented command in `sh` with PostgreSQL's client tools on PATH and `env`. */
 async function runDocumented(command: string, env: Record<string, string>) {
