@@ -56,6 +56,7 @@ describe("/health's error texts", () => {
     ['write failed: SQLITE_FULL: database or disk is full', 'disk full'],
     ['redis: LOADING Redis is loading the dataset in memory', 'loading'],
     ['redis: BUSY Redis is busy running a script.', 'busy'],
+    ["redis: OOM command not allowed when used memory > 'maxmemory'.", 'out of memory'],
     [
       'cannot open database in /srv/data: SQLITE_CANTOPEN: unable to open database file',
       'cannot open',

@@ -13,6 +13,7 @@ const KINDS: readonly (readonly [RegExp, string])[] = [
   [/EROFS|SQLITE_READONLY|read-only/i, 'read-only'],
   [/SQLITE_BUSY|\bBUSY\b|database is locked/, 'busy'],
   [/\bLOADING\b/, 'loading'],
+  [/\bOOM\b/, 'out of memory'],
   [/ECONNRESET|EPIPE|closed|terminated|lost/i, 'connection lost'],
   [/cannot open|SQLITE_CANTOPEN|EACCES|ENOENT/i, 'cannot open'],
 ];
