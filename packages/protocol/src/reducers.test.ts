@@ -156,15 +156,23 @@ describe('workflow reducer', () => {
     const done = events.reduce<Workflow | null>(applyWorkflowEvent, workflow());
     expect(done?.status).toBe('completed');
     expect(done?.queue_position).toBeNull();
-    expect(done?.stages.map((s) => s.status)).toEqual([
-      'skipped',
-      'completed',
-      'completed',
-      'completed',
-      'completed',
-      'completed',
-    ]);
+    expect(done?.stages[1]).toMatchObject({ status: 'completed', progress: 100, completed_at: 4 });
     expect(done?.stages[1]?.artifact?.kind).toBe('storyboard');
+  });
+
+  it('W3 a stage still waiting when its run completes never ran, and ends skipped, as a stage without a worker is at creation', () => {
+    const done = [
+      ...storyboardDone,
+      ev<WorkflowEvent>('workflow.completed', { workflow_id: 'w', at: 5 }),
+    ].reduce<Workflow | null>(applyWorkflowEvent, workflow());
+    expect(done?.stages.map((s) => [s.status, s.artifact?.kind ?? null])).toEqual([
+      ['skipped', null],
+      ['completed', 'storyboard'],
+      ['skipped', null],
+      ['skipped', null],
+      ['skipped', null],
+      ['skipped', null],
+    ]);
   });
 
   it('W4 a resumed run keeps its completed stages and status; the stage that was running waits to start again', () => {

@@ -11,18 +11,28 @@ const withStage = (
   stages: workflow.stages.map((s) => (s.stage === stage ? { ...s, ...change } : s)),
 });
 
+/** What the stages a run left running or waiting become when it ends. */
+type UnfinishedStages = Readonly<Record<'running' | 'waiting', StageState['status']>>;
+
+/**
+ * A completed run's waiting stage never ran: no worker for it on the node that ran it (a resume
+ * on a node rendering no video), as a new run on that node marks it at creation.
+ */
+const COMPLETED: UnfinishedStages = { running: 'completed', waiting: 'skipped' };
+const STOPPED: UnfinishedStages = { running: 'cancelled', waiting: 'cancelled' };
+
 const finish = (
   workflow: Workflow,
   at: number,
   change: Partial<Workflow>,
-  stageStatus: StageState['status'],
+  unfinished: UnfinishedStages,
 ): Workflow => ({
   ...workflow,
   ...change,
   updated_at: at,
   queue_position: null,
   stages: workflow.stages.map((s) =>
-    s.status === 'running' || s.status === 'waiting' ? { ...s, status: stageStatus } : s,
+    s.status === 'running' || s.status === 'waiting' ? { ...s, status: unfinished[s.status] } : s,
   ),
 });
 
@@ -63,15 +73,15 @@ export function applyWorkflowEvent(
         artifact: event.data.artifact,
       });
     case 'workflow.completed':
-      return finish(workflow, data.at, { status: 'completed' }, 'completed');
+      return finish(workflow, data.at, { status: 'completed' }, COMPLETED);
     case 'workflow.failed': {
       const failed = event.data.stage
         ? withStage(workflow, event.data.stage, data.at, { status: 'failed' })
         : workflow;
-      return finish(failed, data.at, { status: 'failed', error: event.data.reason }, 'cancelled');
+      return finish(failed, data.at, { status: 'failed', error: event.data.reason }, STOPPED);
     }
     case 'workflow.cancelled':
-      return finish(workflow, data.at, { status: 'cancelled' }, 'cancelled');
+      return finish(workflow, data.at, { status: 'cancelled' }, STOPPED);
     case 'workflow.resumed':
       // The stage that was running starts again from its beginning (rule W4).
       return {
@@ -86,7 +96,7 @@ export function applyWorkflowEvent(
         workflow,
         data.at,
         { status: 'interrupted', error: event.data.reason },
-        'cancelled',
+        STOPPED,
       );
     default:
       // A newer server's event this client does not know changes nothing: a client that checks

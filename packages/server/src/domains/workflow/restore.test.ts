@@ -58,4 +58,23 @@ describe('a start restores the runs it may resume', () => {
     expect((await getWorkflow(after, 'done')).status).toBe('cancelled');
     expect(read).toContain('done');
   });
+
+  it('W4 W6 a run resumed on a node without a worker for its render stage completes with that stage skipped, as a new run there, and its video is 404 "its render stage was skipped"', async () => {
+    const dataDir = tempDataDir();
+    const never: Stage = { run: () => new Promise(() => undefined) };
+    const before = await startTestServer({ dataDir, stages: { script: never, render: never } });
+    const body = { id: 'moved', mode: 'idea', input: IDEA };
+    expect((await rawRequest(before, '/api/workflows', { body })).status).toBe(201);
+    await before.stop();
+
+    const after = await startTestServer({ dataDir });
+    await waitForStatus(after, 'moved', 'completed');
+    const render = (await getWorkflow(after, 'moved')).stages.find((s) => s.stage === 'render');
+    expect(render).toMatchObject({ status: 'skipped', artifact: null });
+    const video = await rawRequest(after, '/api/workflows/moved/video');
+    expect([video.status, video.json]).toMatchObject([
+      404,
+      { error: { message: expect.stringContaining('its render stage was skipped') as string } },
+    ]);
+  });
 });
