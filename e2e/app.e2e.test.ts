@@ -196,6 +196,9 @@ describe('production build against the real server', () => {
     await pa.getByLabel('Move Render trailer to').selectOption(columns[1] ?? '');
     await inColumn(pb, columns[1] ?? '').waitFor();
 
+    const savedSeq = async () =>
+      ((await (await fetch(`${origin}/api/boards/${board}`)).json()) as { seq: number }).seq;
+    const beforeOffline = await savedSeq();
     await a.setOffline(true);
     await pa.waitForFunction(
       () =>
@@ -216,6 +219,8 @@ describe('production build against the real server', () => {
     await waitAllOpen(pa);
     for (const p of [pa, pb])
       expect(await p.locator('[aria-label="Card Render trailer"]').count()).toBe(1);
+    // A move applied twice leaves the card where once does: only the board's seq tells.
+    expect(await savedSeq()).toBe(beforeOffline + 1);
     await Promise.all([a.close(), b.close()]);
   });
 

@@ -28,24 +28,22 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 /**
- * Answers with a file and {@link ANSWER_HEADERS}: `200` whole, `206` with `Content-Range` for one satisfiable
- * byte range, `416` (JSON) for one that is not, `404` (JSON) when the file went away. A client that
- * hangs up mid-transfer just stops the read (and closes the file).
+ * Answers with `file` and {@link ANSWER_HEADERS}: `200` whole, `206` with `Content-Range` for one
+ * satisfiable byte range, `416` (JSON) for one that is not. Resolves `false`, having answered
+ * nothing, when `file` is no regular file (gone, a directory). Its one `stat` gives both that and
+ * the size. A client that hangs up mid-transfer just stops the read (and closes the file).
  */
 export async function sendFile(
   req: IncomingMessage,
   res: ServerResponse,
   file: string,
   contentType: string,
-): Promise<void> {
+): Promise<boolean> {
   const size = await stat(file).then(
-    (s) => s.size,
+    (s) => (s.isFile() ? s.size : null),
     () => null,
   );
-  if (size === null) {
-    sendJson(res, 404, errorBody('not_found', 'the file is gone'));
-    return;
-  }
+  if (size === null) return false;
   const range = parseRange(req.headers.range, size);
   if (range === 'unsatisfiable') {
     sendJson(
@@ -58,7 +56,7 @@ export async function sendFile(
       ),
       { 'Content-Range': `bytes */${size}` },
     );
-    return;
+    return true;
   }
   const { start, end } = range ?? { start: 0, end: size - 1 };
   res.writeHead(range ? 206 : 200, {
@@ -71,10 +69,11 @@ export async function sendFile(
   });
   if (req.method === 'HEAD' || size === 0) {
     res.end();
-    return;
+    return true;
   }
   const stream = createReadStream(file, { start, end });
   res.on('close', () => stream.destroy());
   stream.on('error', () => res.destroy());
   stream.pipe(res);
+  return true;
 }

@@ -48,15 +48,13 @@ describe('a stop during the start', () => {
   it('S3 WL2 a cluster node stopped while it waits for its Redis never starts its domains: no restore, anchor load or lease look reads storage after the stop', async () => {
     const inner = createFailingStorage();
     let reads = 0;
-    const counted =
-      <A extends unknown[], T>(read: (...args: A) => Promise<T>) =>
-      (...args: A): Promise<T> => ((reads += 1), read(...args));
+    const counted = <T>(read: () => Promise<T>): Promise<T> => ((reads += 1), read());
     const storage: Storage = {
       ...inner,
-      loadDocument: counted(inner.loadDocument),
-      loadVersioned: counted(inner.loadVersioned),
-      listWorkflows: counted(inner.listWorkflows),
-      lapsedLeases: counted(inner.lapsedLeases),
+      loadDocument: (...args) => counted(() => inner.loadDocument(...args)),
+      loadVersioned: (...args) => counted(() => inner.loadVersioned(...args)),
+      listWorkflows: (...args) => counted(() => inner.listWorkflows(...args)),
+      lapsedLeases: (...args) => counted(() => inner.lapsedLeases(...args)),
     };
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRenderStage } from '../domains/workflow/render/createRenderStage.js';
@@ -6,6 +6,7 @@ import { videoDir, videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { createLogger } from '../log/createLogger.js';
 import { rawRequest, startTestServer, tempDataDir } from '../test-utils/index.js';
+import { startServerWithVideo } from '../test-utils/startServerWithVideo.js';
 import { getWorkflow, waitForStatus } from '../test-utils/workflows.js';
 
 const start = (server: { origin: string }, id: string) =>
@@ -87,6 +88,27 @@ describe('GET /api/workflows/{id}/video serves what the stored run vouches for',
     expect(await video(server, 's')).toMatchObject({
       status: 404,
       json: { error: { message: 'workflow "s" has no video: its render stage was skipped' } },
+    });
+  });
+
+  it('W6 a video whose real path leaves the videos directory is 404, a file or a run directory linked out of it alike', async () => {
+    const secret = join(tempDataDir(), 'secret.txt');
+    writeFileSync(secret, 'secret');
+    const { server } = await startServerWithVideo((file) => symlinkSync(secret, file));
+    expect(await video(server, 'v')).toMatchObject({
+      status: 404,
+      json: { error: { field: 'id' } },
+    });
+
+    const { server: other, videosDir } = await startServerWithVideo((file) =>
+      writeFileSync(file, 'mp4'),
+    );
+    const elsewhere = join(tempDataDir(), 'v');
+    renameSync(videoDir(videosDir, 'v'), elsewhere);
+    symlinkSync(elsewhere, videoDir(videosDir, 'v'));
+    expect(await video(other, 'v')).toMatchObject({
+      status: 404,
+      body: expect.not.stringContaining('mp4') as unknown,
     });
   });
 });

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import type { Workflow } from '@liveline/protocol';
+import { createRealPaths } from '../http/createRealPaths.js';
 import type { WorkflowDomain } from '../domains/workflow/WorkflowDomain.js';
 import { renderStatus, videoPath } from '../domains/workflow/render/videoFiles.js';
 import { isTerminal } from '../domains/workflow/runWorkflow.js';
@@ -22,13 +22,15 @@ function noVideo(workflow: Workflow, render: string | undefined): HttpFailure {
  * The handler of `GET /api/workflows/:id/video`: the run's MP4 once its render stage completed as
  * stored, else `404`; `410` for a run retention deleted (G5) or whose rendered file is missing
  * (rule W6). A file alone proves nothing: it may be an older run's under the same id, or a
- * cancelled run's that retention has yet to remove.
+ * cancelled run's that retention has yet to remove. A video whose real path leaves `videosDir` (a
+ * symlink out of it) is `404`.
  */
 export function videoRoutes(
   workflows: WorkflowDomain,
   videosDir: string,
   log: Logger,
 ): Pick<RouteHandlers, 'workflowVideo'> {
+  const realPaths = createRealPaths(videosDir);
   return {
     workflowVideo: async ({ params }) => {
       // Read as stored: a finished run leaves memory once idle (rule G1).
@@ -42,7 +44,19 @@ export function videoRoutes(
       const render = renderStatus(workflow);
       if (render !== 'completed') return noVideo(workflow, render);
       const file = videoPath(videosDir, params.id);
-      if (existsSync(file)) return { status: 200, body: { file } };
+      const real = await realPaths(file);
+      if (real.ok) return { status: 200, body: { file: real.path } };
+      if (real.why === 'outside') {
+        log.warn('video.file_outside', { workflow_id: params.id, file });
+        return {
+          status: 404,
+          error: {
+            code: 'not_found',
+            message: `workflow "${params.id}" has no video inside this node's videos directory`,
+            field: 'id',
+          },
+        };
+      }
       log.warn('video.file_missing', { workflow_id: params.id, file });
       return {
         status: 410,

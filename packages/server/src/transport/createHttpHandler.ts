@@ -15,7 +15,7 @@ import { errorMessage } from '../errors.js';
 import { readJsonBody } from '../http/readJsonBody.js';
 import type { HttpRateLimit } from '../http/createHttpRateLimit.js';
 import { sendFile } from '../http/sendFile.js';
-import { serveStatic } from '../http/serveStatic.js';
+import { createStaticFiles } from '../http/createStaticFiles.js';
 import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { permissionTarget, type Auth, type Identity } from '../auth/createAuth.js';
@@ -140,6 +140,7 @@ export function createHttpHandler(
   options: HttpHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { handlers, log } = options;
+  const staticFiles = createStaticFiles(options.webDir);
 
   /**
    * The error reply of one request; one refusing bad input is logged, by its code and field, never
@@ -249,8 +250,9 @@ export function createHttpHandler(
       );
       const { media }: HttpRoute = routes[match.name];
       if ('error' in result) sendError(result.status, result.error, result.headers);
-      else if (media) await sendFile(req, res, mediaFileSchema(result.body, '').file, media);
-      else sendJson(res, result.status, result.body);
+      else if (!media) sendJson(res, result.status, result.body);
+      else if (!(await sendFile(req, res, mediaFileSchema(result.body, '').file, media)))
+        sendJson(res, 404, errorBody('not_found', 'the file is gone'));
       return;
     }
     if (match.ok) {
@@ -309,8 +311,7 @@ export function createHttpHandler(
     }
     const isApi =
       url.pathname.startsWith('/api/') || url.pathname === '/api' || url.pathname.startsWith('/ws');
-    if (method === 'GET' && !isApi && (await serveStatic(options.webDir, req, res, url.pathname)))
-      return;
+    if (method === 'GET' && !isApi && (await staticFiles(req, res, url.pathname))) return;
     sendJson(
       res,
       404,

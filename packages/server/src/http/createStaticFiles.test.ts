@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -37,6 +37,27 @@ describe('serving the web app', () => {
       expect(page.headers['content-security-policy']).toBe("frame-ancestors 'none'");
       expect(page.headers['x-content-type-options']).toBe('nosniff');
     }
+  });
+
+  it('a file whose real path leaves the web app’s directory is the API’s 404, whatever link leads out; links that stay inside are followed', async () => {
+    const outside = tempDataDir();
+    writeFileSync(join(outside, 'secret.txt'), 'secret');
+    const webDir = tempDataDir();
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>Liveline</title>');
+    mkdirSync(join(webDir, 'assets'));
+    writeFileSync(join(webDir, 'assets', 'app.js'), 'export {};');
+    symlinkSync(join(outside, 'secret.txt'), join(webDir, 'leak.txt'));
+    symlinkSync(outside, join(webDir, 'out'));
+    symlinkSync(join(webDir, 'assets', 'app.js'), join(webDir, 'app.js'));
+    const linkedRoot = join(tempDataDir(), 'web');
+    symlinkSync(webDir, linkedRoot);
+    const server = await startTestServer({ webDir: linkedRoot });
+
+    for (const path of ['/leak.txt', '/out/secret.txt']) {
+      const leaked = await rawRequest(server, path, { headers: { Accept: 'text/html' } });
+      expect([leaked.status, leaked.json?.error]).toMatchObject([404, { code: 'not_found' }]);
+    }
+    expect(await rawRequest(server, '/app.js')).toMatchObject({ status: 200, body: 'export {};' });
   });
 
   it('a download of the app’s files the client resets leaves no file open', async () => {
