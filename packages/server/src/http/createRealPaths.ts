@@ -9,20 +9,24 @@ export type RealPath =
 /**
  * Resolves paths under `root` to their real paths (every symlink followed) and refuses one whose
  * real path leaves the root (`outside`): a link under the web app's directory or the videos
- * directory to `/etc/passwd` serves nothing. Links that stay inside are followed. The root's own
- * real path is read once it exists (the root may be a link itself, to a shared volume).
+ * directory to `/etc/passwd` serves nothing. Links that stay inside are followed. The root may be a
+ * link itself (to a shared volume, to the current release): its real path is kept once read, and
+ * read again before a path is refused, in case the link was switched.
  */
 export function createRealPaths(root: string): (path: string) => Promise<RealPath> {
-  let inside: string | null = null;
+  let kept: string | null = null;
+  const inside = async (real: string, again: boolean): Promise<boolean> => {
+    if (kept === null || again) {
+      const resolved = await realpath(root);
+      kept = resolved.endsWith(sep) ? resolved : `${resolved}${sep}`;
+    }
+    // The root itself is inside too: a directory, which no caller serves as a file.
+    return `${real}${sep}`.startsWith(kept);
+  };
   return async (path) => {
     try {
-      if (inside === null) {
-        const real = await realpath(root);
-        inside = real.endsWith(sep) ? real : `${real}${sep}`;
-      }
       const real = await realpath(path);
-      // The root itself is inside too: a directory, which no caller serves as a file.
-      return `${real}${sep}`.startsWith(inside)
+      return (await inside(real, false)) || (await inside(real, true))
         ? { ok: true, path: real }
         : { ok: false, why: 'outside' };
     } catch {

@@ -1,4 +1,11 @@
-import { mkdirSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -58,6 +65,21 @@ describe('serving the web app', () => {
       expect([leaked.status, leaked.json?.error]).toMatchObject([404, { code: 'not_found' }]);
     }
     expect(await rawRequest(server, '/app.js')).toMatchObject({ status: 200, body: 'export {};' });
+  });
+
+  it('a web app directory that is a link switched to another release serves the new release’s files', async () => {
+    const [v1, v2] = [tempDataDir(), tempDataDir()];
+    writeFileSync(join(v1, 'app.js'), 'v1');
+    writeFileSync(join(v2, 'app.js'), 'v2');
+    const current = join(tempDataDir(), 'current');
+    symlinkSync(v1, current);
+    const server = await startTestServer({ webDir: current });
+    expect((await rawRequest(server, '/app.js')).body).toBe('v1');
+
+    // Switched as a deploy does it: a new link renamed over the old one.
+    symlinkSync(v2, `${current}.next`);
+    renameSync(`${current}.next`, current);
+    expect(await rawRequest(server, '/app.js')).toMatchObject({ status: 200, body: 'v2' });
   });
 
   it('a download of the app’s files the client resets leaves no file open', async () => {
