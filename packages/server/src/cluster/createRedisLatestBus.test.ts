@@ -6,7 +6,7 @@ import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
 import { createRedisLatestBus } from './createRedisLatestBus.js';
 
 describe('Redis latest bus', () => {
-  it('a command connection Redis stops answering on while publishes keep coming (it stays open, as behind a lost NAT entry) fails them at the reply deadline, is made again, and its publishes reach the subscribers again', async () => {
+  it('a command connection Redis stops answering on while publishes keep coming (it stays open, as behind a lost NAT entry) fails them at the reply deadline, is made again, and its publishes are answered again', async () => {
     const redis = await startRedis();
     onTestCleanup(() => redis.stop());
     const proxy = await startLaggingProxy(redis.port, 'PUBLISH', 0, 'replies');
@@ -32,7 +32,9 @@ describe('Redis latest bus', () => {
       50,
     );
     onTestCleanup(() => clearInterval(publisher));
-    await vi.waitFor(() => expect(got).toContain('after'), { timeout: 5_000 });
+    // A PUBLISH on the muted connection still reaches Redis: only an answered one shows a new connection.
+    await vi.waitFor(() => bus.publish(channel, 'answered'), { timeout: 5_000 });
+    await vi.waitFor(() => expect(got).toContain('answered'));
     expect(bus.connected()).toBe(true);
   });
 });
