@@ -169,6 +169,24 @@ describe('Redis broker outages', () => {
     await vi.waitFor(() => expect(got).toEqual([3, 4]));
   });
 
+  it('S2 a node whose subscriber connection dropped is healthy again only once it is back, and then at once: a call the command connection answers meanwhile does not end the outage, and no call or PING is needed after', async () => {
+    const room = 'board:both';
+    // The subscriber's SUBSCRIBE to the room waits 500 ms in the proxy, also on its new connection.
+    const proxy = await startLaggingProxy(brokers.redis.port, `{${room}}:events`, 500);
+    const [a] = await nodes(1, {
+      urls: [`redis://127.0.0.1:${proxy.port}`],
+      deadlines: { replyMs: 2_000, pingIntervalMs: 60_000 },
+    });
+    if (!a) throw new Error('a node expected');
+    a.subscribe(room, 'ordered', () => undefined);
+    await a.subscribed?.(room);
+    expect(proxy.cut()).toBe(1);
+    await vi.waitFor(() => expect(a.status()).toMatchObject({ ok: false }));
+    expect(await a.window(room)).toBeNull();
+    expect(a.status()).toMatchObject({ ok: false });
+    await vi.waitFor(() => expect(a.status()).toEqual({ ok: true }), { timeout: 3_000 });
+  });
+
   it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {
     const { a, got } = await writerAndListener('board:r');
     await publishRange(a, 'board:r', 1, 2);
