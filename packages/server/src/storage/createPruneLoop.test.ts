@@ -1,10 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
 import { MINUTE_MS, PRUNE_POLICY, appendWithOps, storeRun } from '../test-utils/pruning.js';
 import { PRUNE_BATCH_ROWS, createPruneLoop } from './createPruneLoop.js';
 import { createSqliteStorage } from './createSqliteStorage.js';
-import type { Storage } from './Storage.js';
+import type { Storage, StorageStatus } from './Storage.js';
 
 /** Counts turns of the event loop (one per check phase) until stopped. */
 function turnCounter() {
@@ -18,6 +20,32 @@ function turnCounter() {
   return { now: () => turns, stop: () => (running = false) };
 }
 
+/**
+ * A prune loop every millisecond over `storage` whose status is `status()`, counting the status
+ * checks and the video sweeps, with the events it logged.
+ */
+function startWatchedLoop(storage: Storage, status: () => StorageStatus) {
+  let checks = 0;
+  let sweeps = 0;
+  const logged: string[] = [];
+  const loop = createPruneLoop({
+    storage: { ...storage, status: () => ((checks += 1), status()) },
+    policy: PRUNE_POLICY,
+    intervalMs: 1,
+    now: () => 61 * MINUTE_MS,
+    log: createLogger('info', (line) => logged.push(line)),
+    onRunsDeleted: () => {},
+    tell: () => Promise.resolve(),
+    sweepFiles: () => Promise.resolve(void (sweeps += 1)),
+  });
+  onTestCleanup(() => loop.stop());
+  return {
+    checks: () => checks,
+    sweeps: () => sweeps,
+    events: () => logged.map((line) => (JSON.parse(line) as { event: string }).event),
+  };
+}
+
 describe('the prune loop (a real SQLite storage)', () => {
   it('G4 a pass runs several batches per turn of the event loop and still yields, so it deletes a backlog faster than one batch per turn', async () => {
     const storage = createSqliteStorage(tempDataDir(), createLogger('silent'));
@@ -26,7 +54,7 @@ describe('the prune loop (a real SQLite storage)', () => {
     const turns = turnCounter();
     onTestCleanup(turns.stop);
     const turnOfBatch: number[] = [];
-    const counted: Pick<Storage, 'prune' | 'untoldTombstones' | 'markTold'> = {
+    const counted: Pick<Storage, 'status' | 'prune' | 'untoldTombstones' | 'markTold'> = {
       ...storage,
       prune: (policy, now) => {
         turnOfBatch.push(turns.now());
@@ -102,5 +130,49 @@ describe('the prune loop (a real SQLite storage)', () => {
       'retention.tell_failed',
       'retention.tell_recovered',
     ]);
+  });
+
+  it('G4 while storage is not ok no pass deletes or sweeps anything, which is logged once; once it is ok again the passes resume', async () => {
+    const storage = createSqliteStorage(tempDataDir(), createLogger('silent'));
+    onTestCleanup(() => storage.close());
+    await storeRun(storage, 'old', 'completed', 0);
+    let down = true;
+    const loop = startWatchedLoop(storage, () =>
+      down ? { ok: false, error: 'database disk image is malformed' } : storage.status(),
+    );
+
+    await vi.waitFor(() => expect(loop.checks()).toBeGreaterThanOrEqual(5));
+    const whileDown = {
+      events: loop.events(),
+      sweeps: loop.sweeps(),
+      run: await storage.loadDocument('workflow', 'old'),
+    };
+    down = false;
+    await vi.waitFor(() => expect(loop.sweeps()).toBeGreaterThan(0));
+
+    expect(whileDown).toEqual({
+      events: ['retention.storage_down'],
+      sweeps: 0,
+      run: expect.anything() as unknown,
+    });
+    expect(loop.events()).toEqual([
+      'retention.storage_down',
+      'retention.storage_back',
+      'retention.pruned',
+    ]);
+    expect(await storage.loadDocument('workflow', 'old')).toBeNull();
+  });
+
+  it('G4 on the stand-in of an unopenable database a pass fails nothing and sweeps no video', async () => {
+    const notADirectory = join(tempDataDir(), 'file');
+    writeFileSync(notADirectory, 'not a directory');
+    const storage = createSqliteStorage(join(notADirectory, 'data'), createLogger('silent'));
+    onTestCleanup(() => storage.close());
+    const loop = startWatchedLoop(storage, () => storage.status());
+
+    await vi.waitFor(() => expect(loop.checks()).toBeGreaterThanOrEqual(5));
+
+    expect(loop.sweeps()).toBe(0);
+    expect(loop.events()).toEqual(['retention.storage_down']);
   });
 });

@@ -30,10 +30,11 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * tombstone marked so; one that cannot be (the broker is down) is tried again by the next pass,
  * until it is (G5). Last, `sweepFiles` brings the caller's files in line with storage. A failing
  * pass is logged and tried again next period; telling that fails is logged once until it works
- * again.
+ * again. While storage is not ok no pass runs, logged once until it is ok again: a storage that
+ * cannot be read answers every run missing, so a sweep then would delete every video.
  */
 export function createPruneLoop(deps: {
-  storage: Pick<Storage, 'prune' | 'untoldTombstones' | 'markTold'>;
+  storage: Pick<Storage, 'status' | 'prune' | 'untoldTombstones' | 'markTold'>;
   policy: Omit<PrunePolicy, 'batchRows'> & { batchRows?: number };
   intervalMs: number;
   now: () => number;
@@ -50,6 +51,7 @@ export function createPruneLoop(deps: {
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> = Promise.resolve();
   let tellFailing = false;
+  let storageDown = false;
 
   /** Tells the untold deletions, oldest first, until one fails or none is left (rule G5). */
   const tellDeletions = async (): Promise<void> => {
@@ -104,13 +106,26 @@ export function createPruneLoop(deps: {
     if (totals.events + totals.ops + totals.runs + totals.tombstones > 0)
       log.info('retention.pruned', totals);
     await tellDeletions();
-    if (!stopped) await deps.sweepFiles?.();
+    if (!stopped && storage.status().ok) await deps.sweepFiles?.();
+  };
+
+  /** A pass, or none while storage is not ok (the stand-in of an unopenable database, an outage). */
+  const passUnlessDown = async (): Promise<void> => {
+    const status = storage.status();
+    if (!status.ok) {
+      if (!storageDown) log.warn('retention.storage_down', { error: status.error });
+      storageDown = true;
+      return;
+    }
+    if (storageDown) log.info('retention.storage_back', {});
+    storageDown = false;
+    await prunePass();
   };
 
   const schedule = (): void => {
     if (stopped) return;
     timer = setTimeout(() => {
-      pass = prunePass()
+      pass = passUnlessDown()
         .catch((error: unknown) => log.error('retention.failed', { error: errorMessage(error) }))
         .finally(schedule);
     }, deps.intervalMs);
