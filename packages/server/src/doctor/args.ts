@@ -12,7 +12,7 @@ Checks GET /health and a real WebSocket handshake plus first message on every ro
 Liveline route table, and explains each failure.
 
   url                 the Liveline server (default ${DEFAULT_SERVER_URL})
-  --via <url>         also check every route through this dev proxy (e.g. http://127.0.0.1:5173)
+  --via <url>         also check every route, and /api, through this dev proxy (e.g. http://127.0.0.1:5173)
   --json              print one JSON document and nothing else
   --timeout <ms>      deadline per route for the upgrade and first message (default ${DEFAULT_TIMEOUT_MS})
   --origin <origin>   Origin header to send (default: none directly, the proxy's origin via it)

@@ -386,3 +386,30 @@ export function diagnoseHealth(input: HealthCheckInput): Diagnosis {
     );
   return fail(status, `answered ${describeAnswer(answer)}`);
 }
+
+/**
+ * Diagnoses `GET /api/routes` through the dev proxy: the app's HTTP API (boards, runs, transport)
+ * reaches the server only where the proxy forwards `/api`, which a proxy with only `/ws` and
+ * `/health` entries does not, answering its own page instead.
+ */
+export function diagnoseRouteList(input: HealthCheckInput): Diagnosis {
+  const { result, timeoutMs, path } = input;
+  const served = servedWsPaths(result);
+  if (served && result.kind === 'answered')
+    return {
+      ok: true,
+      status: String(result.answer.status),
+      ms: result.ms,
+      cause: null,
+      detail: `the route list (${served.length} WebSocket routes)`,
+    };
+  const what = proxyBehaviour(result, timeoutMs);
+  if (what !== null && input.direct && servedWsPaths(input.direct))
+    return fail(statusOf(result), proxyCause(path, what, false));
+  if (result.kind !== 'answered')
+    return fail(statusOf(result), networkCause(result, { ...input, websocket: false }));
+  return fail(
+    String(result.answer.status),
+    `answered ${describeAnswer(result.answer)}, not Liveline's route list`,
+  );
+}

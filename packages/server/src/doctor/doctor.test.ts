@@ -114,8 +114,8 @@ const startEmpty403Server = (): Promise<string> => {
   return listen(server);
 };
 
-/** A Vite dev server with the app's proxy table, WebSocket forwarding on or off. */
-const startVite = async (target: string, ws: boolean): Promise<string> => {
+/** A Vite dev server with the app's proxy table, WebSocket forwarding on or off, `/api` in it or not. */
+const startVite = async (target: string, ws: boolean, api = true): Promise<string> => {
   const root = await tempDir('liveline-doctor-vite-');
   await writeFile(join(root, 'index.html'), '<!doctype html><title>dev</title>');
   const backend: ProxyOptions = { target, changeOrigin: false };
@@ -129,7 +129,7 @@ const startVite = async (target: string, ws: boolean): Promise<string> => {
       host: '127.0.0.1',
       proxy: {
         '^/ws(?:[/?]|$)': { ...backend, ws },
-        '^/api(?:[/?]|$)': backend,
+        ...(api && { '^/api(?:[/?]|$)': backend }),
         '^/health(?:[/?]|$)': backend,
       },
     },
@@ -238,7 +238,23 @@ describe('liveline doctor against real servers', () => {
     const report = await runDoctor({ server: server.origin, via: vite, origin: server.origin });
 
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(report.checks).toHaveLength(2 * (1 + WS_CHECKS));
+    // Through the proxy, the route list too.
+    expect(report.checks).toHaveLength(2 * (1 + WS_CHECKS) + 1);
+  });
+
+  it('reports "works direct, not via the proxy" for GET /api/routes through a Vite proxy without an /api entry', async () => {
+    const server = await startLiveline();
+    const vite = await startVite(server.origin, true, false);
+
+    const report = await runDoctor({ server: server.origin, via: vite, origin: server.origin });
+
+    expect(report.ok).toBe(false);
+    const failing = report.checks.filter((c) => !c.ok);
+    expect(failing).toHaveLength(1);
+    expect(failing[0]).toMatchObject({ route: 'routeList', target: 'via' });
+    expect(failing[0]?.cause).toMatch(
+      /^works direct, not via the proxy: the proxy does not forward \/api\/routes to the server .*through the proxy it answered \d{3}/,
+    );
   });
 
   it("through the proxy sends the dev page's origin, and explains the server's JSON 403", async () => {

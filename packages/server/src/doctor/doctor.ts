@@ -1,6 +1,7 @@
 import { CloseCode, WS_ROUTE_NAMES, routePath, routes, type WsRouteName } from '@liveline/protocol';
 import {
   diagnoseHealth,
+  diagnoseRouteList,
   diagnoseWs,
   servedWsPaths,
   type Diagnosis,
@@ -38,8 +39,8 @@ export interface DoctorOptions {
 
 /** One route checked at one target. */
 export interface DoctorCheck extends Diagnosis {
-  /** `health` or a WebSocket route name of the table. */
-  readonly route: 'health' | WsRouteName;
+  /** `health`, `routeList` (through the proxy only) or a WebSocket route name of the table. */
+  readonly route: 'health' | 'routeList' | WsRouteName;
   readonly kind: 'http' | 'ws';
   /** The path probed, with the route's sample parameters. */
   readonly path: string;
@@ -107,7 +108,8 @@ const refusedAsOn = (check: DoctorCheck, on: DoctorCheck): DoctorCheck => ({
 
 /**
  * Checks `GET /health` and a real handshake plus first message on every WebSocket route of the
- * table, directly and (when `via` is given) through the dev proxy, and diagnoses each failure.
+ * table, directly and (when `via` is given) through the dev proxy, where it also checks that
+ * `GET /api/routes` reaches the server; it diagnoses each failure.
  */
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const server = toOrigin(options.server ?? DEFAULT_SERVER_URL);
@@ -152,7 +154,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
           }),
         ),
       ]);
-      return { target, base, origin, health, served: servedWsPaths(routeList), sockets };
+      return { target, base, origin, health, routeList, served: servedWsPaths(routeList), sockets };
     }),
   );
 
@@ -178,6 +180,24 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
         timeoutMs,
       }),
     });
+    const routeListPath = routes.routeList.path;
+    if (target === 'via')
+      checks.push({
+        route: 'routeList',
+        kind: 'http',
+        path: routeListPath,
+        target,
+        url: `${base}${routeListPath}`,
+        origin: null,
+        ...diagnoseRouteList({
+          path: routeListPath,
+          target,
+          base,
+          result: run.routeList,
+          direct: direct?.routeList ?? null,
+          timeoutMs,
+        }),
+      });
     run.sockets.forEach(({ name, url, result }, i) => {
       const path = samplePath(name);
       const check: DoctorCheck = {
@@ -208,7 +228,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     });
   }
   // Group by route so a route's direct and via lines sit together.
-  const order = ['health', ...WS_ROUTE_NAMES];
+  const order = ['health', 'routeList', ...WS_ROUTE_NAMES];
   checks.sort((a, b) => order.indexOf(a.route) - order.indexOf(b.route));
   // The first refusal sent (the token's first probe, or the first line without a token) says why.
   const named = checks.find((c) => refused.has(c) && c.status !== 'not sent');
