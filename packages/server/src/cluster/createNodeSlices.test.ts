@@ -5,7 +5,7 @@ import { startRedis, type TestRedis } from '../test-utils/engines/startRedis.js'
 import { onTestCleanup } from '../test-utils/index.js';
 import { createNodeSlices } from './createNodeSlices.js';
 import { createRedisLatestBus, type RedisLatestBus } from './createRedisLatestBus.js';
-import { KEEPALIVE_SCRIPT, SHARE_SCRIPT } from './sliceScripts.js';
+import { KEEPALIVE_SCRIPT, READ_SCRIPT, SHARE_SCRIPT } from './sliceScripts.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -13,7 +13,84 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
+/** A node's slices on a bus of its own, heartbeating every 20 ms, and how many reads it got answered. */
+const startNode = async (nodeId: string) => {
+  const inner = createRedisLatestBus({ url: redis.url, log: createLogger('silent') });
+  onTestCleanup(() => inner.close());
+  await inner.ready;
+  const answered = { reads: 0 };
+  const bus: RedisLatestBus = {
+    ...inner,
+    script: (body, keys, args) =>
+      inner.script(body, keys, args).finally(() => {
+        if (body === READ_SCRIPT) answered.reads += 1;
+      }),
+  };
+  const slices = createNodeSlices({
+    bus,
+    nodeId,
+    name: 'presence',
+    expiryMs: 10_000,
+    heartbeatMs: 20,
+  });
+  onTestCleanup(() => slices.close());
+  return { slices, answered };
+};
+
+/** Resolves once `node` got `count` more reads answered. */
+const moreReads = async (node: { reads: number }, count: number): Promise<void> => {
+  const until = node.reads + count;
+  await vi.waitFor(() => expect(node.reads).toBeGreaterThanOrEqual(until));
+};
+
+/** Redis' count of HGETALL calls so far (the slices' reads are the only ones). */
+const hGetAllCalls = async (raw: { info(section: string): Promise<string> }): Promise<number> =>
+  Number(/cmdstat_hgetall:calls=(\d+)/.exec(await raw.info('commandstats'))?.[1] ?? 0);
+
 describe('per-node slices', () => {
+  it('PS2 a heartbeat that finds no slice written or expired since its last read is sent no slice', async () => {
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    onTestCleanup(() => raw.close());
+    const [n1, n2] = [await startNode('r1'), await startNode('r2')];
+    n1.slices.share('quiet', new Map([['c1', 'Ada']]));
+    n2.slices.share('quiet', new Map([['c2', 'Grace']]));
+    await vi.waitFor(() => expect(n1.slices.others('quiet')).toHaveLength(1));
+    await vi.waitFor(() => expect(n2.slices.others('quiet')).toHaveLength(1));
+    // Reads are one at a time per topic: two more each, and each has read the other's last write.
+    await moreReads(n1.answered, 2);
+    await moreReads(n2.answered, 2);
+
+    const before = await hGetAllCalls(raw);
+    await moreReads(n1.answered, 5);
+    await moreReads(n2.answered, 5);
+    expect(await hGetAllCalls(raw)).toBe(before);
+    expect(n1.slices.others('quiet')).toEqual([{ node: 'r2', fields: ['c2', 'Grace'] }]);
+  });
+
+  it('PS2 a slice written without its announcement reaches the others at their next heartbeat', async () => {
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    onTestCleanup(() => raw.close());
+    const n1 = await startNode('s1');
+    n1.slices.share('missed', new Map([['c1', 'Ada']]));
+    const tag = '{presence:missed}';
+    const share = (token: string, name: string) =>
+      raw.eval(SHARE_SCRIPT, {
+        keys: [`liveline:${tag}:node:s2`, `liveline:${tag}:nodes`, `liveline:${tag}:written`],
+        arguments: ['s2', '10000', 'liveline:nobody-listens', token, 'c2', name],
+      });
+    await share('s2-first', 'Grace');
+    await vi.waitFor(() =>
+      expect(n1.slices.others('missed')).toEqual([{ node: 's2', fields: ['c2', 'Grace'] }]),
+    );
+
+    await share('s2-second', 'Grace Hopper');
+    await vi.waitFor(() =>
+      expect(n1.slices.others('missed')).toEqual([{ node: 's2', fields: ['c2', 'Grace Hopper'] }]),
+    );
+  });
+
   it('PS2 a slice found gone by the heartbeat is written again with the people shared last, not those it had when it asked', async () => {
     const raw = createClient({ url: redis.url });
     await raw.connect();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RedisLatestBus } from './createRedisLatestBus.js';
 import { KEEPALIVE_SCRIPT, READ_SCRIPT, SHARE_SCRIPT } from './sliceScripts.js';
 
@@ -33,12 +34,21 @@ const sameSlices = (a: readonly NodeSlice[], b: readonly NodeSlice[]): boolean =
     );
   });
 
-/** Reads the READ_SCRIPT's reply: `[[node, [field, value, …]], …]`, ordered by node. */
-const slicesOf = (reply: unknown): NodeSlice[] =>
-  (Array.isArray(reply) ? reply : [])
-    .filter((s): s is [string, unknown[]] => Array.isArray(s) && Array.isArray(s[1]))
-    .map(([node, fields]) => ({ node: String(node), fields: fields.map(String) }))
-    .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+/**
+ * Reads the READ_SCRIPT's reply: `[written, [node, [field, value, …]], …]` as the topic's last
+ * write and the slices ordered by node, or `null` for `same` (nothing changed since that read).
+ */
+const readOf = (reply: unknown): { written: string; slices: NodeSlice[] } | null => {
+  if (!Array.isArray(reply)) return null;
+  const [written, ...slices] = reply as unknown[];
+  return {
+    written: String(written),
+    slices: slices
+      .filter((s): s is [string, unknown[]] => Array.isArray(s) && Array.isArray(s[1]))
+      .map(([node, fields]) => ({ node: String(node), fields: fields.map(String) }))
+      .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0)),
+  };
+};
 
 /**
  * Per-node slices (Phoenix Presence's idea), for presence and the coordinator metrics: each node
@@ -46,8 +56,11 @@ const slicesOf = (reply: unknown): NodeSlice[] =>
  * which expires `expiryMs` after it was written unless the node's heartbeat extends it, and
  * announces each change on the topic's channel. A node with a slice of a topic subscribes to that
  * channel and reads the other live slices on every announcement and every heartbeat (which is how
- * a dead node's expired slice is noticed). While Redis is away, writes fail and are made again by
- * the heartbeat or after the reconnect; the others' slices stay as last read.
+ * a dead node's expired slice is noticed). A read sends the slices only when one was written or
+ * expired since this node's last read: every write leaves a token of its own in the topic, so a
+ * heartbeat of a board whose people stay costs a few bytes, not every other node's people. While
+ * Redis is away, writes fail and are made again by the heartbeat or after the reconnect; the
+ * others' slices stay as last read.
  */
 export function createNodeSlices(deps: {
   readonly bus: RedisLatestBus;
@@ -65,12 +78,18 @@ export function createNodeSlices(deps: {
       slice: bus.key(tag, 'node', nodeId),
       index: bus.key(tag, 'nodes'),
       slicePrefix: bus.key(tag, 'node', ''),
+      written: bus.key(tag, 'written'),
       channel: bus.key(tag, 'changed'),
     };
   };
+  // A write's token: unique to this instance's writes, and to this instance among the node's.
+  const writer = `${nodeId}/${randomUUID()}`;
+  let writes = 0;
   /** This node's slice of each topic where it has one, as last shared. */
   const local = new Map<string, ReadonlyMap<string, string>>();
   const remote = new Map<string, readonly NodeSlice[]>();
+  /** The topic's last write when its slices were last read. */
+  const written = new Map<string, string>();
   const readTimes = new Map<string, number>();
   const reading = new Set<string>();
   const readAgain = new Set<string>();
@@ -80,8 +99,13 @@ export function createNodeSlices(deps: {
   const ignore = (): undefined => undefined;
   const write = (topic: string, fields: ReadonlyMap<string, string>): Promise<unknown> => {
     const k = keys(topic);
+    writes += 1;
     return bus
-      .script(SHARE_SCRIPT, [k.slice, k.index], [nodeId, expiry, k.channel, ...[...fields].flat()])
+      .script(
+        SHARE_SCRIPT,
+        [k.slice, k.index, k.written],
+        [nodeId, expiry, k.channel, `${writer}/${writes}`, ...[...fields].flat()],
+      )
       .catch(ignore);
   };
 
@@ -92,14 +116,21 @@ export function createNodeSlices(deps: {
     }
     reading.add(topic);
     const k = keys(topic);
+    const held = remote.get(topic) ?? [];
     bus
-      .script(READ_SCRIPT, [k.index], [nodeId, k.slicePrefix])
+      .script(
+        READ_SCRIPT,
+        [k.index, k.written],
+        [nodeId, k.slicePrefix, written.get(topic) ?? '', String(held.length)],
+      )
       .then((reply) => {
         if (!local.has(topic)) return;
         readTimes.set(topic, Date.now());
-        const slices = slicesOf(reply);
-        if (sameSlices(slices, remote.get(topic) ?? [])) return;
-        remote.set(topic, slices);
+        const read = readOf(reply);
+        if (!read) return;
+        written.set(topic, read.written);
+        if (sameSlices(read.slices, remote.get(topic) ?? [])) return;
+        remote.set(topic, read.slices);
         onChange(topic);
       }, ignore)
       .finally(() => {
@@ -111,11 +142,13 @@ export function createNodeSlices(deps: {
   const heartbeat = setInterval(() => {
     for (const topic of local.keys()) {
       const k = keys(topic);
-      bus.script(KEEPALIVE_SCRIPT, [k.slice, k.index], [nodeId, expiry]).then((alive) => {
-        // What share() wrote since the KEEPALIVE was sent is newer than what was held then.
-        const fields = local.get(topic);
-        return alive === 0 && fields ? write(topic, fields) : undefined;
-      }, ignore);
+      bus
+        .script(KEEPALIVE_SCRIPT, [k.slice, k.index, k.written], [nodeId, expiry])
+        .then((alive) => {
+          // What share() wrote since the KEEPALIVE was sent is newer than what was held then.
+          const fields = local.get(topic);
+          return alive === 0 && fields ? write(topic, fields) : undefined;
+        }, ignore);
       read(topic);
     }
   }, deps.heartbeatMs);
@@ -134,6 +167,7 @@ export function createNodeSlices(deps: {
       if (fields.size === 0) {
         if (!local.delete(topic)) return;
         remote.delete(topic);
+        written.delete(topic);
         readTimes.delete(topic);
         bus.unsubscribe(k.channel);
       } else {
