@@ -21,6 +21,17 @@ import {
 export const RENDER_AGENT_CAPACITY = 1;
 const OUTPUT = 'video.mp4';
 const MIME_TYPE = 'video/mp4';
+/** The encoder's time for any video, besides {@link ENCODE_MS_PER_VIDEO_SECOND}: its start-up. */
+const ENCODE_BASE_MS = 60_000;
+/**
+ * The encoder's time per second of video. It encodes these still cards many times faster than
+ * real time, so ten seconds a second bounds only a hung or starved one (W5).
+ */
+const ENCODE_MS_PER_VIDEO_SECOND = 10_000;
+
+/** How long the encoder may run for a video of `totalFrames` before it is killed (W5). */
+const encodeTimeoutMs = (totalFrames: number): number =>
+  ENCODE_BASE_MS + (ENCODE_MS_PER_VIDEO_SECOND * totalFrames) / VIDEO_FORMAT.fps;
 
 const encoderArgs = (inputs: readonly string[]): string[] => [
   '-hide_banner',
@@ -97,6 +108,7 @@ export function createRenderStage(options: {
         await runNiced(tools.ffmpeg, encoderArgs([...voices.keys()].map(voiceFile)), {
           cwd: work,
           signal,
+          timeoutMs: encodeTimeoutMs(plan.totalFrames),
           onLine(line) {
             const frame = /^frame=(\d+)/.exec(line)?.[1];
             const progress = Math.min(99, Math.floor((100 * Number(frame)) / plan.totalFrames));

@@ -11,8 +11,10 @@ export class RenderProcessError extends Error {
 }
 
 /**
- * Runs `command` under `nice`, calling `onLine` for each stdout line. Abort kills it with SIGKILL;
- * the promise settles only once the process has exited, so nothing outlives the call. util-linux's
+ * Runs `command` under `nice`, calling `onLine` for each stdout line. Abort kills it with SIGKILL,
+ * and so does running past `timeoutMs`, which rejects with a {@link RenderProcessError} saying so:
+ * a hung encoder would otherwise hold the single renderer forever. The promise settles only once
+ * the process has exited, so nothing outlives the call. util-linux's
  * `setpriv` (Essential in Debian) sets the parent-death signal, so a SIGKILLed server takes its
  * encoder with it instead of leaving it to write into a directory the next start sweeps. `setpriv`
  * and `nice` both exec, so the child's pid is the command's.
@@ -20,9 +22,15 @@ export class RenderProcessError extends Error {
 export function runNiced(
   command: string,
   args: readonly string[],
-  options: { cwd: string; signal: AbortSignal; onLine?: (line: string) => void },
+  options: {
+    cwd: string;
+    signal: AbortSignal;
+    /** How long the process may run before it is killed and the call fails, in ms. */
+    timeoutMs: number;
+    onLine?: (line: string) => void;
+  },
 ): Promise<void> {
-  const { signal } = options;
+  const { signal, timeoutMs } = options;
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const niced = ['nice', '-n', String(RENDER_NICENESS), command, ...args];
@@ -44,13 +52,28 @@ export function runNiced(
       child.kill('SIGKILL');
     };
     signal.addEventListener('abort', kill, { once: true });
-    child.on('error', (error) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    const settled = (): void => {
+      clearTimeout(timer);
       signal.removeEventListener('abort', kill);
+    };
+    child.on('error', (error) => {
+      settled();
       reject(new RenderProcessError(`cannot run ${command}: ${error.message}`, { cause: error }));
     });
     child.on('close', (code, killedBy) => {
-      signal.removeEventListener('abort', kill);
+      settled();
       if (signal.aborted) reject(signal.reason as Error);
+      else if (timedOut)
+        reject(
+          new RenderProcessError(
+            `${command} ran longer than its limit of ${timeoutMs / 1000} s and was killed`,
+          ),
+        );
       else if (code === 0) resolve();
       else
         reject(

@@ -7,6 +7,11 @@ import { runNiced } from './runNiced.js';
 /** Bytes of the canonical RIFF header espeak-ng writes before the samples. */
 const WAV_HEADER_BYTES = 44;
 const WORDS_PER_MINUTE = 165;
+/**
+ * How long espeak-ng may take for one line. A line is clipped to a few hundred characters, which
+ * it speaks into a file in well under a second: a minute is generous even on a busy machine.
+ */
+const VOICE_TIMEOUT_MS = 60_000;
 
 /** Seconds of sound in a PCM WAV file, from its byte rate (offset 28 of the header). */
 const wavSeconds = (wav: Buffer): number =>
@@ -32,7 +37,7 @@ export async function synthesizeVoices(
     await runNiced(
       espeakNg,
       ['-v', 'en-us', '-s', String(WORDS_PER_MINUTE), '-w', voiceFile(i), '-f', `line${i}.txt`],
-      { cwd: dir, signal },
+      { cwd: dir, signal, timeoutMs: VOICE_TIMEOUT_MS },
     );
     voices.set(i, {
       input: voices.size,
