@@ -37,4 +37,28 @@ describe('Redis latest bus', () => {
     await vi.waitFor(() => expect(got).toContain('answered'));
     expect(bus.connected()).toBe(true);
   });
+
+  it('a SUBSCRIBE in flight when its connection drops is sent again once the subscriber is back: later messages reach the listener', async () => {
+    const redis = await startRedis();
+    onTestCleanup(() => redis.stop());
+    // The subscriber's SUBSCRIBE waits 200 ms in the proxy: its connection is cut meanwhile.
+    const proxy = await startLaggingProxy(redis.port, 'in-flight', 200);
+    const bus = createRedisLatestBus({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      log: createLogger('silent'),
+    });
+    onTestCleanup(() => bus.close());
+    await bus.ready;
+    const channel = bus.key('in-flight');
+    const got: string[] = [];
+    bus.subscribe(channel, (message) => got.push(message));
+    await vi.waitFor(() => expect(proxy.cut()).toBe(1), { interval: 10 });
+    await vi.waitFor(
+      async () => {
+        await bus.publish(channel, 'after');
+        expect(got).toContain('after');
+      },
+      { timeout: 3_000 },
+    );
+  });
 });

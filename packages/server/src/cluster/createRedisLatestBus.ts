@@ -60,8 +60,21 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
       throw new BrokerError(`${what} failed: ${errorMessage(cause)}`, { cause });
     }
   };
-  const failed = (error: unknown): void =>
-    log.debug('latest_bus.subscribe_failed', { error: errorMessage(error) });
+  // A SUBSCRIBE in flight when its connection drops is lost (node-redis renews only confirmed
+  // subscriptions): it is sent again once the subscriber is back.
+  const unheard = new Map<string, (message: string) => void>();
+  const listen = (channel: string, listener: (message: string) => void): void => {
+    subscriber.subscribe(channel, listener).catch((error: unknown) => {
+      log.debug('latest_bus.subscribe_failed', { channel, error: errorMessage(error) });
+      unheard.set(channel, listener);
+    });
+  };
+  redis.onResubscribed(() => {
+    for (const [channel, listener] of unheard) {
+      unheard.delete(channel);
+      listen(channel, listener);
+    }
+  });
 
   return {
     ready: redis.ready,
@@ -70,11 +83,14 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     publish: async (channel, message) => {
       await call(`publish ${channel}`, commands.publish(channel, message));
     },
-    subscribe(channel, listener) {
-      subscriber.subscribe(channel, listener).catch(failed);
-    },
+    subscribe: listen,
     unsubscribe(channel) {
-      subscriber.unsubscribe(channel).catch(failed);
+      unheard.delete(channel);
+      subscriber
+        .unsubscribe(channel)
+        .catch((error: unknown) =>
+          log.debug('latest_bus.unsubscribe_failed', { channel, error: errorMessage(error) }),
+        );
     },
     script: (body, keys, args) => call('script', script(body, keys, args)),
     onReconnect: (listener) => redis.onResubscribed(listener),
