@@ -22,15 +22,15 @@ export class LivelineServerError extends Error {
   }
 }
 
-/** A start option or CLI flag with a bad value; `field` names it. */
+/** A start option or CLI flag with a bad value; `field` names it, `reason` says what is wrong. */
 export class ConfigError extends LivelineServerError {
   override readonly name = 'ConfigError';
   constructor(
     readonly field: string,
-    message: string,
+    readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super('invalid_option', `${field}: ${message}`, options);
+    super('invalid_option', `${field}: ${reason}`, options);
   }
 }
 

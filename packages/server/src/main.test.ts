@@ -47,15 +47,29 @@ describe('the liveline-server bin', () => {
       return bin.output().trim();
     };
     expect(await refused({ TRUSTED_PROXIES: '127.0.0.1' })).toMatch(
-      /^liveline-server: \S+: refusing to serve behind a proxy \(TRUSTED_PROXIES\) without auth[^\n]*LIVELINE_AUTH_SECRET[^\n]*$/,
+      /^liveline-server: TRUSTED_PROXIES: refusing to serve behind a proxy without auth[^\n]*LIVELINE_AUTH_SECRET[^\n]*$/,
     );
     expect(await refused({ ALLOWED_HOSTS: 'localhost,live.example.com' })).toMatch(
-      /^liveline-server: \S+: refusing to accept the host live\.example\.com \(ALLOWED_HOSTS\) without auth[^\n]*$/,
+      /^liveline-server: ALLOWED_HOSTS: refusing to accept the host live\.example\.com without auth[^\n]*$/,
     );
     const waived = await spawnServer(tempDataDir(), {
       env: { TRUSTED_PROXIES: '127.0.0.1', LIVELINE_INSECURE_NO_AUTH: '1' },
     });
     expect((await rawRequest(waived, '/health')).json).toMatchObject({ auth: 'off' });
+  });
+
+  it('an option out of range exits 2 naming the variable or flag the operator set, not its name in the API', async () => {
+    const refused = async (options: { env?: Record<string, string>; args?: string[] }) => {
+      const bin = spawnBin(tempDataDir(), options);
+      expect(await bin.exited).toBe(2);
+      return bin.output().trim();
+    };
+    expect(await refused({ env: { WORKFLOW_LEASE_MS: '50' } })).toBe(
+      'liveline-server: WORKFLOW_LEASE_MS: expected a value from 100 to 3600000',
+    );
+    expect(await refused({ args: ['--host', '0.0.0.0'], env: { HOST: '127.0.0.1' } })).toMatch(
+      /^liveline-server: --host: refusing to serve 0\.0\.0\.0 without auth[^\n]*$/,
+    );
   });
 
   it.each(['--help', '-h'])(

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { parseCliOptions } from './config/parseCliOptions.js';
+import { parseCliOptions, settingOf } from './config/parseCliOptions.js';
 import { serverUsage } from './config/serverFlags.js';
 import { ConfigError, errorMessage } from './errors.js';
 import { DRAIN_TIMEOUT_MS, startServer } from './index.js';
@@ -25,7 +25,13 @@ async function main(): Promise<void> {
   try {
     server = await startServer(options);
   } catch (error) {
-    process.stderr.write(`liveline-server: ${errorMessage(error)}\n`);
+    // An option's range is checked by startServer, which knows it by its name in the API: say it
+    // as the operator set it (WORKFLOW_LEASE_MS, --workflow-lease-ms), as the syntax errors do.
+    const message =
+      error instanceof ConfigError
+        ? `${settingOf(error.field, process.argv.slice(2), process.env)}: ${error.reason}`
+        : errorMessage(error);
+    process.stderr.write(`liveline-server: ${message}\n`);
     process.exit(error instanceof ConfigError ? EXIT_BAD_CONFIG : 1);
   }
   let signals = 0;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
-import { parseCliOptions } from './parseCliOptions.js';
+import { parseCliOptions, settingOf } from './parseCliOptions.js';
 
 describe('parseCliOptions', () => {
   it('reads the environment and lets flags win', () => {
@@ -123,5 +123,24 @@ describe('parseCliOptions', () => {
   ])('names the bad setting in %j %j', (argv, env, name) => {
     expect(() => parseCliOptions(argv, env)).toThrow(ConfigError);
     expect(() => parseCliOptions(argv, env)).toThrow(name);
+  });
+
+  it.each([
+    ['workflowLeaseMs', [], { WORKFLOW_LEASE_MS: '50' }, 'WORKFLOW_LEASE_MS'],
+    [
+      'workflowLeaseMs',
+      ['--workflow-lease-ms', '50'],
+      { WORKFLOW_LEASE_MS: '500' },
+      '--workflow-lease-ms',
+    ],
+    ['runRetentionMs', ['--run-retention=1000000d'], {}, '--run-retention'],
+    ['host', [], { HOST: '0.0.0.0' }, 'HOST'],
+    ['trustedProxies', ['--trusted-proxies', '127.0.0.1'], {}, '--trusted-proxies'],
+    ['allowedOrigins[1]', [], { ALLOWED_ORIGINS: 'http://a:1,http://b:2' }, 'ALLOWED_ORIGINS'],
+    ['authSecret', [], { LIVELINE_AUTH_SECRET: 'short' }, 'LIVELINE_AUTH_SECRET'],
+    ['authSecret', ['--auth-secret-file', '/etc/liveline/secret'], {}, '--auth-secret-file'],
+    ['now', [], {}, 'now'],
+  ])('settingOf names option %s as the operator set it in %j %j', (field, argv, env, name) => {
+    expect(settingOf(field, argv, env)).toBe(name);
   });
 });

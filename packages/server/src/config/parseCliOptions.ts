@@ -50,16 +50,11 @@ const list = (value: string): string[] =>
     .map((item) => item.trim())
     .filter((item) => item !== '');
 
-/**
- * Reads server options from the environment and `--flag value`/`--flag=value` arguments (flags
- * win), throwing {@link ConfigError} that names the bad variable or flag. `-h`/`--help` anywhere
- * a flag may stand returns `'help'`.
- */
-export function parseCliOptions(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv,
-): ServerOptions | 'help' {
-  const values: Partial<Record<EnvName, { value: string; source: string }>> = {};
+type Settings = Partial<Record<EnvName, { value: string; source: string }>>;
+
+/** Each setting's value and where it came from (a flag wins over its variable), or `'help'`. */
+function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings | 'help' {
+  const values: Settings = {};
   for (const { env: key } of Object.values(SERVER_FLAGS)) {
     const value = env[key];
     if (value !== undefined && value !== '') values[key] = { value, source: key };
@@ -78,6 +73,57 @@ export function parseCliOptions(
     if (value === undefined || value === '') throw new ConfigError(name, 'expects a value');
     values[SERVER_FLAGS[name].env] = { value, source: name };
   }
+  return values;
+}
+
+/** The variable of each option the command line sets but the numeric ones (NUMERIC_SETTINGS). */
+const OPTION_VARIABLES: Partial<Record<keyof ServerOptions, EnvName>> = {
+  port: 'PORT',
+  host: 'HOST',
+  dataDir: 'DATA_DIR',
+  videosDir: 'VIDEOS_DIR',
+  webDir: 'WEB_DIR',
+  databaseUrl: 'DATABASE_URL',
+  redisUrl: 'REDIS_URL',
+  nodeId: 'NODE_ID',
+  ffmpegPath: 'FFMPEG_PATH',
+  espeakNgPath: 'ESPEAK_NG_PATH',
+  renderVideo: 'RENDER_VIDEO',
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  allowedHosts: 'ALLOWED_HOSTS',
+  trustedProxies: 'TRUSTED_PROXIES',
+  logLevel: 'LOG_LEVEL',
+  runRetentionMs: 'RUN_RETENTION',
+  insecureNoAuth: 'LIVELINE_INSECURE_NO_AUTH',
+  ...Object.fromEntries(NUMERIC_SETTINGS.map(([variable, option]) => [option, variable])),
+};
+
+/**
+ * The variable or flag, as the operator gave it, that set the option a {@link ConfigError} from
+ * `startServer` names (`workflowLeaseMs`, `allowedOrigins[2]`), so that the error speaks of what
+ * they can change; `field` itself when the command line does not set it.
+ */
+export function settingOf(field: string, argv: readonly string[], env: NodeJS.ProcessEnv): string {
+  const values = readSettings(argv, env);
+  if (values === 'help') return field;
+  const option = field.replace(/\[\d+\]$/, '');
+  if (option === 'authSecret')
+    return values.LIVELINE_AUTH_SECRET_FILE?.source ?? 'LIVELINE_AUTH_SECRET';
+  const variable = OPTION_VARIABLES[option as keyof ServerOptions];
+  return variable === undefined ? field : (values[variable]?.source ?? variable);
+}
+
+/**
+ * Reads server options from the environment and `--flag value`/`--flag=value` arguments (flags
+ * win), throwing {@link ConfigError} that names the bad variable or flag. `-h`/`--help` anywhere
+ * a flag may stand returns `'help'`.
+ */
+export function parseCliOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ServerOptions | 'help' {
+  const values = readSettings(argv, env);
+  if (values === 'help') return 'help';
   const options: ServerOptions = {};
   const port = values.PORT;
   if (port) {

@@ -285,20 +285,26 @@ export const noAuthRefusal = (host: string, insecureNoAuth: boolean): string | n
     : `refusing to serve ${host} without auth: anyone who reaches it could edit every board; ${AUTH_REMEDY}`;
 
 /**
- * Why a server without a secret is refused although it binds loopback (rule A1), or `null`: a
- * proxy in front forwards whoever reaches it, and a `Host` name other than loopback's is reached
- * by that name from beyond this machine.
+ * The option for which a server without a secret is refused although it binds loopback (rule
+ * A1), and why, or `null`: a proxy in front forwards whoever reaches it, and a `Host` name other
+ * than loopback's is reached by that name from beyond this machine.
  */
 const reachedBeyondLoopback = (
   trustedProxies: readonly string[],
   allowedHosts: readonly string[],
-): string | null => {
+): { readonly field: string; readonly message: string } | null => {
   if (trustedProxies.length)
-    return `refusing to serve behind a proxy (TRUSTED_PROXIES) without auth: anyone who reaches the proxy could edit every board; ${AUTH_REMEDY}`;
+    return {
+      field: 'trustedProxies',
+      message: `refusing to serve behind a proxy without auth: anyone who reaches the proxy could edit every board; ${AUTH_REMEDY}`,
+    };
   const named = allowedHosts.find((name) => !isLoopbackHost(name));
   return named === undefined
     ? null
-    : `refusing to accept the host ${named} (ALLOWED_HOSTS) without auth: anyone who reaches it by that name could edit every board; ${AUTH_REMEDY}`;
+    : {
+        field: 'allowedHosts',
+        message: `refusing to accept the host ${named} without auth: anyone who reaches it by that name could edit every board; ${AUTH_REMEDY}`,
+      };
 };
 
 const secretOption = (
@@ -315,8 +321,11 @@ const secretOption = (
       );
     return value;
   }
-  const refusal = insecure ? null : (noAuthRefusal(host, false) ?? reachedBeyondLoopback(...reach));
-  if (refusal !== null) fail('authSecret', refusal);
+  if (insecure) return null;
+  const hostRefusal = noAuthRefusal(host, false);
+  if (hostRefusal !== null) fail('host', hostRefusal);
+  const refusal = reachedBeyondLoopback(...reach);
+  if (refusal !== null) fail(refusal.field, refusal.message);
   return null;
 };
 
