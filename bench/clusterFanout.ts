@@ -1,7 +1,7 @@
 /**
  * The two-node fanout (issue 18, "Performance"), run by hand on a quiet machine:
  * `pnpm --filter @liveline/bench cluster-fanout [--clients 1000] [--rate 50] [--duration 10]
- * [--warmup 5] [--reps 3] [--cpu-prof dir]`. It starts a real PostgreSQL and Redis
+ * [--warmup 20] [--reps 3] [--cpu-prof dir]`. It starts a real PostgreSQL and Redis
  * (test-utils/engines), then per repetition runs the same fanout on one embedded node (with all
  * the clients, then with one node's share of them), one cluster node, and two cluster nodes
  * (publisher on node 0, clients dealt to both), and reports each node's CPU per delivered
@@ -32,7 +32,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '50' },
     duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '20' },
     reps: { type: 'string', default: '3' },
     'cpu-prof': { type: 'string' },
   },
