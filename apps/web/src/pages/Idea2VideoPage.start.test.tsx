@@ -1,7 +1,8 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { LivelineProvider } from '@liveline/ws-client/react';
+import { listWorkflows } from '../lib/api';
 import { liveline } from '../lib/liveline';
 import { useRouterStore } from '../stores/routerStore';
 import { withRealServer } from '../withRealServer';
@@ -12,6 +13,8 @@ const WAIT = { timeout: 10_000 };
 // Apart from Idea2VideoPage.test.tsx because its server's coordinator counts tick once at start and
 // then not for 100 s: nothing but the start itself can put the run in the list.
 withRealServer({ stageDurationMs: 600_000, renderVideo: false, metricsRateHz: 0.01 });
+const realFetch = globalThis.fetch;
+afterEach(() => vi.restoreAllMocks());
 
 describe('Idea2VideoPage against a real server: starting a run', () => {
   it('a run started in this tab is in the recent runs list once the server answers the start, without another fetch of the list', async () => {
@@ -49,5 +52,33 @@ describe('Idea2VideoPage against a real server: starting a run', () => {
     );
     expect(listFetches()).toHaveLength(2);
     off();
+  });
+
+  it('W1 a start whose answer is lost after the server stored the run opens that run: the start is sent again under the same id, whose 409 says it is stored, and no second run starts', async () => {
+    useRouterStore.getState().navigate('/idea2video');
+    render(
+      <LivelineProvider client={liveline()}>
+        <Idea2VideoPage />
+      </LivelineProvider>,
+    );
+    const before = await listWorkflows();
+    let lost = false;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const response = await realFetch(input, init);
+      if (lost || init?.method !== 'POST' || (input as URL).pathname !== '/api/workflows')
+        return response;
+      // An injected failure: the server stored the run, and its answer never reaches the page.
+      lost = true;
+      throw new TypeError('fetch failed');
+    });
+
+    await userEvent.type(screen.getByLabelText('Idea'), 'A letter crosses the sea.');
+    await userEvent.click(screen.getByRole('button', { name: 'Start run' }));
+    await vi.waitFor(() => expect(screen.getByLabelText('Idea')).toHaveValue(''), WAIT);
+
+    const id = useRouterStore.getState().query.get('run');
+    const after = await listWorkflows();
+    expect(lost).toBe(true);
+    expect(after.map((w) => w.id)).toEqual([id, ...before.map((w) => w.id)]);
   });
 });

@@ -5,9 +5,9 @@ import { PipelineStatus } from '../components/PipelineStatus';
 import { RecentRuns } from '../components/RecentRuns';
 import { RunView } from '../components/RunView';
 import { StartRunForm } from '../components/StartRunForm';
-import { createWorkflow } from '../lib/api';
 import { newId } from '../lib/newId';
 import { NO_RUN_COUNTS, reduceRunCounts } from '../lib/runCounts';
+import { startRun } from '../lib/startRun';
 import { useRecentRunsStore, type ShownStatus } from '../stores/recentRunsStore';
 import { useRouterStore } from '../stores/routerStore';
 
@@ -34,9 +34,10 @@ export function Idea2VideoPage() {
     navigate(`/idea2video?run=${id}`);
     try {
       // The list shows it now; the coordinator's counts tick later and their fetch confirms it.
-      showStarted(await createWorkflow({ ...request, id }));
+      showStarted(await startRun({ ...request, id }));
     } catch (error) {
-      // No run starts under this id: go back to what was shown rather than wait for it forever.
+      // No run started under this id, as far as the server could tell: go back to what was shown
+      // rather than wait for it forever.
       if (useRouterStore.getState().query.get('run') === id) navigate(before, { replace: true });
       throw error;
     }
