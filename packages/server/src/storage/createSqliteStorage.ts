@@ -63,7 +63,8 @@ const openDatabase = (dataDir: string): Database.Database => {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, DATABASE_FILE));
   db.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode survives a process kill (only an OS crash can lose the last commit).
+  // NORMAL in WAL mode survives a process kill; an OS crash or power loss can roll back the
+  // commits since the last sync (before a checkpoint). FULL would sync each (docs/decisions.md).
   db.pragma('synchronous = NORMAL');
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   createSqliteSchema(db);
