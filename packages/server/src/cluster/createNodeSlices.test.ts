@@ -13,6 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
+/** A plain client of the test's Redis, closed after the test. */
+const connectRaw = async () => {
+  const raw = createClient({ url: redis.url });
+  await raw.connect();
+  onTestCleanup(() => raw.close());
+  return raw;
+};
+
 /** A node's slices on a bus of its own, heartbeating every 20 ms, and how many reads it got answered. */
 const startNode = async (nodeId: string) => {
   const inner = createRedisLatestBus({ url: redis.url, log: createLogger('silent') });
@@ -49,9 +57,7 @@ const hGetAllCalls = async (raw: { info(section: string): Promise<string> }): Pr
 
 describe('per-node slices', () => {
   it('PS2 a heartbeat that finds no slice written or expired since its last read is sent no slice', async () => {
-    const raw = createClient({ url: redis.url });
-    await raw.connect();
-    onTestCleanup(() => raw.close());
+    const raw = await connectRaw();
     const [n1, n2] = [await startNode('r1'), await startNode('r2')];
     n1.slices.share('quiet', new Map([['c1', 'Ada']]));
     n2.slices.share('quiet', new Map([['c2', 'Grace']]));
@@ -69,15 +75,13 @@ describe('per-node slices', () => {
   });
 
   it('PS2 a slice written without its announcement reaches the others at their next heartbeat', async () => {
-    const raw = createClient({ url: redis.url });
-    await raw.connect();
-    onTestCleanup(() => raw.close());
+    const raw = await connectRaw();
     const n1 = await startNode('s1');
     n1.slices.share('missed', new Map([['c1', 'Ada']]));
     const tag = '{presence:missed}';
     const share = (token: string, name: string) =>
       raw.eval(SHARE_SCRIPT, {
-        keys: [`liveline:${tag}:node:s2`, `liveline:${tag}:nodes`, `liveline:${tag}:written`],
+        keys: [`liveline:${tag}:node:s2`, `liveline:${tag}:nodes`, `liveline:${tag}:written:s2`],
         arguments: ['s2', '10000', 'liveline:nobody-listens', token, 'c2', name],
       });
     await share('s2-first', 'Grace');
@@ -92,9 +96,7 @@ describe('per-node slices', () => {
   });
 
   it('PS2 a slice found gone by the heartbeat is written again with the people shared last, not those it had when it asked', async () => {
-    const raw = createClient({ url: redis.url });
-    await raw.connect();
-    onTestCleanup(() => raw.close());
+    const raw = await connectRaw();
     const inner = createRedisLatestBus({ url: redis.url, log: createLogger('silent') });
     onTestCleanup(() => inner.close());
     await inner.ready;
@@ -145,5 +147,23 @@ describe('per-node slices', () => {
       c1: 'Ada',
       c2: 'Grace',
     });
+  });
+
+  it('PS2 a slice of a node of an earlier release, which leaves no last write, is read at every heartbeat', async () => {
+    const raw = await connectRaw();
+    const n1 = await startNode('o1');
+    n1.slices.share('older', new Map([['c1', 'Ada']]));
+    const tag = '{presence:older}';
+    // The slice first: a read that finds a node without its slice takes it out of the index.
+    await raw.hSet(`liveline:${tag}:node:o2`, 'c2', 'Grace');
+    await raw.sAdd(`liveline:${tag}:nodes`, 'o2');
+    await vi.waitFor(() =>
+      expect(n1.slices.others('older')).toEqual([{ node: 'o2', fields: ['c2', 'Grace'] }]),
+    );
+
+    await raw.hSet(`liveline:${tag}:node:o2`, 'c2', 'Grace Hopper');
+    await vi.waitFor(() =>
+      expect(n1.slices.others('older')).toEqual([{ node: 'o2', fields: ['c2', 'Grace Hopper'] }]),
+    );
   });
 });

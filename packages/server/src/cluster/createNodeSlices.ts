@@ -34,21 +34,26 @@ const sameSlices = (a: readonly NodeSlice[], b: readonly NodeSlice[]): boolean =
     );
   });
 
+/** A slice as read, with its last write (see READ_SCRIPT). */
+interface ReadSlice extends NodeSlice {
+  readonly written: string;
+}
+
 /**
- * Reads the READ_SCRIPT's reply: `[written, [node, [field, value, …]], …]` as the topic's last
- * write and the slices ordered by node, or `null` for `same` (nothing changed since that read).
+ * Reads the READ_SCRIPT's reply: `[[node, written, [field, value, …]], …]` as slices ordered by
+ * node, or `null` for `same` (the slices the reader holds, none written since).
  */
-const readOf = (reply: unknown): { written: string; slices: NodeSlice[] } | null => {
-  if (!Array.isArray(reply)) return null;
-  const [written, ...slices] = reply as unknown[];
-  return {
-    written: String(written),
-    slices: slices
-      .filter((s): s is [string, unknown[]] => Array.isArray(s) && Array.isArray(s[1]))
-      .map(([node, fields]) => ({ node: String(node), fields: fields.map(String) }))
-      .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0)),
-  };
-};
+const slicesOf = (reply: unknown): ReadSlice[] | null =>
+  Array.isArray(reply)
+    ? reply
+        .filter((s): s is [string, string, unknown[]] => Array.isArray(s) && Array.isArray(s[2]))
+        .map(([node, written, fields]) => ({
+          node: String(node),
+          written: String(written),
+          fields: fields.map(String),
+        }))
+        .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0))
+    : null;
 
 /**
  * Per-node slices (Phoenix Presence's idea), for presence and the coordinator metrics: each node
@@ -57,8 +62,8 @@ const readOf = (reply: unknown): { written: string; slices: NodeSlice[] } | null
  * announces each change on the topic's channel. A node with a slice of a topic subscribes to that
  * channel and reads the other live slices on every announcement and every heartbeat (which is how
  * a dead node's expired slice is noticed). A read sends the slices only when one was written or
- * expired since this node's last read: every write leaves a token of its own in the topic, so a
- * heartbeat of a board whose people stay costs a few bytes, not every other node's people. While
+ * expired since this node's last read: every write leaves a token of its own beside its slice, so
+ * a heartbeat of a board whose people stay costs a few bytes, not every other node's people. While
  * Redis is away, writes fail and are made again by the heartbeat or after the reconnect; the
  * others' slices stay as last read.
  */
@@ -78,7 +83,8 @@ export function createNodeSlices(deps: {
       slice: bus.key(tag, 'node', nodeId),
       index: bus.key(tag, 'nodes'),
       slicePrefix: bus.key(tag, 'node', ''),
-      written: bus.key(tag, 'written'),
+      written: bus.key(tag, 'written', nodeId),
+      writtenPrefix: bus.key(tag, 'written', ''),
       channel: bus.key(tag, 'changed'),
     };
   };
@@ -88,8 +94,8 @@ export function createNodeSlices(deps: {
   /** This node's slice of each topic where it has one, as last shared. */
   const local = new Map<string, ReadonlyMap<string, string>>();
   const remote = new Map<string, readonly NodeSlice[]>();
-  /** The topic's last write when its slices were last read. */
-  const written = new Map<string, string>();
+  /** Per topic, node / last write pairs of the slices read last (what READ_SCRIPT compares). */
+  const held = new Map<string, readonly string[]>();
   const readTimes = new Map<string, number>();
   const reading = new Set<string>();
   const readAgain = new Set<string>();
@@ -116,21 +122,24 @@ export function createNodeSlices(deps: {
     }
     reading.add(topic);
     const k = keys(topic);
-    const held = remote.get(topic) ?? [];
     bus
       .script(
         READ_SCRIPT,
-        [k.index, k.written],
-        [nodeId, k.slicePrefix, written.get(topic) ?? '', String(held.length)],
+        [k.index],
+        [nodeId, k.slicePrefix, k.writtenPrefix, ...(held.get(topic) ?? [])],
       )
       .then((reply) => {
         if (!local.has(topic)) return;
         readTimes.set(topic, Date.now());
-        const read = readOf(reply);
+        const read = slicesOf(reply);
         if (!read) return;
-        written.set(topic, read.written);
-        if (sameSlices(read.slices, remote.get(topic) ?? [])) return;
-        remote.set(topic, read.slices);
+        held.set(
+          topic,
+          read.flatMap((slice) => [slice.node, slice.written]),
+        );
+        const slices = read.map(({ node, fields }) => ({ node, fields }));
+        if (sameSlices(slices, remote.get(topic) ?? [])) return;
+        remote.set(topic, slices);
         onChange(topic);
       }, ignore)
       .finally(() => {
@@ -167,7 +176,7 @@ export function createNodeSlices(deps: {
       if (fields.size === 0) {
         if (!local.delete(topic)) return;
         remote.delete(topic);
-        written.delete(topic);
+        held.delete(topic);
         readTimes.delete(topic);
         bus.unsubscribe(k.channel);
       } else {

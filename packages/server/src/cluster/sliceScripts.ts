@@ -1,9 +1,9 @@
 /**
  * Lua scripts of the per-node slices (presence, coordinator metrics). Keys: KEYS[1] is a node's
  * slice of a topic (a hash, expiring), KEYS[2] the topic's index of nodes with a slice (a set),
- * KEYS[3] the topic's last write: a token no other write uses, so that a reader that saw it knows
- * no slice was written since. All share the topic's hash tag; the index and the last write expire
- * with the slices that keep them.
+ * KEYS[3] the node's last write of the slice: a token no other write uses, so that a reader that
+ * saw it knows the slice was not written since. All share the topic's hash tag and expire with the
+ * slice.
  */
 
 /**
@@ -38,32 +38,37 @@ return 1
 `;
 
 /**
- * The live slices of a topic but one node's, with the topic's last write: {token, {node, slice},
- * …}. KEYS[1]: the index, KEYS[2]: the last write. ARGV: the node left out, the prefix of slice
- * keys (node id appended), the last write the reader saw and how many other nodes' slices it
- * holds. Nodes whose slice expired leave the index. Answers 'same' instead, sending no slice, when
- * no slice was written since the reader's read and none expired.
+ * The live slices of a topic but one node's: {{node, its last write, slice}, …}. KEYS[1]: the
+ * index. ARGV: the node left out, the prefix of slice keys and of last writes (node id appended),
+ * then node / last write pairs, the slices the reader holds. Nodes whose slice expired leave the
+ * index. Answers 'same' instead, sending no slice, when the live slices are the ones the reader
+ * holds, none written since. A slice with no last write (a node of an earlier release) is always
+ * sent.
  */
 export const READ_SCRIPT = `
+local held = {}
+local heldCount = 0
+for i = 4, #ARGV, 2 do
+  held[ARGV[i]] = ARGV[i + 1]
+  heldCount = heldCount + 1
+end
 local nodes = {}
-local gone = false
+local same = true
 for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if node ~= ARGV[1] then
     if redis.call('EXISTS', ARGV[2] .. node) == 1 then
-      table.insert(nodes, node)
+      local written = redis.call('GET', ARGV[3] .. node) or ''
+      if written == '' or held[node] ~= written then same = false end
+      table.insert(nodes, {node, written})
     else
       redis.call('SREM', KEYS[1], node)
-      gone = true
     end
   end
 end
-local written = redis.call('GET', KEYS[2]) or ''
-if not gone and written ~= '' and written == ARGV[3] and #nodes == tonumber(ARGV[4]) then
-  return 'same'
-end
-local result = {written}
-for _, node in ipairs(nodes) do
-  table.insert(result, {node, redis.call('HGETALL', ARGV[2] .. node)})
+if same and #nodes == heldCount then return 'same' end
+local result = {}
+for _, entry in ipairs(nodes) do
+  table.insert(result, {entry[1], entry[2], redis.call('HGETALL', ARGV[2] .. entry[1])})
 end
 return result
 `;
