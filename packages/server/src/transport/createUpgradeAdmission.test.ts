@@ -3,7 +3,7 @@ import type { LogFields } from '../log/createLogger.js';
 import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
 
 describe('upgrade admission', () => {
-  it('L5 L6 an IPv6 client counts by its /64: a host rotating through the addresses of its /64 shares its connection slots, another /64 has its own, and an IPv4-mapped address counts as its IPv4 address; the refusal is logged with the whole address', async () => {
+  it('L5 L6 an IPv6 client counts by its /64: a host rotating through the addresses of its /64 shares its connection slots, another /64 has its own, and an IPv4-mapped address counts as its IPv4 address; the refusal is logged with the whole address, spelled canonically', async () => {
     const rejections: LogFields[] = [];
     const quiet = () => undefined;
     const server = await startTestServer({
@@ -38,7 +38,7 @@ describe('upgrade admission', () => {
       },
     ]);
     expect(rejections).toEqual([
-      expect.objectContaining({ ip: '2001:DB8:0:7:a:b:c:d', status: 503 }) as LogFields,
+      expect.objectContaining({ ip: '2001:db8:0:7:a:b:c:d', status: 503 }) as LogFields,
     ]);
     expect((await upgrade('2001:db8:0:8::1')).status).toBe(101);
     await Promise.all([open('10.0.0.1'), open('::ffff:a00:1')]);
