@@ -23,25 +23,29 @@ export interface AgentPool {
     stage: StageName,
     signal: AbortSignal,
   ): Promise<AgentLease>;
-  /** How many acquirers wait for `agent`. */
-  waiting(agent: AgentName): number;
+  /** The workflows waiting for `agent`, first in line first. */
+  queue(agent: AgentName): string[];
   /** Every agent's status. */
   statuses(): AgentStatus[];
 }
 
 interface AgentState {
   active: { workflowId: string; stage: StageName }[];
-  waiters: (() => void)[];
+  waiters: { workflowId: string; take: () => void }[];
   completed: number;
   lastError: string | null;
   updatedAt: number;
 }
 
-/** Creates the agent pool (`capacityOf` each agent's slots); `onChange` gets an agent's new status whenever it changes. */
+/**
+ * Creates the agent pool (`capacityOf` each agent's slots); `onChange` gets an agent's new status
+ * whenever it changes, and `onQueueMoved` an agent whose waiters moved up (one was taken or left).
+ */
 export function createAgentPool(
   capacityOf: (agent: AgentName) => number,
   now: () => number,
   onChange: (status: AgentStatus) => void,
+  onQueueMoved: (agent: AgentName) => void,
 ): AgentPool {
   const agents = new Map<AgentName, AgentState>(
     AGENT_NAMES.map((name) => [
@@ -92,21 +96,26 @@ export function createAgentPool(
               if (outcome.kind === 'completed') s.completed += 1;
               s.lastError = outcome.kind === 'error' ? outcome.error : null;
               changed(name);
-              s.waiters.shift()?.();
+              const next = s.waiters.shift();
+              if (!next) return;
+              next.take();
+              onQueueMoved(name);
             },
           });
         };
+        const waiter = { workflowId, take };
         const onAbort = (): void => {
-          s.waiters = s.waiters.filter((w) => w !== take);
+          s.waiters = s.waiters.filter((w) => w !== waiter);
           reject(signal.reason as Error);
+          onQueueMoved(name);
         };
         if (signal.aborted) return reject(signal.reason as Error);
         signal.addEventListener('abort', onAbort, { once: true });
         if (s.active.length < capacityOf(name) && s.waiters.length === 0) take();
-        else s.waiters.push(take);
+        else s.waiters.push(waiter);
       });
     },
-    waiting: (name) => state(name).waiters.length,
+    queue: (name) => state(name).waiters.map((w) => w.workflowId),
     statuses: () => AGENT_NAMES.map(statusOf),
   };
 }

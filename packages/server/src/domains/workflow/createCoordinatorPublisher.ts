@@ -1,4 +1,4 @@
-import type { AgentStatus } from '@liveline/protocol';
+import type { AgentName, AgentStatus } from '@liveline/protocol';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
 import type { Storage } from '../../storage/Storage.js';
@@ -40,6 +40,8 @@ export function createCoordinatorPublisher(deps: {
   connectedClients: () => number;
   /** The other nodes' shares of the metrics (rule CM1). */
   metricsSlices: MetricsSlices;
+  /** Called when the workflows waiting for `agent` here moved up in line. */
+  queueMoved: (agent: AgentName) => void;
 }): CoordinatorPublisher {
   const { broker, now } = deps;
   const counters = createWorkflowMetrics(now);
@@ -61,6 +63,7 @@ export function createCoordinatorPublisher(deps: {
     (agent) => (agent === 'renderer' ? RENDER_AGENT_CAPACITY : deps.agentCapacity),
     now,
     publishAgent,
+    deps.queueMoved,
   );
   publishAgents();
   slices.listen(publishAgents);

@@ -1,5 +1,6 @@
 import {
   parse,
+  type AgentName,
   type CreateWorkflowRequest,
   workflowSchema,
   type StageName,
@@ -18,7 +19,7 @@ import { createRunWriter } from './createRunWriter.js';
 import type { MetricsSlices } from './MetricsSlices.js';
 import { createTakeover } from './createTakeover.js';
 import { createUnfinishedRunCap } from './createUnfinishedRunCap.js';
-import { newWorkflow, queuePosition } from './newWorkflow.js';
+import { newWorkflow, positionAt, queuePosition } from './newWorkflow.js';
 import {
   UNFINISHED_STATUSES,
   isTerminal,
@@ -74,7 +75,11 @@ export function createWorkflowDomain(deps: {
     now,
     log,
   });
-  const coordinator = createCoordinatorPublisher(deps);
+  // The queue moves only once acquires run, after everything here exists.
+  const coordinator = createCoordinatorPublisher({
+    ...deps,
+    queueMoved: (agent) => requeue(agent),
+  });
   const { pool, counters } = coordinator;
   const cap = createUnfinishedRunCap(storage, deps.maxUnfinishedRuns, log);
   let stopped = false;
@@ -94,6 +99,21 @@ export function createWorkflowDomain(deps: {
 
   const writer = createRunWriter({ events, runs, ownership, running, log, room });
   const { commit, holds, lose } = writer;
+  /**
+   * Tells each run still queued here for `agent` its new place in line, when it changed (W3). It
+   * is appended in the run's room turn ahead of any start of it: a run taken from the queue is no
+   * longer in it. A stopping node writes none: its runs are handed over.
+   */
+  const requeue = (agent: AgentName): void => {
+    if (stopped) return;
+    pool.queue(agent).forEach((id, index) => {
+      const workflow = runs.get(id);
+      const position = positionAt(pool, agent, index);
+      if (workflow?.status !== 'queued' || workflow.queue_position === position) return;
+      const data = { workflow_id: id, position, at: now() };
+      void commit(id, { type: 'workflow.queued', data }, ownership.fence(id));
+    });
+  };
   /** Brings a run another node writes up to storage, in its room's turn. */
   const follow = (id: string): Promise<boolean> => events.inTurn(room(id), () => runs.refresh(id));
 

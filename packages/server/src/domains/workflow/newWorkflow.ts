@@ -1,5 +1,6 @@
 import {
   PIPELINE,
+  type AgentName,
   type CreateWorkflowRequest,
   type StageName,
   type Workflow,
@@ -38,13 +39,21 @@ export const newWorkflow = (
   updated_at: at,
 });
 
-/** Workflows ahead of a new one for its first agent: those waiting plus one if every slot is busy. */
+/**
+ * The queue position of the workflow `index`th in line for `agent` (rule W3): the workflows
+ * waiting before it, plus one if every slot is busy.
+ */
+export const positionAt = (pool: AgentPool, agent: AgentName, index: number): number => {
+  const status = pool.statuses().find((a) => a.name === agent);
+  return index + (status && status.active >= status.capacity ? 1 : 0);
+};
+
+/** The queue position of a new workflow, which will wait last in line for its first agent. */
 export const queuePosition = (workflow: Workflow, pool: AgentPool): number => {
   const first = PIPELINE.find((p) =>
     workflow.stages.some((s) => s.stage === p.stage && s.status === 'waiting'),
   );
-  const agent = first ? pool.statuses().find((a) => a.name === first.agent) : undefined;
-  return agent ? pool.waiting(agent.name) + (agent.active >= agent.capacity ? 1 : 0) : 0;
+  return first ? positionAt(pool, first.agent, pool.queue(first.agent).length) : 0;
 };
 
 /** The first stage of a resumed run that has a worker and has not completed (rule W4), or `null`. */

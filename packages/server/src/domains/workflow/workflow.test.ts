@@ -84,6 +84,23 @@ describe('Idea2Video pipeline', () => {
     for (const id of ids) await waitForStatus(server, id, 'completed');
   });
 
+  it('W3 a queued run is told its new place in line each time the queue moves, before it starts: workflow.queued {position} again', async () => {
+    // The screenwriter (one slot) holds the first run until the test lets it go.
+    const { stage: script, release } = heldStage('script');
+    const server = await startTestServer({ stages: { script } });
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/q3'));
+    for (const id of ['q1', 'q2', 'q3'])
+      await rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input: IDEA } });
+
+    release();
+    await waitForStatus(server, 'q3', 'completed');
+    const types = watcher.messages.map((m) => m.type);
+    const beforeStart = watcher.messages.slice(0, types.indexOf('workflow.started'));
+    const positions = beforeStart.filter((m) => m.type === 'workflow.queued').map(dataOf);
+    expect(positions.map((data) => data.position)).toEqual([2, 1]);
+    expect(types.lastIndexOf('workflow.queued')).toBeLessThan(types.indexOf('workflow.started'));
+  });
+
   it("W1 cancel stops a running workflow: the cancelled event, its stage's work ends, its agent is idle with active 0, and a second cancel is 409", async () => {
     const { stage, running, aborted } = reportingStage();
     const server = await startTestServer({ stages: { script: stage } });
