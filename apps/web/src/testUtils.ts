@@ -1,5 +1,10 @@
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
+import { waitFor } from '@testing-library/react';
+import type { Client } from '@liveline/ws-client';
+import { useChannelErrors } from './lib/channelErrors';
 import type { RouteConnection } from './lib/routeConnection';
+
+const WAIT = { timeout: 10_000 };
 
 /** A route connection for component tests; `retry` is a spy. */
 export function fakeConnection(overrides: Partial<RouteConnection> = {}): RouteConnection {
@@ -18,4 +23,22 @@ export function fakeConnection(overrides: Partial<RouteConnection> = {}): RouteC
     retry: vi.fn(),
     ...overrides,
   };
+}
+
+/**
+ * Opens `boardId`'s channel on `client` against a real server and provokes an error no request
+ * settles: a message type the server does not know, whose `error` carries no op_id (PROTOCOL.md
+ * E1). Answers the route key and the text {@link useChannelErrors} shows once it arrives.
+ */
+export async function provokeChannelError(
+  client: Client,
+  boardId: string,
+): Promise<{ key: string; text: string; stop: () => void }> {
+  const channel = client.channel('board', { query: { board_id: boardId } });
+  const stop = channel.onMessage(() => {});
+  await waitFor(() => expect(channel.getState().status).toBe('open'), WAIT);
+  channel.send({ type: 'card.teleport' } as never);
+  const key = `/ws/connect?board_id=${boardId}`;
+  await waitFor(() => expect(useChannelErrors.getState()[key]).toMatch(/^server_error: /), WAIT);
+  return { key, text: useChannelErrors.getState()[key] ?? '', stop };
 }

@@ -15,12 +15,14 @@ let client: Client | null = null;
  * offers it, and an expired one signs out (PROTOCOL.md A10).
  */
 export function liveline(): Client {
-  client ??= createClient({
+  if (client) return client;
+  client = createClient({
     origin: serverOrigin(),
     measureClock: true,
     getToken: readSession() ? () => currentToken() : undefined,
     validate: import.meta.env.DEV ? wsMessages : undefined,
   });
+  // Once per client: each watch logs every error again.
   watchChannelErrors(client);
   return client;
 }
