@@ -1,5 +1,10 @@
 import { useNow } from '../hooks/useNow';
-import { describeConnection, queuedText, type RouteConnection } from '../lib/routeConnection';
+import {
+  canRetry,
+  describeConnection,
+  queuedText,
+  type RouteConnection,
+} from '../lib/routeConnection';
 
 /** Props of {@link ConnectionIndicator}. */
 export interface ConnectionIndicatorProps {
@@ -10,7 +15,7 @@ export interface ConnectionIndicatorProps {
   readonly compact?: boolean;
 }
 
-/** One route's truth: 🟢 connected, 🟡 connecting, 🟠 reconnecting (with "Retry now"), ⚪ offline, 🔴 stopped. */
+/** One route's truth: 🟢 connected, 🟡 connecting, 🟠 reconnecting and ⚪ offline (with "Retry now"), 🔴 stopped. */
 export function ConnectionIndicator({
   connection,
   label,
@@ -20,7 +25,6 @@ export function ConnectionIndicator({
   const { tone, emoji, text } = describeConnection(connection, now);
   const name = label ?? connection.label;
   const queued = queuedText(connection.queued);
-  const canRetry = connection.phase === 'reconnecting' || connection.phase === 'closed';
   return (
     <div
       className={`indicator indicator--${tone}${compact ? ' indicator--compact' : ''}`}
@@ -35,7 +39,7 @@ export function ConnectionIndicator({
         <span className="indicator__text">{text}</span>
         {queued && <span className="indicator__queued">{queued}</span>}
       </span>
-      {canRetry && (
+      {canRetry(connection.phase) && (
         <button
           type="button"
           className="button button--small"

@@ -147,6 +147,15 @@ export function worstConnection(list: readonly RouteConnection[]): RouteConnecti
   return worst;
 }
 
+/**
+ * Whether "Retry now" is offered: while waiting to reconnect, stopped, or offline. The client never
+ * dials on its own while the browser says offline, yet a server on this machine (or a network the
+ * browser misjudges) can still be reached, and a retry dials anyway.
+ */
+export function canRetry(phase: ConnectionPhase): boolean {
+  return phase === 'reconnecting' || phase === 'offline' || phase === 'closed';
+}
+
 /** The overall connection: the worst route's state, every queued change, and a retry of all. */
 export function overallConnection(list: readonly RouteConnection[]): RouteConnection | null {
   const worst = worstConnection(list);
@@ -156,9 +165,6 @@ export function overallConnection(list: readonly RouteConnection[]): RouteConnec
     key: 'overall',
     label: 'All connections',
     queued: list.reduce((sum, c) => sum + c.queued, 0),
-    retry: () =>
-      list
-        .filter((c) => c.phase === 'reconnecting' || c.phase === 'closed')
-        .forEach((c) => c.retry()),
+    retry: () => list.filter((c) => canRetry(c.phase)).forEach((c) => c.retry()),
   };
 }
