@@ -24,6 +24,11 @@ export const MAX_PAYLOAD_BYTES = 65_536;
  * the server's default of `orderedMaxBufferedBytes`.
  */
 export const ORDERED_MAX_BUFFERED_BYTES = 1_048_576;
+/**
+ * The most messages ws-client's outbox holds by default, every one written at once when a socket
+ * opens; the server's default burst (rule L4) admits them all.
+ */
+export const OUTBOX_MAX_COUNT = 200;
 /** How long a client keeps an unacknowledged operation to send again: ws-client's outbox TTL. */
 export const OUTBOX_TTL_MS = 60_000;
 /**

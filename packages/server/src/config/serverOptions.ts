@@ -8,6 +8,7 @@ import {
   HEARTBEAT_INTERVAL_MS,
   OP_ID_RETENTION_MS,
   ORDERED_MAX_BUFFERED_BYTES,
+  OUTBOX_MAX_COUNT,
   PING_INTERVAL_MS,
 } from '@liveline/protocol';
 import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
@@ -98,7 +99,7 @@ export interface ServerOptions {
   latestMaxBufferedBytes?: number;
   /** Inbound messages per second a connection may send on average. @default 50 */
   rateLimitPerSecond?: number;
-  /** Inbound messages a connection may send in a burst. @default 100 */
+  /** Inbound messages a connection may send in a burst: a reconnect's full outbox and more (rule L4). @default 250 */
   rateLimitBurst?: number;
   /**
    * HTTP requests one client (a valid token's subject, else its address) may make per 10 s
@@ -184,6 +185,11 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const MIB = 1024 * 1024;
 const BYTES_MAX = 2 ** 40;
+/**
+ * What a reconnect writes besides a full outbox, with room to spare: clock probes and messages sent
+ * as the socket opens, so the default burst never closes a reconnect with 4429 (rule L4).
+ */
+const RECONNECT_EXTRA_MESSAGES = 50;
 
 /** Defaults and bounds of every numeric option. */
 export const NUMBER_RULES = {
@@ -208,7 +214,12 @@ export const NUMBER_RULES = {
   },
   latestMaxBufferedBytes: { fallback: 64 * 1024, min: 0, max: BYTES_MAX, int: true },
   rateLimitPerSecond: { fallback: 50, min: 0.001, max: 1e6 },
-  rateLimitBurst: { fallback: 100, min: 1, max: 1e6, int: true },
+  rateLimitBurst: {
+    fallback: OUTBOX_MAX_COUNT + RECONNECT_EXTRA_MESSAGES,
+    min: 1,
+    max: 1e6,
+    int: true,
+  },
   httpRateLimit: { fallback: 1000, min: 1, max: 1e7, int: true },
   maxBoards: { fallback: 1000, min: 1, max: 1e6, int: true },
   maxUnfinishedRuns: { fallback: 1000, min: 1, max: 1e6, int: true },

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Ack, EnvironmentSignal } from '@liveline/ws-client';
+import { DEFAULT_OUTBOX, type Ack, type EnvironmentSignal } from '@liveline/ws-client';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createFailingStorage } from '../test-utils/failingStorage.js';
@@ -106,6 +106,37 @@ describe('@liveline/ws-client against the real server', () => {
     signals.forEach((l) => l('online'));
     await vi.waitFor(() => expect(created).toEqual(['offline-1']));
     expect(board.getState().queued).toBe(0);
+  });
+
+  it('L4 the default burst admits a reconnect that writes a full default outbox, then its clock probe: one socket, every op acked', async () => {
+    const server = await startTestServer();
+    const column = await openColumn(server.origin);
+    const signals = new Set<(s: EnvironmentSignal) => void>();
+    let online = true;
+    const { client, opened } = connectWsClient(server.origin, {
+      measureClock: true,
+      environment: {
+        isOnline: () => online,
+        onSignal: (l) => (signals.add(l), () => signals.delete(l)),
+      },
+    });
+    const board = client.channel('board');
+    const closes = new Set<number>();
+    board.subscribe(() => closes.add(board.getState().lastClose?.code ?? 0));
+    await vi.waitFor(() => expect(board.getState().status).toBe('open'));
+    online = false;
+    signals.forEach((l) => l('offline'));
+    // The web app restores this many after a reload (saveBoardOps), presence among them.
+    board.send({ type: 'presence.update', name: 'Ada' }, { key: 'presence' });
+    const acks = Array.from({ length: DEFAULT_OUTBOX.maxCount - 1 }, (_, i) =>
+      board.request({ type: 'card.create', op_id: `op-${i}`, column_id: column, title: `${i}` }),
+    );
+    expect(board.getState().queued).toBe(DEFAULT_OUTBOX.maxCount);
+    online = true;
+    signals.forEach((l) => l('online'));
+    await Promise.all(acks);
+    expect(opened).toHaveLength(2);
+    expect(closes).not.toContain(4429);
   });
 
   it('S4 an op the server answers unavailable is sent again with its op_id until storage is back, and applied once', async () => {

@@ -1,5 +1,6 @@
+import { OUTBOX_MAX_COUNT } from '@liveline/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { createOutbox } from './outbox.js';
+import { createOutbox, DEFAULT_OUTBOX } from './outbox.js';
 
 const texts = (outbox: ReturnType<typeof createOutbox>, now = 0) => {
   const out: string[] = [];
@@ -8,6 +9,10 @@ const texts = (outbox: ReturnType<typeof createOutbox>, now = 0) => {
 };
 
 describe('outbox', () => {
+  it('L4 holds by default as many messages as the protocol says, which the server’s default burst admits', () => {
+    expect(DEFAULT_OUTBOX.maxCount).toBe(OUTBOX_MAX_COUNT);
+  });
+
   it('flushes in the order messages were queued', () => {
     const outbox = createOutbox();
     for (const t of ['a', 'b', 'c']) outbox.push({ text: t }, 0);
