@@ -2,8 +2,10 @@ import type { Channel } from '@liveline/ws-client';
 
 /**
  * Calls `shown` once the board on `channel` includes seq `seq` of the epoch it has now: at once
- * when it does already, else at the message that brings it there. A snapshot of another epoch
- * counts, as the server's board it shows is the board now. Passive: it keeps no socket open.
+ * when it does already, else at the message that brings it there, or when the channel is released
+ * (idle) first. A released channel drops its position, so its next holder gets a snapshot, which
+ * includes the event; this object may never hear it. A snapshot of another epoch counts, as the
+ * server's board it shows is the board now. Passive: it keeps no socket open.
  */
 export function whenShown(channel: Channel<'board'>, seq: number, shown: () => void): void {
   const epoch = channel.resumePosition()?.epoch;
@@ -12,9 +14,12 @@ export function whenShown(channel: Channel<'board'>, seq: number, shown: () => v
     return !position || position.epoch !== epoch || position.seq >= seq;
   };
   if (there()) return shown();
-  const stop = channel.onMessage(() => {
-    if (!there()) return;
-    stop();
+  const check = () => {
+    if (!there() && channel.getState().status !== 'idle') return;
+    stopMessages();
+    stopState();
     shown();
-  }, true);
+  };
+  const stopMessages = channel.onMessage(check, true);
+  const stopState = channel.subscribe(check, true);
 }
