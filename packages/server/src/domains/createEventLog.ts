@@ -143,8 +143,8 @@ export function createEventLog(deps: {
    * publishes the stored events after that seq.
    */
   const unsure = new Map<string, { readonly follower: RoomFollower; readonly after: number }>();
-  const doubt = (room: string, state: AppliedPosition, follower: RoomFollower): void => {
-    unsure.set(room, { follower, after: unsure.get(room)?.after ?? state.applied });
+  const doubt = (room: string, follower: RoomFollower, after: number): void => {
+    unsure.set(room, { follower, after: Math.min(after, unsure.get(room)?.after ?? Infinity) });
   };
 
   /**
@@ -242,12 +242,12 @@ export function createEventLog(deps: {
   ): Promise<void> => {
     // Applied at a seq this node never applied: an append whose reply was lost stored it (here or
     // on another node), and nobody may have published it.
-    if (seq > state.applied) doubt(room, state, follower);
+    if (seq > state.applied) doubt(room, follower, state.applied);
     else {
       // The copy's events are consecutive: one at or past `seq` means it holds that one.
       const copy = await broker.window(room);
       if (copy?.epoch === state.head.epoch && copy.headSeq >= seq) return;
-      unsure.set(room, { follower, after: Math.min(seq - 1, unsure.get(room)?.after ?? Infinity) });
+      doubt(room, follower, seq - 1);
     }
     await follow(room, state, follower);
   };
@@ -273,7 +273,7 @@ export function createEventLog(deps: {
           ...(steps.fence && { fence: steps.fence }),
         })
         .catch((error: unknown) => {
-          doubt(room, state, steps);
+          doubt(room, steps, state.applied);
           republisher.add(room);
           throw error;
         });
