@@ -7,6 +7,17 @@ import type { LivelineError } from './errors.js';
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
+/** A board channel open on a fake socket whose outbox keeps ops `ttlMs`, and one op requested on it. */
+const requestWithTtl = (ttlMs: number, random: () => number) => {
+  const fake = createFakeEnvironment(random);
+  const client = createClient({ origin: 'http://h:1', environment: fake.env, outbox: { ttlMs } });
+  const board = client.channel('board');
+  board.onMessage(() => {});
+  fake.latest().accept();
+  const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
+  return { fake, board, op, given: board.request(op, { timeoutMs: 60_000 }) };
+};
+
 describe("a channel's requests and the ops it holds", () => {
   it('request() resolves on the matching ack and rejects on the matching error', async () => {
     const { client, latest } = setup();
@@ -91,17 +102,7 @@ describe("a channel's requests and the ops it holds", () => {
   });
 
   it('S4 an op answered unavailable ends `expired` once past its ttlMs, checked before each re-send, and waits counted as queued', async () => {
-    const fake = createFakeEnvironment(() => 1);
-    const client = createClient({
-      origin: 'http://h:1',
-      environment: fake.env,
-      outbox: { ttlMs: 2500 },
-    });
-    const board = client.channel('board');
-    board.onMessage(() => {});
-    fake.latest().accept();
-    const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
-    const given = board.request(op, { timeoutMs: 60_000 });
+    const { fake, board, op, given } = requestWithTtl(2500, () => 1);
     const unavailable = { type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } };
     fake.latest().receive(unavailable);
     expect(board.getState().queued).toBe(1);
@@ -114,6 +115,22 @@ describe("a channel's requests and the ops it holds", () => {
     expect(fake.latest().messages()).toHaveLength(2);
     expect(board.getState().queued).toBe(0);
     await expect(given).rejects.toMatchObject({ code: 'expired' });
+  });
+
+  it('S4 an op written on a socket that closed unanswered ends `timeout` at its ttlMs though the next socket answered unavailable: the first write may have been applied', async () => {
+    let random = 0;
+    const { fake, op, given } = requestWithTtl(1000, () => random);
+    // Reconnected after the 250 ms floor (random() = 0), then its re-send waits 1 s: past ttlMs.
+    fake.latest().drop(1012);
+    vi.advanceTimersByTime(250);
+    fake.latest().accept();
+    random = 1;
+    fake
+      .latest()
+      .receive({ type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } });
+    vi.advanceTimersByTime(1000);
+    expect(fake.latest().messages()).toEqual([op]);
+    await expect(given).rejects.toMatchObject({ code: 'timeout' });
   });
 
   it('request() times out `expired` when its op was never written, `timeout` when it was written and may have been applied', async () => {

@@ -265,10 +265,7 @@ export function createChannel<R extends WsRouteName>(
             settle(
               id,
               // Not held at all, it was written untracked (the outbox refused it): maybe applied.
-              new LivelineError(
-                loop.ack(id) === false ? 'expired' : 'timeout',
-                `no reply to ${id}`,
-              ),
+              new LivelineError(loop.ack(id) === 0 ? 'expired' : 'timeout', `no reply to ${id}`),
             ),
           opts.timeoutMs ?? REQUEST_TIMEOUT_MS,
         );

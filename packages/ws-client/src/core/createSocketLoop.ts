@@ -79,8 +79,8 @@ export interface SocketLoop {
   reconnect(failures?: number): void;
   /** Writes a message now when open, else queues it. */
   send(message: OutboxMessage): SendResult;
-  /** Forgets operation `id` (answered, or given up on); true when it had been written (sent). */
-  ack(id: string): boolean | undefined;
+  /** Forgets operation `id` (answered, or given up on); more than 0 when it may have been applied. */
+  ack(id: string): number | undefined;
   /**
    * Sends operation `id`, answered `unavailable`, again with the same `op_id` after a backoff that
    * grows with each retry, unless it is past its `ttlMs` by then (rule S4).
@@ -292,10 +292,10 @@ export function createSocketLoop(
     send(message) {
       if (socket?.readyState === OPEN && status() === 'open') {
         socket.send(message.text);
-        if (message.id !== undefined) outbox.push(message, env.now(), true);
+        if (message.id !== undefined) outbox.push(message, env.now(), 1);
         return 'sent';
       }
-      const result = outbox.push(message, env.now());
+      const result = outbox.push(message, env.now(), 0);
       syncQueued();
       return result;
     },
@@ -307,17 +307,17 @@ export function createSocketLoop(
     retry(id) {
       const held = outbox.find(id);
       if (!held) return;
-      // Answered `unavailable`, it was not applied (S4): unsent again, it ends `expired` once past
-      // its ttlMs, checked before each re-send, instead of being sent again for ever. A reconnect's
-      // flush may have sent it meanwhile.
-      held.sent = false;
+      // This write was not applied (S4): with no other write unanswered it counts as unsent again and
+      // ends `expired` once past its ttlMs, checked before each re-send, instead of being sent again
+      // for ever. A reconnect's flush may have sent it meanwhile.
+      const sent = --held.sent;
       syncQueued();
       env.setTimeout(
         () => {
           outbox.expire(env.now());
-          if (held.sent || outbox.find(id) !== held || socket?.readyState !== OPEN) return;
+          if (sent < held.sent || outbox.find(id) !== held || socket?.readyState !== OPEN) return;
           socket.send(held.text);
-          held.sent = true;
+          held.sent++;
           syncQueued();
         },
         backoff(held.tries++, env.random, retry),

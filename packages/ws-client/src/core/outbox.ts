@@ -15,10 +15,10 @@ export interface OutboxOptions {
 
 /** The documented defaults of {@link OutboxOptions}. */
 export const DEFAULT_OUTBOX: OutboxOptions = {
-  // OUTBOX_MAX_COUNT as a literal, which the budget (bench/size.ts) ships 5 B smaller than an
-  // import; outbox.test checks that they agree.
+  // Literals, which the budget (bench/size.ts) ships smaller than an import or a product: 200 is
+  // OUTBOX_MAX_COUNT (outbox.test checks that they agree), 262144 is 256 KiB.
   maxCount: 200,
-  maxBytes: 256 * 1024,
+  maxBytes: 262_144,
   ttlMs: OUTBOX_TTL_MS,
   overflow: 'drop-oldest',
 };
@@ -38,25 +38,28 @@ export interface OutboxMessage {
 export interface OutboxEntry extends OutboxMessage {
   readonly bytes: number;
   readonly expiresAt: number;
-  /** Written and unanswered, so it may have been applied. */
-  sent: boolean;
+  /**
+   * Its writes not answered `unavailable`: more than 0, it may have been applied. A write on a
+   * socket that closed before its answer still counts after the next socket answers `unavailable`.
+   */
+  sent: number;
   /** How often it was retried after the server answered `unavailable`. */
   tries: number;
 }
 
 /** A bounded, ordered queue of outgoing messages. */
 export interface Outbox {
-  /** Adds a message; `sent` marks one already written that waits for its ack. */
-  push(message: OutboxMessage, now: number, sent?: boolean): 'queued' | 'rejected';
+  /** Adds a message; `sent` is 1 for one already written that waits for its ack, else 0. */
+  push(message: OutboxMessage, now: number, sent: number): 'queued' | 'rejected';
   /** Writes every live message in order (also the unacknowledged ones of a previous socket). */
   flush(now: number, write: (text: string) => void): void;
   /** Drops what is past its `expiresAt` at `now`, as `push` and `flush` do first. */
   expire(now: number): void;
-  /** Forgets the message with operation id `id`; true when it had been written (sent). */
-  ack(id: string): boolean | undefined;
+  /** Forgets the message with operation id `id`; answers its {@link OutboxEntry.sent}. */
+  ack(id: string): number | undefined;
   /** The held message with operation id `id`, if any. */
   find(id: string): OutboxEntry | undefined;
-  /** Messages not yet written. */
+  /** Messages no write of which may have been applied: not yet written, or to be re-sent after `unavailable`. */
   pending(): number;
   /** Messages held: not yet written, or written and waiting for their ack. */
   size(): number;
@@ -74,7 +77,7 @@ export function createOutbox(
   let entries: OutboxEntry[] = [];
 
   /** Keeps the entries `keep` accepts; returns the others, reported to `onDrop` when given a `why`. */
-  const remove = (keep: (e: OutboxEntry) => boolean, why?: [LivelineErrorCode, string]) => {
+  const remove = (keep: (e: OutboxEntry) => unknown, why?: [LivelineErrorCode, string]) => {
     const dropped = entries.filter((e) => !keep(e));
     entries = entries.filter(keep);
     if (why) for (const e of dropped) onDrop(e, new LivelineError(...why));
@@ -88,7 +91,7 @@ export function createOutbox(
   const heldBytes = () => entries.reduce((sum, e) => sum + e.bytes, 0);
 
   return {
-    push(message, now, sent = false) {
+    push(message, now, sent) {
       expire(now);
       const { key, text } = message;
       const bytes = new TextEncoder().encode(text).length;
@@ -114,7 +117,7 @@ export function createOutbox(
       expire(now);
       for (const e of entries) {
         write(e.text);
-        e.sent = true;
+        e.sent++;
       }
       remove((e) => e.id !== undefined);
     },
