@@ -21,15 +21,19 @@ function turnCounter() {
 }
 
 /**
- * A prune loop every millisecond over `storage` whose status is `status()`, counting the status
- * checks and the video sweeps, with the events it logged.
+ * A prune loop every millisecond over `storage` whose status is `status()`, counting the passes
+ * (by their prune batches) and the video sweeps, with the events it logged.
  */
 function startWatchedLoop(storage: Storage, status: () => StorageStatus) {
-  let checks = 0;
+  let passes = 0;
   let sweeps = 0;
   const logged: string[] = [];
   const loop = createPruneLoop({
-    storage: { ...storage, status: () => ((checks += 1), status()) },
+    storage: {
+      ...storage,
+      status,
+      prune: (...args) => ((passes += 1), storage.prune(...args)),
+    },
     policy: PRUNE_POLICY,
     intervalMs: 1,
     now: () => 61 * MINUTE_MS,
@@ -40,7 +44,7 @@ function startWatchedLoop(storage: Storage, status: () => StorageStatus) {
   });
   onTestCleanup(() => loop.stop());
   return {
-    checks: () => checks,
+    passes: () => passes,
     sweeps: () => sweeps,
     events: () => logged.map((line) => (JSON.parse(line) as { event: string }).event),
   };
@@ -132,47 +136,48 @@ describe('the prune loop (a real SQLite storage)', () => {
     ]);
   });
 
-  it('G4 while storage is not ok no pass deletes or sweeps anything, which is logged once; once it is ok again the passes resume', async () => {
+  it('G4 while storage is not ok the passes go on but sweep no video, and a pass that fails is logged once until one works again', async () => {
     const storage = createSqliteStorage(tempDataDir(), createLogger('silent'));
     onTestCleanup(() => storage.close());
     await storeRun(storage, 'old', 'completed', 0);
-    let down = true;
-    const loop = startWatchedLoop(storage, () =>
-      down ? { ok: false, error: 'database disk image is malformed' } : storage.status(),
+    let pruneFails = true;
+    let statusDown = true;
+    const failing: Storage = {
+      ...storage,
+      prune: (...args) =>
+        pruneFails ? Promise.reject(new Error('disk I/O error')) : storage.prune(...args),
+    };
+    const loop = startWatchedLoop(failing, () =>
+      statusDown ? { ok: false, error: 'disk I/O error' } : storage.status(),
     );
 
-    await vi.waitFor(() => expect(loop.checks()).toBeGreaterThanOrEqual(5));
-    const whileDown = {
-      events: loop.events(),
-      sweeps: loop.sweeps(),
-      run: await storage.loadDocument('workflow', 'old'),
-    };
-    down = false;
+    await vi.waitFor(() => expect(loop.passes()).toBeGreaterThanOrEqual(5));
+    const failed = loop.events();
+    // The passes work again while the status still says down (it clears at the next write).
+    pruneFails = false;
+    await vi.waitFor(() => expect(loop.events()).toContain('retention.recovered'));
+    const passes = loop.passes();
+    await vi.waitFor(() => expect(loop.passes()).toBeGreaterThanOrEqual(passes + 5));
+    const sweptWhileDown = loop.sweeps();
+    statusDown = false;
     await vi.waitFor(() => expect(loop.sweeps()).toBeGreaterThan(0));
 
-    expect(whileDown).toEqual({
-      events: ['retention.storage_down'],
-      sweeps: 0,
-      run: expect.anything() as unknown,
-    });
-    expect(loop.events()).toEqual([
-      'retention.storage_down',
-      'retention.storage_back',
-      'retention.pruned',
-    ]);
+    expect(failed).toEqual(['retention.failed']);
+    expect(sweptWhileDown).toBe(0);
+    expect(loop.events()).toEqual(['retention.failed', 'retention.pruned', 'retention.recovered']);
     expect(await storage.loadDocument('workflow', 'old')).toBeNull();
   });
 
-  it('G4 on the stand-in of an unopenable database a pass fails nothing and sweeps no video', async () => {
+  it('G4 on the stand-in of an unopenable database no pass sweeps a video, and the failing passes are logged once', async () => {
     const notADirectory = join(tempDataDir(), 'file');
     writeFileSync(notADirectory, 'not a directory');
     const storage = createSqliteStorage(join(notADirectory, 'data'), createLogger('silent'));
     onTestCleanup(() => storage.close());
     const loop = startWatchedLoop(storage, () => storage.status());
 
-    await vi.waitFor(() => expect(loop.checks()).toBeGreaterThanOrEqual(5));
+    await vi.waitFor(() => expect(loop.passes()).toBeGreaterThanOrEqual(5));
 
     expect(loop.sweeps()).toBe(0);
-    expect(loop.events()).toEqual(['retention.storage_down']);
+    expect(loop.events()).toEqual(['retention.failed']);
   });
 });

@@ -51,7 +51,7 @@ export function createPruneLoop(deps: {
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> = Promise.resolve();
   let tellFailing = false;
-  let storageDown = false;
+  let failing = false;
 
   /** Tells the untold deletions, oldest first, until one fails or none is left (rule G5). */
   const tellDeletions = async (): Promise<void> => {
@@ -106,28 +106,32 @@ export function createPruneLoop(deps: {
     if (totals.events + totals.ops + totals.runs + totals.tombstones > 0)
       log.info('retention.pruned', totals);
     await tellDeletions();
+    // Storage that is not ok (the stand-in of a database that could not be opened) vouches for no
+    // run, and a sweep would take every video for an orphan.
     if (!stopped && storage.status().ok) await deps.sweepFiles?.();
   };
 
-  /** A pass, or none while storage is not ok (the stand-in of an unopenable database, an outage). */
-  const passUnlessDown = async (): Promise<void> => {
-    const status = storage.status();
-    if (!status.ok) {
-      if (!storageDown) log.warn('retention.storage_down', { error: status.error });
-      storageDown = true;
-      return;
-    }
-    if (storageDown) log.info('retention.storage_back', {});
-    storageDown = false;
-    await prunePass();
-  };
+  /**
+   * A pass, whose failure is logged once until a pass works again: storage that stays down (a
+   * database that could not be opened) fails every pass the same way. A pass still runs while
+   * storage says it is down, since its own queries are what may find storage back.
+   */
+  const loggedPass = (): Promise<void> =>
+    prunePass().then(
+      () => {
+        if (failing) log.info('retention.recovered', {});
+        failing = false;
+      },
+      (error: unknown) => {
+        if (!failing) log.error('retention.failed', { error: errorMessage(error) });
+        failing = true;
+      },
+    );
 
   const schedule = (): void => {
     if (stopped) return;
     timer = setTimeout(() => {
-      pass = passUnlessDown()
-        .catch((error: unknown) => log.error('retention.failed', { error: errorMessage(error) }))
-        .finally(schedule);
+      pass = loggedPass().finally(schedule);
     }, deps.intervalMs);
     timer.unref();
   };
