@@ -11,28 +11,18 @@ const withStage = (
   stages: workflow.stages.map((s) => (s.stage === stage ? { ...s, ...change } : s)),
 });
 
-/** What the stages a run left running or waiting become when it ends. */
-type UnfinishedStages = Readonly<Record<'running' | 'waiting', StageState['status']>>;
-
-/**
- * A completed run's waiting stage never ran: no worker for it on the node that ran it (a resume
- * on a node rendering no video), as a new run on that node marks it at creation.
- */
-const COMPLETED: UnfinishedStages = { running: 'completed', waiting: 'skipped' };
-const STOPPED: UnfinishedStages = { running: 'cancelled', waiting: 'cancelled' };
-
 const finish = (
   workflow: Workflow,
   at: number,
   change: Partial<Workflow>,
-  unfinished: UnfinishedStages,
+  stageStatus: StageState['status'],
 ): Workflow => ({
   ...workflow,
   ...change,
   updated_at: at,
   queue_position: null,
   stages: workflow.stages.map((s) =>
-    s.status === 'running' || s.status === 'waiting' ? { ...s, status: unfinished[s.status] } : s,
+    s.status === 'running' || s.status === 'waiting' ? { ...s, status: stageStatus } : s,
   ),
 });
 
@@ -73,15 +63,18 @@ export function applyWorkflowEvent(
         artifact: event.data.artifact,
       });
     case 'workflow.completed':
-      return finish(workflow, data.at, { status: 'completed' }, COMPLETED);
+      // Every stage that ran has its stage.completed before the run's: one still waiting never ran
+      // (no worker for it on the node that ran the run, a resume on a node rendering no video),
+      // as a new run there marks it at creation.
+      return finish(workflow, data.at, { status: 'completed' }, 'skipped');
     case 'workflow.failed': {
       const failed = event.data.stage
         ? withStage(workflow, event.data.stage, data.at, { status: 'failed' })
         : workflow;
-      return finish(failed, data.at, { status: 'failed', error: event.data.reason }, STOPPED);
+      return finish(failed, data.at, { status: 'failed', error: event.data.reason }, 'cancelled');
     }
     case 'workflow.cancelled':
-      return finish(workflow, data.at, { status: 'cancelled' }, STOPPED);
+      return finish(workflow, data.at, { status: 'cancelled' }, 'cancelled');
     case 'workflow.resumed':
       // The stage that was running starts again from its beginning (rule W4).
       return {
@@ -96,7 +89,7 @@ export function applyWorkflowEvent(
         workflow,
         data.at,
         { status: 'interrupted', error: event.data.reason },
-        STOPPED,
+        'cancelled',
       );
     default:
       // A newer server's event this client does not know changes nothing: a client that checks

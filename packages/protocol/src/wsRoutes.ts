@@ -83,13 +83,13 @@ export function wsUrl<R extends WsRouteName>(
   name: R,
   ...[options]: keyof WsParams<R> extends never ? [WsUrlOptions<R>?] : [WsUrlOptions<R>]
 ): string {
-  const found = /^(https?|wss?):\/\/([^/?#]+)/i.exec(origin);
+  // Group 1 is the `s` of https or wss.
+  const found = /^(?:http|ws)(s?):\/\/([^/?#]+)/i.exec(origin);
   if (!found)
     throw new TypeError(`expected an http(s) or ws(s) origin, got ${JSON.stringify(origin)}`);
-  const secure = /^(https|wss)$/i.test(found[1] ?? '');
   const query = Object.entries(options?.query ?? {})
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
     .join('&');
   const path = fillPath(wsRoutes[name].path, options?.params ?? {});
-  return `${secure ? 'wss' : 'ws'}://${found[2] ?? ''}${path}${query ? `?${query}` : ''}`;
+  return `ws${found[1]}://${found[2] ?? ''}${path}${query ? `?${query}` : ''}`;
 }
