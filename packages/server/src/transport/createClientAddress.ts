@@ -20,10 +20,12 @@ export function createClientAddress(
     if (!isTrusted(peer) || forwarded === undefined) return peer;
     const hops = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)
       .split(',')
-      .map((hop) => canonicalAddress(hop.trim()))
+      .map((hop) => hop.trim())
       .filter((hop) => hop !== '');
     let client = peer;
-    for (let i = hops.length - 1; i >= 0 && isTrusted(client); i -= 1) client = hops[i] ?? client;
+    // Only the hops walked are spelled canonically: the client writes as many as it likes.
+    for (let i = hops.length - 1; i >= 0 && isTrusted(client); i -= 1)
+      client = canonicalAddress(hops[i] ?? client);
     return client;
   };
 }
