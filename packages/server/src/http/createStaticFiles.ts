@@ -24,7 +24,7 @@ const wantsPage = (req: IncomingMessage, pathname: string): boolean =>
   (req.headers.accept ?? '').includes('text/html') || pathname === '/';
 
 /** The page served at `/` when the web app has not been built. */
-export const NOT_BUILT_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Liveline</title></head><body><h1>Liveline server is running</h1><p>The web app is not built. Run <code>pnpm run build</code>, or see <a href="/health">/health</a> and <a href="/api/routes">/api/routes</a>.</p></body></html>`;
+const NOT_BUILT_PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Liveline</title></head><body><h1>Liveline server is running</h1><p>The web app is not built. Run <code>pnpm run build</code>, or see <a href="/health">/health</a> and <a href="/api/routes">/api/routes</a>.</p></body></html>`;
 
 /**
  * Creates what serves the web app in `webDir`: a file of it, or `index.html` for a page request
