@@ -76,28 +76,6 @@ function readSettings(argv: readonly string[], env: NodeJS.ProcessEnv): Settings
   return values;
 }
 
-/** The variable of each option the command line sets but the numeric ones (NUMERIC_SETTINGS). */
-const OPTION_VARIABLES: Partial<Record<keyof ServerOptions, EnvName>> = {
-  port: 'PORT',
-  host: 'HOST',
-  dataDir: 'DATA_DIR',
-  videosDir: 'VIDEOS_DIR',
-  webDir: 'WEB_DIR',
-  databaseUrl: 'DATABASE_URL',
-  redisUrl: 'REDIS_URL',
-  nodeId: 'NODE_ID',
-  ffmpegPath: 'FFMPEG_PATH',
-  espeakNgPath: 'ESPEAK_NG_PATH',
-  renderVideo: 'RENDER_VIDEO',
-  allowedOrigins: 'ALLOWED_ORIGINS',
-  allowedHosts: 'ALLOWED_HOSTS',
-  trustedProxies: 'TRUSTED_PROXIES',
-  logLevel: 'LOG_LEVEL',
-  runRetentionMs: 'RUN_RETENTION',
-  insecureNoAuth: 'LIVELINE_INSECURE_NO_AUTH',
-  ...Object.fromEntries(NUMERIC_SETTINGS.map(([variable, option]) => [option, variable])),
-};
-
 /**
  * The variable or flag, as the operator gave it, that set the option a {@link ConfigError} from
  * `startServer` names (`workflowLeaseMs`, `allowedOrigins[2]`), so that the error speaks of what
@@ -109,8 +87,8 @@ export function settingOf(field: string, argv: readonly string[], env: NodeJS.Pr
   const option = field.replace(/\[\d+\]$/, '');
   if (option === 'authSecret')
     return values.LIVELINE_AUTH_SECRET_FILE?.source ?? 'LIVELINE_AUTH_SECRET';
-  const variable = OPTION_VARIABLES[option as keyof ServerOptions];
-  return variable === undefined ? field : (values[variable]?.source ?? variable);
+  const flag = Object.values(SERVER_FLAGS).find((f) => f.option === option);
+  return flag === undefined ? field : (values[flag.env]?.source ?? flag.env);
 }
 
 /**

@@ -1,9 +1,11 @@
 import { LOG_LEVELS } from '../log/createLogger.js';
-import { NUMBER_RULES } from './serverOptions.js';
+import { NUMBER_RULES, type ServerOptions } from './serverOptions.js';
 
 /** One command-line flag of `liveline-server`, its environment variable and what `--help` says. */
 export interface ServerFlag {
   readonly env: string;
+  /** The option of {@link ServerOptions} it sets, which a range error names. */
+  readonly option: keyof ServerOptions;
   /** Placeholder of the value in the help; empty for a switch that takes none. */
   readonly value: string;
   readonly help: string;
@@ -15,156 +17,182 @@ export interface ServerFlag {
 export const SERVER_FLAGS = {
   '--port': {
     env: 'PORT',
+    option: 'port',
     value: '<port>',
     help: 'TCP port; 0 picks a free one',
     fallback: String(NUMBER_RULES.port.fallback),
   },
   '--host': {
     env: 'HOST',
+    option: 'host',
     value: '<host>',
     help: 'interface to listen on',
     fallback: '127.0.0.1',
   },
   '--data-dir': {
     env: 'DATA_DIR',
+    option: 'dataDir',
     value: '<dir>',
     help: 'directory of the SQLite database',
     fallback: './data',
   },
   '--videos-dir': {
     env: 'VIDEOS_DIR',
+    option: 'videosDir',
     value: '<dir>',
     help: 'directory of the rendered videos; cluster nodes point it at one shared volume (W6)',
     fallback: '<data dir>/videos',
   },
   '--database-url': {
     env: 'DATABASE_URL',
+    option: 'databaseUrl',
     value: '<url>',
     help: 'PostgreSQL (postgres://user:password@host:port/db); with --redis-url it turns on cluster mode. A password in a flag shows in ps: prefer the variable',
     fallback: 'none: SQLite in --data-dir',
   },
   '--redis-url': {
     env: 'REDIS_URL',
+    option: 'redisUrl',
     value: '<url>',
     help: 'Redis ≥ 6.2 (redis://host:port); with --database-url it turns on cluster mode',
     fallback: 'none: the in-memory broker',
   },
   '--node-id': {
     env: 'NODE_ID',
+    option: 'nodeId',
     value: '<id>',
     help: "this node's name in /health and logs (letters, digits, . _ -; at most 64)",
     fallback: 'host name and process id',
   },
   '--allowed-origins': {
     env: 'ALLOWED_ORIGINS',
+    option: 'allowedOrigins',
     value: '<origins>',
     help: 'comma-separated origins that may open sockets and POST; http://host:* allows any port (rules O1, O2)',
     fallback: 'own origin, http://127.0.0.1:5173, http://localhost:5173',
   },
   '--allowed-hosts': {
     env: 'ALLOWED_HOSTS',
+    option: 'allowedHosts',
     value: '<hosts>',
     help: 'comma-separated Host names accepted besides loopback, IP addresses and --host; .example.com takes subdomains, * turns the check off (rule O3)',
     fallback: 'none',
   },
   '--trusted-proxies': {
     env: 'TRUSTED_PROXIES',
+    option: 'trustedProxies',
     value: '<ips>',
     help: 'comma-separated addresses of proxies (nginx) whose X-Forwarded-For names the client, for per-IP limits and logs (rule L6)',
     fallback: 'none: the peer address is the client',
   },
   '--auth-secret-file': {
     env: 'LIVELINE_AUTH_SECRET_FILE',
+    option: 'authSecret',
     value: '<file>',
     help: 'file holding the HS256 token secret (at least 32 bytes); turns auth on (rule A1)',
     fallback: 'none: LIVELINE_AUTH_SECRET, else auth off on loopback',
   },
   '--insecure-no-auth': {
     env: 'LIVELINE_INSECURE_NO_AUTH',
+    option: 'insecureNoAuth',
     value: '',
     help: 'serve without auth on a non-loopback host, behind --trusted-proxies or for --allowed-hosts names (rule A1); set the variable to 1',
     fallback: 'off',
   },
   '--web-dir': {
     env: 'WEB_DIR',
+    option: 'webDir',
     value: '<dir>',
     help: 'built web app served at /',
     fallback: 'apps/web/dist when built',
   },
   '--log-level': {
     env: 'LOG_LEVEL',
+    option: 'logLevel',
     value: '<level>',
     help: `lowest level logged: ${LOG_LEVELS.join(', ')}`,
     fallback: 'info',
   },
   '--stage-duration-ms': {
     env: 'STAGE_DURATION_MS',
+    option: 'stageDurationMs',
     value: '<ms>',
     help: 'time each pipeline stage takes',
     fallback: String(NUMBER_RULES.stageDurationMs.fallback),
   },
   '--render-video': {
     env: 'RENDER_VIDEO',
+    option: 'renderVideo',
     value: 'true|false',
     help: 'render each cut sheet into an MP4 with ffmpeg and espeak-ng (rule W5)',
     fallback: 'true',
   },
   '--ffmpeg-path': {
     env: 'FFMPEG_PATH',
+    option: 'ffmpegPath',
     value: '<path>',
     help: 'the ffmpeg the render stage runs',
     fallback: 'ffmpeg from PATH',
   },
   '--espeak-ng-path': {
     env: 'ESPEAK_NG_PATH',
+    option: 'espeakNgPath',
     value: '<path>',
     help: 'the espeak-ng the render stage speaks with',
     fallback: 'espeak-ng from PATH',
   },
   '--run-retention': {
     env: 'RUN_RETENTION',
+    option: 'runRetentionMs',
     value: '<duration>',
     help: 'how long a finished workflow run and its video are kept, like 30d, 12h or 90m (rule G3)',
     fallback: '30d',
   },
   '--workflow-lease-ms': {
     env: 'WORKFLOW_LEASE_MS',
+    option: 'workflowLeaseMs',
     value: '<ms>',
     help: "time a workflow run's lease lasts unless renewed: a dead node's runs move to another node after it (rule WL4)",
     fallback: String(NUMBER_RULES.workflowLeaseMs.fallback),
   },
   '--max-connections': {
     env: 'MAX_CONNECTIONS',
+    option: 'maxConnections',
     value: '<n>',
     help: 'open WebSockets accepted in total (rule L5)',
     fallback: String(NUMBER_RULES.maxConnections.fallback),
   },
   '--max-connections-per-ip': {
     env: 'MAX_CONNECTIONS_PER_IP',
+    option: 'maxConnectionsPerIp',
     value: '<n>',
     help: 'open WebSockets one client IP may hold (rule L5)',
     fallback: String(NUMBER_RULES.maxConnectionsPerIp.fallback),
   },
   '--http-rate-limit': {
     env: 'HTTP_RATE_LIMIT',
+    option: 'httpRateLimit',
     value: '<n>',
     help: 'HTTP requests one client (token subject, else address) may make per 10 s; more get 429, /health excepted (rule L7)',
     fallback: String(NUMBER_RULES.httpRateLimit.fallback),
   },
   '--max-boards': {
     env: 'MAX_BOARDS',
+    option: 'maxBoards',
     value: '<n>',
     help: 'boards stored at most; the first operation on a new board beyond them is refused (rule B5)',
     fallback: String(NUMBER_RULES.maxBoards.fallback),
   },
   '--max-unfinished-runs': {
     env: 'MAX_UNFINISHED_RUNS',
+    option: 'maxUnfinishedRuns',
     value: '<n>',
     help: 'queued and running runs stored at most; a new run beyond them is refused 503 until one ends (rule W8)',
     fallback: String(NUMBER_RULES.maxUnfinishedRuns.fallback),
   },
   '--restart-reconnects-per-second': {
     env: 'RESTART_RECONNECTS_PER_SECOND',
+    option: 'restartReconnectsPerSecond',
     value: '<rate>',
     help: 'reconnects per second clients spread their return to after a restart (rule K4)',
     fallback: String(NUMBER_RULES.restartReconnectsPerSecond.fallback),
