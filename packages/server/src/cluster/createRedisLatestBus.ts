@@ -51,7 +51,7 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
       log.warn('latest_bus.error', { engine: 'redis', error: errorMessage(error) }),
     onRecovered: () => undefined,
   });
-  const { commands, subscriber } = redis;
+  const { commands } = redis;
   const script = createScriptRunner(commands);
   const call = async <T>(what: string, reply: Promise<T>): Promise<T> => {
     try {
@@ -60,22 +60,6 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
       throw new BrokerError(`${what} failed: ${errorMessage(cause)}`, { cause });
     }
   };
-  // A SUBSCRIBE in flight when its connection drops is lost (node-redis renews only confirmed
-  // subscriptions): it is sent again once the subscriber is back.
-  const unheard = new Map<string, (message: string) => void>();
-  const listen = (channel: string, listener: (message: string) => void): void => {
-    subscriber.subscribe(channel, listener).catch((error: unknown) => {
-      log.debug('latest_bus.subscribe_failed', { channel, error: errorMessage(error) });
-      unheard.set(channel, listener);
-    });
-  };
-  redis.onResubscribed(() => {
-    for (const [channel, listener] of unheard) {
-      unheard.delete(channel);
-      listen(channel, listener);
-    }
-  });
-
   return {
     ready: redis.ready,
     key: (...parts) => [prefix, ...parts].join(':'),
@@ -83,10 +67,9 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     publish: async (channel, message) => {
       await call(`publish ${channel}`, commands.publish(channel, message));
     },
-    subscribe: listen,
+    subscribe: (channel, listener) => void redis.subscribe(channel, listener),
     unsubscribe(channel) {
-      unheard.delete(channel);
-      subscriber
+      redis
         .unsubscribe(channel)
         .catch((error: unknown) =>
           log.debug('latest_bus.unsubscribe_failed', { channel, error: errorMessage(error) }),

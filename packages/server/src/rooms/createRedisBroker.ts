@@ -91,7 +91,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       log.info('broker.recovered', { engine: 'redis' });
     },
   });
-  const { commands, subscriber } = redis;
+  const { commands } = redis;
   // Redis out of memory refuses writes (OOM), and every script writes (its trim): one that runs
   // shows that Redis takes writes again.
   let outOfMemory: string | null = null;
@@ -160,7 +160,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     readHead,
     readRange,
     listen: (room, onEvent, onDropped) =>
-      subscriber.subscribe(channelOf(room), (message) => {
+      redis.subscribe(channelOf(room), (message) => {
         if (message === DROP_NOTICE) return onDropped();
         const first = message.indexOf(' ');
         const second = message.indexOf(' ', first + 1);
@@ -170,7 +170,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
           frame: message.slice(second + 1),
         });
       }),
-    unlisten: (room) => subscriber.unsubscribe(channelOf(room)),
+    unlisten: (room) => redis.unsubscribe(channelOf(room)),
   });
   // After a reconnect the subscriptions are renewed by the client; what was published meanwhile
   // is read back from the streams.

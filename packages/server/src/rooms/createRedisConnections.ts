@@ -21,12 +21,17 @@ export interface RedisConnectionsOptions {
 /** A cluster node's command and subscriber connections to Redis, made by {@link createRedisConnections}. */
 export interface RedisConnections {
   readonly commands: RedisClient;
-  /** Subscriptions made while Redis is away are sent when it is back. */
-  readonly subscriber: RedisClient;
   /** Settles once both are connected, or after 2 s without Redis (an outage then; they keep trying). */
   readonly ready: Promise<void>;
   /** `reply`, as a call on the command connection: a failure is an outage unless Redis answered it. */
   call<T>(reply: Promise<T>): Promise<T>;
+  /**
+   * Subscribes `listener` to `channel`; settles once Redis confirmed it. A SUBSCRIBE lost with its
+   * connection (node-redis renews only confirmed subscriptions) is sent again once the subscriber
+   * is back, until it is confirmed or {@link RedisConnections.unsubscribe} is called.
+   */
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>;
+  unsubscribe(channel: string): Promise<void>;
   /** Calls `listener` each time the subscriber is connected again: what was published meanwhile was lost. */
   onResubscribed(listener: () => void): void;
   close(): Promise<void>;
@@ -56,9 +61,33 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
   const commandsFailed = redisOutageHandler(commands, failed);
   commands.on('error', commandsFailed);
   subscriber.on('error', redisOutageHandler(subscriber, failed));
+  /** Subscriptions not confirmed yet, and whether their SUBSCRIBE was lost. */
+  const unconfirmed = new Map<
+    string,
+    { listener: (message: string) => void; confirmed: () => void; lost: boolean }
+  >();
+  const send = (channel: string): void => {
+    const entry = unconfirmed.get(channel);
+    if (!entry) return;
+    entry.lost = false;
+    subscriber.subscribe(channel, entry.listener).then(
+      () => {
+        if (unconfirmed.get(channel) !== entry) return;
+        unconfirmed.delete(channel);
+        entry.confirmed();
+      },
+      () => {
+        if (unconfirmed.get(channel) !== entry) return;
+        entry.lost = true;
+        // Lost after the subscriber was back: the next 'ready' would be too late.
+        if (subscriber.isReady) send(channel);
+      },
+    );
+  };
   const resubscribed: (() => void)[] = [];
   let connectedOnce = false;
   subscriber.on('ready', () => {
+    for (const [channel, entry] of unconfirmed) if (entry.lost) send(channel);
     if (connectedOnce) for (const listener of resubscribed) listener();
     connectedOnce = true;
   });
@@ -79,7 +108,6 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
   );
   return {
     commands,
-    subscriber,
     ready: Promise.race([connected, startupWait]).then((up) => {
       if (!up) failed(new Error('not connected'));
     }),
@@ -91,6 +119,16 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
           throw cause;
         },
       ),
+    subscribe(channel, listener) {
+      return new Promise<void>((confirmed) => {
+        unconfirmed.set(channel, { listener, confirmed, lost: false });
+        send(channel);
+      });
+    },
+    unsubscribe(channel) {
+      unconfirmed.delete(channel);
+      return subscriber.unsubscribe(channel);
+    },
     onResubscribed: (listener) => void resubscribed.push(listener),
     async close() {
       // close() waits for replies, which a Redis that is away never sends: then cut the sockets.

@@ -36,8 +36,8 @@ export interface FeedSource {
   readonly readHead: (room: string) => Promise<RoomHead>;
   readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
   /**
-   * Subscribes to the room's channel (resolves once subscribed): its events, and the notice that
-   * its copy was dropped (its stream deleted, G3).
+   * Subscribes to the room's channel (resolves once Redis confirmed it, which may be after a
+   * reconnect): its events, and the notice that its copy was dropped (its stream deleted, G3).
    */
   readonly listen: (
     room: string,
@@ -62,12 +62,6 @@ interface Feed {
   readonly cache: Map<number, Buffer>;
   /** The bytes the cache holds. */
   cachedBytes: number;
-  /**
-   * The channel's SUBSCRIBE is sent or confirmed; false once it failed (its connection dropped
-   * while it was in flight, and the client renews only confirmed subscriptions): the next check
-   * sends it again.
-   */
-  listening: boolean;
   /** Settles once the channel is subscribed and the feed knows where it starts. */
   readonly ready: Promise<void>;
   /** Settles `ready`. */
@@ -188,20 +182,14 @@ export function createRoomFeeds(source: FeedSource) {
 
   /** Subscribes the feed's channel, then takes its position (or repairs the gap since the last). */
   const listen = (room: string, feed: Feed): void => {
-    feed.listening = true;
-    source
+    void source
       .listen(
         room,
         (event) => onEvent(room, event),
         () => onDropped(room),
       )
-      .then(
-        () => check(room, feed, true).then(feed.heard),
-        (error: unknown) => {
-          log.warn('broker.subscribe_failed', { room, error: errorMessage(error) });
-          feed.listening = false;
-        },
-      );
+      .then(() => check(room, feed, true))
+      .then(feed.heard);
   };
 
   const onEvent = (room: string, event: RoomEvent): void => {
@@ -242,7 +230,6 @@ export function createRoomFeeds(source: FeedSource) {
           checking: false,
           cache: new Map(),
           cachedBytes: 0,
-          listening: false,
           ready,
           heard,
         };
@@ -278,14 +265,9 @@ export function createRoomFeeds(source: FeedSource) {
       const cached = feed?.epoch === event.epoch ? feed.cache.get(event.seq) : undefined;
       return cached ?? encode(event.frame);
     },
-    /**
-     * Checks every subscribed room (periodically, and after the subscriber reconnected), and
-     * subscribes again those whose SUBSCRIBE failed.
-     */
+    /** Checks every subscribed room (periodically, and after the subscriber reconnected). */
     repairAll(): void {
-      for (const [room, feed] of feeds)
-        if (feed.listening) void check(room, feed);
-        else listen(room, feed);
+      for (const [room, feed] of feeds) void check(room, feed);
     },
   };
 }
