@@ -13,6 +13,7 @@ import {
   startServer,
   tempDataDir,
   waitAllOpen,
+  waitBoardShown,
   type ServerProcess,
 } from './support/liveline';
 
@@ -97,7 +98,7 @@ describe('production build against the real server', () => {
     const long = 'Storyboard_the_lighthouse_keeper_and_her_message_in_a_bottle';
     await post({ type: 'card.create', op_id: 'e2e-long', column_id: 'backlog', title: long });
     await page.goto(`${origin}/board?board=e2e-shots`);
-    await waitAllOpen(page);
+    await waitBoardShown(page);
     await page.context().setOffline(true);
     await page.getByLabel(`Move ${long} to`).selectOption('done');
     await page.locator('.card.is-pending').waitFor();
@@ -325,7 +326,7 @@ describe('production build against the real server', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${origin}/board?board=${boardId}`);
-    await waitAllOpen(page);
+    await waitBoardShown(page);
 
     await context.setOffline(true);
     await page.getByRole('button', { name: 'Add card to Backlog' }).click();
@@ -369,7 +370,7 @@ describe('production build against the real server', () => {
     // The page's timers run on a clock the test moves, so the outbox's minute passes at once.
     await page.clock.install();
     await page.goto(`${origin}/board?board=${boardId}`);
-    await waitAllOpen(page);
+    await waitBoardShown(page);
     await context.setOffline(true);
     for (const title of ['Saved kite', 'Lost kite']) {
       await page.getByRole('button', { name: 'Add card to Backlog' }).click();

@@ -11,6 +11,7 @@ import {
   startServer,
   tempDataDir,
   waitAllOpen,
+  waitBoardShown,
   type ServerProcess,
 } from './support/liveline';
 
@@ -123,7 +124,7 @@ describe('signed-in web app against a server with auth on', () => {
     const board = 'e2e-auth-switch';
     const page = await openPage();
     await page.goto(invite(`/board?board=${board}`, 'alice', `board:${board}:write`));
-    await waitAllOpen(page);
+    await waitBoardShown(page);
     await page.context().setOffline(true);
     await page.getByRole('button', { name: 'Add card to Backlog' }).click();
     await page.getByLabel('Card title').fill('Alice kite');

@@ -84,6 +84,16 @@ export async function waitAllOpen(page: Page, timeout = 15_000): Promise<void> {
   );
 }
 
+/**
+ * Waits until the board page draws its board: a socket is `open` from its handshake, before the
+ * snapshot that brings the board, so a test that cuts the network right after {@link waitAllOpen}
+ * may leave the page with no board to edit.
+ */
+export async function waitBoardShown(page: Page, timeout = 15_000): Promise<void> {
+  await waitAllOpen(page, timeout);
+  await page.locator('fieldset.board').waitFor({ timeout });
+}
+
 /** How far the page is wider than its window, in CSS pixels: 0 when nothing scrolls sideways. */
 export function sideOverflow(page: Page): Promise<number> {
   return page.evaluate(
