@@ -3,36 +3,16 @@ import { readSecretFile } from '../auth/readSecretFile.js';
 import { parseTtl } from '../auth/tokenArgs.js';
 import { ConfigError, errorMessage } from '../errors.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
-import { SERVER_FLAGS, type ServerFlagName } from './serverFlags.js';
+import {
+  SERVER_FLAGS,
+  isNumericFlag,
+  type ServerFlag,
+  type ServerFlagName,
+} from './serverFlags.js';
 import { HOST_ENTRY, type ServerOptions } from './serverOptions.js';
 
 type EnvName = (typeof SERVER_FLAGS)[ServerFlagName]['env'];
 
-const WHOLE_COUNT = /^[1-9]\d{0,7}$/;
-/**
- * Numeric settings and their syntax; ranges are checked with the other options by startServer
- * (rules L5, L7, B5, W8 and K4 for the counts and the rate).
- */
-const NUMERIC_SETTINGS = [
-  ['STAGE_DURATION_MS', 'stageDurationMs', /^\d{1,9}$/, 'milliseconds as a whole number'],
-  ['WORKFLOW_LEASE_MS', 'workflowLeaseMs', /^\d{1,9}$/, 'milliseconds as a whole number'],
-  ['MAX_CONNECTIONS', 'maxConnections', WHOLE_COUNT, 'a whole number of connections ≥ 1'],
-  [
-    'MAX_CONNECTIONS_PER_IP',
-    'maxConnectionsPerIp',
-    WHOLE_COUNT,
-    'a whole number of connections ≥ 1',
-  ],
-  ['HTTP_RATE_LIMIT', 'httpRateLimit', WHOLE_COUNT, 'a whole number of requests ≥ 1'],
-  ['MAX_BOARDS', 'maxBoards', WHOLE_COUNT, 'a whole number of boards ≥ 1'],
-  ['MAX_UNFINISHED_RUNS', 'maxUnfinishedRuns', WHOLE_COUNT, 'a whole number of runs ≥ 1'],
-  [
-    'RESTART_RECONNECTS_PER_SECOND',
-    'restartReconnectsPerSecond',
-    /^\d{1,8}(\.\d+)?$/,
-    'reconnects per second, like 1000 or 2.5',
-  ],
-] as const;
 /** The secret of `--auth-secret-file`, or a {@link ConfigError} naming the setting. */
 const secretFrom = (source: string, path: string): string => {
   try {
@@ -112,15 +92,16 @@ export function parseCliOptions(
       );
     options.port = Number(port.value);
   }
-  for (const [key, option, syntax, expected] of NUMERIC_SETTINGS) {
-    const setting = values[key];
-    if (!setting) continue;
-    if (!syntax.test(setting.value))
+  // Ranges are checked with the other options by startServer (rules L4, L5, L7, B5, W8, K4).
+  for (const flag of Object.values<ServerFlag>(SERVER_FLAGS)) {
+    const setting = values[flag.env as EnvName];
+    if (!setting || !isNumericFlag(flag)) continue;
+    if (!flag.syntax.test(setting.value))
       throw new ConfigError(
         setting.source,
-        `expected ${expected}, got ${JSON.stringify(setting.value)}`,
+        `expected ${flag.expected}, got ${JSON.stringify(setting.value)}`,
       );
-    options[option] = Number(setting.value);
+    options[flag.option] = Number(setting.value);
   }
   const retention = values.RUN_RETENTION;
   if (retention) {

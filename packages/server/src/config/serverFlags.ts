@@ -1,5 +1,5 @@
 import { LOG_LEVELS } from '../log/createLogger.js';
-import { NUMBER_RULES, type ServerOptions } from './serverOptions.js';
+import { NUMBER_RULES, type NumberOptionName, type ServerOptions } from './serverOptions.js';
 
 /** One command-line flag of `liveline-server`, its environment variable and what `--help` says. */
 export interface ServerFlag {
@@ -12,6 +12,21 @@ export interface ServerFlag {
   /** The default as the help prints it. */
   readonly fallback: string;
 }
+
+/**
+ * A flag whose value is a number as written, set as it is: the parser checks its syntax, and
+ * `startServer` its range with the other options.
+ */
+export interface NumericServerFlag extends ServerFlag {
+  readonly option: NumberOptionName;
+  readonly syntax: RegExp;
+  /** What the syntax wants, as an error says it. */
+  readonly expected: string;
+}
+
+const WHOLE_MS = { syntax: /^\d{1,9}$/, expected: 'milliseconds as a whole number' } as const;
+const wholeCount = (of: string) =>
+  ({ syntax: /^[1-9]\d{0,7}$/, expected: `a whole number of ${of} ≥ 1` }) as const;
 
 /** Every flag of `liveline-server`: the parser and `--help` both read this table. */
 export const SERVER_FLAGS = {
@@ -119,6 +134,7 @@ export const SERVER_FLAGS = {
     value: '<ms>',
     help: 'time each pipeline stage takes',
     fallback: String(NUMBER_RULES.stageDurationMs.fallback),
+    ...WHOLE_MS,
   },
   '--render-video': {
     env: 'RENDER_VIDEO',
@@ -154,6 +170,7 @@ export const SERVER_FLAGS = {
     value: '<ms>',
     help: "time a workflow run's lease lasts unless renewed: a dead node's runs move to another node after it (rule WL4)",
     fallback: String(NUMBER_RULES.workflowLeaseMs.fallback),
+    ...WHOLE_MS,
   },
   '--max-connections': {
     env: 'MAX_CONNECTIONS',
@@ -161,6 +178,7 @@ export const SERVER_FLAGS = {
     value: '<n>',
     help: 'open WebSockets accepted in total (rule L5)',
     fallback: String(NUMBER_RULES.maxConnections.fallback),
+    ...wholeCount('connections'),
   },
   '--max-connections-per-ip': {
     env: 'MAX_CONNECTIONS_PER_IP',
@@ -168,6 +186,7 @@ export const SERVER_FLAGS = {
     value: '<n>',
     help: 'open WebSockets one client IP may hold (rule L5)',
     fallback: String(NUMBER_RULES.maxConnectionsPerIp.fallback),
+    ...wholeCount('connections'),
   },
   '--http-rate-limit': {
     env: 'HTTP_RATE_LIMIT',
@@ -175,6 +194,7 @@ export const SERVER_FLAGS = {
     value: '<n>',
     help: 'HTTP requests one client (token subject, else address) may make per 10 s; more get 429, /health excepted (rule L7)',
     fallback: String(NUMBER_RULES.httpRateLimit.fallback),
+    ...wholeCount('requests'),
   },
   '--max-boards': {
     env: 'MAX_BOARDS',
@@ -182,6 +202,7 @@ export const SERVER_FLAGS = {
     value: '<n>',
     help: 'boards stored at most; the first operation on a new board beyond them is refused (rule B5)',
     fallback: String(NUMBER_RULES.maxBoards.fallback),
+    ...wholeCount('boards'),
   },
   '--max-unfinished-runs': {
     env: 'MAX_UNFINISHED_RUNS',
@@ -189,6 +210,7 @@ export const SERVER_FLAGS = {
     value: '<n>',
     help: 'queued and running runs stored at most; a new run beyond them is refused 503 until one ends (rule W8)',
     fallback: String(NUMBER_RULES.maxUnfinishedRuns.fallback),
+    ...wholeCount('runs'),
   },
   '--restart-reconnects-per-second': {
     env: 'RESTART_RECONNECTS_PER_SECOND',
@@ -196,8 +218,10 @@ export const SERVER_FLAGS = {
     value: '<rate>',
     help: 'reconnects per second clients spread their return to after a restart (rule K4)',
     fallback: String(NUMBER_RULES.restartReconnectsPerSecond.fallback),
+    syntax: /^\d{1,8}(\.\d+)?$/,
+    expected: 'reconnects per second, like 1000 or 2.5',
   },
-} as const satisfies Record<string, ServerFlag>;
+} as const satisfies Record<string, ServerFlag | NumericServerFlag>;
 
 /** Settings read only from the environment: a secret on a command line shows in `ps`. */
 export const SERVER_ENV_ONLY = {
@@ -207,6 +231,9 @@ export const SERVER_ENV_ONLY = {
 
 /** A flag name of {@link SERVER_FLAGS}. */
 export type ServerFlagName = keyof typeof SERVER_FLAGS;
+
+/** Whether `flag` sets a number as written. */
+export const isNumericFlag = (flag: ServerFlag): flag is NumericServerFlag => 'syntax' in flag;
 
 /** `liveline-server --help`, generated from {@link SERVER_FLAGS}. */
 export function serverUsage(): string {

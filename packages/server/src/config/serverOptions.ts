@@ -230,7 +230,8 @@ export const NUMBER_RULES = {
   handshakeTimeoutMs: { fallback: 10_000, min: 50, max: HOUR_MS, int: true },
   requestTimeoutMs: { fallback: 30_000, min: 50, max: HOUR_MS, int: true },
 } as const satisfies Record<string, NumberRule>;
-type NumberOptionName = keyof typeof NUMBER_RULES;
+/** A numeric option of {@link ServerOptions}. */
+export type NumberOptionName = keyof typeof NUMBER_RULES;
 
 const stringOption = (field: string, value: unknown, fallback: string): string => {
   if (value === undefined) return fallback;
