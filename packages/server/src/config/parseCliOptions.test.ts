@@ -75,6 +75,13 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions([], { HTTP_RATE_LIMIT: '5000' })).toEqual({ httpRateLimit: 5000 });
   });
 
+  it('L4 --rate-limit-burst wins over RATE_LIMIT_BURST', () => {
+    expect(parseCliOptions(['--rate-limit-burst=400'], { RATE_LIMIT_BURST: '600' })).toEqual({
+      rateLimitBurst: 400,
+    });
+    expect(parseCliOptions([], { RATE_LIMIT_BURST: '600' })).toEqual({ rateLimitBurst: 600 });
+  });
+
   it('B5 --max-boards wins over MAX_BOARDS', () => {
     expect(parseCliOptions(['--max-boards', '20'], { MAX_BOARDS: '5000' })).toEqual({
       maxBoards: 20,
@@ -112,6 +119,8 @@ describe('parseCliOptions', () => {
     [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
     [[], { HTTP_RATE_LIMIT: '0' }, 'HTTP_RATE_LIMIT'],
     [['--http-rate-limit', '1.5'], {}, '--http-rate-limit'],
+    [[], { RATE_LIMIT_BURST: '0' }, 'RATE_LIMIT_BURST'],
+    [['--rate-limit-burst', 'lots'], {}, '--rate-limit-burst'],
     [[], { MAX_BOARDS: 'all' }, 'MAX_BOARDS'],
     [['--max-unfinished-runs', '0'], {}, '--max-unfinished-runs'],
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
@@ -134,6 +143,7 @@ describe('parseCliOptions', () => {
       '--workflow-lease-ms',
     ],
     ['runRetentionMs', ['--run-retention=1000000d'], {}, '--run-retention'],
+    ['rateLimitBurst', [], { RATE_LIMIT_BURST: '2000000' }, 'RATE_LIMIT_BURST'],
     ['host', [], { HOST: '0.0.0.0' }, 'HOST'],
     ['trustedProxies', ['--trusted-proxies', '127.0.0.1'], {}, '--trusted-proxies'],
     ['allowedOrigins[1]', [], { ALLOWED_ORIGINS: 'http://a:1,http://b:2' }, 'ALLOWED_ORIGINS'],

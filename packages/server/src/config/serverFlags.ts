@@ -188,6 +188,14 @@ export const SERVER_FLAGS = {
     fallback: String(NUMBER_RULES.maxConnectionsPerIp.fallback),
     ...wholeCount('connections'),
   },
+  '--rate-limit-burst': {
+    env: 'RATE_LIMIT_BURST',
+    option: 'rateLimitBurst',
+    value: '<n>',
+    help: "messages a socket may send at once before its rate limit closes it 4429; a reconnect writes its client's whole outbox at once, so keep it above the clients' outbox (rule L4)",
+    fallback: String(NUMBER_RULES.rateLimitBurst.fallback),
+    ...wholeCount('messages'),
+  },
   '--http-rate-limit': {
     env: 'HTTP_RATE_LIMIT',
     option: 'httpRateLimit',
