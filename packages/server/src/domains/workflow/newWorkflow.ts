@@ -9,6 +9,15 @@ import type { AgentPool } from './createAgentPool.js';
 import { clip } from './scriptText.js';
 import type { Stage } from './Stage.js';
 
+const TITLE_WORDS = 8;
+
+/** A run's title when it was given none: its input's first words, with `…` when there are more. */
+const titleFrom = (input: string): string => {
+  const words = input.trim().split(/\s+/);
+  const title = words.slice(0, TITLE_WORDS).join(' ');
+  return words.length > TITLE_WORDS ? `${title}…` : title;
+};
+
 /** A new run of `request` with id `id`, queued at `at`; a stage without a worker is `skipped`. */
 export const newWorkflow = (
   request: CreateWorkflowRequest,
@@ -18,7 +27,7 @@ export const newWorkflow = (
 ): Workflow => ({
   id,
   mode: request.mode,
-  title: clip(request.title ?? request.input.split(/\s+/).slice(0, 8).join(' '), 200),
+  title: clip(request.title ?? titleFrom(request.input), 200),
   input: request.input,
   status: 'queued',
   queue_position: null,

@@ -73,6 +73,19 @@ describe('Idea2Video pipeline', () => {
     ).toBe(409);
   });
 
+  it('W1 a run without a title is named after its first eight words, ending in … only when its input has more', async () => {
+    const server = await startTestServer();
+    const titleOf = async (input: string): Promise<string> => {
+      const res = await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input } });
+      expect(res.status).toBe(201);
+      return (res.json as { workflow: Workflow }).workflow.title;
+    };
+    expect(await titleOf('  One two three\nfour five six seven eight ')).toBe(
+      'One two three four five six seven eight',
+    );
+    expect(await titleOf(IDEA)).toBe('A lighthouse keeper finds a map in a…');
+  });
+
   it('W1 workflows queue when agents are busy, and all complete', async () => {
     const server = await startTestServer({ stageDurationMs: 40 });
     const ids = ['q1', 'q2', 'q3'];
