@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BrokerError } from '../errors.js';
+import { startRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
 import {
   SHORT_DEADLINES,
@@ -185,6 +186,51 @@ describe('Redis broker outages', () => {
     expect(await a.window(room)).toBeNull();
     expect(a.status()).toMatchObject({ ok: false });
     await vi.waitFor(() => expect(a.status()).toEqual({ ok: true }), { timeout: 3_000 });
+  });
+
+  it('S2 Redis restarted loading its dataset (it takes connections and answers LOADING to data commands and PINGs): a node stays degraded from the moment it is connected again, or started, until Redis serves', async () => {
+    const redis = await startRedis();
+    onTestCleanup(() => redis.stop());
+    const logged: string[] = [];
+    const [a] = await nodes(1, {
+      urls: [redis.url],
+      // No PING comes by during the test: only what the node does at its reconnect counts.
+      deadlines: { replyMs: 2_000, pingIntervalMs: 60_000 },
+      logLine: (line) => logged.push((JSON.parse(line) as { event: string }).event),
+    });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:loading';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    a.subscribe(room, 'ordered', () => undefined);
+    await a.subscribed?.(room);
+    const filler = await admin(redis.url);
+    // 2000 keys of 1 KiB, each loaded 5 ms apart: loading lasts 10 s unless the test ends it.
+    const value = 'x'.repeat(1024);
+    await Promise.all(upTo(2000).map((i) => filler.set(`filler:${i}`, value)));
+    await filler.sendCommand(['SAVE']);
+    filler.destroy();
+    await redis.restartLoading(5_000);
+    const loading = await admin(redis.url);
+    // Both of the node's connections finished their handshake (HELLO 3) and the subscriber renewed
+    // its subscription; the admin's own connection is the third.
+    await vi.waitFor(async () => {
+      const normal = await loading.clientList({ TYPE: 'NORMAL' });
+      expect(normal.filter(({ resp }) => resp === 3)).toHaveLength(2);
+      expect(await loading.clientList({ TYPE: 'PUBSUB' })).toHaveLength(1);
+    });
+    expect(a.status()).toMatchObject({ ok: false });
+    // A node that starts meanwhile is degraded as soon as it is ready.
+    const [late] = await nodes(1, { urls: [redis.url] });
+    expect(late?.status()).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/LOADING/) as unknown,
+    });
+    await loading.configSet('key-load-delay', '0');
+    logged.push('loaded');
+    await vi.waitFor(() => a.window(room));
+    expect(a.status()).toEqual({ ok: true });
+    await vi.waitFor(() => expect(late?.status()).toEqual({ ok: true }), { timeout: 3_000 });
+    expect(logged).toEqual(['broker.error', 'loaded', 'broker.recovered']);
   });
 
   it('Redis killed and restarted empty: calls reject fast with a BrokerError, the status names it, and it recovers by itself', async () => {

@@ -59,8 +59,9 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     options.onRecovered();
   };
   const commandsFailed = redisOutageHandler(commands, failed);
+  const subscriberFailed = redisOutageHandler(subscriber, failed);
   commands.on('error', commandsFailed);
-  subscriber.on('error', redisOutageHandler(subscriber, failed));
+  subscriber.on('error', subscriberFailed);
   /** Subscriptions not confirmed yet, and whether their SUBSCRIBE was lost. */
   const unconfirmed = new Map<
     string,
@@ -91,16 +92,27 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     if (connectedOnce) for (const listener of resubscribed) listener();
     connectedOnce = true;
   });
-  // Over as soon as both connections are back, not only at the next call; a PING answered ends
-  // an outage Redis answered (LOADING, BUSY) on a connection that stayed up.
-  for (const client of [commands, subscriber]) {
-    client.on('ready', recovered);
+  // 'ready' follows the handshake, which a Redis still loading its dataset after a restart answers
+  // (only data commands and PINGs get LOADING): a PING answered shows that it serves.
+  const serving = (client: RedisClient, clientFailed: (error: unknown) => void) =>
+    client.ping().then(
+      () => (recovered(), true),
+      (cause: unknown) => (clientFailed(cause), false),
+    );
+  // Over as soon as both connections are back and Redis serves, not only at the next call; a PING
+  // answered ends an outage Redis answered (LOADING, BUSY) on a connection that stayed up.
+  for (const [client, clientFailed] of [
+    [commands, commandsFailed],
+    [subscriber, subscriberFailed],
+  ] as const) {
+    client.on('ready', () => void serving(client, clientFailed));
     client.on('ping-interval', recovered);
   }
 
-  // A node may start before its Redis: it serves (degraded) and connects when Redis is there.
+  // A node may start before its Redis, or while it loads: it serves (degraded) and is healthy
+  // once Redis serves.
   const connected = Promise.all([commands.connect(), subscriber.connect()]).then(
-    () => true,
+    () => serving(commands, commandsFailed),
     (cause: unknown) => (failed(cause), false),
   );
   const startupWait = new Promise<false>((resolve) =>

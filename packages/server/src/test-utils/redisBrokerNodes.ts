@@ -61,8 +61,8 @@ export interface RedisBrokerNodes {
   readonly nodes: (count: number, settings?: NodeSettings) => Promise<RedisBroker[]>;
   /** Nodes A and B of one deployment; B reaches Redis through the proxy on `bPort`, if given. */
   readonly twoNodes: (bPort?: number) => Promise<[RedisBroker, RedisBroker]>;
-  /** A plain client of the test's Redis, closed after the test. */
-  readonly admin: () => ReturnType<typeof connectAdmin>;
+  /** A plain client of the test's Redis (or of the one at `url`), closed after the test. */
+  readonly admin: (url?: string) => ReturnType<typeof connectAdmin>;
   /** How many pub/sub channels of `room` Redis has. */
   readonly numsub: (room: string) => Promise<number>;
   /** Node A holding an empty copy of `room`, node B, and what node B's listener (subscribed) gets of it. */
@@ -116,7 +116,7 @@ export function useRedisBrokerNodes(): RedisBrokerNodes {
       }),
     );
   };
-  const admin = () => connectAdmin(started().url);
+  const admin = (url = started().url) => connectAdmin(url);
   return {
     get redis() {
       return started();

@@ -16,10 +16,16 @@ export interface TestRedis {
   /** Stops it (SIGTERM, no save) and removes its directory. */
   stop(): Promise<void>;
   /**
-   * Kills this Redis (SIGKILL, a crash), runs `whileDown`, and starts a fresh, empty one on the
-   * same port.
+   * Kills this Redis (SIGKILL, a crash), runs `whileDown`, and starts a fresh one on the same
+   * port: empty, unless the test had it SAVE.
    */
   restart(whileDown?: () => Promise<void>): Promise<void>;
+  /**
+   * Kills this Redis and starts it again from the dataset its last SAVE wrote, loaded
+   * `keyLoadDelayUs` µs per key (Redis's own test setting `key-load-delay`); resolves once it
+   * takes connections, which it answers LOADING until `CONFIG SET key-load-delay 0` lets it finish.
+   */
+  restartLoading(keyLoadDelayUs: number): Promise<void>;
   /**
    * Stops this Redis (SIGSTOP: its sockets stay open and nothing is answered, as on a host that
    * hangs), runs `whileStopped`, and lets it go on (SIGCONT), also when `whileStopped` throws.
@@ -27,7 +33,14 @@ export interface TestRedis {
   freeze(whileStopped: () => Promise<void>): Promise<void>;
 }
 
-const spawnRedis = (port: number, dir: string): Promise<EngineProcess> =>
+const spawnRedis = (
+  port: number,
+  dir: string,
+  {
+    extraArgs = [],
+    readyLine = /Ready to accept connections/,
+  }: { readonly extraArgs?: readonly string[]; readonly readyLine?: RegExp } = {},
+): Promise<EngineProcess> =>
   spawnEngine({
     name: 'redis-server',
     command: REDIS_SERVER,
@@ -45,8 +58,9 @@ const spawnRedis = (port: number, dir: string): Promise<EngineProcess> =>
       dir,
       '--daemonize',
       'no',
+      ...extraArgs,
     ],
-    readyLine: /Ready to accept connections/,
+    readyLine,
     stopSignal: 'SIGTERM',
   });
 
@@ -75,6 +89,20 @@ export async function startRedis(): Promise<TestRedis> {
       await current.kill();
       await whileDown?.();
       current = await spawnRedis(started.port, dir);
+    },
+    async restartLoading(keyLoadDelayUs) {
+      await current.kill();
+      current = await spawnRedis(started.port, dir, {
+        // Events are served between keys only every this many bytes of the file (1024 at least).
+        extraArgs: [
+          '--key-load-delay',
+          String(keyLoadDelayUs),
+          '--loading-process-events-interval-bytes',
+          '1024',
+        ],
+        // Printed once it listens, as it starts loading.
+        readyLine: /Loading RDB produced by/,
+      });
     },
     async freeze(whileStopped) {
       process.kill(current.pid, 'SIGSTOP');
