@@ -1,8 +1,10 @@
 import { CloseCode } from '@liveline/protocol';
-import { describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
+import { describe, expect, it, vi } from 'vitest';
 import {
   connectTestClient,
   dataOf,
+  onTestCleanup,
   rawRequest,
   startTestServer,
   tempDataDir,
@@ -133,6 +135,29 @@ describe('tokens on open connections', () => {
     expect(Date.now() - closedAt).toBeLessThan(1_500);
     const token = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
     const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'), bearer(token));
+    await client.next((m) => 'playing' in m);
+  });
+
+  it('L5 A7 an upgrade refused over HTTP whose client keeps its side open gives its connection slot back within a second', async () => {
+    const server = await startTestServer({ authSecret: SECRET, maxConnections: 1 });
+    const { hostname, port } = new URL(server.origin);
+    const holder = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+    onTestCleanup(() => holder.destroy());
+    let answer = '';
+    holder.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
+    const refused = new Promise((resolve) => holder.once('end', resolve));
+    holder.write(
+      `GET /ws/transport/clock HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\n` +
+        'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await refused;
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+
+    const token = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
+    const client = await vi.waitFor(
+      () => connectTestClient(wsOrigin(server, '/ws/transport/clock'), bearer(token)),
+      { timeout: 1_500, interval: 50 },
+    );
     await client.next((m) => 'playing' in m);
   });
 });

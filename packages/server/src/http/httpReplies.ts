@@ -39,7 +39,18 @@ export function sendJson(
   res.end(text);
 }
 
-/** Answers a WebSocket upgrade with a JSON HTTP error and closes the socket (never a bare 403). */
+/**
+ * How long a socket the server closes (a refusal, A7; a slow consumer, L2; a drain) may take to
+ * answer its close frame, or to close its side after an HTTP refusal, before it is cut, in ms:
+ * ws's default, 30 s, held the socket's L5 slot, and a refusal's half-close held it for good.
+ */
+export const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * Answers a WebSocket upgrade with a JSON HTTP error and closes the socket (never a bare 403). A
+ * client that keeps its side open is cut off after {@link CLOSE_GRACE_MS}: `end` only half-closes,
+ * and the socket would hold its L5 slot for as long as the client liked.
+ */
 export function rejectUpgrade(
   socket: Duplex,
   status: number,
@@ -55,6 +66,11 @@ export function rejectUpgrade(
     ...Object.entries(ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}`),
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
   ];
-  if (socket.writable) socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
-  else socket.destroy();
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
+  const cut = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  socket.once('close', () => clearTimeout(cut));
 }

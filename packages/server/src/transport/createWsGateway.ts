@@ -18,7 +18,7 @@ import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAut
 import { readToken } from '../auth/readToken.js';
 import { createSocketAcceptor, type SocketAcceptorOptions } from './createSocketAcceptor.js';
 import { createUpgradeAdmission, type UpgradeAdmissionOptions } from './createUpgradeAdmission.js';
-import { errorBody, rejectUpgrade } from '../http/httpReplies.js';
+import { CLOSE_GRACE_MS, errorBody, rejectUpgrade } from '../http/httpReplies.js';
 import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 
 /** Options of the WebSocket side of the server. */
@@ -54,12 +54,6 @@ const DRAINING: UpgradeRejection = {
   message: 'server is draining; reconnect shortly',
   field: null,
 };
-
-/**
- * How long a socket the server closes (a refusal, A7; a slow consumer, L2; a drain) may take to
- * answer its close frame before it is cut, in ms: ws's default, 30 s, held the socket's L5 slot.
- */
-export const CLOSE_GRACE_MS = 1_000;
 
 /** Creates the WebSocket gateway. */
 export function createWsGateway(options: WsGatewayOptions): WsGateway {
