@@ -195,7 +195,10 @@ export function createWorkflowDomain(deps: {
     id: string,
   ): Promise<{ ok: true; workflow: Workflow } | DomainFailure> => {
     const exists = idTaken(id);
-    const lease = (await storedConflict(id)) ? null : await ownership.take(id);
+    // A stored run is the answer also on a stopping node: a start retried there learns it exists.
+    const stored = await storedConflict(id);
+    if (stored) return stored;
+    const lease = await ownership.take(id);
     if (!lease) return stopped ? stopping : exists;
     const fence = fenceOf(lease);
     const created = await events.inTurn(room(id), async (append) => {

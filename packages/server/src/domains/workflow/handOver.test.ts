@@ -83,6 +83,27 @@ describe('a clean stop hands over every run the node holds', () => {
     expect(await takenByAnother(inner, 'late')).toMatchObject({ token: 2, handovers: 1 });
   });
 
+  it('W1 WL4 a start retried on a stopping node for a run it stored already is 409, as on any node, not 503: the client learns that its run exists instead of starting another', async () => {
+    const inner = createFailingStorage();
+    const db = answeringAfterHandover(inner);
+    let retried = false;
+    const storage: Storage = {
+      ...db.storage,
+      loadDocument: (...args) =>
+        retried ? db.later(() => inner.loadDocument(...args)) : inner.loadDocument(...args),
+    };
+    const server = await startTestServer({ storage, stages: { script: never } });
+    const body = { id: 'stored', mode: 'idea', input: IDEA };
+    expect((await rawRequest(server, '/api/workflows', { body })).status).toBe(201);
+    retried = true;
+    const retry = rawRequest(server, '/api/workflows', { body });
+    await vi.waitFor(() => expect(db.delayed).toHaveLength(1));
+
+    await server.stop();
+
+    expect(await retry).toMatchObject({ status: 409, json: { error: { code: 'conflict' } } });
+  });
+
   it('WL2 WL4 a renewal in flight when the node stops cannot extend the lease it handed over: another node takes the run at once, with no resume counted', async () => {
     const inner = createFailingStorage();
     const db = answeringAfterHandover(inner);
