@@ -36,10 +36,19 @@ export class ConfigError extends LivelineServerError {
 
 /** The database could not be opened, read or written. */
 export class StorageError extends LivelineServerError {
-  override readonly name = 'StorageError';
+  override readonly name: string = 'StorageError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('storage', message, options);
   }
+}
+
+/**
+ * Storage answered, but what it holds cannot be served: a board's events are missing (rule B6), or
+ * a room kept moving while it was read. Its message is the server's own and names only ids, so a
+ * client is told it, unlike an engine's words (rule S3).
+ */
+export class StoredDataError extends StorageError {
+  override readonly name = 'StoredDataError';
 }
 
 /**

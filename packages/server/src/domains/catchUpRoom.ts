@@ -1,4 +1,4 @@
-import { StorageError } from '../errors.js';
+import { StoredDataError } from '../errors.js';
 import type { RoomHead, Storage } from '../storage/Storage.js';
 
 /** Events read per query while a room catches up. */
@@ -79,5 +79,5 @@ const reloadRoom = async (
       return moved(state, from);
     }
   }
-  throw new StorageError(`room ${room} kept moving while its state was read`);
+  throw new StoredDataError(`room ${room} kept moving while its state was read`);
 };

@@ -1,3 +1,4 @@
+import { causeKind, errorKind } from '../causeKind.js';
 import { RoomNotOpenError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
@@ -304,9 +305,11 @@ export function createEventLog(deps: {
     (steps) => {
       const carrier = deps.brokerStatus?.();
       if (carrier && !carrier.ok && !carrier.takesWrites)
-        return Promise.resolve(domainFailure('unavailable', `not stored: ${carrier.error}`));
+        return Promise.resolve(
+          domainFailure('unavailable', `not stored: message broker: ${causeKind(carrier.error)}`),
+        );
       return appendOnce(room, steps).catch((error: unknown) =>
-        domainFailure('unavailable', `not stored: ${errorMessage(error)}`),
+        domainFailure('unavailable', `not stored: ${errorKind(error)}`),
       );
     };
 

@@ -94,6 +94,33 @@ describe('storage failures (injected storage)', () => {
     expect(dataOf(await writer.next('ack'))).toMatchObject({ op_id: 'r2', duplicate: true });
   });
 
+  it("S3 a refusal for an outage names the failure's kind, never the engine's words (host, user): on a socket op, an HTTP op, a transport command and a run start", async () => {
+    const words = 'connect ECONNREFUSED db.internal:5432 (postgres://liveline@db.internal)';
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage });
+    const board = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=kinds'));
+    await board.next('snapshot');
+    storage.failWrites(words);
+
+    board.send(card('k1'));
+    const messages = [String(dataOf(await board.next('error')).message)];
+    for (const [path, body] of [
+      ['/api/boards/kinds/ops', card('k2')],
+      ['/api/transport', { type: 'play' }],
+      ['/api/workflows', { mode: 'idea', input: 'x' }],
+    ] as const) {
+      const refused = await rawRequest(server, path, { body });
+      expect(refused.status).toBe(503);
+      messages.push((refused.json as { error: { message: string } }).error.message);
+    }
+    expect(messages).toEqual([
+      'not stored: connection refused',
+      'not stored: connection refused',
+      'command not applied: connection refused',
+      'not stored: connection refused',
+    ]);
+  });
+
   it('S2 F5 a storage that refuses every write: a board op and a workflow start are 503 unavailable, sockets still served', async () => {
     const storage = createFailingStorage();
     storage.failWrites('cannot open database');

@@ -140,7 +140,7 @@ describe('the board route', () => {
       {
         error: {
           code: 'unavailable',
-          message: 'message broker unavailable: seed board:s2-read failed: connection lost',
+          message: 'message broker unavailable: connection lost',
           field: null,
         },
       },

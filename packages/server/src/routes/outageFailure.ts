@@ -1,5 +1,6 @@
 import type { HttpFailure } from '../transport/RouteHandlers.js';
-import { BrokerError, StorageError, errorMessage } from '../errors.js';
+import { errorKind } from '../causeKind.js';
+import { BrokerError, StorageError } from '../errors.js';
 
 /**
  * Rule S3: what a request gets when storage cannot read what it needs: `503 unavailable`; so does
@@ -19,7 +20,7 @@ export const outageFailure = (error: unknown): HttpFailure => {
     status: 503,
     error: {
       code: 'unavailable',
-      message: `${outage} unavailable: ${errorMessage(error)}`,
+      message: `${outage} unavailable: ${errorKind(error)}`,
       field: null,
     },
   };

@@ -30,7 +30,7 @@ describe('the Idea2Video routes', () => {
       expect(refused.json).toEqual({
         error: {
           code: 'unavailable',
-          message: 'storage unavailable: read failed: bad sector',
+          message: 'storage unavailable: error',
           field: null,
         },
       });

@@ -7,7 +7,8 @@ import {
   type BoardOp,
 } from '@liveline/protocol';
 import { encodeMessage } from '../../encodeMessage.js';
-import { StorageError, errorMessage } from '../../errors.js';
+import { errorKind } from '../../causeKind.js';
+import { StoredDataError } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker, StreamPosition } from '../../rooms/Broker.js';
 import { boardRoom } from '../../storage/boardRooms.js';
@@ -131,7 +132,9 @@ export function createBoardDomain(deps: {
         if (entry.seq !== seq + 1) return null;
         const next = applyBoardFrame(board, entry.frame);
         if (!next)
-          throw new StorageError(`board ${boardId}: stored event ${entry.seq} is no board event`);
+          throw new StoredDataError(
+            `board ${boardId}: stored event ${entry.seq} is no board event`,
+          );
         board = next;
         lag = lagAfter(lag, entry.frame);
         seq = entry.seq;
@@ -153,7 +156,7 @@ export function createBoardDomain(deps: {
     }
     // The engine answered: no storage failure logged it, so the refusal is logged here.
     log.error('board.unloadable', { board: boardId });
-    throw new StorageError(`board ${boardId}: the events after its stored document are missing`);
+    throw new StoredDataError(`board ${boardId}: the events after its stored document are missing`);
   };
   /**
    * Loads a board not in memory once at a time (an open of a board being loaded waits for it): the
@@ -293,7 +296,7 @@ export function createBoardDomain(deps: {
           return applyOp(boardId, op, actor, append);
         })
         .catch((error: unknown) =>
-          domainFailure('unavailable', `operation not applied: ${errorMessage(error)}`),
+          domainFailure('unavailable', `operation not applied: ${errorKind(error)}`),
         );
     },
     presenceRoom: presence.room,

@@ -9,6 +9,7 @@ import {
   type TransportState,
 } from '@liveline/protocol';
 import { encodeMessage } from '../../encodeMessage.js';
+import { errorKind } from '../../causeKind.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { Broker } from '../../rooms/Broker.js';
@@ -210,7 +211,7 @@ export function createTransportDomain(deps: {
           } catch (error) {
             return domainFailure(
               'unavailable',
-              `command not applied: the stored transport state cannot be read: ${errorMessage(error)}`,
+              `command not applied: the stored transport state cannot be read: ${errorKind(error)}`,
             );
           }
         for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt += 1) {
@@ -228,7 +229,7 @@ export function createTransportDomain(deps: {
               value: { ...next, op_ids: nextOpIds },
             });
           } catch (error) {
-            return domainFailure('unavailable', `command not applied: ${errorMessage(error)}`);
+            return domainFailure('unavailable', `command not applied: ${errorKind(error)}`);
           }
           if (commit.kind === 'ok') {
             // A later anchor built on this one may have arrived from another node meanwhile.
