@@ -1,12 +1,17 @@
+import { join } from 'node:path';
 import { PIPELINE, healthSchema, parse } from '@liveline/protocol';
+import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import type { Stage } from '../domains/workflow/Stage.js';
-import type { LogFields } from '../log/createLogger.js';
+import { createLogger, type LogFields } from '../log/createLogger.js';
 import { STORAGE_UNAVAILABLE_REASON } from '../routes/outageFailure.js';
+import { STORAGE_PROBE_INTERVAL_MS } from '../storage/createStorageHealth.js';
+import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
 import { createFailingStorage } from '../test-utils/failingStorage.js';
 import {
   connectTestClient,
   dataOf,
+  onTestCleanup,
   rawRequest,
   startTestServer,
   tempDataDir,
@@ -309,5 +314,49 @@ describe('storage failures (injected storage)', () => {
     storage.recover();
     await storeRun(storage, 'later', 'completed', 2);
     await vi.waitFor(() => expect(completed(metrics.messages.at(-1))).toBe(2));
+  });
+});
+
+describe('storage failures (a real SQLite database)', () => {
+  it('S2 an idle node whose SQLite refused a write is healthy again by itself once the database takes writes, logged once each way', async () => {
+    const dataDir = tempDataDir();
+    const logged: string[] = [];
+    const server = await startTestServer({
+      dataDir,
+      logger: createLogger('info', (line) => logged.push(line)),
+    });
+    const storageEvents = () =>
+      logged
+        .map((line) => (JSON.parse(line) as { event: string }).event)
+        .filter((event) => event.startsWith('storage.'));
+    const health = async () => (await rawRequest(server, '/health')).json;
+    // Another connection makes every insert fail the way a full disk does.
+    const disk = new Database(join(dataDir, DATABASE_FILE));
+    onTestCleanup(() => disk.close());
+    for (const table of ['rooms', 'room_events', 'documents'])
+      disk.exec(
+        `CREATE TRIGGER full_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`,
+      );
+
+    expect((await rawRequest(server, '/api/boards/idle/ops', { body: card('d1') })).status).toBe(
+      503,
+    );
+    expect(await health()).toMatchObject({ status: 'degraded', database: 'error' });
+    await vi.waitFor(
+      async () =>
+        expect(await health()).toMatchObject({
+          database_error: 'probe failed: database or disk is full',
+        }),
+      { timeout: 5 * STORAGE_PROBE_INTERVAL_MS },
+    );
+    disk.exec(
+      'DROP TRIGGER full_rooms; DROP TRIGGER full_room_events; DROP TRIGGER full_documents',
+    );
+
+    await vi.waitFor(
+      async () => expect(await health()).toMatchObject({ status: 'healthy', database_error: null }),
+      { timeout: 5 * STORAGE_PROBE_INTERVAL_MS },
+    );
+    expect(storageEvents()).toEqual(['storage.error', 'storage.recovered']);
   });
 });

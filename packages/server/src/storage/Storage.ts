@@ -168,7 +168,7 @@ export type StorageStatus = { readonly ok: true } | { readonly ok: false; readon
  * networked database can implement it; an engine failure rejects with a `StorageError`.
  */
 export interface Storage {
-  /** Whether the last open/read/write worked (synchronous, for `/health`). */
+  /** The last failure, until a probe of the engine works again (synchronous, for `/health`). */
   status(): StorageStatus;
   /**
    * The room's head. A room nothing was appended to is stored nowhere and is at seq 0 of the

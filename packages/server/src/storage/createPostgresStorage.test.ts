@@ -6,6 +6,7 @@ import { startPostgres, type TestPostgres } from '../test-utils/engines/startPos
 import { onTestCleanup } from '../test-utils/index.js';
 import { MINUTE_MS, PRUNE_POLICY, pruneAll, storedSeqs } from '../test-utils/pruning.js';
 import { createPostgresStorage } from './createPostgresStorage.js';
+import { STORAGE_PROBE_INTERVAL_MS } from './createStorageHealth.js';
 import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from './postgresSchema.js';
 import type { Storage } from './Storage.js';
 
@@ -160,6 +161,31 @@ describe('PostgreSQL storage', () => {
       .toBe(2);
     expect(storage.status()).toEqual({ ok: true });
   });
+  it('S2 after an outage the status is ok again by itself, with no operation, logged once each way', async () => {
+    const logged: string[] = [];
+    const storage = createPostgresStorage({
+      url: await freshDatabase(),
+      log: createLogger('info', (line) => logged.push(line)),
+      timeoutMs: 1000,
+    });
+    onTestCleanup(() => storage.close());
+    await appendAtHead(storage, 'board:idle', 'before');
+    await postgres.restart(async () => {
+      await expect(storage.readHead('board:idle')).rejects.toBeInstanceOf(StorageError);
+      await expect
+        .poll(() => storage.status(), { timeout: 5 * STORAGE_PROBE_INTERVAL_MS })
+        .toEqual({ ok: false, error: expect.stringMatching(/^probe failed: /) as string });
+    });
+
+    await expect
+      .poll(() => storage.status(), { timeout: 10 * STORAGE_PROBE_INTERVAL_MS })
+      .toEqual({ ok: true });
+    expect(logged.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual([
+      'storage.error',
+      'storage.recovered',
+    ]);
+  });
+
   it("G1 prune takes a prefix of each room by seq, in batches, even where nodes' clocks make time fall with seq", async () => {
     const [storage] = await nodesOnOneDatabase(1);
     if (!storage) throw new Error('one storage expected');

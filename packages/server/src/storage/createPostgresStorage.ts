@@ -3,6 +3,7 @@ import { StorageError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { postgresLeases, type Query } from './postgresLeases.js';
 import { postgresTombstones } from './postgresTombstones.js';
+import { createStorageHealth } from './createStorageHealth.js';
 import { prunePostgres } from './prunePostgres.js';
 import {
   POSTGRES_SCHEMA,
@@ -16,7 +17,6 @@ import type {
   HistoryEntry,
   RoomHead,
   Storage,
-  StorageStatus,
   SwapResult,
   VersionedDocument,
 } from './Storage.js';
@@ -78,14 +78,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     statement_timeout: timeoutMs,
     application_name: 'liveline',
   });
-  let status: StorageStatus = { ok: true };
-  const failed = (error: StorageError): void => {
-    // Logged once per outage, not once per rejected operation.
-    if (status.ok) log.error('storage.error', { engine: 'postgres', error: error.message });
-    status = { ok: false, error: error.message };
-  };
+  const health = createStorageHealth({
+    engine: 'postgres',
+    log,
+    probe: () => guard('probe', () => rows('SELECT 1', [])),
+  });
   // An idle connection that dies (a terminated backend, a restart) must not crash the process.
-  pool.on('error', (cause) => failed(new StorageError(`postgres: ${errorMessage(cause)}`)));
+  pool.on('error', (cause) => health.failed(new StorageError(`postgres: ${errorMessage(cause)}`)));
 
   /** Runs the schema's DDL only when the database lacks this release's schema. */
   const createSchema = async (): Promise<void> => {
@@ -118,14 +117,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     try {
       await ensureSchema();
       const result = await run();
-      if (!status.ok) {
-        status = { ok: true };
-        log.info('storage.recovered', { engine: 'postgres' });
-      }
+      health.worked();
       return result;
     } catch (cause) {
       const error = new StorageError(`${what} failed: ${errorMessage(cause)}`, { cause });
-      failed(error);
+      health.failed(error);
       throw error;
     }
   };
@@ -145,7 +141,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   };
 
   return {
-    status: () => status,
+    status: () => health.status(),
     readHead: (room) =>
       guard('read head', async () => {
         const [head] = await rows<{ epoch: string; head_seq: string }>(readHeadSql('$1'), [room]);
@@ -316,6 +312,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     async close() {
       if (closed) return;
       closed = true;
+      health.close();
       await pool
         .end()
         .catch((cause: unknown) =>

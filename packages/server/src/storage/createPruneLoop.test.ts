@@ -153,7 +153,7 @@ describe('the prune loop (a real SQLite storage)', () => {
 
     await vi.waitFor(() => expect(loop.passes()).toBeGreaterThanOrEqual(5));
     const failed = loop.events();
-    // The passes work again while the status still says down (it clears at the next write).
+    // The passes work again while the status still says down (until storage's probe works).
     pruneFails = false;
     await vi.waitFor(() => expect(loop.events()).toContain('retention.recovered'));
     const passes = loop.passes();

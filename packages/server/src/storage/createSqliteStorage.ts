@@ -6,6 +6,7 @@ import type { Logger } from '../log/createLogger.js';
 import { createSqliteLeases } from './createSqliteLeases.js';
 import { createSqlitePruner } from './createSqlitePruner.js';
 import { createSqliteTombstones } from './createSqliteTombstones.js';
+import { createStorageHealth } from './createStorageHealth.js';
 import { RUN_CREATED, RUN_STATUS, createSqliteSchema } from './createSqliteSchema.js';
 import type {
   AppendRequest,
@@ -14,7 +15,6 @@ import type {
   HistoryEntry,
   RoomHead,
   Storage,
-  StorageStatus,
   StoredWorkflow,
   SwapResult,
   VersionedDocument,
@@ -71,6 +71,9 @@ const openDatabase = (dataDir: string): Database.Database => {
   return db;
 };
 
+/** The room the storage probe writes and deletes; no room is named without a `kind:` prefix. */
+const PROBE_ROOM = '(storage probe)';
+
 /** Runs `work` now (the executor is synchronous) and settles with its result or its error. */
 const settle = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => resolve(work()));
 
@@ -82,7 +85,6 @@ const settle = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => res
  * and returned as settled promises, so the single node pays no extra tick per operation.
  */
 export function createSqliteStorage(dataDir: string, log: Logger): Storage {
-  let status: StorageStatus = { ok: true };
   let db: Database.Database;
   let openError: StorageError | null = null;
   try {
@@ -91,11 +93,17 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     openError = new StorageError(`cannot open database in ${dataDir}: ${errorMessage(cause)}`, {
       cause,
     });
-    log.error('storage.open_failed', { data_dir: dataDir, error: openError.message });
-    status = { ok: false, error: openError.message };
     db = new Database(':memory:');
     createSqliteSchema(db);
   }
+  // Only the probe clears a failure: a read that works does not show that writes do (a full disk
+  // still reads), nor does a write that wrote nothing (an empty transaction, a conflict).
+  const health = createStorageHealth({
+    engine: 'sqlite',
+    log,
+    probe: openError ? null : () => write('probe', probeWrite),
+  });
+  if (openError) health.failed(openError);
 
   const guard = <T>(what: string, run: () => T): Promise<T> =>
     settle(() => {
@@ -103,20 +111,13 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
         return run();
       } catch (cause) {
         const error = new StorageError(`${what} failed: ${errorMessage(cause)}`, { cause });
-        status = { ok: false, error: error.message };
-        log.error('storage.error', { operation: what, error: error.message });
+        health.failed(error);
         throw error;
       }
     });
-  /** A write: refused while the database could not be opened; a success clears an earlier error. */
-  const write = <T>(what: string, run: () => T): Promise<T> => {
-    if (openError) return Promise.reject(openError);
-    return guard(what, () => {
-      const result = run();
-      if (!status.ok) status = { ok: true };
-      return result;
-    });
-  };
+  /** A write: refused while the database could not be opened. */
+  const write = <T>(what: string, run: () => T): Promise<T> =>
+    openError ? Promise.reject(openError) : guard(what, run);
 
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
@@ -155,7 +156,17 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     putEvent: db.prepare('INSERT INTO room_events (room, seq, frame, at) VALUES (?, ?, ?, ?)'),
     getOp: db.prepare('SELECT seq FROM applied_ops WHERE room = ? AND op_id = ?'),
     putOp: db.prepare('INSERT INTO applied_ops (room, op_id, seq, at) VALUES (?, ?, ?, ?)'),
+    probeRoom: db.prepare(
+      `INSERT INTO rooms (room, epoch, head_seq) VALUES ('${PROBE_ROOM}', '', 0)`,
+    ),
+    unprobeRoom: db.prepare(`DELETE FROM rooms WHERE room = '${PROBE_ROOM}'`),
   };
+  // SQLite writes nothing for a write that changes nothing (a row set to what it holds), so the
+  // probe stores a row and deletes it in one transaction: pages written, nothing kept.
+  const probeWrite = db.transaction(() => {
+    statements.probeRoom.run();
+    statements.unprobeRoom.run();
+  });
 
   const readHead = (room: string): RoomHead => {
     const row = statements.getHead.get(room);
@@ -203,7 +214,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   const tombstones = createSqliteTombstones(db);
 
   return {
-    status: () => status,
+    status: () => health.status(),
     readHead: (room) => guard('read head', () => readHead(room)),
     append: (request) => write('append', () => append(request)),
     readEvents: (room, afterSeq, limit) =>
@@ -270,6 +281,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
       write('hand over lease', () => leases.handOverLease(runId, token)),
     lapsedLeases: (now, limit) => guard('read leases', () => leases.lapsedLeases(now, limit)),
     close() {
+      health.close();
       try {
         if (db.open) db.close();
       } catch (cause) {
