@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -33,6 +34,15 @@ async function startExample(): Promise<
   });
   return { ...app, origin: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
+
+/** The status of a GET of `path` from the server listening on the Unix socket `pipe`. */
+const statusOverPipe = (pipe: string, path: string): Promise<number | undefined> =>
+  new Promise((resolve, reject) =>
+    get({ socketPath: pipe, path }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    }).on('error', reject),
+  );
 
 describe('createLivelineServer', () => {
   it('attach serves the route table beside the host app’s own routes, and stop gives the server back', async () => {
@@ -86,6 +96,33 @@ describe('createLivelineServer', () => {
     expect(() => liveline.attach(server)).toThrow(/^authSecret: refusing to serve 0\.0\.0\.0/);
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     expect((await rawRequest({ origin }, '/health')).status).toBe(404);
+  });
+
+  it('A1 attach refuses a host server already listening on a Unix socket without auth: a proxy in front of it serves anyone', async () => {
+    const pipe = join(tempDataDir(), 'host.sock');
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => server.listen(pipe, resolve));
+    onTestCleanup(() => new Promise((resolve) => server.close(resolve)));
+    const liveline = await createLivelineServer(quiet());
+    onTestCleanup(() => liveline.stop());
+    expect(() => liveline.attach(server)).toThrow(ConfigError);
+    expect(() => liveline.attach(server)).toThrow(/^authSecret: refusing to serve \/.*host\.sock/);
+    expect(await statusOverPipe(pipe, '/health')).toBe(404);
+  });
+
+  it('A1 a host server that starts listening on a Unix socket after attach loses Liveline’s routes, and the Liveline stops', async () => {
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (e: string) => errors.push(e) };
+    const pipe = join(tempDataDir(), 'host.sock');
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    const liveline = await createLivelineServer({ ...quiet(), logger });
+    onTestCleanup(() => liveline.stop());
+    liveline.attach(server);
+    await new Promise<void>((resolve) => server.listen(pipe, resolve));
+    onTestCleanup(() => new Promise((resolve) => server.close(resolve)));
+    expect(await statusOverPipe(pipe, '/health')).toBe(404);
+    await vi.waitFor(() => expect(liveline.state).toBe('stopped'));
+    expect(errors).toEqual(['server.auth_required']);
   });
 
   it('A1 a host server that starts listening beyond loopback after attach loses Liveline’s routes, and the Liveline stops', async () => {

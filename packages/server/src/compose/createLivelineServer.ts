@@ -25,7 +25,7 @@ import { createRetention } from './createRetention.js';
 import { createLifecycle } from './lifecycle.js';
 import { listenOn } from './listenOn.js';
 import type { Liveline, LivelineControl, LivelineServerOptions } from './Liveline.js';
-import { mountOnServer, originOf, type Mount } from './mountOnServer.js';
+import { boundAddress, mountOnServer, originOf, type Mount } from './mountOnServer.js';
 import { resolveParts } from './resolveParts.js';
 
 /** How long `stop()` waits for clients to acknowledge the 1012 close before cutting them off, in ms. */
@@ -249,9 +249,10 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
 
   return withControl<Pick<Liveline, 'attach' | 'listen'>>({
     attach(server) {
-      const address = server.address();
-      const refusal =
-        address !== null && typeof address === 'object' ? exposure(address.address) : null;
+      // A pipe is judged too, as when it is bound after attach: a proxy in front of it (nginx's
+      // `proxy_pass http://unix:`) names `localhost` for whoever reached the proxy.
+      const address = boundAddress(server);
+      const refusal = address === null ? null : exposure(address);
       if (refusal !== null) throw new ConfigError('authSecret', refusal);
       mountOn(server, { listening: refuseExposedBind });
       lifecycle.to('listening');

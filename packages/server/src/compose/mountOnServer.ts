@@ -36,6 +36,12 @@ const isLivelineWsPath = (target: string): boolean => {
 export const originOf = (scheme: 'http' | 'https', host: string, port: number): string =>
   `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+/** The address `server` is bound to, a pipe's path for a Unix socket, or `null` before it listens. */
+export const boundAddress = (server: Server | HttpsServer): string | null => {
+  const address = server.address();
+  return address === null || typeof address === 'string' ? address : address.address;
+};
+
 /**
  * Mounts Liveline on `server` beside the host's own routes. The `request` and `upgrade`
  * listeners the server has now are taken over: Liveline answers the paths of its route table and
@@ -85,9 +91,8 @@ export function mountOnServer(
   };
   const onListening = (): void => {
     learnOrigin();
-    const address = server.address();
-    if (address !== null)
-      handlers.listening?.(typeof address === 'string' ? address : address.address);
+    const address = boundAddress(server);
+    if (address !== null) handlers.listening?.(address);
   };
   if (server.listening) learnOrigin();
   server.on('listening', onListening);
