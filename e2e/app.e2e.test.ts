@@ -177,7 +177,7 @@ describe('production build against the real server', () => {
     const [pa, pb] = await Promise.all([a.newPage(), b.newPage()]);
     for (const p of [pa, pb]) {
       await p.goto(`${origin}/board?board=${board}`);
-      await waitAllOpen(p);
+      await waitBoardShown(p);
     }
     const columns = await pa
       .locator('[data-column-id]')

@@ -72,7 +72,11 @@ export function overallPhase(page: Page): Promise<string | null> {
   return page.locator('.connection-bar > .indicator').getAttribute('data-phase');
 }
 
-/** Waits until every indicator in the header says open. */
+/**
+ * Waits until every indicator in the header says open: each route served (its join answered, or a
+ * message on a latest route, PROTOCOL.md K6), not only its handshake done, so a test may cut the
+ * network at once and still have what the page showed.
+ */
 export async function waitAllOpen(page: Page, timeout = 15_000): Promise<void> {
   await page.waitForFunction(
     () => {
@@ -85,9 +89,9 @@ export async function waitAllOpen(page: Page, timeout = 15_000): Promise<void> {
 }
 
 /**
- * Waits until the board page draws its board: a socket is `open` from its handshake, before the
- * snapshot that brings the board, so a test that cuts the network right after {@link waitAllOpen}
- * may leave the page with no board to edit.
+ * Waits until the board page draws its board: its socket is `open` once the snapshot that brings
+ * the board came ({@link waitAllOpen}), and this also waits for the page to draw it, for a test that
+ * edits the board at once.
  */
 export async function waitBoardShown(page: Page, timeout = 15_000): Promise<void> {
   await waitAllOpen(page, timeout);

@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_OUTBOX, type Ack, type EnvironmentSignal } from '@liveline/ws-client';
+import {
+  DEFAULT_OUTBOX,
+  type Ack,
+  type EnvironmentSignal,
+  type LivelineError,
+} from '@liveline/ws-client';
 import { describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createFailingStorage } from '../test-utils/failingStorage.js';
@@ -162,6 +167,24 @@ describe('@liveline/ws-client against the real server', () => {
     storage.recover();
     await expect(acked).resolves.toMatchObject({ op_id: 'kept', duplicate: false });
     await vi.waitFor(() => expect(created).toEqual(['kept']));
+  });
+
+  it('K6 a board storage cannot read is never open: each join refused 1013 stays connecting, and an op waiting meanwhile is never written, so it ends expired', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage });
+    storage.failReads('disk gone');
+    const { client, opened } = connectWsClient(server.origin);
+    const board = client.channel('board', { query: { board_id: 'unread' } });
+    const statuses = new Set<string>();
+    board.subscribe(() => statuses.add(board.getState().status));
+    const op = { type: 'card.delete', op_id: 'waits', card_id: 'c' } as const;
+    const given = board.request(op, { timeoutMs: 1000 }).catch((e: LivelineError) => e.code);
+    await vi.waitFor(() => expect(opened.length).toBeGreaterThanOrEqual(3));
+    expect(await given).toBe('expired');
+    expect(board.getState().lastClose?.code).toBe(1013);
+    expect(statuses).not.toContain('open');
+    storage.recover();
+    await vi.waitFor(() => expect(board.getState().status).toBe('open'));
   });
 
   it('K2 stops on 4404 and surfaces the reason, with no retry scheduled', async () => {

@@ -35,7 +35,7 @@ const setup = () => {
   const sync = createClockSync(client.channel('clock'), { now: fake.env.now, probes: 3 });
   const renders = vi.fn();
   sync.subscribe(renders);
-  fake.latest().accept();
+  fake.latest().serve();
   return { ...fake, sync, renders };
 };
 
@@ -54,7 +54,7 @@ describe('clock sync', () => {
     answer(latest(), 5, 5);
     latest().drop(1012);
     vi.runOnlyPendingTimers();
-    latest().accept();
+    latest().serve();
     for (let i = 0; i < 3; i++) answer(latest(), 40, 40);
     expect(sync.getState().rttMs).toBe(80);
   });
@@ -64,7 +64,7 @@ describe('clock sync', () => {
     for (let i = 0; i < 3; i++) answer(latest(), 5, 5);
     latest().drop(1012);
     vi.runOnlyPendingTimers();
-    latest().accept();
+    latest().serve();
     renders.mockClear();
     answer(latest(), 300, 20); // congested and asymmetric: 140 ms off
     answer(latest(), 40, 40);
@@ -80,11 +80,11 @@ describe('clock sync', () => {
     const client = createClient({ origin: 'http://h:1', environment: fake.env });
     const sync = createClockSync(client.channel('clock'), { now: fake.env.now, probes: 0 });
     sync.subscribe(() => {});
-    fake.latest().accept();
+    fake.latest().serve();
     answer(fake.latest(), 5, 5);
     fake.latest().drop(1012);
     vi.runOnlyPendingTimers();
-    fake.latest().accept();
+    fake.latest().serve();
     answer(fake.latest(), 40, 40);
     expect(fake.latest().messages()).toHaveLength(1);
     expect(sync.getState()).toMatchObject({ offsetMs: SKEW_MS, rttMs: 80 });
@@ -132,7 +132,7 @@ describe('clock sync', () => {
     const clockOf = () => client.connections.getState()[agent.url]?.clock;
     expect(fake.sockets).toHaveLength(0);
     const off = agent.subscribe(() => {});
-    fake.latest().accept();
+    fake.latest().serve();
     answer(fake.latest(), 30, 10);
     answer(fake.latest(), 5, 5);
     expect(clockOf()).toMatchObject({ offsetMs: SKEW_MS, rttMs: 10 });
@@ -152,7 +152,7 @@ describe('clock sync', () => {
     const sync = client.clockSync(clock);
     expect(client.clockSync(clock)).toBe(sync);
     const off = sync.subscribe(() => {});
-    fake.latest().accept();
+    fake.latest().serve();
     for (let i = 0; i < 5; i++) answer(fake.latest(), 5, 5);
     vi.advanceTimersByTime(1000);
     expect(fake.latest().messages()).toHaveLength(5);

@@ -64,11 +64,9 @@ describe('transition', () => {
     expect(exhausted.status === 'closed' && exhausted.error.code).toBe('gave_up');
   });
 
-  it('K6 resets the attempt count on a fresh connect and when an open connection proves it works (alive)', () => {
+  it('K6 resets the attempt count on a fresh connect and once the route serves (open)', () => {
     expect(transition(states.closed, { type: 'connect', fresh: true }).attempt).toBe(0);
-    expect(transition(states.open, { type: 'alive' }).attempt).toBe(0);
-    const alive = { ...states.open, attempt: 0 };
-    expect(transition(alive, { type: 'alive' })).toBe(alive);
+    expect(transition(states.connecting, events.open as ConnectionEvent).attempt).toBe(0);
   });
 
   it('changes the queued count only when it differs', () => {

@@ -16,7 +16,10 @@ interface Common {
   readonly lastClose: CloseInfo | null;
 }
 
-/** The one connection state union; only {@link transition} produces a new one. */
+/**
+ * The one connection state union; only {@link transition} produces a new one. `open` means served:
+ * the route delivered since the socket opened (rule K6), not only that its handshake succeeded.
+ */
 export type ConnectionState =
   | (Common & { readonly status: 'idle' | 'connecting' | 'open' | 'offline' })
   | (Common & {
@@ -33,9 +36,8 @@ export type ConnectionStatus = ConnectionState['status'];
 /** Everything that can happen to a connection. */
 export type ConnectionEvent =
   | { readonly type: 'connect'; readonly fresh: boolean }
+  /** The route delivered (rule K6): served, so the count of failed attempts starts again. */
   | { readonly type: 'open' }
-  /** The connection proved it works (rule K6): the count of failed attempts starts again. */
-  | { readonly type: 'alive' }
   | {
       readonly type: 'close';
       readonly code: number;
@@ -67,9 +69,7 @@ export function transition(state: ConnectionState, event: ConnectionEvent): Conn
       if (status === 'connecting' && !event.fresh) return state;
       return { ...base, status: 'connecting', attempt: event.fresh ? 0 : attempt };
     case 'open':
-      return status === 'connecting' ? { ...base, status: 'open' } : state;
-    case 'alive':
-      return status === 'open' && attempt > 0 ? { ...state, attempt: 0 } : state;
+      return status === 'connecting' ? { ...base, status: 'open', attempt: 0 } : state;
     case 'close': {
       if (status !== 'connecting' && status !== 'open') return state;
       const { code, reason, retryAt } = event;

@@ -13,7 +13,7 @@ const requestWithTtl = (ttlMs: number, random: () => number) => {
   const client = createClient({ origin: 'http://h:1', environment: fake.env, outbox: { ttlMs } });
   const board = client.channel('board');
   board.onMessage(() => {});
-  fake.latest().accept();
+  fake.latest().serve();
   const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
   return { fake, board, op, given: board.request(op, { timeoutMs: 60_000 }) };
 };
@@ -23,7 +23,7 @@ describe("a channel's requests and the ops it holds", () => {
     const { client, latest } = setup();
     const board = client.channel('board');
     board.onMessage(() => {});
-    latest().accept();
+    latest().serve();
     const ok = board.request({ type: 'card.delete', op_id: 'o1', card_id: 'c' });
     const bad = board.request({ type: 'card.delete', op_id: 'o2', card_id: 'd' });
     latest().receive({
@@ -43,7 +43,7 @@ describe("a channel's requests and the ops it holds", () => {
     const refused: string[] = [];
     board.request(op).catch((error: LivelineError) => refused.push(error.code));
     await vi.waitFor(() => expect(refused).toEqual(['duplicate']));
-    latest().accept();
+    latest().serve();
     expect(latest().messages()).toEqual([op]);
     latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 1 } });
     await expect(first).resolves.toEqual({ op_id: 'o1', seq: 1 });
@@ -56,7 +56,7 @@ describe("a channel's requests and the ops it holds", () => {
     const errors: LivelineError[] = [];
     board.onError((e) => errors.push(e));
     board.onMessage(() => {});
-    fake.latest().accept();
+    fake.latest().serve();
     const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
     const acked = board.request(op);
     const unavailable = { type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } };
@@ -83,7 +83,7 @@ describe("a channel's requests and the ops it holds", () => {
     const fake = createFakeEnvironment(() => random);
     const board = createClient({ origin: 'http://h:1', environment: fake.env }).channel('board');
     board.onMessage(() => {});
-    fake.latest().accept();
+    fake.latest().serve();
     const op = { type: 'card.delete', op_id: 'o1', card_id: 'c' } as const;
     void board.request(op, { timeoutMs: 60_000 });
     fake
@@ -94,7 +94,7 @@ describe("a channel's requests and the ops it holds", () => {
     fake.latest().drop(1012);
     vi.advanceTimersByTime(250);
     expect(fake.sockets).toHaveLength(2);
-    fake.latest().accept();
+    fake.latest().serve();
     expect(fake.latest().messages()).toEqual([op]);
     vi.advanceTimersByTime(750);
     expect(fake.sockets).toHaveLength(2);
@@ -123,7 +123,7 @@ describe("a channel's requests and the ops it holds", () => {
     // Reconnected after the 250 ms floor (random() = 0), then its re-send waits 1 s: past ttlMs.
     fake.latest().drop(1012);
     vi.advanceTimersByTime(250);
-    fake.latest().accept();
+    fake.latest().serve();
     random = 1;
     fake
       .latest()
@@ -142,7 +142,7 @@ describe("a channel's requests and the ops it holds", () => {
     vi.advanceTimersByTime(50);
     await expect(unsent).rejects.toMatchObject({ code: 'expired' });
     const sent = request('o2');
-    latest().accept();
+    latest().serve();
     expect(latest().messages()).toHaveLength(1);
     vi.advanceTimersByTime(50);
     await expect(sent).rejects.toMatchObject({ code: 'timeout' });
@@ -152,7 +152,7 @@ describe("a channel's requests and the ops it holds", () => {
     const { client, latest } = setup({ outbox: { maxCount: 1, overflow: 'reject' } });
     const board = client.channel('board');
     board.onMessage(() => {});
-    latest().accept();
+    latest().serve();
     const request = (op_id: string) =>
       board.request({ type: 'card.delete', op_id, card_id: 'c' }, { timeoutMs: 50 });
     const held = request('o1');
@@ -167,7 +167,7 @@ describe("a channel's requests and the ops it holds", () => {
     const { client, latest } = setup();
     const board = client.channel('board');
     board.onMessage(() => {});
-    latest().accept();
+    latest().serve();
     const written = board.request(
       { type: 'card.delete', op_id: 'o1', card_id: 'c' },
       { timeoutMs: 50 },
@@ -184,16 +184,16 @@ describe("a channel's requests and the ops it holds", () => {
     const board = client.channel('board');
     board.onMessage(() => {});
     expect(board.send({ type: 'card.delete', op_id: 'o1', card_id: 'c' })).toBe('queued');
-    latest().accept();
+    latest().serve();
     expect(latest().sent).toHaveLength(1);
     latest().drop(1006);
     vi.runOnlyPendingTimers();
-    latest().accept();
+    latest().serve();
     expect(latest().messages()).toEqual([{ type: 'card.delete', op_id: 'o1', card_id: 'c' }]);
     latest().receive({ type: 'ack', data: { op_id: 'o1', duplicate: true } });
     latest().drop(1006);
     vi.runOnlyPendingTimers();
-    latest().accept();
+    latest().serve();
     expect(latest().sent).toEqual([]);
   });
 });

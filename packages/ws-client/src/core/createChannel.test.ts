@@ -159,8 +159,8 @@ describe('channel', () => {
     expect(waits([greeting, timeSyncReply])).toEqual(refused);
   });
 
-  it('K6 an ordered route works once its join is answered, any other route once a message but a time_sync reply comes', () => {
-    const attemptAfter = (route: 'board' | 'coordinator', messages: object[]) => {
+  it('K6 an ordered route is open (served) once its join is answered, any other route once a message but a time_sync reply comes', () => {
+    const after = (route: 'board' | 'coordinator', messages: object[]) => {
       const { latest, env } = createFakeEnvironment(() => 1);
       const channel = createClient({ origin: 'http://h:1', environment: env }).channel(route);
       channel.onMessage(() => {});
@@ -168,12 +168,13 @@ describe('channel', () => {
       vi.advanceTimersByTime(1000);
       latest().accept();
       messages.forEach((message) => latest().receive(message));
-      return channel.getState().attempt;
+      const { status, attempt } = channel.getState();
+      return `${status} ${attempt}`;
     };
-    expect(attemptAfter('board', [greeting, timeSyncReply])).toBe(1);
-    expect(attemptAfter('board', [greeting, snapshot(0)])).toBe(0);
-    expect(attemptAfter('coordinator', [timeSyncReply])).toBe(1);
-    expect(attemptAfter('coordinator', [{ type: 'heartbeat', data: { server_time: 1 } }])).toBe(0);
+    expect(after('board', [greeting, timeSyncReply])).toBe('connecting 1');
+    expect(after('board', [greeting, snapshot(0)])).toBe('open 0');
+    expect(after('coordinator', [timeSyncReply])).toBe('connecting 1');
+    expect(after('coordinator', [{ type: 'heartbeat', data: { server_time: 1 } }])).toBe('open 0');
   });
 
   it('R5 surfaces a recovered:false snapshot to the caller and adopts its position', () => {
@@ -289,7 +290,7 @@ describe('channel', () => {
   it('lists every connection for diagnostics, with its channel to retry', () => {
     const { client, latest } = setup();
     client.channel('coordinator').subscribe(() => {});
-    latest().accept();
+    latest().serve();
     const [entry] = Object.values(client.connections.getState());
     expect(entry).toMatchObject({ route: 'coordinator', state: { status: 'open' }, clock: null });
     entry?.channel.reconnect();

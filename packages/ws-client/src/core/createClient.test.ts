@@ -34,7 +34,7 @@ describe('client', () => {
     await Promise.resolve();
     board.subscribe(() => {});
     expect(client.channel('board')).toBe(board);
-    latest().accept();
+    latest().serve();
     expect(listed()).toEqual(['ws://h:1/ws/connect']);
     expect(client.connections.getState()[board.url]?.state.status).toBe('open');
   });
@@ -61,7 +61,7 @@ describe('client', () => {
     await Promise.resolve();
     expect(client.channel('board')).toBe(board);
     const offAgain = board.subscribe(() => {});
-    latest().accept();
+    latest().serve();
     expect(latest().messages()).toEqual([op]);
     latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 1 } });
     offAgain();

@@ -15,7 +15,7 @@ const setup = (options: ConnectionOptions = {}, hooks: Partial<SocketLoopHooks> 
   const received: unknown[] = [];
   const loop = createSocketLoop(
     fake.env,
-    { url: () => 'ws://x/ws', message: (d) => void received.push(d), ...hooks },
+    { url: () => 'ws://x/ws', message: (d) => received.push(d) > 0, ...hooks },
     options,
   );
   loop.start();
@@ -23,17 +23,20 @@ const setup = (options: ConnectionOptions = {}, hooks: Partial<SocketLoopHooks> 
 };
 
 describe('socket loop', () => {
-  it('offers the liveline subprotocol and reports open', () => {
-    const { latest, status } = setup();
+  it('K6 offers the liveline subprotocol and is open once the route serves, not at the handshake', () => {
+    const { latest, status } = setup({}, { message: (data) => data !== 'greeting' });
     expect(latest().protocols).toBe(SUBPROTOCOL);
     expect(status()).toBe('connecting');
     latest().accept();
+    latest().receive('greeting');
+    expect(status()).toBe('connecting');
+    latest().receive('served');
     expect(status()).toBe('open');
   });
 
   it('K2 retries 1012 after the backoff delay, with a new socket', () => {
     const { latest, sockets, loop, status } = setup();
-    latest().accept();
+    latest().serve();
     latest().drop(1012, 'restart');
     const state = loop.store.getState();
     expect(state).toMatchObject({ status: 'reconnecting', attempt: 1, lastClose: { code: 1012 } });
@@ -50,7 +53,7 @@ describe('socket loop', () => {
       const state = loop.store.getState();
       return state.status === 'reconnecting' ? state.nextRetryAt - Date.now() : null;
     };
-    latest().accept();
+    latest().serve();
     latest().drop(1012, restartReason(2000));
     expect(delay()).toBe(250 + 0.5 * 2000); // floor, then a random phase within the period
     vi.advanceTimersByTime(1250);
@@ -71,7 +74,7 @@ describe('socket loop', () => {
       const state = loop.store.getState();
       return state.status === 'reconnecting' ? state.nextRetryAt - Date.now() : null;
     };
-    latest().accept();
+    latest().serve();
     latest().drop(1012, restartReason(60_000));
     expect(delay()).toBe(250 + 0.5 * 10_000);
     vi.advanceTimersByTime(5250);
@@ -83,7 +86,7 @@ describe('socket loop', () => {
 
   it('K4 an unannounced drop (1006) grows the window from the second retry', () => {
     const { latest, loop } = setup();
-    latest().accept();
+    latest().serve();
     latest().drop(1006);
     vi.advanceTimersByTime(625);
     latest().drop(1006);
@@ -122,7 +125,7 @@ describe('socket loop', () => {
     expect(status()).toBe('closed');
     expect(sockets).toHaveLength(3);
     loop.reconnect();
-    latest().accept();
+    latest().serve();
     expect(loop.store.getState()).toMatchObject({ status: 'open', attempt: 0 });
   });
 
@@ -155,7 +158,7 @@ describe('socket loop', () => {
     expect(sockets).toHaveLength(2);
   });
 
-  it('flushes the outbox in order before the state says open', () => {
+  it('K6 writes nothing before the route serves, then flushes the outbox in order before the state says open', () => {
     const { latest, loop } = setup();
     expect(loop.send({ text: 'a' })).toBe('queued');
     expect(loop.send({ text: 'b' })).toBe('queued');
@@ -165,8 +168,11 @@ describe('socket loop', () => {
       if (s.status === 'open') sentWhenOpen = [...latest().sent];
     });
     latest().accept();
-    expect(sentWhenOpen).toEqual(['a', 'b']);
-    expect(loop.send({ text: 'c' })).toBe('sent');
+    expect(latest().sent).toEqual([]);
+    expect(loop.send({ text: 'c' })).toBe('queued');
+    latest().receive('served');
+    expect(sentWhenOpen).toEqual(['a', 'b', 'c']);
+    expect(loop.send({ text: 'd' })).toBe('sent');
     expect(loop.store.getState().queued).toBe(0);
   });
 
@@ -178,7 +184,7 @@ describe('socket loop', () => {
 
   it('H2 declares a silent socket dead at the heartbeat deadline and reconnects', () => {
     const { latest, sockets, loop } = setup();
-    latest().accept();
+    latest().serve();
     vi.advanceTimersByTime(HEARTBEAT_TIMEOUT_MS - 1000);
     latest().receive({ type: 'heartbeat', data: { server_time: 1 } });
     vi.advanceTimersByTime(HEARTBEAT_TIMEOUT_MS - 1);
@@ -193,7 +199,7 @@ describe('socket loop', () => {
 
   it('H2 detects a dead socket at once when a throttled tab becomes visible', () => {
     const { latest, signal, status } = setup();
-    latest().accept();
+    latest().serve();
     // A hidden tab's timers did not run, but the clock moved on.
     vi.setSystemTime(Date.now() + HEARTBEAT_TIMEOUT_MS + 5000);
     signal('visible');
@@ -202,7 +208,7 @@ describe('socket loop', () => {
 
   it('closes at once when offline, waits, and retries now when online', () => {
     const { latest, sockets, signal, status } = setup();
-    latest().accept();
+    latest().serve();
     signal('offline');
     expect(status()).toBe('offline');
     expect(sockets[0]?.closedWith).toEqual({ code: 1000, reason: 'offline' });
@@ -248,7 +254,7 @@ describe('socket loop', () => {
 
   it('stop() closes the socket, goes idle and stops listening', () => {
     const { latest, loop, listeners } = setup();
-    latest().accept();
+    latest().serve();
     loop.stop();
     expect(latest().closedWith?.code).toBe(1000);
     expect(loop.store.getState().status).toBe('idle');
@@ -267,10 +273,10 @@ const restartStorm = (
 ): { back: number[]; attempts: number } => {
   const fake = createFakeEnvironment(seededRandom(42));
   const loops = Array.from({ length: 1000 }, () =>
-    createSocketLoop(fake.env, { url: () => 'ws://x/ws', message: () => {} }, options),
+    createSocketLoop(fake.env, { url: () => 'ws://x/ws', message: () => true }, options),
   );
   loops.forEach((loop) => loop.start());
-  fake.sockets.forEach((socket) => socket.accept());
+  fake.sockets.forEach((socket) => socket.serve());
   const restartAt = Date.now();
   let answered = fake.sockets.length;
   fake.sockets.forEach((socket) => socket.drop(1012, reason));
@@ -280,7 +286,7 @@ const restartStorm = (
     for (const socket of fake.sockets.slice(answered)) {
       if (Date.now() - restartAt < downMs) socket.drop(1006);
       else {
-        socket.accept();
+        socket.serve();
         back.push(Date.now() - restartAt);
       }
     }

@@ -52,12 +52,10 @@ export interface SocketLoopHooks {
   /** The URL of the next attempt; may throw, which counts as a failed attempt. */
   url(): string;
   /**
-   * A frame from the current socket; true when it proves the connection works (rule K6), which
-   * starts the count of failed attempts, and so the backoff window, again.
+   * A frame from the current socket; true when it proves the route serves (rule K6): the state
+   * becomes `open`, the outbox is written, and the count of failed attempts starts again.
    */
   message(data: unknown): boolean | void;
-  /** A fresh socket opened, before the outbox is flushed. */
-  open?(): void;
   /** The close policy asked to drop what the close invalidated (e.g. the resume position). */
   refresh?(): void;
   /** A queued message will never be sent. */
@@ -129,6 +127,9 @@ export function createSocketLoop(
   /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
   let deadline = 0;
   let unlisten: (() => void) | null = null;
+
+  /** Whether a message may be written now: the socket is open and served (not only handshaken). */
+  const writable = () => socket?.readyState === OPEN && status() === 'open';
 
   const wake = (at: number, run: () => void) => {
     env.clearTimeout(timer);
@@ -238,16 +239,18 @@ export function createSocketLoop(
     next.onopen = () => {
       restart = null;
       heard();
-      hooks.open?.();
-      outbox.flush(env.now(), (text) => next.send(text));
-      syncQueued();
-      dispatch({ type: 'open' });
       watch();
     };
     next.onmessage = (event) => {
       heard();
       refusals = 0;
-      if (hooks.message(event.data)) dispatch({ type: 'alive' });
+      // Open once served (K6), not at the handshake: only then is the outbox written, so nothing
+      // goes out on a socket whose join an outage refuses (1013), and "open" never shows before.
+      if (hooks.message(event.data) && socket === next && status() === 'connecting') {
+        outbox.flush(env.now(), (text) => next.send(text));
+        syncQueued();
+        dispatch({ type: 'open' });
+      }
     };
     next.onclose = (event) => {
       // Only the current socket may change the state; a superseded one is already accounted for.
@@ -290,8 +293,8 @@ export function createSocketLoop(
       wake(retryAt, connect);
     },
     send(message) {
-      if (socket?.readyState === OPEN && status() === 'open') {
-        socket.send(message.text);
+      if (writable()) {
+        socket?.send(message.text);
         if (message.id !== undefined) outbox.push(message, env.now(), 1);
         return 'sent';
       }
@@ -315,8 +318,8 @@ export function createSocketLoop(
       env.setTimeout(
         () => {
           outbox.expire(env.now());
-          if (sent < held.sent || outbox.find(id) !== held || socket?.readyState !== OPEN) return;
-          socket.send(held.text);
+          if (sent < held.sent || outbox.find(id) !== held || !writable()) return;
+          socket?.send(held.text);
           held.sent++;
           syncQueued();
         },

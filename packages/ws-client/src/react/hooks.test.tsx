@@ -41,7 +41,7 @@ describe('hooks', () => {
     const { latest, sockets, view } = setup(<Status />);
     expect(sockets).toHaveLength(1);
     expect(screen.getByText('connecting')).toBeTruthy();
-    act(() => latest().accept());
+    act(() => latest().serve());
     expect(screen.getByText('open')).toBeTruthy();
     act(() => latest().drop(1012, 'restart'));
     expect(screen.getByText('reconnecting')).toBeTruthy();
@@ -123,7 +123,7 @@ describe('hooks', () => {
     fireEvent.click(screen.getByText('0 waiting'));
     expect(screen.getByText('1 waiting')).toBeTruthy();
     fireEvent.click(screen.getByText('rename'));
-    act(() => latest().accept());
+    act(() => latest().serve());
     expect(sockets).toHaveLength(1);
     expect(latest().messages()).toEqual([
       { type: 'card.delete', card_id: 'c1', op_id: expect.any(String) as string },
@@ -180,8 +180,8 @@ describe('hooks', () => {
       act(() => clock().receive({ type: 'time_sync', data: { id, t0, t1, t2: t1 } }));
     };
     act(() => {
-      clock().accept();
-      socket('/ws/transport').accept();
+      clock().serve();
+      socket('/ws/transport').serve();
     });
     tick(10);
     play(5);
@@ -192,7 +192,7 @@ describe('hooks', () => {
     expect(renders).toBe(before);
     act(() => clock().drop(1006));
     advance(1000);
-    act(() => clock().accept());
+    act(() => clock().serve());
     // A congested path: the first probe is asymmetric (340 ms behind), the best one is exact.
     answer(20, 700);
     for (const ms of [200, 150, 100, 120]) answer(ms, ms);

@@ -42,6 +42,14 @@ export class FakeSocket implements WebSocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
+  /**
+   * The server accepts and serves: `message` is a frame the route counts as delivering (rule K6;
+   * on an ordered route a frame with a seq), after which the connection is `open`.
+   */
+  serve(message: unknown = { type: 'snapshot', seq: 0, epoch: 'e0', data: {} }) {
+    if (this.readyState !== 1) this.accept();
+    this.receive(message);
+  }
   /** The server sends a message (objects are JSON-encoded). */
   receive(message: unknown) {
     this.onmessage?.({ data: typeof message === 'string' ? message : JSON.stringify(message) });
