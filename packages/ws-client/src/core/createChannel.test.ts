@@ -1,4 +1,4 @@
-import { wsMessages, type ValidationError } from '@liveline/protocol';
+import { RESUME_QUERY, wsMessages, type ValidationError } from '@liveline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeClient as setup } from '../test-utils/fakeClient.js';
 import { createFakeEnvironment } from '../test-utils/fakeEnvironment.js';
@@ -74,6 +74,9 @@ describe('channel', () => {
     latest().drop(1012);
     vi.runOnlyPendingTimers();
     expect(latest().url).toBe('ws://h:1/ws/connect?board_id=b&epoch=e1&seq=5');
+    // The channel spells the parameters itself (an import of RESUME_QUERY costs bundle bytes).
+    const query = new URL(latest().url).searchParams;
+    expect([query.get(RESUME_QUERY.epoch), query.get(RESUME_QUERY.seq)]).toEqual(['e1', '5']);
   });
 
   it('R3 a channel held again after its last holder left starts from a snapshot, not a resume', async () => {

@@ -3,7 +3,6 @@ import {
   parse,
   parseEnvelope,
   parseJson,
-  RESUME_QUERY,
   wsRoutes,
   type ClientMessage,
   type Envelope,
@@ -181,9 +180,11 @@ export function createChannel<R extends WsRouteName>(
   const loop = createSocketLoop(
     env,
     {
+      // The resume parameters spelled as RESUME_QUERY names them: its import costs bundle bytes, and
+      // createChannel.test checks that they agree.
       url: () =>
         position
-          ? `${url}${url.includes('?') ? '&' : '?'}${RESUME_QUERY.epoch}=${encodeURIComponent(position.epoch)}&${RESUME_QUERY.seq}=${position.seq}`
+          ? `${url}${url.includes('?') ? '&' : '?'}epoch=${encodeURIComponent(position.epoch)}&seq=${position.seq}`
           : url,
       message: receive,
       refresh: () => (position = null),

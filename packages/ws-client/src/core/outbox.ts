@@ -94,7 +94,8 @@ export function createOutbox(
     push(message, now, sent) {
       expire(now);
       const { key, text } = message;
-      const bytes = new TextEncoder().encode(text).length;
+      // Its UTF-8 length, as TextEncoder counts it, in fewer bundle bytes.
+      const bytes = new Blob([text]).size;
       if (bytes > maxBytes) return 'rejected';
       if (key !== undefined)
         remove((e) => e.sent || e.key !== key, ['coalesced', `replaced by a newer "${key}"`]);
