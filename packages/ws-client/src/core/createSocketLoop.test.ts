@@ -252,6 +252,19 @@ describe('socket loop', () => {
     ).toBe(true);
   });
 
+  it('S4 stop() cancels a re-send waiting after unavailable: the stopped loop leaves no timer and reports nothing later', () => {
+    const drop = vi.fn();
+    const { latest, loop } = setup({ outbox: { ttlMs: 500 } }, { drop });
+    latest().serve();
+    loop.send({ text: 'op', id: 'o1' });
+    loop.retry('o1');
+    loop.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(60_000);
+    expect(drop).not.toHaveBeenCalled();
+    expect(latest().sent).toEqual(['op']);
+  });
+
   it('stop() closes the socket, goes idle and stops listening', () => {
     const { latest, loop, listeners } = setup();
     latest().serve();

@@ -127,9 +127,21 @@ export function createSocketLoop(
   /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
   let deadline = 0;
   let unlisten: (() => void) | null = null;
+  /**
+   * The re-sends waiting after `unavailable`, by op id (rule S4). The end of their socket cancels
+   * them: the next socket's flush writes every held op, and a stopped loop acts on nothing.
+   */
+  const resends = new Map<string, unknown>();
 
   /** Whether a message may be written now: the socket is open and served (not only handshaken). */
   const writable = () => socket?.readyState === OPEN && status() === 'open';
+
+  /** Cancels the pending timer and every waiting re-send. */
+  const cancel = () => {
+    env.clearTimeout(timer);
+    resends.forEach((t) => env.clearTimeout(t));
+    resends.clear();
+  };
 
   const wake = (at: number, run: () => void) => {
     env.clearTimeout(timer);
@@ -138,7 +150,7 @@ export function createSocketLoop(
 
   /** Cancels the pending timer and detaches the socket so its late events are ignored, then closes it. */
   const detach = (code: number, reason: string) => {
-    env.clearTimeout(timer);
+    cancel();
     attempts++;
     const old = socket;
     socket = null;
@@ -163,8 +175,8 @@ export function createSocketLoop(
   };
 
   const closed = (code: number, reason: string, error?: LivelineError) => {
-    // The dead socket's watchdog must not outlive it (nor keep a Node process up).
-    env.clearTimeout(timer);
+    // The dead socket's watchdog and re-sends must not outlive it (nor keep a Node process up).
+    cancel();
     socket = null;
     if (!env.isOnline()) return goOffline();
     const policy = closePolicy(code);
@@ -312,18 +324,22 @@ export function createSocketLoop(
       if (!held) return;
       // This write was not applied (S4): with no other write unanswered it counts as unsent again and
       // ends `expired` once past its ttlMs, checked before each re-send, instead of being sent again
-      // for ever. A reconnect's flush may have sent it meanwhile.
-      const sent = --held.sent;
+      // for ever.
+      held.sent--;
       syncQueued();
-      env.setTimeout(
-        () => {
-          outbox.expire(env.now());
-          if (sent < held.sent || outbox.find(id) !== held || !writable()) return;
-          socket?.send(held.text);
-          held.sent++;
-          syncQueued();
-        },
-        backoff(held.tries++, env.random, retry),
+      resends.set(
+        id,
+        env.setTimeout(
+          () => {
+            resends.delete(id);
+            outbox.expire(env.now());
+            if (outbox.find(id) !== held || !writable()) return;
+            socket?.send(held.text);
+            held.sent++;
+            syncQueued();
+          },
+          backoff(held.tries++, env.random, retry),
+        ),
       );
     },
     holds: () => outbox.size() > 0,
