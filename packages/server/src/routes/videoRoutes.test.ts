@@ -5,6 +5,7 @@ import { createRenderStage } from '../domains/workflow/render/createRenderStage.
 import { videoDir, videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { Stage } from '../domains/workflow/Stage.js';
 import { createLogger } from '../log/createLogger.js';
+import { createFailingStorage } from '../test-utils/failingStorage.js';
 import { rawRequest, startTestServer, tempDataDir } from '../test-utils/index.js';
 import { startServerWithVideo } from '../test-utils/startServerWithVideo.js';
 import { getWorkflow, waitForStatus } from '../test-utils/workflows.js';
@@ -88,6 +89,25 @@ describe('GET /api/workflows/{id}/video serves what the stored run vouches for',
     expect(await video(server, 's')).toMatchObject({
       status: 404,
       json: { error: { message: 'workflow "s" has no video: its render stage was skipped' } },
+    });
+  });
+
+  it('W6 a run an earlier release stored completed with a render stage that never ran (completed, no video artifact: before 0f2cc4e) answers 404 saying it was skipped, not 410 "file missing" on every request', async () => {
+    const storage = createFailingStorage();
+    const before = await startTestServer({ storage });
+    await start(before, 'old');
+    await waitForStatus(before, 'old', 'completed');
+    const run = await getWorkflow(before, 'old');
+    await before.stop();
+    const stages = run.stages.map((s) =>
+      s.stage === 'render' ? { ...s, status: 'completed' as const, artifact: null } : s,
+    );
+    await storage.putDocument({ kind: 'workflow', id: 'old', value: { ...run, stages } });
+    const server = await startTestServer({ storage });
+
+    expect(await video(server, 'old')).toMatchObject({
+      status: 404,
+      json: { error: { message: 'workflow "old" has no video: its render stage was skipped' } },
     });
   });
 
