@@ -12,6 +12,7 @@ import type { Logger } from '../log/createLogger.js';
 import { loggableUrl } from '../log/loggableUrl.js';
 import { createFailureLimiter } from './createFailureLimiter.js';
 import type { TokenSource } from './readToken.js';
+import type { VerifiedTokens } from './createVerifiedTokens.js';
 
 /** The audience every Liveline token names (rule A2). */
 export const TOKEN_AUDIENCE = 'liveline';
@@ -104,6 +105,8 @@ export function createAuth(
    * one by its /64 (addressKey.ts).
    */
   clientAddress: (req: IncomingMessage) => string,
+  /** The tokens `verify` verified and remembers (rule A2): they pass a blocked address (A7). */
+  verified: VerifiedTokens,
 ): Auth {
   const limiter = createFailureLimiter(now);
 
@@ -115,6 +118,33 @@ export function createAuth(
       reason: refusal.message,
     });
     return { ok: false, refusal };
+  };
+
+  /**
+   * A token not known as verified: the failure limiter answers before any verification, so its
+   * `429` tells nothing of whether the token is valid (rule A7).
+   */
+  const verifyUnknown = async (
+    req: IncomingMessage,
+    source: TokenSource,
+    verifyToken: VerifyToken,
+  ): Promise<Identity | AuthRefusal> => {
+    // An IPv6 host owns a /64: counted by it, it cannot rotate through its addresses for more tries.
+    const client = addressKey(clientAddress(req));
+    const wait = limiter.retryAfter(client);
+    if (wait > 0)
+      return {
+        status: 429,
+        closeCode: 4429,
+        code: 'rate_limited',
+        message: `too many failed authentications from ${client}; retry in ${wait} s`,
+        headers: { 'Retry-After': String(wait) },
+      };
+    if (source.kind !== 'token') return unauthorized('token missing');
+    const identity = await verifyToken(source.token);
+    if (typeof identity !== 'string') return identity;
+    limiter.fail(client);
+    return unauthorized(identity);
   };
 
   return {
@@ -132,23 +162,12 @@ export function createAuth(
       // caller read more: `/health`'s error texts, S2).
       const anonymous = permission === PUBLIC && source.kind === 'none';
       if (verify === null || anonymous) return { ok: true, identity: null };
-      // An IPv6 host owns a /64: counted by it, it cannot rotate through its addresses for more tries.
-      const client = addressKey(clientAddress(req));
-      const wait = limiter.retryAfter(client);
-      if (wait > 0)
-        return refuse(req, {
-          status: 429,
-          closeCode: 4429,
-          code: 'rate_limited',
-          message: `too many failed authentications from ${client}; retry in ${wait} s`,
-          headers: { 'Retry-After': String(wait) },
-        });
-      if (source.kind === 'none') return refuse(req, unauthorized('token missing'));
-      const identity = await verify(source.token);
-      if (typeof identity === 'string') {
-        limiter.fail(client);
-        return refuse(req, unauthorized(identity));
-      }
+      // A token already verified and unexpired passes a blocked address: ten bad tokens from one
+      // NAT must not sign out everyone behind it (A7).
+      const identity =
+        (source.kind === 'token' ? verified.get(source.token) : undefined) ??
+        (await verifyUnknown(req, source, verify));
+      if ('status' in identity) return refuse(req, identity);
       if (
         permission !== PUBLIC &&
         !isAllowed(identity.grants, permission.resource, target, permission.action)

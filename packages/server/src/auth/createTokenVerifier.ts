@@ -7,7 +7,7 @@ import {
   type Identity,
   type VerifyToken,
 } from './createAuth.js';
-import { createVerifiedTokens, type VerifiedTokens } from './createVerifiedTokens.js';
+import type { VerifiedTokens } from './createVerifiedTokens.js';
 
 /** Plain words for a jose failure; never the token itself. */
 const whyInvalid = (error: unknown): string => {
@@ -31,8 +31,8 @@ const whyInvalid = (error: unknown): string => {
 export function createTokenVerifier(
   secret: string,
   now: () => number,
-  /** Where verified tokens are remembered; the HTTP rate limit reads them too (rule L7). */
-  remembered: VerifiedTokens = createVerifiedTokens(now),
+  /** Where verified tokens are remembered; auth (A7) and the HTTP rate limit (L7) read them. */
+  remembered: VerifiedTokens,
 ): VerifyToken {
   // The key is imported once (TOOLCHAIN: a CryptoKey, not raw bytes per verification).
   const key = crypto.subtle.importKey(
@@ -42,9 +42,9 @@ export function createTokenVerifier(
     false,
     ['verify'],
   );
+  // Auth looks a token up among the remembered before the failure limiter (rule A7), and asks
+  // for a verification only when it is not there.
   return async (token) => {
-    const known = remembered.get(token);
-    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, await key, {
         algorithms: ['HS256'],

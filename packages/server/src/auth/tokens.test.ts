@@ -227,6 +227,30 @@ describe('signed tokens', () => {
     expect(other.status).toBe(200);
   });
 
+  it('A7 a token verified before its address was blocked still passes there; one not yet verified gets 429 before any verification', async () => {
+    const server = await startTestServer({ authSecret: SECRET });
+    const mint = (sub: string) =>
+      mintToken(SECRET, { sub, scope: 'transport:*:read', ttlSeconds: 60 });
+    const [signedIn, unseen] = await Promise.all([mint('a'), mint('b')]);
+    expect((await rawRequest(server, '/api/transport', { headers: bearer(signedIn) })).status).toBe(
+      200,
+    );
+    for (let i = 0; i < AUTH_FAILURES_PER_WINDOW; i += 1)
+      await rawRequest(server, '/api/transport', { headers: bearer('x.y.z') });
+
+    expect((await rawRequest(server, '/api/transport', { headers: bearer(unseen) })).status).toBe(
+      429,
+    );
+    expect((await rawRequest(server, '/api/transport', { headers: bearer(signedIn) })).status).toBe(
+      200,
+    );
+    const upgrade = await rawRequest(server, '/ws/transport/clock', {
+      upgrade: true,
+      headers: bearer(signedIn),
+    });
+    expect(upgrade.status).toBe(101);
+  });
+
   it('A7 L6 an IPv6 client counts by its /64: a host rotating through the addresses of its /64 shares one failure window, another /64 has its own, and an IPv4-mapped address counts as its IPv4 address', async () => {
     const server = await startTestServer({
       authSecret: SECRET,
@@ -256,7 +280,9 @@ describe('signed tokens', () => {
     ]);
     expect((await from('2001:db8:0:8::1', good)).status).toBe(200);
     expect(await fail((i) => (i % 2 === 0 ? '10.0.0.1' : '::ffff:a00:1'))).toEqual(new Set([401]));
-    expect((await from('::ffff:10.0.0.1', good)).status).toBe(429);
+    // Another token than `good`, which passed once above: a verified token passes a blocked address.
+    const unseen = await mintToken(SECRET, { sub: 'b', scope: 'transport:*:read', ttlSeconds: 60 });
+    expect((await from('::ffff:10.0.0.1', unseen)).status).toBe(429);
   });
 
   it('A5 HTTP routes check their permission: 403 without it, public routes need no token', async () => {

@@ -69,7 +69,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
         "VIDEOS_DIR is not set: this node keeps videos in its own data directory, so only it serves the videos it renders and only its retention deletes them; point every node's VIDEOS_DIR at one shared volume (docs/deployment.md)",
     });
   const clientAddress = createClientAddress(config.trustedProxies);
-  const auth = createAuth(verifyToken, log, now, clientAddress);
+  const auth = createAuth(verifyToken, log, now, clientAddress, verifiedTokens);
   if (!auth.on)
     log.warn('server.auth_off', {
       message:
