@@ -10,7 +10,10 @@ export interface CloseInfo {
 interface Common {
   /** Consecutive failed attempts since the connection last worked (rule K6). */
   readonly attempt: number;
-  /** Messages waiting in the outbox. */
+  /**
+   * Messages waiting to be written: every one the outbox holds until a socket is served, then the
+   * operations waiting to be sent again after `unavailable` (rule S4).
+   */
   readonly queued: number;
   /** How the last socket closed, if one did. */
   readonly lastClose: CloseInfo | null;

@@ -133,6 +133,25 @@ describe("a channel's requests and the ops it holds", () => {
     await expect(given).rejects.toMatchObject({ code: 'timeout' });
   });
 
+  it('S4 an op counts as queued while it waits to be written: held with no socket served, also once written on a socket that closed unanswered, and waiting to be sent again after unavailable, also when that earlier write may have been applied', () => {
+    let random = 0;
+    const { fake, board } = requestWithTtl(60_000, () => random);
+    expect(board.getState().queued).toBe(0);
+    fake.latest().drop(1012);
+    expect(board.getState().queued).toBe(1);
+    vi.advanceTimersByTime(250);
+    fake.latest().serve();
+    expect(board.getState().queued).toBe(0);
+    random = 1;
+    fake
+      .latest()
+      .receive({ type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } });
+    expect(board.getState().queued).toBe(1);
+    vi.advanceTimersByTime(1000);
+    expect(fake.latest().messages()).toHaveLength(2);
+    expect(board.getState().queued).toBe(0);
+  });
+
   it('request() times out `expired` when its op was never written, `timeout` when it was written and may have been applied', async () => {
     const { client, latest } = setup();
     const board = client.channel('board');

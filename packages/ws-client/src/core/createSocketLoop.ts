@@ -108,12 +108,28 @@ export function createSocketLoop(
   const retry: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
   const store = createStore<ConnectionState>(() => INITIAL_STATE);
   const status = () => store.getState().status;
-  const dispatch = (event: ConnectionEvent) =>
-    store.setState(transition(store.getState(), event), true);
-  const syncQueued = () => dispatch({ type: 'queued', count: outbox.pending() });
+  /**
+   * The re-sends waiting after `unavailable`, by op id (rule S4). The end of their socket cancels
+   * them: the next socket's flush writes every held op, and a stopped loop acts on nothing.
+   */
+  const resends = new Map<string, unknown>();
+  /**
+   * Applies `event` (without one, only counts again), then counts what waits to be written in the
+   * state it led to: every held message until a socket is served, then the ops waiting to be sent
+   * again after `unavailable`, also one an earlier socket may have applied (it is sent again too).
+   */
+  const dispatch = (event?: ConnectionEvent) => {
+    let next = store.getState();
+    if (event) next = transition(next, event);
+    const count =
+      next.status === 'open'
+        ? [...resends.keys()].filter((id) => outbox.find(id)).length
+        : outbox.size();
+    store.setState(transition(next, { type: 'queued', count }), true);
+  };
   const outbox = createOutbox(options.outbox, (message, error) => {
     hooks.drop?.(message, error);
-    syncQueued();
+    dispatch();
   });
 
   let socket: WebSocketLike | null = null;
@@ -127,11 +143,6 @@ export function createSocketLoop(
   /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
   let deadline = 0;
   let unlisten: (() => void) | null = null;
-  /**
-   * The re-sends waiting after `unavailable`, by op id (rule S4). The end of their socket cancels
-   * them: the next socket's flush writes every held op, and a stopped loop acts on nothing.
-   */
-  const resends = new Map<string, unknown>();
 
   /** Whether a message may be written now: the socket is open and served (not only handshaken). */
   const writable = () => socket?.readyState === OPEN && status() === 'open';
@@ -260,7 +271,6 @@ export function createSocketLoop(
       // goes out on a socket whose join an outage refuses (1013), and "open" never shows before.
       if (hooks.message(event.data) && socket === next && status() === 'connecting') {
         outbox.flush(env.now(), (text) => next.send(text));
-        syncQueued();
         dispatch({ type: 'open' });
       }
     };
@@ -311,36 +321,37 @@ export function createSocketLoop(
         return 'sent';
       }
       const result = outbox.push(message, env.now(), 0);
-      syncQueued();
+      dispatch();
       return result;
     },
     ack(id) {
       const sent = outbox.ack(id);
-      syncQueued();
+      dispatch();
       return sent;
     },
     retry(id) {
       const held = outbox.find(id);
       if (!held) return;
-      // This write was not applied (S4): with no other write unanswered it counts as unsent again and
-      // ends `expired` once past its ttlMs, checked before each re-send, instead of being sent again
-      // for ever.
+      // This write was not applied (S4): with no other write unanswered it ends `expired` once past
+      // its ttlMs, checked before each re-send, instead of being sent again for ever. It counts as
+      // queued until sent again.
       held.sent--;
-      syncQueued();
       resends.set(
         id,
         env.setTimeout(
           () => {
             resends.delete(id);
             outbox.expire(env.now());
-            if (outbox.find(id) !== held || !writable()) return;
-            socket?.send(held.text);
-            held.sent++;
-            syncQueued();
+            if (outbox.find(id) === held && writable()) {
+              socket?.send(held.text);
+              held.sent++;
+            }
+            dispatch();
           },
           backoff(held.tries++, env.random, retry),
         ),
       );
+      dispatch();
     },
     holds: () => outbox.size() > 0,
   };

@@ -16,9 +16,9 @@ describe('outbox', () => {
   it('flushes in the order messages were queued', () => {
     const outbox = createOutbox();
     for (const t of ['a', 'b', 'c']) outbox.push({ text: t }, 0, 0);
-    expect(outbox.pending()).toBe(3);
+    expect(outbox.size()).toBe(3);
     expect(texts(outbox)).toEqual(['a', 'b', 'c']);
-    expect(outbox.pending()).toBe(0);
+    expect(outbox.size()).toBe(0);
   });
 
   it('drops the oldest when full by count, and says so', () => {
@@ -89,7 +89,7 @@ describe('outbox', () => {
     outbox.push({ text: 'plain' }, 0, 0);
     expect(texts(outbox)).toEqual(['op1', 'plain']);
     outbox.push({ text: 'op2', id: 'op2' }, 0, 0);
-    expect(outbox.pending()).toBe(1);
+    expect(outbox.size()).toBe(2);
     expect(texts(outbox)).toEqual(['op1', 'op2']);
     outbox.ack('op1');
     expect(texts(outbox)).toEqual(['op2']);

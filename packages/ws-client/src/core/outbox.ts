@@ -59,8 +59,6 @@ export interface Outbox {
   ack(id: string): number | undefined;
   /** The held message with operation id `id`, if any. */
   find(id: string): OutboxEntry | undefined;
-  /** Messages no write of which may have been applied: not yet written, or to be re-sent after `unavailable`. */
-  pending(): number;
   /** Messages held: not yet written, or written and waiting for their ack. */
   size(): number;
 }
@@ -125,7 +123,6 @@ export function createOutbox(
     expire,
     ack: (id) => remove((e) => e.id !== id)[0]?.sent,
     find: (id) => entries.find((e) => e.id === id),
-    pending: () => entries.filter((e) => !e.sent).length,
     size: () => entries.length,
   };
 }
