@@ -69,7 +69,7 @@ export const SERVER_FLAGS = {
     env: 'REDIS_URL',
     option: 'redisUrl',
     value: '<url>',
-    help: 'Redis ≥ 6.2 (redis://host:port); with --database-url it turns on cluster mode',
+    help: 'Redis ≥ 6.2 (redis://user:password@host:port, rediss:// for TLS); with --database-url it turns on cluster mode. A password in a flag shows in ps: prefer the variable',
     fallback: 'none: the in-memory broker',
   },
   '--node-id': {
