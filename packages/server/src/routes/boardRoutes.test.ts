@@ -17,6 +17,7 @@ import {
   type TestClient,
   type TestMessage,
 } from '../test-utils/index.js';
+import { createFailingStorage } from '../test-utils/failingStorage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
 /** The message a client received right after the first one of `type`. */
@@ -91,6 +92,23 @@ describe('the board route', () => {
       (m) => m.type === 'presence' && JSON.stringify(m).includes(String(client_id)),
     );
     expect(dataOf(summary).count).toBe(1);
+  });
+
+  it('K5 an op a socket sent while its join ran is not applied once that socket closed before the join ended', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage });
+    const release = storage.holdHeadReads();
+    const path = '/ws/connect?board_id=held';
+    const leaving = await connectTestClient(wsOrigin(server, path));
+    leaving.send({ type: 'card.create', op_id: 'early', column_id: 'backlog', title: 'x' });
+    leaving.ws.close();
+    await vi.waitFor(() => expect(server.stats().routes.board?.connections).toBe(0));
+    release();
+    // Once another socket is served, the held join has long run on: the board's turn takes the
+    // question after any op that join let through.
+    await (await connectTestClient(wsOrigin(server, path))).next('snapshot');
+    const probe = { type: 'card.delete', op_id: 'early', card_id: 'none' };
+    expect((await rawRequest(server, '/api/boards/held/ops', { body: probe })).status).toBe(404);
   });
 
   it('B3 a board everyone left holds no presence: 20 boards joined and left keep no value', async () => {

@@ -72,7 +72,9 @@ export function boardRoutes(
         });
       return {
         async onMessage(message) {
-          if (!(await joined)) return;
+          // What a socket sent while its join ran is dropped once it closed before the join ended
+          // (K5): its client saw it close unanswered and may already have been told it never applied.
+          if (!(await joined) || !connection.open) return;
           if (message.type === 'presence.update') {
             // A socket that closed while its join ran has already left (onClose): naming it now
             // would keep a ghost on the board.

@@ -19,6 +19,11 @@ export interface FailingStorage extends Storage {
   breakReads(error: Error): void;
   /** Reads and writes work again. */
   recover(): void;
+  /**
+   * From now on a read of a room's head waits (a stalled disk), so a board being loaded is held
+   * there, until the returned function lets every held and later read through.
+   */
+  holdHeadReads(): () => void;
 }
 
 /**
@@ -35,6 +40,7 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
   const failure = () => writeFailure ?? readFailure ?? lostReply;
   const refused = (error: Error | null): Promise<never> | null =>
     error ? Promise.reject(error) : null;
+  let heldHeads: Promise<void> | null = null;
   return {
     ...inner,
     status: () => {
@@ -44,7 +50,9 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
     append: (request) =>
       refused(writeFailure) ?? inner.append(request).then((result) => refused(lostReply) ?? result),
     putDocument: (document) => refused(writeFailure) ?? inner.putDocument(document),
-    readHead: (room) => refused(readFailure) ?? inner.readHead(room),
+    readHead: (room) =>
+      refused(readFailure) ??
+      (heldHeads ? heldHeads.then(() => inner.readHead(room)) : inner.readHead(room)),
     readEvents: (room, afterSeq, limit) =>
       refused(readFailure) ?? inner.readEvents(room, afterSeq, limit),
     loadDocument: (kind, id) => refused(readFailure) ?? inner.loadDocument(kind, id),
@@ -72,6 +80,14 @@ export function createFailingStorage(dataDir = tempDataDir()): FailingStorage {
       writeFailure = null;
       readFailure = null;
       lostReply = null;
+    },
+    holdHeadReads() {
+      let release = () => {};
+      heldHeads = new Promise((resolve) => (release = resolve));
+      return () => {
+        heldHeads = null;
+        release();
+      };
     },
   };
 }
