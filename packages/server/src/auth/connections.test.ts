@@ -11,6 +11,7 @@ import {
   wsOrigin,
 } from '../test-utils/index.js';
 import { openRawWebSocket } from '../test-utils/openRawWebSocket.js';
+import { createTestClock } from '../test-utils/createTestClock.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 import { mintToken } from './mintToken.js';
 
@@ -90,6 +91,30 @@ describe('tokens on open connections', () => {
     const retry = await rawRequest(server, '/api/boards/b1/ops', { body: op, ...bearer(writer) });
     expect(retry.json).toMatchObject({ op_id: 'late', duplicate: false });
     expect(retry.status).toBe(201);
+  });
+
+  it('A2 A8 an operation sent from the token’s exp on is refused with 4401 "token expired", even before the expiry timer runs', async () => {
+    const clock = createTestClock();
+    const server = await startTestServer({ authSecret: SECRET, now: clock.now });
+    const token = await mintToken(SECRET, { sub: 'a', scope: 'board:b1:write', ttlSeconds: 60 });
+    const client = await connectTestClient(
+      wsOrigin(server, '/ws/connect?board_id=b1'),
+      bearer(token),
+    );
+    await client.next('snapshot');
+    // The expiry timer waits on real time, a minute off; the server's clock is past exp already.
+    clock.skip(61_000);
+    const op = { type: 'card.create', op_id: 'at-exp', column_id: 'backlog', title: 'late' };
+    client.send(op);
+    const answer = await Promise.race([
+      client.closed,
+      client.next((m) => m.type === 'ack' || m.type === 'error'),
+    ]);
+    expect(answer).toEqual({ code: CloseCode.Unauthorized, reason: 'token expired' });
+
+    const writer = await mintToken(SECRET, { sub: 'w', scope: 'board:b1:write', ttlSeconds: 600 });
+    const retry = await rawRequest(server, '/api/boards/b1/ops', { body: op, ...bearer(writer) });
+    expect([retry.status, retry.json]).toMatchObject([201, { duplicate: false }]);
   });
 
   it('A7 refusals are logged once each with their cause and never with a token', async () => {

@@ -6,6 +6,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A connection's verified identity, checked per message and watched for expiry. */
 export interface IdentityWatch {
+  /**
+   * Whether the token is expired now; if so `onExpired` runs at once, not when the timer does
+   * (rules A2, A8: expired from its `exp` on, on every path).
+   */
+  expired(): boolean;
   /** Why `type` is not permitted (rule A6), or null when it is. */
   forbidden(type: string): string | null;
   /** Stops the expiry timer. */
@@ -32,6 +37,12 @@ export function watchIdentity(
   arm();
   const { resource } = route.permission;
   return {
+    expired() {
+      if (!tokenExpired(identity, now())) return false;
+      clearTimeout(timer);
+      onExpired();
+      return true;
+    },
     forbidden(type) {
       const action = route.messages[type];
       if (action === undefined || isAllowed(identity.grants, resource, target, action)) return null;

@@ -127,6 +127,9 @@ export function createMessageHandler(
       connection.sendMessage({ type: 'time_sync', data: { id, t0, t1: receivedAt, t2: now() } });
       return;
     }
+    // Rules A2, A8: from the token's exp on nothing is applied, though the timer that closes the
+    // socket may not have run yet; expired() closes it with 4401 at once.
+    if (watch?.expired()) return;
     const type = (message.value as { type: string }).type;
     const forbidden = watch?.forbidden(type);
     if (forbidden) {
