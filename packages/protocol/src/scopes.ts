@@ -1,5 +1,8 @@
-/** What a grant can be on: boards, the DAW transport, workflows, the pipeline's monitors. */
-export type Resource = 'board' | 'transport' | 'workflow' | 'monitor';
+/**
+ * What a grant can be on: boards, the DAW transport, workflows, the pipeline's monitors, and the
+ * server itself (the operators' view of `/health`, rule S2).
+ */
+export type Resource = 'board' | 'transport' | 'workflow' | 'monitor' | 'server';
 /** What a grant allows; `write` and `control` imply `read` (rule A4). */
 export type Action = 'read' | 'write' | 'control' | 'start' | 'cancel';
 

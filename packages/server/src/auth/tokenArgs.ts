@@ -12,7 +12,7 @@ invite link carrying it in the URL fragment (#token=…), which browsers never s
 
   --sub <id>                 who the token is for (required)
   --scope "<grants>"         space-separated resource:target:action grants (required), e.g.
-                             "board:*:write transport:*:control workflow:*:start monitor:*:read"
+                             "board:*:write transport:*:control workflow:*:start monitor:*:read server:*:read"
   --name <name>              the name other users see (presence, board events)
   --ttl <duration>           lifetime: 90s, 10m, 8h or 7d (default 10m)
   --link <url>               print <url>/#token=<token> instead of the token

@@ -12,7 +12,7 @@ import { withCauseKinds } from './withCauseKinds.js';
 /**
  * Handlers of `/health` and `/api/routes`. With auth on (`authOn`), `/health` names only the kinds
  * of its engines' failures unless the caller's token may read the operators' view,
- * `monitor:*:read` (rule S2).
+ * `server:*:read` (rule S2).
  */
 export function systemRoutes(
   health: () => Health,
@@ -21,7 +21,7 @@ export function systemRoutes(
   return {
     health: ({ identity }) => {
       const full = health();
-      const operator = identity !== null && isAllowed(identity.grants, 'monitor', '*', 'read');
+      const operator = identity !== null && isAllowed(identity.grants, 'server', '*', 'read');
       const body = !authOn || operator ? full : withCauseKinds(full);
       return { status: body.status === 'draining' ? 503 : 200, body };
     },

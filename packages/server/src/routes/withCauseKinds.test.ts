@@ -15,7 +15,7 @@ const databaseError = async (server: { origin: string }, headers: Record<string,
 };
 
 describe("/health's error texts", () => {
-  it('S2 with auth on, a caller without an operator token gets the kind of a failure, one with monitor:*:read its text', async () => {
+  it('S2 with auth on, a caller without the operators’ grant gets the kind of a failure (also one watching the agents, monitor:*:read), one with server:*:read its text', async () => {
     const storage = createFailingStorage();
     const server = await startTestServer({ storage, authSecret: SECRET });
     storage.failWrites(RAW);
@@ -25,9 +25,8 @@ describe("/health's error texts", () => {
 
     expect(await databaseError(server)).toBe('connection refused');
     expect(await databaseError(server, await bearer('board:*:write'))).toBe('connection refused');
-    expect(await databaseError(server, await bearer('monitor:*:read'))).toBe(
-      `write failed: ${RAW}`,
-    );
+    expect(await databaseError(server, await bearer('monitor:*:read'))).toBe('connection refused');
+    expect(await databaseError(server, await bearer('server:*:read'))).toBe(`write failed: ${RAW}`);
     const forged = await rawRequest(server, '/health', { headers: { Authorization: 'Bearer x' } });
     expect(forged.status).toBe(401);
   });
