@@ -12,7 +12,7 @@ const conditions = process.env.VITEST
   : [SOURCE, ...defaultClientConditions];
 
 // changeOrigin false keeps the browser's Host (127.0.0.1:5173, a loopback name the server's Host
-// check accepts, rule O3) and its Origin (on the server's default ALLOWED_ORIGINS).
+// check accepts, rule O3) and its Origin, which `pnpm run dev` puts in the server's ALLOWED_ORIGINS.
 const backend = { target: WS_TARGET, changeOrigin: false };
 
 export default defineConfig({

@@ -1,13 +1,11 @@
-/** The origins allowed by default: the server's own, its loopback names and the Vite dev server's. */
+/**
+ * The origins allowed by default: the server's own and its loopback names. Not the Vite dev
+ * server's: any Vite project on its default port would drive the server and read its answers;
+ * `pnpm run dev` allows its page itself (ALLOWED_ORIGINS).
+ */
 const defaultAllowedOrigins = (origin: string): readonly string[] => {
   const { protocol, port } = new URL(origin);
-  return [
-    origin,
-    `${protocol}//localhost:${port}`,
-    `${protocol}//127.0.0.1:${port}`,
-    'http://127.0.0.1:5173',
-    'http://localhost:5173',
-  ];
+  return [origin, `${protocol}//localhost:${port}`, `${protocol}//127.0.0.1:${port}`];
 };
 
 /**

@@ -84,7 +84,7 @@ export const SERVER_FLAGS = {
     option: 'allowedOrigins',
     value: '<origins>',
     help: 'comma-separated origins that may open sockets and POST; http://host:* allows any port (rules O1, O2)',
-    fallback: 'own origin, http://127.0.0.1:5173, http://localhost:5173',
+    fallback: 'own origin under its loopback names (pnpm run dev adds its Vite page)',
   },
   '--allowed-hosts': {
     env: 'ALLOWED_HOSTS',

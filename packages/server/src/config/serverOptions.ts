@@ -39,7 +39,7 @@ export interface ServerOptions {
   redisUrl?: string | null;
   /** This node's name in `/health` and logs. @default `<host name>-<pid>` */
   nodeId?: string;
-  /** Origins allowed to open WebSockets; requests without `Origin` are always allowed. @default own origin + Vite dev origins */
+  /** Origins allowed to open WebSockets; requests without `Origin` are always allowed. @default own origin, also as localhost and 127.0.0.1 */
   allowedOrigins?: readonly string[];
   /**
    * `Host` names accepted besides loopback names, IP addresses and `host` (rule O3, against DNS

@@ -53,7 +53,7 @@ describe('handshake', () => {
     expect(noEpoch.json).toMatchObject({ error: { field: 'epoch' } });
   });
 
-  it('O1 a foreign Origin gets 403 JSON with the reason; no Origin and the dev origin are allowed', async () => {
+  it('O1 a foreign Origin gets 403 JSON with the reason; no Origin and the server’s own are allowed', async () => {
     const server = await startTestServer();
     const foreign = await rawRequest(server, '/ws/transport/clock', {
       upgrade: true,
@@ -65,11 +65,24 @@ describe('handshake', () => {
       'ALLOWED_ORIGINS',
     );
     expect((await rawRequest(server, '/ws/transport/clock', { upgrade: true })).status).toBe(101);
-    const dev = await rawRequest(server, '/ws/transport/clock', {
+    const own = await rawRequest(server, '/ws/transport/clock', {
       upgrade: true,
-      headers: { Origin: 'http://localhost:5173' },
+      headers: { Origin: server.origin },
     });
-    expect(dev.status).toBe(101);
+    expect(own.status).toBe(101);
+  });
+
+  it('O1 O7 the Vite dev origins are not allowed by default: another Vite project on its default port can neither open a socket nor read an answer', async () => {
+    const server = await startTestServer();
+    for (const origin of ['http://localhost:5173', 'http://127.0.0.1:5173']) {
+      const upgrade = await rawRequest(server, '/ws/transport/clock', {
+        upgrade: true,
+        headers: { Origin: origin },
+      });
+      expect(upgrade.status).toBe(403);
+      const read = await rawRequest(server, '/api/transport', { headers: { Origin: origin } });
+      expect(read.headers['access-control-allow-origin']).toBeUndefined();
+    }
   });
 
   it('V1 liveline.v1 is selected, no subprotocol works, other versions are closed with 4406', async () => {
