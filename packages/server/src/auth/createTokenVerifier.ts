@@ -18,8 +18,11 @@ const whyInvalid = (error: unknown): string => {
       : error.claim === 'aud'
         ? `token audience is not "${TOKEN_AUDIENCE}"`
         : `token claim ${error.claim} is missing or invalid`;
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported)
-    return 'token algorithm is not HS256';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'token algorithm is not HS256';
+  // The only one a token whose alg is allowed can reach: a `crit` name jose does not know (the
+  // name is not quoted, as nothing of the token is).
+  if (error instanceof errors.JOSENotSupported)
+    return 'token requires a header extension (crit) this server does not support';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature is invalid';
   return 'token is malformed';
 };
