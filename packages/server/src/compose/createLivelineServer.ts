@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { CloseCode, restartReason } from '@liveline/protocol';
-import { noAuthRefusal, resolveServerOptions } from '../config/serverOptions.js';
+import { noAuthRefusal } from '../config/noAuthRefusal.js';
+import { resolveServerOptions } from '../config/serverOptions.js';
 import { ConfigError, LivelineServerError } from '../errors.js';
 import { createHttpRateLimit } from '../http/createHttpRateLimit.js';
 import { boardRoutes } from '../routes/boardRoutes.js';

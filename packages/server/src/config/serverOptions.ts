@@ -14,6 +14,7 @@ import {
 import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
 import { ConfigError } from '../errors.js';
 import { createServerClock } from './createServerClock.js';
+import { noAuthRefusal, reachedBeyondLoopback } from './noAuthRefusal.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
 
 /** Options of `startServer`; every one is optional and validated. */
@@ -276,47 +277,6 @@ const proxiesOption = (value: unknown): readonly string[] => {
       ? proxy
       : fail(`trustedProxies[${i}]`, 'expected an IP address like 127.0.0.1 or ::1'),
   );
-};
-
-/** Whether `host` only accepts connections from this machine. */
-export const isLoopbackHost = (host: string): boolean =>
-  host === 'localhost' ||
-  host === '::1' ||
-  host === '[::1]' ||
-  /^(?:::ffff:)?127\.\d+\.\d+\.\d+$/i.test(host);
-
-const AUTH_REMEDY = `set LIVELINE_AUTH_SECRET (at least ${MIN_SECRET_BYTES} bytes) or --auth-secret-file, or pass --insecure-no-auth`;
-
-/**
- * Why serving `host` without a secret is refused (rule A1), or `null` when it is allowed: on a
- * loopback host, or with `insecureNoAuth`.
- */
-export const noAuthRefusal = (host: string, insecureNoAuth: boolean): string | null =>
-  insecureNoAuth || isLoopbackHost(host)
-    ? null
-    : `refusing to serve ${host} without auth: anyone who reaches it could edit every board; ${AUTH_REMEDY}`;
-
-/**
- * The option for which a server without a secret is refused although it binds loopback (rule
- * A1), and why, or `null`: a proxy in front forwards whoever reaches it, and a `Host` name other
- * than loopback's is reached by that name from beyond this machine.
- */
-const reachedBeyondLoopback = (
-  trustedProxies: readonly string[],
-  allowedHosts: readonly string[],
-): { readonly field: string; readonly message: string } | null => {
-  if (trustedProxies.length)
-    return {
-      field: 'trustedProxies',
-      message: `refusing to serve behind a proxy without auth: anyone who reaches the proxy could edit every board; ${AUTH_REMEDY}`,
-    };
-  const named = allowedHosts.find((name) => !isLoopbackHost(name));
-  return named === undefined
-    ? null
-    : {
-        field: 'allowedHosts',
-        message: `refusing to accept the host ${named} without auth: anyone who reaches it by that name could edit every board; ${AUTH_REMEDY}`,
-      };
 };
 
 const secretOption = (
