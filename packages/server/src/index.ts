@@ -1,5 +1,7 @@
 import { createLivelineServer } from './compose/createLivelineServer.js';
 import type { LivelineServer, LivelineServerOptions } from './compose/Liveline.js';
+import { refuseHostWithoutAuth } from './config/noAuthRefusal.js';
+import { resolveServerOptions } from './config/serverOptions.js';
 
 export { DRAIN_TIMEOUT_MS, createLivelineServer } from './compose/createLivelineServer.js';
 export type { Liveline, LivelineServer, LivelineServerOptions } from './compose/Liveline.js';
@@ -32,5 +34,7 @@ export type {
 
 /** Starts a Liveline server on its own port: {@link createLivelineServer} plus `listen`. */
 export async function startServer(options: LivelineServerOptions = {}): Promise<LivelineServer> {
+  // `listen` refuses the host too, but only after storage is open and auth-off was logged.
+  refuseHostWithoutAuth(resolveServerOptions(options));
   return (await createLivelineServer(options)).listen();
 }

@@ -30,11 +30,16 @@ export interface LivelineServer extends LivelineControl {
 
 /** A Liveline server built but not yet serving: listen on its own port, or attach to a host's server. */
 export interface Liveline extends LivelineControl {
-  /** Listens on the `host` and `port` of the options (`startServer` is this). */
+  /**
+   * Listens on the `host` and `port` of the options (`startServer` is this); rejects with a
+   * `ConfigError` naming `host` when it is beyond loopback without auth (rule A1).
+   */
   listen(): Promise<LivelineServer>;
   /**
    * Serves the route table on `server` beside its own routes: the `request` and `upgrade`
    * listeners it has now keep every other path. `stop()` gives them back and leaves it open.
+   * Without auth, rule A1 judges the address `server` is bound to, now or once it listens, never
+   * the `host` option.
    */
   attach(server: Server | HttpsServer): void;
 }

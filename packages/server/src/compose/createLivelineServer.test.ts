@@ -166,6 +166,34 @@ describe('createLivelineServer', () => {
     expect((await rawRequest({ origin }, '/health')).status).toBe(200);
   });
 
+  it.each([
+    ['already listening there', true],
+    ['listening there after attach', false],
+  ])(
+    'A1 host 0.0.0.0 without a secret serves attached to a host server on loopback, %s',
+    async (_, listenFirst) => {
+      const hostApp = createServer((_req, res) => res.writeHead(404).end());
+      const listening = new Promise<void>((resolve) => hostApp.listen(0, '127.0.0.1', resolve));
+      if (listenFirst) await listening;
+      onTestCleanup(() => new Promise((resolve) => hostApp.close(resolve)));
+      const liveline = await createLivelineServer({ ...quiet(), host: '0.0.0.0' });
+      onTestCleanup(() => liveline.stop());
+
+      liveline.attach(hostApp);
+      await listening;
+
+      const origin = `http://127.0.0.1:${(hostApp.address() as AddressInfo).port}`;
+      expect((await rawRequest({ origin }, '/health')).json).toMatchObject({ auth: 'off' });
+      expect(liveline.state).toBe('listening');
+    },
+  );
+
+  it('A1 host 0.0.0.0 without a secret is refused by listen, naming host, and the Liveline ends stopped', async () => {
+    const liveline = await createLivelineServer({ ...quiet(), host: '0.0.0.0', port: 0 });
+    await expect(liveline.listen()).rejects.toThrow(/^host: refusing to serve 0\.0\.0\.0/);
+    expect(liveline.state).toBe('stopped');
+  });
+
   it('A1 attach on a host server beyond loopback serves with insecureNoAuth', async () => {
     const hostApp = createServer((_req, res) => res.writeHead(404).end());
     const { liveline, origin } = await attachTestServer(

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { CloseCode, restartReason } from '@liveline/protocol';
-import { noAuthRefusal } from '../config/noAuthRefusal.js';
+import { noAuthRefusal, refuseHostWithoutAuth } from '../config/noAuthRefusal.js';
 import { resolveServerOptions } from '../config/serverOptions.js';
 import { ConfigError, LivelineServerError } from '../errors.js';
 import { createHttpRateLimit } from '../http/createHttpRateLimit.js';
@@ -153,8 +153,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
    * Rule A1 for a host's server, which Liveline does not bind: with auth off and not waived, one
    * reachable beyond this machine is refused. `null` when the address is allowed (or auth is on).
    */
-  const exposure = (address: string): string | null =>
-    config.authSecret === null ? noAuthRefusal(address, config.insecureNoAuth) : null;
+  const exposure = (address: string): string | null => noAuthRefusal(address, config);
   /** A host's server that binds an exposed address after `attach` loses Liveline's routes. */
   const refuseExposedBind = (address: string): void => {
     const refusal = exposure(address);
@@ -266,6 +265,8 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
       let port: number;
       try {
         await starting;
+        // Judged here, not with the other options: an attached Liveline never binds `host`.
+        refuseHostWithoutAuth(config);
         port = await listenOn(server, config.port, config.host);
       } catch (error) {
         await release();

@@ -1,4 +1,6 @@
 import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
+import { ConfigError } from '../errors.js';
+import type { ResolvedServerOptions } from './serverOptions.js';
 
 /** Whether `host` only accepts connections from this machine. */
 export const isLoopbackHost = (host: string): boolean =>
@@ -9,12 +11,15 @@ export const isLoopbackHost = (host: string): boolean =>
 
 const AUTH_REMEDY = `set LIVELINE_AUTH_SECRET (at least ${MIN_SECRET_BYTES} bytes) or --auth-secret-file, or pass --insecure-no-auth`;
 
+/** The settings that decide whether auth is on or waived (rule A1). */
+export type AuthSettings = Pick<ResolvedServerOptions, 'authSecret' | 'insecureNoAuth'>;
+
 /**
- * Why serving `host` without a secret is refused (rule A1), or `null` when it is allowed: on a
+ * Why serving `host` is refused (rule A1), or `null` when it is allowed: with a secret, on a
  * loopback host, or with `insecureNoAuth`.
  */
-export const noAuthRefusal = (host: string, insecureNoAuth: boolean): string | null =>
-  insecureNoAuth || isLoopbackHost(host)
+export const noAuthRefusal = (host: string, auth: AuthSettings): string | null =>
+  auth.authSecret !== null || auth.insecureNoAuth || isLoopbackHost(host)
     ? null
     : `refusing to serve ${host} without auth: anyone who reaches it could edit every board; ${AUTH_REMEDY}`;
 
@@ -40,3 +45,14 @@ export const reachedBeyondLoopback = (
         message: `refusing to accept the host ${named} without auth: anyone who reaches it by that name could edit every board; ${AUTH_REMEDY}`,
       };
 };
+
+/**
+ * Rule A1 for a Liveline that binds `config.host` itself (`listen`): throws a {@link ConfigError}
+ * naming `host` when it may not serve it.
+ */
+export function refuseHostWithoutAuth(
+  config: AuthSettings & Pick<ResolvedServerOptions, 'host'>,
+): void {
+  const refusal = noAuthRefusal(config.host, config);
+  if (refusal !== null) throw new ConfigError('host', refusal);
+}

@@ -14,14 +14,17 @@ import {
 import { MIN_SECRET_BYTES } from '../auth/createAuth.js';
 import { ConfigError } from '../errors.js';
 import { createServerClock } from './createServerClock.js';
-import { noAuthRefusal, reachedBeyondLoopback } from './noAuthRefusal.js';
+import { reachedBeyondLoopback } from './noAuthRefusal.js';
 import { LOG_LEVELS, type LogLevel } from '../log/createLogger.js';
 
 /** Options of `startServer`; every one is optional and validated. */
 export interface ServerOptions {
   /** TCP port; 0 picks a free one. @default 8000 */
   port?: number;
-  /** Interface to listen on. @default '127.0.0.1' */
+  /**
+   * Interface `listen` binds; without `authSecret` only loopback, unless `insecureNoAuth` (rule
+   * A1). An attached Liveline does not use it. @default '127.0.0.1'
+   */
   host?: string;
   /** Directory of the SQLite database. @default './data' */
   dataDir?: string;
@@ -279,10 +282,14 @@ const proxiesOption = (value: unknown): readonly string[] => {
   );
 };
 
+/**
+ * The secret, or `null` for auth off, refused (rule A1) behind a proxy or for a non-loopback `Host`
+ * name. Whether `host` may go without one is judged where it is listened on (`listen`): an attached
+ * Liveline does not listen on it.
+ */
 const secretOption = (
   value: unknown,
   insecure: boolean,
-  host: string,
   reach: Parameters<typeof reachedBeyondLoopback>,
 ): string | null => {
   if (value !== undefined && value !== null) {
@@ -294,8 +301,6 @@ const secretOption = (
     return value;
   }
   if (insecure) return null;
-  const hostRefusal = noAuthRefusal(host, false);
-  if (hostRefusal !== null) fail('host', hostRefusal);
   const refusal = reachedBeyondLoopback(...reach);
   if (refusal !== null) fail(refusal.field, refusal.message);
   return null;
@@ -372,10 +377,7 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
   return {
     ...numbers,
     host,
-    authSecret: secretOption(options.authSecret, insecureNoAuth, host, [
-      trustedProxies,
-      allowedHosts,
-    ]),
+    authSecret: secretOption(options.authSecret, insecureNoAuth, [trustedProxies, allowedHosts]),
     insecureNoAuth,
     dataDir,
     videosDir: resolve(stringOption('videosDir', options.videosDir, join(dataDir, 'videos'))),
