@@ -72,6 +72,37 @@ describe('Redis broker outages', () => {
     await vi.waitFor(() => expect(got).toEqual([1]));
   });
 
+  it('S2 Redis out of memory, and a connection lost meanwhile: each cause is logged once as it starts and once as it ends, naming it, and the out-of-memory state outlives the outage', async () => {
+    const logged: { event: string; cause?: string }[] = [];
+    const [a] = await nodes(1, {
+      logLine: (line) => {
+        const { event, cause } = JSON.parse(line) as { event: string; cause?: string };
+        if (event.startsWith('broker.')) logged.push({ event, ...(cause && { cause }) });
+      },
+    });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:full-and-cut';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    a.subscribe(room, 'ordered', () => undefined);
+    await a.subscribed?.(room);
+    const client = await admin();
+    await client.configSet('maxmemory', '1');
+    onTestCleanup(() => client.configSet('maxmemory', '0'));
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/OOM/);
+    await client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+    await vi.waitFor(() => expect(logged).toHaveLength(3));
+    expect(a.status()).toMatchObject({ ok: false, error: expect.stringMatching(/OOM/) as unknown });
+    await client.configSet('maxmemory', '0');
+    await publishRange(a, room, 1, 1);
+    expect(logged).toEqual([
+      { event: 'broker.error', cause: 'out_of_memory' },
+      { event: 'broker.error', cause: 'outage' },
+      { event: 'broker.recovered', cause: 'outage' },
+      { event: 'broker.recovered', cause: 'out_of_memory' },
+    ]);
+    expect(a.status()).toEqual({ ok: true });
+  });
+
   it('S2 Redis stopped (SIGSTOP) with its sockets open: a publish is refused within the reply deadline, both nodes report the timeout, and once Redis answers again they are healthy and the listener gets every event once, in order', async () => {
     const room = 'board:stopped';
     const { a, b, got } = await writerAndListener(room, { deadlines: SHORT_DEADLINES });

@@ -4,6 +4,7 @@ import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
+import { createBrokerHealth, type BrokerStatus } from './createBrokerHealth.js';
 import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
@@ -41,18 +42,7 @@ export interface RedisBrokerOptions {
   readonly deadlines?: RedisDeadlines;
 }
 
-/** The broker's health as `/health` reports it. */
-export type BrokerStatus =
-  | { readonly ok: true }
-  | {
-      readonly ok: false;
-      readonly error: string;
-      /**
-       * Writes are still stored and acknowledged: Redis is out of memory, so their publish fails
-       * and is retried until Redis takes it. Otherwise they are refused `unavailable` (S2).
-       */
-      readonly takesWrites?: true;
-    };
+export type { BrokerStatus } from './createBrokerHealth.js';
 
 /** A {@link Broker} on Redis, with its health and a way to close its connections. */
 export interface RedisBroker extends Broker {
@@ -78,28 +68,14 @@ type Reply = string | number | null | Reply[];
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const { limits, now, encode, log } = options;
   const prefix = options.prefix ?? 'liveline';
-  let status: BrokerStatus = { ok: true };
+  const health = createBrokerHealth(log);
   const redis = createRedisConnections({
     url: options.url,
     ...(options.deadlines && { deadlines: options.deadlines }),
-    onOutage(error) {
-      log.error('broker.error', { engine: 'redis', error: errorMessage(error) });
-      status = { ok: false, error: `redis: ${errorMessage(error)}` };
-    },
-    onRecovered() {
-      status = { ok: true };
-      log.info('broker.recovered', { engine: 'redis' });
-    },
+    onOutage: (error) => health.begin('outage', error),
+    onRecovered: () => health.end('outage'),
   });
   const { commands } = redis;
-  // Redis out of memory refuses writes (OOM), and every script writes (its trim): one that runs
-  // shows that Redis takes writes again.
-  let outOfMemory: string | null = null;
-  const tookWrite = (): void => {
-    if (outOfMemory === null) return;
-    outOfMemory = null;
-    log.info('broker.recovered', { engine: 'redis' });
-  };
 
   const keys = (room: string): [string, string, string] => [
     `${prefix}:{${room}}:meta`,
@@ -117,13 +93,12 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
     try {
       const reply = (await redis.call(script(body, keys(room), args))) as Reply;
-      tookWrite();
+      // Every script writes (its trim): one that runs shows that Redis takes writes again.
+      health.end('out_of_memory');
       return reply;
     } catch (cause) {
-      if (cause instanceof ErrorReply && cause.message.startsWith('OOM') && !outOfMemory) {
-        log.error('broker.error', { engine: 'redis', error: errorMessage(cause) });
-        outOfMemory = `redis: ${errorMessage(cause)}`;
-      }
+      if (cause instanceof ErrorReply && cause.message.startsWith('OOM'))
+        health.begin('out_of_memory', cause);
       throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
     }
   };
@@ -182,10 +157,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const latestListeners = createLocalListeners();
   return {
     ready: redis.ready,
-    status: () =>
-      !status.ok || outOfMemory === null
-        ? status
-        : { ok: false, error: outOfMemory, takesWrites: true },
+    status: () => health.status(),
     async seed(room, seed) {
       const entries = entriesThrough(seed.entries, seed.headSeq).flatMap((e) => [
         String(e.seq),
@@ -244,7 +216,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         ? feeds.subscribe(room, listener, dropped)
         : latestListeners.add(room, listener),
     async subscribed(room) {
-      if (!status.ok) throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
+      const status = health.status();
+      // Out of memory, Redis still confirms a subscription; in an outage it would not.
+      if (!status.ok && !status.takesWrites)
+        throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
       // A Redis that goes away meanwhile confirms only once it is back: the join fails instead.
       const late = new Promise<never>((_, reject) =>
         setTimeout(
