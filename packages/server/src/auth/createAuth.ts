@@ -21,6 +21,11 @@ export const TOKEN_AUDIENCE = 'liveline';
  * ahead is not refused as not yet valid. `exp` gets none ({@link tokenExpired}).
  */
 export const CLOCK_TOLERANCE_S = 30;
+/**
+ * How far ahead of now a token's `exp` may be, in seconds: 30 days (rule A2). Nothing revokes a
+ * token before its `exp` but a new secret; docs/decisions.md says why 30.
+ */
+export const MAX_TOKEN_LIFETIME_S = 30 * 86_400;
 /** The shortest secret that turns auth on, in bytes (rule A1). */
 export const MIN_SECRET_BYTES = 32;
 

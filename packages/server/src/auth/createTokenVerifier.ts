@@ -2,6 +2,7 @@ import { MAX_SUBJECT_LENGTH, parseScope } from '@liveline/protocol';
 import { errors, jwtVerify } from 'jose';
 import {
   CLOCK_TOLERANCE_S,
+  MAX_TOKEN_LIFETIME_S,
   TOKEN_AUDIENCE,
   tokenExpired,
   type Identity,
@@ -71,6 +72,9 @@ export function createTokenVerifier(
       };
       // jose tolerates the skew on `exp` too; a token is expired from its `exp` on every path.
       if (tokenExpired(identity, now())) return 'token expired';
+      // The issuer's clock may be ahead, as for nbf.
+      if (identity.expiresAt - now() > (MAX_TOKEN_LIFETIME_S + CLOCK_TOLERANCE_S) * 1000)
+        return `token exp is more than ${MAX_TOKEN_LIFETIME_S / 86_400} days ahead; mint a shorter-lived one`;
       remembered.remember(token, identity);
       return identity;
     } catch (error) {

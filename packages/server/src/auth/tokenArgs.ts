@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.js';
 import { parseCommandLine } from '../parseCommandLine.js';
-import { MIN_SECRET_BYTES } from './createAuth.js';
+import { MAX_TOKEN_LIFETIME_S, MIN_SECRET_BYTES } from './createAuth.js';
 import { readSecretFile } from './readSecretFile.js';
 
 /** Usage of `liveline token`. */
@@ -14,7 +14,7 @@ invite link carrying it in the URL fragment (#token=…), which browsers never s
   --scope "<grants>"         space-separated resource:target:action grants (required), e.g.
                              "board:*:write transport:*:control workflow:*:start monitor:*:read server:*:read"
   --name <name>              the name other users see (presence, board events)
-  --ttl <duration>           lifetime: 90s, 10m, 8h or 7d (default 10m)
+  --ttl <duration>           lifetime: 90s, 10m, 8h or 7d, at most ${MAX_TOKEN_LIFETIME_S / 86_400}d (default 10m)
   --link <url>               print <url>/#token=<token> instead of the token
   --auth-secret-file <file>  read the secret from this file
   -h, --help                 show this help
@@ -65,6 +65,11 @@ export function parseTokenArgs(argv: readonly string[], env: NodeJS.ProcessEnv):
   const ttlSeconds = parseTtl(values.ttl);
   if (ttlSeconds === null || ttlSeconds === 0)
     return { ok: false, error: `--ttl: expected a duration like 90s, 10m, 8h or 7d` };
+  if (ttlSeconds > MAX_TOKEN_LIFETIME_S)
+    return {
+      ok: false,
+      error: `--ttl: at most ${MAX_TOKEN_LIFETIME_S / 86_400}d: a token cannot be revoked before its exp but by a new secret`,
+    };
   let link: string | null = null;
   if (values.link !== undefined) {
     if (!URL.canParse(values.link) || !/^https?:$/.test(new URL(values.link).protocol))

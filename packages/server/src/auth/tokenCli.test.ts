@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rawRequest, startTestServer } from '../test-utils/index.js';
 import { runCli } from '../test-utils/runCli.js';
+import { parseTokenArgs } from './tokenArgs.js';
 
 const SECRET = 'the-cli-test-secret-is-32-bytes-or-more';
 
@@ -22,6 +23,17 @@ describe('liveline token', () => {
     expect(link.stdout.trim()).toMatch(
       /^http:\/\/127\.0\.0\.1:8000\/#token=[\w-]+\.[\w-]+\.[\w-]+$/,
     );
+  });
+
+  it('A9 A2 --ttl is at most 30d, a token’s longest lifetime', () => {
+    const args = (ttl: string) => ['--sub', 'a', '--scope', 'board:*:read', '--ttl', ttl];
+    const env = { LIVELINE_AUTH_SECRET: SECRET };
+    expect(parseTokenArgs(args('30d'), env)).toMatchObject({ ok: true, ttlSeconds: 30 * 86_400 });
+    for (const ttl of ['31d', '721h', '999999d'])
+      expect(parseTokenArgs(args(ttl), env)).toEqual({
+        ok: false,
+        error: '--ttl: at most 30d: a token cannot be revoked before its exp but by a new secret',
+      });
   });
 
   it('A9 without a secret or --sub it exits 2 and says what is missing', async () => {
