@@ -176,6 +176,14 @@ describe('socket loop', () => {
     expect(loop.store.getState().queued).toBe(0);
   });
 
+  it('S4 queued counts a message held while the served socket is closing, before its close event', () => {
+    const { latest, loop } = setup();
+    latest().serve();
+    latest().readyState = 2;
+    expect(loop.send({ text: 'a' })).toBe('queued');
+    expect(loop.store.getState()).toMatchObject({ status: 'open', queued: 1 });
+  });
+
   it('reports rejected when the outbox refuses a message (reconnecting-websocket #147)', () => {
     const { loop } = setup({ outbox: { maxCount: 1, overflow: 'reject' } });
     loop.send({ text: 'a' });

@@ -115,14 +115,15 @@ export function createSocketLoop(
   const resends = new Map<string, unknown>();
   /**
    * Applies `event` (without one, only counts again), then counts what waits to be written in the
-   * state it led to: every held message until a socket is served, then the ops waiting to be sent
-   * again after `unavailable`, also one an earlier socket may have applied (it is sent again too).
+   * state it led to: every held message until a socket is served (or once it is closing), then the
+   * ops waiting to be sent again after `unavailable`, also one an earlier socket may have applied
+   * (it is sent again too).
    */
   const dispatch = (event?: ConnectionEvent) => {
     let next = store.getState();
     if (event) next = transition(next, event);
     const count =
-      next.status === 'open'
+      next.status === 'open' && socket?.readyState === OPEN
         ? [...resends.keys()].filter((id) => outbox.find(id)).length
         : outbox.size();
     store.setState(transition(next, { type: 'queued', count }), true);
