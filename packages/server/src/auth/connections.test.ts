@@ -117,6 +117,30 @@ describe('tokens on open connections', () => {
     expect([retry.status, retry.json]).toMatchObject([201, { duplicate: false }]);
   });
 
+  it.each([
+    ['a clock probe', JSON.stringify({ type: 'time_sync', id: 'p', t0: 1 })],
+    ['a malformed message', '{"type":'],
+  ])(
+    'A8 %s from the token’s exp on gets no answer: the socket closes with 4401 at once',
+    async (_, text) => {
+      const clock = createTestClock();
+      const server = await startTestServer({ authSecret: SECRET, now: clock.now });
+      const token = await mintToken(SECRET, { sub: 'a', scope: 'board:b1:read', ttlSeconds: 60 });
+      const client = await connectTestClient(
+        wsOrigin(server, '/ws/connect?board_id=b1'),
+        bearer(token),
+      );
+      await client.next('snapshot');
+      clock.skip(61_000);
+      client.send(text);
+      const answer = await Promise.race([
+        client.closed,
+        client.next((m) => m.type === 'time_sync' || m.type === 'error'),
+      ]);
+      expect(answer).toEqual({ code: CloseCode.Unauthorized, reason: 'token expired' });
+    },
+  );
+
   it('A7 refusals are logged once each with their cause and never with a token', async () => {
     const child = await spawnServer(tempDataDir(), { env: { LIVELINE_AUTH_SECRET: SECRET } });
     const good = await mintToken(SECRET, { sub: 'a', scope: 'board:A:read', ttlSeconds: 60 });

@@ -111,6 +111,9 @@ export function createMessageHandler(
       connection.close(CloseCode.TooManyRequests, 'rate limit exceeded');
       return;
     }
+    // Rules A2, A8: from the token's exp on nothing is applied or answered, though the timer that
+    // closes the socket may not have run yet; expired() closes it with 4401 at once.
+    if (watch?.expired()) return;
     if (isBinary)
       return reject({
         code: 'bad_json',
@@ -127,9 +130,6 @@ export function createMessageHandler(
       connection.sendMessage({ type: 'time_sync', data: { id, t0, t1: receivedAt, t2: now() } });
       return;
     }
-    // Rules A2, A8: from the token's exp on nothing is applied, though the timer that closes the
-    // socket may not have run yet; expired() closes it with 4401 at once.
-    if (watch?.expired()) return;
     const type = (message.value as { type: string }).type;
     const forbidden = watch?.forbidden(type);
     if (forbidden) {
