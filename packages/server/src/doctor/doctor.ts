@@ -11,6 +11,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   probeHttp,
   probeWebSocket,
+  type HttpProbeResult,
   type ProbeOptions,
   type WsProbeResult,
 } from './probe.js';
@@ -139,13 +140,20 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     return tokenRefused(firstResult) ? null : probeWebSocket(url, probe);
   };
 
+  // /health verifies a token too (A7): it gets the token once the first probe did not see it
+  // refused, and then names a failure's whole cause to an operator's token (S2), not its kind.
+  const probeHealth = async (url: string): Promise<HttpProbeResult> => {
+    const accepted = first !== null && !tokenRefused(await first);
+    return probeHttp(url, { timeoutMs, token: accepted ? token : null, ...clock });
+  };
+
   // Every probe runs at once (after the token's first, when there is one): the whole run takes
   // about one deadline, whatever the route count.
   const runs = await Promise.all(
     targets.map(async ({ target, base, origin }) => {
       const probe: ProbeOptions = { timeoutMs, origin, token, ...clock };
       const [health, routeList, sockets] = await Promise.all([
-        probeHttp(`${base}${healthPath}`, { timeoutMs, ...clock }),
+        probeHealth(`${base}${healthPath}`),
         probeHttp(`${base}${routes.routeList.path}`, { timeoutMs, ...clock }),
         Promise.all(
           WS_ROUTE_NAMES.map(async (name) => {

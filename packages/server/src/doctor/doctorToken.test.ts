@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { WS_ROUTE_NAMES } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
 import { mintToken } from '../auth/mintToken.js';
+import { createFailingStorage } from '../test-utils/failingStorage.js';
 import { onTestCleanup, startTestServer } from '../test-utils/index.js';
 import { runDoctor } from './doctor.js';
 import { formatJson, formatReport } from './report.js';
@@ -40,6 +41,22 @@ describe('liveline doctor --token', () => {
       expect.stringMatching(/out of scope \(token lacks transport:\*:read\)/),
     );
     expect(outOfScope.every((cause) => !cause.includes('authentication failed'))).toBe(true);
+  });
+
+  it("S2 with auth on, /health gets the doctor's token once it is accepted, so an operator's token reads the database's own words and no token only their kind", async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ authSecret: SECRET, storage });
+    storage.failWrites('ENOSPC: no space left on device, write /srv/liveline/liveline.db-wal');
+    const operator = `${ALL} server:*:read`;
+    const good = await mintToken(SECRET, { sub: 'ops', scope: operator, ttlSeconds: 60 });
+    const healthCause = async (token: string | null) =>
+      (await runDoctor({ server: server.origin, token })).checks.find((c) => c.route === 'health')
+        ?.cause;
+
+    expect(await healthCause(good)).toMatch(
+      /^database error: write failed: ENOSPC: no space left on device, write \/srv\/liveline\//,
+    );
+    expect(await healthCause(null)).toMatch(/^database error: disk full \(/);
   });
 
   it('the report and its JSON never contain the token, even when a proxy echoes it back', async () => {
