@@ -131,13 +131,23 @@ describe('signed-in web app against a server with auth on', () => {
     await page.getByRole('button', { name: 'Add card', exact: true }).click();
     await page.getByText('1 change waiting to send').first().waitFor();
 
-    // Bob's invite link, opened in the same tab: the page reloads under Bob's token.
+    // Bob's invite link, opened in the same tab: the page reloads, asks whether to switch from
+    // Alice, and on yes goes on under Bob's token.
     const bob = new URL(invite(`/board?board=${board}`, 'bob', `board:${board}:write`)).hash;
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
     const unblock = await reloadWithBoardBlocked(page, async () => {
       const reloaded = page.waitForEvent('load');
       await page.evaluate((hash) => (window.location.hash = hash), bob);
       await reloaded;
     });
+    expect(await asked).toBe(
+      'This link signs you in as BOB; you are signed in as ALICE. Switch to BOB?',
+    );
     const alert = page.getByRole('alert', { name: 'Changes not applied' });
     await alert
       .getByText('1 change made as ALICE was not sent: you are now signed in as BOB.')

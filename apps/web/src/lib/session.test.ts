@@ -33,6 +33,37 @@ describe('session', () => {
     expect(adoptTokenFromUrl()).toBe(false);
   });
 
+  it('A9 an invite link for another subject than the signed-in one replaces it only if the user agrees; either way it leaves the address bar', () => {
+    const alice = token({ sub: 'alice', name: 'Alice', exp: Date.now() / 1000 + 60 });
+    const bob = token({ sub: 'bob', name: 'Bob', exp: Date.now() / 1000 + 60 });
+    sessionStorage.setItem('liveline.token', alice);
+    const decline = vi.fn(() => false);
+
+    window.history.replaceState(null, '', `/board#token=${bob}`);
+    expect(adoptTokenFromUrl(decline)).toBe(true);
+    expect(decline).toHaveBeenCalledWith(expect.stringMatching(/Bob.*Alice/));
+    expect([currentToken(), window.location.hash]).toEqual([alice, '']);
+
+    window.history.replaceState(null, '', `/board#token=${bob}`);
+    adoptTokenFromUrl(() => true);
+    expect(currentToken()).toBe(bob);
+  });
+
+  it('A9 an invite link for the signed-in subject, or after the session expired, is adopted without asking', () => {
+    const ask = vi.fn(() => false);
+    sessionStorage.setItem('liveline.token', token({ sub: 'ann', exp: Date.now() / 1000 + 60 }));
+    const renewed = token({ sub: 'ann', exp: Date.now() / 1000 + 600 });
+    window.history.replaceState(null, '', `/board#token=${renewed}`);
+    adoptTokenFromUrl(ask);
+    expect(currentToken()).toBe(renewed);
+
+    sessionStorage.setItem('liveline.token', token({ sub: 'ann', exp: Date.now() / 1000 - 1 }));
+    const other = token({ sub: 'bob', exp: Date.now() / 1000 + 60 });
+    window.history.replaceState(null, '', `/board#token=${other}`);
+    adoptTokenFromUrl(ask);
+    expect([currentToken(), ask.mock.calls]).toEqual([other, []]);
+  });
+
   it('B1 an invite link opened in the page reloads it, and until then the page offers the token it started with, so nothing it holds goes as the new subject', async () => {
     const alice = token({ sub: 'alice', exp: Date.now() / 1000 + 60 });
     sessionStorage.setItem('liveline.token', alice);

@@ -44,13 +44,29 @@ export function sessionOf(token: string): Session | null {
 
 /**
  * Moves an invite link's `#token=` into sessionStorage and out of the address bar (and so out of
- * history and bookmarks). The fragment never reached a server. True when there was one.
+ * history and bookmarks). The fragment never reached a server. True when there was one. A link
+ * for another subject than the signed-in one replaces it only if `confirmReplace` agrees: a link
+ * from someone else would otherwise sign the tab in as them, silently, and what it sends next
+ * would be theirs (PROTOCOL.md B1).
  */
-export function adoptTokenFromUrl(): boolean {
+export function adoptTokenFromUrl(
+  confirmReplace: (question: string) => boolean = (question) => window.confirm(question),
+  now = Date.now(),
+): boolean {
   const fragment = new URLSearchParams(window.location.hash.slice(1));
   const token = fragment.get('token');
   if (token === null) return false;
-  sessionStorage.setItem(TOKEN_KEY, token);
+  const current = readSession();
+  const offered = sessionOf(token);
+  if (
+    current === null ||
+    current.expiresAt <= now ||
+    offered?.sub === current.sub ||
+    confirmReplace(
+      `This link signs you in as ${offered?.name ?? 'someone unnamed'}; you are signed in as ${current.name}. Switch to ${offered?.name ?? 'the link'}?`,
+    )
+  )
+    sessionStorage.setItem(TOKEN_KEY, token);
   fragment.delete('token');
   const rest = fragment.toString();
   const { pathname, search } = window.location;
