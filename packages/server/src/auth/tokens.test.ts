@@ -262,9 +262,11 @@ describe('signed tokens', () => {
     for (let i = 0; i < AUTH_FAILURES_PER_WINDOW; i += 1)
       await rawRequest(server, '/api/transport', { headers: bearer('x.y.z') });
 
-    expect((await rawRequest(server, '/api/transport', { headers: bearer(unseen) })).status).toBe(
-      429,
-    );
+    // Twice: a token verified despite the block would be remembered and pass the second time.
+    for (let i = 0; i < 2; i += 1)
+      expect((await rawRequest(server, '/api/transport', { headers: bearer(unseen) })).status).toBe(
+        429,
+      );
     expect((await rawRequest(server, '/api/transport', { headers: bearer(signedIn) })).status).toBe(
       200,
     );
