@@ -33,6 +33,7 @@ import {
 import { finishedRunOnTwoNodes } from '../test-utils/finishedRunOnTwoNodes.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
 import { createPostgresStorage } from '../storage/createPostgresStorage.js';
+import { STORAGE_PROBE_INTERVAL_MS } from '../storage/createStorageHealth.js';
 import type { Storage } from '../storage/Storage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';
 
@@ -162,7 +163,69 @@ describe('cluster faults', () => {
     expect(dataOf(await onA.next('ack'))).toMatchObject({ op_id: 'during', duplicate: true });
     await vi.waitFor(() => expect(createdSeen(onB)).toEqual(['before', 'during']));
     expect(createdSeen(onA)).toEqual(['before', 'during']);
-    expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' });
+    await vi.waitFor(
+      async () =>
+        expect((await rawRequest(a, '/health')).json).toMatchObject({ status: 'healthy' }),
+      { timeout: 5 * STORAGE_PROBE_INTERVAL_MS },
+    );
+  });
+
+  it('S2 PostgreSQL taking reads but refusing writes (read-only, as a standby after a failover): /health stays degraded while reads work, and is healthy again by itself once writes work', async () => {
+    const logged: string[] = [];
+    const node = await startTestServer({
+      ...(await engines.freshCluster()),
+      logger: createLogger('info', (line) => logged.push(line)),
+    });
+    let ops = 0;
+    /** The status of a new op's request. */
+    const write = async () => {
+      ops += 1;
+      const body = { type: 'card.create', op_id: `op-${ops}`, column_id: 'backlog', title: 'c' };
+      return (await rawRequest(node, '/api/boards/read-only/ops', { body })).status;
+    };
+    const health = async () => (await rawRequest(node, '/health')).json;
+    expect(await write()).toBe(201);
+    // Existing sessions follow a reloaded default: the node's pooled connections turn read-only.
+    const readOnly = async (on: boolean) => {
+      const admin = new pg.Client({ connectionString: engines.postgres.url() });
+      await admin.connect();
+      try {
+        await admin.query(
+          on
+            ? 'ALTER SYSTEM SET default_transaction_read_only = on'
+            : 'ALTER SYSTEM RESET default_transaction_read_only',
+        );
+        await admin.query('SELECT pg_reload_conf()');
+      } finally {
+        await admin.end();
+      }
+    };
+    onTestCleanup(() => readOnly(false));
+    await readOnly(true);
+
+    await vi.waitFor(async () => expect(await write()).toBe(503));
+    await vi.waitFor(
+      async () =>
+        expect(await health()).toMatchObject({
+          status: 'degraded',
+          database_error: 'probe failed: cannot execute INSERT in a read-only transaction',
+        }),
+      { timeout: 5 * STORAGE_PROBE_INTERVAL_MS },
+    );
+    expect((await rawRequest(node, '/api/boards/read-only')).status).toBe(200);
+    expect(await health()).toMatchObject({ status: 'degraded', database: 'error' });
+    await readOnly(false);
+
+    await vi.waitFor(
+      async () => expect(await health()).toMatchObject({ status: 'healthy', database_error: null }),
+      { timeout: 5 * STORAGE_PROBE_INTERVAL_MS },
+    );
+    expect(await write()).toBe(201);
+    expect(
+      logged
+        .map((line) => (JSON.parse(line) as { event: string }).event)
+        .filter((event) => event.startsWith('storage.')),
+    ).toEqual(['storage.error', 'storage.recovered']);
   });
 
   it('S2 S4 Redis killed for 2 s and restarted empty: writes are refused unavailable at once, a join is closed 1013 naming the broker, /health is degraded naming the broker, the clock keeps ticking; back up, the retried op is applied once and every client converges', async () => {

@@ -48,6 +48,15 @@ const SCHEMA_RETRY_MS = 1_000;
 const parseStored = (json: string | null | undefined): unknown =>
   json === null || json === undefined ? null : (JSON.parse(json) as unknown);
 
+/**
+ * The health probe (createStorageHealth): a write committed in its own transaction, so it fails
+ * where writes do while reads work (a failover onto a read-only standby,
+ * `default_transaction_read_only`). No other operation clears a failure: an append answered
+ * `conflict` or `duplicate` writes nothing, so it works on a read-only database too.
+ */
+const PROBE_SQL = `INSERT INTO storage_probe (id, probed_at) VALUES (TRUE, now())
+  ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at`;
+
 /** BIGINT columns arrive as strings (they may exceed 2^53); seqs never do. */
 const seqOf = (value: string | number | null | undefined): number => Number(value ?? 0);
 
@@ -81,7 +90,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   const health = createStorageHealth({
     engine: 'postgres',
     log,
-    probe: () => guard('probe', () => rows('SELECT 1', [])),
+    probe: () => guard('probe', () => rows(PROBE_SQL, [])),
   });
   // An idle connection that dies (a terminated backend, a restart) must not crash the process.
   pool.on('error', (cause) => health.failed(new StorageError(`postgres: ${errorMessage(cause)}`)));
@@ -116,9 +125,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     if (closed) throw new StorageError(`${what} failed: the storage is closed`);
     try {
       await ensureSchema();
-      const result = await run();
-      health.worked();
-      return result;
+      return await run();
     } catch (cause) {
       const error = new StorageError(`${what} failed: ${errorMessage(cause)}`, { cause });
       health.failed(error);

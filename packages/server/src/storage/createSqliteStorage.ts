@@ -96,8 +96,6 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     db = new Database(':memory:');
     createSqliteSchema(db);
   }
-  // Only the probe clears a failure: a read that works does not show that writes do (a full disk
-  // still reads), nor does a write that wrote nothing (an empty transaction, a conflict).
   const health = createStorageHealth({
     engine: 'sqlite',
     log,

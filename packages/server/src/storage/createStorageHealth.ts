@@ -9,8 +9,6 @@ export interface StorageHealth {
   status(): StorageStatus;
   /** An operation failed: the status names `error`, logged once per outage, and probing starts. */
   failed(error: Error): void;
-  /** An operation showed the engine works: a failed status clears, logged once. */
-  worked(): void;
   /** Stops probing, before the engine closes. */
   close(): void;
 }
@@ -21,9 +19,11 @@ const ignore = (): void => {};
  * The status of a storage engine. After a failure it probes the engine every
  * {@link STORAGE_PROBE_INTERVAL_MS} until a probe works, so that an idle node's `/health` (and the
  * retention that waits on it) comes back once the database answers again, not at the next
- * operation something happens to make. `probe` goes through the engine's own guard, which calls
- * `failed` when it fails; `null` when nothing could bring the engine back (a database that could
- * not be opened).
+ * operation something happens to make. Only a probe that works clears a failure: `probe` writes,
+ * and no other operation shows that writes work (a read works on a full disk or a read-only
+ * database, and a write may have written nothing). `probe` goes through the engine's own guard,
+ * which calls `failed` when it fails; `null` when nothing could bring the engine back (a database
+ * that could not be opened).
  */
 export function createStorageHealth(deps: {
   engine: 'sqlite' | 'postgres';
@@ -62,7 +62,6 @@ export function createStorageHealth(deps: {
       status = { ok: false, error: error.message };
       probeLater();
     },
-    worked,
     close() {
       closed = true;
       clearTimeout(timer);

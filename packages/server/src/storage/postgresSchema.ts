@@ -6,7 +6,8 @@ import { UNBORN_ROOMS } from './unbornRooms.js';
  * The PostgreSQL storage's tables (plus the run leases, rules WL1–WL4, and the deleted runs'
  * tombstones, G5) (the SQLite storage's, so
  * the documented restore SQL fits both) and its compare-and-append, a function so that an append
- * is one round trip and one transaction. A run's status is also a stored generated column
+ * is one round trip and one transaction. `storage_probe` holds the one row that the health probe
+ * rewrites (createPostgresStorage.ts). A run's status is also a stored generated column
  * (`run_status`) with an index, so that counting runs by status (the metrics, every tick) reads
  * the index, not every run's JSON: PostgreSQL answers no count from an expression index alone.
  * Its creation time is one too (`run_created_at`, a number or null), indexed so that a page of
@@ -42,6 +43,7 @@ CREATE INDEX IF NOT EXISTS workflow_leases_expiry ON workflow_leases (expires_at
 CREATE TABLE IF NOT EXISTS workflow_tombstones (id TEXT PRIMARY KEY, deleted_at DOUBLE PRECISION NOT NULL, told BOOLEAN NOT NULL DEFAULT FALSE);
 CREATE INDEX IF NOT EXISTS workflow_tombstones_age ON workflow_tombstones (deleted_at);
 CREATE INDEX IF NOT EXISTS workflow_tombstones_untold ON workflow_tombstones (deleted_at) WHERE NOT told;
+CREATE TABLE IF NOT EXISTS storage_probe (id BOOLEAN PRIMARY KEY CHECK (id), probed_at TIMESTAMPTZ NOT NULL);
 DO $unborn$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM rooms WHERE room = '${UNBORN_ROOMS}') THEN
     DELETE FROM rooms WHERE head_seq = 0;
