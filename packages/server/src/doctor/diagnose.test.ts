@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  describeAnswer,
   diagnoseHealth,
   diagnoseWs,
-  servedWsPaths,
   type HealthCheckInput,
   type WsCheckInput,
 } from './diagnose.js';
@@ -401,44 +399,5 @@ describe('diagnoseHealth', () => {
 
     expect(diagnosis).toMatchObject({ ok, status });
     expect(diagnosis.ok ? diagnosis.detail : diagnosis.cause).toMatch(text);
-  });
-});
-
-describe('helpers', () => {
-  it('servedWsPaths lists the WebSocket routes of a GET /api/routes answer', () => {
-    const list = json(200, {
-      routes: [
-        {
-          name: 'general',
-          kind: 'ws',
-          method: null,
-          path: '/ws',
-          delivery: 'latest',
-          description: '',
-        },
-        {
-          name: 'health',
-          kind: 'http',
-          method: 'GET',
-          path: '/health',
-          delivery: null,
-          description: '',
-        },
-      ],
-    });
-
-    expect(servedWsPaths(answered(list))).toEqual(['/ws']);
-    expect(servedWsPaths(answered(html))).toBeNull();
-    expect(servedWsPaths({ kind: 'refused', ms: 1 })).toBeNull();
-  });
-
-  it('describeAnswer names empty bodies, HTML pages and quotes the rest', () => {
-    expect(describeAnswer({ status: 403, contentType: null, body: '' })).toBe(
-      '403 with an empty body',
-    );
-    expect(describeAnswer(html)).toBe('200 with an HTML page');
-    expect(describeAnswer({ status: 500, contentType: 'text/plain', body: 'boom' })).toBe(
-      '500 text/plain "boom"',
-    );
   });
 });

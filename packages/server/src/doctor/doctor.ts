@@ -3,10 +3,10 @@ import {
   diagnoseHealth,
   diagnoseRouteList,
   diagnoseWs,
-  servedWsPaths,
   type Diagnosis,
   type Target,
 } from './diagnose.js';
+import { servedWsPaths } from './describeAnswer.js';
 import {
   DEFAULT_TIMEOUT_MS,
   probeHttp,
