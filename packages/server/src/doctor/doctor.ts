@@ -101,6 +101,15 @@ const tokenRefused = (result: WsProbeResult): boolean =>
 /** A route not probed once the server refused the token; its cause is said with the others'. */
 const NOT_SENT: Diagnosis = { ok: false, status: 'not sent', ms: null, cause: null, detail: null };
 
+/** The statuses of a WebSocket check whose token was refused ({@link tokenRefused}) or not sent. */
+const REFUSED_STATUSES: readonly string[] = [
+  NOT_SENT.status,
+  '401',
+  `closed ${CloseCode.Unauthorized}`,
+];
+const refusedCheck = (check: DoctorCheck): boolean =>
+  check.kind === 'ws' && REFUSED_STATUSES.includes(check.status);
+
 /** A check whose token was refused as on check `on`, whose line names the cause. */
 const refusedAsOn = (check: DoctorCheck, on: DoctorCheck): DoctorCheck => ({
   ...check,
@@ -162,16 +171,16 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
           }),
         ),
       ]);
-      return { target, base, origin, health, routeList, served: servedWsPaths(routeList), sockets };
+      return { target, base, origin, health, routeList, sockets };
     }),
   );
 
   const direct = runs[0];
   const checks: DoctorCheck[] = [];
-  // The checks whose token was refused, sent or not: one line names the cause for all of them.
-  const refused = new Set<DoctorCheck>();
   for (const run of runs) {
     const { target, base } = run;
+    // A proxy's own route list would be the server's anyway; the direct one is authoritative.
+    const served = (direct && servedWsPaths(direct.routeList)) ?? servedWsPaths(run.routeList);
     checks.push({
       route: 'health',
       kind: 'http',
@@ -226,22 +235,20 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
               direct: target === 'via' ? (direct?.sockets[i]?.result ?? null) : null,
               timeoutMs,
               origin: run.origin,
-              // A proxy's own route list would be the server's anyway; the direct one is
-              // authoritative.
-              served: direct?.served ?? run.served,
+              served,
             })),
       };
-      if (result === null || tokenRefused(result)) refused.add(check);
       checks.push(check);
     });
   }
   // Group by route so a route's direct and via lines sit together.
   const order = ['health', 'routeList', ...WS_ROUTE_NAMES];
   checks.sort((a, b) => order.indexOf(a.route) - order.indexOf(b.route));
-  // The first refusal sent (the token's first probe, or the first line without a token) says why.
-  const named = checks.find((c) => refused.has(c) && c.status !== 'not sent');
+  // One line names the cause for every check whose token was refused, sent or not: the first
+  // refusal sent (the token's first probe, or the first line without a token).
+  const named = checks.find((c) => refusedCheck(c) && c.status !== NOT_SENT.status);
   const said = named
-    ? checks.map((c) => (c === named || !refused.has(c) ? c : refusedAsOn(c, named)))
+    ? checks.map((c) => (c === named || !refusedCheck(c) ? c : refusedAsOn(c, named)))
     : checks;
   return { ok: said.every((c) => c.ok), server, via, timeoutMs, checks: said };
 }
