@@ -318,13 +318,19 @@ describe('storage failures (injected storage)', () => {
 });
 
 describe('storage failures (a real SQLite database)', () => {
-  it('S2 an idle node whose SQLite refused a write is healthy again by itself once the database takes writes, logged once each way', async () => {
+  it("S2 a node whose SQLite refused a write stays degraded while a write the full disk spares works (a held run's lease renewals), and is healthy again by itself, with no request, once the database takes writes, logged once each way", async () => {
     const dataDir = tempDataDir();
     const logged: string[] = [];
     const server = await startTestServer({
       dataDir,
       logger: createLogger('info', (line) => logged.push(line)),
+      stages: { script: heldStage('script').stage },
+      workflowLeaseMs: 300,
     });
+    const created = await rawRequest(server, '/api/workflows', {
+      body: { id: 'held', mode: 'idea', input: 'A boat. A storm. A harbour.' },
+    });
+    expect(created.status).toBe(201);
     const storageEvents = () =>
       logged
         .map((line) => (JSON.parse(line) as { event: string }).event)
@@ -349,6 +355,13 @@ describe('storage failures (a real SQLite database)', () => {
         }),
       { timeout: 5 * STORAGE_PROBE_INTERVAL_MS },
     );
+    // The run's lease is renewed (an UPDATE, which no trigger refuses) every 100 ms meanwhile.
+    const leaseExpiry = disk
+      .prepare("SELECT expires_at FROM workflow_leases WHERE run_id = 'held'")
+      .pluck();
+    const expiry = leaseExpiry.get();
+    await vi.waitFor(() => expect(leaseExpiry.get()).not.toBe(expiry), { timeout: 3_000 });
+    expect(await health()).toMatchObject({ status: 'degraded', database: 'error' });
     disk.exec(
       'DROP TRIGGER full_rooms; DROP TRIGGER full_room_events; DROP TRIGGER full_documents',
     );
