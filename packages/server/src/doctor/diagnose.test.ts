@@ -352,6 +352,23 @@ describe('diagnoseHealth', () => {
       /database error: disk full/,
     ],
     [
+      'a cluster node that lost its message broker fails and says so',
+      health({
+        result: answered(
+          json(200, {
+            ...healthBody,
+            status: 'degraded',
+            mode: 'cluster',
+            broker: 'error',
+            broker_error: 'redis: connection refused',
+          }),
+        ),
+      }),
+      false,
+      '200',
+      /message broker error: redis: connection refused/,
+    ],
+    [
       'a 200 that is not the health document: not a Liveline server',
       health({ result: answered(html) }),
       false,

@@ -297,7 +297,7 @@ export function diagnoseWs(input: WsCheckInput): Diagnosis {
 
 /**
  * Decides whether `GET /health` works at one target: a 200 whose body passes `healthSchema`
- * with the database connected. Pure.
+ * with the database connected and no broker error. Pure.
  */
 export function diagnoseHealth(input: HealthCheckInput): Diagnosis {
   const { result, target, timeoutMs, path } = input;
@@ -321,6 +321,11 @@ export function diagnoseHealth(input: HealthCheckInput): Diagnosis {
       return fail(
         status,
         `database ${h.database}: ${h.database_error ?? 'no detail given'} (${summary})`,
+      );
+    if (h.broker === 'error')
+      return fail(
+        status,
+        `message broker error: ${h.broker_error ?? 'no detail given'} (${summary})`,
       );
     return { ok: true, status, ms: result.ms, cause: null, detail: summary };
   }
