@@ -1,10 +1,14 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
+import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
 import { openSqliteStorage } from '../test-utils/pruning.js';
 import {
   COUNT_WORKFLOWS_IN_SQL,
   LIST_WORKFLOWS_SQL,
   WAL_SIZE_LIMIT_BYTES,
+  createSqliteStorage,
 } from './createSqliteStorage.js';
 
 describe('the SQLite storage file', () => {
@@ -34,6 +38,32 @@ describe('the SQLite storage file', () => {
 
     expect(held).toBeGreaterThan(2 * WAL_SIZE_LIMIT_BYTES);
     expect(after.at(-1)).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+  });
+});
+
+describe('the SQLite storage that cannot open its database', () => {
+  it('is logged once, as storage.error naming the data directory, however many writes it refuses', async () => {
+    const file = join(tempDataDir(), 'file');
+    writeFileSync(file, 'not a directory');
+    const dataDir = join(file, 'data');
+    const logged: string[] = [];
+    const storage = createSqliteStorage(
+      dataDir,
+      createLogger('info', (line) => logged.push(line)),
+    );
+    onTestCleanup(() => storage.close());
+    const doc = { kind: 'board', id: 'b', value: {} } as const;
+    await expect(storage.putDocument(doc)).rejects.toThrow(dataDir);
+    await expect(storage.putDocument(doc)).rejects.toThrow(dataDir);
+
+    expect(logged.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        event: 'storage.error',
+        engine: 'sqlite',
+        error: expect.stringContaining(`cannot open database in ${dataDir}: `) as string,
+      }),
+    ]);
   });
 });
 
