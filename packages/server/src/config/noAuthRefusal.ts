@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { ResolvedServerOptions } from './serverOptions.js';
 
 /** Whether `host` only accepts connections from this machine. */
-export const isLoopbackHost = (host: string): boolean =>
+const isLoopbackHost = (host: string): boolean =>
   host === 'localhost' ||
   host === '::1' ||
   host === '[::1]' ||
