@@ -217,9 +217,9 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         : latestListeners.add(room, listener),
     async subscribed(room) {
       const status = health.status();
-      // Out of memory, Redis still confirms a subscription; in an outage it would not.
-      if (!status.ok && !status.takesWrites)
-        throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
+      // Out of memory too: the join's history read runs a script that writes (its trim), which
+      // Redis refuses then (S2).
+      if (!status.ok) throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
       // A Redis that goes away meanwhile confirms only once it is back: the join fails instead.
       const late = new Promise<never>((_, reject) =>
         setTimeout(
