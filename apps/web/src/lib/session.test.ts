@@ -49,6 +49,22 @@ describe('session', () => {
     expect(currentToken()).toBe(bob);
   });
 
+  it('A9 a link naming another subject by the signed-in name asks with both subjects; a link the page cannot read never replaces a valid session', () => {
+    const alice = token({ sub: 'alice', name: 'Alice', exp: Date.now() / 1000 + 60 });
+    sessionStorage.setItem('liveline.token', alice);
+    const ask = vi.fn(() => false);
+    const impostor = token({ sub: 'mallory', name: 'Alice', exp: Date.now() / 1000 + 60 });
+    window.history.replaceState(null, '', `/board#token=${impostor}`);
+    adoptTokenFromUrl(ask);
+    expect(ask).toHaveBeenCalledWith(
+      'This link signs you in as Alice (mallory); you are signed in as Alice (alice). Switch to Alice (mallory)?',
+    );
+
+    window.history.replaceState(null, '', '/board#token=not-a-token');
+    adoptTokenFromUrl(() => true);
+    expect([currentToken(), ask.mock.calls.length]).toEqual([alice, 1]);
+  });
+
   it('A9 an invite link for the signed-in subject, or after the session expired, is adopted without asking', () => {
     const ask = vi.fn(() => false);
     sessionStorage.setItem('liveline.token', token({ sub: 'ann', exp: Date.now() / 1000 + 60 }));

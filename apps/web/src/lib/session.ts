@@ -58,13 +58,17 @@ export function adoptTokenFromUrl(
   if (token === null) return false;
   const current = readSession();
   const offered = sessionOf(token);
+  // Names are whatever the link's maker chose: when they are the same, the subject tells them apart.
+  const who = (s: Session) => (offered?.name === current?.name ? `${s.name} (${s.sub})` : s.name);
   if (
     current === null ||
     current.expiresAt <= now ||
-    offered?.sub === current.sub ||
-    confirmReplace(
-      `This link signs you in as ${offered?.name ?? 'someone unnamed'}; you are signed in as ${current.name}. Switch to ${offered?.name ?? 'the link'}?`,
-    )
+    // A token the page cannot read never replaces a valid session.
+    (offered !== null &&
+      (offered.sub === current.sub ||
+        confirmReplace(
+          `This link signs you in as ${who(offered)}; you are signed in as ${who(current)}. Switch to ${who(offered)}?`,
+        )))
   )
     sessionStorage.setItem(TOKEN_KEY, token);
   fragment.delete('token');
