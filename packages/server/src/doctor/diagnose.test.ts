@@ -369,6 +369,23 @@ describe('diagnoseHealth', () => {
       /message broker error: redis: connection refused/,
     ],
     [
+      'with auth on a failure says which grant reads the engine’s words',
+      health({
+        result: answered(
+          json(200, {
+            ...healthBody,
+            status: 'degraded',
+            auth: 'on',
+            database: 'error',
+            database_error: 'disk full',
+          }),
+        ),
+      }),
+      false,
+      '200',
+      /database error: disk full \(.*only a token with server:\*:read reads the engine's own words\)/,
+    ],
+    [
       'a 200 that is not the health document: not a Liveline server',
       health({ result: answered(html) }),
       false,

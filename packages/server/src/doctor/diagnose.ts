@@ -317,15 +317,18 @@ export function diagnoseHealth(input: HealthCheckInput): Diagnosis {
   if (answer.status === 200 && health.ok) {
     const h = health.value;
     const summary = `${h.status}, database ${h.database}, protocol v${h.protocol_version}, up ${Math.round(h.uptime_seconds)} s`;
+    // With auth on, /health names only a failure's kind to a token without the operators' grant.
+    const words =
+      h.auth === 'on' ? "; only a token with server:*:read reads the engine's own words" : '';
     if (h.database !== 'connected')
       return fail(
         status,
-        `database ${h.database}: ${h.database_error ?? 'no detail given'} (${summary})`,
+        `database ${h.database}: ${h.database_error ?? 'no detail given'} (${summary}${words})`,
       );
     if (h.broker === 'error')
       return fail(
         status,
-        `message broker error: ${h.broker_error ?? 'no detail given'} (${summary})`,
+        `message broker error: ${h.broker_error ?? 'no detail given'} (${summary}${words})`,
       );
     return { ok: true, status, ms: result.ms, cause: null, detail: summary };
   }
