@@ -75,6 +75,13 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions([], { HTTP_RATE_LIMIT: '5000' })).toEqual({ httpRateLimit: 5000 });
   });
 
+  it('L4 --rate-limit wins over RATE_LIMIT, and takes a fraction', () => {
+    expect(parseCliOptions(['--rate-limit', '2.5'], { RATE_LIMIT: '80' })).toEqual({
+      rateLimitPerSecond: 2.5,
+    });
+    expect(parseCliOptions([], { RATE_LIMIT: '80' })).toEqual({ rateLimitPerSecond: 80 });
+  });
+
   it('L4 --rate-limit-burst wins over RATE_LIMIT_BURST', () => {
     expect(parseCliOptions(['--rate-limit-burst=400'], { RATE_LIMIT_BURST: '600' })).toEqual({
       rateLimitBurst: 400,
@@ -119,6 +126,7 @@ describe('parseCliOptions', () => {
     [['--max-connections-per-ip', 'many'], {}, '--max-connections-per-ip'],
     [[], { HTTP_RATE_LIMIT: '0' }, 'HTTP_RATE_LIMIT'],
     [['--http-rate-limit', '1.5'], {}, '--http-rate-limit'],
+    [[], { RATE_LIMIT: 'fast' }, 'RATE_LIMIT'],
     [[], { RATE_LIMIT_BURST: '0' }, 'RATE_LIMIT_BURST'],
     [['--rate-limit-burst', 'lots'], {}, '--rate-limit-burst'],
     [[], { MAX_BOARDS: 'all' }, 'MAX_BOARDS'],
@@ -143,6 +151,7 @@ describe('parseCliOptions', () => {
       '--workflow-lease-ms',
     ],
     ['runRetentionMs', ['--run-retention=1000000d'], {}, '--run-retention'],
+    ['rateLimitPerSecond', ['--rate-limit', '0'], {}, '--rate-limit'],
     ['rateLimitBurst', [], { RATE_LIMIT_BURST: '2000000' }, 'RATE_LIMIT_BURST'],
     ['host', [], { HOST: '0.0.0.0' }, 'HOST'],
     ['trustedProxies', ['--trusted-proxies', '127.0.0.1'], {}, '--trusted-proxies'],

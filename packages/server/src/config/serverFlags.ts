@@ -188,6 +188,15 @@ export const SERVER_FLAGS = {
     fallback: String(NUMBER_RULES.maxConnectionsPerIp.fallback),
     ...wholeCount('connections'),
   },
+  '--rate-limit': {
+    env: 'RATE_LIMIT',
+    option: 'rateLimitPerSecond',
+    value: '<rate>',
+    help: 'messages per second a socket may send on average before its rate limit closes it 4429 (rule L4)',
+    fallback: String(NUMBER_RULES.rateLimitPerSecond.fallback),
+    syntax: /^\d{1,8}(\.\d+)?$/,
+    expected: 'messages per second, like 50 or 2.5',
+  },
   '--rate-limit-burst': {
     env: 'RATE_LIMIT_BURST',
     option: 'rateLimitBurst',
