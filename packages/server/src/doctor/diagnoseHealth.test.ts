@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { html, json, works } from '../test-utils/doctorAnswers.js';
+import { html, json } from '../test-utils/doctorAnswers.js';
 import { diagnoseHealth, type HealthCheckInput } from './diagnose.js';
 import type { HttpAnswer, HttpProbeResult } from './probe.js';
 

@@ -15,7 +15,7 @@ export const html: HttpAnswer = {
 };
 
 /** A socket that opened with `liveline.v1` and heard a heartbeat. */
-export const works: WsProbeResult = {
+export const works: Extract<WsProbeResult, { kind: 'message' }> = {
   kind: 'message',
   ms: 12,
   upgradeMs: 4,
