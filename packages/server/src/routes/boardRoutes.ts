@@ -73,12 +73,11 @@ export function boardRoutes(
       return {
         async onMessage(message) {
           // What a socket sent while its join ran is dropped once it closed before the join ended
-          // (K5): its client saw it close unanswered and may already have been told it never applied.
+          // (K5): its client saw it close unanswered and may already have been told it never applied;
+          // and a presence naming a socket that already left (onClose) would keep a ghost.
           if (!(await joined) || !connection.open) return;
           if (message.type === 'presence.update') {
-            // A socket that closed while its join ran has already left (onClose): naming it now
-            // would keep a ghost on the board.
-            if (!actor && connection.open) boards.setPresence(boardId, clientId, message.name);
+            if (!actor) boards.setPresence(boardId, clientId, message.name);
             return;
           }
           const result = await boards.apply(boardId, message, actor);
