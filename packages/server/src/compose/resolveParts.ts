@@ -11,7 +11,7 @@ import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../log/createLogger.js';
 import type { Broker } from '../rooms/Broker.js';
 import { createMemoryBroker, type HistoryLimits } from '../rooms/createMemoryBroker.js';
-import type { BrokerStatus } from '../rooms/createRedisBroker.js';
+import type { BrokerStatus } from '../rooms/createBrokerHealth.js';
 import { createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { encodeTextFrame } from '../transport/wireFrame.js';

@@ -2,7 +2,7 @@ import { causeKind, errorKind } from '../causeKind.js';
 import { RoomNotOpenError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, StreamPosition } from '../rooms/Broker.js';
-import type { BrokerStatus } from '../rooms/createRedisBroker.js';
+import type { BrokerStatus } from '../rooms/createBrokerHealth.js';
 import { entriesThrough } from '../rooms/entriesThrough.js';
 import type { DocumentWrite, LeaseFence, RoomHead, Storage } from '../storage/Storage.js';
 import { catchUpRoom, type AppliedPosition, type RoomFollower } from './catchUpRoom.js';

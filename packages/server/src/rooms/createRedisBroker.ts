@@ -42,8 +42,6 @@ export interface RedisBrokerOptions {
   readonly deadlines?: RedisDeadlines;
 }
 
-export type { BrokerStatus } from './createBrokerHealth.js';
-
 /** A {@link Broker} on Redis, with its health and a way to close its connections. */
 export interface RedisBroker extends Broker {
   /** Settles once connected, or after 2 s without Redis (it then serves degraded and keeps trying). */
