@@ -27,6 +27,8 @@ export interface NumericServerFlag extends ServerFlag {
 const WHOLE_MS = { syntax: /^\d{1,9}$/, expected: 'milliseconds as a whole number' } as const;
 const wholeCount = (of: string) =>
   ({ syntax: /^[1-9]\d{0,7}$/, expected: `a whole number of ${of} ≥ 1` }) as const;
+const perSecond = (of: string, example: number) =>
+  ({ syntax: /^\d{1,8}(\.\d+)?$/, expected: `${of} per second, like ${example} or 2.5` }) as const;
 
 /** Every flag of `liveline-server`: the parser and `--help` both read this table. */
 export const SERVER_FLAGS = {
@@ -194,8 +196,7 @@ export const SERVER_FLAGS = {
     value: '<rate>',
     help: 'messages per second a socket may send on average before its rate limit closes it 4429 (rule L4)',
     fallback: String(NUMBER_RULES.rateLimitPerSecond.fallback),
-    syntax: /^\d{1,8}(\.\d+)?$/,
-    expected: 'messages per second, like 50 or 2.5',
+    ...perSecond('messages', 50),
   },
   '--rate-limit-burst': {
     env: 'RATE_LIMIT_BURST',
@@ -235,8 +236,7 @@ export const SERVER_FLAGS = {
     value: '<rate>',
     help: 'reconnects per second clients spread their return to after a restart (rule K4)',
     fallback: String(NUMBER_RULES.restartReconnectsPerSecond.fallback),
-    syntax: /^\d{1,8}(\.\d+)?$/,
-    expected: 'reconnects per second, like 1000 or 2.5',
+    ...perSecond('reconnects', 1000),
   },
 } as const satisfies Record<string, ServerFlag | NumericServerFlag>;
 
