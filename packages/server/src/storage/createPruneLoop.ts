@@ -114,7 +114,8 @@ export function createPruneLoop(deps: {
   /**
    * A pass, whose failure is logged once until a pass works again: storage that stays down (a
    * database that could not be opened) fails every pass the same way. A pass still runs while
-   * storage says it is down, since its own queries are what may find storage back.
+   * storage says it is down: only a probe clears that status, so a pass may well work meanwhile;
+   * only the video sweep, which needs storage to vouch for every run, waits for it.
    */
   const loggedPass = (): Promise<void> =>
     prunePass().then(

@@ -42,7 +42,7 @@ describe('the SQLite storage file', () => {
 });
 
 describe('the SQLite storage that cannot open its database', () => {
-  it('is logged once, as storage.error naming the data directory, however many writes it refuses', async () => {
+  it('is logged once, at open, as storage.error naming the data directory; the writes it refuses log nothing more', async () => {
     const file = join(tempDataDir(), 'file');
     writeFileSync(file, 'not a directory');
     const dataDir = join(file, 'data');

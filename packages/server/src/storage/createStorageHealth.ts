@@ -18,7 +18,7 @@ const ignore = (): void => {};
 /**
  * The status of a storage engine. After a failure it probes the engine every
  * {@link STORAGE_PROBE_INTERVAL_MS} until a probe works, so that an idle node's `/health` (and the
- * retention that waits on it) comes back once the database answers again, not at the next
+ * retention's video sweep that waits on it) comes back once the database answers again, not at the next
  * operation something happens to make. Only a probe that works clears a failure: `probe` writes,
  * and no other operation shows that writes work (a read works on a full disk or a read-only
  * database, and a write may have written nothing). `probe` goes through the engine's own guard,
