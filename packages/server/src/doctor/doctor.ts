@@ -176,11 +176,12 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   );
 
   const direct = runs[0];
+  // A proxy's own route list would be the server's anyway; the direct one is authoritative.
+  const directServed = direct && servedWsPaths(direct.routeList);
   const checks: DoctorCheck[] = [];
   for (const run of runs) {
     const { target, base } = run;
-    // A proxy's own route list would be the server's anyway; the direct one is authoritative.
-    const served = (direct && servedWsPaths(direct.routeList)) ?? servedWsPaths(run.routeList);
+    const served = directServed ?? servedWsPaths(run.routeList);
     checks.push({
       route: 'health',
       kind: 'http',
