@@ -101,6 +101,27 @@ describe("a channel's requests and the ops it holds", () => {
     expect(fake.latest().messages()).toEqual([op]);
   });
 
+  it('S4 an op answered, or dropped, while its re-send waits takes that re-send with it: no timer is left for it, and it no longer counts as queued', () => {
+    const { client, latest } = setup({ outbox: { maxCount: 1 } });
+    const board = client.channel('board');
+    board.onMessage(() => {});
+    latest().serve();
+    const before = vi.getTimerCount();
+    const unavailable = (op_id: string) =>
+      latest().receive({ type: 'error', data: { code: 'unavailable', message: 'x', op_id } });
+    board.send({ type: 'card.delete', op_id: 'o1', card_id: 'c' });
+    unavailable('o1');
+    expect(vi.getTimerCount()).toBe(before + 1);
+    latest().receive({ type: 'ack', data: { op_id: 'o1', seq: 1 } });
+    expect(vi.getTimerCount()).toBe(before);
+    board.send({ type: 'card.delete', op_id: 'o2', card_id: 'c' });
+    unavailable('o2');
+    // The outbox holds one message: the next drops o2, whose re-send waits.
+    board.send({ type: 'card.delete', op_id: 'o3', card_id: 'c' });
+    expect(vi.getTimerCount()).toBe(before);
+    expect(board.getState().queued).toBe(0);
+  });
+
   it('S4 an op answered unavailable ends `expired` once past its ttlMs, checked before each re-send, and waits counted as queued', async () => {
     const { fake, board, op, given } = requestWithTtl(2500, () => 1);
     const unavailable = { type: 'error', data: { code: 'unavailable', message: 'x', op_id: 'o1' } };

@@ -109,10 +109,16 @@ export function createSocketLoop(
   const store = createStore<ConnectionState>(() => INITIAL_STATE);
   const status = () => store.getState().status;
   /**
-   * The re-sends waiting after `unavailable`, by op id (rule S4). The end of their socket cancels
-   * them: the next socket's flush writes every held op, and a stopped loop acts on nothing.
+   * The re-sends waiting after `unavailable`, by op id (rule S4), each of an op the outbox holds:
+   * an answer or a drop cancels its re-send. The end of their socket cancels them all: the next
+   * socket's flush writes every held op, and a stopped loop acts on nothing.
    */
-  const resends = new Map<string, unknown>();
+  const resends = new Map<unknown, unknown>();
+  /** Cancels the re-send of op `id`, if one waits. */
+  const unsend = (id: unknown) => {
+    env.clearTimeout(resends.get(id));
+    resends.delete(id);
+  };
   /**
    * Applies `event` (without one, only counts again), then counts what waits to be written in the
    * state it led to: every held message until a socket is served (or once it is closing), then the
@@ -123,12 +129,11 @@ export function createSocketLoop(
     let next = store.getState();
     if (event) next = transition(next, event);
     const count =
-      next.status === 'open' && socket?.readyState === OPEN
-        ? [...resends.keys()].filter((id) => outbox.find(id)).length
-        : outbox.size();
+      next.status === 'open' && socket?.readyState === OPEN ? resends.size : outbox.size();
     store.setState(transition(next, { type: 'queued', count }), true);
   };
   const outbox = createOutbox(options.outbox, (message, error) => {
+    unsend(message.id);
     hooks.drop?.(message, error);
     dispatch();
   });
@@ -151,8 +156,7 @@ export function createSocketLoop(
   /** Cancels the pending timer and every waiting re-send. */
   const cancel = () => {
     env.clearTimeout(timer);
-    resends.forEach((t) => env.clearTimeout(t));
-    resends.clear();
+    resends.forEach((_, id) => unsend(id));
   };
 
   const wake = (at: number, run: () => void) => {
@@ -326,6 +330,7 @@ export function createSocketLoop(
       return result;
     },
     ack(id) {
+      unsend(id);
       const sent = outbox.ack(id);
       dispatch();
       return sent;
@@ -341,9 +346,9 @@ export function createSocketLoop(
         id,
         env.setTimeout(
           () => {
-            resends.delete(id);
+            // An op the expiry drops has its re-send cancelled, so the delete answers false.
             outbox.expire(env.now());
-            if (outbox.find(id) === held && writable()) {
+            if (resends.delete(id) && writable()) {
               socket?.send(held.text);
               held.sent++;
             }
