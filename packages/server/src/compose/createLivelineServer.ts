@@ -126,6 +126,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
     rateLimitBurst: config.rateLimitBurst,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     pingIntervalMs: config.pingIntervalMs,
+    closeGraceMs: config.closeGraceMs,
     policy,
     auth,
     caps: {
@@ -260,7 +261,7 @@ export async function createLivelineServer(options: LivelineServerOptions = {}):
     },
     async listen() {
       const server = createServer(httpServerOptions(config));
-      server.on('clientError', createClientErrorHandler(log));
+      server.on('clientError', createClientErrorHandler(log, config.closeGraceMs));
       mountOn(server, { boundHost: config.host });
       let port: number;
       try {

@@ -136,6 +136,13 @@ export interface ServerOptions {
   /** Time a client has to send a whole HTTP request (headers and body) before `408`, in ms. @default 30000 */
   requestTimeoutMs?: number;
   /**
+   * Time a socket the server closes (a refusal, A7; a slow consumer, L2; a drain, D1) has to
+   * answer its close frame, or to close its side after an HTTP refusal, before it is cut, in ms:
+   * ws's own 30 s, and a refusal's half-close, held the socket for as long as its client liked
+   * (rule L5). @default 1000
+   */
+  closeGraceMs?: number;
+  /**
    * Server clock in epoch ms (sub-ms precision). @default createServerClock(): the monotonic clock
    * following the system clock's steps, never backwards
    */
@@ -233,6 +240,7 @@ export const NUMBER_RULES = {
   restartReconnectsPerSecond: { fallback: 1000, min: 1, max: 1e7 },
   handshakeTimeoutMs: { fallback: 10_000, min: 50, max: HOUR_MS, int: true },
   requestTimeoutMs: { fallback: 30_000, min: 50, max: HOUR_MS, int: true },
+  closeGraceMs: { fallback: 1_000, min: 1, max: HOUR_MS, int: true },
 } as const satisfies Record<string, NumberRule>;
 /** A numeric option of {@link ServerOptions}. */
 export type NumberOptionName = keyof typeof NUMBER_RULES;

@@ -40,19 +40,13 @@ export function sendJson(
 }
 
 /**
- * How long a socket the server closes (a refusal, A7; a slow consumer, L2; a drain) may take to
- * answer its close frame, or to close its side after an HTTP refusal, before it is cut, in ms:
- * ws's default, 30 s, held the socket's L5 slot, and a refusal's half-close held it for good.
- */
-export const CLOSE_GRACE_MS = 1_000;
-
-/**
  * Answers a WebSocket upgrade with a JSON HTTP error and closes the socket (never a bare 403). A
- * client that keeps its side open is cut off after {@link CLOSE_GRACE_MS}: `end` only half-closes,
- * and the socket would hold its L5 slot for as long as the client liked.
+ * client that keeps its side open is cut off after `graceMs` (the `closeGraceMs` option): `end`
+ * only half-closes, and the socket would stay open for as long as the client liked.
  */
 export function rejectUpgrade(
   socket: Duplex,
+  graceMs: number,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
@@ -71,6 +65,6 @@ export function rejectUpgrade(
     return;
   }
   socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
-  const cut = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+  const cut = setTimeout(() => socket.destroy(), graceMs);
   socket.once('close', () => clearTimeout(cut));
 }

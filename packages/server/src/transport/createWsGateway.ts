@@ -18,13 +18,15 @@ import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAut
 import { readToken } from '../auth/readToken.js';
 import { createSocketAcceptor, type SocketAcceptorOptions } from './createSocketAcceptor.js';
 import { createUpgradeAdmission, type UpgradeAdmissionOptions } from './createUpgradeAdmission.js';
-import { CLOSE_GRACE_MS, errorBody, rejectUpgrade } from '../http/httpReplies.js';
+import { errorBody, rejectUpgrade } from '../http/httpReplies.js';
 import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 
 /** Options of the WebSocket side of the server. */
 export interface WsGatewayOptions extends SocketAcceptorOptions, UpgradeAdmissionOptions {
   readonly heartbeatIntervalMs: number;
   readonly pingIntervalMs: number;
+  /** Time a socket the server closes, or refuses over HTTP, has to close its side before it is cut (rule L5). */
+  readonly closeGraceMs: number;
   /** Token verification and route permissions (rules A2–A8). */
   readonly auth: Auth;
 }
@@ -66,7 +68,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   // ws 8.23 hands closeTimeout to every socket it accepts; @types/ws does not list it yet.
   const serverOptions: ServerOptions & { readonly closeTimeout: number } = {
     noServer: true,
-    closeTimeout: CLOSE_GRACE_MS,
+    closeTimeout: options.closeGraceMs,
     perMessageDeflate: false,
     maxPayload: MAX_PAYLOAD_BYTES,
     // Offering liveline.v1 selects it; offering only other versions completes the handshake so
@@ -107,7 +109,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       });
       return;
     }
-    rejectUpgrade(socket, r.status, errorBody(r.code, r.message), r.headers);
+    rejectUpgrade(socket, options.closeGraceMs, r.status, errorBody(r.code, r.message), r.headers);
   };
 
   const pingTimer = setInterval(() => {
@@ -135,7 +137,13 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       status: r.status,
       reason: r.message,
     });
-    rejectUpgrade(socket, r.status, errorBody(r.code, r.message, r.field, r.extra), r.headers);
+    rejectUpgrade(
+      socket,
+      options.closeGraceMs,
+      r.status,
+      errorBody(r.code, r.message, r.field, r.extra),
+      r.headers,
+    );
   };
 
   return {

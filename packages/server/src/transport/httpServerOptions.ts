@@ -53,7 +53,7 @@ const MALFORMED: Refusal = { status: 400, error: 'invalid_field' };
  * error body instead of Node's empty `400`/`408`.
  */
 export const createClientErrorHandler =
-  (log: Logger) =>
+  (log: Logger, closeGraceMs: number) =>
   (error: Error & { code?: string }, socket: Duplex): void => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -71,6 +71,7 @@ export const createClientErrorHandler =
     });
     rejectUpgrade(
       socket,
+      closeGraceMs,
       status,
       errorBody(code, message ?? `malformed HTTP request (${error.code ?? 'parse error'})`),
     );
