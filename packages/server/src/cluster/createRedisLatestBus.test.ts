@@ -3,6 +3,7 @@ import { createLogger } from '../log/createLogger.js';
 import { startRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
 import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
+import { redisUserWithoutChannels } from '../test-utils/redisUserWithoutChannels.js';
 import { createRedisLatestBus } from './createRedisLatestBus.js';
 
 describe('Redis latest bus', () => {
@@ -60,5 +61,25 @@ describe('Redis latest bus', () => {
       },
       { timeout: 3_000 },
     );
+  });
+
+  it('a SUBSCRIBE Redis refuses (NOPERM: an ACL user without rights on the channel) is logged once and not sent again', async () => {
+    const redis = await startRedis();
+    onTestCleanup(() => redis.stop());
+    const user = await redisUserWithoutChannels(redis);
+    const logged: string[] = [];
+    const bus = createRedisLatestBus({
+      url: user.url,
+      log: createLogger('info', (line) =>
+        logged.push((JSON.parse(line) as { event: string }).event),
+      ),
+    });
+    onTestCleanup(() => bus.close());
+    await bus.ready;
+    bus.subscribe(bus.key('refused'), () => undefined);
+    await vi.waitFor(() => expect(logged).toEqual(['latest_bus.subscribe_refused']));
+    // A round trip more: a SUBSCRIBE sent again at once would have reached Redis by now.
+    await bus.script("return 'ok'", [], []);
+    expect(await user.refusedSubscribes()).toBe(1);
   });
 });

@@ -29,7 +29,11 @@ export interface RedisLatestBus {
   /** Whether commands can reach Redis now. */
   connected(): boolean;
   publish(channel: string, message: string): Promise<void>;
-  /** Delivers each message of `channel` to `listener` (the subscription is renewed after a drop). */
+  /**
+   * Delivers each message of `channel` to `listener` (the subscription is renewed after a drop). A
+   * SUBSCRIBE Redis refuses (`NOPERM`) is logged and not sent again: the callers' periodic reads
+   * still bring what its messages would have announced.
+   */
   subscribe(channel: string, listener: (message: string) => void): void;
   unsubscribe(channel: string): void;
   /** Runs a Lua script (EVALSHA, loading it when Redis does not know it). */
@@ -67,7 +71,13 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     publish: async (channel, message) => {
       await call(`publish ${channel}`, commands.publish(channel, message));
     },
-    subscribe: (channel, listener) => void redis.subscribe(channel, listener),
+    subscribe(channel, listener) {
+      redis
+        .subscribe(channel, listener)
+        .catch((error: unknown) =>
+          log.error('latest_bus.subscribe_refused', { channel, error: errorMessage(error) }),
+        );
+    },
     unsubscribe(channel) {
       redis
         .unsubscribe(channel)

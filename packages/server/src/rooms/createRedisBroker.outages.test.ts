@@ -11,6 +11,7 @@ import {
   useRedisBrokerNodes,
 } from '../test-utils/redisBrokerNodes.js';
 import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
+import { redisUserWithoutChannels } from '../test-utils/redisUserWithoutChannels.js';
 
 const brokers = useRedisBrokerNodes();
 const { nodes, admin, writerAndListener } = brokers;
@@ -30,6 +31,28 @@ describe('Redis broker outages', () => {
     expect(a.status()).toEqual({ ok: true });
     await client.del(stream);
     await publishRange(a, room, 1, 1);
+  });
+
+  it("S2 a SUBSCRIBE Redis refuses (NOPERM: an ACL user without rights on the room's channel) is sent once: the join fails with a BrokerError naming it, logged once, the broker stays healthy, and a join once the rights are granted is confirmed", async () => {
+    const user = await redisUserWithoutChannels(brokers.redis);
+    const logged: string[] = [];
+    const [a] = await nodes(1, {
+      urls: [user.url],
+      logLine: (line) => logged.push((JSON.parse(line) as { event: string }).event),
+    });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:refused';
+    const leave = a.subscribe(room, 'ordered', () => undefined);
+    const refused = a.subscribed?.(room);
+    await expect(refused).rejects.toBeInstanceOf(BrokerError);
+    await expect(refused).rejects.toThrow(/NOPERM/);
+    leave();
+    expect(await user.refusedSubscribes()).toBe(1);
+    expect(logged).toEqual(['broker.subscribe_refused']);
+    expect(a.status()).toEqual({ ok: true });
+    await user.grantChannels();
+    a.subscribe(room, 'ordered', () => undefined);
+    await a.subscribed?.(room);
   });
 
   it('S2 Redis busy running a script past its time limit (BUSY to every call, PINGs too): the broker reports it by its PINGs, a publish is refused, and once the script is killed the broker is healthy again by itself', async () => {

@@ -133,16 +133,21 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     readHead,
     readRange,
     listen: (room, onEvent, onDropped) =>
-      redis.subscribe(channelOf(room), (message) => {
-        if (message === DROP_NOTICE) return onDropped();
-        const first = message.indexOf(' ');
-        const second = message.indexOf(' ', first + 1);
-        onEvent({
-          seq: Number(message.slice(0, first)),
-          epoch: message.slice(first + 1, second),
-          frame: message.slice(second + 1),
-        });
-      }),
+      redis
+        .subscribe(channelOf(room), (message) => {
+          if (message === DROP_NOTICE) return onDropped();
+          const first = message.indexOf(' ');
+          const second = message.indexOf(' ', first + 1);
+          onEvent({
+            seq: Number(message.slice(0, first)),
+            epoch: message.slice(first + 1, second),
+            frame: message.slice(second + 1),
+          });
+        })
+        .catch((cause: unknown) => {
+          // Redis answered the SUBSCRIBE with an error (NOPERM): the join is refused (S2).
+          throw new BrokerError(`subscribe ${room} refused: ${errorMessage(cause)}`, { cause });
+        }),
     unlisten: (room) => redis.unsubscribe(channelOf(room)),
   });
   // After a reconnect the subscriptions are renewed by the client; what was published meanwhile

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import { redisClientOptions, type RedisDeadlines } from './redisClientOptions.js';
 import { redisOutageHandler } from './redisOutageHandler.js';
 
@@ -28,7 +28,9 @@ export interface RedisConnections {
   /**
    * Subscribes `listener` to `channel`; settles once Redis confirmed it. A SUBSCRIBE lost with its
    * connection (node-redis renews only confirmed subscriptions) is sent again once the subscriber
-   * is back, until it is confirmed or {@link RedisConnections.unsubscribe} is called.
+   * is back, until it is confirmed or {@link RedisConnections.unsubscribe} is called. One Redis
+   * answered with an error (`NOPERM`: an ACL user without rights on the channel) is not sent
+   * again, since it would be answered the same at once: it rejects with that `ErrorReply`.
    */
   subscribe(channel: string, listener: (message: string) => void): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
@@ -65,7 +67,12 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
   /** Subscriptions not confirmed yet, and whether their SUBSCRIBE was lost. */
   const unconfirmed = new Map<
     string,
-    { listener: (message: string) => void; confirmed: () => void; lost: boolean }
+    {
+      listener: (message: string) => void;
+      confirmed: () => void;
+      refused: (reply: ErrorReply) => void;
+      lost: boolean;
+    }
   >();
   const send = (channel: string): void => {
     const entry = unconfirmed.get(channel);
@@ -77,8 +84,13 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
         unconfirmed.delete(channel);
         entry.confirmed();
       },
-      () => {
+      (cause: unknown) => {
         if (unconfirmed.get(channel) !== entry) return;
+        if (cause instanceof ErrorReply) {
+          unconfirmed.delete(channel);
+          entry.refused(cause);
+          return;
+        }
         entry.lost = true;
         // Lost after the subscriber was back: the next 'ready' would be too late.
         if (subscriber.isReady) send(channel);
@@ -132,8 +144,8 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
         },
       ),
     subscribe(channel, listener) {
-      return new Promise<void>((confirmed) => {
-        unconfirmed.set(channel, { listener, confirmed, lost: false });
+      return new Promise<void>((confirmed, refused) => {
+        unconfirmed.set(channel, { listener, confirmed, refused, lost: false });
         send(channel);
       });
     },

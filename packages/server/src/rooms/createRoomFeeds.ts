@@ -37,7 +37,8 @@ export interface FeedSource {
   readonly readRange: (room: string, afterSeq: number) => Promise<RoomRange | null>;
   /**
    * Subscribes to the room's channel (resolves once Redis confirmed it, which may be after a
-   * reconnect): its events, and the notice that its copy was dropped (its stream deleted, G3).
+   * reconnect; rejects when Redis refused it): its events, and the notice that its copy was
+   * dropped (its stream deleted, G3).
    */
   readonly listen: (
     room: string,
@@ -62,10 +63,12 @@ interface Feed {
   readonly cache: Map<number, Buffer>;
   /** The bytes the cache holds. */
   cachedBytes: number;
-  /** Settles once the channel is subscribed and the feed knows where it starts. */
+  /** Settles once the channel is subscribed and the feed knows where it starts; rejects if refused. */
   readonly ready: Promise<void>;
-  /** Settles `ready`. */
+  /** Resolves `ready`. */
   readonly heard: () => void;
+  /** Rejects `ready`. */
+  readonly refused: (error: unknown) => void;
 }
 
 /** Events held back at most per room while a gap is repaired; past that the oldest go. */
@@ -180,7 +183,11 @@ export function createRoomFeeds(source: FeedSource) {
     }
   };
 
-  /** Subscribes the feed's channel, then takes its position (or repairs the gap since the last). */
+  /**
+   * Subscribes the feed's channel, then takes its position (or repairs the gap since the last). A
+   * refused subscription fails the joins waiting for it; once they left, the feed is gone and the
+   * next join asks again (the rights may have been granted meanwhile).
+   */
   const listen = (room: string, feed: Feed): void => {
     void source
       .listen(
@@ -188,8 +195,13 @@ export function createRoomFeeds(source: FeedSource) {
         (event) => onEvent(room, event),
         () => onDropped(room),
       )
-      .then(() => check(room, feed, true))
-      .then(feed.heard);
+      .then(
+        () => check(room, feed, true).then(feed.heard),
+        (error: unknown) => {
+          log.error('broker.subscribe_refused', { room, error: errorMessage(error) });
+          feed.refused(error);
+        },
+      );
   };
 
   const onEvent = (room: string, event: RoomEvent): void => {
@@ -219,7 +231,13 @@ export function createRoomFeeds(source: FeedSource) {
       let feed = feeds.get(room);
       if (!feed) {
         let heard = (): void => {};
-        const ready = new Promise<void>((resolve) => (heard = resolve));
+        let refused: (error: unknown) => void = () => {};
+        const ready = new Promise<void>((resolve, reject) => {
+          heard = resolve;
+          refused = reject;
+        });
+        // Only a join awaits `ready`: a refusal no join waits for is logged, not unhandled.
+        ready.catch(() => undefined);
         feed = {
           listeners: new Set(),
           drops: new Set(),
@@ -232,6 +250,7 @@ export function createRoomFeeds(source: FeedSource) {
           cachedBytes: 0,
           ready,
           heard,
+          refused,
         };
         feeds.set(room, feed);
         listen(room, feed);
