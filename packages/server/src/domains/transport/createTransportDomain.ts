@@ -60,17 +60,21 @@ export const toTransportState = (s: ClockState): TransportState => ({
 });
 
 const at = (anchor: ClockState, nowMs: number, change: Partial<ClockState> = {}): ClockState => {
-  const base = { ...anchor, ...change };
+  const base = { ...anchor, ...change, timestamp_ms: nowMs };
+  // A position commanded past the end of an enabled loop is wrapped into it at once, as the clock
+  // wraps a played one: else the answer and a paused playhead say one place and the next tick
+  // (or play) another (rule C4).
   const time = Math.min(
     MAX_POSITION_SECONDS,
-    'time_seconds' in change ? base.time_seconds : extrapolatePosition(anchor, nowMs),
+    'time_seconds' in change
+      ? extrapolatePosition({ ...base, playing: true }, nowMs)
+      : extrapolatePosition(anchor, nowMs),
   );
   return {
     ...base,
     time_seconds: time,
     sample_pos: Math.round(time * SAMPLE_RATE_HZ),
     beat_pos: (time * base.bpm) / 60,
-    timestamp_ms: nowMs,
   };
 };
 

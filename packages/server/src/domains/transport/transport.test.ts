@@ -96,6 +96,23 @@ describe('DAW transport', () => {
     expect(Number(playing.time_seconds)).toBeGreaterThanOrEqual(30);
   });
 
+  it('C4 a position commanded past the end of an enabled loop lands inside it: the answer, the paused playhead and play agree', async () => {
+    const server = await startTestServer();
+    const command = async (body: TestMessage) =>
+      ((await rawRequest(server, '/api/transport', { body })).json as { state: TestMessage }).state;
+    await command({ type: 'loop', enabled: true, start_seconds: 2, end_seconds: 8 });
+    const parked = await command({ type: 'seek', time_seconds: 21 });
+    expect(parked.time_seconds).toBe(3);
+    const played = await command({ type: 'play' });
+    expect(Number(played.time_seconds)).toBeGreaterThanOrEqual(3);
+    expect(Number(played.time_seconds)).toBeLessThan(4);
+    await command({ type: 'loop', enabled: false });
+    await command({ type: 'pause' });
+    await command({ type: 'seek', time_seconds: 11 });
+    const enabled = await command({ type: 'loop', enabled: true });
+    expect(enabled.time_seconds).toBe(5);
+  });
+
   it('C5 a command sent again under an op id already applied is answered duplicate and changes nothing: on the socket, over HTTP and after a restart', async () => {
     const dataDir = tempDataDir();
     const server = await startTestServer({ dataDir });
@@ -159,7 +176,8 @@ describe('DAW transport', () => {
     for (const body of [
       { type: 'tempo', bpm: BPM_MIN },
       { type: 'seek', time_seconds: 0 },
-      { type: 'loop', enabled: true, start_seconds: 0, end_seconds: MAX_POSITION_SECONDS },
+      // Disabled: an enabled loop would wrap a position at its end back to its start (C4).
+      { type: 'loop', enabled: false, start_seconds: 0, end_seconds: MAX_POSITION_SECONDS },
       { type: 'seek', time_seconds: MAX_POSITION_SECONDS },
       { type: 'tempo', bpm: BPM_MAX },
     ])
