@@ -111,20 +111,22 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
       () => (recovered(), true),
       (cause: unknown) => (clientFailed(cause), false),
     );
+  /** The answer to the PING each connection got when it was last ready. */
+  const pinged = new Map<RedisClient, Promise<boolean>>();
   // Over as soon as both connections are back and Redis serves, not only at the next call; a PING
   // answered ends an outage Redis answered (LOADING, BUSY) on a connection that stayed up.
   for (const [client, clientFailed] of [
     [commands, commandsFailed],
     [subscriber, subscriberFailed],
   ] as const) {
-    client.on('ready', () => void serving(client, clientFailed));
+    client.on('ready', () => void pinged.set(client, serving(client, clientFailed)));
     client.on('ping-interval', recovered);
   }
 
   // A node may start before its Redis, or while it loads: it serves (degraded) and is healthy
-  // once Redis serves.
+  // once Redis serves. 'ready' comes before connect() settles, so its PINGs are sent by then.
   const connected = Promise.all([commands.connect(), subscriber.connect()]).then(
-    () => serving(commands, commandsFailed),
+    async () => (await Promise.all([pinged.get(commands), pinged.get(subscriber)])).every(Boolean),
     (cause: unknown) => (failed(cause), false),
   );
   const startupWait = new Promise<false>((resolve) =>
