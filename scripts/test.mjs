@@ -27,7 +27,7 @@ const steps = [];
 const step = (name, args) =>
   steps.push({ name, ok: run('pnpm', args, { stdio: ['ignore', 'inherit', 'inherit'] }) === 0 });
 step('lint', ['-s', 'lint']);
-step('typecheck', ['-r', 'typecheck']);
+step('typecheck', ['-s', 'typecheck']);
 step('build', ['-r', 'build']);
 
 const vitest = (config, file) => {
