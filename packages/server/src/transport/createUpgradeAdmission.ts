@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { addressKey } from '../auth/addressKey.js';
 import { checkHandshakeHeaders } from './checkHandshakeHeaders.js';
+import { completeBareHandshake } from './completeBareHandshake.js';
 import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
 import { resolveUpgradeTarget, type Resolved, type UpgradeTarget } from './resolveUpgradeTarget.js';
@@ -27,6 +28,7 @@ export function createUpgradeAdmission(options: UpgradeAdmissionOptions): AdmitU
     if (refused) return { ok: false, rejection: refused };
     const target = resolveUpgradeTarget(req.url ?? '/');
     if (!target.ok) return target;
+    completeBareHandshake(req);
     const problem = checkHandshakeHeaders(req);
     if (problem)
       return {
