@@ -168,61 +168,97 @@ describe('tokens on open connections', () => {
     expect(output).toContain('token expired');
   });
 
-  it('L5 A7 a refused upgrade whose client never answers the close frame gives its connection slot back once closeGraceMs has passed', async () => {
-    const server = await startTestServer({
-      authSecret: SECRET,
-      maxConnectionsPerIp: 3,
-      closeGraceMs: 50,
-    });
-    const refusedOpen = () =>
-      openRawWebSocket(server.origin, '/ws/transport/clock', {
-        Origin: server.origin,
-        Authorization: 'Bearer not-a-token',
-      });
-    const refused = await Promise.all([refusedOpen(), refusedOpen(), refusedOpen()]);
-    for (const socket of refused) expect((await socket.closeFrame).code).toBe(4401);
-    await Promise.all(refused.map((socket) => socket.ended));
-    const token = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
-    const client = await connectTestClient(wsOrigin(server, '/ws/transport/clock'), bearer(token));
-    await client.next((m) => 'playing' in m);
-  });
-
   /**
-   * An upgrade without a token, refused over HTTP, from a client that keeps its side open after
-   * reading the answer; `serverSide` is the server's end of that TCP connection.
+   * A server attached to a host the test watches, and upgrades without a token refused over HTTP
+   * to clients that keep their side open after reading the answer; `ended` settles once the
+   * server has closed its end of such a TCP connection.
    */
-  const holdRefusedUpgrade = async (options: LivelineServerOptions) => {
+  const startRefusing = async (options: LivelineServerOptions) => {
     const host = createServer();
     const { origin } = await attachTestServer(host, { authSecret: SECRET, ...options });
-    const accepted = new Promise<Socket>((resolve) => host.once('connection', resolve));
     const { hostname, port } = new URL(origin);
-    const holder = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
-    onTestCleanup(() => holder.destroy());
-    let answer = '';
-    holder.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
-    const refused = new Promise((resolve) => holder.once('end', resolve));
-    holder.write(
-      `GET /ws/transport/clock HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\n` +
-        'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-    );
-    const serverSide = await accepted;
-    await refused;
-    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
-    return { origin, serverSide };
+    const holdRefused = async () => {
+      const accepted = new Promise<Socket>((resolve) => host.once('connection', resolve));
+      const holder = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+      onTestCleanup(() => holder.destroy());
+      let answer = '';
+      holder.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
+      const refused = new Promise((resolve) => holder.once('end', resolve));
+      holder.write(
+        `GET /ws/transport/clock HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\n` +
+          'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      const serverSide = await accepted;
+      const ended = new Promise<void>((resolve) => serverSide.once('close', () => resolve()));
+      await refused;
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+      return { ended };
+    };
+    const connectWithToken = async () => {
+      const token = await mintToken(SECRET, {
+        sub: 'a',
+        scope: 'transport:*:read',
+        ttlSeconds: 60,
+      });
+      const client = await connectTestClient(
+        wsOrigin({ origin }, '/ws/transport/clock'),
+        bearer(token),
+      );
+      await client.next((m) => 'playing' in m);
+    };
+    return { origin, holdRefused, connectWithToken };
   };
+  type Refusing = Awaited<ReturnType<typeof startRefusing>>;
+  /** The two ways an upgrade is refused (A7), each held open by its client. */
+  const REFUSALS: [string, (refusing: Refusing) => Promise<{ ended: Promise<void> }>][] = [
+    ['over HTTP', (refusing) => refusing.holdRefused()],
+    [
+      'with a close frame its client never answers',
+      async ({ origin }) => {
+        const socket = await openRawWebSocket(origin, '/ws/transport/clock', {
+          Origin: origin,
+          Authorization: 'Bearer not-a-token',
+        });
+        expect((await socket.closeFrame).code).toBe(4401);
+        return socket;
+      },
+    ],
+  ];
 
-  it('L5 A7 an upgrade refused over HTTP whose client keeps its side open is cut once closeGraceMs has passed, giving its connection slot back', async () => {
-    const { origin, serverSide } = await holdRefusedUpgrade({
-      maxConnections: 1,
-      closeGraceMs: 50,
-    });
-    await new Promise((resolve) => serverSide.once('close', resolve));
+  it.each(REFUSALS)(
+    'L5 A7 an upgrade refused %s is cut once closeGraceMs has passed',
+    async (_, refuse) => {
+      const refused = await refuse(await startRefusing({ closeGraceMs: 50 }));
+      await refused.ended;
+    },
+  );
 
-    const token = await mintToken(SECRET, { sub: 'a', scope: 'transport:*:read', ttlSeconds: 60 });
-    const client = await connectTestClient(
-      wsOrigin({ origin }, '/ws/transport/clock'),
-      bearer(token),
-    );
-    await client.next((m) => 'playing' in m);
+  it.each(REFUSALS)(
+    'L5 A7 an upgrade refused %s gives its connection slot back at once, while its socket still waits to be cut',
+    async (_, refuse) => {
+      const refusing = await startRefusing({ maxConnections: 1, closeGraceMs: 60_000 });
+      let cut = false;
+      void (await refuse(refusing)).ended.then(() => (cut = true));
+      await refusing.connectWithToken();
+      expect(cut).toBe(false);
+    },
+  );
+
+  it('L5 A7 a refused upgrade gives its connection slot back once: after its cut, the cap still counts every open socket', async () => {
+    const refusing = await startRefusing({ maxConnections: 1, closeGraceMs: 50 });
+    const refused = await refusing.holdRefused();
+    await refused.ended;
+    await refusing.connectWithToken();
+    const beyondCap = await rawRequest(refusing, '/ws/transport/clock', { upgrade: true });
+    expect([beyondCap.status, beyondCap.json]).toMatchObject([503, { scope: 'total', limit: 1 }]);
+  });
+
+  it('L5 at most maxConnections refused upgrades wait for closeGraceMs; one more is cut once its answer is written', async () => {
+    const { holdRefused } = await startRefusing({ maxConnections: 1, closeGraceMs: 60_000 });
+    let cut = false;
+    void (await holdRefused()).ended.then(() => (cut = true));
+    const beyond = await holdRefused();
+    await beyond.ended;
+    expect(cut).toBe(false);
   });
 });

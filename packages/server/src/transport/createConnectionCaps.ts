@@ -9,9 +9,9 @@ export interface ConnectionCapLimits {
 /** Why a connection was refused: the per-IP or the total cap is reached. */
 export type CapScope = 'ip' | 'total';
 
-/** Counts open WebSockets per client and in total; a slot is held from the upgrade until the TCP socket closes. */
+/** Counts open WebSockets per client and in total; a slot is held from the upgrade until the TCP socket closes or the upgrade is refused. */
 export interface ConnectionCaps {
-  /** Takes a slot for `client` (auth/addressKey.ts), or names the cap that is full. */
+  /** Takes a slot for `client` (auth/addressKey.ts), or names the cap that is full; `release` may be called more than once. */
   admit(
     client: string,
   ): { ok: true; release: () => void } | { ok: false; scope: CapScope; limit: number };
@@ -30,10 +30,13 @@ export function createConnectionCaps(limits: ConnectionCapLimits): ConnectionCap
         return { ok: false, scope: 'total', limit: limits.maxConnections };
       perClient.set(client, mine + 1);
       total += 1;
+      let released = false;
       return {
         ok: true,
-        // Called once, from the TCP socket's 'close'.
+        // Called when the upgrade is refused and again at the TCP socket's 'close'.
         release() {
+          if (released) return;
+          released = true;
           total -= 1;
           const left = (perClient.get(client) ?? 1) - 1;
           if (left > 0) perClient.set(client, left);

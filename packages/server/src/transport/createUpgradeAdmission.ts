@@ -17,8 +17,14 @@ export interface UpgradeAdmissionOptions {
   readonly clientAddress: (req: IncomingMessage) => string;
 }
 
+/** An upgrade that holds a connection slot (rule L5). */
+export interface AdmittedUpgrade extends UpgradeTarget {
+  /** Gives the slot back before `socket` closes: the upgrade was refused after all. */
+  readonly releaseSlot: () => void;
+}
+
 /** Checks an upgrade's origin, route, handshake headers and connection slot, holding the slot until `socket` closes. */
-export type AdmitUpgrade = (req: IncomingMessage, socket: Duplex) => Resolved<UpgradeTarget>;
+export type AdmitUpgrade = (req: IncomingMessage, socket: Duplex) => Resolved<AdmittedUpgrade>;
 
 /** Creates the {@link AdmitUpgrade} of a gateway: its checks in order, the first failure wins. */
 export function createUpgradeAdmission(options: UpgradeAdmissionOptions): AdmitUpgrade {
@@ -41,8 +47,9 @@ export function createUpgradeAdmission(options: UpgradeAdmissionOptions): AdmitU
           ...(problem.status === 426 ? { headers: { 'Sec-WebSocket-Version': '13' } } : {}),
         },
       };
-    // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it. An
-    // IPv6 host owns a /64: counted by it, it cannot rotate through its addresses for more slots.
+    // Rule L5: a slot is held from here until the TCP socket closes, whatever ws does with it, or
+    // until the gateway refuses the upgrade. An IPv6 host owns a /64: counted by it, it cannot
+    // rotate through its addresses for more slots.
     const client = addressKey(options.clientAddress(req));
     const slot = caps.admit(client);
     if (!slot.ok)
@@ -61,6 +68,6 @@ export function createUpgradeAdmission(options: UpgradeAdmissionOptions): AdmitU
         },
       };
     socket.once('close', slot.release);
-    return target;
+    return { ...target, releaseSlot: slot.release };
   };
 }

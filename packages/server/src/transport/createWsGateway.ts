@@ -17,6 +17,7 @@ import { createConnectionRegistry } from './createConnectionRegistry.js';
 import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAuth.js';
 import { readToken } from '../auth/readToken.js';
 import { createSocketAcceptor, type SocketAcceptorOptions } from './createSocketAcceptor.js';
+import { createRefusalGrace } from './createRefusalGrace.js';
 import { createUpgradeAdmission, type UpgradeAdmissionOptions } from './createUpgradeAdmission.js';
 import { errorBody, rejectUpgrade } from '../http/httpReplies.js';
 import type { UpgradeRejection } from './resolveUpgradeTarget.js';
@@ -64,6 +65,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const connections = createConnectionRegistry();
   const admit = createUpgradeAdmission(options);
   const accept = createSocketAcceptor(options, connections);
+  const graceFor = createRefusalGrace(options.caps.maxConnections, options.closeGraceMs);
 
   // ws 8.23 hands closeTimeout to every socket it accepts; @types/ws does not list it yet.
   const serverOptions: ServerOptions & { readonly closeTimeout: number } = {
@@ -83,7 +85,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   /**
    * Answers a refused token (rule A7): HTTP for clients that can read it, accept-then-close for a
    * browser (an `Origin` is present), which cannot read a handshake's status, and for a Liveline
-   * client (it offers `liveline.v1`), whose WebSocket API cannot either, even in Node.
+   * client (it offers `liveline.v1`), whose WebSocket API cannot either, even in Node. A socket
+   * left no grace (too many refusals wait, L5) gets HTTP, which can be cut once written.
    */
   const refuse = (
     name: WsRouteName,
@@ -97,7 +100,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       (req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
         .some((p) => p.trim() === SUBPROTOCOL);
-    if (readsCloseCodes && r.closeCode !== null) {
+    const graceMs = graceFor(socket);
+    if (readsCloseCodes && r.closeCode !== null && graceMs > 0) {
       const code = r.closeCode;
       wss.handleUpgrade(req, socket, head, (ws) => {
         // One broken frame at most: ws closes the socket on the first.
@@ -109,7 +113,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       });
       return;
     }
-    rejectUpgrade(socket, options.closeGraceMs, r.status, errorBody(r.code, r.message), r.headers);
+    rejectUpgrade(socket, graceMs, r.status, errorBody(r.code, r.message), r.headers);
   };
 
   const pingTimer = setInterval(() => {
@@ -139,7 +143,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     });
     rejectUpgrade(
       socket,
-      options.closeGraceMs,
+      graceFor(socket),
       r.status,
       errorBody(r.code, r.message, r.field, r.extra),
       r.headers,
@@ -158,6 +162,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       const target = permissionTarget(permission, admitted.params, admitted.query);
       const token = readToken(req);
       const checked = options.auth.check(req, token, permission, target).then((authorized) => {
+        // Rule L5: a refused upgrade gives its slot back at once, though its client may keep the
+        // socket open for its grace: refusals kept open never lock out clients with a valid token.
+        if (draining || !authorized.ok) admitted.releaseSlot();
         // Rule D1: the drain may have begun while the token was checked; a socket accepted now
         // would miss the drain's 1012 and hold it open until its timeout.
         if (draining) {
