@@ -166,4 +166,20 @@ describe('per-node slices', () => {
       expect(n1.slices.others('older')).toEqual([{ node: 'o2', fields: ['c2', 'Grace Hopper'] }]),
     );
   });
+
+  it('PS1 slices keep reaching the other nodes while Redis is out of memory (OOM to the writes it refuses): a script whose first write does not grow memory runs whole', async () => {
+    const raw = await connectRaw();
+    const [n1, n2] = [await startNode('m1'), await startNode('m2')];
+    await raw.configSet('maxmemory', '1');
+    onTestCleanup(() => raw.configSet('maxmemory', '0'));
+    n1.slices.share('full', new Map([['c1', 'Ada']]));
+    n2.slices.share('full', new Map([['c2', 'Grace']]));
+    await vi.waitFor(() =>
+      expect(n1.slices.others('full')).toEqual([{ node: 'm2', fields: ['c2', 'Grace'] }]),
+    );
+    n2.slices.share('full', new Map([['c2', 'Grace Hopper']]));
+    await vi.waitFor(() =>
+      expect(n1.slices.others('full')).toEqual([{ node: 'm2', fields: ['c2', 'Grace Hopper'] }]),
+    );
+  });
 });

@@ -9,7 +9,9 @@
 /**
  * Replaces a node's slice and announces it. ARGV: node id, expiry ms, channel, the write's token,
  * then field / value pairs (none: the node has left the topic). HSET goes in chunks: Lua's unpack
- * is bounded.
+ * is bounded. DEL comes first: Redis out of memory refuses a script only at a first write that may
+ * grow memory, never after one (it would break the script's atomicity), so slices keep crossing
+ * nodes then.
  */
 export const SHARE_SCRIPT = `
 redis.call('DEL', KEYS[1])
