@@ -1,6 +1,6 @@
 import type { WorkflowCursor } from '@liveline/protocol';
 import { describe, expect, it } from 'vitest';
-import { useStorageSubjects } from '../test-utils/storageSubjects.js';
+import { storageSubjects } from '../test-utils/storageSubjects.js';
 import type { Storage } from './Storage.js';
 
 /** Stores a run with only what the page reads: its id and creation time. */
@@ -13,7 +13,7 @@ const page = async (storage: Storage, before: WorkflowCursor | null, limit: numb
   return { ids: runs.map((run) => run.position.id), last: runs.at(-1)?.position ?? null };
 };
 
-describe.each(useStorageSubjects())('Storage contract (workflow pages): $name', (subject) => {
+describe.each(storageSubjects())('Storage contract (workflow pages): $name', (subject) => {
   it('W7 readWorkflowPage answers runs newest first by created_at then id, at most limit, each with its position and stored value; other kinds and runs without a numeric created_at are not listed', async () => {
     const storage = await subject.create();
     await storeCreated(storage, 'old', 1_000);

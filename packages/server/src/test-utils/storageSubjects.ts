@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll } from 'vitest';
+import { inject } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { DATABASE_FILE, createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
-import { startPostgres, type TestPostgres } from './engines/startPostgres.js';
+import { createDatabase } from './engines/startPostgres.js';
 import { onTestCleanup, tempDataDir } from './index.js';
 
 /** One implementation under the contract: every case runs against each. */
@@ -18,8 +19,6 @@ export interface StorageSubject {
   reopen(storage: Storage): Promise<Storage>;
   /** The rows of the `rooms` table, read beside the storage: what reads of rooms wrote (SEQ5). */
   roomRows(storage: Storage): Promise<number>;
-  /** Releases what the subject started (a database server), after all its cases. */
-  destroy(): Promise<void>;
 }
 
 /** The SQLite storage, a temporary directory per case. */
@@ -43,15 +42,15 @@ const sqliteSubject = (): StorageSubject => {
         db.close();
       }
     },
-    destroy: () => Promise.resolve(),
   };
 };
 
-/** A throwaway PostgreSQL cluster for the file (started by the first case), a database per case. */
+/**
+ * The PostgreSQL storage, a database per case on the cluster the storage contract project's global
+ * setup started (test-utils/engines/storageContractSetup.ts).
+ */
 const postgresSubject = (): StorageSubject => {
-  let cluster: Promise<TestPostgres> | null = null;
   const urls = new WeakMap<Storage, string>();
-  let databases = 0;
   const open = (url: string): Storage => {
     const storage = createPostgresStorage({ url, log: createLogger('silent') });
     urls.set(storage, url);
@@ -60,11 +59,14 @@ const postgresSubject = (): StorageSubject => {
   };
   return {
     name: 'postgres',
-    async create() {
-      cluster ??= startPostgres();
-      databases += 1;
-      return open(await (await cluster).createDatabase(`contract_${databases}`));
-    },
+    // Files run at once on the one cluster: a random name cannot collide with another file's.
+    create: async () =>
+      open(
+        await createDatabase(
+          inject('storageContractPostgres'),
+          `contract_${randomUUID().replaceAll('-', '')}`,
+        ),
+      ),
     reopen: (storage) => {
       const url = urls.get(storage);
       return url
@@ -81,20 +83,15 @@ const postgresSubject = (): StorageSubject => {
         await client.end();
       }
     },
-    async destroy() {
-      if (cluster) await (await cluster).stop();
-    },
   };
 };
 
 /**
- * Every implementation under the contract, released after the file's last case: add one here (one
- * line) and it must pass every contract case. Call it at the top of a contract test file.
+ * Every implementation under the contract: add one here (one line) and it must pass every contract
+ * case. The suite's files (`src/storage/*.contract.test.ts`) run in the `storage contract` project
+ * (packages/server/vitest.contract.config.ts), whose global setup starts their PostgreSQL.
  */
-export function useStorageSubjects(): readonly StorageSubject[] {
-  const subjects = [sqliteSubject(), postgresSubject()];
-  afterAll(async () => {
-    for (const subject of subjects) await subject.destroy();
-  });
-  return subjects;
-}
+export const storageSubjects = (): readonly StorageSubject[] => [
+  sqliteSubject(),
+  postgresSubject(),
+];

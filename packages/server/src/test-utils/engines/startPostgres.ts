@@ -40,6 +40,23 @@ const postgresUser = (): { uid: number; gid: number } => {
   return { uid: Number(uid), gid: Number(gid) };
 };
 
+/**
+ * Creates an empty database `name` on the cluster `url` connects to and returns the new database's
+ * URL.
+ */
+export async function createDatabase(url: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+  const database = new URL(url);
+  database.pathname = `/${name}`;
+  return database.href;
+}
+
 /** A throwaway PostgreSQL cluster a test started. */
 export interface TestPostgres {
   readonly port: number;
@@ -99,16 +116,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         return current;
       },
       url,
-      async createDatabase(name) {
-        const client = new pg.Client({ connectionString: url() });
-        await client.connect();
-        try {
-          await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-        } finally {
-          await client.end();
-        }
-        return url(name);
-      },
+      createDatabase: (name) => createDatabase(url(), name),
       async stop() {
         await current.stop();
         cleanup();
