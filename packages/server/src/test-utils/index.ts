@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, vi } from 'vitest';
+import { vi } from 'vitest';
 import WebSocket from 'ws';
 import {
   createLivelineServer,
@@ -12,25 +9,12 @@ import {
   type LivelineServer,
   type LivelineServerOptions,
 } from '../index.js';
+import { onTestCleanup, tempDataDir } from './onTestCleanup.js';
+
+export { onTestCleanup, tempDataDir };
 
 /** A parsed server message. */
 export type TestMessage = Record<string, unknown>;
-
-const cleanups: (() => unknown)[] = [];
-/** Registers cleanup run after the current test, newest first. */
-export const onTestCleanup = (cleanup: () => unknown): void => {
-  cleanups.push(cleanup);
-};
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** A fresh temporary data directory, removed after the test. */
-export function tempDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'liveline-test-'));
-  onTestCleanup(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /**
  * Starts a server on port 0 with a temporary data dir, silent logs and fast pipeline stages; it

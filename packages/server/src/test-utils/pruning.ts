@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { DATABASE_FILE, createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { PrunePolicy, PruneReport, Storage } from '../storage/Storage.js';
-import { onTestCleanup, tempDataDir } from './index.js';
+import { onTestCleanup, tempDataDir } from './onTestCleanup.js';
 
 /** A minute in ms. */
 export const MINUTE_MS = 60_000;

@@ -8,7 +8,7 @@ import { createPostgresStorage } from '../storage/createPostgresStorage.js';
 import { DATABASE_FILE, createSqliteStorage } from '../storage/createSqliteStorage.js';
 import type { Storage } from '../storage/Storage.js';
 import { createDatabase } from './engines/startPostgres.js';
-import { onTestCleanup, tempDataDir } from './index.js';
+import { onTestCleanup, tempDataDir } from './onTestCleanup.js';
 
 /** One implementation under the contract: every case runs against each. */
 export interface StorageSubject {
