@@ -102,7 +102,10 @@ export function createTransportDomain(deps: {
   now: () => number;
   clockRateHz: number;
 }): TransportDomain {
-  const { broker, anchors, log, now } = deps;
+  const { broker, anchors, log } = deps;
+  // Whole milliseconds, as the DAW document's `timestamp_ms` (rule C1): a client may read it as an
+  // integer. Every state is computed at such a millisecond, so its position is the one at its stamp.
+  const now = (): number => Math.floor(deps.now());
   let anchor: ClockState = initialState(now());
   /** The op ids of the newest commands applied, stored with the anchor (rule C5). */
   let opIds: readonly string[] = [];

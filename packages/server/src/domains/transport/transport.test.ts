@@ -43,6 +43,23 @@ describe('DAW transport', () => {
     ]);
   });
 
+  it('C1 timestamp_ms is a whole millisecond, and a playing tick’s position is the one at that millisecond', async () => {
+    const server = await startTestServer();
+    const control = await connectTestClient(wsOrigin(server, '/ws/transport'));
+    control.send({ type: 'play', op_id: 'play' });
+    const state = dataOf(await control.next((m) => m.type === 'state'));
+    const clock = await connectTestClient(wsOrigin(server, '/ws/transport/clock'));
+    const first = await clock.next((m) => m.playing === true);
+    const second = await clock.next((m) => Number(m.timestamp_ms) > Number(first.timestamp_ms));
+    for (const stamp of [state, first, second].map((m) => m.timestamp_ms))
+      expect(Number.isInteger(stamp), String(stamp)).toBe(true);
+    // Nothing was commanded between the two ticks: the position moved exactly as far as the stamps.
+    expect(Number(second.time_seconds) - Number(first.time_seconds)).toBeCloseTo(
+      (Number(second.timestamp_ms) - Number(first.timestamp_ms)) / 1000,
+      6,
+    );
+  });
+
   it('C4 every DAW command: play, pause, resume, seek, tempo, loop, stop; play and seek keep the position and the playing state they find', async () => {
     const server = await startTestServer();
     const client = await connectTestClient(wsOrigin(server, '/ws/transport'));
