@@ -1,6 +1,6 @@
 import { createClient, ErrorReply } from 'redis';
 import { redisClientOptions, type RedisDeadlines } from './redisClientOptions.js';
-import { redisOutageHandler } from './redisOutageHandler.js';
+import { failsCallOnly, redisOutageHandler } from './redisOutageHandler.js';
 
 const connection = (url: string, deadlines?: RedisDeadlines) =>
   createClient(redisClientOptions(url, deadlines));
@@ -28,9 +28,10 @@ export interface RedisConnections {
   /**
    * Subscribes `listener` to `channel`; settles once Redis confirmed it. A SUBSCRIBE lost with its
    * connection (node-redis renews only confirmed subscriptions) is sent again once the subscriber
-   * is back, until it is confirmed or {@link RedisConnections.unsubscribe} is called. One Redis
-   * answered with an error (`NOPERM`: an ACL user without rights on the channel) is not sent
-   * again, since it would be answered the same at once: it rejects with that `ErrorReply`.
+   * is back, and one Redis answered `LOADING` or `BUSY` once it serves again, until it is
+   * confirmed or {@link RedisConnections.unsubscribe} is called. One Redis answered with another
+   * error (`NOPERM`: an ACL user without rights on the channel) is not sent again, since it would
+   * be answered the same at once: it rejects with that `ErrorReply`.
    */
   subscribe(channel: string, listener: (message: string) => void): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
@@ -55,11 +56,6 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
   };
   const commands = connection(options.url, options.deadlines);
   const subscriber = commands.duplicate({ disableOfflineQueue: false });
-  const recovered = (): void => {
-    if (!down || !commands.isReady || !subscriber.isReady) return;
-    down = false;
-    options.onRecovered();
-  };
   const commandsFailed = redisOutageHandler(commands, failed);
   const subscriberFailed = redisOutageHandler(subscriber, failed);
   commands.on('error', commandsFailed);
@@ -86,21 +82,32 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
       },
       (cause: unknown) => {
         if (unconfirmed.get(channel) !== entry) return;
-        if (cause instanceof ErrorReply) {
+        if (failsCallOnly(cause)) {
           unconfirmed.delete(channel);
           entry.refused(cause);
           return;
         }
         entry.lost = true;
+        // Redis cannot serve now (LOADING, BUSY): an outage, whose end sends it again.
+        if (cause instanceof ErrorReply) subscriberFailed(cause);
         // Lost after the subscriber was back: the next 'ready' would be too late.
-        if (subscriber.isReady) send(channel);
+        else if (subscriber.isReady) send(channel);
       },
     );
+  };
+  const sendLost = (): void => {
+    for (const [channel, entry] of unconfirmed) if (entry.lost) send(channel);
+  };
+  const recovered = (): void => {
+    if (!down || !commands.isReady || !subscriber.isReady) return;
+    down = false;
+    options.onRecovered();
+    sendLost();
   };
   const resubscribed: (() => void)[] = [];
   let connectedOnce = false;
   subscriber.on('ready', () => {
-    for (const [channel, entry] of unconfirmed) if (entry.lost) send(channel);
+    sendLost();
     if (connectedOnce) for (const listener of resubscribed) listener();
     connectedOnce = true;
   });

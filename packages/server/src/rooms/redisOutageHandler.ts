@@ -14,6 +14,13 @@ interface RedisConnection {
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY)\b/;
 
 /**
+ * Whether `error` is Redis's answer to that one call (a script's `ERR`, `WRONGTYPE`, `OOM`,
+ * `NOPERM`): an error reply other than `LOADING` or `BUSY`.
+ */
+export const failsCallOnly = (error: unknown): error is ErrorReply =>
+  error instanceof ErrorReply && !UNAVAILABLE_REPLY.test(error.message);
+
+/**
  * What a connection to Redis does with a failure: `failed` hears of it, unless it is an error reply
  * other than `LOADING` or `BUSY` (a script's `ERR`, `WRONGTYPE`, `OOM`: Redis answered, so only that
  * call failed), and a connection on which a command or PING outlived its reply deadline is dropped
@@ -23,7 +30,7 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY)\b/;
 export const redisOutageHandler =
   (client: RedisConnection, failed: (error: unknown) => void) =>
   (error: unknown): void => {
-    if (error instanceof ErrorReply && !UNAVAILABLE_REPLY.test(error.message)) return;
+    if (failsCallOnly(error)) return;
     failed(error);
     // Not ready: the connection is already being made again.
     if (!(error instanceof TimeoutReadError) || !client.isReady) return;
