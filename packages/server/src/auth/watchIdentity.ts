@@ -7,10 +7,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A connection's verified identity, checked per message and watched for expiry. */
 export interface IdentityWatch {
   /**
-   * Whether the token is expired now; if so `onExpired` runs at once, not when the timer does
-   * (rules A2, A8: expired from its `exp` on, on every path).
+   * Whether the token is expired at `at` (a message's arrival, epoch ms); if so `onExpired` runs
+   * at once, not when the timer does (rules A2, A8: expired from its `exp` on, on every path).
    */
-  expired(): boolean;
+  expired(at: number): boolean;
   /** Why `type` is not permitted (rule A6), or null when it is. */
   forbidden(type: string): string | null;
   /** Stops the expiry timer. */
@@ -29,20 +29,21 @@ export function watchIdentity(
   onExpired: () => void,
 ): IdentityWatch {
   let timer: NodeJS.Timeout | undefined;
+  /** The one check of the timer and of each message: expired at `t` closes the socket. */
+  const expired = (t: number): boolean => {
+    if (!tokenExpired(identity, t)) return false;
+    clearTimeout(timer);
+    onExpired();
+    return true;
+  };
   const arm = (): void => {
     const t = now();
-    if (tokenExpired(identity, t)) onExpired();
-    else timer = setTimeout(arm, Math.min(identity.expiresAt - t, MAX_TIMER_MS));
+    if (!expired(t)) timer = setTimeout(arm, Math.min(identity.expiresAt - t, MAX_TIMER_MS));
   };
   arm();
   const { resource } = route.permission;
   return {
-    expired() {
-      if (!tokenExpired(identity, now())) return false;
-      clearTimeout(timer);
-      onExpired();
-      return true;
-    },
+    expired,
     forbidden(type) {
       const action = route.messages[type];
       if (action === undefined || isAllowed(identity.grants, resource, target, action)) return null;

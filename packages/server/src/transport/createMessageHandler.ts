@@ -113,7 +113,7 @@ export function createMessageHandler(
     }
     // Rules A2, A8: from the token's exp on nothing is applied or answered, though the timer that
     // closes the socket may not have run yet; expired() closes it with 4401 at once.
-    if (watch?.expired()) return;
+    if (watch?.expired(receivedAt)) return;
     if (isBinary)
       return reject({
         code: 'bad_json',
