@@ -41,6 +41,23 @@ describe('the board route', () => {
     });
   });
 
+  it('B0 client_id is the document’s epoch seconds and a fraction: the greeting’s seconds and microseconds, then five random digits', async () => {
+    const server = await startTestServer();
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i += 1) {
+      const greeting = dataOf(
+        (await rawRequest(server, '/ws/connect', { upgrade: true })).json ?? {},
+      );
+      const [, seconds, micros] =
+        /^client_(\d{10})\.(\d{6})\d{5}$/.exec(String(greeting.client_id)) ?? [];
+      const time = String(greeting.server_time);
+      expect(Number(seconds)).toBe(Date.parse(`${time.slice(0, 19)}Z`) / 1000);
+      expect(time.slice(20)).toBe(micros);
+      ids.add(String(greeting.client_id));
+    }
+    expect(ids.size).toBe(3);
+  });
+
   it('B3 a client gets the presence as it is right after its snapshot, and right after its resumed', async () => {
     const server = await startTestServer();
     const path = '/ws/connect?board_id=b3-join';

@@ -9,11 +9,21 @@ import { outageFailure } from './outageFailure.js';
 
 const GREETING_MESSAGE = 'Connected to Agent Kanban Board WebSocket';
 
+/** Microseconds into the second of `epochMs`, six digits, as the Kanban document's times carry them. */
+const microsIntoSecond = (epochMs: number): string =>
+  String(Math.floor((epochMs % 1000) * 1000)).padStart(6, '0');
+
 /** Server time as the Kanban document shows it: ISO, microseconds, no zone (`2025-08-10T23:42:10.702162`). */
-export const kanbanServerTime = (epochMs: number): string => {
-  const micros = String(Math.floor((epochMs * 1000) % 1000)).padStart(3, '0');
-  return `${new Date(Math.floor(epochMs)).toISOString().slice(0, -1)}${micros}`;
-};
+export const kanbanServerTime = (epochMs: number): string =>
+  `${new Date(Math.floor(epochMs)).toISOString().slice(0, 19)}.${microsIntoSecond(epochMs)}`;
+
+/**
+ * A client id shaped as the Kanban document's (`client_1754869330.70214`, epoch seconds and a
+ * fraction): the seconds and microseconds of `epochMs`, then five random digits, so two clients
+ * greeted in the same microsecond, on any node, do not share an id (their presence is keyed by it).
+ */
+export const kanbanClientId = (epochMs: number): string =>
+  `client_${Math.floor(epochMs / 1000)}.${microsIntoSecond(epochMs)}${randomInt(10_000, 100_000)}`;
 
 /**
  * The status of a refused operation over HTTP, by its code; `unavailable` (and anything else) is
@@ -36,7 +46,7 @@ export function boardRoutes(
       const requested = query.get('board_id');
       const boardId = requested ?? DEFAULT_BOARD_ID;
       const t = now();
-      const clientId = `client_${Math.floor(t)}.${randomInt(10_000, 99_999)}`;
+      const clientId = kanbanClientId(t);
       // The greeting comes first and byte-compatible with the Kanban document (rule B0).
       connection.sendMessage({
         event: 'connected',
