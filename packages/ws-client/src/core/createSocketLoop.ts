@@ -171,9 +171,9 @@ export function createSocketLoop(
     const old = socket;
     socket = null;
     if (!old) return;
+    // Its `onerror` stays (`dial` set it): `ws` throws an 'error' nobody listens to when a
+    // handshake is aborted.
     old.onopen = old.onmessage = old.onclose = null;
-    // `ws` throws an 'error' nobody listens to when a handshake is aborted; keep a listener.
-    old.onerror = () => {};
     try {
       old.close(code, reason);
     } catch {

@@ -132,6 +132,26 @@ describe('hooks', () => {
     expect(screen.getByText('0 waiting')).toBeTruthy();
   });
 
+  it('useTransport sends a loop with the bounds it is given, and none it is not', () => {
+    function Daw() {
+      const { loop } = useTransport();
+      return (
+        <>
+          <button onClick={() => loop(true)}>loop</button>
+          <button onClick={() => loop(true, 1, 2)}>loop 1–2</button>
+        </>
+      );
+    }
+    const { socket } = setup(<Daw />);
+    act(() => socket('/ws/transport').serve());
+    fireEvent.click(screen.getByText('loop'));
+    fireEvent.click(screen.getByText('loop 1–2'));
+    expect(socket('/ws/transport').messages()).toEqual([
+      { type: 'loop', enabled: true },
+      { type: 'loop', enabled: true, start_seconds: 1, end_seconds: 2 },
+    ]);
+  });
+
   it('usePlayhead draws nothing until the clock offset is known, then never steps back through jittered ticks and a reconnect whose first probe is congested, rendering only on transport changes', () => {
     vi.useFakeTimers();
     onTestFinished(() => void vi.useRealTimers());

@@ -43,13 +43,10 @@ export function useTransport(): UseTransport {
       stop: () => send({ type: 'stop' }),
       seek: (seconds) => send({ type: 'seek', time_seconds: seconds }, 'seek'),
       tempo: (bpm) => send({ type: 'tempo', bpm }, 'tempo'),
+      // JSON leaves out a field that is undefined, so a bound not given is not sent; the cast is
+      // for exactOptionalPropertyTypes.
       loop: (enabled, start, end) =>
-        send({
-          type: 'loop',
-          enabled,
-          ...(start === undefined ? {} : { start_seconds: start }),
-          ...(end === undefined ? {} : { end_seconds: end }),
-        }),
+        send({ type: 'loop', enabled, start_seconds: start, end_seconds: end } as TransportCommand),
     };
   }, [channel]);
   return { ...controls, state: anchor, offsetMs, rttMs, connection };
