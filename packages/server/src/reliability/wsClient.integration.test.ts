@@ -187,6 +187,22 @@ describe('@liveline/ws-client against the real server', () => {
     await vi.waitFor(() => expect(board.getState().status).toBe('open'));
   });
 
+  it('K6 a socket whose join hangs is closed "not served in time" though heartbeats keep coming, and served once the join can finish', async () => {
+    const storage = createFailingStorage();
+    const server = await startTestServer({ storage, heartbeatIntervalMs: 50 });
+    const release = storage.holdHeadReads();
+    const { client } = connectWsClient(server.origin, { heartbeatTimeoutMs: 500 });
+    const board = client.channel('board', { query: { board_id: 'stalled' } });
+    const heard: string[] = [];
+    board.onMessage((m) => heard.push('type' in m ? m.type : 'event'));
+    await vi.waitFor(() =>
+      expect(board.getState().lastClose).toEqual({ code: 4408, reason: 'not served in time' }),
+    );
+    expect(heard).toContain('heartbeat');
+    release();
+    await vi.waitFor(() => expect(board.getState().status).toBe('open'));
+  });
+
   it('K2 stops on 4404 and surfaces the reason, with no retry scheduled', async () => {
     const server = await startTestServer();
     // Every timer the client arms; a retry can only ever come from one of them.

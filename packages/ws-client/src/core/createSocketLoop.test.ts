@@ -34,6 +34,27 @@ describe('socket loop', () => {
     expect(status()).toBe('open');
   });
 
+  it('K6 closes a socket heard from but not served within HEARTBEAT_TIMEOUT_MS of its handshake, 4408 "not served in time", and retries', () => {
+    const { latest, sockets, loop } = setup({}, { message: (data) => data !== 'heartbeat' });
+    latest().accept();
+    vi.advanceTimersByTime(HEARTBEAT_TIMEOUT_MS - 1000);
+    latest().receive('heartbeat');
+    vi.advanceTimersByTime(999);
+    expect(loop.store.getState().status).toBe('connecting');
+    vi.advanceTimersByTime(1);
+    const closed = { code: 4408, reason: 'not served in time' };
+    expect(loop.store.getState()).toMatchObject({ status: 'reconnecting', lastClose: closed });
+    expect(sockets[0]?.closedWith).toEqual(closed);
+  });
+
+  it('closes a socket whose handshake does not finish within connectTimeoutMs, 4408 "connect timeout"', () => {
+    const { sockets, loop } = setup({ connectTimeoutMs: 1000 });
+    vi.advanceTimersByTime(1000);
+    const closed = { code: 4408, reason: 'connect timeout' };
+    expect(loop.store.getState()).toMatchObject({ status: 'reconnecting', lastClose: closed });
+    expect(sockets[0]?.closedWith).toEqual(closed);
+  });
+
   it('K2 retries 1012 after the backoff delay, with a new socket', () => {
     const { latest, sockets, loop, status } = setup();
     latest().serve();

@@ -30,7 +30,10 @@ export interface ConnectionOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** Outbox bounds. @default DEFAULT_OUTBOX */
   readonly outbox?: Partial<OutboxOptions>;
-  /** Silence after which an open socket is declared dead (rule H2). @default HEARTBEAT_TIMEOUT_MS */
+  /**
+   * Silence after which an open socket is declared dead (rule H2), and how long after its handshake
+   * a socket may wait for its route to serve (K6). @default HEARTBEAT_TIMEOUT_MS
+   */
   readonly heartbeatTimeoutMs?: number;
   /** How long a handshake may take. @default 10000 */
   readonly connectTimeoutMs?: number;
@@ -146,7 +149,10 @@ export function createSocketLoop(
   let refusals = 0;
   /** The retry schedule after an open socket heard a restart, until a socket opens again (rule K4). */
   let restart: RestartSchedule | null = null;
-  /** When the current socket is dead unless it opens (connecting) or is heard from (open). */
+  /**
+   * When the current socket is dead unless its handshake succeeds (connecting), its route serves
+   * (handshaken), or it is heard from again (open).
+   */
   let deadline = 0;
   let unlisten: (() => void) | null = null;
 
@@ -185,7 +191,14 @@ export function createSocketLoop(
   const watch = () => {
     if (!socket) return;
     if (env.now() < deadline) return wake(deadline, watch);
-    const reason = status() === 'open' ? 'heartbeat timeout' : 'connect timeout';
+    // Handshaken but never served, the socket reached the server but its route did not deliver
+    // (a join that hangs): neither its connect nor a heartbeat timed out.
+    const reason =
+      status() === 'open'
+        ? 'heartbeat timeout'
+        : socket.readyState === OPEN
+          ? 'not served in time'
+          : 'connect timeout';
     detach(4408, reason);
     closed(4408, reason);
   };
@@ -270,7 +283,6 @@ export function createSocketLoop(
       watch();
     };
     next.onmessage = (event) => {
-      heard();
       refusals = 0;
       // Open once served (K6), not at the handshake: only then is the outbox written, so nothing
       // goes out on a socket whose join an outage refuses (1013), and "open" never shows before.
@@ -278,6 +290,9 @@ export function createSocketLoop(
         outbox.flush(env.now(), (text) => next.send(text));
         dispatch({ type: 'open' });
       }
+      // Until served, the handshake's deadline stands: heartbeats and a greeting prove the server
+      // alive, not the route serving, and must not keep a hung join `connecting` for ever (K6).
+      if (status() === 'open') heard();
     };
     next.onclose = (event) => {
       // Only the current socket may change the state; a superseded one is already accounted for.
