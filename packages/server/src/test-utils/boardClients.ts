@@ -5,6 +5,7 @@ import {
   parse,
   type Board,
 } from '@liveline/protocol';
+import { expect } from 'vitest';
 import { dataOf, type TestClient, type TestMessage } from './index.js';
 
 /** Sends a board `card.create` whose op id and card id are `id`, into the backlog. */
@@ -62,3 +63,26 @@ export function boardSeenBy(client: TestClient): { board: Board; seqs: number[];
   }
   return { board, seqs, from: seqOf(snapshot) ?? -1 };
 }
+
+/** The card ids a client saw created, in the order it saw them. */
+export const createdSeen = (client: TestClient): string[] =>
+  client.messages
+    .filter((m) => m.type === 'card.created')
+    .map((m) => (dataOf(m).card as { id: string }).id);
+
+/**
+ * Sends a board op until it is acked, again with the same op id after each `unavailable` (like
+ * ws-client's outbox, S4), and answers the ack.
+ */
+export const sendUntilAcked = async (client: TestClient, id: string): Promise<TestMessage> => {
+  for (;;) {
+    createCard(client, id);
+    const answer = await client.next(
+      (m) => (m.type === 'ack' || m.type === 'error') && dataOf(m).op_id === id,
+      10_000,
+    );
+    if (answer.type === 'ack') return answer;
+    expect(dataOf(answer).code).toBe('unavailable');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
