@@ -1,4 +1,4 @@
-import { createLivelineServer } from './compose/createLivelineServer.js';
+import { assembleLiveline } from './compose/createLivelineServer.js';
 import type { LivelineServer, LivelineServerOptions } from './compose/Liveline.js';
 import { refuseHostWithoutAuth } from './config/noAuthRefusal.js';
 import { resolveServerOptions } from './config/serverOptions.js';
@@ -34,7 +34,8 @@ export type {
 
 /** Starts a Liveline server on its own port: {@link createLivelineServer} plus `listen`. */
 export async function startServer(options: LivelineServerOptions = {}): Promise<LivelineServer> {
+  const config = resolveServerOptions(options);
   // `listen` refuses the host too, but only after storage is open and auth-off was logged.
-  refuseHostWithoutAuth(resolveServerOptions(options));
-  return (await createLivelineServer(options)).listen();
+  refuseHostWithoutAuth(config);
+  return (await assembleLiveline(options, config)).listen();
 }

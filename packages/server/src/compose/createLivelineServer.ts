@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { CloseCode, restartReason } from '@liveline/protocol';
 import { noAuthRefusal, refuseHostWithoutAuth } from '../config/noAuthRefusal.js';
-import { resolveServerOptions } from '../config/serverOptions.js';
+import { resolveServerOptions, type ResolvedServerOptions } from '../config/serverOptions.js';
 import { ConfigError, LivelineServerError } from '../errors.js';
 import { createHttpRateLimit } from '../http/createHttpRateLimit.js';
 import { boardRoutes } from '../routes/boardRoutes.js';
@@ -39,7 +39,17 @@ export const DRAIN_TIMEOUT_MS = 2_000;
  * the settings name them (a database and Redis; an auth secret).
  */
 export async function createLivelineServer(options: LivelineServerOptions = {}): Promise<Liveline> {
-  const config = resolveServerOptions(options);
+  return assembleLiveline(options, resolveServerOptions(options));
+}
+
+/**
+ * {@link createLivelineServer} from `options` already resolved to `config`: `startServer` judges
+ * the host with them before anything is opened, and resolves them once.
+ */
+export async function assembleLiveline(
+  options: LivelineServerOptions,
+  config: ResolvedServerOptions,
+): Promise<Liveline> {
   const { now } = config;
   // The tokens auth verified: the HTTP rate limit counts a known token's subject (L7).
   const verifiedTokens = createVerifiedTokens(now);
