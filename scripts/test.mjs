@@ -1,10 +1,11 @@
 // `npm test`: install what is missing (pnpm, dependencies, Debian's Chromium, ffmpeg, espeak-ng,
-// and the Redis, PostgreSQL and nginx the cluster tests start), then
+// the Redis, PostgreSQL and nginx the cluster tests start, and the README checks' curl), then
 // lint, typecheck, build, run every unit/integration test and every end-to-end test, and print one
 // honest count.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  CHECK_PACKAGES,
   ENGINE_PACKAGES,
   ensureApt,
   ensurePnpm,
@@ -19,7 +20,12 @@ const OUT = join(ROOT, '.ci', 'out');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
-ensureApt([{ name: 'chromium', bin: '/usr/bin/chromium' }, ...MEDIA_PACKAGES, ...ENGINE_PACKAGES]);
+ensureApt([
+  { name: 'chromium', bin: '/usr/bin/chromium' },
+  ...MEDIA_PACKAGES,
+  ...ENGINE_PACKAGES,
+  ...CHECK_PACKAGES,
+]);
 ensurePnpm();
 installDependencies();
 

@@ -69,6 +69,9 @@ export const ENGINE_PACKAGES = [
   { name: 'nginx', bin: '/usr/sbin/nginx' },
 ];
 
+/** What the README's checks from the original documents run (e2e/readme.e2e.test.ts). */
+export const CHECK_PACKAGES = [{ name: 'curl', bin: '/usr/bin/curl' }];
+
 /**
  * Installs Debian packages whose binary (or file) is missing. Unless `required` is false a failed
  * install stops the script; otherwise it is reported and the script goes on without them.
