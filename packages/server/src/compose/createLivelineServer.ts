@@ -105,9 +105,9 @@ export async function assembleLiveline(
 
   const handlers: RouteHandlers = {
     ...systemRoutes(health, auth.on),
-    ...transportRoutes(broker, transport),
+    ...transportRoutes(broker, transport, now),
     ...boardRoutes(broker, boards, now),
-    ...workflowRoutes(broker, workflows),
+    ...workflowRoutes(broker, workflows, now),
     ...videoRoutes(workflows, config.videosDir, log),
   };
   assertHandlers(handlers);

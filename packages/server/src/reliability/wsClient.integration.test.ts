@@ -203,6 +203,17 @@ describe('@liveline/ws-client against the real server', () => {
     await vi.waitFor(() => expect(board.getState().status).toBe('open'));
   });
 
+  it('K6 CM1 a coordinator with no metrics yet (storage never counted) serves its client at once, with a heartbeat, not when H1 first sends one', async () => {
+    const storage = createFailingStorage();
+    storage.failReads('bad sector');
+    const server = await startTestServer({ storage, heartbeatIntervalMs: 60_000 });
+    const coordinator = connectWsClient(server.origin).client.channel('coordinator');
+    const heard: string[] = [];
+    coordinator.onMessage((m) => heard.push(m.type));
+    await vi.waitFor(() => expect(coordinator.getState().status).toBe('open'));
+    expect(heard).toEqual(['heartbeat']);
+  });
+
   it('K2 stops on 4404 and surfaces the reason, with no retry scheduled', async () => {
     const server = await startTestServer();
     // Every timer the client arms; a retry can only ever come from one of them.

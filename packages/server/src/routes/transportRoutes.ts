@@ -4,24 +4,25 @@ import {
   type TransportDomain,
 } from '../domains/transport/createTransportDomain.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
-import { joinLatestRoom } from './joinRooms.js';
+import { serveLatestRoute } from './joinRooms.js';
 
 /** Handlers of the DAW routes: `/ws`, `/ws/transport`, `/ws/transport/clock` and `/api/transport`. */
 export function transportRoutes(
   broker: Broker,
   transport: TransportDomain,
+  now: () => number,
 ): Pick<RouteHandlers, 'general' | 'transport' | 'clock' | 'transportGet' | 'transportCommand'> {
   return {
     general: ({ connection }) => {
-      joinLatestRoom(broker, TRANSPORT_ROOMS.state, connection);
+      serveLatestRoute(broker, TRANSPORT_ROOMS.state, connection, now);
       return {};
     },
     clock: ({ connection }) => {
-      joinLatestRoom(broker, TRANSPORT_ROOMS.clock, connection);
+      serveLatestRoute(broker, TRANSPORT_ROOMS.clock, connection, now);
       return {};
     },
     transport: ({ connection }) => {
-      joinLatestRoom(broker, TRANSPORT_ROOMS.state, connection);
+      serveLatestRoute(broker, TRANSPORT_ROOMS.state, connection, now);
       return {
         async onMessage(command) {
           const result = await transport.command(command);
