@@ -10,6 +10,14 @@ describe('causeKind', () => {
       'redis: WRONGPASS invalid username-password pair or user is disabled.',
       'authentication failed',
     ],
+    [
+      'redis: NOPERM this user has no permissions to access one of the channels used as arguments',
+      'not permitted',
+    ],
+    [
+      "redis: ERR The user executing the script can't publish to the channel mentioned in the command script: 7358effc, on @user_script:1.",
+      'not permitted',
+    ],
     ['redis: Socket closed unexpectedly', 'connection lost'],
     [
       'appendEvent failed: password authentication failed for user "liveline"',

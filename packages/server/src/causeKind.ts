@@ -8,7 +8,9 @@ const KINDS: readonly (readonly [RegExp, string])[] = [
   [/timed? ?out|timeout|ETIMEDOUT/i, 'timeout'],
   [/ECONNREFUSED/, 'connection refused'],
   [/ENOTFOUND|EAI_AGAIN/, 'host not found'],
-  [/password|authenticat|WRONGPASS|NOAUTH|NOPERM/i, 'authentication failed'],
+  // Redis's ACL refusing its user a channel, key or command: the user's rights, not its password.
+  [/NOPERM|user executing the script can't/, 'not permitted'],
+  [/password|authenticat|WRONGPASS|NOAUTH/i, 'authentication failed'],
   [/ENOSPC|SQLITE_FULL|disk (?:is )?full/i, 'disk full'],
   [/EROFS|SQLITE_READONLY|read-only/i, 'read-only'],
   [/SQLITE_BUSY|\bBUSY\b|database is locked/, 'busy'],

@@ -1,7 +1,9 @@
 import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
+import { createBrokerHealth, type BrokerRefusals } from '../rooms/createBrokerHealth.js';
 import { createRedisConnections } from '../rooms/createRedisConnections.js';
 import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
+import { refusedRight, type RedisRight } from '../rooms/redisOutageHandler.js';
 import { createScriptRunner } from '../rooms/runRedisScript.js';
 
 /** Options of {@link createRedisLatestBus}. */
@@ -13,6 +15,11 @@ export interface RedisLatestBusOptions {
   readonly log: Logger;
   /** How long its connections wait for Redis. @default REDIS_DEADLINES */
   readonly deadlines?: RedisDeadlines;
+  /**
+   * Hears what Redis refuses the node's user (NOPERM) and what succeeds since: the broker's, so
+   * that /health names it. @default a health of its own, which logs it
+   */
+  readonly refusals?: BrokerRefusals;
 }
 
 /**
@@ -31,8 +38,8 @@ export interface RedisLatestBus {
   publish(channel: string, message: string): Promise<void>;
   /**
    * Delivers each message of `channel` to `listener` (the subscription is renewed after a drop). A
-   * SUBSCRIBE Redis refuses (`NOPERM`) is logged and not sent again: the callers' periodic reads
-   * still bring what its messages would have announced.
+   * SUBSCRIBE Redis refuses (`NOPERM`) is reported to `refusals` and not sent again: the callers'
+   * periodic reads still bring what its messages would have announced.
    */
   subscribe(channel: string, listener: (message: string) => void): void;
   unsubscribe(channel: string): void;
@@ -56,11 +63,17 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     onRecovered: () => undefined,
   });
   const { commands } = redis;
+  const refusals = options.refusals ?? createBrokerHealth(log);
   const script = createScriptRunner(commands);
-  const call = async <T>(what: string, reply: Promise<T>): Promise<T> => {
+  /** `reply`, whose success proves `right`. */
+  const call = async <T>(what: string, right: RedisRight, reply: Promise<T>): Promise<T> => {
     try {
-      return await redis.call(reply);
+      const value = await redis.call(reply);
+      refusals.served(right);
+      return value;
     } catch (cause) {
+      const refused = refusedRight(cause);
+      if (refused) refusals.refused(refused, cause);
       throw new BrokerError(`${what} failed: ${errorMessage(cause)}`, { cause });
     }
   };
@@ -69,14 +82,13 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     key: (...parts) => [prefix, ...parts].join(':'),
     connected: () => commands.isReady,
     publish: async (channel, message) => {
-      await call(`publish ${channel}`, commands.publish(channel, message));
+      await call(`publish ${channel}`, 'channels', commands.publish(channel, message));
     },
     subscribe(channel, listener) {
-      redis
-        .subscribe(channel, listener)
-        .catch((error: unknown) =>
-          log.error('latest_bus.subscribe_refused', { channel, error: errorMessage(error) }),
-        );
+      redis.subscribe(channel, listener).then(
+        () => refusals.served('channels'),
+        (error: unknown) => refusals.refused('channels', error),
+      );
     },
     unsubscribe(channel) {
       redis
@@ -85,7 +97,7 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
           log.debug('latest_bus.unsubscribe_failed', { channel, error: errorMessage(error) }),
         );
     },
-    script: (body, keys, args) => call('script', script(body, keys, args)),
+    script: (body, keys, args) => call('script', 'commands', script(body, keys, args)),
     onReconnect: (listener) => redis.onResubscribed(listener),
     close: () => redis.close(),
   };

@@ -1,5 +1,6 @@
 import { CloseCode } from '@liveline/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../log/createLogger.js';
 import { BROKER_UNAVAILABLE_REASON } from '../routes/joinRooms.js';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
@@ -7,22 +8,53 @@ import { redisUserWithoutChannels } from '../test-utils/redisUserWithoutChannels
 
 const engines = useClusterEngines('no_channels');
 
+/** A cluster node on a fresh deployment whose Redis user has no channel rights, and its broker log. */
+const nodeWithoutChannels = async () => {
+  const { databaseUrl } = await engines.freshCluster();
+  const user = await redisUserWithoutChannels(engines.redis);
+  const logged: { event: string; cause?: string }[] = [];
+  const node = await startTestServer({
+    databaseUrl,
+    redisUrl: user.url,
+    nodeId: 'node-a',
+    logger: createLogger('info', (line) => logged.push(JSON.parse(line) as { event: string })),
+  });
+  const brokerLog = () =>
+    logged
+      .filter(({ event }) => event.startsWith('broker.'))
+      .map(({ event, cause }) => ({ event, cause }));
+  return { node, user, brokerLog };
+};
+
 describe('a Redis user without rights on the channels', () => {
-  it("S2 a board join on a node whose Redis user may not subscribe to the room's channel (NOPERM) is closed 1013 naming the broker as soon as Redis refuses, not at the confirmation deadline, and the node stays healthy", async () => {
-    const { databaseUrl } = await engines.freshCluster();
-    const user = await redisUserWithoutChannels(engines.redis);
-    const node = await startTestServer({ databaseUrl, redisUrl: user.url, nodeId: 'node-a' });
+  it("S2 a node whose Redis user may not use the channels (NOPERM) is degraded from its start with Redis's refusal, a board join is closed 1013 naming the broker as soon as Redis refuses, and once the rights are granted the next join is served and the node is healthy again, each logged once", async () => {
+    const { node, user, brokerLog } = await nodeWithoutChannels();
+    // The transport anchor's SUBSCRIBE, sent as the node starts, is refused.
+    await vi.waitFor(async () =>
+      expect((await rawRequest(node, '/health')).json).toMatchObject({
+        status: 'degraded',
+        broker: 'error',
+        broker_error: expect.stringMatching(/^redis: NOPERM .*channels/) as unknown,
+      }),
+    );
     const started = performance.now();
-    const joining = await connectTestClient(wsOrigin(node, '/ws/connect?board_id=refused'));
-    expect(await joining.closed).toMatchObject({
+    const refused = await connectTestClient(wsOrigin(node, '/ws/connect?board_id=refused'));
+    expect(await refused.closed).toMatchObject({
       code: CloseCode.TryAgainLater,
       reason: BROKER_UNAVAILABLE_REASON,
     });
     // The broker waits 3 s for a confirmation that never comes before it gives a join up.
     expect(performance.now() - started).toBeLessThan(2_000);
+    await user.grantChannels();
+    const joined = await connectTestClient(wsOrigin(node, '/ws/connect?board_id=refused'));
+    await joined.next('snapshot');
     expect((await rawRequest(node, '/health')).json).toMatchObject({
       status: 'healthy',
       broker: 'connected',
     });
+    expect(brokerLog()).toEqual([
+      { event: 'broker.error', cause: 'refused' },
+      { event: 'broker.recovered', cause: 'refused' },
+    ]);
   });
 });

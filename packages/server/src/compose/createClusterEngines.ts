@@ -49,7 +49,12 @@ export function createClusterEngines(deps: {
     }),
   );
   const storage = given.storage ?? createPostgresStorage({ url: deps.databaseUrl, log });
-  const bus = createRedisLatestBus({ url: deps.redisUrl, log });
+  // Its refusals are the broker's: /health reports them with the broker's causes.
+  const bus = createRedisLatestBus({
+    url: deps.redisUrl,
+    log,
+    ...(redis && { refusals: redis.refusals }),
+  });
   const presence = createRedisPresenceSlices({ bus, nodeId });
   const metrics = createRedisMetricsSlices({ bus, nodeId });
   const anchors = createClusterAnchor(storage, bus, log, () => metrics.others().length);

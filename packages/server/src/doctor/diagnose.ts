@@ -295,6 +295,13 @@ export function diagnoseWs(input: WsCheckInput): Diagnosis {
   }
 }
 
+/** The fix for a broker error that is Redis refusing the node's user (NOPERM, S2), else nothing. */
+const rightsHint = (brokerError: string): string =>
+  /not permitted|NOPERM|user executing the script can't/.test(brokerError)
+    ? ': the Redis user lacks rights on the channels or keys under liveline:, grant them' +
+      ' (ACL SETUSER <user> ~liveline:* &liveline:*; docs/deployment.md)'
+    : '';
+
 /**
  * Decides whether `GET /health` works at one target: a 200 whose body passes `healthSchema`
  * with the database connected and no broker error. Pure.
@@ -328,7 +335,8 @@ export function diagnoseHealth(input: HealthCheckInput): Diagnosis {
     if (h.broker === 'error')
       return fail(
         status,
-        `message broker error: ${h.broker_error ?? 'no detail given'} (${summary}${words})`,
+        `message broker error: ${h.broker_error ?? 'no detail given'} (${summary}${words})` +
+          rightsHint(h.broker_error ?? ''),
       );
     return { ok: true, status, ms: result.ms, cause: null, detail: summary };
   }

@@ -24,6 +24,20 @@ const health = (overrides: Partial<HealthCheckInput>): HealthCheckInput => ({
   ...overrides,
 });
 
+/** The health check of a cluster node whose broker failed with `brokerError`. */
+const brokerFailed = (brokerError: string): HealthCheckInput =>
+  health({
+    result: answered(
+      json(200, {
+        ...healthBody,
+        status: 'degraded',
+        mode: 'cluster',
+        broker: 'error',
+        broker_error: brokerError,
+      }),
+    ),
+  });
+
 describe('diagnoseHealth', () => {
   const table: [string, HealthCheckInput, boolean, string, RegExp][] = [
     [
@@ -51,20 +65,17 @@ describe('diagnoseHealth', () => {
     ],
     [
       'a cluster node that lost its message broker fails and says so',
-      health({
-        result: answered(
-          json(200, {
-            ...healthBody,
-            status: 'degraded',
-            mode: 'cluster',
-            broker: 'error',
-            broker_error: 'redis: connection refused',
-          }),
-        ),
-      }),
+      brokerFailed('redis: connection refused'),
       false,
       '200',
       /message broker error: redis: connection refused/,
+    ],
+    [
+      'S2 a cluster node whose Redis user lacks rights fails with the grant that fixes it',
+      brokerFailed('redis: not permitted'),
+      false,
+      '200',
+      /message broker error: redis: not permitted .*lacks rights.*&liveline:\*/,
     ],
     [
       'with auth on a failure says which grant reads the engine’s words',

@@ -1,56 +1,85 @@
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
+import type { RedisRight } from './redisOutageHandler.js';
+
+/**
+ * What degrades a Redis broker: an `outage` (Redis or a connection to it lost, or Redis unable to
+ * serve anyone) refuses writes; `out_of_memory` (Redis refusing writes, OOM) still takes them;
+ * `refused` (Redis refusing the node's user a command it needs, NOPERM: its ACL lacks the node's
+ * channels or keys) is configuration, not one call's failure, and still takes writes.
+ */
+export type BrokerCause = 'outage' | 'out_of_memory' | 'refused';
 
 /** The broker's health as `/health` reports it. */
 export type BrokerStatus =
   | { readonly ok: true }
   | {
       readonly ok: false;
+      readonly cause: BrokerCause;
       readonly error: string;
       /**
-       * Writes are still stored and acknowledged: Redis is out of memory, so their publish fails
-       * and is retried until Redis takes it. Otherwise they are refused `unavailable` (S2).
+       * Writes are still stored and acknowledged: their publish fails and is retried until Redis
+       * takes it. Otherwise they are refused `unavailable` (S2).
        */
       readonly takesWrites?: true;
     };
 
-/**
- * What degrades a Redis broker: an `outage` (Redis or a connection to it lost, or Redis unable to
- * serve anyone) refuses writes; `out_of_memory` (Redis refusing writes, OOM) still takes them.
- */
-export type BrokerCause = 'outage' | 'out_of_memory';
+/** What reports Redis refusing the node's user (NOPERM) to a {@link BrokerHealth}. */
+export interface BrokerRefusals {
+  /** Redis refused the node's user `right`: `refused` starts with `error`, unless it is on already. */
+  refused(right: RedisRight, error: unknown): void;
+  /** A call that needs `right` succeeded: `refused` is over once every right refused is proven so. */
+  served(right: RedisRight): void;
+}
 
 /** The causes degrading a broker now, made by {@link createBrokerHealth}. */
-export interface BrokerHealth {
+export interface BrokerHealth extends BrokerRefusals {
   /** `cause` started with `error`; logged as `broker.error` unless it is on already. */
   begin(cause: BrokerCause, error: unknown): void;
   /** `cause` is over; logged as `broker.recovered` if it was on. */
   end(cause: BrokerCause): void;
-  /** An outage before Redis out of memory, since it refuses writes. */
+  /** An outage first, since it refuses writes; then Redis out of memory, then a refusal. */
   status(): BrokerStatus;
 }
 
+/** The causes that still take writes, in the order {@link BrokerHealth.status} reports them. */
+const TAKING_WRITES = ['out_of_memory', 'refused'] as const;
+
 /**
- * The one place a broker's causes are kept: each is reported by the error that started it, and
- * logged once when it starts and once when it ends, naming the cause, since two may overlap (an
- * outage that ends while Redis is still out of memory leaves the broker degraded).
+ * The one place a broker's causes are kept (its own, and the latest bus's refusals): each is
+ * reported by the error that started it, and logged once when it starts and once when it ends,
+ * naming the cause, since several may overlap (an outage that ends while Redis is still out of
+ * memory leaves the broker degraded).
  */
 export function createBrokerHealth(log: Logger): BrokerHealth {
   const errors = new Map<BrokerCause, string>();
+  const refusedRights = new Set<RedisRight>();
+  const begin = (cause: BrokerCause, error: unknown): void => {
+    if (errors.has(cause)) return;
+    errors.set(cause, `redis: ${errorMessage(error)}`);
+    log.error('broker.error', { engine: 'redis', cause, error: errorMessage(error) });
+  };
+  const end = (cause: BrokerCause): void => {
+    if (errors.delete(cause)) log.info('broker.recovered', { engine: 'redis', cause });
+  };
   return {
-    begin(cause, error) {
-      if (errors.has(cause)) return;
-      errors.set(cause, `redis: ${errorMessage(error)}`);
-      log.error('broker.error', { engine: 'redis', cause, error: errorMessage(error) });
+    begin,
+    end,
+    refused(right, error) {
+      refusedRights.add(right);
+      begin('refused', error);
     },
-    end(cause) {
-      if (errors.delete(cause)) log.info('broker.recovered', { engine: 'redis', cause });
+    served(right) {
+      if (refusedRights.delete(right) && refusedRights.size === 0) end('refused');
     },
     status() {
       const outage = errors.get('outage');
-      if (outage !== undefined) return { ok: false, error: outage };
-      const full = errors.get('out_of_memory');
-      return full === undefined ? { ok: true } : { ok: false, error: full, takesWrites: true };
+      if (outage !== undefined) return { ok: false, cause: 'outage', error: outage };
+      for (const cause of TAKING_WRITES) {
+        const error = errors.get(cause);
+        if (error !== undefined) return { ok: false, cause, error, takesWrites: true };
+      }
+      return { ok: true };
     },
   };
 }

@@ -33,7 +33,7 @@ describe('Redis broker outages', () => {
     await publishRange(a, room, 1, 1);
   });
 
-  it("S2 a SUBSCRIBE Redis refuses (NOPERM: an ACL user without rights on the room's channel) is sent once: the join fails with a BrokerError naming it, logged once, the broker stays healthy, and a join once the rights are granted is confirmed", async () => {
+  it("S2 a SUBSCRIBE Redis refuses (NOPERM: an ACL user without rights on the room's channel) is sent once: the join fails with a BrokerError naming it, the broker is degraded by the refusal (logged once) but still takes writes and asks again at the next join, which once the rights are granted is confirmed and ends it", async () => {
     const user = await redisUserWithoutChannels(brokers.redis);
     const logged: string[] = [];
     const [a] = await nodes(1, {
@@ -48,11 +48,17 @@ describe('Redis broker outages', () => {
     await expect(refused).rejects.toThrow(/NOPERM/);
     leave();
     expect(await user.refusedSubscribes()).toBe(1);
-    expect(logged).toEqual(['broker.subscribe_refused']);
-    expect(a.status()).toEqual({ ok: true });
+    expect(a.status()).toEqual({
+      ok: false,
+      cause: 'refused',
+      error: expect.stringMatching(/^redis: NOPERM/) as unknown,
+      takesWrites: true,
+    });
     await user.grantChannels();
     a.subscribe(room, 'ordered', () => undefined);
     await a.subscribed?.(room);
+    expect(a.status()).toEqual({ ok: true });
+    expect(logged).toEqual(['broker.error', 'broker.recovered']);
   });
 
   it('S2 Redis busy running a script past its time limit (BUSY to every call, PINGs too): the broker reports it by its PINGs, a publish is refused, and once the script is killed the broker is healthy again by itself', async () => {

@@ -4,11 +4,16 @@ import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Broker, PublishResult, RangeRead } from './Broker.js';
 import type { HistoryLimits } from './createMemoryBroker.js';
-import { createBrokerHealth, type BrokerStatus } from './createBrokerHealth.js';
+import {
+  createBrokerHealth,
+  type BrokerRefusals,
+  type BrokerStatus,
+} from './createBrokerHealth.js';
 import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
 import type { RedisDeadlines } from './redisClientOptions.js';
+import { refusedRight } from './redisOutageHandler.js';
 import {
   createRoomFeeds,
   type RoomEvent,
@@ -47,6 +52,8 @@ export interface RedisBroker extends Broker {
   /** Settles once connected, or after 2 s without Redis (it then serves degraded and keeps trying). */
   readonly ready: Promise<void>;
   status(): BrokerStatus;
+  /** Where the node's other Redis connections (the latest bus) report what Redis refuses its user. */
+  readonly refusals: BrokerRefusals;
   close(): Promise<void>;
 }
 
@@ -93,10 +100,13 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       const reply = (await redis.call(script(body, keys(room), args))) as Reply;
       // Every script writes (its trim): one that runs shows that Redis takes writes again.
       health.end('out_of_memory');
+      health.served('commands');
       return reply;
     } catch (cause) {
       if (cause instanceof ErrorReply && cause.message.startsWith('OOM'))
         health.begin('out_of_memory', cause);
+      const right = refusedRight(cause);
+      if (right) health.refused(right, cause);
       throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
     }
   };
@@ -144,10 +154,14 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
             frame: message.slice(second + 1),
           });
         })
-        .catch((cause: unknown) => {
-          // Redis answered the SUBSCRIBE with an error (NOPERM): the join is refused (S2).
-          throw new BrokerError(`subscribe ${room} refused: ${errorMessage(cause)}`, { cause });
-        }),
+        .then(
+          () => health.served('channels'),
+          (cause: unknown) => {
+            // Redis answered the SUBSCRIBE with an error (NOPERM): the join is refused (S2).
+            health.refused('channels', cause);
+            throw new BrokerError(`subscribe ${room} refused: ${errorMessage(cause)}`, { cause });
+          },
+        ),
     unlisten: (room) => redis.unsubscribe(channelOf(room)),
   });
   // After a reconnect the subscriptions are renewed by the client; what was published meanwhile
@@ -161,6 +175,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   return {
     ready: redis.ready,
     status: () => health.status(),
+    refusals: health,
     async seed(room, seed) {
       const entries = entriesThrough(seed.entries, seed.headSeq).flatMap((e) => [
         String(e.seq),
@@ -221,8 +236,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     async subscribed(room) {
       const status = health.status();
       // Out of memory too: the join's history read runs a script that writes (its trim), which
-      // Redis refuses then (S2).
-      if (!status.ok) throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
+      // Redis refuses then (S2). A refusal is not: the join asks Redis again, which ends it once
+      // the rights are granted.
+      if (!status.ok && status.cause !== 'refused')
+        throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
       // A Redis that goes away meanwhile confirms only once it is back: the join fails instead.
       const late = new Promise<never>((_, reject) =>
         setTimeout(

@@ -195,13 +195,8 @@ export function createRoomFeeds(source: FeedSource) {
         (event) => onEvent(room, event),
         () => onDropped(room),
       )
-      .then(
-        () => check(room, feed, true).then(feed.heard),
-        (error: unknown) => {
-          log.error('broker.subscribe_refused', { room, error: errorMessage(error) });
-          feed.refused(error);
-        },
-      );
+      // A refusal is the broker's health to report (once, not per join).
+      .then(() => check(room, feed, true).then(feed.heard), feed.refused);
   };
 
   const onEvent = (room: string, event: RoomEvent): void => {

@@ -20,6 +20,20 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY)\b/;
 export const failsCallOnly = (error: unknown): error is ErrorReply =>
   error instanceof ErrorReply && !UNAVAILABLE_REPLY.test(error.message);
 
+/** What a Redis ACL grants a user: the channels it may use, or its keys and commands. */
+export type RedisRight = 'channels' | 'commands';
+
+/**
+ * The right Redis refused the node's user, by its reply (null: no ACL refusal): `NOPERM`, or a
+ * script's call the ACL refused (an `ERR`, e.g. `The user executing the script can't publish to
+ * the channel…`). Configuration causes it, not the call, so every call needing it fails the same.
+ */
+export const refusedRight = (error: unknown): RedisRight | null => {
+  if (!(error instanceof ErrorReply)) return null;
+  if (!/^NOPERM\b|user executing the script can't/.test(error.message)) return null;
+  return /channel/.test(error.message) ? 'channels' : 'commands';
+};
+
 /**
  * What a connection to Redis does with a failure: `failed` hears of it, unless it is an error reply
  * other than `LOADING` or `BUSY` (a script's `ERR`, `WRONGTYPE`, `OOM`: Redis answered, so only that
