@@ -101,15 +101,6 @@ const tokenRefused = (result: WsProbeResult): boolean =>
 /** A route not probed once the server refused the token; its cause is said with the others'. */
 const NOT_SENT: Diagnosis = { ok: false, status: 'not sent', ms: null, cause: null, detail: null };
 
-/** The statuses of a WebSocket check whose token was refused ({@link tokenRefused}) or not sent. */
-const REFUSED_STATUSES: readonly string[] = [
-  NOT_SENT.status,
-  '401',
-  `closed ${CloseCode.Unauthorized}`,
-];
-const refusedCheck = (check: DoctorCheck): boolean =>
-  check.kind === 'ws' && REFUSED_STATUSES.includes(check.status);
-
 /** A check whose token was refused as on check `on`, whose line names the cause. */
 const refusedAsOn = (check: DoctorCheck, on: DoctorCheck): DoctorCheck => ({
   ...check,
@@ -179,6 +170,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   // A proxy's own route list would be the server's anyway; the direct one is authoritative.
   const directServed = direct && servedWsPaths(direct.routeList);
   const checks: DoctorCheck[] = [];
+  // The WebSocket checks whose token was refused ({@link tokenRefused}): true when it was sent,
+  // false when it was not, after the first refusal.
+  const refusedToken = new Map<DoctorCheck, boolean>();
   for (const run of runs) {
     const { target, base } = run;
     const served = directServed ?? servedWsPaths(run.routeList);
@@ -240,6 +234,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
             })),
       };
       checks.push(check);
+      if (result === null || tokenRefused(result)) refusedToken.set(check, result !== null);
     });
   }
   // Group by route so a route's direct and via lines sit together.
@@ -247,9 +242,9 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   checks.sort((a, b) => order.indexOf(a.route) - order.indexOf(b.route));
   // One line names the cause for every check whose token was refused, sent or not: the first
   // refusal sent (the token's first probe, or the first line without a token).
-  const named = checks.find((c) => refusedCheck(c) && c.status !== NOT_SENT.status);
+  const named = checks.find((c) => refusedToken.get(c) === true);
   const said = named
-    ? checks.map((c) => (c === named || !refusedCheck(c) ? c : refusedAsOn(c, named)))
+    ? checks.map((c) => (c === named || !refusedToken.has(c) ? c : refusedAsOn(c, named)))
     : checks;
   return { ok: said.every((c) => c.ok), server, via, timeoutMs, checks: said };
 }
