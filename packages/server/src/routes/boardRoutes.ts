@@ -14,7 +14,7 @@ const microsIntoSecond = (epochMs: number): string =>
   String(Math.floor((epochMs % 1000) * 1000)).padStart(6, '0');
 
 /** Server time as the Kanban document shows it: ISO, microseconds, no zone (`2025-08-10T23:42:10.702162`). */
-export const kanbanServerTime = (epochMs: number): string =>
+const kanbanServerTime = (epochMs: number): string =>
   `${new Date(Math.floor(epochMs)).toISOString().slice(0, 19)}.${microsIntoSecond(epochMs)}`;
 
 /**
@@ -22,7 +22,7 @@ export const kanbanServerTime = (epochMs: number): string =>
  * fraction): the seconds and microseconds of `epochMs`, then five random digits, so two clients
  * greeted in the same microsecond, on any node, do not share an id (their presence is keyed by it).
  */
-export const kanbanClientId = (epochMs: number): string =>
+const kanbanClientId = (epochMs: number): string =>
   `client_${Math.floor(epochMs / 1000)}.${microsIntoSecond(epochMs)}${randomInt(10_000, 100_000)}`;
 
 /**
