@@ -1,12 +1,15 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
 import { openSqliteStorage } from '../test-utils/pruning.js';
 import {
   COUNT_WORKFLOWS_IN_SQL,
+  DATABASE_FILE,
   LIST_WORKFLOWS_SQL,
+  SQLITE_BUSY_TIMEOUT_MS,
   WAL_SIZE_LIMIT_BYTES,
   createSqliteStorage,
 } from './createSqliteStorage.js';
@@ -38,6 +41,29 @@ describe('the SQLite storage file', () => {
 
     expect(held).toBeGreaterThan(2 * WAL_SIZE_LIMIT_BYTES);
     expect(after.at(-1)).toBeLessThanOrEqual(WAL_SIZE_LIMIT_BYTES);
+  });
+});
+
+describe('the SQLite storage beside another connection holding the write lock', () => {
+  it('refuses a write after SQLITE_BUSY_TIMEOUT_MS, not after better-sqlite3’s 5 s that block the event loop, and writes again once the lock is gone', async () => {
+    const dataDir = tempDataDir();
+    const storage = createSqliteStorage(dataDir, createLogger('silent'));
+    const other = new Database(join(dataDir, DATABASE_FILE));
+    onTestCleanup(() => {
+      other.close();
+      return storage.close();
+    });
+    const doc = { kind: 'board', id: 'b', value: {} } as const;
+    other.exec('BEGIN EXCLUSIVE');
+    const started = performance.now();
+    const refused = storage.putDocument(doc);
+    const blockedMs = performance.now() - started;
+    await expect(refused).rejects.toThrow(/database is locked/);
+    other.exec('COMMIT');
+    await storage.putDocument(doc);
+
+    expect(blockedMs).toBeGreaterThanOrEqual(SQLITE_BUSY_TIMEOUT_MS);
+    expect(blockedMs).toBeLessThan(1_000);
   });
 });
 

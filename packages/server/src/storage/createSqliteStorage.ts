@@ -59,9 +59,18 @@ const parseStored = (json: string | null): unknown =>
   json === null ? null : (JSON.parse(json) as unknown);
 const parseJsonColumn = (row: unknown): unknown => parseStored(text(row, 'json'));
 
+/**
+ * How long a statement waits for a lock another process holds on the database, in ms. The wait
+ * blocks the event loop: with better-sqlite3's 5 s, a write (and the storage probe, every second)
+ * froze every socket for 5 s while, say, an operator's `sqlite3` shell held `BEGIN EXCLUSIVE`. This
+ * server alone never waits on a lock (one connection; a backup only reads), so a longer wait would
+ * only serve a foreign writer: past it the write is refused `unavailable`, and retried.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 20;
+
 const openDatabase = (dataDir: string): Database.Database => {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, DATABASE_FILE));
+  const db = new Database(join(dataDir, DATABASE_FILE), { timeout: SQLITE_BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process kill; an OS crash or power loss can roll back the
   // commits since the last sync (before a checkpoint). FULL would sync each (docs/decisions.md).
