@@ -195,12 +195,15 @@ describe('@liveline/ws-client against the real server', () => {
     const board = client.channel('board', { query: { board_id: 'stalled' } });
     const heard: string[] = [];
     board.onMessage((m) => heard.push('type' in m ? m.type : 'event'));
-    await vi.waitFor(() =>
-      expect(board.getState().lastClose).toEqual({ code: 4408, reason: 'not served in time' }),
+    // The close is due 500 ms after the handshake: more than waitFor's default 1 s on a loaded CI.
+    await vi.waitFor(
+      () =>
+        expect(board.getState().lastClose).toEqual({ code: 4408, reason: 'not served in time' }),
+      { timeout: 5_000 },
     );
     expect(heard).toContain('heartbeat');
     release();
-    await vi.waitFor(() => expect(board.getState().status).toBe('open'));
+    await vi.waitFor(() => expect(board.getState().status).toBe('open'), { timeout: 5_000 });
   });
 
   it('K6 CM1 a coordinator with no metrics yet (storage never counted) serves its client at once, with a heartbeat, not when H1 first sends one', async () => {
