@@ -6,6 +6,12 @@ import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
 import { refusedRight, type RedisRight } from '../rooms/redisOutageHandler.js';
 import { createScriptRunner } from '../rooms/runRedisScript.js';
 
+/**
+ * How long after Redis refused a SUBSCRIBE (NOPERM) the bus sends it again, in ms: granting the
+ * rights then fixes the node without a restart, at one refused SUBSCRIBE per channel per period.
+ */
+export const REFUSED_SUBSCRIBE_RETRY_MS = 2_000;
+
 /** Options of {@link createRedisLatestBus}. */
 export interface RedisLatestBusOptions {
   /** `redis://host:port` (Redis ≥ 6.2), the broker's. */
@@ -38,8 +44,9 @@ export interface RedisLatestBus {
   publish(channel: string, message: string): Promise<void>;
   /**
    * Delivers each message of `channel` to `listener` (the subscription is renewed after a drop). A
-   * SUBSCRIBE Redis refuses (`NOPERM`) is reported to `refusals` and not sent again: the callers'
-   * periodic reads still bring what its messages would have announced.
+   * SUBSCRIBE Redis refuses (`NOPERM`) is reported to `refusals` and sent again every
+   * {@link REFUSED_SUBSCRIBE_RETRY_MS} until confirmed or unsubscribed: meanwhile the callers'
+   * periodic reads bring what its messages would have announced.
    */
   subscribe(channel: string, listener: (message: string) => void): void;
   unsubscribe(channel: string): void;
@@ -65,6 +72,25 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
   const { commands } = redis;
   const refusals = options.refusals ?? createBrokerHealth(log);
   const script = createScriptRunner(commands);
+  /** The refused subscriptions waiting to be sent again. */
+  const retries = new Map<string, NodeJS.Timeout>();
+  const stopRetrying = (channel: string): void => {
+    clearTimeout(retries.get(channel));
+    retries.delete(channel);
+  };
+  const subscribe = (channel: string, listener: (message: string) => void): void => {
+    stopRetrying(channel);
+    // Settles only while subscribed: an unsubscribe drops the SUBSCRIBE's answer.
+    redis.subscribe(channel, listener).then(
+      () => refusals.served('channels'),
+      (error: unknown) => {
+        refusals.refused('channels', error);
+        const retry = setTimeout(() => subscribe(channel, listener), REFUSED_SUBSCRIBE_RETRY_MS);
+        retry.unref();
+        retries.set(channel, retry);
+      },
+    );
+  };
   /** `reply`, whose success proves `right`. */
   const call = async <T>(what: string, right: RedisRight, reply: Promise<T>): Promise<T> => {
     try {
@@ -84,13 +110,9 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     publish: async (channel, message) => {
       await call(`publish ${channel}`, 'channels', commands.publish(channel, message));
     },
-    subscribe(channel, listener) {
-      redis.subscribe(channel, listener).then(
-        () => refusals.served('channels'),
-        (error: unknown) => refusals.refused('channels', error),
-      );
-    },
+    subscribe,
     unsubscribe(channel) {
+      stopRetrying(channel);
       redis
         .unsubscribe(channel)
         .catch((error: unknown) =>
@@ -99,6 +121,9 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     },
     script: (body, keys, args) => call('script', 'commands', script(body, keys, args)),
     onReconnect: (listener) => redis.onResubscribed(listener),
-    close: () => redis.close(),
+    close() {
+      for (const channel of [...retries.keys()]) stopRetrying(channel);
+      return redis.close();
+    },
   };
 }

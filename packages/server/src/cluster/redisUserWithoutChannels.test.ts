@@ -1,6 +1,8 @@
 import { CloseCode } from '@liveline/protocol';
+import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
+import { onTestCleanup } from '../test-utils/onTestCleanup.js';
 import { BROKER_UNAVAILABLE_REASON } from '../routes/joinRooms.js';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
@@ -56,5 +58,23 @@ describe('a Redis user without rights on the channels', () => {
       { event: 'broker.error', cause: 'refused' },
       { event: 'broker.recovered', cause: 'refused' },
     ]);
+  });
+
+  it("TA2 once the rights are granted the transport anchor's channel, refused as the node started, is subscribed again without a restart or a join, within the retry period, and the node is healthy again", async () => {
+    const { node, user } = await nodeWithoutChannels();
+    const admin = createClient({ url: engines.redis.url });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    onTestCleanup(() => admin.destroy());
+    await vi.waitFor(async () => expect(await user.refusedSubscribes()).toBeGreaterThan(0));
+    await user.grantChannels();
+    await vi.waitFor(
+      async () => {
+        expect(await admin.pubSubChannels('liveline:transport:anchor')).toHaveLength(1);
+        expect((await rawRequest(node, '/health')).json).toMatchObject({ status: 'healthy' });
+      },
+      // REFUSED_SUBSCRIBE_RETRY_MS, with room for a slow machine.
+      { timeout: 4_000, interval: 100 },
+    );
   });
 });
