@@ -177,7 +177,8 @@ describe('tokens on open connections', () => {
     const host = createServer();
     const { origin } = await attachTestServer(host, { authSecret: SECRET, ...options });
     const { hostname, port } = new URL(origin);
-    const holdRefused = async () => {
+    /** `forwardedFor` names another client through a trusted proxy (L6). */
+    const holdRefused = async (forwardedFor?: string) => {
       const accepted = new Promise<Socket>((resolve) => host.once('connection', resolve));
       const holder = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
       onTestCleanup(() => holder.destroy());
@@ -186,7 +187,8 @@ describe('tokens on open connections', () => {
       const refused = new Promise((resolve) => holder.once('end', resolve));
       holder.write(
         `GET /ws/transport/clock HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\n` +
-          'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+          'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+          (forwardedFor ? `X-Forwarded-For: ${forwardedFor}\r\n\r\n` : '\r\n'),
       );
       const serverSide = await accepted;
       const ended = new Promise<void>((resolve) => serverSide.once('close', () => resolve()));
@@ -210,26 +212,29 @@ describe('tokens on open connections', () => {
   };
   type Refusing = Awaited<ReturnType<typeof startRefusing>>;
   /** The two ways an upgrade is refused (A7), each held open by its client. */
+  /** A browser's upgrade refused with a close frame (A7), held open by its client. */
+  const holdClosed = async ({ origin }: Refusing, forwardedFor?: string) => {
+    const socket = await openRawWebSocket(origin, '/ws/transport/clock', {
+      Origin: origin,
+      Authorization: 'Bearer not-a-token',
+      ...(forwardedFor ? { 'X-Forwarded-For': forwardedFor } : {}),
+    });
+    expect((await socket.closeFrame).code).toBe(4401);
+    return socket;
+  };
   const REFUSALS: [string, (refusing: Refusing) => Promise<{ ended: Promise<void> }>][] = [
     ['over HTTP', (refusing) => refusing.holdRefused()],
-    [
-      'with a close frame its client never answers',
-      async ({ origin }) => {
-        const socket = await openRawWebSocket(origin, '/ws/transport/clock', {
-          Origin: origin,
-          Authorization: 'Bearer not-a-token',
-        });
-        expect((await socket.closeFrame).code).toBe(4401);
-        return socket;
-      },
-    ],
+    ['with a close frame its client never answers', (refusing) => holdClosed(refusing)],
   ];
 
   it.each(REFUSALS)(
     'L5 A7 an upgrade refused %s is cut once closeGraceMs has passed',
     async (_, refuse) => {
       const refused = await refuse(await startRefusing({ closeGraceMs: 50 }));
+      const answeredAt = performance.now();
       await refused.ended;
+      // 50 ms asked for; far below the 1 s default, so a grace that ignored the option fails.
+      expect(performance.now() - answeredAt).toBeLessThan(900);
     },
   );
 
@@ -259,6 +264,30 @@ describe('tokens on open connections', () => {
     void (await holdRefused()).ended.then(() => (cut = true));
     const beyond = await holdRefused();
     await beyond.ended;
+    expect(cut).toBe(false);
+  });
+
+  it('L5 A7 a refused upgrade cut after its grace gives its place among the waiting back: the next browser refusal still gets its close code', async () => {
+    const refusing = await startRefusing({ maxConnections: 1, closeGraceMs: 50 });
+    await (
+      await refusing.holdRefused()
+    ).ended;
+    await holdClosed(refusing);
+  });
+
+  it('L5 A7 one address waits for the grace of at most maxConnectionsPerIp refusals, so another client’s browser refusal still gets its close code', async () => {
+    const refusing = await startRefusing({
+      maxConnections: 3,
+      maxConnectionsPerIp: 1,
+      closeGraceMs: 60_000,
+      trustedProxies: ['127.0.0.1'],
+    });
+    let cut = false;
+    void (await refusing.holdRefused('192.0.2.1')).ended.then(() => (cut = true));
+    await (
+      await refusing.holdRefused('192.0.2.1')
+    ).ended;
+    await holdClosed(refusing, '192.0.2.2');
     expect(cut).toBe(false);
   });
 });

@@ -1,22 +1,28 @@
 import type { Duplex } from 'node:stream';
+import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
 
 /**
- * The grace a socket refused at the upgrade gets to close its side, in ms: `graceMs` while fewer
- * than `limit` refused sockets wait for theirs, else 0 (cut once its answer is written).
+ * The grace a socket refused at the upgrade gets to close its side, in ms: `graceMs` while its
+ * client (auth/addressKey.ts) and the server are under their caps of refused sockets waiting for
+ * theirs, else 0 (cut once its answer is written).
  */
-export type RefusalGrace = (socket: Duplex) => number;
+export type RefusalGrace = (socket: Duplex, client: string) => number;
 
 /**
  * Creates the {@link RefusalGrace} of a gateway (rule L5). A refused socket holds no connection
- * slot, so the refusals that clients keep open are bounded here instead: with `limit` the total
- * cap, a server holds at most twice as many upgrade sockets as it serves.
+ * slot, so the refusals that clients keep open are bounded here instead, by the connection caps'
+ * own limits: a server holds at most twice as many upgrade sockets as it serves, and one address
+ * that keeps its refusals open cannot use up the grace every other client's refusal needs to be
+ * answered with a close code.
  */
-export function createRefusalGrace(limit: number, graceMs: number): RefusalGrace {
-  let waiting = 0;
-  return (socket) => {
-    if (waiting >= limit) return 0;
-    waiting += 1;
-    socket.once('close', () => (waiting -= 1));
+export function createRefusalGrace(limits: ConnectionCapLimits, graceMs: number): RefusalGrace {
+  const waiting = createConnectionCaps(limits);
+  return (socket, client) => {
+    // A socket already gone emits no 'close' that would give its place back.
+    if (socket.destroyed) return 0;
+    const place = waiting.admit(client);
+    if (!place.ok) return 0;
+    socket.once('close', place.release);
     return graceMs;
   };
 }

@@ -16,6 +16,7 @@ import { createBadMessageLog } from './createBadMessageLog.js';
 import { createConnectionRegistry } from './createConnectionRegistry.js';
 import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAuth.js';
 import { readToken } from '../auth/readToken.js';
+import { addressKey } from '../auth/addressKey.js';
 import { createSocketAcceptor, type SocketAcceptorOptions } from './createSocketAcceptor.js';
 import { createRefusalGrace } from './createRefusalGrace.js';
 import { createUpgradeAdmission, type UpgradeAdmissionOptions } from './createUpgradeAdmission.js';
@@ -65,7 +66,9 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const connections = createConnectionRegistry();
   const admit = createUpgradeAdmission(options);
   const accept = createSocketAcceptor(options, connections);
-  const graceFor = createRefusalGrace(options.caps.maxConnections, options.closeGraceMs);
+  const graceFor = createRefusalGrace(options.caps, options.closeGraceMs);
+  const graceOf = (req: IncomingMessage, socket: Duplex): number =>
+    graceFor(socket, addressKey(options.clientAddress(req)));
 
   // ws 8.23 hands closeTimeout to every socket it accepts; @types/ws does not list it yet.
   const serverOptions: ServerOptions & { readonly closeTimeout: number } = {
@@ -100,7 +103,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
       (req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
         .some((p) => p.trim() === SUBPROTOCOL);
-    const graceMs = graceFor(socket);
+    const graceMs = graceOf(req, socket);
     if (readsCloseCodes && r.closeCode !== null && graceMs > 0) {
       const code = r.closeCode;
       wss.handleUpgrade(req, socket, head, (ws) => {
@@ -143,7 +146,7 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
     });
     rejectUpgrade(
       socket,
-      graceFor(socket),
+      graceOf(req, socket),
       r.status,
       errorBody(r.code, r.message, r.field, r.extra),
       r.headers,
