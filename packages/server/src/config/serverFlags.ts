@@ -1,5 +1,6 @@
 import { LOG_LEVELS } from '../log/createLogger.js';
-import { NUMBER_RULES, type NumberOptionName, type ServerOptions } from './serverOptions.js';
+import { NUMBER_RULES, type NumberOptionName } from './numberRules.js';
+import type { ServerOptions } from './serverOptions.js';
 
 /** One command-line flag of `liveline-server`, its environment variable and what `--help` says. */
 export interface ServerFlag {
