@@ -1,7 +1,9 @@
+import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { startRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
+import { SHORT_DEADLINES } from '../test-utils/redisBrokerNodes.js';
 import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
 import { redisUserWithoutChannels } from '../test-utils/redisUserWithoutChannels.js';
 import { createRedisLatestBus } from './createRedisLatestBus.js';
@@ -81,5 +83,31 @@ describe('Redis latest bus', () => {
     // A round trip more: a SUBSCRIBE sent again at once would have reached Redis by now.
     await bus.script("return 'ok'", [], []);
     expect(await user.refusedSubscribes()).toBe(1);
+  });
+
+  it('TA2 the bus is connected (the anchor commits a transport command) only while Redis serves: not while it answers BUSY (a script past its time limit), found by its PINGs, and again once the script is killed', async () => {
+    const redis = await startRedis();
+    onTestCleanup(() => redis.stop());
+    const bus = createRedisLatestBus({
+      url: redis.url,
+      log: createLogger('silent'),
+      deadlines: SHORT_DEADLINES,
+    });
+    onTestCleanup(() => bus.close());
+    await bus.ready;
+    expect(bus.connected()).toBe(true);
+    const runner = createClient({ url: redis.url });
+    await runner.connect();
+    onTestCleanup(() => runner.destroy());
+    await runner.configSet('busy-reply-threshold', '10');
+    const script = runner.eval('while true do end').catch((error: unknown) => error);
+    // Found by the bus's PINGs, answered BUSY.
+    await vi.waitFor(() => expect(bus.connected()).toBe(false));
+    const killer = runner.duplicate();
+    await killer.connect();
+    onTestCleanup(() => killer.destroy());
+    await killer.scriptKill();
+    expect(String(await script)).toMatch(/killed/);
+    await vi.waitFor(() => expect(bus.connected()).toBe(true));
   });
 });

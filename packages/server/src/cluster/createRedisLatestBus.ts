@@ -39,7 +39,10 @@ export interface RedisLatestBus {
   readonly ready: Promise<void>;
   /** `prefix:part:part…`, a key or channel of this deployment. */
   key(...parts: string[]): string;
-  /** Whether commands can reach Redis now. */
+  /**
+   * Whether Redis serves the node now, so a change published now reaches the other nodes: false
+   * also while Redis answers LOADING or BUSY, as the broker counts it.
+   */
   connected(): boolean;
   publish(channel: string, message: string): Promise<void>;
   /**
@@ -106,7 +109,7 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
   return {
     ready: redis.ready,
     key: (...parts) => [prefix, ...parts].join(':'),
-    connected: () => commands.isReady,
+    connected: () => redis.serves(),
     publish: async (channel, message) => {
       await call(`publish ${channel}`, 'channels', commands.publish(channel, message));
     },

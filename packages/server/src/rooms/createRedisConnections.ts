@@ -23,6 +23,11 @@ export interface RedisConnections {
   readonly commands: RedisClient;
   /** Settles once both are connected, or after 2 s without Redis (an outage then; they keep trying). */
   readonly ready: Promise<void>;
+  /**
+   * Whether Redis serves the node now: both connections up and no outage since (a connection that
+   * is back counts once a PING on it is answered, not while Redis answers LOADING or BUSY).
+   */
+  serves(): boolean;
   /** `reply`, as a call on the command connection: a failure is an outage unless Redis answered it. */
   call<T>(reply: Promise<T>): Promise<T>;
   /**
@@ -144,6 +149,7 @@ export function createRedisConnections(options: RedisConnectionsOptions): RedisC
     ready: Promise.race([connected, startupWait]).then((up) => {
       if (!up) failed(new Error('not connected'));
     }),
+    serves: () => !down && commands.isReady && subscriber.isReady,
     call: (reply) =>
       reply.then(
         (value) => (recovered(), value),
