@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,36 @@ describe('the SQLite storage beside another connection holding the write lock', 
     expect(blockedMs).toBeGreaterThanOrEqual(SQLITE_BUSY_TIMEOUT_MS);
     expect(blockedMs).toBeLessThan(1_000);
   });
+});
+
+describe('the SQLite storage whose file goes away while it runs', () => {
+  it.each([
+    ['the data directory is deleted', (dataDir: string) => rmSync(dataDir, { recursive: true })],
+    [
+      'the file is replaced by a copy',
+      (dataDir: string) => {
+        const file = join(dataDir, DATABASE_FILE);
+        copyFileSync(file, `${file}.copy`);
+        renameSync(`${file}.copy`, file);
+      },
+    ],
+  ])(
+    'refuses every write once %s, so nothing is acknowledged that a restart would lose, and says so in its status',
+    async (_, takeAway) => {
+      const dataDir = tempDataDir();
+      const storage = createSqliteStorage(dataDir, createLogger('silent'));
+      onTestCleanup(() => storage.close());
+      const doc = { kind: 'board', id: 'b', value: {} } as const;
+      await storage.putDocument(doc);
+      takeAway(dataDir);
+      await expect(storage.putDocument(doc)).rejects.toThrow(/removed or replaced while open/);
+      const { epoch } = await storage.readHead('board:a');
+      await expect(
+        storage.append({ room: 'board:a', epoch, seq: 1, frame: '{}', at: 1 }),
+      ).rejects.toThrow(/removed or replaced/);
+      expect(storage.status()).toMatchObject({ ok: false });
+    },
+  );
 });
 
 describe('the SQLite storage that cannot open its database', () => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, errorMessage } from '../errors.js';
@@ -94,10 +94,13 @@ const settle = <T>(work: () => T): Promise<T> => new Promise<T>((resolve) => res
  * and returned as settled promises, so the single node pays no extra tick per operation.
  */
 export function createSqliteStorage(dataDir: string, log: Logger): Storage {
+  const file = join(dataDir, DATABASE_FILE);
   let db: Database.Database;
+  let opened: Stats | undefined;
   let openError: StorageError | null = null;
   try {
     db = openDatabase(dataDir);
+    opened = statSync(file);
   } catch (cause) {
     openError = new StorageError(`cannot open database in ${dataDir}: ${errorMessage(cause)}`, {
       cause,
@@ -122,9 +125,26 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
         throw error;
       }
     });
-  /** A write: refused while the database could not be opened. */
+  /**
+   * Whether the file opened is no longer at its path (the data directory deleted or the file
+   * replaced while the server runs): SQLite would go on writing to the unlinked file, and a
+   * restart would open another, losing every write acknowledged meanwhile.
+   */
+  const moved = (): boolean => {
+    const now = statSync(file, { throwIfNoEntry: false });
+    return now?.ino !== opened?.ino || now?.dev !== opened?.dev;
+  };
+  /** A write: refused while the database could not be opened, or once its file is gone. */
   const write = <T>(what: string, run: () => T): Promise<T> =>
-    openError ? Promise.reject(openError) : guard(what, run);
+    openError
+      ? Promise.reject(openError)
+      : guard(what, () => {
+          if (moved())
+            throw new Error(
+              `${file} was removed or replaced while open; writes are refused until the server is restarted`,
+            );
+          return run();
+        });
 
   const statements = {
     getDoc: db.prepare('SELECT json FROM documents WHERE kind = ? AND id = ?'),
