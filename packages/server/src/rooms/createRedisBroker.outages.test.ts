@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BrokerError } from '../errors.js';
+import type { RedisBroker } from './createRedisBroker.js';
 import { startRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
 import {
@@ -16,21 +17,47 @@ import { redisUserWithoutChannels } from '../test-utils/redisUserWithoutChannels
 const brokers = useRedisBrokerNodes();
 const { nodes, admin, writerAndListener } = brokers;
 
+/**
+ * Seeds `room` on `node`, then makes its stream key hold a string: every script reading or
+ * appending to it (a publish's XADD, a history read) is answered WRONGTYPE.
+ */
+const wrongTypeRoom = async (node: RedisBroker, room: string) => {
+  await node.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+  const client = await admin();
+  const [meta] = await client.keys(`*{${room}}:meta`);
+  const stream = String(meta).replace(/:meta$/, ':stream');
+  await client.set(stream, 'not a stream');
+  return { client, stream };
+};
+
 describe('Redis broker outages', () => {
   it("S2 a script's error reply fails that call only: the broker stays healthy, and the room's next write goes through once the error is gone", async () => {
     const [a] = await nodes(1);
     if (!a) throw new Error('a node expected');
     const room = 'board:wrongtype';
-    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
-    const client = await admin();
-    const [meta] = await client.keys(`*{${room}}:meta`);
-    // The room's stream key holds a string: the publish script's XADD is answered WRONGTYPE.
-    const stream = String(meta).replace(/:meta$/, ':stream');
-    await client.set(stream, 'not a stream');
+    const { client, stream } = await wrongTypeRoom(a, room);
     await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/WRONGTYPE/);
     expect(a.status()).toEqual({ ok: true });
     await client.del(stream);
     await publishRange(a, room, 1, 1);
+  });
+
+  it("S2 a join's history read answered an error reply that is no outage (WRONGTYPE: a key of the room holds another type) is logged once at warn per room and reply however often it fails, and again after the room served; a publish's is left to the event log", async () => {
+    const logged: { event: string; level: string }[] = [];
+    const [a] = await nodes(1, { logLine: (line) => logged.push(JSON.parse(line) as never) });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:wrongtype-reads';
+    const { client, stream } = await wrongTypeRoom(a, room);
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/WRONGTYPE/);
+    for (const _ of [1, 2]) await expect(a.window(room)).rejects.toThrow(/WRONGTYPE/);
+    await client.del(stream);
+    await publishRange(a, room, 1, 1);
+    await client.set(stream, 'not a stream');
+    await expect(a.window(room)).rejects.toThrow(/WRONGTYPE/);
+    expect(logged.map(({ event, level }) => `${level} ${event}`)).toEqual([
+      'warn broker.call_failed',
+      'warn broker.call_failed',
+    ]);
   });
 
   it("S2 a SUBSCRIBE Redis refuses (NOPERM: an ACL user without rights on the room's channel) is sent once: the join fails with a BrokerError naming it, the broker is degraded by the refusal (logged once) but still takes writes and asks again at the next join, which once the rights are granted is confirmed and ends it", async () => {

@@ -13,7 +13,7 @@ import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
 import type { RedisDeadlines } from './redisClientOptions.js';
-import { refusedRight } from './redisOutageHandler.js';
+import { failsCallOnly, refusedRight } from './redisOutageHandler.js';
 import {
   createRoomFeeds,
   type RoomEvent,
@@ -95,18 +95,34 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     String(limits.maxAgeMs),
   ];
   const script = createScriptRunner(commands);
+  /** Each room whose scripts fail, and the reply code logged for it by {@link logFailing}. */
+  const failing = new Map<string, string>();
+  /**
+   * Logs an error reply that is no outage, OOM or refusal (a key of the room holding another type:
+   * WRONGTYPE) once per room and reply code until a script of the room runs: it fails every join
+   * of the room alike, and ws-client retries a join closed 1013.
+   */
+  const logFailing = (name: string, room: string, reply: Error): void => {
+    const code = reply.message.split(' ', 1)[0] ?? '';
+    if (failing.get(room) === code) return;
+    failing.set(room, code);
+    log.warn('broker.call_failed', { room, call: name, error: errorMessage(reply) });
+  };
   const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
     try {
       const reply = (await redis.call(script(body, keys(room), args))) as Reply;
       // Every script writes (its trim): one that runs shows that Redis takes writes again.
       health.end('out_of_memory');
       health.served('commands');
+      failing.delete(room);
       return reply;
     } catch (cause) {
+      const right = refusedRight(cause);
       if (cause instanceof ErrorReply && cause.message.startsWith('OOM'))
         health.begin('out_of_memory', cause);
-      const right = refusedRight(cause);
-      if (right) health.refused(right, cause);
+      else if (right) health.refused(right, cause);
+      // A failed publish is logged by the event log (event_log.publish_failed).
+      else if (failsCallOnly(cause) && name !== 'publish') logFailing(name, room, cause);
       throw new BrokerError(`${name} ${room} failed: ${errorMessage(cause)}`, { cause });
     }
   };
