@@ -29,8 +29,8 @@ const startNode = async (nodeId: string) => {
   const answered = { reads: 0 };
   const bus: RedisLatestBus = {
     ...inner,
-    script: (body, keys, args) =>
-      inner.script(body, keys, args).finally(() => {
+    script: (body, keys, args, publishesTo) =>
+      inner.script(body, keys, args, publishesTo).finally(() => {
         if (body === READ_SCRIPT) answered.reads += 1;
       }),
   };
@@ -106,8 +106,8 @@ describe('per-node slices', () => {
     const writes: Promise<unknown>[] = [];
     const bus: RedisLatestBus = {
       ...inner,
-      async script(body, keys, args) {
-        const sent = (): Promise<unknown> => inner.script(body, keys, args);
+      async script(body, keys, args, publishesTo) {
+        const sent = (): Promise<unknown> => inner.script(body, keys, args, publishesTo);
         if (body === SHARE_SCRIPT) {
           const write = sent();
           writes.push(write);

@@ -111,6 +111,7 @@ export function createNodeSlices(deps: {
         SHARE_SCRIPT,
         [k.slice, k.index, k.written],
         [nodeId, expiry, k.channel, `${writer}/${writes}`, ...[...fields].flat()],
+        k.channel,
       )
       .catch(ignore);
   };

@@ -3,7 +3,7 @@ import type { Logger } from '../log/createLogger.js';
 import { createBrokerHealth, type BrokerRefusals } from '../rooms/createBrokerHealth.js';
 import { createRedisConnections } from '../rooms/createRedisConnections.js';
 import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
-import { refusedRight, type RedisRight } from '../rooms/redisOutageHandler.js';
+import { COMMANDS_RIGHT, channelRight, refusedRight } from '../rooms/redisOutageHandler.js';
 import { createScriptRunner } from '../rooms/runRedisScript.js';
 
 /**
@@ -53,8 +53,16 @@ export interface RedisLatestBus {
    */
   subscribe(channel: string, listener: (message: string) => void): void;
   unsubscribe(channel: string): void;
-  /** Runs a Lua script (EVALSHA, loading it when Redis does not know it). */
-  script(body: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /**
+   * Runs a Lua script (EVALSHA, loading it when Redis does not know it); one that publishes names
+   * the channel it publishes to, whose right its success proves and its refusal lacks.
+   */
+  script(
+    body: string,
+    keys: readonly string[],
+    args: readonly string[],
+    publishesTo?: string,
+  ): Promise<unknown>;
   /** Calls `listener` after the subscriber reconnected: what was published meanwhile was lost. */
   onReconnect(listener: () => void): void;
   close(): Promise<void>;
@@ -85,23 +93,28 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     stopRetrying(channel);
     // Settles only while subscribed: an unsubscribe drops the SUBSCRIBE's answer.
     redis.subscribe(channel, listener).then(
-      () => refusals.served('channels'),
+      () => refusals.served(channelRight(channel)),
       (error: unknown) => {
-        refusals.refused('channels', error);
+        refusals.refused(channelRight(channel), error);
         const retry = setTimeout(() => subscribe(channel, listener), REFUSED_SUBSCRIBE_RETRY_MS);
         retry.unref();
         retries.set(channel, retry);
       },
     );
   };
-  /** `reply`, whose success proves `right`. */
-  const call = async <T>(what: string, right: RedisRight, reply: Promise<T>): Promise<T> => {
+  /** `reply` of a call that may use `channel`, whose success proves the `rights` it needs. */
+  const call = async <T>(
+    what: string,
+    channel: string,
+    rights: readonly string[],
+    reply: Promise<T>,
+  ): Promise<T> => {
     try {
       const value = await redis.call(reply);
-      refusals.served(right);
+      for (const right of rights) refusals.served(right);
       return value;
     } catch (cause) {
-      const refused = refusedRight(cause);
+      const refused = refusedRight(cause, channel);
       if (refused) refusals.refused(refused, cause);
       throw new BrokerError(`${what} failed: ${errorMessage(cause)}`, { cause });
     }
@@ -111,7 +124,12 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     key: (...parts) => [prefix, ...parts].join(':'),
     connected: () => redis.serves(),
     publish: async (channel, message) => {
-      await call(`publish ${channel}`, 'channels', commands.publish(channel, message));
+      await call(
+        `publish ${channel}`,
+        channel,
+        [channelRight(channel)],
+        commands.publish(channel, message),
+      );
     },
     subscribe,
     unsubscribe(channel) {
@@ -122,7 +140,13 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
           log.debug('latest_bus.unsubscribe_failed', { channel, error: errorMessage(error) }),
         );
     },
-    script: (body, keys, args) => call('script', 'commands', script(body, keys, args)),
+    script: (body, keys, args, publishesTo) =>
+      call(
+        'script',
+        publishesTo ?? '',
+        publishesTo === undefined ? [COMMANDS_RIGHT] : [COMMANDS_RIGHT, channelRight(publishesTo)],
+        script(body, keys, args),
+      ),
     onReconnect: (listener) => redis.onResubscribed(listener),
     close() {
       for (const channel of [...retries.keys()]) stopRetrying(channel);

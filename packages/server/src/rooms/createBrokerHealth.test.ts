@@ -36,14 +36,16 @@ describe('createBrokerHealth', () => {
     ]);
   });
 
-  it('S2 a refusal (NOPERM) lasts until every right Redis refused has been proven by a call since, logged once as it starts and once as it ends', () => {
+  it('S2 a refusal (NOPERM) lasts until every right Redis refused has been proven by a call since, one channel proving no other, logged once as it starts and once as it ends', () => {
     const { health, logged } = loggedHealth();
-    health.refused('channels', new Error('NOPERM … channels'));
+    health.refused('channel anchor', new Error('NOPERM … channels'));
     health.refused('commands', new Error('NOPERM … keys'));
-    health.refused('channels', new Error('NOPERM … channels'));
-    health.served('channels');
-    expect(health.status()).toMatchObject({ cause: 'refused', error: 'redis: NOPERM … channels' });
+    health.refused('channel anchor', new Error('NOPERM … channels'));
+    // A user granted some of the node's channels: a join's channel works, the anchor's does not.
+    health.served('channel board');
     health.served('commands');
+    expect(health.status()).toMatchObject({ cause: 'refused', error: 'redis: NOPERM … channels' });
+    health.served('channel anchor');
     expect(health.status()).toEqual({ ok: true });
     expect(logged).toMatchObject([
       { event: 'broker.error', cause: 'refused' },

@@ -1,6 +1,5 @@
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
-import type { RedisRight } from './redisOutageHandler.js';
 
 /**
  * What degrades a Redis broker: an `outage` (Redis or a connection to it lost, or Redis unable to
@@ -24,12 +23,16 @@ export type BrokerStatus =
       readonly takesWrites?: true;
     };
 
-/** What reports Redis refusing the node's user (NOPERM) to a {@link BrokerHealth}. */
+/**
+ * What reports Redis refusing the node's user (NOPERM) to a {@link BrokerHealth}. A right is named
+ * by what it covers (`channel <name>`, `commands`), so that a call proving one channel does not end
+ * the refusal of another, which a user granted only some of the node's channels still meets.
+ */
 export interface BrokerRefusals {
   /** Redis refused the node's user `right`: `refused` starts with `error`, unless it is on already. */
-  refused(right: RedisRight, error: unknown): void;
+  refused(right: string, error: unknown): void;
   /** A call that needs `right` succeeded: `refused` is over once every right refused is proven so. */
-  served(right: RedisRight): void;
+  served(right: string): void;
 }
 
 /** The causes degrading a broker now, made by {@link createBrokerHealth}. */
@@ -53,7 +56,7 @@ const TAKING_WRITES = ['out_of_memory', 'refused'] as const;
  */
 export function createBrokerHealth(log: Logger): BrokerHealth {
   const errors = new Map<BrokerCause, string>();
-  const refusedRights = new Set<RedisRight>();
+  const refusedRights = new Set<string>();
   const begin = (cause: BrokerCause, error: unknown): void => {
     if (errors.has(cause)) return;
     errors.set(cause, `redis: ${errorMessage(error)}`);

@@ -88,6 +88,23 @@ describe('Redis broker outages', () => {
     expect(logged).toEqual(['broker.error', 'broker.recovered']);
   });
 
+  it("S2 a publish whose PUBLISH Redis refuses (NOPERM on the room's channel) degrades the broker until a publish on that channel works once granted; another room's channel working meanwhile does not end it", async () => {
+    const user = await redisUserWithoutChannels(brokers.redis);
+    const [a] = await nodes(1, { urls: [user.url] });
+    if (!a) throw new Error('a node expected');
+    const room = 'board:unpublished';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/publish/);
+    expect(a.status()).toMatchObject({ ok: false, cause: 'refused' });
+    await user.grantChannels();
+    const other = 'board:other';
+    a.subscribe(other, 'ordered', () => undefined);
+    await a.subscribed?.(other);
+    expect(a.status()).toMatchObject({ ok: false, cause: 'refused' });
+    await a.publish(room, { seq: 2, epoch: 'e1' }, frameOf(2));
+    expect(a.status()).toEqual({ ok: true });
+  });
+
   it('S2 Redis busy running a script past its time limit (BUSY to every call, PINGs too): the broker reports it by its PINGs, a publish is refused, and once the script is killed the broker is healthy again by itself', async () => {
     const [a] = await nodes(1, { deadlines: SHORT_DEADLINES });
     if (!a) throw new Error('a node expected');

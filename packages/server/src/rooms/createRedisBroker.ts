@@ -13,7 +13,7 @@ import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
 import type { RedisDeadlines } from './redisClientOptions.js';
-import { failsCallOnly, refusedRight } from './redisOutageHandler.js';
+import { COMMANDS_RIGHT, channelRight, failsCallOnly, refusedRight } from './redisOutageHandler.js';
 import {
   createRoomFeeds,
   type RoomEvent,
@@ -29,6 +29,9 @@ import {
   WINDOW_SCRIPT,
 } from './redisScripts.js';
 import { createScriptRunner } from './runRedisScript.js';
+
+/** The scripts that publish on their room's channel: their success proves the right to it. */
+const PUBLISHING_SCRIPTS = new Set([PUBLISH_SCRIPT, DROP_SCRIPT]);
 
 /** Options of {@link createRedisBroker}. */
 export interface RedisBrokerOptions {
@@ -113,11 +116,12 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       const reply = (await redis.call(script(body, keys(room), args))) as Reply;
       // Every script writes (its trim): one that runs shows that Redis takes writes again.
       health.end('out_of_memory');
-      health.served('commands');
+      health.served(COMMANDS_RIGHT);
+      if (PUBLISHING_SCRIPTS.has(body)) health.served(channelRight(channelOf(room)));
       failing.delete(room);
       return reply;
     } catch (cause) {
-      const right = refusedRight(cause);
+      const right = refusedRight(cause, channelOf(room));
       if (cause instanceof ErrorReply && cause.message.startsWith('OOM'))
         health.begin('out_of_memory', cause);
       else if (right) health.refused(right, cause);
@@ -171,10 +175,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
           });
         })
         .then(
-          () => health.served('channels'),
+          () => health.served(channelRight(channelOf(room))),
           (cause: unknown) => {
             // Redis answered the SUBSCRIBE with an error (NOPERM): the join is refused (S2).
-            health.refused('channels', cause);
+            health.refused(channelRight(channelOf(room)), cause);
             throw new BrokerError(`subscribe ${room} refused: ${errorMessage(cause)}`, { cause });
           },
         ),

@@ -20,18 +20,21 @@ const UNAVAILABLE_REPLY = /^(LOADING|BUSY)\b/;
 export const failsCallOnly = (error: unknown): error is ErrorReply =>
   error instanceof ErrorReply && !UNAVAILABLE_REPLY.test(error.message);
 
-/** What a Redis ACL grants a user: the channels it may use, or its keys and commands. */
-export type RedisRight = 'channels' | 'commands';
+/** The right to use `channel` (publish, subscribe), as the broker's health names rights. */
+export const channelRight = (channel: string): string => `channel ${channel}`;
+/** The right to the node's keys and commands, as the broker's health names rights. */
+export const COMMANDS_RIGHT = 'commands';
 
 /**
- * The right Redis refused the node's user, by its reply (null: no ACL refusal): `NOPERM`, or a
- * script's call the ACL refused (an `ERR`, e.g. `The user executing the script can't publish to
- * the channel…`). Configuration causes it, not the call, so every call needing it fails the same.
+ * The right Redis refused the node's user on a call using `channel`, by its reply (null: no ACL
+ * refusal): `NOPERM`, or a script's call the ACL refused (an `ERR`, e.g. `The user executing the
+ * script can't publish to the channel…`). Configuration causes it, not the call, so every call
+ * needing it fails the same.
  */
-export const refusedRight = (error: unknown): RedisRight | null => {
+export const refusedRight = (error: unknown, channel: string): string | null => {
   if (!(error instanceof ErrorReply)) return null;
   if (!/^NOPERM\b|user executing the script can't/.test(error.message)) return null;
-  return /channel/.test(error.message) ? 'channels' : 'commands';
+  return /channel/.test(error.message) ? channelRight(channel) : COMMANDS_RIGHT;
 };
 
 /**
