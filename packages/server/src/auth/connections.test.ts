@@ -211,7 +211,6 @@ describe('tokens on open connections', () => {
     return { origin, holdRefused, connectWithToken };
   };
   type Refusing = Awaited<ReturnType<typeof startRefusing>>;
-  /** The two ways an upgrade is refused (A7), each held open by its client. */
   /** A browser's upgrade refused with a close frame (A7), held open by its client. */
   const holdClosed = async ({ origin }: Refusing, forwardedFor?: string) => {
     const socket = await openRawWebSocket(origin, '/ws/transport/clock', {
@@ -222,6 +221,7 @@ describe('tokens on open connections', () => {
     expect((await socket.closeFrame).code).toBe(4401);
     return socket;
   };
+  /** The two ways an upgrade is refused (A7), each held open by its client. */
   const REFUSALS: [string, (refusing: Refusing) => Promise<{ ended: Promise<void> }>][] = [
     ['over HTTP', (refusing) => refusing.holdRefused()],
     ['with a close frame its client never answers', (refusing) => holdClosed(refusing)],

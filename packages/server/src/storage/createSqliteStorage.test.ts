@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { onTestCleanup, tempDataDir } from '../test-utils/index.js';
-import { openSqliteStorage } from '../test-utils/pruning.js';
+import { PRUNE_POLICY, openSqliteStorage } from '../test-utils/pruning.js';
 import {
   COUNT_WORKFLOWS_IN_SQL,
   DATABASE_FILE,
@@ -79,7 +79,7 @@ describe('the SQLite storage whose file goes away while it runs', () => {
       },
     ],
   ])(
-    'refuses every write once %s, so nothing is acknowledged that a restart would lose, and says so in its status',
+    'refuses every write (appends, documents, pruning) once %s, so nothing is acknowledged that a restart would lose, and says so in its status',
     async (_, takeAway) => {
       const dataDir = tempDataDir();
       const storage = createSqliteStorage(dataDir, createLogger('silent'));
@@ -92,6 +92,7 @@ describe('the SQLite storage whose file goes away while it runs', () => {
       await expect(
         storage.append({ room: 'board:a', epoch, seq: 1, frame: '{}', at: 1 }),
       ).rejects.toThrow(/removed or replaced/);
+      await expect(storage.prune(PRUNE_POLICY, Date.now())).rejects.toThrow(/removed or replaced/);
       expect(storage.status()).toMatchObject({ ok: false });
     },
   );

@@ -128,11 +128,15 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
   /**
    * Whether the file opened is no longer at its path (the data directory deleted or the file
    * replaced while the server runs): SQLite would go on writing to the unlinked file, and a
-   * restart would open another, losing every write acknowledged meanwhile.
+   * restart would open another, losing every write acknowledged meanwhile. Once gone it stays
+   * so, without looking again.
    */
+  let gone = false;
   const moved = (): boolean => {
+    if (gone) return true;
     const now = statSync(file, { throwIfNoEntry: false });
-    return now?.ino !== opened?.ino || now?.dev !== opened?.dev;
+    gone = now?.ino !== opened?.ino || now?.dev !== opened?.dev;
+    return gone;
   };
   /** A write: refused while the database could not be opened, or once its file is gone. */
   const write = <T>(what: string, run: () => T): Promise<T> =>
@@ -295,7 +299,7 @@ export function createSqliteStorage(dataDir: string, log: Logger): Storage {
     loadVersioned: (kind, id) => guard('read document', () => loadVersioned(kind, id)),
     swapDocument: (doc, expected) => write('swap document', () => swapDocument(doc, expected)),
     appliedOp: (room, opId) => guard('read op', () => num(statements.getOp.get(room, opId), 'seq')),
-    prune: (policy, now) => guard('prune', () => pruneBatch(policy, now)),
+    prune: (policy, now) => write('prune', () => pruneBatch(policy, now)),
     loadTombstone: (id) => guard('read tombstone', () => tombstones.loadTombstone(id)),
     untoldTombstones: (limit) => guard('read tombstones', () => tombstones.untoldTombstones(limit)),
     markTold: (told) => write('mark tombstones told', () => tombstones.markTold(told)),
