@@ -105,7 +105,7 @@ export async function assembleLiveline(
 
   const handlers: RouteHandlers = {
     ...systemRoutes(health, auth.on),
-    ...transportRoutes(broker, transport, now),
+    ...transportRoutes(broker, transport),
     ...boardRoutes(broker, boards, now),
     ...workflowRoutes(broker, workflows, now),
     ...videoRoutes(workflows, config.videosDir, log),

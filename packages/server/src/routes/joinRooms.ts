@@ -5,30 +5,25 @@ import { BrokerError, JoinBehindError, LivelineServerError, RoomMissingError } f
 import type { Connection } from '../transport/Connection.js';
 import { STORAGE_UNAVAILABLE_REASON } from './outageFailure.js';
 
-/** Subscribes a connection to a latest room: the current value at once, then every newer one. */
-export function joinLatestRoom(broker: Broker, room: string, connection: Connection): void {
+/**
+ * Subscribes a connection to a latest room: the current value at once, then every newer one. A
+ * route whose room may have no value yet (the coordinator's before the node first counted the
+ * stored runs, CM1) passes `now`: the join then sends a heartbeat, so the client is served at once
+ * (K6), not by the first heartbeat 10–11 s later (H1).
+ */
+export function joinLatestRoom(
+  broker: Broker,
+  room: string,
+  connection: Connection,
+  now?: () => number,
+): void {
   const current = broker.latest(room);
   if (current !== undefined) connection.sendFrame(current);
+  else if (now) connection.sendMessage({ type: 'heartbeat', data: { server_time: now() } });
   connection.joinRoom(
     room,
     broker.subscribe(room, 'latest', (frame) => connection.sendFrame(frame)),
   );
-}
-
-/**
- * Joins the connection of a latest route to its room. A room with no value yet (the coordinator's
- * before the node first counted the stored runs, CM1) sends a heartbeat at `now` first, so the
- * client is served at once (K6), not by the first heartbeat 10–11 s later (H1).
- */
-export function serveLatestRoute(
-  broker: Broker,
-  room: string,
-  connection: Connection,
-  now: () => number,
-): void {
-  if (broker.latest(room) === undefined)
-    connection.sendMessage({ type: 'heartbeat', data: { server_time: now() } });
-  joinLatestRoom(broker, room, connection);
 }
 
 /** Why a socket whose room started over under another epoch is closed with `4409`. */

@@ -4,25 +4,24 @@ import {
   type TransportDomain,
 } from '../domains/transport/createTransportDomain.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
-import { serveLatestRoute } from './joinRooms.js';
+import { joinLatestRoom } from './joinRooms.js';
 
 /** Handlers of the DAW routes: `/ws`, `/ws/transport`, `/ws/transport/clock` and `/api/transport`. */
 export function transportRoutes(
   broker: Broker,
   transport: TransportDomain,
-  now: () => number,
 ): Pick<RouteHandlers, 'general' | 'transport' | 'clock' | 'transportGet' | 'transportCommand'> {
   return {
     general: ({ connection }) => {
-      serveLatestRoute(broker, TRANSPORT_ROOMS.state, connection, now);
+      joinLatestRoom(broker, TRANSPORT_ROOMS.state, connection);
       return {};
     },
     clock: ({ connection }) => {
-      serveLatestRoute(broker, TRANSPORT_ROOMS.clock, connection, now);
+      joinLatestRoom(broker, TRANSPORT_ROOMS.clock, connection);
       return {};
     },
     transport: ({ connection }) => {
-      serveLatestRoute(broker, TRANSPORT_ROOMS.state, connection, now);
+      joinLatestRoom(broker, TRANSPORT_ROOMS.state, connection);
       return {
         async onMessage(command) {
           const result = await transport.command(command);

@@ -4,7 +4,7 @@ import { UNFINISHED_RUNS_RETRY_AFTER_S } from '../domains/workflow/createUnfinis
 import { COORDINATOR_ROOM, agentRoom } from '../domains/workflow/workflowRooms.js';
 import type { Broker } from '../rooms/Broker.js';
 import type { RouteHandlers, WsOpenResult } from '../transport/RouteHandlers.js';
-import { closeFailedJoin, joinOrdered, leftByDeletion, serveLatestRoute } from './joinRooms.js';
+import { closeFailedJoin, joinLatestRoom, joinOrdered, leftByDeletion } from './joinRooms.js';
 import { missingWorkflow } from './missingWorkflow.js';
 import { outageFailure } from './outageFailure.js';
 
@@ -53,7 +53,7 @@ export function workflowRoutes(
       return {};
     },
     coordinator: ({ connection }) => {
-      serveLatestRoute(broker, COORDINATOR_ROOM, connection, now);
+      joinLatestRoom(broker, COORDINATOR_ROOM, connection, now);
       return {};
     },
     agent: ({ connection, params }): WsOpenResult<'agent'> => {
@@ -61,7 +61,7 @@ export function workflowRoutes(
         return {
           notFound: `agent "${params.name}" does not exist; agents: ${AGENT_NAMES.join(', ')}`,
         };
-      serveLatestRoute(broker, agentRoom(params.name), connection, now);
+      joinLatestRoom(broker, agentRoom(params.name), connection, now);
       return {};
     },
     workflowCreate: ({ body }) =>
