@@ -1,8 +1,16 @@
 import { createHmac } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CloseCode, SUBPROTOCOL, healthSchema, parse } from '@liveline/protocol';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
+import {
+  connectTestClient,
+  rawRequest,
+  startTestServer,
+  tempDataDir,
+  wsOrigin,
+} from '../test-utils/index.js';
 import { AUTH_FAILURES_PER_WINDOW } from './createFailureLimiter.js';
 import { mintToken } from './mintToken.js';
 
@@ -34,8 +42,12 @@ describe('signed tokens', () => {
     expect((await rawRequest(on, '/api/routes')).status).toBe(200);
   });
 
-  it('A1 the server refuses to start on 0.0.0.0 without a secret unless insecureNoAuth', async () => {
-    await expect(startTestServer({ host: '0.0.0.0' })).rejects.toThrow(/LIVELINE_AUTH_SECRET/);
+  it('A1 the server refuses to start on 0.0.0.0 without a secret, before it opens its storage, unless insecureNoAuth', async () => {
+    const dataDir = join(tempDataDir(), 'data');
+    await expect(startTestServer({ host: '0.0.0.0', dataDir })).rejects.toThrow(
+      /LIVELINE_AUTH_SECRET/,
+    );
+    expect(existsSync(dataDir)).toBe(false);
     const insecure = await startTestServer({ host: '0.0.0.0', insecureNoAuth: true });
     expect(
       (await rawRequest({ origin: `http://127.0.0.1:${insecure.port}` }, '/health')).status,
