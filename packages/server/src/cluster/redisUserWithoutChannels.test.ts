@@ -1,11 +1,10 @@
 import { CloseCode } from '@liveline/protocol';
-import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
-import { onTestCleanup } from '../test-utils/onTestCleanup.js';
 import { BROKER_UNAVAILABLE_REASON } from '../routes/joinRooms.js';
 import { useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import { connectTestClient, rawRequest, startTestServer, wsOrigin } from '../test-utils/index.js';
+import { connectRedisAdmin } from '../test-utils/redisAdmin.js';
 import { redisUserWithoutChannels } from '../test-utils/redisUserWithoutChannels.js';
 
 const engines = useClusterEngines('no_channels');
@@ -69,10 +68,7 @@ describe('a Redis user without rights on the channels', () => {
 
   it("TA2 once the rights are granted the transport anchor's channel, refused as the node started, is subscribed again without a restart or a join, within the retry period, and the node is healthy again", async () => {
     const { node, user } = await nodeWithoutChannels();
-    const admin = createClient({ url: engines.redis.url });
-    admin.on('error', () => undefined);
-    await admin.connect();
-    onTestCleanup(() => admin.destroy());
+    const admin = await connectRedisAdmin(engines.redis.url);
     await vi.waitFor(async () => expect(await user.refusedSubscribes()).toBeGreaterThan(0));
     await user.grantChannels();
     await vi.waitFor(

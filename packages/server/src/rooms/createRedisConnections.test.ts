@@ -1,8 +1,8 @@
-import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
 import { startRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
 import { SHORT_DEADLINES } from '../test-utils/redisBrokerNodes.js';
+import { connectRedisAdmin, subscribeStats } from '../test-utils/redisAdmin.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import type { RedisDeadlines } from './redisClientOptions.js';
 
@@ -10,10 +10,7 @@ import type { RedisDeadlines } from './redisClientOptions.js';
 const connect = async (deadlines: RedisDeadlines) => {
   const redis = await startRedis();
   onTestCleanup(() => redis.stop());
-  const admin = createClient({ url: redis.url });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  onTestCleanup(() => admin.destroy());
+  const admin = await connectRedisAdmin(redis.url);
   const outages: unknown[] = [];
   const connections = createRedisConnections({
     url: redis.url,
@@ -24,14 +21,6 @@ const connect = async (deadlines: RedisDeadlines) => {
   onTestCleanup(() => connections.close());
   await connections.ready;
   return { redis, admin, connections, outages };
-};
-
-/** Redis's count of SUBSCRIBEs it ran and refused. */
-const subscribes = async (admin: { info(section: string): Promise<string> }) => {
-  const [, calls, refused] =
-    /cmdstat_subscribe:calls=(\d+),.*rejected_calls=(\d+)/.exec(await admin.info('commandstats')) ??
-    [];
-  return { calls: Number(calls ?? 0), refused: Number(refused ?? 0) };
 };
 
 describe('Redis connections', () => {
@@ -45,9 +34,7 @@ describe('Redis connections', () => {
   it('a SUBSCRIBE Redis answers BUSY (a script past its time limit) is sent again once Redis serves, not at once: it is confirmed then', async () => {
     const { redis, admin, connections, outages } = await connect(SHORT_DEADLINES);
     await admin.configSet('busy-reply-threshold', '10');
-    const runner = createClient({ url: redis.url });
-    await runner.connect();
-    onTestCleanup(() => runner.destroy());
+    const runner = await connectRedisAdmin(redis.url);
     const script = runner.eval('while true do end').catch((error: unknown) => error);
     await vi.waitFor(() => expect(outages).toHaveLength(1));
     const confirmed = connections.subscribe('busy', () => undefined);
@@ -56,6 +43,6 @@ describe('Redis connections', () => {
     await admin.scriptKill();
     expect(String(await script)).toMatch(/killed/);
     await confirmed;
-    expect(await subscribes(admin)).toEqual({ calls: 1, refused: 1 });
+    expect(await subscribeStats(admin)).toEqual({ calls: 1, refused: 1 });
   });
 });

@@ -1,10 +1,10 @@
-import { createClient } from 'redis';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { createRedisBroker, type RedisBroker } from '../rooms/createRedisBroker.js';
 import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
 import { startRedis, type TestRedis } from './engines/startRedis.js';
 import { onTestCleanup } from './index.js';
+import { connectRedisAdmin, type RedisAdmin } from './redisAdmin.js';
 
 export const frameOf = (seq: number): string => `{"seq":${seq}}`;
 
@@ -44,15 +44,6 @@ export const EMPTY_ROOM = {
 
 export const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
-/** A plain client of the Redis at `url`, closed after the test. */
-const connectAdmin = async (url: string) => {
-  const client = createClient({ url });
-  client.on('error', () => undefined);
-  await client.connect();
-  onTestCleanup(() => client.destroy());
-  return client;
-};
-
 /** The Redis broker tests' Redis and nodes, from {@link useRedisBrokerNodes}. */
 export interface RedisBrokerNodes {
   /** The test file's Redis, started before its first test and stopped after its last. */
@@ -62,7 +53,7 @@ export interface RedisBrokerNodes {
   /** Nodes A and B of one deployment; B reaches Redis through the proxy on `bPort`, if given. */
   readonly twoNodes: (bPort?: number) => Promise<[RedisBroker, RedisBroker]>;
   /** A plain client of the test's Redis (or of the one at `url`), closed after the test. */
-  readonly admin: (url?: string) => ReturnType<typeof connectAdmin>;
+  readonly admin: (url?: string) => Promise<RedisAdmin>;
   /** How many pub/sub channels of `room` Redis has. */
   readonly numsub: (room: string) => Promise<number>;
   /** Node A holding an empty copy of `room`, node B, and what node B's listener (subscribed) gets of it. */
@@ -116,7 +107,7 @@ export function useRedisBrokerNodes(): RedisBrokerNodes {
       }),
     );
   };
-  const admin = (url = started().url) => connectAdmin(url);
+  const admin = (url = started().url) => connectRedisAdmin(url);
   return {
     get redis() {
       return started();

@@ -1,6 +1,5 @@
-import { createClient } from 'redis';
 import type { TestRedis } from './engines/startRedis.js';
-import { onTestCleanup } from './index.js';
+import { connectRedisAdmin, subscribeStats } from './redisAdmin.js';
 
 /** An ACL user of a test's Redis, made by {@link redisUserWithoutChannels}. */
 export interface RedisUserWithoutChannels {
@@ -19,17 +18,11 @@ export interface RedisUserWithoutChannels {
 export async function redisUserWithoutChannels(
   redis: TestRedis,
 ): Promise<RedisUserWithoutChannels> {
-  const admin = createClient({ url: redis.url });
-  admin.on('error', () => undefined);
-  await admin.connect();
-  onTestCleanup(() => admin.destroy());
+  const admin = await connectRedisAdmin(redis.url);
   await admin.aclSetUser('nochannels', ['on', '>secret', '~*', '+@all', 'resetchannels']);
   return {
     url: `redis://nochannels:secret@127.0.0.1:${redis.port}`,
-    refusedSubscribes: async () =>
-      Number(
-        /cmdstat_subscribe:.*rejected_calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0,
-      ),
+    refusedSubscribes: async () => (await subscribeStats(admin)).refused,
     grantChannels: async () => void (await admin.aclSetUser('nochannels', 'allchannels')),
   };
 }
