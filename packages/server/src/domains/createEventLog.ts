@@ -304,7 +304,7 @@ export function createEventLog(deps: {
     (room: string): Append =>
     (steps) => {
       const carrier = deps.brokerStatus?.();
-      if (carrier && !carrier.ok && !carrier.takesWrites)
+      if (carrier && !carrier.ok && carrier.cause === 'outage')
         return Promise.resolve(
           domainFailure('unavailable', `not stored: message broker: ${causeKind(carrier.error)}`),
         );

@@ -24,7 +24,6 @@ describe('createBrokerHealth', () => {
       ok: false,
       cause: 'out_of_memory',
       error: 'redis: OOM command not allowed',
-      takesWrites: true,
     });
     health.end('out_of_memory');
     expect(health.status()).toEqual({ ok: true });

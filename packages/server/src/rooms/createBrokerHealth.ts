@@ -14,13 +14,12 @@ export type BrokerStatus =
   | { readonly ok: true }
   | {
       readonly ok: false;
+      /**
+       * Writes are refused `unavailable` only in an `outage`; otherwise they are still stored and
+       * acknowledged, their publish failing and retried until Redis takes it (S2).
+       */
       readonly cause: BrokerCause;
       readonly error: string;
-      /**
-       * Writes are still stored and acknowledged: their publish fails and is retried until Redis
-       * takes it. Otherwise they are refused `unavailable` (S2).
-       */
-      readonly takesWrites?: true;
     };
 
 /**
@@ -80,7 +79,7 @@ export function createBrokerHealth(log: Logger): BrokerHealth {
       if (outage !== undefined) return { ok: false, cause: 'outage', error: outage };
       for (const cause of TAKING_WRITES) {
         const error = errors.get(cause);
-        if (error !== undefined) return { ok: false, cause, error, takesWrites: true };
+        if (error !== undefined) return { ok: false, cause, error };
       }
       return { ok: true };
     },

@@ -79,7 +79,6 @@ describe('Redis broker outages', () => {
       ok: false,
       cause: 'refused',
       error: expect.stringMatching(/^redis: NOPERM/) as unknown,
-      takesWrites: true,
     });
     await user.grantChannels();
     a.subscribe(room, 'ordered', () => undefined);
@@ -135,7 +134,11 @@ describe('Redis broker outages', () => {
     await expect(a.publish('board:full', { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(
       /OOM/,
     );
-    const full = { ok: false, error: expect.stringMatching(/OOM/) as unknown, takesWrites: true };
+    const full = {
+      ok: false,
+      cause: 'out_of_memory',
+      error: expect.stringMatching(/OOM/) as unknown,
+    };
     expect(a.status()).toMatchObject(full);
     await expect(a.window('board:full')).rejects.toThrow(/OOM/);
     expect(a.status()).toMatchObject(full);
