@@ -9,7 +9,8 @@ const KINDS: readonly (readonly [RegExp, string])[] = [
   [/ECONNREFUSED/, 'connection refused'],
   [/ENOTFOUND|EAI_AGAIN/, 'host not found'],
   // Redis's ACL refusing its user a channel, key or command: the user's rights, not its password.
-  [/NOPERM|user executing the script can't/, 'not permitted'],
+  // The kind's own words match too, so the kind of a kind is itself (the doctor reads either).
+  [/NOPERM|user executing the script can't|not permitted/, 'not permitted'],
   [/password|authenticat|WRONGPASS|NOAUTH/i, 'authentication failed'],
   [/ENOSPC|SQLITE_FULL|disk (?:is )?full/i, 'disk full'],
   [/EROFS|SQLITE_READONLY|read-only/i, 'read-only'],

@@ -7,6 +7,7 @@ import {
   type Schema,
   type WsRouteName,
 } from '@liveline/protocol';
+import { causeKind } from '../causeKind.js';
 import { describeAnswer, livelineError, quote, servedWsPaths } from './describeAnswer.js';
 import type { HttpAnswer, HttpProbeResult, NetworkFailure, WsProbeResult } from './probe.js';
 
@@ -297,7 +298,7 @@ export function diagnoseWs(input: WsCheckInput): Diagnosis {
 
 /** The fix for a broker error that is Redis refusing the node's user (NOPERM, S2), else nothing. */
 const rightsHint = (brokerError: string): string =>
-  /not permitted|NOPERM|user executing the script can't/.test(brokerError)
+  causeKind(brokerError) === 'not permitted'
     ? ': the Redis user lacks rights on the channels or keys under liveline:, grant them' +
       ' (ACL SETUSER <user> ~liveline:* &liveline:*; docs/deployment.md)'
     : '';
