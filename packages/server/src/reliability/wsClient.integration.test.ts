@@ -293,7 +293,13 @@ describe('@liveline/ws-client against the real server', () => {
     );
     const waits = arrivals.slice(1).map((t, i) => t - (arrivals[i] ?? 0));
     expect(waits[0]).toBeLessThan(250);
-    expect(waits.slice(1).map((w, i) => w >= [300, 600, 1200][i]!)).toEqual([true, true, true]);
+    // Less a few ms: libuv times its timers by a clock read once per loop turn, so one may fire
+    // that much early by performance.now(). One CI run failed the exact bound, its waits not
+    // recorded; the message names them should it fail again.
+    expect(
+      waits.slice(1).map((w, i) => w >= [300, 600, 1200][i]! - 5),
+      `waits ${waits.map(Math.round).join(', ')} ms`,
+    ).toEqual([true, true, true]);
     expect(closeCodes.slice(0, 4)).toEqual([1000, 4410, 4410, 4410]);
   });
 
