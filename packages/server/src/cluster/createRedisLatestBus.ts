@@ -10,7 +10,7 @@ import { createScriptRunner } from '../rooms/runRedisScript.js';
  * How long after Redis refused a SUBSCRIBE (NOPERM) the bus sends it again, in ms: granting the
  * rights then fixes the node without a restart, at one refused SUBSCRIBE per channel per period.
  */
-export const REFUSED_SUBSCRIBE_RETRY_MS = 2_000;
+const REFUSED_SUBSCRIBE_RETRY_MS = 2_000;
 
 /** Options of {@link createRedisLatestBus}. */
 export interface RedisLatestBusOptions {
