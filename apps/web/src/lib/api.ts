@@ -1,12 +1,10 @@
 import {
-  agentListResponseSchema,
   boardOpResponseSchema,
   httpErrorSchema,
   parse,
   routePath,
   workflowListResponseSchema,
   workflowResponseSchema,
-  type AgentStatus,
   type CreateWorkflowRequest,
   type Schema,
   type Workflow,
@@ -92,11 +90,6 @@ export async function getWorkflow(id: string): Promise<Workflow> {
 /** Cancels a queued or running run. */
 export async function cancelWorkflow(id: string): Promise<Workflow> {
   return (await call('POST', routePath('workflowCancel', { id }), workflowResponseSchema)).workflow;
-}
-
-/** Every agent with its status. */
-export async function listAgents(): Promise<AgentStatus[]> {
-  return (await call('GET', routePath('agentList'), agentListResponseSchema)).agents;
 }
 
 /**
