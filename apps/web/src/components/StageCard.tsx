@@ -7,18 +7,12 @@ const TITLES = Object.fromEntries(PIPELINE.map((p) => [p.stage, p.title])) as Re
 >;
 const agentName = (agent: string) => agent.replace(/_/g, ' ');
 
-/**
- * Whether `stage` is a render that ended without a video: skipped, or stored `completed` with no
- * artifact by a release before 0f2cc4e, which the server reads as skipped too (PROTOCOL.md W6).
- */
-const unrendered = ({ stage, status, artifact }: StageState) =>
-  stage === 'render' && !artifact && (status === 'completed' || status === 'skipped');
-
 /** One pipeline stage: status, progress and the artifact once it lands. */
 export function StageCard({ stage }: { readonly stage: StageState }) {
   const title = TITLES[stage.stage];
-  const noVideo = unrendered(stage);
-  const status = noVideo ? 'skipped' : stage.status;
+  const { status } = stage;
+  // The server serves a render that never ran as skipped, also one an earlier release stored (W6).
+  const noVideo = stage.stage === 'render' && status === 'skipped';
   return (
     <section
       className={`stage stage--${status}`}

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse, workflowListResponseSchema, type Workflow } from '@liveline/protocol';
 import { createRenderStage } from '../domains/workflow/render/createRenderStage.js';
 import { videoDir, videoPath } from '../domains/workflow/render/videoFiles.js';
 import type { Stage } from '../domains/workflow/Stage.js';
@@ -8,12 +9,14 @@ import { createLogger } from '../log/createLogger.js';
 import { createFailingStorage } from '../test-utils/failingStorage.js';
 import { rawRequest, startTestServer, tempDataDir } from '../test-utils/index.js';
 import { startServerWithVideo } from '../test-utils/startServerWithVideo.js';
-import { getWorkflow, waitForStatus } from '../test-utils/workflows.js';
+import { getWorkflow, waitForStatus, workflowSnapshot } from '../test-utils/workflows.js';
 
 const start = (server: { origin: string }, id: string) =>
   rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input: 'Rain.' } });
 const video = (server: { origin: string }, id: string) =>
   rawRequest(server, `/api/workflows/${id}/video`);
+
+const renderOf = (run: Workflow) => run.stages.find((s) => s.stage === 'render');
 
 /** Settles only when `signal` aborts, rejecting as a stage's work does. */
 const untilAborted = (signal: AbortSignal): Promise<never> =>
@@ -92,7 +95,7 @@ describe('GET /api/workflows/{id}/video serves what the stored run vouches for',
     });
   });
 
-  it('W6 a run an earlier release stored completed with a render stage that never ran (completed, no video artifact: before 0f2cc4e) answers 404 saying it was skipped, not 410 "file missing" on every request', async () => {
+  it('W6 a run an earlier release stored completed with a render stage that never ran (completed, no video artifact: before 0f2cc4e) is served with that stage skipped, by the run, the list and its socket alike, and its video answers 404 saying so, not 410 "file missing" on every request', async () => {
     const storage = createFailingStorage();
     const before = await startTestServer({ storage });
     await start(before, 'old');
@@ -105,6 +108,18 @@ describe('GET /api/workflows/{id}/video serves what the stored run vouches for',
     await storage.putDocument({ kind: 'workflow', id: 'old', value: { ...run, stages } });
     const server = await startTestServer({ storage });
 
+    const skipped = { stage: 'render', status: 'skipped', artifact: null };
+    expect(renderOf(await getWorkflow(server, 'old'))).toEqual(expect.objectContaining(skipped));
+    const listed = parse(
+      workflowListResponseSchema,
+      (await rawRequest(server, '/api/workflows')).json,
+    );
+    expect(listed.ok && listed.value.workflows.map(renderOf)).toEqual([
+      expect.objectContaining(skipped),
+    ]);
+    expect(renderOf(await workflowSnapshot(server, 'old'))).toEqual(
+      expect.objectContaining(skipped),
+    );
     expect(await video(server, 'old')).toMatchObject({
       status: 404,
       json: { error: { message: 'workflow "old" has no video: its render stage was skipped' } },

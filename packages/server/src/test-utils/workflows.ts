@@ -12,12 +12,21 @@ import type { Stage } from '../domains/workflow/Stage.js';
 import type { Storage } from '../storage/Storage.js';
 import { connectWsClient } from '../reliability/connectWsClient.js';
 import { createFailingStorage, type FailingStorage } from './failingStorage.js';
-import { rawRequest, startTestServer } from './index.js';
+import { connectTestClient, dataOf, rawRequest, startTestServer, wsOrigin } from './index.js';
 
 /** A workflow as `GET /api/workflows/{id}` returns it, validated. */
 export async function getWorkflow(server: { origin: string }, id: string): Promise<Workflow> {
   const res = await rawRequest(server, `/api/workflows/${id}`);
   const parsed = parse(workflowSchema, res.json?.workflow);
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+/** A workflow as the snapshot of its socket `/ws/workflow/{id}` carries it, validated. */
+export async function workflowSnapshot(server: { origin: string }, id: string): Promise<Workflow> {
+  const socket = await connectTestClient(wsOrigin(server, `/ws/workflow/${id}`));
+  const parsed = parse(workflowSchema, dataOf(await socket.next('snapshot')).workflow);
+  socket.ws.close();
   if (!parsed.ok) throw parsed.error;
   return parsed.value;
 }

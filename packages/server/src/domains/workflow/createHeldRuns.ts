@@ -11,10 +11,28 @@ import type { EventLog } from '../createEventLog.js';
 import { createIdleRooms } from '../createIdleRooms.js';
 import { isTerminal } from './runWorkflow.js';
 
-/** A stored workflow document, or `null` if there is none or it does not parse. */
+/**
+ * A render stage stored `completed` without its video never ran: before 0f2cc4e a run resumed on
+ * a node rendering no video completed with its waiting render marked completed (PROTOCOL.md W6).
+ */
+const neverRendered = ({ stage, status, artifact }: Workflow['stages'][number]): boolean =>
+  stage === 'render' && status === 'completed' && artifact === null;
+
+/**
+ * A stored workflow document as the server serves it, or `null` if there is none or it does not
+ * parse. A render stage that never ran is `skipped`, as a node rendering no video marks it now,
+ * so every reader of a run (the page, the video route, the sweep) has one rule: only `completed`
+ * vouches for a video.
+ */
 export const parseStoredWorkflow = (stored: unknown): Workflow | null => {
   const parsed = stored === null ? null : parse(workflowSchema, stored);
-  return parsed?.ok ? parsed.value : null;
+  if (!parsed?.ok) return null;
+  const workflow = parsed.value;
+  if (!workflow.stages.some(neverRendered)) return workflow;
+  const stages = workflow.stages.map((s) =>
+    neverRendered(s) ? { ...s, status: 'skipped' as const } : s,
+  );
+  return { ...workflow, stages };
 };
 
 /** The runs this node holds in memory, as it last applied them. */

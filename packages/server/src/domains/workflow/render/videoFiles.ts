@@ -25,16 +25,13 @@ export const removeVideoDir = (videosDir: string, workflowId: string): Promise<v
   rm(videoDir(videosDir, workflowId), { recursive: true, force: true });
 
 /**
- * The status of a run's render stage as stored: only `completed` vouches for its video (W6). One
- * stored `completed` without its artifact never ran, so it is `skipped`: before 0f2cc4e a run
- * resumed on a node rendering no video completed with its waiting render marked completed.
+ * The status of a run's render stage: only `completed` vouches for its video (W6). A run as the
+ * server reads it (parseStoredWorkflow) has a render that never ran `skipped` already.
  */
 export const renderStatus = (
   workflow: Workflow,
-): Workflow['stages'][number]['status'] | undefined => {
-  const render = workflow.stages.find((s) => s.stage === 'render');
-  return render?.status === 'completed' && render.artifact === null ? 'skipped' : render?.status;
-};
+): Workflow['stages'][number]['status'] | undefined =>
+  workflow.stages.find((s) => s.stage === 'render')?.status;
 
 /** The finished MP4 of a run (it exists only once the render stage completed). */
 export const videoPath = (videosDir: string, workflowId: string): string =>
