@@ -8,9 +8,11 @@ export type VideoSource =
   | { readonly kind: 'failed'; readonly message: string };
 
 /**
- * Where `<video>` can read `url`. Without a token that is `url` itself (streamed with byte
- * ranges). With one it is a blob fetched with `Authorization`: a media element cannot send a
- * header, and a token in the URL is refused by design (PROTOCOL.md A3; docs/decisions.md).
+ * Where `<video>` can read `url`, once the server answered that it serves it. Without a token that
+ * is `url` itself (streamed with byte ranges; only its first byte is asked for here, so a missing
+ * video says why instead of showing a broken player). With one it is a blob fetched with
+ * `Authorization`: a media element cannot send a header, and a token in the URL is refused by
+ * design (PROTOCOL.md A3; docs/decisions.md).
  */
 export function useVideoSource(url: string): VideoSource {
   const headers = authHeaders();
@@ -18,14 +20,13 @@ export function useVideoSource(url: string): VideoSource {
   // Kept with the URL it is for, so another URL reads as loading until its own fetch settles.
   const [fetched, setFetched] = useState<{ url: string; source: VideoSource } | null>(null);
   useEffect(() => {
-    if (direct) return;
     const abort = new AbortController();
     let objectUrl: string | null = null;
-    fetch(url, { headers: authHeaders(), signal: abort.signal })
+    fetch(url, { headers: direct ? { range: 'bytes=0-0' } : authHeaders(), signal: abort.signal })
       .then(async (response) => {
         if (!response.ok) throw new Error(`the server answered ${response.status}`);
-        objectUrl = URL.createObjectURL(await response.blob());
-        setFetched({ url, source: { kind: 'ready', src: objectUrl } });
+        const src = direct ? url : (objectUrl = URL.createObjectURL(await response.blob()));
+        setFetched({ url, source: { kind: 'ready', src } });
       })
       .catch((error: unknown) => {
         if (!abort.signal.aborted)
@@ -39,6 +40,5 @@ export function useVideoSource(url: string): VideoSource {
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
   }, [url, direct]);
-  if (direct) return { kind: 'ready', src: url };
   return fetched?.url === url ? fetched.source : { kind: 'loading' };
 }
