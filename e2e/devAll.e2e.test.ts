@@ -1,30 +1,46 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../packages/server/src/test-utils/engines/spawnEngine';
-import { ROOT, tempDataDir } from './support/liveline';
+import { ROOT } from './support/liveline';
 import { startProcess, type TestProcess } from './support/startProcess';
 
 let dev: TestProcess;
 let port = 0;
 let webPort = 0;
-const data = tempDataDir();
 
-beforeAll(async () => {
-  // `pnpm run dev` must know both ports before it starts: the server allows the dev page's
-  // origin, and Vite proxies to the server. Ports that were free a moment ago stand in for 8000
-  // and 5173, which a developer's own `pnpm run dev` may hold.
+/** What the server or Vite prints when another process holds its port. */
+const PORT_TAKEN = /EADDRINUSE|is already in use/;
+
+/**
+ * `pnpm run dev` must know both ports before it starts: the server allows the dev page's origin,
+ * and Vite proxies to the server. Ports free a moment ago stand in for 8000 and 5173, which a
+ * developer's own `pnpm run dev` may hold; when another process takes one first, the script is
+ * started again on others (at most 5 times). DATA_DIR is left unset: its default is under test.
+ */
+const startDevAll = async (attempt = 1): Promise<void> => {
   [port, webPort] = [await freePort(), await freePort()];
-  dev = await startProcess([join(ROOT, 'apps/web/scripts/devAll.mjs')], {
-    cwd: ROOT,
-    env: { PORT: String(port), WEB_PORT: String(webPort), DATA_DIR: data.dir, LOG_LEVEL: 'warn' },
-    ready: /(listening on http[\s\S]*Local:|Local:[\s\S]*listening on http)/,
-    timeoutMs: 60_000,
-  });
-});
+  try {
+    dev = await startProcess([join(ROOT, 'apps/web/scripts/devAll.mjs')], {
+      cwd: ROOT,
+      env: {
+        PORT: String(port),
+        WEB_PORT: String(webPort),
+        DATA_DIR: undefined,
+        LOG_LEVEL: 'info',
+      },
+      ready: /(listening on http[\s\S]*Local:|Local:[\s\S]*listening on http)/,
+      timeoutMs: 60_000,
+    });
+  } catch (error) {
+    if (attempt >= 5 || !PORT_TAKEN.test(String(error))) throw error;
+    await startDevAll(attempt + 1);
+  }
+};
+
+beforeAll(() => startDevAll());
 
 afterAll(async () => {
   await dev?.stop();
-  data.remove();
 });
 
 /** The status a state-changing request from a page on `origin` gets (rule O2 refuses a foreign one). */
@@ -43,4 +59,13 @@ it('(6) O1 under pnpm run dev the server still allows its own app’s origins an
   for (const origin of [`http://127.0.0.1:${webPort}`, `http://localhost:${webPort}`])
     expect(await postFrom(origin), origin).toBe(200);
   expect(await postFrom('http://localhost:5999')).toBe(403);
+});
+
+it('(6) pnpm run dev keeps its database in npm start’s ./data, under the repository root', () => {
+  const started = dev
+    .output()
+    .split('\n')
+    .find((line) => line.includes('"event":"server.started"'));
+  expect(started).toBeDefined();
+  expect((JSON.parse(started ?? '{}') as { data_dir?: string }).data_dir).toBe(join(ROOT, 'data'));
 });
