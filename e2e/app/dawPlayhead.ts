@@ -1,10 +1,35 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { SCREENSHOTS, waitAllOpen } from '../support/liveline';
+import type { Page } from 'playwright-core';
 import type { App } from './appUnderTest';
 
 /** Frames the DAW test watches the playhead for: 2 s at 60 Hz. */
 const SMOOTH_FRAMES = 120;
+
+/** Waits until the page's playhead is at `seconds` (within 1 ms). */
+const headAtSeconds = (page: Page, seconds: number) =>
+  page.waitForFunction((at) => {
+    const head = document.querySelector<HTMLElement>('[data-testid="playhead"]');
+    return Math.abs(Number(head?.dataset.seconds) - at) < 0.001;
+  }, seconds);
+
+/** The readout's bar, and the number of the timeline's bar the playhead stands in. */
+const barsShown = (page: Page) =>
+  page.evaluate(() => {
+    const head = document.querySelector('[data-testid="playhead"]')!.getBoundingClientRect().x;
+    // A bar's line may be drawn a pixel off the playhead standing on it.
+    const lines = [...document.querySelectorAll('.timeline__bar')].filter(
+      (line) => line.getBoundingClientRect().x <= head + 1.5,
+    );
+    return {
+      readout: document
+        .querySelector('output[aria-label="Position"]')!
+        .textContent.split('.')[0]!
+        .trim(),
+      bar: lines.at(-1)?.textContent,
+    };
+  });
 
 /** (5) the DAW's playhead: smooth without React renders, followed by a second tab. */
 export function dawPlayheadCases(app: App): void {
@@ -90,5 +115,43 @@ export function dawPlayheadCases(app: App): void {
     await pa.screenshot({ path: join(SCREENSHOTS, 'daw-playing.png'), fullPage: true });
     await pa.getByRole('button', { name: 'Stop' }).click();
     await context.close();
+  });
+
+  it('(5) DAW: past the 16 bars in view the view pages forward with the playhead, so the bar the playhead stands in is the readout’s, seeked there by keyboard or played there', async () => {
+    const { browser, origin } = app();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${origin}/daw`);
+    await waitAllOpen(page);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByLabel('Tempo (BPM)').fill('120');
+    await page.getByLabel('Tempo (BPM)').press('Enter');
+    await page.getByText('Stopped at 120 BPM').waitFor();
+    // 120 BPM: a beat is 0.5 s, a bar 2 s, the 16 bars in view 32 s.
+    const timeline = page.getByRole('slider', { name: 'Timeline: click to seek' });
+    await timeline.press('End');
+    await headAtSeconds(page, 31.5);
+    for (const seconds of [32, 34, 36, 38, 40]) {
+      await timeline.press('PageUp');
+      await headAtSeconds(page, seconds);
+    }
+    await timeline.press('ArrowRight');
+    await headAtSeconds(page, 40.5);
+    expect(await barsShown(page)).toEqual({ readout: '21', bar: '21' });
+
+    await timeline.press('Home');
+    await headAtSeconds(page, 0);
+    await timeline.press('End');
+    await headAtSeconds(page, 31.5);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForFunction(
+      () =>
+        Number(document.querySelector<HTMLElement>('[data-testid="playhead"]')?.dataset.seconds) >
+        32.5,
+    );
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByText('Stopped at 120 BPM').waitFor();
+    expect(await barsShown(page)).toEqual({ readout: '17', bar: '17' });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.close();
   });
 }

@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { usePlayhead } from '@liveline/ws-client/react';
 import { BEATS_PER_BAR, formatPosition, secondsPerBar, seekByKey } from '../lib/musicalTime';
 
@@ -22,30 +22,36 @@ const CLIPS = [
 
 /**
  * Bars and beats, the loop range, and a playhead moved every frame without React renders. The
- * timeline is a slider: a click seeks, and so do the arrow, Page Up/Down, Home and End keys.
+ * view shows `bars` bars at a time and pages forward with the playhead, as a DAW's does, so the
+ * bar under the playhead is the readout's. The timeline is a slider: a click seeks within the
+ * view, and so do the arrow, Page Up/Down, Home and End keys.
  */
 export function Timeline({ bpm, bars, loop, onSeek, stale }: TimelineProps) {
   const trackRef = useRef<HTMLDivElement>(null);
   const headRef = useRef<HTMLDivElement>(null);
   const readoutRef = useRef<HTMLOutputElement>(null);
-  // Where the playhead is on the timeline, for the keys to step from.
+  // Where the playhead is, for the keys to step from.
   const shownRef = useRef(0);
   const total = secondsPerBar(bpm) * bars;
+  // Which `bars` bars the view shows: the page renders once per page turned, not per frame.
+  const [page, setPage] = useState(0);
+  const start = page * total;
 
   // Runs every animation frame outside React; the page renders nothing per frame.
   usePlayhead(headRef, (head, seconds) => {
     const track = trackRef.current;
     if (!track || stale) return;
-    const shown = seconds % total;
-    shownRef.current = shown;
-    const x = (shown / total) * track.clientWidth;
+    shownRef.current = seconds;
+    const turned = Math.floor(seconds / total);
+    if (turned !== page) setPage(turned);
+    const x = ((seconds - turned * total) / total) * track.clientWidth;
     head.style.transform = `translateX(${x.toFixed(2)}px)`;
     head.dataset.seconds = seconds.toFixed(4);
     const { bars: where, clock } = formatPosition(seconds, bpm);
     const readout = readoutRef.current;
     if (readout) readout.textContent = `${where.padStart(5, ' ')}  ${clock}`;
     // The slider's value for assistive technology, touched once a second rather than every frame.
-    const now = String(Math.floor(shown));
+    const now = String(Math.floor(seconds));
     if (track.getAttribute('aria-valuenow') !== now) {
       track.setAttribute('aria-valuenow', now);
       track.setAttribute('aria-valuetext', `bar ${where}, ${clock.slice(0, -4)}`);
@@ -56,19 +62,26 @@ export function Timeline({ bpm, bars, loop, onSeek, stale }: TimelineProps) {
     if (!onSeek) return;
     const box = event.currentTarget.getBoundingClientRect();
     const fraction = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
-    onSeek(Math.round(fraction * total * 1000) / 1000);
+    onSeek(Math.round((start + fraction * total) * 1000) / 1000);
   };
 
   const seekKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (!onSeek) return;
-    const to = seekByKey(event.key, shownRef.current, bpm, total);
+    const to = seekByKey(event.key, shownRef.current, bpm, start + total);
     if (to === null) return;
     event.preventDefault();
     onSeek(to);
   };
 
-  const pct = (seconds: number) => `${(seconds / total) * 100}%`;
+  const pct = (seconds: number) => `${((seconds - start) / total) * 100}%`;
+  // The part of `from`–`to` (seconds) in the view, or null when none of it is.
+  const within = (from: number, to: number) => {
+    const left = Math.max(from, start);
+    const right = Math.min(to, start + total);
+    return right > left ? { left: pct(left), width: `${((right - left) / total) * 100}%` } : null;
+  };
   const bar = secondsPerBar(bpm);
+  const loopShown = loop?.enabled ? within(loop.start, loop.end) : null;
   return (
     <>
       {/* Rewritten every frame while playing: a live region (an output's default) would be read
@@ -84,13 +97,13 @@ export function Timeline({ bpm, bars, loop, onSeek, stale }: TimelineProps) {
         aria-label={onSeek ? 'Timeline: click to seek' : 'Timeline'}
         aria-disabled={!onSeek}
         aria-valuemin={0}
-        aria-valuemax={Math.round(total)}
+        aria-valuemax={Math.round(start + total)}
         onClick={seek}
         onKeyDown={seekKey}
       >
         {Array.from({ length: bars }, (_, b) => (
-          <div key={b} className="timeline__bar" style={{ left: pct(b * bar) }}>
-            <span>{b + 1}</span>
+          <div key={b} className="timeline__bar" style={{ left: pct(start + b * bar) }}>
+            <span>{page * bars + b + 1}</span>
           </div>
         ))}
         {Array.from({ length: bars * BEATS_PER_BAR }, (_, i) =>
@@ -98,27 +111,23 @@ export function Timeline({ bpm, bars, loop, onSeek, stale }: TimelineProps) {
             <div
               key={`beat-${i}`}
               className="timeline__beat"
-              style={{ left: pct((i * bar) / BEATS_PER_BAR) }}
+              style={{ left: pct(start + (i * bar) / BEATS_PER_BAR) }}
             />
           ),
         )}
-        {loop?.enabled && (
-          <div
-            className="timeline__loop"
-            style={{ left: pct(loop.start), width: pct(Math.max(0, loop.end - loop.start)) }}
-          />
-        )}
-        {CLIPS.map((c, i) => (
-          <div
-            key={i}
-            className="timeline__clip"
-            style={{
-              left: pct(c.start * bar),
-              width: pct(c.length * bar),
-              top: `${34 + c.track * 34}px`,
-            }}
-          />
-        ))}
+        {loopShown && <div className="timeline__loop" style={loopShown} />}
+        {CLIPS.map((c, i) => {
+          const shown = within(c.start * bar, (c.start + c.length) * bar);
+          return (
+            shown && (
+              <div
+                key={i}
+                className="timeline__clip"
+                style={{ ...shown, top: `${34 + c.track * 34}px` }}
+              />
+            )
+          );
+        })}
         <div
           ref={headRef}
           className={`timeline__playhead${stale ? ' is-stale' : ''}`}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seekByKey } from './musicalTime';
 
-// 120 BPM: a beat is 0.5 s, a bar 2 s; the timeline is 16 bars, 32 s.
+// 120 BPM: a beat is 0.5 s, a bar 2 s; the view is 16 bars, its first ending at 32 s.
 const at = (key: string, seconds: number) => seekByKey(key, seconds, 120, 32);
 
 describe('seekByKey: the DAW timeline is a slider a keyboard can seek', () => {
@@ -18,12 +18,16 @@ describe('seekByKey: the DAW timeline is a slider a keyboard can seek', () => {
     expect(at('PageDown', 4.0004)).toBe(2);
   });
 
-  it('Home and End go to the first and the last beat, and no step leaves them', () => {
+  it('Home goes to the start and End to the last beat of the view; no step goes before the start', () => {
     expect(at('Home', 17)).toBe(0);
     expect(at('End', 17)).toBe(31.5);
     expect(at('ArrowLeft', 0.2)).toBe(0);
     expect(at('PageDown', 1)).toBe(0);
-    expect(at('PageUp', 31)).toBe(31.5);
+  });
+
+  it('a step past the end of the view goes on into the next, as the view pages with the playhead', () => {
+    expect(at('PageUp', 31)).toBe(32);
+    expect(at('ArrowRight', 31.5)).toBe(32);
   });
 
   it('other keys do not seek', () => {

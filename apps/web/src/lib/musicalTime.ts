@@ -26,21 +26,20 @@ const STEPS_IN_BEATS: Readonly<Record<string, number>> = {
 };
 
 /**
- * Where a key moves a timeline of `total` seconds from `seconds` (WAI-ARIA slider keys): to the
- * next or previous beat (arrows) or bar (Page Up/Down) on the grid, or to either end (Home/End);
- * null for any other key. The end is the last beat: `total` itself shows as 0 on a timeline that
- * wraps.
+ * Where a key moves the playhead from `seconds` on a timeline whose view ends at `end` seconds
+ * (WAI-ARIA slider keys): to the next or previous beat (arrows) or bar (Page Up/Down) on the grid,
+ * on into the next view past its end (the server refuses a position past 24 h), or to the start
+ * (Home) or the view's last beat (End); null for any other key.
  */
-export function seekByKey(key: string, seconds: number, bpm: number, total: number): number | null {
+export function seekByKey(key: string, seconds: number, bpm: number, end: number): number | null {
   const beat = 60 / bpm;
-  const last = total - beat;
   if (key === 'Home') return 0;
-  if (key === 'End') return last;
+  if (key === 'End') return end - beat;
   const beats = STEPS_IN_BEATS[key];
   if (beats === undefined) return null;
   const step = Math.abs(beats) * beat;
   // Within a millisecond of a grid line counts as on it, so a step always moves a whole step.
   const on = seconds / step;
   const next = beats > 0 ? Math.floor(on + 0.001 / step) + 1 : Math.ceil(on - 0.001 / step) - 1;
-  return Math.min(last, Math.max(0, Math.round(next * step * 1000) / 1000));
+  return Math.max(0, Math.round(next * step * 1000) / 1000);
 }
