@@ -1,4 +1,5 @@
 import { useCoordinator } from '@liveline/ws-client/react';
+import { shownLatency } from '../lib/shownLatency';
 
 /** A one-line live summary of the pipeline: active and queued runs, agents busy, stage latency. */
 export function PipelineStatus() {
@@ -9,7 +10,7 @@ export function PipelineStatus() {
     <p className="muted pipeline-status" aria-label="Pipeline status">
       Pipeline: {workflows.active} running · {workflows.queued} queued · {agents.busy} of{' '}
       {agents.busy + agents.idle + agents.error} agents busy · stage p50{' '}
-      {(latency.p50 / 1000).toFixed(1)} s
+      {shownLatency(latency, 'p50', (ms) => `${(ms / 1000).toFixed(1)} s`)}
     </p>
   );
 }

@@ -2,6 +2,7 @@ import { AGENT_NAMES } from '@liveline/protocol';
 import { AgentCard } from '../components/AgentCard';
 import { MetricsChart } from '../components/MetricsChart';
 import { useChannel, useCoordinator, useView } from '@liveline/ws-client/react';
+import { shownLatency } from '../lib/shownLatency';
 import { HISTORY_MS, NO_HISTORY, reduceMetricsHistory } from '../lib/metricsHistory';
 import { useRouterStore } from '../stores/routerStore';
 
@@ -25,8 +26,8 @@ export function AgentMonitorPage() {
           `${metrics.agents.busy} / ${metrics.agents.busy + metrics.agents.idle + metrics.agents.error}`,
         ],
         ['Completed / min', metrics.completed_last_minute],
-        ['Stage p50', ms(metrics.stage_latency_ms.p50)],
-        ['Stage p95', ms(metrics.stage_latency_ms.p95)],
+        ['Stage p50', shownLatency(metrics.stage_latency_ms, 'p50', ms)],
+        ['Stage p95', shownLatency(metrics.stage_latency_ms, 'p95', ms)],
         ['Clients', metrics.connected_clients],
       ]
     : [];
