@@ -104,6 +104,24 @@ describe('Redis broker outages', () => {
     expect(a.status()).toEqual({ ok: true });
   });
 
+  it('S2 a publish whose PUBLISH Redis refused keeps its XADD (a script does not roll back): a node subscribed with the rights gets the event at its position check, and a retry is answered duplicate, which published nothing and so ends no refusal', async () => {
+    const user = await redisUserWithoutChannels(brokers.redis);
+    const [a, b] = await nodes(2, { urls: [user.url] });
+    if (!a || !b) throw new Error('two nodes expected');
+    const room = 'board:retried';
+    await a.seed(room, { epoch: 'e1', headSeq: 0, entries: [] });
+    const got = received(b, room);
+    await b.subscribed?.(room);
+    await expect(a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).rejects.toThrow(/publish/);
+    await vi.waitFor(() => expect(got).toEqual([1]));
+    expect(await a.publish(room, { seq: 1, epoch: 'e1' }, frameOf(1))).toBe('duplicate');
+    expect(a.status()).toMatchObject({ ok: false, cause: 'refused' });
+    await user.grantChannels();
+    await publishRange(a, room, 2, 2);
+    expect(a.status()).toEqual({ ok: true });
+    await vi.waitFor(() => expect(got).toEqual([1, 2]));
+  });
+
   it('S2 Redis busy running a script past its time limit (BUSY to every call, PINGs too): the broker reports it by its PINGs, a publish is refused, and once the script is killed the broker is healthy again by itself', async () => {
     const [a] = await nodes(1, { deadlines: SHORT_DEADLINES });
     if (!a) throw new Error('a node expected');

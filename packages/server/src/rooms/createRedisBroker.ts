@@ -30,7 +30,10 @@ import {
 } from './redisScripts.js';
 import { createScriptRunner } from './runRedisScript.js';
 
-/** The scripts that publish on their room's channel: their success proves the right to it. */
+/**
+ * The scripts that publish on their room's channel: their `ok` proves the right to it (a publish
+ * answered `duplicate`, `gap` or `epoch` published nothing).
+ */
 const PUBLISHING_SCRIPTS = new Set([PUBLISH_SCRIPT, DROP_SCRIPT]);
 
 /** Options of {@link createRedisBroker}. */
@@ -117,7 +120,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       // Every script writes (its trim): one that runs shows that Redis takes writes again.
       health.end('out_of_memory');
       health.served(COMMANDS_RIGHT);
-      if (PUBLISHING_SCRIPTS.has(body)) health.served(channelRight(channelOf(room)));
+      if (PUBLISHING_SCRIPTS.has(body) && reply === 'ok')
+        health.served(channelRight(channelOf(room)));
       failing.delete(room);
       return reply;
     } catch (cause) {

@@ -40,7 +40,10 @@ end
 
 /**
  * ARGV: epoch, seq, frame, at, channel, trim. Answers ok (appended, trimmed and published as
- * "seq epoch frame"), duplicate, gap (also when no copy is held) or epoch.
+ * "seq epoch frame"), duplicate, gap (also when no copy is held) or epoch. A PUBLISH the ACL
+ * refuses fails the script after its append, which stays (scripts do not roll back): the event is
+ * stored, so the copy holding it is what the event log's republisher would make of it a second
+ * later, and subscribed nodes deliver it at their position check; its retry answers duplicate.
  */
 export const PUBLISH_SCRIPT = `${TRIM}
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
