@@ -91,6 +91,18 @@ describe('signed-in web app against a server with auth on', () => {
     await page.close();
   });
 
+  it('(A4) a board-only link on Idea2Video says why the recent runs could not be loaded instead of "No runs yet.", and that it cannot start runs before anything is submitted', async () => {
+    const page = await openPage();
+    await page.goto(invite('/idea2video', 'bo', 'board:*:write'));
+    const recent = page.getByRole('region', { name: 'Recent runs' });
+    await recent.getByRole('alert').getByText('The list of runs could not be loaded:').waitFor();
+    expect(await recent.getByText('No runs yet.').count()).toBe(0);
+    const form = page.getByRole('form', { name: 'Start a run' });
+    await form.getByText('This link cannot start runs').waitFor();
+    expect(await form.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
+    await page.close();
+  });
+
   it('(A10) an expired token shows "Signed out" and how to get back in, and starts no reconnect loop', async () => {
     const page = await openPage();
     // The page's timers run on a clock the test moves, so a minute of retries takes no wall time.

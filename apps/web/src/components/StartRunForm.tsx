@@ -1,7 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FormError } from './FormError';
 import type { CreateWorkflowRequest } from '@liveline/protocol';
+import { sessionAllows } from '../lib/session';
 import { validateRun } from '../lib/validateRun';
+import { useSessionStore } from '../stores/sessionStore';
 
 /** Props of {@link StartRunForm}. */
 export interface StartRunFormProps {
@@ -10,8 +12,9 @@ export interface StartRunFormProps {
 }
 
 type Mode = CreateWorkflowRequest['mode'];
-/** The Idea2Video / Script2Video start form with validation. */
+/** The Idea2Video / Script2Video start form with validation; says so when the token may not start runs. */
 export function StartRunForm({ onStart }: StartRunFormProps) {
+  const mayStart = useSessionStore((s) => sessionAllows(s.session, 'workflow', '*', 'start'));
   const [mode, setMode] = useState<Mode>('idea');
   const [input, setInput] = useState('');
   const [title, setTitle] = useState('');
@@ -83,8 +86,15 @@ export function StartRunForm({ onStart }: StartRunFormProps) {
         />
       </label>
       <FormError id={errorId} error={error} />
+      {/* Before anything is typed: the server would refuse the start with 403 (PROTOCOL.md A4). */}
+      {!mayStart && (
+        <p className="callout">
+          This link cannot start runs: its token has no <code>workflow:*:start</code>. Ask whoever
+          runs this server for an invite link that includes it.
+        </p>
+      )}
       <div className="form-actions">
-        <button type="submit" className="button button--primary" disabled={busy}>
+        <button type="submit" className="button button--primary" disabled={busy || !mayStart}>
           {busy ? 'Starting…' : 'Start run'}
         </button>
       </div>

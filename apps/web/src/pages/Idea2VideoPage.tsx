@@ -16,6 +16,7 @@ export function Idea2VideoPage() {
   const runId = useRouterStore((s) => s.query.get('run'));
   const navigate = useRouterStore((s) => s.navigate);
   const runs = useRecentRunsStore((s) => s.runs);
+  const listError = useRecentRunsStore((s) => s.error);
   const refresh = useRecentRunsStore((s) => s.refresh);
   const showStatus = useRecentRunsStore((s) => s.showStatus);
   const showStarted = useRecentRunsStore((s) => s.showStarted);
@@ -65,7 +66,7 @@ export function Idea2VideoPage() {
       <div className="studio">
         <div className="studio__side">
           <StartRunForm onStart={start} />
-          <RecentRuns runs={runs} current={runId} />
+          <RecentRuns runs={runs} current={runId} error={listError} />
         </div>
         {runId ? (
           <RunView key={runId} id={runId} onStatus={onStatus} />
