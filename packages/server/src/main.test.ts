@@ -92,7 +92,10 @@ describe('the liveline-server bin', () => {
   // and a whole run: more than the 20 s default once the machine is loaded.
   it('W4 kill -9 mid-workflow and mid-board-edit loses nothing acknowledged, and the run resumes to completion', async () => {
     const dataDir = tempDataDir();
-    const first = await spawnServer(dataDir);
+    // Stages of 200 ms instead of 1.5 s: the kill still lands in the run's first of six stages, and
+    // a watcher resuming from seq 1 is replayed whatever the second node did before it joined.
+    const spawn = () => spawnServer(dataDir, { env: { STAGE_DURATION_MS: '200' } });
+    const first = await spawn();
     const board = await connectTestClient(wsOrigin(first, '/ws/connect?board_id=w4'));
     const snapshot = await board.next('snapshot');
     for (let i = 0; i < 20; i += 1)
@@ -109,7 +112,7 @@ describe('the liveline-server bin', () => {
     first.process.kill('SIGKILL');
     await first.exited;
 
-    const second = await spawnServer(dataDir);
+    const second = await spawn();
     const cards = await rawRequest(second, '/api/boards/w4');
     expect((cards.json?.board as { cards: unknown[] }).cards).toHaveLength(20);
     const back = await connectTestClient(
