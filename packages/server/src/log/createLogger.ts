@@ -3,8 +3,15 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 /** One of {@link LOG_LEVELS}. */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Extra fields of a log line. */
-export type LogFields = Readonly<Record<string, unknown>>;
+/**
+ * Extra fields of a log line. `time`, `level` and `event` are the line's own: a field of that name
+ * would make the line lie about what it records.
+ */
+export type LogFields = Readonly<Record<string, unknown>> & {
+  readonly time?: never;
+  readonly level?: never;
+  readonly event?: never;
+};
 
 /** Writes structured log lines: one JSON object per event. */
 export interface Logger {
@@ -28,9 +35,9 @@ export function createLogger(
     (name: Exclude<LogLevel, 'silent'>) =>
     (event: string, fields: LogFields = {}): void => {
       if (LOG_LEVELS.indexOf(name) < threshold) return;
-      write(
-        `${JSON.stringify({ time: new Date().toISOString(), level: name, event, ...fields })}\n`,
-      );
+      const own = { time: new Date().toISOString(), level: name, event };
+      // Spread twice: the line's own keys come first and keep their values whatever fields holds.
+      write(`${JSON.stringify({ ...own, ...fields, ...own })}\n`);
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -3,7 +3,7 @@ import { PIPELINE, healthSchema, parse } from '@liveline/protocol';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import type { Stage } from '../domains/workflow/Stage.js';
-import { createLogger, type LogFields } from '../log/createLogger.js';
+import { createLogger } from '../log/createLogger.js';
 import { STORAGE_UNAVAILABLE_REASON } from '../routes/outageFailure.js';
 import { STORAGE_PROBE_INTERVAL_MS } from '../storage/createStorageHealth.js';
 import { DATABASE_FILE } from '../storage/createSqliteStorage.js';
@@ -250,11 +250,11 @@ describe('storage failures (injected storage)', () => {
   it('S3 a running workflow whose event storage refuses stops: nothing more is published, cancel is 503, the stored run stays as it was', async () => {
     const storage = createFailingStorage();
     const { stage: held, release } = heldStage('script');
-    const failed: LogFields[] = [];
-    const record = (event: string, fields?: LogFields): void => {
-      if (event === 'workflow.persist_failed' && fields) failed.push(fields);
-    };
-    const logger = { debug: record, info: record, warn: record, error: record };
+    const failed: Record<string, unknown>[] = [];
+    const logger = createLogger('info', (text) => {
+      const line = JSON.parse(text) as Record<string, unknown>;
+      if (line.event === 'workflow.persist_failed') failed.push(line);
+    });
     const server = await startTestServer({ storage, logger, stages: { script: held } });
     const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/s3'));
     await watcher.next('snapshot');
@@ -268,8 +268,8 @@ describe('storage failures (injected storage)', () => {
     storage.failWrites('disk full');
     release();
     // The stage's first refused event stops the run; its last attempt is to store its failure.
-    await vi.waitFor(() => expect(failed.at(-1)?.event).toBe('workflow.failed'));
-    const refused = failed.map((f) => f.event);
+    await vi.waitFor(() => expect(failed.at(-1)?.event_type).toBe('workflow.failed'));
+    const refused = failed.map((f) => f.event_type);
     expect(refused.length).toBeGreaterThan(1);
     for (const event of refused.slice(0, -1))
       expect(['stage.progress', 'stage.completed']).toContain(event);

@@ -113,7 +113,7 @@ export function createRunWriter(deps: {
     } else if (outcome.error.code !== 'conflict')
       log.error('workflow.persist_failed', {
         workflow_id: id,
-        event: event.type,
+        event_type: event.type,
         error: outcome.error.message,
       });
     return outcome;
