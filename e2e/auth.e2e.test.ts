@@ -47,6 +47,13 @@ const openPage = async (): Promise<Page> => {
   return page;
 };
 
+/** Opens `link` in the tab `page` shows, as a user pasting it would: its fragment changes, and the page reloads. */
+const openInTab = async (page: Page, link: string): Promise<void> => {
+  const reloaded = page.waitForEvent('load');
+  await page.evaluate((hash) => (window.location.hash = hash), new URL(link).hash);
+  await reloaded;
+};
+
 beforeAll(async () => {
   server = await startServer(0, data.dir, undefined, {
     LIVELINE_AUTH_SECRET: SECRET,
@@ -144,22 +151,16 @@ describe('signed-in web app against a server with auth on', () => {
     await page.getByText('1 change waiting to send').first().waitFor();
 
     // Bob's invite link, opened in the same tab: the page reloads, asks whether to switch from
-    // Alice, and on yes goes on under Bob's token.
-    const bob = new URL(invite(`/board?board=${board}`, 'bob', `board:${board}:write`)).hash;
-    const asked = new Promise<string>((resolve) =>
-      page.once('dialog', (dialog) => {
-        resolve(dialog.message());
-        void dialog.accept();
-      }),
+    // Alice, and on yes reloads under Bob's token.
+    const bob = invite(`/board?board=${board}`, 'bob', `board:${board}:write`);
+    const unblock = await reloadWithBoardBlocked(page, () => openInTab(page, bob));
+    const question = page.getByRole('dialog', { name: 'Switch to BOB?' });
+    expect(await question.getByRole('paragraph').textContent()).toBe(
+      'This link signs you in as BOB; you are signed in as ALICE.',
     );
-    const unblock = await reloadWithBoardBlocked(page, async () => {
-      const reloaded = page.waitForEvent('load');
-      await page.evaluate((hash) => (window.location.hash = hash), bob);
-      await reloaded;
-    });
-    expect(await asked).toBe(
-      'This link signs you in as BOB; you are signed in as ALICE. Switch to BOB?',
-    );
+    const switched = page.waitForEvent('load');
+    await question.getByRole('button', { name: 'Switch to BOB' }).click();
+    await switched;
     const alert = page.getByRole('alert', { name: 'Changes not applied' });
     await alert
       .getByText('1 change made as ALICE was not sent: you are now signed in as BOB.')
@@ -172,11 +173,45 @@ describe('signed-in web app against a server with auth on', () => {
     const card = page.getByRole('listitem', { name: 'Card Bob kite' });
     await card.and(page.locator(':not(.is-pending)')).waitFor({ timeout: 30_000 });
     const response = await fetch(`${server.origin}/api/boards/${board}`, {
-      headers: { authorization: `Bearer ${bob.replace('#token=', '')}` },
+      headers: { authorization: `Bearer ${new URL(bob).hash.replace('#token=', '')}` },
     });
     const { board: saved } = (await response.json()) as { board: { cards: { title: string }[] } };
     expect(saved.cards.map((c) => c.title)).toEqual(['Bob kite']);
     expect(await alert.textContent()).toContain('made as ALICE was not sent');
+    await page.close();
+  });
+
+  it('(A9) an invite link for another subject opened in a signed-in tab asks in the page: the focus moves to the question, Escape keeps the session, and the page works as the signed-in subject until the user switches', async () => {
+    const board = 'e2e-auth-ask';
+    const page = await openPage();
+    await page.goto(invite(`/board?board=${board}`, 'carol', `board:${board}:write`));
+    await waitBoardShown(page);
+    const dave = invite(`/board?board=${board}`, 'dave', `board:${board}:write`);
+    const question = page.getByRole('dialog', { name: 'Switch to DAVE?' });
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+
+    await openInTab(page, dave);
+    await question.waitFor();
+    await waitBoardShown(page);
+    expect(await focused()).toBe('Stay signed in as CAROL');
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(await page.getByLabel('Signed in').textContent()).toBe('Signed in as CAROL');
+
+    await openInTab(page, dave);
+    await question.waitFor();
+    await waitBoardShown(page);
+    await page.getByRole('button', { name: 'Add card to Backlog' }).click();
+    await page.getByLabel('Card title').fill('Carol kite');
+    await page.getByRole('button', { name: 'Add card', exact: true }).click();
+    const card = page.getByRole('listitem', { name: 'Card Carol kite' });
+    await card.and(page.locator(':not(.is-pending)')).waitFor();
+    const switched = page.waitForEvent('load');
+    await question.getByRole('button', { name: 'Switch to DAVE' }).click();
+    await switched;
+    await page.getByLabel('Signed in').getByText('DAVE').waitFor();
+    expect(await question.count()).toBe(0);
     await page.close();
   });
 

@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { AppHeader } from './components/AppHeader';
 import { DiagnosticsDrawer } from './components/DiagnosticsDrawer';
+import { SwitchSessionQuestion } from './components/SwitchSessionQuestion';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PAGES } from './pages/pageList';
 import { useRouterStore } from './stores/routerStore';
@@ -10,6 +11,7 @@ export function App() {
   const path = useRouterStore((s) => s.path);
   const navigate = useRouterStore((s) => s.navigate);
   const entry = PAGES.find((p) => p.path === path);
+  const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
     if (path === '/') navigate(PAGES[0]?.path ?? '/', { replace: true });
@@ -24,7 +26,9 @@ export function App() {
     <div className="app">
       <AppHeader pages={PAGES} current={entry?.path ?? null} />
       <div className="app__body">
-        <main className="app__main" id="main">
+        {/* Focusable from script only: it takes the focus when the question above it is answered. */}
+        <main ref={mainRef} className="app__main" id="main" tabIndex={-1}>
+          <SwitchSessionQuestion afterAnswer={() => mainRef.current?.focus()} />
           {path === '/' ? null : <Page />}
         </main>
         <DiagnosticsDrawer />

@@ -12,9 +12,11 @@ import { usePendingOpsStore } from './stores/pendingOpsStore';
 import { useSessionStore } from './stores/sessionStore';
 import './styles.css';
 
-adoptTokenFromUrl();
+// A link for another subject is asked about in the page (SwitchSessionQuestion), which meanwhile
+// goes on as the session it has.
+const question = adoptTokenFromUrl();
 const session = readSession();
-useSessionStore.setState({ session });
+useSessionStore.setState({ session, question });
 // What the user was told of changes not saved, or maybe not, and has not dismissed is told still.
 usePendingOpsStore.setState({ refused: takeSavedRefusals(savedBy(session)) });
 // Board changes not yet answered when this tab was reloaded or closed are sent again, if made

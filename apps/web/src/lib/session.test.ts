@@ -6,6 +6,7 @@ import {
   reloadOnInviteLink,
   sessionAllows,
   sessionOf,
+  switchSession,
 } from './session';
 
 /** base64url of the UTF-8 JSON, as a JWT encodes it. */
@@ -27,57 +28,52 @@ describe('session', () => {
   it('A9 an invite link’s #token= is kept in sessionStorage and removed from the address bar', () => {
     const t = token({ sub: 'ann', exp: Date.now() / 1000 + 60, scope: 'board:*:read' });
     window.history.replaceState(null, '', `/board?board=b1#token=${t}`);
-    expect(adoptTokenFromUrl()).toBe(true);
+    expect(adoptTokenFromUrl()).toBeNull();
     expect(window.location.href).toBe(`${window.location.origin}/board?board=b1`);
     expect(currentToken()).toBe(t);
-    expect(adoptTokenFromUrl()).toBe(false);
   });
 
-  it('A9 an invite link for another subject than the signed-in one replaces it only if the user agrees; either way it leaves the address bar', () => {
+  it('A9 an invite link for another subject than the signed-in one is a question, not adopted until the user agrees; it leaves the address bar at once', () => {
     const alice = token({ sub: 'alice', name: 'Alice', exp: Date.now() / 1000 + 60 });
     const bob = token({ sub: 'bob', name: 'Bob', exp: Date.now() / 1000 + 60 });
     sessionStorage.setItem('liveline.token', alice);
-    const decline = vi.fn(() => false);
-
     window.history.replaceState(null, '', `/board#token=${bob}`);
-    expect(adoptTokenFromUrl(decline)).toBe(true);
-    expect(decline).toHaveBeenCalledWith(expect.stringMatching(/Bob.*Alice/));
+
+    expect(adoptTokenFromUrl()).toEqual({ token: bob, offered: 'Bob', current: 'Alice' });
     expect([currentToken(), window.location.hash]).toEqual([alice, '']);
 
-    window.history.replaceState(null, '', `/board#token=${bob}`);
-    adoptTokenFromUrl(() => true);
-    expect(currentToken()).toBe(bob);
+    const reload = vi.fn();
+    switchSession(bob, reload);
+    expect([currentToken(), reload.mock.calls.length]).toEqual([bob, 1]);
   });
 
   it('A9 a link naming another subject by the signed-in name asks with both subjects; a link the page cannot read never replaces a valid session', () => {
     const alice = token({ sub: 'alice', name: 'Alice', exp: Date.now() / 1000 + 60 });
     sessionStorage.setItem('liveline.token', alice);
-    const ask = vi.fn(() => false);
     const impostor = token({ sub: 'mallory', name: 'Alice', exp: Date.now() / 1000 + 60 });
     window.history.replaceState(null, '', `/board#token=${impostor}`);
-    adoptTokenFromUrl(ask);
-    expect(ask).toHaveBeenCalledWith(
-      'This link signs you in as Alice (mallory); you are signed in as Alice (alice). Switch to Alice (mallory)?',
-    );
+    expect(adoptTokenFromUrl()).toMatchObject({
+      offered: 'Alice (mallory)',
+      current: 'Alice (alice)',
+    });
 
     window.history.replaceState(null, '', '/board#token=not-a-token');
-    adoptTokenFromUrl(() => true);
-    expect([currentToken(), ask.mock.calls.length]).toEqual([alice, 1]);
+    expect(adoptTokenFromUrl()).toBeNull();
+    expect(currentToken()).toBe(alice);
   });
 
   it('A9 an invite link for the signed-in subject, or after the session expired, is adopted without asking', () => {
-    const ask = vi.fn(() => false);
     sessionStorage.setItem('liveline.token', token({ sub: 'ann', exp: Date.now() / 1000 + 60 }));
     const renewed = token({ sub: 'ann', exp: Date.now() / 1000 + 600 });
     window.history.replaceState(null, '', `/board#token=${renewed}`);
-    adoptTokenFromUrl(ask);
+    expect(adoptTokenFromUrl()).toBeNull();
     expect(currentToken()).toBe(renewed);
 
     sessionStorage.setItem('liveline.token', token({ sub: 'ann', exp: Date.now() / 1000 - 1 }));
     const other = token({ sub: 'bob', exp: Date.now() / 1000 + 60 });
     window.history.replaceState(null, '', `/board#token=${other}`);
-    adoptTokenFromUrl(ask);
-    expect([currentToken(), ask.mock.calls]).toEqual([other, []]);
+    expect(adoptTokenFromUrl()).toBeNull();
+    expect(currentToken()).toBe(other);
   });
 
   it('B1 an invite link opened in the page reloads it, and until then the page offers the token it started with, so nothing it holds goes as the new subject', async () => {

@@ -42,35 +42,35 @@ export function sessionOf(token: string): Session | null {
   }
 }
 
+/** An invite link for another subject than the signed-in one, which the page asks about. */
+export interface SwitchQuestion {
+  /** The link's token, adopted only if the user agrees ({@link switchSession}). */
+  readonly token: string;
+  /** Whom the link signs in as, and who is signed in: by name, with the subject if the names are alike. */
+  readonly offered: string;
+  readonly current: string;
+}
+
 /**
  * Moves an invite link's `#token=` into sessionStorage and out of the address bar (and so out of
- * history and bookmarks). The fragment never reached a server. True when there was one. A link
- * for another subject than the signed-in one replaces it only if `confirmReplace` agrees: a link
- * from someone else would otherwise sign the tab in as them, silently, and what it sends next
- * would be theirs (PROTOCOL.md B1).
+ * history and bookmarks). The fragment never reached a server. A link for another subject than
+ * the signed-in one is not adopted: it is answered as a {@link SwitchQuestion} for the page to ask
+ * (a link from someone else would otherwise sign the tab in as them, silently, and what it sends
+ * next would be theirs, PROTOCOL.md B1); null when there is nothing to ask.
  */
-export function adoptTokenFromUrl(
-  confirmReplace: (question: string) => boolean = (question) => window.confirm(question),
-  now = Date.now(),
-): boolean {
+export function adoptTokenFromUrl(now = Date.now()): SwitchQuestion | null {
   const fragment = new URLSearchParams(window.location.hash.slice(1));
   const token = fragment.get('token');
-  if (token === null) return false;
+  if (token === null) return null;
   const current = readSession();
   const offered = sessionOf(token);
   // Names are whatever the link's maker chose: when they are the same, the subject tells them apart.
   const who = (s: Session) => (offered?.name === current?.name ? `${s.name} (${s.sub})` : s.name);
-  if (
-    current === null ||
-    current.expiresAt <= now ||
-    // A token the page cannot read never replaces a valid session.
-    (offered !== null &&
-      (offered.sub === current.sub ||
-        confirmReplace(
-          `This link signs you in as ${who(offered)}; you are signed in as ${who(current)}. Switch to ${who(offered)}?`,
-        )))
-  )
+  let question: SwitchQuestion | null = null;
+  if (current === null || current.expiresAt <= now || offered?.sub === current.sub)
     sessionStorage.setItem(TOKEN_KEY, token);
+  // A token the page cannot read never replaces a valid session.
+  else if (offered !== null) question = { token, offered: who(offered), current: who(current) };
   fragment.delete('token');
   const rest = fragment.toString();
   const { pathname, search } = window.location;
@@ -79,7 +79,16 @@ export function adoptTokenFromUrl(
     '',
     `${pathname}${search}${rest && `#${rest}`}`,
   );
-  return true;
+  return question;
+}
+
+/**
+ * Signs the tab in with `token` (the user agreed to a {@link SwitchQuestion}) and reloads, so every
+ * connection starts over with it and nothing this page holds is sent as the new subject (B1).
+ */
+export function switchSession(token: string, reload = () => window.location.reload()): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
+  reload();
 }
 
 /**
