@@ -18,6 +18,9 @@ const nodeWithoutChannels = async () => {
     databaseUrl,
     redisUrl: user.url,
     nodeId: 'node-a',
+    // A confirmation that never comes would keep a join waiting an hour: a join closed comes from
+    // Redis's refusal, not from this deadline.
+    subscribeConfirmMs: 3_600_000,
     logger: createLogger('info', (line) => logged.push(JSON.parse(line) as { event: string })),
   });
   const brokerLog = () =>
@@ -38,14 +41,11 @@ describe('a Redis user without rights on the channels', () => {
         broker_error: expect.stringMatching(/^redis: NOPERM .*channels/) as unknown,
       }),
     );
-    const started = performance.now();
     const refused = await connectTestClient(wsOrigin(node, '/ws/connect?board_id=refused'));
     expect(await refused.closed).toMatchObject({
       code: CloseCode.TryAgainLater,
       reason: BROKER_UNAVAILABLE_REASON,
     });
-    // The broker waits 3 s for a confirmation that never comes before it gives a join up.
-    expect(performance.now() - started).toBeLessThan(2_000);
     await user.grantChannels();
     const joined = await connectTestClient(wsOrigin(node, '/ws/connect?board_id=refused'));
     await joined.next('snapshot');

@@ -36,6 +36,7 @@ export function createClusterEngines(deps: {
   readonly nodeId: string;
   readonly limits: HistoryLimits;
   readonly now: () => number;
+  readonly subscribeConfirmMs: number;
   readonly log: Logger;
 }): Engines {
   const { given, log, nodeId } = deps;
@@ -46,6 +47,7 @@ export function createClusterEngines(deps: {
       now: deps.now,
       encode: encodeTextFrame,
       log,
+      subscribeConfirmMs: deps.subscribeConfirmMs,
     }),
   );
   const storage = given.storage ?? createPostgresStorage({ url: deps.databaseUrl, log });

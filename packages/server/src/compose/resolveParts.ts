@@ -194,6 +194,7 @@ export async function resolveParts(
           nodeId: config.nodeId,
           limits,
           now: config.now,
+          subscribeConfirmMs: config.subscribeConfirmMs,
           log,
         })
       : embeddedEngines(given, config, limits, log);

@@ -7,6 +7,7 @@ import {
   PING_INTERVAL_MS,
 } from '@liveline/protocol';
 import { ConfigError } from '../errors.js';
+import { SUBSCRIBE_CONFIRM_MS } from '../rooms/redisClientOptions.js';
 
 /** The default and bounds of a numeric option. */
 export interface NumberRule {
@@ -76,6 +77,7 @@ export const NUMBER_RULES = {
   handshakeTimeoutMs: { fallback: 10_000, min: 50, max: HOUR_MS, int: true },
   requestTimeoutMs: { fallback: 30_000, min: 50, max: HOUR_MS, int: true },
   closeGraceMs: { fallback: 1_000, min: 1, max: HOUR_MS, int: true },
+  subscribeConfirmMs: { fallback: SUBSCRIBE_CONFIRM_MS, min: 1, max: HOUR_MS, int: true },
 } as const satisfies Record<string, NumberRule>;
 /** A numeric option of {@link ServerOptions}. */
 export type NumberOptionName = keyof typeof NUMBER_RULES;

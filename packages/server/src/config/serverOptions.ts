@@ -136,6 +136,12 @@ export interface ServerOptions {
    */
   closeGraceMs?: number;
   /**
+   * Time a join in cluster mode waits for Redis to confirm its room's subscription before it is
+   * closed `1013` (a Redis gone meanwhile confirms only once it is back; rule S2), in ms.
+   * @default 3000
+   */
+  subscribeConfirmMs?: number;
+  /**
    * Server clock in epoch ms (sub-ms precision). @default createServerClock(): the monotonic clock
    * following the system clock's steps, never backwards
    */

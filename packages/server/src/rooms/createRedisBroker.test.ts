@@ -136,6 +136,17 @@ describe('Redis broker across nodes', () => {
     expect(seqs).toEqual(upTo(head));
   });
 
+  it('S2 a join whose subscription Redis confirms later than subscribeConfirmMs fails with a BrokerError saying so', async () => {
+    const lagging = await startLaggingProxy(brokers.redis.port, 'subscribe', 300);
+    const [late] = await nodes(1, {
+      urls: [`redis://127.0.0.1:${lagging.port}`],
+      subscribeConfirmMs: 50,
+    });
+    if (!late) throw new Error('a node expected');
+    late.subscribe('late-confirm', 'ordered', () => undefined);
+    await expect(late.subscribed?.('late-confirm')).rejects.toThrow(/no confirmation/);
+  });
+
   it('R8 a join sends an event once when its range read has it before its live frame arrives', async () => {
     const room = 'join-overlap';
     // Node B's subscriber connection gets its replies 300 ms late.

@@ -12,7 +12,7 @@ import {
 import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
-import type { RedisDeadlines } from './redisClientOptions.js';
+import { SUBSCRIBE_CONFIRM_MS, type RedisDeadlines } from './redisClientOptions.js';
 import { COMMANDS_RIGHT, channelRight, failsCallOnly, refusedRight } from './redisOutageHandler.js';
 import {
   createRoomFeeds,
@@ -51,6 +51,8 @@ export interface RedisBrokerOptions {
   readonly probeIntervalMs?: number;
   /** How long its connections wait for Redis. @default REDIS_DEADLINES */
   readonly deadlines?: RedisDeadlines;
+  /** How long a join waits for Redis to confirm its room's subscription, in ms. @default SUBSCRIBE_CONFIRM_MS */
+  readonly subscribeConfirmMs?: number;
 }
 
 /** A {@link Broker} on Redis, with its health and a way to close its connections. */
@@ -268,7 +270,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       const late = new Promise<never>((_, reject) =>
         setTimeout(
           () => reject(new BrokerError(`subscribe ${room}: no confirmation`)),
-          3000,
+          options.subscribeConfirmMs ?? SUBSCRIBE_CONFIRM_MS,
         ).unref(),
       );
       await Promise.race([feeds.subscribed(room), late]);

@@ -10,6 +10,12 @@ export interface RedisDeadlines {
 export const REDIS_DEADLINES: RedisDeadlines = { replyMs: 2000, pingIntervalMs: 1000 };
 
 /**
+ * How long a join waits for Redis to confirm its room's subscription by default, in ms: as long as
+ * a connection may stay silent before it is cut (a PING interval and a reply deadline).
+ */
+export const SUBSCRIBE_CONFIRM_MS = REDIS_DEADLINES.pingIntervalMs + REDIS_DEADLINES.replyMs;
+
+/**
  * How every connection of a cluster node to Redis is made: commands are not queued while Redis is
  * away (they reject at once, so a write is refused fast), each reply has a deadline, and it
  * reconnects with a backoff capped at 1 s. A Redis that stops answering without closing the

@@ -20,6 +20,7 @@ export interface NodeSettings {
   /** @default the frame's text as bytes */
   readonly encode?: (text: string) => Buffer;
   readonly deadlines?: RedisDeadlines;
+  readonly subscribeConfirmMs?: number;
   /** Gets each log line of every node. */
   readonly logLine?: (line: string) => void;
 }
@@ -84,6 +85,7 @@ export function useRedisBrokerNodes(): RedisBrokerNodes {
       maxBytes = 1e9,
       encode = (text) => Buffer.from(text),
       deadlines,
+      subscribeConfirmMs,
       logLine,
     }: NodeSettings = {},
   ) => {
@@ -100,6 +102,7 @@ export function useRedisBrokerNodes(): RedisBrokerNodes {
           log: logLine ? createLogger('info', logLine) : createLogger('silent'),
           probeIntervalMs: 100,
           ...(deadlines && { deadlines }),
+          ...(subscribeConfirmMs !== undefined && { subscribeConfirmMs }),
         });
         onTestCleanup(() => broker.close());
         await broker.ready;
