@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
 import { createClient, type Client } from '@liveline/ws-client';
 import { LivelineProvider } from '@liveline/ws-client/react';
 import { holdFrames } from '../holdFrames';
@@ -68,6 +69,31 @@ describe('DawPage against a real server', () => {
     // The server is shared by this file's tests, which start at 120 BPM.
     await userEvent.clear(tempo);
     await userEvent.type(tempo, '120{Enter}');
+    await waitFor(() => expect(status).toHaveTextContent('at 120 BPM'), WAIT);
+  });
+
+  it('a tempo out of range or empty stays typed in the Tempo field with the allowed range beside it, and nothing is sent; a valid one clears it and is sent', async () => {
+    openDaw();
+    const status = await screen.findByText(/Stopped at|Playing at/, {}, WAIT);
+    const tempo = screen.getByRole('spinbutton', { name: 'Tempo (BPM)' });
+    await waitFor(() => expect(tempo).toHaveValue(120), WAIT);
+    const range = `Tempo must be a number from ${BPM_MIN} to ${BPM_MAX} BPM.`;
+
+    for (const typed of [String(BPM_MAX + 600), String(BPM_MIN - 10)]) {
+      await userEvent.clear(tempo);
+      await userEvent.type(tempo, `${typed}{Enter}`);
+      expect(tempo).toHaveValue(Number(typed));
+      expect(tempo).toHaveAccessibleDescription(range);
+      expect(status).not.toHaveTextContent('Sending');
+    }
+    await userEvent.clear(tempo);
+    await userEvent.type(tempo, '{Enter}');
+    expect(tempo).toHaveValue(null);
+    expect(screen.getByRole('alert')).toHaveTextContent(range);
+
+    await userEvent.type(tempo, '120{Enter}');
+    expect(screen.queryByText(range)).toBeNull();
+    expect(tempo).toHaveAttribute('aria-invalid', 'false');
     await waitFor(() => expect(status).toHaveTextContent('at 120 BPM'), WAIT);
   });
 

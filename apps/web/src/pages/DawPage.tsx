@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
 import { useTransport } from '@liveline/ws-client/react';
+import { FormError } from '../components/FormError';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { SecondsField } from '../components/SecondsField';
 import { Timeline } from '../components/Timeline';
@@ -42,6 +43,9 @@ export function DawPage() {
   );
   // What the user is typing; null shows the tempo.
   const [tempoDraft, setTempoDraft] = useState<string | null>(null);
+  // Why the tempo typed was not sent; the range is the protocol's (PROTOCOL.md C4).
+  const [tempoError, setTempoError] = useState<string | null>(null);
+  const tempoErrorId = useId();
   // Loop bounds being edited; null shows the transport's own.
   const [loopStartDraft, setLoopStartDraft] = useState<string | null>(null);
   const [loopEndDraft, setLoopEndDraft] = useState<string | null>(null);
@@ -59,9 +63,15 @@ export function DawPage() {
   });
 
   const applyTempo = () => {
+    if (tempoDraft === null) return;
     const value = Number(tempoDraft);
-    if (tempoDraft !== null && Number.isFinite(value) && value >= BPM_MIN && value <= BPM_MAX)
-      send({ type: 'tempo', bpm: value }, 'tempo');
+    // The typed value stays, so it can be corrected rather than silently replaced.
+    if (tempoDraft.trim() === '' || !(value >= BPM_MIN && value <= BPM_MAX)) {
+      setTempoError(`Tempo must be a number from ${BPM_MIN} to ${BPM_MAX} BPM.`);
+      return;
+    }
+    setTempoError(null);
+    send({ type: 'tempo', bpm: value }, 'tempo');
     setTempoDraft(null);
   };
   const loopEnabled = anchor?.loop_enabled ?? false;
@@ -133,8 +143,11 @@ export function DawPage() {
               onChange={(e) => setTempoDraft(e.target.value)}
               onBlur={applyTempo}
               onKeyDown={(e) => e.key === 'Enter' && applyTempo()}
+              aria-invalid={tempoError !== null}
+              aria-describedby={tempoError ? tempoErrorId : undefined}
             />
           </label>
+          <FormError id={tempoErrorId} error={tempoError} />
           <div className="transport__loop">
             <label className="check">
               <input
