@@ -4,7 +4,7 @@ import { useSessionStore } from '../stores/sessionStore';
 
 /** Props of {@link SwitchSessionQuestion}. */
 export interface SwitchSessionQuestionProps {
-  /** Takes the focus once the question is answered, e.g. the page's main content. */
+  /** Takes the focus once the user stays, e.g. the page's main content (a switch reloads the page). */
   readonly afterAnswer: () => void;
 }
 
