@@ -64,7 +64,8 @@ describe('App against a real server', () => {
         'A keeper finds a bottle from her future',
       );
       await userEvent.click(screen.getByRole('button', { name: 'Start run' }));
-      expect(await screen.findByRole('alert')).toHaveTextContent(
+      const form = screen.getByRole('form', { name: 'Start a run' });
+      expect(await within(form).findByRole('alert')).toHaveTextContent(
         'The server could not be reached.',
       );
       expect(useRouterStore.getState().query.get('run')).toBeNull();
