@@ -47,35 +47,38 @@ export function createTakeover(deps: {
     await deps.follow(id);
     const workflow = deps.current(id);
     if (!workflow || isTerminal(workflow)) return ownership.release(id);
-    if (lease.token - 1 - lease.handovers > RESUME_LIMIT) {
+    const stage = resumeStage(workflow, deps.stages);
+    const resumes = lease.token - 1 - lease.handovers;
+    if (resumes > RESUME_LIMIT) {
+      const reason = `resumed ${RESUME_LIMIT} times without finishing: a stage may be crashing the server`;
       const refused = await deps.commit(
         id,
-        {
-          type: 'workflow.interrupted',
-          data: {
-            workflow_id: id,
-            reason: `resumed ${RESUME_LIMIT} times without finishing: a stage may be crashing the server`,
-            at: now(),
-          },
-        },
+        { type: 'workflow.interrupted', data: { workflow_id: id, reason, at: now() } },
         fence,
       );
       // Not ended: the lease must lapse for a node to take the run again and end it; a released
       // lease is never found lapsed, and the run would stay unfinished.
       if (refused) return ownership.drop(id);
+      log.warn('workflow.interrupted', { workflow_id: id, stage, reason });
       return ownership.release(id);
     }
     const refused = await deps.commit(
       id,
-      {
-        type: 'workflow.resumed',
-        data: { workflow_id: id, stage: resumeStage(workflow, deps.stages), at: now() },
-      },
+      { type: 'workflow.resumed', data: { workflow_id: id, stage, at: now() } },
       fence,
     );
     // Not resumed: the lease lapses, and a node (this one, maybe) tries again.
-    if (refused) ownership.drop(id);
-    else deps.launch(id, fence);
+    if (refused) return ownership.drop(id);
+    // Why it was taken: resumes after a crash or a lapsed lease count toward the limit, takings
+    // after a clean stop (handovers) do not.
+    log.info('workflow.resumed', {
+      workflow_id: id,
+      stage,
+      resumes,
+      resume_limit: RESUME_LIMIT,
+      handovers: lease.handovers,
+    });
+    deps.launch(id, fence);
   };
 
   return async (id) => {

@@ -135,6 +135,7 @@ export function createWorkflowDomain(deps: {
       current: (runId: string) => runs.get(runId),
       commit: (runId: string, event: UnnumberedWorkflowEvent) => commit(runId, event, fence),
       metrics: counters,
+      log,
     };
     void runWorkflow(context, id, controller.signal).finally(() => {
       running.delete(id);

@@ -1,8 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Storage } from '../../storage/Storage.js';
 import { createFailingStorage, type FailingStorage } from '../../test-utils/failingStorage.js';
-import { createTestLiveline, rawRequest, startTestServer } from '../../test-utils/index.js';
+import { createLogger } from '../../log/createLogger.js';
+import {
+  createTestLiveline,
+  rawRequest,
+  startTestServer,
+  tempDataDir,
+} from '../../test-utils/index.js';
 import { storageWithRuns, waitForStatus } from '../../test-utils/workflows.js';
+import { RESUME_LIMIT } from './createTakeover.js';
 import type { Stage } from './Stage.js';
 
 const IDEA = 'A kite escapes. It crosses the town. A child catches it at sunset.';
@@ -57,6 +64,31 @@ describe('a clean stop hands over every run the node holds', () => {
 
     for (const id of ['one', 'two'])
       expect(await takenByAnother(inner, id)).toMatchObject({ token: 3, handovers: 2 });
+  });
+
+  it('W4 WL4 a run taken over after a clean stop is logged once at info with its stage, and as no resume', async () => {
+    const dataDir = tempDataDir();
+    const first = await startTestServer({ dataDir, stages: { script: never } });
+    await rawRequest(first, '/api/workflows', { body: { id: 'run', mode: 'idea', input: IDEA } });
+    await waitForStatus(first, 'run', 'running');
+    await first.stop();
+
+    const lines: string[] = [];
+    const logger = createLogger('info', (line) => lines.push(line));
+    await startTestServer({ dataDir, logger, stages: { script: never } });
+    const logged = () => lines.map((l) => JSON.parse(l) as { event: string });
+    await vi.waitFor(() =>
+      expect(logged().filter((l) => l.event === 'workflow.resumed')).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          workflow_id: 'run',
+          stage: 'script',
+          resumes: 0,
+          resume_limit: RESUME_LIMIT,
+          handovers: 1,
+        }),
+      ]),
+    );
   });
 
   it('W1 WL4 a start whose taking answers once the node stops is 503 and runs nowhere: its lease is handed over, not held, and the id stays free', async () => {

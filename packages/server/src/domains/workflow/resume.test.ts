@@ -12,6 +12,14 @@ import {
 } from '../../test-utils/workflows.js';
 import { RESUME_LIMIT } from './createTakeover.js';
 
+/** The JSON log lines of `event` in a server's output. */
+const logLines = (output: string, event: string): Record<string, unknown>[] =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.event === event);
+
 const IDEA = 'A robot learns to paint. It paints the sea. The sea paints it back.';
 
 describe('workflows resume after a crash', () => {
@@ -48,7 +56,7 @@ describe('workflows resume after a crash', () => {
     expect(gone.json).toMatchObject({ workflow: { status: 'cancelled' } });
   }, 60_000);
 
-  it(`W4 a run whose stage crashes the server is resumed ${RESUME_LIMIT} times, then ends interrupted with the reason`, async () => {
+  it(`W4 a run whose stage crashes the server is resumed ${RESUME_LIMIT} times, then ends interrupted with the reason, which the server logs once at warn`, async () => {
     const dataDir = tempDataDir();
     const calls = join(dataDir, 'stage-calls');
     const options = {
@@ -69,5 +77,13 @@ describe('workflows resume after a crash', () => {
       new RegExp(`resumed ${RESUME_LIMIT} times without finishing`),
     );
     expect(stageCalls(calls, 'doomed')).toEqual({ script: 1, storyboard: RESUME_LIMIT + 1 });
+    expect(logLines(last.output(), 'workflow.interrupted')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        workflow_id: 'doomed',
+        stage: 'storyboard',
+        reason: expect.stringMatching(`resumed ${RESUME_LIMIT} times without finishing`) as string,
+      }),
+    ]);
   }, 60_000);
 });

@@ -9,6 +9,7 @@ import {
   type WorkflowStatus,
 } from '@liveline/protocol';
 import { errorMessage } from '../../errors.js';
+import type { Logger } from '../../log/createLogger.js';
 import type { DomainFailure } from '../DomainFailure.js';
 import type { AgentPool, StageOutcome } from './createAgentPool.js';
 import type { WorkflowMetrics } from './createWorkflowMetrics.js';
@@ -44,6 +45,8 @@ export interface RunContext {
   readonly commit: (id: string, event: UnnumberedWorkflowEvent) => Promise<DomainFailure | null>;
   /** Counts stage latencies and completions. */
   readonly metrics: Pick<WorkflowMetrics, 'stageDone' | 'completed'>;
+  /** Where a failed run is logged, for an operator (watchers get the stored event). */
+  readonly log: Logger;
 }
 
 /** How a run records its events: `commit` throws if storage refused one, `progress` does not wait. */
@@ -157,13 +160,12 @@ export async function runWorkflow(
   if (cancelled.aborted) return;
   const reason: unknown = refusal.signal.aborted ? refusal.signal.reason : failure;
   if (reason === null) return;
-  await context.commit(id, {
-    type: 'workflow.failed',
-    data: {
-      workflow_id: id,
-      stage: reason instanceof StageFailedError ? reason.stage : null,
-      reason: clip(errorMessage(reason)),
-      at: context.now(),
-    },
-  });
+  const data = {
+    workflow_id: id,
+    stage: reason instanceof StageFailedError ? reason.stage : null,
+    reason: clip(errorMessage(reason)),
+  };
+  // Logged whether or not storage takes the event: a refusal is logged besides (persist_failed).
+  context.log.warn('workflow.failed', data);
+  await context.commit(id, { type: 'workflow.failed', data: { ...data, at: context.now() } });
 }

@@ -8,6 +8,7 @@ import {
   wsOrigin,
 } from '../../test-utils/index.js';
 import { createFailingStorage } from '../../test-utils/failingStorage.js';
+import { createLogger } from '../../log/createLogger.js';
 import {
   getWorkflow,
   heldStage,
@@ -181,6 +182,28 @@ describe('Idea2Video pipeline', () => {
       status: 'error',
       last_error: 'the storyboard model is down',
     });
+  });
+
+  it('W1 a failed run is logged once, at warn, with its id, stage and reason', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', (line) => lines.push(line));
+    const storyboard: Stage = {
+      run: () => Promise.reject(new Error('the storyboard model is down')),
+    };
+    const server = await startTestServer({ logger, stages: { storyboard } });
+    await rawRequest(server, '/api/workflows', { body: { mode: 'idea', input: IDEA, id: 'f2' } });
+    await waitForStatus(server, 'f2', 'failed');
+    const failed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(failed.filter((l) => l.event === 'workflow.failed')).toEqual([
+      {
+        time: expect.any(String) as string,
+        level: 'warn',
+        event: 'workflow.failed',
+        workflow_id: 'f2',
+        stage: 'storyboard',
+        reason: 'the storyboard model is down',
+      },
+    ]);
   });
 
   it('AG1 /ws/agent/{name} sends its status with exactly the AG1 fields on connect, then on every change: working on a run, idle once done', async () => {
