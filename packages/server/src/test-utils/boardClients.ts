@@ -72,7 +72,10 @@ export const createdSeen = (client: TestClient): string[] =>
 
 /**
  * Sends a board op until it is acked, again with the same op id after each `unavailable` (like
- * ws-client's outbox, S4), and answers the ack.
+ * ws-client's outbox, S4), and answers the ack. The retry is paced, not waited on a condition:
+ * nothing a client can watch says when a node takes writes again. `/health` lags the write path by
+ * up to the storage probe's second and never leaves `healthy` when one PostgreSQL backend is
+ * terminated, and resending on each answer would flood the node while its Redis reconnects.
  */
 export const sendUntilAcked = async (client: TestClient, id: string): Promise<TestMessage> => {
   for (;;) {
