@@ -1,5 +1,13 @@
 import type { Artifact, StageName } from '@liveline/protocol';
-import { MAX_SCENES, clip, scriptScenes, sentences, type SceneText } from './scriptText.js';
+import {
+  MAX_SCENES,
+  beatsOf,
+  clip,
+  scriptScenes,
+  sentences,
+  spokenWords,
+  type SceneText,
+} from './scriptText.js';
 import type { Stage, StageInput } from './Stage.js';
 
 const PROGRESS_STEPS = 4;
@@ -64,8 +72,9 @@ const derive: Record<
   },
   storyboard(input, previous) {
     const panels = scenesOf(input, previous).flatMap((scene, i) =>
-      scene.summary
-        .split(/[,;:]\s+/)
+      // Line by line: a line of dialogue is a beat of its own, not the tail of the line before.
+      (scene.lines.length > 0 ? scene.lines : [scene.summary])
+        .flatMap(beatsOf)
         .slice(0, 3)
         .map((beat, j) => ({
           scene: i + 1,
@@ -99,14 +108,16 @@ const derive: Record<
     const music = MOODS.find(([pattern]) => pattern.test(input.text))?.[1] ?? 'ambient pads';
     return {
       kind: 'audio',
-      cues: shots.map((shot, i) => ({
-        shot_id: shot.id,
-        voice:
-          i % 2 === 0
-            ? clip(shot.description.split(': ').slice(1).join(': ') || shot.description)
-            : null,
-        music,
-      })),
+      cues: shots.map((shot, i) => {
+        const beat = shot.description.split(': ').slice(1).join(': ') || shot.description;
+        // A line of dialogue is always voiced, and only its words: not its speaker's name.
+        const spoken = spokenWords(beat);
+        return {
+          shot_id: shot.id,
+          voice: spoken !== null ? clip(spoken) : i % 2 === 0 ? clip(beat) : null,
+          music,
+        };
+      }),
     };
   },
   edit(_input, previous) {

@@ -17,6 +17,21 @@ export const sentences = (text: string): string[] =>
     .map((s) => clip(s))
     .filter((s) => s.length > 0);
 
+/**
+ * A screenplay's dialogue cue: a speaker's name in capitals, a colon, the words spoken
+ * (`MARA: We have to leave.`).
+ */
+const DIALOGUE = /^[A-Z][A-Z0-9 .'-]*[A-Z]:\s+(\S.*)$/s;
+
+/** The words a dialogue cue speaks, without its speaker's name; null for anything else. */
+export const spokenWords = (beat: string): string | null => DIALOGUE.exec(beat)?.[1] ?? null;
+
+/**
+ * A scene's beats, one a storyboard panel: its summary split at `,`, `;` and `:`, but not at the
+ * colon after a speaker's name, which would make the name a beat of its own and the line another.
+ */
+export const beatsOf = (summary: string): string[] => summary.split(/[,;]\s+|(?<![A-Z]{2}):\s+/);
+
 /** A scene of a screenplay, as the later stages read it. */
 export interface SceneText {
   readonly heading: string;
