@@ -16,6 +16,7 @@ import { createVerifiedTokens } from '../auth/createVerifiedTokens.js';
 import { createHttpHandler } from '../transport/createHttpHandler.js';
 import { createRequestPolicy } from '../transport/createRequestPolicy.js';
 import { createClientAddress } from '../transport/createClientAddress.js';
+import { createRefusalGrace } from '../transport/createRefusalGrace.js';
 import { createWsGateway } from '../transport/createWsGateway.js';
 import { createClientErrorHandler, httpServerOptions } from '../transport/httpServerOptions.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
@@ -124,6 +125,12 @@ export async function assembleLiveline(
     log.warn('server.host_check_off', {
       message: 'ALLOWED_HOSTS is *: any Host is accepted, so DNS rebinding can reach this server',
     });
+  const caps = {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+  };
+  // One bound for every refusal of the server's, upgrades' and malformed requests' alike (L5).
+  const refusalGrace = createRefusalGrace(caps, config.closeGraceMs);
   const gateway = createWsGateway({
     handlers,
     log,
@@ -137,12 +144,10 @@ export async function assembleLiveline(
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     pingIntervalMs: config.pingIntervalMs,
     closeGraceMs: config.closeGraceMs,
+    refusalGrace,
     policy,
     auth,
-    caps: {
-      maxConnections: config.maxConnections,
-      maxConnectionsPerIp: config.maxConnectionsPerIp,
-    },
+    caps,
     clientAddress,
   });
   // Domains restore what storage holds before the first request is served (a settled SQLite
@@ -271,7 +276,7 @@ export async function assembleLiveline(
     },
     async listen() {
       const server = createServer(httpServerOptions(config));
-      server.on('clientError', createClientErrorHandler(log, config.closeGraceMs));
+      server.on('clientError', createClientErrorHandler(log, refusalGrace));
       mountOn(server, { boundHost: config.host });
       let port: number;
       try {

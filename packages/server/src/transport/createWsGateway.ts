@@ -18,7 +18,7 @@ import { permissionTarget, type Auth, type AuthRefusal } from '../auth/createAut
 import { readToken } from '../auth/readToken.js';
 import { addressKey } from '../auth/addressKey.js';
 import { createSocketAcceptor, type SocketAcceptorOptions } from './createSocketAcceptor.js';
-import { createRefusalGrace } from './createRefusalGrace.js';
+import type { RefusalGrace } from './createRefusalGrace.js';
 import { createUpgradeAdmission, type UpgradeAdmissionOptions } from './createUpgradeAdmission.js';
 import { errorBody, rejectUpgrade } from '../http/httpReplies.js';
 import type { UpgradeRejection } from './resolveUpgradeTarget.js';
@@ -27,8 +27,10 @@ import type { UpgradeRejection } from './resolveUpgradeTarget.js';
 export interface WsGatewayOptions extends SocketAcceptorOptions, UpgradeAdmissionOptions {
   readonly heartbeatIntervalMs: number;
   readonly pingIntervalMs: number;
-  /** Time a socket the server closes, or refuses over HTTP, has to close its side before it is cut (rule L5). */
+  /** Time a socket the server closes has to close its side before it is cut (rule L5). */
   readonly closeGraceMs: number;
+  /** The grace of a refused upgrade, bounded with every other refusal of the server's (rule L5). */
+  readonly refusalGrace: RefusalGrace;
   /** Token verification and route permissions (rules A2–A8). */
   readonly auth: Auth;
 }
@@ -66,9 +68,8 @@ export function createWsGateway(options: WsGatewayOptions): WsGateway {
   const connections = createConnectionRegistry();
   const admit = createUpgradeAdmission(options);
   const accept = createSocketAcceptor(options, connections);
-  const graceFor = createRefusalGrace(options.caps, options.closeGraceMs);
   const graceOf = (req: IncomingMessage, socket: Duplex): number =>
-    graceFor(socket, addressKey(options.clientAddress(req)));
+    options.refusalGrace(socket, addressKey(options.clientAddress(req)));
 
   // ws 8.23 hands closeTimeout to every socket it accepts; @types/ws does not list it yet.
   const serverOptions: ServerOptions & { readonly closeTimeout: number } = {

@@ -1,9 +1,12 @@
 import type { ServerOptions as HttpServerOptions } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '@liveline/protocol';
+import { addressKey } from '../auth/addressKey.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { errorBody, rejectUpgrade } from '../http/httpReplies.js';
+import type { RefusalGrace } from './createRefusalGrace.js';
 
 /** Timeouts of the HTTP server, in ms. */
 export interface HttpTimeouts {
@@ -50,10 +53,11 @@ const MALFORMED: Refusal = { status: 400, error: 'invalid_field' };
 
 /**
  * The `clientError` listener: answers malformed or timed-out requests with the protocol's JSON
- * error body instead of Node's empty `400`/`408`.
+ * error body instead of Node's empty `400`/`408`, each waiting for its grace within the bound of
+ * the server's refusals (rule L5), counted by the TCP peer: no request names a forwarded client.
  */
 export const createClientErrorHandler =
-  (log: Logger, closeGraceMs: number) =>
+  (log: Logger, refusalGrace: RefusalGrace) =>
   (error: Error & { code?: string }, socket: Duplex): void => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -69,9 +73,10 @@ export const createClientErrorHandler =
       code: error.code ?? null,
       error: errorMessage(error),
     });
+    const peer = (socket instanceof Socket ? socket.remoteAddress : undefined) ?? 'unknown';
     rejectUpgrade(
       socket,
-      closeGraceMs,
+      refusalGrace(socket, addressKey(peer)),
       status,
       errorBody(code, message ?? `malformed HTTP request (${error.code ?? 'parse error'})`),
     );
