@@ -54,6 +54,17 @@ describe('App against a real server', () => {
     expect(within(card).queryByText('No status yet.')).toBeNull();
   });
 
+  it("a keyboard user's first Tab is a link that skips the header's links to the page's content", async () => {
+    useRouterStore.getState().navigate('/board');
+    renderApp();
+    await userEvent.tab();
+    const skip = screen.getByRole('link', { name: 'Skip to content' });
+    expect(skip).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.getByRole('main')).toHaveFocus();
+    expect(useRouterStore.getState().path).toBe('/board');
+  });
+
   it('a run whose start fails says why and leaves the page where it was, not waiting for a run that never starts', async () => {
     useRouterStore.getState().navigate('/idea2video');
     renderApp();

@@ -24,6 +24,18 @@ export function App() {
   const Page = entry?.Page ?? NotFoundPage;
   return (
     <div className="app">
+      {/* A keyboard user's first Tab: past the header's links to the page. Focused by script, as
+          the router would take a `#main` for a path. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <AppHeader pages={PAGES} current={entry?.path ?? null} />
       <div className="app__body">
         {/* Focusable from script only: it takes the focus when the question above it is answered. */}
