@@ -93,6 +93,27 @@ export class BrokerError extends LivelineServerError {
   }
 }
 
+/**
+ * An error whose message may go to clients, and whose `detail` only to the server's log: paths on
+ * the server, a tool's own output.
+ */
+export class DetailedError extends Error {
+  constructor(
+    message: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The `detail` of the first {@link DetailedError} in an error's cause chain, for logs. */
+export function errorDetail(error: unknown): string | undefined {
+  for (let at = error; at instanceof Error; at = at.cause)
+    if (at instanceof DetailedError) return at.detail;
+  return undefined;
+}
+
 /** The message of any thrown value, for logs. */
 export const errorMessage = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);

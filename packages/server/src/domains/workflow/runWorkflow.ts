@@ -8,7 +8,7 @@ import {
   type WorkflowEvent,
   type WorkflowStatus,
 } from '@liveline/protocol';
-import { errorMessage } from '../../errors.js';
+import { errorDetail, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log/createLogger.js';
 import type { DomainFailure } from '../DomainFailure.js';
 import type { AgentPool, StageOutcome } from './createAgentPool.js';
@@ -166,6 +166,7 @@ export async function runWorkflow(
     reason: clip(errorMessage(reason)),
   };
   // Logged whether or not storage takes the event: a refusal is logged besides (persist_failed).
-  context.log.warn('workflow.failed', data);
+  // The detail (a tool's path and stderr) is the operator's: watchers get the reason only.
+  context.log.warn('workflow.failed', { ...data, detail: errorDetail(reason) });
   await context.commit(id, { type: 'workflow.failed', data: { ...data, at: context.now() } });
 }

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { routePath } from '@liveline/protocol';
-import { errorMessage } from '../../../errors.js';
+import { errorDetail, errorMessage } from '../../../errors.js';
 import type { Logger } from '../../../log/createLogger.js';
 import type { Stage } from '../Stage.js';
 import { buildFilterGraph } from './filterGraph.js';
@@ -90,7 +90,7 @@ export function createRenderStage(options: {
   const prefix = renderTempPrefix(options.nodeId);
   sweepRenderLeftovers(videosDir, options.shared ? prefix : RENDER_TEMP_PREFIX);
   checkMediaTools(tools).catch((error: unknown) =>
-    log.warn('render.tools_missing', { error: errorMessage(error) }),
+    log.warn('render.tools_missing', { error: errorMessage(error), detail: errorDetail(error) }),
   );
   return {
     async run(input, previous, signal, report) {

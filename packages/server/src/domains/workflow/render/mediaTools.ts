@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { errorMessage } from '../../../errors.js';
+import { DetailedError, errorMessage } from '../../../errors.js';
 import { FONT_FILES } from './filterGraph.js';
 
 const run = promisify(execFile);
@@ -16,8 +16,11 @@ export interface MediaTools {
   readonly espeakNg: string;
 }
 
-/** A tool, codec or font the render stage needs is not there; the message says how to install it. */
-export class MediaToolMissingError extends Error {
+/**
+ * A tool, codec or font the render stage needs is not there; the message says how to install it,
+ * `detail` (for the log) where the server looked and what the tool said.
+ */
+export class MediaToolMissingError extends DetailedError {
   override readonly name = 'MediaToolMissingError';
   readonly code = 'media_tool_missing';
 }
@@ -31,7 +34,8 @@ const probe = async (tool: string, path: string, args: string[], env: string): P
     return stdout;
   } catch (cause) {
     throw new MediaToolMissingError(
-      `${tool} is missing or broken at "${path}" (${errorMessage(cause).slice(0, 120)}): ${INSTALL}, or set ${env}`,
+      `${tool} is missing or broken: ${INSTALL}, or set ${env}`,
+      `${tool} at "${path}": ${errorMessage(cause).slice(0, 600)}`,
       { cause },
     );
   }
@@ -57,11 +61,12 @@ export async function checkMediaTools(tools: MediaTools): Promise<void> {
   ] as const)
     if (!new RegExp(`\\s${name}\\s`).test(list))
       throw new MediaToolMissingError(
-        `ffmpeg at "${tools.ffmpeg}" lacks ${name}: ${INSTALL}, or set FFMPEG_PATH to an ffmpeg 5 build with it`,
+        `ffmpeg lacks ${name}: ${INSTALL}, or set FFMPEG_PATH to an ffmpeg 5 build with it`,
+        `ffmpeg at "${tools.ffmpeg}" lacks ${name}`,
       );
   for (const font of FONT_FILES)
     await access(font).catch((cause: unknown) => {
-      throw new MediaToolMissingError(`font ${font} is missing: ${INSTALL}`, {
+      throw new MediaToolMissingError(`font ${font} is missing: ${INSTALL}`, errorMessage(cause), {
         cause,
       });
     });

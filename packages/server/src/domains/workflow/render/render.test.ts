@@ -229,7 +229,7 @@ describe('render stage', () => {
     ['ffmpeg is not installed', 'no-such-ffmpeg', 'ffmpeg is missing'],
     ['ffmpeg has no H.264 encoder', 'ffmpeg-without-x264', 'lacks libx264'],
   ])(
-    'W5 when %s the start logs it once and the render stage fails at once, naming it and how to install it; the other artifacts stay',
+    'W5 when %s the start logs it once and the render stage fails at once, naming it and how to install it but not its path; the other artifacts stay',
     { timeout: 30_000 },
     async (_, binary, named) => {
       const dataDir = tempDataDir();
@@ -261,12 +261,54 @@ describe('render stage', () => {
       const workflow = await getWorkflow(server, 'm1');
       expect(workflow.error).toContain(named);
       expect(workflow.error).toContain('apt-get install -y ffmpeg');
+      expect(workflow.error).not.toContain(dataDir);
       expect(stageOf(workflow, 'render')?.status).toBe('failed');
       expect(stageOf(workflow, 'edit')?.artifact?.kind).toBe('cut_sheet');
       expect(toolWarnings()).toHaveLength(1);
       expect(
         existsSync(join(dataDir, 'videos/m1')) ? readdirSync(join(dataDir, 'videos/m1')) : [],
       ).toEqual([]);
+    },
+  );
+
+  it(
+    'W5 a render whose ffmpeg fails tells watchers the tool, its exit code and a plain cause, never its path or stderr; the server log has them',
+    { timeout: 30_000 },
+    async () => {
+      const dataDir = tempDataDir();
+      // An injected failure: an ffmpeg that passes the checks, then fails as on a full disk.
+      const ffmpeg = join(dataDir, 'tools/ffmpeg');
+      mkdirSync(join(dataDir, 'tools'));
+      writeFileSync(
+        ffmpeg,
+        `#!/bin/sh\ncase "$2" in -encoders|-filters) exec ffmpeg "$@";; esac\necho "$0: video.mp4: No space left on device" >&2\nexit 1\n`,
+      );
+      chmodSync(ffmpeg, 0o755);
+      const lines: string[] = [];
+      const logger = createLogger('warn', (line) => lines.push(line));
+      const server = await startTestServer({
+        dataDir,
+        renderVideo: true,
+        ffmpegPath: ffmpeg,
+        logger,
+      });
+      const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/d1'));
+      await start(server, 'd1', IDEA);
+
+      const failed = await watcher.next('workflow.failed', 30_000);
+      const reason = 'ffmpeg exited with code 1: no space left on device';
+      expect(dataOf(failed)).toMatchObject({ stage: 'render', reason });
+      const logged = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.event === 'workflow.failed');
+      expect(logged).toEqual([
+        expect.objectContaining({
+          workflow_id: 'd1',
+          stage: 'render',
+          reason,
+          detail: `${ffmpeg}: ${ffmpeg}: video.mp4: No space left on device`,
+        }),
+      ]);
     },
   );
 

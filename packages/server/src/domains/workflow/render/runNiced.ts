@@ -1,11 +1,32 @@
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
+import { DetailedError } from '../../../errors.js';
 
 /** Niceness of every render process: live traffic keeps the CPU when both want it. */
 export const RENDER_NICENESS = 10;
 const STDERR_TAIL_CHARS = 600;
 
-/** A render process exited with an error; the message ends with its last stderr lines. */
-export class RenderProcessError extends Error {
+/**
+ * What a tool's stderr may say in words a watcher can act on, who is told no stderr: it may name
+ * the server's paths.
+ */
+const PLAIN_CAUSES = [
+  [/No space left on device/i, 'no space left on device'],
+  [/Permission denied/i, 'permission denied'],
+  [/Cannot allocate memory|Out of memory/i, 'out of memory'],
+] as const;
+
+/** The tool's name, how it ended and a plain cause if its stderr names one, for watchers. */
+const publicFailure = (tool: string, ended: string, stderr: string): string => {
+  const cause = PLAIN_CAUSES.find(([pattern]) => pattern.test(stderr))?.[1];
+  return cause === undefined ? `${tool} ${ended}` : `${tool} ${ended}: ${cause}`;
+};
+
+/**
+ * A render process failed. The message names the tool, how it ended and a plain cause if known;
+ * `detail`, for the log, has its path and its last stderr lines.
+ */
+export class RenderProcessError extends DetailedError {
   override readonly name = 'RenderProcessError';
   readonly code = 'render_process_failed';
 }
@@ -61,26 +82,29 @@ export function runNiced(
       clearTimeout(timer);
       signal.removeEventListener('abort', kill);
     };
-    child.on('error', (error) => {
+    const tool = basename(command);
+    child.on('error', (error: NodeJS.ErrnoException) => {
       settled();
-      reject(new RenderProcessError(`cannot run ${command}: ${error.message}`, { cause: error }));
+      const message = `cannot run ${tool} (${error.code ?? 'spawn failed'})`;
+      reject(new RenderProcessError(message, `${command}: ${error.message}`, { cause: error }));
     });
     child.on('close', (code, killedBy) => {
       settled();
+      const detail = `${command}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`;
       if (signal.aborted) reject(signal.reason as Error);
       else if (timedOut)
         reject(
           new RenderProcessError(
-            `${command} ran longer than its limit of ${timeoutMs / 1000} s and was killed`,
+            `${tool} ran longer than its limit of ${timeoutMs / 1000} s and was killed`,
+            detail,
           ),
         );
       else if (code === 0) resolve();
-      else
-        reject(
-          new RenderProcessError(
-            `${command} exited with ${code ?? killedBy ?? 'an error'}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
-          ),
-        );
+      else {
+        const ended =
+          code === null ? `was killed by ${killedBy ?? 'a signal'}` : `exited with code ${code}`;
+        reject(new RenderProcessError(publicFailure(tool, ended, stderr), detail));
+      }
     });
   });
 }
