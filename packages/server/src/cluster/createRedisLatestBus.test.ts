@@ -1,25 +1,38 @@
 import { createClient } from 'redis';
 import { describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../log/createLogger.js';
+import { createLogger, type Logger } from '../log/createLogger.js';
+import { createBrokerHealth } from '../rooms/createBrokerHealth.js';
 import { startRedis } from '../test-utils/engines/startRedis.js';
 import { onTestCleanup } from '../test-utils/index.js';
 import { SHORT_DEADLINES } from '../test-utils/redisBrokerNodes.js';
 import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
 import { redisUserWithoutChannels } from '../test-utils/redisUserWithoutChannels.js';
-import { createRedisLatestBus } from './createRedisLatestBus.js';
+import { redisUserWithoutPublish } from '../test-utils/redisUserWithoutPublish.js';
+import { createRedisLatestBus, type RedisLatestBusOptions } from './createRedisLatestBus.js';
+
+/** A Redis of the test's own, stopped after it. */
+const testRedis = async () => {
+  const redis = await startRedis();
+  onTestCleanup(() => redis.stop());
+  return redis;
+};
+
+/** A bus (silent unless given a log) once ready, closed after the test. */
+const readyBus = async (options: Omit<RedisLatestBusOptions, 'log'> & { log?: Logger }) => {
+  const bus = createRedisLatestBus({ log: createLogger('silent'), ...options });
+  onTestCleanup(() => bus.close());
+  await bus.ready;
+  return bus;
+};
 
 describe('Redis latest bus', () => {
   it('a command connection Redis stops answering on while publishes keep coming (it stays open, as behind a lost NAT entry) fails them at the reply deadline, is made again, and its publishes are answered again', async () => {
-    const redis = await startRedis();
-    onTestCleanup(() => redis.stop());
+    const redis = await testRedis();
     const proxy = await startLaggingProxy(redis.port, 'PUBLISH', 0, 'replies');
-    const bus = createRedisLatestBus({
+    const bus = await readyBus({
       url: `redis://127.0.0.1:${proxy.port}`,
-      log: createLogger('silent'),
       deadlines: { replyMs: 300, pingIntervalMs: 100 },
     });
-    onTestCleanup(() => bus.close());
-    await bus.ready;
     const channel = bus.key('values');
     const got: string[] = [];
     bus.subscribe(channel, (message) => got.push(message));
@@ -42,16 +55,12 @@ describe('Redis latest bus', () => {
   });
 
   it('a SUBSCRIBE in flight when its connection drops is sent again once the subscriber is back: later messages reach the listener', async () => {
-    const redis = await startRedis();
-    onTestCleanup(() => redis.stop());
+    const redis = await testRedis();
     // The subscriber's SUBSCRIBE waits 200 ms in the proxy: its connection is cut meanwhile.
     const proxy = await startLaggingProxy(redis.port, 'in-flight', 200);
-    const bus = createRedisLatestBus({
+    const bus = await readyBus({
       url: `redis://127.0.0.1:${proxy.port}`,
-      log: createLogger('silent'),
     });
-    onTestCleanup(() => bus.close());
-    await bus.ready;
     const channel = bus.key('in-flight');
     const got: string[] = [];
     bus.subscribe(channel, (message) => got.push(message));
@@ -66,18 +75,15 @@ describe('Redis latest bus', () => {
   });
 
   it('a SUBSCRIBE Redis refuses (NOPERM: an ACL user without rights on the channel) is reported as a refusal, logged once, and not sent again at once', async () => {
-    const redis = await startRedis();
-    onTestCleanup(() => redis.stop());
+    const redis = await testRedis();
     const user = await redisUserWithoutChannels(redis);
     const logged: string[] = [];
-    const bus = createRedisLatestBus({
+    const bus = await readyBus({
       url: user.url,
       log: createLogger('info', (line) =>
         logged.push((JSON.parse(line) as { event: string }).event),
       ),
     });
-    onTestCleanup(() => bus.close());
-    await bus.ready;
     bus.subscribe(bus.key('refused'), () => undefined);
     await vi.waitFor(() => expect(logged).toEqual(['broker.error']));
     // A round trip more: a SUBSCRIBE sent again at once would have reached Redis by now.
@@ -85,16 +91,28 @@ describe('Redis latest bus', () => {
     expect(await user.refusedSubscribes()).toBe(1);
   });
 
+  it('S2 a PUBLISH Redis refuses (the user lacks the command) keeps the node degraded while a script of the bus works meanwhile, until a publish works once granted', async () => {
+    const redis = await testRedis();
+    const user = await redisUserWithoutPublish(redis);
+    const health = createBrokerHealth(createLogger('silent'));
+    const bus = await readyBus({
+      url: user.url,
+      refusals: health,
+    });
+    await expect(bus.publish(bus.key('anchor'), 'v1')).rejects.toThrow(/NOPERM/);
+    await bus.script("return 'ok'", [], []);
+    expect(health.status()).toMatchObject({ ok: false, cause: 'refused' });
+    await user.grantPublish();
+    await bus.publish(bus.key('anchor'), 'v2');
+    expect(health.status()).toEqual({ ok: true });
+  });
+
   it('TA2 the bus is connected (the anchor commits a transport command) only while Redis serves: not while it answers BUSY (a script past its time limit), found by its PINGs, and again once the script is killed', async () => {
-    const redis = await startRedis();
-    onTestCleanup(() => redis.stop());
-    const bus = createRedisLatestBus({
+    const redis = await testRedis();
+    const bus = await readyBus({
       url: redis.url,
-      log: createLogger('silent'),
       deadlines: SHORT_DEADLINES,
     });
-    onTestCleanup(() => bus.close());
-    await bus.ready;
     expect(bus.connected()).toBe(true);
     const runner = createClient({ url: redis.url });
     await runner.connect();

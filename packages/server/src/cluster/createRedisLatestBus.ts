@@ -3,7 +3,12 @@ import type { Logger } from '../log/createLogger.js';
 import { createBrokerHealth, type BrokerRefusals } from '../rooms/createBrokerHealth.js';
 import { createRedisConnections } from '../rooms/createRedisConnections.js';
 import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
-import { COMMANDS_RIGHT, channelRight, refusedRight } from '../rooms/redisOutageHandler.js';
+import {
+  COMMANDS_RIGHT,
+  PUBLISHING_RIGHT,
+  channelRight,
+  refusedRight,
+} from '../rooms/redisOutageHandler.js';
 import { createScriptRunner } from '../rooms/runRedisScript.js';
 
 /**
@@ -102,10 +107,13 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
       },
     );
   };
-  /** `reply` of a call that may use `channel`, whose success proves the `rights` it needs. */
+  /**
+   * `reply` of a call that publishes to `channel` (`null`: none), whose success proves the
+   * `rights` it needs.
+   */
   const call = async <T>(
     what: string,
-    channel: string,
+    channel: string | null,
     rights: readonly string[],
     reply: Promise<T>,
   ): Promise<T> => {
@@ -127,7 +135,7 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
       await call(
         `publish ${channel}`,
         channel,
-        [channelRight(channel)],
+        [PUBLISHING_RIGHT, channelRight(channel)],
         commands.publish(channel, message),
       );
     },
@@ -143,8 +151,10 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
     script: (body, keys, args, publishesTo) =>
       call(
         'script',
-        publishesTo ?? '',
-        publishesTo === undefined ? [COMMANDS_RIGHT] : [COMMANDS_RIGHT, channelRight(publishesTo)],
+        publishesTo ?? null,
+        publishesTo === undefined
+          ? [COMMANDS_RIGHT]
+          : [COMMANDS_RIGHT, PUBLISHING_RIGHT, channelRight(publishesTo)],
         script(body, keys, args),
       ),
     onReconnect: (listener) => redis.onResubscribed(listener),

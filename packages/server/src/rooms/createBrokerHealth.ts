@@ -24,8 +24,9 @@ export type BrokerStatus =
 
 /**
  * What reports Redis refusing the node's user (NOPERM) to a {@link BrokerHealth}. A right is named
- * by what it covers (`channel <name>`, `commands`), so that a call proving one channel does not end
- * the refusal of another, which a user granted only some of the node's channels still meets.
+ * by what it covers (`channel <name>`, `commands`, `commands that publish`), so that a call proving
+ * one does not end the refusal of another, which a user granted only some of the node's channels,
+ * or every command but PUBLISH, still meets.
  */
 export interface BrokerRefusals {
   /** Redis refused the node's user `right`: `refused` starts with `error`, unless it is on already. */

@@ -13,7 +13,13 @@ import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
 import { SUBSCRIBE_CONFIRM_MS, type RedisDeadlines } from './redisClientOptions.js';
-import { COMMANDS_RIGHT, channelRight, failsCallOnly, refusedRight } from './redisOutageHandler.js';
+import {
+  COMMANDS_RIGHT,
+  PUBLISHING_RIGHT,
+  channelRight,
+  failsCallOnly,
+  refusedRight,
+} from './redisOutageHandler.js';
 import {
   createRoomFeeds,
   type RoomEvent,
@@ -31,8 +37,9 @@ import {
 import { createScriptRunner } from './runRedisScript.js';
 
 /**
- * The scripts that publish on their room's channel: their `ok` proves the right to it (a publish
- * answered `duplicate`, `gap` or `epoch` published nothing).
+ * The scripts that publish on their room's channel: only their `ok` proves their rights, to the
+ * channel and to the commands that publish (a publish answered `duplicate`, `gap` or `epoch` ran
+ * neither its XADD nor its PUBLISH).
  */
 const PUBLISHING_SCRIPTS = new Set([PUBLISH_SCRIPT, DROP_SCRIPT]);
 
@@ -117,17 +124,19 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     log.warn('broker.call_failed', { room, call: name, error: errorMessage(reply) });
   };
   const run = async (name: string, body: string, room: string, args: string[]): Promise<Reply> => {
+    const publishes = PUBLISHING_SCRIPTS.has(body);
     try {
       const reply = (await redis.call(script(body, keys(room), args))) as Reply;
       // Every script writes (its trim): one that runs shows that Redis takes writes again.
       health.end('out_of_memory');
-      health.served(COMMANDS_RIGHT);
-      if (PUBLISHING_SCRIPTS.has(body) && reply === 'ok')
-        health.served(channelRight(channelOf(room)));
+      if (!publishes) health.served(COMMANDS_RIGHT);
+      else if (reply === 'ok')
+        for (const right of [COMMANDS_RIGHT, PUBLISHING_RIGHT, channelRight(channelOf(room))])
+          health.served(right);
       failing.delete(room);
       return reply;
     } catch (cause) {
-      const right = refusedRight(cause, channelOf(room));
+      const right = refusedRight(cause, publishes ? channelOf(room) : null);
       if (cause instanceof ErrorReply && cause.message.startsWith('OOM'))
         health.begin('out_of_memory', cause);
       else if (right) health.refused(right, cause);

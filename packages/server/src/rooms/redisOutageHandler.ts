@@ -22,19 +22,29 @@ export const failsCallOnly = (error: unknown): error is ErrorReply =>
 
 /** The right to use `channel` (publish, subscribe), as the broker's health names rights. */
 export const channelRight = (channel: string): string => `channel ${channel}`;
-/** The right to the node's keys and commands, as the broker's health names rights. */
+/**
+ * The right to the node's keys and commands, as the broker's health names rights. Every room's
+ * keys share the deployment's prefix, which one ACL key pattern grants or refuses alike, so rooms
+ * are not told apart; and every call writes (a trim at least), so it needs what every other does.
+ */
 export const COMMANDS_RIGHT = 'commands';
+/**
+ * The right to the commands of the calls that publish, PUBLISH among them, as the broker's health
+ * names rights: a user granted `+@read +@write +@scripting` lacks it while every other call works.
+ */
+export const PUBLISHING_RIGHT = 'commands that publish';
 
 /**
- * The right Redis refused the node's user on a call using `channel`, by its reply (null: no ACL
- * refusal): `NOPERM`, or a script's call the ACL refused (an `ERR`, e.g. `The user executing the
- * script can't publish to the channel…`). Configuration causes it, not the call, so every call
- * needing it fails the same.
+ * The right Redis refused the node's user on a call using `channel` (`null`: one that does not
+ * publish), by its reply (null: no ACL refusal): `NOPERM`, or a script's call the ACL refused (an
+ * `ERR`, e.g. `The user executing the script can't publish to the channel…`). Configuration causes
+ * it, not the call, so every call needing it fails the same.
  */
-export const refusedRight = (error: unknown, channel: string): string | null => {
+export const refusedRight = (error: unknown, channel: string | null): string | null => {
   if (!(error instanceof ErrorReply)) return null;
   if (!/^NOPERM\b|user executing the script can't/.test(error.message)) return null;
-  return /channel/.test(error.message) ? channelRight(channel) : COMMANDS_RIGHT;
+  if (channel === null) return COMMANDS_RIGHT;
+  return /channel/.test(error.message) ? channelRight(channel) : PUBLISHING_RIGHT;
 };
 
 /**
