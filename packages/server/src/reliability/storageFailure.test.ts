@@ -247,12 +247,14 @@ describe('storage failures (injected storage)', () => {
     expect(state.state).toMatchObject({ playing: false, time_seconds: 5 });
   });
 
-  it('S3 a running workflow whose event storage refuses stops: nothing more is published, cancel is 503, the stored run stays as it was', async () => {
+  it('S3 a running workflow whose event storage refuses stops: nothing more is published, cancel is 503, the stored run stays as it was and is not logged failed', async () => {
     const storage = createFailingStorage();
     const { stage: held, release } = heldStage('script');
     const failed: Record<string, unknown>[] = [];
+    const events: unknown[] = [];
     const logger = createLogger('info', (text) => {
       const line = JSON.parse(text) as Record<string, unknown>;
+      events.push(line.event);
       if (line.event === 'workflow.persist_failed') failed.push(line);
     });
     const server = await startTestServer({ storage, logger, stages: { script: held } });
@@ -279,6 +281,7 @@ describe('storage failures (injected storage)', () => {
     expect(watcher.messages.slice(seen)).toEqual([]);
     const stored = await getWorkflow(server, 's3');
     expect(stored.status).toBe('running');
+    expect(events).not.toContain('workflow.failed');
     expect(stored.stages.find((s) => s.stage === 'script')?.status).toBe('running');
     const agent = PIPELINE.find((p) => p.stage === 'script')?.agent;
     const agents = (await rawRequest(server, '/api/agents')).json as {

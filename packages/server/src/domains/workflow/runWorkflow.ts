@@ -165,8 +165,12 @@ export async function runWorkflow(
     stage: reason instanceof StageFailedError ? reason.stage : null,
     reason: clip(errorMessage(reason)),
   };
-  // Logged whether or not storage takes the event: a refusal is logged besides (persist_failed).
-  // The detail (a tool's path and stderr) is the operator's: watchers get the reason only.
-  context.log.warn('workflow.failed', { ...data, detail: errorDetail(reason) });
-  await context.commit(id, { type: 'workflow.failed', data: { ...data, at: context.now() } });
+  const refused = await context.commit(id, {
+    type: 'workflow.failed',
+    data: { ...data, at: context.now() },
+  });
+  // A run whose failure storage refused has not failed: it stays running and resumes where its
+  // lease lapses (persist_failed names the refusal). The detail (a tool's path and stderr) is the
+  // operator's: watchers get the reason only.
+  if (!refused) context.log.warn('workflow.failed', { ...data, detail: errorDetail(reason) });
 }
