@@ -132,6 +132,27 @@ describe('signed-in web app against a server with auth on', () => {
     await page.close();
   });
 
+  it('(A10) signed out, the board turns read only and says why: no change can pile up waiting for a token', async () => {
+    const page = await openPage();
+    await page.goto(invite('/board?board=e2e-auth', 'so', 'board:e2e-auth:write', '2s'));
+    const add = page.getByRole('button', { name: 'Add card to Backlog' });
+    await add.waitFor();
+    await page.getByText('Read only: signed out.').waitFor({ timeout: 15_000 });
+    expect(await add.isDisabled()).toBe(true);
+    await page.close();
+  });
+
+  it('(A10) a visitor without a token is told an invite link is needed, offered no Reconnect, and not left loading the board', async () => {
+    const page = await openPage();
+    await page.goto(`${server.origin}/board?board=e2e-auth`);
+    await page.getByRole('alert').filter({ hasText: 'Invite link needed.' }).waitFor();
+    await page.getByText('An invite link is needed.').waitFor();
+    expect(await page.getByText('Your access token expired').count()).toBe(0);
+    expect(await page.getByText('Loading the board…').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Retry .* now$/ }).count()).toBe(0);
+    await page.close();
+  });
+
   it('(A7) a token for another board shows "No access to board X"', async () => {
     const page = await openPage();
     await page.goto(invite('/board?board=secret-board', 'al', 'board:e2e-auth:write'));

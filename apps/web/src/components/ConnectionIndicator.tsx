@@ -39,7 +39,7 @@ export function ConnectionIndicator({
         <span className="indicator__text">{text}</span>
         {queued && <span className="indicator__queued">{queued}</span>}
       </span>
-      {canRetry(connection.phase) && (
+      {canRetry(connection) && (
         <button
           type="button"
           className="button button--small"

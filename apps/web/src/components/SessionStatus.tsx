@@ -8,6 +8,14 @@ export function SessionStatus({
   readonly connections: readonly RouteConnection[];
 }) {
   const session = useSessionStore((s) => s.session);
+  if (connections.some((c) => c.signedOut) && !session)
+    return (
+      <div className="callout session session--out" role="alert">
+        <strong>Invite link needed.</strong> This server lets in only people with an invite link,
+        and this page has none. Ask whoever runs this server for one (they make it with{' '}
+        <code>pnpm run token --sub you --scope "…" --link {window.location.origin}</code>).
+      </div>
+    );
   if (connections.some((c) => c.signedOut))
     return (
       <div className="callout session session--out" role="alert">

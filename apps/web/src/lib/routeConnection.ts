@@ -150,10 +150,11 @@ export function worstConnection(list: readonly RouteConnection[]): RouteConnecti
 /**
  * Whether "Retry now" is offered: while waiting to reconnect, stopped, or offline. The client never
  * dials on its own while the browser says offline, yet a server on this machine (or a network the
- * browser misjudges) can still be reached, and a retry dials anyway.
+ * browser misjudges) can still be reached, and a retry dials anyway. Not once signed out: the page
+ * has no token the server would take, only a new invite link helps (PROTOCOL.md A10).
  */
-export function canRetry(phase: ConnectionPhase): boolean {
-  return phase === 'reconnecting' || phase === 'offline' || phase === 'closed';
+export function canRetry({ phase, signedOut }: RouteConnection): boolean {
+  return !signedOut && (phase === 'reconnecting' || phase === 'offline' || phase === 'closed');
 }
 
 /** The overall connection: the worst route's state, every queued change, and a retry of all. */
@@ -165,6 +166,6 @@ export function overallConnection(list: readonly RouteConnection[]): RouteConnec
     key: 'overall',
     label: 'All connections',
     queued: list.reduce((sum, c) => sum + c.queued, 0),
-    retry: () => list.filter((c) => canRetry(c.phase)).forEach((c) => c.retry()),
+    retry: () => list.filter(canRetry).forEach((c) => c.retry()),
   };
 }

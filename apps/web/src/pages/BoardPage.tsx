@@ -22,7 +22,11 @@ export function BoardPage() {
   const boardId = useRouterStore((s) => s.query.get('board')) ?? DEFAULT_BOARD_ID;
   const { board: saved, clientId, presence, channel, connection } = useBoard(boardId);
   const session = useSessionStore((s) => s.session);
-  const editable = sessionAllows(session, 'board', boardId, 'write');
+  const mayWrite = sessionAllows(session, 'board', boardId, 'write');
+  // The token expired or was refused (PROTOCOL.md A10): nothing changed here could be sent, and
+  // changes piled up would only wait for a link that may be someone else's.
+  const signedOut = connection.status === 'closed' && connection.error.code === 'signed_out';
+  const editable = mayWrite && !signedOut;
   const [name, setLocalName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   const allPending = usePendingOpsStore((s) => s.pending);
   const allRefused = usePendingOpsStore((s) => s.refused);
@@ -80,7 +84,7 @@ export function BoardPage() {
           </p>
         </div>
         <div className="toolbar">
-          {!editable && <ViewOnlyChip />}
+          {!mayWrite && <ViewOnlyChip />}
           {!session && (
             <label className="field">
               <span className="field__label">Your name</span>
@@ -101,6 +105,21 @@ export function BoardPage() {
         onDismiss={dismiss}
         afterLast={() => boardRef.current?.focus()}
       />
+      {signedOut && (
+        <div className="callout" role="status">
+          {session ? (
+            <>
+              <strong>Read only: signed out.</strong> Your access token expired, so changes could
+              not be sent. Open a new invite link to edit the board again.
+            </>
+          ) : (
+            <>
+              <strong>An invite link is needed.</strong> This server shows the board only to people
+              with an invite link; ask whoever runs it for one.
+            </>
+          )}
+        </div>
+      )}
       {forbidden ? (
         <div className="callout" role="alert">
           <strong>No access to board {boardId}.</strong> Your token does not include it: ask for an
@@ -147,7 +166,7 @@ export function BoardPage() {
         </>
       ) : (
         <>
-          <p className="empty">Loading the board…</p>
+          {!signedOut && <p className="empty">Loading the board…</p>}
           {/* Changes kept from before a reload are there before the board is. */}
           {pending.length > 0 && (
             <ul className="pending-changes" aria-label="Your changes not saved yet">
