@@ -40,6 +40,7 @@ export function createRetention(
       eventMaxAgeMs: config.historyMaxAgeMs,
       opIdMaxAgeMs: config.opIdRetentionMs,
       runMaxAgeMs: config.runRetentionMs,
+      runMaxCount: config.maxFinishedRuns,
       // A deleted run answers "deleted" as long as it was kept once finished (G5).
       tombstoneMaxAgeMs: config.runRetentionMs,
       runRoom: (id) => workflows.room(id),

@@ -74,6 +74,37 @@ describe('run retention (a real server, tiny limits)', () => {
     expect((await rawRequest(again, '/api/workflows/young')).status).toBe(200);
   });
 
+  it('G3 past maxFinishedRuns the longest finished run is deleted however young, with its events and video directory, and its watcher is closed 4409; the newer runs stay', async () => {
+    const dataDir = tempDataDir();
+    const videosDir = join(dataDir, 'videos');
+    const clock = createTestClock();
+    const server = await startTestServer(
+      retentionOptions(dataDir, clock.now, {
+        maxFinishedRuns: 2,
+        stages: { render: videoWriter(videosDir) },
+      }),
+    );
+    const rows = rowCounter(dataDir);
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/workflow/r1'));
+    await watcher.next('snapshot');
+    for (const id of ['r1', 'r2']) {
+      await rawRequest(server, '/api/workflows', { body: { id, mode: 'idea', input: 'A cat.' } });
+      await waitForStatus(server, id, 'completed');
+      clock.skip(1000);
+    }
+    expect((await rawRequest(server, '/api/workflows/r1')).status).toBe(200);
+
+    await rawRequest(server, '/api/workflows', {
+      body: { id: 'r3', mode: 'idea', input: 'A cat.' },
+    });
+    await waitForStatus(server, 'r3', 'completed');
+    expect((await watcher.closed).code).toBe(4409);
+    expect((await rawRequest(server, '/api/workflows/r1')).status).toBe(410);
+    await vi.waitFor(() => expect(existsSync(videoDir(videosDir, 'r1'))).toBe(false));
+    expect(rows('room_events', 'workflow:r1')).toBe(0);
+    for (const id of ['r2', 'r3']) expect(existsSync(videoPath(videosDir, id))).toBe(true);
+  });
+
   it('G3 W6 after a restore from a backup older than the videos directory, retention removes the videos of runs the database lacks and the working files of ended runs; the restored run keeps its video, names that are no run id stay', async () => {
     const dataDir = tempDataDir();
     const videosDir = join(dataDir, 'videos');

@@ -108,6 +108,7 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
         eventMaxAgeMs: DAY_MS,
         opIdMaxAgeMs: DAY_MS,
         runMaxAgeMs: 5 * MINUTE_MS,
+        runMaxCount: 1000,
         tombstoneMaxAgeMs: DAY_MS,
         runRoom: (id) => `workflow:${id}`,
         batchRows: 256,

@@ -70,6 +70,7 @@ export const NUMBER_RULES = {
   httpRateLimit: { fallback: 1000, min: 1, max: 1e7, int: true },
   maxBoards: { fallback: 1000, min: 1, max: 1e6, int: true },
   maxUnfinishedRuns: { fallback: 1000, min: 1, max: 1e6, int: true },
+  maxFinishedRuns: { fallback: 10_000, min: 1, max: 1e7, int: true },
   agentCapacity: { fallback: 1, min: 1, max: 1000, int: true },
   maxConnections: { fallback: 10_000, min: 1, max: 1e7, int: true },
   maxConnectionsPerIp: { fallback: 1000, min: 1, max: 1e7, int: true },

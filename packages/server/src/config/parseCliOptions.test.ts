@@ -105,6 +105,13 @@ describe('parseCliOptions', () => {
     });
   });
 
+  it('G3 --max-finished-runs wins over MAX_FINISHED_RUNS', () => {
+    expect(parseCliOptions(['--max-finished-runs', '20'], { MAX_FINISHED_RUNS: '5000' })).toEqual({
+      maxFinishedRuns: 20,
+    });
+    expect(parseCliOptions([], { MAX_FINISHED_RUNS: '5000' })).toEqual({ maxFinishedRuns: 5000 });
+  });
+
   it('G3 --run-retention takes a duration (90s, 10m, 8h, 7d) and wins over RUN_RETENTION', () => {
     expect(parseCliOptions(['--run-retention=7d'], { RUN_RETENTION: '1h' })).toEqual({
       runRetentionMs: 7 * 86_400_000,
@@ -131,6 +138,7 @@ describe('parseCliOptions', () => {
     [['--rate-limit-burst', 'lots'], {}, '--rate-limit-burst'],
     [[], { MAX_BOARDS: 'all' }, 'MAX_BOARDS'],
     [['--max-unfinished-runs', '0'], {}, '--max-unfinished-runs'],
+    [[], { MAX_FINISHED_RUNS: '0' }, 'MAX_FINISHED_RUNS'],
     [['--restart-reconnects-per-second', 'fast'], {}, '--restart-reconnects-per-second'],
     [['--allowed-hosts', 'http://x.example'], {}, '--allowed-hosts'],
     [[], { ALLOWED_HOSTS: 'a b' }, 'ALLOWED_HOSTS'],

@@ -231,6 +231,14 @@ export const SERVER_FLAGS = {
     fallback: String(NUMBER_RULES.maxUnfinishedRuns.fallback),
     ...wholeCount('runs'),
   },
+  '--max-finished-runs': {
+    env: 'MAX_FINISHED_RUNS',
+    option: 'maxFinishedRuns',
+    value: '<n>',
+    help: 'finished runs kept at most; the longest finished past them are deleted with their videos, as those past --run-retention are (rule G3)',
+    fallback: String(NUMBER_RULES.maxFinishedRuns.fallback),
+    ...wholeCount('runs'),
+  },
   '--restart-reconnects-per-second': {
     env: 'RESTART_RECONNECTS_PER_SECOND',
     option: 'restartReconnectsPerSecond',

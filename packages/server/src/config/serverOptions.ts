@@ -113,6 +113,11 @@ export interface ServerOptions {
    * limit_exceeded` with `Retry-After` (rule W8). @default 1000
    */
   maxUnfinishedRuns?: number;
+  /**
+   * Finished runs kept at most; retention deletes the longest finished past it with their videos,
+   * as it does those past `runRetentionMs` (rule G3). @default 10000
+   */
+  maxFinishedRuns?: number;
   /** Capacity of each pipeline agent. @default 1 */
   agentCapacity?: number;
   /** Open WebSockets the server accepts in total; more are answered `503` at the handshake (rule L5). @default 10000 */

@@ -117,6 +117,11 @@ export interface PrunePolicy {
   readonly opIdMaxAgeMs: number;
   /** Time a finished workflow run is kept after its last change, in ms (rule G3). */
   readonly runMaxAgeMs: number;
+  /**
+   * Finished workflow runs kept at most: those past it, the longest finished first, are deleted as
+   * if past their age, however young (rule G3).
+   */
+  readonly runMaxCount: number;
   /** Time a deleted run's tombstone is kept after its deletion, in ms (rule G5). */
   readonly tombstoneMaxAgeMs: number;
   /** The ordered room of a workflow run, deleted with it. */

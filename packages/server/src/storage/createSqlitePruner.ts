@@ -69,7 +69,13 @@ export function createSqlitePruner(
     // Without statistics the planner would rather walk every workflow by `kind`.
     finishedRuns: db
       .prepare(
-        `SELECT id FROM documents INDEXED BY finished_runs WHERE ${FINISHED} AND ${FINISHED_AT} < ? ORDER BY ${FINISHED_AT} LIMIT ?`,
+        `SELECT id FROM documents INDEXED BY finished_runs WHERE ${FINISHED} AND (${FINISHED_AT} < ? OR ${FINISHED_AT} <= ?) ORDER BY ${FINISHED_AT} LIMIT ?`,
+      )
+      .pluck(),
+    // When the newest finished run past the count finished: a walk of at most the count in the index.
+    pastCount: db
+      .prepare(
+        `SELECT ${FINISHED_AT} FROM documents INDEXED BY finished_runs WHERE ${FINISHED} ORDER BY ${FINISHED_AT} DESC LIMIT 1 OFFSET ?`,
       )
       .pluck(),
     dropRunDocument: db.prepare("DELETE FROM documents WHERE kind = 'workflow' AND id = ?"),
@@ -170,11 +176,17 @@ export function createSqlitePruner(
   };
 
   /**
-   * Deletes finished runs past their retention with their room (G3), while the budget lasts, each
-   * leaving a tombstone (G5).
+   * Deletes finished runs past their retention or past the count with their room (G3), while the
+   * budget lasts, each leaving a tombstone (G5). Runs that finished in the same millisecond as the
+   * newest one past the count go with it, so no more than the count stay.
    */
   const dropRuns = (policy: PrunePolicy, now: number, budget: number) => {
-    const ids = statements.finishedRuns.all(now - policy.runMaxAgeMs, budget) as string[];
+    const pastCount = (statements.pastCount.get(policy.runMaxCount) as number | undefined) ?? null;
+    const ids = statements.finishedRuns.all(
+      now - policy.runMaxAgeMs,
+      pastCount,
+      budget,
+    ) as string[];
     const runs: string[] = [];
     let deleted = 0;
     for (const id of ids) {

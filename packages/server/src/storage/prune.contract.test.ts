@@ -79,6 +79,25 @@ describe.each(storageSubjects())('Storage contract: $name', (subject) => {
     });
   });
 
+  it('G3 prune keeps at most runMaxCount finished runs: the longest finished past it are deleted however young, with their room and a tombstone; unfinished runs do not count', async () => {
+    const storage = await subject.create();
+    for (const [id, minute] of [
+      ['a', 3],
+      ['b', 1],
+      ['c', 4],
+      ['d', 2],
+    ] as const)
+      await storeRun(storage, id, 'cancelled', minute * MINUTE_MS);
+    await storeRun(storage, 'busy', 'running', 0);
+    const policy = { ...PRUNE_POLICY, runMaxCount: 2 };
+    const reports = await pruneAll(storage, policy, 5 * MINUTE_MS);
+    expect(reports.flatMap((r) => r.runs)).toEqual(['b', 'd']);
+    expect(await storage.loadDocument('workflow', 'b')).toBeNull();
+    expect(await storedSeqs(storage, 'workflow:d')).toEqual([]);
+    expect(await storage.loadTombstone('d')).toEqual({ id: 'd', deletedAt: 5 * MINUTE_MS });
+    expect(await storage.countWorkflows()).toMatchObject({ cancelled: 2, running: 1 });
+  });
+
   it('G3 SEQ5 a deleted run born in the unborn epoch moves that epoch on, so its id starts again in another; one born before the last move leaves it', async () => {
     const storage = await subject.create();
     const born = await storage.readHead('workflow:never');

@@ -13,8 +13,8 @@ const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
  * one transaction of at most `policy.batchRows` deleted rows: op ids past their age (rows from
  * before the `at` column get a time first, so they are kept a whole window from then), events a
  * room's replay window no longer holds (by count from its head, or by age: always a prefix of the
- * room by seq, whatever the nodes' clocks wrote), then finished runs past their retention with
- * their room, each leaving a tombstone, then tombstones past their age (G5).
+ * room by seq, whatever the nodes' clocks wrote), then finished runs past their retention or their
+ * count with their room, each leaving a tombstone, then tombstones past their age (G5).
  */
 export async function prunePostgres(
   client: pg.PoolClient,
@@ -50,9 +50,12 @@ export async function prunePostgres(
       [policy.roomMaxEvents, now - policy.eventMaxAgeMs, Math.max(0, budget)],
     );
     budget -= events;
+    // As in SQLite's pruner: past the age, or finished no later than the newest past the count.
     const { rows } = await client.query<{ id: string }>(
-      `SELECT id FROM documents WHERE ${FINISHED} AND ${FINISHED_AT} < $1 ORDER BY ${FINISHED_AT} LIMIT $2`,
-      [now - policy.runMaxAgeMs, Math.max(0, budget)],
+      `SELECT id FROM documents WHERE ${FINISHED} AND (${FINISHED_AT} < $1 OR ${FINISHED_AT} <= (
+         SELECT ${FINISHED_AT} FROM documents WHERE ${FINISHED} ORDER BY ${FINISHED_AT} DESC LIMIT 1 OFFSET $3))
+       ORDER BY ${FINISHED_AT} LIMIT $2`,
+      [now - policy.runMaxAgeMs, Math.max(0, budget), policy.runMaxCount],
     );
     const runs: string[] = [];
     for (const { id } of rows) {

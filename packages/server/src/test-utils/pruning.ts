@@ -16,6 +16,7 @@ export const PRUNE_POLICY: PrunePolicy = {
   eventMaxAgeMs: 10 * MINUTE_MS,
   opIdMaxAgeMs: 2 * MINUTE_MS,
   runMaxAgeMs: 60 * MINUTE_MS,
+  runMaxCount: 1000,
   tombstoneMaxAgeMs: 60 * MINUTE_MS,
   runRoom: (id) => `workflow:${id}`,
   batchRows: 1000,
