@@ -11,8 +11,10 @@ import {
   startTestServer,
   tempDataDir,
   wsOrigin,
+  type TestClient,
   type TestMessage,
 } from '../test-utils/index.js';
+import { spawnServer } from '../test-utils/spawnServer.js';
 import { createTestClock } from '../test-utils/createTestClock.js';
 import { MINUTE_MS } from '../test-utils/pruning.js';
 import {
@@ -108,6 +110,29 @@ describe('retention (a real server, tiny limits)', () => {
       type: 'snapshot',
       seq: head,
       recovered: false,
+      reason: 'history_truncated',
+    });
+  });
+
+  it('G1 R5 --history-max-events bounds replay in the bin: a client 3 events behind is resumed, one 4 behind gets history_truncated', async () => {
+    const server = await spawnServer(tempDataDir(), { args: ['--history-max-events', '3'] });
+    const watcher = await connectTestClient(wsOrigin(server, '/ws/connect?board_id=h'));
+    const { epoch, seq } = await watcher.next('snapshot');
+    for (let n = 1; n <= 6; n += 1) await createCardOverHttp(server, 'h', `h${n}`);
+    const resume = (from: number) =>
+      connectTestClient(
+        wsOrigin(server, `/ws/connect?board_id=h&epoch=${String(epoch)}&seq=${from}`),
+      );
+    const first = (client: TestClient) =>
+      client.next((m) => m.type === 'resumed' || m.type === 'snapshot');
+
+    const head = Number(seq) + 6;
+    expect(await first(await resume(head - 3))).toMatchObject({
+      type: 'resumed',
+      data: { replayed: 3 },
+    });
+    expect(await first(await resume(head - 4))).toMatchObject({
+      type: 'snapshot',
       reason: 'history_truncated',
     });
   });

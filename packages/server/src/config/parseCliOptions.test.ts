@@ -105,6 +105,24 @@ describe('parseCliOptions', () => {
     });
   });
 
+  it('G1 --history-max-events, --history-max-age-ms and --history-max-bytes win over their variables; a bad value names the setting', () => {
+    const env = { HISTORY_MAX_EVENTS: '50', HISTORY_MAX_AGE_MS: '1000', HISTORY_MAX_BYTES: '4096' };
+    expect(parseCliOptions([], env)).toEqual({
+      historyMaxEvents: 50,
+      historyMaxAgeMs: 1000,
+      historyMaxBytes: 4096,
+    });
+    const flags = ['--history-max-events=7', '--history-max-age-ms', '60000'];
+    expect(parseCliOptions([...flags, '--history-max-bytes', '65536'], env)).toEqual({
+      historyMaxEvents: 7,
+      historyMaxAgeMs: 60_000,
+      historyMaxBytes: 65_536,
+    });
+    expect(() => parseCliOptions([], { HISTORY_MAX_BYTES: '4MiB' })).toThrow(
+      'HISTORY_MAX_BYTES: expected a whole number of bytes ≥ 1, got "4MiB"',
+    );
+  });
+
   it('G3 --max-finished-runs wins over MAX_FINISHED_RUNS', () => {
     expect(parseCliOptions(['--max-finished-runs', '20'], { MAX_FINISHED_RUNS: '5000' })).toEqual({
       maxFinishedRuns: 20,

@@ -28,6 +28,7 @@ export interface NumericServerFlag extends ServerFlag {
 const WHOLE_MS = { syntax: /^\d{1,9}$/, expected: 'milliseconds as a whole number' } as const;
 const wholeCount = (of: string) =>
   ({ syntax: /^[1-9]\d{0,7}$/, expected: `a whole number of ${of} ≥ 1` }) as const;
+const WHOLE_BYTES = { syntax: /^[1-9]\d{0,12}$/, expected: 'a whole number of bytes ≥ 1' } as const;
 const perSecond = (of: string, example: number) =>
   ({ syntax: /^\d{1,8}(\.\d+)?$/, expected: `${of} per second, like ${example} or 2.5` }) as const;
 
@@ -166,6 +167,30 @@ export const SERVER_FLAGS = {
     value: '<duration>',
     help: 'how long a finished workflow run and its video are kept, like 30d, 12h or 90m (rule G3)',
     fallback: '30d',
+  },
+  '--history-max-events': {
+    env: 'HISTORY_MAX_EVENTS',
+    option: 'historyMaxEvents',
+    value: '<n>',
+    help: 'events of a room kept for replay, counted from its newest: a client further behind gets a snapshot (rules G1, R5)',
+    fallback: String(NUMBER_RULES.historyMaxEvents.fallback),
+    ...wholeCount('events'),
+  },
+  '--history-max-age-ms': {
+    env: 'HISTORY_MAX_AGE_MS',
+    option: 'historyMaxAgeMs',
+    value: '<ms>',
+    help: "age after which a room's events are no longer kept for replay (rule G1)",
+    fallback: String(NUMBER_RULES.historyMaxAgeMs.fallback),
+    ...WHOLE_MS,
+  },
+  '--history-max-bytes': {
+    env: 'HISTORY_MAX_BYTES',
+    option: 'historyMaxBytes',
+    value: '<bytes>',
+    help: "bytes of a room's events kept for replay, counted from its newest; in a cluster, each active room's Redis copy holds up to this (rule G1)",
+    fallback: String(NUMBER_RULES.historyMaxBytes.fallback),
+    ...WHOLE_BYTES,
   },
   '--workflow-lease-ms': {
     env: 'WORKFLOW_LEASE_MS',
