@@ -23,6 +23,8 @@ describe('seekByKey: the DAW timeline is a slider a keyboard can seek', () => {
     expect(at('End', 17)).toBe(31.5);
     expect(at('ArrowLeft', 0.2)).toBe(0);
     expect(at('PageDown', 1)).toBe(0);
+    expect(at('ArrowLeft', 0)).toBe(0);
+    expect(at('PageDown', 0)).toBe(0);
   });
 
   it('a step past the end of the view goes on into the next, as the view pages with the playhead', () => {

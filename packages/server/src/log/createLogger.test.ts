@@ -7,10 +7,10 @@ describe('createLogger', () => {
     const log = createLogger('info', (line) => lines.push(line));
     // As a caller without the type's guard would pass it: a record built at run time.
     const fields: Record<string, unknown> = {
+      workflow_id: 'w1',
       time: 'then',
       level: 'debug',
       event: 'stage.progress',
-      workflow_id: 'w1',
     };
     log.error('workflow.persist_failed', fields);
     const line = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
