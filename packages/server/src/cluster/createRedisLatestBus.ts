@@ -2,7 +2,7 @@ import { BrokerError, errorMessage } from '../errors.js';
 import type { Logger } from '../log/createLogger.js';
 import { createBrokerHealth, type BrokerRefusals } from '../rooms/createBrokerHealth.js';
 import { createRedisConnections } from '../rooms/createRedisConnections.js';
-import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
+import type { RedisDeadlines } from '../config/redisDeadlines.js';
 import {
   COMMANDS_RIGHT,
   PUBLISHING_RIGHT,

@@ -7,7 +7,7 @@ import {
   PING_INTERVAL_MS,
 } from '@liveline/protocol';
 import { ConfigError } from '../errors.js';
-import { SUBSCRIBE_CONFIRM_MS } from '../rooms/redisClientOptions.js';
+import { SUBSCRIBE_CONFIRM_MS } from './redisDeadlines.js';
 
 /** The default and bounds of a numeric option. */
 export interface NumberRule {

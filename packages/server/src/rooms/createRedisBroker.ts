@@ -12,7 +12,7 @@ import {
 import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
-import { SUBSCRIBE_CONFIRM_MS, type RedisDeadlines } from './redisClientOptions.js';
+import { SUBSCRIBE_CONFIRM_MS, type RedisDeadlines } from '../config/redisDeadlines.js';
 import {
   COMMANDS_RIGHT,
   PUBLISHING_RIGHT,

@@ -4,7 +4,7 @@ import { onTestCleanup } from '../test-utils/index.js';
 import { SHORT_DEADLINES } from '../test-utils/redisBrokerNodes.js';
 import { connectRedisAdmin, subscribeStats } from '../test-utils/redisAdmin.js';
 import { createRedisConnections } from './createRedisConnections.js';
-import type { RedisDeadlines } from './redisClientOptions.js';
+import type { RedisDeadlines } from '../config/redisDeadlines.js';
 
 /** A fresh Redis, a plain client of it, and the node's connections to it, closed after the test. */
 const connect = async (deadlines: RedisDeadlines) => {

@@ -1,5 +1,6 @@
 import { createClient, ErrorReply } from 'redis';
-import { redisClientOptions, type RedisDeadlines } from './redisClientOptions.js';
+import type { RedisDeadlines } from '../config/redisDeadlines.js';
+import { redisClientOptions } from './redisClientOptions.js';
 import { failsCallOnly, redisOutageHandler } from './redisOutageHandler.js';
 
 const connection = (url: string, deadlines?: RedisDeadlines) =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createLogger } from '../log/createLogger.js';
 import { createRedisBroker, type RedisBroker } from '../rooms/createRedisBroker.js';
-import type { RedisDeadlines } from '../rooms/redisClientOptions.js';
+import type { RedisDeadlines } from '../config/redisDeadlines.js';
 import { startRedis, type TestRedis } from './engines/startRedis.js';
 import { onTestCleanup } from './index.js';
 import { connectRedisAdmin, type RedisAdmin } from './redisAdmin.js';
