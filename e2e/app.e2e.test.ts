@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { AppUnderTest } from './app/appUnderTest';
 import { boardOfflineCases } from './app/boardOffline';
 import { dawPlayheadCases } from './app/dawPlayhead';
+import { diagnosticsPhoneCases } from './app/diagnosticsPhone';
 import { idea2videoRunCases } from './app/idea2videoRun';
 import { pagesFitCases } from './app/pagesFit';
 import { refusalsCases } from './app/refusals';
@@ -36,4 +37,5 @@ describe('production build against the real server', () => {
   boardOfflineCases(app);
   dawPlayheadCases(app);
   refusalsCases(app);
+  diagnosticsPhoneCases(app);
 });
