@@ -43,6 +43,8 @@ export function createRetention(
       runMaxCount: config.maxFinishedRuns,
       // A deleted run answers "deleted" as long as it was kept once finished (G5).
       tombstoneMaxAgeMs: config.runRetentionMs,
+      // As many as finished runs: a client starting runs as fast as it may cannot pile them up.
+      tombstoneMaxCount: config.maxFinishedRuns,
       runRoom: (id) => workflows.room(id),
     },
     tell: (id) => workflows.forget(id),

@@ -110,6 +110,7 @@ describe('workflow runs in memory (a real server, a skipped clock)', () => {
         runMaxAgeMs: 5 * MINUTE_MS,
         runMaxCount: 1000,
         tombstoneMaxAgeMs: DAY_MS,
+        tombstoneMaxCount: 1000,
         runRoom: (id) => `workflow:${id}`,
         batchRows: 256,
       },

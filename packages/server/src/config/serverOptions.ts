@@ -115,7 +115,7 @@ export interface ServerOptions {
   maxUnfinishedRuns?: number;
   /**
    * Finished runs kept at most; retention deletes the longest finished past it with their videos,
-   * as it does those past `runRetentionMs` (rule G3). @default 10000
+   * as it does those past `runRetentionMs` (rule G3); also the told tombstones kept (G5). @default 10000
    */
   maxFinishedRuns?: number;
   /** Capacity of each pipeline agent. @default 1 */

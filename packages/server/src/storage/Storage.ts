@@ -124,6 +124,11 @@ export interface PrunePolicy {
   readonly runMaxCount: number;
   /** Time a deleted run's tombstone is kept after its deletion, in ms (rule G5). */
   readonly tombstoneMaxAgeMs: number;
+  /**
+   * Tombstones kept at most once their watchers were told: the oldest past it are deleted, so that
+   * runs deleted by the count leave no unbounded trail (rule G5).
+   */
+  readonly tombstoneMaxCount: number;
   /** The ordered room of a workflow run, deleted with it. */
   readonly runRoom: (workflowId: string) => string;
   /** Rows one call deletes at most, so that no call holds the database (or the event loop) long. */

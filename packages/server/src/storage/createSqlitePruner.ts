@@ -92,9 +92,15 @@ export function createSqlitePruner(
       `INSERT INTO workflow_tombstones (id, deleted_at, told) VALUES (?, ?, 0)
        ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at, told = 0`,
     ),
+    // Past their age, or told and no newer than the newest past the count (an untold one waits).
     dropTombstones: db.prepare(
-      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < ? ORDER BY deleted_at LIMIT ?)',
+      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < ? OR (told = 1 AND deleted_at <= ?) ORDER BY deleted_at LIMIT ?)',
     ),
+    tombstonesPastCount: db
+      .prepare(
+        'SELECT deleted_at FROM workflow_tombstones ORDER BY deleted_at DESC LIMIT 1 OFFSET ?',
+      )
+      .pluck(),
   };
   let cursor = '';
   const tallies = new Map<string, Tally>();
@@ -215,7 +221,11 @@ export function createSqlitePruner(
     budget -= runs.deleted;
     const tombstones =
       budget > 0
-        ? statements.dropTombstones.run(now - policy.tombstoneMaxAgeMs, budget).changes
+        ? statements.dropTombstones.run(
+            now - policy.tombstoneMaxAgeMs,
+            statements.tombstonesPastCount.get(policy.tombstoneMaxCount) ?? null,
+            budget,
+          ).changes
         : 0;
     budget -= tombstones;
     return {

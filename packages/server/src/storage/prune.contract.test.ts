@@ -140,6 +140,27 @@ describe.each(storageSubjects())('Storage contract: $name', (subject) => {
     });
   });
 
+  it('G5 prune keeps at most tombstoneMaxCount told tombstones, the newest, however young; an untold one stays until told', async () => {
+    const storage = await subject.create();
+    const policy = { ...PRUNE_POLICY, tombstoneMaxAgeMs: 1000 * MINUTE_MS, tombstoneMaxCount: 2 };
+    for (const [id, at] of [
+      ['a', 70],
+      ['b', 80],
+      ['c', 90],
+    ] as const) {
+      await storeRun(storage, id, 'completed', 0);
+      await pruneAll(storage, policy, at * MINUTE_MS);
+    }
+    expect(await storage.loadTombstone('a')).not.toBeNull();
+
+    await storage.markTold(await storage.untoldTombstones(10));
+    const reports = await pruneAll(storage, policy, 95 * MINUTE_MS);
+    expect(reports.reduce((sum, r) => sum + r.tombstones, 0)).toBe(1);
+    expect(await storage.loadTombstone('a')).toBeNull();
+    expect(await storage.loadTombstone('b')).toEqual({ id: 'b', deletedAt: 80 * MINUTE_MS });
+    expect(await storage.loadTombstone('c')).not.toBeNull();
+  });
+
   it('G5 untoldTombstones lists deletions not yet told, oldest first, up to the limit, not one whose id a run is stored under again; markTold marks those told, and a later deletion of the id is untold again', async () => {
     const storage = await subject.create();
     const policy = { ...PRUNE_POLICY, tombstoneMaxAgeMs: 1000 * MINUTE_MS };

@@ -14,7 +14,7 @@ const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
  * before the `at` column get a time first, so they are kept a whole window from then), events a
  * room's replay window no longer holds (by count from its head, or by age: always a prefix of the
  * room by seq, whatever the nodes' clocks wrote), then finished runs past their retention or their
- * count with their room, each leaving a tombstone, then tombstones past their age (G5).
+ * count with their room, each leaving a tombstone, then tombstones past their age or, once told, their count (G5).
  */
 export async function prunePostgres(
   client: pg.PoolClient,
@@ -78,9 +78,12 @@ export async function prunePostgres(
       );
       runs.push(id);
     }
+    // As in SQLite's pruner: past their age, or told and past the count.
     const tombstones = await count(
-      'DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2)',
-      [now - policy.tombstoneMaxAgeMs, Math.max(0, budget)],
+      `DELETE FROM workflow_tombstones WHERE id IN (SELECT id FROM workflow_tombstones WHERE deleted_at < $1
+         OR (told AND deleted_at <= (SELECT deleted_at FROM workflow_tombstones ORDER BY deleted_at DESC LIMIT 1 OFFSET $3))
+         ORDER BY deleted_at LIMIT $2)`,
+      [now - policy.tombstoneMaxAgeMs, Math.max(0, budget), policy.tombstoneMaxCount],
     );
     budget -= tombstones;
     await client.query('COMMIT');

@@ -18,6 +18,7 @@ export const PRUNE_POLICY: PrunePolicy = {
   runMaxAgeMs: 60 * MINUTE_MS,
   runMaxCount: 1000,
   tombstoneMaxAgeMs: 60 * MINUTE_MS,
+  tombstoneMaxCount: 1000,
   runRoom: (id) => `workflow:${id}`,
   batchRows: 1000,
 };
