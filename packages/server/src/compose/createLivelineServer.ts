@@ -19,6 +19,7 @@ import { createClientAddress } from '../transport/createClientAddress.js';
 import { createRefusalGrace } from '../transport/createRefusalGrace.js';
 import { createWsGateway } from '../transport/createWsGateway.js';
 import { createClientErrorHandler, httpServerOptions } from '../transport/httpServerOptions.js';
+import { limitSockets } from '../transport/limitSockets.js';
 import type { RouteHandlers } from '../transport/RouteHandlers.js';
 import { createAllowedOrigins } from './createAllowedOrigins.js';
 import { createDomains } from './createDomains.js';
@@ -278,6 +279,7 @@ export async function assembleLiveline(
       const server = createServer(httpServerOptions(config));
       server.on('clientError', createClientErrorHandler(log, refusalGrace));
       mountOn(server, { boundHost: config.host });
+      limitSockets(server, { caps, trustedProxies: config.trustedProxies, refusalGrace, log });
       let port: number;
       try {
         await starting;

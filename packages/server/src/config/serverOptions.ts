@@ -120,9 +120,9 @@ export interface ServerOptions {
   maxFinishedRuns?: number;
   /** Capacity of each pipeline agent. @default 1 */
   agentCapacity?: number;
-  /** Open WebSockets the server accepts in total; more are answered `503` at the handshake (rule L5). @default 10000 */
+  /** Open WebSockets the server accepts in total, and apart from them other sockets; more are answered `503` (rule L5). @default 10000 */
   maxConnections?: number;
-  /** Open WebSockets one client IP may hold; more are answered `503` at the handshake (rule L5). @default 1000 */
+  /** Open WebSockets one client IP may hold, and apart from them other sockets; more are answered `503` (rule L5). @default 1000 */
   maxConnectionsPerIp?: number;
   /**
    * Reconnects per second the server asks its clients to spread their return to after a restart:

@@ -1,4 +1,6 @@
-/** Bounds on open WebSockets (rule L5). */
+import type { UpgradeRejection } from './resolveUpgradeTarget.js';
+
+/** Bounds on open WebSockets, and apart from them on the server's other sockets (rule L5). */
 export interface ConnectionCapLimits {
   /** Open sockets in total. */
   readonly maxConnections: number;
@@ -9,12 +11,20 @@ export interface ConnectionCapLimits {
 /** Why a connection was refused: the per-IP or the total cap is reached. */
 export type CapScope = 'ip' | 'total';
 
-/** Counts open WebSockets per client and in total; a slot is held from the upgrade until the TCP socket closes or the upgrade is refused. */
+/** A cap that is full: which one, and its limit. */
+export interface FullCap {
+  readonly scope: CapScope;
+  readonly limit: number;
+}
+
+/** Counts sockets per client and in total; a slot is held until its holder releases it. */
 export interface ConnectionCaps {
-  /** Takes a slot for `client` (auth/addressKey.ts), or names the cap that is full; `release` may be called more than once. */
-  admit(
-    client: string,
-  ): { ok: true; release: () => void } | { ok: false; scope: CapScope; limit: number };
+  /**
+   * Takes a slot for `client` (auth/addressKey.ts), or for the total alone when `null` (a trusted
+   * proxy, whose sockets carry many clients), or names the cap that is full; `release` may be
+   * called more than once.
+   */
+  admit(client: string | null): { ok: true; release: () => void } | ({ ok: false } & FullCap);
 }
 
 /** Creates the connection counter of rule L5. */
@@ -23,12 +33,12 @@ export function createConnectionCaps(limits: ConnectionCapLimits): ConnectionCap
   let total = 0;
   return {
     admit(client) {
-      const mine = perClient.get(client) ?? 0;
+      const mine = client === null ? 0 : (perClient.get(client) ?? 0);
       if (mine >= limits.maxConnectionsPerIp)
         return { ok: false, scope: 'ip', limit: limits.maxConnectionsPerIp };
       if (total >= limits.maxConnections)
         return { ok: false, scope: 'total', limit: limits.maxConnections };
-      perClient.set(client, mine + 1);
+      if (client !== null) perClient.set(client, mine + 1);
       total += 1;
       let released = false;
       return {
@@ -38,6 +48,7 @@ export function createConnectionCaps(limits: ConnectionCapLimits): ConnectionCap
           if (released) return;
           released = true;
           total -= 1;
+          if (client === null) return;
           const left = (perClient.get(client) ?? 1) - 1;
           if (left > 0) perClient.set(client, left);
           else perClient.delete(client);
@@ -46,3 +57,16 @@ export function createConnectionCaps(limits: ConnectionCapLimits): ConnectionCap
     },
   };
 }
+
+/** The `503` of a full cap (rule L5), naming the `client` counted when its own cap is full. */
+export const capRejection = (client: string, { scope, limit }: FullCap): UpgradeRejection => ({
+  status: 503,
+  code: 'unavailable',
+  message:
+    scope === 'ip'
+      ? `too many connections from ${client} (limit ${limit}); close some or retry later`
+      : `the server is at its connection limit (${limit}); retry later`,
+  field: null,
+  headers: { 'Retry-After': '1' },
+  extra: { scope, limit },
+});

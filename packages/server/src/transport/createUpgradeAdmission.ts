@@ -3,7 +3,11 @@ import type { Duplex } from 'node:stream';
 import { addressKey } from '../auth/addressKey.js';
 import { checkHandshakeHeaders } from './checkHandshakeHeaders.js';
 import { completeBareHandshake } from './completeBareHandshake.js';
-import { createConnectionCaps, type ConnectionCapLimits } from './createConnectionCaps.js';
+import {
+  capRejection,
+  createConnectionCaps,
+  type ConnectionCapLimits,
+} from './createConnectionCaps.js';
 import type { RequestPolicy } from './createRequestPolicy.js';
 import { resolveUpgradeTarget, type Resolved, type UpgradeTarget } from './resolveUpgradeTarget.js';
 
@@ -52,21 +56,7 @@ export function createUpgradeAdmission(options: UpgradeAdmissionOptions): AdmitU
     // rotate through its addresses for more slots.
     const client = addressKey(options.clientAddress(req));
     const slot = caps.admit(client);
-    if (!slot.ok)
-      return {
-        ok: false,
-        rejection: {
-          status: 503,
-          code: 'unavailable',
-          message:
-            slot.scope === 'ip'
-              ? `too many connections from ${client} (limit ${slot.limit}); close some or retry later`
-              : `the server is at its connection limit (${slot.limit}); retry later`,
-          field: null,
-          headers: { 'Retry-After': '1' },
-          extra: { scope: slot.scope, limit: slot.limit },
-        },
-      };
+    if (!slot.ok) return { ok: false, rejection: capRejection(client, slot) };
     socket.once('close', slot.release);
     return { ...target, releaseSlot: slot.release };
   };
