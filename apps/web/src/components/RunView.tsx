@@ -17,6 +17,8 @@ export interface RunViewProps {
 export function RunView({ id, onStatus }: RunViewProps) {
   const { workflow, events, since, recovered, deleted: deletedLive } = useWorkflow(id);
   const [cancelError, setCancelError] = useState<string | null>(null);
+  // A cancel cannot be taken back, and the button sits where a thumb scrolls: it asks first.
+  const [confirming, setConfirming] = useState(false);
   const [deletedBefore, setDeletedBefore] = useState(false);
   const waiting = !workflow && !deletedLive && since !== null;
   // A run deleted before this view opened shows up as one not started yet (W2's snapshot cannot
@@ -42,6 +44,7 @@ export function RunView({ id, onStatus }: RunViewProps) {
   }, [status, onStatus]);
 
   const cancel = async () => {
+    setConfirming(false);
     setCancelError(null);
     try {
       await cancelWorkflow(id);
@@ -86,11 +89,41 @@ export function RunView({ id, onStatus }: RunViewProps) {
             {workflow.status}
             {workflow.queue_position !== null && ` #${workflow.queue_position}`}
           </span>
-          {!finished && (
-            <button type="button" className="button button--danger" onClick={() => void cancel()}>
-              Cancel run
-            </button>
-          )}
+          {!finished &&
+            (confirming ? (
+              <span
+                role="group"
+                aria-label="Cancel this run?"
+                className="panel__actions"
+                onKeyDown={(event) => event.key === 'Escape' && setConfirming(false)}
+              >
+                <span>Cancel this run? It cannot be resumed.</span>
+                <button
+                  type="button"
+                  className="button button--danger"
+                  onClick={() => void cancel()}
+                >
+                  Yes, cancel
+                </button>
+                <button
+                  type="button"
+                  className="button button--ghost"
+                  // The choice that changes nothing takes the focus, so Enter does no harm.
+                  autoFocus
+                  onClick={() => setConfirming(false)}
+                >
+                  Keep running
+                </button>
+              </span>
+            ) : (
+              <button
+                type="button"
+                className="button button--danger"
+                onClick={() => setConfirming(true)}
+              >
+                Cancel run
+              </button>
+            ))}
         </div>
       </header>
       {workflow.error && (
