@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest';
-import { waitAllOpen } from '../support/liveline';
 import type { App } from './appUnderTest';
 
 /** (12) Diagnostics on a phone: what opens is shown, and the keyboard can leave it. */
@@ -7,9 +6,10 @@ export function diagnosticsPhoneCases(app: App): void {
   it('(12) on a 375 px phone, Diagnostics tapped brings its panel into view with the focus in it, and Escape closes it, the focus back on the button', async () => {
     const { browser, origin } = app();
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    // The Agent Monitor: a page long enough on a phone that the drawer below it is out of view.
     await page.goto(`${origin}/agents`);
-    await waitAllOpen(page);
     const button = page.getByRole('button', { name: 'Diagnostics' });
+    await page.getByRole('article', { name: 'Agent renderer' }).waitFor();
     await button.click();
     const drawer = page.getByRole('complementary', { name: 'Diagnostics drawer' });
     await drawer.waitFor();

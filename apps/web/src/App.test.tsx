@@ -40,6 +40,8 @@ describe('App against a real server', () => {
     expect(panel.getByRole('row', { name: 'Route /ws/coordinator' })).toBeInTheDocument();
     const editor = within(panel.getByRole('row', { name: 'Route /ws/agent/editor' }));
     await waitFor(() => expect(editor.getAllByText(/^-?\d+ ms$/)).toHaveLength(2));
+    // Closed again: the store outlives the test, and an open drawer takes the focus at mount.
+    await userEvent.keyboard('{Escape}');
   });
 
   it('shows a missing agent as stopped with the reason', async () => {
