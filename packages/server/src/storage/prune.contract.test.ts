@@ -9,6 +9,19 @@ import {
 } from '../test-utils/pruning.js';
 import { appendEvents, roomEvent } from '../test-utils/roomEvents.js';
 import { storageSubjects } from '../test-utils/storageSubjects.js';
+import type { PrunePolicy, Storage } from './Storage.js';
+
+/** Stores each finished run, then prunes at its minute: one tombstone per run, each at its time. */
+async function deleteRunsAt(
+  storage: Storage,
+  policy: PrunePolicy,
+  runs: readonly (readonly [string, number])[],
+): Promise<void> {
+  for (const [id, minute] of runs) {
+    await storeRun(storage, id, 'completed', 0);
+    await pruneAll(storage, policy, minute * MINUTE_MS);
+  }
+}
 
 // Retention: events (G1), op ids (G2), finished runs (G3), batches (G4) and tombstones (G5).
 describe.each(storageSubjects())('Storage contract: $name', (subject) => {
@@ -143,14 +156,11 @@ describe.each(storageSubjects())('Storage contract: $name', (subject) => {
   it('G5 prune keeps at most tombstoneMaxCount told tombstones, the newest, however young; an untold one stays until told', async () => {
     const storage = await subject.create();
     const policy = { ...PRUNE_POLICY, tombstoneMaxAgeMs: 1000 * MINUTE_MS, tombstoneMaxCount: 2 };
-    for (const [id, at] of [
+    await deleteRunsAt(storage, policy, [
       ['a', 70],
       ['b', 80],
       ['c', 90],
-    ] as const) {
-      await storeRun(storage, id, 'completed', 0);
-      await pruneAll(storage, policy, at * MINUTE_MS);
-    }
+    ]);
     expect(await storage.loadTombstone('a')).not.toBeNull();
 
     await storage.markTold(await storage.untoldTombstones(10));
@@ -164,14 +174,11 @@ describe.each(storageSubjects())('Storage contract: $name', (subject) => {
   it('G5 untoldTombstones lists deletions not yet told, oldest first, up to the limit, not one whose id a run is stored under again; markTold marks those told, and a later deletion of the id is untold again', async () => {
     const storage = await subject.create();
     const policy = { ...PRUNE_POLICY, tombstoneMaxAgeMs: 1000 * MINUTE_MS };
-    for (const [id, at] of [
+    await deleteRunsAt(storage, policy, [
       ['b', 70],
       ['a', 80],
       ['c', 90],
-    ] as const) {
-      await storeRun(storage, id, 'completed', 0);
-      await pruneAll(storage, policy, at * MINUTE_MS);
-    }
+    ]);
     const tombstone = (id: string, at: number) => ({ id, deletedAt: at * MINUTE_MS });
     expect(await storage.untoldTombstones(2)).toEqual([tombstone('b', 70), tombstone('a', 80)]);
     await storage.markTold([tombstone('b', 70)]);
