@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { switchSession } from '../lib/session';
+import { staySignedIn, switchSession } from '../lib/session';
 import { useSessionStore } from '../stores/sessionStore';
 
 /** Props of {@link SwitchSessionQuestion}. */
@@ -19,6 +19,7 @@ export function SwitchSessionQuestion({ afterAnswer }: SwitchSessionQuestionProp
   useEffect(() => stayRef.current?.focus(), [question]);
   if (!question) return null;
   const stay = () => {
+    staySignedIn();
     useSessionStore.setState({ question: null });
     afterAnswer();
   };

@@ -6,6 +6,7 @@ import {
   reloadOnInviteLink,
   sessionAllows,
   sessionOf,
+  staySignedIn,
   switchSession,
 } from './session';
 
@@ -45,6 +46,29 @@ describe('session', () => {
     const reload = vi.fn();
     switchSession(bob, reload);
     expect([currentToken(), reload.mock.calls.length]).toEqual([bob, 1]);
+  });
+
+  it('A9 a question not answered is asked again after a reload, and not once the user stayed or switched', () => {
+    const alice = token({ sub: 'alice', name: 'Alice', exp: Date.now() / 1000 + 60 });
+    const bob = token({ sub: 'bob', name: 'Bob', exp: Date.now() / 1000 + 60 });
+    sessionStorage.setItem('liveline.token', alice);
+    window.history.replaceState(null, '', `/board#token=${bob}`);
+    const asked = { token: bob, offered: 'Bob', current: 'Alice' };
+    expect(adoptTokenFromUrl()).toEqual(asked);
+
+    expect(adoptTokenFromUrl()).toEqual(asked);
+    expect([currentToken(), window.location.href]).toEqual([
+      alice,
+      `${window.location.origin}/board`,
+    ]);
+    staySignedIn();
+    expect(adoptTokenFromUrl()).toBeNull();
+
+    window.history.replaceState(null, '', `/board#token=${bob}`);
+    expect(adoptTokenFromUrl()).toEqual(asked);
+    switchSession(bob, () => {});
+    expect(adoptTokenFromUrl()).toBeNull();
+    expect(currentToken()).toBe(bob);
   });
 
   it('A9 a link naming another subject by the signed-in name asks with both subjects; a link the page cannot read never replaces a valid session', () => {

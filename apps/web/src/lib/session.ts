@@ -1,6 +1,8 @@
 import { isAllowed, parseScope, type Action, type Grant, type Resource } from '@liveline/protocol';
 
 const TOKEN_KEY = 'liveline.token';
+// An invite link's token the user has not answered about yet: the address bar no longer holds it.
+const OFFERED_KEY = 'liveline.offered';
 
 /**
  * What the page knows of its token: who it names and what it may do. Read, not verified: the
@@ -56,12 +58,14 @@ export interface SwitchQuestion {
  * history and bookmarks). The fragment never reached a server. A link for another subject than
  * the signed-in one is not adopted: it is answered as a {@link SwitchQuestion} for the page to ask
  * (a link from someone else would otherwise sign the tab in as them, silently, and what it sends
- * next would be theirs, PROTOCOL.md B1); null when there is nothing to ask.
+ * next would be theirs, PROTOCOL.md B1); null when there is nothing to ask. A question not yet
+ * answered ({@link switchSession}, {@link staySignedIn}) is asked again after a reload.
  */
 export function adoptTokenFromUrl(now = Date.now()): SwitchQuestion | null {
   const fragment = new URLSearchParams(window.location.hash.slice(1));
-  const token = fragment.get('token');
+  const token = fragment.get('token') ?? sessionStorage.getItem(OFFERED_KEY);
   if (token === null) return null;
+  sessionStorage.removeItem(OFFERED_KEY);
   const current = readSession();
   const offered = sessionOf(token);
   // Names are whatever the link's maker chose: when they are the same, the subject tells them apart.
@@ -70,7 +74,11 @@ export function adoptTokenFromUrl(now = Date.now()): SwitchQuestion | null {
   if (current === null || current.expiresAt <= now || offered?.sub === current.sub)
     sessionStorage.setItem(TOKEN_KEY, token);
   // A token the page cannot read never replaces a valid session.
-  else if (offered !== null) question = { token, offered: who(offered), current: who(current) };
+  else if (offered !== null) {
+    question = { token, offered: who(offered), current: who(current) };
+    sessionStorage.setItem(OFFERED_KEY, token);
+  }
+  if (!fragment.has('token')) return question;
   fragment.delete('token');
   const rest = fragment.toString();
   const { pathname, search } = window.location;
@@ -88,7 +96,13 @@ export function adoptTokenFromUrl(now = Date.now()): SwitchQuestion | null {
  */
 export function switchSession(token: string, reload = () => window.location.reload()): void {
   sessionStorage.setItem(TOKEN_KEY, token);
+  staySignedIn();
   reload();
+}
+
+/** Forgets the {@link SwitchQuestion}'s token: the user stays signed in as they are. */
+export function staySignedIn(): void {
+  sessionStorage.removeItem(OFFERED_KEY);
 }
 
 /**
