@@ -4,6 +4,7 @@ import type { AppUnderTest } from './app/appUnderTest';
 import { boardOfflineCases } from './app/boardOffline';
 import { dawPlayheadCases } from './app/dawPlayhead';
 import { diagnosticsPhoneCases } from './app/diagnosticsPhone';
+import { hungServerCases } from './app/hungServer';
 import { idea2videoRunCases } from './app/idea2videoRun';
 import { pagesFitCases } from './app/pagesFit';
 import { refusalsCases } from './app/refusals';
@@ -38,4 +39,5 @@ describe('production build against the real server', () => {
   dawPlayheadCases(app);
   refusalsCases(app);
   diagnosticsPhoneCases(app);
+  hungServerCases(app);
 });

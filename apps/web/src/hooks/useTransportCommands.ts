@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { OUTBOX_TTL_MS, type ClockState, type TransportCommand } from '@liveline/protocol';
 import { LivelineError } from '@liveline/ws-client';
-import { useChannel, useClockSync, useConnection, useTransport } from '@liveline/ws-client/react';
+import { useChannel, useClockSync, useTransport } from '@liveline/ws-client/react';
 import { clockShows } from '../lib/clockShows';
+import { useClockHeard } from './useClockHeard';
 import { describeCommand } from '../lib/describeCommand';
 import { newId } from '../lib/newId';
 import { refusalText, type Refusal } from '../lib/refusalReason';
@@ -52,7 +53,7 @@ export interface TransportCommands {
   readonly dismissRefusal: () => void;
   /** Sends a command; a newer one with the same `key` replaces it while both wait (`seek`, `tempo`). */
   readonly send: (command: TransportCommand, key?: string) => void;
-  /** Whether the clock's socket is open: while it is not, the state shown is the last heard. */
+  /** Whether the clock is heard (useClockHeard): while it is not, the state shown is the last heard. */
   readonly clockOpen: boolean;
 }
 
@@ -65,7 +66,7 @@ export function useTransportCommands(): TransportCommands {
   const channel = useChannel('transport');
   const sync = useClockSync();
   const clock = useTransport().state;
-  const clockOpen = useConnection(useChannel('clock')).status === 'open';
+  const clockOpen = useClockHeard();
   const [sent, setSent] = useState<readonly SentCommand[]>([]);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const send = useMemo(

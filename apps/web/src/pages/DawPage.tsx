@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { BPM_MAX, BPM_MIN } from '@liveline/protocol';
-import { useTransport } from '@liveline/ws-client/react';
+import { useChannel, useConnection, useTransport } from '@liveline/ws-client/react';
 import { FormError } from '../components/FormError';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { SecondsField } from '../components/SecondsField';
@@ -22,6 +22,8 @@ export function DawPage() {
   const { state: anchor, connection } = useTransport();
   // The state shown is the clock's last tick: while its socket is down it may be out of date.
   const { pending, refusal, dismissRefusal, send, clockOpen } = useTransportCommands();
+  // Open but unheard: the server hangs; closed: the client is already reconnecting.
+  const clockSocketOpen = useConnection(useChannel('clock')).status === 'open';
   // Takes the focus once the refusal is dismissed: the controls the command came from.
   const transportRef = useRef<HTMLElement>(null);
   const control = useSessionStore((s) => sessionAllows(s.session, 'transport', '*', 'control'));
@@ -200,7 +202,7 @@ export function DawPage() {
               </ul>
             </>
           ) : anchor && !clockOpen ? (
-            `${anchor.playing ? 'Playing' : 'Stopped'} at ${bpm} BPM when the transport clock was last heard; reconnecting…`
+            `${anchor.playing ? 'Playing' : 'Stopped'} at ${bpm} BPM when the transport clock was last heard; ${clockSocketOpen ? 'no answer from the server' : 'reconnecting…'}`
           ) : anchor?.playing ? (
             `Playing at ${bpm} BPM`
           ) : anchor ? (
