@@ -5,6 +5,7 @@ import { BoardColumn } from '../components/BoardColumn';
 import { PresenceList } from '../components/PresenceList';
 import { RefusalAlert } from '../components/RefusalAlert';
 import { ViewOnlyChip } from '../components/ViewOnlyChip';
+import { useNow } from '../hooks/useNow';
 import { applyPendingOps } from '../lib/applyPendingOps';
 import { describeCardOp } from '../lib/describeCardOp';
 import { keepAskingAboutDoubts } from '../lib/keepAskingAboutDoubts';
@@ -16,6 +17,11 @@ import { useRouterStore } from '../stores/routerStore';
 import { useSessionStore } from '../stores/sessionStore';
 
 const NAME_KEY = 'liveline.name';
+/**
+ * How long the oldest change sent may go unanswered before the page says so: a hung server keeps
+ * its socket open until the 25 s heartbeat timeout (H2), and an answer takes milliseconds.
+ */
+const NO_ANSWER_AFTER_MS = 3000;
 
 /** The agent Kanban board: columns and cards, drag and drop, live updates, who is here. */
 export function BoardPage() {
@@ -48,7 +54,18 @@ export function BoardPage() {
     title = op.type === 'card.create' ? op.title : (cards.get(op.card_id)?.title ?? op.card_id),
   ) => sendCardOp(channel, boardId, op, title);
   const open = connection.status === 'open';
-  const pendingLabel = open ? 'Sending…' : 'Waiting to send';
+  // Changes made before this socket opened were sent when it did.
+  const [openedAt, setOpenedAt] = useState(0);
+  useEffect(() => {
+    if (open) setOpenedAt(Date.now());
+  }, [open]);
+  const now = useNow(open && pending.length > 0);
+  const waitedMs = now - Math.max(openedAt, Math.min(...pending.map((p) => p.at)));
+  const pendingLabel = !open
+    ? 'Waiting to send'
+    : waitedMs >= NO_ANSWER_AFTER_MS
+      ? `Sending… no answer for ${Math.floor(waitedMs / 1000)} s`
+      : 'Sending…';
   // 4403 (CloseCode.Forbidden): the token does not reach this board (PROTOCOL.md A7).
   const forbidden = connection.status === 'closed' && connection.lastClose?.code === 4403;
 
