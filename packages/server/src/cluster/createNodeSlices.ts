@@ -10,8 +10,12 @@ export interface NodeSlice {
 
 /** Per-node slices of topics in Redis: see {@link createNodeSlices}. */
 export interface NodeSlices {
-  /** Replaces this node's slice of `topic` (empty: the node leaves the topic). */
-  share(topic: string, fields: ReadonlyMap<string, string>): void;
+  /**
+   * Replaces this node's slice of `topic` (empty: the node leaves the topic). True when the topic
+   * is new here: `listen` is then called with it once its first read of the others' slices is
+   * answered or has failed, within the Redis reply deadline (`REDIS_DEADLINES`), changed or not.
+   */
+  share(topic: string, fields: ReadonlyMap<string, string>): boolean;
   /** The other live nodes' slices of a topic this node has a slice of, as last read, by node id. */
   others(topic: string): readonly NodeSlice[];
   /** When {@link NodeSlices.others} of `topic` was last read from Redis (epoch ms; 0: never). */
@@ -98,6 +102,8 @@ export function createNodeSlices(deps: {
   const held = new Map<string, readonly string[]>();
   const readTimes = new Map<string, number>();
   const reading = new Set<string>();
+  /** Topics new here whose first read is still to end (see {@link NodeSlices.share}). */
+  const unread = new Set<string>();
   const readAgain = new Set<string>();
   let onChange: (topic: string) => void = () => undefined;
 
@@ -123,26 +129,30 @@ export function createNodeSlices(deps: {
     }
     reading.add(topic);
     const k = keys(topic);
-    bus
+    // Nobody awaits a read: the bus logs a failed one, and the next heartbeat reads again.
+    void bus
       .script(
         READ_SCRIPT,
         [k.index],
         [nodeId, k.slicePrefix, k.writtenPrefix, ...(held.get(topic) ?? [])],
       )
       .then((reply) => {
-        if (!local.has(topic)) return;
+        if (!local.has(topic)) return false;
         readTimes.set(topic, Date.now());
         const read = slicesOf(reply);
-        if (!read) return;
+        if (!read) return false;
         held.set(
           topic,
           read.flatMap((slice) => [slice.node, slice.written]),
         );
         const slices = read.map(({ node, fields }) => ({ node, fields }));
-        if (sameSlices(slices, remote.get(topic) ?? [])) return;
+        if (sameSlices(slices, remote.get(topic) ?? [])) return false;
         remote.set(topic, slices);
-        onChange(topic);
+        return true;
       }, ignore)
+      .then((changed) => {
+        if ((unread.delete(topic) || changed === true) && local.has(topic)) onChange(topic);
+      })
       .finally(() => {
         reading.delete(topic);
         if (readAgain.delete(topic)) read(topic);
@@ -174,14 +184,17 @@ export function createNodeSlices(deps: {
   return {
     share(topic, fields) {
       const k = keys(topic);
+      const joined = fields.size > 0 && !local.has(topic);
       if (fields.size === 0) {
-        if (!local.delete(topic)) return;
+        if (!local.delete(topic)) return false;
+        unread.delete(topic);
         remote.delete(topic);
         held.delete(topic);
         readTimes.delete(topic);
         bus.unsubscribe(k.channel);
       } else {
-        if (!local.has(topic)) {
+        if (joined) {
+          unread.add(topic);
           bus.subscribe(k.channel, (node) => {
             if (node !== nodeId) read(topic);
           });
@@ -190,6 +203,7 @@ export function createNodeSlices(deps: {
         local.set(topic, new Map(fields));
       }
       void write(topic, fields);
+      return joined;
     },
     others: (topic) => remote.get(topic) ?? [],
     readAt: (topic) => readTimes.get(topic) ?? 0,

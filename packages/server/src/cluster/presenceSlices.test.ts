@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { PRESENCE_FLUSH_MS } from '../domains/board/createPresence.js';
+import { REDIS_DEADLINES } from '../config/redisDeadlines.js';
 import { ACROSS, useClusterEngines } from '../test-utils/engines/useClusterEngines.js';
 import {
   connectTestClient,
@@ -10,6 +11,7 @@ import {
   type TestClient,
 } from '../test-utils/index.js';
 import { spawnServer } from '../test-utils/spawnServer.js';
+import { startLaggingProxy } from '../test-utils/startLaggingProxy.js';
 import { PRESENCE_EXPIRY_MS, PRESENCE_HEARTBEAT_MS } from './createRedisPresenceSlices.js';
 
 const engines = useClusterEngines('presence');
@@ -28,10 +30,25 @@ const lastPresence = (client: TestClient) =>
     people?: { client_id: string; name: string }[];
   };
 
+/** The first presence summary a client got, once it got one. */
+const firstPresence = async (client: TestClient, within = ACROSS) =>
+  vi.waitFor(() => {
+    const first = client.messages.find((m) => m.type === 'presence');
+    expect(first).toBeDefined();
+    return dataOf(first ?? {});
+  }, within);
+
+/** Two people on `board` of a fresh node B, once B has written its slice. */
+const twoOnNodeB = async (cluster: { databaseUrl: string; redisUrl: string }, board: string) => {
+  const b = await startTestServer({ ...cluster, nodeId: 'node-b' });
+  const onB = [await joinBoard(b, board), await joinBoard(b, board)];
+  await vi.waitFor(() => expect(lastPresence(onB[1]!)).toMatchObject({ count: 2 }), ACROSS);
+};
+
 const greetedId = (client: TestClient): string =>
   String(dataOf(client.messages.find((m) => m.event === 'connected') ?? {}).client_id);
 
-describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', () => {
+describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2, PS3)', () => {
   it('PS1 presence counts the people of every node: one on node A and two on node B are three, named, on both; when B’s two leave, A counts one', async () => {
     const cluster = await engines.freshCluster();
     const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
@@ -47,6 +64,43 @@ describe('cluster mode: presence from per-node slices (PROTOCOL.md PS1, PS2)', (
       }, ACROSS);
     for (const client of onB) client.ws.close();
     await vi.waitFor(() => expect(lastPresence(onA)).toMatchObject({ count: 1 }), ACROSS);
+  });
+
+  it('PS3 whoever opens a board new to its node is counted with the other nodes’ people in its first summary, not alone first', async () => {
+    const cluster = await engines.freshCluster();
+    await twoOnNodeB(cluster, 'team');
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    const newcomer = await joinBoard(a, 'team');
+    expect(await firstPresence(newcomer)).toMatchObject({ count: 3 });
+  });
+
+  it('PS3 the first person on a board no other node has people on is sent a summary once the read finds nobody else', async () => {
+    const cluster = await engines.freshCluster();
+    const a = await startTestServer({ ...cluster, nodeId: 'node-a' });
+    const alone = await joinBoard(a, 'team');
+    expect(await firstPresence(alone)).toMatchObject({ count: 1 });
+  });
+
+  it('PS3 a node whose presence commands Redis does not answer sends a newcomer its own people within the reply deadline', async () => {
+    const cluster = await engines.freshCluster();
+    await twoOnNodeB(cluster, 'team');
+    // Node A's presence commands (only those) reach Redis after their reply deadline has passed.
+    const proxy = await startLaggingProxy(
+      engines.redis.port,
+      '{presence:',
+      2 * REDIS_DEADLINES.replyMs,
+    );
+    const a = await startTestServer({
+      ...cluster,
+      redisUrl: `redis://127.0.0.1:${proxy.port}`,
+      nodeId: 'node-a',
+    });
+    const newcomer = await joinBoard(a, 'team');
+    const first = await firstPresence(newcomer, {
+      timeout: REDIS_DEADLINES.replyMs + 500,
+      interval: 20,
+    });
+    expect(first).toMatchObject({ count: 1 });
   });
 
   it('PS2 a node stopped cleanly takes its people away at once, well within the expiry', async () => {

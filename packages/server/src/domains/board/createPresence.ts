@@ -26,7 +26,8 @@ export interface PresenceTracker {
  * {@link PRESENCE_FLUSH_MS} (longer on big boards, {@link PRESENCE_FRAMES_PER_SECOND}) are folded
  * into one trailing publish, so a reconnect storm of N clients costs O(N) frames per flush instead
  * of O(N) frames per join. This node's people are handed to `slices` at the same pace, and a
- * summary counts the other nodes' people too (none on the embedded node).
+ * summary counts the other nodes' people too (none on the embedded node): the first of a board new
+ * here waits until `slices` read them (PS3).
  */
 export function createPresence(
   broker: Broker,
@@ -37,11 +38,12 @@ export function createPresence(
   const dirty = new Set<string>();
   /** Boards whose people here changed since they were last handed to `slices`. */
   const changedHere = new Set<string>();
+  /** Boards new here whose first summary waits for the other nodes' people (PS3). */
+  const unread = new Set<string>();
   const room = (boardId: string): string => `presence:${boardId}`;
 
   const publish = (boardId: string): void => {
     const people = boards.get(boardId) ?? new Map<string, string>();
-    if (changedHere.delete(boardId)) slices.share(boardId, people);
     const others = slices.others(boardId);
     const list: Presence[] = [];
     for (const [client_id, name] of people) {
@@ -68,8 +70,14 @@ export function createPresence(
     );
 
   const flush = (boardId: string): void => {
-    if (cooling.has(boardId)) {
+    if (cooling.has(boardId) || unread.has(boardId)) {
       dirty.add(boardId);
+      return;
+    }
+    // A summary counting this node's people alone would flash a wrong count to whoever opens a
+    // board the other nodes' people are on: the first waits for them (at most a Redis reply).
+    if (changedHere.delete(boardId) && slices.share(boardId, boards.get(boardId) ?? new Map())) {
+      unread.add(boardId);
       return;
     }
     publish(boardId);
@@ -81,7 +89,11 @@ export function createPresence(
     }, cooldownMs(boardId)).unref();
   };
 
-  slices.listen((boardId) => flush(boardId));
+  slices.listen((boardId) => {
+    // What changed while the board waited is in the summary it now publishes.
+    if (unread.delete(boardId)) dirty.delete(boardId);
+    flush(boardId);
+  });
   return {
     room,
     set(boardId, clientId, name) {
