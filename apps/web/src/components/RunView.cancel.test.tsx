@@ -25,15 +25,18 @@ const showRun = async (id: string) => {
 };
 
 describe('RunView: cancelling a run', () => {
-  it('Cancel run asks first; Keep running (focused) and Escape leave the run running', async () => {
+  it('Cancel run asks first; Keep running (focused) and Escape leave the run running, the focus back on Cancel run', async () => {
     const run = await showRun('kept');
-    await userEvent.click(within(run).getByRole('button', { name: 'Cancel run' }));
+    const cancelRun = () => within(run).getByRole('button', { name: 'Cancel run' });
+    await userEvent.click(cancelRun());
     const question = within(run).getByRole('group', { name: 'Cancel this run?' });
     expect(within(question).getByRole('button', { name: 'Keep running' })).toHaveFocus();
     await userEvent.keyboard('{Enter}');
-    await userEvent.click(within(run).getByRole('button', { name: 'Cancel run' }));
+    expect(cancelRun()).toHaveFocus();
+    await userEvent.keyboard('{Enter}');
     await userEvent.keyboard('{Escape}');
     expect(within(run).queryByRole('group', { name: 'Cancel this run?' })).toBeNull();
+    expect(cancelRun()).toHaveFocus();
     expect((await getWorkflow('kept')).status).toBe('running');
   });
 

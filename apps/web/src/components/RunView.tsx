@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { TERMINAL_WORKFLOW_STATUSES, WORKFLOW_DELETED_CODE } from '@liveline/protocol';
 import { useWorkflow } from '@liveline/ws-client/react';
 import { ApiError, cancelWorkflow, getWorkflow } from '../lib/api';
@@ -19,6 +19,18 @@ export function RunView({ id, onStatus }: RunViewProps) {
   const [cancelError, setCancelError] = useState<string | null>(null);
   // A cancel cannot be taken back, and the button sits where a thumb scrolls: it asks first.
   const [confirming, setConfirming] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // Answered "keep", the question unmounts its focused button: the focus goes back to Cancel run.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (confirming || !refocus.current) return;
+    refocus.current = false;
+    cancelRef.current?.focus();
+  }, [confirming]);
+  const keep = () => {
+    refocus.current = true;
+    setConfirming(false);
+  };
   const [deletedBefore, setDeletedBefore] = useState(false);
   const waiting = !workflow && !deletedLive && since !== null;
   // A run deleted before this view opened shows up as one not started yet (W2's snapshot cannot
@@ -95,7 +107,7 @@ export function RunView({ id, onStatus }: RunViewProps) {
                 role="group"
                 aria-label="Cancel this run?"
                 className="panel__actions"
-                onKeyDown={(event) => event.key === 'Escape' && setConfirming(false)}
+                onKeyDown={(event) => event.key === 'Escape' && keep()}
               >
                 <span>Cancel this run? It cannot be resumed.</span>
                 <button
@@ -110,13 +122,14 @@ export function RunView({ id, onStatus }: RunViewProps) {
                   className="button button--ghost"
                   // The choice that changes nothing takes the focus, so Enter does no harm.
                   autoFocus
-                  onClick={() => setConfirming(false)}
+                  onClick={keep}
                 >
                   Keep running
                 </button>
               </span>
             ) : (
               <button
+                ref={cancelRef}
                 type="button"
                 className="button button--danger"
                 onClick={() => setConfirming(true)}

@@ -71,6 +71,20 @@ describe('session', () => {
     expect(currentToken()).toBe(bob);
   });
 
+  it('A9 B1 a question left unanswered while the session expired is dropped at the reload, never adopted unasked', () => {
+    const alice = token({ sub: 'alice', name: 'Alice', exp: Date.now() / 1000 + 60 });
+    const bob = token({ sub: 'bob', name: 'Bob', exp: Date.now() / 1000 + 600 });
+    sessionStorage.setItem('liveline.token', alice);
+    window.history.replaceState(null, '', `/board#token=${bob}`);
+    expect(adoptTokenFromUrl()).not.toBeNull();
+
+    const later = Date.now() + 120_000;
+    expect(adoptTokenFromUrl(later)).toBeNull();
+    expect(currentToken(later)).toBeNull();
+    expect(adoptTokenFromUrl()).toBeNull();
+    expect(currentToken()).toBe(alice);
+  });
+
   it('A9 a link naming another subject by the signed-in name asks with both subjects; a link the page cannot read never replaces a valid session', () => {
     const alice = token({ sub: 'alice', name: 'Alice', exp: Date.now() / 1000 + 60 });
     sessionStorage.setItem('liveline.token', alice);

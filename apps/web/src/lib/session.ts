@@ -63,11 +63,15 @@ export interface SwitchQuestion {
  */
 export function adoptTokenFromUrl(now = Date.now()): SwitchQuestion | null {
   const fragment = new URLSearchParams(window.location.hash.slice(1));
-  const token = fragment.get('token') ?? sessionStorage.getItem(OFFERED_KEY);
+  const linked = fragment.get('token');
+  const token = linked ?? sessionStorage.getItem(OFFERED_KEY);
   if (token === null) return null;
   sessionStorage.removeItem(OFFERED_KEY);
   const current = readSession();
   const offered = sessionOf(token);
+  // Only a link opened now is adopted unasked: a token left unanswered was another subject's, and
+  // a session that expired meanwhile does not make the user's answer yes.
+  if (linked === null && (current === null || current.expiresAt <= now)) return null;
   // Names are whatever the link's maker chose: when they are the same, the subject tells them apart.
   const who = (s: Session) => (offered?.name === current?.name ? `${s.name} (${s.sub})` : s.name);
   let question: SwitchQuestion | null = null;
