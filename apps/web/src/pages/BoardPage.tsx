@@ -57,8 +57,13 @@ export function BoardPage() {
   // Changes made before this socket opened were sent when it did.
   const [openedAt, setOpenedAt] = useState(0);
   useEffect(() => {
-    if (open) setOpenedAt(Date.now());
-  }, [open]);
+    let wasOpen = channel.getState().status === 'open';
+    return channel.subscribe(() => {
+      const isOpen = channel.getState().status === 'open';
+      if (isOpen && !wasOpen) setOpenedAt(Date.now());
+      wasOpen = isOpen;
+    });
+  }, [channel]);
   const now = useNow(open && pending.length > 0);
   const waitedMs = now - Math.max(openedAt, Math.min(...pending.map((p) => p.at)));
   const pendingLabel = !open
