@@ -276,13 +276,15 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       if (!status.ok && status.cause !== 'refused')
         throw new BrokerError(`subscribe ${room} failed: ${status.error}`);
       // A Redis that goes away meanwhile confirms only once it is back: the join fails instead.
-      const late = new Promise<never>((_, reject) =>
-        setTimeout(
+      let deadline: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        deadline = setTimeout(
           () => reject(new BrokerError(`subscribe ${room}: no confirmation`)),
           options.subscribeConfirmMs ?? SUBSCRIBE_CONFIRM_MS,
-        ).unref(),
-      );
-      await Promise.race([feeds.subscribed(room), late]);
+        ).unref();
+      });
+      // Cleared once confirmed: a join storm would otherwise hold a timer per join for seconds.
+      await Promise.race([feeds.subscribed(room), late]).finally(() => clearTimeout(deadline));
     },
     subscriberCount: (room) => feeds.subscriberCount(room) + latestListeners.count(room),
     async close() {
