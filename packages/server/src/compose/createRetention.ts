@@ -8,6 +8,9 @@ import type { Logger } from '../log/createLogger.js';
 import { createPruneLoop, type PruneLoop } from '../storage/createPruneLoop.js';
 import type { Storage } from '../storage/Storage.js';
 
+/** Tombstones kept (once told) per finished run kept, `maxFinishedRuns` (PROTOCOL.md G5). */
+const TOMBSTONES_PER_FINISHED_RUN = 10;
+
 /**
  * The server's retention (PROTOCOL.md G1–G5): storage keeps what replay and retries can still ask
  * for, a deleted run takes its video directory along, and leaves the workflow domain, which tells
@@ -43,8 +46,10 @@ export function createRetention(
       runMaxCount: config.maxFinishedRuns,
       // A deleted run answers "deleted" as long as it was kept once finished (G5).
       tombstoneMaxAgeMs: config.runRetentionMs,
-      // As many as finished runs: a client starting runs as fast as it may cannot pile them up.
-      tombstoneMaxCount: config.maxFinishedRuns,
+      // A row of an id and a time each, so ten per finished run kept: a run page opened on a run
+      // the count deleted says so (the web app cannot tell 404 from a run not started yet), and a
+      // client starting runs as fast as it may still cannot pile them up.
+      tombstoneMaxCount: config.maxFinishedRuns * TOMBSTONES_PER_FINISHED_RUN,
       runRoom: (id) => workflows.room(id),
     },
     tell: (id) => workflows.forget(id),
