@@ -17,11 +17,11 @@ async function runStages(input: StageInput, names: readonly BuiltinStageName[]) 
 }
 
 describe('built-in stages', () => {
-  it('Script2Video voices a line of dialogue as its words, not its speaker’s name, in whichever shot it lands', async () => {
+  it('Script2Video voices a line of dialogue whole as its words, not its speaker’s name, in whichever shot it lands', async () => {
     const text = [
       'INT. HALL - NIGHT',
       'The lamp flickers.',
-      'MARA: We have to leave.',
+      'MARA: Wait, we have to leave.',
       'TOM: Not without the map.',
     ].join('\n');
     const { storyboard, audio } = await runStages(
@@ -32,12 +32,12 @@ describe('built-in stages', () => {
       storyboard?.kind === 'storyboard' && storyboard.panels.map((p) => p.description),
     ).toEqual([
       'INT. HALL - NIGHT: The lamp flickers.',
-      'INT. HALL - NIGHT: MARA: We have to leave.',
+      'INT. HALL - NIGHT: MARA: Wait, we have to leave.',
       'INT. HALL - NIGHT: TOM: Not without the map.',
     ]);
     expect(audio?.kind === 'audio' && audio.cues.map((c) => c.voice)).toEqual([
       'The lamp flickers.',
-      'We have to leave.',
+      'Wait, we have to leave.',
       'Not without the map.',
     ]);
   });

@@ -27,10 +27,12 @@ const DIALOGUE = /^[A-Z][A-Z0-9 .'-]*[A-Z]:\s+(\S.*)$/s;
 export const spokenWords = (beat: string): string | null => DIALOGUE.exec(beat)?.[1] ?? null;
 
 /**
- * A scene's beats, one a storyboard panel: its summary split at `,`, `;` and `:`, but not at the
- * colon after a speaker's name, which would make the name a beat of its own and the line another.
+ * A scene's beats, one a storyboard panel: a line of dialogue whole (its parts would be panels no
+ * one voices), anything else split at `,`, `;` and `:`, but not at the colon after a speaker's
+ * name inside it, which would make the name a beat of its own.
  */
-export const beatsOf = (summary: string): string[] => summary.split(/[,;]\s+|(?<![A-Z]{2}):\s+/);
+export const beatsOf = (text: string): string[] =>
+  spokenWords(text) === null ? text.split(/[,;]\s+|(?<![A-Z]{2}):\s+/) : [text];
 
 /** A scene of a screenplay, as the later stages read it. */
 export interface SceneText {
