@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { LivelineProvider } from '@liveline/ws-client/react';
@@ -8,9 +8,12 @@ import { createWorkflow } from './lib/api';
 import { liveline } from './lib/liveline';
 import { setServerOrigin } from './lib/serverOrigin';
 import { useRouterStore } from './stores/routerStore';
+import { useUiStore } from './stores/uiStore';
 import { withRealServer } from './withRealServer';
 
 const server = withRealServer({ stageDurationMs: 50 });
+// The store outlives a test, and an open drawer takes the focus at mount.
+beforeEach(() => useUiStore.setState({ diagnosticsOpen: false }));
 
 const renderApp = () =>
   render(
@@ -40,8 +43,6 @@ describe('App against a real server', () => {
     expect(panel.getByRole('row', { name: 'Route /ws/coordinator' })).toBeInTheDocument();
     const editor = within(panel.getByRole('row', { name: 'Route /ws/agent/editor' }));
     await waitFor(() => expect(editor.getAllByText(/^-?\d+ ms$/)).toHaveLength(2));
-    // Closed again: the store outlives the test, and an open drawer takes the focus at mount.
-    await userEvent.keyboard('{Escape}');
   });
 
   it('shows a missing agent as stopped with the reason', async () => {

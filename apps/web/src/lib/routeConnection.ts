@@ -1,5 +1,5 @@
 import { closePolicy } from '@liveline/protocol';
-import type { ConnectionEntry } from '@liveline/ws-client';
+import type { ConnectionEntry, ConnectionState } from '@liveline/ws-client';
 
 /** The phases of one live route, as the ws-client reports them. */
 export type ConnectionPhase =
@@ -51,6 +51,10 @@ export function routeKey(socketUrl: string): string {
 }
 
 /** The UI's view of one ws-client connection; "Retry now" reconnects its shared channel. */
+/** Whether the token expired or was refused (PROTOCOL.md A10): nothing sent could be answered. */
+export const isSignedOut = (state: ConnectionState): boolean =>
+  state.status === 'closed' && state.error.code === 'signed_out';
+
 function toRouteConnection(
   entry: ConnectionEntry,
   errors: Readonly<Record<string, string>>,
@@ -64,7 +68,7 @@ function toRouteConnection(
     attempt: state.attempt,
     nextRetryAt: state.status === 'reconnecting' ? state.nextRetryAt : null,
     lastClose: state.lastClose,
-    signedOut: state.status === 'closed' && state.error.code === 'signed_out',
+    signedOut: isSignedOut(state),
     queued: state.queued,
     rttMs: clock?.rttMs ?? null,
     clockOffsetMs: clock?.offsetMs ?? null,

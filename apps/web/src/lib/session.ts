@@ -82,7 +82,7 @@ export function adoptTokenFromUrl(now = Date.now()): SwitchQuestion | null {
     question = { token, offered: who(offered), current: who(current) };
     sessionStorage.setItem(OFFERED_KEY, token);
   }
-  if (!fragment.has('token')) return question;
+  if (linked === null) return question;
   fragment.delete('token');
   const rest = fragment.toString();
   const { pathname, search } = window.location;

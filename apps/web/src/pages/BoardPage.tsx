@@ -10,6 +10,7 @@ import { applyPendingOps } from '../lib/applyPendingOps';
 import { describeCardOp } from '../lib/describeCardOp';
 import { keepAskingAboutDoubts } from '../lib/keepAskingAboutDoubts';
 import { newId } from '../lib/newId';
+import { isSignedOut } from '../lib/routeConnection';
 import { sendCardOp, type CardOpInput } from '../lib/sendCardOp';
 import { sessionAllows } from '../lib/session';
 import { usePendingOpsStore } from '../stores/pendingOpsStore';
@@ -31,7 +32,7 @@ export function BoardPage() {
   const mayWrite = sessionAllows(session, 'board', boardId, 'write');
   // The token expired or was refused (PROTOCOL.md A10): nothing changed here could be sent, and
   // changes piled up would only wait for a link that may be someone else's.
-  const signedOut = connection.status === 'closed' && connection.error.code === 'signed_out';
+  const signedOut = isSignedOut(connection);
   const editable = mayWrite && !signedOut;
   const [name, setLocalName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   const allPending = usePendingOpsStore((s) => s.pending);
@@ -127,19 +128,11 @@ export function BoardPage() {
         onDismiss={dismiss}
         afterLast={() => boardRef.current?.focus()}
       />
-      {signedOut && (
+      {/* Without a session the header already says an invite link is needed. */}
+      {signedOut && session && (
         <div className="callout" role="status">
-          {session ? (
-            <>
-              <strong>Read only: signed out.</strong> Your access token expired, so changes could
-              not be sent. Open a new invite link to edit the board again.
-            </>
-          ) : (
-            <>
-              <strong>An invite link is needed.</strong> This server shows the board only to people
-              with an invite link; ask whoever runs it for one.
-            </>
-          )}
+          <strong>Read only: signed out.</strong> Your access token expired or is no longer
+          accepted, so changes could not be sent. Open a new invite link to edit the board again.
         </div>
       )}
       {forbidden ? (
