@@ -3,12 +3,7 @@ import type { Logger } from '../log/createLogger.js';
 import { createBrokerHealth, type BrokerRefusals } from '../rooms/createBrokerHealth.js';
 import { createRedisConnections } from '../rooms/createRedisConnections.js';
 import type { RedisDeadlines } from '../config/redisDeadlines.js';
-import {
-  COMMANDS_RIGHT,
-  PUBLISHING_RIGHT,
-  channelRight,
-  refusedRight,
-} from '../rooms/redisOutageHandler.js';
+import { channelRight, refusedRight, servedRights } from '../rooms/redisOutageHandler.js';
 import { createScriptRunner } from '../rooms/runRedisScript.js';
 
 /**
@@ -135,7 +130,7 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
       await call(
         `publish ${channel}`,
         channel,
-        [PUBLISHING_RIGHT, channelRight(channel)],
+        servedRights(channel, { script: false }),
         commands.publish(channel, message),
       );
     },
@@ -152,9 +147,7 @@ export function createRedisLatestBus(options: RedisLatestBusOptions): RedisLates
       call(
         'script',
         publishesTo ?? null,
-        publishesTo === undefined
-          ? [COMMANDS_RIGHT]
-          : [COMMANDS_RIGHT, PUBLISHING_RIGHT, channelRight(publishesTo)],
+        servedRights(publishesTo ?? null),
         script(body, keys, args),
       ),
     onReconnect: (listener) => redis.onResubscribed(listener),

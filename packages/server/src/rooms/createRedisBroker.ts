@@ -13,13 +13,7 @@ import { createLocalListeners } from './createLocalListeners.js';
 import { createRedisConnections } from './createRedisConnections.js';
 import { entriesThrough } from './entriesThrough.js';
 import { SUBSCRIBE_CONFIRM_MS, type RedisDeadlines } from '../config/redisDeadlines.js';
-import {
-  COMMANDS_RIGHT,
-  PUBLISHING_RIGHT,
-  channelRight,
-  failsCallOnly,
-  refusedRight,
-} from './redisOutageHandler.js';
+import { channelRight, failsCallOnly, refusedRight, servedRights } from './redisOutageHandler.js';
 import {
   createRoomFeeds,
   type RoomEvent,
@@ -129,10 +123,9 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       const reply = (await redis.call(script(body, keys(room), args))) as Reply;
       // Every script writes (its trim): one that runs shows that Redis takes writes again.
       health.end('out_of_memory');
-      if (!publishes) health.served(COMMANDS_RIGHT);
-      else if (reply === 'ok')
-        for (const right of [COMMANDS_RIGHT, PUBLISHING_RIGHT, channelRight(channelOf(room))])
-          health.served(right);
+      // A publish answered otherwise (duplicate, gap, epoch) published nothing: it proves no right.
+      if (!publishes || reply === 'ok')
+        for (const right of servedRights(publishes ? channelOf(room) : null)) health.served(right);
       failing.delete(room);
       return reply;
     } catch (cause) {

@@ -35,6 +35,16 @@ export const COMMANDS_RIGHT = 'commands';
 export const PUBLISHING_RIGHT = 'commands that publish';
 
 /**
+ * The rights a call that worked proves, as {@link refusedRight} names them: a script's, the keys
+ * and commands every call needs; one publishing to `channel` (null: none), that channel's and the
+ * right to publish.
+ */
+export const servedRights = (channel: string | null, { script = true } = {}): string[] => [
+  ...(script ? [COMMANDS_RIGHT] : []),
+  ...(channel === null ? [] : [PUBLISHING_RIGHT, channelRight(channel)]),
+];
+
+/**
  * The right Redis refused the node's user on a call using `channel` (`null`: one that does not
  * publish), by its reply (null: no ACL refusal): `NOPERM`, or a script's call the ACL refused (an
  * `ERR`, e.g. `The user executing the script can't publish to the channel…`). Configuration causes
