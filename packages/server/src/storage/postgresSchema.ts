@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
 import { BOARD_SEQ_UPGRADE_SQL } from './boardRooms.js';
 import { UNBORN_ROOMS } from './unbornRooms.js';
 
@@ -11,7 +12,9 @@ import { UNBORN_ROOMS } from './unbornRooms.js';
  * (`run_status`) with an index, so that counting runs by status (the metrics, every tick) reads
  * the index, not every run's JSON: PostgreSQL answers no count from an expression index alone.
  * Its creation time is one too (`run_created_at`, a number or null), indexed so that a page of
- * runs newest first is read from the index's start.
+ * runs newest first is read from the index's start, and a finished run's last change
+ * (`run_finished_at`, null while it runs), indexed so that retention's age and count (G3) walk
+ * the finished runs in order instead of reading every run's JSON.
  * A database made before the unborn epoch (SEQ5) gets it and loses the rows that joins and reads
  * of ids never written left at seq 0, as in SQLite (createSqliteSchema.ts). One made before a board
  * was its document plus the events after it (B6) gets the documents' `seq`, a board's being its
@@ -32,6 +35,8 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS run_status TEXT GENERATED ALWAYS 
 CREATE INDEX IF NOT EXISTS documents_run_status ON documents (kind, run_status) WHERE kind = 'workflow';
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS run_created_at DOUBLE PRECISION GENERATED ALWAYS AS (CASE WHEN kind = 'workflow' AND jsonb_typeof((json::jsonb)->'created_at') = 'number' THEN ((json::jsonb)->>'created_at')::double precision END) STORED;
 CREATE INDEX IF NOT EXISTS documents_run_created ON documents (run_created_at DESC, id DESC) WHERE kind = 'workflow';
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS run_finished_at DOUBLE PRECISION GENERATED ALWAYS AS (CASE WHEN kind = 'workflow' AND (json::jsonb)->>'status' IN (${TERMINAL_WORKFLOW_STATUSES.map((s) => `'${s}'`).join(', ')}) AND jsonb_typeof((json::jsonb)->'updated_at') = 'number' THEN ((json::jsonb)->>'updated_at')::double precision END) STORED;
+CREATE INDEX IF NOT EXISTS documents_run_finished ON documents (run_finished_at) WHERE run_finished_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, head_seq BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS room_events (room TEXT NOT NULL, seq BIGINT NOT NULL, frame TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (room, seq));
 CREATE TABLE IF NOT EXISTS applied_ops (room TEXT NOT NULL, op_id TEXT NOT NULL, seq BIGINT NOT NULL, at DOUBLE PRECISION, PRIMARY KEY (room, op_id));

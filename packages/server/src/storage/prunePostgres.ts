@@ -1,12 +1,12 @@
-import { TERMINAL_WORKFLOW_STATUSES } from '@liveline/protocol';
 import type pg from 'pg';
 import { boardSeqOfRoomSql } from './boardRooms.js';
 import { createEpoch } from './createEpoch.js';
 import type { PrunePolicy, PruneReport } from './Storage.js';
 import { UNBORN_ROOMS } from './unbornRooms.js';
 
-const FINISHED = `kind = 'workflow' AND (json::jsonb)->>'status' IN (${TERMINAL_WORKFLOW_STATUSES.map((s) => `'${s}'`).join(', ')})`;
-const FINISHED_AT = `((json::jsonb)->>'updated_at')::DOUBLE PRECISION`;
+// A finished run's last change, null while it runs: a generated, indexed column (postgresSchema.ts).
+const FINISHED = 'run_finished_at IS NOT NULL';
+const FINISHED_AT = 'run_finished_at';
 
 /**
  * The PostgreSQL side of `Storage.prune` (PROTOCOL.md G1–G4), the rules of the SQLite pruner in
